@@ -1,0 +1,46 @@
+# trick — build, run the recipes, test, benchmark. Each target installs what it needs on a fresh Debian machine.
+SWIFT ?= swift
+BIN := .build/release/trick
+JOBS ?= 2
+
+.PHONY: all build deps run test unit golden repl bench fuzz clean conformance
+
+all: build
+
+# libedit (REPL line editing) is the only system package the build needs.
+deps:
+	@if ! pkg-config --exists libedit 2>/dev/null; then \
+		echo "installing libedit-dev and pkg-config"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config) >/dev/null || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config) >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release -j $(JOBS) --product trick
+
+# The main job: run every recipe notebook in examples/ and show its output.
+run: build
+	@for f in examples/*.trick; do echo "== $$f"; $(BIN) run $$f || exit 1; done
+
+# Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
+test: unit golden
+
+unit: deps
+	$(SWIFT) build --build-tests -j $(JOBS)
+	$(SWIFT) test --skip-build
+
+golden: build
+	$(BIN) test examples Tests/golden
+
+repl: build
+	$(BIN)
+
+bench: deps
+	$(SWIFT) build -c release -j $(JOBS) --product trick-bench --product trick
+	.build/release/trick-bench
+
+conformance: build
+	python3 ../shared/conformance/run.py $(BIN) ../shared/conformance/public_cases.jsonl
+
+clean:
+	rm -rf .build

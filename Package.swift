@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Three layers, one direction (see STYLE.md):
+//   TrickCore     — the numeric core: tensors and every trick's math; knows nothing of the language.
+//   TrickLang     — the language: syntax, diagnostics, runtime, the built-in registry.
+//   TrickBuiltins — thin bindings that expose TrickCore functions as language built-ins.
+//   trick         — the command line (run / test / -c / REPL).
+let optimized: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "trick",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "trick", targets: ["trick"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+        .target(name: "TrickCore", swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: optimized),
+        .target(name: "TrickBuiltins", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
+        .executableTarget(name: "trick", dependencies: [
+            "TrickLang", "TrickBuiltins", "CEditLine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "trick-bench", dependencies: ["TrickCore", "TrickLang", "TrickBuiltins"]),
+        .testTarget(name: "TrickCoreTests", dependencies: ["TrickCore"]),
+        .testTarget(name: "TrickLangTests", dependencies: ["TrickLang", "TrickBuiltins"]),
+        .testTarget(name: "TrickBuiltinsTests", dependencies: ["TrickLang", "TrickBuiltins", "TrickCore"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

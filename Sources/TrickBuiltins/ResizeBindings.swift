@@ -1,0 +1,7 @@
+import TrickCore
+import TrickLang
+
+/// Built-ins of this area (filled in by its issue).
+enum ResizeBindings {
+    static func register(_ lib: Library) {}
+}

@@ -1,0 +1,13 @@
+import TrickLang
+
+/// Every area's built-ins, registered into a library. One line per area of the seed.
+public enum TrickBuiltins {
+    public static func register(_ lib: Library) {
+        TensorBindings.register(lib)     // tensors: creation, math, indexing helpers, random
+        LossBindings.register(lib)       // tricks 2–5: losses, OHEM pixel sampler, decode-head losses
+        BoxBindings.register(lib)        // tricks 2, 7, 9: IoU, NMS family, ensembling, assigner/samplers
+        ResizeBindings.register(lib)     // trick 6: resize math, transforms, interpolate, TTA
+        ParamBindings.register(lib)      // trick 1: modules, param_groups
+        ScheduleBindings.register(lib)   // trick 8: lr schedules, SWA
+    }
+}

@@ -1,0 +1,267 @@
+/// The numeric core's n-dimensional array.
+///
+/// Row-major, always contiguous: views (`permute`, `transpose`, slicing) materialise a new
+/// buffer. Storage is a Swift array per dtype, so copies are copy-on-write for free and a
+/// `Tensor` is a value. Shapes may have any rank, including 0 (a scalar) and empty
+/// dimensions. Semantics follow PyTorch: default float dtype float32, integers int64.
+public struct Tensor: Sendable {
+    public private(set) var shape: [Int]
+    public private(set) var storage: Storage
+
+    /// One contiguous buffer of the tensor's dtype.
+    public enum Storage: Sendable {
+        case float32([Float])
+        case float64([Double])
+        case int64([Int64])
+        case bool([Bool])
+    }
+
+    public var dtype: DType {
+        switch storage {
+        case .float32: return .float32
+        case .float64: return .float64
+        case .int64: return .int64
+        case .bool: return .bool
+        }
+    }
+
+    public var rank: Int { shape.count }
+    public var count: Int {
+        switch storage {
+        case .float32(let a): return a.count
+        case .float64(let a): return a.count
+        case .int64(let a): return a.count
+        case .bool(let a): return a.count
+        }
+    }
+    public var isEmpty: Bool { count == 0 }
+
+    /// Row-major strides in elements.
+    public var strides: [Int] { Tensor.contiguousStrides(shape) }
+
+    public static func contiguousStrides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var acc = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[i] = acc
+            acc *= Swift.max(shape[i], 1)
+        }
+        return strides
+    }
+
+    /// Number of elements of a shape; throws on negative sizes or overflow.
+    public static func elementCount(_ shape: [Int]) throws -> Int {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { throw CoreError("negative dimension \(d) in shape \(formatShape(shape))") }
+            let (p, o) = n.multipliedReportingOverflow(by: d)
+            guard !o else { throw CoreError("shape \(formatShape(shape)) has too many elements") }
+            n = p
+        }
+        return n
+    }
+
+    // MARK: Construction
+
+    /// Wraps a storage buffer; the element count must match the shape.
+    public init(shape: [Int], storage: Storage) {
+        self.shape = shape
+        self.storage = storage
+        precondition((try? Tensor.elementCount(shape)) == count, "storage size does not match shape")
+    }
+
+    public init(shape: [Int], float32 values: [Float]) { self.init(shape: shape, storage: .float32(values)) }
+    public init(shape: [Int], float64 values: [Double]) { self.init(shape: shape, storage: .float64(values)) }
+    public init(shape: [Int], int64 values: [Int64]) { self.init(shape: shape, storage: .int64(values)) }
+    public init(shape: [Int], bool values: [Bool]) { self.init(shape: shape, storage: .bool(values)) }
+
+    /// 1-D convenience initialisers.
+    public init(_ values: [Float]) { self.init(shape: [values.count], float32: values) }
+    public init(_ values: [Double]) { self.init(shape: [values.count], float64: values) }
+    public init(_ values: [Int64]) { self.init(shape: [values.count], int64: values) }
+    public init(_ values: [Bool]) { self.init(shape: [values.count], bool: values) }
+
+    /// A 0-d tensor.
+    public static func scalar(_ v: Float) -> Tensor { Tensor(shape: [], float32: [v]) }
+    public static func scalar(_ v: Double, dtype: DType = .float32) -> Tensor {
+        Tensor(shape: [], float64: [v]).cast(to: dtype)
+    }
+    public static func scalar(_ v: Int64) -> Tensor { Tensor(shape: [], int64: [v]) }
+    public static func scalar(_ v: Bool) -> Tensor { Tensor(shape: [], bool: [v]) }
+
+    /// A tensor of `shape` filled with `value` (converted to `dtype`).
+    public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
+        let n = try checkedAllocationCount(shape, dtype: dtype)
+        switch dtype {
+        case .float32: return Tensor(shape: shape, float32: [Float](repeating: Float(value), count: n))
+        case .float64: return Tensor(shape: shape, float64: [Double](repeating: value, count: n))
+        case .int64: return Tensor(shape: shape, int64: [Int64](repeating: try DType.exactInt64(value), count: n))
+        case .bool: return Tensor(shape: shape, bool: [Bool](repeating: value != 0, count: n))
+        }
+    }
+
+    public static func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor { try full(shape, 0, dtype: dtype) }
+    public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor { try full(shape, 1, dtype: dtype) }
+
+    /// Largest allocation the core will attempt (elements × bytes), so that a typo such as
+    /// `zeros(100000, 100000, 100000)` is an error rather than a kill by the OOM killer.
+    public static var maxAllocationBytes: Int = 16 << 30
+
+    public static func checkedAllocationCount(_ shape: [Int], dtype: DType) throws -> Int {
+        let n = try elementCount(shape)
+        let (bytes, o) = n.multipliedReportingOverflow(by: dtype.byteSize)
+        if o || bytes > maxAllocationBytes {
+            throw CoreError("cannot allocate a tensor of shape \(formatShape(shape)) (\(dtype)): "
+                + "\(o ? "too many" : String(bytes >> 20) + " MiB, more than the") limit of \(maxAllocationBytes >> 30) GiB")
+        }
+        return n
+    }
+
+    // MARK: Element access (not for hot loops: use the typed arrays)
+
+    /// The element at a flat (row-major) index, as a Double.
+    @inlinable public func double(at i: Int) -> Double {
+        switch storage {
+        case .float32(let a): return Double(a[i])
+        case .float64(let a): return a[i]
+        case .int64(let a): return Double(a[i])
+        case .bool(let a): return a[i] ? 1 : 0
+        }
+    }
+
+    /// The element at a flat index as Int64 (floats truncate toward zero, as `.long()`).
+    public func int64(at i: Int) -> Int64 {
+        switch storage {
+        case .float32(let a): return Int64(exactly: a[i].rounded(.towardZero)) ?? 0
+        case .float64(let a): return Int64(exactly: a[i].rounded(.towardZero)) ?? 0
+        case .int64(let a): return a[i]
+        case .bool(let a): return a[i] ? 1 : 0
+        }
+    }
+
+    /// The only element of a one-element tensor (`.item()`).
+    public func item() throws -> Double {
+        guard count == 1 else {
+            throw CoreError("a Tensor with \(count) elements cannot be converted to a scalar")
+        }
+        return double(at: 0)
+    }
+
+    // MARK: Typed views (converting when the dtype differs)
+
+    public var floats: [Float] {
+        switch storage {
+        case .float32(let a): return a
+        case .float64(let a): return a.map { Float($0) }
+        case .int64(let a): return a.map { Float($0) }
+        case .bool(let a): return a.map { $0 ? 1 : 0 }
+        }
+    }
+    public var doubles: [Double] {
+        switch storage {
+        case .float32(let a): return a.map { Double($0) }
+        case .float64(let a): return a
+        case .int64(let a): return a.map { Double($0) }
+        case .bool(let a): return a.map { $0 ? 1 : 0 }
+        }
+    }
+    public var int64s: [Int64] {
+        switch storage {
+        case .int64(let a): return a
+        case .bool(let a): return a.map { $0 ? 1 : 0 }
+        default: return (0..<count).map { int64(at: $0) }
+        }
+    }
+    public var bools: [Bool] {
+        switch storage {
+        case .bool(let a): return a
+        case .float32(let a): return a.map { $0 != 0 }
+        case .float64(let a): return a.map { $0 != 0 }
+        case .int64(let a): return a.map { $0 != 0 }
+        }
+    }
+
+    /// The same values in another dtype (float→int truncates toward zero, as torch `.to`).
+    public func cast(to dtype: DType) -> Tensor {
+        if dtype == self.dtype { return self }
+        switch dtype {
+        case .float32: return Tensor(shape: shape, float32: floats)
+        case .float64: return Tensor(shape: shape, float64: doubles)
+        case .int64: return Tensor(shape: shape, int64: int64s)
+        case .bool: return Tensor(shape: shape, bool: bools)
+        }
+    }
+
+    /// Same data, new shape (element counts must agree; one dimension may be -1).
+    public func reshaped(_ newShape: [Int]) throws -> Tensor {
+        var dims = newShape
+        let inferred = dims.indices.filter { dims[$0] == -1 }
+        guard inferred.count <= 1 else { throw CoreError("only one dimension can be inferred (-1) in \(Tensor.formatShape(newShape))") }
+        for d in dims where d < -1 { throw CoreError("invalid shape dimension \(d)") }
+        if let k = inferred.first {
+            let known = dims.enumerated().filter { $0.offset != k }.reduce(1) { $0 * $1.element }
+            guard known != 0, count % known == 0 else {
+                throw CoreError("shape \(Tensor.formatShape(newShape)) is invalid for input of size \(count)")
+            }
+            dims[k] = count / known
+        }
+        guard (try? Tensor.elementCount(dims)) == count else {
+            throw CoreError("shape \(Tensor.formatShape(newShape)) is invalid for input of size \(count)")
+        }
+        var t = self
+        t.shape = dims
+        return t
+    }
+
+    public static func formatShape(_ shape: [Int]) -> String {
+        shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    }
+}
+
+/// Element types, with PyTorch's names.
+public enum DType: String, Sendable, CaseIterable {
+    case float32, float64, int64, bool
+
+    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
+    public var byteSize: Int {
+        switch self {
+        case .float32: return 4
+        case .float64, .int64: return 8
+        case .bool: return 1
+        }
+    }
+
+    /// Parses torch spellings: 'float32', 'float', 'torch.float32', 'float64', 'double',
+    /// 'int64', 'long', 'int', 'bool'.
+    public init?(name: String) {
+        let n = name.hasPrefix("torch.") ? String(name.dropFirst(6)) : name
+        switch n {
+        case "float32", "float": self = .float32
+        case "float64", "double": self = .float64
+        case "int64", "long", "int": self = .int64
+        case "bool": self = .bool
+        default: return nil
+        }
+    }
+
+    /// torch's type promotion for two tensors' dtypes: bool < int64 < float32 < float64.
+    public static func promote(_ a: DType, _ b: DType) -> DType {
+        func rank(_ d: DType) -> Int {
+            switch d { case .bool: 0; case .int64: 1; case .float32: 2; case .float64: 3 }
+        }
+        return rank(a) >= rank(b) ? a : b
+    }
+
+    static func exactInt64(_ v: Double) throws -> Int64 {
+        guard let i = Int64(exactly: v.rounded(.towardZero)) else { throw CoreError("value \(v) does not fit in int64") }
+        return i
+    }
+}
+
+/// An error raised by the numeric core: a message a user can act on (shapes shown, argument
+/// named). The language layer adds the source location.
+public struct CoreError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,325 @@
+import TrickCore
+
+/// A parameter of a built-in's signature.
+public struct Parameter {
+    public enum Kind { case normal, keywordOnly, varargs, kwargs }
+    public var name: String
+    public var defaultValue: Value?
+    public var kind: Kind
+}
+
+/// A built-in's Python-style signature, parsed from text such as
+/// `"cross_entropy(input, target, weight=None, ignore_index=-100, reduction='mean')"`.
+/// Arguments are bound to it in one place, so every built-in reports missing, unknown and
+/// duplicate arguments the same way (with a closest-name suggestion).
+public struct Signature {
+    public var name: String
+    public var parameters: [Parameter]
+    public var text: String
+
+    public init(_ text: String) {
+        self.text = text
+        guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else {
+            name = text; parameters = []; return
+        }
+        name = String(text[..<open])
+        let inner = text[text.index(after: open)..<text.index(before: text.endIndex)]
+        var params: [Parameter] = []
+        var keywordOnly = false
+        for raw in Signature.splitTopLevel(String(inner)) {
+            let p = raw.trimmingCharacters(in: .whitespaces)
+            if p.isEmpty { continue }
+            if p == "*" { keywordOnly = true; continue }
+            if p.hasPrefix("**") { params.append(Parameter(name: String(p.dropFirst(2)), defaultValue: nil, kind: .kwargs)); continue }
+            if p.hasPrefix("*") {
+                params.append(Parameter(name: String(p.dropFirst()), defaultValue: nil, kind: .varargs))
+                keywordOnly = true
+                continue
+            }
+            if let eq = p.firstIndex(of: "=") {
+                let n = p[..<eq].trimmingCharacters(in: .whitespaces)
+                let d = p[p.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+                params.append(Parameter(name: n, defaultValue: Signature.literal(d), kind: keywordOnly ? .keywordOnly : .normal))
+            } else {
+                params.append(Parameter(name: p, defaultValue: nil, kind: keywordOnly ? .keywordOnly : .normal))
+            }
+        }
+        parameters = params
+    }
+
+    static func splitTopLevel(_ s: String) -> [String] {
+        var parts: [String] = [], cur = "", depth = 0, quote: Character? = nil
+        for c in s {
+            if let q = quote { cur.append(c); if c == q { quote = nil }; continue }
+            switch c {
+            case "'", "\"": quote = c; cur.append(c)
+            case "(", "[", "{": depth += 1; cur.append(c)
+            case ")", "]", "}": depth -= 1; cur.append(c)
+            case "," where depth == 0: parts.append(cur); cur = ""
+            default: cur.append(c)
+            }
+        }
+        parts.append(cur)
+        return parts
+    }
+
+    /// Default values in signatures: None, True, False, numbers, quoted strings, tuples/lists of those.
+    static func literal(_ s: String) -> Value {
+        switch s {
+        case "None": return .none
+        case "True": return .bool(true)
+        case "False": return .bool(false)
+        default: break
+        }
+        if let i = Int(s) { return .int(i) }
+        if let d = Double(s) { return .float(d) }
+        if s.count >= 2, let f = s.first, f == "'" || f == "\"" { return .str(String(s.dropFirst().dropLast())) }
+        if s.hasPrefix("(") || s.hasPrefix("[") {
+            let items = splitTopLevel(String(s.dropFirst().dropLast()))
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map(literal)
+            return s.hasPrefix("(") ? .tuple(items) : .list(items)
+        }
+        return .str(s)
+    }
+
+    public var parameterNames: [String] { parameters.filter { $0.kind == .normal || $0.kind == .keywordOnly }.map(\.name) }
+}
+
+/// Arguments as written at a call site.
+public struct Arguments {
+    public var positional: [Value]
+    public var keywords: [(String, Value)]
+    public init(_ positional: [Value] = [], keywords: [(String, Value)] = []) {
+        self.positional = positional
+        self.keywords = keywords
+    }
+}
+
+/// Arguments bound to a signature. Typed accessors produce uniform error messages:
+/// "nms() argument 'boxes' must be a tensor, got list".
+public struct Bound {
+    public let function: String
+    public var values: [String: Value]
+    public var varargs: [Value] = []
+    public var kwargs: [(String, Value)] = []
+
+    public subscript(_ name: String) -> Value { values[name] ?? .none }
+
+    public func has(_ name: String) -> Bool { if let v = values[name] { return !v.isNone } else { return false } }
+
+    func fail(_ name: String, _ expected: String, _ v: Value) -> RuntimeError {
+        RuntimeError("\(function)() argument '\(name)' must be \(expected), got \(v.typeName)", kind: "TypeError")
+    }
+
+    public func tensor(_ name: String) throws -> Tensor {
+        let v = self[name]
+        if let t = try? Convert.tensor(v) { return t }
+        throw fail(name, "a tensor", v)
+    }
+    public func optionalTensor(_ name: String) throws -> Tensor? { has(name) ? try tensor(name) : nil }
+
+    public func int(_ name: String) throws -> Int {
+        let v = self[name]
+        switch v {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        case .float(let d) where d.rounded() == d && abs(d) < 9e18: return Int(d)
+        case .tensor(let t) where t.count == 1 && !t.dtype.isFloatingPoint: return Int(t.int64(at: 0))
+        default: throw fail(name, "an int", v)
+        }
+    }
+    public func optionalInt(_ name: String) throws -> Int? { has(name) ? try int(name) : nil }
+
+    public func double(_ name: String) throws -> Double {
+        let v = self[name]
+        if let d = Convert.double(v) { return d }
+        throw fail(name, "a number", v)
+    }
+    public func optionalDouble(_ name: String) throws -> Double? { has(name) ? try double(name) : nil }
+
+    public func bool(_ name: String) throws -> Bool {
+        let v = self[name]
+        switch v {
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .none: return false
+        default: throw fail(name, "a bool", v)
+        }
+    }
+
+    public func string(_ name: String) throws -> String {
+        let v = self[name]
+        if case .str(let s) = v { return s }
+        throw fail(name, "a str", v)
+    }
+    public func optionalString(_ name: String) throws -> String? { has(name) ? try string(name) : nil }
+
+    /// A list or tuple argument's items.
+    public func sequence(_ name: String) throws -> [Value] {
+        let v = self[name]
+        switch v {
+        case .list(let l): return l.items
+        case .tuple(let t): return t
+        default: throw fail(name, "a list or tuple", v)
+        }
+    }
+
+    public func dict(_ name: String) throws -> DictRef {
+        let v = self[name]
+        if case .dict(let d) = v { return d }
+        throw fail(name, "a dict", v)
+    }
+    public func optionalDict(_ name: String) throws -> DictRef? { has(name) ? try dict(name) : nil }
+
+    /// One of a fixed set of strings, e.g. `reduction` in ('none', 'mean', 'sum').
+    public func choice(_ name: String, _ options: [String]) throws -> String {
+        let s = try string(name)
+        guard options.contains(s) else {
+            throw RuntimeError("\(function)() argument '\(name)' must be one of \(options.map { "'\($0)'" }.joined(separator: ", ")), got '\(s)'"
+                + (closestName(to: s, in: options).map { " (did you mean '\($0)'?)" } ?? ""), kind: "ValueError")
+        }
+        return s
+    }
+}
+
+/// A function implemented in Swift.
+public final class BuiltinFunction {
+    public let signature: Signature
+    public let doc: String
+    public let body: (Bound) throws -> Value
+    /// Fast path that skips binding (used by a few hot built-ins such as `len`).
+    let raw: ((Arguments) throws -> Value)?
+
+    public var name: String { signature.name }
+
+    public init(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
+        self.signature = Signature(signature)
+        self.doc = doc
+        self.body = body
+        self.raw = nil
+    }
+
+    public init(raw signature: String, doc: String = "", _ body: @escaping (Arguments) throws -> Value) {
+        self.signature = Signature(signature)
+        self.doc = doc
+        self.body = { _ in .none }
+        self.raw = body
+    }
+
+    public func call(_ args: Arguments) throws -> Value {
+        if let raw { return try raw(args) }
+        return try body(bind(args))
+    }
+
+    /// Binds call-site arguments to the signature, as Python does.
+    public func bind(_ args: Arguments) throws -> Bound {
+        let fname = signature.name
+        var b = Bound(function: fname, values: [:])
+        let params = signature.parameters
+        let positionalParams = params.filter { $0.kind == .normal }
+        var pi = 0
+        for v in args.positional {
+            if pi < positionalParams.count {
+                b.values[positionalParams[pi].name] = v
+                pi += 1
+            } else if params.contains(where: { $0.kind == .varargs }) {
+                b.varargs.append(v)
+            } else {
+                throw RuntimeError("\(fname)() takes \(positionalParams.count) positional argument\(positionalParams.count == 1 ? "" : "s") but \(args.positional.count) were given", kind: "TypeError")
+            }
+        }
+        let hasKwargs = params.contains { $0.kind == .kwargs }
+        for (k, v) in args.keywords {
+            if let p = params.first(where: { $0.name == k && ($0.kind == .normal || $0.kind == .keywordOnly) }) {
+                if b.values[p.name] != nil {
+                    throw RuntimeError("\(fname)() got multiple values for argument '\(k)'", kind: "TypeError")
+                }
+                b.values[p.name] = v
+            } else if hasKwargs {
+                b.kwargs.append((k, v))
+            } else {
+                let hint = closestName(to: k, in: signature.parameterNames).map { " (did you mean '\($0)'?)" } ?? ""
+                throw RuntimeError("\(fname)() got an unexpected keyword argument '\(k)'\(hint)", kind: "TypeError")
+            }
+        }
+        for p in params where p.kind == .normal || p.kind == .keywordOnly {
+            if b.values[p.name] == nil {
+                guard let d = p.defaultValue else {
+                    throw RuntimeError("\(fname)() missing required argument '\(p.name)'", kind: "TypeError")
+                }
+                b.values[p.name] = Signature.copyDefault(d)
+            }
+        }
+        return b
+    }
+}
+
+extension Signature {
+    /// Mutable defaults are fresh per call (unlike Python, deliberately).
+    static func copyDefault(_ v: Value) -> Value {
+        if case .list(let l) = v { return .list(ListRef(l.items)) }
+        return v
+    }
+}
+
+/// An object built by a built-in: a loss, a sampler, an assign result, a transform...
+/// It has a type name, attributes, methods, and may be callable (`loss(pred, target)`).
+public final class BuiltObject {
+    public let typeName: String
+    public private(set) var attributeOrder: [String] = []
+    public private(set) var attributes: [String: Value] = [:]
+    public var methods: [String: BuiltinFunction] = [:]
+    /// What calling the object does (`loss(pred, target)`, `transform(results)`).
+    public var callable: BuiltinFunction?
+    /// Swift state the methods work on.
+    public var payload: Any?
+    /// A custom repr; default is `TypeName(attr=value, ...)`.
+    public var repr: (() -> String)?
+    /// Called when a script assigns an attribute; nil makes attributes read-only.
+    public var setter: ((String, Value) throws -> Void)?
+    public var truthy: Bool = true
+
+    public init(typeName: String, attributes: [(String, Value)] = [], payload: Any? = nil) {
+        self.typeName = typeName
+        self.payload = payload
+        for (k, v) in attributes { set(k, v) }
+    }
+
+    public func set(_ name: String, _ value: Value) {
+        if attributes[name] == nil { attributeOrder.append(name) }
+        attributes[name] = value
+    }
+
+    public func method(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
+        let f = BuiltinFunction(signature, doc: doc, body)
+        methods[f.name] = f
+    }
+
+    /// Attribute names and method names, for completion and error hints.
+    public var memberNames: [String] { attributeOrder + methods.keys.sorted() }
+}
+
+/// Levenshtein-closest candidate within a small distance (for "did you mean").
+public func closestName(to name: String, in candidates: [String]) -> String? {
+    func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+    let a = Array(name.lowercased())
+    var best: (String, Int)?
+    for c in candidates {
+        let d = distance(a, Array(c.lowercased()))
+        if best == nil || d < best!.1 { best = (c, d) }
+    }
+    guard let (c, d) = best else { return nil }
+    return d <= Swift.max(2, name.count / 3) ? c : nil
+}

@@ -1,0 +1,81 @@
+import TrickCore
+
+/// The table of built-ins a program sees: global functions and values, namespaces such as
+/// `ensemble_boxes`, and the registry of component types that `build(cfg)` looks up by
+/// `type` (the reference libraries' names). Registered once, declaratively, with docs — as
+/// Lua's `luaL_Reg` tables — so `help`, completion and error hints all read from here.
+public final class Library {
+    public private(set) var names: [String] = []
+    public private(set) var globals: [String: Value] = [:]
+    /// Component types buildable from a config dict, by `type` name.
+    public private(set) var types: [String: BuiltinFunction] = [:]
+    public private(set) var typeOrder: [String] = []
+
+    public init() {}
+
+    public func define(_ name: String, _ value: Value) {
+        if globals[name] == nil { names.append(name) }
+        globals[name] = value
+    }
+
+    /// Registers a global function: `lib.function("nms(boxes, scores, iou_threshold)") { a in ... }`.
+    @discardableResult
+    public func function(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) -> BuiltinFunction {
+        let f = BuiltinFunction(signature, doc: doc, body)
+        define(f.name, .builtin(f))
+        return f
+    }
+
+    /// Registers a component type: callable by name (`CrossEntropyLoss(avg_non_ignore=True)`) and
+    /// buildable from a config (`build(dict(type='CrossEntropyLoss', ...))`). The body returns the
+    /// built object. Extra `build` default_args must be parameters of the signature.
+    @discardableResult
+    public func type(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) -> BuiltinFunction {
+        let f = BuiltinFunction(signature, doc: doc, body)
+        if types[f.name] == nil { typeOrder.append(f.name) }
+        types[f.name] = f
+        define(f.name, .builtin(f))
+        return f
+    }
+
+    /// Registers a type under an extra name (e.g. MMDetection 2.x spellings).
+    public func alias(_ name: String, for existing: String) {
+        guard let f = types[existing] else { return }
+        if types[name] == nil { typeOrder.append(name) }
+        types[name] = f
+    }
+
+    /// A namespace object (`ensemble_boxes.weighted_boxes_fusion(...)`); add functions with `method`.
+    public func namespace(_ name: String) -> BuiltObject {
+        if case .object(let o)? = globals[name] { return o }
+        let o = BuiltObject(typeName: "module")
+        o.repr = { "<module '\(name)'>" }
+        define(name, .object(o))
+        return o
+    }
+
+    /// Builds a registered component from a config dict, as MMEngine `Registry.build`:
+    /// `type` selects the component, the other keys are its arguments, and `defaultArgs`
+    /// fill keys the config does not set.
+    public func build(_ cfg: DictRef, defaultArgs: [(String, Value)] = []) throws -> Value {
+        guard let t = cfg[str: "type"] else {
+            throw RuntimeError("build() config must contain the key 'type', got keys \(cfg.keys.map { Printer.repr($0) }.joined(separator: ", "))", kind: "KeyError")
+        }
+        guard case .str(let name) = t else {
+            throw RuntimeError("build() 'type' must be a str, got \(t.typeName)", kind: "TypeError")
+        }
+        guard let f = types[name] else {
+            let hint = closestName(to: name, in: typeOrder).map { " (did you mean '\($0)'?)" } ?? ""
+            throw RuntimeError("unknown type '\(name)': it is not in the registry\(hint)", kind: "KeyError")
+        }
+        var keywords: [(String, Value)] = []
+        for (k, v) in cfg.pairs {
+            guard case .str(let ks) = k else { throw RuntimeError("config keys must be str, got \(k.typeName)", kind: "TypeError") }
+            if ks != "type" { keywords.append((ks, v)) }
+        }
+        for (k, v) in defaultArgs where !keywords.contains(where: { $0.0 == k }) {
+            keywords.append((k, v))
+        }
+        return try f.call(Arguments([], keywords: keywords))
+    }
+}

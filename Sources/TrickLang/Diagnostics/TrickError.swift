@@ -1,0 +1,118 @@
+import TrickCore
+
+/// A position in a source file (1-based line and column; `length` characters underlined).
+public struct SourceLocation: Sendable, Equatable {
+    public var line: Int
+    public var column: Int
+    public var length: Int
+    public init(line: Int, column: Int, length: Int = 1) {
+        self.line = line
+        self.column = column
+        self.length = length
+    }
+}
+
+/// A source text with a name, as errors quote it.
+public final class SourceFile: @unchecked Sendable {
+    public let name: String
+    public let text: String
+    public let lines: [Substring]
+    /// Added to every reported line (a notebook cell run on its own reports file lines).
+    public let lineOffset: Int
+
+    public init(name: String, text: String, lineOffset: Int = 0) {
+        self.name = name
+        self.text = text
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.lineOffset = lineOffset
+    }
+
+    public func line(_ n: Int) -> Substring? {
+        n >= 1 && n <= lines.count ? lines[n - 1] : nil
+    }
+}
+
+/// An error raised while running built-in code, before a location is attached.
+/// Bindings throw it (or `CoreError`) and the call site adds where it happened.
+public struct RuntimeError: Error, CustomStringConvertible {
+    public var kind: String
+    public var message: String
+    public init(_ message: String, kind: String = "error") {
+        self.message = message
+        self.kind = kind
+    }
+    public var description: String { message }
+}
+
+/// One frame of a traceback: which function was running, and where.
+public struct TraceEntry: Sendable {
+    public var function: String
+    public var file: SourceFile
+    public var location: SourceLocation
+}
+
+/// The error every script failure becomes: a message with a location in a source file,
+/// and the calls that led there. Rendered as `file:line:col: error: message`, the source
+/// line, a caret, and a traceback.
+public struct TrickError: Error, CustomStringConvertible {
+    public enum Phase: Sendable { case syntax, runtime }
+    public var phase: Phase
+    public var message: String
+    public var file: SourceFile?
+    public var location: SourceLocation?
+    /// Innermost call first.
+    public var traceback: [TraceEntry] = []
+    /// True for errors that mean "the input ended too early" (the REPL keeps reading).
+    public var isIncompleteInput = false
+    /// Set when the error is an interrupt (Ctrl-C).
+    public var isInterrupt = false
+
+    public init(_ phase: Phase, _ message: String, file: SourceFile? = nil, at location: SourceLocation? = nil) {
+        self.phase = phase
+        self.message = message
+        self.file = file
+        self.location = location
+    }
+
+    public var description: String { render(color: false) }
+
+    /// `file:line:col: error: message`, then the line and a caret, then the traceback.
+    public func render(color: Bool = false) -> String {
+        let red = color ? "\u{1B}[1;31m" : "", bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
+        var out = ""
+        if let f = file, let loc = location {
+            out += "\(bold)\(f.name):\(loc.line + f.lineOffset):\(loc.column):\(reset) \(red)error:\(reset) \(message)\n"
+            if let src = f.line(loc.line) {
+                let text = String(src.map { $0 == "\t" ? " " : $0 })
+                out += "    " + text + "\n"
+                let pad = String(repeating: " ", count: Swift.max(0, loc.column - 1))
+                let width = Swift.max(1, Swift.min(loc.length, Swift.max(1, text.count - loc.column + 1)))
+                out += "    " + pad + "^" + String(repeating: "~", count: width - 1) + "\n"
+            }
+        } else {
+            out += "\(red)error:\(reset) \(message)\n"
+        }
+        if !traceback.isEmpty {
+            out += "traceback (most recent call last):\n"
+            for e in traceback.reversed() {
+                out += "  \(e.file.name):\(e.location.line + e.file.lineOffset):\(e.location.column): in \(e.function)\n"
+                if let src = e.file.line(e.location.line) {
+                    out += "    " + src.trimmingCharacters(in: .whitespaces) + "\n"
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: CharacterSetLite) -> String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\r" { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// Foundation-free stand-in for `CharacterSet.whitespaces`.
+enum CharacterSetLite { case whitespaces }

@@ -1,0 +1,3 @@
+/// Placeholder; the interpreter defines these.
+public final class Frame {}
+public final class FunctionCode { public let name: String = "" }

@@ -1,0 +1,90 @@
+import TrickCore
+
+/// `repr` and `str` of values, as Python prints them; tensors as torch prints them.
+public enum Printer {
+    public static func repr(_ v: Value) -> String {
+        var seen = Set<ObjectIdentifier>()
+        return repr(v, &seen)
+    }
+
+    public static func str(_ v: Value) -> String {
+        if case .str(let s) = v { return s }
+        return repr(v)
+    }
+
+    static func repr(_ v: Value, _ seen: inout Set<ObjectIdentifier>) -> String {
+        switch v {
+        case .none: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .int(let i): return String(i)
+        case .float(let d): return formatFloat(d)
+        case .str(let s): return quote(s)
+        case .list(let l):
+            let id = ObjectIdentifier(l)
+            if seen.contains(id) { return "[...]" }
+            seen.insert(id); defer { seen.remove(id) }
+            return "[" + l.items.map { repr($0, &seen) }.joined(separator: ", ") + "]"
+        case .tuple(let t):
+            if t.count == 1 { return "(" + repr(t[0], &seen) + ",)" }
+            return "(" + t.map { repr($0, &seen) }.joined(separator: ", ") + ")"
+        case .dict(let d):
+            let id = ObjectIdentifier(d)
+            if seen.contains(id) { return "{...}" }
+            seen.insert(id); defer { seen.remove(id) }
+            return "{" + d.pairs.map { repr($0.0, &seen) + ": " + repr($0.1, &seen) }.joined(separator: ", ") + "}"
+        case .tensor(let t): return TensorFormatter.format(t)
+        case .function(let f): return "<function \(f.code.name)>"
+        case .builtin(let b): return "<built-in function \(b.name)>"
+        case .object(let o):
+            if let r = o.repr { return r() }
+            let id = ObjectIdentifier(o)
+            if seen.contains(id) { return "\(o.typeName)(...)" }
+            seen.insert(id); defer { seen.remove(id) }
+            return o.typeName + "(" + o.attributeOrder.map { "\($0)=" + repr(o.attributes[$0] ?? .none, &seen) }.joined(separator: ", ") + ")"
+        case .range(let a, let b, let s): return s == 1 ? "range(\(a), \(b))" : "range(\(a), \(b), \(s))"
+        case .slice(let a, let b, let c):
+            func f(_ x: Int?) -> String { x.map(String.init) ?? "None" }
+            return "slice(\(f(a)), \(f(b)), \(f(c)))"
+        }
+    }
+
+    /// Python's float repr: shortest round-trip digits, always with a '.' or exponent.
+    public static func formatFloat(_ d: Double) -> String {
+        if d.isNaN { return "nan" }
+        if d.isInfinite { return d > 0 ? "inf" : "-inf" }
+        if d == d.rounded(), abs(d) < 1e16 {
+            return String(Int64(d)) + ".0" == "0.0" && d.sign == .minus ? "-0.0" : String(Int64(d)) + ".0"
+        }
+        var s = "\(d)"  // Swift prints the shortest round-trip form
+        // Swift writes 1e-05 as "1e-05"; Python too. Swift writes large values as "1.5e+16"; Python likewise.
+        if s.contains("e") {
+            // Python pads exponents to two digits: 1e-05, 1.5e+16.
+            let parts = s.split(separator: "e")
+            var mant = String(parts[0]), exp = String(parts[1])
+            if mant.hasSuffix(".0") { mant.removeLast(2) }
+            let sign = exp.hasPrefix("-") ? "-" : "+"
+            exp = String(exp.drop { $0 == "-" || $0 == "+" })
+            if exp.count < 2 { exp = "0" + exp }
+            s = mant + "e" + sign + exp
+        }
+        return s
+    }
+
+    public static func quote(_ s: String) -> String {
+        let q: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
+        var out = String(q)
+        for c in s {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case q: out += "\\" + String(q)
+            default: out.append(c)
+            }
+        }
+        out.append(q)
+        return out
+    }
+}
+

@@ -1,0 +1,177 @@
+import TrickCore
+
+/// A trick value. Scalars are stored inline; containers are shared references with Python's
+/// aliasing (a list assigned to two names is one list); tensors are values (copy-on-write).
+public enum Value {
+    case none
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case str(String)
+    case list(ListRef)
+    case tuple([Value])
+    case dict(DictRef)
+    case tensor(Tensor)
+    case function(Function)
+    case builtin(BuiltinFunction)
+    case object(BuiltObject)
+    case range(start: Int, stop: Int, step: Int)
+    case slice(Int?, Int?, Int?)
+
+    /// The Python-style type name used in messages ("expected a tensor, got list").
+    public var typeName: String {
+        switch self {
+        case .none: return "NoneType"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float"
+        case .str: return "str"
+        case .list: return "list"
+        case .tuple: return "tuple"
+        case .dict: return "dict"
+        case .tensor: return "tensor"
+        case .function: return "function"
+        case .builtin: return "builtin_function"
+        case .object(let o): return o.typeName
+        case .range: return "range"
+        case .slice: return "slice"
+        }
+    }
+
+    public var isNone: Bool { if case .none = self { return true } else { return false } }
+
+    /// Python truthiness.
+    public func truthy() throws -> Bool {
+        switch self {
+        case .none: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .float(let d): return d != 0
+        case .str(let s): return !s.isEmpty
+        case .list(let l): return !l.items.isEmpty
+        case .tuple(let t): return !t.isEmpty
+        case .dict(let d): return d.count > 0
+        case .tensor(let t):
+            guard t.count == 1 else {
+                throw RuntimeError("the truth value of a tensor with \(t.count) elements is ambiguous (use .any() or .all())")
+            }
+            return t.double(at: 0) != 0
+        case .range(let a, let b, let s): return s > 0 ? a < b : a > b
+        case .object(let o): return o.truthy
+        default: return true
+        }
+    }
+
+    // MARK: Convenience constructors
+
+    public static func list(_ items: [Value]) -> Value { .list(ListRef(items)) }
+    public static func dict(_ pairs: [(String, Value)]) -> Value {
+        let d = DictRef()
+        for (k, v) in pairs { d[.str(k)] = v }
+        return .dict(d)
+    }
+    public static func ints(_ xs: [Int]) -> Value { .list(ListRef(xs.map { .int($0) })) }
+    public static func shapeTuple(_ shape: [Int]) -> Value { .tuple(shape.map { .int($0) }) }
+}
+
+/// A mutable list, shared by reference as in Python.
+public final class ListRef {
+    public var items: [Value]
+    public init(_ items: [Value] = []) { self.items = items }
+}
+
+/// An insertion-ordered dict with Python key semantics (1 == 1.0 == True).
+public final class DictRef {
+    public private(set) var keys: [Value] = []
+    public private(set) var values: [Value] = []
+    private var index: [HashKey: Int] = [:]
+
+    public init() {}
+    public init(_ pairs: [(Value, Value)]) throws {
+        for (k, v) in pairs { try set(k, v) }
+    }
+
+    public var count: Int { keys.count }
+
+    public func get(_ key: Value) throws -> Value? {
+        guard let i = index[try HashKey(key)] else { return nil }
+        return values[i]
+    }
+
+    public func set(_ key: Value, _ value: Value) throws {
+        let h = try HashKey(key)
+        if let i = index[h] { values[i] = value; return }
+        index[h] = keys.count
+        keys.append(key)
+        values.append(value)
+    }
+
+    @discardableResult
+    public func remove(_ key: Value) throws -> Value? {
+        let h = try HashKey(key)
+        guard let i = index.removeValue(forKey: h) else { return nil }
+        let v = values[i]
+        keys.remove(at: i)
+        values.remove(at: i)
+        for j in i..<keys.count { index[try HashKey(keys[j])] = j }
+        return v
+    }
+
+    public func contains(_ key: Value) throws -> Bool { index[try HashKey(key)] != nil }
+
+    public func removeAll() { keys = []; values = []; index = [:] }
+
+    public func copy() -> DictRef {
+        let d = DictRef()
+        d.keys = keys; d.values = values; d.index = index
+        return d
+    }
+
+    /// String-keyed access for bindings (`cfg["type"]`); never throws because str keys hash.
+    public subscript(_ key: Value) -> Value? {
+        get { try? get(key) }
+        set {
+            if let v = newValue { try? set(key, v) } else { _ = try? remove(key) }
+        }
+    }
+    public subscript(str key: String) -> Value? {
+        get { self[.str(key)] }
+        set { self[.str(key)] = newValue }
+    }
+
+    public var pairs: [(Value, Value)] { Array(zip(keys, values)) }
+}
+
+/// A hashable image of a dict key or set element.
+public enum HashKey: Hashable {
+    case none
+    case int(Int)
+    case float(Double)
+    case str(String)
+    case tuple([HashKey])
+
+    public init(_ v: Value) throws {
+        switch v {
+        case .none: self = .none
+        case .bool(let b): self = .int(b ? 1 : 0)
+        case .int(let i): self = .int(i)
+        case .float(let d):
+            if d.rounded() == d, let i = Int(exactly: d) { self = .int(i) } else { self = .float(d) }
+        case .str(let s): self = .str(s)
+        case .tuple(let t): self = .tuple(try t.map(HashKey.init))
+        default: throw RuntimeError("unhashable type: '\(v.typeName)'")
+        }
+    }
+}
+
+/// A user function (from `def` or `lambda`) closed over its defining frame.
+public final class Function {
+    public let code: FunctionCode
+    public let defaults: [Value]
+    public let closure: Frame?
+    init(code: FunctionCode, defaults: [Value], closure: Frame?) {
+        self.code = code
+        self.defaults = defaults
+        self.closure = closure
+    }
+}

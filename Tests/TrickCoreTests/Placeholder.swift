@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderTrickCoreTests: XCTestCase { func testNothing() {} }
