@@ -11,7 +11,23 @@ public final class Library {
     public private(set) var types: [String: BuiltinFunction] = [:]
     public private(set) var typeOrder: [String] = []
 
+    /// Methods of tensors (`t.sum(dim=1)`): the signature's first parameter is `self`.
+    public private(set) var tensorMethods: [String: BuiltinFunction] = [:]
+    /// Attribute-style properties of tensors (`t.shape`, `t.dtype`, `t.T`).
+    public private(set) var tensorProperties: [String: (Tensor) throws -> Value] = [:]
+
     public init() {}
+
+    /// Registers a tensor method, e.g. `lib.tensorMethod("sum(self, dim=None, keepdim=False)") { a in ... }`;
+    /// `a.tensor("self")` is the receiver.
+    public func tensorMethod(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
+        let f = BuiltinFunction(signature, doc: doc, body)
+        tensorMethods[f.name] = f
+    }
+
+    public func tensorProperty(_ name: String, _ body: @escaping (Tensor) throws -> Value) {
+        tensorProperties[name] = body
+    }
 
     public func define(_ name: String, _ value: Value) {
         if globals[name] == nil { names.append(name) }
