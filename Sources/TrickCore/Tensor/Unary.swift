@@ -53,7 +53,7 @@ extension Tensor {
         case .neg: return a.map { -$0 }
         case .abs: return a.map { Swift.abs($0) }
         case .relu: return a.map { $0.isNaN ? $0 : ($0 > 0 ? $0 : 0) }
-        case .sign: return a.map { $0.isNaN ? $0 : ($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) }
+        case .sign: return a.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }  // torch: sign(nan) == 0
         case .square: return a.map { $0 * $0 }
         case .floor: return a.map { $0.rounded(.down) }
         case .ceil: return a.map { $0.rounded(.up) }
