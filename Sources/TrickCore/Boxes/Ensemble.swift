@@ -194,8 +194,10 @@ public enum EnsembleBoxes {
             w += b.weight
         }
         let score = confType == .max ? Float(maxConf) : Float(conf / Double(cluster.count))
-        let box = (Double(Float(Double(bx.0) / conf)), Double(Float(Double(bx.1) / conf)),
-                   Double(Float(Double(bx.2) / conf)), Double(Float(Double(bx.3) / conf)))
+        // `box[4:] /= conf`: a float64 *scalar* does not upcast a float32 array under numpy's
+        // value-based casting, so this division is float32.
+        let c = Float(conf)
+        let box = (Double(bx.0 / c), Double(bx.1 / c), Double(bx.2 / c), Double(bx.3 / c))
         return Record(label: Double(Float(cluster[0].label)), score: Double(score), weight: Double(Float(w)), model: -1, box: box)
     }
 
@@ -234,8 +236,8 @@ public enum EnsembleBoxes {
                     bx.3 = Float(Double(bx.3) + weight * b.box.3)
                     conf += weight
                 }
-                rows.append((Float(top.label), Float(top.score),
-                             (Float(Double(bx.0) / conf), Float(Double(bx.1) / conf), Float(Double(bx.2) / conf), Float(Double(bx.3) / conf))))
+                let c = Float(conf)   // float32 division, as in weightedBox
+                rows.append((Float(top.label), Float(top.score), (bx.0 / c, bx.1 / c, bx.2 / c, bx.3 / c)))
             }
         }
         var out = Result()
