@@ -160,17 +160,21 @@ public struct ResizeTransform: ResultsTransform {
         return r
     }
 
-    /// `imrescale` (keep_ratio) or `imresize` to the (w, h) target.
-    func resizeImage(_ img: Tensor, _ target: [Double], _ mode: ImResize.Interpolation) throws -> Tensor {
-        let (h, w, _) = try ImResize.geometry(img)
-        if keepRatio {
-            let s = try Rescale.rescaleSize((w, h), .edges(target[0], target[1])).size
-            return try ImResize.resize(img, width: s.w, height: s.h, interpolation: mode)
-        }
+    /// The (w, h) an image of `imageSize` gets for a (w, h) target: `rescale_size` when
+    /// keep_ratio, else the target itself (which must then be integral).
+    public func outputSize(for target: [Double], imageSize: (w: Int, h: Int)) throws -> (w: Int, h: Int) {
+        if keepRatio { return try Rescale.rescaleSize(imageSize, .edges(target[0], target[1])).size }
         guard target.allSatisfy({ $0 == $0.rounded() }) else {
             throw CoreError("Resize: keep_ratio=False needs an integer (w, h) scale, got (\(target.map(Rescale.fmt).joined(separator: ", ")))")
         }
-        return try ImResize.resize(img, width: Int(target[0]), height: Int(target[1]), interpolation: mode)
+        return (Int(target[0]), Int(target[1]))
+    }
+
+    /// `imrescale` (keep_ratio) or `imresize` to the (w, h) target.
+    func resizeImage(_ img: Tensor, _ target: [Double], _ mode: ImResize.Interpolation) throws -> Tensor {
+        let (h, w, _) = try ImResize.geometry(img)
+        let s = try outputSize(for: target, imageSize: (w, h))
+        return try ImResize.resize(img, width: s.w, height: s.h, interpolation: mode)
     }
 
     static func scaleField(_ s: [Double]) -> Field {
