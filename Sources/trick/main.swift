@@ -1,1 +1,93 @@
-print("trick")
+import ArgumentParser
+import TrickBuiltins
+import TrickLang
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `trick` command: REPL (no arguments on a terminal), script from stdin, `-c CODE`,
+/// `run`, `test`. Exit status: 0 success, 1 script error, 2 bad usage.
+struct Trick: ParsableCommand {
+    static let version = "0.1.0"
+    static let configuration = CommandConfiguration(
+        commandName: "trick",
+        abstract: "A notebook-style language for the training tricks of segmentation and detection.",
+        discussion: """
+            With no arguments on a terminal, starts the REPL; with input on stdin, runs it.
+            Examples:
+              trick run examples/09_soft_nms.trick
+              trick -c 'print(soft_nms([[0 0 10 10; 1 1 11 11]], [0.9 0.8]))'
+              trick test examples
+              trick test --update examples/09_soft_nms.trick
+            """,
+        version: version,
+        subcommands: [Run.self, Test.self, Repl.self])
+
+    @Option(name: .customShort("c"), help: "Run CODE and exit.")
+    var code: String?
+
+    func run() throws {
+        if let code {
+            throw ExitCode(Runner.runScript(source: code, name: "<string>", display: true))
+        }
+        if FileIO.isStdinTerminal {
+            throw ExitCode(REPL().run())
+        }
+        throw ExitCode(Runner.runScript(source: FileIO.readStdin(), name: "<stdin>", display: true))
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run notebook or script files and print their output.")
+
+    @Flag(help: "Write a Markdown transcript of the notebook (code cells with their output) to stdout.")
+    var markdown = false
+
+    @Argument(help: "The .trick files to run.")
+    var files: [String]
+
+    func run() throws {
+        for f in files {
+            let status = markdown ? Runner.markdown(path: f) : Runner.runFile(path: f)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}
+
+struct Test: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-run notebooks and compare their output with the `#>` lines in them.")
+
+    @Flag(help: "Rewrite the `#>` lines with the actual output (atomically).")
+    var update = false
+
+    @Argument(help: "Files or folders (searched for *.trick).")
+    var paths: [String]
+
+    func run() throws {
+        throw ExitCode(GoldenTests.run(paths: paths, update: update))
+    }
+}
+
+struct Repl: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the interactive session.")
+    func run() throws { throw ExitCode(REPL().run()) }
+}
+
+// Bad usage exits with status 2 (ArgumentParser's default would be 64).
+do {
+    var command = try Trick.parseAsRoot()
+    try command.run()
+} catch let e as ExitCode {
+    FileIO.flush()
+    exit(e.rawValue)
+} catch {
+    FileIO.flush()
+    let code = Trick.exitCode(for: error)
+    if code == .success {
+        print(Trick.fullMessage(for: error))
+        exit(0)
+    }
+    FileIO.writeStderr(Trick.fullMessage(for: error) + "\n")
+    exit(2)
+}

@@ -73,7 +73,13 @@ public struct Signature {
         }
         if let i = Int(s) { return .int(i) }
         if let d = Double(s) { return .float(d) }
-        if s.count >= 2, let f = s.first, f == "'" || f == "\"" { return .str(String(s.dropFirst().dropLast())) }
+        if s.count >= 2, let f = s.first, f == "'" || f == "\"" {
+            var out = "", esc = false
+            for c in s.dropFirst().dropLast() {
+                if esc { out.append(c == "n" ? "\n" : c == "t" ? "\t" : c); esc = false } else if c == "\\" { esc = true } else { out.append(c) }
+            }
+            return .str(out)
+        }
         if s.hasPrefix("(") || s.hasPrefix("[") {
             let items = splitTopLevel(String(s.dropFirst().dropLast()))
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map(literal)
@@ -275,6 +281,8 @@ public final class BuiltObject {
     public var payload: Any?
     /// A custom repr; default is `TypeName(attr=value, ...)`.
     public var repr: (() -> String)?
+    /// A custom `str()` (print); default is the repr.
+    public var str: (() -> String)?
     /// Called when a script assigns an attribute; nil makes attributes read-only.
     public var setter: ((String, Value) throws -> Void)?
     public var truthy: Bool = true

@@ -66,6 +66,8 @@ public struct TrickError: Error, CustomStringConvertible {
     public var isIncompleteInput = false
     /// Set when the error is an interrupt (Ctrl-C).
     public var isInterrupt = false
+    /// The Python-style exception class (`TypeError`, `KeyError`...), for `except` clauses.
+    public var extraKind: String?
 
     public init(_ phase: Phase, _ message: String, file: SourceFile? = nil, at location: SourceLocation? = nil) {
         self.phase = phase
@@ -106,7 +108,7 @@ public struct TrickError: Error, CustomStringConvertible {
 }
 
 extension StringProtocol {
-    func trimmingCharacters(in set: CharacterSetLite) -> String {
+    public func trimmingCharacters(in set: CharacterSetLite) -> String {
         var s = Substring(self)
         while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
         while let c = s.last, c == " " || c == "\t" || c == "\r" { s.removeLast() }
@@ -115,4 +117,4 @@ extension StringProtocol {
 }
 
 /// Foundation-free stand-in for `CharacterSet.whitespaces`.
-enum CharacterSetLite { case whitespaces }
+public enum CharacterSetLite { case whitespaces }

@@ -1,3 +1,77 @@
-/// Placeholder; the interpreter defines these.
-public final class Frame {}
-public final class FunctionCode { public let name: String = "" }
+/// The local variables of one function activation (or one top-level statement), in slots
+/// resolved at compile time. Nested functions keep their defining frame alive through
+/// `parent`, which gives Python's closure semantics (captured variables are shared).
+public final class Frame {
+    let parent: Frame?
+    let slots: UnsafeMutablePointer<Value>
+    let count: Int
+    var returnValue: Value = .none
+
+    init(parent: Frame?, count: Int) {
+        self.parent = parent
+        self.count = count
+        slots = UnsafeMutablePointer<Value>.allocate(capacity: Swift.max(count, 1))
+        slots.initialize(repeating: .none, count: Swift.max(count, 1))
+    }
+
+    deinit {
+        slots.deinitialize(count: Swift.max(count, 1))
+        slots.deallocate()
+    }
+
+    @inline(__always) func ancestor(_ depth: Int) -> Frame {
+        var f = self
+        for _ in 0..<depth { f = f.parent! }
+        return f
+    }
+}
+
+/// What a statement tells the enclosing block to do next.
+enum Flow {
+    case normal, breakLoop, continueLoop, returned
+}
+
+/// A compiled function body with its parameter layout.
+public final class FunctionCode {
+    public let name: String
+    let params: Params
+    let nslots: Int
+    let body: (Frame) throws -> Flow
+    let file: SourceFile
+    let loc: SourceLocation
+    /// Only plain positional parameters without defaults: call sites bind directly into slots.
+    let isSimple: Bool
+    let positionalCount: Int
+    let varargsSlot: Int?
+    let kwargsSlot: Int?
+    let keywordOnlySlots: [Int]
+    let docstring: String?
+
+    init(name: String, params: Params, nslots: Int, body: @escaping (Frame) throws -> Flow, file: SourceFile, loc: SourceLocation, docstring: String?) {
+        self.name = name
+        self.params = params
+        self.nslots = nslots
+        self.body = body
+        self.file = file
+        self.loc = loc
+        self.docstring = docstring
+        positionalCount = params.positional.count
+        isSimple = params.varargs == nil && params.kwargs == nil && params.keywordOnly.isEmpty
+        // Slot layout: positional params, then varargs, then keyword-only, then kwargs.
+        var next = params.positional.count
+        varargsSlot = params.varargs != nil ? next : nil
+        if params.varargs != nil { next += 1 }
+        keywordOnlySlots = params.keywordOnly.indices.map { next + $0 }
+        next += params.keywordOnly.count
+        kwargsSlot = params.kwargs != nil ? next : nil
+    }
+
+    /// A Python-like signature for help() and error messages.
+    public var signatureText: String {
+        var parts = params.positional.map { $0.defaultValue == nil ? $0.name : "\($0.name)=…" }
+        if let v = params.varargs { parts.append("*" + v) } else if !params.keywordOnly.isEmpty { parts.append("*") }
+        parts += params.keywordOnly.map { $0.defaultValue == nil ? $0.name : "\($0.name)=…" }
+        if let k = params.kwargs { parts.append("**" + k) }
+        return "\(name)(\(parts.joined(separator: ", ")))"
+    }
+}

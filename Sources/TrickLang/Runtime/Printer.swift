@@ -9,6 +9,7 @@ public enum Printer {
 
     public static func str(_ v: Value) -> String {
         if case .str(let s) = v { return s }
+        if case .object(let o) = v, let f = o.str { return f() }
         return repr(v)
     }
 

@@ -1,0 +1,369 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TrickCore
+
+/// The language's own built-ins: Python's (print, len, range, sorted, ...) and `build`.
+enum CoreBuiltins {
+    static func register(into lib: Library, interpreter interp: Interpreter) {
+        lib.function("print(*args, sep=' ', end='\\n', flush=False)", doc: "Writes the values, separated by `sep`, to standard output.") { [unowned interp] a in
+            let sep = a["sep"].isNone ? " " : try a.string("sep")
+            let end = a["end"].isNone ? "\n" : try a.string("end")
+            interp.output(a.varargs.map(Printer.str).joined(separator: sep) + end)
+            return .none
+        }
+        lib.function("len(obj)", doc: "Number of items (a tensor's first dimension).") { a in
+            switch a["obj"] {
+            case .list(let l): return .int(l.items.count)
+            case .tuple(let t): return .int(t.count)
+            case .dict(let d): return .int(d.count)
+            case .str(let s): return .int(s.count)
+            case .range(let x, let y, let s): return .int(s > 0 ? Swift.max(0, (y - x + s - 1) / s) : Swift.max(0, (x - y - s - 1) / (-s)))
+            case .tensor(let t):
+                guard t.rank > 0 else { throw RuntimeError("len() of a 0-d tensor", kind: "TypeError") }
+                return .int(t.shape[0])
+            case .object(let o):
+                if let m = o.methods["__len__"] { return try m.call(Arguments()) }
+                fallthrough
+            default: throw RuntimeError("object of type '\(a["obj"].typeName)' has no len()", kind: "TypeError")
+            }
+        }
+        lib.function("range(*args)", doc: "range(stop), range(start, stop[, step]): integers, lazily.") { a in
+            let xs = try a.varargs.map { try Convert.int($0, what: "range() argument") }
+            switch xs.count {
+            case 1: return .range(start: 0, stop: xs[0], step: 1)
+            case 2: return .range(start: xs[0], stop: xs[1], step: 1)
+            case 3:
+                guard xs[2] != 0 else { throw RuntimeError("range() arg 3 must not be zero", kind: "ValueError") }
+                return .range(start: xs[0], stop: xs[1], step: xs[2])
+            default: throw RuntimeError("range expected 1 to 3 arguments, got \(xs.count)", kind: "TypeError")
+            }
+        }
+        lib.function("list(iterable=())") { [unowned interp] a in .list(ListRef(try interp.iterate(a["iterable"]))) }
+        lib.function("tuple(iterable=())") { [unowned interp] a in .tuple(try interp.iterate(a["iterable"])) }
+        lib.function("dict(*args, **kwargs)", doc: "dict(a=1, b=2), dict(mapping), dict(pairs) — insertion-ordered, as Python.") { [unowned interp] a in
+            let d = DictRef()
+            if let first = a.varargs.first {
+                guard a.varargs.count == 1 else { throw RuntimeError("dict expected at most 1 positional argument, got \(a.varargs.count)", kind: "TypeError") }
+                if case .dict(let o) = first { for (k, v) in o.pairs { try d.set(k, v) } } else {
+                    for item in try interp.iterate(first) {
+                        let kv = try interp.iterate(item)
+                        guard kv.count == 2 else { throw RuntimeError("dictionary update sequence element has length \(kv.count); 2 is required", kind: "ValueError") }
+                        try d.set(kv[0], kv[1])
+                    }
+                }
+            }
+            for (k, v) in a.kwargs { d[str: k] = v }
+            return .dict(d)
+        }
+        lib.function("str(obj='')") { a in .str(Printer.str(a["obj"])) }
+        lib.function("repr(obj)") { a in .str(Printer.repr(a["obj"])) }
+        lib.function("int(x=0, base=10)") { a in
+            switch a["x"] {
+            case .int(let i): return .int(i)
+            case .bool(let b): return .int(b ? 1 : 0)
+            case .float(let d):
+                guard d.isFinite, let i = Int(exactly: d.rounded(.towardZero)) else { throw RuntimeError("cannot convert float \(Printer.formatFloat(d)) to integer", kind: "OverflowError") }
+                return .int(i)
+            case .str(let s):
+                let t = s.trimmingCharacters(in: .whitespaces).replacingUnderscores()
+                guard let i = Int(t, radix: try a.int("base")) else { throw RuntimeError("invalid literal for int() with base \(try a.int("base")): \(Printer.quote(s))", kind: "ValueError") }
+                return .int(i)
+            case .tensor(let t):
+                guard t.count == 1 else { throw RuntimeError("only one element tensors can be converted to Python scalars", kind: "ValueError") }
+                return .int(Int(t.int64(at: 0)))
+            default: throw RuntimeError("int() argument must be a string or a number, not '\(a["x"].typeName)'", kind: "TypeError")
+            }
+        }
+        lib.function("float(x=0.0)") { a in
+            if case .str(let s) = a["x"] {
+                let t = s.trimmingCharacters(in: .whitespaces).lowercased()
+                switch t {
+                case "nan": return .float(.nan)
+                case "inf", "+inf", "infinity": return .float(.infinity)
+                case "-inf", "-infinity": return .float(-.infinity)
+                default:
+                    guard let d = Double(t) else { throw RuntimeError("could not convert string to float: \(Printer.quote(s))", kind: "ValueError") }
+                    return .float(d)
+                }
+            }
+            if case .tensor(let t) = a["x"], t.count != 1 { throw RuntimeError("only one element tensors can be converted to Python scalars", kind: "ValueError") }
+            guard let d = Convert.double(a["x"]) else { throw RuntimeError("float() argument must be a string or a number, not '\(a["x"].typeName)'", kind: "TypeError") }
+            return .float(d)
+        }
+        lib.function("bool(x=False)") { a in .bool(try a["x"].truthy()) }
+        lib.function("type(obj)") { a in .str(a["obj"].typeName) }
+        lib.function("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { a in
+            func matches(_ t: Value) -> Bool {
+                let name: String
+                switch t {
+                case .builtin(let b): name = b.name
+                case .str(let s): name = s
+                case .tuple(let ts): return ts.contains(where: matches)
+                default: return false
+                }
+                let v = a["obj"]
+                if name == "float", case .float = v { return true }
+                if name == "int", case .bool = v { return true }
+                if name == "Tensor" || name == "tensor", case .tensor = v { return true }
+                if name == "object" { return true }
+                return v.typeName == name
+            }
+            return .bool(matches(a["classinfo"]))
+        }
+        lib.function("callable(obj)") { a in
+            switch a["obj"] {
+            case .function, .builtin: return .bool(true)
+            case .object(let o): return .bool(o.callable != nil)
+            default: return .bool(false)
+            }
+        }
+        lib.function("enumerate(iterable, start=0)") { [unowned interp] a in
+            let start = try a.int("start")
+            return .list(ListRef(try interp.iterate(a["iterable"]).enumerated().map { .tuple([.int($0.offset + start), $0.element]) }))
+        }
+        lib.function("zip(*iterables, strict=False)") { [unowned interp] a in
+            let seqs = try a.varargs.map { try interp.iterate($0) }
+            guard let n = seqs.map(\.count).min() else { return .list(ListRef()) }
+            if try a.bool("strict"), seqs.contains(where: { $0.count != n }) {
+                throw RuntimeError("zip() arguments have different lengths", kind: "ValueError")
+            }
+            return .list(ListRef((0..<n).map { i in .tuple(seqs.map { $0[i] }) }))
+        }
+        lib.function("sorted(iterable, key=None, reverse=False)") { [unowned interp] a in
+            .list(ListRef(try Methods.sorted(interp, try interp.iterate(a["iterable"]), key: a["key"], reverse: try a.bool("reverse"))))
+        }
+        lib.function("reversed(seq)") { [unowned interp] a in .list(ListRef(try interp.iterate(a["seq"]).reversed())) }
+        for name in ["min", "max"] {
+            lib.function("\(name)(*args, key=None, default=None, dim=None, keepdim=False)", doc: "Python's \(name); on a tensor, the tensor's \(name).") { [unowned interp] a in
+                if a.varargs.count == 1, case .tensor(let t) = a.varargs[0] {
+                    var kw: [(String, Value)] = []
+                    if a.has("dim") { kw.append(("dim", a["dim"])); kw.append(("keepdim", a["keepdim"])) }
+                    return try interp.callMethod(.tensor(t), name, Arguments([], keywords: kw), file: SourceFile(name: "<builtin>", text: ""), loc: SourceLocation(line: 0, column: 0))
+                }
+                let items = a.varargs.count == 1 ? try interp.iterate(a.varargs[0]) : a.varargs
+                guard !items.isEmpty else {
+                    if a.has("default") { return a["default"] }
+                    throw RuntimeError("\(name)() arg is an empty sequence", kind: "ValueError")
+                }
+                let key = a["key"]
+                var best = items[0]
+                var bestKey = key.isNone ? best : try interp.call(key, Arguments([best]))
+                for it in items.dropFirst() {
+                    let k = key.isNone ? it : try interp.call(key, Arguments([it]))
+                    let better: Bool
+                    if case .tensor = k { better = try (name == "min" ? Ops.compare("<", k, bestKey) : Ops.compare(">", k, bestKey)).truthy() }
+                    else { better = name == "min" ? try Ops.less(k, bestKey) : try Ops.less(bestKey, k) }
+                    if better { best = it; bestKey = k }
+                }
+                return best
+            }
+        }
+        lib.function("sum(iterable, start=0)", doc: "Python's sum; on a tensor, the sum of its elements.") { [unowned interp] a in
+            if case .tensor(let t) = a["iterable"] {
+                return try interp.callMethod(.tensor(t), "sum", Arguments(), file: SourceFile(name: "<builtin>", text: ""), loc: SourceLocation(line: 0, column: 0))
+            }
+            var acc = a["start"]
+            for v in try interp.iterate(a["iterable"]) { acc = try Ops.add(acc, v) }
+            return acc
+        }
+        lib.function("abs(x)") { a in
+            switch a["x"] {
+            case .int(let i):
+                guard i != Int.min else { throw RuntimeError("integer overflow in abs()", kind: "OverflowError") }
+                return .int(Swift.abs(i))
+            case .bool(let b): return .int(b ? 1 : 0)
+            case .float(let d): return .float(Swift.abs(d))
+            case .tensor(let t): return .tensor(try t.unary(.abs))
+            default: throw RuntimeError("bad operand type for abs(): '\(a["x"].typeName)'", kind: "TypeError")
+            }
+        }
+        lib.function("round(number, ndigits=None)", doc: "Python's round: halves go to the even neighbour.") { a in
+            if case .tensor(let t) = a["number"] { return .tensor(try t.unary(.round)) }
+            guard let d = Convert.double(a["number"]) else { throw RuntimeError("round() needs a number, got \(a["number"].typeName)", kind: "TypeError") }
+            if a.has("ndigits") {
+                let n = try a.int("ndigits")
+                if case .int(let i) = a["number"], n >= 0 { return .int(i) }
+                let p = Foundationless.pow(10, Double(n))
+                let r = (d * p).rounded(.toNearestOrEven) / p
+                // Python rounds the exact decimal value; correct the double-rounding cases via repr.
+                if let exact = Double(Format.cFormat("%.\(Swift.max(n, 0))f", d)), n >= 0 { return .float(exact) }
+                return .float(r)
+            }
+            let r = d.rounded(.toNearestOrEven)
+            guard r.isFinite, let i = Int(exactly: r) else { throw RuntimeError("cannot convert \(Printer.formatFloat(d)) to integer", kind: "OverflowError") }
+            return .int(i)
+        }
+        lib.function("any(iterable)") { [unowned interp] a in .bool(try interp.iterate(a["iterable"]).contains { try $0.truthy() }) }
+        lib.function("all(iterable)") { [unowned interp] a in .bool(try interp.iterate(a["iterable"]).allSatisfy { try $0.truthy() }) }
+        lib.function("map(function, *iterables)") { [unowned interp] a in
+            let seqs = try a.varargs.map { try interp.iterate($0) }
+            guard let n = seqs.map(\.count).min() else { throw RuntimeError("map() must have at least two arguments.", kind: "TypeError") }
+            return .list(ListRef(try (0..<n).map { i in try interp.call(a["function"], Arguments(seqs.map { $0[i] })) }))
+        }
+        lib.function("filter(function, iterable)") { [unowned interp] a in
+            let f = a["function"]
+            return .list(ListRef(try interp.iterate(a["iterable"]).filter { f.isNone ? try $0.truthy() : try interp.call(f, Arguments([$0])).truthy() }))
+        }
+        lib.function("hasattr(obj, name)") { [unowned interp] a in
+            .bool((try? interp.getAttribute(a["obj"], try a.string("name"))) != nil)
+        }
+        lib.function("getattr(obj, name, *default)") { [unowned interp] a in
+            do { return try interp.getAttribute(a["obj"], try a.string("name")) } catch {
+                if let d = a.varargs.first { return d }
+                throw error
+            }
+        }
+        lib.function("setattr(obj, name, value)") { [unowned interp] a in
+            try interp.setAttribute(a["obj"], try a.string("name"), a["value"]); return .none
+        }
+        lib.function("divmod(a, b)") { a in .tuple([try Ops.floorDiv(a["a"], a["b"]), try Ops.mod(a["a"], a["b"])]) }
+        lib.function("pow(base, exp)") { a in try Ops.pow(a["base"], a["exp"]) }
+        lib.function("chr(i)") { a in
+            guard let s = Unicode.Scalar(UInt32(clamping: try a.int("i"))) else { throw RuntimeError("chr() arg not in range", kind: "ValueError") }
+            return .str(String(Character(s)))
+        }
+        lib.function("ord(c)") { a in
+            let s = try a.string("c")
+            guard s.unicodeScalars.count == 1 else { throw RuntimeError("ord() expected a character, but string of length \(s.count) found", kind: "TypeError") }
+            return .int(Int(s.unicodeScalars.first!.value))
+        }
+        lib.function("hash(obj)") { a in .int(try HashKey(a["obj"]).hashValue) }
+        lib.function("id(obj)") { a in
+            switch a["obj"] {
+            case .list(let l): return .int(Int(bitPattern: UInt(bitPattern: ObjectIdentifier(l).hashValue)))
+            case .dict(let d): return .int(ObjectIdentifier(d).hashValue)
+            case .object(let o): return .int(ObjectIdentifier(o).hashValue)
+            default: return .int(try HashKey(a["obj"]).hashValue)
+            }
+        }
+        lib.function("dir(obj=None)") { [unowned interp] a in
+            if a["obj"].isNone { return .list(ListRef(interp.userGlobals.map { .str($0.0) })) }
+            switch a["obj"] {
+            case .object(let o): return .list(ListRef(o.memberNames.map { .str($0) }))
+            case .tensor: return .list(ListRef((Array(lib.tensorProperties.keys) + Array(lib.tensorMethods.keys)).sorted().map { .str($0) }))
+            default: return .list(ListRef(Methods.names(for: a["obj"]).map { .str($0) }))
+            }
+        }
+        lib.function("build(cfg, **default_args)", doc: "Builds a registered component from a config dict by its `type`, as MMEngine `Registry.build(cfg, default_args=...)`.") { a in
+            let cfg = try a.dict("cfg")
+            return try lib.build(cfg, defaultArgs: a.kwargs)
+        }
+        lib.function("help(obj=None)", doc: "Shows the signature and documentation of a built-in or function.") { [unowned interp] a in
+            interp.output(Help.text(for: a["obj"], library: lib) + "\n")
+            return .none
+        }
+        lib.function("perf_counter()", doc: "Seconds from a monotonic clock (for timing).") { _ in
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            return .float(Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9)
+        }
+        lib.function("Exception(*args)") { a in
+            let o = BuiltObject(typeName: "Exception", attributes: [("kind", .str("Exception")), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))])
+            return .object(o)
+        }
+        for kind in ["ValueError", "TypeError", "KeyError", "IndexError", "RuntimeError", "ZeroDivisionError", "AssertionError",
+                     "NameError", "AttributeError", "OverflowError", "RecursionError", "NotImplementedError", "LookupError",
+                     "ArithmeticError", "KeyboardInterrupt", "FileNotFoundError", "MemoryError"] {
+            lib.function("\(kind)(*args)") { a in
+                .object(BuiltObject(typeName: "Exception", attributes: [("kind", .str(kind)), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))]))
+            }
+        }
+        registerMath(lib)
+        registerTorch(lib)
+    }
+
+    static func registerMath(_ lib: Library) {
+        let m = lib.namespace("math")
+        m.set("pi", .float(Double.pi))
+        m.set("e", .float(M_E))
+        m.set("inf", .float(.infinity))
+        m.set("nan", .float(.nan))
+        let unary: [(String, (Double) -> Double)] = [
+            ("sqrt", { $0.squareRoot() }), ("exp", { Glibc.exp($0) }), ("log2", { Glibc.log2($0) }), ("log10", { Glibc.log10($0) }),
+            ("sin", { Glibc.sin($0) }), ("cos", { Glibc.cos($0) }), ("tan", { Glibc.tan($0) }), ("atan", { Glibc.atan($0) }),
+            ("tanh", { Glibc.tanh($0) }), ("fabs", { Swift.abs($0) }), ("log1p", { Glibc.log1p($0) }), ("expm1", { Glibc.expm1($0) }),
+            ("asin", { Glibc.asin($0) }), ("acos", { Glibc.acos($0) }),
+        ]
+        for (name, f) in unary {
+            m.method("\(name)(x)") { a in
+                let x = try a.double("x")
+                if name == "sqrt" && x < 0 || (name == "log2" || name == "log10") && x <= 0 { throw RuntimeError("math domain error", kind: "ValueError") }
+                return .float(f(x))
+            }
+        }
+        m.method("log(x, base=None)") { a in
+            let x = try a.double("x")
+            guard x > 0 else { throw RuntimeError("math domain error", kind: "ValueError") }
+            if a.has("base") { return .float(Glibc.log(x) / Glibc.log(try a.double("base"))) }
+            return .float(Glibc.log(x))
+        }
+        m.method("pow(x, y)") { a in .float(Foundationless.pow(try a.double("x"), try a.double("y"))) }
+        m.method("atan2(y, x)") { a in .float(Glibc.atan2(try a.double("y"), try a.double("x"))) }
+        for name in ["floor", "ceil", "trunc"] {
+            m.method("\(name)(x)") { a in
+                if case .int(let i) = a["x"] { return .int(i) }
+                let d = try a.double("x")
+                let r = name == "floor" ? d.rounded(.down) : name == "ceil" ? d.rounded(.up) : d.rounded(.towardZero)
+                guard let i = Int(exactly: r) else { throw RuntimeError("cannot convert \(Printer.formatFloat(d)) to integer", kind: "OverflowError") }
+                return .int(i)
+            }
+        }
+        m.method("isclose(a, b, rel_tol=1e-09, abs_tol=0.0)") { a in
+            let x = try a.double("a"), y = try a.double("b")
+            return .bool(Swift.abs(x - y) <= Swift.max(try a.double("rel_tol") * Swift.max(Swift.abs(x), Swift.abs(y)), try a.double("abs_tol")))
+        }
+        m.method("isnan(x)") { a in .bool(try a.double("x").isNaN) }
+        m.method("isinf(x)") { a in .bool(try a.double("x").isInfinite) }
+        m.method("isfinite(x)") { a in .bool(try a.double("x").isFinite) }
+        m.method("gcd(a, b)") { a in
+            var x = Swift.abs(try a.int("a")), y = Swift.abs(try a.int("b"))
+            while y != 0 { (x, y) = (y, x % y) }
+            return .int(x)
+        }
+        m.method("prod(iterable, start=1)") { a in
+            var acc = a["start"]
+            for v in try a.sequence("iterable") { acc = try Ops.mul(acc, v) }
+            return acc
+        }
+        m.method("fsum(iterable)") { a in .float(try Convert.doubles(a["iterable"]).reduce(0, +)) }
+    }
+
+    /// `torch.float32` and friends, so torch's printed form pastes back (`dtype=torch.float64`).
+    static func registerTorch(_ lib: Library) {
+        let t = lib.namespace("torch")
+        for d in ["float32", "float64", "int64", "bool", "float", "double", "long", "int", "int32", "uint8", "float16"] {
+            t.set(d, .str("torch." + d))
+        }
+    }
+}
+
+/// Text for `help(x)`: signature, docs, the reference it matches.
+public enum Help {
+    public static func text(for v: Value, library: Library) -> String {
+        switch v {
+        case .none:
+            return "trick: pass a built-in to help(), e.g. help(soft_nms). Built-ins: " + library.names.sorted().joined(separator: ", ")
+        case .builtin(let b):
+            return b.signature.text + (b.doc.isEmpty ? "" : "\n\n" + b.doc)
+        case .function(let f):
+            return f.code.signatureText + (f.code.docstring.map { "\n\n" + $0 } ?? "")
+        case .object(let o):
+            var s = "\(o.typeName) object"
+            if let c = o.callable { s += "\n  call: " + c.signature.text }
+            for (n, m) in o.methods.sorted(by: { $0.key < $1.key }) { s += "\n  .\(n): " + m.signature.text; _ = n }
+            if !o.attributeOrder.isEmpty { s += "\n  attributes: " + o.attributeOrder.joined(separator: ", ") }
+            return s
+        case .tensor(let t):
+            return "tensor of shape \(Tensor.formatShape(t.shape)), dtype \(t.dtype.rawValue); methods: " + library.tensorMethods.keys.sorted().joined(separator: ", ")
+        default:
+            return "\(v.typeName): " + Methods.names(for: v).joined(separator: ", ")
+        }
+    }
+}
+
+extension String {
+    func replacingUnderscores() -> String { String(filter { $0 != "_" }) }
+}

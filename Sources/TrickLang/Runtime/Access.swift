@@ -1,0 +1,262 @@
+import TrickCore
+
+/// Attribute access, subscripts and method dispatch on values.
+extension Interpreter {
+    func noAttribute(_ v: Value, _ name: String, _ candidates: [String]) -> RuntimeError {
+        let hint = closestName(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+        return RuntimeError("'\(v.typeName)' object has no attribute '\(name)'\(hint)", kind: "AttributeError")
+    }
+
+    public func getAttribute(_ v: Value, _ name: String) throws -> Value {
+        switch v {
+        case .object(let o):
+            if let a = o.attributes[name] { return a }
+            if let m = o.methods[name] { return .builtin(m) }
+            throw noAttribute(v, name, o.memberNames)
+        case .tensor(let t):
+            if let p = library.tensorProperties[name] { return try p(t) }
+            if let m = library.tensorMethods[name] {
+                return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)", doc: m.doc) { args in
+                    try m.call(Arguments([.tensor(t)] + args.positional, keywords: args.keywords))
+                })
+            }
+            throw noAttribute(v, name, Array(library.tensorProperties.keys) + Array(library.tensorMethods.keys))
+        case .dict(let d):
+            if Methods.dictMethods.contains(name) {
+                return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
+                    try Methods.call(self, v, name, args)
+                })
+            }
+            // Config-style attribute access (`cfg.model.decode_head`), as MMEngine ConfigDict.
+            if let x = d[str: name] { return x }
+            throw noAttribute(v, name, Methods.dictMethods + d.keys.compactMap { if case .str(let s) = $0 { return s } else { return nil } })
+        case .list, .str, .tuple:
+            let names = Methods.names(for: v)
+            if names.contains(name) {
+                return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
+                    try Methods.call(self, v, name, args)
+                })
+            }
+            throw noAttribute(v, name, names)
+        case .function(let f):
+            if name == "__name__" { return .str(f.code.name) }
+            if name == "__doc__" { return f.code.docstring.map { .str($0) } ?? .none }
+            throw noAttribute(v, name, ["__name__", "__doc__"])
+        case .builtin(let b):
+            if name == "__name__" { return .str(b.name) }
+            if name == "__doc__" { return .str(b.doc) }
+            throw noAttribute(v, name, ["__name__", "__doc__"])
+        case .float(let d):
+            if name == "real" { return v }
+            if name == "imag" { return .float(0) }
+            if name == "is_integer" { return .builtin(BuiltinFunction("is_integer()") { _ in .bool(d == d.rounded()) }) }
+            throw noAttribute(v, name, ["real", "imag", "is_integer"])
+        case .range(let a, let b, let s):
+            switch name {
+            case "start": return .int(a)
+            case "stop": return .int(b)
+            case "step": return .int(s)
+            default: throw noAttribute(v, name, ["start", "stop", "step"])
+            }
+        default:
+            throw noAttribute(v, name, [])
+        }
+    }
+
+    public func setAttribute(_ target: Value, _ name: String, _ v: Value) throws {
+        switch target {
+        case .object(let o):
+            if let s = o.setter { try s(name, v); return }
+            if o.typeName == "module" { throw RuntimeError("cannot set attributes of a built-in module", kind: "AttributeError") }
+            o.set(name, v)
+        case .dict(let d):
+            d[str: name] = v
+        default:
+            throw RuntimeError("cannot set attribute '\(name)' of '\(target.typeName)' object", kind: "AttributeError")
+        }
+    }
+
+    /// `receiver.name(args)` without creating a bound-method object.
+    func callMethod(_ r: Value, _ name: String, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Value {
+        switch r {
+        case .tensor(let t):
+            if let m = library.tensorMethods[name] {
+                do { return try m.call(Arguments([.tensor(t)] + args.positional, keywords: args.keywords)) } catch { throw locate(error, file, loc) }
+            }
+        case .object(let o):
+            if let m = o.methods[name] {
+                do { return try m.call(args) } catch { throw locate(error, file, loc) }
+            }
+        case .list, .dict, .str, .tuple:
+            if Methods.names(for: r).contains(name) {
+                do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
+            }
+        default: break
+        }
+        let callee: Value
+        do { callee = try getAttribute(r, name) } catch { throw locate(error, file, loc) }
+        return try call(callee, args, file: file, loc: loc, name: name)
+    }
+
+    // MARK: Subscripts
+
+    static func normalizeIndex(_ i: Int, _ count: Int, _ what: String) throws -> Int {
+        let j = i < 0 ? i + count : i
+        guard j >= 0 && j < count else {
+            throw RuntimeError("\(what) index \(i) out of range (length \(count))", kind: "IndexError")
+        }
+        return j
+    }
+
+    /// Python slice semantics: the indices selected from a sequence of `count` items.
+    static func sliceIndices(_ start: Int?, _ stop: Int?, _ step: Int?, count: Int) -> [Int] {
+        let st = step ?? 1
+        func clamp(_ v: Int?, _ dflt: Int, lo: Int, hi: Int) -> Int {
+            guard var x = v else { return dflt }
+            if x < 0 { x += count }
+            return Swift.min(Swift.max(x, lo), hi)
+        }
+        var out: [Int] = []
+        if st > 0 {
+            let a = clamp(start, 0, lo: 0, hi: count), b = clamp(stop, count, lo: 0, hi: count)
+            var i = a
+            while i < b { out.append(i); i += st }
+        } else {
+            let a = clamp(start, count - 1, lo: -1, hi: count - 1), b = clamp(stop, -1, lo: -1, hi: count - 1)
+            var i = a
+            while i > b { out.append(i); i += st }
+        }
+        return out
+    }
+
+    func tensorIndex(_ v: Value) throws -> [TensorIndex] {
+        func one(_ x: Value) throws -> TensorIndex {
+            switch x {
+            case .int(let i): return .int(i)
+            case .bool(let b): return .tensor(Tensor.scalar(b))
+            case .slice(let a, let b, let c): return .slice(a, b, c)
+            case .none: return .newAxis
+            case .str(let s) where s == "...": return .ellipsis
+            case .tensor(let t):
+                if t.rank == 0 && t.dtype == .int64 { return .int(Int(t.int64(at: 0))) }
+                return .tensor(t)
+            case .list:
+                return .tensor(try Convert.tensor(x))
+            default:
+                throw RuntimeError("tensor indices must be ints, slices, None, ..., bool masks or index tensors, not \(x.typeName)", kind: "IndexError")
+            }
+        }
+        if case .tuple(let items) = v { return try items.map(one) }
+        return [try one(v)]
+    }
+
+    public func getItem(_ container: Value, _ index: Value) throws -> Value {
+        switch container {
+        case .list(let l):
+            if case .slice(let a, let b, let c) = index {
+                return .list(ListRef(Interpreter.sliceIndices(a, b, c, count: l.items.count).map { l.items[$0] }))
+            }
+            return l.items[try Interpreter.normalizeIndex(try Convert.int(index, what: "list index"), l.items.count, "list")]
+        case .tuple(let t):
+            if case .slice(let a, let b, let c) = index {
+                return .tuple(Interpreter.sliceIndices(a, b, c, count: t.count).map { t[$0] })
+            }
+            return t[try Interpreter.normalizeIndex(try Convert.int(index, what: "tuple index"), t.count, "tuple")]
+        case .str(let s):
+            let chars = Array(s)
+            if case .slice(let a, let b, let c) = index {
+                return .str(String(Interpreter.sliceIndices(a, b, c, count: chars.count).map { chars[$0] }))
+            }
+            return .str(String(chars[try Interpreter.normalizeIndex(try Convert.int(index, what: "string index"), chars.count, "string")]))
+        case .dict(let d):
+            if let v = try d.get(index) { return v }
+            let hint = (index.isStr ? closestName(to: Printer.str(index), in: d.keys.compactMap { if case .str(let s) = $0 { return s } else { return nil } }) : nil)
+                .map { " (did you mean '\($0)'?)" } ?? ""
+            throw RuntimeError("key \(Printer.repr(index)) not found\(hint)", kind: "KeyError")
+        case .tensor(let t):
+            return .tensor(try t.subscripted(try tensorIndex(index)))
+        case .range(let a, let b, let s):
+            let items = try iterate(container)
+            if case .slice = index { return try getItem(.list(ListRef(items)), index) }
+            _ = (a, b, s)
+            return items[try Interpreter.normalizeIndex(try Convert.int(index, what: "range index"), items.count, "range")]
+        case .object(let o):
+            if let g = o.methods["__getitem__"] { return try g.call(Arguments([index])) }
+            if case .str(let k) = index, let v = o.attributes[k] { return v }
+            throw RuntimeError("'\(o.typeName)' object is not subscriptable", kind: "TypeError")
+        default:
+            throw RuntimeError("'\(container.typeName)' object is not subscriptable", kind: "TypeError")
+        }
+    }
+
+    public func setItem(_ container: Value, _ index: Value, _ v: Value) throws {
+        switch container {
+        case .list(let l):
+            if case .slice(let a, let b, let c) = index {
+                let idx = Interpreter.sliceIndices(a, b, c, count: l.items.count)
+                let newItems = try iterate(v)
+                if (c ?? 1) == 1 {
+                    let lo = idx.first ?? Swift.min(Swift.max((a ?? 0) < 0 ? (a ?? 0) + l.items.count : (a ?? 0), 0), l.items.count)
+                    l.items.replaceSubrange(lo..<(lo + idx.count), with: newItems)
+                } else {
+                    guard idx.count == newItems.count else {
+                        throw RuntimeError("attempt to assign sequence of size \(newItems.count) to extended slice of size \(idx.count)", kind: "ValueError")
+                    }
+                    for (i, j) in idx.enumerated() { l.items[j] = newItems[i] }
+                }
+                return
+            }
+            l.items[try Interpreter.normalizeIndex(try Convert.int(index, what: "list index"), l.items.count, "list assignment")] = v
+        case .dict(let d):
+            try d.set(index, v)
+        case .tensor:
+            throw RuntimeError("tensor item assignment needs a name (t[i] = v), not an expression", kind: "TypeError")
+        case .object(let o):
+            if let s = o.methods["__setitem__"] { _ = try s.call(Arguments([index, v])); return }
+            throw RuntimeError("'\(o.typeName)' object does not support item assignment", kind: "TypeError")
+        default:
+            throw RuntimeError("'\(container.typeName)' object does not support item assignment", kind: "TypeError")
+        }
+    }
+
+    func deleteItem(_ container: Value, _ index: Value) throws {
+        switch container {
+        case .list(let l):
+            if case .slice(let a, let b, let c) = index {
+                let idx = Set(Interpreter.sliceIndices(a, b, c, count: l.items.count))
+                l.items = l.items.enumerated().filter { !idx.contains($0.offset) }.map(\.element)
+                return
+            }
+            l.items.remove(at: try Interpreter.normalizeIndex(try Convert.int(index), l.items.count, "list assignment"))
+        case .dict(let d):
+            guard try d.remove(index) != nil else { throw RuntimeError("key \(Printer.repr(index)) not found", kind: "KeyError") }
+        default:
+            throw RuntimeError("'\(container.typeName)' object does not support item deletion", kind: "TypeError")
+        }
+    }
+}
+
+extension Value {
+    var isStr: Bool { if case .str = self { return true } else { return false } }
+}
+
+extension Interpreter {
+    /// `import torch`, `import math`, `from ensemble_boxes import weighted_boxes_fusion`:
+    /// names of trick's built-in namespaces. Nothing is loaded from disk.
+    func importModule(_ path: String) throws -> Value {
+        var parts = path.split(separator: ".").map(String.init)
+        let star = parts.last == "*"
+        if star { parts.removeLast() }
+        guard let root = parts.first, let rootValue = library.globals[root], case .object = rootValue else {
+            let known = library.names.filter { if case .object(let o)? = library.globals[$0] { return o.typeName == "module" } else { return false } }
+            throw RuntimeError("no module named '\(path)': trick has no imports beyond its built-in namespaces (\(known.sorted().joined(separator: ", "))); its functions are global", kind: "ImportError")
+        }
+        var v = rootValue
+        for p in parts.dropFirst() {
+            do { v = try getAttribute(v, p) } catch {
+                throw RuntimeError("cannot import name '\(p)' from '\(root)'", kind: "ImportError")
+            }
+        }
+        return v
+    }
+}

@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Python's format-spec mini-language (`f'{x:.4f}'`, `'{:>8}'.format(s)`) and `%` formatting.
+enum Format {
+    /// printf of one double with a C format such as "%.4f".
+    static func cFormat(_ fmt: String, _ d: Double) -> String {
+        var buf = [CChar](repeating: 0, count: 512)
+        _ = withVaList([d]) { vsnprintf(&buf, 512, fmt, $0) }
+        return String(cString: buf)
+    }
+
+    static func cFormat(_ fmt: String, _ i: Int) -> String {
+        var buf = [CChar](repeating: 0, count: 128)
+        _ = withVaList([i]) { vsnprintf(&buf, 128, fmt, $0) }
+        return String(cString: buf)
+    }
+
+    /// Applies a format spec to a value.
+    static func format(_ v: Value, spec: String) throws -> String {
+        if spec.isEmpty { return Printer.str(v) }
+        var s = Array(spec)
+        var fill: Character = " ", align: Character?
+        if s.count >= 2, "<>^=".contains(s[1]) { fill = s[0]; align = s[1]; s.removeFirst(2) }
+        else if let f = s.first, "<>^=".contains(f) { align = f; s.removeFirst() }
+        var sign: Character = "-"
+        if let f = s.first, "+- ".contains(f) { sign = f; s.removeFirst() }
+        var alt = false
+        if s.first == "#" { alt = true; s.removeFirst() }
+        if s.first == "0" { if align == nil { fill = "0"; align = "=" }; s.removeFirst() }
+        var width = 0
+        while let f = s.first, f.isNumber { width = width * 10 + Int(String(f))!; s.removeFirst() }
+        var grouping: Character?
+        if let f = s.first, f == "," || f == "_" { grouping = f; s.removeFirst() }
+        var precision: Int?
+        if s.first == "." {
+            s.removeFirst()
+            var p = 0
+            while let f = s.first, f.isNumber { p = p * 10 + Int(String(f))!; s.removeFirst() }
+            precision = p
+        }
+        let type: Character? = s.first
+        if s.count > 1 { throw RuntimeError("invalid format specifier '\(spec)'", kind: "ValueError") }
+        _ = alt
+
+        var body: String
+        var negative = false
+        var numeric = true
+        switch v {
+        case .int(let i) where type == nil || "dnbxXoc".contains(type!):
+            negative = i < 0
+            let m = i.magnitude
+            switch type {
+            case "b": body = String(m, radix: 2)
+            case "x": body = String(m, radix: 16)
+            case "X": body = String(m, radix: 16).uppercased()
+            case "o": body = String(m, radix: 8)
+            case "c": body = String(Character(Unicode.Scalar(UInt32(m)) ?? " ")); numeric = false
+            default: body = String(m)
+            }
+        case .bool(let b) where type == nil:
+            body = b ? "True" : "False"; numeric = false
+        case .int, .float, .bool, .tensor:
+            guard let d = Convert.double(v) else { throw RuntimeError("cannot format \(v.typeName) with '\(spec)'", kind: "TypeError") }
+            negative = d < 0 || (d == 0 && d.sign == .minus)
+            let m = Swift.abs(d)
+            switch type {
+            case "f", "F": body = cFormat("%.\(precision ?? 6)f", m)
+            case "e", "E":
+                body = cFormat("%.\(precision ?? 6)e", m)
+                if type == "E" { body = body.uppercased() }
+            case "g", "G":
+                body = cFormat("%.\(precision ?? 6)g", m)
+            case "%": body = cFormat("%.\(precision ?? 6)f", m * 100) + "%"
+            case "d":
+                guard d == d.rounded() else { throw RuntimeError("unknown format code 'd' for object of type 'float'", kind: "ValueError") }
+                body = String(Int(m))
+            case nil:
+                if let p = precision {
+                    body = cFormat("%.\(p)g", m)
+                } else {
+                    body = Printer.formatFloat(m)
+                }
+            default:
+                throw RuntimeError("unknown format code '\(type!)' for a number", kind: "ValueError")
+            }
+            if m.isNaN { body = "nan"; negative = false }
+            if m.isInfinite { body = "inf" }
+        default:
+            numeric = false
+            body = Printer.str(v)
+            if let p = precision { body = String(body.prefix(p)) }
+            if let t = type, t != "s" { throw RuntimeError("unknown format code '\(t)' for object of type '\(v.typeName)'", kind: "ValueError") }
+        }
+        if let g = grouping, numeric {
+            var intPart = body, rest = ""
+            if let dot = body.firstIndex(where: { $0 == "." || $0 == "e" }) { intPart = String(body[..<dot]); rest = String(body[dot...]) }
+            if intPart.allSatisfy(\.isNumber) {
+                var out = ""
+                for (i, c) in intPart.reversed().enumerated() {
+                    if i > 0 && i % 3 == 0 { out.append(g) }
+                    out.append(c)
+                }
+                body = String(out.reversed()) + rest
+            }
+        }
+        var signStr = ""
+        if numeric {
+            if negative { signStr = "-" } else if sign == "+" { signStr = "+" } else if sign == " " { signStr = " " }
+        }
+        let total = signStr.count + body.count
+        if total >= width { return signStr + body }
+        let pad = width - total
+        let a = align ?? (numeric ? ">" : "<")
+        switch a {
+        case "<": return signStr + body + String(repeating: fill, count: pad)
+        case "^":
+            let left = pad / 2
+            return String(repeating: fill, count: left) + signStr + body + String(repeating: fill, count: pad - left)
+        case "=": return signStr + String(repeating: fill, count: pad) + body
+        default: return String(repeating: fill, count: pad) + signStr + body
+        }
+    }
+
+    /// `'%d items, %.3f' % (n, x)`.
+    static func percent(_ fmt: String, _ arg: Value) throws -> String {
+        var args: [Value]
+        if case .tuple(let t) = arg { args = t } else { args = [arg] }
+        var out = ""
+        let s = Array(fmt)
+        var i = 0, ai = 0
+        while i < s.count {
+            let c = s[i]
+            if c != "%" { out.append(c); i += 1; continue }
+            i += 1
+            guard i < s.count else { throw RuntimeError("incomplete format", kind: "ValueError") }
+            if s[i] == "%" { out.append("%"); i += 1; continue }
+            var spec = ""
+            while i < s.count, "-+ 0#.123456789".contains(s[i]) { spec.append(s[i]); i += 1 }
+            guard i < s.count else { throw RuntimeError("incomplete format", kind: "ValueError") }
+            let conv = s[i]
+            i += 1
+            guard ai < args.count else { throw RuntimeError("not enough arguments for format string", kind: "TypeError") }
+            let a = args[ai]
+            ai += 1
+            switch conv {
+            case "s": out += Printer.str(a)
+            case "r": out += Printer.repr(a)
+            case "d", "i":
+                guard let d = Convert.double(a) else { throw RuntimeError("%d format: a number is required, not \(a.typeName)", kind: "TypeError") }
+                out += cFormat("%" + spec + "ld", Int(d))
+            case "f", "e", "g", "E", "G", "F":
+                guard let d = Convert.double(a) else { throw RuntimeError("%\(conv) format: a number is required, not \(a.typeName)", kind: "TypeError") }
+                out += cFormat("%" + spec + String(conv), d)
+            default: throw RuntimeError("unsupported format character '\(conv)'", kind: "ValueError")
+            }
+        }
+        if ai < args.count { throw RuntimeError("not all arguments converted during string formatting", kind: "TypeError") }
+        return out
+    }
+}

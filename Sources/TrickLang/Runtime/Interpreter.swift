@@ -1,0 +1,319 @@
+import TrickCore
+
+/// Global variables, by slot (resolved at compile time).
+public final class Globals {
+    var values: ContiguousArray<Value?> = []
+    var names: [String] = []
+    var slotOf: [String: Int] = [:]
+}
+
+/// Set from a signal handler; polled at loop back-edges and calls.
+nonisolated(unsafe) public var trickInterruptRequested: Int32 = 0
+
+/// Runs trick programs: compiles statements to closures and executes them in one global
+/// namespace that persists across runs (a notebook or REPL session).
+public final class Interpreter {
+    public let library: Library
+    public let globals = Globals()
+    /// Where `print` and displayed values go.
+    public var output: (String) -> Void = { print($0, terminator: "") }
+    public var maxCallDepth = 1000
+    var callDepth = 0
+    var currentException: TrickError?
+    /// Directory that relative paths (Config.fromfile, load) resolve against.
+    public var baseDirectory: String = "."
+
+    public init(library: Library) {
+        self.library = library
+        CoreBuiltins.register(into: library, interpreter: self)
+        for name in library.names { globals.values[globalSlot(name)] = library.globals[name] }
+    }
+
+    func globalSlot(_ name: String) -> Int {
+        if let s = globals.slotOf[name] { return s }
+        let s = globals.values.count
+        globals.values.append(library.globals[name])
+        globals.names.append(name)
+        globals.slotOf[name] = s
+        return s
+    }
+
+    /// The value of a global, or nil if it is undefined.
+    public func global(_ name: String) -> Value? {
+        guard let s = globals.slotOf[name] else { return library.globals[name] }
+        return globals.values[s]
+    }
+
+    public func setGlobal(_ name: String, _ value: Value) {
+        globals.values[globalSlot(name)] = value
+    }
+
+    /// Names defined by the user (not built-ins), in definition order.
+    public var userGlobals: [(String, Value)] {
+        globals.names.compactMap { n in
+            guard let v = globals.values[globals.slotOf[n]!] else { return nil }
+            if let b = library.globals[n], Ops.identical(b, v) || isSameBuiltin(b, v) { return nil }
+            return (n, v)
+        }
+    }
+
+    func isSameBuiltin(_ a: Value, _ b: Value) -> Bool {
+        if case .builtin(let x) = a, case .builtin(let y) = b { return x === y }
+        if case .object(let x) = a, case .object(let y) = b { return x === y }
+        return false
+    }
+
+    public var allNames: [String] {
+        Array(Set(globals.names.filter { globals.values[globals.slotOf[$0]!] != nil } + library.names)).sorted()
+    }
+
+    // MARK: Compiling and running
+
+    /// One compiled top-level statement.
+    public struct CompiledStatement {
+        public let firstLine: Int
+        public let lastLine: Int
+        /// True for an expression statement whose value a notebook displays.
+        public let displays: Bool
+        let run: () throws -> Value?
+        /// Runs it; returns the value to display, if any.
+        public func execute() throws -> Value? { try run() }
+    }
+
+    public func compile(_ program: Program) throws -> [CompiledStatement] {
+        try program.statements.map { try compile($0, file: program.file) }
+    }
+
+    func compile(_ s: Stmt, file: SourceFile) throws -> CompiledStatement {
+        let scope = Scope(parent: nil, isFunction: false)
+        let c = Compiler(interp: self, file: file, scope: scope)
+        if case .expr(let e, let suppressed) = s.kind {
+            let ev = try c.expr(e)
+            return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: !suppressed) { [unowned self] in
+                let f = Frame(parent: nil, count: scope.count)
+                trickInterruptRequested = 0
+                let v = try self.guarded { try ev(f) }
+                if suppressed { return nil }
+                if case .none = v { return nil }
+                self.setGlobal("_", v)
+                return v
+            }
+        }
+        let ex = try c.statement(s)
+        return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: false) { [unowned self] in
+            let f = Frame(parent: nil, count: scope.count)
+            trickInterruptRequested = 0
+            _ = try self.guarded { _ = try ex(f); return .none }
+            return nil
+        }
+    }
+
+    /// Runs source text as a script; displayed values are not shown (as `python file.py`).
+    public func run(source: String, name: String) throws {
+        let file = SourceFile(name: name, text: source)
+        let program = try Parser.parse(file)
+        for st in try compile(program) { _ = try st.execute() }
+    }
+
+    /// Evaluates source text and returns the value of its last expression statement (REPL, `-c`).
+    @discardableResult
+    public func evaluate(source: String, name: String) throws -> Value? {
+        let file = SourceFile(name: name, text: source)
+        let program = try Parser.parse(file)
+        var last: Value?
+        for st in try compile(program) { last = try st.execute() }
+        return last
+    }
+
+    func guarded(_ body: () throws -> Value) throws -> Value {
+        callDepth = 0
+        do { return try body() } catch let e as TrickError { throw e } catch {
+            throw TrickError(.runtime, "\(error)")
+        }
+    }
+
+    // MARK: Errors
+
+    func locate(_ error: Error, _ file: SourceFile, _ loc: SourceLocation) -> TrickError {
+        switch error {
+        case let e as TrickError: return e
+        case let e as RuntimeError:
+            var t = TrickError(.runtime, e.message, file: file, at: loc)
+            t.kind = e.kind
+            return t
+        case let e as CoreError:
+            var t = TrickError(.runtime, e.message, file: file, at: loc)
+            t.kind = "ValueError"
+            return t
+        default:
+            return TrickError(.runtime, "\(error)", file: file, at: loc)
+        }
+    }
+
+    func nameError(_ name: String, _ file: SourceFile, _ loc: SourceLocation) -> TrickError {
+        let hint = closestName(to: name, in: allNames).map { " (did you mean '\($0)'?)" } ?? ""
+        var e = TrickError(.runtime, "name '\(name)' is not defined\(hint)", file: file, at: SourceLocation(line: loc.line, column: loc.column, length: name.count))
+        e.kind = "NameError"
+        return e
+    }
+
+    @inline(__always) func checkInterrupt() throws {
+        if trickInterruptRequested != 0 {
+            trickInterruptRequested = 0
+            var e = TrickError(.runtime, "KeyboardInterrupt")
+            e.isInterrupt = true
+            e.kind = "KeyboardInterrupt"
+            throw e
+        }
+    }
+
+    func exceptionMatches(_ e: TrickError, _ type: Value) -> Bool {
+        switch type {
+        case .builtin(let b):
+            return b.name == "Exception" || b.name == e.kind || (b.name == "LookupError" && (e.kind == "KeyError" || e.kind == "IndexError"))
+                || (b.name == "ArithmeticError" && (e.kind == "ZeroDivisionError" || e.kind == "OverflowError"))
+        case .tuple(let ts): return ts.contains { exceptionMatches(e, $0) }
+        case .str(let s): return s == e.kind
+        default: return false
+        }
+    }
+
+    func exceptionObject(_ e: TrickError) -> BuiltObject {
+        let o = BuiltObject(typeName: e.kind, attributes: [("message", .str(e.message)), ("kind", .str(e.kind))])
+        o.repr = { "\(e.kind)(\(Printer.quote(e.message)))" }
+        o.str = { e.message }
+        return o
+    }
+
+    // MARK: Calls
+
+    /// Calls any callable value with arguments.
+    public func call(_ callee: Value, _ args: Arguments, file: SourceFile? = nil, loc: SourceLocation? = nil, name: String = "function") throws -> Value {
+        let file = file ?? SourceFile(name: "<builtin>", text: "")
+        let loc = loc ?? SourceLocation(line: 0, column: 0)
+        try checkInterrupt()
+        switch callee {
+        case .function(let f):
+            let frame = try bindArguments(f, args, file: file, loc: loc)
+            return try invoke(f, frame, file: file, loc: loc)
+        case .builtin(let b):
+            do { return try b.call(args) } catch { throw locate(error, file, loc) }
+        case .object(let o):
+            if let c = o.callable {
+                do { return try c.call(args) } catch { throw locate(error, file, loc) }
+            }
+            throw locate(RuntimeError("'\(o.typeName)' object is not callable", kind: "TypeError"), file, loc)
+        default:
+            throw locate(RuntimeError("'\(callee.typeName)' object is not callable", kind: "TypeError"), file, loc)
+        }
+    }
+
+    /// Runs a user function on a prepared frame, tracking depth and traceback.
+    @inline(__always)
+    func invoke(_ f: Function, _ frame: Frame, file: SourceFile, loc: SourceLocation) throws -> Value {
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > maxCallDepth {
+            var e = TrickError(.runtime, "maximum recursion depth exceeded (\(maxCallDepth) calls) in \(f.code.name)()", file: file, at: loc)
+            e.kind = "RecursionError"
+            throw e
+        }
+        if trickInterruptRequested != 0 { try checkInterrupt() }
+        do {
+            _ = try f.code.body(frame)
+        } catch var e as TrickError {
+            if e.traceback.count < 50 {
+                e.traceback.append(TraceEntry(function: f.code.name, file: file, location: loc))
+            }
+            throw e
+        }
+        return frame.returnValue
+    }
+
+    /// Python argument binding for user functions.
+    func bindArguments(_ f: Function, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Frame {
+        let code = f.code
+        let frame = Frame(parent: f.closure, count: code.nslots)
+        let params = code.params
+        let np = params.positional.count
+        var filled = [Bool](repeating: false, count: np + params.keywordOnly.count)
+        func fail(_ msg: String) -> TrickError {
+            var e = TrickError(.runtime, "\(code.name)() \(msg)", file: file, at: loc)
+            e.kind = "TypeError"
+            return e
+        }
+        for (i, v) in args.positional.enumerated() {
+            if i < np { frame.slots[i] = v; filled[i] = true }
+        }
+        if args.positional.count > np {
+            if let vs = code.varargsSlot {
+                frame.slots[vs] = .tuple(Array(args.positional[np...]))
+            } else {
+                throw fail("takes \(np) positional argument\(np == 1 ? "" : "s") but \(args.positional.count) were given")
+            }
+        } else if let vs = code.varargsSlot {
+            frame.slots[vs] = .tuple([])
+        }
+        var extra: [(String, Value)] = []
+        for (k, v) in args.keywords {
+            if let i = params.positional.firstIndex(where: { $0.name == k }) {
+                if filled[i] { throw fail("got multiple values for argument '\(k)'") }
+                frame.slots[i] = v; filled[i] = true
+            } else if let j = params.keywordOnly.firstIndex(where: { $0.name == k }) {
+                frame.slots[code.keywordOnlySlots[j]] = v; filled[np + j] = true
+            } else if code.kwargsSlot != nil {
+                extra.append((k, v))
+            } else {
+                let hint = closestName(to: k, in: params.positional.map(\.name) + params.keywordOnly.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+                throw fail("got an unexpected keyword argument '\(k)'\(hint)")
+            }
+        }
+        if let ks = code.kwargsSlot {
+            let d = DictRef()
+            for (k, v) in extra { d[str: k] = v }
+            frame.slots[ks] = .dict(d)
+        }
+        let allParams = params.positional + params.keywordOnly
+        for (i, p) in allParams.enumerated() where !filled[i] {
+            guard p.defaultValue != nil else { throw fail("missing required argument '\(p.name)'") }
+            let slot = i < np ? i : code.keywordOnlySlots[i - np]
+            frame.slots[slot] = f.defaults[i]
+        }
+        return frame
+    }
+
+    // MARK: Iteration
+
+    /// The items of an iterable value.
+    public func iterate(_ v: Value) throws -> [Value] {
+        switch v {
+        case .list(let l): return l.items
+        case .tuple(let t): return t
+        case .dict(let d): return d.keys
+        case .str(let s): return s.map { .str(String($0)) }
+        case .range(let a, let b, let s):
+            var out: [Value] = []
+            var i = a
+            let n = s > 0 ? (b > a ? (b - a + s - 1) / s : 0) : (a > b ? (a - b - s - 1) / (-s) : 0)
+            guard n <= 100_000_000 else { throw RuntimeError("range too large to materialise (\(n) items)", kind: "MemoryError") }
+            out.reserveCapacity(n)
+            while s > 0 ? i < b : i > b { out.append(.int(i)); i += s }
+            return out
+        case .tensor(let t):
+            guard t.rank > 0 else { throw RuntimeError("iteration over a 0-d tensor", kind: "TypeError") }
+            return try (0..<t.shape[0]).map { .tensor(try t.subscripted([.int($0)])) }
+        case .object(let o):
+            if let it = o.methods["__iter__"] { return try iterate(try it.call(Arguments())) }
+            throw RuntimeError("'\(o.typeName)' object is not iterable", kind: "TypeError")
+        default:
+            throw RuntimeError("'\(v.typeName)' object is not iterable", kind: "TypeError")
+        }
+    }
+}
+
+extension TrickError {
+    public var kind: String {
+        get { extraKind ?? "error" }
+        set { extraKind = newValue }
+    }
+}

@@ -1,0 +1,330 @@
+import TrickCore
+
+/// Methods of the built-in containers and strings, with Python's names and behaviour.
+enum Methods {
+    static let listMethods = ["append", "extend", "pop", "insert", "index", "count", "sort", "reverse", "copy", "remove", "clear"]
+    static let dictMethods = ["keys", "values", "items", "get", "pop", "update", "setdefault", "copy", "clear", "popitem"]
+    static let strMethods = ["format", "join", "split", "rsplit", "strip", "lstrip", "rstrip", "startswith", "endswith", "replace",
+                             "upper", "lower", "find", "rfind", "count", "splitlines", "ljust", "rjust", "center", "zfill",
+                             "isdigit", "isalpha", "isalnum", "isspace", "title", "capitalize", "index", "partition", "encode"]
+    static let tupleMethods = ["index", "count"]
+
+    static func names(for v: Value) -> [String] {
+        switch v {
+        case .list: return listMethods
+        case .dict: return dictMethods
+        case .str: return strMethods
+        case .tuple: return tupleMethods
+        default: return []
+        }
+    }
+
+    static func argc(_ name: String, _ args: Arguments, _ range: ClosedRange<Int>) throws {
+        guard range.contains(args.positional.count) else {
+            throw RuntimeError("\(name)() takes \(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)") arguments (\(args.positional.count) given)", kind: "TypeError")
+        }
+    }
+
+    static func call(_ interp: Interpreter, _ recv: Value, _ name: String, _ args: Arguments) throws -> Value {
+        let p = args.positional
+        switch recv {
+        case .list(let l):
+            switch name {
+            case "append": try argc(name, args, 1...1); l.items.append(p[0]); return .none
+            case "extend": try argc(name, args, 1...1); l.items.append(contentsOf: try interp.iterate(p[0])); return .none
+            case "pop":
+                try argc(name, args, 0...1)
+                guard !l.items.isEmpty else { throw RuntimeError("pop from empty list", kind: "IndexError") }
+                let i = p.isEmpty ? l.items.count - 1 : try Interpreter.normalizeIndex(try Convert.int(p[0]), l.items.count, "pop")
+                return l.items.remove(at: i)
+            case "insert":
+                try argc(name, args, 2...2)
+                var i = try Convert.int(p[0])
+                if i < 0 { i += l.items.count }
+                l.items.insert(p[1], at: Swift.min(Swift.max(i, 0), l.items.count))
+                return .none
+            case "index":
+                try argc(name, args, 1...1)
+                guard let i = l.items.firstIndex(where: { Ops.equal($0, p[0]) }) else { throw RuntimeError("\(Printer.repr(p[0])) is not in list", kind: "ValueError") }
+                return .int(i)
+            case "count": try argc(name, args, 1...1); return .int(l.items.filter { Ops.equal($0, p[0]) }.count)
+            case "remove":
+                try argc(name, args, 1...1)
+                guard let i = l.items.firstIndex(where: { Ops.equal($0, p[0]) }) else { throw RuntimeError("list.remove(x): x not in list", kind: "ValueError") }
+                l.items.remove(at: i)
+                return .none
+            case "reverse": l.items.reverse(); return .none
+            case "copy": return .list(ListRef(l.items))
+            case "clear": l.items.removeAll(); return .none
+            case "sort":
+                var key: Value = .none, reverse = false
+                for (k, v) in args.keywords {
+                    if k == "key" { key = v } else if k == "reverse" { reverse = try v.truthy() } else {
+                        throw RuntimeError("sort() got an unexpected keyword argument '\(k)'", kind: "TypeError")
+                    }
+                }
+                l.items = try sorted(interp, l.items, key: key, reverse: reverse)
+                return .none
+            default: break
+            }
+        case .tuple(let t):
+            switch name {
+            case "index":
+                guard let i = t.firstIndex(where: { Ops.equal($0, p.first ?? .none) }) else { throw RuntimeError("tuple.index(x): x not in tuple", kind: "ValueError") }
+                return .int(i)
+            case "count": return .int(t.filter { Ops.equal($0, p.first ?? .none) }.count)
+            default: break
+            }
+        case .dict(let d):
+            switch name {
+            case "keys": return .list(ListRef(d.keys))
+            case "values": return .list(ListRef(d.values))
+            case "items": return .list(ListRef(d.pairs.map { .tuple([$0.0, $0.1]) }))
+            case "get":
+                try argc(name, args, 1...2)
+                return try d.get(p[0]) ?? (p.count > 1 ? p[1] : .none)
+            case "pop":
+                try argc(name, args, 1...2)
+                if let v = try d.remove(p[0]) { return v }
+                if p.count > 1 { return p[1] }
+                throw RuntimeError("key \(Printer.repr(p[0])) not found", kind: "KeyError")
+            case "popitem":
+                guard let k = d.keys.last else { throw RuntimeError("popitem(): dictionary is empty", kind: "KeyError") }
+                let v = try d.remove(k)!
+                return .tuple([k, v])
+            case "setdefault":
+                try argc(name, args, 1...2)
+                if let v = try d.get(p[0]) { return v }
+                let v = p.count > 1 ? p[1] : .none
+                try d.set(p[0], v)
+                return v
+            case "update":
+                for a in p {
+                    switch a {
+                    case .dict(let o): for (k, v) in o.pairs { try d.set(k, v) }
+                    default:
+                        for item in try interp.iterate(a) {
+                            let kv = try interp.iterate(item)
+                            guard kv.count == 2 else { throw RuntimeError("dictionary update sequence element has length \(kv.count); 2 is required", kind: "ValueError") }
+                            try d.set(kv[0], kv[1])
+                        }
+                    }
+                }
+                for (k, v) in args.keywords { d[str: k] = v }
+                return .none
+            case "copy": return .dict(d.copy())
+            case "clear": d.removeAll(); return .none
+            default: break
+            }
+        case .str(let s):
+            return try strMethod(interp, s, name, args)
+        default: break
+        }
+        throw RuntimeError("'\(recv.typeName)' object has no attribute '\(name)'", kind: "AttributeError")
+    }
+
+    static func sorted(_ interp: Interpreter, _ items: [Value], key: Value, reverse: Bool) throws -> [Value] {
+        let keys: [Value] = try key.isNone ? items : items.map { try interp.call(key, Arguments([$0])) }
+        var idx = Array(items.indices)
+        var failure: Error?
+        // Stable merge sort on keys (Swift's sort is not guaranteed stable).
+        idx = mergeSort(idx) { a, b in
+            if failure != nil { return false }
+            do { return reverse ? try Ops.less(keys[b], keys[a]) : try Ops.less(keys[a], keys[b]) } catch { failure = error; return false }
+        }
+        if let failure { throw failure }
+        return idx.map { items[$0] }
+    }
+
+    static func mergeSort(_ a: [Int], _ less: (Int, Int) -> Bool) -> [Int] {
+        if a.count <= 1 { return a }
+        var src = a, dst = a
+        var width = 1
+        let n = a.count
+        while width < n {
+            var i = 0
+            while i < n {
+                let mid = Swift.min(i + width, n), hi = Swift.min(i + 2 * width, n)
+                var l = i, r = mid, k = i
+                while l < mid && r < hi {
+                    if less(src[r], src[l]) { dst[k] = src[r]; r += 1 } else { dst[k] = src[l]; l += 1 }
+                    k += 1
+                }
+                while l < mid { dst[k] = src[l]; l += 1; k += 1 }
+                while r < hi { dst[k] = src[r]; r += 1; k += 1 }
+                i += 2 * width
+            }
+            swap(&src, &dst)
+            width *= 2
+        }
+        return src
+    }
+
+    static func strArg(_ v: Value, _ fn: String) throws -> String {
+        guard case .str(let s) = v else { throw RuntimeError("\(fn)() argument must be str, not \(v.typeName)", kind: "TypeError") }
+        return s
+    }
+
+    static func strMethod(_ interp: Interpreter, _ s: String, _ name: String, _ args: Arguments) throws -> Value {
+        let p = args.positional
+        func strip(_ chars: Value?, left: Bool, right: Bool) throws -> String {
+            let set: Set<Character> = try chars.flatMap { $0.isNone ? nil : Set(try strArg($0, name)) } ?? [" ", "\t", "\n", "\r"]
+            var sub = Substring(s)
+            if left { while let c = sub.first, set.contains(c) { sub.removeFirst() } }
+            if right { while let c = sub.last, set.contains(c) { sub.removeLast() } }
+            return String(sub)
+        }
+        switch name {
+        case "format":
+            return .str(try formatString(s, p, args.keywords))
+        case "join":
+            try argc(name, args, 1...1)
+            let parts = try interp.iterate(p[0]).map { v -> String in
+                guard case .str(let x) = v else { throw RuntimeError("sequence item: expected str instance, \(v.typeName) found", kind: "TypeError") }
+                return x
+            }
+            return .str(parts.joined(separator: s))
+        case "split", "rsplit":
+            let sep: String? = try p.first.flatMap { $0.isNone ? nil : try strArg($0, name) }
+            let maxsplit = p.count > 1 ? try Convert.int(p[1]) : -1
+            if let sep {
+                guard !sep.isEmpty else { throw RuntimeError("empty separator", kind: "ValueError") }
+                var parts = splitString(s, sep)
+                if maxsplit >= 0 && parts.count > maxsplit + 1 {
+                    if name == "split" {
+                        parts = Array(parts[..<maxsplit]) + [parts[maxsplit...].joined(separator: sep)]
+                    } else {
+                        let k = parts.count - maxsplit
+                        parts = [parts[..<k].joined(separator: sep)] + Array(parts[k...])
+                    }
+                }
+                return .list(ListRef(parts.map { .str($0) }))
+            }
+            return .list(ListRef(s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map { .str(String($0)) }))
+        case "strip": return .str(try strip(p.first, left: true, right: true))
+        case "lstrip": return .str(try strip(p.first, left: true, right: false))
+        case "rstrip": return .str(try strip(p.first, left: false, right: true))
+        case "startswith", "endswith":
+            try argc(name, args, 1...1)
+            let options: [Value]
+            if case .tuple(let t) = p[0] { options = t } else { options = [p[0]] }
+            for o in options {
+                let x = try strArg(o, name)
+                if name == "startswith" ? s.hasPrefix(x) : s.hasSuffix(x) { return .bool(true) }
+            }
+            return .bool(false)
+        case "replace":
+            try argc(name, args, 2...3)
+            let a = try strArg(p[0], name), b = try strArg(p[1], name)
+            guard !a.isEmpty else { return .str(s) }
+            return .str(splitString(s, a).joined(separator: b))
+        case "upper": return .str(s.uppercased())
+        case "lower": return .str(s.lowercased())
+        case "title": return .str(s.split(separator: " ", omittingEmptySubsequences: false).map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined(separator: " "))
+        case "capitalize": return .str(s.prefix(1).uppercased() + s.dropFirst().lowercased())
+        case "find", "index", "rfind":
+            try argc(name, args, 1...1)
+            let x = Array(try strArg(p[0], name)), chars = Array(s)
+            var found = -1
+            if x.count <= chars.count {
+                let range = Array(0...(chars.count - x.count))
+                for i in (name == "rfind" ? range.reversed() : range) where Array(chars[i..<i + x.count]) == x { found = i; break }
+            }
+            if found < 0 && name == "index" { throw RuntimeError("substring not found", kind: "ValueError") }
+            return .int(found)
+        case "count":
+            try argc(name, args, 1...1)
+            let x = try strArg(p[0], name)
+            return .int(x.isEmpty ? s.count + 1 : splitString(s, x).count - 1)
+        case "splitlines": return .list(ListRef(s.split(separator: "\n", omittingEmptySubsequences: false).map { .str(String($0)) }.dropLast(s.hasSuffix("\n") ? 1 : 0)))
+        case "ljust", "rjust", "center":
+            try argc(name, args, 1...2)
+            let w = try Convert.int(p[0])
+            let fill: Character = p.count > 1 ? (try strArg(p[1], name)).first ?? " " : " "
+            let pad = Swift.max(0, w - s.count)
+            if name == "ljust" { return .str(s + String(repeating: fill, count: pad)) }
+            if name == "rjust" { return .str(String(repeating: fill, count: pad) + s) }
+            let left = pad / 2
+            return .str(String(repeating: fill, count: left) + s + String(repeating: fill, count: pad - left))
+        case "zfill":
+            let w = try Convert.int(p.first ?? .int(0))
+            let neg = s.hasPrefix("-")
+            let body = neg ? String(s.dropFirst()) : s
+            return .str((neg ? "-" : "") + String(repeating: "0", count: Swift.max(0, w - s.count)) + body)
+        case "isdigit": return .bool(!s.isEmpty && s.allSatisfy(\.isNumber))
+        case "isalpha": return .bool(!s.isEmpty && s.allSatisfy(\.isLetter))
+        case "isalnum": return .bool(!s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber })
+        case "isspace": return .bool(!s.isEmpty && s.allSatisfy(\.isWhitespace))
+        case "partition":
+            let sep = try strArg(p.first ?? .none, name)
+            let parts = splitString(s, sep)
+            if parts.count == 1 { return .tuple([.str(s), .str(""), .str("")]) }
+            return .tuple([.str(parts[0]), .str(sep), .str(parts[1...].joined(separator: sep))])
+        case "encode": return .str(s)
+        default: break
+        }
+        throw RuntimeError("'str' object has no attribute '\(name)'", kind: "AttributeError")
+    }
+
+    static func splitString(_ s: String, _ sep: String) -> [String] {
+        var parts: [String] = []
+        var cur = Substring(s)
+        while let r = cur.range(of: sep) {
+            parts.append(String(cur[..<r.lowerBound]))
+            cur = cur[r.upperBound...]
+        }
+        parts.append(String(cur))
+        return parts
+    }
+
+    /// `'{} {name:.3f}'.format(...)`.
+    static func formatString(_ s: String, _ args: [Value], _ kwargs: [(String, Value)]) throws -> String {
+        var out = ""
+        let chars = Array(s)
+        var i = 0, auto = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "{" {
+                if i + 1 < chars.count, chars[i + 1] == "{" { out.append("{"); i += 2; continue }
+                var j = i + 1, field = ""
+                while j < chars.count, chars[j] != "}" { field.append(chars[j]); j += 1 }
+                guard j < chars.count else { throw RuntimeError("single '{' encountered in format string", kind: "ValueError") }
+                var name = field, spec = "", conv: Character?
+                if let colon = field.firstIndex(of: ":") { name = String(field[..<colon]); spec = String(field[field.index(after: colon)...]) }
+                if let bang = name.firstIndex(of: "!") { conv = name[name.index(after: bang)...].first; name = String(name[..<bang]) }
+                let v: Value
+                if name.isEmpty {
+                    guard auto < args.count else { throw RuntimeError("Replacement index \(auto) out of range for positional args tuple", kind: "IndexError") }
+                    v = args[auto]; auto += 1
+                } else if let n = Int(name) {
+                    guard n < args.count else { throw RuntimeError("Replacement index \(n) out of range for positional args tuple", kind: "IndexError") }
+                    v = args[n]
+                } else {
+                    guard let kv = kwargs.first(where: { $0.0 == name }) else { throw RuntimeError("'\(name)'", kind: "KeyError") }
+                    v = kv.1
+                }
+                if let conv { out += conv == "r" ? Printer.repr(v) : Printer.str(v) } else { out += try Format.format(v, spec: spec) }
+                i = j + 1
+                continue
+            }
+            if c == "}" {
+                if i + 1 < chars.count, chars[i + 1] == "}" { out.append("}"); i += 2; continue }
+                throw RuntimeError("single '}' encountered in format string", kind: "ValueError")
+            }
+            out.append(c); i += 1
+        }
+        return out
+    }
+}
+
+extension Substring {
+    func range(of sub: String) -> Range<Index>? {
+        guard !sub.isEmpty else { return nil }
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(sub) { return i..<self.index(i, offsetBy: sub.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}

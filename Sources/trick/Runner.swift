@@ -1,0 +1,148 @@
+import TrickBuiltins
+import TrickLang
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Creates interpreters with every built-in, and runs scripts and notebooks.
+enum Runner {
+    static func makeInterpreter() -> Interpreter {
+        let lib = Library()
+        TrickBuiltins.register(lib)
+        let interp = Interpreter(library: lib)
+        interp.output = { FileIO.writeStdout($0) }
+        return interp
+    }
+
+    static var colorErrors: Bool { isatty(2) != 0 && getenv("NO_COLOR") == nil }
+
+    static func report(_ e: TrickError) {
+        FileIO.writeStderr(e.render(color: colorErrors))
+    }
+
+    /// Runs source as a notebook does (top-level values displayed); 0 or 1.
+    static func runScript(source: String, name: String, display: Bool) -> Int32 {
+        onBigStack {
+            let interp = makeInterpreter()
+            let file = SourceFile(name: name, text: source)
+            do {
+                let program = try Parser.parse(file)
+                for st in try interp.compile(program) {
+                    if let v = try st.execute(), display {
+                        FileIO.writeStdout(Printer.repr(v) + "\n")
+                    }
+                }
+                FileIO.flush()
+                return 0
+            } catch let e as TrickError {
+                report(e)
+                return 1
+            } catch {
+                FileIO.writeStderr("error: \(error)\n")
+                return 1
+            }
+        }
+    }
+
+    static func runFile(path: String) -> Int32 {
+        let text: String
+        do { text = try FileIO.read(path) } catch {
+            FileIO.writeStderr("error: \(error)\n")
+            return 1
+        }
+        return runScript(source: text, name: path, display: true)
+    }
+
+    static func markdown(path: String) -> Int32 {
+        onBigStack {
+            let text: String
+            do { text = try FileIO.read(path) } catch {
+                FileIO.writeStderr("error: \(error)\n")
+                return 1
+            }
+            let nb = Notebook(path: path, text: text)
+            let result = nb.run(makeInterpreter())
+            if let e = result.syntaxError { report(e); return 1 }
+            FileIO.writeStdout(nb.markdown(result))
+            for e in result.runtimeErrors { report(e) }
+            return result.runtimeErrors.isEmpty ? 0 : 1
+        }
+    }
+
+    /// Runs `body` on a thread with a large stack, so deep (but bounded) recursion in scripts
+    /// ends in a RecursionError rather than a stack overflow.
+    static func onBigStack(_ body: @escaping () -> Int32) -> Int32 {
+        final class Box { var body: () -> Int32; var result: Int32 = 0; init(_ b: @escaping () -> Int32) { body = b } }
+        let box = Box(body)
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        pthread_attr_setstacksize(&attr, 1 << 30)
+        var thread = pthread_t()
+        let ctx = Unmanaged.passRetained(box).toOpaque()
+        let rc = pthread_create(&thread, &attr, { p in
+            let b = Unmanaged<Box>.fromOpaque(p!).takeRetainedValue()
+            b.result = b.body()
+            return nil
+        }, ctx)
+        if rc != 0 { return body() }
+        pthread_join(thread, nil)
+        return box.result
+    }
+}
+
+/// `trick test`: re-runs notebooks and diffs their output against the `#>` lines.
+enum GoldenTests {
+    static func run(paths: [String], update: Bool) -> Int32 {
+        var files: [String] = []
+        for p in paths {
+            if FileIO.isDirectory(p) { files += FileIO.files(under: p, suffix: ".trick") } else if FileIO.exists(p) { files.append(p) } else {
+                FileIO.writeStderr("error: no such file or folder '\(p)'\n")
+                return 2
+            }
+        }
+        var passed = 0, failed = 0, updated = 0
+        for f in files {
+            let status = Runner.onBigStack {
+                let text: String
+                do { text = try FileIO.read(f) } catch {
+                    FileIO.writeStderr("error: \(error)\n")
+                    return 1
+                }
+                let nb = Notebook(path: f, text: text)
+                let result = nb.run(Runner.makeInterpreter())
+                if let e = result.syntaxError {
+                    Runner.report(e)
+                    return 1
+                }
+                let mismatches = nb.check(result)
+                if mismatches.isEmpty { return 0 }
+                if update {
+                    let newText = nb.updated(result)
+                    if newText != text {
+                        do { try FileIO.writeAtomically(f, newText) } catch {
+                            FileIO.writeStderr("error: \(error)\n")
+                            return 1
+                        }
+                    }
+                    FileIO.writeStdout("updated \(f) (\(mismatches.count) block\(mismatches.count == 1 ? "" : "s"))\n")
+                    return 3
+                }
+                for m in mismatches {
+                    FileIO.writeStdout("\(f):\(m.line): output differs\n")
+                    for l in m.expected { FileIO.writeStdout("  - \(l)\n") }
+                    for l in m.actual { FileIO.writeStdout("  + \(l)\n") }
+                }
+                return 1
+            }
+            switch status {
+            case 0: passed += 1
+            case 3: updated += 1; passed += 1
+            default: failed += 1; FileIO.writeStdout("FAIL \(f)\n")
+            }
+        }
+        if updated > 0 { FileIO.writeStdout("\(updated) file\(updated == 1 ? "" : "s") updated\n") }
+        FileIO.writeStdout("golden: \(passed) passed, \(failed) failed\n")
+        FileIO.flush()
+        return failed == 0 ? 0 : 1
+    }
+}
