@@ -220,7 +220,7 @@ public final class Interpreter {
         }
         if trickInterruptRequested != 0 { try checkInterrupt() }
         do {
-            _ = try f.code.body(frame)
+            _ = try f.body(frame)
         } catch var e as TrickError {
             if e.traceback.count < 50 {
                 e.traceback.append(TraceEntry(function: f.code.name, file: file, location: loc))
