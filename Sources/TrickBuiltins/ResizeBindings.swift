@@ -9,7 +9,7 @@ enum ResizeBindings {
     static func register(_ lib: Library) {
         registerGeometry(lib)
         registerTransforms(lib)
-        // registerAnalysis(lib)
+        registerAnalysis(lib)
     }
 
     // MARK: value <-> results conversion
