@@ -101,6 +101,9 @@ enum ResizeBindings {
         guard xs.allSatisfy({ $0 >= 0 }) else {
             throw RuntimeError("\(what) \(Printer.repr(v)) must not have negative sides", kind: "ValueError")
         }
+        guard xs.allSatisfy({ $0 <= 1e9 }) else {
+            throw RuntimeError("\(what) \(Printer.repr(v)) is too large", kind: "ValueError")
+        }
         return xs
     }
 

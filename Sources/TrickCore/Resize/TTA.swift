@@ -143,8 +143,8 @@ public enum TTA {
     /// of a row/column snaps to the border; crops smaller than `crop` are used as they are.
     public static func slideWindows(h: Int, w: Int, crop: (h: Int, w: Int), stride: (h: Int, w: Int)) throws -> [(Int, Int, Int, Int)] {
         guard h > 0, w > 0 else { throw CoreError("slide_windows: image size (\(h), \(w)) must be positive") }
-        guard crop.h > 0, crop.w > 0, stride.h > 0, stride.w > 0 else {
-            throw CoreError("slide_windows: crop_size (\(crop.h), \(crop.w)) and stride (\(stride.h), \(stride.w)) must be positive")
+        guard crop.h > 0, crop.w > 0, stride.h > 0, stride.w > 0, Swift.max(crop.h, crop.w, stride.h, stride.w, h, w) <= 1 << 30 else {
+            throw CoreError("slide_windows: crop_size (\(crop.h), \(crop.w)) and stride (\(stride.h), \(stride.w)) must be positive (and at most 2**30)")
         }
         let hGrids = Swift.max(h - crop.h + stride.h - 1, 0) / stride.h + 1
         let wGrids = Swift.max(w - crop.w + stride.w - 1, 0) / stride.w + 1
