@@ -240,7 +240,8 @@ final class Compiler {
                 return truth ? try a(f) : try b(f)
             }
         case .call(let callee, let args):
-            return try call(callee, args, loc)
+            // Errors in a call point at the callee's name (`build`, `.sample`).
+            return try call(callee, args, callee.loc)
         case .attribute(let obj, let name):
             let o = try expr(obj)
             return { f in
