@@ -96,6 +96,19 @@ extension Tensor {
 
     /// Result shape and the flat buffer offset of every result element (row-major).
     func indexOffsets(_ index: [TensorIndex]) throws -> (shape: [Int], offsets: [Int]?, plan: IndexPlan) {
+        // fast path: one bool mask over the leading dimensions (`t[mask]`, `t[mask] = v`)
+        if index.count == 1, case .tensor(let m) = index[0], m.dtype == .bool, m.rank >= 1, m.rank <= rank,
+           Array(shape.prefix(m.rank)) == m.shape, case .bool(let mb) = m.storage {
+            let inner = Tensor.product(shape[m.rank...])
+            var offsets: [Int] = []
+            var rows = 0
+            for (r, keep) in mb.enumerated() where keep {
+                rows += 1
+                let base = r * inner
+                for j in 0..<inner { offsets.append(base + j) }
+            }
+            return ([rows] + Array(shape[m.rank...]), offsets, IndexPlan())
+        }
         let plan = try indexPlan(index)
         if plan.advanced.isEmpty { return (plan.dims.map(\.size), nil, plan) }
         var bshape: [Int] = []
