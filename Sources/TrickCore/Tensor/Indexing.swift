@@ -54,9 +54,10 @@ extension Tensor {
                     return Swift.min(Swift.max(v, 0), size)
                 }
                 let start = clamp(a, 0), stop = clamp(b, size)
-                let len = stop > start ? (stop - start + step - 1) / step : 0
+                let len = stop > start ? (stop - start - 1) / step + 1 : 0
                 plan.offset += len > 0 ? start * st[src] : 0
-                plan.dims.append(ViewDim(size: len, stride: st[src] * step))
+                // a one-element slice's stride is irrelevant (and a huge step must not overflow)
+                plan.dims.append(ViewDim(size: len, stride: len > 1 ? st[src] * step : st[src]))
                 src += 1
             case .newAxis:
                 plan.dims.append(ViewDim(size: 1, stride: 0))
