@@ -40,6 +40,9 @@ extension Tensor {
     /// `sort(dim=-1, descending=False, stable=False)`.
     public func sorted(dim: Int = -1, descending: Bool = false, stable: Bool = false) throws -> (values: Tensor, indices: Tensor) {
         let n = rank == 0 ? 1 : shape[try Tensor.normalizeDim(dim, rank: rank)]
+        // torch sorts 1-D int64 tensors of at least GRAIN_SIZE (32768) elements ascending with
+        // fbgemm's radix sort, which is stable (SortingKernel.cpp `can_use_radix_sort`).
+        let stable = stable || (dtype == .int64 && rank == 1 && !descending && count >= 32768)
         func run<O>(_ s: inout StdSort<O>) {
             if stable {
                 s.a.sort { O.less($0.0, $1.0) || (!O.less($1.0, $0.0) && $0.1 < $1.1) }
