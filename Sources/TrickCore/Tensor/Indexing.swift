@@ -164,7 +164,31 @@ extension Tensor {
         return (outShape, offsets, plan)
     }
 
+    /// Flat offset when every index is an int, one per dimension (`x[i, j]` in scalar loops).
+    @inline(__always)
+    func scalarOffset(_ index: [TensorIndex]) throws -> Int? {
+        guard index.count == rank, rank > 0 else { return nil }
+        var off = 0, step = 1
+        for d in Swift.stride(from: rank - 1, through: 0, by: -1) {
+            guard case .int(let i) = index[d] else { return nil }
+            let size = shape[d]
+            let j = i < 0 ? i + size : i
+            guard j >= 0 && j < size else { throw CoreError("index \(i) is out of bounds for dimension \(d) with size \(size)") }
+            off += j * step
+            step *= size
+        }
+        return off
+    }
+
     public func subscripted(_ index: [TensorIndex]) throws -> Tensor {
+        if let off = try scalarOffset(index) {
+            switch storage {
+            case .float32(let a): return Tensor(shape: [], float32: [a[off]])
+            case .float64(let a): return Tensor(shape: [], float64: [a[off]])
+            case .int64(let a): return Tensor(shape: [], int64: [a[off]])
+            case .bool(let a): return Tensor(shape: [], bool: [a[off]])
+            }
+        }
         let (outShape, offsets, plan) = try indexOffsets(index)
         if let offsets {
             return Tensor(shape: outShape, storage: storage.map(OffsetGather(offsets: offsets)))
@@ -173,6 +197,17 @@ extension Tensor {
     }
 
     public mutating func assign(_ index: [TensorIndex], _ value: Operand) throws {
+        if let off = try scalarOffset(index), value.shape.allSatisfy({ $0 == 1 }) {
+            let v = value.tensor(as: dtype)
+            switch (storage, v.storage) {
+            case (.float32(var a), .float32(let b)): storage = .float32([]); a[off] = b[0]; storage = .float32(a)
+            case (.float64(var a), .float64(let b)): storage = .float64([]); a[off] = b[0]; storage = .float64(a)
+            case (.int64(var a), .int64(let b)): storage = .int64([]); a[off] = b[0]; storage = .int64(a)
+            case (.bool(var a), .bool(let b)): storage = .bool([]); a[off] = b[0]; storage = .bool(a)
+            default: throw CoreError("internal: assign dtype mismatch")
+            }
+            return
+        }
         let (outShape, maybeOffsets, plan) = try indexOffsets(index)
         let offsets: [Int]
         if let maybeOffsets { offsets = maybeOffsets } else {
