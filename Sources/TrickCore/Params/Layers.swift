@@ -74,7 +74,8 @@ public enum Layers {
     }
 
     /// `BatchNorm1d/2d/3d`, `SyncBatchNorm` (kind `.batchNorm`) and `InstanceNorm1d/2d/3d` (`.instanceNorm`).
-    public static func norm(_ typeName: String, numFeatures: Int, affine: Bool, trackRunningStats: Bool) throws -> ModuleNode {
+    public static func norm(_ typeName: String, numFeatures: Int, affine: Bool, trackRunningStats: Bool,
+                            eps: String = "1e-05", momentum: String = "0.1") throws -> ModuleNode {
         try positive(numFeatures, "num_features", typeName)
         let kind: ModuleKind = typeName.hasPrefix("InstanceNorm") ? .instanceNorm : .batchNorm
         let m = ModuleNode(typeName: typeName, kind: kind)
@@ -87,11 +88,11 @@ public enum Layers {
             m.addBuffer("running_var", shape: [numFeatures])
             m.addBuffer("num_batches_tracked", shape: [])
         }
-        m.extraRepr = "\(numFeatures), affine=\(affine ? "True" : "False"), track_running_stats=\(trackRunningStats ? "True" : "False")"
+        m.extraRepr = "\(numFeatures), eps=\(eps), momentum=\(momentum), affine=\(affine ? "True" : "False"), track_running_stats=\(trackRunningStats ? "True" : "False")"
         return m
     }
 
-    public static func groupNorm(numGroups: Int, numChannels: Int, affine: Bool = true) throws -> ModuleNode {
+    public static func groupNorm(numGroups: Int, numChannels: Int, affine: Bool = true, eps: String = "1e-05") throws -> ModuleNode {
         try positive(numGroups, "num_groups", "GroupNorm")
         guard numChannels % numGroups == 0 else {
             throw CoreError("GroupNorm: num_channels must be divisible by num_groups (num_channels=\(numChannels), num_groups=\(numGroups))")
@@ -101,18 +102,18 @@ public enum Layers {
             m.setParameter("weight", ModuleParameter(shape: [numChannels]))
             m.setParameter("bias", ModuleParameter(shape: [numChannels]))
         }
-        m.extraRepr = "\(numGroups), \(numChannels), affine=\(affine ? "True" : "False")"
+        m.extraRepr = "\(numGroups), \(numChannels), eps=\(eps), affine=\(affine ? "True" : "False")"
         return m
     }
 
-    public static func layerNorm(normalizedShape: [Int], elementwiseAffine: Bool = true, bias: Bool = true) throws -> ModuleNode {
+    public static func layerNorm(normalizedShape: [Int], elementwiseAffine: Bool = true, bias: Bool = true, eps: String = "1e-05") throws -> ModuleNode {
         for x in normalizedShape { try positive(x, "normalized_shape", "LayerNorm") }
         let m = ModuleNode(typeName: "LayerNorm", kind: .layerNorm)
         if elementwiseAffine {
             m.setParameter("weight", ModuleParameter(shape: normalizedShape))
             if bias { m.setParameter("bias", ModuleParameter(shape: normalizedShape)) }
         }
-        m.extraRepr = "\(formatTuple(normalizedShape)), elementwise_affine=\(elementwiseAffine ? "True" : "False")"
+        m.extraRepr = "\(formatTuple(normalizedShape)), eps=\(eps), elementwise_affine=\(elementwiseAffine ? "True" : "False")"
         return m
     }
 
