@@ -64,6 +64,7 @@ enum ScheduleBindings {
             } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
         }
         SWABindings.register(lib)
+        LegacyScheduleBindings.register(lib)
     }
 
     /// A core scheduler from a config dict or a scheduler object.
