@@ -63,6 +63,19 @@ enum ScheduleBindings {
                                                     cycle: try a.int("c")).map { .float($0) })
             } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
         }
+        lib.function("plot(values, width=60, height=12)",
+                     doc: "A terminal line chart (Unicode braille) of a list of numbers (e.g. lr_schedule(...)) or of several lists.") { a in
+            var series: [[Double]] = []
+            let items = try a.sequence("values")
+            if items.contains(where: { if case .list = $0 { return true }; if case .tuple = $0 { return true }; return false }) {
+                series = try items.map { try Convert.doubles($0, what: "plot() series") }
+            } else {
+                series = [try Convert.doubles(a["values"], what: "plot() argument 'values'")]
+            }
+            do {
+                return .str(try TerminalChart.render(series, width: try a.int("width"), height: try a.int("height"), format: Printer.formatFloat))
+            } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
+        }
         SWABindings.register(lib)
         LegacyScheduleBindings.register(lib)
     }
