@@ -1,0 +1,207 @@
+/// Greedy hard NMS: torchvision `nms` / `batched_nms` and MMCV `nms` / `nms_match`.
+/// See reference/boxes-nms-ensembling-assign.md §2.1–2.5 and §2.8.
+///
+/// Tie rule: equal scores keep ascending original index (a stable descending sort). torchvision
+/// (≥ 0.12) sorts stably, so this is exact there; MMCV's sort is unstable upstream and the
+/// reference spec fixes the stable rule for it (§2.4). NaN scores sort first, as torch's
+/// descending sort does.
+public enum NMS {
+    // MARK: Kernels on flat arrays
+
+    /// Positions `0..<n` sorted by score, descending; ties by ascending index; NaN first.
+    static func descendingOrder<T: BinaryFloatingPoint>(_ s: [T]) -> [Int] {
+        Array(s.indices).sorted { i, j in
+            let a = s[i], b = s[j]
+            if a.isNaN || b.isNaN {
+                if a.isNaN && b.isNaN { return i < j }
+                return a.isNaN
+            }
+            return a > b || (a == b && i < j)
+        }
+    }
+
+    /// The canonical greedy loop over `order`: box `i` suppresses later box `j` when
+    /// `suppress(IoU(i, j))`. IoU is `inter / (area_i + area_j - inter)` with `offset` added to
+    /// widths and heights (0 or 1), all in `T`. Returns the kept original indices in `order`.
+    static func greedy<T: BoxScalar>(_ boxes: [T], order: [Int], offset: T = 0, suppress: (T) -> Bool) -> [Int] {
+        let n = order.count
+        var areas = [T](repeating: 0, count: boxes.count / 4)
+        for k in 0..<areas.count {
+            areas[k] = (boxes[4 * k + 2] - boxes[4 * k] + offset) * (boxes[4 * k + 3] - boxes[4 * k + 1] + offset)
+        }
+        var suppressed = [Bool](repeating: false, count: n)
+        var keep: [Int] = []
+        boxes.withUnsafeBufferPointer { b in
+            for p in 0..<n where !suppressed[p] {
+                let i = order[p]
+                keep.append(i)
+                let ix1 = b[4 * i], iy1 = b[4 * i + 1], ix2 = b[4 * i + 2], iy2 = b[4 * i + 3]
+                let iarea = areas[i]
+                for q in (p + 1)..<max(n, p + 1) where !suppressed[q] {
+                    let j = order[q]
+                    let w = max(0, minimum(ix2, b[4 * j + 2]) - maximum(ix1, b[4 * j]) + offset)
+                    let h = max(0, minimum(iy2, b[4 * j + 3]) - maximum(iy1, b[4 * j + 1]) + offset)
+                    let inter = w * h
+                    let ovr = inter / (iarea + areas[j] - inter)
+                    if suppress(ovr) { suppressed[q] = true }
+                }
+            }
+        }
+        return keep
+    }
+
+    /// torchvision's CPU kernel: stable descending sort, suppress when `IoU > thr` with the float
+    /// IoU promoted to double for the comparison (the threshold is a C++ double).
+    static func torchvisionKeep<T: BoxScalar>(_ boxes: [T], _ scores: [T], iouThreshold: Double) -> [Int] {
+        greedy(boxes, order: descendingOrder(scores)) { Double($0) > iouThreshold }
+    }
+
+    /// MMCV's `nms_cpu`: float32 throughout, the threshold is a C++ float, suppress on `IoU > thr`.
+    static func mmcvKeep(_ boxes: [Float], _ scores: [Float], iouThreshold: Double, offset: Int) -> [Int] {
+        let thr = Float(iouThreshold)
+        return greedy(boxes, order: descendingOrder(scores), offset: Float(offset)) { $0 > thr }
+    }
+
+    // MARK: torchvision
+
+    /// torchvision `nms(boxes, scores, iou_threshold)` → int64 indices of kept boxes in
+    /// decreasing score order. Empty input gives an empty tensor.
+    public static func torchvision(boxes: Tensor, scores: Tensor, iouThreshold: Double) throws -> Tensor {
+        let n = try BoxArgs.count(boxes, "boxes", function: "nms")
+        try BoxArgs.vector(scores, "scores", length: n, function: "nms")
+        if n == 0 { return Tensor([Int64]()) }
+        let keep: [Int]
+        if BoxArgs.workingType(boxes, scores) == .float64 {
+            keep = torchvisionKeep(boxes.doubles, scores.doubles, iouThreshold: iouThreshold)
+        } else {
+            keep = torchvisionKeep(boxes.floats, scores.floats, iouThreshold: iouThreshold)
+        }
+        return Tensor(keep.map(Int64.init))
+    }
+
+    /// torchvision `batched_nms(boxes, scores, idxs, iou_threshold)`: NMS within each category.
+    /// Up to 1000 boxes (`boxes.numel() <= 4000`, torchvision's CPU switch) it uses the coordinate
+    /// trick — every box is shifted by `idx * (boxes.max() + 1)` in the box dtype, then one `nms`
+    /// runs — so float rounding and order are torchvision's. Larger inputs run `nms` per class and
+    /// re-sort the kept indices by score (torchvision's sort there is unstable; ties here keep
+    /// ascending index).
+    public static func torchvisionBatched(boxes: Tensor, scores: Tensor, idxs: Tensor, iouThreshold: Double) throws -> Tensor {
+        let n = try BoxArgs.count(boxes, "boxes", function: "batched_nms")
+        try BoxArgs.vector(scores, "scores", length: n, function: "batched_nms")
+        try BoxArgs.vector(idxs, "idxs", length: n, function: "batched_nms")
+        if n == 0 { return Tensor([Int64]()) }
+        let keep: [Int]
+        if BoxArgs.workingType(boxes, scores) == .float64 {
+            keep = batchedKernel(boxes.doubles, scores.doubles, idxs.doubles, iouThreshold: iouThreshold)
+        } else {
+            keep = batchedKernel(boxes.floats, scores.floats, idxs.doubles, iouThreshold: iouThreshold)
+        }
+        return Tensor(keep.map(Int64.init))
+    }
+
+    static func batchedKernel<T: BoxScalar>(_ boxes: [T], _ scores: [T], _ idxs: [Double], iouThreshold: Double) -> [Int] {
+        let n = scores.count
+        if n * 4 > 4000 {
+            var mask = [Bool](repeating: false, count: n)
+            for cls in Set(idxs).sorted() {
+                let members = (0..<n).filter { idxs[$0] == cls }
+                var sub: [T] = []
+                sub.reserveCapacity(members.count * 4)
+                for i in members { sub.append(contentsOf: boxes[(4 * i)..<(4 * i + 4)]) }
+                for k in torchvisionKeep(sub, members.map { scores[$0] }, iouThreshold: iouThreshold) { mask[members[k]] = true }
+            }
+            let kept = (0..<n).filter { mask[$0] }
+            return descendingOrder(kept.map { scores[$0] }).map { kept[$0] }
+        }
+        let shifted = coordinateTrick(boxes, idxs)
+        return torchvisionKeep(shifted, scores, iouThreshold: iouThreshold)
+    }
+
+    /// `boxes + (idxs.to(boxes) * (boxes.max() + 1))[:, None]`, evaluated in `T` as torch does.
+    static func coordinateTrick<T: BoxScalar>(_ boxes: [T], _ idxs: [Double]) -> [T] {
+        guard var maxc = boxes.first else { return boxes }
+        for v in boxes where v > maxc || v.isNaN { maxc = v }
+        let step = maxc + 1
+        var out = boxes
+        for i in 0..<idxs.count {
+            let off = T(idxs[i]) * step
+            for c in 0..<4 { out[4 * i + c] = boxes[4 * i + c] + off }
+        }
+        return out
+    }
+
+    // MARK: MMCV
+
+    /// MMCV `nms(boxes, scores, iou_threshold, offset=0, score_threshold=0, max_num=-1)` →
+    /// `(dets (K, 5), inds (K,))`, score-descending. Scores `<= score_threshold` are dropped first
+    /// (strict `>` keeps; only when `score_threshold > 0`), `max_num > 0` truncates.
+    public static func mmcv(boxes: Tensor, scores: Tensor, iouThreshold: Double, offset: Int = 0,
+                            scoreThreshold: Double = 0, maxNum: Int = -1) throws -> (dets: Tensor, inds: Tensor) {
+        let n = try BoxArgs.count(boxes, "boxes", function: "nms")
+        try BoxArgs.vector(scores, "scores", length: n, function: "nms")
+        guard offset == 0 || offset == 1 else { throw CoreError("nms(): offset must be 0 or 1, got \(offset)") }
+        let b = boxes.floats, s = scores.floats
+        let inds = mmcvIndices(b, s, iouThreshold: iouThreshold, offset: offset, scoreThreshold: scoreThreshold, maxNum: maxNum)
+        return (detsTensor(b, s, inds), Tensor(inds.map(Int64.init)))
+    }
+
+    static func mmcvIndices(_ b: [Float], _ s: [Float], iouThreshold: Double, offset: Int,
+                            scoreThreshold: Double, maxNum: Int) -> [Int] {
+        var valid = Array(0..<s.count)
+        if scoreThreshold > 0 {
+            let thr = Float(scoreThreshold)
+            valid = valid.filter { s[$0] > thr }
+        }
+        var sub: [Float] = []
+        sub.reserveCapacity(valid.count * 4)
+        for i in valid { sub.append(contentsOf: b[(4 * i)..<(4 * i + 4)]) }
+        var keep = mmcvKeep(sub, valid.map { s[$0] }, iouThreshold: iouThreshold, offset: offset)
+        if maxNum > 0 && keep.count > maxNum { keep = Array(keep[..<maxNum]) }
+        return keep.map { valid[$0] }
+    }
+
+    /// `cat(boxes[inds], scores[inds, None])` as a float32 (K, 5) tensor.
+    static func detsTensor(_ b: [Float], _ s: [Float], _ inds: [Int]) -> Tensor {
+        var d: [Float] = []
+        d.reserveCapacity(inds.count * 5)
+        for i in inds { d.append(contentsOf: b[(4 * i)..<(4 * i + 4)]); d.append(s[i]) }
+        return Tensor(shape: [inds.count, 5], float32: d)
+    }
+
+    /// MMCV `nms_match(dets, iou_threshold)`: greedy NMS (offset 0, suppression on `IoU >= thr`)
+    /// that returns the groups `[kept, suppressed...]` in score order.
+    public static func nmsMatch(dets: Tensor, iouThreshold: Double) throws -> [[Int]] {
+        let n = try BoxArgs.count(dets, "dets", columns: 5, function: "nms_match")
+        if n == 0 { return [] }
+        let d = dets.floats
+        var boxes = [Float](), scores = [Float]()
+        for i in 0..<n { boxes.append(contentsOf: d[(5 * i)..<(5 * i + 4)]); scores.append(d[5 * i + 4]) }
+        let thr = Float(iouThreshold)
+        let order = descendingOrder(scores)
+        var suppressed = [Bool](repeating: false, count: n)
+        var groups: [[Int]] = []
+        for p in 0..<n {
+            let i = order[p]
+            if suppressed[i] { continue }
+            var g = [i]
+            for q in (p + 1)..<max(n, p + 1) {
+                let j = order[q]
+                if suppressed[j] { continue }
+                if pairIoU(boxes, i, j) >= thr { suppressed[j] = true; g.append(j) }
+            }
+            groups.append(g)
+        }
+        return groups
+    }
+
+    /// IoU of boxes `i` and `j` of a flat array, in the reference operation order.
+    @inline(__always)
+    static func pairIoU<T: BoxScalar>(_ b: [T], _ i: Int, _ j: Int, offset: T = 0) -> T {
+        let ai = (b[4 * i + 2] - b[4 * i] + offset) * (b[4 * i + 3] - b[4 * i + 1] + offset)
+        let aj = (b[4 * j + 2] - b[4 * j] + offset) * (b[4 * j + 3] - b[4 * j + 1] + offset)
+        let w = max(0, minimum(b[4 * i + 2], b[4 * j + 2]) - maximum(b[4 * i], b[4 * j]) + offset)
+        let h = max(0, minimum(b[4 * i + 3], b[4 * j + 3]) - maximum(b[4 * i + 1], b[4 * j + 1]) + offset)
+        let inter = w * h
+        return inter / (ai + aj - inter)
+    }
+}
