@@ -130,7 +130,10 @@ enum ModuleObjects {
         }
         o.method("num_parameters(only_trainable=False)") { a in
             let train = try a.bool("only_trainable")
-            return .int(n.namedParameters().filter { !train || $0.param.requiresGrad }.reduce(0) { $0 + $1.param.numel })
+            return .int(n.namedParameters().filter { !train || $0.param.requiresGrad }.reduce(0) { acc, p in
+                let (r, o) = acc.addingReportingOverflow(p.param.numel)
+                return o ? Int.max : r
+            })
         }
         o.method("__getitem__(index)") { a in
             try item(n, a["index"])

@@ -21,6 +21,13 @@ public enum Layers {
         guard x > 0 else { throw CoreError("\(layer): \(what) must be a positive integer, got \(x)") }
     }
 
+    /// Parameters larger than 2^48 elements are certainly a typo; reject them before any arithmetic overflows.
+    static func checkSize(_ shape: [Int], _ layer: String) throws {
+        guard ModuleParameter.saturatingProduct(shape) <= 1 << 48 else {
+            throw CoreError("\(layer): parameter shape \(shape) is too large")
+        }
+    }
+
     static func formatTuple(_ v: [Int]) -> String { "(" + v.map(String.init).joined(separator: ", ") + (v.count == 1 ? ",)" : ")") }
 
     /// `nn.Conv{1,2,3}d` / `nn.ConvTranspose{1,2,3}d`.
@@ -41,6 +48,7 @@ public enum Layers {
         let m = ModuleNode(typeName: name, kind: .conv(dims: dims, inChannels: inChannels, outChannels: outChannels,
                                                        groups: groups, transposed: transposed))
         let wshape = transposed ? [inChannels, outChannels / groups] + k : [outChannels, inChannels / groups] + k
+        try checkSize(wshape, name)
         m.setParameter("weight", ModuleParameter(shape: wshape))
         if bias { m.setParameter("bias", ModuleParameter(shape: [outChannels])) }
         var r = "\(inChannels), \(outChannels), kernel_size=\(formatTuple(k)), stride=\(formatTuple(s))"
@@ -56,6 +64,7 @@ public enum Layers {
         guard inFeatures >= 0, outFeatures >= 0 else {
             throw CoreError("Linear: in_features and out_features must be non-negative, got \(inFeatures) and \(outFeatures)")
         }
+        try checkSize([outFeatures, inFeatures], "Linear")
         let m = ModuleNode(typeName: "Linear", kind: .linear)
         m.setParameter("weight", ModuleParameter(shape: [outFeatures, inFeatures]))
         if bias { m.setParameter("bias", ModuleParameter(shape: [outFeatures])) }
@@ -67,6 +76,7 @@ public enum Layers {
         guard numEmbeddings >= 0, embeddingDim >= 0 else {
             throw CoreError("Embedding: num_embeddings and embedding_dim must be non-negative")
         }
+        try checkSize([numEmbeddings, embeddingDim], "Embedding")
         let m = ModuleNode(typeName: "Embedding", kind: .embedding)
         m.setParameter("weight", ModuleParameter(shape: [numEmbeddings, embeddingDim]))
         m.extraRepr = "\(numEmbeddings), \(embeddingDim)"
@@ -108,6 +118,7 @@ public enum Layers {
 
     public static func layerNorm(normalizedShape: [Int], elementwiseAffine: Bool = true, bias: Bool = true, eps: String = "1e-05") throws -> ModuleNode {
         for x in normalizedShape { try positive(x, "normalized_shape", "LayerNorm") }
+        try checkSize(normalizedShape, "LayerNorm")
         let m = ModuleNode(typeName: "LayerNorm", kind: .layerNorm)
         if elementwiseAffine {
             m.setParameter("weight", ModuleParameter(shape: normalizedShape))
@@ -129,10 +140,12 @@ public enum Layers {
         guard outChannels % groups == 0 else { throw CoreError("\(name): out_channels \(outChannels) cannot be divisible by groups \(groups)") }
         let k = try sizes(kernelSize, 2, "kernel_size", name)
         for x in k { try positive(x, "kernel_size", name) }
+        try checkSize([outChannels, inChannels / groups] + k, name)
+        try checkSize([ModuleParameter.saturatingProduct([modulated ? 3 : 2, deformGroups, k[0], k[1]]), inChannels] + k, name)
         let m = ModuleNode(typeName: name, kind: .deformConv(modulated: modulated))
         m.setParameter("weight", ModuleParameter(shape: [outChannels, inChannels / groups] + k))
         if bias { m.setParameter("bias", ModuleParameter(shape: [outChannels])) }
-        let offsetChannels = (modulated ? 3 : 2) * deformGroups * k[0] * k[1]
+        let offsetChannels = ModuleParameter.saturatingProduct([modulated ? 3 : 2, deformGroups, k[0], k[1]])
         let off = try conv(dims: 2, inChannels: inChannels, outChannels: offsetChannels, kernelSize: k,
                            stride: stride, padding: padding, dilation: dilation, groups: 1, bias: true)
         m.setChild("conv_offset", off)

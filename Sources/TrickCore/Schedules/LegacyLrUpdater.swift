@@ -45,7 +45,7 @@ public struct LegacyLrConfig: Sendable {
         if case .cosineRestart(let p, let w, let a, let b) = policy {
             guard (a == nil) != (b == nil) else { throw CoreError("lr_config: exactly one of min_lr and min_lr_ratio must be given for CosineRestart") }
             guard p.count == w.count else { throw CoreError("lr_config: periods and restart_weights should have the same length.") }
-            guard p.allSatisfy({ $0 > 0 }) else { throw CoreError("lr_config: periods must be positive, got \(p)") }
+            guard p.allSatisfy({ $0 > 0 && $0 <= 1 << 48 }) else { throw CoreError("lr_config: periods must be in 1…2^48, got \(p)") }
         }
         if case .step(let s, let iv, _, _) = policy {
             if let iv, iv <= 0 { throw CoreError("lr_config: step must be a positive integer, got \(iv)") }
@@ -135,7 +135,7 @@ public enum LegacyLrUpdater {
     /// `maxIters` defaults to `steps`; `epochLength` (iterations per epoch) to `maxIters` for iteration
     /// policies and to 1 for by-epoch policies.
     public static func run(baseLRs: [Double], config c: LegacyLrConfig, steps: Int, maxIters: Int? = nil, epochLength: Int? = nil) throws -> [[Double]] {
-        guard steps >= 0 else { throw CoreError("mmcv_lr_schedule: steps must be non-negative, got \(steps)") }
+        guard steps >= 0, steps <= LRSchedule.maxSteps else { throw CoreError("mmcv_lr_schedule: steps must be in 0…\(LRSchedule.maxSteps), got \(steps)") }
         for lr in baseLRs where lr < 0 { throw CoreError("mmcv_lr_schedule: Invalid learning rate: \(lr)") }
         let total = maxIters ?? steps
         let epochLen = epochLength ?? (c.byEpoch ? 1 : max(1, total))
