@@ -6,6 +6,7 @@ enum ParamBindings {
     static func register(_ lib: Library) {
         registerModules(lib)
         registerParamGroups(lib)
+        OptimizerBindings.register(lib)
     }
 
     static func sizes(_ a: Bound, _ name: String) throws -> [Int] {

@@ -108,6 +108,8 @@ enum SWABindings {
             o.set("n_averaged", .int(m.nAveraged))
             o.set("steps", .int(m.steps))
             o.set("params", .dict(zip(m.names, m.params).map { ($0, Value.tensor($1)) }))
+            // torch's `swa_model.module.<name>`: the averaged tensors as attributes.
+            o.set("module", .object(BuiltObject(typeName: "module", attributes: zip(m.names, m.params).map { ($0, Value.tensor($1)) })))
         }
         refresh()
         o.repr = { "\(typeName)(n_averaged=\(m.nAveraged), params=[\(m.names.map { "'\($0)'" }.joined(separator: ", "))])" }
