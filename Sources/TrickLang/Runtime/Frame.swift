@@ -28,27 +28,32 @@ public final class Frame: ManagedBuffer<FrameHeader, Value> {
         @inline(__always) set { header.returnValue = newValue }
     }
 
-    /// Frames of finished calls that nothing captured, by slot count, for reuse: saves an
-    /// allocation and a deallocation per call.
-    nonisolated(unsafe) static var pool: [[Frame]] = Array(repeating: [], count: 17)
+    /// Frames of finished calls that nothing captured, by slot count (a free list per size, linked
+    /// through `parent`), for reuse: saves an allocation and a deallocation per call.
+    nonisolated(unsafe) static let freeLists: UnsafeMutablePointer<Frame?> = {
+        let p = UnsafeMutablePointer<Frame?>.allocate(capacity: 17)
+        p.initialize(repeating: nil, count: 17)
+        return p
+    }()
 
     @inline(__always) static func acquire(parent: Frame?, count: Int) -> Frame {
-        if count <= 16, let f = pool[count].popLast() {
+        if count <= 16, let f = freeLists[count] {
+            freeLists[count] = f.header.parent
             f.header.parent = parent
             return f
         }
         return make(parent: parent, count: count)
     }
 
-    /// Returns a frame to the pool if the finished call left no other reference to it.
+    /// Returns a frame to its free list if the finished call left no other reference to it.
     @inline(__always) static func recycle(_ frame: inout Frame) {
         let n = frame.header.count
-        guard n <= 16, pool[n].count < 64, isKnownUniquelyReferenced(&frame) else { return }
+        guard n <= 16, isKnownUniquelyReferenced(&frame) else { return }
         let slots = frame.slots
         for i in 0..<n { slots[i] = .none }
-        frame.header.parent = nil
         frame.header.returnValue = .none
-        pool[n].append(frame)
+        frame.header.parent = freeLists[n]
+        freeLists[n] = frame
     }
 
     @inline(__always) func ancestor(_ depth: Int) -> Frame {

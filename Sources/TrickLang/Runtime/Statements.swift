@@ -235,8 +235,8 @@ extension Compiler {
                     do { v = try interp.importModule(mod) } catch { throw interp.locate(error, file, loc) }
                     if mod.hasSuffix(".*") {
                         if case .object(let o) = v {
-                            for (k, m) in o.methods { interp.globals.values[interp.globalSlot(k)] = .builtin(m) }
-                            for (k, a) in o.attributes { interp.globals.values[interp.globalSlot(k)] = a }
+                            for (k, m) in o.methods { interp.setGlobal(k, .builtin(m)) }
+                            for (k, a) in o.attributes { interp.setGlobal(k, a) }
                         }
                         continue
                     }
