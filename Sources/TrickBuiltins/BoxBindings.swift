@@ -141,48 +141,57 @@ enum BoxBindings {
     static func registerEnsemble(_ lib: Library) {
         let ns = lib.namespace("ensemble_boxes")
         ns.method("weighted_boxes_fusion(boxes_list, scores_list, labels_list, weights=None, iou_thr=0.55, skip_box_thr=0.0, conf_type='avg', allows_overflow=False)",
-                  doc: "ensemble_boxes.weighted_boxes_fusion → (boxes, scores, labels).") { a in try wbf(a) }
+                  doc: "ensemble_boxes.weighted_boxes_fusion → (boxes, scores, labels).") { [unowned lib] a in try wbf(a, lib) }
         ns.method("non_maximum_weighted(boxes_list, scores_list, labels_list, weights=None, iou_thr=0.55, skip_box_thr=0.0)",
-                  doc: "ensemble_boxes.non_maximum_weighted → (boxes, scores, labels) (float32).") { a in try nmw(a) }
+                  doc: "ensemble_boxes.non_maximum_weighted → (boxes, scores, labels) (float32).") { [unowned lib] a in try nmw(a, lib) }
         ns.method("nms(boxes, scores, labels, iou_thr=0.5, weights=None)",
-                  doc: "ensemble_boxes.nms: pooled hard NMS per label → (boxes, scores, labels).") { a in
-            try nmsMethod(a, method: 3, sigma: 0.5, thresh: 0.001)
+                  doc: "ensemble_boxes.nms: pooled hard NMS per label → (boxes, scores, labels).") { [unowned lib] a in
+            try nmsMethod(a, lib, method: 3, sigma: 0.5, thresh: 0.001)
         }
         ns.method("soft_nms(boxes, scores, labels, method=2, iou_thr=0.5, sigma=0.5, thresh=0.001, weights=None)",
-                  doc: "ensemble_boxes.soft_nms (1 linear, 2 gaussian, 3 hard) → (boxes, undecayed scores, labels).") { a in
-            try nmsMethod(a, method: a.int("method"), sigma: a.double("sigma"), thresh: a.double("thresh"))
+                  doc: "ensemble_boxes.soft_nms (1 linear, 2 gaussian, 3 hard) → (boxes, undecayed scores, labels).") { [unowned lib] a in
+            try nmsMethod(a, lib, method: a.int("method"), sigma: a.double("sigma"), thresh: a.double("thresh"))
         }
         ns.method("nms_method(boxes, scores, labels, method=3, iou_thr=0.5, sigma=0.5, thresh=0.001, weights=None)",
-                  doc: "ensemble_boxes.nms_method.") { a in
-            try nmsMethod(a, method: a.int("method"), sigma: a.double("sigma"), thresh: a.double("thresh"))
+                  doc: "ensemble_boxes.nms_method.") { [unowned lib] a in
+            try nmsMethod(a, lib, method: a.int("method"), sigma: a.double("sigma"), thresh: a.double("thresh"))
         }
         lib.function("weighted_boxes_fusion(boxes_list, scores_list, labels_list, weights=None, iou_thr=0.55, skip_box_thr=0.0, conf_type='avg', allows_overflow=False)",
-                     doc: "ensemble_boxes.weighted_boxes_fusion → (boxes, scores, labels).") { a in try wbf(a) }
+                     doc: "ensemble_boxes.weighted_boxes_fusion → (boxes, scores, labels).") { [unowned lib] a in try wbf(a, lib) }
         lib.function("non_maximum_weighted(boxes_list, scores_list, labels_list, weights=None, iou_thr=0.55, skip_box_thr=0.0)",
-                     doc: "ensemble_boxes.non_maximum_weighted → (boxes, scores, labels).") { a in try nmw(a) }
+                     doc: "ensemble_boxes.non_maximum_weighted → (boxes, scores, labels).") { [unowned lib] a in try nmw(a, lib) }
     }
 
-    static func wbf(_ a: Bound) throws -> Value {
+    static func wbf(_ a: Bound, _ lib: Library) throws -> Value {
         let (models, _) = try ensembleModels(a, "boxes_list", "scores_list", "labels_list")
         let conf = try a.choice("conf_type", EnsembleBoxes.ConfType.allCases.map(\.rawValue))
         let r = try EnsembleBoxes.weightedBoxesFusion(models, weights: ensembleWeights(a), iouThr: a.double("iou_thr"),
                                                       skipBoxThr: a.double("skip_box_thr"), confType: EnsembleBoxes.ConfType(rawValue: conf)!,
                                                       allowsOverflow: a.bool("allows_overflow"))
+        try echo(r.messages, lib)
         return ensembleResult(r, dtype: .float64, intLabels: false)
     }
 
-    static func nmw(_ a: Bound) throws -> Value {
+    static func nmw(_ a: Bound, _ lib: Library) throws -> Value {
         let (models, _) = try ensembleModels(a, "boxes_list", "scores_list", "labels_list")
         let r = try EnsembleBoxes.nonMaximumWeighted(models, weights: ensembleWeights(a), iouThr: a.double("iou_thr"),
                                                      skipBoxThr: a.double("skip_box_thr"))
+        try echo(r.messages, lib)
         return ensembleResult(r, dtype: .float32, intLabels: false)
     }
 
-    static func nmsMethod(_ a: Bound, method: Int, sigma: Double, thresh: Double) throws -> Value {
+    static func nmsMethod(_ a: Bound, _ lib: Library, method: Int, sigma: Double, thresh: Double) throws -> Value {
         let (models, intLabels) = try ensembleModels(a, "boxes", "scores", "labels")
         let r = EnsembleBoxes.nmsMethod(models, method: method, iouThr: try a.double("iou_thr"), sigma: sigma, thresh: thresh,
                                         weights: try ensembleWeights(a))
+        try echo(r.messages, lib)
         return ensembleResult(r, dtype: .float64, intLabels: intLabels)
+    }
+
+    /// ensemble_boxes prints its warnings to stdout; write them through the program's `print`.
+    static func echo(_ messages: [String], _ lib: Library) throws {
+        guard !messages.isEmpty, case .builtin(let p)? = lib.globals["print"] else { return }
+        for m in messages { _ = try p.call(Arguments([.str(m)])) }
     }
 
     static func ensembleResult(_ r: EnsembleBoxes.Result, dtype: DType, intLabels: Bool) -> Value {
@@ -201,8 +210,9 @@ enum BoxBindings {
         func perModel(_ name: String) throws -> [Tensor] {
             let v = a[name]
             switch v {
-            case .list(let l): return try l.items.map { try Convert.tensor($0) }
-            case .tuple(let t): return try t.map { try Convert.tensor($0) }
+            // Python numbers stay float64, as numpy keeps them (labels keep int-ness).
+            case .list(let l): return try l.items.map { try exact($0) }
+            case .tuple(let t): return try t.map { try exact($0) }
             case .tensor(let t) where t.rank >= 1:
                 let m = t.shape[0], per = m == 0 ? 0 : t.count / m
                 let d = t.doubles
@@ -212,6 +222,11 @@ enum BoxBindings {
             default:
                 throw RuntimeError("\(a.function)() argument '\(name)' must be a list with one entry per model, got \(v.typeName)", kind: "TypeError")
             }
+        }
+        func exact(_ v: Value) throws -> Tensor {
+            if case .tensor(let t) = v { return t }
+            let t = try Convert.tensor(v)
+            return t.dtype == .float32 ? try Convert.tensor(v, dtype: .float64) : t
         }
         let bs = try perModel(bn), ss = try perModel(sn), ls = try perModel(ln)
         guard bs.count == ss.count, bs.count == ls.count else {
