@@ -10,6 +10,7 @@ enum BoxBindings {
         registerEnsemble(lib)
         registerAssigner(lib)
         registerSamplers(lib)
+        registerVoting(lib)
     }
 
     static func tuple(_ ts: Tensor...) -> Value { .tuple(ts.map { .tensor($0) }) }
@@ -310,5 +311,46 @@ enum BoxBindings {
             return "<AssignResult(num_gts=\(cur.numGts), gt_inds.shape=(\(cur.gtInds.count),), max_overlaps.shape=(\(cur.maxOverlaps.count),), labels.shape=\(cur.labels.map { "(\($0.count),)" } ?? "None"))>"
         }
         return obj
+    }
+}
+
+extension BoxBindings {
+    static func dets(_ t: Tensor, _ name: String, _ fn: String) throws -> [Float] {
+        _ = try BoxArgs.count(t, name, columns: 5, function: fn)
+        return t.floats
+    }
+
+    static func registerVoting(_ lib: Library) {
+        lib.function("box_voting(top_dets, all_dets, thresh=0.8, scoring_method='ID', beta=1.0)",
+                     doc: "Detectron box_voting: each top det (x1, y1, x2, y2, score) becomes the score-weighted mean of all_dets with +1 IoU >= thresh; scoring_method ID, AVG, IOU_AVG, GENERALIZED_AVG, QUASI_SUM, TEMP_AVG.") { a in
+            let m = try a.choice("scoring_method", BoxVoting.Scoring.allCases.map(\.rawValue))
+            let top = try dets(a.tensor("top_dets"), "top_dets", "box_voting")
+            let out = BoxVoting.boxVoting(topDets: top, allDets: try dets(a.tensor("all_dets"), "all_dets", "box_voting"),
+                                          thresh: try a.double("thresh"), scoring: BoxVoting.Scoring(rawValue: m)!, beta: try a.double("beta"))
+            return .tensor(Tensor(shape: [top.count / 5, 5], float32: out))
+        }
+        lib.function("detectron_nms(dets, thresh)",
+                     doc: "Detectron cython nms: +1 areas, suppress on IoU >= thresh; kept indices in ascending index order.") { a in
+            let d = try dets(a.tensor("dets"), "dets", "detectron_nms")
+            return .tensor(Tensor(BoxVoting.detectronNMS(dets: d, thresh: try a.double("thresh")).map(Int64.init)))
+        }
+        lib.function("vote_boxes(boxes_list, scores_list, labels_list, weights=None, iou_thr=0.55, skip_box_thr=0.0, min_votes=1, mode=None, fusion='wbf', conf_type='avg', score_thr=0.0)",
+                     doc: "Ensemble by votes: clusters as WBF, keeps clusters found by >= min_votes distinct models (mode 'affirmative' = 1, 'consensus' = ceil(M/2), 'unanimous' = M), fused by 'wbf' or 'nms'; → (boxes, scores, labels).") { [unowned lib] a in
+            let (models, _) = try ensembleModels(a, "boxes_list", "scores_list", "labels_list")
+            var minVotes = try a.int("min_votes")
+            if a.has("mode") {
+                switch try a.choice("mode", ["affirmative", "consensus", "unanimous"]) {
+                case "affirmative": minVotes = 1
+                case "consensus": minVotes = (models.count + 1) / 2
+                default: minVotes = models.count
+                }
+            }
+            let conf = try a.choice("conf_type", EnsembleBoxes.ConfType.allCases.map(\.rawValue))
+            let r = try EnsembleBoxes.vote(models, weights: ensembleWeights(a), iouThr: a.double("iou_thr"), skipBoxThr: a.double("skip_box_thr"),
+                                           minVotes: minVotes, fusion: EnsembleBoxes.Fusion(rawValue: a.choice("fusion", ["wbf", "nms"]))!,
+                                           confType: EnsembleBoxes.ConfType(rawValue: conf)!, scoreThr: a.double("score_thr"))
+            try echo(r.messages, lib)
+            return ensembleResult(r, dtype: .float64, intLabels: false)
+        }
     }
 }
