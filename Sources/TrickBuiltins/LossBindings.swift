@@ -1,7 +1,433 @@
 import TrickCore
 import TrickLang
 
-/// Built-ins of this area (filled in by its issue).
+/// Built-ins of tricks 2–5 (segmentation side): MMSegmentation losses, the OHEM pixel sampler,
+/// decode-head losses and MMEngine `parse_losses`, torch `cross_entropy` /
+/// `binary_cross_entropy_with_logits` / `interpolate`, torchvision `sigmoid_focal_loss`, and the
+/// class-weight helpers. Thin: arguments are parsed here, the math is in TrickCore/Losses and
+/// TrickCore/Resize.
 enum LossBindings {
-    static func register(_ lib: Library) {}
+    static func register(_ lib: Library) {
+        registerLossTypes(lib)
+        registerFunctions(lib)
+        registerSampling(lib)
+        registerClassWeights(lib)
+    }
+
+    // MARK: argument helpers
+
+    static func reduction(_ a: Bound, _ name: String = "reduction") throws -> Reduction {
+        try Reduction(name: a.choice(name, ["none", "mean", "sum"]), argument: name)
+    }
+
+    static func optionalReduction(_ a: Bound, _ name: String) throws -> Reduction? {
+        a.has(name) ? try reduction(a, name) : nil
+    }
+
+    /// A class-weight list: list/tuple/tensor of numbers, or a file path (.npy, .json), as
+    /// MMSeg `get_class_weight`.
+    static func classWeight(_ a: Bound, _ name: String = "class_weight") throws -> [Float]? {
+        let v = a[name]
+        switch v {
+        case .none: return nil
+        case .str(let path): return try ClassWeightFile.load(path).map { Float($0) }
+        default: return try Convert.doubles(v, what: "\(a.function)() argument '\(name)'").map { Float($0) }
+        }
+    }
+
+    static func optionalIgnoreIndex(_ a: Bound, _ name: String = "ignore_index") throws -> Int? {
+        a.has(name) ? try a.int(name) : nil
+    }
+
+    /// `avg_factor`: a number or a one-element tensor.
+    static func avgFactor(_ a: Bound) throws -> Double? {
+        a.has("avg_factor") ? try a.double("avg_factor") : nil
+    }
+
+    /// Wraps a core loss as a callable object with MMSeg's forward signature.
+    static func lossObject(_ typeName: String, _ loss: any SegLoss, defaultIgnore: String,
+                           attributes: [(String, Value)]) -> Value {
+        let obj = BuiltObject(typeName: typeName, attributes: [("loss_name", .str(loss.lossName))] + attributes, payload: loss)
+        obj.callable = BuiltinFunction(
+            "forward(pred, target, weight=None, avg_factor=None, reduction_override=None, ignore_index=\(defaultIgnore), **kwargs)",
+            doc: "\(typeName).forward — MMSegmentation 1.2 signature; returns a 0-d float32 tensor (or the element-wise loss for reduction 'none').") { a in
+            let pred = try a.tensor("pred")
+            let target = try a.tensor("target")
+            let w = try a.optionalTensor("weight")
+            let r = try optionalReduction(a, "reduction_override")
+            let ign = try optionalIgnoreIndex(a)
+            return .tensor(try loss.forward(pred, target, weight: w, avgFactor: try avgFactor(a), reductionOverride: r, ignoreIndex: ign))
+        }
+        return .object(obj)
+    }
+
+    /// A loss given as a built object or a config dict (built through the registry).
+    static func segLoss(_ v: Value, _ lib: Library, what: String) throws -> any SegLoss {
+        switch v {
+        case .object(let o):
+            if let l = o.payload as? any SegLoss { return l }
+            throw RuntimeError("\(what) must be a loss (CrossEntropyLoss, DiceLoss, FocalLoss, …), got \(o.typeName)", kind: "TypeError")
+        case .dict(let d):
+            return try segLoss(lib.build(d), lib, what: what)
+        default:
+            throw RuntimeError("\(what) must be a loss config dict or a built loss, got \(v.typeName)", kind: "TypeError")
+        }
+    }
+
+    /// `loss_decode`: one config/loss, or a list/tuple of them (an `nn.ModuleList`).
+    static func lossList(_ v: Value, _ lib: Library, what: String = "loss_decode") throws -> [any SegLoss] {
+        switch v {
+        case .none: return []
+        case .list(let l): return try l.items.map { try segLoss($0, lib, what: what) }
+        case .tuple(let t): return try t.map { try segLoss($0, lib, what: what) }
+        case .dict, .object: return [try segLoss(v, lib, what: what)]
+        default:
+            throw RuntimeError("\(what) must be a dict, sequence or a loss, but got \(v.typeName)", kind: "TypeError")
+        }
+    }
+
+    // MARK: loss types
+
+    static func registerLossTypes(_ lib: Library) {
+        lib.type("CrossEntropyLoss(use_sigmoid=False, use_mask=False, reduction='mean', class_weight=None, loss_weight=1.0, loss_name='loss_ce', avg_non_ignore=False, version='1.x')",
+                 doc: """
+                 MMSegmentation CrossEntropyLoss (1.2 semantics; version='0.x' selects the 0.x class-weighted mean). \
+                 Called as loss(cls_score, label, weight=None, avg_factor=None, reduction_override=None, ignore_index=-100). \
+                 With class_weight and labels holding an ignore index outside [0, C), mmseg 1.2.2 raises IndexError; \
+                 trick divides by the class weights of the non-ignored pixels (F.cross_entropy's weighted mean).
+                 """) { a in
+            var c = CrossEntropyLossConfig()
+            c.useSigmoid = try a.bool("use_sigmoid")
+            c.useMask = try a.bool("use_mask")
+            c.reduction = try reduction(a)
+            c.classWeight = try classWeight(a)
+            c.lossWeight = try a.double("loss_weight")
+            c.lossName = try a.string("loss_name")
+            c.avgNonIgnore = try a.bool("avg_non_ignore")
+            c.version0x = try a.choice("version", ["1.x", "0.x"]) == "0.x"
+            let loss = try CrossEntropyLoss(c)
+            return lossObject("CrossEntropyLoss", loss, defaultIgnore: "-100", attributes: [
+                ("use_sigmoid", .bool(c.useSigmoid)), ("use_mask", .bool(c.useMask)),
+                ("reduction", .str(c.reduction.rawValue)), ("class_weight", a["class_weight"]),
+                ("loss_weight", .float(c.lossWeight)), ("avg_non_ignore", .bool(c.avgNonIgnore)),
+            ])
+        }
+
+        lib.type("DiceLoss(use_sigmoid=True, activate=True, reduction='mean', naive_dice=False, loss_weight=1.0, ignore_index=255, eps=0.001, loss_name='loss_dice', smooth=None, exponent=None, class_weight=None, version=None)",
+                 doc: """
+                 MMSegmentation DiceLoss. Default: the 1.2 loss (sigmoid, V-Net, pooled over classes, one value per image). \
+                 version='0.x' (or passing smooth / exponent / class_weight, which only 0.x has) selects the 0.x loss: \
+                 softmax, per-class Dice with smooth=1, exponent=2, averaged over classes.
+                 """) { a in
+            var c = DiceLossConfig()
+            c.useSigmoid = try a.bool("use_sigmoid")
+            c.activate = try a.bool("activate")
+            c.reduction = try reduction(a)
+            c.naiveDice = try a.bool("naive_dice")
+            c.lossWeight = try a.double("loss_weight")
+            c.ignoreIndex = try optionalIgnoreIndex(a)
+            c.eps = try a.double("eps")
+            c.lossName = try a.string("loss_name")
+            let version = try a.optionalString("version")
+            if let version, version != "0.x" && version != "1.x" {
+                throw RuntimeError("DiceLoss() argument 'version' must be '1.x' or '0.x', got '\(version)'", kind: "ValueError")
+            }
+            c.version0x = version == "0.x" || (version == nil && (a.has("smooth") || a.has("exponent") || a.has("class_weight")))
+            if c.version0x {
+                c.smooth = try a.optionalDouble("smooth") ?? 1
+                c.exponent = try a.optionalDouble("exponent") ?? 2
+                c.classWeight = try classWeight(a)
+            } else if a.has("smooth") || a.has("exponent") || a.has("class_weight") {
+                throw RuntimeError("DiceLoss (1.x) got an unexpected keyword argument: smooth / exponent / class_weight exist only in version='0.x'", kind: "TypeError")
+            }
+            var attrs: [(String, Value)] = [("reduction", .str(c.reduction.rawValue)), ("loss_weight", .float(c.lossWeight)),
+                                            ("ignore_index", c.ignoreIndex.map { .int($0) } ?? .none)]
+            if c.version0x {
+                attrs += [("smooth", .float(c.smooth)), ("exponent", .float(c.exponent)), ("version", .str("0.x"))]
+            } else {
+                attrs += [("use_sigmoid", .bool(c.useSigmoid)), ("activate", .bool(c.activate)),
+                          ("naive_dice", .bool(c.naiveDice)), ("eps", .float(c.eps))]
+            }
+            return lossObject("DiceLoss", DiceLoss(c), defaultIgnore: "255", attributes: attrs)
+        }
+
+        lib.type("FocalLoss(use_sigmoid=True, gamma=2.0, alpha=0.5, reduction='mean', class_weight=None, loss_weight=1.0, loss_name='loss_focal')",
+                 doc: """
+                 MMSegmentation FocalLoss (sigmoid; alpha 0.5 by default; 'mean' divides by M·C including ignored pixels). \
+                 As upstream, gamma and loss_weight must be floats and alpha a float or a list. \
+                 mmseg 1.2.2 crashes on CPU with index labels; trick computes what its CUDA path computes.
+                 """) { a in
+            guard try a.bool("use_sigmoid") else {
+                throw RuntimeError("FocalLoss: only sigmoid focal loss is supported (use_sigmoid=True)", kind: "AssertionError")
+            }
+            var c = FocalLossConfig()
+            c.reduction = try reduction(a)
+            switch a["gamma"] {
+            case .float(let g): c.gamma = g
+            default: throw RuntimeError("FocalLoss: gamma should be of type float, got \(a["gamma"].typeName) (write 2.0, not 2)", kind: "AssertionError")
+            }
+            switch a["alpha"] {
+            case .float(let al): c.alpha = [al]
+            case .list: c.alpha = try Convert.doubles(a["alpha"], what: "FocalLoss alpha")
+            default: throw RuntimeError("FocalLoss: alpha should be a float or a list, got \(a["alpha"].typeName)", kind: "AssertionError")
+            }
+            switch a["loss_weight"] {
+            case .float(let w): c.lossWeight = w
+            default: throw RuntimeError("FocalLoss: loss_weight should be of type float, got \(a["loss_weight"].typeName)", kind: "AssertionError")
+            }
+            switch a["class_weight"] {
+            case .none: break
+            case .list: c.classWeight = try Convert.doubles(a["class_weight"], what: "FocalLoss class_weight").map { Float($0) }
+            default: throw RuntimeError("FocalLoss: class_weight must be None or a list, got \(a["class_weight"].typeName)", kind: "AssertionError")
+            }
+            c.lossName = try a.string("loss_name")
+            return lossObject("FocalLoss", FocalLoss(c), defaultIgnore: "255", attributes: [
+                ("gamma", .float(c.gamma)), ("alpha", a["alpha"]), ("reduction", .str(c.reduction.rawValue)),
+                ("class_weight", a["class_weight"]), ("loss_weight", .float(c.lossWeight)),
+            ])
+        }
+    }
+
+    // MARK: functions
+
+    /// torch's legacy `size_average` / `reduce` arguments, when given, decide the reduction.
+    static func legacyReduction(_ a: Bound) throws -> Reduction {
+        if a.has("size_average") || a.has("reduce") {
+            let sizeAverage = a.has("size_average") ? try a.bool("size_average") : true
+            let reduce = a.has("reduce") ? try a.bool("reduce") : true
+            return !reduce ? .none : (sizeAverage ? .mean : .sum)
+        }
+        return try reduction(a)
+    }
+
+    static func registerFunctions(_ lib: Library) {
+        lib.function("cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean', label_smoothing=0.0)",
+                     doc: "torch.nn.functional.cross_entropy: index or class-probability targets, class weights, ignore_index, label smoothing.") { a in
+            .tensor(try CrossEntropy.torchCrossEntropy(try a.tensor("input"), try a.tensor("target"),
+                                                       weight: try a.optionalTensor("weight"),
+                                                       ignoreIndex: try a.int("ignore_index"),
+                                                       reduction: try legacyReduction(a),
+                                                       labelSmoothing: try a.double("label_smoothing")))
+        }
+
+        lib.function("binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None)",
+                     doc: "torch.nn.functional.binary_cross_entropy_with_logits.") { a in
+            .tensor(try CrossEntropy.torchBCEWithLogits(try a.tensor("input"), try a.tensor("target").cast(to: .float32),
+                                                        weight: try a.optionalTensor("weight"),
+                                                        posWeight: try a.optionalTensor("pos_weight"),
+                                                        reduction: try legacyReduction(a)))
+        }
+
+        lib.function("sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction='none')",
+                     doc: "torchvision.ops.sigmoid_focal_loss (alpha < 0 disables the alpha weighting; default reduction 'none').") { a in
+            let r: Reduction
+            switch try a.string("reduction") {
+            case "none": r = .none
+            case "mean": r = .mean
+            case "sum": r = .sum
+            case let s: throw RuntimeError("Invalid Value for arg 'reduction': '\(s)' \n Supported reduction modes: 'none', 'mean', 'sum'", kind: "ValueError")
+            }
+            return .tensor(try Focal.torchvision(try a.tensor("inputs"), try a.tensor("targets"),
+                                                 alpha: try a.double("alpha"), gamma: try a.double("gamma"), reduction: r))
+        }
+
+        lib.function("interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None, antialias=False)",
+                     doc: "torch.nn.functional.interpolate for 3-D/4-D input: 'nearest' (legacy), 'nearest-exact', 'linear', 'bilinear' (float32-exact source coordinates).") { a in
+            let input = try a.tensor("input")
+            if try a.bool("antialias") {
+                throw RuntimeError("interpolate(): antialias=True is not supported", kind: "ValueError")
+            }
+            let modeName = try a.string("mode")
+            guard let mode = Interpolate.Mode(rawValue: modeName) else {
+                if ["bicubic", "trilinear", "area"].contains(modeName) {
+                    throw RuntimeError("interpolate(): mode '\(modeName)' is not supported (supported: nearest, nearest-exact, linear, bilinear)", kind: "NotImplementedError")
+                }
+                let hint = closestName(to: modeName, in: Interpolate.Mode.allCases.map(\.rawValue)).map { " (did you mean '\($0)'?)" } ?? ""
+                throw RuntimeError("interpolate() argument 'mode' must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', got '\(modeName)'\(hint)", kind: "ValueError")
+            }
+            let size: [Int]? = a.has("size") ? try Convert.ints(a["size"], what: "interpolate() argument 'size'") : nil
+            let sf: [Double]? = a.has("scale_factor") ? try Convert.doubles(a["scale_factor"], what: "interpolate() argument 'scale_factor'") : nil
+            let align: Bool? = a.has("align_corners") ? try a.bool("align_corners") : nil
+            return .tensor(try Interpolate.interpolate(input, size: size, scaleFactor: sf, mode: mode, alignCorners: align,
+                                                       recomputeScaleFactor: a.has("recompute_scale_factor") ? try a.bool("recompute_scale_factor") : false))
+        }
+
+        lib.function("accuracy(pred, target, topk=1, thresh=None, ignore_index=None)",
+                     doc: "MMSegmentation accuracy: top-k percentage over non-ignored targets; a tuple topk gives a list.") { a in
+            let topkValue = a["topk"]
+            let single: Bool
+            let ks: [Int]
+            if case .int(let k) = topkValue { single = true; ks = [k] } else {
+                single = false
+                ks = try Convert.ints(topkValue, what: "accuracy() argument 'topk'")
+            }
+            let res = try DecodeHeadLoss.accuracy(try a.tensor("pred"), try a.tensor("target"), topk: ks,
+                                                  thresh: try a.optionalDouble("thresh"), ignoreIndex: try optionalIgnoreIndex(a))
+            return single ? .tensor(res[0]) : .list(res.map { .tensor($0) })
+        }
+
+        lib.function("parse_losses(losses)",
+                     doc: "MMEngine BaseModel.parse_losses: returns (total, log_vars); total sums the entries whose key contains 'loss'.") { a in
+            let d = try a.dict("losses")
+            var entries: [(String, [Tensor])] = []
+            for (k, v) in d.pairs {
+                guard case .str(let key) = k else { throw RuntimeError("parse_losses(): keys must be str, got \(k.typeName)", kind: "TypeError") }
+                switch v {
+                case .tensor(let t): entries.append((key, [t]))
+                case .list(let l):
+                    let ts = try l.items.map { item -> Tensor in
+                        guard case .tensor(let t) = item else { throw RuntimeError("\(key) is not a tensor or list of tensors", kind: "TypeError") }
+                        return t
+                    }
+                    entries.append((key, ts))
+                default: throw RuntimeError("\(key) is not a tensor or list of tensors", kind: "TypeError")
+                }
+            }
+            let (total, logVars) = try ParseLosses.parse(entries)
+            let out = DictRef()
+            for (k, v) in logVars { out[str: k] = .tensor(v) }
+            return .tuple([.tensor(total), .dict(out)])
+        }
+    }
+
+    // MARK: OHEM sampler and decode head
+
+    static func makeSampler(_ a: Bound, _ lib: Library) throws -> OHEMPixelSampler {
+        let losses = try lossList(a["loss_decode"], lib)
+        return try OHEMPixelSampler(thresh: try a.optionalDouble("thresh"), minKept: try a.int("min_kept"),
+                                    ignoreIndex: try a.int("ignore_index"), losses: losses)
+    }
+
+    static func samplerObject(_ s: OHEMPixelSampler) -> Value {
+        let obj = BuiltObject(typeName: "OHEMPixelSampler", attributes: [
+            ("thresh", s.thresh.map { .float($0) } ?? .none), ("min_kept", .int(s.minKept)), ("ignore_index", .int(s.ignoreIndex)),
+        ], payload: s)
+        obj.method("sample(seg_logit, seg_label)",
+                   doc: "Per-pixel 0/1 weight (N, H, W): hard pixels by GT-class probability (thresh) or by loss (top min_kept·N).") { a in
+            .tensor(try s.sample(try a.tensor("seg_logit"), try a.tensor("seg_label")))
+        }
+        return .object(obj)
+    }
+
+    static func registerSampling(_ lib: Library) {
+        lib.type("OHEMPixelSampler(thresh=None, min_kept=100000, ignore_index=255, loss_decode=None, context=None)",
+                 doc: """
+                 MMSegmentation OHEMPixelSampler. ignore_index and loss_decode stand for the decode head it is attached to \
+                 (build(dict(type='OHEMPixelSampler', thresh=0.7, min_kept=100000), ignore_index=255, loss_decode=...)). \
+                 .sample(seg_logit, seg_label) → float32 weight (N, H, W); seg_label may be (N, 1, H, W) or (N, H, W).
+                 """) { a in
+            var bound = a
+            if case .dict(let ctx) = a["context"] {
+                // a decode-head-like context: dict(ignore_index=..., loss_decode=...)
+                if let ign = ctx[str: "ignore_index"] { bound.values["ignore_index"] = ign }
+                if let ld = ctx[str: "loss_decode"] { bound.values["loss_decode"] = ld }
+            }
+            return samplerObject(try makeSampler(bound, lib))
+        }
+
+        lib.function("decode_head_loss(seg_logits, seg_label, loss_decode=None, sampler=None, ignore_index=255, align_corners=False)",
+                     doc: """
+                     MMSegmentation 1.x BaseDecodeHead.loss_by_feat: resize logits to the label size (bilinear, align_corners), \
+                     sampler weights, one entry per loss_name (same names summed), then acc_seg. loss_decode defaults to \
+                     dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0).
+                     """) { a in
+            var ldValue = a["loss_decode"]
+            if ldValue.isNone {
+                ldValue = .dict([("type", .str("CrossEntropyLoss")), ("use_sigmoid", .bool(false)), ("loss_weight", .float(1.0))])
+            }
+            let losses = try lossList(ldValue, lib)
+            guard !losses.isEmpty else {
+                throw RuntimeError("decode_head_loss(): loss_decode must hold at least one loss", kind: "ValueError")
+            }
+            let ign = try a.int("ignore_index")
+            var sampler: OHEMPixelSampler?
+            switch a["sampler"] {
+            case .none: sampler = nil
+            case .dict(let cfg):
+                let built = try lib.build(cfg, defaultArgs: [("ignore_index", .int(ign)), ("loss_decode", ldValue)])
+                guard case .object(let o) = built, let s = o.payload as? OHEMPixelSampler else {
+                    throw RuntimeError("decode_head_loss(): sampler config must build an OHEMPixelSampler", kind: "TypeError")
+                }
+                sampler = s
+            case .object(let o):
+                guard let s = o.payload as? OHEMPixelSampler else {
+                    throw RuntimeError("decode_head_loss() argument 'sampler' must be an OHEMPixelSampler, got \(o.typeName)", kind: "TypeError")
+                }
+                sampler = s
+            case let v:
+                throw RuntimeError("decode_head_loss() argument 'sampler' must be a config dict or an OHEMPixelSampler, got \(v.typeName)", kind: "TypeError")
+            }
+            let out = try DecodeHeadLoss.lossByFeat(try a.tensor("seg_logits"), try a.tensor("seg_label"), losses: losses,
+                                                    sampler: sampler, ignoreIndex: ign, alignCorners: try a.bool("align_corners"))
+            let d = DictRef()
+            for (k, v) in out { d[str: k] = .tensor(v) }
+            return .dict(d)
+        }
+    }
+}
+
+// MARK: class weights
+
+extension LossBindings {
+    static func counts(_ a: Bound, _ name: String = "counts") throws -> [Double] {
+        try Convert.doubles(a[name], what: "\(a.function)() argument '\(name)'")
+    }
+
+    static func floatTensor(_ w: [Double]) -> Value { .tensor(Tensor(shape: [w.count], float64: w).cast(to: .float32)) }
+
+    static func registerClassWeights(_ lib: Library) {
+        lib.define("CITYSCAPES_CLASS_WEIGHT", .list(ClassWeights.cityscapes.map { .float($0) }))
+
+        lib.function("class_pixel_counts(labels, num_classes, ignore_index=255)",
+                     doc: "Pixel count per class (int64, length num_classes); ignore_index and out-of-range labels are skipped.") { a in
+            let labels = try a.tensor("labels")
+            let n = try a.int("num_classes")
+            guard n > 0 else { throw RuntimeError("class_pixel_counts(): num_classes must be positive, got \(n)", kind: "ValueError") }
+            let c = ClassWeights.pixelCounts(labels.int64s, numClasses: n, ignoreIndex: try optionalIgnoreIndex(a).map { Int64($0) })
+            return .tensor(Tensor(c.map { Int64($0) }))
+        }
+
+        lib.function("inverse_frequency_weights(counts, normalize=True)",
+                     doc: "1/f_c; with normalize, rescaled to sum to the number of classes.") { a in
+            floatTensor(try ClassWeights.inverseFrequency(try counts(a), normalize: try a.bool("normalize")))
+        }
+
+        lib.function("enet_weights(counts, c=1.02)",
+                     doc: "ENet class weights 1/ln(c + f_c) (Paszke et al. 2016).") { a in
+            floatTensor(try ClassWeights.enet(try counts(a), c: try a.double("c")))
+        }
+
+        lib.function("effective_number_weights(counts, beta=0.999)",
+                     doc: "Class-balanced weights (1-β)/(1-β^n_c), normalised to sum to C (Cui et al. 2019).") { a in
+            floatTensor(try ClassWeights.effectiveNumber(try counts(a), beta: try a.double("beta")))
+        }
+
+        lib.function("median_frequency_weights(labels, num_classes, ignore_index=None)",
+                     doc: """
+                     Median frequency balancing (Eigen & Fergus 2015): labels is a list of label maps (or a batch tensor, \
+                     one map per first index); freq_c = n_c / pixels of the maps where c occurs; w_c = median(freq)/freq_c.
+                     """) { a in
+            let n = try a.int("num_classes")
+            guard n > 0 else { throw RuntimeError("median_frequency_weights(): num_classes must be positive, got \(n)", kind: "ValueError") }
+            let ign = try optionalIgnoreIndex(a).map { Int64($0) }
+            var maps: [Tensor] = []
+            switch a["labels"] {
+            case .list(let l): maps = try l.items.map { try Convert.tensor($0) }
+            case .tuple(let t): maps = try t.map { try Convert.tensor($0) }
+            default:
+                let t = try a.tensor("labels")
+                guard t.rank >= 1 else { throw RuntimeError("median_frequency_weights(): labels must be a list of maps or a batch tensor", kind: "ValueError") }
+                let per = t.shape[0] > 0 ? t.count / t.shape[0] : 0
+                let flat = t.int64s
+                maps = (0..<t.shape[0]).map { Tensor(Array(flat[($0 * per)..<(($0 + 1) * per)])) }
+            }
+            var per: [[Double]] = [], px: [Double] = []
+            for m in maps {
+                let v = m.int64s
+                per.append(ClassWeights.pixelCounts(v, numClasses: n, ignoreIndex: ign).map(Double.init))
+                px.append(Double(v.count))
+            }
+            return floatTensor(try ClassWeights.medianFrequency(perImageCounts: per, imagePixels: px))
+        }
+    }
 }

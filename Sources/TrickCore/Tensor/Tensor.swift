@@ -6,7 +6,7 @@
 /// dimensions. Semantics follow PyTorch: default float dtype float32, integers int64.
 public struct Tensor: Sendable {
     public private(set) var shape: [Int]
-    public private(set) var storage: Storage
+    public internal(set) var storage: Storage
 
     /// One contiguous buffer of the tensor's dtype.
     public enum Storage: Sendable {

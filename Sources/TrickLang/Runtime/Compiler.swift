@@ -191,8 +191,9 @@ final class Compiler {
         case .compare(let first, let rest):
             let a = try expr(first)
             let ops = try rest.map { ($0.0, try expr($0.1)) }
-            if ops.count == 1 {
-                let (op, b) = ops[0]
+            if rest.count == 1 {
+                let op = rest[0].0
+                let b = try expr(rest[0].1)
                 if op == "<" {
                     return { f in
                         let x = try a(f), y = try b(f)
@@ -459,14 +460,40 @@ final class Compiler {
         let fn = try expr(callee)
         let calleeName: String
         if case .name(let n) = callee.kind { calleeName = n } else { calleeName = "function" }
-        // Fast path: user function with plain positional parameters, called with positional arguments.
+        // Fast paths: a user function with plain positional parameters, called with one or two
+        // positional arguments, binds straight into the new frame's slots.
+        if simple && args.count == 1 {
+            let a0 = try expr(args[0].value)
+            return { f in
+                let c = try fn(f)
+                if case .function(let fun) = c, fun.code.isSimple, fun.code.positionalCount == 1 {
+                    let frame = Frame.make(parent: fun.closure, count: fun.code.nslots)
+                    frame.slots[0] = try a0(f)
+                    return try interp.invoke(fun, frame, file: file, loc: loc)
+                }
+                return try interp.call(c, Arguments([try a0(f)]), file: file, loc: loc, name: calleeName)
+            }
+        }
+        if simple && args.count == 2 {
+            let a0 = try expr(args[0].value), a1 = try expr(args[1].value)
+            return { f in
+                let c = try fn(f)
+                if case .function(let fun) = c, fun.code.isSimple, fun.code.positionalCount == 2 {
+                    let frame = Frame.make(parent: fun.closure, count: fun.code.nslots)
+                    frame.slots[0] = try a0(f)
+                    frame.slots[1] = try a1(f)
+                    return try interp.invoke(fun, frame, file: file, loc: loc)
+                }
+                return try interp.call(c, Arguments([try a0(f), try a1(f)]), file: file, loc: loc, name: calleeName)
+            }
+        }
         if simple && positional.count <= 4 {
             let n = positional.count
             return { f in
                 let c = try fn(f)
                 if case .function(let fun) = c, fun.code.isSimple, fun.code.positionalCount == n {
                     let code = fun.code
-                    let frame = Frame(parent: fun.closure, count: code.nslots)
+                    let frame = Frame.make(parent: fun.closure, count: code.nslots)
                     for i in 0..<n { frame.slots[i] = try positional[i](f) }
                     return try interp.invoke(fun, frame, file: file, loc: loc)
                 }

@@ -1,22 +1,31 @@
 /// The local variables of one function activation (or one top-level statement), in slots
 /// resolved at compile time. Nested functions keep their defining frame alive through
 /// `parent`, which gives Python's closure semantics (captured variables are shared).
-public final class Frame {
-    let parent: Frame?
-    let slots: UnsafeMutablePointer<Value>
-    let count: Int
-    var returnValue: Value = .none
+public struct FrameHeader {
+    var parent: Frame?
+    var count: Int
+    var returnValue: Value
+}
 
-    init(parent: Frame?, count: Int) {
-        self.parent = parent
-        self.count = count
-        slots = UnsafeMutablePointer<Value>.allocate(capacity: Swift.max(count, 1))
-        slots.initialize(repeating: .none, count: Swift.max(count, 1))
+public final class Frame: ManagedBuffer<FrameHeader, Value> {
+    /// One allocation per call: the header and the slots live in the same object.
+    static func make(parent: Frame?, count: Int) -> Frame {
+        let n = Swift.max(count, 1)
+        let buffer = Frame.create(minimumCapacity: n) { _ in FrameHeader(parent: parent, count: n, returnValue: .none) }
+        let frame = unsafeDowncast(buffer, to: Frame.self)
+        frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .none, count: n) }
+        return frame
     }
 
     deinit {
-        slots.deinitialize(count: Swift.max(count, 1))
-        slots.deallocate()
+        withUnsafeMutablePointers { h, e in _ = e.deinitialize(count: h.pointee.count) }
+    }
+
+    @inline(__always) var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
+    @inline(__always) var parent: Frame? { header.parent }
+    var returnValue: Value {
+        @inline(__always) get { header.returnValue }
+        @inline(__always) set { header.returnValue = newValue }
     }
 
     @inline(__always) func ancestor(_ depth: Int) -> Frame {

@@ -90,7 +90,7 @@ public final class Interpreter {
         if case .expr(let e, let suppressed) = s.kind {
             let ev = try c.expr(e)
             return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: !suppressed) { [unowned self] in
-                let f = Frame(parent: nil, count: scope.count)
+                let f = Frame.make(parent: nil, count: scope.count)
                 trickInterruptRequested = 0
                 let v = try self.guarded { try ev(f) }
                 if suppressed { return nil }
@@ -101,7 +101,7 @@ public final class Interpreter {
         }
         let ex = try c.statement(s)
         return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: false) { [unowned self] in
-            let f = Frame(parent: nil, count: scope.count)
+            let f = Frame.make(parent: nil, count: scope.count)
             trickInterruptRequested = 0
             _ = try self.guarded { _ = try ex(f); return .none }
             return nil
@@ -233,7 +233,7 @@ public final class Interpreter {
     /// Python argument binding for user functions.
     func bindArguments(_ f: Function, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Frame {
         let code = f.code
-        let frame = Frame(parent: f.closure, count: code.nslots)
+        let frame = Frame.make(parent: f.closure, count: code.nslots)
         let params = code.params
         let np = params.positional.count
         var filled = [Bool](repeating: false, count: np + params.keywordOnly.count)

@@ -2,21 +2,23 @@ import TrickCore
 
 /// A trick value. Scalars are stored inline; containers are shared references with Python's
 /// aliasing (a list assigned to two names is one list); tensors are values (copy-on-write).
+/// Wide payloads are `indirect` so that every case is one word: copying a `Value` is then a
+/// tag test and at most one retain, which matters for the interpreter's speed.
 public enum Value {
     case none
     case bool(Bool)
     case int(Int)
     case float(Double)
-    case str(String)
+    indirect case str(String)
     case list(ListRef)
     case tuple([Value])
     case dict(DictRef)
-    case tensor(Tensor)
+    indirect case tensor(Tensor)
     case function(Function)
     case builtin(BuiltinFunction)
     case object(BuiltObject)
-    case range(start: Int, stop: Int, step: Int)
-    case slice(Int?, Int?, Int?)
+    indirect case range(start: Int, stop: Int, step: Int)
+    indirect case slice(Int?, Int?, Int?)
 
     /// The Python-style type name used in messages ("expected a tensor, got list").
     public var typeName: String {
@@ -147,7 +149,7 @@ public enum HashKey: Hashable {
     case none
     case int(Int)
     case float(Double)
-    case str(String)
+    indirect case str(String)
     case tuple([HashKey])
 
     public init(_ v: Value) throws {

@@ -1,0 +1,185 @@
+import TrickCore
+import TrickLang
+
+/// Script-side objects for model skeletons: a `BuiltObject` per `ModuleNode` (children and
+/// parameters as attributes, torch's methods) and per `ModuleParameter`. One object per core
+/// node, so sharing a module or a `Parameter` in a script shares it in the skeleton too.
+enum ModuleObjects {
+    /// Objects already made for core nodes (the node is kept alive with its object, so the
+    /// identifier is never reused).
+    nonisolated(unsafe) static var moduleObjects: [ObjectIdentifier: (ModuleNode, BuiltObject)] = [:]
+    nonisolated(unsafe) static var parameterObjects: [ObjectIdentifier: (ModuleParameter, BuiltObject)] = [:]
+
+    static func node(_ v: Value) -> ModuleNode? {
+        if case .object(let o) = v, let n = o.payload as? ModuleNode { return n }
+        return nil
+    }
+
+    static func parameter(_ v: Value) -> ModuleParameter? {
+        if case .object(let o) = v, let p = o.payload as? ModuleParameter { return p }
+        return nil
+    }
+
+    static func module(_ a: Bound, _ name: String) throws -> ModuleNode {
+        guard let n = node(a[name]) else {
+            throw RuntimeError("\(a.function)() argument '\(name)' must be a module (Module, Conv2d, Sequential, …), got \(a[name].typeName)", kind: "TypeError")
+        }
+        return n
+    }
+
+    // MARK: Parameters
+
+    static func object(for p: ModuleParameter) -> BuiltObject {
+        if let (_, o) = parameterObjects[ObjectIdentifier(p)] { return o }
+        let o = BuiltObject(typeName: "Parameter", payload: p)
+        refresh(o, p)
+        o.repr = {
+            let head = "Parameter(shape=\(Printer.repr(.shapeTuple(p.shape))), requires_grad=\(p.requiresGrad ? "True" : "False"))"
+            if let d = p.data { return "Parameter containing:\n" + Printer.repr(.tensor(d)) }
+            return head
+        }
+        o.method("numel()") { _ in .int(p.numel) }
+        o.method("dim()") { _ in .int(p.ndim) }
+        o.method("size(dim=None)") { a in
+            guard let d = try a.optionalInt("dim") else { return .shapeTuple(p.shape) }
+            let i = d < 0 ? d + p.ndim : d
+            guard i >= 0, i < p.ndim else { throw RuntimeError("size(): dim \(d) out of range for a \(p.ndim)-d parameter", kind: "IndexError") }
+            return .int(p.shape[i])
+        }
+        o.method("requires_grad_(requires_grad=True)") { a in
+            p.requiresGrad = try a.bool("requires_grad")
+            refresh(o, p)
+            return .object(o)
+        }
+        o.setter = { name, v in
+            guard name == "requires_grad" else {
+                throw RuntimeError("cannot set attribute '\(name)' of a Parameter (only requires_grad)", kind: "AttributeError")
+            }
+            guard case .bool(let b) = v else { throw RuntimeError("requires_grad must be a bool, got \(v.typeName)", kind: "TypeError") }
+            p.requiresGrad = b
+            refresh(o, p)
+        }
+        parameterObjects[ObjectIdentifier(p)] = (p, o)
+        return o
+    }
+
+    static func refresh(_ o: BuiltObject, _ p: ModuleParameter) {
+        o.set("shape", .shapeTuple(p.shape))
+        o.set("requires_grad", .bool(p.requiresGrad))
+        o.set("ndim", .int(p.ndim))
+        if let d = p.data { o.set("data", .tensor(d)) }
+    }
+
+    static func refreshParameters(of n: ModuleNode) {
+        for (_, p) in n.namedParameters() {
+            if let (_, o) = parameterObjects[ObjectIdentifier(p)] { refresh(o, p) }
+        }
+    }
+
+    // MARK: Modules
+
+    /// The object of a core node; children made by the core (e.g. `conv_offset`) get objects too.
+    static func object(for n: ModuleNode) -> BuiltObject {
+        if let (_, o) = moduleObjects[ObjectIdentifier(n)] { return o }
+        let o = BuiltObject(typeName: n.typeName, payload: n)
+        moduleObjects[ObjectIdentifier(n)] = (n, o)
+        for (name, p) in n.parameters { o.set(name, .object(object(for: p))) }
+        for (name, c) in n.children { o.set(name, .object(object(for: c))) }
+        o.repr = { reprTree(n) }
+        installMethods(o, n)
+        return o
+    }
+
+    static func wrap(_ n: ModuleNode) -> Value { .object(object(for: n)) }
+
+    static func reprTree(_ n: ModuleNode, indent: String = "") -> String {
+        if n.children.isEmpty { return "\(n.typeName)(\(n.extraRepr))" }
+        var s = "\(n.typeName)(\n"
+        for (name, p) in n.parameters {
+            s += "\(indent)  (\(name)): Parameter(shape=\(Printer.repr(.shapeTuple(p.shape))))\n"
+        }
+        for (name, c) in n.children { s += "\(indent)  (\(name)): " + reprTree(c, indent: indent + "  ") + "\n" }
+        return s + indent + ")"
+    }
+
+    static func installMethods(_ o: BuiltObject, _ n: ModuleNode) {
+        o.method("named_parameters(prefix='', recurse=True)") { a in
+            let prefix = try a.string("prefix")
+            let items = try a.bool("recurse") ? n.namedParameters() : n.parameters
+            return .list(items.map { .tuple([.str(prefix.isEmpty ? $0.name : prefix + "." + $0.name), .object(object(for: $0.param))]) })
+        }
+        o.method("parameters(recurse=True)") { a in
+            let items = try a.bool("recurse") ? n.namedParameters() : n.parameters
+            return .list(items.map { .object(object(for: $0.param)) })
+        }
+        o.method("named_modules()") { _ in
+            .list(n.namedModules().map { .tuple([.str($0.name), .object(object(for: $0.module))]) })
+        }
+        o.method("modules()") { _ in .list(n.namedModules().map { .object(object(for: $0.module)) }) }
+        o.method("named_children()") { _ in
+            .list(n.uniqueChildren.map { .tuple([.str($0.name), .object(object(for: $0.module))]) })
+        }
+        o.method("children()") { _ in .list(n.uniqueChildren.map { .object(object(for: $0.module)) }) }
+        o.method("named_buffers()") { _ in
+            .list(n.namedBuffers().map { .tuple([.str($0.name), .shapeTuple($0.shape)]) })
+        }
+        o.method("requires_grad_(requires_grad=True)") { a in
+            n.setRequiresGrad(try a.bool("requires_grad"))
+            refreshParameters(of: n)
+            return .object(o)
+        }
+        o.method("num_parameters(only_trainable=False)") { a in
+            let train = try a.bool("only_trainable")
+            return .int(n.namedParameters().filter { !train || $0.param.requiresGrad }.reduce(0) { $0 + $1.param.numel })
+        }
+        o.method("__getitem__(index)") { a in
+            try item(n, a["index"])
+        }
+        o.method("__len__()") { _ in .int(n.children.count) }
+        o.method("add_module(name, module)") { a in
+            try assign(o, n, try a.string("name"), a["module"])
+            return .none
+        }
+        o.method("register_parameter(name, param)") { a in
+            try assign(o, n, try a.string("name"), a["param"])
+            return .none
+        }
+        o.method("append(module)") { a in
+            try assign(o, n, String(n.children.count), a["module"])
+            return .object(o)
+        }
+        o.setter = { name, v in try assign(o, n, name, v) }
+    }
+
+    /// `model.name = module_or_parameter` (torch `__setattr__`).
+    static func assign(_ o: BuiltObject, _ n: ModuleNode, _ name: String, _ v: Value) throws {
+        if let c = node(v) {
+            n.setChild(name, c)
+            o.set(name, v)
+        } else if let p = parameter(v) {
+            n.setParameter(name, p)
+            o.set(name, v)
+        } else {
+            throw RuntimeError("cannot assign \(v.typeName) as child '\(name)' of \(n.typeName): expected a module or a Parameter", kind: "TypeError")
+        }
+    }
+
+    /// `seq[i]` for Sequential / ModuleList (negative indices count from the end), `d['k']` for ModuleDict.
+    static func item(_ n: ModuleNode, _ key: Value) throws -> Value {
+        switch key {
+        case .int(let i):
+            let j = i < 0 ? i + n.children.count : i
+            guard j >= 0, j < n.children.count else {
+                throw RuntimeError("index \(i) is out of range for \(n.typeName) of length \(n.children.count)", kind: "IndexError")
+            }
+            return wrap(n.children[j].module)
+        case .str(let s):
+            guard let c = n.child(s) else {
+                throw RuntimeError("\(n.typeName) has no child '\(s)'", kind: "KeyError")
+            }
+            return wrap(c)
+        default:
+            throw RuntimeError("\(n.typeName) indices must be int or str, got \(key.typeName)", kind: "TypeError")
+        }
+    }
+}

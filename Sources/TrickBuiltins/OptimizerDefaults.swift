@@ -1,0 +1,57 @@
+import TrickLang
+
+/// The `defaults` dict of each torch.optim optimizer (torch 2.4), in the order torch builds it:
+/// every param group gets these keys by `setdefault` after the constructor's own keys, so a
+/// group printed by `param_groups` has the keys, order and values of `optimizer.param_groups`.
+enum OptimizerDefaults {
+    static let none = Value.none
+    static let table: [String: [(String, Value)]] = [
+        "SGD": [("lr", .float(0.001)), ("momentum", .int(0)), ("dampening", .int(0)), ("weight_decay", .int(0)),
+                ("nesterov", .bool(false)), ("maximize", .bool(false)), ("foreach", none), ("differentiable", .bool(false)), ("fused", none)],
+        "Adam": [("lr", .float(0.001)), ("betas", .tuple([.float(0.9), .float(0.999)])), ("eps", .float(1e-08)), ("weight_decay", .int(0)),
+                 ("amsgrad", .bool(false)), ("maximize", .bool(false)), ("foreach", none), ("capturable", .bool(false)),
+                 ("differentiable", .bool(false)), ("fused", none)],
+        "AdamW": [("lr", .float(0.001)), ("betas", .tuple([.float(0.9), .float(0.999)])), ("eps", .float(1e-08)), ("weight_decay", .float(0.01)),
+                  ("amsgrad", .bool(false)), ("foreach", none), ("maximize", .bool(false)), ("capturable", .bool(false)),
+                  ("differentiable", .bool(false)), ("fused", none)],
+        "RMSprop": [("lr", .float(0.01)), ("momentum", .int(0)), ("alpha", .float(0.99)), ("eps", .float(1e-08)), ("centered", .bool(false)),
+                    ("weight_decay", .int(0)), ("capturable", .bool(false)), ("foreach", none), ("maximize", .bool(false)),
+                    ("differentiable", .bool(false))],
+        "Adagrad": [("lr", .float(0.01)), ("lr_decay", .int(0)), ("eps", .float(1e-10)), ("weight_decay", .int(0)),
+                    ("initial_accumulator_value", .int(0)), ("foreach", none), ("maximize", .bool(false)),
+                    ("differentiable", .bool(false)), ("fused", none)],
+        "Rprop": [("lr", .float(0.01)), ("etas", .tuple([.float(0.5), .float(1.2)])), ("step_sizes", .tuple([.float(1e-06), .int(50)])),
+                  ("foreach", none), ("maximize", .bool(false)), ("differentiable", .bool(false)), ("capturable", .bool(false))],
+        "Adadelta": [("lr", .float(1.0)), ("rho", .float(0.9)), ("eps", .float(1e-06)), ("weight_decay", .int(0)), ("maximize", .bool(false)),
+                     ("capturable", .bool(false)), ("foreach", none), ("differentiable", .bool(false))],
+        "Adamax": [("lr", .float(0.002)), ("betas", .tuple([.float(0.9), .float(0.999)])), ("eps", .float(1e-08)), ("weight_decay", .int(0)),
+                   ("foreach", none), ("maximize", .bool(false)), ("differentiable", .bool(false)), ("capturable", .bool(false))],
+        "NAdam": [("lr", .float(0.002)), ("betas", .tuple([.float(0.9), .float(0.999)])), ("eps", .float(1e-08)), ("weight_decay", .int(0)),
+                  ("momentum_decay", .float(0.004)), ("decoupled_weight_decay", .bool(false)), ("maximize", .bool(false)),
+                  ("foreach", none), ("capturable", .bool(false)), ("differentiable", .bool(false))],
+        "RAdam": [("lr", .float(0.001)), ("betas", .tuple([.float(0.9), .float(0.999)])), ("eps", .float(1e-08)), ("weight_decay", .int(0)),
+                  ("maximize", .bool(false)), ("foreach", none), ("capturable", .bool(false)), ("decoupled_weight_decay", .bool(false)),
+                  ("differentiable", .bool(false))],
+        "ASGD": [("lr", .float(0.01)), ("lambd", .float(0.0001)), ("alpha", .float(0.75)), ("t0", .float(1000000.0)), ("weight_decay", .int(0)),
+                 ("foreach", none), ("maximize", .bool(false)), ("differentiable", .bool(false)), ("capturable", .bool(false))],
+    ]
+
+    /// The optimizer's defaults with the config's arguments applied (unknown arguments are a
+    /// TypeError, as torch's constructor raises). Unknown optimizer types keep the config's keys.
+    static func defaults(type: String, cfg: [(String, Value)]) throws -> [(String, Value)] {
+        guard var d = table[type] else { return cfg }
+        for (k, v) in cfg {
+            guard let i = d.firstIndex(where: { $0.0 == k }) else {
+                let hint = closestName(to: k, in: d.map(\.0)).map { " (did you mean '\($0)'?)" } ?? ""
+                throw RuntimeError("\(type).__init__() got an unexpected keyword argument '\(k)'\(hint)", kind: "TypeError")
+            }
+            d[i].1 = v
+        }
+        for (k, v) in d where k == "lr" || k == "weight_decay" || k == "momentum" || k == "eps" {
+            if let x = Convert.double(v), x < 0 {
+                throw RuntimeError("Invalid \(k == "lr" ? "learning rate" : k == "weight_decay" ? "weight_decay value" : k == "eps" ? "epsilon value" : "momentum value"): \(Printer.repr(v))", kind: "ValueError")
+            }
+        }
+        return d
+    }
+}

@@ -1,0 +1,277 @@
+import TrickCore
+import TrickLang
+
+/// The pipeline transforms of trick 6 as buildable types (`Resize(...)`, `build(dict(type='Resize', ...))`).
+/// Each built object is callable on a results dict and returns a new dict (`t(results)` or
+/// `t.transform(results)`). See TrickCore/Resize for the semantics.
+extension ResizeBindings {
+    /// A transform given by a callable value (a built-in or a callable object).
+    struct CallbackTransform: ResultsTransform {
+        let name: String
+        let call: (Value) throws -> Value
+        func apply(_ results: Results) throws -> Results {
+            try ResizeBindings.results(try call(ResizeBindings.resultsValue(results)), name)
+        }
+    }
+
+    static func transformObject(_ lib: Library, _ name: String, _ a: Bound, _ t: ResultsTransform) -> Value {
+        var attrs: [(String, Value)] = []
+        for p in lib.types[name]?.signature.parameterNames ?? [] where a.has(p) { attrs.append((p, a[p])) }
+        for (k, v) in a.kwargs { attrs.append((k, v)) }
+        let obj = BuiltObject(typeName: name, attributes: attrs, payload: t)
+        let run: (Bound) throws -> Value = { b in resultsValue(try t.apply(try results(b["results"], name))) }
+        obj.callable = BuiltinFunction("\(name)(results)", run)
+        obj.method("transform(results)", run)
+        return .object(obj)
+    }
+
+    /// A pipeline step from a config dict, a built transform or a callable.
+    static func transform(_ lib: Library, _ v: Value, _ who: String) throws -> ResultsTransform {
+        switch v {
+        case .dict(let cfg): return try transform(lib, try lib.build(cfg), who)
+        case .object(let o):
+            if let t = o.payload as? ResultsTransform { return t }
+            if let c = o.callable { return CallbackTransform(name: o.typeName) { try c.call(Arguments([$0])) } }
+        case .builtin(let f): return CallbackTransform(name: f.name) { try f.call(Arguments([$0])) }
+        case .function:
+            throw RuntimeError("\(who): user-defined functions cannot be pipeline steps yet; use built transforms or config dicts", kind: "TypeError")
+        default: break
+        }
+        throw RuntimeError("\(who): a transform must be a config dict or a transform, got \(v.typeName)", kind: "TypeError")
+    }
+
+    static func transformList(_ lib: Library, _ v: Value, _ who: String) throws -> [ResultsTransform] {
+        switch v {
+        case .list(let l): return try l.items.map { try transform(lib, $0, who) }
+        case .tuple(let t): return try t.map { try transform(lib, $0, who) }
+        default: return [try transform(lib, v, who)]
+        }
+    }
+
+    static func strings(_ v: Value, _ what: String) throws -> [String] {
+        switch v {
+        case .str(let s): return [s]
+        case .list(let l): return try l.items.map { guard case .str(let s) = $0 else { throw RuntimeError("\(what) must hold str, got \($0.typeName)", kind: "TypeError") }; return s }
+        case .tuple(let t): return try t.map { guard case .str(let s) = $0 else { throw RuntimeError("\(what) must hold str, got \($0.typeName)", kind: "TypeError") }; return s }
+        default: throw RuntimeError("\(what) must be a str or a list of str, got \(v.typeName)", kind: "TypeError")
+        }
+    }
+
+    static func range(_ v: Value, _ what: String) throws -> (Double, Double) {
+        let r = try numbers(v, what)
+        guard r.count == 2 else { throw RuntimeError("\(what) must be a (min, max) pair", kind: "ValueError") }
+        guard r[0] <= r[1] else { throw RuntimeError("\(what) must have min <= max, got \(Printer.repr(v))", kind: "ValueError") }
+        return (r[0], r[1])
+    }
+
+    /// The MMCV 2.x inner `Resize` of RandomResize / RandomChoiceResize from `resize_type` and kwargs.
+    static func innerResize(_ a: Bound, _ who: String) throws -> ResizeTransform {
+        let type = try a.string("resize_type")
+        guard type == "Resize" else { throw RuntimeError("\(who): resize_type '\(type)' is not supported (only 'Resize')", kind: "ValueError") }
+        var keep = false, clip = true, interp = ImResize.Interpolation.bilinear
+        for (k, v) in a.kwargs {
+            switch k {
+            case "keep_ratio": keep = try v.truthy()
+            case "clip_object_border": clip = try v.truthy()
+            case "interpolation":
+                guard case .str(let s) = v else { throw RuntimeError("\(who): interpolation must be a str", kind: "TypeError") }
+                interp = try ImResize.Interpolation(name: s)
+            case "backend": break
+            default:
+                let hint = closestName(to: k, in: ["keep_ratio", "clip_object_border", "interpolation", "backend"]).map { " (did you mean '\($0)'?)" } ?? ""
+                throw RuntimeError("\(who)() got an unexpected keyword argument '\(k)' for Resize\(hint)", kind: "TypeError")
+            }
+        }
+        return try ResizeTransform(scale: [0, 0], scaleFactor: nil, keepRatio: keep, clipObjectBorder: clip, interpolation: interp)
+    }
+
+    static func registerTransforms(_ lib: Library) {
+        lib.type("Resize(scale=None, scale_factor=None, keep_ratio=None, clip_object_border=True, backend='cv2', interpolation='bilinear', img_scale=None, multiscale_mode='range', ratio_range=None, bbox_clip_border=True, override=False, min_size=None)",
+                 doc: "MMCV 2.x Resize(scale | scale_factor, keep_ratio=False); MMDetection 2.x / MMSegmentation 0.x Resize(img_scale, multiscale_mode, ratio_range, keep_ratio=True).") { a in
+            try checkBackend(a)
+            let interp = try interpolation(a)
+            let legacy = a.has("img_scale") || a.has("ratio_range") || (!a.has("scale") && !a.has("scale_factor"))
+            let t: ResizeTransform
+            if legacy {
+                let clipBorder = try a.bool("bbox_clip_border") && a.bool("clip_object_border")
+                let mode = try a.choice("multiscale_mode", ["range", "value"])
+                t = try ResizeTransform(
+                    imgScales: a.has("img_scale") ? try pairs(a["img_scale"], "img_scale") : nil,
+                    multiscaleMode: mode == "range" ? .range : .value,
+                    ratioRange: a.has("ratio_range") ? try range(a["ratio_range"], "ratio_range") : nil,
+                    keepRatio: a.has("keep_ratio") ? try a.bool("keep_ratio") : true,
+                    bboxClipBorder: clipBorder,
+                    override: try a.bool("override"), minSize: try a.optionalDouble("min_size"), interpolation: interp)
+            } else {
+                var factor: [Double]?
+                if a.has("scale_factor") {
+                    let f = try numbers(a["scale_factor"], "scale_factor")
+                    guard f.count == 1 || f.count == 2 else {
+                        throw RuntimeError("expect scale_factor is float or Tuple(float), but got \(Printer.repr(a["scale_factor"]))", kind: "TypeError")
+                    }
+                    factor = f.count == 1 ? [f[0], f[0]] : f
+                }
+                t = try ResizeTransform(scale: a.has("scale") ? try pair(a["scale"], "scale") : nil, scaleFactor: factor,
+                                        keepRatio: a.has("keep_ratio") ? try a.bool("keep_ratio") : false,
+                                        clipObjectBorder: try a.bool("clip_object_border"), interpolation: interp)
+            }
+            return transformObject(lib, "Resize", a, t)
+        }
+
+        lib.type("RandomResize(scale, ratio_range=None, resize_type='Resize', **resize_kwargs)",
+                 doc: "MMCV 2.x RandomResize: scale × U[ratio_range] (truncated), or per-component randint between two scales.") { a in
+            let scales = try pairs(a["scale"], "scale")
+            let t = try RandomResize(scales: scales, ratioRange: a.has("ratio_range") ? try range(a["ratio_range"], "ratio_range") : nil,
+                                     resize: try innerResize(a, "RandomResize"))
+            return transformObject(lib, "RandomResize", a, t)
+        }
+
+        lib.type("RandomChoiceResize(scales, resize_type='Resize', **resize_kwargs)",
+                 doc: "MMCV 2.x RandomChoiceResize: one of `scales` chosen with randint; results['scale_idx'] records it.") { a in
+            let scales: [[Double]]
+            if case .list(let l) = a["scales"] { scales = try l.items.map { try pair($0, "scales") } } else { scales = [try pair(a["scales"], "scales")] }
+            return transformObject(lib, "RandomChoiceResize", a, try RandomChoiceResize(scales: scales, resize: try innerResize(a, "RandomChoiceResize")))
+        }
+
+        lib.type("RandomFlip(prob=None, direction='horizontal', swap_seg_labels=None, flip_ratio=None)",
+                 doc: "MMCV 2.x RandomFlip(prob, direction); MMDetection 2.x RandomFlip(flip_ratio, direction) honours a preset results['flip'].") { a in
+            let legacy = a.has("flip_ratio") || !a.has("prob")
+            let p = a.has("prob") ? a["prob"] : a["flip_ratio"]
+            var probs: [Double]?, isList = false
+            switch p {
+            case .none: probs = nil
+            case .list, .tuple: probs = try numbers(p, "prob"); isList = true
+            default: probs = [try number(p, "prob")]
+            }
+            let dirs = try strings(a["direction"], "direction").map { try ImFlip.Direction(name: $0) }
+            var swap: [[Int]]?
+            if a.has("swap_seg_labels") {
+                switch a["swap_seg_labels"] {
+                case .list(let l): swap = try l.items.map { try Convert.ints($0, what: "swap_seg_labels") }
+                case .tuple(let t): swap = try t.map { try Convert.ints($0, what: "swap_seg_labels") }
+                default: throw RuntimeError("swap_seg_labels must be a sequence of pairs", kind: "TypeError")
+                }
+            }
+            let t = try RandomFlipTransform(style: legacy ? .legacy : .mmcv2, prob: probs, probIsList: isList, directions: dirs, swapSegLabels: swap)
+            return transformObject(lib, "RandomFlip", a, t)
+        }
+
+        lib.type("Pad(size=None, size_divisor=None, pad_to_square=False, pad_val=None, padding_mode='constant', seg_pad_val=None)",
+                 doc: "MMCV 2.x Pad (size is (w, h)); MMDetection 2.x / MMSegmentation 0.x form after a legacy Resize (size is (h, w)).") { a in
+            var imgVal = 0.0, isInt = true, segVal = 255.0
+            switch a["pad_val"] {
+            case .none: break
+            case .int(let i): imgVal = Double(i)
+            case .float(let d): imgVal = d; isInt = false
+            case .dict(let d):
+                if let v = d[str: "img"] { imgVal = try number(v, "pad_val['img']"); if case .float = v { isInt = false } }
+                if let v = d[str: "seg"] { segVal = try number(v, "pad_val['seg']") }
+            default: throw RuntimeError("pad_val must be a number or a dict, got \(a["pad_val"].typeName)", kind: "TypeError")
+            }
+            if a.has("seg_pad_val") { segVal = try a.double("seg_pad_val") }
+            let mode = try ImPad.Mode(rawValue: a.choice("padding_mode", ImPad.Mode.allCases.map(\.rawValue)))!
+            let t = try PadTransform(size: a.has("size") ? try Convert.ints(a["size"], what: "size") : nil,
+                                     sizeDivisor: try a.optionalInt("size_divisor"), padToSquare: try a.bool("pad_to_square"),
+                                     imgPadVal: imgVal, imgPadValIsInt: isInt, segPadVal: segVal, mode: mode,
+                                     forceLegacy: a.has("seg_pad_val"))
+            return transformObject(lib, "Pad", a, t)
+        }
+
+        lib.type("Normalize(mean, std, to_rgb=True)", doc: "MMCV Normalize: imnormalize and img_norm_cfg.") { a in
+            transformObject(lib, "Normalize", a, try NormalizeTransform(mean: try numbers(a["mean"], "mean"), std: try numbers(a["std"], "std"),
+                                                                       toRGB: try a.bool("to_rgb")))
+        }
+
+        lib.type("LoadImageFromFile(to_float32=False, color_type='color', **kwargs)",
+                 doc: "Loads results['img'] as given, or makes a synthetic uint8-valued image from img_info/ori_shape/height,width (no file access).") { a in
+            transformObject(lib, "LoadImageFromFile", a, try LoadImageFromFile(toFloat32: try a.bool("to_float32"), colorType: try a.string("color_type")))
+        }
+
+        lib.type("LoadAnnotations(with_bbox=True, with_label=True, with_mask=False, with_seg=False, poly2mask=True, reduce_zero_label=False, **kwargs)",
+                 doc: "Takes gt_bboxes / gt_labels / gt_semantic_seg from results['ann_info'] (bboxes, labels, seg_map) or the results.") { a in
+            if try a.bool("with_mask") { throw RuntimeError("LoadAnnotations: with_mask=True is not supported (no instance masks)", kind: "ValueError") }
+            return transformObject(lib, "LoadAnnotations", a, LoadAnnotations(withBBox: try a.bool("with_bbox"), withLabel: try a.bool("with_label"),
+                                                                              withSeg: try a.bool("with_seg"), reduceZeroLabel: try a.bool("reduce_zero_label")))
+        }
+
+        lib.type("DefaultFormatBundle(**kwargs)", doc: "MMDetection 2.x DefaultFormatBundle: img to a CHW tensor, default meta keys.") { a in
+            transformObject(lib, "DefaultFormatBundle", a, DefaultFormatBundle())
+        }
+
+        lib.type("ImageToTensor(keys)", doc: "HWC images to CHW tensors.") { a in
+            transformObject(lib, "ImageToTensor", a, ImageToTensor(keys: try strings(a["keys"], "keys")))
+        }
+
+        lib.type("Collect(keys, meta_keys=None)", doc: "MMDetection 2.x Collect: img_metas plus the keys.") { a in
+            let meta = a.has("meta_keys") ? try strings(a["meta_keys"], "meta_keys") : Collect.defaultMetaKeys
+            return transformObject(lib, "Collect", a, Collect(keys: try strings(a["keys"], "keys"), metaKeys: meta))
+        }
+
+        lib.type("Compose(transforms)", doc: "A pipeline: config dicts or transforms applied in order.") { a in
+            transformObject(lib, "Compose", a, Compose(try transformList(lib, a["transforms"], "Compose")))
+        }
+
+        lib.type("MultiScaleFlipAug(transforms, img_scale=None, scale_factor=None, flip=False, flip_direction='horizontal', img_ratios=None, scales=None, allow_flip=False, resize_cfg=None, flip_cfg=None)",
+                 doc: "Test-time augmentation: one variant per scale × (no flip, each flip direction); output is a dict of lists.") { a in
+            let inner = Compose(try transformList(lib, a["transforms"], "MultiScaleFlipAug"))
+            let dirs = try strings(a["flip_direction"], "flip_direction").map { try ImFlip.Direction(name: $0) }
+            let allowFlip = try a.bool("allow_flip")
+            let mmcv2 = a.has("scales") || a.has("resize_cfg") || a.has("flip_cfg") || allowFlip
+            func factors() throws -> [MultiScaleFlipAug.Setting] { try numbers(a["scale_factor"], "scale_factor").map { .factor($0) } }
+            var t: MultiScaleFlipAug
+            if mmcv2 {
+                var settings: [MultiScaleFlipAug.Setting]
+                if a.has("scales") { settings = try pairs(a["scales"], "scales").map { .scale($0) } } else if a.has("scale_factor") { settings = try factors() } else { settings = [.factor(1.0)] }
+                t = try MultiScaleFlipAug(flavor: .mmcv2, settings: settings, flip: try a.bool("allow_flip"), directions: dirs, transforms: inner)
+                let resizeCfg = a.has("resize_cfg") ? try a.dict("resize_cfg") : try DictRef([(.str("type"), .str("Resize")), (.str("keep_ratio"), .bool(true))])
+                let flipCfg = a.has("flip_cfg") ? try a.dict("flip_cfg") : try DictRef([(.str("type"), .str("RandomFlip"))])
+                t.makeResize = { s in
+                    let cfg = resizeCfg.copy()
+                    switch s {
+                    case .scale(let x): cfg[str: "scale"] = .tuple(x.map { .int(Int($0)) })
+                    case .factor(let f): cfg[str: "scale_factor"] = .float(f)
+                    }
+                    return try transform(lib, .dict(cfg), "MultiScaleFlipAug")
+                }
+                t.makeFlip = { d in
+                    let cfg = flipCfg.copy()
+                    cfg[str: "prob"] = .float(1.0); cfg[str: "direction"] = .str(d.rawValue)
+                    return try transform(lib, .dict(cfg), "MultiScaleFlipAug")
+                }
+            } else if a.has("img_ratios") {
+                let ratios: [Double]
+                switch a["img_ratios"] {
+                case .float(let r): ratios = [r]
+                case .list, .tuple: ratios = try numbers(a["img_ratios"], "img_ratios")
+                default: throw RuntimeError("MultiScaleFlipAug: img_ratios must be a float or a list of floats, got \(a["img_ratios"].typeName)", kind: "AssertionError")
+                }
+                if a.has("img_scale") {
+                    let base = try pairs(a["img_scale"], "img_scale")
+                    let settings: [MultiScaleFlipAug.Setting] = base.count == 1
+                        ? ratios.map { .scale([(base[0][0] * $0).rounded(.towardZero), (base[0][1] * $0).rounded(.towardZero)]) }
+                        : base.map { .scale($0) }
+                    t = try MultiScaleFlipAug(flavor: .mmseg0, settings: settings, flip: try a.bool("flip"), directions: dirs, transforms: inner)
+                } else {
+                    t = try MultiScaleFlipAug(flavor: .mmseg0, settings: [], imageRatios: ratios, flip: try a.bool("flip"), directions: dirs, transforms: inner)
+                }
+            } else {
+                guard a.has("img_scale") != a.has("scale_factor") else {
+                    throw RuntimeError("MultiScaleFlipAug: exactly one of img_scale and scale_factor must be given", kind: "AssertionError")
+                }
+                let settings = a.has("img_scale") ? try pairs(a["img_scale"], "img_scale").map { MultiScaleFlipAug.Setting.scale($0) } : try factors()
+                t = try MultiScaleFlipAug(flavor: .mmdet2, settings: settings, flip: try a.bool("flip"), directions: dirs, transforms: inner)
+            }
+            return transformObject(lib, "MultiScaleFlipAug", a, t)
+        }
+
+        lib.type("TestTimeAug(transforms)", doc: "MMCV 2.x TestTimeAug: the Cartesian product of the lists of transforms.") { a in
+            let lists: [Value]
+            switch a["transforms"] {
+            case .list(let l): lists = l.items
+            case .tuple(let t): lists = t
+            default: throw RuntimeError("TestTimeAug: transforms must be a list of lists", kind: "TypeError")
+            }
+            return transformObject(lib, "TestTimeAug", a, try TestTimeAug(try lists.map { try transformList(lib, $0, "TestTimeAug") }))
+        }
+    }
+}

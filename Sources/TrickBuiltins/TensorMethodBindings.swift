@@ -1,0 +1,132 @@
+import TrickCore
+import TrickLang
+
+/// Tensor methods without a global twin (`t.tolist()`, `t.view(2, -1)`, ...), properties
+/// (`t.shape`, `t.dtype`), and the `torch` / `F` namespaces (`torch.float32`, `torch.zeros`,
+/// `F.softmax`).
+extension TensorBindings {
+    static func registerMethods(_ lib: Library) {
+        lib.tensorProperty("shape") { .shapeTuple($0.shape) }
+        lib.tensorProperty("dtype") { .str(TensorFormatter.dtypeName($0.dtype)) }
+        lib.tensorProperty("ndim") { .int($0.rank) }
+        lib.tensorProperty("T") { .tensor($0.reversedDims) }
+        lib.tensorProperty("mT") { t in .tensor(try t.transposed(-2, -1)) }
+        lib.tensorProperty("device") { _ in .str("cpu") }
+        lib.tensorProperty("is_cuda") { _ in .bool(false) }
+        lib.tensorProperty("requires_grad") { _ in .bool(false) }
+        lib.tensorProperty("is_floating_point") { .bool($0.dtype.isFloatingPoint) }
+        lib.tensorProperty("data") { .tensor($0) }
+
+        lib.tensorMethod("tolist(self)", doc: "nested lists of Python numbers") { a in Convert.tolist(try a.tensor("self")) }
+        lib.tensorMethod("item(self)", doc: "the only element as a Python number") { a in try item(try a.tensor("self")) }
+        for (name, dt) in [("float", DType.float32), ("double", .float64), ("long", .int64), ("int", .int64), ("bool", .bool)] {
+            lib.tensorMethod("\(name)(self)", doc: "cast to \(dt)") { a in .tensor(try a.tensor("self").cast(to: dt)) }
+        }
+        lib.tensorMethod("to(self, dtype=None, device=None, non_blocking=False, copy=False)", doc: "cast: to('float32'), to(torch.int64), to(other_tensor); devices are ignored (cpu)") { a in
+            let t = try a.tensor("self")
+            switch a["dtype"] {
+            case .none: return .tensor(t)
+            case .tensor(let o): return .tensor(t.cast(to: o.dtype))
+            case .str(let s):
+                if let d = DType(name: s) { return .tensor(t.cast(to: d)) }
+                if s == "cpu" || s.hasPrefix("cuda") { return .tensor(t) }
+                throw fail("to(): unknown dtype '\(s)'", "ValueError")
+            default: throw fail("to() argument must be a dtype, got \(a["dtype"].typeName)")
+            }
+        }
+        lib.tensorMethod("type(self, dtype=None)", doc: "with no argument the type name ('torch.FloatTensor'); else a cast") { a in
+            let t = try a.tensor("self")
+            guard let d = try dtype(a) else {
+                let names: [DType: String] = [.float32: "Float", .float64: "Double", .int64: "Long", .bool: "Bool"]
+                return .str("torch.\(names[t.dtype]!)Tensor")
+            }
+            return .tensor(t.cast(to: d))
+        }
+        lib.tensorMethod("type_as(self, other)", doc: "cast to other's dtype") { a in .tensor(try a.tensor("self").cast(to: try a.tensor("other").dtype)) }
+        for name in ["clone", "contiguous", "detach", "cpu", "cuda", "numpy", "requires_grad_"] {
+            lib.tensorMethod("\(name)(self)", doc: "a copy (tensors are values in trick)") { a in .tensor(try a.tensor("self")) }
+        }
+        lib.tensorMethod("size(self, dim=None)", doc: "the shape, or one dimension's size") { a in
+            let t = try a.tensor("self")
+            guard let d = try a.optionalInt("dim") else { return .shapeTuple(t.shape) }
+            return .int(t.shape[try Tensor.normalizeDim(d, rank: t.rank)])
+        }
+        lib.tensorMethod("dim(self)", doc: "number of dimensions") { a in .int(try a.tensor("self").rank) }
+        lib.tensorMethod("ndimension(self)", doc: "number of dimensions") { a in .int(try a.tensor("self").rank) }
+        lib.tensorMethod("nelement(self)", doc: "number of elements") { a in .int(try a.tensor("self").count) }
+        lib.tensorMethod("element_size(self)", doc: "bytes per element") { a in .int(try a.tensor("self").dtype.byteSize) }
+        lib.tensorMethod("is_contiguous(self)", doc: "always True (trick tensors are contiguous)") { _ in .bool(true) }
+
+        for name in ["view", "reshape"] {
+            lib.tensorMethod("\(name)(self, *shape)", doc: "same data, new shape: \(name)(2, -1) or \(name)((2, -1)); view(dtype) is not supported") { a in
+                .tensor(try a.tensor("self").reshaped(try sizes(a, keyword: "shape")))
+            }
+        }
+        lib.tensorMethod("view_as(self, other)", doc: "reshape to other's shape") { a in .tensor(try a.tensor("self").reshaped(try a.tensor("other").shape)) }
+        lib.tensorMethod("reshape_as(self, other)", doc: "reshape to other's shape") { a in .tensor(try a.tensor("self").reshaped(try a.tensor("other").shape)) }
+        lib.tensorMethod("expand(self, *sizes)", doc: "broadcast to sizes (-1 keeps a dimension)") { a in
+            .tensor(try a.tensor("self").expanded(try sizes(a, keyword: "sizes")))
+        }
+        lib.tensorMethod("expand_as(self, other)", doc: "broadcast to other's shape") { a in .tensor(try a.tensor("self").expanded(try a.tensor("other").shape)) }
+        lib.tensorMethod("repeat(self, *sizes)", doc: "tile the tensor") { a in .tensor(try a.tensor("self").repeated(try sizes(a, keyword: "sizes"))) }
+        lib.tensorMethod("permute(self, *dims)", doc: "reorder dimensions: permute(2, 0, 1) or permute((2, 0, 1))") { a in
+            .tensor(try a.tensor("self").permuted(try sizes(a, keyword: "dims")))
+        }
+        lib.tensorMethod("transpose(self, dim0, dim1)", doc: "swap two dimensions") { a in
+            .tensor(try a.tensor("self").transposed(try a.int("dim0"), try a.int("dim1")))
+        }
+        lib.tensorMethod("t(self)", doc: "transpose of a 2-D tensor") { a in
+            let t = try a.tensor("self")
+            guard t.rank <= 2 else { throw fail("t() expects a tensor with <= 2 dimensions, but self is \(t.rank)D", "ValueError") }
+            return .tensor(t.reversedDims)
+        }
+        lib.tensorMethod("flip(self, *dims)", doc: "reverse along dims: flip(0) or flip((0, 1))") { a in
+            .tensor(try a.tensor("self").flipped(try sizes(a, keyword: "dims")))
+        }
+        for (name, value) in [("new_zeros", 0.0), ("new_ones", 1.0), ("new_empty", 0.0)] {
+            lib.tensorMethod("\(name)(self, *size, dtype=None)", doc: "a \(name.dropFirst(4)) tensor with self's dtype") { a in
+                .tensor(try Tensor.full(try sizes(a), value, dtype: try dtype(a) ?? a.tensor("self").dtype))
+            }
+        }
+        lib.tensorMethod("new_full(self, size, fill_value, dtype=None)", doc: "a filled tensor with self's dtype") { a in
+            .tensor(try Tensor.full(try Convert.ints(a["size"], what: "new_full() size"), try a.double("fill_value"), dtype: try dtype(a) ?? a.tensor("self").dtype))
+        }
+        lib.tensorMethod("new_tensor(self, data, dtype=None)", doc: "a tensor from data with self's dtype") { a in
+            .tensor(try Convert.tensor(a["data"], dtype: try dtype(a) ?? a.tensor("self").dtype))
+        }
+        lib.tensorMethod("masked_fill_(self, mask, value)", doc: "masked_fill (returns the result)") { a in
+            .tensor(try a.tensor("self").maskedFilled(try a.tensor("mask"), try a.double("value")))
+        }
+        lib.tensorMethod("fill_(self, value)", doc: "a tensor of self's shape filled with value (returns the result)") { a in
+            .tensor(try a.tensor("self").fullLike(try a.double("value")))
+        }
+        lib.tensorMethod("zero_(self)", doc: "zeros of self's shape (returns the result)") { a in .tensor(try a.tensor("self").fullLike(0)) }
+    }
+
+    /// `torch.float32` etc. and every tensor function under `torch.` (including `torch.sum`,
+    /// `torch.max`, ... which are not globals); `F.softmax`-style functional names under `F`.
+    static func registerTorchNamespace(_ lib: Library) {
+        let torch = lib.namespace("torch")
+        for d in DType.allCases { torch.set(d.rawValue, .str(TensorFormatter.dtypeName(d))) }
+        for (alias, d) in [("float", DType.float32), ("double", .float64), ("long", .int64), ("int", .int64)] {
+            torch.set(alias, .str(TensorFormatter.dtypeName(d)))
+        }
+        let own = ["tensor", "as_tensor", "zeros", "ones", "empty", "full", "arange", "linspace", "eye", "zeros_like", "ones_like",
+                   "empty_like", "full_like", "manual_seed", "rand", "randn", "rand_like", "randn_like", "randint", "randperm",
+                   "normal", "where", "cat", "concat", "concatenate", "stack", "transpose", "permute", "reshape", "flip",
+                   "is_tensor", "exp", "log", "sqrt", "sigmoid", "tanh", "relu", "floor", "ceil", "trunc", "sign", "neg",
+                   "reciprocal", "rsqrt", "log2", "log10", "log1p", "expm1", "sin", "cos", "tan", "square", "isnan", "isinf",
+                   "isfinite", "logical_not"]
+        for name in own {
+            if case .builtin(let f)? = lib.globals[name] { torch.methods[name] = f }
+        }
+        for (name, op) in [("abs", UnaryOp.abs), ("round", .round)] {
+            torch.method("\(name)(input)", doc: "torch.\(name)") { a in .tensor(try a.tensor("input").unary(op)) }
+        }
+        let functional = lib.namespace("F")
+        for name in ["softmax", "log_softmax", "sigmoid", "relu", "one_hot", "tanh"] {
+            if case .builtin(let f)? = lib.globals[name] { functional.methods[name] = f }
+        }
+        if case .builtin(let f)? = lib.globals["one_hot"] { torch.methods["one_hot"] = f }
+    }
+}

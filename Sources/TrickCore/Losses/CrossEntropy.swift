@@ -1,0 +1,362 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Cross-entropy losses: torch `F.cross_entropy`, `F.binary_cross_entropy_with_logits`, and the
+/// MMSegmentation 1.2 `cross_entropy` / `binary_cross_entropy` wrappers behind
+/// `CrossEntropyLoss` (reference/losses-ohem-pixel.md §2).
+public enum CrossEntropy {
+
+    /// Shape bookkeeping for a (N, C, d1, …) logits tensor with (N, d1, …) index targets.
+    struct Layout {
+        let n: Int, c: Int, s: Int
+        let lossShape: [Int]
+    }
+
+    static func layout(_ input: Tensor, _ target: Tensor, what: String = "input") throws -> Layout {
+        let ish = input.shape, tsh = target.shape
+        guard ish.count >= 1 else { throw CoreError("\(what) must have at least 1 dimension, got a 0-d tensor") }
+        if ish.count == 1 {
+            // unbatched (C,) with a 0-d target
+            guard tsh.isEmpty else {
+                throw CoreError("expected a 0-d target for a 1-d \(what) of shape \(Tensor.formatShape(ish)), got target of shape \(Tensor.formatShape(tsh))")
+            }
+            return Layout(n: 1, c: ish[0], s: 1, lossShape: [])
+        }
+        let expected = [ish[0]] + Array(ish.dropFirst(2))
+        guard tsh == expected else {
+            throw CoreError("\(what) of shape \(Tensor.formatShape(ish)) needs a target of shape \(Tensor.formatShape(expected)), got \(Tensor.formatShape(tsh))")
+        }
+        return Layout(n: ish[0], c: ish[1], s: ish.dropFirst(2).reduce(1, *), lossShape: expected)
+    }
+
+    /// Integer class labels of a target tensor (int64 as is; floats truncate, as `.long()`).
+    static func labels(_ target: Tensor, what: String = "target") throws -> [Int64] {
+        if target.dtype.isFloatingPoint {
+            throw CoreError("\(what) must hold class indices (int64) for index targets, got \(target.dtype)")
+        }
+        return target.int64s
+    }
+
+    /// Per-element softmax cross-entropy with index targets, as
+    /// `F.cross_entropy(x, y, weight=cw, reduction='none', ignore_index=ign)`:
+    /// `cw[y]·(logsumexp_c x − x_y)`, and 0 where `y == ign`. A label outside `[0, C)` that is not
+    /// the ignore index is an error (torch: "Target k is out of bounds").
+    /// Also returns the log-sum-exp and (for label smoothing) `−Σ_c cw_c·logp_c` per element.
+    static func perElement(_ input: Tensor, _ y: [Int64], _ lay: Layout, classWeight: [Float]?,
+                           ignoreIndex: Int64, withSmooth: Bool = false) throws -> (nll: [Float], smooth: [Float]) {
+        guard input.dtype.isFloatingPoint else {
+            throw CoreError("cross_entropy expects floating-point logits, got \(input.dtype)")
+        }
+        if let cw = classWeight, cw.count != lay.c {
+            throw CoreError("class weight has \(cw.count) entries but the logits have \(lay.c) classes")
+        }
+        let x = input.doubles
+        let (n, c, s) = (lay.n, lay.c, lay.s)
+        var out = [Float](repeating: 0, count: n * s)
+        var smooth = withSmooth ? [Float](repeating: 0, count: n * s) : []
+        for b in 0..<n {
+            for p in 0..<s {
+                let label = y[b * s + p]
+                if label == ignoreIndex { continue }
+                guard label >= 0 && label < Int64(c) else {
+                    throw CoreError("target \(label) is out of bounds for \(c) classes (ignore_index is \(ignoreIndex))")
+                }
+                let base = b * c * s + p
+                var m = -Double.infinity
+                for k in 0..<c { m = Swift.max(m, x[base + k * s]) }
+                var se = 0.0
+                for k in 0..<c { se += exp(x[base + k * s] - m) }
+                let lse = m + log(se)
+                let li = Int(label)
+                let w = classWeight.map { Double($0[li]) } ?? 1
+                out[b * s + p] = Float(w * (lse - x[base + li * s]))
+                if withSmooth {
+                    var acc = 0.0
+                    for k in 0..<c {
+                        let wk = classWeight.map { Double($0[k]) } ?? 1
+                        acc += wk * (lse - x[base + k * s])
+                    }
+                    smooth[b * s + p] = Float(acc)
+                }
+            }
+        }
+        return (out, smooth)
+    }
+
+    /// `torch.nn.functional.cross_entropy(input, target, weight=None, ignore_index=-100,
+    /// reduction='mean', label_smoothing=0.0)` for index targets or class-probability targets
+    /// (a float target of the input's shape).
+    ///
+    /// Mean with class weights divides by `Σ weight[target]` over non-ignored elements, as torch;
+    /// label smoothing mixes `(1−ε)·nll + ε/C·Σ_c w_c(−logp_c)` with the same normaliser.
+    /// All-ignored input under 'mean' gives NaN, as torch.
+    public static func torchCrossEntropy(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil,
+                                         ignoreIndex: Int = -100, reduction: Reduction = .mean,
+                                         labelSmoothing: Double = 0) throws -> Tensor {
+        guard (0...1).contains(labelSmoothing) else {
+            throw CoreError("label_smoothing must be between 0.0 and 1.0, got \(labelSmoothing)")
+        }
+        let cw = weight?.floats
+        if target.dtype.isFloatingPoint && target.shape == input.shape {
+            return try probabilityTargets(input, target, classWeight: cw, reduction: reduction, labelSmoothing: labelSmoothing)
+        }
+        let lay = try layout(input, target)
+        if let cw, cw.count != lay.c {
+            throw CoreError("weight has \(cw.count) entries but input has \(lay.c) classes (shape \(Tensor.formatShape(input.shape)))")
+        }
+        let y = try labels(target)
+        let ign = Int64(ignoreIndex)
+        let (nll, smooth) = try perElement(input, y, lay, classWeight: cw, ignoreIndex: ign, withSmooth: labelSmoothing > 0)
+        let eps = labelSmoothing
+        let cInv = 1.0 / Double(lay.c)
+        switch reduction {
+        case .none:
+            if eps == 0 { return Tensor(shape: lay.lossShape, float32: nll) }
+            let mixed = zip(nll, smooth).map { Float((1 - eps) * Double($0) + Double($1) * (eps * cInv)) }
+            return Tensor(shape: lay.lossShape, float32: mixed)
+        case .sum:
+            let a = LossReduce.sum(nll)
+            if eps == 0 { return .scalar(Float(a)) }
+            return .scalar(Float((1 - eps) * a + LossReduce.sum(smooth) * eps * cInv))
+        case .mean:
+            var denom = 0.0
+            for v in y where v != ign { denom += cw.map { Double($0[Int(v)]) } ?? 1 }
+            let a = LossReduce.sum(nll) / denom
+            if eps == 0 { return .scalar(Float(a)) }
+            return .scalar(Float((1 - eps) * a + LossReduce.sum(smooth) / denom * eps * cInv))
+        }
+    }
+
+    /// Class-probability targets: `−Σ_c w_c·t_c·logp_c` with `t ← t(1−ε) + ε/C`; 'mean' divides by
+    /// the number of elements (N·d1…), as torch.
+    static func probabilityTargets(_ input: Tensor, _ target: Tensor, classWeight: [Float]?,
+                                   reduction: Reduction, labelSmoothing eps: Double) throws -> Tensor {
+        let ish = input.shape
+        let (n, c, s) = ish.count == 1 ? (1, ish[0], 1) : (ish[0], ish[1], ish.dropFirst(2).reduce(1, *))
+        let lossShape = ish.count == 1 ? [] : [ish[0]] + Array(ish.dropFirst(2))
+        if let cw = classWeight, cw.count != c { throw CoreError("weight has \(cw.count) entries but input has \(c) classes") }
+        let x = input.doubles, t = target.doubles
+        var out = [Float](repeating: 0, count: n * s)
+        for b in 0..<n {
+            for p in 0..<s {
+                let base = b * c * s + p
+                var m = -Double.infinity
+                for k in 0..<c { m = Swift.max(m, x[base + k * s]) }
+                var se = 0.0
+                for k in 0..<c { se += exp(x[base + k * s] - m) }
+                let lse = m + log(se)
+                var acc = 0.0
+                for k in 0..<c {
+                    let tk = t[base + k * s] * (1 - eps) + eps / Double(c)
+                    acc += (classWeight.map { Double($0[k]) } ?? 1) * tk * (lse - x[base + k * s])
+                }
+                out[b * s + p] = Float(acc)
+            }
+        }
+        return try LossReduce.weightReduce(out, shape: lossShape, weight: nil, reduction: reduction, avgFactor: nil)
+    }
+
+    /// Element-wise `F.binary_cross_entropy_with_logits(x, t, weight, pos_weight, reduction='none')`:
+    /// `(1−t)·x − (1 + (pw−1)·t)·logσ(x)` (torch's stable form), times `weight`.
+    /// `posWeight` and `weight` are already broadcast to the element count.
+    public static func bceWithLogitsElements(_ x: [Float], _ t: [Float], posWeight: [Float]? = nil) -> [Float] {
+        var out = [Float](repeating: 0, count: x.count)
+        for i in x.indices {
+            let xi = Double(x[i]), ti = Double(t[i])
+            let logSig = Swift.min(xi, 0) - log1p(exp(-Swift.abs(xi)))
+            let lw = posWeight.map { 1 + (Double($0[i]) - 1) * ti } ?? 1
+            out[i] = Float((1 - ti) * xi - lw * logSig)
+        }
+        return out
+    }
+
+    /// `torch.nn.functional.binary_cross_entropy_with_logits(input, target, weight=None,
+    /// reduction='mean', pos_weight=None)`; `weight` and `pos_weight` broadcast to the input.
+    public static func torchBCEWithLogits(_ input: Tensor, _ target: Tensor, weight: Tensor? = nil,
+                                          posWeight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
+        guard input.shape == target.shape else {
+            throw CoreError("target size \(Tensor.formatShape(target.shape)) must be the same as input size \(Tensor.formatShape(input.shape))")
+        }
+        let pw = try posWeight.map { try broadcastWeight($0, to: input.shape, what: "pos_weight") }
+        let w = try weight.map { try broadcastWeight($0, to: input.shape) }
+        let l = bceWithLogitsElements(input.floats, target.floats, posWeight: pw)
+        return try LossReduce.weightReduce(l, shape: input.shape, weight: w, reduction: reduction, avgFactor: nil)
+    }
+}
+
+// MARK: - MMSegmentation CrossEntropyLoss
+
+/// MMSegmentation 1.2 `CrossEntropyLoss` (`mmseg/models/losses/cross_entropy_loss.py`).
+///
+/// Softmax path (`use_sigmoid=False`), 'mean' without an explicit `avg_factor`:
+/// - no class weight: `Σ w·l / (N·H·W + eps32)`, or `/ (#non-ignored + eps32)` with `avg_non_ignore`;
+/// - class weight: `Σ w·l / (Σ cw[y] + eps32)` (PyTorch's weighted mean), as 1.2.2.
+///   **Deviation (SPEC §8):** 1.2.2 indexes `cw[y]` for every pixel including ignored ones and
+///   raises IndexError when the ignore index is outside `[-C, C)` (e.g. 255; upstream issues
+///   #3412/#3492/#3734/#3831). trick then sums `cw[y]` over the non-ignored pixels only, as
+///   `F.cross_entropy(weight=cw)` does. When the ignore index is a valid class index (e.g. 0 or
+///   -1), 1.2.2 does not crash and trick reproduces it exactly (ignored pixels count `cw[ign]`
+///   unless `avg_non_ignore=True`).
+/// - `version0x = true` gives the 0.x rule instead (`Σ w·l / N·H·W`, or `/ #valid` with
+///   `avg_non_ignore`, never divided by the class weights).
+///
+/// Sigmoid path (`use_sigmoid=True`): `binary_cross_entropy` with one-hot expansion of index
+/// labels, ignored pixels weighted 0, `class_weight` passed as `pos_weight` (it broadcasts along
+/// the last axis, as upstream), and `avg_non_ignore` dividing by `C × #valid`.
+public struct CrossEntropyLossConfig: Sendable {
+    public var useSigmoid = false
+    public var useMask = false
+    public var reduction: Reduction = .mean
+    public var classWeight: [Float]? = nil
+    public var lossWeight: Double = 1.0
+    public var lossName = "loss_ce"
+    public var avgNonIgnore = false
+    public var version0x = false
+    public init() {}
+}
+
+public struct CrossEntropyLoss: SegLoss {
+    public var config: CrossEntropyLossConfig
+    public init(_ config: CrossEntropyLossConfig) throws {
+        if config.useSigmoid && config.useMask {
+            throw CoreError("CrossEntropyLoss: use_sigmoid and use_mask cannot both be True")
+        }
+        self.config = config
+    }
+    public var lossName: String { config.lossName }
+
+    public func forward(_ pred: Tensor, _ target: Tensor, weight: Tensor?, avgFactor: Double?,
+                        reductionOverride: Reduction?, ignoreIndex: Int?) throws -> Tensor {
+        let reduction = reductionOverride ?? config.reduction
+        let ign = Int64(ignoreIndex ?? -100)
+        let raw: Tensor
+        if config.useSigmoid {
+            raw = try binaryCrossEntropy(pred, target, weight: weight, reduction: reduction, avgFactor: avgFactor, ignoreIndex: ign)
+        } else if config.useMask {
+            throw CoreError("CrossEntropyLoss(use_mask=True) (instance-mask BCE) is not supported for semantic segmentation")
+        } else {
+            raw = try softmaxCrossEntropy(pred, target, weight: weight, reduction: reduction, avgFactor: avgFactor, ignoreIndex: ign)
+        }
+        return LossReduce.scale(raw, by: config.lossWeight)
+    }
+
+    /// MMSeg `cross_entropy(pred, label, weight, class_weight, reduction, avg_factor, ignore_index, avg_non_ignore)`.
+    func softmaxCrossEntropy(_ pred: Tensor, _ target: Tensor, weight: Tensor?, reduction: Reduction,
+                             avgFactor: Double?, ignoreIndex ign: Int64) throws -> Tensor {
+        let lay = try CrossEntropy.layout(pred, target, what: "cls_score")
+        let y = try CrossEntropy.labels(target, what: "label")
+        let cw = config.classWeight
+        let (loss, _) = try CrossEntropy.perElement(pred, y, lay, classWeight: cw, ignoreIndex: ign)
+        var factor = avgFactor
+        if factor == nil && reduction == .mean {
+            let total = y.count
+            let nIgnored = y.reduce(0) { $0 + ($1 == ign ? 1 : 0) }
+            if let cw, !config.version0x {
+                let c = Int64(cw.count)
+                let ignIsIndex = ign >= -c && ign < c
+                var s: Float = 0
+                var acc = 0.0
+                for v in y {
+                    if v == ign {
+                        // 1.2.2 adds cw[ign] (Python-style negative index) unless avg_non_ignore zeroes it.
+                        if ignIsIndex && !config.avgNonIgnore { acc += Double(cw[Int(v < 0 ? v + c : v)]) }
+                        continue
+                    }
+                    acc += Double(cw[Int(v)])
+                }
+                s = Float(acc)
+                factor = Double(s)
+            } else {
+                factor = Double(config.avgNonIgnore ? total - nIgnored : total)
+            }
+        }
+        let w = try weight.map { try broadcastWeight($0, to: lay.lossShape) }
+        return try LossReduce.weightReduce(loss, shape: lay.lossShape, weight: w, reduction: reduction, avgFactor: factor)
+    }
+
+    /// MMSeg `binary_cross_entropy(pred, label, weight, reduction, avg_factor, class_weight, ignore_index, avg_non_ignore)`.
+    func binaryCrossEntropy(_ predIn: Tensor, _ label: Tensor, weight: Tensor?, reduction: Reduction,
+                            avgFactor: Double?, ignoreIndex ign: Int64) throws -> Tensor {
+        var pred = predIn
+        var predShape = pred.shape
+        guard predShape.count >= 2 else {
+            throw CoreError("cls_score must be (N, C) or (N, C, H, W), got \(Tensor.formatShape(predShape))")
+        }
+        if predShape[1] == 1 {
+            // binary head: labels must be 0/1 outside the ignore index
+            if !label.dtype.isFloatingPoint {
+                let mx = label.int64s.filter { $0 != ign }.max()
+                if let mx, mx > 1 {
+                    throw CoreError("for pred with shape [N, 1, H, W], its label must have at most 2 classes (found label \(mx))")
+                }
+            }
+            predShape.remove(at: 1)
+            pred = try pred.reshaped(predShape)
+        }
+        var targetF: [Float]
+        var w: [Float]
+        var validCount: Double
+        if pred.rank != label.rank {
+            guard (pred.rank == 2 && label.rank == 1) || (pred.rank == 4 && label.rank == 3) else {
+                throw CoreError("only pred shape [N, C], label shape [N] or pred shape [N, C, H, W], label shape [N, H, W] are supported, got pred \(Tensor.formatShape(predShape)) and label \(Tensor.formatShape(label.shape))")
+            }
+            let n = predShape[0], c = predShape[1]
+            let s = predShape.count == 4 ? predShape[2] * predShape[3] : 1
+            guard label.shape[0] == n, label.count == n * s else {
+                throw CoreError("label of shape \(Tensor.formatShape(label.shape)) does not match pred of shape \(Tensor.formatShape(predShape))")
+            }
+            let y = try CrossEntropy.labels(label, what: "label")
+            let pw = try weight.map { try broadcastWeight($0, to: label.shape) }
+            targetF = [Float](repeating: 0, count: n * c * s)
+            w = [Float](repeating: 0, count: n * c * s)
+            var nValid = 0
+            for b in 0..<n {
+                for p in 0..<s {
+                    let v = y[b * s + p]
+                    let valid = v >= 0 && v != ign
+                    guard valid else { continue }
+                    guard v < Int64(c) else {
+                        throw CoreError("label \(v) is out of bounds for \(c) classes")
+                    }
+                    nValid += 1
+                    targetF[b * c * s + Int(v) * s + p] = 1
+                    let wv = pw?[b * s + p] ?? 1
+                    for k in 0..<c { w[b * c * s + k * s + p] = wv }
+                }
+            }
+            validCount = Double(nValid * c)
+        } else {
+            guard pred.shape == label.shape else {
+                throw CoreError("label of shape \(Tensor.formatShape(label.shape)) does not match pred of shape \(Tensor.formatShape(pred.shape))")
+            }
+            let ld = label.doubles
+            targetF = ld.map { Float($0) }
+            let mask: [Float] = ld.map { ($0 >= 0 && $0 != Double(ign)) ? 1 : 0 }
+            if let weight {
+                let wb = try broadcastWeight(weight, to: label.shape)
+                w = zip(wb, mask).map { $0 * $1 }
+            } else {
+                w = mask
+            }
+            validCount = mask.reduce(0) { $0 + Double($1) }
+        }
+        var factor = avgFactor
+        if reduction == .mean && factor == nil && config.avgNonIgnore { factor = validCount }
+        let pw = try config.classWeight.map { try broadcastWeight(Tensor($0), to: pred.shape, what: "class_weight (pos_weight)") }
+        let loss = CrossEntropy.bceWithLogitsElements(pred.floats, targetF, posWeight: pw)
+        return try LossReduce.weightReduce(loss, shape: pred.shape, weight: w, reduction: reduction, avgFactor: factor)
+    }
+}
+
+/// A decode-head loss module: MMSeg's `forward(pred, target, weight=None, avg_factor=None,
+/// reduction_override=None, ignore_index=…)` and its `loss_name`.
+public protocol SegLoss: Sendable {
+    var lossName: String { get }
+    /// `ignoreIndex` is what the caller passed (the decode head passes its own); losses that use
+    /// their constructor's value (Dice) ignore it.
+    func forward(_ pred: Tensor, _ target: Tensor, weight: Tensor?, avgFactor: Double?,
+                 reductionOverride: Reduction?, ignoreIndex: Int?) throws -> Tensor
+}

@@ -1,0 +1,138 @@
+/// MMSegmentation 1.x `BaseDecodeHead.loss_by_feat` and `accuracy`
+/// (`mmseg/models/decode_heads/decode_head.py`, `mmseg/models/losses/accuracy.py`;
+/// reference/losses-ohem-pixel.md §6).
+public enum DecodeHeadLoss {
+    /// The losses of one decode head, in MMSeg's insertion order: one entry per distinct
+    /// `loss_name` in `loss_decode` order (modules sharing a name are added into the first
+    /// entry), then `acc_seg`.
+    ///
+    /// 1. logits are resized to the label's spatial size with bilinear interpolation and the
+    ///    head's `align_corners` (an exact copy when the sizes already agree);
+    /// 2. the sampler, if any, turns (resized logits, labels) into a per-pixel weight;
+    /// 3. each loss is called as `loss(seg_logits, seg_label, weight=seg_weight, ignore_index=head.ignore_index)`;
+    /// 4. `acc_seg` = top-1 `accuracy(seg_logits, seg_label, ignore_index=head.ignore_index)`.
+    public static func lossByFeat(_ segLogits: Tensor, _ segLabel: Tensor, losses: [any SegLoss],
+                                  sampler: OHEMPixelSampler?, ignoreIndex: Int = 255,
+                                  alignCorners: Bool = false) throws -> [(String, Tensor)] {
+        guard segLogits.rank == 4 else {
+            throw CoreError("seg_logits must be (N, C, H, W), got shape \(Tensor.formatShape(segLogits.shape))")
+        }
+        var label = segLabel
+        if label.rank == 4 {
+            guard label.shape[1] == 1 else {
+                throw CoreError("seg_label must be (N, H, W) or (N, 1, H, W), got shape \(Tensor.formatShape(label.shape))")
+            }
+            label = try label.reshaped([label.shape[0], label.shape[2], label.shape[3]])
+        }
+        guard label.rank == 3 else {
+            throw CoreError("seg_label must be (N, H, W) or (N, 1, H, W), got shape \(Tensor.formatShape(segLabel.shape))")
+        }
+        guard label.shape[0] == segLogits.shape[0] else {
+            throw CoreError("seg_label batch size \(label.shape[0]) does not match seg_logits batch size \(segLogits.shape[0])")
+        }
+        if label.dtype != .int64 { label = label.cast(to: .int64) }
+        let size = [label.shape[1], label.shape[2]]
+        let logits = try Interpolate.interpolate(segLogits.dtype == .float32 ? segLogits : segLogits.cast(to: .float32),
+                                                 size: size, mode: .bilinear, alignCorners: alignCorners)
+        let weight = try sampler?.sample(logits, label)
+        var out: [(String, Tensor)] = []
+        for loss in losses {
+            let v = try loss.forward(logits, label, weight: weight, avgFactor: nil, reductionOverride: nil, ignoreIndex: ignoreIndex)
+            if let i = out.firstIndex(where: { $0.0 == loss.lossName }) {
+                out[i].1 = try addFloat32(out[i].1, v)
+            } else {
+                out.append((loss.lossName, v))
+            }
+        }
+        out.append(("acc_seg", try accuracy(logits, label, topk: [1], thresh: nil, ignoreIndex: ignoreIndex)[0]))
+        return out
+    }
+
+    /// `a + b` in float32 with scalar broadcasting (same-named losses of different reductions).
+    static func addFloat32(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let x = a.floats, y = b.floats
+        if a.shape == b.shape { return Tensor(shape: a.shape, float32: zip(x, y).map { $0 + $1 }) }
+        if b.count == 1 { return Tensor(shape: a.shape, float32: x.map { $0 + y[0] }) }
+        if a.count == 1 { return Tensor(shape: b.shape, float32: y.map { x[0] + $0 }) }
+        throw CoreError("cannot add losses of shapes \(Tensor.formatShape(a.shape)) and \(Tensor.formatShape(b.shape)) under one loss_name")
+    }
+
+    /// MMSeg `accuracy(pred, target, topk=1, thresh=None, ignore_index=None)`: for each k, the
+    /// percentage `(#correct in top-k + eps32) · 100 / (#counted + eps32)`, each a shape-(1,)
+    /// float32 tensor. `pred` is (N, C, …) scores, `target` (N, …). With `thresh`, a top-k hit
+    /// counts only if its score is `> thresh`. Ignored targets are dropped from both counts.
+    /// Empty `pred` gives 0. Ties in scores rank the lower class index first.
+    public static func accuracy(_ pred: Tensor, _ target: Tensor, topk: [Int], thresh: Double?,
+                                ignoreIndex: Int?) throws -> [Tensor] {
+        guard let maxk = topk.max(), topk.allSatisfy({ $0 >= 1 }) else {
+            throw CoreError("accuracy: topk must be positive, got \(topk)")
+        }
+        if pred.rank >= 1 && pred.shape[0] == 0 { return topk.map { _ in Tensor(shape: [], float32: [0]) } }
+        guard pred.rank == target.rank + 1 else {
+            throw CoreError("accuracy: pred must have one more dimension than target, got pred \(Tensor.formatShape(pred.shape)) and target \(Tensor.formatShape(target.shape))")
+        }
+        guard pred.shape[0] == target.shape[0], Array(pred.shape.dropFirst(2)) == Array(target.shape.dropFirst()) else {
+            throw CoreError("accuracy: pred \(Tensor.formatShape(pred.shape)) and target \(Tensor.formatShape(target.shape)) do not match")
+        }
+        let c = pred.shape[1]
+        guard maxk <= c else { throw CoreError("maxk \(maxk) exceeds pred dimension \(c)") }
+        let n = pred.shape[0], s = pred.shape.dropFirst(2).reduce(1, *)
+        let x = pred.floats
+        let y = target.int64s
+        let t: Float? = thresh.map { Float($0) }
+        var correctAt = [Int](repeating: 0, count: maxk)   // hits at rank r
+        var counted = 0
+        var order = [Int](repeating: 0, count: c)
+        for b in 0..<n {
+            for q in 0..<s {
+                let label = y[b * s + q]
+                if let ign = ignoreIndex, label == Int64(ign) { continue }
+                counted += 1
+                let base = b * c * s + q
+                if maxk == 1 {
+                    var best = 0
+                    for k in 1..<c where x[base + k * s] > x[base + best * s] { best = k }
+                    if Int64(best) == label && (t == nil || x[base + best * s] > t!) { correctAt[0] += 1 }
+                    continue
+                }
+                for k in 0..<c { order[k] = k }
+                order.sort { x[base + $0 * s] > x[base + $1 * s] || (x[base + $0 * s] == x[base + $1 * s] && $0 < $1) }
+                for r in 0..<maxk where Int64(order[r]) == label {
+                    if t == nil || x[base + order[r] * s] > t! { correctAt[r] += 1 }
+                }
+            }
+        }
+        let eps = Float(float32Eps)
+        return topk.map { k in
+            let hits = correctAt.prefix(k).reduce(0, +)
+            let total = Double(counted) + float32Eps
+            return Tensor(shape: [1], float32: [(Float(hits) + eps) * Float(100.0 / total)])
+        }
+    }
+}
+
+/// MMEngine `BaseModel.parse_losses` (mmengine 0.10 `model/base_model/base_model.py`).
+public enum ParseLosses {
+    /// Each value becomes its mean (a list of tensors: the sum of their means); the total sums the
+    /// entries whose key contains the substring `'loss'` (so `acc_seg` and `decode.dice` are
+    /// logged but not added). `log_vars` starts with `('loss', total)`, then every entry in order.
+    public static func parse(_ losses: [(String, [Tensor])], listFlags: [Bool]? = nil) throws -> (total: Tensor, logVars: [(String, Tensor)]) {
+        var logVars: [(String, Tensor)] = []
+        for (name, values) in losses {
+            var acc: Float = 0
+            for v in values {
+                guard v.dtype.isFloatingPoint else {
+                    throw CoreError("\(name): mean() needs a floating-point tensor, got \(v.dtype)")
+                }
+                let f = v.floats
+                acc += f.isEmpty ? .nan : Float(LossReduce.sum(f) / Double(f.count))
+            }
+            logVars.append((name, .scalar(acc)))
+        }
+        var total: Float = 0
+        for (k, v) in logVars where k.contains("loss") { total += v.floats[0] }
+        let t = Tensor.scalar(total)
+        logVars.insert(("loss", t), at: 0)
+        return (t, logVars)
+    }
+}

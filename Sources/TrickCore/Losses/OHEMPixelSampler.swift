@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// MMSegmentation `OHEMPixelSampler(context, thresh=None, min_kept=100000)`
+/// (`mmseg/structures/sampler/ohem_pixel_sampler.py`; 0.x identical), reference/losses-ohem-pixel.md §7.
+///
+/// `sample(seg_logit, seg_label)` returns a float32 (N, H, W) weight of 0/1; ignored pixels are
+/// always 0. The budget is per batch: `K = min_kept · N`, ranked over the whole batch.
+/// - Threshold mode (`thresh` set): `p` = softmax probability of the ground-truth class (always
+///   softmax, whatever the loss). `thr = max(sorted_asc(p_valid)[min(K, n−1)], thresh)` and a pixel
+///   is kept iff `p < thr` (strict), so the pixel at sorted index K and its ties are excluded and,
+///   when K ≥ n, the most confident pixel is dropped unless `thresh` exceeds it. The K-th value
+///   is found by quickselect (O(n)), no sort.
+/// - Loss mode (`thresh=None`): the per-pixel losses of every `loss_decode` module
+///   (`reduction_override='none'`, each already × its loss_weight) are summed and the top K are
+///   kept. Which of several **tied** losses at the K-th value are kept follows torch's CPU
+///   `sort(descending=True)` (libstdc++ introsort, see `TorchSort`): the common no-straddling-tie
+///   case is resolved by an O(n) selection, and only a tie that straddles the cut runs the
+///   exact sort emulation.
+public struct OHEMPixelSampler: Sendable {
+    public var thresh: Double?
+    public var minKept: Int
+    public var ignoreIndex: Int
+    public var losses: [any SegLoss]
+
+    public init(thresh: Double? = nil, minKept: Int = 100000, ignoreIndex: Int = 255, losses: [any SegLoss] = []) throws {
+        guard minKept > 1 else { throw CoreError("OHEMPixelSampler: min_kept must be > 1, got \(minKept)") }
+        self.thresh = thresh
+        self.minKept = minKept
+        self.ignoreIndex = ignoreIndex
+        self.losses = losses
+    }
+
+    /// Accepts labels (N, 1, H, W) or (N, H, W); returns them as (N, H, W) int64.
+    public static func squeezeLabel(_ label: Tensor, logits: Tensor) throws -> Tensor {
+        guard logits.rank >= 2 else {
+            throw CoreError("seg_logit must be (N, C, H, W), got shape \(Tensor.formatShape(logits.shape))")
+        }
+        let spatial = Array(logits.shape.dropFirst(2))
+        var l = label
+        if l.rank == logits.rank {
+            guard l.shape[1] == 1 else {
+                throw CoreError("seg_label must be (N, 1, H, W) or (N, H, W), got shape \(Tensor.formatShape(l.shape))")
+            }
+            l = try l.reshaped([l.shape[0]] + Array(l.shape.dropFirst(2)))
+        }
+        guard l.rank == logits.rank - 1, Array(l.shape.dropFirst()) == spatial, l.shape[0] == logits.shape[0] else {
+            throw CoreError("seg_label of shape \(Tensor.formatShape(label.shape)) does not match seg_logit of shape \(Tensor.formatShape(logits.shape)) (spatial sizes must agree: resize the logits first)")
+        }
+        if l.dtype.isFloatingPoint || l.dtype == .bool { l = l.cast(to: .int64) }
+        return l
+    }
+
+    public func sample(_ segLogit: Tensor, _ segLabel: Tensor) throws -> Tensor {
+        let label = try OHEMPixelSampler.squeezeLabel(segLabel, logits: segLogit)
+        let y = label.int64s
+        let n = segLogit.shape[0]
+        let (kept, ovf) = minKept.multipliedReportingOverflow(by: n)
+        let batchKept = ovf ? Int.max : kept
+        let ign = Int64(ignoreIndex)
+        var validIdx: [Int] = []
+        validIdx.reserveCapacity(y.count)
+        for (i, v) in y.enumerated() where v != ign { validIdx.append(i) }
+        var weight = [Float](repeating: 0, count: y.count)
+        if validIdx.isEmpty { return Tensor(shape: label.shape, float32: weight) }
+
+        if let thresh {
+            let p = try gtProbabilities(segLogit, y, validIdx)
+            let minThr = TorchSort.kthSmallest(p, Swift.min(batchKept, p.count - 1))
+            let t = Float(thresh)
+            let thr = t > minThr ? t : minThr
+            for (j, i) in validIdx.enumerated() where p[j] < thr { weight[i] = 1 }
+        } else {
+            guard !losses.isEmpty else {
+                throw CoreError("OHEMPixelSampler without thresh ranks pixels by loss: loss_decode must be given")
+            }
+            var total = [Float](repeating: 0, count: y.count)
+            for loss in losses {
+                let l = try loss.forward(segLogit, label, weight: nil, avgFactor: nil, reductionOverride: Reduction.none,
+                                         ignoreIndex: ignoreIndex)
+                guard l.shape == label.shape else {
+                    throw CoreError("OHEMPixelSampler ranks per-pixel losses: \(loss.lossName) with reduction 'none' gives shape \(Tensor.formatShape(l.shape)), expected \(Tensor.formatShape(label.shape)) (only softmax CrossEntropyLoss works here, as in MMSegmentation)")
+                }
+                let lf = l.floats
+                for i in total.indices { total[i] += lf[i] }
+            }
+            let lv = validIdx.map { total[$0] }
+            for j in OHEMPixelSampler.topK(lv, batchKept) { weight[validIdx[j]] = 1 }
+        }
+        return Tensor(shape: label.shape, float32: weight)
+    }
+
+    /// Indices of the first `k` elements of torch's `sort(descending=True)` of `values`.
+    public static func topK(_ values: [Float], _ k: Int) -> [Int] {
+        let n = values.count
+        if k >= n { return Array(0..<n) }
+        if k <= 0 { return [] }
+        let hasNaN = values.contains { $0.isNaN }
+        if !hasNaN {
+            // v = the k-th largest; everything above it is in, ties at v decide the rest.
+            let v = TorchSort.kthSmallest(values, n - k)
+            var above = 0, equal = 0
+            for x in values { if x > v { above += 1 } else if x == v { equal += 1 } }
+            if above + equal == k {
+                return values.indices.filter { values[$0] >= v }
+            }
+        }
+        return Array(TorchSort.argsort(values, descending: true).prefix(k)).sorted()
+    }
+
+    /// Softmax probability of the ground-truth class at each valid pixel (labels of ignored
+    /// pixels are treated as class 0, as upstream; they are not used).
+    func gtProbabilities(_ logits: Tensor, _ y: [Int64], _ validIdx: [Int]) throws -> [Float] {
+        let c = logits.shape[1]
+        let s = logits.shape.dropFirst(2).reduce(1, *)
+        let x = logits.doubles
+        var p = [Float](repeating: 0, count: validIdx.count)
+        for (j, i) in validIdx.enumerated() {
+            let label = y[i]
+            guard label >= 0 && label < Int64(c) else {
+                throw CoreError("seg_label holds \(label), outside [0, \(c)) and not the ignore index \(ignoreIndex)")
+            }
+            let b = i / s, q = i % s
+            let base = b * c * s + q
+            var m = -Double.infinity
+            for k in 0..<c { m = Swift.max(m, x[base + k * s]) }
+            var se = 0.0
+            for k in 0..<c { se += exp(x[base + k * s] - m) }
+            p[j] = Float(exp(x[base + Int(label) * s] - m) / se)
+        }
+        return p
+    }
+}

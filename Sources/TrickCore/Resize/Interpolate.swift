@@ -1,0 +1,201 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `torch.nn.functional.interpolate` for 3-D (N, C, L) and 4-D (N, C, H, W) input, bit-faithful
+/// to PyTorch's CPU kernels (`aten/src/ATen/native/UpSample.h`, `cpu/UpSampleKernel.cpp`); see
+/// reference/resize-multiscale-tta.md §5.1–5.2.
+///
+/// - Source coordinates are computed in the input's float type exactly as
+///   `area_pixel_compute_scale` / `area_pixel_compute_source_index` do: `scale = in/out` (float
+///   division), or `1/scale_factor` (double division, then rounded) when a scale factor is given
+///   and not recomputed; `align_corners=True` uses `(in−1)/(out−1)`.
+/// - 'nearest' is torch's legacy rule `min(floor(d·scale), in−1)` in float32, with torch's
+///   shortcuts for `out == in` and `out == 2·in`; 'nearest-exact' is `floor((d+0.5)·scale)`.
+/// - 'bilinear'/'linear': two taps per axis, `l1 = clamp(src − i0, 0, 1)`, an axis whose output
+///   size equals its input size is an exact copy; products and sums are float32 in torch's order
+///   (width taps, then height taps). torch's FMA builds may differ by ~1 ulp.
+public enum Interpolate {
+    public enum Mode: String, Sendable, CaseIterable {
+        case nearest, nearestExact = "nearest-exact", linear, bilinear
+    }
+
+    /// Output size and per-axis user scale (nil when sizes were given or the scale recomputed).
+    public static func outputGeometry(inputSpatial: [Int], size: [Int]?, scaleFactor: [Double]?,
+                                      recomputeScaleFactor: Bool = false) throws -> (size: [Int], scales: [Double?]) {
+        let dim = inputSpatial.count
+        switch (size, scaleFactor) {
+        case (nil, nil):
+            throw CoreError("either size or scale_factor should be defined")
+        case (.some, .some):
+            throw CoreError("only one of size or scale_factor should be defined")
+        case (let s?, nil):
+            let sz = s.count == 1 ? [Int](repeating: s[0], count: dim) : s
+            guard sz.count == dim else {
+                throw CoreError("size shape must match input shape. Input is \(dim)D, size is \(s.count)")
+            }
+            for v in sz where v <= 0 {
+                throw CoreError("output size must be greater than 0, got \(Tensor.formatShape(sz))")
+            }
+            return (sz, [Double?](repeating: nil, count: dim))
+        case (nil, let f?):
+            let sf = f.count == 1 ? [Double](repeating: f[0], count: dim) : f
+            guard sf.count == dim else {
+                throw CoreError("scale_factor shape must match input shape. Input is \(dim)D, scale_factor is \(f.count)")
+            }
+            let out = try zip(inputSpatial, sf).map { (i, s) -> Int in
+                guard s.isFinite, s > 0 else { throw CoreError("scale_factor must be positive and finite, got \(s)") }
+                let v = floor(Double(i) * s)
+                guard v >= 1, v < 1e9 else {
+                    throw CoreError("input and output sizes should be greater than 0, but got input \(Tensor.formatShape(inputSpatial)) and scale_factor \(sf)")
+                }
+                return Int(v)
+            }
+            return (out, recomputeScaleFactor ? [Double?](repeating: nil, count: dim) : sf.map { Optional($0) })
+        }
+    }
+
+    /// `interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None,
+    /// recompute_scale_factor=None)`.
+    public static func interpolate(_ input: Tensor, size: [Int]? = nil, scaleFactor: [Double]? = nil,
+                                   mode: Mode = .nearest, alignCorners: Bool? = nil,
+                                   recomputeScaleFactor: Bool = false) throws -> Tensor {
+        let r = input.rank
+        guard r == 3 || r == 4 else {
+            throw CoreError("interpolate supports 3-D (N, C, L) and 4-D (N, C, H, W) input, got \(r)-D input of shape \(Tensor.formatShape(input.shape))")
+        }
+        switch mode {
+        case .linear where r != 3:
+            throw CoreError("got \(r)D input, but linear mode needs 3D input")
+        case .bilinear where r != 4:
+            throw CoreError("got \(r)D input, but bilinear mode needs 4D input")
+        case .nearest, .nearestExact:
+            if alignCorners != nil {
+                throw CoreError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
+            }
+        default: break
+        }
+        let spatial = Array(input.shape.dropFirst(2))
+        let (outSize, scales) = try outputGeometry(inputSpatial: spatial, size: size, scaleFactor: scaleFactor,
+                                                   recomputeScaleFactor: recomputeScaleFactor)
+        let align = alignCorners ?? false
+        let planes = input.shape[0] * input.shape[1]
+        // Rank 3 is handled as H = 1.
+        let inH = r == 4 ? spatial[0] : 1, inW = spatial[r == 4 ? 1 : 0]
+        let outH = r == 4 ? outSize[0] : 1, outW = outSize[r == 4 ? 1 : 0]
+        let sH: Double? = r == 4 ? scales[0] : nil, sW: Double? = scales[r == 4 ? 1 : 0]
+        let outShape = Array(input.shape.prefix(2)) + outSize
+        if planes == 0 || inH == 0 || inW == 0 {
+            if planes == 0 { return try Tensor.zeros(outShape, dtype: input.dtype) }
+            throw CoreError("input of shape \(Tensor.formatShape(input.shape)) has an empty spatial dimension")
+        }
+
+        switch mode {
+        case .nearest, .nearestExact:
+            let exact = mode == .nearestExact
+            let hi = nearestIndices(inH, outH, sH, exact: exact), wi = nearestIndices(inW, outW, sW, exact: exact)
+            func gather<T>(_ a: [T]) -> [T] {
+                var out = [T]()
+                out.reserveCapacity(planes * outH * outW)
+                a.withUnsafeBufferPointer { src in
+                    for p in 0..<planes {
+                        let base = p * inH * inW
+                        for y in 0..<outH {
+                            let row = base + hi[y] * inW
+                            for x in 0..<outW { out.append(src[row + wi[x]]) }
+                        }
+                    }
+                }
+                return out
+            }
+            switch input.storage {
+            case .float32(let a): return Tensor(shape: outShape, float32: gather(a))
+            case .float64(let a): return Tensor(shape: outShape, float64: gather(a))
+            case .int64(let a): return Tensor(shape: outShape, int64: gather(a))
+            case .bool(let a): return Tensor(shape: outShape, bool: gather(a))
+            }
+        case .linear, .bilinear:
+            switch input.storage {
+            case .float32(let a):
+                return Tensor(shape: outShape, float32: linear2d(a, planes, inH, inW, outH, outW, sH, sW, align))
+            case .float64(let a):
+                return Tensor(shape: outShape, float64: linear2d(a, planes, inH, inW, outH, outW, sH, sW, align))
+            default:
+                throw CoreError("\"upsample_\(mode.rawValue)\" not implemented for '\(input.dtype == .int64 ? "Long" : "Bool")' (convert the input to float)")
+            }
+        }
+    }
+
+    /// torch `nearest_idx` / `nearest_exact_idx` for every output index.
+    static func nearestIndices(_ inSize: Int, _ outSize: Int, _ userScale: Double?, exact: Bool) -> [Int] {
+        if !exact {
+            if outSize == inSize { return Array(0..<outSize) }
+            if outSize == 2 * inSize { return (0..<outSize).map { $0 >> 1 } }
+        }
+        let scale: Float = userScale.map { $0 > 0 ? Float(1.0 / $0) : Float(inSize) / Float(outSize) }
+            ?? Float(inSize) / Float(outSize)
+        return (0..<outSize).map { d in
+            let src: Double = exact
+                ? floor((Double(d) + 0.5) * Double(scale))   // (dst + 0.5) is a double in torch
+                : Double(floorf(Float(d) * scale))
+            return Swift.min(Swift.max(Int(src), 0), inSize - 1)
+        }
+    }
+
+    /// Linear taps of one axis: (i0, i1, λ0, λ1) per output index, in the kernel's float type.
+    static func linearTaps<F: BinaryFloatingPoint>(_ inSize: Int, _ outSize: Int, _ userScale: Double?,
+                                                   _ align: Bool, _: F.Type) -> [(Int, Int, F, F)] {
+        let scale: F
+        if align {
+            scale = outSize > 1 ? F(inSize - 1) / F(outSize - 1) : 0
+        } else if let s = userScale, s > 0 {
+            scale = F(1.0 / s)
+        } else {
+            scale = F(inSize) / F(outSize)
+        }
+        return (0..<outSize).map { d in
+            if outSize == inSize { return (d, d, 1, 0) }
+            var src: F
+            if align {
+                src = scale * F(d)
+            } else {
+                src = scale * (F(d) + F(0.5)) - F(0.5)
+                if src < 0 { src = 0 }
+            }
+            let i0 = Swift.min(Int(src.rounded(.down)), inSize - 1)
+            let l1 = Swift.min(Swift.max(src - F(i0), 0), 1)
+            let i1 = i0 + (i0 < inSize - 1 ? 1 : 0)
+            return (i0, i1, 1 - l1, l1)
+        }
+    }
+
+    static func linear2d<F: BinaryFloatingPoint>(_ a: [F], _ planes: Int, _ inH: Int, _ inW: Int,
+                                                 _ outH: Int, _ outW: Int, _ sH: Double?, _ sW: Double?,
+                                                 _ align: Bool) -> [F] {
+        let ht = linearTaps(inH, outH, sH, align, F.self)
+        let wt = linearTaps(inW, outW, sW, align, F.self)
+        var out = [F](repeating: 0, count: planes * outH * outW)
+        a.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                var o = 0
+                for p in 0..<planes {
+                    let base = p * inH * inW
+                    for y in 0..<outH {
+                        let (h0, h1, lh0, lh1) = ht[y]
+                        let r0 = base + h0 * inW, r1 = base + h1 * inW
+                        for x in 0..<outW {
+                            let (w0, w1, lw0, lw1) = wt[x]
+                            let t0 = src[r0 + w0] * lw0 + src[r0 + w1] * lw1
+                            let t1 = src[r1 + w0] * lw0 + src[r1 + w1] * lw1
+                            dst[o] = t0 * lh0 + t1 * lh1
+                            o += 1
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,195 @@
+/// `t[...]` and `t[...] = v` as torch indexes (torch/csrc/autograd/python_variable_indexing.cpp
+/// then `aten::index`): ints (negative wrap) select and drop a dimension, slices (positive
+/// steps) keep it, `None` inserts one, `...` stands for the remaining dimensions; bool masks
+/// and int64 index tensors are advanced indices, broadcast together. As torch (and unlike
+/// numpy), an int is a basic index even next to a tensor index: `x[0, :, [1, 2]]` on (3, 4, 5)
+/// gives (4, 2). When the advanced indices are adjacent their broadcast shape replaces them in
+/// place, otherwise it goes first. Out-of-range indices are errors naming dimension and size.
+extension Tensor {
+    /// A view dimension: size and stride (in elements) into this tensor's buffer.
+    struct ViewDim { var size: Int; var stride: Int }
+
+    struct IndexPlan {
+        var offset = 0
+        var dims: [ViewDim] = []
+        /// Advanced indices: view dimension they index, values, and shape.
+        var advanced: [(dim: Int, values: [Int64], shape: [Int])] = []
+    }
+
+    func indexPlan(_ index: [TensorIndex]) throws -> IndexPlan {
+        var consumed = 0, ellipses = 0
+        for it in index {
+            switch it {
+            case .int, .slice: consumed += 1
+            case .tensor(let t): consumed += t.dtype == .bool ? t.rank : 1
+            case .ellipsis: ellipses += 1
+            case .newAxis: break
+            }
+        }
+        guard ellipses <= 1 else { throw CoreError("an index can only have a single ellipsis ('...')") }
+        guard consumed <= rank else {
+            throw CoreError("too many indices for tensor of dimension \(rank) (got \(consumed)) for shape \(Tensor.formatShape(shape))")
+        }
+        var plan = IndexPlan()
+        let st = strides
+        var src = 0
+        func fullDim() { plan.dims.append(ViewDim(size: shape[src], stride: st[src])); src += 1 }
+        for it in index {
+            switch it {
+            case .int(let i):
+                let size = shape[src]
+                let j = i < 0 ? i + size : i
+                guard j >= 0 && j < size else {
+                    throw CoreError("index \(i) is out of bounds for dimension \(src) with size \(size)")
+                }
+                plan.offset += j * st[src]
+                src += 1
+            case .slice(let a, let b, let c):
+                let step = c ?? 1
+                guard step > 0 else { throw CoreError(step == 0 ? "slice step cannot be zero" : "slice step must be positive (torch does not support negative steps; use flip)") }
+                let size = shape[src]
+                func clamp(_ v: Int?, _ dflt: Int) -> Int {
+                    guard var v else { return dflt }
+                    if v < 0 { v += size }
+                    return Swift.min(Swift.max(v, 0), size)
+                }
+                let start = clamp(a, 0), stop = clamp(b, size)
+                let len = stop > start ? (stop - start + step - 1) / step : 0
+                plan.offset += len > 0 ? start * st[src] : 0
+                plan.dims.append(ViewDim(size: len, stride: st[src] * step))
+                src += 1
+            case .newAxis:
+                plan.dims.append(ViewDim(size: 1, stride: 0))
+            case .ellipsis:
+                for _ in 0..<(rank - consumed) { fullDim() }
+            case .tensor(let t):
+                switch t.dtype {
+                case .bool:
+                    if t.rank == 0 {
+                        // t[True] adds a dimension of size 1, t[False] one of size 0.
+                        plan.dims.append(ViewDim(size: 1, stride: 0))
+                        plan.advanced.append((plan.dims.count - 1, t.bools[0] ? [0] : [], [t.bools[0] ? 1 : 0]))
+                        continue
+                    }
+                    let want = Array(shape[src..<(src + t.rank)])
+                    guard t.shape == want else {
+                        throw CoreError("the shape of the mask \(Tensor.formatShape(t.shape)) at index \(src) does not match the shape of the indexed tensor \(Tensor.formatShape(shape))")
+                    }
+                    let nz = t.nonzero()
+                    let n = nz.shape[0], k = t.rank
+                    let coords = nz.int64s
+                    for j in 0..<k {
+                        fullDim()
+                        plan.advanced.append((plan.dims.count - 1, (0..<n).map { coords[$0 * k + j] }, [n]))
+                    }
+                case .int64:
+                    fullDim()
+                    plan.advanced.append((plan.dims.count - 1, t.int64s, t.shape))
+                default:
+                    throw CoreError("tensors used as indices must be int64 or bool tensors, got \(t.dtype)")
+                }
+            }
+        }
+        while src < rank { fullDim() }
+        return plan
+    }
+
+    /// Result shape and the flat buffer offset of every result element (row-major).
+    func indexOffsets(_ index: [TensorIndex]) throws -> (shape: [Int], offsets: [Int]?, plan: IndexPlan) {
+        let plan = try indexPlan(index)
+        if plan.advanced.isEmpty { return (plan.dims.map(\.size), nil, plan) }
+        var bshape: [Int] = []
+        for a in plan.advanced { bshape = try Broadcast.shape(bshape, a.shape) }
+        let bcount = try Tensor.elementCount(bshape)
+        // offsets contributed by the advanced block, per broadcast position
+        var table = [Int](repeating: 0, count: bcount)
+        for a in plan.advanced {
+            let size = plan.dims[a.dim].size, stride = plan.dims[a.dim].stride
+            let vals = try Broadcast.expand(a.values, a.shape, to: bshape)
+            for i in 0..<bcount {
+                var v = Int(vals[i])
+                if v < 0 { v += size }
+                guard v >= 0 && v < size else {
+                    throw CoreError("index \(vals[i]) is out of bounds for dimension \(a.dim) with size \(size)")
+                }
+                table[i] += v * stride
+            }
+        }
+        let advDims = plan.advanced.map(\.dim)
+        let uniqueAdv = Array(Set(advDims)).sorted()
+        let adjacent = uniqueAdv.last! - uniqueAdv.first! == uniqueAdv.count - 1
+        enum Axis { case strided(ViewDim), table }
+        var axes: [Axis] = []
+        var outShape: [Int] = []
+        if adjacent {
+            for (i, d) in plan.dims.enumerated() {
+                if i == uniqueAdv.first! { axes.append(.table); outShape += bshape } else if !uniqueAdv.contains(i) {
+                    axes.append(.strided(d)); outShape.append(d.size)
+                }
+            }
+        } else {
+            axes.append(.table); outShape += bshape
+            for (i, d) in plan.dims.enumerated() where !uniqueAdv.contains(i) { axes.append(.strided(d)); outShape.append(d.size) }
+        }
+        let total = try Tensor.elementCount(outShape)
+        _ = try Tensor.checkedAllocationCount(outShape, dtype: dtype)
+        var offsets = [plan.offset]
+        for ax in axes {
+            var next: [Int] = []
+            switch ax {
+            case .strided(let d):
+                next.reserveCapacity(offsets.count * d.size)
+                for o in offsets { for j in 0..<d.size { next.append(o + j * d.stride) } }
+            case .table:
+                next.reserveCapacity(offsets.count * bcount)
+                for o in offsets { for t in table { next.append(o + t) } }
+            }
+            offsets = next
+        }
+        assert(offsets.count == total)
+        return (outShape, offsets, plan)
+    }
+
+    public func subscripted(_ index: [TensorIndex]) throws -> Tensor {
+        let (outShape, offsets, plan) = try indexOffsets(index)
+        if let offsets {
+            return Tensor(shape: outShape, storage: storage.map(OffsetGather(offsets: offsets)))
+        }
+        return strided(shape: outShape, strides: plan.dims.map(\.stride), offset: plan.offset)
+    }
+
+    public mutating func assign(_ index: [TensorIndex], _ value: Operand) throws {
+        let (outShape, maybeOffsets, plan) = try indexOffsets(index)
+        let offsets: [Int]
+        if let maybeOffsets { offsets = maybeOffsets } else {
+            // the basic view's offsets, row-major
+            var offs = [plan.offset]
+            for d in plan.dims {
+                var next: [Int] = []
+                next.reserveCapacity(offs.count * d.size)
+                for o in offs { for j in 0..<d.size { next.append(o + j * d.stride) } }
+                offs = next
+            }
+            offsets = offs
+        }
+        var v = value.tensor(as: dtype)
+        // leading size-1 dimensions beyond the target's rank are dropped, as torch does.
+        while v.rank > outShape.count, v.shape[0] == 1 { v = try v.reshaped(Array(v.shape.dropFirst())) }
+        guard Broadcast.canExpand(v.shape, to: outShape) else {
+            throw CoreError("shape mismatch: value tensor of shape \(Tensor.formatShape(v.shape)) cannot be broadcast to indexing result of shape \(Tensor.formatShape(outShape))")
+        }
+        func write<T>(_ dst: inout [T], _ src: [T]) throws {
+            let vals = try Broadcast.expand(src, v.shape, to: outShape)
+            dst.withUnsafeMutableBufferPointer { p in
+                for (i, o) in offsets.enumerated() { p[o] = vals[i] }
+            }
+        }
+        switch (storage, v.storage) {
+        case (.float32(var a), .float32(let b)): storage = .float32([]); try write(&a, b); storage = .float32(a)
+        case (.float64(var a), .float64(let b)): storage = .float64([]); try write(&a, b); storage = .float64(a)
+        case (.int64(var a), .int64(let b)): storage = .int64([]); try write(&a, b); storage = .int64(a)
+        case (.bool(var a), .bool(let b)): storage = .bool([]); try write(&a, b); storage = .bool(a)
+        default: throw CoreError("internal: assign dtype mismatch")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// torch's type promotion (`torch.result_type`), including 0-d tensors and wrapped Python scalars.
+///
+/// Matches `at::native::result_type` (aten/src/ATen/native/TypeProperties.cpp): operands fall in
+/// three tiers — dimensioned tensors, 0-d tensors, wrapped numbers (Python scalars; a Python
+/// float counts as the default dtype float32) — and a lower tier only decides the dtype when its
+/// category (bool < integer < floating) is higher than every higher tier's.
+extension Operand {
+    var tier: Int {
+        switch self {
+        case .tensor(let t): return t.rank > 0 ? 0 : 1
+        default: return 2
+        }
+    }
+
+    /// The dtype this operand contributes (Python floats are the default float dtype).
+    var promotionDType: DType {
+        switch self {
+        case .tensor(let t): return t.dtype
+        case .int: return .int64
+        case .float: return .float32
+        case .bool: return .bool
+        }
+    }
+
+    /// The operand as a tensor of `dtype` (a Python scalar becomes 0-d).
+    func tensor(as dtype: DType) -> Tensor {
+        switch self {
+        case .tensor(let t): return t.cast(to: dtype)
+        case .int(let i):
+            switch dtype {
+            case .int64: return .scalar(i)
+            case .bool: return .scalar(i != 0)
+            case .float32: return .scalar(Float(i))
+            case .float64: return Tensor(shape: [], float64: [Double(i)])
+            }
+        case .float(let d):
+            switch dtype {
+            case .float64: return Tensor(shape: [], float64: [d])
+            case .float32: return .scalar(Float(d))
+            case .int64: return .scalar(Int64(exactly: d.rounded(.towardZero)) ?? 0)
+            case .bool: return .scalar(d != 0)
+            }
+        case .bool(let b): return Tensor(shape: [], bool: [b]).cast(to: dtype)
+        }
+    }
+
+    var shape: [Int] {
+        if case .tensor(let t) = self { return t.shape }
+        return []
+    }
+}
+
+extension DType {
+    /// The dtype of `ops` combined as torch's `result_type`.
+    public static func resultType(_ ops: [Operand]) -> DType {
+        var tiers: [DType?] = [nil, nil, nil]
+        for o in ops {
+            let t = o.tier
+            tiers[t] = tiers[t].map { promote($0, o.promotionDType) } ?? o.promotionDType
+        }
+        func combine(_ higher: DType?, _ lower: DType?) -> DType? {
+            guard let h = higher else { return lower }
+            guard let l = lower else { return h }
+            if h.isFloatingPoint { return h }
+            if h == .bool || l.isFloatingPoint { return promote(h, l) }
+            return h
+        }
+        return combine(tiers[0], combine(tiers[1], tiers[2])) ?? .float32
+    }
+}

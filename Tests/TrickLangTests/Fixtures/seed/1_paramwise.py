@@ -1,0 +1,4 @@
+optimizer=dict(
+paramwise_cfg = dict(
+custom_keys={
+'head': dict(lr_mult=10.)}))

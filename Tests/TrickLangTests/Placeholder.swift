@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderTrickLangTests: XCTestCase { func testNothing() {} }

@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Generate test vectors for trick's losses / OHEM / decode-head / interpolate core.
+
+Run with the reference environment (torch 2.4, mmsegmentation 1.2.2, mmengine 0.10):
+    /work/refenv/bin/python tools/gen_losses_vectors.py
+Writes JSON fixtures to Tests/TrickCoreTests/Fixtures/losses/.
+
+Every expected value comes from running the real library, except where mmseg 1.2.2 crashes
+(SPEC section 8): CrossEntropyLoss with class_weight and ignore labels outside [-C, C) (expected =
+the class-weighted mean over non-ignored pixels, i.e. F.cross_entropy's weighted mean), and
+FocalLoss with index labels on CPU (expected = mmseg's own CPU path fed the one-hot target over
+the C classes, which is what the CUDA kernel computes; ignored rows are zero-weighted through the
+equivalent valid mask).
+"""
+import json, os, warnings
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+warnings.filterwarnings('ignore')
+from mmseg.models.losses import CrossEntropyLoss, DiceLoss, FocalLoss, accuracy
+from mmseg.structures.sampler import OHEMPixelSampler
+from mmseg.models.decode_heads import FCNHead
+from mmseg.structures import SegDataSample
+from mmengine.structures import PixelData
+from mmengine.model import BaseModel
+from torchvision.ops import sigmoid_focal_loss
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'Tests', 'TrickCoreTests', 'Fixtures', 'losses')
+os.makedirs(OUT, exist_ok=True)
+g = torch.Generator().manual_seed(1234)
+
+
+def T(t):
+    if t is None:
+        return None
+    if isinstance(t, (float, int)):
+        t = torch.tensor(t)
+    dt = {torch.float32: 'float32', torch.float64: 'float64', torch.int64: 'int64', torch.bool: 'bool'}[t.dtype]
+    return {'shape': list(t.shape), 'dtype': dt, 'data': t.reshape(-1).tolist()}
+
+
+def randn(*s, scale=2.0):
+    return (torch.randn(*s, generator=g) * scale).float()
+
+
+def labels(n, h, w, c, ign=255, p_ign=0.2):
+    y = torch.randint(0, c, (n, h, w), generator=g)
+    if ign is not None and p_ign > 0:
+        m = torch.rand(n, h, w, generator=g) < p_ign
+        y[m] = ign
+    return y
+
+
+def dump(name, cases):
+    with open(os.path.join(OUT, name), 'w') as f:
+        json.dump(cases, f, separators=(',', ':'))
+    print(name, len(cases))
+
+
+# ---------------------------------------------------------------- torch cross_entropy
+cases = []
+for (shape, ign, red, useW, ls) in [((2, 5, 3, 4), 255, 'mean', False, 0.0), ((2, 5, 3, 4), 255, 'mean', True, 0.0),
+                                    ((2, 5, 3, 4), 255, 'sum', True, 0.0), ((2, 5, 3, 4), 255, 'none', True, 0.0),
+                                    ((2, 5, 3, 4), 255, 'mean', True, 0.2), ((2, 5, 3, 4), 255, 'mean', False, 0.1),
+                                    ((2, 5, 3, 4), 255, 'none', True, 0.1), ((2, 5, 3, 4), 255, 'sum', False, 0.3),
+                                    ((6, 4), -100, 'mean', False, 0.0), ((6, 4), 2, 'mean', True, 0.0),
+                                    ((1, 3, 5), 0, 'none', False, 0.0)]:
+    x = randn(*shape)
+    n, c = shape[0], shape[1]
+    y = torch.randint(0, c, (n,) + shape[2:], generator=g)
+    if ign not in (-100,):
+        y[torch.rand(y.shape, generator=g) < 0.25] = ign
+    w = (torch.rand(c, generator=g) + 0.5) if useW else None
+    out = F.cross_entropy(x, y, weight=w, ignore_index=ign, reduction=red, label_smoothing=ls)
+    cases.append(dict(x=T(x), y=T(y), weight=T(w), ignore_index=ign, reduction=red, label_smoothing=ls, expected=T(out)))
+# probability targets
+x = randn(3, 4, 2, 2)
+p = torch.softmax(randn(3, 4, 2, 2), 1)
+for red, ls in [('mean', 0.0), ('sum', 0.1), ('none', 0.0)]:
+    out = F.cross_entropy(x, p, reduction=red, label_smoothing=ls)
+    cases.append(dict(x=T(x), y=T(p), weight=None, ignore_index=-100, reduction=red, label_smoothing=ls, expected=T(out)))
+dump('torch_cross_entropy.json', cases)
+
+# ---------------------------------------------------------------- mmseg CrossEntropyLoss
+cases = []
+
+
+def ce_case(cfg, x, y, weight=None, avg_factor=None, reduction_override=None, ignore_index=255):
+    loss = CrossEntropyLoss(**cfg)
+    kw = dict(weight=weight, avg_factor=avg_factor, reduction_override=reduction_override, ignore_index=ignore_index)
+    note = 'mmseg'
+    try:
+        out = loss(x, y, **kw)
+    except (IndexError, RuntimeError):
+        # SPEC section 8: intended = weighted mean over non-ignored pixels
+        cw = torch.tensor(cfg['class_weight'], dtype=torch.float32)
+        l = F.cross_entropy(x, y, weight=cw, reduction='none', ignore_index=ignore_index)
+        if weight is not None:
+            l = l * weight
+        valid = y != ignore_index
+        out = cfg.get('loss_weight', 1.0) * (l.sum() / (cw[y[valid]].sum() + torch.finfo(torch.float32).eps))
+        note = 'intended'
+    cases.append(dict(cfg=cfg, x=T(x), y=T(y), weight=T(weight), avg_factor=avg_factor, reduction_override=reduction_override,
+                      ignore_index=ignore_index, expected=T(out.detach()), note=note))
+
+
+C = 5
+for cfg in [dict(), dict(avg_non_ignore=True), dict(loss_weight=0.4), dict(reduction='sum'), dict(reduction='none'),
+            dict(class_weight=[0.5, 1.0, 1.5, 2.0, 0.7]), dict(class_weight=[0.5, 1.0, 1.5, 2.0, 0.7], avg_non_ignore=True),
+            dict(class_weight=[0.5, 1.0, 1.5, 2.0, 0.7], reduction='none'), dict(class_weight=[0.5, 1.0, 1.5, 2.0, 0.7], reduction='sum', loss_weight=2.0)]:
+    x = randn(2, C, 3, 4)
+    y = labels(2, 3, 4, C)
+    ce_case(cfg, x, y)
+    w = (torch.rand(2, 3, 4, generator=g) > 0.4).float()
+    ce_case(cfg, x, y, weight=w)
+# ignore index that is a class index (1.2.2 runs; cw[ign] counts without avg_non_ignore)
+x = randn(2, C, 3, 4); y = labels(2, 3, 4, C, ign=None)
+for cfg in [dict(class_weight=[0.5, 1.0, 1.5, 2.0, 0.7]), dict(class_weight=[0.5, 1.0, 1.5, 2.0, 0.7], avg_non_ignore=True), dict(avg_non_ignore=True)]:
+    ce_case(cfg, x, y, ignore_index=0)
+# explicit avg_factor and reduction_override
+x = randn(2, C, 3, 4); y = labels(2, 3, 4, C)
+ce_case(dict(), x, y, avg_factor=7.0)
+ce_case(dict(), x, y, reduction_override='sum')
+ce_case(dict(reduction='sum'), x, y, reduction_override='mean')
+ce_case(dict(avg_non_ignore=True), x, y, reduction_override='none')
+# all ignored
+ce_case(dict(avg_non_ignore=True), x, torch.full((2, 3, 4), 255))
+# (N, C) + (N)
+ce_case(dict(avg_non_ignore=True), randn(7, 4), torch.tensor([0, 1, 2, 3, 255, 1, 0]))
+# sigmoid path
+for cfg in [dict(use_sigmoid=True), dict(use_sigmoid=True, avg_non_ignore=True), dict(use_sigmoid=True, reduction='none'),
+            dict(use_sigmoid=True, reduction='sum', loss_weight=0.5)]:
+    x = randn(2, 3, 2, 3); y = labels(2, 2, 3, 3)
+    ce_case(cfg, x, y)
+    ce_case(cfg, x, y, weight=torch.rand(2, 2, 3, generator=g))
+# sigmoid with class_weight as pos_weight broadcasting along W (W == C)
+x = randn(2, 3, 2, 3); y = labels(2, 2, 3, 3)
+ce_case(dict(use_sigmoid=True, class_weight=[1.0, 2.0, 0.5]), x, y)
+# binary head
+x = randn(2, 1, 3, 3); y = labels(2, 3, 3, 2)
+ce_case(dict(use_sigmoid=True), x, y)
+ce_case(dict(use_sigmoid=True, avg_non_ignore=True), x, y)
+dump('mmseg_cross_entropy.json', cases)
+
+# ---------------------------------------------------------------- BCE with logits (torch)
+cases = []
+x = randn(3, 4); t = torch.rand(3, 4, generator=g)
+for kw in [dict(), dict(reduction='sum'), dict(reduction='none'), dict(pos_weight=torch.tensor([1.0, 2.0, 0.5, 3.0])),
+           dict(weight=torch.rand(3, 4, generator=g), reduction='mean')]:
+    out = F.binary_cross_entropy_with_logits(x, t, **kw)
+    cases.append(dict(x=T(x), t=T(t), weight=T(kw.get('weight')), pos_weight=T(kw.get('pos_weight')), reduction=kw.get('reduction', 'mean'), expected=T(out)))
+dump('torch_bce.json', cases)
+
+# ---------------------------------------------------------------- Dice (1.x)
+cases = []
+for cfg in [dict(), dict(naive_dice=True), dict(use_sigmoid=False), dict(use_sigmoid=False, naive_dice=True), dict(eps=0.01, loss_weight=3.0),
+            dict(ignore_index=1), dict(activate=False), dict(reduction='none'), dict(reduction='sum'), dict(ignore_index=None)]:
+    x = randn(2, 4, 3, 3); y = labels(2, 3, 3, 4)
+    out = DiceLoss(**cfg)(x, y)
+    cases.append(dict(cfg=cfg, x=T(x), y=T(y), weight=None, avg_factor=None, expected=T(out)))
+x = randn(3, 4, 2, 2); y = labels(3, 2, 2, 4)
+w = torch.rand(3, generator=g)
+for cfg, kw in [(dict(), dict(weight=w)), (dict(), dict(avg_factor=2.0)), (dict(naive_dice=True), dict(weight=w, avg_factor=5.0))]:
+    out = DiceLoss(**cfg)(x, y, **kw)
+    cases.append(dict(cfg=cfg, x=T(x), y=T(y), weight=T(kw.get('weight')), avg_factor=kw.get('avg_factor'), expected=T(out)))
+# soft target of the same shape
+tt = torch.sigmoid(randn(3, 4, 2, 2))
+out = DiceLoss()(x, tt)
+cases.append(dict(cfg={}, x=T(x), y=T(tt), weight=None, avg_factor=None, expected=T(out)))
+dump('mmseg_dice.json', cases)
+
+# ---------------------------------------------------------------- Focal (mmseg) via one-hot targets (CPU path works for those)
+cases = []
+for cfg in [dict(), dict(gamma=1.0, alpha=0.25), dict(class_weight=[1.0, 2.0, 0.5, 1.5]), dict(reduction='sum'), dict(reduction='none'),
+            dict(alpha=[0.1, 0.2, 0.3, 0.4]), dict(loss_weight=2.0, gamma=0.5)]:
+    x = randn(2, 4, 3, 3)
+    y = labels(2, 3, 3, 4)
+    valid = y != 255
+    y0 = torch.where(valid, y, torch.zeros_like(y))
+    onehot = F.one_hot(y0, 4).permute(0, 3, 1, 2).float()
+    # zero-weight the ignored rows exactly as the index path's valid mask does
+    wrow = valid.reshape(-1).float()
+    loss = FocalLoss(**cfg)
+    out = loss(x, onehot, weight=wrow, ignore_index=255)
+    cases.append(dict(cfg=cfg, x=T(x), y=T(y), expected=T(out.detach())))
+dump('mmseg_focal.json', cases)
+
+# ---------------------------------------------------------------- torchvision sigmoid_focal_loss
+cases = []
+for kw in [dict(), dict(reduction='mean'), dict(alpha=-1, gamma=1.5, reduction='sum'), dict(alpha=0.4, gamma=0.0, reduction='mean')]:
+    x = randn(4, 5); t = (torch.rand(4, 5, generator=g) > 0.6).float()
+    out = sigmoid_focal_loss(x, t, **kw)
+    cases.append(dict(kw=kw, x=T(x), t=T(t), expected=T(out)))
+dump('torchvision_focal.json', cases)
+
+
+# ---------------------------------------------------------------- OHEM pixel sampler
+class Ctx:
+    def __init__(self, ignore_index, loss_decode):
+        self.ignore_index = ignore_index
+        self.loss_decode = loss_decode
+
+
+cases = []
+
+
+def ohem_case(thresh, min_kept, ign, loss_cfgs, x, y):
+    mods = [CrossEntropyLoss(**c) for c in loss_cfgs]
+    ld = mods[0] if len(mods) == 1 else torch.nn.ModuleList(mods)
+    s = OHEMPixelSampler(Ctx(ign, ld), thresh=thresh, min_kept=min_kept)
+    w = s.sample(x, y.unsqueeze(1))
+    cases.append(dict(thresh=thresh, min_kept=min_kept, ignore_index=ign, losses=loss_cfgs, x=T(x), y=T(y), expected=T(w)))
+
+
+for thresh, mk, ign in [(0.7, 10, 255), (0.9, 60, 255), (0.3, 5, 255), (None, 12, 255), (None, 7, 0), (0.6, 4, 0), (0.5, 1000, 255), (None, 1000, 255), (None, 2, 255)]:
+    x = randn(2, 4, 5, 6); y = labels(2, 5, 6, 4, ign=ign)
+    ohem_case(thresh, mk, ign, [{}], x, y)
+x = randn(2, 3, 4, 5); y = labels(2, 4, 5, 3)
+ohem_case(None, 9, 255, [{}, dict(loss_weight=0.5, class_weight=[1.0, 2.0, 3.0])], x, y)
+# ties: constant logits (all losses equal) and duplicated columns -- order decided by torch's sort
+for mk in [3, 7, 20, 40]:
+    x = torch.zeros(2, 3, 6, 7); y = labels(2, 6, 7, 3, p_ign=0.1)
+    ohem_case(None, mk, 255, [{}], x, y)
+x = randn(1, 3, 1, 4).repeat(2, 1, 8, 6); y = torch.randint(0, 3, (1, 1, 4), generator=g).repeat(2, 8, 6)
+for mk in [5, 17, 33, 50]:
+    ohem_case(None, mk, 255, [{}], x, y)
+    ohem_case(0.2, mk, 255, [{}], x, y)
+dump('ohem_pixel.json', cases)
+
+# ---------------------------------------------------------------- torch sort tie order
+cases = []
+for n in [5, 16, 17, 30, 100, 257, 1000]:
+    for levels in [2, 5]:
+        v = torch.randint(0, levels, (n,), generator=g).float()
+        _, di = v.sort(descending=True)
+        _, ai = v.sort()
+        cases.append(dict(values=v.tolist(), desc=di.tolist(), asc=ai.tolist()))
+v = torch.zeros(300)
+cases.append(dict(values=v.tolist(), desc=v.sort(descending=True)[1].tolist(), asc=v.sort()[1].tolist()))
+v = torch.arange(200).float().flip(0) // 3
+cases.append(dict(values=v.tolist(), desc=v.sort(descending=True)[1].tolist(), asc=v.sort()[1].tolist()))
+dump('torch_sort.json', cases)
+
+
+# ---------------------------------------------------------------- decode head loss_by_feat + parse_losses
+class Wrap(BaseModel):
+    def forward(self, *a, **k):
+        pass
+
+
+cases = []
+
+
+def head_case(logit_hw, label_hw, C, loss_decode, sampler, ign, align, n=2):
+    head = FCNHead(in_channels=4, channels=4, num_classes=C, loss_decode=loss_decode, sampler=sampler, ignore_index=ign,
+                   align_corners=align)
+    x = randn(n, C, *logit_hw)
+    y = labels(n, *label_hw, C, ign=ign, p_ign=0.15)
+    samples = []
+    for i in range(n):
+        s = SegDataSample()
+        s.gt_sem_seg = PixelData(data=y[i:i + 1])
+        samples.append(s)
+    losses = head.loss_by_feat(x, samples)
+    total, log_vars = Wrap().parse_losses(losses)
+    cases.append(dict(loss_decode=loss_decode, sampler=sampler, ignore_index=ign, align_corners=align, x=T(x), y=T(y),
+                      expected=[[k, T(v.detach() if torch.is_tensor(v) else torch.tensor(v))] for k, v in losses.items()],
+                      total=float(total), log_vars=[[k, float(v)] for k, v in log_vars.items()]))
+
+
+CE = dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)
+head_case((4, 5), (4, 5), 3, [dict(type='CrossEntropyLoss', loss_name='loss_ce', loss_weight=1.0), dict(type='DiceLoss', loss_name='loss_dice', loss_weight=3.0)], None, 255, False)
+head_case((3, 4), (6, 9), 4, CE, dict(type='OHEMPixelSampler', thresh=0.7, min_kept=20), 255, False)
+head_case((3, 4), (7, 7), 4, dict(type='CrossEntropyLoss', avg_non_ignore=True, class_weight=[0.5, 1.0, 1.5, 2.0]), None, 0, True)
+head_case((4, 4), (8, 8), 3, [dict(type='CrossEntropyLoss', loss_name='loss_ce', loss_weight=1.0), dict(type='CrossEntropyLoss', loss_name='loss_ce', loss_weight=0.4, avg_non_ignore=True), dict(type='DiceLoss', loss_name='dice_aux', loss_weight=2.0)], None, 255, False)
+head_case((5, 5), (5, 5), 4, [CE], dict(type='OHEMPixelSampler', min_kept=10), 255, False)
+head_case((3, 3), (5, 7), 2, [dict(type='CrossEntropyLoss', loss_name='loss_ce'), dict(type='FocalLoss', loss_name='loss_focal')] if False else [CE], None, 255, True)
+dump('decode_head.json', cases)
+
+# ---------------------------------------------------------------- accuracy
+cases = []
+pred = torch.tensor([[.2, .3, .6, .5], [.1, .1, .2, .6], [.9, 0, 0, .1], [.4, .7, .1, .1], [0, 0, .99, 0]])
+for tgt, kw in [([2, 3, 0, 1, 2], {}), ([2, 3, 1, 1, 2], dict(ignore_index=1)), ([2, 0, 0, 1, 2], dict(ignore_index=1)),
+                ([2, 0, 0, 1, 2], dict(ignore_index=4)), ([2, 3, 0, 1, 2], dict(thresh=0.8)), ([3, 2, 0, 0, 2], dict(topk=2)),
+                ([3, 2, 0, 0, 2], dict(topk=(1, 2)))]:
+    out = accuracy(pred, torch.tensor(tgt), **kw)
+    outs = out if isinstance(out, list) else [out]
+    cases.append(dict(pred=T(pred), target=T(torch.tensor(tgt)), topk=list(kw['topk']) if isinstance(kw.get('topk'), tuple) else [kw.get('topk', 1)],
+                      thresh=kw.get('thresh'), ignore_index=kw.get('ignore_index'), expected=[T(o) for o in outs]))
+x = randn(2, 5, 3, 3); y = labels(2, 3, 3, 5)
+out = accuracy(x, y, ignore_index=255)
+cases.append(dict(pred=T(x), target=T(y), topk=[1], thresh=None, ignore_index=255, expected=[T(out)]))
+dump('accuracy.json', cases)
+
+# ---------------------------------------------------------------- interpolate
+cases = []
+
+
+def interp_case(x, **kw):
+    out = F.interpolate(x, **kw)
+    kw2 = dict(kw)
+    if 'size' in kw2 and isinstance(kw2['size'], int):
+        kw2['size'] = [kw2['size']]
+    if 'scale_factor' in kw2 and not isinstance(kw2['scale_factor'], (list, tuple)):
+        kw2['scale_factor'] = [kw2['scale_factor']]
+    cases.append(dict(x=T(x), kw=kw2, expected=T(out)))
+
+
+x = randn(1, 2, 4, 5)
+for size in [(7, 9), (4, 3), (2, 2), (1, 1), (4, 5), (8, 10), (3, 11), (9, 5)]:
+    for align in [False, True]:
+        interp_case(x, size=size, mode='bilinear', align_corners=align)
+    interp_case(x, size=size, mode='nearest')
+    interp_case(x, size=size, mode='nearest-exact')
+for sf in [1.5, 0.5, 2.0, 0.3, 1.7, (1.25, 0.8)]:
+    interp_case(x, scale_factor=sf, mode='bilinear', align_corners=False)
+    interp_case(x, scale_factor=sf, mode='nearest')
+    interp_case(x, scale_factor=sf, mode='bilinear', align_corners=True)
+interp_case(x, scale_factor=1.7, mode='bilinear', align_corners=False, recompute_scale_factor=True)
+x3 = randn(2, 3, 6)
+for size in [4, 9, 13, 1]:
+    interp_case(x3, size=size, mode='linear', align_corners=False)
+    interp_case(x3, size=size, mode='linear', align_corners=True)
+    interp_case(x3, size=size, mode='nearest')
+big = randn(1, 1, 288, 3)
+interp_case(big, size=(640, 3), mode='nearest')
+interp_case(randn(1, 1, 2, 2), size=(82, 3), mode='nearest')
+dump('interpolate.json', cases)
