@@ -112,7 +112,7 @@ _ext.nms = nms_cpu
 _ext.softnms = softnms_cpu
 import mmcv.ops  # noqa: E402
 from mmdet.structures.bbox import bbox_overlaps  # noqa: E402
-from mmdet.models.layers import multiclass_nms  # noqa: E402
+from mmdet.models.layers import multiclass_nms, mask_matrix_nms  # noqa: E402
 from mmdet.models.task_modules.assigners import MaxIoUAssigner  # noqa: E402
 from mmengine.structures import InstanceData  # noqa: E402
 import ensemble_boxes  # noqa: E402
@@ -331,6 +331,23 @@ def gen_assigner(rng):
     write('assigner.json', cases)
 
 
+def gen_matrix_nms(rng):
+    cases = []
+    for n, kw in [(12, dict()), (12, dict(kernel='linear')), (15, dict(filter_thr=0.3, nms_pre=12, max_num=8)),
+                  (10, dict(sigma=0.5, filter_thr=0.2))]:
+        h = w = 8
+        masks = np.zeros((n, h, w), dtype=bool)
+        for i in range(n):
+            y, x = rng.integers(0, 5, 2)
+            masks[i, y:y + rng.integers(2, 4), x:x + rng.integers(2, 4)] = True
+        labels = rng.integers(0, 2, n)
+        scores = rng.uniform(0.1, 1, n).astype(np.float32)
+        s, l, m, k = mask_matrix_nms(torch.from_numpy(masks), torch.from_numpy(labels), torch.from_numpy(scores), **kw)
+        cases.append(dict(fn='mask_matrix_nms', masks=masks.astype(int).tolist(), labels=labels.tolist(), scores=scores.tolist(), kwargs=kw,
+                          expected=dict(scores=tl(s), labels=tl(l), keep_inds=tl(k))))
+    write('matrix_nms.json', cases)
+
+
 def main():
     rng = np.random.default_rng(20261129)
     gen_iou(rng)
@@ -338,6 +355,7 @@ def main():
     gen_soft_nms(rng)
     gen_ensemble(rng)
     gen_assigner(rng)
+    gen_matrix_nms(rng)
 
 
 if __name__ == '__main__':

@@ -329,6 +329,32 @@ extension BoxBindings {
                                           thresh: try a.double("thresh"), scoring: BoxVoting.Scoring(rawValue: m)!, beta: try a.double("beta"))
             return .tensor(Tensor(shape: [top.count / 5, 5], float32: out))
         }
+        lib.function("mask_matrix_nms(masks, labels, scores, filter_thr=-1, nms_pre=-1, max_num=-1, kernel='gaussian', sigma=2.0, mask_area=None)",
+                     doc: "mmdet mask_matrix_nms (SOLOv2 Matrix NMS) → (scores, labels, masks, keep_inds).") { a in
+            let masks = try a.tensor("masks"), scores = try a.tensor("scores")
+            let n = scores.count
+            guard masks.rank >= 1, masks.shape[0] == n, try a.tensor("labels").count == n else {
+                throw RuntimeError("mask_matrix_nms(): masks (\(Tensor.formatShape(masks.shape))), labels and scores (\(n)) must have the same length", kind: "ValueError")
+            }
+            let pixels = n == 0 ? 0 : masks.count / n
+            let area = try a.optionalTensor("mask_area")?.floats
+            if let area, area.count != n {
+                throw RuntimeError("mask_matrix_nms(): mask_area must have \(n) entries, got \(area.count)", kind: "ValueError")
+            }
+            let r = MatrixNMS.maskMatrixNMS(masks: masks.floats, pixels: pixels, labels: try a.tensor("labels").int64s, scores: scores.floats,
+                                            filterThr: try a.double("filter_thr"), nmsPre: try a.int("nms_pre"), maxNum: try a.int("max_num"),
+                                            kernel: MatrixNMS.Kernel(rawValue: try a.choice("kernel", ["gaussian", "linear"]))!,
+                                            sigma: try a.double("sigma"), maskArea: area)
+            let flat = masks.doubles
+            var rows: [Double] = []
+            for k in r.keepInds { rows += flat[(k * pixels)..<((k + 1) * pixels)] }
+            let outMasks = Tensor(shape: [r.keepInds.count] + Array(masks.shape.dropFirst()), float64: rows).cast(to: masks.dtype)
+            return tuple(Tensor(r.scores), Tensor(r.labels), outMasks, Tensor(r.keepInds.map(Int64.init)))
+        }
+        lib.function("diou_nms(boxes, scores, iou_threshold)",
+                     doc: "DIoU-NMS: greedy NMS suppressing when IoU - ρ²/c² > iou_threshold; kept indices by score.") { a in
+            .tensor(try MatrixNMS.diouNMS(boxes: a.tensor("boxes"), scores: a.tensor("scores"), iouThreshold: a.double("iou_threshold")))
+        }
         lib.function("detectron_nms(dets, thresh)",
                      doc: "Detectron cython nms: +1 areas, suppress on IoU >= thresh; kept indices in ascending index order.") { a in
             let d = try dets(a.tensor("dets"), "dets", "detectron_nms")
