@@ -348,6 +348,15 @@ def gen_matrix_nms(rng):
     write('matrix_nms.json', cases)
 
 
+def gen_torch_sort(rng):
+    # torch.sort(descending=True) (stable=False) tie order, which trick reproduces (TorchSort.swift)
+    cases = []
+    for n, levels in [(5, 2), (16, 3), (17, 3), (20, 4), (33, 2), (100, 5), (257, 7), (1000, 4), (3000, 50), (2000, 2000)]:
+        v = (np.floor(rng.uniform(0, levels, n)) / levels).astype(np.float32)
+        cases.append(dict(values=v.tolist(), expected=torch.from_numpy(v).sort(descending=True)[1].tolist()))
+    write('torch_sort.json', cases)
+
+
 def main():
     rng = np.random.default_rng(20261129)
     gen_iou(rng)
@@ -356,6 +365,7 @@ def main():
     gen_ensemble(rng)
     gen_assigner(rng)
     gen_matrix_nms(rng)
+    gen_torch_sort(rng)
 
 
 if __name__ == '__main__':

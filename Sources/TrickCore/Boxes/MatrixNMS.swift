@@ -19,7 +19,7 @@ public enum MatrixNMS {
     /// `mask_matrix_nms(masks, labels, scores, filter_thr=-1, nms_pre=-1, max_num=-1,
     /// kernel='gaussian', sigma=2.0, mask_area=None)`, in float32 as mmdet on CPU.
     ///
-    /// Masks (n × pixels, 0/1 or soft) are sorted by score (ties by index) and cut to `nms_pre`.
+    /// Masks (n × pixels, 0/1 or soft) are sorted by score (torch's sort, ties as torch) and cut to `nms_pre`.
     /// IoU is `inter / (a_i + a_j - inter)` for higher-scored `i < j` of the same label. Each mask's
     /// compensation is its own largest IoU with a higher-scored mask; the decay of `j` is
     /// `min_i f(IoU_ij) / f(comp_i)` with `f(x) = exp(-sigma·x²)` (gaussian: mmdet multiplies by
@@ -35,7 +35,7 @@ public enum MatrixNMS {
             for p in 0..<pixels { s += masks[i * pixels + p] }
             return s
         }
-        var order = NMS.descendingOrder(scores)
+        var order = TorchSort.argsort(scores, descending: true)   // torch.sort: unstable, tie order as torch
         if nmsPre > 0 && order.count > nmsPre { order = Array(order[..<nmsPre]) }
         let n = order.count
         var sc = order.map { scores[$0] }
@@ -78,7 +78,7 @@ public enum MatrixNMS {
             let thr = Float(filterThr)
             keep = keep.filter { sc[$0] >= thr }
         }
-        var resorted = NMS.descendingOrder(keep.map { sc[$0] }).map { keep[$0] }
+        var resorted = TorchSort.argsort(keep.map { sc[$0] }, descending: true).map { keep[$0] }
         if maxNum > 0 && resorted.count > maxNum { resorted = Array(resorted[..<maxNum]) }
         return Result(scores: resorted.map { sc[$0] }, labels: resorted.map { lab[$0] }, keepInds: resorted.map { order[$0] })
     }
