@@ -2,6 +2,8 @@
 SWIFT ?= swift
 BIN := .build/release/trick
 JOBS ?= 2
+# The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
+PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
 .PHONY: all build deps run test unit golden repl bench fuzz clean conformance
 
@@ -36,8 +38,9 @@ repl: build
 	$(BIN)
 
 bench: deps
-	$(SWIFT) build -c release -j $(JOBS) --product trick-bench --product trick
-	.build/release/trick-bench
+	$(SWIFT) build -c release -j $(JOBS) --product trick
+	$(SWIFT) build -c release -j $(JOBS) --product trick-bench
+	.build/release/trick-bench $(BIN) $(PYTHON)
 
 conformance: build
 	python3 ../shared/conformance/run.py $(BIN) ../shared/conformance/public_cases.jsonl

@@ -21,8 +21,7 @@ final class NotebookTests: XCTestCase {
         x = 2
         x * 21
         #> 42
-        print('a')
-        print('b')
+        print('a'); print('b')
         #> a
         #> b
         for i in range(2):
@@ -56,7 +55,7 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(nb.check(nb.run(interp())).count, 1)
         let stale = good + "#> leftover\n"
         let nb2 = Notebook(path: "s.trick", text: stale)
-        XCTAssertEqual(nb2.check(nb2.run(interp())).map(\.line), [17])
+        XCTAssertEqual(nb2.check(nb2.run(interp())).map(\.line), [15])
     }
 
     func testUpdateFixesTheFile() throws {

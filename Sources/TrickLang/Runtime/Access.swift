@@ -260,3 +260,26 @@ extension Interpreter {
         return v
     }
 }
+
+extension Interpreter {
+    /// Attribute and method names of a value, for completion and `dir`.
+    public func memberNames(of v: Value) -> [String] {
+        switch v {
+        case .object(let o): return o.memberNames
+        case .tensor: return (Array(library.tensorProperties.keys) + Array(library.tensorMethods.keys)).sorted()
+        case .dict(let d):
+            return Methods.dictMethods + d.keys.compactMap { if case .str(let s) = $0 { return s } else { return nil } }
+        default: return Methods.names(for: v)
+        }
+    }
+
+    /// The signature text of a callable (for completion of keyword names and help).
+    public func parameterNames(of v: Value) -> [String] {
+        switch v {
+        case .builtin(let b): return b.signature.parameterNames
+        case .function(let f): return f.code.params.positional.map(\.name) + f.code.params.keywordOnly.map(\.name)
+        case .object(let o): return o.callable?.signature.parameterNames ?? []
+        default: return []
+        }
+    }
+}

@@ -240,7 +240,8 @@ final class Compiler {
                 return truth ? try a(f) : try b(f)
             }
         case .call(let callee, let args):
-            return try call(callee, args, loc)
+            // Errors in a call point at the callee's name (`build`, `.sample`).
+            return try call(callee, args, callee.loc)
         case .attribute(let obj, let name):
             let o = try expr(obj)
             return { f in
@@ -466,10 +467,13 @@ final class Compiler {
             let a0 = try expr(args[0].value)
             return { f in
                 let c = try fn(f)
-                if case .function(let fun) = c, fun.code.isSimple, fun.code.positionalCount == 1 {
-                    let frame = Frame.make(parent: fun.closure, count: fun.code.nslots)
-                    frame.slots[0] = try a0(f)
-                    return try interp.invoke(fun, frame, file: file, loc: loc)
+                if case .function(let fun) = c, fun.simpleArity == 1 {
+                    let arg = try a0(f)
+                    var frame = Frame.acquire(parent: fun.closure, count: fun.nslots)
+                    frame.slots[0] = arg
+                    let r = try interp.invoke(fun, frame, file: file, loc: loc)
+                    Frame.recycle(&frame)
+                    return r
                 }
                 return try interp.call(c, Arguments([try a0(f)]), file: file, loc: loc, name: calleeName)
             }
@@ -478,11 +482,14 @@ final class Compiler {
             let a0 = try expr(args[0].value), a1 = try expr(args[1].value)
             return { f in
                 let c = try fn(f)
-                if case .function(let fun) = c, fun.code.isSimple, fun.code.positionalCount == 2 {
-                    let frame = Frame.make(parent: fun.closure, count: fun.code.nslots)
-                    frame.slots[0] = try a0(f)
-                    frame.slots[1] = try a1(f)
-                    return try interp.invoke(fun, frame, file: file, loc: loc)
+                if case .function(let fun) = c, fun.simpleArity == 2 {
+                    let x0 = try a0(f), x1 = try a1(f)
+                    var frame = Frame.acquire(parent: fun.closure, count: fun.nslots)
+                    frame.slots[0] = x0
+                    frame.slots[1] = x1
+                    let r = try interp.invoke(fun, frame, file: file, loc: loc)
+                    Frame.recycle(&frame)
+                    return r
                 }
                 return try interp.call(c, Arguments([try a0(f), try a1(f)]), file: file, loc: loc, name: calleeName)
             }
@@ -491,9 +498,8 @@ final class Compiler {
             let n = positional.count
             return { f in
                 let c = try fn(f)
-                if case .function(let fun) = c, fun.code.isSimple, fun.code.positionalCount == n {
-                    let code = fun.code
-                    let frame = Frame.make(parent: fun.closure, count: code.nslots)
+                if case .function(let fun) = c, fun.simpleArity == n {
+                    let frame = Frame.make(parent: fun.closure, count: fun.nslots)
                     for i in 0..<n { frame.slots[i] = try positional[i](f) }
                     return try interp.invoke(fun, frame, file: file, loc: loc)
                 }

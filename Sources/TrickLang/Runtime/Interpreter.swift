@@ -25,7 +25,13 @@ public final class Interpreter {
 
     public init(library: Library) {
         self.library = library
-        CoreBuiltins.register(into: library, interpreter: self)
+        // The first interpreter on a library registers the language built-ins; later ones (a
+        // config file's own namespace) share them.
+        if library.globals["print"] == nil {
+            CoreBuiltins.register(into: library, interpreter: self)
+            ConfigFiles.register(into: library, interpreter: self)
+            library.callValue = { [unowned self] f, args in try self.call(f, args) }
+        }
         for name in library.names { globals.values[globalSlot(name)] = library.globals[name] }
     }
 
@@ -220,7 +226,7 @@ public final class Interpreter {
         }
         if trickInterruptRequested != 0 { try checkInterrupt() }
         do {
-            _ = try f.code.body(frame)
+            _ = try f.body(frame)
         } catch var e as TrickError {
             if e.traceback.count < 50 {
                 e.traceback.append(TraceEntry(function: f.code.name, file: file, location: loc))

@@ -171,9 +171,17 @@ public final class Function {
     public let code: FunctionCode
     public let defaults: [Value]
     public let closure: Frame?
+    /// Copied from `code` so a call touches one object: the positional arity when the
+    /// parameters are plain (call sites bind straight into slots), else -1.
+    let simpleArity: Int
+    let nslots: Int
+    let body: (Frame) throws -> Flow
     init(code: FunctionCode, defaults: [Value], closure: Frame?) {
         self.code = code
         self.defaults = defaults
         self.closure = closure
+        simpleArity = code.isSimple ? code.positionalCount : -1
+        nslots = code.nslots
+        body = code.body
     }
 }
