@@ -355,6 +355,62 @@ extension BoxBindings {
                      doc: "DIoU-NMS: greedy NMS suppressing when IoU - ρ²/c² > iou_threshold; kept indices by score.") { a in
             .tensor(try MatrixNMS.diouNMS(boxes: a.tensor("boxes"), scores: a.tensor("scores"), iouThreshold: a.double("iou_threshold")))
         }
+        lib.function("average_precision(recalls, precisions, mode='area')",
+                     doc: "mmdet average_precision: 'area' (VOC2010+) or '11points' (VOC2007).") { a in
+            .float(Double(VOCEval.averagePrecision(recalls: try a.tensor("recalls").doubles, precisions: try a.tensor("precisions").doubles,
+                                                   mode: try a.choice("mode", ["area", "11points"]))))
+        }
+        lib.function("eval_map(det_results, annotations, iou_thr=0.5, eval_mode='area', use_legacy_coordinate=False)",
+                     doc: "mmdet eval_map (VOC-style mAP): det_results[image][class] = (k, 5) boxes+scores; annotations[image] = dict(bboxes, labels[, bboxes_ignore, labels_ignore]) → (mean_ap, per-class results).") { a in
+            var dets: [[[Float]]] = []
+            for img in try a.sequence("det_results") {
+                guard case .list(let per) = img else { throw RuntimeError("eval_map(): det_results must be a list (images) of lists (classes) of (k, 5) arrays", kind: "TypeError") }
+                dets.append(try per.items.map { v in
+                    let t = try Convert.tensor(v)
+                    _ = try BoxArgs.count(t, "det_results", columns: 5, function: "eval_map")
+                    return t.floats
+                })
+            }
+            var anns: [VOCEval.Annotation] = []
+            for v in try a.sequence("annotations") {
+                guard case .dict(let d) = v else { throw RuntimeError("eval_map(): each annotation must be a dict(bboxes=..., labels=...)", kind: "TypeError") }
+                func boxes(_ k: String) throws -> [Float] {
+                    guard let x = d[str: k], !x.isNone else { return [] }
+                    let t = try Convert.tensor(x); _ = try BoxArgs.count(t, k, function: "eval_map"); return t.floats
+                }
+                func labels(_ k: String) throws -> [Int] { guard let x = d[str: k], !x.isNone else { return [] }; return try Convert.tensor(x).int64s.map { Int($0) } }
+                anns.append(VOCEval.Annotation(bboxes: try boxes("bboxes"), labels: try labels("labels"),
+                                               bboxesIgnore: try boxes("bboxes_ignore"), labelsIgnore: try labels("labels_ignore")))
+            }
+            let (mean, res) = try VOCEval.evalMap(detResults: dets, annotations: anns, iouThr: a.double("iou_thr"),
+                                                  evalMode: a.choice("eval_mode", ["area", "11points"]), legacyCoordinate: a.bool("use_legacy_coordinate"))
+            return .tuple([.float(mean), .list(res.map { r in
+                Value.dict([("num_gts", .int(r.numGts)), ("num_dets", .int(r.numDets)), ("recall", .tensor(Tensor(r.recall))),
+                            ("precision", .tensor(Tensor(r.precision.map { Float($0) }))), ("ap", .float(Double(r.ap)))])
+            })])
+        }
+        lib.function("coco_eval(gts, dets, img_ids=None, cat_ids=None, max_dets=[1, 10, 100])",
+                     doc: "pycocotools COCOeval (bbox) stats: [AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl]; gts/dets are lists of dict(image_id, category_id, bbox=[x, y, w, h], area=…, iscrowd=…, score=…).") { a in
+            func anns(_ name: String, det: Bool) throws -> [COCOEval.Annotation] {
+                try a.sequence(name).enumerated().map { i, v in
+                    guard case .dict(let d) = v, let img = d[str: "image_id"], let cat = d[str: "category_id"], let bb = d[str: "bbox"] else {
+                        throw RuntimeError("coco_eval(): \(name)[\(i)] must be a dict with image_id, category_id and bbox", kind: "TypeError")
+                    }
+                    let b = try Convert.doubles(bb, what: "bbox")
+                    guard b.count == 4 else { throw RuntimeError("coco_eval(): \(name)[\(i)]['bbox'] must be [x, y, w, h]", kind: "ValueError") }
+                    let score = det ? (d[str: "score"].flatMap { Convert.double($0) }) : 0
+                    if det && score == nil { throw RuntimeError("coco_eval(): dets[\(i)] needs a 'score'", kind: "KeyError") }
+                    return COCOEval.Annotation(imageId: try Convert.int(img, what: "image_id"), categoryId: try Convert.int(cat, what: "category_id"),
+                                               bbox: (b[0], b[1], b[2], b[3]), area: det ? nil : d[str: "area"].flatMap { Convert.double($0) },
+                                               iscrowd: det ? false : ((try d[str: "iscrowd"]?.truthy()) ?? false), score: score ?? 0)
+                }
+            }
+            let stats = COCOEval.evaluate(gts: try anns("gts", det: false), dets: try anns("dets", det: true),
+                                          imageIds: a.has("img_ids") ? try Convert.ints(a["img_ids"]) : nil,
+                                          categoryIds: a.has("cat_ids") ? try Convert.ints(a["cat_ids"]) : nil,
+                                          maxDets: try Convert.ints(a["max_dets"]))
+            return .list(stats.map { .float($0) })
+        }
         lib.function("detectron_nms(dets, thresh)",
                      doc: "Detectron cython nms: +1 areas, suppress on IoU >= thresh; kept indices in ascending index order.") { a in
             let d = try dets(a.tensor("dets"), "dets", "detectron_nms")

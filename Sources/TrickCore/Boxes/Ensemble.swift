@@ -40,16 +40,16 @@ public enum EnsembleBoxes {
         Array(v.indices).sorted { i, j in v[i] > v[j] || (v[i] == v[j] && i > j) }
     }
 
-    /// numpy's pairwise summation (`np.sum` of a float64 array), so sums of many weights round as numpy's.
-    static func numpySum(_ a: ArraySlice<Double>) -> Double {
+    /// numpy's pairwise summation (`np.sum` / `add.reduce`), in the array's own float type.
+    static func numpySum<T: BinaryFloatingPoint>(_ a: ArraySlice<T>) -> T {
         let n = a.count, s = a.startIndex
         if n < 8 {
-            var r = -0.0
+            var r: T = -0.0
             for x in a { r += x }
             return r
         }
         if n <= 128 {
-            var r = [Double](repeating: 0, count: 8)
+            var r = [T](repeating: 0, count: 8)
             for k in 0..<8 { r[k] = a[s + k] }
             var i = 8
             while i < n - (n % 8) {
