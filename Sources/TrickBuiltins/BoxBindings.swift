@@ -252,6 +252,11 @@ enum BoxBindings {
     // MARK: MaxIoUAssigner
 
     static func registerAssigner(_ lib: Library) {
+        lib.function("InstanceData(**kwargs)", doc: "mmengine InstanceData: named fields (priors, bboxes, labels, scores, …) as attributes.") { a in
+            let o = BuiltObject(typeName: "InstanceData", attributes: a.kwargs)
+            o.setter = { [unowned o] k, v in o.set(k, v) }
+            return .object(o)
+        }
         lib.type("MaxIoUAssigner(pos_iou_thr, neg_iou_thr, min_pos_iou=0.0, gt_max_assign_all=True, ignore_iof_thr=-1, ignore_wrt_candidates=True, match_low_quality=True, gpu_assign_thr=-1, iou_calculator=None, perm_repeat_gt_cfg=None)",
                  doc: "mmdet MaxIoUAssigner; .assign(bboxes, gt_bboxes, gt_bboxes_ignore=None, gt_labels=None) → AssignResult.") { a in
             let neg: MaxIoUAssigner.NegThreshold
@@ -280,13 +285,32 @@ enum BoxBindings {
                 ("gpu_assign_thr", a["gpu_assign_thr"]),
             ], payload: asg)
             obj.method("assign(bboxes, gt_bboxes, gt_bboxes_ignore=None, gt_labels=None)",
-                       doc: "Assign each box a gt (k+1), negative (0) or ignore (-1).") { b in
-                let r = try asg.assign(bboxes: b.tensor("bboxes"), gtBboxes: b.tensor("gt_bboxes"),
-                                       gtBboxesIgnore: b.optionalTensor("gt_bboxes_ignore"), gtLabels: b.optionalTensor("gt_labels"))
+                       doc: "Assign each box a gt (k+1), negative (0) or ignore (-1). Also takes the 3.x form assign(pred_instances, gt_instances, gt_instances_ignore) with InstanceData(priors=…) / InstanceData(bboxes=…, labels=…).") { b in
+                let priors = try instanceField(b["bboxes"], ["priors", "bboxes"], "bboxes")!
+                let gts = try instanceField(b["gt_bboxes"], ["bboxes"], "gt_bboxes")!
+                let labels = try instanceField(b["gt_bboxes"], ["labels"], "gt_bboxes", required: false) ?? b.optionalTensor("gt_labels")
+                let ignore = b["gt_bboxes_ignore"].isNone ? nil : try instanceField(b["gt_bboxes_ignore"], ["bboxes"], "gt_bboxes_ignore")
+                let r = try asg.assign(bboxes: priors, gtBboxes: gts, gtBboxesIgnore: ignore, gtLabels: labels)
                 return .object(assignResultObject(r))
             }
             return .object(obj)
         }
+    }
+
+    /// A tensor argument, or a field of an mmdet 3.x `InstanceData` (a built object or dict):
+    /// `pred_instances.priors`, `gt_instances.bboxes` / `.labels`.
+    static func instanceField(_ v: Value, _ names: [String], _ arg: String, required: Bool = true) throws -> Tensor? {
+        var fields: [String: Value] = [:]
+        switch v {
+        case .object(let o) where o.typeName == "InstanceData": fields = o.attributes
+        case .dict(let d):
+            for (k, x) in d.pairs { if case .str(let ks) = k { fields[ks] = x } }
+        default:
+            return required ? try Convert.tensor(v) : nil
+        }
+        for n in names { if let x = fields[n], !x.isNone { return try Convert.tensor(x) } }
+        if !required { return nil }
+        throw RuntimeError("assign(): '\(arg)' has no \(names.map { "'\($0)'" }.joined(separator: " or ")) field", kind: "KeyError")
     }
 
     static func assignResultObject(_ r: AssignResult) -> BuiltObject {

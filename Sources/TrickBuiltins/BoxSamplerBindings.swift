@@ -55,9 +55,9 @@ extension BoxBindings {
         let sampler = DetectionSampler(num: try cfg.int("num"), posFraction: try cfg.double("pos_fraction"),
                                        negPosUb: try cfg.double("neg_pos_ub"), addGtAsProposals: try cfg.bool("add_gt_as_proposals"),
                                        strategy: strategy)
-        let bboxes = try MaxIoUAssigner.boxesForSampling(b.tensor("bboxes"), "bboxes")
-        let gts = try MaxIoUAssigner.boxesForSampling(b.tensor("gt_bboxes"), "gt_bboxes")
-        let labels = try b.optionalTensor("gt_labels")?.int64s
+        let bboxes = try MaxIoUAssigner.boxesForSampling(instanceField(b["bboxes"], ["priors", "bboxes"], "bboxes")!, "bboxes")
+        let gts = try MaxIoUAssigner.boxesForSampling(instanceField(b["gt_bboxes"], ["bboxes"], "gt_bboxes")!, "gt_bboxes")
+        let labels = try (instanceField(b["gt_bboxes"], ["labels"], "gt_bboxes", required: false) ?? b.optionalTensor("gt_labels"))?.int64s
         let r = try sampler.sample(assign: assign, bboxes: bboxes, gtBboxes: gts, gtLabels: labels)
         func boxes(_ v: [Float]) -> Value { .tensor(Tensor(shape: [v.count / 4, 4], float32: v)) }
         func ints(_ v: [Int]) -> Value { .tensor(Tensor(v.map(Int64.init))) }
