@@ -199,13 +199,8 @@ extension Tensor {
     public mutating func assign(_ index: [TensorIndex], _ value: Operand) throws {
         if let off = try scalarOffset(index), value.shape.allSatisfy({ $0 == 1 }) {
             let v = value.tensor(as: dtype)
-            switch (storage, v.storage) {
-            case (.float32(var a), .float32(let b)): storage = .float32([]); a[off] = b[0]; storage = .float32(a)
-            case (.float64(var a), .float64(let b)): storage = .float64([]); a[off] = b[0]; storage = .float64(a)
-            case (.int64(var a), .int64(let b)): storage = .int64([]); a[off] = b[0]; storage = .int64(a)
-            case (.bool(var a), .bool(let b)): storage = .bool([]); a[off] = b[0]; storage = .bool(a)
-            default: throw CoreError("internal: assign dtype mismatch")
-            }
+            func one<T>(_ dst: inout [T], _ src: [T]) throws { dst[off] = src[0] }
+            try updateInPlace(v.storage, one, one, one, one)
             return
         }
         let (outShape, maybeOffsets, plan) = try indexOffsets(index)
@@ -233,12 +228,44 @@ extension Tensor {
                 for (i, o) in offsets.enumerated() { p[o] = vals[i] }
             }
         }
-        switch (storage, v.storage) {
-        case (.float32(var a), .float32(let b)): storage = .float32([]); try write(&a, b); storage = .float32(a)
-        case (.float64(var a), .float64(let b)): storage = .float64([]); try write(&a, b); storage = .float64(a)
-        case (.int64(var a), .int64(let b)): storage = .int64([]); try write(&a, b); storage = .int64(a)
-        case (.bool(var a), .bool(let b)): storage = .bool([]); try write(&a, b); storage = .bool(a)
-        default: throw CoreError("internal: assign dtype mismatch")
-        }
+        try updateInPlace(v.storage, write, write, write, write)
     }
+
+    /// Runs the matching `body` on this tensor's buffer (inout) and a same-dtype source buffer.
+    /// The buffer is moved out of `storage` first, so no temporary holds a second reference and a
+    /// uniquely held tensor is updated in place rather than copied; on error it is put back.
+    mutating func updateInPlace(_ source: Storage,
+                                _ f32: (inout [Float], [Float]) throws -> Void,
+                                _ f64: (inout [Double], [Double]) throws -> Void,
+                                _ i64: (inout [Int64], [Int64]) throws -> Void,
+                                _ b1: (inout [Bool], [Bool]) throws -> Void) throws {
+        switch dtype {
+        case .float32:
+            guard case .float32(var a) = storage, case .float32(let b) = source else { break }
+            storage = .bool([])
+            defer { storage = .float32(a) }
+            try f32(&a, b)
+            return
+        case .float64:
+            guard case .float64(var a) = storage, case .float64(let b) = source else { break }
+            storage = .bool([])
+            defer { storage = .float64(a) }
+            try f64(&a, b)
+            return
+        case .int64:
+            guard case .int64(var a) = storage, case .int64(let b) = source else { break }
+            storage = .bool([])
+            defer { storage = .int64(a) }
+            try i64(&a, b)
+            return
+        case .bool:
+            guard case .bool(var a) = storage, case .bool(let b) = source else { break }
+            storage = .bool([])
+            defer { storage = .bool(a) }
+            try b1(&a, b)
+            return
+        }
+        throw CoreError("internal: assign dtype mismatch")
+    }
+
 }

@@ -30,6 +30,17 @@ enum ConfigFiles {
             }
             return .none
         }
+        lib.function("include(path)", doc: """
+            Runs a .trick file in the current namespace, as if its statements were written here: the way to use
+            the prelude and model skeletons in stdlib/ (`include('stdlib/models/pspnet_r50_d8.trick')`).
+            """) { [unowned interp] a in
+            let path = resolve(try a.string("path"), interp)
+            guard interp.includeDepth < 16 else { throw RuntimeError("include() nested too deeply (an include cycle?)", kind: "RecursionError") }
+            interp.includeDepth += 1
+            defer { interp.includeDepth -= 1 }
+            try interp.run(source: try FileIO.read(path), name: path)
+            return .none
+        }
         lib.function("load_json(path)") { [unowned interp] a in try JSON.parse(try FileIO.read(resolve(try a.string("path"), interp))) }
         lib.function("save_json(obj, path)") { [unowned interp] a in
             try FileIO.writeAtomically(resolve(try a.string("path"), interp), try JSON.serialize(a["obj"]) + "\n")

@@ -20,6 +20,7 @@ public final class Interpreter {
     public var maxCallDepth = 1000
     var callDepth = 0
     var currentException: TrickError?
+    var includeDepth = 0
     /// Directory that relative paths (Config.fromfile, load) resolve against.
     public var baseDirectory: String = "."
 
