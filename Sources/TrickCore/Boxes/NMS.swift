@@ -83,8 +83,7 @@ public enum NMS {
     /// Up to 1000 boxes (`boxes.numel() <= 4000`, torchvision's CPU switch) it uses the coordinate
     /// trick — every box is shifted by `idx * (boxes.max() + 1)` in the box dtype, then one `nms`
     /// runs — so float rounding and order are torchvision's. Larger inputs run `nms` per class and
-    /// re-sort the kept indices by score (torchvision's sort there is unstable; ties here keep
-    /// ascending index).
+    /// re-sort the kept indices with torch's unstable sort (tie order reproduced by `TorchSort`).
     public static func torchvisionBatched(boxes: Tensor, scores: Tensor, idxs: Tensor, iouThreshold: Double) throws -> Tensor {
         let n = try BoxArgs.count(boxes, "boxes", function: "batched_nms")
         try BoxArgs.vector(scores, "scores", length: n, function: "batched_nms")
@@ -110,8 +109,12 @@ public enum NMS {
                 for i in members { sub.append(contentsOf: boxes[(4 * i)..<(4 * i + 4)]) }
                 for k in torchvisionKeep(sub, members.map { scores[$0] }, iouThreshold: iouThreshold) { mask[members[k]] = true }
             }
+            // `keep_indices[scores[keep_indices].sort(descending=True)[1]]`: torch's unstable sort,
+            // whose tie order TorchSort reproduces (float64 inputs: ties by index).
             let kept = (0..<n).filter { mask[$0] }
-            return descendingOrder(kept.map { scores[$0] }).map { kept[$0] }
+            let ks = kept.map { scores[$0] }
+            let order = T.self == Float.self ? TorchSort.argsort(ks.map { Float($0) }, descending: true) : descendingOrder(ks)
+            return order.map { kept[$0] }
         }
         let shifted = coordinateTrick(boxes, idxs)
         return torchvisionKeep(shifted, scores, iouThreshold: iouThreshold)
