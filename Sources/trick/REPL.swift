@@ -106,8 +106,10 @@ final class REPLSession {
         }
         FileIO.writeStdout("trick \(Trick.version): help(name) or ?name for help, %lsmagic for magics, Tab completes, Ctrl-D exits.\n")
         var assembler = CellAssembler()
+        var interrupted = false
         while !finished {
-            if assembler.isEmpty { FileIO.writeStdout("\n") }
+            if assembler.isEmpty && !interrupted { FileIO.writeStdout("\n") }
+            interrupted = false
             replPendingLines = assembler.text
             switch LineEditor.read(prompt: assembler.isEmpty ? inPrompt(count) : continuationPrompt(count)) {
             case .endOfInput:
@@ -117,6 +119,7 @@ final class REPLSession {
                 // Ctrl-C at the prompt: drop what was typed, start a fresh cell.
                 assembler.reset()
                 FileIO.writeStdout("\n")
+                interrupted = true
             case .line(let line):
                 let cells = line.contains("\n") ? assembler.feedCell(line) : assembler.feed(line)
                 for cell in cells where !finished {
@@ -145,6 +148,11 @@ final class REPLSession {
 
     /// Runs one cell: a magic, a help request or code.
     func handle(_ cell: String) {
+        // Comments alone (a pasted transcript's narration) use no cell number.
+        if cell.split(separator: "\n").allSatisfy({ l in
+            let t = l.trimmingCharacters(in: .whitespaces)
+            return t.isEmpty || t.hasPrefix("#")
+        }) { return }
         let n = count
         count += 1
         inputs.append((n, cell))
