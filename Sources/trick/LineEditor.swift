@@ -20,16 +20,25 @@ nonisolated(unsafe) var replPromptInterrupted: Int32 = 0
 /// check this one.
 nonisolated(unsafe) var replInterruptSeen: Int32 = 0
 
-/// The SIGINT handler. Only async-signal-safe work: it sets flags. A second Ctrl-C while the
-/// first is still pending (a built-in that never reaches a safe point) ends the process, as
-/// Lua's REPL does, rather than leaving the user stuck.
+/// Ctrl-C presses not yet acted on by the evaluation.
+nonisolated(unsafe) var replPendingInterrupts: Int32 = 0
+
+/// The SIGINT handler. Only async-signal-safe work: flags and `write`. A built-in busy in a long
+/// computation only sees the interrupt when it returns; if Ctrl-C is pressed twice more while
+/// the first is still pending, the process ends (as Lua's REPL does), rather than leaving the
+/// user stuck.
 private func replSigint(_: Int32) {
     if replEvaluating != 0 {
         if trickInterruptRequested != 0 && replInterruptSeen != 0 {
-            let msg = "\nKeyboardInterrupt: evaluation did not stop; quitting\n"
+            replPendingInterrupts += 1
+            let msg = replPendingInterrupts >= 2
+                ? "\nKeyboardInterrupt: the evaluation did not stop; quitting\n"
+                : "\nKeyboardInterrupt pending: a built-in is still running; Ctrl-C again quits\n"
             _ = msg.withCString { write(2, $0, strlen($0)) }
-            _exit(130)
+            if replPendingInterrupts >= 2 { _exit(130) }
+            return
         }
+        replPendingInterrupts = 0
         replInterruptSeen = 1
         trickInterruptRequested = 1
     } else {

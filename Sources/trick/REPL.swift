@@ -189,8 +189,7 @@ final class REPLSession {
             return nil
         }
         var logged: LoggedCell? = LoggedCell(source: source)
-        replInterruptSeen = 0
-        replEvaluating = 1
+        beginEvaluation()
         _ = Runner.onBigStack { [self] in
             let statements: [Interpreter.CompiledStatement]
             do { statements = try interp.compile(program) } catch {
@@ -221,10 +220,22 @@ final class REPLSession {
             }
             return 0
         }
-        replEvaluating = 0
-        trickInterruptRequested = 0
+        endEvaluation()
         if let l = logged, l.source.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
         return logged
+    }
+
+    /// Ctrl-C now interrupts the evaluation (until `endEvaluation`).
+    func beginEvaluation() {
+        replInterruptSeen = 0
+        replPendingInterrupts = 0
+        trickInterruptRequested = 0
+        replEvaluating = 1
+    }
+
+    func endEvaluation() {
+        replEvaluating = 0
+        trickInterruptRequested = 0
     }
 
     func reportError(_ error: Error) {
@@ -243,12 +254,12 @@ final class REPLSession {
         var value = ReplCompletion(interp: interp).valueOfPath(ending: chars.count, in: chars)
         if value == nil {
             let saved = interp.global("_")
-            replEvaluating = 1
+            beginEvaluation()
             _ = Runner.onBigStack { [self] in
                 do { value = try interp.evaluate(source: e, name: "In [\(n)]") } catch { reportError(error) }
                 return 0
             }
-            replEvaluating = 0
+            endEvaluation()
             if let s = saved { interp.setGlobal("_", s) }
             guard value != nil else { return }
         }

@@ -114,8 +114,7 @@ extension REPLSession {
         var number = 1
         let savedOutput = interp.output
         interp.output = { _ in }     // a loop's prints would drown the timing
-        replInterruptSeen = 0
-        replEvaluating = 1
+        beginEvaluation()
         _ = Runner.onBigStack { [self] in
             do {
                 let statements = try interp.compile(program)
@@ -132,9 +131,16 @@ extension REPLSession {
                 if let l = loops {
                     number = l
                 } else {
-                    // As IPython: the smallest power of ten of loops that takes at least 0.2 s.
-                    number = 1
-                    while number < 10_000_000, try timed(number) < 0.2 { number *= 10 }
+                    // As IPython (`Timer.autorange`): the first of 1, 2, 5, 10, 20, 50, ... loops
+                    // that takes at least 0.2 s.
+                    var base = 1
+                    search: while base < 100_000_000 {
+                        for k in [1, 2, 5] {
+                            number = base * k
+                            if try timed(number) >= 0.2 { break search }
+                        }
+                        base *= 10
+                    }
                 }
                 for _ in 0..<runs { perLoop.append(try timed(number) / Double(number)) }
             } catch let e as TrickError where e.isInterrupt || replInterruptSeen != 0 {
@@ -144,8 +150,7 @@ extension REPLSession {
             }
             return 0
         }
-        replEvaluating = 0
-        trickInterruptRequested = 0
+        endEvaluation()
         interp.output = savedOutput
         guard perLoop.count == runs, runs > 0 else { return }
         let mean = perLoop.reduce(0, +) / Double(runs)
@@ -204,15 +209,13 @@ extension REPLSession {
         let text: String
         do { text = try FileIO.read(path) } catch { reportError(error); return }
         let nb = Notebook(path: path, text: text)
-        replInterruptSeen = 0
-        replEvaluating = 1
+        beginEvaluation()
         var result: Notebook.RunResult?
         _ = Runner.onBigStack { [self] in
             result = nb.run(interp, stopOnError: true, echo: { FileIO.writeStdout($0) })
             return 0
         }
-        replEvaluating = 0
-        trickInterruptRequested = 0
+        endEvaluation()
         guard let r = result else { return }
         if let e = r.syntaxError { Runner.report(e); return }
         for e in r.runtimeErrors {
