@@ -88,7 +88,8 @@ final class REPLSession {
         guard color else { return "In [\(n)]: " }
         let g = LineEditor.invisible("\u{1B}[32m"), bg = LineEditor.invisible("\u{1B}[1;32m")
         let reset = LineEditor.invisible("\u{1B}[0m")
-        return g + "In [" + bg + "\(n)" + reset + g + "]: " + reset
+        // The prompt ends with a visible space: libedit drops a trailing invisible sequence.
+        return g + "In [" + bg + "\(n)" + reset + g + "]:" + reset + " "
     }
 
     /// `   ...: `, aligned with the `In [n]: ` prompt.
@@ -96,7 +97,7 @@ final class REPLSession {
         let width = "In [\(n)]: ".count
         let text = String(repeating: " ", count: max(0, width - 5)) + "...: "
         guard color else { return text }
-        return LineEditor.invisible("\u{1B}[32m") + text + LineEditor.invisible("\u{1B}[0m")
+        return LineEditor.invisible("\u{1B}[32m") + String(text.dropLast()) + LineEditor.invisible("\u{1B}[0m") + " "
     }
 
     func runInteractive() -> Int32 {

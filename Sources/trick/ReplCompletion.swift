@@ -19,6 +19,8 @@ struct ReplCompletion {
     /// Returns the start of the word to replace (a character offset in `before`) and the candidates.
     func complete(before: String, previousLines: String = "") -> (start: Int, candidates: [String]) {
         let chars = Array(before)
+        // Tab on a blank line indents, as in Python's REPL (the body of a `def` or `for`).
+        if chars.allSatisfy({ $0 == " " || $0 == "\t" }) { return (chars.count, ["    "]) }
         // Magics and `?name` help at the start of a line.
         let lead = chars.prefix { $0 == " " }.count
         if previousLines.isEmpty, lead < chars.count, chars[lead] == "%", !chars[lead...].contains(" ") {
