@@ -64,7 +64,7 @@ final class REPLSession {
     init(interactive: Bool) {
         self.interactive = interactive
         self.color = interactive && FileIO.isStdoutTerminal && getenv("NO_COLOR") == nil
-            && String(cString: getenv("TERM") ?? strdup("")) != "dumb"
+            && (getenv("TERM").map { String(cString: $0) } ?? "") != "dumb"
         interp = Runner.makeInterpreter()
         attachOutput()
     }
