@@ -1,6 +1,8 @@
 # trick — build, run the recipes, test, benchmark. Each target installs what it needs on a fresh Debian machine.
 SWIFT ?= swift
 BIN := .build/release/trick
+# `make test` uses the debug build that the unit tests need anyway (one compile, not two).
+TEST_BIN := .build/debug/trick
 JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
@@ -31,8 +33,9 @@ unit: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
 	$(SWIFT) test --skip-build
 
-golden: build
-	$(BIN) test examples Tests/golden
+golden: deps
+	$(SWIFT) build -j $(JOBS) --product trick
+	$(TEST_BIN) test examples Tests/golden
 
 repl: build
 	$(BIN)

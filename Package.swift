@@ -28,8 +28,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "trick-bench", dependencies: ["TrickCore", "TrickLang", "TrickBuiltins"]),
-        .testTarget(name: "TrickCoreTests", dependencies: ["TrickCore"]),
-        .testTarget(name: "TrickLangTests", dependencies: ["TrickLang", "TrickBuiltins"]),
+        .testTarget(name: "TrickCoreTests", dependencies: ["TrickCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrickLangTests", dependencies: ["TrickLang", "TrickBuiltins"], exclude: ["Fixtures"]),
         .testTarget(name: "TrickBuiltinsTests", dependencies: ["TrickLang", "TrickBuiltins", "TrickCore"]),
     ],
     swiftLanguageModes: [.v5]

@@ -253,3 +253,74 @@ for H, W, crop, stride in [(1024, 2048, (769, 769), (513, 513)), (512, 683, (512
     w, cmax, cmin = windows(H, W, crop, stride)
     cases.append(dict(H=H, W=W, crop=list(crop), stride=list(stride), windows=w, count_max=cmax, count_min=cmin))
 dump('slide_windows.json', cases)
+
+
+# 8. TTA merges with torch (mmseg 1.x SegTTAModel.merge_preds after postprocess_result;
+#    mmdet 2.x bbox_mapping_back + torchvision batched_nms)
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torchvision.ops import batched_nms  # noqa: E402
+
+g = torch.Generator().manual_seed(0)
+cases = []
+for C, views, ori, align in [(3, [((5, 7), None, None), ((9, 12), 'horizontal', None), ((4, 6), 'vertical', (3, 5))], (6, 8), False),
+                             (4, [((6, 6), None, None), ((12, 12), 'horizontal', None)], (8, 8), True),
+                             (1, [((5, 5), None, None), ((10, 10), 'horizontal', None)], (7, 7), False)]:
+    logits, probs = [], 0
+    for (h, w), flip, crop in views:
+        x = torch.randn(1, C, h, w, generator=g)
+        logits.append(x[0].flatten().tolist())
+        y = x
+        if crop is not None:
+            y = y[:, :, :crop[0], :crop[1]]
+        if flip == 'horizontal':
+            y = y.flip(dims=(3,))
+        elif flip == 'vertical':
+            y = y.flip(dims=(2,))
+        y = F.interpolate(y, size=ori, mode='bilinear', align_corners=align)
+        probs = probs + (y.sigmoid() if C == 1 else y.softmax(dim=1))
+    probs = probs / len(views)
+    pred = (probs[0, 0] > 0.3).long() if C == 1 else probs[0].argmax(dim=0)
+    cases.append(dict(C=C, shapes=[list(v[0]) for v in views], flips=[v[1] for v in views],
+                      img_shapes=[list(v[2]) if v[2] else list(v[0]) for v in views], logits=logits, ori=list(ori),
+                      align_corners=align, probs=probs[0].flatten().tolist(), pred=pred.flatten().tolist()))
+dump('seg_tta.json', cases)
+
+
+def bbox_mapping_back(b, img_shape, sf, flip, direction):
+    b = b.clone()
+    if flip:
+        h, w = img_shape
+        f = b.clone()
+        if direction in ('horizontal', 'diagonal'):
+            f[:, 0] = w - b[:, 2]
+            f[:, 2] = w - b[:, 0]
+        if direction in ('vertical', 'diagonal'):
+            f[:, 1] = h - b[:, 3]
+            f[:, 3] = h - b[:, 1]
+        b = f
+    return b / torch.tensor([sf[0], sf[1], sf[0], sf[1]], dtype=b.dtype)
+
+
+cases = []
+for seed in range(3):
+    gg = torch.Generator().manual_seed(100 + seed)
+    views = [((800, 1200), (0.8, 0.8), None), ((800, 1200), (0.8, 0.8), 'horizontal'), ((1200, 1800), (1.2, 1.2), None)]
+    B, S, L, raw = [], [], [], []
+    for (h, w), sf, flip in views:
+        n = 12
+        xy = torch.rand(n, 2, generator=gg) * torch.tensor([w * 0.7, h * 0.7])
+        wh = torch.rand(n, 2, generator=gg) * torch.tensor([w * 0.3, h * 0.3]) + 5
+        boxes = torch.cat([xy, xy + wh], 1)
+        scores = torch.rand(n, generator=gg)
+        labels = torch.randint(0, 3, (n,), generator=gg)
+        raw.append(dict(bboxes=boxes.flatten().tolist(), scores=scores.tolist(), labels=labels.tolist(), img_shape=[h, w],
+                        scale_factor=list(sf), flip=flip))
+        B.append(bbox_mapping_back(boxes.double(), (h, w), sf, flip is not None, flip))
+        S.append(scores.double())
+        L.append(labels)
+    B, S, L = torch.cat(B), torch.cat(S), torch.cat(L)
+    keep = batched_nms(B, S, L, 0.5)[:20]
+    cases.append(dict(views=raw, iou_threshold=0.5, max_per_img=20, bboxes=B[keep].flatten().tolist(),
+                      scores=S[keep].tolist(), labels=L[keep].tolist()))
+dump('det_tta.json', cases)

@@ -19,7 +19,7 @@ extension ParamBindings {
         return LayerDecayConfig(numLayers: numLayers, decayRate: rate, decayType: type)
     }
 
-    static func explainText(_ r: Request, _ built: (groups: [DictRef], resolved: ParamGroupsResult?, layer: [LayerDecayGroup]?, warnings: [String])) -> String {
+    static func explainText(_ r: Request, _ built: (groups: [DictRef], resolved: ParamGroupsResult?, layer: [LayerDecayGroup]?, warnings: [String]), maxRows: Int? = nil) -> String {
         var model = r.model
         if let inner = model.child("module") { model = inner }
         let params = Dictionary(model.namedParameters().map { ($0.name, $0.param) }, uniquingKeysWith: { a, _ in a })
@@ -48,7 +48,7 @@ extension ParamBindings {
                                        lrRule: "optimizer (no paramwise_cfg)", decayRule: "optimizer (no paramwise_cfg)"))
             }
         }
-        var text = Explain.table(rows, skipped: skipped, format: Printer.formatFloat)
+        var text = Explain.table(rows, skipped: skipped, maxRows: maxRows, format: Printer.formatFloat)
         for w in built.warnings where w.contains("duplicate") { text += "\nwarning: " + w }
         return text
     }

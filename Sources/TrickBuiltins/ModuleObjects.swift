@@ -130,12 +130,35 @@ enum ModuleObjects {
         }
         o.method("num_parameters(only_trainable=False)") { a in
             let train = try a.bool("only_trainable")
-            return .int(n.namedParameters().filter { !train || $0.param.requiresGrad }.reduce(0) { $0 + $1.param.numel })
+            return .int(n.namedParameters().filter { !train || $0.param.requiresGrad }.reduce(0) { acc, p in
+                let (r, o) = acc.addingReportingOverflow(p.param.numel)
+                return o ? Int.max : r
+            })
         }
         o.method("__getitem__(index)") { a in
             try item(n, a["index"])
         }
         o.method("__len__()") { _ in .int(n.children.count) }
+        o.method("__setitem__(index, value)") { a in
+            let key: String
+            switch a["index"] {
+            case .int(let i):
+                let j = i < 0 ? i + n.children.count : i
+                guard j >= 0, j < n.children.count else {
+                    throw RuntimeError("index \(i) is out of range for \(n.typeName) of length \(n.children.count)", kind: "IndexError")
+                }
+                key = n.children[j].name
+            case .str(let s): key = s
+            default: throw RuntimeError("\(n.typeName) indices must be int or str, got \(a["index"].typeName)", kind: "TypeError")
+            }
+            try assign(o, n, key, a["value"])
+            return .none
+        }
+        o.method("__iter__()") { _ in
+            // ModuleDict iterates its keys, Sequential / ModuleList their modules (as torch).
+            if n.kind == .moduleDict { return .list(n.children.map { .str($0.name) }) }
+            return .list(n.children.map { wrap($0.module) })
+        }
         o.method("add_module(name, module)") { a in
             try assign(o, n, try a.string("name"), a["module"])
             return .none

@@ -55,3 +55,64 @@ enum OptimizerDefaults {
         return d
     }
 }
+
+/// Optimizer types (`SGD(params, lr=…)`, `build(dict(type='AdamW', …), params=…)`): objects holding
+/// torch's `defaults` and `param_groups` (parameter names in 'params'). `params` may be a module
+/// (one group of all its parameters, as `model.parameters()`), the list `param_groups(...)` returns,
+/// or a list of dicts `{'params': module_or_names, 'lr': …}`.
+enum OptimizerBindings {
+    static func register(_ lib: Library) {
+        for (type, defaults) in OptimizerDefaults.table.sorted(by: { $0.key < $1.key }) {
+            let sig = "\(type)(params=None, " + defaults.map { "\($0.0)=\(Printer.repr($0.1))" }.joined(separator: ", ") + ")"
+            lib.type(sig, doc: "torch.optim.\(type): an optimizer object with .defaults and .param_groups (parameter names).") { a in
+                let d = defaults.map { ($0.0, a[$0.0]) }
+                _ = try OptimizerDefaults.defaults(type: type, cfg: d)  // value checks (negative lr, …)
+                var groups: [Value] = []
+                func group(_ params: Value, extra: [(Value, Value)]) throws -> Value {
+                    let g = DictRef()
+                    g[str: "params"] = try names(params)
+                    for (k, v) in extra where Printer.str(k) != "params" { g[k] = v }
+                    for (k, v) in d where g[str: k] == nil { g[str: k] = v }
+                    return .dict(g)
+                }
+                switch a["params"] {
+                case .none: break
+                case .list(let l) where l.items.contains(where: { if case .dict = $0 { return true }; return false }):
+                    for item in l.items {
+                        guard case .dict(let gd) = item, let p = gd[str: "params"] else {
+                            throw RuntimeError("\(type)(): each param group must be a dict with a 'params' key", kind: "TypeError")
+                        }
+                        groups.append(try group(p, extra: gd.pairs))
+                    }
+                default: groups.append(try group(a["params"], extra: []))
+                }
+                var seen = Set<String>()
+                for case .dict(let g) in groups {
+                    if case .list(let ps)? = g[str: "params"] {
+                        for case .str(let n) in ps.items where !seen.insert(n).inserted {
+                            throw RuntimeError("some parameters appear in more than one parameter group ('\(n)')", kind: "ValueError")
+                        }
+                    }
+                }
+                let o = BuiltObject(typeName: type, attributes: [("defaults", .dict(d)), ("param_groups", .list(groups))])
+                return .object(o)
+            }
+        }
+    }
+
+    static func names(_ v: Value) throws -> Value {
+        if let n = ModuleObjects.node(v) { return .list(n.namedParameters().map { .str($0.name) }) }
+        switch v {
+        case .str: return .list([v])
+        case .list(let l):
+            return .list(try l.items.map { item in
+                if case .str = item { return item }
+                if let p = ModuleObjects.parameter(item) {
+                    return .str("<parameter \(Printer.repr(.shapeTuple(p.shape)))>")
+                }
+                throw RuntimeError("optimizer params must be a module, parameter names or Parameters, got \(item.typeName)", kind: "TypeError")
+            })
+        default: throw RuntimeError("optimizer params must be a module, a list of names or a list of param groups, got \(v.typeName)", kind: "TypeError")
+        }
+    }
+}

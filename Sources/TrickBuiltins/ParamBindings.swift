@@ -6,6 +6,7 @@ enum ParamBindings {
     static func register(_ lib: Library) {
         registerModules(lib)
         registerParamGroups(lib)
+        OptimizerBindings.register(lib)
     }
 
     static func sizes(_ a: Bound, _ name: String) throws -> [Int] {
@@ -46,22 +47,26 @@ enum ParamBindings {
             lib.function("\(name)(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True\(extra), device=None, dtype=None)",
                          doc: "torch.nn.\(name) skeleton: weight, bias (C); running_mean/var buffers.") { a in
                 ModuleObjects.wrap(try Layers.norm(name, numFeatures: try a.int("num_features"), affine: try a.bool("affine"),
-                                                   trackRunningStats: try a.bool("track_running_stats")))
+                                                   trackRunningStats: try a.bool("track_running_stats"),
+                                                   eps: Printer.repr(a["eps"]), momentum: Printer.repr(a["momentum"])))
             }
         }
         for name in ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"] {
             lib.function("\(name)(num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False, device=None, dtype=None)",
                          doc: "torch.nn.\(name) skeleton (parameters only when affine=True).") { a in
                 ModuleObjects.wrap(try Layers.norm(name, numFeatures: try a.int("num_features"), affine: try a.bool("affine"),
-                                                   trackRunningStats: try a.bool("track_running_stats")))
+                                                   trackRunningStats: try a.bool("track_running_stats"),
+                                                   eps: Printer.repr(a["eps"]), momentum: Printer.repr(a["momentum"])))
             }
         }
         lib.function("GroupNorm(num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None)", doc: "torch.nn.GroupNorm skeleton.") { a in
-            ModuleObjects.wrap(try Layers.groupNorm(numGroups: try a.int("num_groups"), numChannels: try a.int("num_channels"), affine: try a.bool("affine")))
+            ModuleObjects.wrap(try Layers.groupNorm(numGroups: try a.int("num_groups"), numChannels: try a.int("num_channels"), affine: try a.bool("affine"),
+                                                    eps: Printer.repr(a["eps"])))
         }
         lib.function("LayerNorm(normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, device=None, dtype=None)", doc: "torch.nn.LayerNorm skeleton.") { a in
             ModuleObjects.wrap(try Layers.layerNorm(normalizedShape: try sizes(a, "normalized_shape"),
-                                                    elementwiseAffine: try a.bool("elementwise_affine"), bias: try a.bool("bias")))
+                                                    elementwiseAffine: try a.bool("elementwise_affine"), bias: try a.bool("bias"),
+                                                    eps: Printer.repr(a["eps"])))
         }
         for (name, modulated, biasDefault) in [("DeformConv2dPack", false, "False"), ("ModulatedDeformConv2dPack", true, "True")] {
             lib.function("\(name)(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, deform_groups=1, bias=\(biasDefault), im2col_step=32, deformable_groups=None)",

@@ -217,11 +217,13 @@ extension ParamBindings {
             let r = try parseRequest(a)
             return .list(try buildGroups(r).groups.map { .dict($0) })
         }
-        lib.function("explain_param_groups(model, optimizer_cfg, paramwise_cfg=None, constructor=None)",
-                     doc: "A table of every parameter's lr and weight_decay and the rule that set it, then a summary by (lr, weight_decay).") { a in
+        lib.function("explain_param_groups(model, optimizer_cfg, paramwise_cfg=None, constructor=None, max_rows=None)",
+                     doc: "A table of every parameter's lr and weight_decay and the rule that set it (the first max_rows rows), then a summary by (lr, weight_decay).") { a in
             let r = try parseRequest(a)
             let built = try buildGroups(r)
-            return .str(explainText(r, built))
+            let maxRows = try a.optionalInt("max_rows")
+            if let m = maxRows, m < 0 { throw RuntimeError("explain_param_groups(): max_rows must be >= 0, got \(m)", kind: "ValueError") }
+            return .str(explainText(r, built, maxRows: maxRows))
         }
     }
 }

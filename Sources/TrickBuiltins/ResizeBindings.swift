@@ -9,7 +9,7 @@ enum ResizeBindings {
     static func register(_ lib: Library) {
         registerGeometry(lib)
         registerTransforms(lib)
-        // registerAnalysis(lib)
+        registerAnalysis(lib)
     }
 
     // MARK: value <-> results conversion
@@ -100,6 +100,9 @@ enum ResizeBindings {
         guard xs.count == 2 else { throw RuntimeError("\(what) must have 2 values (w, h), got \(xs.count)", kind: "ValueError") }
         guard xs.allSatisfy({ $0 >= 0 }) else {
             throw RuntimeError("\(what) \(Printer.repr(v)) must not have negative sides", kind: "ValueError")
+        }
+        guard xs.allSatisfy({ $0 <= 1e9 }) else {
+            throw RuntimeError("\(what) \(Printer.repr(v)) is too large", kind: "ValueError")
         }
         return xs
     }

@@ -16,7 +16,12 @@ extension ResizeBindings {
 
     static func transformObject(_ lib: Library, _ name: String, _ a: Bound, _ t: ResultsTransform) -> Value {
         var attrs: [(String, Value)] = []
-        for p in lib.types[name]?.signature.parameterNames ?? [] where a.has(p) { attrs.append((p, a[p])) }
+        // The arguments that differ from their defaults, in signature order (for the repr).
+        for p in lib.types[name]?.signature.parameters ?? [] where p.kind == .normal || p.kind == .keywordOnly {
+            guard a.has(p.name) else { continue }
+            if let d = p.defaultValue, Printer.repr(d) == Printer.repr(a[p.name]) { continue }
+            attrs.append((p.name, a[p.name]))
+        }
         for (k, v) in a.kwargs { attrs.append((k, v)) }
         let obj = BuiltObject(typeName: name, attributes: attrs, payload: t)
         let run: (Bound) throws -> Value = { b in resultsValue(try t.apply(try results(b["results"], name))) }

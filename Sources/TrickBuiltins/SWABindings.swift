@@ -65,14 +65,18 @@ enum SWABindings {
                 throw RuntimeError("AveragedModel(): Only one of avg_fn and multi_avg_fn should be provided", kind: "ValueError")
             }
             var rule = AveragingRule.swa
+            var custom: Value? = nil
             for key in ["avg_fn", "multi_avg_fn"] where a.has(key) {
-                guard case .object(let o) = a[key], let r = o.payload as? AveragingRule else {
-                    throw RuntimeError("AveragedModel(): \(key) must be get_ema_avg_fn(decay) or get_swa_avg_fn() (user functions are not supported), got \(a[key].typeName)", kind: "TypeError")
+                if case .object(let o) = a[key], let r = o.payload as? AveragingRule {
+                    rule = r
+                } else if key == "avg_fn" {
+                    custom = a[key]  // a script function avg_fn(averaged, current, n_averaged) -> tensor
+                } else {
+                    throw RuntimeError("AveragedModel(): multi_avg_fn must be get_ema_avg_fn(decay) or get_swa_avg_fn(), got \(a[key].typeName)", kind: "TypeError")
                 }
-                rule = r
             }
             let (names, ts) = try namedTensors(a["model"], "AveragedModel()")
-            return makeObject("AveragedModel", try core(names, ts, rule))
+            return makeObject("AveragedModel", try core(names, ts, rule), lib: lib, custom: custom)
         }
         lib.function("StochasticWeightAverage(model, interval=1, device=None, update_buffers=False)",
                      doc: "MMEngine StochasticWeightAverage: the first update copies; then every interval-th call averages with weight 1/(steps//interval + 1).") { a in
@@ -102,18 +106,30 @@ enum SWABindings {
         do { return try TrickCore.AveragedModel(names: names, params: ts, rule: rule) } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
     }
 
-    static func makeObject(_ typeName: String, _ m: TrickCore.AveragedModel) -> Value {
+    static func makeObject(_ typeName: String, _ m: TrickCore.AveragedModel, lib: Library? = nil, custom: Value? = nil) -> Value {
         let o = BuiltObject(typeName: typeName, payload: m)
         func refresh() {
             o.set("n_averaged", .int(m.nAveraged))
             o.set("steps", .int(m.steps))
             o.set("params", .dict(zip(m.names, m.params).map { ($0, Value.tensor($1)) }))
+            // torch's `swa_model.module.<name>`: the averaged tensors as attributes.
+            o.set("module", .object(BuiltObject(typeName: "module", attributes: zip(m.names, m.params).map { ($0, Value.tensor($1)) })))
         }
         refresh()
         o.repr = { "\(typeName)(n_averaged=\(m.nAveraged), params=[\(m.names.map { "'\($0)'" }.joined(separator: ", "))])" }
         o.method("update_parameters(model)") { a in
             let (names, ts) = try namedTensors(a["model"], "update_parameters()")
-            do { try m.update(names: names, params: ts) } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
+            var fn: ((Tensor, Tensor, Int) throws -> Tensor)? = nil
+            if let f = custom, let lib {
+                fn = { avg, cur, n in
+                    let r = try lib.callValue(f, Arguments([.tensor(avg), .tensor(cur), .int(n)]))
+                    guard let t = try? Convert.tensor(r) else {
+                        throw RuntimeError("avg_fn must return a tensor, got \(r.typeName)", kind: "TypeError")
+                    }
+                    return t
+                }
+            }
+            do { try m.update(names: names, params: ts, custom: fn) } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
             refresh()
             return .none
         }

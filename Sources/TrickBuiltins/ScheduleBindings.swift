@@ -63,7 +63,21 @@ enum ScheduleBindings {
                                                     cycle: try a.int("c")).map { .float($0) })
             } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
         }
+        lib.function("plot(values, width=60, height=12)",
+                     doc: "A terminal line chart (Unicode braille) of a list of numbers (e.g. lr_schedule(...)) or of several lists.") { a in
+            var series: [[Double]] = []
+            let items = try a.sequence("values")
+            if items.contains(where: { if case .list = $0 { return true }; if case .tuple = $0 { return true }; return false }) {
+                series = try items.map { try Convert.doubles($0, what: "plot() series") }
+            } else {
+                series = [try Convert.doubles(a["values"], what: "plot() argument 'values'")]
+            }
+            do {
+                return .str(try TerminalChart.render(series, width: try a.int("width"), height: try a.int("height"), format: Printer.formatFloat))
+            } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
+        }
         SWABindings.register(lib)
+        LegacyScheduleBindings.register(lib)
     }
 
     /// A core scheduler from a config dict or a scheduler object.
@@ -90,14 +104,19 @@ enum ScheduleBindings {
         var begin = try a.int("begin"), end = try a.int("end")
         var byEpoch = try a.bool("by_epoch")
         var scale = 1
+        func times(_ x: Int, _ what: String) throws -> Int {
+            let (r, o) = x.multipliedReportingOverflow(by: scale)
+            if o { throw CoreError("\(type): \(what)=\(x) times epoch_length \(scale) is out of range") }
+            return r
+        }
         if try a.bool("convert_to_iter_based") && byEpoch {
             guard let e = epochLength, e > 0 else {
                 throw CoreError("\(type): convert_to_iter_based=True needs the epoch length: lr_schedule(..., epoch_length=N)")
             }
             scale = e
             byEpoch = false
-            begin *= e
-            if end != schedulerINF { end *= e }
+            begin = try times(begin, "begin")
+            if end != schedulerINF { end = try times(end, "end") }
         }
         if type != "SWALR" {
             guard try a.int("last_step") == -1 else { throw CoreError("\(type): resuming (last_step != -1) is not supported by lr_schedule") }
@@ -105,16 +124,16 @@ enum ScheduleBindings {
         func optionalDouble(_ n: String) throws -> Double? { try a.optionalDouble(n) }
         switch type {
         case "StepLR":
-            return try StepLR(stepSize: try a.int("step_size") * scale, gamma: try a.double("gamma"), begin: begin, end: end, byEpoch: byEpoch)
+            return try StepLR(stepSize: try times(try a.int("step_size"), "step_size"), gamma: try a.double("gamma"), begin: begin, end: end, byEpoch: byEpoch)
         case "MultiStepLR":
-            let ms = try Convert.ints(a["milestones"], what: "MultiStepLR milestones").map { $0 * scale }
+            let ms = try Convert.ints(a["milestones"], what: "MultiStepLR milestones").map { try times($0, "milestone") }
             return try MultiStepLR(milestones: ms, gamma: try a.double("gamma"), begin: begin, end: end, byEpoch: byEpoch)
         case "ConstantLR":
             return try ConstantLR(factor: try a.double("factor"), begin: begin, end: end, byEpoch: byEpoch)
         case "ExponentialLR":
             return try ExponentialLR(gamma: try a.double("gamma"), begin: begin, end: end, byEpoch: byEpoch)
         case "CosineAnnealingLR":
-            let tMax = try a.optionalInt("T_max").map { $0 * scale }
+            let tMax = try a.optionalInt("T_max").map { try times($0, "T_max") }
             return try CosineAnnealingLR(tMax: tMax, etaMin: try optionalDouble("eta_min"), etaMinRatio: try optionalDouble("eta_min_ratio"),
                                          begin: begin, end: end, byEpoch: byEpoch)
         case "LinearLR":
@@ -123,12 +142,12 @@ enum ScheduleBindings {
             return try PolyLR(etaMin: try a.double("eta_min"), power: try a.double("power"), begin: begin, end: end, byEpoch: byEpoch)
         case "OneCycleLR":
             let etaMax = try Convert.doubles(a["eta_max"], what: "OneCycleLR eta_max")
-            return try OneCycleLR(etaMax: etaMax, totalSteps: try a.optionalInt("total_steps").map { $0 * scale }, pctStart: try a.double("pct_start"),
+            return try OneCycleLR(etaMax: etaMax, totalSteps: try a.optionalInt("total_steps").map { try times($0, "total_steps") }, pctStart: try a.double("pct_start"),
                                   annealStrategy: try a.string("anneal_strategy"), divFactor: try a.double("div_factor"),
                                   finalDivFactor: try a.double("final_div_factor"), threePhase: try a.bool("three_phase"),
                                   begin: begin, end: end, byEpoch: byEpoch)
         case "CosineRestartLR":
-            let periods = try Convert.ints(a["periods"], what: "CosineRestartLR periods").map { $0 * scale }
+            let periods = try Convert.ints(a["periods"], what: "CosineRestartLR periods").map { try times($0, "period") }
             let weights = try Convert.doubles(a["restart_weights"], what: "CosineRestartLR restart_weights")
             return try CosineRestartLR(periods: periods, restartWeights: weights, etaMin: try optionalDouble("eta_min"),
                                        etaMinRatio: try optionalDouble("eta_min_ratio"), begin: begin, end: end, byEpoch: byEpoch)

@@ -79,4 +79,24 @@ final class ResizeBindingsTests: XCTestCase {
         XCTAssertEqual(imgs.items.count, 4)
         if case .tensor(let t3) = imgs.items[3] { XCTAssertEqual(t3.shape, [3, 128, 192]) } else { XCTFail() }
     }
+
+    /// MMCV 2.x / MMSegmentation 0.x test-time augmentation counts and order (reference §4, §7.2, §7.5).
+    func testTestTimeAugmentation() throws {
+        let res = Value.dict([("img", img(9, 16))])
+        let dirs = Value.list([.str("horizontal"), .str("vertical"), .str("diagonal")])
+        let scales = Value.list([tup(8, 8), tup(16, 16), tup(32, 32)])
+        func count(_ kw: [(String, Value)]) throws -> Int {
+            guard case .list(let l) = get(try apply(try call("MultiScaleFlipAug", [], [("transforms", .list([]))] + kw), res), "img") else { return -1 }
+            return l.items.count
+        }
+        XCTAssertEqual(try count([("scales", scales), ("allow_flip", .bool(true)), ("flip_direction", dirs)]), 12)
+        XCTAssertEqual(try count([("scales", scales)]), 3)
+        XCTAssertEqual(try count([("scale_factor", .list([.float(0.5), .float(1), .float(2)])), ("allow_flip", .bool(true)), ("flip_direction", dirs)]), 12)
+        XCTAssertEqual(try count([("allow_flip", .bool(true)), ("flip_direction", dirs)]), 4)
+        let m = try call("MultiScaleFlipAug", [], [("img_scale", tup(16, 16)), ("img_ratios", .list([.float(0.5), .float(1), .float(2)])),
+                                                  ("flip", .bool(true)), ("transforms", .list([]))])
+        let o = try apply(m, res)
+        XCTAssertEqual(Printer.repr(get(o, "scale")), "[(8, 8), (8, 8), (16, 16), (16, 16), (32, 32), (32, 32)]")
+        XCTAssertEqual(Printer.repr(get(o, "flip")), "[False, True, False, True, False, True]")
+    }
 }

@@ -23,7 +23,7 @@ public struct ExplainRow: Sendable {
 
 public enum Explain {
     /// A fixed-width table and the (lr, weight_decay) summary. `format` prints a float (Python repr).
-    public static func table(_ rows: [ExplainRow], skipped: [String] = [], format: (Double) -> String) -> String {
+    public static func table(_ rows: [ExplainRow], skipped: [String] = [], maxRows: Int? = nil, format: (Double) -> String) -> String {
         func f(_ x: Double?) -> String { x.map(format) ?? "-" }
         func shape(_ s: [Int]) -> String { "(" + s.map(String.init).joined(separator: ", ") + (s.count == 1 ? ",)" : ")") }
         let header = ["parameter", "shape", "lr", "weight_decay", "lr rule", "decay rule"]
@@ -42,7 +42,9 @@ public enum Explain {
             return s
         }
         var out = [line(header), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
-        out += rows.indices.map { line(cells[$0 + 1]) }
+        let shown = min(rows.count, maxRows ?? rows.count)
+        out += (0..<shown).map { line(cells[$0 + 1]) }
+        if shown < rows.count { out.append("… \(rows.count - shown) more parameter\(rows.count - shown == 1 ? "" : "s")") }
         for s in skipped { out.append("\(s)  (frozen: not in any group)") }
         // Summary in first-occurrence order of (lr, weight_decay).
         var keys: [String] = [], counts: [String: (Int, Int)] = [:]

@@ -21,6 +21,13 @@ public enum Layers {
         guard x > 0 else { throw CoreError("\(layer): \(what) must be a positive integer, got \(x)") }
     }
 
+    /// Parameters larger than 2^48 elements are certainly a typo; reject them before any arithmetic overflows.
+    static func checkSize(_ shape: [Int], _ layer: String) throws {
+        guard ModuleParameter.saturatingProduct(shape) <= 1 << 48 else {
+            throw CoreError("\(layer): parameter shape \(shape) is too large")
+        }
+    }
+
     static func formatTuple(_ v: [Int]) -> String { "(" + v.map(String.init).joined(separator: ", ") + (v.count == 1 ? ",)" : ")") }
 
     /// `nn.Conv{1,2,3}d` / `nn.ConvTranspose{1,2,3}d`.
@@ -41,6 +48,7 @@ public enum Layers {
         let m = ModuleNode(typeName: name, kind: .conv(dims: dims, inChannels: inChannels, outChannels: outChannels,
                                                        groups: groups, transposed: transposed))
         let wshape = transposed ? [inChannels, outChannels / groups] + k : [outChannels, inChannels / groups] + k
+        try checkSize(wshape, name)
         m.setParameter("weight", ModuleParameter(shape: wshape))
         if bias { m.setParameter("bias", ModuleParameter(shape: [outChannels])) }
         var r = "\(inChannels), \(outChannels), kernel_size=\(formatTuple(k)), stride=\(formatTuple(s))"
@@ -56,6 +64,7 @@ public enum Layers {
         guard inFeatures >= 0, outFeatures >= 0 else {
             throw CoreError("Linear: in_features and out_features must be non-negative, got \(inFeatures) and \(outFeatures)")
         }
+        try checkSize([outFeatures, inFeatures], "Linear")
         let m = ModuleNode(typeName: "Linear", kind: .linear)
         m.setParameter("weight", ModuleParameter(shape: [outFeatures, inFeatures]))
         if bias { m.setParameter("bias", ModuleParameter(shape: [outFeatures])) }
@@ -67,6 +76,7 @@ public enum Layers {
         guard numEmbeddings >= 0, embeddingDim >= 0 else {
             throw CoreError("Embedding: num_embeddings and embedding_dim must be non-negative")
         }
+        try checkSize([numEmbeddings, embeddingDim], "Embedding")
         let m = ModuleNode(typeName: "Embedding", kind: .embedding)
         m.setParameter("weight", ModuleParameter(shape: [numEmbeddings, embeddingDim]))
         m.extraRepr = "\(numEmbeddings), \(embeddingDim)"
@@ -74,7 +84,8 @@ public enum Layers {
     }
 
     /// `BatchNorm1d/2d/3d`, `SyncBatchNorm` (kind `.batchNorm`) and `InstanceNorm1d/2d/3d` (`.instanceNorm`).
-    public static func norm(_ typeName: String, numFeatures: Int, affine: Bool, trackRunningStats: Bool) throws -> ModuleNode {
+    public static func norm(_ typeName: String, numFeatures: Int, affine: Bool, trackRunningStats: Bool,
+                            eps: String = "1e-05", momentum: String = "0.1") throws -> ModuleNode {
         try positive(numFeatures, "num_features", typeName)
         let kind: ModuleKind = typeName.hasPrefix("InstanceNorm") ? .instanceNorm : .batchNorm
         let m = ModuleNode(typeName: typeName, kind: kind)
@@ -87,11 +98,11 @@ public enum Layers {
             m.addBuffer("running_var", shape: [numFeatures])
             m.addBuffer("num_batches_tracked", shape: [])
         }
-        m.extraRepr = "\(numFeatures), affine=\(affine ? "True" : "False"), track_running_stats=\(trackRunningStats ? "True" : "False")"
+        m.extraRepr = "\(numFeatures), eps=\(eps), momentum=\(momentum), affine=\(affine ? "True" : "False"), track_running_stats=\(trackRunningStats ? "True" : "False")"
         return m
     }
 
-    public static func groupNorm(numGroups: Int, numChannels: Int, affine: Bool = true) throws -> ModuleNode {
+    public static func groupNorm(numGroups: Int, numChannels: Int, affine: Bool = true, eps: String = "1e-05") throws -> ModuleNode {
         try positive(numGroups, "num_groups", "GroupNorm")
         guard numChannels % numGroups == 0 else {
             throw CoreError("GroupNorm: num_channels must be divisible by num_groups (num_channels=\(numChannels), num_groups=\(numGroups))")
@@ -101,18 +112,19 @@ public enum Layers {
             m.setParameter("weight", ModuleParameter(shape: [numChannels]))
             m.setParameter("bias", ModuleParameter(shape: [numChannels]))
         }
-        m.extraRepr = "\(numGroups), \(numChannels), affine=\(affine ? "True" : "False")"
+        m.extraRepr = "\(numGroups), \(numChannels), eps=\(eps), affine=\(affine ? "True" : "False")"
         return m
     }
 
-    public static func layerNorm(normalizedShape: [Int], elementwiseAffine: Bool = true, bias: Bool = true) throws -> ModuleNode {
+    public static func layerNorm(normalizedShape: [Int], elementwiseAffine: Bool = true, bias: Bool = true, eps: String = "1e-05") throws -> ModuleNode {
         for x in normalizedShape { try positive(x, "normalized_shape", "LayerNorm") }
+        try checkSize(normalizedShape, "LayerNorm")
         let m = ModuleNode(typeName: "LayerNorm", kind: .layerNorm)
         if elementwiseAffine {
             m.setParameter("weight", ModuleParameter(shape: normalizedShape))
             if bias { m.setParameter("bias", ModuleParameter(shape: normalizedShape)) }
         }
-        m.extraRepr = "\(formatTuple(normalizedShape)), elementwise_affine=\(elementwiseAffine ? "True" : "False")"
+        m.extraRepr = "\(formatTuple(normalizedShape)), eps=\(eps), elementwise_affine=\(elementwiseAffine ? "True" : "False")"
         return m
     }
 
@@ -128,10 +140,12 @@ public enum Layers {
         guard outChannels % groups == 0 else { throw CoreError("\(name): out_channels \(outChannels) cannot be divisible by groups \(groups)") }
         let k = try sizes(kernelSize, 2, "kernel_size", name)
         for x in k { try positive(x, "kernel_size", name) }
+        try checkSize([outChannels, inChannels / groups] + k, name)
+        try checkSize([ModuleParameter.saturatingProduct([modulated ? 3 : 2, deformGroups, k[0], k[1]]), inChannels] + k, name)
         let m = ModuleNode(typeName: name, kind: .deformConv(modulated: modulated))
         m.setParameter("weight", ModuleParameter(shape: [outChannels, inChannels / groups] + k))
         if bias { m.setParameter("bias", ModuleParameter(shape: [outChannels])) }
-        let offsetChannels = (modulated ? 3 : 2) * deformGroups * k[0] * k[1]
+        let offsetChannels = ModuleParameter.saturatingProduct([modulated ? 3 : 2, deformGroups, k[0], k[1]])
         let off = try conv(dims: 2, inChannels: inChannels, outChannels: offsetChannels, kernelSize: k,
                            stride: stride, padding: padding, dilation: dilation, groups: 1, bias: true)
         m.setChild("conv_offset", off)

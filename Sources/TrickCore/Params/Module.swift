@@ -21,7 +21,18 @@ public final class ModuleParameter {
     }
 
     public var ndim: Int { shape.count }
-    public var numel: Int { shape.reduce(1, *) }
+    /// Element count (saturating at `Int.max` instead of trapping on absurd shapes).
+    public var numel: Int { ModuleParameter.saturatingProduct(shape) }
+
+    public static func saturatingProduct(_ xs: [Int]) -> Int {
+        var p = 1
+        for x in xs {
+            let (r, o) = p.multipliedReportingOverflow(by: x)
+            if o { return Int.max }
+            p = r
+        }
+        return p
+    }
 }
 
 /// The torch class of a module, as far as the optimizer constructors look at it.
@@ -157,5 +168,10 @@ public final class ModuleNode {
     }
 
     /// The total number of parameter elements (shared parameters once).
-    public var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.param.numel } }
+    public var parameterCount: Int {
+        namedParameters().reduce(0) { acc, p in
+            let (r, o) = acc.addingReportingOverflow(p.param.numel)
+            return o ? Int.max : r
+        }
+    }
 }

@@ -23,8 +23,8 @@ public enum ImPad {
     public static func pad(_ img: Tensor, left: Int, top: Int, right: Int, bottom: Int,
                            value: Value = .scalar(0), mode: Mode = .constant) throws -> Tensor {
         let (h, w, c) = try ImResize.geometry(img)
-        guard left >= 0, top >= 0, right >= 0, bottom >= 0 else {
-            throw CoreError("padding (\(left), \(top), \(right), \(bottom)) must not be negative")
+        guard left >= 0, top >= 0, right >= 0, bottom >= 0, Swift.max(left, top, right, bottom) <= 1 << 30 else {
+            throw CoreError("padding (\(left), \(top), \(right), \(bottom)) must lie in [0, 2**30]")
         }
         var fill = [Double](repeating: 0, count: c)
         switch value {
@@ -79,7 +79,7 @@ public enum ImPad {
 
     /// `impad_to_multiple(img, divisor, pad_val)`: bottom/right up to `ceil(h/d)*d`, `ceil(w/d)*d`.
     public static func padToMultiple(_ img: Tensor, divisor: Int, value: Value = .scalar(0)) throws -> Tensor {
-        guard divisor > 0 else { throw CoreError("divisor must be positive, got \(divisor)") }
+        guard divisor > 0, divisor <= 1 << 30 else { throw CoreError("divisor must lie in [1, 2**30], got \(divisor)") }
         let g = try ImResize.geometry(img)
         return try pad(img, toShape: (roundUp(g.h, divisor), roundUp(g.w, divisor)), value: value)
     }

@@ -131,9 +131,9 @@ public struct PadTransform: ResultsTransform {
             guard size == nil || sizeDivisor == nil else { throw CoreError("Pad: only one of size and size_divisor may be given") }
         }
         if let s = size {
-            guard s.count == 2, s.allSatisfy({ $0 >= 0 }) else { throw CoreError("Pad: size must be a pair of non-negative ints, got \(s)") }
+            guard s.count == 2, s.allSatisfy({ $0 >= 0 && $0 <= 1 << 30 }) else { throw CoreError("Pad: size must be a pair of ints in [0, 2**30], got \(s)") }
         }
-        if let d = sizeDivisor, d <= 0 { throw CoreError("Pad: size_divisor must be positive, got \(d)") }
+        if let d = sizeDivisor, d <= 0 || d > 1 << 30 { throw CoreError("Pad: size_divisor must lie in [1, 2**30], got \(d)") }
         self.size = size; self.sizeDivisor = sizeDivisor; self.padToSquare = padToSquare
         self.imgPadVal = imgPadVal; self.imgPadValIsInt = imgPadValIsInt; self.segPadVal = segPadVal
         self.mode = mode; self.forceLegacy = forceLegacy

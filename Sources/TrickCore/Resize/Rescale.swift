@@ -49,7 +49,7 @@ public enum Rescale {
 
     /// Each component rounded up to a multiple of its divisor (`imresize_to_multiple`).
     public static func roundUp(_ size: (w: Int, h: Int), divisor: (w: Int, h: Int)) throws -> (w: Int, h: Int) {
-        guard divisor.w > 0, divisor.h > 0 else { throw CoreError("divisor (\(divisor.w), \(divisor.h)) must be positive") }
+        guard divisor.w > 0, divisor.h > 0, divisor.w <= 1 << 30, divisor.h <= 1 << 30, size.w <= 1 << 40, size.h <= 1 << 40 else { throw CoreError("divisor (\(divisor.w), \(divisor.h)) must be positive (and at most 2**30)") }
         func up(_ x: Int, _ d: Int) -> Int { (x + d - 1) / d * d }
         return (up(size.w, divisor.w), up(size.h, divisor.h))
     }

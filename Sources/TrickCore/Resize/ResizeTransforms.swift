@@ -59,8 +59,8 @@ public struct ResizeTransform: ResultsTransform {
 
     static func checkScale(_ s: [Double], _ name: String) throws {
         guard s.count == 2 else { throw CoreError("Resize: \(name) must be a (w, h) pair, got \(s.count) values") }
-        guard s.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
-            throw CoreError("Resize: \(name) (\(s.map(Rescale.fmt).joined(separator: ", "))) must not have negative sides")
+        guard s.allSatisfy({ $0 >= 0 && $0 <= 1e9 }) else {
+            throw CoreError("Resize: \(name) (\(s.map(Rescale.fmt).joined(separator: ", "))) must have sides in [0, 1e9]")
         }
     }
 
@@ -164,6 +164,9 @@ public struct ResizeTransform: ResultsTransform {
     /// keep_ratio, else the target itself (which must then be integral).
     public func outputSize(for target: [Double], imageSize: (w: Int, h: Int)) throws -> (w: Int, h: Int) {
         if keepRatio { return try Rescale.rescaleSize(imageSize, .edges(target[0], target[1])).size }
+        guard target.allSatisfy({ $0 >= 0 && $0 <= 1e9 }) else {
+            throw CoreError("Resize: scale (\(target.map(Rescale.fmt).joined(separator: ", "))) must have sides in [0, 1e9]")
+        }
         guard target.allSatisfy({ $0 == $0.rounded() }) else {
             throw CoreError("Resize: keep_ratio=False needs an integer (w, h) scale, got (\(target.map(Rescale.fmt).joined(separator: ", ")))")
         }

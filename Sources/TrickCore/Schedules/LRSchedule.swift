@@ -6,9 +6,12 @@
 /// iteration and an epoch (as the MMEngine scheduler tests step per epoch).
 /// See reference/param-groups-schedules-swa.md §6.1.
 public enum LRSchedule {
+    /// A bound on the recorded length (a typo such as `steps=10**10` is an error, not an hour of work).
+    public static let maxSteps = 50_000_000
+
     /// Returns `lrs[group][iteration]`.
     public static func run(baseLRs: [Double], schedulers: [ParamScheduler], steps: Int, epochLength: Int? = nil) throws -> [[Double]] {
-        guard steps >= 0 else { throw CoreError("lr_schedule: steps must be non-negative, got \(steps)") }
+        guard steps >= 0, steps <= maxSteps else { throw CoreError("lr_schedule: steps must be in 0…\(maxSteps), got \(steps)") }
         guard !baseLRs.isEmpty else { throw CoreError("lr_schedule: base_lr must hold at least one group lr") }
         for lr in baseLRs where lr < 0 || !lr.isFinite {
             throw CoreError("lr_schedule: Invalid learning rate: \(lr)")

@@ -40,6 +40,9 @@ open class ParamScheduler {
         guard end > begin else {
             throw CoreError("\(name): end should be larger than begin, but got begin=\(begin), end=\(end)")
         }
+        guard !end.subtractingReportingOverflow(begin).overflow else {
+            throw CoreError("\(name): begin=\(begin) and end=\(end) are out of range")
+        }
         self.name = name
         self.begin = begin
         self.end = end
@@ -144,7 +147,7 @@ public final class CosineAnnealingLR: ParamScheduler {
             throw CoreError("CosineAnnealingLR: Either `eta_min` or `eta_min_ratio should be specified (not both)")
         }
         let t = (tMax ?? 0) != 0 ? tMax! : end - begin
-        guard t > 0 else { throw CoreError("CosineAnnealingLR: T_max must be positive, got \(t)") }
+        guard t > 0, t <= 1 << 60 else { throw CoreError("CosineAnnealingLR: T_max must be in 1…2^60, got \(t)") }
         self.tMax = t
         self.etaMin = em
         self.etaMinRatio = etaMinRatio
@@ -272,7 +275,14 @@ public final class CosineRestartLR: ParamScheduler {
         self.periods = periods
         weights = restartWeights
         var acc = 0
-        cumulative = periods.map { acc += $0; return acc }
+        var c: [Int] = []
+        for p in periods {
+            let (r, o) = acc.addingReportingOverflow(p)
+            guard !o else { throw CoreError("CosineRestartLR: the periods add up beyond the integer range") }
+            acc = r
+            c.append(acc)
+        }
+        cumulative = c
         self.etaMin = etaMin
         self.etaMinRatio = etaMinRatio
         try super.init(name: "CosineRestartLR", begin: begin, end: end, byEpoch: byEpoch)

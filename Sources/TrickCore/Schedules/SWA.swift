@@ -38,8 +38,10 @@ public final class AveragedModel {
 
     public func param(_ name: String) -> Tensor? { names.firstIndex(of: name).map { params[$0] } }
 
-    /// `update_parameters(model)`: the first call copies; later calls average by `rule`.
-    public func update(names newNames: [String], params current: [Tensor]) throws {
+    /// `update_parameters(model)`: the first call copies; later calls average by `rule`, or by
+    /// `custom(avg, current, n_averaged)` (a user `avg_fn`) when given.
+    public func update(names newNames: [String], params current: [Tensor],
+                       custom: ((Tensor, Tensor, Int) throws -> Tensor)? = nil) throws {
         guard Set(newNames) == Set(names), newNames.count == names.count else {
             throw CoreError("update_parameters: the model has parameters \(newNames) but the averaged model has \(names)")
         }
@@ -54,6 +56,16 @@ public final class AveragedModel {
         defer { nAveraged += 1; steps += 1 }
         if nAveraged == 0 {
             params = incoming
+            return
+        }
+        if let f = custom {
+            for i in params.indices {
+                let t = try f(params[i], incoming[i], nAveraged)
+                guard t.shape == params[i].shape else {
+                    throw CoreError("avg_fn returned shape \(t.shape) for '\(names[i])', expected \(params[i].shape)")
+                }
+                params[i] = t.cast(to: params[i].dtype)
+            }
             return
         }
         for i in params.indices {

@@ -71,7 +71,7 @@ public enum SWACyclic {
     }
 
     public static func schedule(steps: Int, alpha1: Double, alpha2: Double, cycle c: Int) throws -> [Double] {
-        guard steps >= 0 else { throw CoreError("swa_cyclic_lr: steps must be non-negative, got \(steps)") }
+        guard steps >= 0, steps <= LRSchedule.maxSteps else { throw CoreError("swa_cyclic_lr: steps must be in 0…\(LRSchedule.maxSteps), got \(steps)") }
         return try (0..<steps).map { try lr(iteration: $0 + 1, alpha1: alpha1, alpha2: alpha2, cycle: c) }
     }
 }

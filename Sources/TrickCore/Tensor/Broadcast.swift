@@ -113,13 +113,13 @@ public enum Broadcast {
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     if aShape == bShape || (a.count == n && b.count == n) {
-                        for i in 0..<n { (po + i).initialize(to: f(pa[i], pb[i])) }
+                        Parallel.chunks(n) { r in for i in r { (po + i).initialize(to: f(pa[i], pb[i])) } }
                     } else if b.count == 1 && a.count == n {
                         let y = pb[0]
-                        for i in 0..<n { (po + i).initialize(to: f(pa[i], y)) }
+                        Parallel.chunks(n) { r in for i in r { (po + i).initialize(to: f(pa[i], y)) } }
                     } else if a.count == 1 && b.count == n {
                         let x = pa[0]
-                        for i in 0..<n { (po + i).initialize(to: f(x, pb[i])) }
+                        Parallel.chunks(n) { r in for i in r { (po + i).initialize(to: f(x, pb[i])) } }
                     } else {
                         let sa = strides(of: aShape, in: out), sb = strides(of: bShape, in: out)
                         forEachRow(out, sa, sb) { oa, ob, inner, ia, ib, oo in

@@ -17,8 +17,9 @@ extension Tensor {
         _ = try checkedAllocationCount([n], dtype: dt)
         switch dt {
         case .int64:
+            guard Swift.abs(start) < 9e18, Swift.abs(step) < 9e18 else { throw CoreError("arange(): start/step out of int64 range") }
             let s = Int64(start), st = Int64(step)
-            return Tensor(shape: [n], int64: (0..<n).map { s + Int64($0) * st })
+            return Tensor(shape: [n], int64: (0..<n).map { s &+ Int64($0) &* st })
         case .float32:
             return Tensor(shape: [n], float32: (0..<n).map { Float(start + Double($0) * step) })
         case .float64:
@@ -48,7 +49,7 @@ extension Tensor {
         let vals = (0..<steps).map { i in i < half ? start + step * Double(i) : end - step * Double(steps - i - 1) }
         if dtype == .int64 {
             // torch computes integer linspace in double and truncates.
-            return Tensor(shape: [steps], int64: vals.map { Int64($0.rounded(.towardZero)) })
+            return Tensor(shape: [steps], int64: vals.map { Int64(clampingDouble: $0.rounded(.towardZero)) })
         }
         return Tensor(shape: [steps], float64: vals).cast(to: dtype)
     }

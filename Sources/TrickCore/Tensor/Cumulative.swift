@@ -39,6 +39,7 @@ extension Tensor {
                 throw CoreError("one_hot(): class values must be smaller than num_classes (\(classes)), got \(big)")
             }
         }
+        _ = try Tensor.checkedAllocationCount(shape + [classes], dtype: .int64)
         var out = [Int64](repeating: 0, count: v.count * classes)
         for (i, c) in v.enumerated() { out[i * classes + Int(c)] = 1 }
         return Tensor(shape: shape + [classes], int64: out)

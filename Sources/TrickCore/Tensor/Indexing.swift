@@ -54,9 +54,10 @@ extension Tensor {
                     return Swift.min(Swift.max(v, 0), size)
                 }
                 let start = clamp(a, 0), stop = clamp(b, size)
-                let len = stop > start ? (stop - start + step - 1) / step : 0
+                let len = stop > start ? (stop - start - 1) / step + 1 : 0
                 plan.offset += len > 0 ? start * st[src] : 0
-                plan.dims.append(ViewDim(size: len, stride: st[src] * step))
+                // a one-element slice's stride is irrelevant (and a huge step must not overflow)
+                plan.dims.append(ViewDim(size: len, stride: len > 1 ? st[src] * step : st[src]))
                 src += 1
             case .newAxis:
                 plan.dims.append(ViewDim(size: 1, stride: 0))
@@ -96,6 +97,19 @@ extension Tensor {
 
     /// Result shape and the flat buffer offset of every result element (row-major).
     func indexOffsets(_ index: [TensorIndex]) throws -> (shape: [Int], offsets: [Int]?, plan: IndexPlan) {
+        // fast path: one bool mask over the leading dimensions (`t[mask]`, `t[mask] = v`)
+        if index.count == 1, case .tensor(let m) = index[0], m.dtype == .bool, m.rank >= 1, m.rank <= rank,
+           Array(shape.prefix(m.rank)) == m.shape, case .bool(let mb) = m.storage {
+            let inner = Tensor.product(shape[m.rank...])
+            var offsets: [Int] = []
+            var rows = 0
+            for (r, keep) in mb.enumerated() where keep {
+                rows += 1
+                let base = r * inner
+                for j in 0..<inner { offsets.append(base + j) }
+            }
+            return ([rows] + Array(shape[m.rank...]), offsets, IndexPlan())
+        }
         let plan = try indexPlan(index)
         if plan.advanced.isEmpty { return (plan.dims.map(\.size), nil, plan) }
         var bshape: [Int] = []
@@ -150,7 +164,31 @@ extension Tensor {
         return (outShape, offsets, plan)
     }
 
+    /// Flat offset when every index is an int, one per dimension (`x[i, j]` in scalar loops).
+    @inline(__always)
+    func scalarOffset(_ index: [TensorIndex]) throws -> Int? {
+        guard index.count == rank, rank > 0 else { return nil }
+        var off = 0, step = 1
+        for d in Swift.stride(from: rank - 1, through: 0, by: -1) {
+            guard case .int(let i) = index[d] else { return nil }
+            let size = shape[d]
+            let j = i < 0 ? i + size : i
+            guard j >= 0 && j < size else { throw CoreError("index \(i) is out of bounds for dimension \(d) with size \(size)") }
+            off += j * step
+            step *= size
+        }
+        return off
+    }
+
     public func subscripted(_ index: [TensorIndex]) throws -> Tensor {
+        if let off = try scalarOffset(index) {
+            switch storage {
+            case .float32(let a): return Tensor(shape: [], float32: [a[off]])
+            case .float64(let a): return Tensor(shape: [], float64: [a[off]])
+            case .int64(let a): return Tensor(shape: [], int64: [a[off]])
+            case .bool(let a): return Tensor(shape: [], bool: [a[off]])
+            }
+        }
         let (outShape, offsets, plan) = try indexOffsets(index)
         if let offsets {
             return Tensor(shape: outShape, storage: storage.map(OffsetGather(offsets: offsets)))
@@ -159,6 +197,12 @@ extension Tensor {
     }
 
     public mutating func assign(_ index: [TensorIndex], _ value: Operand) throws {
+        if let off = try scalarOffset(index), value.shape.allSatisfy({ $0 == 1 }) {
+            let v = value.tensor(as: dtype)
+            func one<T>(_ dst: inout [T], _ src: [T]) throws { dst[off] = src[0] }
+            try updateInPlace(v.storage, one, one, one, one)
+            return
+        }
         let (outShape, maybeOffsets, plan) = try indexOffsets(index)
         let offsets: [Int]
         if let maybeOffsets { offsets = maybeOffsets } else {
@@ -184,12 +228,44 @@ extension Tensor {
                 for (i, o) in offsets.enumerated() { p[o] = vals[i] }
             }
         }
-        switch (storage, v.storage) {
-        case (.float32(var a), .float32(let b)): storage = .float32([]); try write(&a, b); storage = .float32(a)
-        case (.float64(var a), .float64(let b)): storage = .float64([]); try write(&a, b); storage = .float64(a)
-        case (.int64(var a), .int64(let b)): storage = .int64([]); try write(&a, b); storage = .int64(a)
-        case (.bool(var a), .bool(let b)): storage = .bool([]); try write(&a, b); storage = .bool(a)
-        default: throw CoreError("internal: assign dtype mismatch")
-        }
+        try updateInPlace(v.storage, write, write, write, write)
     }
+
+    /// Runs the matching `body` on this tensor's buffer (inout) and a same-dtype source buffer.
+    /// The buffer is moved out of `storage` first, so no temporary holds a second reference and a
+    /// uniquely held tensor is updated in place rather than copied; on error it is put back.
+    mutating func updateInPlace(_ source: Storage,
+                                _ f32: (inout [Float], [Float]) throws -> Void,
+                                _ f64: (inout [Double], [Double]) throws -> Void,
+                                _ i64: (inout [Int64], [Int64]) throws -> Void,
+                                _ b1: (inout [Bool], [Bool]) throws -> Void) throws {
+        switch dtype {
+        case .float32:
+            guard case .float32(var a) = storage, case .float32(let b) = source else { break }
+            storage = .bool([])
+            defer { storage = .float32(a) }
+            try f32(&a, b)
+            return
+        case .float64:
+            guard case .float64(var a) = storage, case .float64(let b) = source else { break }
+            storage = .bool([])
+            defer { storage = .float64(a) }
+            try f64(&a, b)
+            return
+        case .int64:
+            guard case .int64(var a) = storage, case .int64(let b) = source else { break }
+            storage = .bool([])
+            defer { storage = .int64(a) }
+            try i64(&a, b)
+            return
+        case .bool:
+            guard case .bool(var a) = storage, case .bool(let b) = source else { break }
+            storage = .bool([])
+            defer { storage = .bool(a) }
+            try b1(&a, b)
+            return
+        }
+        throw CoreError("internal: assign dtype mismatch")
+    }
+
 }

@@ -111,6 +111,7 @@ extension Tensor {
     /// `randperm(n)`: a random permutation of 0..<n (int64).
     public static func randperm(_ n: Int, generator g: RandomGenerator = .global) throws -> Tensor {
         guard n >= 0 else { throw CoreError("randperm(): n must be non-negative, got \(n)") }
+        _ = try checkedAllocationCount([n], dtype: .int64)
         var p = (0..<Int64(n)).map { $0 }
         if n > 1 {
             for i in stride(from: n - 1, to: 0, by: -1) {

@@ -95,7 +95,7 @@ extension Tensor {
                 return r
             })
         case .int64(let a):
-            let l = lo.map { Int64($0) }, h = hi.map { Int64($0) }
+            let l = lo.map { Int64(clampingDouble: $0) }, h = hi.map { Int64(clampingDouble: $0) }
             return Tensor(shape: shape, int64: a.map { v in
                 var r = v
                 if let l, r < l { r = l }
@@ -152,12 +152,14 @@ extension Tensor {
     /// `unique(sorted=True, return_inverse=False, return_counts=False)` of the flattened tensor.
     public func unique() -> (values: Tensor, inverse: Tensor, counts: Tensor) {
         let vals = doubles
-        let order = (0..<vals.count).sorted { vals[$0] < vals[$1] || (vals[$0] == vals[$1] && $0 < $1) }
+        // NaN sorts last (a strict weak order, so the sort is well defined)
+        func less(_ x: Double, _ y: Double) -> Bool { (!x.isNaN && y.isNaN) || x < y }
+        let order = (0..<vals.count).sorted { less(vals[$0], vals[$1]) || (!less(vals[$1], vals[$0]) && $0 < $1) }
         var uniq: [Int] = []  // representative flat index
         var counts: [Int64] = []
         var inverse = [Int64](repeating: 0, count: vals.count)
         for i in order {
-            if let last = uniq.last, vals[last] == vals[i] || (vals[last].isNaN && vals[i].isNaN && false) {
+            if let last = uniq.last, vals[last] == vals[i] {
                 counts[counts.count - 1] += 1
             } else {
                 uniq.append(i); counts.append(1)
@@ -174,5 +176,12 @@ struct OffsetGather: StorageTransform {
     let offsets: [Int]
     func apply<T>(_ a: [T]) -> [T] {
         a.withUnsafeBufferPointer { p in offsets.map { p[$0] } }
+    }
+}
+
+extension Int64 {
+    /// The nearest Int64 to `d` (saturating; NaN gives 0), for bounds given as doubles.
+    init(clampingDouble d: Double) {
+        if d.isNaN { self = 0 } else if d >= 9.2233720368547758e18 { self = .max } else if d <= -9.2233720368547758e18 { self = .min } else { self = Int64(d) }
     }
 }

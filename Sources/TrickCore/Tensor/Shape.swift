@@ -149,7 +149,12 @@ extension Tensor {
             bigShape += [reps[i], padded[i]]
             bigStrides += [0, st[i]]
         }
-        let outShape = zip(reps, padded).map { $0 * $1 }
+        var outShape: [Int] = []
+        for (r, s) in zip(reps, padded) {
+            let (p, o) = r.multipliedReportingOverflow(by: s)
+            guard !o else { throw CoreError("repeat(): the result would have too many elements") }
+            outShape.append(p)
+        }
         _ = try Tensor.checkedAllocationCount(outShape, dtype: dtype)
         return try strided(shape: bigShape, strides: bigStrides).reshaped(outShape)
     }

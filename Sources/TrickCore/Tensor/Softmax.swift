@@ -15,42 +15,44 @@ extension Tensor {
     static func softmaxKernel<T: BinaryFloatingPoint & FloatingPointMath>(_ a: [T], _ shape: [Int], _ d: Int, log: Bool) -> [T] {
         if a.isEmpty { return a }
         let outer = product(shape[..<d]), n = shape.isEmpty ? 1 : shape[d], inner = shape.isEmpty ? 1 : product(shape[(d + 1)...])
-        var out = [T](repeating: 0, count: a.count)
-        a.withUnsafeBufferPointer { pa in
-            out.withUnsafeMutableBufferPointer { po in
-                for o in 0..<outer {
-                    for i in 0..<inner {
+        return [T](unsafeUninitializedCapacity: a.count) { buf, count in
+            a.withUnsafeBufferPointer { pa in
+                let po = buf.baseAddress!, src = pa.baseAddress!
+                // lanes are independent: split them over the cores for large tensors
+                Parallel.chunks(outer * inner) { lanes in
+                    for lane in lanes {
+                        let o = lane / inner, i = lane - o * inner
                         let base = o * n * inner + i
-                        var m = -T.infinity
-                        for k in 0..<n {
-                            let v = pa[base + k * inner]
-                            if v > m || v.isNaN { m = v }
-                        }
-                        if m.isInfinite && m < 0 { m = 0 }  // all -inf: keep NaN-free shift as torch (gives nan/-inf naturally)
-                        var sum = 0.0
-                        if log {
-                            for k in 0..<n { sum += Double(T.exp(pa[base + k * inner] - m)) }
-                            let ls = T(Foundationless.log(sum))
-                            for k in 0..<n { po[base + k * inner] = pa[base + k * inner] - m - ls }
-                        } else {
-                            for k in 0..<n {
-                                let e = T.exp(pa[base + k * inner] - m)
-                                po[base + k * inner] = e
-                                sum += Double(e)
-                            }
-                            let r = T(1 / sum)
-                            for k in 0..<n { po[base + k * inner] *= r }
-                        }
+                        softmaxLane(src + base, po + base, n, inner, log: log)
                     }
                 }
             }
+            count = a.count
         }
-        return out
     }
-}
 
-/// Double-precision libm entry points used where the generic `T` is not Double.
-enum Foundationless {
-    @inline(__always) static func log(_ x: Double) -> Double { Double.log(x) }
-    @inline(__always) static func exp(_ x: Double) -> Double { Double.exp(x) }
+    /// One lane (`n` elements `stride` apart): max, exp(x - max) summed in double, normalise.
+    @inline(__always)
+    static func softmaxLane<T: BinaryFloatingPoint & FloatingPointMath>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int, _ stride: Int, log: Bool) {
+        var m = -T.infinity
+        for k in 0..<n {
+            let v = x[k * stride]
+            if v > m || v.isNaN { m = v }
+        }
+        if m.isInfinite && m < 0 { m = 0 }  // a lane of -inf: keeps the result NaN as torch, not a NaN shift
+        var sum = 0.0
+        if log {
+            for k in 0..<n { sum += Double(T.exp(x[k * stride] - m)) }
+            let ls = T(Double.log(sum))
+            for k in 0..<n { y[k * stride] = x[k * stride] - m - ls }
+        } else {
+            for k in 0..<n {
+                let e = T.exp(x[k * stride] - m)
+                y[k * stride] = e
+                sum += Double(e)
+            }
+            let r = T(1 / sum)
+            for k in 0..<n { y[k * stride] *= r }
+        }
+    }
 }

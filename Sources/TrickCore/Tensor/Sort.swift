@@ -6,8 +6,8 @@
 extension Tensor {
     /// Runs `body` on each lane along `dim` as (value, index) pairs and writes back `outLen`
     /// pairs per lane; returns (values, indices) of shape `shape` with `dim` resized.
-    func laneSort(dim: Int, outLen: Int, _ body: (inout StdSort<Double>) -> Void,
-                  descending: Bool) throws -> (values: Tensor, indices: Tensor) {
+    func laneSort(dim: Int, outLen: Int, descending: Bool, _ body: (inout StdSort<Ascending>) -> Void,
+                  _ bodyDesc: (inout StdSort<Descending>) -> Void) throws -> (values: Tensor, indices: Tensor) {
         let d = rank == 0 ? 0 : try Tensor.normalizeDim(dim, rank: rank)
         let shp = rank == 0 ? [1] : shape
         let outer = Tensor.product(shp[..<d]), n = shp[d], inner = Tensor.product(shp[(d + 1)...])
@@ -16,17 +16,17 @@ extension Tensor {
         let keys = doubles
         var order = [Int](repeating: 0, count: outer * outLen * inner)  // source flat offsets
         var idx = [Int64](repeating: 0, count: outer * outLen * inner)
-        let lessAsc: (Double, Double) -> Bool = { x, y in (!x.isNaN && y.isNaN) || x < y }
-        let lessDesc: (Double, Double) -> Bool = { x, y in (x.isNaN && !y.isNaN) || x > y }
-        var s = StdSort<Double>(a: [], less: descending ? lessDesc : lessAsc)
+        var s = StdSort<Ascending>(a: [])
+        var sd = StdSort<Descending>(a: [])
         for o in 0..<outer {
             for i in 0..<inner {
                 let base = o * n * inner + i
-                s.a = (0..<n).map { (keys[base + $0 * inner], Int64($0)) }
-                body(&s)
+                let lane = (0..<n).map { (keys[base + $0 * inner], Int64($0)) }
+                let sortedLane: [(Double, Int64)]
+                if descending { sd.a = lane; bodyDesc(&sd); sortedLane = sd.a } else { s.a = lane; body(&s); sortedLane = s.a }
                 let ob = o * outLen * inner + i
                 for j in 0..<outLen {
-                    let src = Int(s.a[j].1)
+                    let src = Int(sortedLane[j].1)
                     order[ob + j * inner] = base + src * inner
                     idx[ob + j * inner] = Int64(src)
                 }
@@ -40,14 +40,17 @@ extension Tensor {
     /// `sort(dim=-1, descending=False, stable=False)`.
     public func sorted(dim: Int = -1, descending: Bool = false, stable: Bool = false) throws -> (values: Tensor, indices: Tensor) {
         let n = rank == 0 ? 1 : shape[try Tensor.normalizeDim(dim, rank: rank)]
-        return try laneSort(dim: dim, outLen: n, { s in
+        // torch sorts 1-D int64 tensors of at least GRAIN_SIZE (32768) elements ascending with
+        // fbgemm's radix sort, which is stable (SortingKernel.cpp `can_use_radix_sort`).
+        let stable = stable || (dtype == .int64 && rank == 1 && !descending && count >= 32768)
+        func run<O>(_ s: inout StdSort<O>) {
             if stable {
-                let less = s.less
-                s.a.sort { less($0.0, $1.0) || (!less($1.0, $0.0) && $0.1 < $1.1) }
+                s.a.sort { O.less($0.0, $1.0) || (!O.less($1.0, $0.0) && $0.1 < $1.1) }
             } else {
                 s.sort(0, s.a.count)
             }
-        }, descending: descending)
+        }
+        return try laneSort(dim: dim, outLen: n, descending: descending, { run(&$0) }, { run(&$0) })
     }
 
     /// `argsort(dim=-1, descending=False, stable=False)`.
@@ -61,7 +64,7 @@ extension Tensor {
         guard k >= 0 && k <= n else {
             throw CoreError("topk(): selected index k out of range (k = \(k), but the dimension has size \(n))")
         }
-        return try laneSort(dim: dim, outLen: k, { s in
+        func run<O>(_ s: inout StdSort<O>) {
             guard k > 0 else { return }
             let m = s.a.count
             if k * 64 <= m {
@@ -70,6 +73,7 @@ extension Tensor {
                 s.nthElement(0, k - 1, m)
                 if sorted { s.sort(0, k - 1) }
             }
-        }, descending: largest)
+        }
+        return try laneSort(dim: dim, outLen: k, descending: largest, { run(&$0) }, { run(&$0) })
     }
 }

@@ -4,11 +4,25 @@
 /// the order these exact algorithms leave them, and matching torch's indices on ties needs the
 /// same introsort (median-of-three pivot, threshold 16, final insertion sort), introselect and
 /// heap select.
-struct StdSort<T> {
-    var a: [(T, Int64)]
-    let less: (T, T) -> Bool
+protocol SortOrder {
+    static func less(_ x: Double, _ y: Double) -> Bool
+}
 
-    @inline(__always) func comp(_ i: Int, _ j: Int) -> Bool { less(a[i].0, a[j].0) }
+/// torch's ascending comparator (`KeyValueCompAsc`): NaN after every number.
+enum Ascending: SortOrder {
+    @inline(__always) static func less(_ x: Double, _ y: Double) -> Bool { (!x.isNaN && y.isNaN) || x < y }
+}
+
+/// torch's descending comparator (`KeyValueCompDesc`): NaN before every number.
+enum Descending: SortOrder {
+    @inline(__always) static func less(_ x: Double, _ y: Double) -> Bool { (x.isNaN && !y.isNaN) || x > y }
+}
+
+struct StdSort<O: SortOrder> {
+    var a: [(Double, Int64)]
+
+    @inline(__always) func less(_ x: Double, _ y: Double) -> Bool { O.less(x, y) }
+    @inline(__always) func comp(_ i: Int, _ j: Int) -> Bool { O.less(a[i].0, a[j].0) }
 
     // MARK: std::sort
 
@@ -103,7 +117,7 @@ struct StdSort<T> {
 
     // MARK: heaps
 
-    mutating func pushHeap(_ first: Int, _ holeIn: Int, _ top: Int, _ value: (T, Int64)) {
+    mutating func pushHeap(_ first: Int, _ holeIn: Int, _ top: Int, _ value: (Double, Int64)) {
         var hole = holeIn
         var parent = (hole - 1) / 2
         while hole > top && less(a[first + parent].0, value.0) {
@@ -114,7 +128,7 @@ struct StdSort<T> {
         a[first + hole] = value
     }
 
-    mutating func adjustHeap(_ first: Int, _ holeIn: Int, _ len: Int, _ value: (T, Int64)) {
+    mutating func adjustHeap(_ first: Int, _ holeIn: Int, _ len: Int, _ value: (Double, Int64)) {
         var hole = holeIn
         let top = hole
         var second = hole

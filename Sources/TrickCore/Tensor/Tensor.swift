@@ -199,7 +199,12 @@ public struct Tensor: Sendable {
         guard inferred.count <= 1 else { throw CoreError("only one dimension can be inferred (-1) in \(Tensor.formatShape(newShape))") }
         for d in dims where d < -1 { throw CoreError("invalid shape dimension \(d)") }
         if let k = inferred.first {
-            let known = dims.enumerated().filter { $0.offset != k }.reduce(1) { $0 * $1.element }
+            var known = 1
+            for (i, d) in dims.enumerated() where i != k {
+                let (p, o) = known.multipliedReportingOverflow(by: d)
+                guard !o else { throw CoreError("shape \(Tensor.formatShape(newShape)) has too many elements") }
+                known = p
+            }
             guard known != 0, count % known == 0 else {
                 throw CoreError("shape \(Tensor.formatShape(newShape)) is invalid for input of size \(count)")
             }

@@ -50,35 +50,35 @@ extension Tensor {
 
     static func keepDTypeUnary<T: BinaryFloatingPoint>(_ op: UnaryOp, _ a: [T]) -> [T] {
         switch op {
-        case .neg: return a.map { -$0 }
-        case .abs: return a.map { Swift.abs($0) }
-        case .relu: return a.map { $0.isNaN ? $0 : ($0 > 0 ? $0 : 0) }
-        case .sign: return a.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }  // torch: sign(nan) == 0
-        case .square: return a.map { $0 * $0 }
-        case .floor: return a.map { $0.rounded(.down) }
-        case .ceil: return a.map { $0.rounded(.up) }
-        case .round: return a.map { $0.rounded(.toNearestOrEven) }
-        case .trunc: return a.map { $0.rounded(.towardZero) }
+        case .neg: return Parallel.map(a) { -$0 }
+        case .abs: return Parallel.map(a) { Swift.abs($0) }
+        case .relu: return Parallel.map(a) { $0.isNaN ? $0 : ($0 > 0 ? $0 : 0) }
+        case .sign: return Parallel.map(a) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }  // torch: sign(nan) == 0
+        case .square: return Parallel.map(a) { $0 * $0 }
+        case .floor: return Parallel.map(a) { $0.rounded(.down) }
+        case .ceil: return Parallel.map(a) { $0.rounded(.up) }
+        case .round: return Parallel.map(a) { $0.rounded(.toNearestOrEven) }
+        case .trunc: return Parallel.map(a) { $0.rounded(.towardZero) }
         default: return a
         }
     }
 
     static func floatUnary<T: BinaryFloatingPoint & FloatingPointMath>(_ op: UnaryOp, _ a: [T]) -> [T] {
         switch op {
-        case .exp: return a.map { T.exp($0) }
-        case .log: return a.map { T.log($0) }
-        case .log2: return a.map { T.log2($0) }
-        case .log10: return a.map { T.log10($0) }
-        case .log1p: return a.map { T.log1p($0) }
-        case .expm1: return a.map { T.expm1($0) }
-        case .sqrt: return a.map { $0.squareRoot() }
-        case .rsqrt: return a.map { 1 / $0.squareRoot() }
-        case .sin: return a.map { T.sin($0) }
-        case .cos: return a.map { T.cos($0) }
-        case .tan: return a.map { T.tan($0) }
-        case .tanh: return a.map { T.tanh($0) }
-        case .sigmoid: return a.map { 1 / (1 + T.exp(-$0)) }
-        case .reciprocal: return a.map { 1 / $0 }
+        case .exp: return Parallel.map(a) { T.exp($0) }
+        case .log: return Parallel.map(a) { T.log($0) }
+        case .log2: return Parallel.map(a) { T.log2($0) }
+        case .log10: return Parallel.map(a) { T.log10($0) }
+        case .log1p: return Parallel.map(a) { T.log1p($0) }
+        case .expm1: return Parallel.map(a) { T.expm1($0) }
+        case .sqrt: return Parallel.map(a) { $0.squareRoot() }
+        case .rsqrt: return Parallel.map(a) { 1 / $0.squareRoot() }
+        case .sin: return Parallel.map(a) { T.sin($0) }
+        case .cos: return Parallel.map(a) { T.cos($0) }
+        case .tan: return Parallel.map(a) { T.tan($0) }
+        case .tanh: return Parallel.map(a) { T.tanh($0) }
+        case .sigmoid: return Parallel.map(a) { 1 / (1 + T.exp(-$0)) }
+        case .reciprocal: return Parallel.map(a) { 1 / $0 }
         default: return keepDTypeUnary(op, a)
         }
     }

@@ -18,6 +18,16 @@ public final class Library {
 
     public init() {}
 
+    /// Calls any callable value (a script's `def`/`lambda`, a built-in, a callable object), so
+    /// bindings can take user functions (`avg_fn=`, a pipeline step). Set by the interpreter.
+    public internal(set) var callValue: (Value, Arguments) throws -> Value = { f, args in
+        switch f {
+        case .builtin(let b): return try b.call(args)
+        case .object(let o) where o.callable != nil: return try o.callable!.call(args)
+        default: throw RuntimeError("'\(f.typeName)' object is not callable", kind: "TypeError")
+        }
+    }
+
     /// Registers a tensor method, e.g. `lib.tensorMethod("sum(self, dim=None, keepdim=False)") { a in ... }`;
     /// `a.tensor("self")` is the receiver.
     public func tensorMethod(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {

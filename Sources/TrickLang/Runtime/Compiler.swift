@@ -451,6 +451,18 @@ final class Compiler {
         // Method call: evaluate the receiver once and dispatch by name without a bound object.
         if case .attribute(let objExpr, let name) = callee.kind {
             let recv = try expr(objExpr)
+            // torch's in-place methods (`x.clamp_(0)`, `x.fill_(1)`): tensors are values here, so
+            // the result is stored back into the receiver.
+            if name.hasSuffix("_"), !name.hasPrefix("_"), isAssignable(objExpr) {
+                let store = try assignTarget(objExpr)
+                return { f in
+                    let r = try recv(f)
+                    let args = try buildArgs(f)
+                    let result = try interp.callMethod(r, name, args, file: file, loc: loc)
+                    if case .tensor = r, case .tensor = result { try store(f, result) }
+                    return result
+                }
+            }
             return { f in
                 let r = try recv(f)
                 let args = try buildArgs(f)
@@ -513,6 +525,13 @@ final class Compiler {
             let c = try fn(f)
             let args = try buildArgs(f)
             return try interp.call(c, args, file: file, loc: loc, name: calleeName)
+        }
+    }
+
+    func isAssignable(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .name, .attribute, .subscript: return true
+        default: return false
         }
     }
 
@@ -719,16 +738,26 @@ final class Compiler {
             return { f, v in
                 let target = try o(f)
                 let i = try index(f)
+                guard let storeBack, case .tensor = target else {
+                    do { try interp.setItem(target, i, v) } catch { throw interp.locate(error, file, loc) }
+                    return
+                }
+                // Take the tensor out of the variable first so the update does not copy it.
+                var t: Tensor
+                switch consume target {
+                case .tensor(let x): t = x
+                default: return
+                }
+                try storeBack(f, .none)
                 do {
-                    if case .tensor(var t) = target, let storeBack {
-                        let operand: Operand
-                        if let op = Ops.operand(v) { operand = op } else { operand = .tensor(try Convert.tensor(v)) }
-                        try t.assign(try interp.tensorIndex(i), operand)
-                        try storeBack(f, .tensor(t))
-                        return
-                    }
-                    try interp.setItem(target, i, v)
-                } catch { throw interp.locate(error, file, loc) }
+                    let operand: Operand
+                    if let op = Ops.operand(v) { operand = op } else { operand = .tensor(try Convert.tensor(v)) }
+                    try t.assign(try interp.tensorIndex(i), operand)
+                } catch {
+                    try storeBack(f, .tensor(t))
+                    throw interp.locate(error, file, loc)
+                }
+                try storeBack(f, .tensor(t))
             }
         case .starred(let inner):
             return try assignTarget(inner)

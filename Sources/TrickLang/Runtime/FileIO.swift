@@ -8,6 +8,10 @@ import Darwin
 /// writes (temp file + rename, permissions kept), directory walks.
 public enum FileIO {
     public static func read(_ path: String) throws -> String {
+        String(decoding: try readBytes(path), as: UTF8.self)
+    }
+
+    public static func readBytes(_ path: String) throws -> [UInt8] {
         guard let f = fopen(path, "rb") else {
             throw RuntimeError("cannot open '\(path)': \(String(cString: strerror(errno)))", kind: "FileNotFoundError")
         }
@@ -20,7 +24,7 @@ public enum FileIO {
             if n < buf.count { break }
         }
         if ferror(f) != 0 { throw RuntimeError("cannot read '\(path)'", kind: "OSError") }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     public static func readStdin() -> String {
@@ -37,6 +41,10 @@ public enum FileIO {
     /// Writes via a temporary file in the same directory and `rename`, so readers never see a
     /// half-written file; an existing file's permissions are kept.
     public static func writeAtomically(_ path: String, _ contents: String) throws {
+        try writeAtomically(path, bytes: Array(contents.utf8))
+    }
+
+    public static func writeAtomically(_ path: String, bytes: [UInt8]) throws {
         var st = stat()
         let existed = stat(path, &st) == 0
         let dir = directoryName(path)
@@ -44,7 +52,6 @@ public enum FileIO {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw RuntimeError("cannot create a temporary file in '\(dir)': \(String(cString: strerror(errno)))", kind: "OSError") }
         let tmp = String(cString: template)
-        let bytes = Array(contents.utf8)
         var off = 0
         while off < bytes.count {
             let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -20,12 +20,19 @@ public final class Interpreter {
     public var maxCallDepth = 1000
     var callDepth = 0
     var currentException: TrickError?
+    var includeDepth = 0
     /// Directory that relative paths (Config.fromfile, load) resolve against.
     public var baseDirectory: String = "."
 
     public init(library: Library) {
         self.library = library
-        CoreBuiltins.register(into: library, interpreter: self)
+        // The first interpreter on a library registers the language built-ins; later ones (a
+        // config file's own namespace) share them.
+        if library.globals["print"] == nil {
+            CoreBuiltins.register(into: library, interpreter: self)
+            ConfigFiles.register(into: library, interpreter: self)
+            library.callValue = { [unowned self] f, args in try self.call(f, args) }
+        }
         for name in library.names { globals.values[globalSlot(name)] = library.globals[name] }
     }
 

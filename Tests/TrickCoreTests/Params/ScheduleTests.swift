@@ -105,3 +105,40 @@ final class ScheduleTests: XCTestCase {
         }
     }
 }
+
+/// MMCV 1.x lr_config policies against reference §6.5 / §7.5 vectors.
+final class LegacyLrUpdaterTests: XCTestCase {
+    func testPolySchedule80k() throws {
+        let c = try LegacyLrConfig(policy: .poly(power: 0.9, minLR: 1e-4), byEpoch: false)
+        let lrs = try LegacyLrUpdater.run(baseLRs: [0.01], config: c, steps: 80000)[0]
+        XCTAssertEqual(lrs[0], 0.01)
+        XCTAssertEqual(lrs[1], 0.00999988862493039, accuracy: 1e-17)
+        XCTAssertEqual(lrs[40000], 0.005405278639554652, accuracy: 1e-17)
+        XCTAssertEqual(lrs[79998], 0.00010071413645342543, accuracy: 1e-18)
+        XCTAssertEqual(lrs[79999], 0.00010038269624970405, accuracy: 1e-18)
+    }
+
+    func testSegFormerWarmup() throws {
+        let c = try LegacyLrConfig(policy: .poly(power: 1, minLR: 0), byEpoch: false, warmup: .linear, warmupIters: 1500, warmupRatio: 1e-6)
+        let lrs = try LegacyLrUpdater.run(baseLRs: [6e-5], config: c, steps: 1501, maxIters: 160000)[0]
+        XCTAssertEqual(lrs[0], 6.000000000172534e-11, accuracy: 1e-24)
+        XCTAssertEqual(lrs[1], 4.005970962525067e-08, accuracy: 1e-20)
+        XCTAssertEqual(lrs[1499], 5.939824978962525e-05, accuracy: 1e-17)
+        XCTAssertEqual(lrs[1500], 5.94375e-05, accuracy: 1e-17)
+    }
+
+    func testCyclicSWARecipe() throws {
+        // mmdet SWA: cyclic, target_ratio (1, 0.01), step_ratio_up 0, P = 5 (reference §7.5).
+        let c = try LegacyLrConfig(policy: .cyclic(targetRatio: (1, 0.01), cyclicTimes: 12, stepRatioUp: 0, gamma: 1, cosine: true), byEpoch: false)
+        let lrs = try LegacyLrUpdater.run(baseLRs: [0.01], config: c, steps: 10, maxIters: 60)[0]
+        let exp = [0.01, 0.00905463412215599, 0.006579634122155991, 0.0035203658778440107, 0.0010453658778440107]
+        for (g, e) in zip(lrs, exp + exp) { XCTAssertEqual(g, e, accuracy: 1e-17) }
+    }
+
+    func testStepByEpochWithWarmup() throws {
+        let c = try LegacyLrConfig(policy: .step(steps: [2, 3], interval: nil, gamma: 0.1, minLR: nil), byEpoch: true,
+                                   warmup: .constant, warmupIters: 3, warmupRatio: 0.5)
+        let lrs = try LegacyLrUpdater.run(baseLRs: [1.0], config: c, steps: 10, epochLength: 2)[0]
+        XCTAssertEqual(lrs, [0.5, 0.5, 0.5, 1.0, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002, 0.010000000000000002, 0.010000000000000002])
+    }
+}

@@ -77,6 +77,16 @@ final class TensorOpsTests: XCTestCase {
         }
     }
 
+    func testLargeInt64AscendingSortIsStableAsTorchRadixSort() throws {
+        let n = 40000
+        let t = Tensor((0..<n).map { Int64(($0 * 7919) % 3) })
+        let idx = try t.sorted().indices.int64s
+        let key: (Int) -> Int = { ($0 * 7919) % 3 }
+        let order: [Int] = (0..<n).sorted { (a: Int, b: Int) -> Bool in key(a) != key(b) ? key(a) < key(b) : a < b }
+        let want: [Int64] = order.map { Int64($0) }
+        XCTAssertEqual(idx, want)
+    }
+
     static func index(_ o: Any?) -> [TensorIndex] {
         (o as! [[String: Any]]).map { d in
             switch d["kind"] as! String {

@@ -1,0 +1,381 @@
+import TrickCore
+
+/// MMEngine-style config files and the explicit file built-ins (`load`, `save`, JSON, `.npy`).
+/// Scripts touch files only through these.
+enum ConfigFiles {
+    static func register(into lib: Library, interpreter interp: Interpreter) {
+        let config = lib.namespace("Config")
+        config.repr = { "<class 'Config'>" }
+        config.method("fromfile(filename)", doc: """
+            Loads an MMEngine-style config file (Python syntax) as a dict. `_base_` (a path or a list of
+            paths, relative to the file) is loaded first and the file's keys are merged into it recursively;
+            a dict with `_delete_=True` replaces the base's value instead of merging (MMEngine `Config.fromfile`).
+            """) { [unowned interp] a in
+            .dict(try load(path: try a.string("filename"), interp: interp, chain: []))
+        }
+        lib.function("load(path)", doc: "Loads a `.npy` tensor, a `.json` value, or a config file (`.py`/`.trick`).") { [unowned interp] a in
+            let path = resolve(try a.string("path"), interp)
+            if path.hasSuffix(".npy") { return .tensor(try Npy.read(path)) }
+            if path.hasSuffix(".json") { return try JSON.parse(try FileIO.read(path)) }
+            return .dict(try load(path: path, interp: interp, chain: []))
+        }
+        lib.function("save(obj, path)", doc: "Saves a tensor as `.npy` or a value as `.json` (atomically).") { [unowned interp] a in
+            let path = resolve(try a.string("path"), interp)
+            if path.hasSuffix(".npy") {
+                try Npy.write(try a.tensor("obj"), path)
+            } else if path.hasSuffix(".json") {
+                try FileIO.writeAtomically(path, try JSON.serialize(a["obj"]) + "\n")
+            } else {
+                throw RuntimeError("save() writes .npy (tensors) or .json files, not '\(path)'", kind: "ValueError")
+            }
+            return .none
+        }
+        lib.function("include(path)", doc: """
+            Runs a .trick file in the current namespace, as if its statements were written here: the way to use
+            the prelude and model skeletons in stdlib/ (`include('stdlib/models/pspnet_r50_d8.trick')`).
+            """) { [unowned interp] a in
+            let path = resolve(try a.string("path"), interp)
+            guard interp.includeDepth < 16 else { throw RuntimeError("include() nested too deeply (an include cycle?)", kind: "RecursionError") }
+            interp.includeDepth += 1
+            defer { interp.includeDepth -= 1 }
+            try interp.run(source: try FileIO.read(path), name: path)
+            return .none
+        }
+        lib.function("load_json(path)") { [unowned interp] a in try JSON.parse(try FileIO.read(resolve(try a.string("path"), interp))) }
+        lib.function("save_json(obj, path)") { [unowned interp] a in
+            try FileIO.writeAtomically(resolve(try a.string("path"), interp), try JSON.serialize(a["obj"]) + "\n")
+            return .none
+        }
+        lib.function("json_dumps(obj)") { a in .str(try JSON.serialize(a["obj"])) }
+        lib.function("json_loads(s)") { a in try JSON.parse(try a.string("s")) }
+    }
+
+    static func resolve(_ path: String, _ interp: Interpreter) -> String {
+        path.hasPrefix("/") || interp.baseDirectory == "." ? path : interp.baseDirectory + "/" + path
+    }
+
+    /// Evaluates a config file in a fresh namespace and merges it over its `_base_` files.
+    static func load(path: String, interp: Interpreter, chain: [String]) throws -> DictRef {
+        let full = resolve(path, interp)
+        if chain.contains(full) {
+            throw RuntimeError("config inheritance cycle: \((chain + [full]).joined(separator: " -> "))", kind: "ValueError")
+        }
+        guard chain.count < 32 else { throw RuntimeError("config _base_ chain is too deep", kind: "ValueError") }
+        let text = try FileIO.read(full)
+        let sub = Interpreter(library: interp.library)
+        sub.baseDirectory = FileIO.directoryName(full)
+        sub.output = interp.output
+        try sub.run(source: text, name: full)
+        let own = DictRef()
+        for (name, v) in sub.userGlobals where !name.hasPrefix("__") && name != "_" {
+            switch v {
+            case .function, .builtin, .object: continue
+            default: try own.set(.str(name), v)
+            }
+        }
+        var result = DictRef()
+        if let base = own[str: "_base_"] {
+            let paths: [String]
+            switch base {
+            case .str(let s): paths = [s]
+            case .list(let l): paths = try l.items.map { guard case .str(let s) = $0 else { throw RuntimeError("_base_ entries must be paths (str)", kind: "TypeError") }; return s }
+            case .tuple(let t): paths = try t.map { guard case .str(let s) = $0 else { throw RuntimeError("_base_ entries must be paths (str)", kind: "TypeError") }; return s }
+            default: throw RuntimeError("_base_ must be a path or a list of paths, got \(base.typeName)", kind: "TypeError")
+            }
+            let dir = FileIO.directoryName(full)
+            for p in paths {
+                let bp = p.hasPrefix("/") ? p : dir + "/" + p
+                let b = try load(path: bp, interp: interp, chain: chain + [full])
+                for (k, v) in b.pairs {
+                    if try result.contains(k) {
+                        throw RuntimeError("duplicate key \(Printer.repr(k)) among the _base_ files of \(full)", kind: "KeyError")
+                    }
+                    try result.set(k, v)
+                }
+            }
+            _ = try own.remove(.str("_base_"))
+        }
+        result = try merge(own, into: result)
+        return result
+    }
+
+    /// MMEngine `Config._merge_a_into_b`: dicts merge key by key unless the new one says
+    /// `_delete_=True`; anything else replaces.
+    static func merge(_ a: DictRef, into b: DictRef) throws -> DictRef {
+        let out = b.copy()
+        for (k, v) in a.pairs {
+            if case .dict(let vd) = v {
+                let delete = (try vd.get(.str("_delete_"))).map { (try? $0.truthy()) ?? false } ?? false
+                let cleaned = vd.copy()
+                _ = try cleaned.remove(.str("_delete_"))
+                if !delete, case .dict(let existing)? = try out.get(k) {
+                    try out.set(k, .dict(try merge(cleaned, into: existing)))
+                } else {
+                    try out.set(k, .dict(try stripDelete(cleaned)))
+                }
+            } else {
+                try out.set(k, v)
+            }
+        }
+        return out
+    }
+
+    static func stripDelete(_ d: DictRef) throws -> DictRef {
+        let out = DictRef()
+        for (k, v) in d.pairs {
+            if case .str("_delete_") = k { continue }
+            if case .dict(let inner) = v { try out.set(k, .dict(try stripDelete(inner))) } else { try out.set(k, v) }
+        }
+        return out
+    }
+}
+
+/// JSON with Python's mapping: objects → dicts, arrays → lists, numbers → int or float.
+enum JSON {
+    static func serialize(_ v: Value) throws -> String {
+        switch v {
+        case .none: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .float(let d):
+            guard d.isFinite else { return d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity") }
+            return Printer.formatFloat(d)
+        case .str(let s): return quote(s)
+        case .list(let l): return "[" + (try l.items.map(serialize)).joined(separator: ", ") + "]"
+        case .tuple(let t): return "[" + (try t.map(serialize)).joined(separator: ", ") + "]"
+        case .dict(let d):
+            return "{" + (try d.pairs.map { k, v in
+                let key: String
+                switch k {
+                case .str(let s): key = s
+                case .int(let i): key = String(i)
+                case .float(let f): key = Printer.formatFloat(f)
+                case .bool(let b): key = b ? "true" : "false"
+                default: throw RuntimeError("JSON keys must be str, int, float or bool, not \(k.typeName)", kind: "TypeError")
+                }
+                return quote(key) + ": " + (try serialize(v))
+            }).joined(separator: ", ") + "}"
+        case .tensor(let t): return try serialize(Convert.tolist(t))
+        default: throw RuntimeError("Object of type \(v.typeName) is not JSON serializable", kind: "TypeError")
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    static func parse(_ text: String) throws -> Value {
+        var p = JSONParser(chars: Array(text.unicodeScalars))
+        p.skip()
+        let v = try p.value(depth: 0)
+        p.skip()
+        guard p.i == p.chars.count else { throw p.fail("extra data") }
+        return v
+    }
+
+    struct JSONParser {
+        let chars: [Unicode.Scalar]
+        var i = 0
+
+        func fail(_ m: String) -> RuntimeError {
+            var line = 1, col = 1
+            for c in chars[..<Swift.min(i, chars.count)] { if c == "\n" { line += 1; col = 1 } else { col += 1 } }
+            return RuntimeError("malformed JSON: \(m) at line \(line), column \(col)", kind: "ValueError")
+        }
+
+        mutating func skip() { while i < chars.count, [" ", "\n", "\t", "\r"].contains(chars[i]) { i += 1 } }
+
+        mutating func lit(_ s: String) -> Bool {
+            let u = Array(s.unicodeScalars)
+            guard i + u.count <= chars.count, Array(chars[i..<i + u.count]) == u else { return false }
+            i += u.count
+            return true
+        }
+
+        mutating func value(depth: Int) throws -> Value {
+            guard depth < 200 else { throw fail("nested too deeply") }
+            skip()
+            guard i < chars.count else { throw fail("unexpected end of input") }
+            switch chars[i] {
+            case "{":
+                i += 1
+                let d = DictRef()
+                skip()
+                if i < chars.count, chars[i] == "}" { i += 1; return .dict(d) }
+                while true {
+                    skip()
+                    guard i < chars.count, chars[i] == "\"" else { throw fail("expected a string key") }
+                    let k = try string()
+                    skip()
+                    guard i < chars.count, chars[i] == ":" else { throw fail("expected ':'") }
+                    i += 1
+                    try d.set(.str(k), try value(depth: depth + 1))
+                    skip()
+                    guard i < chars.count else { throw fail("unexpected end of input") }
+                    if chars[i] == "," { i += 1; continue }
+                    if chars[i] == "}" { i += 1; return .dict(d) }
+                    throw fail("expected ',' or '}'")
+                }
+            case "[":
+                i += 1
+                var items: [Value] = []
+                skip()
+                if i < chars.count, chars[i] == "]" { i += 1; return .list(ListRef(items)) }
+                while true {
+                    items.append(try value(depth: depth + 1))
+                    skip()
+                    guard i < chars.count else { throw fail("unexpected end of input") }
+                    if chars[i] == "," { i += 1; continue }
+                    if chars[i] == "]" { i += 1; return .list(ListRef(items)) }
+                    throw fail("expected ',' or ']'")
+                }
+            case "\"": return .str(try string())
+            default:
+                if lit("true") { return .bool(true) }
+                if lit("false") { return .bool(false) }
+                if lit("null") { return .none }
+                if lit("NaN") { return .float(.nan) }
+                if lit("Infinity") { return .float(.infinity) }
+                if lit("-Infinity") { return .float(-.infinity) }
+                let start = i
+                while i < chars.count, "+-0123456789.eE".unicodeScalars.contains(chars[i]) { i += 1 }
+                let s = String(String.UnicodeScalarView(chars[start..<i]))
+                if let n = Int(s) { return .int(n) }
+                if let d = Double(s), !s.isEmpty { return .float(d) }
+                i = start
+                throw fail("unexpected character '\(chars[i])'")
+            }
+        }
+
+        mutating func string() throws -> String {
+            i += 1
+            var out = String.UnicodeScalarView()
+            while i < chars.count {
+                let c = chars[i]
+                i += 1
+                if c == "\"" { return String(out) }
+                if c == "\\" {
+                    guard i < chars.count else { break }
+                    let e = chars[i]
+                    i += 1
+                    switch e {
+                    case "n": out.append("\n")
+                    case "t": out.append("\t")
+                    case "r": out.append("\r")
+                    case "b": out.append("\u{08}")
+                    case "f": out.append("\u{0C}")
+                    case "u":
+                        guard i + 4 <= chars.count, let v = UInt32(String(String.UnicodeScalarView(chars[i..<i + 4])), radix: 16) else { throw fail("bad \\u escape") }
+                        i += 4
+                        out.append(Unicode.Scalar(v) ?? "?")
+                    default: out.append(e)
+                    }
+                    continue
+                }
+                out.append(c)
+            }
+            throw fail("unterminated string")
+        }
+    }
+}
+
+/// NumPy `.npy` files (format 1.0/2.0, C order; dtypes <f4, <f8, <i8, <i4, |b1, |u1).
+enum Npy {
+    static func read(_ path: String) throws -> Tensor {
+        let bytes = try FileIO.readBytes(path)
+        guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
+            throw RuntimeError("'\(path)' is not a .npy file (bad magic)", kind: "ValueError")
+        }
+        let major = bytes[6]
+        let headerLen: Int, start: Int
+        if major == 1 {
+            headerLen = Int(bytes[8]) | Int(bytes[9]) << 8
+            start = 10
+        } else {
+            guard bytes.count >= 12 else { throw RuntimeError("'\(path)': truncated .npy header", kind: "ValueError") }
+            headerLen = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+            start = 12
+        }
+        guard start + headerLen <= bytes.count else { throw RuntimeError("'\(path)': truncated .npy header", kind: "ValueError") }
+        let header = String(decoding: bytes[start..<start + headerLen], as: UTF8.self)
+        func field(_ name: String) -> String? {
+            guard let r = Substring(header).range(of: "'\(name)':") else { return nil }
+            return String(header[r.upperBound...]).trimmingCharacters(in: .whitespaces)
+        }
+        guard let descr = field("descr").flatMap({ $0.split(separator: "'").first.map(String.init) }) else {
+            throw RuntimeError("'\(path)': .npy header has no descr", kind: "ValueError")
+        }
+        if field("fortran_order")?.hasPrefix("True") == true {
+            throw RuntimeError("'\(path)': Fortran-ordered .npy arrays are not supported", kind: "ValueError")
+        }
+        guard let shapeText = field("shape"), let open = shapeText.firstIndex(of: "("), let close = shapeText.firstIndex(of: ")") else {
+            throw RuntimeError("'\(path)': .npy header has no shape", kind: "ValueError")
+        }
+        let shape = shapeText[shapeText.index(after: open)..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let n = try Tensor.elementCount(shape)
+        let data = Array(bytes[(start + headerLen)...])
+        func need(_ size: Int) throws {
+            guard data.count >= n * size else { throw RuntimeError("'\(path)': .npy data is truncated (\(data.count) bytes for \(n) elements)", kind: "ValueError") }
+        }
+        switch descr {
+        case "<f4":
+            try need(4)
+            return Tensor(shape: shape, float32: (0..<n).map { k in Float(bitPattern: le32(data, 4 * k)) })
+        case "<f8":
+            try need(8)
+            return Tensor(shape: shape, float64: (0..<n).map { k in Double(bitPattern: le64(data, 8 * k)) })
+        case "<i8":
+            try need(8)
+            return Tensor(shape: shape, int64: (0..<n).map { k in Int64(bitPattern: le64(data, 8 * k)) })
+        case "<i4":
+            try need(4)
+            return Tensor(shape: shape, int64: (0..<n).map { k in Int64(Int32(bitPattern: le32(data, 4 * k))) })
+        case "|b1":
+            try need(1)
+            return Tensor(shape: shape, bool: (0..<n).map { data[$0] != 0 })
+        case "|u1":
+            try need(1)
+            return Tensor(shape: shape, int64: (0..<n).map { Int64(data[$0]) })
+        default:
+            throw RuntimeError("'\(path)': .npy dtype '\(descr)' is not supported (use float32, float64, int64, int32, bool or uint8)", kind: "ValueError")
+        }
+    }
+
+    static func le32(_ d: [UInt8], _ o: Int) -> UInt32 {
+        UInt32(d[o]) | UInt32(d[o + 1]) << 8 | UInt32(d[o + 2]) << 16 | UInt32(d[o + 3]) << 24
+    }
+    static func le64(_ d: [UInt8], _ o: Int) -> UInt64 {
+        UInt64(le32(d, o)) | UInt64(le32(d, o + 4)) << 32
+    }
+
+    static func write(_ t: Tensor, _ path: String) throws {
+        let descr: String
+        var body: [UInt8] = []
+        switch t.storage {
+        case .float32(let a): descr = "<f4"; for x in a { withUnsafeBytes(of: x.bitPattern.littleEndian) { body += $0 } }
+        case .float64(let a): descr = "<f8"; for x in a { withUnsafeBytes(of: x.bitPattern.littleEndian) { body += $0 } }
+        case .int64(let a): descr = "<i8"; for x in a { withUnsafeBytes(of: x.littleEndian) { body += $0 } }
+        case .bool(let a): descr = "|b1"; body = a.map { $0 ? 1 : 0 }
+        }
+        let shape = t.shape.count == 1 ? "(\(t.shape[0]),)" : "(" + t.shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
+        let total = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)]
+        bytes += Array(header.utf8)
+        bytes += body
+        try FileIO.writeAtomically(path, bytes: bytes)
+    }
+}
