@@ -27,7 +27,7 @@ run: build
 	@for f in examples/*.trick; do echo "== $$f"; $(BIN) run $$f || exit 1; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden
+test: unit golden ; @command -v tmux >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null) || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null); tests/repl_test.sh $(TEST_BIN)
 
 unit: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
