@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden repl bench fuzz clean conformance
+.PHONY: all build deps run test unit golden repl-test repl bench fuzz clean conformance
 
 all: build
 
@@ -27,7 +27,14 @@ run: build
 	@for f in examples/*.trick; do echo "== $$f"; $(BIN) run $$f || exit 1; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden ; @command -v tmux >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null) || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null); tests/repl_test.sh $(TEST_BIN)
+test: unit golden repl-test
+
+# The REPL is driven through a pipe and in a pseudo-terminal (tmux).
+repl-test: deps
+	@command -v tmux >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null) || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null)
+	$(SWIFT) build -j $(JOBS) --product trick
+	tests/repl_test.sh $(TEST_BIN)
 
 unit: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
