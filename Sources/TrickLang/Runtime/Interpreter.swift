@@ -45,6 +45,8 @@ public final class Interpreter {
     var callDepth = 0
     var currentException: TrickError?
     var includeDepth = 0
+    /// Free lists of finished call frames, by slot count (see `Frame.recycle`).
+    let freeLists = Frame.makeFreeLists()
     /// Directory that relative paths (Config.fromfile, load) resolve against.
     public var baseDirectory: String = "."
 

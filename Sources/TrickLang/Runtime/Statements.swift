@@ -68,11 +68,11 @@ extension Compiler {
             let v = try expr(value)
             return { f in f.returnValue = try v(f); return .returned }
         case .ifStmt(let branches, let orelse):
-            let conds = try branches.map { truth(try expr($0.0), $0.0.loc) }
+            let conds = try branches.map { try condition($0.0) }
             let bodies = try branches.map { try block($0.1) }
             let elseBody = try orelse.map(block)
             if branches.count == 1 {
-                let c = truth(try expr(branches[0].0), branches[0].0.loc)
+                let c = try condition(branches[0].0)
                 let b = try block(branches[0].1)
                 if let orelse {
                     let e = try block(orelse)
@@ -86,7 +86,7 @@ extension Compiler {
                 return .normal
             }
         case .whileStmt(let cond, let body, let orelse):
-            let c = truth(try expr(cond), cond.loc)
+            let c = try condition(cond)
             let b = try block(body)
             let e = try orelse.map(block)
             return { f in

@@ -176,6 +176,7 @@ public final class Function {
     let simpleArity: Int
     let nslots: Int
     let body: (Frame) throws -> Flow
+    let frameStack: FrameStack?
     init(code: FunctionCode, defaults: [Value], closure: Frame?) {
         self.code = code
         self.defaults = defaults
@@ -183,5 +184,6 @@ public final class Function {
         simpleArity = code.isSimple ? code.positionalCount : -1
         nslots = code.nslots
         body = code.body
+        frameStack = code.frameStack
     }
 }
