@@ -192,7 +192,7 @@ final class Compiler {
             if let k = Compiler.intLiteral(r), let special = try binaryWithIntLiteral(op, l, k, loc) { return special }
             return try binary(op, try expr(l), try expr(r), loc)
         case .compare(let first, let rest):
-            if let c = try intComparison(e) { return { f in .bool(try c(f)) } }
+            if let c = try intComparisonValue(e) { return c }
             let a = try expr(first)
             let ops = try rest.map { ($0.0, try expr($0.1)) }
             if rest.count == 1 {

@@ -99,6 +99,31 @@ extension Compiler {
         }
     }
 
+    /// `x < k` as a value: a bool for int `x`, otherwise whatever the comparison gives (a
+    /// tensor compares elementwise).
+    func intComparisonValue(_ e: Expr) throws -> Eval? {
+        guard case .compare(let l, let rest) = e.kind, rest.count == 1, let k = Compiler.intLiteral(rest[0].1) else { return nil }
+        let op = rest[0].0
+        guard ["<", "<=", ">", ">=", "==", "!="].contains(op) else { return nil }
+        let interp = self.interp, file = self.file, loc = e.loc
+        let kv = Value.int(k)
+        let test: (Int) -> Bool
+        switch op {
+        case "<": test = { $0 < k }
+        case "<=": test = { $0 <= k }
+        case ">": test = { $0 > k }
+        case ">=": test = { $0 >= k }
+        case "==": test = { $0 == k }
+        default: test = { $0 != k }
+        }
+        let a = try expr(l)
+        return { f in
+            let x = try a(f)
+            if case .int(let p) = x { return .bool(test(p)) }
+            do { return try Ops.compare(op, x, kv) } catch { throw interp.locate(error, file, loc) }
+        }
+    }
+
     /// A condition (if/while/elif/conditional expression) as a Bool.
     func condition(_ e: Expr) throws -> (Frame) throws -> Bool {
         if let c = try intComparison(e) { return c }
