@@ -65,6 +65,17 @@ extension Compiler {
         }
     }
 
+    static func intTest(_ op: String, _ k: Int) -> (Int) -> Bool {
+        switch op {
+        case "<": return { $0 < k }
+        case "<=": return { $0 <= k }
+        case ">": return { $0 > k }
+        case ">=": return { $0 >= k }
+        case "==": return { $0 == k }
+        default: return { $0 != k }
+        }
+    }
+
     /// `x < k` etc. as a Bool, for an int literal `k`; nil when the shape does not apply.
     func intComparison(_ e: Expr) throws -> ((Frame) throws -> Bool)? {
         guard case .compare(let l, let rest) = e.kind, rest.count == 1, let k = Compiler.intLiteral(rest[0].1) else { return nil }
@@ -75,15 +86,7 @@ extension Compiler {
         func generic(_ x: Value) throws -> Bool {
             do { return try Ops.compare(op, x, kv).truthy() } catch { throw interp.locate(error, file, loc) }
         }
-        let test: (Int) -> Bool
-        switch op {
-        case "<": test = { $0 < k }
-        case "<=": test = { $0 <= k }
-        case ">": test = { $0 > k }
-        case ">=": test = { $0 >= k }
-        case "==": test = { $0 == k }
-        default: test = { $0 != k }
-        }
+        let test = Compiler.intTest(op, k)
         if let s = localSlot(l) {
             switch op {
             case "<": return { f in if case .int(let p) = f.slots[s] { return p < k }; return try generic(f.slots[s]) }
@@ -107,15 +110,7 @@ extension Compiler {
         guard ["<", "<=", ">", ">=", "==", "!="].contains(op) else { return nil }
         let interp = self.interp, file = self.file, loc = e.loc
         let kv = Value.int(k)
-        let test: (Int) -> Bool
-        switch op {
-        case "<": test = { $0 < k }
-        case "<=": test = { $0 <= k }
-        case ">": test = { $0 > k }
-        case ">=": test = { $0 >= k }
-        case "==": test = { $0 == k }
-        default: test = { $0 != k }
-        }
+        let test = Compiler.intTest(op, k)
         let a = try expr(l)
         return { f in
             let x = try a(f)
