@@ -1,0 +1,583 @@
+#!/usr/bin/env python3
+"""Randomised differential test of trick's resize / paramwise / schedule / swa built-ins.
+
+usage: /work/refenv/bin/python tools/fuzz_misc.py .build/release/trick [N] [seed] [area ...]
+
+Builds N random programs of the public conformance forms (rescale_size, Resize / Pad /
+RandomResize / RandomChoiceResize transforms, param_groups over random module trees,
+lr_schedule over chains of MMEngine schedulers and torch SWALR, AveragedModel), computes the
+expected output with the real libraries (mmcv 2.1 lite, mmengine 0.10.7, torch 2.4.1), runs
+`trick run` on each and compares tokens with the conformance runner's `tokens` / `compare`
+(same tolerances as the public cases of each area). Where the reference raises, trick must exit 1
+with 'error' on stderr. Random transforms are checked on their deterministic parts only
+(output shapes within the reference's range).
+"""
+import io
+import keyword
+import logging
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+from contextlib import redirect_stdout
+
+warnings.filterwarnings('ignore')
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+
+sys.argv, _argv = sys.argv[:1], sys.argv
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, '/work/shared/conformance')
+import gen_params_vectors as gp  # noqa: E402
+from run import tokens, compare  # noqa: E402
+sys.argv = _argv
+import mmcv  # noqa: E402
+from mmcv.transforms import Pad, RandomChoiceResize, RandomResize, Resize  # noqa: E402
+from mmengine.logging import MMLogger  # noqa: E402
+from torch.optim.swa_utils import AveragedModel, get_ema_avg_fn, get_ema_multi_avg_fn, get_swa_multi_avg_fn  # noqa: E402
+
+MMLogger.get_current_instance().setLevel(logging.ERROR)
+
+ERROR = object()  # expected: the reference raises
+
+
+def r_(v):
+    """A Python literal for v (floats as repr so trick reads the same double)."""
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, tuple):
+        return '(' + ', '.join(r_(x) for x in v) + (',)' if len(v) == 1 else ')')
+    if isinstance(v, list):
+        return '[' + ', '.join(r_(x) for x in v) + ']'
+    if isinstance(v, dict):
+        # the public cases write dict(a.b=...) for dotted keys; other keys need a literal
+        if all(k and all(p.isidentifier() and not keyword.iskeyword(p) for p in k.split('.')) for k in v):
+            return 'dict(' + ', '.join(f'{k}={r_(x)}' for k, x in v.items()) + ')'
+        return '{' + ', '.join(f'{k!r}: {r_(x)}' for k, x in v.items()) + '}'
+    return repr(v)
+
+
+def kw(d):
+    return ', '.join(f'{k}={r_(v)}' for k, v in d.items())
+
+
+def printed(*vals):
+    out = io.StringIO()
+    print(*vals, file=out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- resize
+
+def rand_size(rng):
+    k = rng.random()
+    if k < .15:
+        return int(rng.integers(1, 12)), int(rng.integers(1, 12))
+    if k < .3:
+        return int(rng.integers(1, 60)), int(rng.integers(200, 900))
+    return int(rng.integers(20, 2100)), int(rng.integers(20, 2100))
+
+
+def case_rescale(rng):
+    w, h = rand_size(rng)
+    k = rng.random()
+    if k < .35:
+        scale = float(np.round(rng.uniform(0.05, 3.0), int(rng.integers(1, 4))))
+    elif k < .42:
+        scale = int(rng.integers(1, 4))
+    elif k < .47:
+        scale = float(rng.choice([0.0, -0.5]))
+    else:
+        a, b = int(rng.integers(1, 2500)), int(rng.integers(1, 2500))
+        if rng.random() < .2:
+            a = b
+        scale = (a, b)
+    old = (w, h) if rng.random() < .9 else [w, h]
+    ret = bool(rng.random() < .7)
+    try:
+        r = mmcv.rescale_size(old, scale, return_scale=ret)
+        exp = printed(*r) if ret else printed(r)
+    except Exception:
+        exp = ERROR
+    if ret:
+        prog = f"size, factor = rescale_size({r_(old)}, {r_(scale)}, return_scale=True)\nprint(size, factor)\n"
+    else:
+        prog = f"size = rescale_size({r_(old)}, {r_(scale)})\nprint(size)\n"
+    return prog, exp, (1e-9, 1e-12)
+
+
+def rand_bboxes(rng, h, w, n):
+    x1 = rng.uniform(-5, w, n)
+    y1 = rng.uniform(-5, h, n)
+    b = np.stack([x1, y1, x1 + rng.uniform(0, w / 2 + 5, n), y1 + rng.uniform(0, h / 2 + 5, n)], 1)
+    return np.round(b, 2).astype(np.float32)
+
+
+def case_resize(rng):
+    h, w = rand_size(rng)
+    if rng.random() < .5:
+        h, w = w, h
+    args = {}
+    k = rng.random()
+    if k < .6:
+        a, b = int(rng.integers(16, 2500)), int(rng.integers(16, 2500))
+        args['scale'] = (a, b) if rng.random() < .9 else a
+    if k >= .4:
+        if rng.random() < .6:
+            args['scale_factor'] = float(np.round(rng.uniform(0.1, 2.5), int(rng.integers(1, 4))))
+        else:
+            args['scale_factor'] = (float(np.round(rng.uniform(0.2, 2), 2)), float(np.round(rng.uniform(0.2, 2), 2)))
+    args['keep_ratio'] = bool(rng.random() < .5)
+    if rng.random() < .1:
+        del args['keep_ratio']
+    if rng.random() < .05:
+        args.pop('scale', None)
+        args.pop('scale_factor', None)
+    with_boxes = rng.random() < .3
+    with_seg = rng.random() < .2 and h * w <= 4000
+    clip = bool(rng.random() < .7)
+    if with_boxes and rng.random() < .3:
+        args['clip_object_border'] = clip
+    results = dict(img=np.zeros((h, w, 3), np.float32))
+    lines = [f"r = Resize({kw(args)})(dict(img=zeros({h}, {w}, 3)"]
+    if with_boxes:
+        bb = rand_bboxes(rng, h, w, int(rng.integers(1, 4)))
+        results['gt_bboxes'] = bb.copy()
+        lines[0] += f", gt_bboxes=tensor({bb.tolist()!r}, dtype='float32')"
+    if with_seg:
+        seg = rng.integers(0, 5, (h, w)).astype(np.uint8)
+        results['gt_seg_map'] = seg
+        lines[0] += f", gt_seg_map=tensor({seg.tolist()!r}, dtype='int64')"
+    lines[0] += "))"
+    lines.append("print(r['img_shape'], r['scale_factor'])")
+    if with_boxes:
+        lines.append("print(r['gt_bboxes'].tolist())")
+    if with_seg:
+        lines.append("print(r['gt_seg_map'].shape)")
+        lines.append("print(r['gt_seg_map'].tolist())")
+    try:
+        r = Resize(**args)(results)
+        exp = printed(r['img_shape'], r['scale_factor'])
+        if with_boxes:
+            exp += printed(r['gt_bboxes'].tolist())
+        if with_seg:
+            exp += printed(r['gt_seg_map'].shape) + printed(r['gt_seg_map'].tolist())
+    except Exception:
+        exp = ERROR
+    return '\n'.join(lines) + '\n', exp, (1e-6, 1e-6)
+
+
+def case_pad(rng):
+    h, w = rand_size(rng)
+    if h * w > 300000:
+        h, w = h // 4 + 1, w // 4 + 1
+    args = {}
+    k = rng.random()
+    if k < .4:
+        args['size_divisor'] = int(rng.choice([1, 4, 8, 16, 32, 64, 7]))
+    elif k < .75:
+        args['size'] = (int(rng.integers(w, w + 300)), int(rng.integers(h, h + 300)))
+        if rng.random() < .15:
+            args['size'] = (int(rng.integers(1, w + 1)), int(rng.integers(1, h + 1)))
+    else:
+        args['pad_to_square'] = True
+        if rng.random() < .5:
+            args['size_divisor'] = int(rng.choice([8, 32]))
+    if rng.random() < .05:
+        args['size'] = (w + 10, h + 10)
+        args['size_divisor'] = 32
+    if rng.random() < .3:
+        args['pad_val'] = int(rng.choice([0, 114, 255])) if rng.random() < .5 else dict(img=int(rng.choice([0, 7])), seg=255)
+    c = int(rng.choice([1, 3]))
+    prog = f"r = Pad({kw(args)})(dict(img=zeros({h}, {w}, {c})))\nprint(r['pad_shape'], r['img'].shape)\n"
+    check_vals = h * w < 50 and 'pad_val' in args
+    if check_vals:
+        prog += "print(r['img'].tolist())\n"
+    try:
+        r = Pad(**args)(dict(img=np.ones((h, w, c), np.float32) * 0))
+        exp = printed(r['pad_shape'], r['img'].shape)
+        if check_vals:
+            exp += printed(r['img'].tolist())
+    except Exception:
+        exp = ERROR
+    return prog, exp, (0, 0)
+
+
+def case_random_resize(rng):
+    """Only shapes: the output must be a size some seed of the reference could give."""
+    h, w = rand_size(rng)
+    keep = bool(rng.random() < .6)
+    if rng.random() < .5:
+        scale = (int(rng.integers(200, 2100)), int(rng.integers(200, 1100)))
+        if rng.random() < .5:
+            args = dict(scale=scale, ratio_range=(float(np.round(rng.uniform(0.3, 1.0), 2)), float(np.round(rng.uniform(1.0, 2.5), 2))), keep_ratio=keep)
+        else:
+            s2 = (scale[0] + int(rng.integers(0, 600)), scale[1] + int(rng.integers(0, 600)))
+            args = dict(scale=[scale, s2], keep_ratio=keep)
+        T, name = RandomResize, 'RandomResize'
+    else:
+        scales = [(int(rng.integers(200, 2100)), int(rng.integers(200, 1100))) for _ in range(int(rng.integers(1, 4)))]
+        args = dict(scales=scales, keep_ratio=keep)
+        T, name = RandomChoiceResize, 'RandomChoiceResize'
+    prog = f"r = {name}({kw(args)})(dict(img=zeros({h}, {w}, 3)))\nprint(r['img_shape'])\n"
+    seen = set()
+    try:
+        t = T(**args)
+        for s in range(150):
+            np.random.seed(s)
+            seen.add(tuple(t(dict(img=np.zeros((h, w, 1), np.uint8)))['img_shape']))
+    except Exception:
+        return prog, ERROR, None
+    lo = tuple(min(x[i] for x in seen) for i in range(2))
+    hi = tuple(max(x[i] for x in seen) for i in range(2))
+    return prog, ('range', lo, hi, seen if name == 'RandomChoiceResize' else None), None
+
+
+# ---------------------------------------------------------------- paramwise
+
+NAMES = ['backbone', 'head', 'decode_head', 'neck', 'conv', 'conv1', 'conv2', 'bn', 'bn1', 'norm', 'gn', 'ln', 'fc', 'stem',
+         'layer1', 'layer2', 'dcn', 'offset', 'proj', 'attn', 'conv_seg', 'aux', 'blocks', 'pos_embed', 'cls_token', 'bias', 'weight',
+         'dw', 'mlp', 'sub', 'conv_offset', 'b']
+
+
+def rand_leaf(rng):
+    k = int(rng.integers(0, 9))
+    c = int(rng.choice([1, 2, 3, 4, 6, 8]))
+    if k <= 1:
+        cin = c
+        g = 1
+        r = rng.random()
+        if r < .3:
+            g = cin  # depthwise
+            cout = cin * int(rng.choice([1, 2]))
+        elif r < .4 and cin % 2 == 0:
+            g = 2
+            cout = 2 * int(rng.integers(1, 3))
+        else:
+            cout = int(rng.choice([1, 2, 4]))
+        d = dict(in_channels=cin, out_channels=cout, kernel_size=int(rng.choice([1, 3])))
+        if g != 1:
+            d['groups'] = g
+        if rng.random() < .4:
+            d['bias'] = False
+        return ['Conv2d', d]
+    if k == 2:
+        d = dict(in_features=c, out_features=int(rng.integers(1, 5)))
+        if rng.random() < .3:
+            d['bias'] = False
+        return ['Linear', d]
+    if k == 3:
+        return ['BatchNorm2d', dict(num_features=c)]
+    if k == 4:
+        return ['GroupNorm', dict(num_groups=1 if c % 2 else 2, num_channels=c)]
+    if k == 5:
+        return ['LayerNorm', dict(normalized_shape=c)]
+    if k == 6:
+        return ['DeformConv2dPack', dict(in_channels=c, out_channels=int(rng.choice([2, 4])), kernel_size=3, deform_groups=1)]
+    if k == 7:
+        return ['SyncBatchNorm', dict(num_features=c)]
+    shape = [int(rng.integers(1, 4))] if rng.random() < .6 else [1, int(rng.integers(1, 4)), 2]
+    return ['Parameter', shape, bool(rng.random() < .93)]
+
+
+def rand_tree(rng, depth, root=False):
+    n = int(rng.integers(1, 5 if root else 4))
+    children = []
+    used = set()
+    for _ in range(n):
+        name = str(rng.choice(NAMES))
+        if name in used:
+            continue
+        used.add(name)
+        if depth > 0 and rng.random() < .35:
+            if rng.random() < .2:
+                spec = ['Sequential', [rand_leaf(rng) for _ in range(int(rng.integers(1, 3)))]]
+                spec[1] = [s for s in spec[1] if s[0] != 'Parameter'] or [['BatchNorm2d', dict(num_features=2)]]
+            else:
+                spec = rand_tree(rng, depth - 1)
+        else:
+            spec = rand_leaf(rng)
+        children.append([name, spec])
+    if not children:
+        children = [['conv', ['Conv2d', dict(in_channels=2, out_channels=2, kernel_size=1)]]]
+    return ['Module', children]
+
+
+def trick_module(spec):
+    kind = spec[0]
+    if kind == 'Parameter':
+        shape = ', '.join(str(s) for s in spec[1])
+        return f"Parameter(ones({shape}))" if spec[2] else f"Parameter(ones({shape}), requires_grad=False)"
+    if kind == 'Sequential':
+        return 'Sequential(' + ', '.join(trick_module(s) for s in spec[1]) + ')'
+    if kind == 'Module':
+        return 'Module(' + ', '.join(f'{n}={trick_module(s)}' for n, s in spec[1]) + ')'
+    d = dict(spec[1])
+    pos = {'Conv2d': ['in_channels', 'out_channels', 'kernel_size'], 'DeformConv2dPack': ['in_channels', 'out_channels', 'kernel_size'],
+           'Linear': ['in_features', 'out_features'], 'BatchNorm2d': ['num_features'], 'SyncBatchNorm': ['num_features'],
+           'GroupNorm': ['num_groups', 'num_channels'], 'LayerNorm': ['normalized_shape']}[kind]
+    args = [str(d.pop(p)) for p in pos] + [f'{k}={r_(v)}' for k, v in d.items()]
+    return f"{kind}({', '.join(args)})"
+
+
+def param_names(spec):
+    return [n for n, _ in gp.build(spec, {}).named_parameters()]
+
+
+def rand_key(rng, names):
+    if not names or rng.random() < .15:
+        return str(rng.choice(NAMES + ['.weight', '.bias', 'norm', 'xyz', '']))
+    n = '.' + str(rng.choice(names))
+    k = rng.random()
+    if k < .4:  # a whole segment (or dotted run of segments)
+        segs = n.split('.')[1:]
+        i = int(rng.integers(0, len(segs)))
+        j = int(rng.integers(i + 1, len(segs) + 1))
+        return '.'.join(segs[i:j])
+    i = int(rng.integers(0, len(n)))
+    j = int(rng.integers(i + 1, min(len(n), i + 8) + 1))
+    return n[i:j]
+
+
+MULTS = [0.0, 0.1, 0.5, 1.0, 2.0, 3, 10.0, 0.25, 0.01, 1]
+
+
+def case_paramwise(rng):
+    spec = rand_tree(rng, 2, root=True)
+    names = param_names(spec)
+    opt = dict(type=str(rng.choice(['SGD', 'AdamW'])), lr=float(rng.choice([0.01, 0.02, 0.001, 0.0001, 0.1, 6e-05])))
+    if opt['type'] == 'AdamW' and rng.random() < .5:
+        opt['betas'] = (0.9, 0.999)
+    if rng.random() < .8:
+        opt['weight_decay'] = float(rng.choice([0.0005, 0.01, 0.05, 0.0, 0.95, 0.0001]))
+    if opt['type'] == 'SGD' and rng.random() < .6:
+        opt['momentum'] = 0.9
+    pw = {}
+    if rng.random() < .6:
+        keys = {}
+        for _ in range(int(rng.integers(1, 5))):
+            key = rand_key(rng, names)
+            if rng.random() < .2 and key:
+                key = key[:-1] or key  # substrings of each other
+            item = {}
+            if rng.random() < .75:
+                item['lr_mult'] = float(rng.choice(MULTS))
+            if rng.random() < .5:
+                item['decay_mult'] = float(rng.choice(MULTS))
+            keys[key] = item
+        pw['custom_keys'] = keys
+    for k, p in [('bias_lr_mult', .35), ('bias_decay_mult', .3), ('norm_decay_mult', .35), ('dwconv_decay_mult', .3),
+                 ('dcn_offset_lr_mult', .3), ('flat_decay_mult', .2)]:
+        if rng.random() < p:
+            pw[k] = rng.choice(MULTS).item()
+    if rng.random() < .1:
+        pw['bypass_duplicate'] = True
+    pwv = pw if (pw or rng.random() < .5) else None
+    prog = (f"model = {trick_module(spec)}\n"
+            f"groups = param_groups(model, {r_(opt)}, paramwise_cfg={r_(pwv)})\n"
+            "for g in groups:\n    print(g['params'][0], g['lr'], g.get('weight_decay', 0.0))\n")
+    r = gp.groups_of(gp.build(spec, {}), dict(opt), None if pwv is None else dict(pwv))
+    if 'error' in r:
+        return prog, ERROR, (1e-9, 1e-12)
+    exp = ''.join(printed(g['params'][0], g['lr'], g.get('weight_decay', 0.0)) for g in r['groups'])
+    return prog, exp, (1e-9, 1e-12)
+
+
+# ---------------------------------------------------------------- schedule
+
+def rand_sched(rng, lo, hi):
+    t = str(rng.choice(['LinearLR', 'ConstantLR', 'PolyLR', 'CosineAnnealingLR', 'MultiStepLR', 'StepLR', 'ExponentialLR',
+                        'OneCycleLR', 'CosineRestartLR']))
+    b = int(rng.integers(lo, hi))
+    e = b + int(rng.integers(1, 30))
+    c = dict(type=t)
+    if t == 'LinearLR':
+        c['start_factor'] = float(rng.choice([0.001, 0.01, 0.1, 0.5, 1e-6]))
+        if rng.random() < .3:
+            c['end_factor'] = float(rng.choice([1.0, 0.5, 0.1]))
+    elif t == 'ConstantLR':
+        c['factor'] = float(rng.choice([0.1, 0.5, 0.25]))
+    elif t == 'PolyLR':
+        c['eta_min'] = float(rng.choice([0.0, 1e-4, 0.0005]))
+        c['power'] = float(rng.choice([0.9, 1.0, 0.8, 2.0]))
+    elif t == 'CosineAnnealingLR':
+        if rng.random() < .7:
+            c['T_max'] = int(rng.integers(1, e - b + 5))
+        if rng.random() < .8:
+            c['eta_min'] = float(rng.choice([0.0, 1e-4, 0.0005]))
+        else:
+            c['eta_min_ratio'] = float(rng.choice([0.01, 0.1]))
+    elif t == 'MultiStepLR':
+        c['milestones'] = sorted(int(x) for x in rng.integers(0, e - b + 5, int(rng.integers(1, 4))))
+        c['gamma'] = float(rng.choice([0.1, 0.5]))
+    elif t == 'StepLR':
+        c['step_size'] = int(rng.integers(1, 8))
+        c['gamma'] = float(rng.choice([0.1, 0.5, 0.9]))
+    elif t == 'ExponentialLR':
+        c['gamma'] = float(rng.choice([0.9, 0.95, 0.5]))
+    elif t == 'OneCycleLR':
+        c['eta_max'] = float(rng.choice([0.1, 0.3, 0.01]))
+        if rng.random() < .8:
+            c['total_steps'] = int(rng.integers(5, 40))
+        c['pct_start'] = float(rng.choice([0.3, 0.25, 0.5]))
+        if rng.random() < .4:
+            c['anneal_strategy'] = 'linear'
+        if rng.random() < .3:
+            c['three_phase'] = True
+    elif t == 'CosineRestartLR':
+        k = int(rng.integers(1, 4))
+        c['periods'] = [int(x) for x in rng.integers(1, 10, k)]
+        c['restart_weights'] = [float(x) for x in rng.choice([1.0, 0.5, 0.25], k)]
+        if rng.random() < .7:
+            c['eta_min'] = float(rng.choice([0.0, 0.001]))
+        else:
+            c['eta_min_ratio'] = 0.1
+    if rng.random() < .9:
+        c['begin'] = b
+    if rng.random() < .9:
+        c['end'] = e
+    c['by_epoch'] = False
+    return c
+
+
+def case_schedule(rng):
+    base = float(rng.choice([0.01, 0.1, 0.02, 0.2, 6e-05, 1.0]))
+    if rng.random() < .25:
+        c = dict(type='SWALR', swa_lr=float(rng.choice([0.01, 0.02, 0.05, 0.5])), anneal_epochs=int(rng.integers(0, 8)))
+        if rng.random() < .8:
+            c['anneal_strategy'] = str(rng.choice(['cos', 'linear']))
+        cfgs = [c]  # (torch SWALR chained with an MMEngine scheduler crashes in the reference: both wrap optimizer.step)
+        steps = int(rng.integers(1, 15))
+    else:
+        n = int(rng.integers(1, 4))
+        cfgs = []
+        lo = 0
+        for _ in range(n):
+            c = rand_sched(rng, lo, lo + 12)
+            cfgs.append(c)
+            lo = max(0, c.get('end', lo + 10) - int(rng.integers(-3, 5)))
+        steps = int(rng.integers(1, 70))
+    prog = f"print(lr_schedule({r_(base)}, [{', '.join(r_(c) for c in cfgs)}], steps={steps}))\n"
+    try:
+        out = gp.run_schedule([base], [dict(c) for c in cfgs], steps)[0]
+        exp = printed(out)
+    except Exception:
+        exp = ERROR
+    return prog, exp, (1e-6, 1e-12)
+
+
+# ---------------------------------------------------------------- swa
+
+def case_swa(rng):
+    shapes = {}
+    for name in ['weight', 'bias', 'gamma', 'w2'][:int(rng.integers(1, 5))]:
+        shapes[name] = tuple(int(x) for x in rng.integers(1, 4, int(rng.integers(1, 3))))
+    dt = 'float64' if rng.random() < .2 else 'float32'
+    tdt = getattr(torch, dt)
+    form = rng.integers(0, 4)
+    decay = float(rng.choice([0.9, 0.5, 0.999, 0.0, 1.0, 0.75]))
+    m = nn.Module()
+    for k, s in shapes.items():
+        setattr(m, k, nn.Parameter(torch.zeros(s, dtype=tdt)))
+    if form == 0:
+        ctor, avg = '', AveragedModel(m)
+    elif form == 1:
+        ctor, avg = f', avg_fn=get_ema_avg_fn({decay!r})', AveragedModel(m, avg_fn=get_ema_avg_fn(decay))
+    elif form == 2:
+        ctor = f', multi_avg_fn=get_ema_multi_avg_fn({decay!r})'
+        avg = AveragedModel(m, multi_avg_fn=get_ema_multi_avg_fn(decay))
+    else:
+        ctor, avg = ', multi_avg_fn=get_swa_multi_avg_fn()', AveragedModel(m, multi_avg_fn=get_swa_multi_avg_fn())
+    if rng.random() < .2:
+        ctor += ', use_buffers=True'
+    init = ', '.join(f"{k}=zeros({', '.join(map(str, s))}{', dtype=' + repr(dt) if dt != 'float32' else ''})" for k, s in shapes.items())
+    lines = [f"swa = AveragedModel(dict({init}){ctor})"]
+    for _ in range(int(rng.integers(1, 7))):
+        vals = {k: torch.randn(s, dtype=tdt) for k, s in shapes.items()}
+        cur = nn.Module()
+        for k, v in vals.items():
+            setattr(cur, k, nn.Parameter(v.clone()))
+        avg.update_parameters(cur)
+        lines.append("swa.update_parameters(dict(" + ', '.join(f"{k}=tensor({v.tolist()!r}, dtype='{dt}')" for k, v in vals.items()) + "))")
+    lines.append("print(swa.n_averaged)")
+    exp = printed(int(avg.n_averaged))
+    for k in shapes:
+        lines.append(f"print(swa.params['{k}'].tolist())")
+        exp += printed(getattr(avg.module, k).detach().tolist())
+    return '\n'.join(lines) + '\n', exp, (1e-5, 1e-6)
+
+
+KINDS = {'resize': [case_rescale, case_resize, case_pad, case_random_resize], 'paramwise': [case_paramwise],
+         'schedule': [case_schedule], 'swa': [case_swa]}
+
+
+def run(binary, prog):
+    with tempfile.NamedTemporaryFile('w', suffix='.trick', delete=False) as f:
+        f.write(prog)
+    try:
+        p = subprocess.run([binary, 'run', f.name], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return f.name, None
+    return f.name, p
+
+
+def check(p, exp, tol):
+    if p is None:
+        return 'timeout'
+    if p.returncode not in (0, 1):
+        return f'crash rc={p.returncode}: {p.stderr.strip()[-300:]}'
+    if exp is ERROR:
+        if p.returncode != 1 or 'error' not in p.stderr.lower():
+            return f'expected an error, got rc={p.returncode} stdout={p.stdout[:200]!r}'
+        return None
+    if p.returncode != 0:
+        return f'rc={p.returncode}: {p.stderr.strip()[-300:]}'
+    if isinstance(exp, tuple) and exp[0] == 'range':
+        _, lo, hi, allowed = exp
+        t = [x for x in tokens(p.stdout) if not isinstance(x, str)]
+        if len(t) != 2:
+            return f'expected a shape, got {p.stdout!r}'
+        shape = (int(t[0]), int(t[1]))
+        if allowed is not None and shape not in allowed:
+            return f'shape {shape} not among {sorted(allowed)}'
+        if not all(lo[i] - 1 <= shape[i] <= hi[i] + 1 for i in range(2)):
+            return f'shape {shape} outside the reference range {lo}..{hi}'
+        return None
+    return compare(tokens(p.stdout), tokens(exp), *tol)
+
+
+def main():
+    binary = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    areas = sys.argv[4:] or list(KINDS)
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    kinds = [k for a in areas for k in KINDS[a]]
+    fails, counts, errors = 0, {}, {}
+    for c in range(n):
+        kind = kinds[c % len(kinds)]
+        prog, exp, tol = kind(rng)
+        path, p = run(binary, prog)
+        why = check(p, exp, tol)
+        counts[kind.__name__] = counts.get(kind.__name__, 0) + 1
+        if exp is ERROR:
+            errors[kind.__name__] = errors.get(kind.__name__, 0) + 1
+        if why:
+            fails += 1
+            print(f'FAIL {kind.__name__} ({path}): {why}')
+            print('  program ', prog[:600].replace('\n', ' | '))
+            if p is not None and exp is not ERROR:
+                print('  got     ', p.stdout[:400].replace('\n', ' | '))
+                print('  expected', str(exp)[:400].replace('\n', ' | '))
+        else:
+            os.unlink(path)
+    print(f'fuzz_misc seed {seed}: {n - fails}/{n} match  cases {counts}  of which reference errors {errors}')
+    return 1 if fails else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
