@@ -108,16 +108,26 @@ extension ResizeBindings {
                     bboxClipBorder: clipBorder,
                     override: try a.bool("override"), minSize: try a.optionalDouble("min_size"), interpolation: interp)
             } else {
+                // MMCV 2.x `Resize.__init__`: a float or a 2-tuple; an int or a list is a TypeError there.
                 var factor: [Double]?
-                if a.has("scale_factor") {
-                    let f = try numbers(a["scale_factor"], "scale_factor")
-                    guard f.count == 1 || f.count == 2 else {
-                        throw RuntimeError("expect scale_factor is float or Tuple(float), but got \(Printer.repr(a["scale_factor"]))", kind: "TypeError")
+                switch a["scale_factor"] {
+                case .none: break
+                case .float(let f): factor = [f, f]
+                case .tuple(let t):
+                    guard t.count == 2 else {
+                        throw RuntimeError("Resize(): scale_factor must be a float or a 2-tuple of floats, got \(Printer.repr(a["scale_factor"]))", kind: "AssertionError")
                     }
-                    factor = f.count == 1 ? [f[0], f[0]] : f
+                    factor = try numbers(a["scale_factor"], "scale_factor")
+                default:
+                    throw RuntimeError("Resize(): expect scale_factor is float or Tuple(float), but got \(Printer.repr(a["scale_factor"])) (\(a["scale_factor"].typeName))", kind: "TypeError")
+                }
+                let keepRatio = a.has("keep_ratio") ? try a.bool("keep_ratio") : false
+                // With keep_ratio, MMCV's imrescale -> rescale_size takes a number or a tuple only.
+                if keepRatio, case .list = a["scale"] {
+                    throw RuntimeError("Resize(): with keep_ratio=True the scale must be an int or a (w, h) tuple (rescale_size: Scale must be a number or tuple of int), got list \(Printer.repr(a["scale"]))", kind: "TypeError")
                 }
                 t = try ResizeTransform(scale: a.has("scale") ? try pair(a["scale"], "scale") : nil, scaleFactor: factor,
-                                        keepRatio: a.has("keep_ratio") ? try a.bool("keep_ratio") : false,
+                                        keepRatio: keepRatio,
                                         clipObjectBorder: try a.bool("clip_object_border"), interpolation: interp)
             }
             return transformObject(lib, "Resize", a, t)
