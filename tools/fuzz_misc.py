@@ -136,13 +136,22 @@ def case_resize(rng):
     if rng.random() < .05:
         args.pop('scale', None)
         args.pop('scale_factor', None)
+    if rng.random() < .06:  # forms MMCV rejects (int / list scale_factor) or takes (list scale)
+        k2 = rng.random()
+        if k2 < .4:
+            args['scale_factor'] = int(rng.integers(1, 3))
+        elif k2 < .6:
+            args['scale_factor'] = [0.5, 1.5]
+        else:
+            args['scale'] = [int(rng.integers(16, 900)), int(rng.integers(16, 900))]
     with_boxes = rng.random() < .3
     with_seg = rng.random() < .2 and h * w <= 4000
     clip = bool(rng.random() < .7)
     if with_boxes and rng.random() < .3:
         args['clip_object_border'] = clip
-    results = dict(img=np.zeros((h, w, 3), np.float32))
-    lines = [f"r = Resize({kw(args)})(dict(img=zeros({h}, {w}, 3)"]
+    ch = [3] if rng.random() < .85 else ([1] if rng.random() < .5 else [])
+    results = dict(img=np.zeros((h, w, *ch), np.float32))
+    lines = [f"r = Resize({kw(args)})(dict(img=zeros({', '.join(map(str, (h, w, *ch)))})"]
     if with_boxes:
         bb = rand_bboxes(rng, h, w, int(rng.integers(1, 4)))
         results['gt_bboxes'] = bb.copy()
@@ -152,7 +161,7 @@ def case_resize(rng):
         results['gt_seg_map'] = seg
         lines[0] += f", gt_seg_map=tensor({seg.tolist()!r}, dtype='int64')"
     lines[0] += "))"
-    lines.append("print(r['img_shape'], r['scale_factor'])")
+    lines.append("print(r['img_shape'], r['scale_factor'], r['img'].shape)")
     if with_boxes:
         lines.append("print(r['gt_bboxes'].tolist())")
     if with_seg:
@@ -160,7 +169,7 @@ def case_resize(rng):
         lines.append("print(r['gt_seg_map'].tolist())")
     try:
         r = Resize(**args)(results)
-        exp = printed(r['img_shape'], r['scale_factor'])
+        exp = printed(r['img_shape'], r['scale_factor'], r['img'].shape)
         if with_boxes:
             exp += printed(r['gt_bboxes'].tolist())
         if with_seg:
@@ -315,6 +324,8 @@ def trick_module(spec):
         return 'Sequential(' + ', '.join(trick_module(s) for s in spec[1]) + ')'
     if kind == 'Module':
         return 'Module(' + ', '.join(f'{n}={trick_module(s)}' for n, s in spec[1]) + ')'
+    if kind == 'Shared':
+        return spec[1]
     d = dict(spec[1])
     pos = {'Conv2d': ['in_channels', 'out_channels', 'kernel_size'], 'DeformConv2dPack': ['in_channels', 'out_channels', 'kernel_size'],
            'Linear': ['in_features', 'out_features'], 'BatchNorm2d': ['num_features'], 'SyncBatchNorm': ['num_features'],
@@ -345,10 +356,38 @@ def rand_key(rng, names):
 MULTS = [0.0, 0.1, 0.5, 1.0, 2.0, 3, 10.0, 0.25, 0.01, 1]
 
 
+def share(rng, spec):
+    """Replaces a random leaf (module or parameter) by a reference to a shared one used twice."""
+    leaves = []
+
+    def walk(s):
+        if s[0] == 'Module':
+            for i, (n, c) in enumerate(s[1]):
+                if c[0] in ('Module', 'Sequential'):
+                    walk(c)
+                else:
+                    leaves.append((s[1], i))
+    walk(spec)
+    if len(leaves) < 2:
+        return None
+    a, b = rng.choice(len(leaves), 2, replace=False)
+    (la, ia), (lb, ib) = leaves[a], leaves[b]
+    shared = la[ia][1]
+    la[ia][1] = lb[ib][1] = ['Shared', 's']
+    return shared
+
+
+def build_shared(spec, shared):
+    return gp.build(spec, {} if shared is None else {'s': gp.build(shared, {})})
+
+
 def case_paramwise(rng):
     spec = rand_tree(rng, 2, root=True)
-    names = param_names(spec)
+    shared = share(rng, spec) if rng.random() < .15 else None
+    names = [n for n, _ in build_shared(spec, shared).named_parameters()]
     opt = dict(type=str(rng.choice(['SGD', 'AdamW'])), lr=float(rng.choice([0.01, 0.02, 0.001, 0.0001, 0.1, 6e-05])))
+    if rng.random() < .05:
+        del opt['lr']
     if opt['type'] == 'AdamW' and rng.random() < .5:
         opt['betas'] = (0.9, 0.999)
     if rng.random() < .8:
@@ -367,6 +406,8 @@ def case_paramwise(rng):
                 item['lr_mult'] = float(rng.choice(MULTS))
             if rng.random() < .5:
                 item['decay_mult'] = float(rng.choice(MULTS))
+            if rng.random() < .06:
+                item[str(rng.choice(['lr', 'weight_decay', 'momentum']))] = float(rng.choice([0.5, 0.0, 0.123]))
             keys[key] = item
         pw['custom_keys'] = keys
     for k, p in [('bias_lr_mult', .35), ('bias_decay_mult', .3), ('norm_decay_mult', .35), ('dwconv_decay_mult', .3),
@@ -376,10 +417,11 @@ def case_paramwise(rng):
     if rng.random() < .1:
         pw['bypass_duplicate'] = True
     pwv = pw if (pw or rng.random() < .5) else None
-    prog = (f"model = {trick_module(spec)}\n"
+    pre = '' if shared is None else f"s = {trick_module(shared)}\n"
+    prog = (pre + f"model = {trick_module(spec)}\n"
             f"groups = param_groups(model, {r_(opt)}, paramwise_cfg={r_(pwv)})\n"
             "for g in groups:\n    print(g['params'][0], g['lr'], g.get('weight_decay', 0.0))\n")
-    r = gp.groups_of(gp.build(spec, {}), dict(opt), None if pwv is None else dict(pwv))
+    r = gp.groups_of(build_shared(spec, shared), dict(opt), None if pwv is None else dict(pwv))
     if 'error' in r:
         return prog, ERROR, (1e-9, 1e-12)
     exp = ''.join(printed(g['params'][0], g['lr'], g.get('weight_decay', 0.0)) for g in r['groups'])
@@ -440,15 +482,31 @@ def rand_sched(rng, lo, hi):
     if rng.random() < .9:
         c['end'] = e
     c['by_epoch'] = False
+    if rng.random() < .1:
+        del c['by_epoch']
+    if rng.random() < .12:  # edge values: some are errors in MMEngine
+        k = str(rng.choice(['begin', 'end', 'start_factor', 'factor', 'gamma', 'T_max', 'power', 'eta_min', 'total_steps',
+                            'milestones', 'step_size', 'end_factor', 'restart_weights', 'pct_start']))
+        c[k] = {'begin': int(rng.choice([-1, e, e + 3])), 'end': int(rng.choice([b, b - 1, b + 1])),
+                'start_factor': float(rng.choice([0.0, 1.0, 1.5])), 'factor': float(rng.choice([0.0, 1.0, 1.2])),
+                'gamma': float(rng.choice([0.0, 1.0, 1.5])), 'T_max': int(rng.choice([0, 1])), 'power': float(rng.choice([0.0, 3.0])),
+                'eta_min': float(rng.choice([0.5, 2.0])), 'total_steps': int(rng.choice([1, 2, 3])),
+                'milestones': [5, 2, 2], 'step_size': int(rng.choice([0, 1])), 'end_factor': float(rng.choice([0.0, 1.5, 0.3])),
+                'restart_weights': [1.0, 0.5], 'pct_start': float(rng.choice([0.0, 1.0, 0.99]))}[k]
     return c
 
 
 def case_schedule(rng):
     base = float(rng.choice([0.01, 0.1, 0.02, 0.2, 6e-05, 1.0]))
+    if rng.random() < .03:
+        base = float(rng.choice([0.0, 5.0]))
     if rng.random() < .25:
         c = dict(type='SWALR', swa_lr=float(rng.choice([0.01, 0.02, 0.05, 0.5])), anneal_epochs=int(rng.integers(0, 8)))
         if rng.random() < .8:
             c['anneal_strategy'] = str(rng.choice(['cos', 'linear']))
+        if rng.random() < .08:
+            k = str(rng.choice(['anneal_epochs', 'anneal_strategy', 'swa_lr']))
+            c[k] = {'anneal_epochs': -1, 'anneal_strategy': 'poly', 'swa_lr': float(rng.choice([0.0, -0.01]))}[k]
         cfgs = [c]  # (torch SWALR chained with an MMEngine scheduler crashes in the reference: both wrap optimizer.step)
         steps = int(rng.integers(1, 15))
     else:
