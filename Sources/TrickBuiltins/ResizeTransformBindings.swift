@@ -174,12 +174,15 @@ extension ResizeBindings {
         lib.type("Pad(size=None, size_divisor=None, pad_to_square=False, pad_val=None, padding_mode='constant', seg_pad_val=None)",
                  doc: "MMCV 2.x Pad (size is (w, h)); MMDetection 2.x / MMSegmentation 0.x form after a legacy Resize (size is (h, w)).") { a in
             var imgVal = 0.0, isInt = true, segVal = 255.0
+            var perChannel: [Double]?
             switch a["pad_val"] {
             case .none: break
             case .int(let i): imgVal = Double(i)
             case .float(let d): imgVal = d; isInt = false
             case .dict(let d):
-                if let v = d[str: "img"] { imgVal = try number(v, "pad_val['img']"); if case .float = v { isInt = false } }
+                if case .tuple? = d[str: "img"] {
+                    perChannel = try numbers(d[str: "img"]!, "pad_val['img']")  // impad: one value per channel
+                } else if let v = d[str: "img"] { imgVal = try number(v, "pad_val['img']"); if case .float = v { isInt = false } }
                 if let v = d[str: "seg"] { segVal = try number(v, "pad_val['seg']") }
             default: throw RuntimeError("pad_val must be a number or a dict, got \(a["pad_val"].typeName)", kind: "TypeError")
             }
@@ -189,7 +192,9 @@ extension ResizeBindings {
                                      sizeDivisor: try a.optionalInt("size_divisor"), padToSquare: try a.bool("pad_to_square"),
                                      imgPadVal: imgVal, imgPadValIsInt: isInt, segPadVal: segVal, mode: mode,
                                      forceLegacy: a.has("seg_pad_val"))
-            return transformObject(lib, "Pad", a, t)
+            var pad = t
+            pad.imgPadValPerChannel = perChannel
+            return transformObject(lib, "Pad", a, pad)
         }
 
         lib.type("Normalize(mean, std, to_rgb=True)", doc: "MMCV Normalize: imnormalize and img_norm_cfg.") { a in
