@@ -183,12 +183,15 @@ def case_pad(rng):
     h, w = rand_size(rng)
     if h * w > 300000:
         h, w = h // 4 + 1, w // 4 + 1
+    small = rng.random() < .35
+    if small:
+        h, w = int(rng.integers(1, 6)), int(rng.integers(1, 6))
     args = {}
     k = rng.random()
     if k < .4:
         args['size_divisor'] = int(rng.choice([1, 4, 8, 16, 32, 64, 7]))
     elif k < .75:
-        args['size'] = (int(rng.integers(w, w + 300)), int(rng.integers(h, h + 300)))
+        args['size'] = (int(rng.integers(w, w + (6 if small else 300))), int(rng.integers(h, h + (6 if small else 300))))
         if rng.random() < .15:
             args['size'] = (int(rng.integers(1, w + 1)), int(rng.integers(1, h + 1)))
     else:
@@ -198,18 +201,39 @@ def case_pad(rng):
     if rng.random() < .05:
         args['size'] = (w + 10, h + 10)
         args['size_divisor'] = 32
-    if rng.random() < .3:
-        args['pad_val'] = int(rng.choice([0, 114, 255])) if rng.random() < .5 else dict(img=int(rng.choice([0, 7])), seg=255)
-    c = int(rng.choice([1, 3]))
-    prog = f"r = Pad({kw(args)})(dict(img=zeros({h}, {w}, {c})))\nprint(r['pad_shape'], r['img'].shape)\n"
-    check_vals = h * w < 50 and 'pad_val' in args
-    if check_vals:
+    c = int(rng.choice([1, 3, 2]))
+    if rng.random() < .4:
+        pv = rng.random()
+        if pv < .3:
+            args['pad_val'] = int(rng.choice([0, 114, 255]))
+        elif pv < .6:
+            args['pad_val'] = dict(img=int(rng.choice([0, 7])), seg=int(rng.choice([255, 0])))
+        elif pv < .75:
+            args['pad_val'] = dict(img=float(rng.choice([1.5, 3.0])), seg=255)
+        else:
+            args['pad_val'] = dict(img=tuple(float(x) for x in rng.integers(0, 9, c if rng.random() < .9 else 2)), seg=255)
+    if small and rng.random() < .4:
+        args['padding_mode'] = str(rng.choice(['constant', 'edge', 'reflect', 'symmetric']))
+    with_seg = small and rng.random() < .4
+    img = np.arange(h * w * c, dtype=np.float32).reshape(h, w, c) if small else np.zeros((h, w, c), np.float32)
+    lit = f"arange({h * w * c}, dtype='float32').reshape({h}, {w}, {c})" if small else f"zeros({h}, {w}, {c})"
+    results = dict(img=img)
+    if with_seg:
+        seg = rng.integers(0, 5, (h, w)).astype(np.uint8)
+        results['gt_seg_map'] = seg
+        lit += f", gt_seg_map=tensor({seg.tolist()!r}, dtype='int64')"
+    prog = f"r = Pad({kw(args)})(dict(img={lit}))\nprint(r['pad_shape'], r['img'].shape)\n"
+    if small:
         prog += "print(r['img'].tolist())\n"
+    if with_seg:
+        prog += "print(r['gt_seg_map'].tolist())\n"
     try:
-        r = Pad(**args)(dict(img=np.ones((h, w, c), np.float32) * 0))
+        r = Pad(**args)(results)
         exp = printed(r['pad_shape'], r['img'].shape)
-        if check_vals:
+        if small:
             exp += printed(r['img'].tolist())
+        if with_seg:
+            exp += printed(r['gt_seg_map'].tolist())
     except Exception:
         exp = ERROR
     return prog, exp, (0, 0)
@@ -287,7 +311,30 @@ def rand_leaf(rng):
     if k == 6:
         return ['DeformConv2dPack', dict(in_channels=c, out_channels=int(rng.choice([2, 4])), kernel_size=3, deform_groups=1)]
     if k == 7:
-        return ['SyncBatchNorm', dict(num_features=c)]
+        r = rng.random()
+        if r < .25:
+            return ['SyncBatchNorm', dict(num_features=c)]
+        if r < .4:
+            return ['ModulatedDeformConv2dPack', dict(in_channels=c, out_channels=2, kernel_size=3, deform_groups=1)]
+        if r < .5:
+            return ['InstanceNorm2d', dict(num_features=c, affine=bool(rng.random() < .7))]
+        if r < .6:
+            return ['BatchNorm2d', dict(num_features=c, affine=False)]
+        if r < .65:
+            return ['GroupNorm', dict(num_groups=1, num_channels=c, affine=False)]
+        if r < .7:
+            return ['LayerNorm', dict(normalized_shape=(c, 2))]
+        if r < .75:
+            return ['Conv1d', dict(in_channels=c, out_channels=c, kernel_size=1, groups=c)]
+        if r < .8:
+            return ['ConvTranspose2d', dict(in_channels=c, out_channels=c, kernel_size=2, groups=c)]
+        if r < .85:
+            return ['Embedding', dict(num_embeddings=3, embedding_dim=c)]
+        if r < .9:
+            return ['ReLU', {}]
+        if r < .95:
+            return ['PReLU', dict(num_parameters=c)]
+        return ['DeformConv2dPack', dict(in_channels=c, out_channels=c, kernel_size=1, groups=c, deform_groups=1)]
     shape = [int(rng.integers(1, 4))] if rng.random() < .6 else [1, int(rng.integers(1, 4)), 2]
     return ['Parameter', shape, bool(rng.random() < .93)]
 
@@ -302,8 +349,9 @@ def rand_tree(rng, depth, root=False):
             continue
         used.add(name)
         if depth > 0 and rng.random() < .35:
-            if rng.random() < .2:
-                spec = ['Sequential', [rand_leaf(rng) for _ in range(int(rng.integers(1, 3)))]]
+            if rng.random() < .3:
+                kind = 'Sequential' if rng.random() < .6 else 'ModuleList'
+                spec = [kind, [rand_leaf(rng) if rng.random() < .8 else rand_tree(rng, 0) for _ in range(int(rng.integers(1, 3)))]]
                 spec[1] = [s for s in spec[1] if s[0] != 'Parameter'] or [['BatchNorm2d', dict(num_features=2)]]
             else:
                 spec = rand_tree(rng, depth - 1)
@@ -322,6 +370,10 @@ def trick_module(spec):
         return f"Parameter(ones({shape}))" if spec[2] else f"Parameter(ones({shape}), requires_grad=False)"
     if kind == 'Sequential':
         return 'Sequential(' + ', '.join(trick_module(s) for s in spec[1]) + ')'
+    if kind == 'ModuleList':
+        return 'ModuleList([' + ', '.join(trick_module(s) for s in spec[1]) + '])'
+    if kind in ('ReLU',):
+        return f'{kind}()'
     if kind == 'Module':
         return 'Module(' + ', '.join(f'{n}={trick_module(s)}' for n, s in spec[1]) + ')'
     if kind == 'Shared':
@@ -329,8 +381,11 @@ def trick_module(spec):
     d = dict(spec[1])
     pos = {'Conv2d': ['in_channels', 'out_channels', 'kernel_size'], 'DeformConv2dPack': ['in_channels', 'out_channels', 'kernel_size'],
            'Linear': ['in_features', 'out_features'], 'BatchNorm2d': ['num_features'], 'SyncBatchNorm': ['num_features'],
-           'GroupNorm': ['num_groups', 'num_channels'], 'LayerNorm': ['normalized_shape']}[kind]
-    args = [str(d.pop(p)) for p in pos] + [f'{k}={r_(v)}' for k, v in d.items()]
+           'GroupNorm': ['num_groups', 'num_channels'], 'LayerNorm': ['normalized_shape'],
+           'ModulatedDeformConv2dPack': ['in_channels', 'out_channels', 'kernel_size'], 'InstanceNorm2d': ['num_features'],
+           'Conv1d': ['in_channels', 'out_channels', 'kernel_size'], 'ConvTranspose2d': ['in_channels', 'out_channels', 'kernel_size'],
+           'Embedding': ['num_embeddings', 'embedding_dim'], 'PReLU': []}[kind]
+    args = [r_(d.pop(p)) for p in pos] + [f'{k}={r_(v)}' for k, v in d.items()]
     return f"{kind}({', '.join(args)})"
 
 
@@ -363,7 +418,7 @@ def share(rng, spec):
     def walk(s):
         if s[0] == 'Module':
             for i, (n, c) in enumerate(s[1]):
-                if c[0] in ('Module', 'Sequential'):
+                if c[0] in ('Module', 'Sequential', 'ModuleList'):
                     walk(c)
                 else:
                     leaves.append((s[1], i))
@@ -377,8 +432,24 @@ def share(rng, spec):
     return shared
 
 
+gp.LAYERS.update(ReLU=nn.ReLU, PReLU=nn.PReLU)
+
+
+def build(spec, shared):
+    if spec[0] == 'ModuleList':
+        return nn.ModuleList([build(s, shared) for s in spec[1]])
+    if spec[0] == 'Sequential':
+        return nn.Sequential(*[build(s, shared) for s in spec[1]])
+    if spec[0] == 'Module':
+        m = nn.Module()
+        for name, s in spec[1]:
+            setattr(m, name, build(s, shared))
+        return m
+    return gp.build(spec, shared)
+
+
 def build_shared(spec, shared):
-    return gp.build(spec, {} if shared is None else {'s': gp.build(shared, {})})
+    return build(spec, {} if shared is None else {'s': build(shared, {})})
 
 
 def case_paramwise(rng):
