@@ -26,6 +26,7 @@ run: build
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
 test: unit golden
+	tests/run_error_suite.sh $(BIN) Tests/errors
 
 unit: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
@@ -41,6 +42,24 @@ bench: deps
 	$(SWIFT) build -c release -j $(JOBS) --product trick
 	$(SWIFT) build -c release -j $(JOBS) --product trick-bench
 	.build/release/trick-bench $(BIN) $(PYTHON)
+
+# Fuzz the lexer, parser and evaluator for FUZZ_SECONDS (libFuzzer, coverage-guided; a seeded
+# random-mutation run where the toolchain has no libFuzzer). Crashes land in .build/fuzz-artifacts/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@mkdir -p .build/fuzz-corpus .build/fuzz-artifacts
+	@if $(SWIFT) build -c release -j $(JOBS) --product trick-fuzz --scratch-path .build/fuzz \
+			-Xswiftc -sanitize=fuzzer -Xswiftc -DTRICK_LIBFUZZER; then \
+		.build/fuzz/release/trick-fuzz .build/fuzz-corpus examples Tests/golden Tests/errors \
+			Tests/TrickLangTests/Fixtures/seed -dict=tests/fuzz/trick.dict -max_len=4096 -timeout=10 \
+			-rss_limit_mb=4096 -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.build/fuzz-artifacts/ \
+			-print_final_stats=1; \
+	else \
+		echo "no libFuzzer in this toolchain: running the random-mutation fuzzer"; \
+		$(SWIFT) build -c release -j $(JOBS) --product trick-fuzz && \
+		.build/release/trick-fuzz -seconds=$(FUZZ_SECONDS) examples Tests/golden Tests/errors \
+			Tests/TrickLangTests/Fixtures/seed; \
+	fi
 
 conformance: build
 	python3 ../shared/conformance/run.py $(BIN) ../shared/conformance/public_cases.jsonl

@@ -11,7 +11,7 @@ enum CoreBuiltins {
         lib.function("print(*args, sep=' ', end='\\n', flush=False)", doc: "Writes the values, separated by `sep`, to standard output.") { [unowned interp] a in
             let sep = a["sep"].isNone ? " " : try a.string("sep")
             let end = a["end"].isNone ? "\n" : try a.string("end")
-            interp.output(a.varargs.map(Printer.str).joined(separator: sep) + end)
+            try interp.emit(a.varargs.map(Printer.str).joined(separator: sep) + end)
             return .none
         }
         lib.function("len(obj)", doc: "Number of items (a tensor's first dimension).") { a in
@@ -20,7 +20,7 @@ enum CoreBuiltins {
             case .tuple(let t): return .int(t.count)
             case .dict(let d): return .int(d.count)
             case .str(let s): return .int(s.count)
-            case .range(let x, let y, let s): return .int(s > 0 ? Swift.max(0, (y - x + s - 1) / s) : Swift.max(0, (x - y - s - 1) / (-s)))
+            case .range(let x, let y, let s): return .int(try Interpreter.rangeLength(x, y, s))
             case .tensor(let t):
                 guard t.rank > 0 else { throw RuntimeError("len() of a 0-d tensor", kind: "TypeError") }
                 return .int(t.shape[0])
@@ -252,7 +252,7 @@ enum CoreBuiltins {
             return try lib.build(cfg, defaultArgs: a.kwargs)
         }
         lib.function("help(obj=None)", doc: "Shows the signature and documentation of a built-in or function.") { [unowned interp] a in
-            interp.output(Help.text(for: a["obj"], library: lib) + "\n")
+            try interp.emit(Help.text(for: a["obj"], library: lib) + "\n")
             return .none
         }
         lib.function("perf_counter()", doc: "Seconds from a monotonic clock (for timing).") { _ in

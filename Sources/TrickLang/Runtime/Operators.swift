@@ -338,8 +338,8 @@ enum Ops {
             return sub.isEmpty || s.contains(sub)
         case .range(let a, let b, let st):
             guard let i = intLike(item) else { return false }
-            if st > 0 { return i >= a && i < b && (i - a) % st == 0 }
-            return i <= a && i > b && (a - i) % (-st) == 0
+            if st > 0 { return i >= a && i < b && UInt(bitPattern: i &- a) % st.magnitude == 0 }
+            return i <= a && i > b && UInt(bitPattern: a &- i) % st.magnitude == 0
         case .tensor(let t):
             guard let d = Convert.double(item) else { return false }
             return (0..<t.count).contains { t.double(at: $0) == d }

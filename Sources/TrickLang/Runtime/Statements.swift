@@ -60,8 +60,12 @@ extension Compiler {
             return try augmentedAssign(target, op, value, loc)
         case .pass, .global, .nonlocal:
             return { _ in .normal }
-        case .breakStmt: return { _ in .breakLoop }
-        case .continueStmt: return { _ in .continueLoop }
+        case .breakStmt:
+            guard loopDepth > 0 else { throw error("'break' outside loop", loc) }
+            return { _ in .breakLoop }
+        case .continueStmt:
+            guard loopDepth > 0 else { throw error("'continue' not properly in loop", loc) }
+            return { _ in .continueLoop }
         case .returnStmt(let value):
             guard scope.isFunction else { throw error("'return' outside function", loc) }
             guard let value else { return { f in f.returnValue = .none; return .returned } }
@@ -72,10 +76,10 @@ extension Compiler {
             let bodies = try branches.map { try block($0.1) }
             let elseBody = try orelse.map(block)
             if branches.count == 1 {
-                let c = truth(try expr(branches[0].0), branches[0].0.loc)
-                let b = try block(branches[0].1)
-                if let orelse {
-                    let e = try block(orelse)
+                // Reuse the closures compiled above: compiling a body twice made nested `if`s
+                // take time exponential in their depth.
+                let c = conds[0], b = bodies[0]
+                if let e = elseBody {
                     return { f in try c(f) ? try b(f) : try e(f) }
                 }
                 return { f in try c(f) ? try b(f) : .normal }
@@ -87,11 +91,13 @@ extension Compiler {
             }
         case .whileStmt(let cond, let body, let orelse):
             let c = truth(try expr(cond), cond.loc)
+            loopDepth += 1
             let b = try block(body)
+            loopDepth -= 1
             let e = try orelse.map(block)
             return { f in
                 while try c(f) {
-                    try interp.checkInterrupt()
+                    try interp.checkInterrupt(file, loc)
                     switch try b(f) {
                     case .breakLoop: return .normal
                     case .returned: return .returned
@@ -104,7 +110,9 @@ extension Compiler {
         case .forStmt(let target, let iter, let body, let orelse):
             let it = try expr(iter)
             let store = try assignTarget(target)
+            loopDepth += 1
             let b = try block(body)
+            loopDepth -= 1
             let e = try orelse.map(block)
             // Fast path: `for i in range(...)` with a plain local target.
             var localSlot: Int?
@@ -115,7 +123,7 @@ extension Compiler {
                     var i = start
                     while step > 0 ? i < stop : i > stop {
                         if let s = localSlot { f.slots[s] = .int(i) } else { try store(f, .int(i)) }
-                        try interp.checkInterrupt()
+                        try interp.checkInterrupt(file, loc)
                         switch try b(f) {
                         case .breakLoop: return .normal
                         case .returned: return .returned
@@ -130,7 +138,7 @@ extension Compiler {
                     do { items = try interp.iterate(iterable) } catch { throw interp.locate(error, file, iter.loc) }
                     for item in items {
                         try store(f, item)
-                        try interp.checkInterrupt()
+                        try interp.checkInterrupt(file, loc)
                         switch try b(f) {
                         case .breakLoop: return .normal
                         case .returned: return .returned
