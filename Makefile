@@ -50,7 +50,7 @@ fuzz: deps
 	@mkdir -p .build/fuzz-corpus .build/fuzz-artifacts
 	@if $(SWIFT) build -c release -j $(JOBS) --product trick-fuzz --scratch-path .build/fuzz \
 			-Xswiftc -sanitize=fuzzer -Xswiftc -DTRICK_LIBFUZZER; then \
-		.build/fuzz/release/trick-fuzz .build/fuzz-corpus examples Tests/golden Tests/errors \
+		SWIFT_BACKTRACE=enable=no .build/fuzz/release/trick-fuzz .build/fuzz-corpus examples Tests/golden Tests/errors \
 			Tests/TrickLangTests/Fixtures/seed -dict=tests/fuzz/trick.dict -max_len=4096 -timeout=10 \
 			-rss_limit_mb=4096 -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.build/fuzz-artifacts/ \
 			-print_final_stats=1; \

@@ -140,7 +140,10 @@ enum ConfigFiles {
 
 /// JSON with Python's mapping: objects → dicts, arrays → lists, numbers → int or float.
 enum JSON {
-    static func serialize(_ v: Value) throws -> String {
+    static func serialize(_ v: Value, depth: Int = 0) throws -> String {
+        // Python's json raises "Circular reference detected"; deep or circular values stop here.
+        guard depth < 500 else { throw RuntimeError("cannot serialize to JSON: value nested more than 500 deep (a circular reference?)", kind: "ValueError") }
+        let serialize = { (x: Value) throws -> String in try JSON.serialize(x, depth: depth + 1) }
         switch v {
         case .none: return "null"
         case .bool(let b): return b ? "true" : "false"

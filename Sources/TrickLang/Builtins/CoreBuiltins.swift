@@ -68,8 +68,20 @@ enum CoreBuiltins {
                 guard d.isFinite, let i = Int(exactly: d.rounded(.towardZero)) else { throw RuntimeError("cannot convert float \(Printer.formatFloat(d)) to integer", kind: "OverflowError") }
                 return .int(i)
             case .str(let s):
-                let t = s.trimmingCharacters(in: .whitespaces).replacingUnderscores()
-                guard let i = Int(t, radix: try a.int("base")) else { throw RuntimeError("invalid literal for int() with base \(try a.int("base")): \(Printer.quote(s))", kind: "ValueError") }
+                var t = s.trimmingCharacters(in: .whitespaces).replacingUnderscores()
+                var base = try a.int("base")
+                guard base == 0 || (2...36).contains(base) else {
+                    throw RuntimeError("int() base must be >= 2 and <= 36, or 0", kind: "ValueError")
+                }
+                // Python accepts the 0x/0o/0b prefix of the base (and infers the base when it is 0).
+                let neg = t.hasPrefix("-")
+                let digits = neg || t.hasPrefix("+") ? String(t.dropFirst()) : t
+                for (p, b) in [("0x", 16), ("0o", 8), ("0b", 2)] where digits.lowercased().hasPrefix(p) && (base == b || base == 0) {
+                    t = (neg ? "-" : "") + String(digits.dropFirst(2))
+                    base = b
+                }
+                if base == 0 { base = 10 }
+                guard let i = Int(t, radix: base) else { throw RuntimeError("invalid literal for int() with base \(try a.int("base")): \(Printer.quote(s))", kind: "ValueError") }
                 return .int(i)
             case .tensor(let t):
                 guard t.count == 1 else { throw RuntimeError("only one element tensors can be converted to Python scalars", kind: "ValueError") }
@@ -122,7 +134,11 @@ enum CoreBuiltins {
         }
         lib.function("enumerate(iterable, start=0)") { [unowned interp] a in
             let start = try a.int("start")
-            return .list(ListRef(try interp.iterate(a["iterable"]).enumerated().map { .tuple([.int($0.offset + start), $0.element]) }))
+            return .list(ListRef(try interp.iterate(a["iterable"]).enumerated().map {
+                let (i, o) = start.addingReportingOverflow($0.offset)
+                guard !o else { throw RuntimeError("enumerate(): index overflows a 64-bit int (start=\(start))", kind: "OverflowError") }
+                return .tuple([.int(i), $0.element])
+            }))
         }
         lib.function("zip(*iterables, strict=False)") { [unowned interp] a in
             let seqs = try a.varargs.map { try interp.iterate($0) }

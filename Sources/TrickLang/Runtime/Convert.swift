@@ -22,6 +22,9 @@ public enum Convert {
         var kind = 0  // 0 bool, 1 int, 2 float
         var sawBool = false, sawNumber = false
         func walk(_ x: Value, depth: Int) throws {
+            guard depth <= 64 else {
+                throw RuntimeError("cannot make a tensor from a list nested more than 64 deep (a list containing itself?)", kind: "ValueError")
+            }
             switch x {
             case .list, .tuple:
                 let items: [Value]

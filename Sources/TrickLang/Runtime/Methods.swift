@@ -240,6 +240,7 @@ enum Methods {
         case "ljust", "rjust", "center":
             try argc(name, args, 1...2)
             let w = try Convert.int(p[0])
+            guard w <= Format.maxWidth else { throw RuntimeError("\(name)() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let fill: Character = p.count > 1 ? (try strArg(p[1], name)).first ?? " " : " "
             let pad = Swift.max(0, w - s.count)
             if name == "ljust" { return .str(s + String(repeating: fill, count: pad)) }
@@ -248,6 +249,7 @@ enum Methods {
             return .str(String(repeating: fill, count: left) + s + String(repeating: fill, count: pad - left))
         case "zfill":
             let w = try Convert.int(p.first ?? .int(0))
+            guard w <= Format.maxWidth else { throw RuntimeError("zfill() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let neg = s.hasPrefix("-")
             let body = neg ? String(s.dropFirst()) : s
             return .str((neg ? "-" : "") + String(repeating: "0", count: Swift.max(0, w - s.count)) + body)
