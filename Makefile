@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden repl-test repl bench fuzz clean conformance
+.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance
 
 all: build
 
@@ -27,7 +27,12 @@ run: build
 	@for f in examples/*.trick; do echo "== $$f"; $(BIN) run $$f || exit 1; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden repl-test
+test: unit golden error-test repl-test
+
+# The bad-program suite: each file in Tests/errors must fail cleanly at the stated line.
+error-test: deps
+	$(SWIFT) build -j $(JOBS) --product trick
+	tests/run_error_suite.sh $(TEST_BIN) Tests/errors
 
 # The REPL is driven through a pipe and in a pseudo-terminal (tmux).
 repl-test: deps
@@ -51,6 +56,24 @@ bench: deps
 	$(SWIFT) build -c release -j $(JOBS) --product trick
 	$(SWIFT) build -c release -j $(JOBS) --product trick-bench
 	.build/release/trick-bench $(BIN) $(PYTHON)
+
+# Fuzz the lexer, parser and evaluator for FUZZ_SECONDS (libFuzzer, coverage-guided; a seeded
+# random-mutation run where the toolchain has no libFuzzer). Crashes land in .build/fuzz-artifacts/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@mkdir -p .build/fuzz-corpus .build/fuzz-artifacts
+	@if $(SWIFT) build -c release -j $(JOBS) --product trick-fuzz --scratch-path .build/fuzz \
+			-Xswiftc -sanitize=fuzzer -Xswiftc -DTRICK_LIBFUZZER; then \
+		SWIFT_BACKTRACE=enable=no .build/fuzz/release/trick-fuzz .build/fuzz-corpus examples Tests/golden Tests/errors \
+			Tests/TrickLangTests/Fixtures/seed -dict=tests/fuzz/trick.dict -max_len=4096 -timeout=10 \
+			-rss_limit_mb=4096 -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=.build/fuzz-artifacts/ \
+			-print_final_stats=1; \
+	else \
+		echo "no libFuzzer in this toolchain: running the random-mutation fuzzer"; \
+		$(SWIFT) build -c release -j $(JOBS) --product trick-fuzz && \
+		.build/release/trick-fuzz -seconds=$(FUZZ_SECONDS) examples Tests/golden Tests/errors \
+			Tests/TrickLangTests/Fixtures/seed; \
+	fi
 
 conformance: build
 	python3 ../shared/conformance/run.py $(BIN) ../shared/conformance/public_cases.jsonl

@@ -31,6 +31,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "trick-bench", dependencies: ["TrickCore", "TrickLang", "TrickBuiltins"]),
+        // The fuzz target (`make fuzz`): libFuzzer when built with -sanitize=fuzzer, else random mutation.
+        .executableTarget(name: "trick-fuzz", dependencies: ["TrickCore", "TrickLang", "TrickBuiltins"]),
         .testTarget(name: "TrickCoreTests", dependencies: ["TrickCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TrickLangTests", dependencies: ["TrickLang", "TrickBuiltins"], exclude: ["Fixtures"]),
         .testTarget(name: "TrickBuiltinsTests", dependencies: ["TrickLang", "TrickBuiltins", "TrickCore"]),

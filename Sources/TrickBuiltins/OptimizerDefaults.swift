@@ -48,6 +48,9 @@ enum OptimizerDefaults {
             d[i].1 = v
         }
         for (k, v) in d where k == "lr" || k == "weight_decay" || k == "momentum" || k == "eps" {
+            if Convert.double(v) == nil && !v.isNone {
+                throw RuntimeError("\(type)() argument '\(k)' must be a number, got \(v.typeName)", kind: "TypeError")
+            }
             if let x = Convert.double(v), x < 0 {
                 throw RuntimeError("Invalid \(k == "lr" ? "learning rate" : k == "weight_decay" ? "weight_decay value" : k == "eps" ? "epsilon value" : "momentum value"): \(Printer.repr(v))", kind: "ValueError")
             }

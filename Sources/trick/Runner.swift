@@ -6,6 +6,25 @@ import Glibc
 
 /// Creates interpreters with every built-in, and runs scripts and notebooks.
 enum Runner {
+    /// Ctrl-C during `trick run` / `-c` / stdin: the first sets the flag the interpreter polls
+    /// (at loop back-edges and calls), so the script stops with a KeyboardInterrupt at the line it
+    /// was running; a second one before that happens (a long built-in call) quits at once.
+    static func installInterruptHandler() {
+        signal(SIGINT) { _ in
+            if trickInterruptRequested != 0 {
+                signal(SIGINT, SIG_DFL)
+                raise(SIGINT)
+            }
+            trickInterruptRequested = 1
+        }
+    }
+
+    /// Exit status of a failed script: 130 (as shells report SIGINT) for Ctrl-C, else 1.
+    static func status(_ e: TrickError) -> Int32 { e.isInterrupt && e.kind == "KeyboardInterrupt" ? 130 : 1 }
+
+    /// Output kept in memory (`trick test`, `--markdown`) is capped lower than streamed output.
+    static let bufferedOutputLimit = 16 << 20
+
     static func makeInterpreter() -> Interpreter {
         let lib = Library()
         TrickBuiltins.register(lib)
@@ -22,7 +41,8 @@ enum Runner {
 
     /// Runs source as a notebook does (top-level values displayed); 0 or 1.
     static func runScript(source: String, name: String, display: Bool) -> Int32 {
-        onBigStack {
+        installInterruptHandler()
+        return onBigStack {
             let interp = makeInterpreter()
             let file = SourceFile(name: name, text: source)
             do {
@@ -35,8 +55,9 @@ enum Runner {
                 FileIO.flush()
                 return 0
             } catch let e as TrickError {
+                FileIO.flush()
                 report(e)
-                return 1
+                return status(e)
             } catch {
                 FileIO.writeStderr("error: \(error)\n")
                 return 1
@@ -54,14 +75,17 @@ enum Runner {
     }
 
     static func markdown(path: String) -> Int32 {
-        onBigStack {
+        installInterruptHandler()
+        return onBigStack {
             let text: String
             do { text = try FileIO.read(path) } catch {
                 FileIO.writeStderr("error: \(error)\n")
                 return 1
             }
             let nb = Notebook(path: path, text: text)
-            let result = nb.run(makeInterpreter())
+            let interp = makeInterpreter()
+            interp.maxOutputBytes = bufferedOutputLimit
+            let result = nb.run(interp)
             if let e = result.syntaxError { report(e); return 1 }
             FileIO.writeStdout(nb.markdown(result))
             for e in result.runtimeErrors { report(e) }
@@ -109,7 +133,9 @@ enum GoldenTests {
                     return 1
                 }
                 let nb = Notebook(path: f, text: text)
-                let result = nb.run(Runner.makeInterpreter())
+                let interp = Runner.makeInterpreter()
+                interp.maxOutputBytes = Runner.bufferedOutputLimit
+                let result = nb.run(interp)
                 if let e = result.syntaxError {
                     Runner.report(e)
                     return 1

@@ -88,6 +88,7 @@ public enum Interpolate {
         let outH = r == 4 ? outSize[0] : 1, outW = outSize[r == 4 ? 1 : 0]
         let sH: Double? = r == 4 ? scales[0] : nil, sW: Double? = scales[r == 4 ? 1 : 0]
         let outShape = Array(input.shape.prefix(2)) + outSize
+        _ = try Tensor.checkedAllocationCount(outShape, dtype: input.dtype)
         if planes == 0 || inH == 0 || inW == 0 {
             if planes == 0 { return try Tensor.zeros(outShape, dtype: input.dtype) }
             throw CoreError("input of shape \(Tensor.formatShape(input.shape)) has an empty spatial dimension")

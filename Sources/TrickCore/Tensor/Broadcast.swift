@@ -46,6 +46,7 @@ public enum Broadcast {
             throw CoreError("the shape \(Tensor.formatShape(shape)) cannot be broadcast to \(Tensor.formatShape(target))")
         }
         if shape == target { return values }
+        _ = try Tensor.checkedAllocationCount(target, bytesPerElement: MemoryLayout<T>.stride)
         let st = strides(of: shape, in: target)
         return map1(values, st, target) { $0 }
     }

@@ -32,7 +32,9 @@ extension Tensor {
         let classes: Int
         if numClasses < 0 {
             guard !v.isEmpty else { throw CoreError("one_hot(): cannot infer the number of classes from an empty tensor") }
-            classes = Int(v.max()!) + 1
+            let (c, o) = Int(v.max() ?? 0).addingReportingOverflow(1)
+            guard !o else { throw CoreError("one_hot(): class value \(Int.max) is too large") }
+            classes = c
         } else {
             classes = numClasses
             if let big = v.first(where: { $0 >= Int64(classes) }) {

@@ -178,6 +178,7 @@ extension Tensor {
             }
             outShape[d] += t.shape[d]
         }
+        _ = try Tensor.checkedAllocationCount(outShape, dtype: dt)
         let outer = product(first.shape[..<d])
         let inners = parts.map { product($0.shape[d...]) }
         func join<T>(_ arrays: [[T]]) -> [T] {
@@ -213,7 +214,7 @@ extension Tensor {
     /// `chunk`/`split` helper: the slice `start..<end` along `dim`.
     public func narrowed(_ dim: Int, _ start: Int, _ length: Int) throws -> Tensor {
         let d = try Tensor.normalizeDim(dim, rank: rank)
-        guard start >= 0, length >= 0, start + length <= shape[d] else {
+        guard start >= 0, length >= 0, start <= shape[d], length <= shape[d] - start else {
             throw CoreError("narrow(): start (\(start)) + length (\(length)) exceeds dimension size (\(shape[d])) of dim \(d)")
         }
         var s = shape
@@ -240,7 +241,7 @@ extension Tensor {
     public func chunk(_ chunks: Int, dim: Int = 0) throws -> [Tensor] {
         guard chunks > 0 else { throw CoreError("chunk(): chunks must be positive, got \(chunks)") }
         let d = try Tensor.normalizeDim(dim, rank: rank)
-        let size = Swift.max(1, (shape[d] + chunks - 1) / chunks)
+        let size = Swift.max(1, shape[d] / chunks + (shape[d] % chunks == 0 ? 0 : 1))
         return try split(size, dim: d)
     }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The numeric core's n-dimensional array.
 ///
 /// Row-major, always contiguous: views (`permute`, `transpose`, slicing) materialise a new
@@ -104,17 +108,44 @@ public struct Tensor: Sendable {
     public static func ones(_ shape: [Int], dtype: DType = .float32) throws -> Tensor { try full(shape, 1, dtype: dtype) }
 
     /// Largest allocation the core will attempt (elements × bytes), so that a typo such as
-    /// `zeros(100000, 100000, 100000)` is an error rather than a kill by the OOM killer.
-    public static var maxAllocationBytes: Int = 16 << 30
+    /// `zeros(100000, 100000, 100000)` is an error rather than a kill by the OOM killer: a
+    /// quarter of the machine's physical memory (at least 256 MiB), leaving room for an
+    /// operation's inputs and result to coexist.
+    public static var maxAllocationBytes: Int = physicalMemoryAllocationLimit()
+
+    static func physicalMemoryAllocationLimit() -> Int {
+        #if canImport(Glibc)
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        if pages > 0, pageSize > 0 {
+            let (bytes, o) = pages.multipliedReportingOverflow(by: pageSize)
+            if !o { return Swift.max(256 << 20, bytes / 4) }
+        }
+        #endif
+        return 4 << 30
+    }
 
     public static func checkedAllocationCount(_ shape: [Int], dtype: DType) throws -> Int {
+        try checkedAllocationCount(shape, bytesPerElement: dtype.byteSize, what: "(\(dtype))")
+    }
+
+    /// The element count of `shape`, or an error when the buffer would exceed `maxAllocationBytes`.
+    public static func checkedAllocationCount(_ shape: [Int], bytesPerElement: Int, what: String = "") throws -> Int {
         let n = try elementCount(shape)
-        let (bytes, o) = n.multipliedReportingOverflow(by: dtype.byteSize)
+        let (bytes, o) = n.multipliedReportingOverflow(by: Swift.max(1, bytesPerElement))
         if o || bytes > maxAllocationBytes {
-            throw CoreError("cannot allocate a tensor of shape \(formatShape(shape)) (\(dtype)): "
-                + "\(o ? "too many" : String(bytes >> 20) + " MiB, more than the") limit of \(maxAllocationBytes >> 30) GiB")
+            throw CoreError("cannot allocate a tensor of shape \(formatShape(shape))\(what.isEmpty ? "" : " " + what): "
+                + "\(o ? "too many elements" : formatBytes(bytes)), more than the limit of \(formatBytes(maxAllocationBytes)) "
+                + "(a quarter of this machine's memory)")
         }
         return n
+    }
+
+    static func formatBytes(_ b: Int) -> String {
+        if b >= 1 << 30 {
+            let g = Double(b) / Double(1 << 30)
+            return g >= 100 ? "\(Int(g)) GiB" : "\(Double(Int(g * 10)) / 10) GiB"
+        }
+        return "\(b >> 20) MiB"
     }
 
     // MARK: Element access (not for hot loops: use the typed arrays)

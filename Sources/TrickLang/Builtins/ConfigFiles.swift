@@ -50,6 +50,20 @@ enum ConfigFiles {
         lib.function("json_loads(s)") { a in try JSON.parse(try a.string("s")) }
     }
 
+    nonisolated(unsafe) static var loadDepth = 0
+
+    /// `a/./b/../c` → `a/c`, so that a cycle through differently spelled paths is recognised.
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for p in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if p == "." { continue }
+            if p == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(p)
+        }
+        let joined = parts.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
     static func resolve(_ path: String, _ interp: Interpreter) -> String {
         normalize(path.hasPrefix("/") || interp.baseDirectory == "." ? path : interp.baseDirectory + "/" + path)
     }
@@ -69,11 +83,16 @@ enum ConfigFiles {
 
     /// Evaluates a config file in a fresh namespace and merges it over its `_base_` files.
     static func load(path: String, interp: Interpreter, chain: [String]) throws -> DictRef {
-        let full = resolve(path, interp)
+        let full = normalized(resolve(path, interp))
         if chain.contains(full) {
             throw RuntimeError("config inheritance cycle: \((chain + [full]).joined(separator: " -> "))", kind: "ValueError")
         }
-        guard chain.count < 32 else { throw RuntimeError("config _base_ chain is too deep", kind: "ValueError") }
+        // Also bounds a config that loads itself with Config.fromfile (a fresh chain each time).
+        loadDepth += 1
+        defer { loadDepth -= 1 }
+        guard chain.count < 32, loadDepth <= 32 else {
+            throw RuntimeError("config files nested too deeply (more than 32 _base_ or Config.fromfile levels) at '\(full)'", kind: "RecursionError")
+        }
         let text = try FileIO.read(full)
         let sub = Interpreter(library: interp.library)
         sub.baseDirectory = FileIO.directoryName(full)
@@ -145,7 +164,10 @@ enum ConfigFiles {
 
 /// JSON with Python's mapping: objects → dicts, arrays → lists, numbers → int or float.
 enum JSON {
-    static func serialize(_ v: Value) throws -> String {
+    static func serialize(_ v: Value, depth: Int = 0) throws -> String {
+        // Python's json raises "Circular reference detected"; deep or circular values stop here.
+        guard depth < 500 else { throw RuntimeError("cannot serialize to JSON: value nested more than 500 deep (a circular reference?)", kind: "ValueError") }
+        let serialize = { (x: Value) throws -> String in try JSON.serialize(x, depth: depth + 1) }
         switch v {
         case .none: return "null"
         case .bool(let b): return b ? "true" : "false"

@@ -11,7 +11,7 @@ enum CoreBuiltins {
         lib.function("print(*args, sep=' ', end='\\n', flush=False)", doc: "Writes the values, separated by `sep`, to standard output.") { [unowned interp] a in
             let sep = a["sep"].isNone ? " " : try a.string("sep")
             let end = a["end"].isNone ? "\n" : try a.string("end")
-            interp.output(a.varargs.map(Printer.str).joined(separator: sep) + end)
+            try interp.emit(a.varargs.map(Printer.str).joined(separator: sep) + end)
             return .none
         }
         lib.function("len(obj)", doc: "Number of items (a tensor's first dimension).") { a in
@@ -20,7 +20,7 @@ enum CoreBuiltins {
             case .tuple(let t): return .int(t.count)
             case .dict(let d): return .int(d.count)
             case .str(let s): return .int(s.count)
-            case .range(let x, let y, let s): return .int(s > 0 ? Swift.max(0, (y - x + s - 1) / s) : Swift.max(0, (x - y - s - 1) / (-s)))
+            case .range(let x, let y, let s): return .int(try Interpreter.rangeLength(x, y, s))
             case .tensor(let t):
                 guard t.rank > 0 else { throw RuntimeError("len() of a 0-d tensor", kind: "TypeError") }
                 return .int(t.shape[0])
@@ -68,8 +68,20 @@ enum CoreBuiltins {
                 guard d.isFinite, let i = Int(exactly: d.rounded(.towardZero)) else { throw RuntimeError("cannot convert float \(Printer.formatFloat(d)) to integer", kind: "OverflowError") }
                 return .int(i)
             case .str(let s):
-                let t = s.trimmingCharacters(in: .whitespaces).replacingUnderscores()
-                guard let i = Int(t, radix: try a.int("base")) else { throw RuntimeError("invalid literal for int() with base \(try a.int("base")): \(Printer.quote(s))", kind: "ValueError") }
+                var t = s.trimmingCharacters(in: .whitespaces).replacingUnderscores()
+                var base = try a.int("base")
+                guard base == 0 || (2...36).contains(base) else {
+                    throw RuntimeError("int() base must be >= 2 and <= 36, or 0", kind: "ValueError")
+                }
+                // Python accepts the 0x/0o/0b prefix of the base (and infers the base when it is 0).
+                let neg = t.hasPrefix("-")
+                let digits = neg || t.hasPrefix("+") ? String(t.dropFirst()) : t
+                for (p, b) in [("0x", 16), ("0o", 8), ("0b", 2)] where digits.lowercased().hasPrefix(p) && (base == b || base == 0) {
+                    t = (neg ? "-" : "") + String(digits.dropFirst(2))
+                    base = b
+                }
+                if base == 0 { base = 10 }
+                guard let i = Int(t, radix: base) else { throw RuntimeError("invalid literal for int() with base \(try a.int("base")): \(Printer.quote(s))", kind: "ValueError") }
                 return .int(i)
             case .tensor(let t):
                 guard t.count == 1 else { throw RuntimeError("only one element tensors can be converted to Python scalars", kind: "ValueError") }
@@ -122,7 +134,11 @@ enum CoreBuiltins {
         }
         lib.function("enumerate(iterable, start=0)") { [unowned interp] a in
             let start = try a.int("start")
-            return .list(ListRef(try interp.iterate(a["iterable"]).enumerated().map { .tuple([.int($0.offset + start), $0.element]) }))
+            return .list(ListRef(try interp.iterate(a["iterable"]).enumerated().map {
+                let (i, o) = start.addingReportingOverflow($0.offset)
+                guard !o else { throw RuntimeError("enumerate(): index overflows a 64-bit int (start=\(start))", kind: "OverflowError") }
+                return .tuple([.int(i), $0.element])
+            }))
         }
         lib.function("zip(*iterables, strict=False)") { [unowned interp] a in
             let seqs = try a.varargs.map { try interp.iterate($0) }
@@ -252,7 +268,7 @@ enum CoreBuiltins {
             return try lib.build(cfg, defaultArgs: a.kwargs)
         }
         lib.function("help(obj=None)", doc: "Shows the signature and documentation of a built-in or function.") { [unowned interp] a in
-            interp.output(Help.text(for: a["obj"], library: lib) + "\n")
+            try interp.emit(Help.text(for: a["obj"], library: lib) + "\n")
             return .none
         }
         lib.function("perf_counter()", doc: "Seconds from a monotonic clock (for timing).") { _ in

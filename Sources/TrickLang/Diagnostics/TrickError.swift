@@ -96,12 +96,23 @@ public struct TrickError: Error, CustomStringConvertible {
         }
         if !traceback.isEmpty {
             out += "traceback (most recent call last):\n"
+            // Runs of the same frame (deep recursion) are shown once, as Python does.
+            var previous: String?, repeats = 0
+            func flushRepeats() {
+                if repeats > 0 { out += "  [previous line repeated \(repeats) more time\(repeats == 1 ? "" : "s")]\n" }
+                repeats = 0
+            }
             for e in traceback.reversed() {
-                out += "  \(e.file.name):\(e.location.line + e.file.lineOffset):\(e.location.column): in \(e.function)\n"
+                let head = "  \(e.file.name):\(e.location.line + e.file.lineOffset):\(e.location.column): in \(e.function)\n"
+                if head == previous { repeats += 1; continue }
+                flushRepeats()
+                previous = head
+                out += head
                 if let src = e.file.line(e.location.line) {
                     out += "    " + src.trimmingCharacters(in: .whitespaces) + "\n"
                 }
             }
+            flushRepeats()
         }
         return out
     }

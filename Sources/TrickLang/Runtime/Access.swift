@@ -85,7 +85,7 @@ extension Interpreter {
             }
         case .object(let o):
             if let m = o.methods[name] {
-                do { return try m.call(args) } catch { throw locate(error, file, loc) }
+                do { return try m.call(args) } catch { throw locate(error, file, loc, through: name) }
             }
         case .list, .str, .tuple:
             do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
@@ -123,7 +123,12 @@ extension Interpreter {
         if st > 0 {
             let a = clamp(start, 0, lo: 0, hi: count), b = clamp(stop, count, lo: 0, hi: count)
             var i = a
-            while i < b { out.append(i); i += st }
+            while i < b {
+                out.append(i)
+                let (n, o) = i.addingReportingOverflow(st)
+                if o { break }
+                i = n
+            }
         } else {
             let a = clamp(start, count - 1, lo: -1, hi: count - 1), b = clamp(stop, -1, lo: -1, hi: count - 1)
             var i = a
@@ -179,10 +184,10 @@ extension Interpreter {
         case .tensor(let t):
             return .tensor(try t.subscripted(try tensorIndex(index)))
         case .range(let a, let b, let s):
-            let items = try iterate(container)
-            if case .slice = index { return try getItem(.list(ListRef(items)), index) }
-            _ = (a, b, s)
-            return items[try Interpreter.normalizeIndex(try Convert.int(index, what: "range index"), items.count, "range")]
+            if case .slice = index { return try getItem(.list(ListRef(try iterate(container))), index) }
+            let n = try Interpreter.rangeLength(a, b, s)
+            let i = try Interpreter.normalizeIndex(try Convert.int(index, what: "range index"), n, "range")
+            return .int(a &+ i &* s)
         case .object(let o):
             if let g = o.methods["__getitem__"] { return try g.call(Arguments([index])) }
             if case .str(let k) = index, let v = o.attributes[k] { return v }

@@ -52,6 +52,9 @@ final class Compiler {
     let file: SourceFile
     var scope: Scope
     var functionName = "<module>"
+    /// Loops around the statement being compiled (in the current function): `break` and
+    /// `continue` outside a loop are errors, as in Python.
+    var loopDepth = 0
 
     init(interp: Interpreter, file: SourceFile, scope: Scope) {
         self.interp = interp
@@ -566,10 +569,11 @@ final class Compiler {
         // Pre-pass: declarations and assigned names make locals.
         collectDeclarations(body, fscope)
         collectAssigned(body, fscope)
-        let saved = (scope, functionName)
+        let saved = (scope, functionName, loopDepth)
         scope = fscope
         functionName = name
-        defer { (scope, functionName) = saved }
+        loopDepth = 0
+        defer { (scope, functionName, loopDepth) = saved }
         let bodyExec = try block(body)
         var docstring: String?
         if case .expr(let e, _)? = body.first?.kind, case .string(let s) = e.kind { docstring = s }
@@ -697,7 +701,7 @@ final class Compiler {
                     } else {
                         try elementFn(f, &acc)
                     }
-                    try interp.checkInterrupt()
+                    try interp.checkInterrupt(file, loc)
                 }
             }
             try run(0, try firstIter(f))

@@ -22,10 +22,19 @@ public enum FileIO {
             let n = fread(&buf, 1, buf.count, f)
             if n > 0 { bytes.append(contentsOf: buf[0..<n]) }
             if n < buf.count { break }
+            // An endless device such as /dev/zero must not exhaust memory.
+            if bytes.count > maxReadBytes {
+                throw RuntimeError("cannot read '\(path)': it is larger than \(maxReadBytes >> 20) MiB", kind: "OSError")
+            }
         }
-        if ferror(f) != 0 { throw RuntimeError("cannot read '\(path)'", kind: "OSError") }
+        if ferror(f) != 0 {
+            throw RuntimeError("cannot read '\(path)'\(isDirectory(path) ? ": it is a directory" : "")", kind: isDirectory(path) ? "IsADirectoryError" : "OSError")
+        }
         return bytes
     }
+
+    /// Largest file `read`/`readBytes` accept.
+    nonisolated(unsafe) public static var maxReadBytes = 1 << 30
 
     public static func readStdin() -> String {
         var bytes: [UInt8] = []

@@ -19,6 +19,9 @@ enum Format {
         return String(cString: buf)
     }
 
+    /// Largest width, precision or padding a format or `str.ljust`-like method produces.
+    static let maxWidth = 100_000_000
+
     /// Applies a format spec to a value.
     static func format(_ v: Value, spec: String) throws -> String {
         if spec.isEmpty { return Printer.str(v) }
@@ -31,16 +34,25 @@ enum Format {
         var alt = false
         if s.first == "#" { alt = true; s.removeFirst() }
         if s.first == "0" { if align == nil { fill = "0"; align = "=" }; s.removeFirst() }
-        var width = 0
-        while let f = s.first, f.isNumber { width = width * 10 + Int(String(f))!; s.removeFirst() }
+        // ASCII digits only, and a bound: a width of 10**12 would be a terabyte string.
+        func number(_ what: String) throws -> Int {
+            var n = 0
+            while let f = s.first, f.isASCII, let d = f.wholeNumberValue {
+                n = n * 10 + d
+                guard n <= Format.maxWidth else {
+                    throw RuntimeError("format \(what) too large in '\(spec)' (at most \(Format.maxWidth))", kind: "ValueError")
+                }
+                s.removeFirst()
+            }
+            return n
+        }
+        let width = try number("width")
         var grouping: Character?
         if let f = s.first, f == "," || f == "_" { grouping = f; s.removeFirst() }
         var precision: Int?
         if s.first == "." {
             s.removeFirst()
-            var p = 0
-            while let f = s.first, f.isNumber { p = p * 10 + Int(String(f))!; s.removeFirst() }
-            precision = p
+            precision = try number("precision")
         }
         let type: Character? = s.first
         if s.count > 1 { throw RuntimeError("invalid format specifier '\(spec)'", kind: "ValueError") }

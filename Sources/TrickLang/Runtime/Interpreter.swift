@@ -47,6 +47,10 @@ public final class Interpreter {
     var includeDepth = 0
     /// Free lists of finished call frames, by slot count (see `Frame.recycle`).
     let freeLists = Frame.makeFreeLists()
+    /// Most bytes one top-level statement may print: a runaway `while True: print(...)` ends
+    /// in an error instead of filling the disk (or, for a notebook kept in memory, the memory).
+    public var maxOutputBytes = 1 << 30
+    var outputBytes = 0
     /// Directory that relative paths (Config.fromfile, load) resolve against.
     public var baseDirectory: String = "."
 
@@ -129,6 +133,7 @@ public final class Interpreter {
             return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: !suppressed) { [unowned self] in
                 let f = Frame.make(parent: nil, count: scope.count)
                 trickInterruptRequested = 0
+                self.outputBytes = 0
                 let v = try self.guarded { try ev(f) }
                 if suppressed { return nil }
                 if case .none = v { return nil }
@@ -140,6 +145,7 @@ public final class Interpreter {
         return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: false) { [unowned self] in
             let f = Frame.make(parent: nil, count: scope.count)
             trickInterruptRequested = 0
+            self.outputBytes = 0
             _ = try self.guarded { _ = try ex(f); return .none }
             return nil
         }
@@ -171,9 +177,16 @@ public final class Interpreter {
 
     // MARK: Errors
 
-    func locate(_ error: Error, _ file: SourceFile, _ loc: SourceLocation) -> TrickError {
+    /// `through`: the built-in being called; an error that already has a place elsewhere (in a
+    /// config file, in a script function it called back) gets the call in its traceback.
+    func locate(_ error: Error, _ file: SourceFile, _ loc: SourceLocation, through callee: String? = nil) -> TrickError {
         switch error {
-        case let e as TrickError: return e
+        case var e as TrickError:
+            // Errors raised without a place (an interrupt, the output limit) get the call's.
+            if e.location == nil && loc.line > 0 { e.file = file; e.location = loc } else if let callee, loc.line > 0, e.traceback.count < 50 {
+                e.traceback.append(TraceEntry(function: callee, file: file, location: loc))
+            }
+            return e
         case let e as RuntimeError:
             var t = TrickError(.runtime, e.message, file: file, at: loc)
             t.kind = e.kind
@@ -194,10 +207,26 @@ public final class Interpreter {
         return e
     }
 
-    @inline(__always) func checkInterrupt() throws {
+    /// Writes program output (`print`, `help`), counted against `maxOutputBytes`. Going over is
+    /// an error `except` cannot catch (as an interrupt), so a loop cannot swallow it.
+    public func emit(_ s: String) throws {
+        outputBytes += s.utf8.count
+        if outputBytes > maxOutputBytes {
+            outputBytes = 0
+            let limit = maxOutputBytes >= 1 << 20 ? "\(maxOutputBytes >> 20) MiB" : "\(maxOutputBytes) bytes"
+            var e = TrickError(.runtime, "output limit exceeded: one statement printed more than \(limit) (a runaway loop?)")
+            e.isInterrupt = true
+            e.kind = "OutputLimitError"
+            throw e
+        }
+        output(s)
+    }
+
+    /// Throws a KeyboardInterrupt (at `loc`, when given) once Ctrl-C has been pressed.
+    @inline(__always) func checkInterrupt(_ file: SourceFile? = nil, _ loc: SourceLocation? = nil) throws {
         if trickInterruptRequested != 0 {
             trickInterruptRequested = 0
-            var e = TrickError(.runtime, "KeyboardInterrupt")
+            var e = TrickError(.runtime, "KeyboardInterrupt", file: file, at: loc)
             e.isInterrupt = true
             e.kind = "KeyboardInterrupt"
             throw e
@@ -228,16 +257,16 @@ public final class Interpreter {
     public func call(_ callee: Value, _ args: Arguments, file: SourceFile? = nil, loc: SourceLocation? = nil, name: String = "function") throws -> Value {
         let file = file ?? SourceFile(name: "<builtin>", text: "")
         let loc = loc ?? SourceLocation(line: 0, column: 0)
-        try checkInterrupt()
+        try checkInterrupt(loc.line > 0 ? file : nil, loc.line > 0 ? loc : nil)
         switch callee {
         case .function(let f):
             let frame = try bindArguments(f, args, file: file, loc: loc)
             return try invoke(f, frame, file: file, loc: loc)
         case .builtin(let b):
-            do { return try b.call(args) } catch { throw locate(error, file, loc) }
+            do { return try b.call(args) } catch { throw locate(error, file, loc, through: b.name) }
         case .object(let o):
             if let c = o.callable {
-                do { return try c.call(args) } catch { throw locate(error, file, loc) }
+                do { return try c.call(args) } catch { throw locate(error, file, loc, through: o.typeName) }
             }
             throw locate(RuntimeError("'\(o.typeName)' object is not callable", kind: "TypeError"), file, loc)
         default:
@@ -321,6 +350,20 @@ public final class Interpreter {
 
     // MARK: Iteration
 
+    /// `len(range(a, b, s))` without overflow (the span b - a may not fit in an Int); an
+    /// OverflowError when the length itself does not, as Python's.
+    public static func rangeLength(_ a: Int, _ b: Int, _ s: Int) throws -> Int {
+        let span: UInt
+        if s > 0 { guard b > a else { return 0 }; span = UInt(bitPattern: b &- a) } else {
+            guard a > b else { return 0 }; span = UInt(bitPattern: a &- b)
+        }
+        let n = (span - 1) / s.magnitude + 1
+        guard n <= UInt(Int.max) else {
+            throw RuntimeError("range(\(a), \(b), \(s)) has more than \(Int.max) items", kind: "OverflowError")
+        }
+        return Int(n)
+    }
+
     /// The items of an iterable value.
     public func iterate(_ v: Value) throws -> [Value] {
         switch v {
@@ -329,12 +372,12 @@ public final class Interpreter {
         case .dict(let d): return d.keys
         case .str(let s): return s.map { .str(String($0)) }
         case .range(let a, let b, let s):
-            var out: [Value] = []
-            var i = a
-            let n = s > 0 ? (b > a ? (b - a + s - 1) / s : 0) : (a > b ? (a - b - s - 1) / (-s) : 0)
+            let n = try Interpreter.rangeLength(a, b, s)
             guard n <= 100_000_000 else { throw RuntimeError("range too large to materialise (\(n) items)", kind: "MemoryError") }
+            var out: [Value] = []
             out.reserveCapacity(n)
-            while s > 0 ? i < b : i > b { out.append(.int(i)); i += s }
+            // a + k·s lies between a and b for k < n, so the wrapping operations are exact.
+            for k in 0..<n { out.append(.int(a &+ k &* s)) }
             return out
         case .tensor(let t):
             guard t.rank > 0 else { throw RuntimeError("iteration over a 0-d tensor", kind: "TypeError") }

@@ -120,7 +120,8 @@ enum Methods {
             return try strMethod(interp, s, name, args)
         default: break
         }
-        throw RuntimeError("'\(recv.typeName)' object has no attribute '\(name)'", kind: "AttributeError")
+        let hint = closestName(to: name, in: names(for: recv)).map { " (did you mean '\($0)'?)" } ?? ""
+        throw RuntimeError("'\(recv.typeName)' object has no attribute '\(name)'\(hint)", kind: "AttributeError")
     }
 
     static func sorted(_ interp: Interpreter, _ items: [Value], key: Value, reverse: Bool) throws -> [Value] {
@@ -240,6 +241,7 @@ enum Methods {
         case "ljust", "rjust", "center":
             try argc(name, args, 1...2)
             let w = try Convert.int(p[0])
+            guard w <= Format.maxWidth else { throw RuntimeError("\(name)() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let fill: Character = p.count > 1 ? (try strArg(p[1], name)).first ?? " " : " "
             let pad = Swift.max(0, w - s.count)
             if name == "ljust" { return .str(s + String(repeating: fill, count: pad)) }
@@ -248,6 +250,7 @@ enum Methods {
             return .str(String(repeating: fill, count: left) + s + String(repeating: fill, count: pad - left))
         case "zfill":
             let w = try Convert.int(p.first ?? .int(0))
+            guard w <= Format.maxWidth else { throw RuntimeError("zfill() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let neg = s.hasPrefix("-")
             let body = neg ? String(s.dropFirst()) : s
             return .str((neg ? "-" : "") + String(repeating: "0", count: Swift.max(0, w - s.count)) + body)
@@ -263,7 +266,8 @@ enum Methods {
         case "encode": return .str(s)
         default: break
         }
-        throw RuntimeError("'str' object has no attribute '\(name)'", kind: "AttributeError")
+        let hint = closestName(to: name, in: strMethods).map { " (did you mean '\($0)'?)" } ?? ""
+        throw RuntimeError("'str' object has no attribute '\(name)'\(hint)", kind: "AttributeError")
     }
 
     static func splitString(_ s: String, _ sep: String) -> [String] {

@@ -242,7 +242,24 @@ enum Ops {
 
     // MARK: Comparison
 
+    /// Set when `equal` gave up on containers nested more than `maxEqualDepth` deep (a list that
+    /// contains itself); `==` turns it into a RecursionError, as Python does.
+    nonisolated(unsafe) static var equalTooDeep = false
+    nonisolated(unsafe) static var equalDepth = 0
+    static let maxEqualDepth = 1000
+
     static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.list, .list), (.tuple, .tuple), (.dict, .dict):
+            guard equalDepth < maxEqualDepth else { equalTooDeep = true; return false }
+            equalDepth += 1
+            defer { equalDepth -= 1 }
+            return equalContainers(a, b)
+        default: return equalContainers(a, b)
+        }
+    }
+
+    private static func equalContainers(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case (.none, .none): return true
         case (.str(let x), .str(let y)): return x == y
@@ -284,8 +301,14 @@ enum Ops {
             throw RuntimeError("'\(op)' not supported between '\(a.typeName)' and '\(b.typeName)'", kind: "TypeError")
         }
         switch op {
-        case "==": return .bool(equal(a, b))
-        case "!=": return .bool(!equal(a, b))
+        case "==", "!=":
+            equalTooDeep = false
+            let e = equal(a, b)
+            if equalTooDeep {
+                equalTooDeep = false
+                throw RuntimeError("maximum recursion depth exceeded in comparison (containers nested more than \(maxEqualDepth) deep, or containing themselves)", kind: "RecursionError")
+            }
+            return .bool(op == "==" ? e : !e)
         case "<": return .bool(try less(a, b))
         case ">": return .bool(try less(b, a))
         case "<=": return .bool(try !less(b, a))
@@ -324,6 +347,11 @@ enum Ops {
     }
 
     static func lessSeq(_ x: [Value], _ y: [Value]) throws -> Bool {
+        guard equalDepth < maxEqualDepth else {
+            throw RuntimeError("maximum recursion depth exceeded in comparison (containers nested more than \(maxEqualDepth) deep, or containing themselves)", kind: "RecursionError")
+        }
+        equalDepth += 1
+        defer { equalDepth -= 1 }
         for (p, q) in zip(x, y) where !equal(p, q) { return try less(p, q) }
         return x.count < y.count
     }
@@ -338,8 +366,8 @@ enum Ops {
             return sub.isEmpty || s.contains(sub)
         case .range(let a, let b, let st):
             guard let i = intLike(item) else { return false }
-            if st > 0 { return i >= a && i < b && (i - a) % st == 0 }
-            return i <= a && i > b && (a - i) % (-st) == 0
+            if st > 0 { return i >= a && i < b && UInt(bitPattern: i &- a) % st.magnitude == 0 }
+            return i <= a && i > b && UInt(bitPattern: a &- i) % st.magnitude == 0
         case .tensor(let t):
             guard let d = Convert.double(item) else { return false }
             return (0..<t.count).contains { t.double(at: $0) == d }

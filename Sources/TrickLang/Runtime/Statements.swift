@@ -60,17 +60,20 @@ extension Compiler {
             return try augmentedAssign(target, op, value, loc)
         case .pass, .global, .nonlocal:
             return { _ in .normal }
-        case .breakStmt: return { _ in .breakLoop }
-        case .continueStmt: return { _ in .continueLoop }
+        case .breakStmt:
+            guard loopDepth > 0 else { throw error("'break' outside loop", loc) }
+            return { _ in .breakLoop }
+        case .continueStmt:
+            guard loopDepth > 0 else { throw error("'continue' not properly in loop", loc) }
+            return { _ in .continueLoop }
         case .returnStmt(let value):
             guard scope.isFunction else { throw error("'return' outside function", loc) }
             guard let value else { return { f in f.returnValue = .none; return .returned } }
             let v = try expr(value)
             return { f in f.returnValue = try v(f); return .returned }
         case .ifStmt(let branches, let orelse):
-            let conds = try branches.map { try condition($0.0) }
-            let bodies = try branches.map { try block($0.1) }
-            let elseBody = try orelse.map(block)
+            // Each body is compiled once (compiling it twice made nested `if`s take time
+            // exponential in their depth); the one-branch form keeps its closures out of arrays.
             if branches.count == 1 {
                 let c = try condition(branches[0].0)
                 let b = try block(branches[0].1)
@@ -80,6 +83,9 @@ extension Compiler {
                 }
                 return { f in try c(f) ? try b(f) : .normal }
             }
+            let conds = try branches.map { try condition($0.0) }
+            let bodies = try branches.map { try block($0.1) }
+            let elseBody = try orelse.map(block)
             return { f in
                 for i in 0..<conds.count where try conds[i](f) { return try bodies[i](f) }
                 if let e = elseBody { return try e(f) }
@@ -87,11 +93,13 @@ extension Compiler {
             }
         case .whileStmt(let cond, let body, let orelse):
             let c = try condition(cond)
+            loopDepth += 1
             let b = try block(body)
+            loopDepth -= 1
             let e = try orelse.map(block)
             return { f in
                 while try c(f) {
-                    try interp.checkInterrupt()
+                    try interp.checkInterrupt(file, loc)
                     switch try b(f) {
                     case .breakLoop: return .normal
                     case .returned: return .returned
@@ -104,7 +112,9 @@ extension Compiler {
         case .forStmt(let target, let iter, let body, let orelse):
             let it = try expr(iter)
             let store = try assignTarget(target)
+            loopDepth += 1
             let b = try block(body)
+            loopDepth -= 1
             let e = try orelse.map(block)
             // Fast path: `for i in range(...)` with a plain local target.
             var localSlot: Int?
@@ -115,7 +125,7 @@ extension Compiler {
                     var i = start
                     while step > 0 ? i < stop : i > stop {
                         if let s = localSlot { f.slots[s] = .int(i) } else { try store(f, .int(i)) }
-                        try interp.checkInterrupt()
+                        try interp.checkInterrupt(file, loc)
                         switch try b(f) {
                         case .breakLoop: return .normal
                         case .returned: return .returned
@@ -130,7 +140,7 @@ extension Compiler {
                     do { items = try interp.iterate(iterable) } catch { throw interp.locate(error, file, iter.loc) }
                     for item in items {
                         try store(f, item)
-                        try interp.checkInterrupt()
+                        try interp.checkInterrupt(file, loc)
                         switch try b(f) {
                         case .breakLoop: return .normal
                         case .returned: return .returned

@@ -64,6 +64,10 @@ struct Lexer {
                 col += p - pos
                 pos = p
                 if width > indents.last! {
+                    // As Python's tokenizer: deeper blocks would only exhaust the parser's stack.
+                    guard indents.count <= 100 else {
+                        throw error("too many levels of indentation (more than 100 nested blocks)", line: line, col: col)
+                    }
                     indents.append(width)
                     tokens.append(Token(kind: .indent, text: "", line: line, column: 1, spaceBefore: false))
                 } else {

@@ -1,0 +1,2 @@
+_base_ = './cycle_a.py'
+y = 2

@@ -1,0 +1,3 @@
+model = dict(
+    type='PSPNet'
+    pretrained=None)

@@ -1,0 +1,1 @@
+x = Config.fromfile('Tests/errors/data/self_loading.py')
