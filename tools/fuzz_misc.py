@@ -97,6 +97,10 @@ def case_rescale(rng):
         if rng.random() < .2:
             a = b
         scale = (a, b)
+        if rng.random() < .08:
+            scale = tuple(int(x) for x in rng.integers(0, 2500, int(rng.integers(1, 4))))
+    if rng.random() < .02:
+        scale = bool(rng.random() < .5)
     old = (w, h) if rng.random() < .9 else [w, h]
     ret = bool(rng.random() < .7)
     try:
@@ -458,15 +462,18 @@ def case_paramwise(rng):
     spec = rand_tree(rng, 2, root=True)
     shared = share(rng, spec) if rng.random() < .15 else None
     names = [n for n, _ in build_shared(spec, shared).named_parameters()]
-    opt = dict(type=str(rng.choice(['SGD', 'AdamW'])), lr=float(rng.choice([0.01, 0.02, 0.001, 0.0001, 0.1, 6e-05])))
+    opt = dict(type=str(rng.choice(['SGD', 'AdamW', 'SGD', 'AdamW', 'Adam', 'RMSprop'])), lr=float(rng.choice([0.01, 0.02, 0.001, 0.0001, 0.1, 6e-05])))
     if rng.random() < .05:
         del opt['lr']
     if opt['type'] == 'AdamW' and rng.random() < .5:
         opt['betas'] = (0.9, 0.999)
     if rng.random() < .8:
         opt['weight_decay'] = float(rng.choice([0.0005, 0.01, 0.05, 0.0, 0.95, 0.0001]))
-    if opt['type'] == 'SGD' and rng.random() < .6:
+    if opt['type'] in ('SGD', 'RMSprop') and rng.random() < .6:
         opt['momentum'] = 0.9
+    if rng.random() < .04:  # torch rejects these
+        k = str(rng.choice(['lr', 'weight_decay', 'momentum', 'nesterov', 'bogus']))
+        opt[k] = {'lr': -0.1, 'weight_decay': -0.01, 'momentum': -0.5, 'nesterov': True, 'bogus': 1}[k]
     pw = {}
     if rng.random() < .6:
         keys = {}
