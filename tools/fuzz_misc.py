@@ -532,6 +532,8 @@ def rand_sched(rng, lo, hi):
             c['eta_min'] = float(rng.choice([0.0, 1e-4, 0.0005]))
         else:
             c['eta_min_ratio'] = float(rng.choice([0.01, 0.1]))
+        if rng.random() < .04:
+            c['eta_min'], c['eta_min_ratio'] = 0.0, 0.1  # both: an error
     elif t == 'MultiStepLR':
         c['milestones'] = sorted(int(x) for x in rng.integers(0, e - b + 5, int(rng.integers(1, 4))))
         c['gamma'] = float(rng.choice([0.1, 0.5]))
@@ -549,6 +551,10 @@ def rand_sched(rng, lo, hi):
             c['anneal_strategy'] = 'linear'
         if rng.random() < .3:
             c['three_phase'] = True
+        if rng.random() < .3:
+            c['div_factor'] = float(rng.choice([10.0, 25.0, 1.0]))
+        if rng.random() < .3:
+            c['final_div_factor'] = float(rng.choice([100.0, 1e4, 1.0]))
     elif t == 'CosineRestartLR':
         k = int(rng.integers(1, 4))
         c['periods'] = [int(x) for x in rng.integers(1, 10, k)]
