@@ -99,6 +99,10 @@ public struct FocalLoss: SegLoss {
                 var v = y[r]
                 if v == ign { valid[r] = 0; v = 0 }
                 if c == 1 {
+                    // CUDA path: one_hot(t, 2)[:, 1] — labels must be 0 or 1
+                    guard v == 0 || v == 1 else {
+                        throw CoreError("FocalLoss: label \(v) is out of range for a 1-channel (binary) pred: labels must be 0, 1 or the ignore index \(ign)")
+                    }
                     t[r] = v == 1 ? 1 : 0
                 } else {
                     guard v >= 0 && v <= Int64(c) else {
@@ -108,13 +112,18 @@ public struct FocalLoss: SegLoss {
                 }
             }
         }
-        // per-row weight: (M,), (M, 1) or (M, C)
+        // weight: (M, C) as is; a weight whose first size is M is viewed as (-1, 1) (so (M,),
+        // (M, 1), and an OHEM (N, H, W) weight when H·W == 1); any other 2-D weight broadcasts
+        // against (M, C) — the rules of `py_sigmoid_focal_loss`
         var rowWeight: [Float]? = nil, fullWeight: [Float]? = nil
         if let weight {
-            if weight.count == m * c && weight.rank == 2 && weight.shape == [m, c] {
+            if weight.shape == [m, c] {
                 fullWeight = weight.floats
-            } else if (weight.rank == 1 && weight.count == m) || (weight.rank == 2 && weight.shape == [m, 1]) {
+            } else if weight.rank >= 1 && weight.shape[0] == m && weight.count == m {
                 rowWeight = weight.floats
+            } else if weight.rank == 2 && !(weight.shape[0] == m && weight.count != m),
+                      let b = try? broadcastWeight(weight, to: [m, c]) {
+                fullWeight = b
             } else {
                 throw CoreError("FocalLoss weight must be (M,), (M, 1) or (M, C) with M = \(m) rows and C = \(c), got \(Tensor.formatShape(weight.shape)) (a per-pixel OHEM weight cannot be used with FocalLoss, as in MMSegmentation)")
             }

@@ -65,9 +65,9 @@ public struct OHEMPixelSampler: Sendable {
         validIdx.reserveCapacity(y.count)
         for (i, v) in y.enumerated() where v != ign { validIdx.append(i) }
         var weight = [Float](repeating: 0, count: y.count)
-        if validIdx.isEmpty { return Tensor(shape: label.shape, float32: weight) }
 
         if let thresh {
+            if validIdx.isEmpty { return Tensor(shape: label.shape, float32: weight) }
             let p = try gtProbabilities(segLogit, y, validIdx)
             let minThr = TorchSort.kthSmallest(p, Swift.min(batchKept, p.count - 1))
             let t = Float(thresh)
@@ -77,16 +77,25 @@ public struct OHEMPixelSampler: Sendable {
             guard !losses.isEmpty else {
                 throw CoreError("OHEMPixelSampler without thresh ranks pixels by loss: loss_decode must be given")
             }
-            var total = [Float](repeating: 0, count: y.count)
-            for loss in losses {
+            // upstream: `losses = 0.0; losses += module(...)` — the first loss fixes the shape, each
+            // later one is added in place with broadcasting (so a (N,) Dice value after a per-pixel
+            // CE is broadcast over the pixels, and before it is an error); the sum must be (N, H, W)
+            var total: [Float] = [], totalShape: [Int] = []
+            for (j, loss) in losses.enumerated() {
                 let l = try loss.forward(segLogit, label, weight: nil, avgFactor: nil, reductionOverride: Reduction.none,
                                          ignoreIndex: ignoreIndex)
-                guard l.shape == label.shape else {
-                    throw CoreError("OHEMPixelSampler ranks per-pixel losses: \(loss.lossName) with reduction 'none' gives shape \(Tensor.formatShape(l.shape)), expected \(Tensor.formatShape(label.shape)) (only softmax CrossEntropyLoss works here, as in MMSegmentation)")
+                if j == 0 {
+                    total = l.floats
+                    totalShape = l.shape
+                    continue
                 }
-                let lf = l.floats
+                let lf = try broadcastWeight(l, to: totalShape, what: "OHEMPixelSampler: the 'none' loss of \(loss.lossName)")
                 for i in total.indices { total[i] += lf[i] }
             }
+            guard totalShape == label.shape else {
+                throw CoreError("OHEMPixelSampler ranks per-pixel losses: loss_decode with reduction 'none' gives shape \(Tensor.formatShape(totalShape)), expected \(Tensor.formatShape(label.shape)) (only softmax CrossEntropyLoss works here, as in MMSegmentation)")
+            }
+            // (the losses run even when every pixel is ignored: their shape errors still surface, as upstream)
             let lv = validIdx.map { total[$0] }
             for j in OHEMPixelSampler.topK(lv, batchKept) { weight[validIdx[j]] = 1 }
         }

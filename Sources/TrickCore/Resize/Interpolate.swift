@@ -13,7 +13,8 @@ import Darwin
 ///   division), or `1/scale_factor` (double division, then rounded) when a scale factor is given
 ///   and not recomputed; `align_corners=True` uses `(in−1)/(out−1)`.
 /// - 'nearest' is torch's legacy rule `min(floor(d·scale), in−1)` in float32, with torch's
-///   shortcuts for `out == in` and `out == 2·in`; 'nearest-exact' is `floor((d+0.5)·scale)`.
+///   shortcuts for `out == in` and `out == 2·in` (4-D input only, as torch's kernels);
+///   'nearest-exact' is `floor((d+0.5)·scale)`.
 /// - 'bilinear'/'linear': two taps per axis, `l1 = clamp(src − i0, 0, 1)`, an axis whose output
 ///   size equals its input size is an exact copy; products and sums are float32 in torch's order
 ///   (width taps, then height taps). torch's FMA builds may differ by ~1 ulp.
@@ -95,7 +96,8 @@ public enum Interpolate {
         switch mode {
         case .nearest, .nearestExact:
             let exact = mode == .nearestExact
-            let hi = nearestIndices(inH, outH, sH, exact: exact), wi = nearestIndices(inW, outW, sW, exact: exact)
+            let hi = nearestIndices(inH, outH, sH, exact: exact, shortcuts: r == 4)
+            let wi = nearestIndices(inW, outW, sW, exact: exact, shortcuts: r == 4)
             func gather<T>(_ a: [T]) -> [T] {
                 var out = [T]()
                 out.reserveCapacity(planes * outH * outW)
@@ -128,9 +130,13 @@ public enum Interpolate {
         }
     }
 
-    /// torch `nearest_idx` / `nearest_exact_idx` for every output index.
-    static func nearestIndices(_ inSize: Int, _ outSize: Int, _ userScale: Double?, exact: Bool) -> [Int] {
-        if !exact {
+    /// torch `nearest_idx` / `nearest_exact_idx` for every output index. The `out == in` copy and
+    /// `out == 2·in` shift shortcuts of `nearest_idx` are taken by torch 2.4's 2-D kernel
+    /// (`cpu_upsample_nearest`) only; its 1-D path (3-D input) always computes
+    /// `floor(d·scale)`, so with a scale factor it differs (e.g. L=3, scale_factor=1.25 → 0,0,1).
+    static func nearestIndices(_ inSize: Int, _ outSize: Int, _ userScale: Double?, exact: Bool,
+                               shortcuts: Bool = true) -> [Int] {
+        if !exact && shortcuts {
             if outSize == inSize { return Array(0..<outSize) }
             if outSize == 2 * inSize { return (0..<outSize).map { $0 >> 1 } }
         }
@@ -161,7 +167,9 @@ public enum Interpolate {
             if align {
                 src = scale * F(d)
             } else {
-                src = scale * (F(d) + F(0.5)) - F(0.5)
+                // `scale * (d + 0.5) - 0.5` is one fused multiply-add in torch's AVX2 build (probed:
+                // the plain float32 product-then-subtract is 1 ulp off for ~10% of the taps)
+                src = (-F(0.5)).addingProduct(scale, F(d) + F(0.5))
                 if src < 0 { src = 0 }
             }
             let i0 = Swift.min(Int(src.rounded(.down)), inSize - 1)
