@@ -46,7 +46,8 @@ for _ in range(150):
         a, b = int(rng.randint(1, 4000)), int(rng.randint(1, 4000))
         size, f = mmcv.rescale_size((w, h), (a, b), return_scale=True)
         cases.append(dict(size=[w, h], edges=[a, b], out=list(size), out_factor=f))
-for (w, h), s in [((1500, 1000), 0.801), ((683, 512), 0.5), ((1280, 853), (1333, 800)), ((345, 511), (1000, 600))]:
+for (w, h), s in [((1500, 1000), 0.801), ((683, 512), 0.5), ((1280, 853), (1333, 800)), ((345, 511), (1000, 600)),
+                   ((100, 50), (0, 100))]:  # a zero edge: factor 0 (found by tools/fuzz_misc.py)
     size, f = mmcv.rescale_size((w, h), s, return_scale=True)
     d = dict(size=[w, h], out=list(size), out_factor=f)
     d.update(dict(factor=s) if isinstance(s, float) else dict(edges=list(s)))
