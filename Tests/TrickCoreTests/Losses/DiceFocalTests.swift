@@ -35,7 +35,7 @@ final class DiceFocalTests: XCTestCase {
     func testFocalVectors() throws {
         for (i, c) in try LossFixtures.load("mmseg_focal.json").enumerated() {
             let loss = try LossFixtures.loss((c["cfg"] as! [String: Any]).merging(["type": "FocalLoss"]) { a, _ in a })
-            let out = try loss.forward(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!, weight: nil,
+            let out = try loss.forward(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!, weight: LossFixtures.tensor(c["weight"]),
                                        avgFactor: nil, reductionOverride: nil, ignoreIndex: 255)
             assertClose(out, LossFixtures.tensor(c["expected"])!, "case \(i) \(c["cfg"]!)")
         }
