@@ -89,6 +89,12 @@ for d in (2, 3, 5):
     out = mmcv.impad_to_multiple(img, d, pad_val=0)
     cases.append(dict(kind='multiple', shape=list(img.shape), img=img.ravel().tolist(), divisor=d, pad_val=0,
                       out_shape=list(out.shape), out=out.ravel().tolist()))
+# a single-channel (H, W, 1) image: cv2.copyMakeBorder returns (H', W') (found by tools/fuzz_misc.py)
+img1 = np.arange(12, dtype=np.float32).reshape(3, 4, 1)
+for shape in [(5, 6), (3, 4)]:
+    out = mmcv.impad(img1, shape=shape, pad_val=(5,))
+    cases.append(dict(kind='shape', shape=list(img1.shape), img=img1.ravel().tolist(), target=list(shape), pad_val=[5],
+                      out_shape=list(out.shape), out=out.ravel().tolist()))
 dump('impad.json', cases)
 
 cases = []

@@ -123,23 +123,31 @@ public struct OHEMPixelSampler: Sendable {
     /// Softmax probability of the ground-truth class at each valid pixel (labels of ignored
     /// pixels are treated as class 0, as upstream; they are not used).
     func gtProbabilities(_ logits: Tensor, _ y: [Int64], _ validIdx: [Int]) throws -> [Float] {
-        let c = logits.shape[1]
+        let n = logits.shape[0], c = logits.shape[1]
         let s = logits.shape.dropFirst(2).reduce(1, *)
-        let x = logits.doubles
-        var p = [Float](repeating: 0, count: validIdx.count)
-        for (j, i) in validIdx.enumerated() {
-            let label = y[i]
-            guard label >= 0 && label < Int64(c) else {
-                throw CoreError("seg_label holds \(label), outside [0, \(c)) and not the ignore index \(ignoreIndex)")
-            }
-            let b = i / s, q = i % s
-            let base = b * c * s + q
-            var m = -Double.infinity
-            for k in 0..<c { m = Swift.max(m, x[base + k * s]) }
-            var se = 0.0
-            for k in 0..<c { se += exp(x[base + k * s] - m) }
-            p[j] = Float(exp(x[base + Int(label) * s] - m) / se)
+        for i in validIdx where !(y[i] >= 0 && y[i] < Int64(c)) {
+            throw CoreError("seg_label holds \(y[i]), outside [0, \(c)) and not the ignore index \(ignoreIndex)")
         }
+        // exp(x_y − max) / Σ exp(x − max) per pixel (PixelSoftmax's blocked statistics), valid pixels only.
+        var all = [Float](repeating: 0, count: y.count)
+        func run<T: BinaryFloatingPoint>(_ xs: [T]) {
+            xs.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { yp in
+                    all.withUnsafeMutableBufferPointer { o in
+                        PixelSoftmax.forEachBlock(x, n: n, c: c, s: s) { b, p0, len, mx, se in
+                            for i in 0..<len {
+                                let q = b * s + p0 + i
+                                let label = yp[q]
+                                if label == Int64(ignoreIndex) { continue }
+                                o[q] = Float(exp(Double(x[b * c * s + Int(label) * s + p0 + i]) - mx[i]) / se[i])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if case .float32(let a) = logits.storage { run(a) } else { run(logits.doubles) }
+        let p = validIdx.map { all[$0] }
         return p
     }
 }

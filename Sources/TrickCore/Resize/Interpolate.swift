@@ -179,30 +179,56 @@ public enum Interpolate {
         }
     }
 
+    /// Separable evaluation with the per-element expression unchanged: the width taps of a source
+    /// row, `t = src[w0]·λw0 + src[w1]·λw1`, are computed once per (plane, source row) into a row
+    /// cache (consecutive output rows share their source rows when upsampling), then every output
+    /// row is `t(h0)·λh0 + t(h1)·λh1` over contiguous buffers, which vectorises.
     static func linear2d<F: BinaryFloatingPoint>(_ a: [F], _ planes: Int, _ inH: Int, _ inW: Int,
                                                  _ outH: Int, _ outW: Int, _ sH: Double?, _ sW: Double?,
                                                  _ align: Bool) -> [F] {
         let ht = linearTaps(inH, outH, sH, align, F.self)
         let wt = linearTaps(inW, outW, sW, align, F.self)
-        var out = [F](repeating: 0, count: planes * outH * outW)
-        a.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                var o = 0
-                for p in 0..<planes {
-                    let base = p * inH * inW
-                    for y in 0..<outH {
-                        let (h0, h1, lh0, lh1) = ht[y]
-                        let r0 = base + h0 * inW, r1 = base + h1 * inW
-                        for x in 0..<outW {
-                            let (w0, w1, lw0, lw1) = wt[x]
-                            let t0 = src[r0 + w0] * lw0 + src[r0 + w1] * lw1
-                            let t1 = src[r1 + w0] * lw0 + src[r1 + w1] * lw1
-                            dst[o] = t0 * lh0 + t1 * lh1
-                            o += 1
-                        }
+        let w0s = wt.map { $0.0 }, w1s = wt.map { $0.1 }, lw0s = wt.map { $0.2 }, lw1s = wt.map { $0.3 }
+        let total = planes * outH * outW
+        var rowA = [F](repeating: 0, count: outW), rowB = rowA
+        // Every element is written below, so the output starts uninitialised (no zero-fill pass).
+        let out = [F](unsafeUninitializedCapacity: total) { dst, initialized in
+            a.withUnsafeBufferPointer { src in
+                rowA.withUnsafeMutableBufferPointer { ra in
+                    rowB.withUnsafeMutableBufferPointer { rb in
+                        w0s.withUnsafeBufferPointer { w0 in w1s.withUnsafeBufferPointer { w1 in
+                        lw0s.withUnsafeBufferPointer { lw0 in lw1s.withUnsafeBufferPointer { lw1 in
+                            // Two cached rows: `tags` says which source row each currently holds.
+                            let bufs = (ra.baseAddress!, rb.baseAddress!)
+                            var tags = (-1, -1)
+                            func horizontal(_ row: Int, into t: UnsafeMutablePointer<F>) {
+                                let r = src.baseAddress! + row
+                                for x in 0..<outW { t[x] = r[w0[x]] * lw0[x] + r[w1[x]] * lw1[x] }
+                            }
+                            func cached(_ row: Int, avoiding other: Int) -> UnsafeMutablePointer<F> {
+                                if tags.0 == row { return bufs.0 }
+                                if tags.1 == row { return bufs.1 }
+                                if tags.0 == other { horizontal(row, into: bufs.1); tags.1 = row; return bufs.1 }
+                                horizontal(row, into: bufs.0); tags.0 = row; return bufs.0
+                            }
+                            var o = 0
+                            for p in 0..<planes {
+                                let base = p * inH * inW
+                                tags = (-1, -1)
+                                for y in 0..<outH {
+                                    let (h0, h1, lh0, lh1) = ht[y]
+                                    let t0 = cached(base + h0 * inW, avoiding: -2)
+                                    let t1 = cached(base + h1 * inW, avoiding: base + h0 * inW)
+                                    let d = dst.baseAddress! + o
+                                    for x in 0..<outW { d[x] = t0[x] * lh0 + t1[x] * lh1 }
+                                    o += outW
+                                }
+                            }
+                        } } } }
                     }
                 }
             }
+            initialized = total
         }
         return out
     }

@@ -51,7 +51,20 @@ enum ConfigFiles {
     }
 
     static func resolve(_ path: String, _ interp: Interpreter) -> String {
-        path.hasPrefix("/") || interp.baseDirectory == "." ? path : interp.baseDirectory + "/" + path
+        normalize(path.hasPrefix("/") || interp.baseDirectory == "." ? path : interp.baseDirectory + "/" + path)
+    }
+
+    /// `a/./b/../c` → `a/c`, so one file has one name (inheritance cycles are then detected).
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for p in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if p == "." { continue }
+            if p == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(p)
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
     /// Evaluates a config file in a fresh namespace and merges it over its `_base_` files.
@@ -84,7 +97,7 @@ enum ConfigFiles {
             }
             let dir = FileIO.directoryName(full)
             for p in paths {
-                let bp = p.hasPrefix("/") ? p : dir + "/" + p
+                let bp = normalize(p.hasPrefix("/") ? p : dir + "/" + p)
                 let b = try load(path: bp, interp: interp, chain: chain + [full])
                 for (k, v) in b.pairs {
                     if try result.contains(k) {

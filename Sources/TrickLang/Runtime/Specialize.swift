@@ -17,12 +17,28 @@ extension Compiler {
 
     /// `x op k` for an int literal `k` and op in + - *.
     func binaryWithIntLiteral(_ op: String, _ l: Expr, _ k: Int, _ loc: SourceLocation) throws -> Eval? {
-        guard op == "+" || op == "-" || op == "*" else { return nil }
         let interp = self.interp, file = self.file
         let kv = Value.int(k)
         func generic(_ x: Value) throws -> Value {
             do { return try Ops.binary(op, x, kv) } catch { throw interp.locate(error, file, loc) }
         }
+        if (op == "%" || op == "//") && k > 0 {
+            // Python floor semantics for a positive divisor.
+            let a = try expr(l)
+            if op == "%" {
+                return { f in
+                    let x = try a(f)
+                    if case .int(let p) = x { let r = p % k; return .int(r < 0 ? r + k : r) }
+                    return try generic(x)
+                }
+            }
+            return { f in
+                let x = try a(f)
+                if case .int(let p) = x { let q = p / k; return .int(p % k < 0 ? q - 1 : q) }
+                return try generic(x)
+            }
+        }
+        guard op == "+" || op == "-" || op == "*" else { return nil }
         if let s = localSlot(l) {
             switch op {
             case "+":
