@@ -414,7 +414,9 @@ for cfg, shape, wshape in [({}, (2, 4, 1, 1), (2, 1, 1)), (dict(reduction='sum')
     cases.append(dict(cfg=cfg, x=T(x), y=T(y), weight=T(w), expected=T(focal_cuda(cfg, x, y, w))))
 append('mmseg_focal.json', cases)
 
-# interpolate: the bilinear source index is one FMA in torch (scale_factor (2.3, 0.6) is 1 ulp off otherwise);
+# interpolate, compared bit for bit ('exact'): torch's channels-last bilinear kernel (outH + outW <= 128) fuses the
+# source index and its corner-weight sums (16-lane vector order for channels below the last multiple of 16, scalar
+# order for the rest), the generic kernel (larger outputs, 'linear') fuses its tap sums but not the source index;
 # 3-D 'nearest' takes no out==in / out==2*in shortcut (torch's 1-D kernel), 4-D does
 cases = []
 interp_case(torch.randn(2, 2, 17, 15, generator=r), scale_factor=(2.3, 0.6), mode='bilinear', align_corners=False)
@@ -425,4 +427,14 @@ interp_case(x3, scale_factor=1.25, mode='nearest')
 interp_case(torch.randn(1, 2, 4, generator=r), scale_factor=2.1, mode='nearest')
 interp_case(torch.randn(1, 1, 4, 4, generator=r), scale_factor=2.1, mode='nearest')
 interp_case(torch.randn(1, 2, 3, 3, generator=r), scale_factor=1.25, mode='nearest')
+interp_case(torch.randn(1, 17, 5, 6, generator=r), size=(9, 4), mode='bilinear', align_corners=False)
+interp_case(torch.randn(1, 12, 7, 5, generator=r), size=(4, 9), mode='bilinear', align_corners=False)
+interp_case(torch.randn(1, 3, 23, 36, generator=r), scale_factor=0.3, mode='nearest-exact')
+interp_case(torch.randn(1, 17, 5, 6, generator=r), scale_factor=1.7, mode='bilinear', align_corners=True)
+interp_case(torch.randn(1, 3, 9, 11, generator=r), size=(70, 80), mode='bilinear', align_corners=False)
+interp_case(torch.randn(1, 2, 6, 5, generator=r), scale_factor=(9.3, 17.1), mode='bilinear', align_corners=False)
+interp_case(torch.randn(2, 3, 11, generator=r), size=13, mode='linear', align_corners=False)
+interp_case(torch.randn(1, 2, 11, generator=r), scale_factor=2.3, mode='linear', align_corners=True)
+for cs in cases:
+    cs['exact'] = True
 append('interpolate.json', cases)
