@@ -550,7 +550,17 @@ def case_interp(rng):
             kw['align_corners'] = True
         elif r < 0.85:
             kw['align_corners'] = False
-    prog = f"print(interpolate({lit(x)}, {kwargs_src(kw)}).tolist())"
+        elif r < 0.9:
+            kw['align_corners'] = None
+    if 'scale_factor' in kw and rng.random() < 0.1:
+        kw['recompute_scale_factor'] = True
+    for k in ('size', 'scale_factor'):
+        if isinstance(kw.get(k), tuple) and rng.random() < 0.3:
+            kw[k] = list(kw[k])
+    dt = 'float64' if rng.random() < 0.1 and not os.environ.get('FUZZ_EXACT') else 'float32'   # float64: within 1 ulp, not bit-exact
+    if dt == 'float64':
+        x = x.astype(np.float64) + rng.normal(0, 1e-9, x.shape)
+    prog = f"print(interpolate({lit(x, dt)}, {kwargs_src(kw)}).tolist())"
 
     def ref():
         print(fmt(F.interpolate(torch.from_numpy(x), **kw)))
@@ -612,7 +622,10 @@ def case_bad(rng):
         y2 = y.copy(); y2.flat[0] = c + 1
         return 'focal', f"loss = FocalLoss()\nprint(loss({X}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
             lambda: print(MODELS.build(dict(type='FocalLoss'))(tx, torch.from_numpy(y2)))
-    if k == 12:  # sigmoid_focal_loss: shapes differ / bad reduction
+    if k == 12:  # sigmoid_focal_loss: shapes differ / bad reduction / integer targets
+        if rng.random() < 0.3:
+            return 'focal', f"print(sigmoid_focal_loss({X}, {lit(np.zeros((n, c, h, w), np.int64), 'int64')}).tolist())", \
+                lambda: print(sigmoid_focal_loss(tx, torch.zeros(n, c, h, w, dtype=torch.int64)))
         if rng.random() < 0.5:
             return 'focal', f"print(sigmoid_focal_loss({X}, {lit(np.zeros((n, c, h, w + 1), np.float32))}).tolist())", \
                 lambda: print(sigmoid_focal_loss(tx, torch.zeros(n, c, h, w + 1)))

@@ -61,6 +61,12 @@ final class DiceFocalTests: XCTestCase {
         XCTAssertEqual(try run(w8, cw, .sum), 0.5577910542488098, accuracy: 1e-5)
     }
 
+    /// torchvision: integer targets are an error (BCE-with-logits cannot write a float result into them).
+    func testTorchvisionFocalRejectsIntegerTargets() {
+        let x = Tensor(shape: [2, 2], float32: [0.5, -1, 2, 0.1])
+        XCTAssertThrowsError(try Focal.torchvision(x, Tensor(shape: [2, 2], int64: [0, 1, 1, 0])))
+    }
+
     func testTorchvisionFocalVectors() throws {
         for (i, c) in try LossFixtures.load("torchvision_focal.json").enumerated() {
             let kw = c["kw"] as! [String: Any]
