@@ -474,8 +474,10 @@ def case_head(rng):
             extra['avg_non_ignore'] = True
         ld = (ld if isinstance(ld, list) else [ld]) + [extra]
     if rng.random() < 0.1:
-        extra = dict(type='CrossEntropyLoss', reduction='none', loss_name=pick(rng, ['loss_none', 'aux_none']))
+        extra = dict(type='CrossEntropyLoss', reduction=pick(rng, ['none', 'sum']), loss_name=pick(rng, ['loss_none', 'aux_none', 'loss_ce']))
         ld = (ld if isinstance(ld, list) else [ld]) + [extra]
+        if rng.random() < 0.5:
+            ld = ld[::-1]
     if rng.random() < 0.3:
         extra = dict(type='DiceLoss', loss_name=pick(rng, ['loss_dice', 'dice_aux', 'loss_ce']), loss_weight=pick(rng, [1.0, 3.0, 2.0]))
         if rng.random() < 0.3:
