@@ -2,6 +2,7 @@
 """Randomised differential test of trick's segmentation-loss built-ins against the reference libraries.
 
 usage: /work/refenv/bin/python tools/fuzz_losses.py .build/release/trick [N] [seed] [area ...]
+       (areas: ce dice focal ohem_pixel decode_head interpolate, and bad = malformed inputs of those forms)
 
 Builds N random programs in the conformance-case forms of the areas ce, dice, focal, ohem_pixel,
 decode_head and interpolate (other shapes, values, options and combinations than the public
@@ -50,6 +51,8 @@ from torchvision.ops import sigmoid_focal_loss  # noqa: E402
 
 TOL = {'ce': (1e-4, 1e-6), 'dice': (1e-4, 1e-6), 'focal': (1e-4, 1e-6), 'ohem_pixel': (0, 0),
        'decode_head': (2e-4, 1e-6), 'interpolate': (1e-5, 1e-6)}
+if os.environ.get('FUZZ_EXACT'):   # bit-exact comparison (e.g. FUZZ_EXACT=1 ... interpolate)
+    TOL = {k: (0, 0) for k in TOL}
 
 # ------------------------------------------------------------------ SPEC section 8 expectations
 _orig_ce = cel.cross_entropy
@@ -120,6 +123,8 @@ def kwargs_src(d):
 
 
 def logits(rng, shape, ties=False, scale=2.0):
+    if rng.random() < 0.1:
+        scale = scale * float(rng.choice([0.05, 4.0, 8.0]))
     x = rng.normal(0, scale, shape)
     if ties:
         x = np.round(x * 2) / 2
@@ -454,7 +459,7 @@ class Wrap(BaseModel):
 
 
 def case_head(rng):
-    n, c = int(rng.integers(1, 4)), int(rng.integers(2, 8))
+    n, c = int(rng.integers(1, 4)), int(rng.integers(2, 8 if rng.random() < 0.8 else 20))
     lh, lw = small_dim(rng, 1, 9), small_dim(rng, 1, 9)
     h, w = small_dim(rng), small_dim(rng)
     if rng.random() < 0.25:
@@ -463,10 +468,22 @@ def case_head(rng):
     ign = pick(rng, [255, 255, 0, 1])
     y = labels(rng, (n, h, w), c, ign, pick(rng, [0.0, 0.15, 0.15, 0.5, 1.0]))
     ld = rand_loss_decode(rng, c)
+    if rng.random() < 0.15:
+        extra = dict(type='CrossEntropyLoss', use_sigmoid=True, loss_name=pick(rng, ['loss_bce', 'loss_ce']))
+        if rng.random() < 0.4:
+            extra['avg_non_ignore'] = True
+        ld = (ld if isinstance(ld, list) else [ld]) + [extra]
+    if rng.random() < 0.1:
+        extra = dict(type='CrossEntropyLoss', reduction=pick(rng, ['none', 'sum']), loss_name=pick(rng, ['loss_none', 'aux_none', 'loss_ce']))
+        ld = (ld if isinstance(ld, list) else [ld]) + [extra]
+        if rng.random() < 0.5:
+            ld = ld[::-1]
     if rng.random() < 0.3:
         extra = dict(type='DiceLoss', loss_name=pick(rng, ['loss_dice', 'dice_aux', 'loss_ce']), loss_weight=pick(rng, [1.0, 3.0, 2.0]))
         if rng.random() < 0.3:
             extra['use_sigmoid'] = False
+        if rng.random() < 0.3:
+            extra['naive_dice'] = True
         ld = (ld if isinstance(ld, list) else [ld]) + [extra]
     if rng.random() < 0.15:
         ld = (ld if isinstance(ld, list) else [ld]) + [dict(type='FocalLoss', loss_name=pick(rng, ['loss_focal', 'loss_ce']))]
@@ -508,12 +525,12 @@ def case_head(rng):
 # ------------------------------------------------------------------ interpolate
 def case_interp(rng):
     three = rng.random() < 0.2
-    n, c = int(rng.integers(1, 3)), int(rng.integers(1, 4))
+    n, c = int(rng.integers(1, 3)), int(rng.integers(1, 4) if rng.random() < 0.8 else rng.integers(4, 40))
     if three:
         shape = (n, c, small_dim(rng))
         mode = pick(rng, ['linear', 'nearest', 'linear', 'bilinear' if rng.random() < 0.1 else 'linear'])
     else:
-        shape = (n, c, small_dim(rng), small_dim(rng))
+        shape = (n, c, small_dim(rng), small_dim(rng)) if rng.random() < 0.9 else (1, c, int(rng.integers(20, 50)), int(rng.integers(20, 50)))
         mode = pick(rng, ['bilinear', 'bilinear', 'nearest', 'nearest-exact' if rng.random() < 0.2 else 'bilinear'])
     x = logits(rng, shape, scale=1.0)
     kw = {}
@@ -535,15 +552,146 @@ def case_interp(rng):
             kw['align_corners'] = True
         elif r < 0.85:
             kw['align_corners'] = False
-    prog = f"print(interpolate({lit(x)}, {kwargs_src(kw)}).tolist())"
+        elif r < 0.9:
+            kw['align_corners'] = None
+    if 'scale_factor' in kw and rng.random() < 0.1:
+        kw['recompute_scale_factor'] = True
+    for k in ('size', 'scale_factor'):
+        if isinstance(kw.get(k), tuple) and rng.random() < 0.3:
+            kw[k] = list(kw[k])
+    dt = 'float64' if rng.random() < 0.1 and not os.environ.get('FUZZ_EXACT') else 'float32'   # float64: within 1 ulp, not bit-exact
+    if dt == 'float64':
+        x = x.astype(np.float64) + rng.normal(0, 1e-9, x.shape)
+    prog = f"print(interpolate({lit(x, dt)}, {kwargs_src(kw)}).tolist())"
 
     def ref():
         print(fmt(F.interpolate(torch.from_numpy(x), **kw)))
     return 'interpolate', prog, ref
 
 
+# ------------------------------------------------------------------ bad inputs (the reference raises; trick must exit 1)
+def case_bad(rng):
+    n, c, h, w = int(rng.integers(1, 3)), int(rng.integers(2, 6)), int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    x = logits(rng, (n, c, h, w))
+    y = labels(rng, (n, h, w), c, 255, 0.2)
+    X, Y = lit(x), lit(y, 'int64')
+    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+    k = int(rng.integers(0, 22))
+    if k == 0:   # class_weight of the wrong length
+        cw = cw_list(rng, c + 1)
+        return 'ce', f"loss = build(dict(type='CrossEntropyLoss', class_weight={cw!r}))\nprint(loss({X}, {Y}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='CrossEntropyLoss', class_weight=cw))(tx, ty, ignore_index=255))
+    if k == 1:   # a label outside [0, C) that is not ignored
+        y2 = y.copy(); y2.flat[0] = c
+        return 'ce', f"loss = CrossEntropyLoss()\nprint(loss({X}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='CrossEntropyLoss'))(tx, torch.from_numpy(y2), ignore_index=255))
+    if k == 2:   # labels of the wrong spatial size
+        y2 = labels(rng, (n, h + 1, w), c, 255, 0.0)
+        return 'ce', f"print(cross_entropy({X}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(F.cross_entropy(tx, torch.from_numpy(y2), ignore_index=255))
+    if k == 3:   # an unknown reduction
+        return 'ce', f"print(cross_entropy({X}, {Y}, ignore_index=255, reduction='avg').tolist())", \
+            lambda: print(F.cross_entropy(tx, ty, ignore_index=255, reduction='avg'))
+    if k == 4:   # avg_factor with reduction 'sum'
+        return 'ce', f"loss = CrossEntropyLoss(reduction='sum')\nprint(loss({X}, {Y}, avg_factor=3.0, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='CrossEntropyLoss', reduction='sum'))(tx, ty, avg_factor=3.0, ignore_index=255))
+    if k == 5:   # binary head with a label > 1
+        x1 = logits(rng, (n, 1, h, w)); y2 = y.copy(); y2.flat[0] = 2
+        return 'ce', f"loss = CrossEntropyLoss(use_sigmoid=True)\nprint(loss({lit(x1)}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='CrossEntropyLoss', use_sigmoid=True))(torch.from_numpy(x1), torch.from_numpy(y2), ignore_index=255))
+    if k == 6:   # weight of the wrong length for Dice
+        wt = rng.random(n + 1).astype(np.float32)
+        return 'dice', f"loss = build(dict(type='DiceLoss'))\nprint(loss({X}, {Y}, weight={lit(wt)}).tolist())", \
+            lambda: print(MODELS.build(dict(type='DiceLoss'))(tx, ty, weight=torch.from_numpy(wt)))
+    if k == 7:   # Dice: ignore_index drops the only channel
+        x1 = logits(rng, (n, 1, h, w))
+        return 'dice', f"loss = build(dict(type='DiceLoss', ignore_index=0))\nprint(loss({lit(x1)}, {Y}).tolist())", \
+            lambda: print(MODELS.build(dict(type='DiceLoss', ignore_index=0))(torch.from_numpy(x1), ty))
+    if k == 8:   # Dice: a target of another shape
+        y2 = labels(rng, (n, h + 1, w), c, 255, 0.0)
+        return 'dice', f"loss = build(dict(type='DiceLoss'))\nprint(loss({X}, {lit(y2, 'int64')}).tolist())", \
+            lambda: print(MODELS.build(dict(type='DiceLoss'))(tx, torch.from_numpy(y2)))
+    if k == 9:   # FocalLoss: int gamma / int loss_weight / str class_weight
+        arg = pick(rng, ['gamma=2', 'loss_weight=1', "alpha=1"])
+        kw = eval(f'dict({arg})')
+        return 'focal', f"loss = FocalLoss({arg})\nprint(loss({X}, {Y}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='FocalLoss', **kw))(tx, ty))
+    if k == 10:  # FocalLoss: target of the wrong shape
+        y2 = labels(rng, (n, h, w + 1), c, 255, 0.0)
+        return 'focal', f"loss = FocalLoss()\nprint(loss({X}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='FocalLoss'))(tx, torch.from_numpy(y2)))
+    if k == 11:  # FocalLoss: a label > C
+        y2 = y.copy(); y2.flat[0] = c + 1
+        return 'focal', f"loss = FocalLoss()\nprint(loss({X}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='FocalLoss'))(tx, torch.from_numpy(y2)))
+    if k == 12:  # sigmoid_focal_loss: shapes differ / bad reduction / integer targets
+        if rng.random() < 0.3:
+            return 'focal', f"print(sigmoid_focal_loss({X}, {lit(np.zeros((n, c, h, w), np.int64), 'int64')}).tolist())", \
+                lambda: print(sigmoid_focal_loss(tx, torch.zeros(n, c, h, w, dtype=torch.int64)))
+        if rng.random() < 0.5:
+            return 'focal', f"print(sigmoid_focal_loss({X}, {lit(np.zeros((n, c, h, w + 1), np.float32))}).tolist())", \
+                lambda: print(sigmoid_focal_loss(tx, torch.zeros(n, c, h, w + 1)))
+        return 'focal', f"print(sigmoid_focal_loss({X}, {lit(np.zeros((n, c, h, w), np.float32))}, reduction='avg').tolist())", \
+            lambda: print(sigmoid_focal_loss(tx, torch.zeros(n, c, h, w), reduction='avg'))
+    if k == 13:  # OHEM: min_kept 1
+        return 'ohem_pixel', (f"sampler = build(dict(type='OHEMPixelSampler', thresh=0.7, min_kept=1), ignore_index=255, loss_decode=dict(type='CrossEntropyLoss'))\n"
+                              f"print(sampler.sample({X}, {Y}).tolist())"), \
+            lambda: print(OHEMPixelSampler(Ctx(255, MODELS.build(dict(type='CrossEntropyLoss'))), thresh=0.7, min_kept=1))
+    if k == 14:  # OHEM: label of another spatial size
+        y2 = labels(rng, (n, h + 1, w), c, 255, 0.0)
+        thr = pick(rng, [None, 0.7])
+        samp = f"thresh={thr}, " if thr is not None else ''
+        return 'ohem_pixel', (f"sampler = build(dict(type='OHEMPixelSampler', {samp}min_kept=5), ignore_index=255, loss_decode=dict(type='CrossEntropyLoss'))\n"
+                              f"print(sampler.sample({X}, {lit(y2, 'int64')}).tolist())"), \
+            lambda: OHEMPixelSampler(Ctx(255, MODELS.build(dict(type='CrossEntropyLoss'))), thresh=thr, min_kept=5).sample(tx, torch.from_numpy(y2)[:, None])
+    if k == 15:  # OHEM thresh mode: a label outside [0, C)
+        y2 = y.copy(); y2.flat[0] = c + 2
+        return 'ohem_pixel', (f"sampler = build(dict(type='OHEMPixelSampler', thresh=0.7, min_kept=5), ignore_index=255, loss_decode=dict(type='CrossEntropyLoss'))\n"
+                              f"print(sampler.sample({X}, {lit(y2, 'int64')}).tolist())"), \
+            lambda: OHEMPixelSampler(Ctx(255, None), thresh=0.7, min_kept=5).sample(tx, torch.from_numpy(y2)[:, None])
+    if k == 16:  # decode head: loss_decode of a wrong type
+        return 'decode_head', f"losses = decode_head_loss({X}, {Y}, loss_decode='CrossEntropyLoss')\nprint(losses['acc_seg'].tolist())", \
+            lambda: FCNHead(in_channels=4, channels=4, num_classes=c, loss_decode='CrossEntropyLoss')
+    if k == 17:  # decode head: batch sizes differ
+        y2 = labels(rng, (n + 1, h, w), c, 255, 0.0)
+        return 'decode_head', f"losses = decode_head_loss({X}, {lit(y2, 'int64')}, loss_decode=dict(type='CrossEntropyLoss'))\nprint(losses['acc_seg'].tolist())", \
+            lambda: _head_loss(c, dict(type='CrossEntropyLoss'), tx, torch.from_numpy(y2))
+    if k == 18:  # interpolate: both size and scale_factor
+        return 'interpolate', f"print(interpolate({X}, size=(3, 3), scale_factor=2.0, mode='nearest').tolist())", \
+            lambda: F.interpolate(tx, size=(3, 3), scale_factor=2.0, mode='nearest')
+    if k == 19:  # interpolate: bilinear on 3-D input / linear on 4-D
+        x3 = logits(rng, (n, c, w))
+        if rng.random() < 0.5:
+            return 'interpolate', f"print(interpolate({lit(x3)}, size=4, mode='bilinear', align_corners=False).tolist())", \
+                lambda: F.interpolate(torch.from_numpy(x3), size=4, mode='bilinear', align_corners=False)
+        return 'interpolate', f"print(interpolate({X}, size=(4, 4), mode='linear', align_corners=False).tolist())", \
+            lambda: F.interpolate(tx, size=(4, 4), mode='linear', align_corners=False)
+    if k == 20:  # interpolate: a scale factor giving an empty output / size of the wrong length
+        if rng.random() < 0.5:
+            return 'interpolate', f"print(interpolate({X}, scale_factor=0.1, mode='bilinear', align_corners=False).tolist())", \
+                lambda: F.interpolate(tx, scale_factor=0.1, mode='bilinear', align_corners=False)
+        return 'interpolate', f"print(interpolate({X}, size=(2, 3, 4), mode='nearest').tolist())", \
+            lambda: F.interpolate(tx, size=(2, 3, 4), mode='nearest')
+    # k == 21: interpolate: unknown mode / nearest with align_corners
+    if rng.random() < 0.5:
+        return 'interpolate', f"print(interpolate({X}, size=(3, 3), mode='bilinearr').tolist())", \
+            lambda: F.interpolate(tx, size=(3, 3), mode='bilinearr')
+    return 'interpolate', f"print(interpolate({X}, size=(3, 3), mode='nearest', align_corners=False).tolist())", \
+        lambda: F.interpolate(tx, size=(3, 3), mode='nearest', align_corners=False)
+
+
+def _head_loss(c, ld, x, y):
+    head = FCNHead(in_channels=4, channels=4, num_classes=c, loss_decode=ld)
+    samples = []
+    for i in range(y.shape[0]):
+        s = SegDataSample()
+        s.gt_sem_seg = PixelData(data=y[i:i + 1])
+        samples.append(s)
+    return head.loss_by_feat(x, samples)
+
+
 KINDS = {'ce': case_ce, 'dice': case_dice, 'focal': case_focal, 'ohem_pixel': case_ohem,
-         'decode_head': case_head, 'interpolate': case_interp}
+         'decode_head': case_head, 'interpolate': case_interp, 'bad': case_bad}
 
 
 def run_trick(binary, prog):
@@ -562,7 +710,7 @@ def main():
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     areas = sys.argv[4:] or list(KINDS)
     rng = np.random.default_rng(seed)
-    fails, counts, errs = 0, {a: 0 for a in areas}, {a: 0 for a in areas}
+    fails, counts, errs = 0, {a: 0 for a in KINDS}, {a: 0 for a in KINDS}
     for i in range(n):
         area, prog, ref = KINDS[areas[i % len(areas)]](rng)
         counts[area] += 1
@@ -590,7 +738,7 @@ def main():
                 print('  stderr  ', p.stderr[-400:])
         else:
             os.unlink(path)
-    summary = ', '.join(f'{a} {counts[a]} ({errs[a]} error cases)' for a in areas)
+    summary = ', '.join(f'{a} {counts[a]} ({errs[a]} error cases)' for a in KINDS if counts[a])
     print(f'fuzz seed {seed}: {n - fails}/{n} match; {summary}')
     return 1 if fails else 0
 

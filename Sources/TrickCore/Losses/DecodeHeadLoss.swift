@@ -48,13 +48,18 @@ public enum DecodeHeadLoss {
         return out
     }
 
-    /// `a + b` in float32 with scalar broadcasting (same-named losses of different reductions).
+    /// `a += b` in float32 (same-named losses): as torch's in-place add, `b` broadcasts to `a`'s
+    /// shape and the result keeps it, so a 'none' loss may absorb a later scalar, but a scalar
+    /// entry cannot absorb a later per-pixel loss (upstream raises there too).
     static func addFloat32(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let x = a.floats, y = b.floats
-        if a.shape == b.shape { return Tensor(shape: a.shape, float32: zip(x, y).map { $0 + $1 }) }
-        if b.count == 1 { return Tensor(shape: a.shape, float32: x.map { $0 + y[0] }) }
-        if a.count == 1 { return Tensor(shape: b.shape, float32: y.map { x[0] + $0 }) }
-        throw CoreError("cannot add losses of shapes \(Tensor.formatShape(a.shape)) and \(Tensor.formatShape(b.shape)) under one loss_name")
+        let x = a.floats
+        let y: [Float]
+        do {
+            y = try broadcastWeight(b, to: a.shape, what: "loss")
+        } catch {
+            throw CoreError("cannot add a loss of shape \(Tensor.formatShape(b.shape)) into the entry of shape \(Tensor.formatShape(a.shape)) of the same loss_name (output with shape \(Tensor.formatShape(a.shape)) doesn't match the broadcast shape)")
+        }
+        return Tensor(shape: a.shape, float32: zip(x, y).map { $0 + $1 })
     }
 
     /// The class indices `pred.topk(k, dim=1)` picks at one pixel (a lane of `c` scores at

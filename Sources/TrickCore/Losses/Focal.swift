@@ -26,6 +26,10 @@ public enum Focal {
         guard inputs.shape == targets.shape else {
             throw CoreError("sigmoid_focal_loss: targets of shape \(Tensor.formatShape(targets.shape)) must match inputs of shape \(Tensor.formatShape(inputs.shape))")
         }
+        // torch: BCE-with-logits writes a float result into the targets' dtype
+        guard inputs.dtype.isFloatingPoint, targets.dtype.isFloatingPoint else {
+            throw CoreError("sigmoid_focal_loss: inputs and targets must be floating point, got \(inputs.dtype) and \(targets.dtype) (result type Float can't be cast to the desired output type)")
+        }
         let x = inputs.floats, t = targets.floats
         var out = [Float](repeating: 0, count: x.count)
         for i in x.indices { out[i] = Float(element(Double(x[i]), Double(t[i]), alpha: alpha, gamma: gamma)) }
