@@ -254,6 +254,10 @@ def case_ce_fn(rng):
     x = logits(rng, shape)
     lshape = (shape[0],) + shape[2:]
     y = labels(rng, lshape, c, 255 if ign is None else ign, 0.0 if ign in (None, -100) else p_ign_choice(rng))
+    prob = rng.random() < 0.12    # class-probability targets of the input's shape
+    if prob:
+        y = torch.softmax(torch.from_numpy(logits(rng, shape)), 1).numpy()
+        ign = None
     kw = {}
     if rng.random() < 0.5:
         kw['weight'] = rng.uniform(0.2, 2.0, c).astype(np.float32)
@@ -264,7 +268,7 @@ def case_ce_fn(rng):
     if rng.random() < 0.4:
         kw['label_smoothing'] = float(np.float32(pick(rng, [0.1, 0.2, 0.05, 0.3, 1.0, 0.0])))
     args = ', '.join(f'{k}={lit(v) if k == "weight" else repr(v)}' for k, v in kw.items())
-    prog = f"print(cross_entropy({lit(x)}, {lit(y, 'int64')}{', ' if args else ''}{args}).tolist())"
+    prog = f"print(cross_entropy({lit(x)}, {lit(y, 'float32' if prob else 'int64')}{', ' if args else ''}{args}).tolist())"
 
     def ref():
         k2 = {k: (torch.from_numpy(v) if k == 'weight' else v) for k, v in kw.items()}
