@@ -26,6 +26,18 @@ final class DecodeHeadLossTests: XCTestCase {
         }
     }
 
+    /// Same-named losses add as torch's in-place `+=`: a 'none' entry absorbs a later scalar, a
+    /// scalar entry cannot absorb a later per-pixel loss (mmseg raises).
+    func testSameNameInPlaceAdd() throws {
+        let x = Tensor(shape: [1, 2, 2, 2], float32: [0.5, -1, 2, 0.1, -0.3, 0.7, 1.1, -2])
+        let y = Tensor(shape: [1, 2, 2], int64: [0, 1, 1, 0])
+        var none = CrossEntropyLossConfig(); none.reduction = .none
+        let mean = CrossEntropyLossConfig()
+        let ok = try DecodeHeadLoss.lossByFeat(x, y, losses: [try CrossEntropyLoss(none), try CrossEntropyLoss(mean)], sampler: nil)
+        XCTAssertEqual(ok[0].1.shape, [1, 2, 2])
+        XCTAssertThrowsError(try DecodeHeadLoss.lossByFeat(x, y, losses: [try CrossEntropyLoss(mean), try CrossEntropyLoss(none)], sampler: nil))
+    }
+
     func testAccuracyVectors() throws {
         for (i, c) in try LossFixtures.load("accuracy.json").enumerated() {
             let out = try DecodeHeadLoss.accuracy(LossFixtures.tensor(c["pred"])!, LossFixtures.tensor(c["target"])!,
