@@ -1,11 +1,13 @@
 # trick — build, run the recipes, test, benchmark. Each target installs what it needs on a fresh Debian machine.
 SWIFT ?= swift
 BIN := .build/release/trick
+# `make test` uses the debug build that the unit tests need anyway (one compile, not two).
+TEST_BIN := .build/debug/trick
 JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden repl bench fuzz clean conformance
+.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance
 
 all: build
 
@@ -25,15 +27,27 @@ run: build
 	@for f in examples/*.trick; do echo "== $$f"; $(BIN) run $$f || exit 1; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden
-	tests/run_error_suite.sh $(BIN) Tests/errors
+test: unit golden error-test repl-test
+
+# The bad-program suite: each file in Tests/errors must fail cleanly at the stated line.
+error-test: deps
+	$(SWIFT) build -j $(JOBS) --product trick
+	tests/run_error_suite.sh $(TEST_BIN) Tests/errors
+
+# The REPL is driven through a pipe and in a pseudo-terminal (tmux).
+repl-test: deps
+	@command -v tmux >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null) || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null)
+	$(SWIFT) build -j $(JOBS) --product trick
+	tests/repl_test.sh $(TEST_BIN)
 
 unit: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
 	$(SWIFT) test --skip-build
 
-golden: build
-	$(BIN) test examples Tests/golden
+golden: deps
+	$(SWIFT) build -j $(JOBS) --product trick
+	$(TEST_BIN) test examples Tests/golden
 
 repl: build
 	$(BIN)

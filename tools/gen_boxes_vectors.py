@@ -13,9 +13,11 @@ Sources of truth:
   mmcv._ext before use.  The only liberty: nms_cpu's `scores.sort(descending=True)` is unstable
   upstream; the replica sorts stably (the spec's tie rule, reference §2.4).
 """
+import io
 import json
 import os
 import sys
+from contextlib import redirect_stdout
 
 import numpy as np
 import torch
@@ -112,7 +114,7 @@ _ext.nms = nms_cpu
 _ext.softnms = softnms_cpu
 import mmcv.ops  # noqa: E402
 from mmdet.structures.bbox import bbox_overlaps  # noqa: E402
-from mmdet.models.layers import multiclass_nms  # noqa: E402
+from mmdet.models.layers import multiclass_nms, mask_matrix_nms  # noqa: E402
 from mmdet.models.task_modules.assigners import MaxIoUAssigner  # noqa: E402
 from mmengine.structures import InstanceData  # noqa: E402
 import ensemble_boxes  # noqa: E402
@@ -331,6 +333,95 @@ def gen_assigner(rng):
     write('assigner.json', cases)
 
 
+def gen_matrix_nms(rng):
+    cases = []
+    for n, kw in [(12, dict()), (12, dict(kernel='linear')), (15, dict(filter_thr=0.3, nms_pre=12, max_num=8)),
+                  (10, dict(sigma=0.5, filter_thr=0.2))]:
+        h = w = 8
+        masks = np.zeros((n, h, w), dtype=bool)
+        for i in range(n):
+            y, x = rng.integers(0, 5, 2)
+            masks[i, y:y + rng.integers(2, 4), x:x + rng.integers(2, 4)] = True
+        labels = rng.integers(0, 2, n)
+        scores = rng.uniform(0.1, 1, n).astype(np.float32)
+        s, l, m, k = mask_matrix_nms(torch.from_numpy(masks), torch.from_numpy(labels), torch.from_numpy(scores), **kw)
+        cases.append(dict(fn='mask_matrix_nms', masks=masks.astype(int).tolist(), labels=labels.tolist(), scores=scores.tolist(), kwargs=kw,
+                          expected=dict(scores=tl(s), labels=tl(l), keep_inds=tl(k))))
+    write('matrix_nms.json', cases)
+
+
+def gen_torch_sort(rng):
+    # torch.sort(descending=True) (stable=False) tie order, which trick reproduces (TorchSort.swift)
+    cases = []
+    for n, levels in [(5, 2), (16, 3), (17, 3), (20, 4), (33, 2), (100, 5), (257, 7), (1000, 4), (3000, 50), (2000, 2000)]:
+        v = (np.floor(rng.uniform(0, levels, n)) / levels).astype(np.float32)
+        cases.append(dict(values=v.tolist(), expected=torch.from_numpy(v).sort(descending=True)[1].tolist()))
+    write('torch_sort.json', cases)
+
+
+def det_scenario(rng, n_img=4, n_cls=3):
+    imgs = []
+    for i in range(n_img):
+        k = int(rng.integers(1, 6))
+        gts = rand_boxes(rng, k, size=200, lo=8, hi=120)
+        labels = rng.integers(0, n_cls, k)
+        dets, dl = [], []
+        for g, l in zip(gts, labels):
+            for _ in range(int(rng.integers(0, 3))):
+                dets.append(np.concatenate([g + rng.normal(0, 6, 4), [rng.uniform(0.2, 1)]]))
+                dl.append(l if rng.random() < .85 else int(rng.integers(0, n_cls)))
+        for b in rand_boxes(rng, int(rng.integers(0, 3)), size=200, lo=8, hi=60):
+            dets.append(np.concatenate([b, [rng.uniform(0, 0.6)]]))
+            dl.append(int(rng.integers(0, n_cls)))
+        d = np.array(dets, dtype=np.float32).reshape(-1, 5)
+        d[:, 2:4] = np.maximum(d[:, 2:4], d[:, 0:2] + 1)
+        ig = rng.random(k) < .15
+        imgs.append(dict(gts=gts, labels=labels, ignore=ig, dets=d, det_labels=np.array(dl, dtype=int)))
+    return imgs
+
+
+def gen_det_eval(rng):
+    from mmdet.evaluation.functional import eval_map
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+    cases = []
+    for trial in range(6):
+        n_cls = 3
+        imgs = det_scenario(rng, n_img=int(rng.integers(2, 6)), n_cls=n_cls)
+        det_results = [[im['dets'][im['det_labels'] == c] for c in range(n_cls)] for im in imgs]
+        anns = [dict(bboxes=im['gts'][~im['ignore']], labels=im['labels'][~im['ignore']],
+                     bboxes_ignore=im['gts'][im['ignore']], labels_ignore=im['labels'][im['ignore']]) for im in imgs]
+        mode = 'area' if trial % 2 == 0 else '11points'
+        iou = [0.5, 0.5, 0.7, 0.3, 0.5, 0.75][trial]
+        with redirect_stdout(io.StringIO()):
+            mean_ap, res = eval_map(det_results, anns, iou_thr=iou, eval_mode=mode, use_legacy_coordinate=trial == 4)
+        cases.append(dict(fn='eval_map', det_results=[[d.tolist() for d in per] for per in det_results],
+                          annotations=[{k: v.tolist() for k, v in a.items()} for a in anns], iou_thr=iou, eval_mode=mode,
+                          legacy=trial == 4, expected=dict(mean_ap=float(mean_ap), aps=[float(r['ap']) for r in res],
+                                                           num_gts=[int(r['num_gts']) for r in res])))
+        # COCO on the same scenario (ignored gts become crowd regions)
+        images = [dict(id=i + 1) for i in range(len(imgs))]
+        gt_anns, dt = [], []
+        for i, im in enumerate(imgs):
+            for b, l, ig in zip(im['gts'], im['labels'], im['ignore']):
+                w, h = float(b[2] - b[0]), float(b[3] - b[1])
+                gt_anns.append(dict(id=len(gt_anns) + 1, image_id=i + 1, category_id=int(l) + 1, bbox=[float(b[0]), float(b[1]), w, h],
+                                    area=w * h, iscrowd=int(ig)))
+            for d, l in zip(im['dets'], im['det_labels']):
+                dt.append(dict(image_id=i + 1, category_id=int(l) + 1, bbox=[float(d[0]), float(d[1]), float(d[2] - d[0]), float(d[3] - d[1])],
+                               score=float(d[4])))
+        gt = COCO()
+        gt.dataset = dict(images=images, annotations=gt_anns, categories=[dict(id=c + 1) for c in range(n_cls)])
+        with redirect_stdout(io.StringIO()):
+            gt.createIndex()
+            res_coco = gt.loadRes(dt) if dt else COCO()
+            ev = COCOeval(gt, res_coco, 'bbox')
+            ev.evaluate(); ev.accumulate(); ev.summarize()
+        cases.append(dict(fn='coco_eval', gts=gt_anns, dets=dt, img_ids=[im['id'] for im in images], cat_ids=[1, 2, 3],
+                          expected=[float(x) for x in ev.stats]))
+    write('det_eval.json', cases)
+
+
 def main():
     rng = np.random.default_rng(20261129)
     gen_iou(rng)
@@ -338,6 +429,9 @@ def main():
     gen_soft_nms(rng)
     gen_ensemble(rng)
     gen_assigner(rng)
+    gen_matrix_nms(rng)
+    gen_torch_sort(rng)
+    gen_det_eval(rng)
 
 
 if __name__ == '__main__':

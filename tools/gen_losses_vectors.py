@@ -206,7 +206,8 @@ cases = []
 
 
 def ohem_case(thresh, min_kept, ign, loss_cfgs, x, y):
-    mods = [CrossEntropyLoss(**c) for c in loss_cfgs]
+    types = {'CrossEntropyLoss': CrossEntropyLoss, 'DiceLoss': DiceLoss, 'FocalLoss': FocalLoss}
+    mods = [types[c.get('type', 'CrossEntropyLoss')](**{k: v for k, v in c.items() if k != 'type'}) for c in loss_cfgs]
     ld = mods[0] if len(mods) == 1 else torch.nn.ModuleList(mods)
     s = OHEMPixelSampler(Ctx(ign, ld), thresh=thresh, min_kept=min_kept)
     w = s.sample(x, y.unsqueeze(1))
@@ -252,11 +253,11 @@ class Wrap(BaseModel):
 cases = []
 
 
-def head_case(logit_hw, label_hw, C, loss_decode, sampler, ign, align, n=2):
+def head_case(logit_hw, label_hw, C, loss_decode, sampler, ign, align, n=2, x=None, y=None):
     head = FCNHead(in_channels=4, channels=4, num_classes=C, loss_decode=loss_decode, sampler=sampler, ignore_index=ign,
                    align_corners=align)
-    x = randn(n, C, *logit_hw)
-    y = labels(n, *label_hw, C, ign=ign, p_ign=0.15)
+    x = randn(n, C, *logit_hw) if x is None else x
+    y = labels(n, *label_hw, C, ign=ign, p_ign=0.15) if y is None else y
     samples = []
     for i in range(n):
         s = SegDataSample()
@@ -327,3 +328,113 @@ big = randn(1, 1, 288, 3)
 interp_case(big, size=(640, 3), mode='nearest')
 interp_case(randn(1, 1, 2, 2), size=(82, 3), mode='nearest')
 dump('interpolate.json', cases)
+
+
+# ---------------------------------------------------------------- regressions found by tools/fuzz_losses.py
+# Appended to the files above with their own generator, so the vectors above stay as they were.
+r = torch.Generator().manual_seed(4242)
+
+
+def append(name, cases):
+    with open(os.path.join(OUT, name)) as f:
+        old = json.load(f)
+    dump(name, old + cases)
+
+
+def focal_cuda(cfg, pred, target, weight=None, ignore_index=255):
+    """mmseg FocalLoss on index labels as its CUDA path computes it (the CPU path crashes, SPEC section 8):
+    the mmcv kernel on one_hot(t, C+1)[:, :C] (for C == 1: label 1 is the positive class) with ignored rows
+    masked = mmseg's py_sigmoid_focal_loss fed that one-hot target and valid_mask."""
+    from mmseg.models.losses.focal_loss import py_sigmoid_focal_loss
+    loss = FocalLoss(**cfg)
+    shape = pred.shape
+    c = shape[1]
+    p2 = pred.transpose(0, 1).reshape(c, -1).transpose(0, 1).contiguous()
+    t = target.reshape(-1)
+    valid = (t != ignore_index).view(-1, 1)
+    t = torch.where(t == ignore_index, torch.zeros_like(t), t)
+    oh = F.one_hot(t, c + 1)
+    oh = oh[:, 1:2] if c == 1 else oh[:, :c]
+    out = loss.loss_weight * py_sigmoid_focal_loss(p2, oh, None, weight, gamma=loss.gamma, alpha=loss.alpha,
+                                                   class_weight=loss.class_weight, valid_mask=valid, reduction=loss.reduction)
+    if loss.reduction == 'none':
+        out = out.transpose(0, 1).reshape(shape[1], shape[0], *shape[2:]).transpose(0, 1).contiguous()
+    return out
+
+
+# acc_seg / accuracy: tied top scores are ranked as torch's CPU topk (libstdc++ nth_element), not lowest index first
+cases = []
+for C, hw in [(5, (4, 4)), (7, (3, 5)), (3, (6, 6))]:
+    x = (torch.randint(-2, 3, (2, C) + hw, generator=r) * 0.5).float()
+    y = torch.randint(0, C, (2,) + hw, generator=r)
+    y[torch.rand(y.shape, generator=r) < 0.2] = 255
+    cases.append(dict(pred=T(x), target=T(y), topk=[1], thresh=None, ignore_index=255, expected=[T(accuracy(x, y, ignore_index=255))]))
+    outs = accuracy(x, y, topk=(1, 2), ignore_index=255)
+    cases.append(dict(pred=T(x), target=T(y), topk=[1, 2], thresh=None, ignore_index=255, expected=[T(o) for o in outs]))
+append('accuracy.json', cases)
+
+# decode head with tied logits (acc_seg ties)
+cases = []
+x = (torch.randint(-8, 9, (2, 5, 2, 4), generator=r) * 0.5).float()
+y = torch.randint(0, 5, (2, 2, 4), generator=r)
+head_case((2, 4), (2, 4), 5, [dict(type='CrossEntropyLoss', loss_name='loss_ce'), dict(type='CrossEntropyLoss', loss_name='loss_aux', loss_weight=0.5)],
+          None, 255, False, x=x, y=y)
+x = (torch.randint(-6, 7, (2, 4, 3, 4), generator=r) * 0.5).float()
+y = torch.randint(0, 4, (2, 5, 7), generator=r)
+y[torch.rand(y.shape, generator=r) < 0.2] = 255
+head_case((3, 4), (5, 7), 4, CE, None, 255, False, x=x, y=y)
+append('decode_head.json', cases)
+
+# OHEM loss mode: losses add as torch's `+=` does (a (N,) Dice value after CE broadcasts over the pixels),
+# and the losses run even when every pixel is ignored (a loss of the wrong shape is still an error)
+cases = []
+x = torch.randn(1, 4, 7, 1, generator=r) * 2
+y = torch.randint(0, 4, (1, 7, 1), generator=r)
+ohem_case(None, 3, 0, [{}, dict(type='DiceLoss')], x, y)
+x = torch.randn(1, 5, 6, 2, generator=r) * 2
+y = torch.randint(0, 5, (1, 6, 2), generator=r)
+ohem_case(None, 4, 255, [dict(class_weight=[1.0, 0.5, 2.0, 1.5, 0.7]), dict(type='DiceLoss', loss_weight=3.0), {}], x, y)
+ohem_case(None, 4, 255, [{}], x, torch.full((1, 6, 2), 255))
+cases.append(dict(thresh=None, min_kept=4, ignore_index=255, losses=[dict(type='FocalLoss')], x=T(x), y=T(torch.full((1, 6, 2), 255)),
+                  expected=None, error=True))
+cases.append(dict(thresh=None, min_kept=4, ignore_index=255, losses=[dict(type='DiceLoss'), {}], x=T(x), y=T(y), expected=None, error=True))
+append('ohem_pixel.json', cases)
+
+# FocalLoss: weight whose first size is M is viewed as (M, 1) (an OHEM (N, H, W) weight works when H*W == 1),
+# other 2-D weights broadcast against (M, C); 1-channel head: label 1 is the positive class
+cases = []
+for cfg, shape, wshape in [({}, (2, 4, 1, 1), (2, 1, 1)), (dict(reduction='sum'), (2, 3, 2, 3), (12,)), ({}, (2, 3, 2, 3), (12, 1)),
+                           (dict(alpha=[0.2, 0.5, 0.7], reduction='none'), (1, 3, 2, 2), (1, 3)), ({}, (2, 3, 2, 2), (1, 1)),
+                           (dict(gamma=1.0), (2, 1, 3, 3), None), (dict(reduction='none', class_weight=[2.0]), (1, 1, 2, 3), None)]:
+    x = torch.randn(*shape, generator=r) * 2
+    C = shape[1]
+    y = torch.randint(0, 2 if C == 1 else C, (shape[0],) + shape[2:], generator=r)
+    y[torch.rand(y.shape, generator=r) < 0.25] = 255
+    w = None if wshape is None else torch.rand(*wshape, generator=r)
+    cases.append(dict(cfg=cfg, x=T(x), y=T(y), weight=T(w), expected=T(focal_cuda(cfg, x, y, w))))
+append('mmseg_focal.json', cases)
+
+# interpolate, compared bit for bit ('exact'): torch's channels-last bilinear kernel (outH + outW <= 128) fuses the
+# source index and its corner-weight sums (16-lane vector order for channels below the last multiple of 16, scalar
+# order for the rest), the generic kernel (larger outputs, 'linear') fuses its tap sums but not the source index;
+# 3-D 'nearest' takes no out==in / out==2*in shortcut (torch's 1-D kernel), 4-D does
+cases = []
+interp_case(torch.randn(2, 2, 17, 15, generator=r), scale_factor=(2.3, 0.6), mode='bilinear', align_corners=False)
+interp_case(torch.randn(1, 3, 9, 11, generator=r), size=(13, 7), mode='bilinear', align_corners=False)
+interp_case(torch.randn(1, 2, 12, 5, generator=r), scale_factor=0.7, mode='bilinear', align_corners=False)
+x3 = torch.randn(2, 2, 3, generator=r)
+interp_case(x3, scale_factor=1.25, mode='nearest')
+interp_case(torch.randn(1, 2, 4, generator=r), scale_factor=2.1, mode='nearest')
+interp_case(torch.randn(1, 1, 4, 4, generator=r), scale_factor=2.1, mode='nearest')
+interp_case(torch.randn(1, 2, 3, 3, generator=r), scale_factor=1.25, mode='nearest')
+interp_case(torch.randn(1, 17, 5, 6, generator=r), size=(9, 4), mode='bilinear', align_corners=False)
+interp_case(torch.randn(1, 12, 7, 5, generator=r), size=(4, 9), mode='bilinear', align_corners=False)
+interp_case(torch.randn(1, 3, 23, 36, generator=r), scale_factor=0.3, mode='nearest-exact')
+interp_case(torch.randn(1, 17, 5, 6, generator=r), scale_factor=1.7, mode='bilinear', align_corners=True)
+interp_case(torch.randn(1, 3, 9, 11, generator=r), size=(70, 80), mode='bilinear', align_corners=False)
+interp_case(torch.randn(1, 2, 6, 5, generator=r), scale_factor=(9.3, 17.1), mode='bilinear', align_corners=False)
+interp_case(torch.randn(2, 3, 11, generator=r), size=13, mode='linear', align_corners=False)
+interp_case(torch.randn(1, 2, 11, generator=r), scale_factor=2.3, mode='linear', align_corners=True)
+for cs in cases:
+    cs['exact'] = True
+append('interpolate.json', cases)

@@ -386,6 +386,25 @@ def swa_cases():
     update_bn(batches, bn)
     out.append(dict(id='update_bn', batches=[b.tolist() for b in batches], running_mean=bn.running_mean.tolist(),
                     running_var=bn.running_var.tolist(), num_batches_tracked=int(bn.num_batches_tracked)))
+    # multi_avg_fn forms (torch._foreach_lerp_; found by tools/fuzz_misc.py)
+    from torch.optim.swa_utils import get_ema_multi_avg_fn, get_swa_multi_avg_fn
+    g = torch.Generator().manual_seed(1)
+    for kind in ['ema_multi', 'swa_multi']:
+        snaps = [{'weight': torch.randn(2, 3, generator=g), 'bias': torch.randn(2, generator=g)} for _ in range(5)]
+        m = nn.Module()
+        m.weight = nn.Parameter(torch.zeros(2, 3))
+        m.bias = nn.Parameter(torch.zeros(2))
+        avg = AveragedModel(m, multi_avg_fn=get_ema_multi_avg_fn(0.9) if kind == 'ema_multi' else get_swa_multi_avg_fn())
+        history = []
+        for s in snaps:
+            with torch.no_grad():
+                m.weight.copy_(s['weight'])
+                m.bias.copy_(s['bias'])
+            avg.update_parameters(m)
+            history.append({'weight': avg.module.weight.detach().tolist(), 'bias': avg.module.bias.detach().tolist(),
+                            'n_averaged': int(avg.n_averaged)})
+        out.append(dict(id=kind, decay=0.9 if kind == 'ema_multi' else None,
+                        snapshots=[{k: v.tolist() for k, v in s.items()} for s in snaps], history=history))
     return out
 
 

@@ -46,7 +46,8 @@ for _ in range(150):
         a, b = int(rng.randint(1, 4000)), int(rng.randint(1, 4000))
         size, f = mmcv.rescale_size((w, h), (a, b), return_scale=True)
         cases.append(dict(size=[w, h], edges=[a, b], out=list(size), out_factor=f))
-for (w, h), s in [((1500, 1000), 0.801), ((683, 512), 0.5), ((1280, 853), (1333, 800)), ((345, 511), (1000, 600))]:
+for (w, h), s in [((1500, 1000), 0.801), ((683, 512), 0.5), ((1280, 853), (1333, 800)), ((345, 511), (1000, 600)),
+                   ((100, 50), (0, 100))]:  # a zero edge: factor 0 (found by tools/fuzz_misc.py)
     size, f = mmcv.rescale_size((w, h), s, return_scale=True)
     d = dict(size=[w, h], out=list(size), out_factor=f)
     d.update(dict(factor=s) if isinstance(s, float) else dict(edges=list(s)))
@@ -88,6 +89,12 @@ for shape in [(5, 6), (2, 2), (3, 9)]:
 for d in (2, 3, 5):
     out = mmcv.impad_to_multiple(img, d, pad_val=0)
     cases.append(dict(kind='multiple', shape=list(img.shape), img=img.ravel().tolist(), divisor=d, pad_val=0,
+                      out_shape=list(out.shape), out=out.ravel().tolist()))
+# a single-channel (H, W, 1) image: cv2.copyMakeBorder returns (H', W') (found by tools/fuzz_misc.py)
+img1 = np.arange(12, dtype=np.float32).reshape(3, 4, 1)
+for shape in [(5, 6), (3, 4)]:
+    out = mmcv.impad(img1, shape=shape, pad_val=(5,))
+    cases.append(dict(kind='shape', shape=list(img1.shape), img=img1.ravel().tolist(), target=list(shape), pad_val=[5],
                       out_shape=list(out.shape), out=out.ravel().tolist()))
 dump('impad.json', cases)
 

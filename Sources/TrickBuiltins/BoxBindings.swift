@@ -10,6 +10,7 @@ enum BoxBindings {
         registerEnsemble(lib)
         registerAssigner(lib)
         registerSamplers(lib)
+        registerVoting(lib)
     }
 
     static func tuple(_ ts: Tensor...) -> Value { .tuple(ts.map { .tensor($0) }) }
@@ -141,48 +142,57 @@ enum BoxBindings {
     static func registerEnsemble(_ lib: Library) {
         let ns = lib.namespace("ensemble_boxes")
         ns.method("weighted_boxes_fusion(boxes_list, scores_list, labels_list, weights=None, iou_thr=0.55, skip_box_thr=0.0, conf_type='avg', allows_overflow=False)",
-                  doc: "ensemble_boxes.weighted_boxes_fusion → (boxes, scores, labels).") { a in try wbf(a) }
+                  doc: "ensemble_boxes.weighted_boxes_fusion → (boxes, scores, labels).") { [unowned lib] a in try wbf(a, lib) }
         ns.method("non_maximum_weighted(boxes_list, scores_list, labels_list, weights=None, iou_thr=0.55, skip_box_thr=0.0)",
-                  doc: "ensemble_boxes.non_maximum_weighted → (boxes, scores, labels) (float32).") { a in try nmw(a) }
+                  doc: "ensemble_boxes.non_maximum_weighted → (boxes, scores, labels) (float32).") { [unowned lib] a in try nmw(a, lib) }
         ns.method("nms(boxes, scores, labels, iou_thr=0.5, weights=None)",
-                  doc: "ensemble_boxes.nms: pooled hard NMS per label → (boxes, scores, labels).") { a in
-            try nmsMethod(a, method: 3, sigma: 0.5, thresh: 0.001)
+                  doc: "ensemble_boxes.nms: pooled hard NMS per label → (boxes, scores, labels).") { [unowned lib] a in
+            try nmsMethod(a, lib, method: 3, sigma: 0.5, thresh: 0.001)
         }
         ns.method("soft_nms(boxes, scores, labels, method=2, iou_thr=0.5, sigma=0.5, thresh=0.001, weights=None)",
-                  doc: "ensemble_boxes.soft_nms (1 linear, 2 gaussian, 3 hard) → (boxes, undecayed scores, labels).") { a in
-            try nmsMethod(a, method: a.int("method"), sigma: a.double("sigma"), thresh: a.double("thresh"))
+                  doc: "ensemble_boxes.soft_nms (1 linear, 2 gaussian, 3 hard) → (boxes, undecayed scores, labels).") { [unowned lib] a in
+            try nmsMethod(a, lib, method: a.int("method"), sigma: a.double("sigma"), thresh: a.double("thresh"))
         }
         ns.method("nms_method(boxes, scores, labels, method=3, iou_thr=0.5, sigma=0.5, thresh=0.001, weights=None)",
-                  doc: "ensemble_boxes.nms_method.") { a in
-            try nmsMethod(a, method: a.int("method"), sigma: a.double("sigma"), thresh: a.double("thresh"))
+                  doc: "ensemble_boxes.nms_method.") { [unowned lib] a in
+            try nmsMethod(a, lib, method: a.int("method"), sigma: a.double("sigma"), thresh: a.double("thresh"))
         }
         lib.function("weighted_boxes_fusion(boxes_list, scores_list, labels_list, weights=None, iou_thr=0.55, skip_box_thr=0.0, conf_type='avg', allows_overflow=False)",
-                     doc: "ensemble_boxes.weighted_boxes_fusion → (boxes, scores, labels).") { a in try wbf(a) }
+                     doc: "ensemble_boxes.weighted_boxes_fusion → (boxes, scores, labels).") { [unowned lib] a in try wbf(a, lib) }
         lib.function("non_maximum_weighted(boxes_list, scores_list, labels_list, weights=None, iou_thr=0.55, skip_box_thr=0.0)",
-                     doc: "ensemble_boxes.non_maximum_weighted → (boxes, scores, labels).") { a in try nmw(a) }
+                     doc: "ensemble_boxes.non_maximum_weighted → (boxes, scores, labels).") { [unowned lib] a in try nmw(a, lib) }
     }
 
-    static func wbf(_ a: Bound) throws -> Value {
+    static func wbf(_ a: Bound, _ lib: Library) throws -> Value {
         let (models, _) = try ensembleModels(a, "boxes_list", "scores_list", "labels_list")
         let conf = try a.choice("conf_type", EnsembleBoxes.ConfType.allCases.map(\.rawValue))
         let r = try EnsembleBoxes.weightedBoxesFusion(models, weights: ensembleWeights(a), iouThr: a.double("iou_thr"),
                                                       skipBoxThr: a.double("skip_box_thr"), confType: EnsembleBoxes.ConfType(rawValue: conf)!,
                                                       allowsOverflow: a.bool("allows_overflow"))
+        try echo(r.messages, lib)
         return ensembleResult(r, dtype: .float64, intLabels: false)
     }
 
-    static func nmw(_ a: Bound) throws -> Value {
+    static func nmw(_ a: Bound, _ lib: Library) throws -> Value {
         let (models, _) = try ensembleModels(a, "boxes_list", "scores_list", "labels_list")
         let r = try EnsembleBoxes.nonMaximumWeighted(models, weights: ensembleWeights(a), iouThr: a.double("iou_thr"),
                                                      skipBoxThr: a.double("skip_box_thr"))
+        try echo(r.messages, lib)
         return ensembleResult(r, dtype: .float32, intLabels: false)
     }
 
-    static func nmsMethod(_ a: Bound, method: Int, sigma: Double, thresh: Double) throws -> Value {
+    static func nmsMethod(_ a: Bound, _ lib: Library, method: Int, sigma: Double, thresh: Double) throws -> Value {
         let (models, intLabels) = try ensembleModels(a, "boxes", "scores", "labels")
         let r = EnsembleBoxes.nmsMethod(models, method: method, iouThr: try a.double("iou_thr"), sigma: sigma, thresh: thresh,
                                         weights: try ensembleWeights(a))
+        try echo(r.messages, lib)
         return ensembleResult(r, dtype: .float64, intLabels: intLabels)
+    }
+
+    /// ensemble_boxes prints its warnings to stdout; write them through the program's `print`.
+    static func echo(_ messages: [String], _ lib: Library) throws {
+        guard !messages.isEmpty, case .builtin(let p)? = lib.globals["print"] else { return }
+        for m in messages { _ = try p.call(Arguments([.str(m)])) }
     }
 
     static func ensembleResult(_ r: EnsembleBoxes.Result, dtype: DType, intLabels: Bool) -> Value {
@@ -201,8 +211,9 @@ enum BoxBindings {
         func perModel(_ name: String) throws -> [Tensor] {
             let v = a[name]
             switch v {
-            case .list(let l): return try l.items.map { try Convert.tensor($0) }
-            case .tuple(let t): return try t.map { try Convert.tensor($0) }
+            // Python numbers stay float64, as numpy keeps them (labels keep int-ness).
+            case .list(let l): return try l.items.map { try exact($0) }
+            case .tuple(let t): return try t.map { try exact($0) }
             case .tensor(let t) where t.rank >= 1:
                 let m = t.shape[0], per = m == 0 ? 0 : t.count / m
                 let d = t.doubles
@@ -212,6 +223,11 @@ enum BoxBindings {
             default:
                 throw RuntimeError("\(a.function)() argument '\(name)' must be a list with one entry per model, got \(v.typeName)", kind: "TypeError")
             }
+        }
+        func exact(_ v: Value) throws -> Tensor {
+            if case .tensor(let t) = v { return t }
+            let t = try Convert.tensor(v)
+            return t.dtype == .float32 ? try Convert.tensor(v, dtype: .float64) : t
         }
         let bs = try perModel(bn), ss = try perModel(sn), ls = try perModel(ln)
         guard bs.count == ss.count, bs.count == ls.count else {
@@ -236,6 +252,11 @@ enum BoxBindings {
     // MARK: MaxIoUAssigner
 
     static func registerAssigner(_ lib: Library) {
+        lib.function("InstanceData(**kwargs)", doc: "mmengine InstanceData: named fields (priors, bboxes, labels, scores, …) as attributes.") { a in
+            let o = BuiltObject(typeName: "InstanceData", attributes: a.kwargs)
+            o.setter = { [unowned o] k, v in o.set(k, v) }
+            return .object(o)
+        }
         lib.type("MaxIoUAssigner(pos_iou_thr, neg_iou_thr, min_pos_iou=0.0, gt_max_assign_all=True, ignore_iof_thr=-1, ignore_wrt_candidates=True, match_low_quality=True, gpu_assign_thr=-1, iou_calculator=None, perm_repeat_gt_cfg=None)",
                  doc: "mmdet MaxIoUAssigner; .assign(bboxes, gt_bboxes, gt_bboxes_ignore=None, gt_labels=None) → AssignResult.") { a in
             let neg: MaxIoUAssigner.NegThreshold
@@ -264,13 +285,32 @@ enum BoxBindings {
                 ("gpu_assign_thr", a["gpu_assign_thr"]),
             ], payload: asg)
             obj.method("assign(bboxes, gt_bboxes, gt_bboxes_ignore=None, gt_labels=None)",
-                       doc: "Assign each box a gt (k+1), negative (0) or ignore (-1).") { b in
-                let r = try asg.assign(bboxes: b.tensor("bboxes"), gtBboxes: b.tensor("gt_bboxes"),
-                                       gtBboxesIgnore: b.optionalTensor("gt_bboxes_ignore"), gtLabels: b.optionalTensor("gt_labels"))
+                       doc: "Assign each box a gt (k+1), negative (0) or ignore (-1). Also takes the 3.x form assign(pred_instances, gt_instances, gt_instances_ignore) with InstanceData(priors=…) / InstanceData(bboxes=…, labels=…).") { b in
+                let priors = try instanceField(b["bboxes"], ["priors", "bboxes"], "bboxes")!
+                let gts = try instanceField(b["gt_bboxes"], ["bboxes"], "gt_bboxes")!
+                let labels = try instanceField(b["gt_bboxes"], ["labels"], "gt_bboxes", required: false) ?? b.optionalTensor("gt_labels")
+                let ignore = b["gt_bboxes_ignore"].isNone ? nil : try instanceField(b["gt_bboxes_ignore"], ["bboxes"], "gt_bboxes_ignore")
+                let r = try asg.assign(bboxes: priors, gtBboxes: gts, gtBboxesIgnore: ignore, gtLabels: labels)
                 return .object(assignResultObject(r))
             }
             return .object(obj)
         }
+    }
+
+    /// A tensor argument, or a field of an mmdet 3.x `InstanceData` (a built object or dict):
+    /// `pred_instances.priors`, `gt_instances.bboxes` / `.labels`.
+    static func instanceField(_ v: Value, _ names: [String], _ arg: String, required: Bool = true) throws -> Tensor? {
+        var fields: [String: Value] = [:]
+        switch v {
+        case .object(let o) where o.typeName == "InstanceData": fields = o.attributes
+        case .dict(let d):
+            for (k, x) in d.pairs { if case .str(let ks) = k { fields[ks] = x } }
+        default:
+            return required ? try Convert.tensor(v) : nil
+        }
+        for n in names { if let x = fields[n], !x.isNone { return try Convert.tensor(x) } }
+        if !required { return nil }
+        throw RuntimeError("assign(): '\(arg)' has no \(names.map { "'\($0)'" }.joined(separator: " or ")) field", kind: "KeyError")
     }
 
     static func assignResultObject(_ r: AssignResult) -> BuiltObject {

@@ -3,37 +3,19 @@ import TrickLang
 
 /// R-CNN samplers (`RandomSampler`, `OHEMSampler`) and the Cascade R-CNN stage-loss weighting.
 extension BoxBindings {
-    /// The samplers' permutation source: deterministic (SplitMix64 + Fisher–Yates), reseeded by
-    /// `seed=` on a sampler. torch's `randperm` stream is not reproducible outside torch, so only
-    /// set sizes (and the deterministic cases) match mmdet.
-    final class SamplerRNG {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        func randperm(_ n: Int) -> [Int] {
-            var p = Array(0..<n)
-            if n < 2 { return p }
-            for i in stride(from: n - 1, to: 0, by: -1) {
-                let j = Int(next() % UInt64(i + 1))
-                p.swapAt(i, j)
-            }
-            return p
-        }
+    /// `torch.randperm(n)` from trick's global stream (seeded by `manual_seed`): the samplers'
+    /// random subsets are deterministic per seed, but not torch's numbers, so only set sizes (and the
+    /// deterministic cases) match mmdet.
+    static func randperm(_ n: Int) -> [Int] {
+        ((try? Tensor.randperm(n))?.int64s.map { Int($0) }) ?? Array(0..<n)
     }
 
     static func registerSamplers(_ lib: Library) {
-        lib.type("RandomSampler(num, pos_fraction, neg_pos_ub=-1, add_gt_as_proposals=True, seed=0, **kwargs)",
-                 doc: "mmdet RandomSampler; .sample(assign_result, bboxes, gt_bboxes, gt_labels=None) → SamplingResult.") { a in
-            let rng = SamplerRNG(seed: UInt64(bitPattern: Int64(try a.int("seed"))))
+        lib.type("RandomSampler(num, pos_fraction, neg_pos_ub=-1, add_gt_as_proposals=True, **kwargs)",
+                 doc: "mmdet RandomSampler (random subsets from trick's manual_seed stream); .sample(assign_result, bboxes, gt_bboxes, gt_labels=None) → SamplingResult.") { a in
             let obj = samplerObject("RandomSampler", a)
             obj.method("sample(assign_result, bboxes, gt_bboxes, gt_labels=None)", doc: "Sample positives and negatives at random.") { b in
-                try runSampler(a, b, strategy: .random(randperm: { rng.randperm($0) }))
+                try runSampler(a, b, strategy: .random(randperm: randperm))
             }
             return .object(obj)
         }
@@ -73,9 +55,9 @@ extension BoxBindings {
         let sampler = DetectionSampler(num: try cfg.int("num"), posFraction: try cfg.double("pos_fraction"),
                                        negPosUb: try cfg.double("neg_pos_ub"), addGtAsProposals: try cfg.bool("add_gt_as_proposals"),
                                        strategy: strategy)
-        let bboxes = try MaxIoUAssigner.boxesForSampling(b.tensor("bboxes"), "bboxes")
-        let gts = try MaxIoUAssigner.boxesForSampling(b.tensor("gt_bboxes"), "gt_bboxes")
-        let labels = try b.optionalTensor("gt_labels")?.int64s
+        let bboxes = try MaxIoUAssigner.boxesForSampling(instanceField(b["bboxes"], ["priors", "bboxes"], "bboxes")!, "bboxes")
+        let gts = try MaxIoUAssigner.boxesForSampling(instanceField(b["gt_bboxes"], ["bboxes"], "gt_bboxes")!, "gt_bboxes")
+        let labels = try (instanceField(b["gt_bboxes"], ["labels"], "gt_bboxes", required: false) ?? b.optionalTensor("gt_labels"))?.int64s
         let r = try sampler.sample(assign: assign, bboxes: bboxes, gtBboxes: gts, gtLabels: labels)
         func boxes(_ v: [Float]) -> Value { .tensor(Tensor(shape: [v.count / 4, 4], float32: v)) }
         func ints(_ v: [Int]) -> Value { .tensor(Tensor(v.map(Int64.init))) }

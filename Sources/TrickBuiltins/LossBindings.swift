@@ -12,6 +12,7 @@ enum LossBindings {
         registerFunctions(lib)
         registerSampling(lib)
         registerClassWeights(lib)
+        registerMetrics(lib)
     }
 
     // MARK: argument helpers
@@ -429,6 +430,60 @@ extension LossBindings {
                 px.append(Double(v.count))
             }
             return floatTensor(try ClassWeights.medianFrequency(perImageCounts: per, imagePixels: px))
+        }
+    }
+}
+
+// MARK: metrics
+
+extension LossBindings {
+    static func labelMaps(_ v: Value, what: String) throws -> [Tensor] {
+        switch v {
+        case .list(let l): return try l.items.map { try Convert.tensor($0) }
+        case .tuple(let t): return try t.map { try Convert.tensor($0) }
+        default: return [try Convert.tensor(v)]
+        }
+    }
+
+    static func registerMetrics(_ lib: Library) {
+        lib.function("intersect_and_union(pred_label, label, num_classes, ignore_index=255)",
+                     doc: "MMSegmentation IoUMetric.intersect_and_union: (area_intersect, area_union, area_pred_label, area_label), float32 per class.") { a in
+            let c = try a.int("num_classes")
+            guard c > 0 else { throw RuntimeError("intersect_and_union(): num_classes must be positive", kind: "ValueError") }
+            let r = try SegMetrics.intersectAndUnion(pred: try a.tensor("pred_label").int64s, label: try a.tensor("label").int64s,
+                                                     numClasses: c, ignoreIndex: Int64(try a.int("ignore_index")))
+            return .tuple([r.intersect, r.union, r.predLabel, r.label].map { floatTensor($0) })
+        }
+
+        lib.function("seg_metrics(preds, labels, num_classes, ignore_index=255, metrics=['mIoU'], nan_to_num=None, beta=1, per_class=False)",
+                     doc: """
+                     MMSegmentation 1.x IoUMetric over a list of (pred, label) maps: {'aAcc': .., 'mIoU': .., 'mAcc': ..} in percent                      rounded to 2 decimals (nanmean over classes); per_class=True adds the per-class arrays (fractions).
+                     """) { a in
+            let c = try a.int("num_classes")
+            guard c > 0 else { throw RuntimeError("seg_metrics(): num_classes must be positive", kind: "ValueError") }
+            let preds = try labelMaps(a["preds"], what: "preds"), labels = try labelMaps(a["labels"], what: "labels")
+            guard preds.count == labels.count else {
+                throw RuntimeError("seg_metrics(): \(preds.count) predictions but \(labels.count) label maps", kind: "ValueError")
+            }
+            let ign = Int64(try a.int("ignore_index"))
+            var total = SegMetrics.Areas(numClasses: c)
+            for (p, l) in zip(preds, labels) {
+                total = total + (try SegMetrics.intersectAndUnion(pred: p.int64s, label: l.int64s, numClasses: c, ignoreIndex: ign))
+            }
+            let names: [String]
+            if case .str(let s) = a["metrics"] { names = [s] } else {
+                names = try a.sequence("metrics").map { v -> String in
+                    guard case .str(let s) = v else { throw RuntimeError("seg_metrics(): metrics must be strings", kind: "TypeError") }
+                    return s
+                }
+            }
+            let perClass = try SegMetrics.metrics(total, metrics: names, nanToNum: try a.optionalDouble("nan_to_num"), beta: try a.double("beta"))
+            let d = DictRef()
+            for (k, v) in SegMetrics.summary(perClass) { d[str: k] = .float(v) }
+            if try a.bool("per_class") {
+                for (k, v) in perClass where k != "aAcc" { d[str: k] = .list(v.map { .float($0) }) }
+            }
+            return .dict(d)
         }
     }
 }

@@ -143,11 +143,13 @@ enum ResizeBindings {
             let scale: Rescale.Scale
             switch a["scale"] {
             case .int(let i): scale = .factor(Double(i))
+            case .bool(let b): scale = .factor(b ? 1 : 0)  // isinstance(True, int) in Python
             case .float(let d): scale = .factor(d)
             case .tuple(let t):
-                guard t.count == 2 else { throw RuntimeError("scale must be a number or a tuple of 2 numbers, got \(t.count) values", kind: "ValueError") }
+                // MMCV takes max(scale) / min(scale) of a tuple of any length.
+                guard !t.isEmpty else { throw RuntimeError("rescale_size(): scale is an empty tuple (max() arg is an empty sequence)", kind: "ValueError") }
                 let s = try numbers(a["scale"], "scale")
-                scale = .edges(s[0], s[1])
+                scale = .edges(s.max()!, s.min()!)
             default:
                 throw RuntimeError("Scale must be a number or tuple of int, but got \(a["scale"].typeName)", kind: "TypeError")
             }
@@ -155,7 +157,7 @@ enum ResizeBindings {
             let (size, f) = try Rescale.rescaleSize((Int(old[0]), Int(old[1])), scale)
             let sizeValue = Value.tuple([.int(size.w), .int(size.h)])
             guard try a.bool("return_scale") else { return sizeValue }
-            if case .int = a["scale"] { return .tuple([sizeValue, a["scale"]]) }
+            switch a["scale"] { case .int, .bool: return .tuple([sizeValue, a["scale"]]); default: break }
             return .tuple([sizeValue, .float(f)])
         }
 

@@ -108,16 +108,26 @@ extension ResizeBindings {
                     bboxClipBorder: clipBorder,
                     override: try a.bool("override"), minSize: try a.optionalDouble("min_size"), interpolation: interp)
             } else {
+                // MMCV 2.x `Resize.__init__`: a float or a 2-tuple; an int or a list is a TypeError there.
                 var factor: [Double]?
-                if a.has("scale_factor") {
-                    let f = try numbers(a["scale_factor"], "scale_factor")
-                    guard f.count == 1 || f.count == 2 else {
-                        throw RuntimeError("expect scale_factor is float or Tuple(float), but got \(Printer.repr(a["scale_factor"]))", kind: "TypeError")
+                switch a["scale_factor"] {
+                case .none: break
+                case .float(let f): factor = [f, f]
+                case .tuple(let t):
+                    guard t.count == 2 else {
+                        throw RuntimeError("Resize(): scale_factor must be a float or a 2-tuple of floats, got \(Printer.repr(a["scale_factor"]))", kind: "AssertionError")
                     }
-                    factor = f.count == 1 ? [f[0], f[0]] : f
+                    factor = try numbers(a["scale_factor"], "scale_factor")
+                default:
+                    throw RuntimeError("Resize(): expect scale_factor is float or Tuple(float), but got \(Printer.repr(a["scale_factor"])) (\(a["scale_factor"].typeName))", kind: "TypeError")
+                }
+                let keepRatio = a.has("keep_ratio") ? try a.bool("keep_ratio") : false
+                // With keep_ratio, MMCV's imrescale -> rescale_size takes a number or a tuple only.
+                if keepRatio, case .list = a["scale"] {
+                    throw RuntimeError("Resize(): with keep_ratio=True the scale must be an int or a (w, h) tuple (rescale_size: Scale must be a number or tuple of int), got list \(Printer.repr(a["scale"]))", kind: "TypeError")
                 }
                 t = try ResizeTransform(scale: a.has("scale") ? try pair(a["scale"], "scale") : nil, scaleFactor: factor,
-                                        keepRatio: a.has("keep_ratio") ? try a.bool("keep_ratio") : false,
+                                        keepRatio: keepRatio,
                                         clipObjectBorder: try a.bool("clip_object_border"), interpolation: interp)
             }
             return transformObject(lib, "Resize", a, t)
@@ -164,12 +174,15 @@ extension ResizeBindings {
         lib.type("Pad(size=None, size_divisor=None, pad_to_square=False, pad_val=None, padding_mode='constant', seg_pad_val=None)",
                  doc: "MMCV 2.x Pad (size is (w, h)); MMDetection 2.x / MMSegmentation 0.x form after a legacy Resize (size is (h, w)).") { a in
             var imgVal = 0.0, isInt = true, segVal = 255.0
+            var perChannel: [Double]?
             switch a["pad_val"] {
             case .none: break
             case .int(let i): imgVal = Double(i)
             case .float(let d): imgVal = d; isInt = false
             case .dict(let d):
-                if let v = d[str: "img"] { imgVal = try number(v, "pad_val['img']"); if case .float = v { isInt = false } }
+                if case .tuple? = d[str: "img"] {
+                    perChannel = try numbers(d[str: "img"]!, "pad_val['img']")  // impad: one value per channel
+                } else if let v = d[str: "img"] { imgVal = try number(v, "pad_val['img']"); if case .float = v { isInt = false } }
                 if let v = d[str: "seg"] { segVal = try number(v, "pad_val['seg']") }
             default: throw RuntimeError("pad_val must be a number or a dict, got \(a["pad_val"].typeName)", kind: "TypeError")
             }
@@ -179,7 +192,9 @@ extension ResizeBindings {
                                      sizeDivisor: try a.optionalInt("size_divisor"), padToSquare: try a.bool("pad_to_square"),
                                      imgPadVal: imgVal, imgPadValIsInt: isInt, segPadVal: segVal, mode: mode,
                                      forceLegacy: a.has("seg_pad_val"))
-            return transformObject(lib, "Pad", a, t)
+            var pad = t
+            pad.imgPadValPerChannel = perChannel
+            return transformObject(lib, "Pad", a, pad)
         }
 
         lib.type("Normalize(mean, std, to_rgb=True)", doc: "MMCV Normalize: imnormalize and img_norm_cfg.") { a in

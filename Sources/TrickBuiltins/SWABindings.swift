@@ -43,6 +43,7 @@ enum SWABindings {
     static func avgFnObject(_ typeName: String, _ rule: AveragingRule) -> Value {
         let o = BuiltObject(typeName: typeName, payload: rule)
         if case .ema(let d) = rule { o.set("decay", .float(d)) }
+        if case .emaLerp(let d) = rule { o.set("decay", .float(d)) }
         return .object(o)
     }
 
@@ -51,6 +52,14 @@ enum SWABindings {
             let d = try a.double("decay")
             guard d >= 0, d <= 1 else { throw RuntimeError("get_ema_avg_fn(): decay must be in [0, 1], got \(d)", kind: "ValueError") }
             return avgFnObject("ema_avg_fn", .ema(decay: d))
+        }
+        lib.function("get_ema_multi_avg_fn(decay=0.999)", doc: "torch.optim.swa_utils.get_ema_multi_avg_fn: torch._foreach_lerp_(avg, current, 1 - decay).") { a in
+            let d = try a.double("decay")
+            guard d >= 0, d <= 1 else { throw RuntimeError("get_ema_multi_avg_fn(): decay must be in [0, 1], got \(d)", kind: "ValueError") }
+            return avgFnObject("ema_multi_avg_fn", .emaLerp(decay: d))
+        }
+        lib.function("get_swa_multi_avg_fn()", doc: "torch.optim.swa_utils.get_swa_multi_avg_fn: torch._foreach_lerp_(avg, current, 1 / (n_averaged + 1)).") { _ in
+            avgFnObject("swa_multi_avg_fn", .swaLerp)
         }
         lib.function("get_swa_avg_fn()", doc: "torch.optim.swa_utils.get_swa_avg_fn: avg + (current - avg) / (n_averaged + 1).") { _ in
             avgFnObject("swa_avg_fn", .swa)
@@ -72,7 +81,7 @@ enum SWABindings {
                 } else if key == "avg_fn" {
                     custom = a[key]  // a script function avg_fn(averaged, current, n_averaged) -> tensor
                 } else {
-                    throw RuntimeError("AveragedModel(): multi_avg_fn must be get_ema_avg_fn(decay) or get_swa_avg_fn(), got \(a[key].typeName)", kind: "TypeError")
+                    throw RuntimeError("AveragedModel(): multi_avg_fn must be get_ema_multi_avg_fn(decay) or get_swa_multi_avg_fn(), got \(a[key].typeName)", kind: "TypeError")
                 }
             }
             let (names, ts) = try namedTensors(a["model"], "AveragedModel()")

@@ -9,5 +9,6 @@ public enum TrickBuiltins {
         ResizeBindings.register(lib)     // trick 6: resize math, transforms, interpolate, TTA
         ParamBindings.register(lib)      // trick 1: modules, param_groups
         ScheduleBindings.register(lib)   // trick 8: lr schedules, SWA
+        OptimizerConstructorBindings.register(lib)  // the seed's docstring forms (after the modules exist)
     }
 }

@@ -1,9 +1,19 @@
 // `make bench`: trick against the reference implementations on fixed, realistic work.
-// Each row runs the same work in trick and (when available) in Python, in the same run, and
-// reports medians after a warm-up. Without the reference stack only trick's numbers are shown.
+//
+// Usage: trick-bench [TRICK_BIN] [PYTHON] [ROOT]   (ROOT holds bench/ and tools/; default ".")
+//
+// Each row runs the same work in trick and (when the reference stack imports) in Python, in the
+// same run, and reports medians after a warm-up:
+// - kernel rows are timed in-process: bench/<name>.trick (after bench/_prelude.trick) and
+//   `tools/bench_kernels.py <name>` each time their own call with perf_counter (one warm-up,
+//   then REPEATS calls) and print `median_ms` and a `check` line (e.g. the kept-box count; the
+//   box inputs are bit-identical on both sides, so those checks must agree);
+// - interpreter and start-up rows time whole processes (`trick run` vs `python3`).
+// Without the reference stack only trick's numbers are shown.
 #if canImport(Glibc)
 import Glibc
 #endif
+import TrickCore
 
 func now() -> Double {
     var ts = timespec()
@@ -11,22 +21,44 @@ func now() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
-/// Runs a command, discarding its output; returns its wall time, or nil if it failed.
-func timeCommand(_ argv: [String]) -> Double? {
+struct RunResult {
+    var ok: Bool
+    var seconds: Double
+    var stdout: String
+    var maxRSSKB: Int
+}
+
+/// Runs a command, capturing stdout (stderr discarded); wall time and the child's peak RSS.
+func run(_ argv: [String]) -> RunResult {
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { return RunResult(ok: false, seconds: 0, stdout: "", maxRSSKB: 0) }
     var pid: pid_t = 0
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    posix_spawn_file_actions_addclose(&actions, fds[0])
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     defer { posix_spawn_file_actions_destroy(&actions) }
     let cargs = argv.map { strdup($0) } + [nil]
     defer { cargs.forEach { free($0) } }
     let start = now()
-    guard posix_spawnp(&pid, argv[0], &actions, nil, cargs, environ) == 0 else { return nil }
+    let rc = posix_spawnp(&pid, argv[0], &actions, nil, cargs, environ)
+    close(fds[1])
+    guard rc == 0 else { close(fds[0]); return RunResult(ok: false, seconds: 0, stdout: "", maxRSSKB: 0) }
+    var bytes: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = read(fds[0], &buf, buf.count)
+        if n <= 0 { break }
+        bytes += buf[0..<n]
+    }
+    close(fds[0])
     var status: Int32 = 0
-    waitpid(pid, &status, 0)
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
     let t = now() - start
-    return status == 0 ? t : nil
+    let exited = (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
+    return RunResult(ok: exited, seconds: t, stdout: String(decoding: bytes, as: UTF8.self), maxRSSKB: Int(usage.ru_maxrss))
 }
 
 func median(_ xs: [Double]) -> Double {
@@ -34,22 +66,38 @@ func median(_ xs: [Double]) -> Double {
     return s.isEmpty ? .nan : s[s.count / 2]
 }
 
-func measure(_ argv: [String], repeats: Int) -> Double? {
-    guard timeCommand(argv) != nil else { return nil }   // warm-up (and availability check)
+/// Whole-process wall time: one warm-up run, then the median of `repeats` runs.
+func measureProcess(_ argv: [String], repeats: Int) -> Double? {
+    guard run(argv).ok else { return nil }
     var ts: [Double] = []
-    for _ in 0..<repeats { if let t = timeCommand(argv) { ts.append(t) } }
+    for _ in 0..<repeats { let r = run(argv); if r.ok { ts.append(r.seconds) } }
     return ts.isEmpty ? nil : median(ts)
+}
+
+func format(_ x: Double, _ digits: Int) -> String {
+    var buf = [CChar](repeating: 0, count: 64)
+    _ = withVaList([x]) { vsnprintf(&buf, 64, "%.\(digits)f", $0) }
+    return String(cString: buf)
 }
 
 func ms(_ t: Double?) -> String {
     guard let t else { return "n/a" }
-    return t < 0.01 ? String(format1(t * 1000, 2)) + " ms" : String(format1(t * 1000, 1)) + " ms"
+    if t < 0.01 { return format(t * 1000, 2) + " ms" }
+    if t < 1 { return format(t * 1000, 1) + " ms" }
+    return format(t * 1000, 0) + " ms"
 }
 
-func format1(_ x: Double, _ digits: Int) -> String {
-    var buf = [CChar](repeating: 0, count: 64)
-    _ = withVaList([x]) { vsnprintf(&buf, 64, "%.\(digits)f", $0) }
-    return String(cString: buf)
+func readText(_ path: String) -> String? {
+    guard let f = fopen(path, "r") else { return nil }
+    defer { fclose(f) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buf, 1, buf.count, f)
+        if n <= 0 { break }
+        out += buf[0..<n]
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 func writeTemp(_ name: String, _ text: String) -> String {
@@ -60,67 +108,262 @@ func writeTemp(_ name: String, _ text: String) -> String {
     return path
 }
 
+var tempFiles: [String] = []
+
+/// `median_ms X` and `check ...` lines of an in-process benchmark's output.
+struct KernelResult {
+    var seconds: Double
+    var check: String
+    var maxRSSKB: Int
+}
+
+func parseKernel(_ r: RunResult) -> KernelResult? {
+    guard r.ok else { return nil }
+    var t: Double?
+    var check = ""
+    for line in r.stdout.split(separator: "\n") {
+        if line.hasPrefix("median_ms ") { t = Double(line.dropFirst(10).trimmingSpaces()).map { $0 / 1000 } }
+        if line.hasPrefix("check ") { check = String(line.dropFirst(6)) }
+    }
+    guard let t else { return nil }
+    return KernelResult(seconds: t, check: check, maxRSSKB: r.maxRSSKB)
+}
+
+extension Substring {
+    func trimmingSpaces() -> String { String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+}
+
+/// Peak RSS (KB) of this process so far.
+func maxRSSKB() -> Int {
+    var u = rusage()
+    getrusage(0, &u)   // RUSAGE_SELF
+    return Int(u.ru_maxrss)
+}
+
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "--bandwidth" {
+    let bw = bandwidth()
+    print("copy \(format(bw.copy, 1)) GB/s (read + write), read \(format(bw.read, 1)) GB/s")
+    exit(0)
+}
+
+/// `trick-bench --ce-memory`: build the CE benchmark's inputs (same shapes and label mix as
+/// bench/ce.trick, simple LCG values), then make one call of the core behind `cross_entropy`;
+/// prints the peak RSS before and after the call (run in a fresh process by the main program).
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "--ce-memory" {
+    let n = 2 * 19 * 512 * 1024, s = 2 * 512 * 1024
+    var state: UInt64 = 12345
+    @inline(__always) func next() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state >> 33
+    }
+    let logits = Tensor(shape: [2, 19, 512, 1024], float32: (0..<n).map { _ in Float(next() % 65536) / 8192 - 4 })
+    let labels = Tensor(shape: [2, 512, 1024], int64: (0..<s).map { _ in
+        let r = next()
+        return r % 10 == 0 ? 255 : Int64((r / 10) % 19)
+    })
+    let cw = Tensor(shape: [19], float32: (0..<19).map { 0.5 + Float($0) / 18 })
+    let before = maxRSSKB()
+    let loss = try! CrossEntropy.torchCrossEntropy(logits, labels, weight: cw, ignoreIndex: 255)
+    let after = maxRSSKB()
+    print("median_ms 0")
+    print("check peak_kb \(before) \(after) loss \(loss.floats[0])")
+    exit(0)
+}
+
+let args = CommandLine.arguments
+let trickBin = args.count > 1 ? args[1] : ".build/release/trick"
+let python = args.count > 2 ? args[2] : "python3"
+let root = args.count > 3 ? args[3] : "."
+let prelude = readText("\(root)/bench/_prelude.trick") ?? ""
+
+func trickKernel(_ name: String, repeats: Int) -> KernelResult? {
+    guard let body = readText("\(root)/bench/\(name).trick") else { return nil }
+    let path = writeTemp("\(name).trick", "REPEATS = \(repeats)\n" + prelude + body)
+    tempFiles.append(path)
+    return parseKernel(run([trickBin, "run", path]))
+}
+
+// MARK: the machine
+
+func cpuModel() -> String {
+    guard let info = readText("/proc/cpuinfo") else { return "unknown CPU" }
+    for line in info.split(separator: "\n") where line.hasPrefix("model name") {
+        if let c = line.firstIndex(of: ":") { return line[line.index(after: c)...].trimmingSpaces() }
+    }
+    return "unknown CPU"
+}
+
+/// Single-thread memory bandwidth: best of 5 `memcpy`s of 256 MB (read + write counted), and of
+/// 5 vectorisable sums over 256 MB (read only). The floor for a kernel that streams its input.
+func bandwidth() -> (copy: Double, read: Double) {
+    let n = 64 << 20
+    var src = [Float](repeating: 1, count: n)
+    var dst = [Float](repeating: 0, count: n)
+    for i in stride(from: 0, to: n, by: 1024) { src[i] = Float(i & 7) }
+    var bestCopy = Double.infinity, bestRead = Double.infinity
+    var sink: Float = 0
+    for _ in 0..<5 {
+        let t0 = now()
+        src.withUnsafeBytes { s in dst.withUnsafeMutableBytes { d in _ = memcpy(d.baseAddress!, s.baseAddress!, s.count) } }
+        bestCopy = min(bestCopy, now() - t0)
+        let t1 = now()
+        var acc = SIMD8<Float>()
+        src.withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: SIMD8<Float>.self, capacity: n / 8) { v in
+                for i in 0..<(n / 8) { acc += v[i] }
+            }
+        }
+        sink += acc.sum()
+        bestRead = min(bestRead, now() - t1)
+    }
+    if sink == -1 { print(dst[0]) }
+    let bytes = Double(n * 4)
+    return (2 * bytes / bestCopy / 1e9, bytes / bestRead / 1e9)
+}
+
+// MARK: the benchmarks
+
+struct Kernel {
+    var name: String
+    var work: String
+    var repeats: Int
+    var target: Double?
+    var reference: String
+    var pyName: String?
+}
+
+let kernels: [Kernel] = [
+    Kernel(name: "ce", work: "CE + class weights + ignore, 2×19×512×1024", repeats: 7, target: 0.7,
+           reference: "torch F.cross_entropy", pyName: "ce"),
+    Kernel(name: "ohem_thresh", work: "OHEM pixel sampler, thresh=0.7, 2×19×512×1024", repeats: 5, target: 0.5,
+           reference: "mmseg OHEMPixelSampler", pyName: "ohem_thresh"),
+    Kernel(name: "ohem_loss", work: "OHEM pixel sampler, top-k loss, 2×19×512×1024", repeats: 5, target: 0.5,
+           reference: "mmseg OHEMPixelSampler", pyName: "ohem_loss"),
+    Kernel(name: "nms", work: "nms, 20k boxes, IoU 0.5", repeats: 7, target: 0.25,
+           reference: "torchvision.ops.nms", pyName: "nms"),
+    Kernel(name: "soft_nms", work: "ensemble_boxes.soft_nms linear, 5k boxes", repeats: 5, target: nil,
+           reference: "ensemble_boxes.soft_nms", pyName: "soft_nms"),
+    Kernel(name: "soft_nms_mmcv", work: "mmcv soft_nms linear, same 5k boxes", repeats: 5, target: nil,
+           reference: "ensemble_boxes.soft_nms ¹", pyName: "soft_nms"),
+    Kernel(name: "wbf", work: "weighted_boxes_fusion, 5 models × 1000 boxes", repeats: 7, target: 0.05,
+           reference: "ensemble_boxes", pyName: "wbf"),
+    Kernel(name: "interpolate", work: "bilinear interpolate 2×19×128×256 → 512×1024", repeats: 7, target: 1.0,
+           reference: "torch F.interpolate", pyName: "interpolate"),
+    Kernel(name: "param_groups", work: "param_groups, 294-parameter skeleton", repeats: 21, target: nil,
+           reference: "MMEngine DefaultOptimWrapperConstructor.add_params", pyName: "param_groups"),
+]
+
+let probe = run([python, "\(root)/tools/bench_kernels.py", "--probe"])
+let haveReference = probe.ok
+let torchInfo = probe.stdout.split(separator: "\n").first.map(String.init) ?? ""
+let loadAvg = (readText("/proc/loadavg") ?? "").split(separator: " ").prefix(3).joined(separator: " ")
+
+print("trick-bench: \(cpuModel()), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores, load average \(loadAvg) at start")
+if haveReference {
+    print("reference: \(python) (\(torchInfo); torch uses its default thread count)")
+} else {
+    print("reference stack not importable with \(python): showing trick's numbers only (see tools/bench_kernels.py to install it)")
+}
+// In a child process: a 512 MB high-water mark here would be inherited by every child's ru_maxrss.
+let bwLine = run([args[0], "--bandwidth"]).stdout.split(separator: "\n").first.map(String.init) ?? "n/a"
+print("memory bandwidth (one thread): \(bwLine)")
+print("")
+
 struct Row {
     var work: String
+    var how: String
     var trick: Double?
     var reference: Double?
     var referenceName: String
+    var target: Double?
+    var check: String
 }
-
-let trickBin = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : ".build/release/trick"
-let python = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "python3"
-
-let fibTrick = writeTemp("fib.trick", """
-    def fib(n):
-        if n < 2:
-            return n
-        return fib(n - 1) + fib(n - 2)
-    print(fib(27))
-    """ + "\n")
-let fibPython = writeTemp("fib.py", """
-    def fib(n):
-        if n < 2:
-            return n
-        return fib(n - 1) + fib(n - 2)
-    print(fib(27))
-    """ + "\n")
-let loopTrick = writeTemp("loop.trick", """
-    d = {}
-    acc = []
-    for i in range(1000000):
-        k = i % 1000
-        d[k] = d.get(k, 0) + i
-        if i % 100 == 0:
-            acc.append(k)
-    print(len(d), len(acc))
-    """ + "\n")
-let loopPython = writeTemp("loop.py", """
-    d = {}
-    acc = []
-    for i in range(1000000):
-        k = i % 1000
-        d[k] = d.get(k, 0) + i
-        if i % 100 == 0:
-            acc.append(k)
-    print(len(d), len(acc))
-    """ + "\n")
-
 var rows: [Row] = []
-rows.append(Row(work: "start-up: `-c 'print(1 + 1)'`",
-                trick: measure([trickBin, "-c", "print(1 + 1)"], repeats: 15),
-                reference: measure([python, "-c", "print(1 + 1)"], repeats: 15), referenceName: "CPython"))
-rows.append(Row(work: "interpreter: naive fib(27)",
-                trick: measure([trickBin, "run", fibTrick], repeats: 5),
-                reference: measure([python, fibPython], repeats: 5), referenceName: "CPython"))
-rows.append(Row(work: "interpreter: 10^6-iteration loop with dict/list work",
-                trick: measure([trickBin, "run", loopTrick], repeats: 3),
-                reference: measure([python, loopPython], repeats: 3), referenceName: "CPython"))
 
-print("| work | trick (median) | reference (median) | ratio trick/reference |")
-print("|---|---|---|---|")
-for r in rows {
-    let ratio: String
-    if let a = r.trick, let b = r.reference { ratio = format1(a / b, 2) + "×" } else { ratio = "—" }
-    print("| \(r.work) | \(ms(r.trick)) | \(ms(r.reference)) (\(r.referenceName)) | \(ratio) |")
+for k in kernels {
+    let t = trickKernel(k.name, repeats: k.repeats)
+    var p: KernelResult?
+    if haveReference, let py = k.pyName {
+        p = parseKernel(run([python, "\(root)/tools/bench_kernels.py", py, String(k.repeats)]))
+    }
+    var check = t?.check ?? "failed"
+    if let p { check += " / " + p.check }
+    rows.append(Row(work: k.work, how: "in-process", trick: t?.seconds, reference: haveReference ? p?.seconds : nil,
+                    referenceName: k.reference, target: k.target, check: check))
+    fputs(".", stderr)
 }
-for p in [fibTrick, fibPython, loopTrick, loopPython] { unlink(p) }
+
+// Interpreter and start-up: whole processes.
+let fibSource = """
+    def fib(n):
+        if n < 2:
+            return n
+        return fib(n - 1) + fib(n - 2)
+    print(fib(27))
+    """ + "\n"
+let loopSource = """
+    d = {}
+    acc = []
+    for i in range(1000000):
+        k = i % 1000
+        d[k] = d.get(k, 0) + i
+        if i % 100 == 0:
+            acc.append(k)
+    print(len(d), len(acc))
+    """ + "\n"
+let fibTrick = writeTemp("fib.trick", fibSource), fibPython = writeTemp("fib.py", fibSource)
+let loopTrick = writeTemp("loop.trick", loopSource), loopPython = writeTemp("loop.py", loopSource)
+tempFiles += [fibTrick, fibPython, loopTrick, loopPython]
+// The interpreter rows compare with plain CPython (python3), the reference for the language.
+let cpython = "python3"
+rows.append(Row(work: "start-up: `-c 'print(1 + 1)'`", how: "process",
+                trick: measureProcess([trickBin, "-c", "print(1 + 1)"], repeats: 15),
+                reference: measureProcess([cpython, "-c", "print(1 + 1)"], repeats: 15),
+                referenceName: "python3 -c", target: 0.5, check: ""))
+rows.append(Row(work: "interpreter: naive fib(27)", how: "process",
+                trick: measureProcess([trickBin, "run", fibTrick], repeats: 5),
+                reference: measureProcess([cpython, fibPython], repeats: 5), referenceName: "CPython", target: 1.0, check: ""))
+rows.append(Row(work: "interpreter: 10^6-iteration loop, dict/list work", how: "process",
+                trick: measureProcess([trickBin, "run", loopTrick], repeats: 3),
+                reference: measureProcess([cpython, loopPython], repeats: 3), referenceName: "CPython", target: nil, check: ""))
+fputs("\n", stderr)
+
+print("| work | timed | trick (median) | reference (median) | trick / reference | target | check (trick / reference) |")
+print("|---|---|---|---|---|---|---|")
+for r in rows {
+    var ratio = "—"
+    var target = r.target.map { "≤ " + format($0, 2) + "×" } ?? ""
+    if let a = r.trick, let b = r.reference {
+        ratio = format(a / b, a / b < 0.1 ? 3 : 2) + "×"
+        if let tg = r.target { target += a / b <= tg ? " met" : " **missed**" }
+    }
+    let ref = r.reference == nil ? "— (\(r.referenceName))" : "\(ms(r.reference)) (\(r.referenceName))"
+    print("| \(r.work) | \(r.how) | \(ms(r.trick)) | \(ref) | \(ratio) | \(target) | \(r.check) |")
+}
+print("")
+print("¹ mmcv's compiled soft_nms is unavailable (mmcv-lite); ensemble_boxes' soft_nms on the same boxes stands in (a different tie/removal rule, the same O(n²) work).")
+
+// MARK: memory: peak RSS of the CE benchmark against its input size
+
+/// (peak before the call, peak after) in KB from a `check peak_kb BEFORE AFTER ...` line.
+func peaks(_ r: KernelResult?) -> (Int, Int)? {
+    guard let parts = r?.check.split(separator: " "), parts.count >= 3, parts[0] == "peak_kb",
+          let a = Int(parts[1]), let b = Int(parts[2]) else { return nil }
+    return (a, b)
+}
+let inputMB = Double(2 * 19 * 512 * 1024 * 4 + 2 * 512 * 1024 * 8) / 1e6
+let tMem = peaks(parseKernel(run([args[0], "--ce-memory"])))
+let pMem = haveReference ? peaks(parseKernel(run([python, "\(root)/tools/bench_kernels.py", "ce_memory", "1"]))) : nil
+print("")
+print("Peak RSS of the CE benchmark, in-process (getrusage ru_maxrss before and after one call); inputs \(format(inputMB, 1)) MB = float32 logits 2×19×512×1024 + int64 labels 2×512×1024:")
+print("")
+print("| process | peak with the inputs built | peak after one CE call | added by the call |")
+print("|---|---|---|---|")
+func memRow(_ name: String, _ m: (Int, Int)?) {
+    guard let m else { print("| \(name) | n/a | n/a | n/a |"); return }
+    print("| \(name) | \(format(Double(m.0) / 1024, 0)) MB | \(format(Double(m.1) / 1024, 0)) MB | \(format(Double(m.1 - m.0) / 1024, 0)) MB |")
+}
+memRow("trick (core, `cross_entropy`)", tMem)
+if haveReference { memRow("torch F.cross_entropy", pMem) }
+
+for p in tempFiles { unlink(p) }

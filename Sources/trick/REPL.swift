@@ -4,42 +4,275 @@ import TrickLang
 import Glibc
 #endif
 
-/// The interactive session (placeholder: a line loop on libedit; the full REPL is issue 3).
+/// `trick` on a terminal: an IPython-style session on libedit. `In [n]:` prompts, `Out[n]:`
+/// values, `_` for the last one, multi-line cells decided by the parser, persistent history,
+/// Tab completion, `?name` help, `%magics`, pasted prompts stripped, Ctrl-C interrupting an
+/// evaluation without losing the session. `trick repl` with a pipe on stdin runs the same
+/// session without line editing or prompts (how the tests drive it).
 struct REPL {
     func run() -> Int32 {
-        let interp = Runner.makeInterpreter()
-        signal(SIGINT) { _ in trickInterruptRequested = 1 }
-        var buffer = ""
-        var n = 1
-        while true {
-            let prompt = buffer.isEmpty ? "In [\(n)]: " : "   ...: "
-            guard let cline = readline(prompt) else { FileIO.writeStdout("\n"); return 0 }
-            let line = String(cString: cline)
-            free(cline)
-            if !line.isEmpty { add_history(line) }
-            buffer += (buffer.isEmpty ? "" : "\n") + line
-            let file = SourceFile(name: "<stdin>", text: buffer)
-            do {
-                _ = try Parser.parse(file)
-            } catch let e as TrickError where e.isIncompleteInput {
-                continue
-            } catch {}
-            if buffer.contains("\n") && !line.isEmpty && (buffer.hasSuffix(":") || line.hasPrefix(" ")) { continue }
-            let source = buffer
-            buffer = ""
-            if source.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            _ = Runner.onBigStack {
+        let session = REPLSession(interactive: FileIO.isStdinTerminal)
+        return session.interactive ? session.runInteractive() : session.runPiped()
+    }
+}
+
+/// One cell as `%save` writes it: its source and the output under each statement's last line
+/// (line numbers within the source), as a notebook keeps them.
+struct LoggedCell {
+    var source: String
+    var outputs: [(line: Int, text: String)] = []
+
+    /// Drops the source after line `n` (the statements that never ran).
+    mutating func keepLines(through n: Int) {
+        let ls = source.split(separator: "\n", omittingEmptySubsequences: false).prefix(max(0, n))
+        source = ls.joined(separator: "\n")
+        outputs = outputs.filter { $0.line <= n }
+    }
+
+    /// The cell's lines with its outputs as `#>` lines; earlier `#>` lines are replaced.
+    var notebookLines: [String] {
+        var out: [String] = []
+        let ls = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (i, l) in ls.enumerated() {
+            if l.hasPrefix("#>") { continue }
+            out.append(l)
+            for o in outputs where o.line == i + 1 && !o.text.isEmpty {
+                var olines = o.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                if o.text.hasSuffix("\n") { olines.removeLast() }
+                out += olines.map { $0.isEmpty ? "#>" : "#> " + $0 }
+            }
+        }
+        return out
+    }
+}
+
+final class REPLSession {
+    let interactive: Bool
+    let color: Bool
+    var interp: Interpreter
+    /// The number of the next cell (`In [n]`).
+    var count = 1
+    /// Cells kept for `%save` (cleared by `%reset`).
+    var log: [LoggedCell] = []
+    /// Every cell typed, magics included, for `%history`.
+    var inputs: [(Int, String)] = []
+    /// Output written while a statement runs (for the session log).
+    var captured = ""
+    /// Set by `exit` / `quit`.
+    var finished = false
+
+    init(interactive: Bool) {
+        self.interactive = interactive
+        self.color = interactive && FileIO.isStdoutTerminal && getenv("NO_COLOR") == nil
+            && (getenv("TERM").map { String(cString: $0) } ?? "") != "dumb"
+        interp = Runner.makeInterpreter()
+        attachOutput()
+    }
+
+    func attachOutput() {
+        interp.output = { [unowned self] s in
+            FileIO.writeStdout(s)
+            self.captured += s
+        }
+    }
+
+    /// A fresh interpreter: every user name is gone, built-ins are back.
+    func resetInterpreter() {
+        interp = Runner.makeInterpreter()
+        attachOutput()
+    }
+
+    // MARK: Reading
+
+    func inPrompt(_ n: Int) -> String {
+        guard color else { return "In [\(n)]: " }
+        let g = LineEditor.invisible("\u{1B}[32m"), bg = LineEditor.invisible("\u{1B}[1;32m")
+        let reset = LineEditor.invisible("\u{1B}[0m")
+        // The prompt ends with a visible space: libedit drops a trailing invisible sequence.
+        return g + "In [" + bg + "\(n)" + reset + g + "]:" + reset + " "
+    }
+
+    /// `   ...: `, aligned with the `In [n]: ` prompt.
+    func continuationPrompt(_ n: Int) -> String {
+        let width = "In [\(n)]: ".count
+        let text = String(repeating: " ", count: max(0, width - 5)) + "...: "
+        guard color else { return text }
+        return LineEditor.invisible("\u{1B}[32m") + String(text.dropLast()) + LineEditor.invisible("\u{1B}[0m") + " "
+    }
+
+    func runInteractive() -> Int32 {
+        LineEditor.setUp(historyPath: LineEditor.defaultHistoryPath())
+        replCompleter = { [unowned self] before, previous in
+            ReplCompletion(interp: self.interp).complete(before: before, previousLines: previous)
+        }
+        FileIO.writeStdout("trick \(Trick.version): help(name) or ?name for help, %lsmagic for magics, Tab completes, Ctrl-D exits.\n")
+        var assembler = CellAssembler()
+        var interrupted = false
+        while !finished {
+            if assembler.isEmpty && !interrupted { FileIO.writeStdout("\n") }
+            interrupted = false
+            replPendingLines = assembler.text
+            switch LineEditor.read(prompt: assembler.isEmpty ? inPrompt(count) : continuationPrompt(count)) {
+            case .endOfInput:
+                FileIO.writeStdout("\n")
+                finished = true
+            case .interrupted:
+                // Ctrl-C at the prompt: drop what was typed, start a fresh cell.
+                assembler.reset()
+                FileIO.writeStdout("\n")
+                interrupted = true
+            case .line(let line):
+                let cells = line.contains("\n") ? assembler.feedCell(line) : assembler.feed(line)
+                for cell in cells where !finished {
+                    LineEditor.addHistory(cell)
+                    handle(cell)
+                }
+            }
+        }
+        FileIO.flush()
+        return 0
+    }
+
+    /// `trick repl < file`: the same session, read from a pipe, without prompts or history.
+    func runPiped() -> Int32 {
+        LineEditor.installSignalHandler()
+        var assembler = CellAssembler()
+        while !finished, let line = readLine(strippingNewline: true) {
+            for cell in assembler.feed(line) where !finished { handle(cell) }
+        }
+        if !finished, let cell = assembler.finish() { handle(cell) }
+        FileIO.flush()
+        return 0
+    }
+
+    // MARK: Running cells
+
+    /// Runs one cell: a magic, a help request or code.
+    func handle(_ cell: String) {
+        // Comments alone (a pasted transcript's narration) use no cell number.
+        if cell.split(separator: "\n").allSatisfy({ l in
+            let t = l.trimmingCharacters(in: .whitespaces)
+            return t.isEmpty || t.hasPrefix("#")
+        }) { return }
+        let n = count
+        count += 1
+        inputs.append((n, cell))
+        let t = cell.trimmingCharacters(in: .whitespaces)
+        if ["exit", "quit", "exit()", "quit()"].contains(t) {
+            finished = true
+            return
+        }
+        if t.hasPrefix("%") {
+            runMagic(String(t.dropFirst()), n: n)
+        } else if !t.contains("\n"), t.hasPrefix("?") || (t.hasSuffix("?") && !t.hasPrefix("#")) {
+            showHelp(String(t.drop { $0 == "?" }.reversed().drop { $0 == "?" }.reversed()), n: n)
+        } else if let logged = execute(cell, n: n, show: { self.showValue($0, n: n) }) {
+            log.append(logged)
+        }
+        FileIO.flush()
+    }
+
+    func showValue(_ v: Value, n: Int) {
+        let r = Printer.repr(v)
+        let label = color ? "\u{1B}[31mOut[\u{1B}[1;31m\(n)\u{1B}[0;31m]:\u{1B}[0m " : "Out[\(n)]: "
+        FileIO.writeStdout(label + (r.contains("\n") ? "\n" : "") + r + "\n")
+    }
+
+    /// Runs code statement by statement on a big-stack thread, showing each displayed value.
+    /// Returns what `%save` keeps: the statements that ran with their output (a statement that
+    /// failed keeps its `error:` line, as a notebook records it; an interrupted one is dropped),
+    /// or nil when nothing ran.
+    func execute(_ source: String, n: Int, show: @escaping (Value) -> Void) -> LoggedCell? {
+        let file = SourceFile(name: "In [\(n)]", text: source)
+        let program: Program
+        do { program = try Parser.parse(file) } catch {
+            reportError(error)
+            return nil
+        }
+        var logged: LoggedCell? = LoggedCell(source: source)
+        beginEvaluation()
+        _ = Runner.onBigStack { [self] in
+            let statements: [Interpreter.CompiledStatement]
+            do { statements = try interp.compile(program) } catch {
+                reportError(error)
+                logged = nil
+                return 1
+            }
+            for st in statements {
+                captured = ""
                 do {
-                    if let v = try interp.evaluate(source: source, name: "In [\(n)]") {
-                        FileIO.writeStdout("Out[\(n)]: " + Printer.repr(v) + "\n")
+                    if replInterruptSeen != 0 { throw TrickError.interrupt }
+                    if let v = try st.execute() {
+                        show(v)
+                        captured += Printer.repr(v) + "\n"
                     }
-                } catch let e as TrickError {
-                    Runner.report(e)
-                } catch {}
+                    logged?.outputs.append((st.lastLine, captured))
+                } catch let e as TrickError where e.isInterrupt || replInterruptSeen != 0 {
+                    FileIO.writeStderr("KeyboardInterrupt\n")
+                    logged?.keepLines(through: st.firstLine - 1)
+                    return 1
+                } catch {
+                    reportError(error)
+                    let message = (error as? TrickError)?.message ?? "\(error)"
+                    logged?.outputs.append((st.lastLine, captured + "error: \(message)\n"))
+                    logged?.keepLines(through: st.lastLine)
+                    return 1
+                }
+            }
+            return 0
+        }
+        endEvaluation()
+        if let l = logged, l.source.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+        return logged
+    }
+
+    /// Ctrl-C now interrupts the evaluation (until `endEvaluation`).
+    func beginEvaluation() {
+        replInterruptSeen = 0
+        replPendingInterrupts = 0
+        trickInterruptRequested = 0
+        replEvaluating = 1
+    }
+
+    func endEvaluation() {
+        replEvaluating = 0
+        trickInterruptRequested = 0
+    }
+
+    func reportError(_ error: Error) {
+        if let e = error as? TrickError { Runner.report(e) } else { FileIO.writeStderr("error: \(error)\n") }
+    }
+
+    /// `?name`, `name?`: the help text of a value (looked up without running code when it is a
+    /// plain name or dotted path).
+    func showHelp(_ expr: String, n: Int) {
+        let e = expr.trimmingCharacters(in: .whitespaces)
+        if e.isEmpty {
+            FileIO.writeStdout(Help.text(for: .none, library: interp.library) + "\n")
+            return
+        }
+        let chars = Array(e)
+        var value = ReplCompletion(interp: interp).valueOfPath(ending: chars.count, in: chars)
+        if value == nil {
+            let saved = interp.global("_")
+            beginEvaluation()
+            _ = Runner.onBigStack { [self] in
+                do { value = try interp.evaluate(source: e, name: "In [\(n)]") } catch { reportError(error) }
                 return 0
             }
-            FileIO.flush()
-            n += 1
+            endEvaluation()
+            if let s = saved { interp.setGlobal("_", s) }
+            guard value != nil else { return }
         }
+        FileIO.writeStdout(Help.text(for: value!, library: interp.library) + "\n")
+    }
+}
+
+extension TrickError {
+    static var interrupt: TrickError {
+        var e = TrickError(.runtime, "KeyboardInterrupt")
+        e.isInterrupt = true
+        e.kind = "KeyboardInterrupt"
+        return e
     }
 }

@@ -26,6 +26,8 @@ public enum EnsembleBoxes {
         public var boxes: [Double] = []
         public var scores: [Double] = []
         public var labels: [Double] = []
+        /// Lines ensemble_boxes prints to stdout (warnings about weights, clipped or dropped boxes).
+        public var messages: [String] = []
         public var count: Int { scores.count }
     }
 
@@ -38,16 +40,16 @@ public enum EnsembleBoxes {
         Array(v.indices).sorted { i, j in v[i] > v[j] || (v[i] == v[j] && i > j) }
     }
 
-    /// numpy's pairwise summation (`np.sum` of a float64 array), so sums of many weights round as numpy's.
-    static func numpySum(_ a: ArraySlice<Double>) -> Double {
+    /// numpy's pairwise summation (`np.sum` / `add.reduce`), in the array's own float type.
+    static func numpySum<T: BinaryFloatingPoint>(_ a: ArraySlice<T>) -> T {
         let n = a.count, s = a.startIndex
         if n < 8 {
-            var r = -0.0
+            var r: T = -0.0
             for x in a { r += x }
             return r
         }
         if n <= 128 {
-            var r = [Double](repeating: 0, count: 8)
+            var r = [T](repeating: 0, count: 8)
             for k in 0..<8 { r[k] = a[s + k] }
             var i = 8
             while i < n - (n % 8) {
@@ -113,8 +115,12 @@ public enum EnsembleBoxes {
         return inter / (areaA + areaB - inter)
     }
 
-    static func checkWeights(_ weights: [Double]?, models: Int) -> [Double] {
-        guard let w = weights, w.count == models else { return [Double](repeating: 1, count: models) }
+    static func checkWeights(_ weights: [Double]?, models: Int, messages: inout [String]) -> [Double] {
+        guard let w = weights else { return [Double](repeating: 1, count: models) }
+        guard w.count == models else {
+            messages.append("Warning: incorrect number of weights \(w.count). Must be: \(models). Set weights equal to 1.")
+            return [Double](repeating: 1, count: models)
+        }
         return w
     }
 
@@ -126,7 +132,8 @@ public enum EnsembleBoxes {
     public static func weightedBoxesFusion(_ models: [Model], weights: [Double]? = nil, iouThr: Double = 0.55,
                                            skipBoxThr: Double = 0, confType: ConfType = .avg,
                                            allowsOverflow: Bool = false) throws -> Result {
-        let w = checkWeights(weights, models: models.count)
+        var messages: [String] = []
+        let w = checkWeights(weights, models: models.count, messages: &messages)
         let wsum = numpySum(w), wmax = w.max() ?? 1
         let groups = try prefilter(models, weights: w, thr: skipBoxThr)
         var rows: [(label: Double, conf: Double, box: (Double, Double, Double, Double))] = []
@@ -170,6 +177,7 @@ public enum EnsembleBoxes {
             }
         }
         var out = Result()
+        out.messages = messages
         for i in reverseArgsort(rows.map(\.conf)) {
             let r = rows[i]
             out.boxes += [r.box.0, r.box.1, r.box.2, r.box.3]
@@ -209,7 +217,8 @@ public enum EnsembleBoxes {
     /// `score·IoU(b, best)`-weighted mean; the score is the best box's. Output values are float32.
     public static func nonMaximumWeighted(_ models: [Model], weights: [Double]? = nil, iouThr: Double = 0.55,
                                           skipBoxThr: Double = 0) throws -> Result {
-        var w = checkWeights(weights, models: models.count)
+        var messages: [String] = []
+        var w = checkWeights(weights, models: models.count, messages: &messages)
         let wmax = w.max() ?? 1
         w = w.map { $0 / wmax }
         let groups = try prefilter(models, weights: w, thr: skipBoxThr)
@@ -241,6 +250,7 @@ public enum EnsembleBoxes {
             }
         }
         var out = Result()
+        out.messages = messages
         for i in reverseArgsort(rows.map { Double($0.score) }) {
             let r = rows[i]
             out.boxes += [Double(r.box.0), Double(r.box.1), Double(r.box.2), Double(r.box.3)]

@@ -13,16 +13,25 @@ extension EnsembleBoxes {
     ///   the boxes whose decayed score stays `> thresh`, in selection order.
     public static func nmsMethod(_ models: [Model], method: Int = 3, iouThr: Double = 0.5, sigma: Double = 0.5,
                                  thresh: Double = 0.001, weights: [Double]? = nil) -> Result {
+        var out = Result()
         var boxes: [Double] = [], scores: [Double] = [], labels: [Double] = []
         let useWeights = weights.map { $0.count == models.count } ?? false
+        if let w = weights, !useWeights {
+            out.messages.append("Incorrect number of weights: \(w.count). Must be: \(models.count). Skip it")
+        }
         let wsum = weights.map { numpySum($0) } ?? 1
         for (t, m) in models.enumerated() where m.count > 0 {
             boxes += m.boxes
             scores += useWeights ? m.scores.map { ($0 * weights![t]) / wsum } : m.scores
             labels += m.labels
         }
-        // prepare_boxes
+        // prepare_boxes (its stdout warnings count coordinates, then zero-area boxes)
+        let below = boxes.filter { $0 < 0 }.count
+        if below > 0 { out.messages.append("Warning. Fixed \(below) boxes coordinates < 0") }
+        let above = boxes.filter { $0 > 1 }.count
+        if above > 0 { out.messages.append("Warning. Fixed \(above) boxes coordinates > 1. Check that your boxes was normalized at [0, 1]") }
         var pb: [Double] = [], ps: [Double] = [], pl: [Double] = []
+        var removed = 0
         for i in 0..<scores.count {
             var c = (0..<4).map { k -> Double in
                 let v = boxes[4 * i + k]
@@ -30,10 +39,11 @@ extension EnsembleBoxes {
             }
             c = [Swift.min(c[0], c[2]), Swift.min(c[1], c[3]), Swift.max(c[0], c[2]), Swift.max(c[1], c[3])]
             let area = (c[2] - c[0]) * (c[3] - c[1])
+            if area == 0 { removed += 1 }
             guard area > 0 else { continue }
             pb += c; ps.append(scores[i]); pl.append(labels[i])
         }
-        var out = Result()
+        if removed > 0 { out.messages.append("Warning. Removed \(removed) boxes with zero area!") }
         for label in Set(pl).sorted() {
             let members = pl.indices.filter { pl[$0] == label }
             var b: [Double] = []

@@ -36,7 +36,7 @@ public enum MulticlassNMS {
 
     /// MMCV `batched_nms` → `(dets (K, 5): original boxes with post-op scores, keep (K,))`.
     ///
-    /// - `cfg == nil`: no NMS; every box, sorted by score (descending, ties by index).
+    /// - `cfg == nil`: no NMS; every box, sorted by score (torch's unstable sort, see `TorchSort`).
     /// - otherwise, unless class-agnostic, boxes are shifted by `idx * (boxes.max() + 1)` (float32).
     ///   With fewer than `split_thr` boxes one op call runs (its order; `max_num` inside `nms`);
     ///   else the op runs per class (ascending id), and the kept boxes are sorted by post-op score
@@ -59,7 +59,7 @@ public enum MulticlassNMS {
             return d
         }
         guard let cfg else {
-            let order = NMS.descendingOrder(s)
+            let order = TorchSort.argsort(s, descending: true)   // scores.sort(descending=True)
             return (assemble(order, order.map { s[$0] }), order)
         }
         if n == 0 { return ([], []) }
@@ -79,7 +79,7 @@ public enum MulticlassNMS {
             for (k, p) in keep.enumerated() { mask[members[p]] = true; after[members[p]] = dets[5 * k + 4] }
         }
         let kept = (0..<n).filter { mask[$0] }
-        var keep = NMS.descendingOrder(kept.map { after[$0] }).map { kept[$0] }
+        var keep = TorchSort.argsort(kept.map { after[$0] }, descending: true).map { kept[$0] }
         if cfg.maxNum > 0 && keep.count > cfg.maxNum { keep = Array(keep[..<cfg.maxNum]) }
         return (assemble(keep, keep.map { after[$0] }), keep)
     }

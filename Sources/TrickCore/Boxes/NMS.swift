@@ -21,9 +21,14 @@ public enum NMS {
     }
 
     /// The canonical greedy loop over `order`: box `i` suppresses later box `j` when
-    /// `suppress(IoU(i, j))`. IoU is `inter / (area_i + area_j - inter)` with `offset` added to
+    /// `IoU(i, j) > threshold`. IoU is `inter / (area_i + area_j - inter)` with `offset` added to
     /// widths and heights (0 or 1), all in `T`. Returns the kept original indices in `order`.
-    static func greedy<T: BoxScalar>(_ boxes: [T], order: [Int], offset: T = 0, suppress: (T) -> Bool) -> [Int] {
+    /// Float32 boxes without NaN take the SIMD kernel `greedyFloat` (same kept set).
+    static func greedy<T: BoxScalar>(_ boxes: [T], order: [Int], offset: T = 0, above thr: T) -> [Int] {
+        if T.self == Float.self, !boxes.contains(where: { $0.isNaN }) {
+            return greedyFloat(unsafeBitCast(boxes, to: [Float].self), order: order,
+                               offset: offset as! Float, above: thr as! Float)
+        }
         let n = order.count
         var areas = [T](repeating: 0, count: boxes.count / 4)
         for k in 0..<areas.count {
@@ -43,23 +48,96 @@ public enum NMS {
                     let h = max(0, minimum(iy2, b[4 * j + 3]) - maximum(iy1, b[4 * j + 1]) + offset)
                     let inter = w * h
                     let ovr = inter / (iarea + areas[j] - inter)
-                    if suppress(ovr) { suppressed[q] = true }
+                    if ovr > thr { suppressed[q] = true }
                 }
             }
         }
         return keep
     }
 
+    /// `greedy` for float32 boxes without NaN, in a loop the compiler vectorises. The boxes are
+    /// laid out in score order as separate coordinate arrays; each kept box tests every later box,
+    /// OR-ing into the suppressed flags: the reference kernels skip boxes already suppressed,
+    /// which cannot change any flag. Each element evaluates the scalar expression exactly:
+    /// without NaN, `minimum`/`maximum` are the selects `a < b ? a : b` / `a > b ? a : b`, and
+    /// `max(0, w)` is `w >= 0 ? w : 0`; IEEE `+ − × ÷` are the same in every lane.
+    static func greedyFloat(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
+        let n = order.count
+        if n == 0 { return [] }
+        let f = UnsafeMutablePointer<Float>.allocate(capacity: 5 * n)
+        let sup = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
+        let ord = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        defer { f.deallocate(); sup.deallocate(); ord.deallocate() }
+        sup.initialize(repeating: 0, count: n)
+        let x1 = f, y1 = f + n, x2 = f + 2 * n, y2 = f + 3 * n, areas = f + 4 * n
+        for (p, i) in order.enumerated() {
+            ord[p] = i
+            x1[p] = boxes[4 * i]; y1[p] = boxes[4 * i + 1]; x2[p] = boxes[4 * i + 2]; y2[p] = boxes[4 * i + 3]
+            areas[p] = (x2[p] - x1[p] + offset) * (y2[p] - y1[p] + offset)
+        }
+        var keep: [Int] = []
+        // Positions [0, live) hold the boxes still in play, in score order. Every so often the
+        // suppressed boxes after `p` are squeezed out (order kept), so later passes skip them.
+        var live = n, p = 0, keptSinceCompaction = 0
+        while p < live {
+            if sup[p] == 0 {
+                keep.append(ord[p])
+                suppressLater(x1, y1, x2, y2, areas, sup, p, live, offset, thr)
+                keptSinceCompaction += 1
+            }
+            p += 1
+            if keptSinceCompaction >= Swift.max(32, (live - p) >> 5) {
+                var w = p
+                for r in p..<live where sup[r] == 0 {
+                    x1[w] = x1[r]; y1[w] = y1[r]; x2[w] = x2[r]; y2[w] = y2[r]; areas[w] = areas[r]
+                    ord[w] = ord[r]; sup[w] = 0
+                    w += 1
+                }
+                live = w
+                keptSinceCompaction = 0
+            }
+        }
+        return keep
+    }
+
+    /// Flags every box `q > p` with `IoU(p, q) > thr` (the inner loop of `greedyFloat`).
+    @inline(never)
+    static func suppressLater(_ x1: UnsafeMutablePointer<Float>, _ y1: UnsafeMutablePointer<Float>,
+                              _ x2: UnsafeMutablePointer<Float>, _ y2: UnsafeMutablePointer<Float>,
+                              _ areas: UnsafeMutablePointer<Float>, _ sup: UnsafeMutablePointer<UInt32>,
+                              _ p: Int, _ n: Int, _ offset: Float, _ thr: Float) {
+        let ix1 = x1[p], iy1 = y1[p], ix2 = x2[p], iy2 = y2[p], iarea = areas[p]
+        var q = p + 1
+        while q < n {
+            let bx1 = x1[q], by1 = y1[q], bx2 = x2[q], by2 = y2[q]
+            let w0 = (ix2 < bx2 ? ix2 : bx2) - (ix1 > bx1 ? ix1 : bx1) + offset
+            let h0 = (iy2 < by2 ? iy2 : by2) - (iy1 > by1 ? iy1 : by1) + offset
+            let w = w0 >= 0 ? w0 : 0
+            let h = h0 >= 0 ? h0 : 0
+            let inter = w * h
+            let ovr = inter / (iarea + areas[q] - inter)
+            sup[q] |= ovr > thr ? 1 : 0
+            q &+= 1
+        }
+    }
+
+    /// The largest `T` not above `t`: `Double(v) > t` ⇔ `v > floorT(t)` for every `v` of type `T`.
+    static func floorT<T: BoxScalar>(_ t: Double, _: T.Type) -> T {
+        var f = T(t)
+        if Double(f) > t { f = f.nextDown }
+        return f
+    }
+
     /// torchvision's CPU kernel: stable descending sort, suppress when `IoU > thr` with the float
     /// IoU promoted to double for the comparison (the threshold is a C++ double).
     static func torchvisionKeep<T: BoxScalar>(_ boxes: [T], _ scores: [T], iouThreshold: Double) -> [Int] {
-        greedy(boxes, order: descendingOrder(scores)) { Double($0) > iouThreshold }
+        greedy(boxes, order: descendingOrder(scores), above: floorT(iouThreshold, T.self))
     }
 
     /// MMCV's `nms_cpu`: float32 throughout, the threshold is a C++ float, suppress on `IoU > thr`.
     static func mmcvKeep(_ boxes: [Float], _ scores: [Float], iouThreshold: Double, offset: Int) -> [Int] {
         let thr = Float(iouThreshold)
-        return greedy(boxes, order: descendingOrder(scores), offset: Float(offset)) { $0 > thr }
+        return greedy(boxes, order: descendingOrder(scores), offset: Float(offset), above: thr)
     }
 
     // MARK: torchvision
@@ -83,8 +161,7 @@ public enum NMS {
     /// Up to 1000 boxes (`boxes.numel() <= 4000`, torchvision's CPU switch) it uses the coordinate
     /// trick — every box is shifted by `idx * (boxes.max() + 1)` in the box dtype, then one `nms`
     /// runs — so float rounding and order are torchvision's. Larger inputs run `nms` per class and
-    /// re-sort the kept indices by score (torchvision's sort there is unstable; ties here keep
-    /// ascending index).
+    /// re-sort the kept indices with torch's unstable sort (tie order reproduced by `TorchSort`).
     public static func torchvisionBatched(boxes: Tensor, scores: Tensor, idxs: Tensor, iouThreshold: Double) throws -> Tensor {
         let n = try BoxArgs.count(boxes, "boxes", function: "batched_nms")
         try BoxArgs.vector(scores, "scores", length: n, function: "batched_nms")
@@ -110,8 +187,12 @@ public enum NMS {
                 for i in members { sub.append(contentsOf: boxes[(4 * i)..<(4 * i + 4)]) }
                 for k in torchvisionKeep(sub, members.map { scores[$0] }, iouThreshold: iouThreshold) { mask[members[k]] = true }
             }
+            // `keep_indices[scores[keep_indices].sort(descending=True)[1]]`: torch's unstable sort,
+            // whose tie order TorchSort reproduces (float64 inputs: ties by index).
             let kept = (0..<n).filter { mask[$0] }
-            return descendingOrder(kept.map { scores[$0] }).map { kept[$0] }
+            let ks = kept.map { scores[$0] }
+            let order = T.self == Float.self ? TorchSort.argsort(ks.map { Float($0) }, descending: true) : descendingOrder(ks)
+            return order.map { kept[$0] }
         }
         let shifted = coordinateTrick(boxes, idxs)
         return torchvisionKeep(shifted, scores, iouThreshold: iouThreshold)

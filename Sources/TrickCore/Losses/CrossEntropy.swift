@@ -53,36 +53,46 @@ public enum CrossEntropy {
         if let cw = classWeight, cw.count != lay.c {
             throw CoreError("class weight has \(cw.count) entries but the logits have \(lay.c) classes")
         }
-        let x = input.doubles
         let (n, c, s) = (lay.n, lay.c, lay.s)
+        for label in y where label != ignoreIndex && !(label >= 0 && label < Int64(c)) {
+            throw CoreError("target \(label) is out of bounds for \(c) classes (ignore_index is \(ignoreIndex))")
+        }
         var out = [Float](repeating: 0, count: n * s)
         var smooth = withSmooth ? [Float](repeating: 0, count: n * s) : []
-        for b in 0..<n {
-            for p in 0..<s {
-                let label = y[b * s + p]
-                if label == ignoreIndex { continue }
-                guard label >= 0 && label < Int64(c) else {
-                    throw CoreError("target \(label) is out of bounds for \(c) classes (ignore_index is \(ignoreIndex))")
-                }
-                let base = b * c * s + p
-                var m = -Double.infinity
-                for k in 0..<c { m = Swift.max(m, x[base + k * s]) }
-                var se = 0.0
-                for k in 0..<c { se += exp(x[base + k * s] - m) }
-                let lse = m + log(se)
-                let li = Int(label)
-                let w = classWeight.map { Double($0[li]) } ?? 1
-                out[b * s + p] = Float(w * (lse - x[base + li * s]))
-                if withSmooth {
-                    var acc = 0.0
-                    for k in 0..<c {
-                        let wk = classWeight.map { Double($0[k]) } ?? 1
-                        acc += wk * (lse - x[base + k * s])
+        let cwd: [Double]? = classWeight.map { $0.map(Double.init) }
+        // Per pixel: lse = max + log Σ exp(x − max) (PixelSoftmax, blocked over contiguous pixels),
+        // then cw[y]·(lse − x_y) and, for label smoothing, Σ_k cw_k·(lse − x_k); all in Double.
+        func run<T: BinaryFloatingPoint>(_ xs: [T]) {
+            xs.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { yp in
+                    out.withUnsafeMutableBufferPointer { o in
+                        smooth.withUnsafeMutableBufferPointer { sm in
+                            PixelSoftmax.forEachBlock(x, n: n, c: c, s: s) { b, p0, len, mx, se in
+                                let img = b * c * s
+                                for i in 0..<len {
+                                    let p = p0 + i
+                                    let label = yp[b * s + p]
+                                    if label == ignoreIndex { continue }
+                                    let lse = mx[i] + log(se[i])
+                                    let li = Int(label)
+                                    let w = cwd?[li] ?? 1
+                                    o[b * s + p] = Float(w * (lse - Double(x[img + li * s + p])))
+                                    if withSmooth {
+                                        var acc = 0.0
+                                        for k in 0..<c {
+                                            let wk = cwd?[k] ?? 1
+                                            acc += wk * (lse - Double(x[img + k * s + p]))
+                                        }
+                                        sm[b * s + p] = Float(acc)
+                                    }
+                                }
+                            }
+                        }
                     }
-                    smooth[b * s + p] = Float(acc)
                 }
             }
         }
+        if case .float32(let a) = input.storage { run(a) } else { run(input.doubles) }
         return (out, smooth)
     }
 

@@ -48,20 +48,33 @@ public enum DecodeHeadLoss {
         return out
     }
 
-    /// `a + b` in float32 with scalar broadcasting (same-named losses of different reductions).
+    /// `a += b` in float32 (same-named losses): as torch's in-place add, `b` broadcasts to `a`'s
+    /// shape and the result keeps it, so a 'none' loss may absorb a later scalar, but a scalar
+    /// entry cannot absorb a later per-pixel loss (upstream raises there too).
     static func addFloat32(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let x = a.floats, y = b.floats
-        if a.shape == b.shape { return Tensor(shape: a.shape, float32: zip(x, y).map { $0 + $1 }) }
-        if b.count == 1 { return Tensor(shape: a.shape, float32: x.map { $0 + y[0] }) }
-        if a.count == 1 { return Tensor(shape: b.shape, float32: y.map { x[0] + $0 }) }
-        throw CoreError("cannot add losses of shapes \(Tensor.formatShape(a.shape)) and \(Tensor.formatShape(b.shape)) under one loss_name")
+        let x = a.floats
+        let y: [Float]
+        do {
+            y = try broadcastWeight(b, to: a.shape, what: "loss")
+        } catch {
+            throw CoreError("cannot add a loss of shape \(Tensor.formatShape(b.shape)) into the entry of shape \(Tensor.formatShape(a.shape)) of the same loss_name (output with shape \(Tensor.formatShape(a.shape)) doesn't match the broadcast shape)")
+        }
+        return Tensor(shape: a.shape, float32: zip(x, y).map { $0 + $1 })
+    }
+
+    /// The class indices `pred.topk(k, dim=1)` picks at one pixel (a lane of `c` scores at
+    /// `base`, `base + stride`, …), ties and NaN included: torch's CPU `topk_impl_loop`
+    /// (libstdc++ `nth_element` / `partial_sort`), via the tensor core's `topk`.
+    static func torchTopk(_ x: [Float], base: Int, stride: Int, c: Int, k: Int) throws -> [Int] {
+        let lane = (0..<c).map { x[base + $0 * stride] }
+        return try Tensor(shape: [c], float32: lane).topk(k, dim: 0).indices.int64s.map { Int($0) }
     }
 
     /// MMSeg `accuracy(pred, target, topk=1, thresh=None, ignore_index=None)`: for each k, the
     /// percentage `(#correct in top-k + eps32) · 100 / (#counted + eps32)`, each a shape-(1,)
     /// float32 tensor. `pred` is (N, C, …) scores, `target` (N, …). With `thresh`, a top-k hit
     /// counts only if its score is `> thresh`. Ignored targets are dropped from both counts.
-    /// Empty `pred` gives 0. Ties in scores rank the lower class index first.
+    /// Empty `pred` gives 0. Tied scores are ranked as torch's CPU `topk` ranks them (see `torchTopk`).
     public static func accuracy(_ pred: Tensor, _ target: Tensor, topk: [Int], thresh: Double?,
                                 ignoreIndex: Int?) throws -> [Tensor] {
         guard let maxk = topk.max(), topk.allSatisfy({ $0 >= 1 }) else {
@@ -82,7 +95,7 @@ public enum DecodeHeadLoss {
         let t: Float? = thresh.map { Float($0) }
         var correctAt = [Int](repeating: 0, count: maxk)   // hits at rank r
         var counted = 0
-        var order = [Int](repeating: 0, count: c)
+        var order: [Int] = []
         for b in 0..<n {
             for q in 0..<s {
                 let label = y[b * s + q]
@@ -90,13 +103,17 @@ public enum DecodeHeadLoss {
                 counted += 1
                 let base = b * c * s + q
                 if maxk == 1 {
-                    var best = 0
-                    for k in 1..<c where x[base + k * s] > x[base + best * s] { best = k }
+                    var best = 0, tied = false, nan = x[base].isNaN
+                    for k in 1..<c {
+                        let v = x[base + k * s]
+                        if v > x[base + best * s] { best = k; tied = false } else if v == x[base + best * s] { tied = true }
+                        nan = nan || v.isNaN
+                    }
+                    if tied || nan { best = try torchTopk(x, base: base, stride: s, c: c, k: 1)[0] }
                     if Int64(best) == label && (t == nil || x[base + best * s] > t!) { correctAt[0] += 1 }
                     continue
                 }
-                for k in 0..<c { order[k] = k }
-                order.sort { x[base + $0 * s] > x[base + $1 * s] || (x[base + $0 * s] == x[base + $1 * s] && $0 < $1) }
+                order = try torchTopk(x, base: base, stride: s, c: c, k: maxk)
                 for r in 0..<maxk where Int64(order[r]) == label {
                     if t == nil || x[base + order[r] * s] > t! { correctAt[r] += 1 }
                 }

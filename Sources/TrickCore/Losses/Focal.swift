@@ -26,6 +26,10 @@ public enum Focal {
         guard inputs.shape == targets.shape else {
             throw CoreError("sigmoid_focal_loss: targets of shape \(Tensor.formatShape(targets.shape)) must match inputs of shape \(Tensor.formatShape(inputs.shape))")
         }
+        // torch: BCE-with-logits writes a float result into the targets' dtype
+        guard inputs.dtype.isFloatingPoint, targets.dtype.isFloatingPoint else {
+            throw CoreError("sigmoid_focal_loss: inputs and targets must be floating point, got \(inputs.dtype) and \(targets.dtype) (result type Float can't be cast to the desired output type)")
+        }
         let x = inputs.floats, t = targets.floats
         var out = [Float](repeating: 0, count: x.count)
         for i in x.indices { out[i] = Float(element(Double(x[i]), Double(t[i]), alpha: alpha, gamma: gamma)) }
@@ -99,6 +103,10 @@ public struct FocalLoss: SegLoss {
                 var v = y[r]
                 if v == ign { valid[r] = 0; v = 0 }
                 if c == 1 {
+                    // CUDA path: one_hot(t, 2)[:, 1] — labels must be 0 or 1
+                    guard v == 0 || v == 1 else {
+                        throw CoreError("FocalLoss: label \(v) is out of range for a 1-channel (binary) pred: labels must be 0, 1 or the ignore index \(ign)")
+                    }
                     t[r] = v == 1 ? 1 : 0
                 } else {
                     guard v >= 0 && v <= Int64(c) else {
@@ -108,13 +116,18 @@ public struct FocalLoss: SegLoss {
                 }
             }
         }
-        // per-row weight: (M,), (M, 1) or (M, C)
+        // weight: (M, C) as is; a weight whose first size is M is viewed as (-1, 1) (so (M,),
+        // (M, 1), and an OHEM (N, H, W) weight when H·W == 1); any other 2-D weight broadcasts
+        // against (M, C) — the rules of `py_sigmoid_focal_loss`
         var rowWeight: [Float]? = nil, fullWeight: [Float]? = nil
         if let weight {
-            if weight.count == m * c && weight.rank == 2 && weight.shape == [m, c] {
+            if weight.shape == [m, c] {
                 fullWeight = weight.floats
-            } else if (weight.rank == 1 && weight.count == m) || (weight.rank == 2 && weight.shape == [m, 1]) {
+            } else if weight.rank >= 1 && weight.shape[0] == m && weight.count == m {
                 rowWeight = weight.floats
+            } else if weight.rank == 2 && !(weight.shape[0] == m && weight.count != m),
+                      let b = try? broadcastWeight(weight, to: [m, c]) {
+                fullWeight = b
             } else {
                 throw CoreError("FocalLoss weight must be (M,), (M, 1) or (M, C) with M = \(m) rows and C = \(c), got \(Tensor.formatShape(weight.shape)) (a per-pixel OHEM weight cannot be used with FocalLoss, as in MMSegmentation)")
             }

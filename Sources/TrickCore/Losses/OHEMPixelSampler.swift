@@ -65,9 +65,9 @@ public struct OHEMPixelSampler: Sendable {
         validIdx.reserveCapacity(y.count)
         for (i, v) in y.enumerated() where v != ign { validIdx.append(i) }
         var weight = [Float](repeating: 0, count: y.count)
-        if validIdx.isEmpty { return Tensor(shape: label.shape, float32: weight) }
 
         if let thresh {
+            if validIdx.isEmpty { return Tensor(shape: label.shape, float32: weight) }
             let p = try gtProbabilities(segLogit, y, validIdx)
             let minThr = TorchSort.kthSmallest(p, Swift.min(batchKept, p.count - 1))
             let t = Float(thresh)
@@ -77,16 +77,25 @@ public struct OHEMPixelSampler: Sendable {
             guard !losses.isEmpty else {
                 throw CoreError("OHEMPixelSampler without thresh ranks pixels by loss: loss_decode must be given")
             }
-            var total = [Float](repeating: 0, count: y.count)
-            for loss in losses {
+            // upstream: `losses = 0.0; losses += module(...)` — the first loss fixes the shape, each
+            // later one is added in place with broadcasting (so a (N,) Dice value after a per-pixel
+            // CE is broadcast over the pixels, and before it is an error); the sum must be (N, H, W)
+            var total: [Float] = [], totalShape: [Int] = []
+            for (j, loss) in losses.enumerated() {
                 let l = try loss.forward(segLogit, label, weight: nil, avgFactor: nil, reductionOverride: Reduction.none,
                                          ignoreIndex: ignoreIndex)
-                guard l.shape == label.shape else {
-                    throw CoreError("OHEMPixelSampler ranks per-pixel losses: \(loss.lossName) with reduction 'none' gives shape \(Tensor.formatShape(l.shape)), expected \(Tensor.formatShape(label.shape)) (only softmax CrossEntropyLoss works here, as in MMSegmentation)")
+                if j == 0 {
+                    total = l.floats
+                    totalShape = l.shape
+                    continue
                 }
-                let lf = l.floats
+                let lf = try broadcastWeight(l, to: totalShape, what: "OHEMPixelSampler: the 'none' loss of \(loss.lossName)")
                 for i in total.indices { total[i] += lf[i] }
             }
+            guard totalShape == label.shape else {
+                throw CoreError("OHEMPixelSampler ranks per-pixel losses: loss_decode with reduction 'none' gives shape \(Tensor.formatShape(totalShape)), expected \(Tensor.formatShape(label.shape)) (only softmax CrossEntropyLoss works here, as in MMSegmentation)")
+            }
+            // (the losses run even when every pixel is ignored: their shape errors still surface, as upstream)
             let lv = validIdx.map { total[$0] }
             for j in OHEMPixelSampler.topK(lv, batchKept) { weight[validIdx[j]] = 1 }
         }
@@ -114,23 +123,31 @@ public struct OHEMPixelSampler: Sendable {
     /// Softmax probability of the ground-truth class at each valid pixel (labels of ignored
     /// pixels are treated as class 0, as upstream; they are not used).
     func gtProbabilities(_ logits: Tensor, _ y: [Int64], _ validIdx: [Int]) throws -> [Float] {
-        let c = logits.shape[1]
+        let n = logits.shape[0], c = logits.shape[1]
         let s = logits.shape.dropFirst(2).reduce(1, *)
-        let x = logits.doubles
-        var p = [Float](repeating: 0, count: validIdx.count)
-        for (j, i) in validIdx.enumerated() {
-            let label = y[i]
-            guard label >= 0 && label < Int64(c) else {
-                throw CoreError("seg_label holds \(label), outside [0, \(c)) and not the ignore index \(ignoreIndex)")
-            }
-            let b = i / s, q = i % s
-            let base = b * c * s + q
-            var m = -Double.infinity
-            for k in 0..<c { m = Swift.max(m, x[base + k * s]) }
-            var se = 0.0
-            for k in 0..<c { se += exp(x[base + k * s] - m) }
-            p[j] = Float(exp(x[base + Int(label) * s] - m) / se)
+        for i in validIdx where !(y[i] >= 0 && y[i] < Int64(c)) {
+            throw CoreError("seg_label holds \(y[i]), outside [0, \(c)) and not the ignore index \(ignoreIndex)")
         }
+        // exp(x_y − max) / Σ exp(x − max) per pixel (PixelSoftmax's blocked statistics), valid pixels only.
+        var all = [Float](repeating: 0, count: y.count)
+        func run<T: BinaryFloatingPoint>(_ xs: [T]) {
+            xs.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { yp in
+                    all.withUnsafeMutableBufferPointer { o in
+                        PixelSoftmax.forEachBlock(x, n: n, c: c, s: s) { b, p0, len, mx, se in
+                            for i in 0..<len {
+                                let q = b * s + p0 + i
+                                let label = yp[q]
+                                if label == Int64(ignoreIndex) { continue }
+                                o[q] = Float(exp(Double(x[b * c * s + Int(label) * s + p0 + i]) - mx[i]) / se[i])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if case .float32(let a) = logits.storage { run(a) } else { run(logits.doubles) }
+        let p = validIdx.map { all[$0] }
         return p
     }
 }

@@ -13,10 +13,11 @@ import Darwin
 ///   division), or `1/scale_factor` (double division, then rounded) when a scale factor is given
 ///   and not recomputed; `align_corners=True` uses `(in−1)/(out−1)`.
 /// - 'nearest' is torch's legacy rule `min(floor(d·scale), in−1)` in float32, with torch's
-///   shortcuts for `out == in` and `out == 2·in`; 'nearest-exact' is `floor((d+0.5)·scale)`.
+///   shortcuts for `out == in` and `out == 2·in` (4-D input only, as torch's kernels);
+///   'nearest-exact' is `floor((d+0.5)·scale)`.
 /// - 'bilinear'/'linear': two taps per axis, `l1 = clamp(src − i0, 0, 1)`, an axis whose output
-///   size equals its input size is an exact copy; products and sums are float32 in torch's order
-///   (width taps, then height taps). torch's FMA builds may differ by ~1 ulp.
+///   size equals its input size is an exact copy; the arithmetic (which products are fused, in
+///   which order) follows the torch kernel the input's sizes select, bit for bit (see `linear2d`).
 public enum Interpolate {
     public enum Mode: String, Sendable, CaseIterable {
         case nearest, nearestExact = "nearest-exact", linear, bilinear
@@ -96,7 +97,8 @@ public enum Interpolate {
         switch mode {
         case .nearest, .nearestExact:
             let exact = mode == .nearestExact
-            let hi = nearestIndices(inH, outH, sH, exact: exact), wi = nearestIndices(inW, outW, sW, exact: exact)
+            let hi = nearestIndices(inH, outH, sH, exact: exact, shortcuts: r == 4)
+            let wi = nearestIndices(inW, outW, sW, exact: exact, shortcuts: r == 4)
             func gather<T>(_ a: [T]) -> [T] {
                 var out = [T]()
                 out.reserveCapacity(planes * outH * outW)
@@ -120,18 +122,24 @@ public enum Interpolate {
         case .linear, .bilinear:
             switch input.storage {
             case .float32(let a):
-                return Tensor(shape: outShape, float32: linear2d(a, planes, inH, inW, outH, outW, sH, sW, align))
+                return Tensor(shape: outShape, float32: linear2d(a, planes, inH, inW, outH, outW, sH, sW, align,
+                                                                  channels: input.shape[1], channelsLastKernel: r == 4 && outH + outW <= 128))
             case .float64(let a):
-                return Tensor(shape: outShape, float64: linear2d(a, planes, inH, inW, outH, outW, sH, sW, align))
+                return Tensor(shape: outShape, float64: linear2d(a, planes, inH, inW, outH, outW, sH, sW, align,
+                                                                  channels: input.shape[1], channelsLastKernel: r == 4 && outH + outW <= 128))
             default:
                 throw CoreError("\"upsample_\(mode.rawValue)\" not implemented for '\(input.dtype == .int64 ? "Long" : "Bool")' (convert the input to float)")
             }
         }
     }
 
-    /// torch `nearest_idx` / `nearest_exact_idx` for every output index.
-    static func nearestIndices(_ inSize: Int, _ outSize: Int, _ userScale: Double?, exact: Bool) -> [Int] {
-        if !exact {
+    /// torch `nearest_idx` / `nearest_exact_idx` for every output index. The `out == in` copy and
+    /// `out == 2·in` shift shortcuts of `nearest_idx` are taken by torch 2.4's 2-D kernel
+    /// (`cpu_upsample_nearest`) only; its 1-D path (3-D input) always computes
+    /// `floor(d·scale)`, so with a scale factor it differs (e.g. L=3, scale_factor=1.25 → 0,0,1).
+    static func nearestIndices(_ inSize: Int, _ outSize: Int, _ userScale: Double?, exact: Bool,
+                               shortcuts: Bool = true) -> [Int] {
+        if !exact && shortcuts {
             if outSize == inSize { return Array(0..<outSize) }
             if outSize == 2 * inSize { return (0..<outSize).map { $0 >> 1 } }
         }
@@ -139,15 +147,17 @@ public enum Interpolate {
             ?? Float(inSize) / Float(outSize)
         return (0..<outSize).map { d in
             let src: Double = exact
-                ? floor((Double(d) + 0.5) * Double(scale))   // (dst + 0.5) is a double in torch
+                ? Double(floorf(Float((Double(d) + 0.5) * Double(scale))))   // double product, then floorf(float)
                 : Double(floorf(Float(d) * scale))
             return Swift.min(Swift.max(Int(src), 0), inSize - 1)
         }
     }
 
     /// Linear taps of one axis: (i0, i1, λ0, λ1) per output index, in the kernel's float type.
+    /// `fusedSource`: torch's channels-last kernel evaluates `scale * (d + 0.5) - 0.5` as one fused
+    /// multiply-add; its generic kernel rounds the product first (both probed on torch 2.4).
     static func linearTaps<F: BinaryFloatingPoint>(_ inSize: Int, _ outSize: Int, _ userScale: Double?,
-                                                   _ align: Bool, _: F.Type) -> [(Int, Int, F, F)] {
+                                                   _ align: Bool, _: F.Type, fusedSource: Bool = false) -> [(Int, Int, F, F)] {
         let scale: F
         if align {
             scale = outSize > 1 ? F(inSize - 1) / F(outSize - 1) : 0
@@ -162,7 +172,7 @@ public enum Interpolate {
             if align {
                 src = scale * F(d)
             } else {
-                src = scale * (F(d) + F(0.5)) - F(0.5)
+                src = fusedSource ? fused(scale, F(d) + F(0.5), -F(0.5)) : scale * (F(d) + F(0.5)) - F(0.5)
                 if src < 0 { src = 0 }
             }
             let i0 = Swift.min(Int(src.rounded(.down)), inSize - 1)
@@ -172,25 +182,108 @@ public enum Interpolate {
         }
     }
 
+    /// `fma(a, b, c)` rounded once, as the contracted expressions of torch's FMA build. For
+    /// float32 it is evaluated in double (the product is exact there; it vectorises, where a call
+    /// to `fmaf` would not).
+    @inline(__always)
+    static func fused<F: BinaryFloatingPoint>(_ a: F, _ b: F, _ c: F) -> F {
+        if F.self == Float.self {
+            let r = Float(Double(unsafeBitCast(a, to: Float.self)) * Double(unsafeBitCast(b, to: Float.self))
+                          + Double(unsafeBitCast(c, to: Float.self)))
+            return unsafeBitCast(r, to: F.self)
+        }
+        return c.addingProduct(a, b)
+    }
+
+    /// Bilinear / linear resampling with torch 2.4's CPU arithmetic (x86-64 build, probed bit for
+    /// bit against `F.interpolate`):
+    /// - 4-D input with `outH + outW <= 128` runs torch's channels-last kernel
+    ///   (`cpu_upsample_linear_channels_last`): fused source index, corner weights
+    ///   `w00 = λh0·λw0, …`, and per channel either its 8-lane vector expression
+    ///   `fma(x00,w00, fma(x01,w01, fma(x11,w11, x10·w10)))` (channels below the last multiple of
+    ///   8 floats / 4 doubles) or the contracted scalar tail
+    ///   `fma(x11,w11, fma(x10,w10, fma(x00,w00, x01·w01)))`; see `channelsLast2d`.
+    /// - otherwise (larger outputs, and 3-D input) torch's generic kernel, evaluated separably
+    ///   below: width taps of a source row `t = fma(src[w0], λw0, src[w1]·λw1)` are computed once per
+    ///   (plane, source row) into a row cache (consecutive output rows share their source rows when
+    ///   upsampling), then every output row is `fma(t(h0), λh0, t(h1)·λh1)` over contiguous buffers.
     static func linear2d<F: BinaryFloatingPoint>(_ a: [F], _ planes: Int, _ inH: Int, _ inW: Int,
                                                  _ outH: Int, _ outW: Int, _ sH: Double?, _ sW: Double?,
-                                                 _ align: Bool) -> [F] {
+                                                 _ align: Bool, channels: Int, channelsLastKernel: Bool) -> [F] {
+        if channelsLastKernel {
+            return channelsLast2d(a, planes, inH, inW, outH, outW, sH, sW, align, channels: channels)
+        }
         let ht = linearTaps(inH, outH, sH, align, F.self)
         let wt = linearTaps(inW, outW, sW, align, F.self)
+        let w0s = wt.map { $0.0 }, w1s = wt.map { $0.1 }, lw0s = wt.map { $0.2 }, lw1s = wt.map { $0.3 }
+        let total = planes * outH * outW
+        var rowA = [F](repeating: 0, count: outW), rowB = rowA
+        // Every element is written below, so the output starts uninitialised (no zero-fill pass).
+        let out = [F](unsafeUninitializedCapacity: total) { dst, initialized in
+            a.withUnsafeBufferPointer { src in
+                rowA.withUnsafeMutableBufferPointer { ra in
+                    rowB.withUnsafeMutableBufferPointer { rb in
+                        w0s.withUnsafeBufferPointer { w0 in w1s.withUnsafeBufferPointer { w1 in
+                        lw0s.withUnsafeBufferPointer { lw0 in lw1s.withUnsafeBufferPointer { lw1 in
+                            // Two cached rows: `tags` says which source row each currently holds.
+                            let bufs = (ra.baseAddress!, rb.baseAddress!)
+                            var tags = (-1, -1)
+                            func horizontal(_ row: Int, into t: UnsafeMutablePointer<F>) {
+                                let r = src.baseAddress! + row
+                                for x in 0..<outW { t[x] = fused(r[w0[x]], lw0[x], r[w1[x]] * lw1[x]) }
+                            }
+                            func cached(_ row: Int, avoiding other: Int) -> UnsafeMutablePointer<F> {
+                                if tags.0 == row { return bufs.0 }
+                                if tags.1 == row { return bufs.1 }
+                                if tags.0 == other { horizontal(row, into: bufs.1); tags.1 = row; return bufs.1 }
+                                horizontal(row, into: bufs.0); tags.0 = row; return bufs.0
+                            }
+                            var o = 0
+                            for p in 0..<planes {
+                                let base = p * inH * inW
+                                tags = (-1, -1)
+                                for y in 0..<outH {
+                                    let (h0, h1, lh0, lh1) = ht[y]
+                                    let t0 = cached(base + h0 * inW, avoiding: -2)
+                                    let t1 = cached(base + h1 * inW, avoiding: base + h0 * inW)
+                                    let d = dst.baseAddress! + o
+                                    for x in 0..<outW { d[x] = fused(t0[x], lh0, t1[x] * lh1) }
+                                    o += outW
+                                }
+                            }
+                        } } } }
+                    }
+                }
+            }
+            initialized = total
+        }
+        return out
+    }
+    /// torch's channels-last bilinear kernel (small outputs; see `linear2d`).
+    static func channelsLast2d<F: BinaryFloatingPoint>(_ a: [F], _ planes: Int, _ inH: Int, _ inW: Int,
+                                                       _ outH: Int, _ outW: Int, _ sH: Double?, _ sW: Double?,
+                                                       _ align: Bool, channels: Int) -> [F] {
+        let ht = linearTaps(inH, outH, sH, align, F.self, fusedSource: true)
+        let wt = linearTaps(inW, outW, sW, align, F.self, fusedSource: true)
+        let lanes = 32 / MemoryLayout<F>.stride            // Vectorized<float>::size() of the kernel torch runs (8, probed)
+        let vecEnd = channels - channels % lanes
         var out = [F](repeating: 0, count: planes * outH * outW)
         a.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 var o = 0
                 for p in 0..<planes {
+                    let vector = p % channels < vecEnd
                     let base = p * inH * inW
                     for y in 0..<outH {
                         let (h0, h1, lh0, lh1) = ht[y]
                         let r0 = base + h0 * inW, r1 = base + h1 * inW
                         for x in 0..<outW {
                             let (w0, w1, lw0, lw1) = wt[x]
-                            let t0 = src[r0 + w0] * lw0 + src[r0 + w1] * lw1
-                            let t1 = src[r1 + w0] * lw0 + src[r1 + w1] * lw1
-                            dst[o] = t0 * lh0 + t1 * lh1
+                            let w00 = lh0 * lw0, w01 = lh0 * lw1, w10 = lh1 * lw0, w11 = lh1 * lw1
+                            let x00 = src[r0 + w0], x01 = src[r0 + w1], x10 = src[r1 + w0], x11 = src[r1 + w1]
+                            dst[o] = vector
+                                ? fused(x00, w00, fused(x01, w01, fused(x11, w11, x10 * w10)))
+                                : fused(x11, w11, fused(x10, w10, fused(x00, w00, x01 * w01)))
                             o += 1
                         }
                     }

@@ -39,8 +39,8 @@ public enum ImPad {
             throw CoreError("padding_mode '\(mode.rawValue)' needs a non-empty image, got shape \(Tensor.formatShape(img.shape))")
         }
         let H = h + top + bottom, W = w + left + right
-        var outShape = img.shape
-        outShape[0] = H; outShape[1] = W
+        // cv2.copyMakeBorder returns a 2-D array for an (H, W, 1) image (as cv2.resize does).
+        let outShape = img.rank == 3 && c != 1 ? [H, W, c] : [H, W]
         _ = try Tensor.checkedAllocationCount(outShape, dtype: img.dtype)
         // Source index per output row / column (-1 = constant fill).
         let ys = (0..<H).map { border($0 - top, h, mode) }

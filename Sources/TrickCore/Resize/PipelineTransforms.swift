@@ -121,6 +121,8 @@ public struct PadTransform: ResultsTransform {
     public var segPadVal: Double
     public var mode: ImPad.Mode
     public var forceLegacy: Bool
+    /// MMCV 2.x `pad_val=dict(img=(v0, v1, ...))`: one value per channel, passed to `impad` as given.
+    public var imgPadValPerChannel: [Double]?
 
     public init(size: [Int]?, sizeDivisor: Int?, padToSquare: Bool = false, imgPadVal: Double = 0, imgPadValIsInt: Bool = true,
                 segPadVal: Double = 255, mode: ImPad.Mode = .constant, forceLegacy: Bool = false) throws {
@@ -156,8 +158,9 @@ public struct PadTransform: ResultsTransform {
             let s = size!
             target = legacy ? (s[0], s[1]) : (s[1], s[0])
         }
-        let value: ImPad.Value = (!legacy && imgPadValIsInt && img.rank == 3)
+        var value: ImPad.Value = (!legacy && imgPadValIsInt && img.rank == 3)
             ? .perChannel([Double](repeating: imgPadVal, count: c)) : .scalar(imgPadVal)
+        if let vs = imgPadValPerChannel { value = .perChannel(vs) }
         var padded = img
         for key in r.fieldNames("img_fields", default: ["img"]) where r.present(key) {
             let p = try ImPad.pad(try r.image(for: "Pad", key: key), toShape: target, value: value, mode: legacy ? .constant : mode)

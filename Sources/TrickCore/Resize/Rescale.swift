@@ -30,8 +30,9 @@ public enum Rescale {
             guard f > 0, f.isFinite else { throw CoreError("Invalid scale \(fmt(f)), must be positive.") }
             return f
         case .edges(let a, let b):
-            guard a > 0, b > 0, a.isFinite, b.isFinite else {
-                throw CoreError("scale (\(fmt(a)), \(fmt(b))) must have positive sides")
+            // A zero edge gives factor 0 and size (0, 0), as in MMCV (resizing to it then fails).
+            guard a >= 0, b >= 0, a.isFinite, b.isFinite else {
+                throw CoreError("scale (\(fmt(a)), \(fmt(b))) must not have negative sides")
             }
             let long = Swift.max(a, b), short = Swift.min(a, b)
             let longEdge = Double(Swift.max(size.w, size.h)), shortEdge = Double(Swift.min(size.w, size.h))

@@ -12,6 +12,11 @@ public enum AveragingRule: Sendable, Equatable {
     /// MMEngine `ExponentialMovingAverage(momentum, interval)`: `avg.lerp_(src, momentum)` on every
     /// `interval`-th call (torch's lerp: `a + w(b - a)` for w < 0.5, else `b - (b - a)(1 - w)`, fused).
     case mmengineEMA(momentum: Double, interval: Int)
+    /// torch `get_ema_multi_avg_fn(decay)`: `torch._foreach_lerp_(avg, cur, 1 - decay)`.
+    case emaLerp(decay: Double)
+    /// torch `get_swa_multi_avg_fn()`: `torch._foreach_lerp_(avg, cur, 1 / (n_averaged + 1))`, the
+    /// weight computed as a float32 tensor (`n_averaged` is an int64 buffer) and read back as a scalar.
+    case swaLerp
 }
 
 public final class AveragedModel {
@@ -86,13 +91,23 @@ public final class AveragedModel {
                     f32: { avg, cur in avg.addingProduct(cur - avg, wf) }
             case .mmengineEMA(let m, let interval):
                 guard steps % interval == 0 else { continue }
-                let mf = Float(m)
-                params[i] = AveragedModel.blend(params[i], incoming[i]) { avg, cur in
-                    m < 0.5 ? avg.addingProduct(m, cur - avg) : cur.addingProduct(-(1 - m), cur - avg)
-                } f32: { avg, cur in
-                    mf < 0.5 ? avg.addingProduct(mf, cur - avg) : cur.addingProduct(-(1 - mf), cur - avg)
-                }
+                params[i] = AveragedModel.lerp(params[i], incoming[i], weight: m)
+            case .emaLerp(let decay):
+                params[i] = AveragedModel.lerp(params[i], incoming[i], weight: 1 - decay)
+            case .swaLerp:
+                params[i] = AveragedModel.lerp(params[i], incoming[i], weight: Double(1 / Float(nAveraged + 1)))
             }
+        }
+    }
+
+    /// torch's CPU `lerp_(avg, cur, weight)`: `avg + w (cur - avg)` for |w| < 0.5, else
+    /// `cur - (cur - avg)(1 - w)`, fused, in the tensor's precision.
+    static func lerp(_ avg: Tensor, _ cur: Tensor, weight m: Double) -> Tensor {
+        let mf = Float(m)
+        return blend(avg, cur) { avg, cur in
+            abs(m) < 0.5 ? avg.addingProduct(m, cur - avg) : cur.addingProduct(-(1 - m), cur - avg)
+        } f32: { avg, cur in
+            abs(mf) < 0.5 ? avg.addingProduct(mf, cur - avg) : cur.addingProduct(-(1 - mf), cur - avg)
         }
     }
 

@@ -24,7 +24,7 @@ public final class SWALR: ParamScheduler {
         guard annealEpochs >= 0 else {
             throw CoreError("SWALR: anneal_epochs must be equal or greater than 0, got \(annealEpochs)")
         }
-        guard swaLR.allSatisfy({ $0 >= 0 }) else { throw CoreError("SWALR: swa_lr must be non-negative, got \(swaLR)") }
+        // torch does not check swa_lr's sign (a negative swa_lr anneals to a negative lr).
         self.swaLR = swaLR
         self.annealEpochs = annealEpochs
         cosine = annealStrategy == "cos"

@@ -30,6 +30,17 @@ enum ConfigFiles {
             }
             return .none
         }
+        lib.function("include(path)", doc: """
+            Runs a .trick file in the current namespace, as if its statements were written here: the way to use
+            the prelude and model skeletons in stdlib/ (`include('stdlib/models/pspnet_r50_d8.trick')`).
+            """) { [unowned interp] a in
+            let path = resolve(try a.string("path"), interp)
+            guard interp.includeDepth < 16 else { throw RuntimeError("include() nested too deeply (an include cycle?)", kind: "RecursionError") }
+            interp.includeDepth += 1
+            defer { interp.includeDepth -= 1 }
+            try interp.run(source: try FileIO.read(path), name: path)
+            return .none
+        }
         lib.function("load_json(path)") { [unowned interp] a in try JSON.parse(try FileIO.read(resolve(try a.string("path"), interp))) }
         lib.function("save_json(obj, path)") { [unowned interp] a in
             try FileIO.writeAtomically(resolve(try a.string("path"), interp), try JSON.serialize(a["obj"]) + "\n")
@@ -54,7 +65,20 @@ enum ConfigFiles {
     }
 
     static func resolve(_ path: String, _ interp: Interpreter) -> String {
-        path.hasPrefix("/") || interp.baseDirectory == "." ? path : interp.baseDirectory + "/" + path
+        normalize(path.hasPrefix("/") || interp.baseDirectory == "." ? path : interp.baseDirectory + "/" + path)
+    }
+
+    /// `a/./b/../c` → `a/c`, so one file has one name (inheritance cycles are then detected).
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for p in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if p == "." { continue }
+            if p == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(p)
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
     /// Evaluates a config file in a fresh namespace and merges it over its `_base_` files.
@@ -92,7 +116,7 @@ enum ConfigFiles {
             }
             let dir = FileIO.directoryName(full)
             for p in paths {
-                let bp = p.hasPrefix("/") ? p : dir + "/" + p
+                let bp = normalize(p.hasPrefix("/") ? p : dir + "/" + p)
                 let b = try load(path: bp, interp: interp, chain: chain + [full])
                 for (k, v) in b.pairs {
                     if try result.contains(k) {

@@ -87,8 +87,11 @@ extension Interpreter {
             if let m = o.methods[name] {
                 do { return try m.call(args) } catch { throw locate(error, file, loc, through: name) }
             }
-        case .list, .dict, .str, .tuple:
-            if Methods.names(for: r).contains(name) {
+        case .list, .str, .tuple:
+            do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
+        case .dict:
+            // (a dict's keys are attributes too, for configs: `cfg.model`)
+            if Methods.dictMethods.contains(name) {
                 do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
             }
         default: break

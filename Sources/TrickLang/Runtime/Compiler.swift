@@ -9,6 +9,8 @@ final class Scope {
     let isFunction: Bool
     var slots: [String: Int] = [:]
     var count = 0
+    /// A def or lambda is compiled inside this scope (its frames may be captured).
+    var hasNestedFunction = false
     var declaredGlobal = Set<String>()
     /// Comprehension variables currently in scope (innermost last).
     var overlays: [[String: Int]] = []
@@ -190,8 +192,10 @@ final class Compiler {
                 do { return try Ops.unary(op, v) } catch { throw interp.locate(error, file, loc) }
             }
         case .binary(let op, let l, let r):
+            if let k = Compiler.intLiteral(r), let special = try binaryWithIntLiteral(op, l, k, loc) { return special }
             return try binary(op, try expr(l), try expr(r), loc)
         case .compare(let first, let rest):
+            if let c = try intComparisonValue(e) { return c }
             let a = try expr(first)
             let ops = try rest.map { ($0.0, try expr($0.1)) }
             if rest.count == 1 {
@@ -484,10 +488,18 @@ final class Compiler {
                 let c = try fn(f)
                 if case .function(let fun) = c, fun.simpleArity == 1 {
                     let arg = try a0(f)
-                    var frame = Frame.acquire(parent: fun.closure, count: fun.nslots)
+                    if let stack = fun.frameStack {
+                        let u = stack.push(parent: fun.closure)
+                        defer { stack.pop() }
+                        return try u._withUnsafeGuaranteedRef { frame in
+                            frame.slots[0] = arg
+                            return try interp.invoke(fun, frame, file: file, loc: loc)
+                        }
+                    }
+                    var frame = Frame.acquire(parent: fun.closure, count: fun.nslots, interp.freeLists)
                     frame.slots[0] = arg
                     let r = try interp.invoke(fun, frame, file: file, loc: loc)
-                    Frame.recycle(&frame)
+                    Frame.recycle(&frame, interp.freeLists)
                     return r
                 }
                 return try interp.call(c, Arguments([try a0(f)]), file: file, loc: loc, name: calleeName)
@@ -499,11 +511,20 @@ final class Compiler {
                 let c = try fn(f)
                 if case .function(let fun) = c, fun.simpleArity == 2 {
                     let x0 = try a0(f), x1 = try a1(f)
-                    var frame = Frame.acquire(parent: fun.closure, count: fun.nslots)
+                    if let stack = fun.frameStack {
+                        let u = stack.push(parent: fun.closure)
+                        defer { stack.pop() }
+                        return try u._withUnsafeGuaranteedRef { frame in
+                            frame.slots[0] = x0
+                            frame.slots[1] = x1
+                            return try interp.invoke(fun, frame, file: file, loc: loc)
+                        }
+                    }
+                    var frame = Frame.acquire(parent: fun.closure, count: fun.nslots, interp.freeLists)
                     frame.slots[0] = x0
                     frame.slots[1] = x1
                     let r = try interp.invoke(fun, frame, file: file, loc: loc)
-                    Frame.recycle(&frame)
+                    Frame.recycle(&frame, interp.freeLists)
                     return r
                 }
                 return try interp.call(c, Arguments([try a0(f), try a1(f)]), file: file, loc: loc, name: calleeName)
@@ -542,6 +563,7 @@ final class Compiler {
 
     func function(name: String, params: Params, body: [Stmt], loc: SourceLocation) throws -> Eval {
         let outer = scope
+        outer.hasNestedFunction = true
         let fscope = Scope(parent: outer, isFunction: true)
         for n in params.allNames { _ = fscope.newSlot(n) }
         // Pre-pass: declarations and assigned names make locals.
@@ -560,6 +582,7 @@ final class Compiler {
         let defaultEvs: [Eval?] = try (params.positional + params.keywordOnly).map { try $0.defaultValue.map(expr) }
         scope = fscope
         let code = FunctionCode(name: name, params: params, nslots: fscope.count, body: bodyExec, file: file, loc: loc, docstring: docstring)
+        if !fscope.hasNestedFunction { code.frameStack = FrameStack(slotCount: Swift.max(fscope.count, 1)) }
         let isModuleLevel = !outer.isFunction
         return { f in
             var defaults: [Value] = []

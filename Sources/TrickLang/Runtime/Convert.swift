@@ -21,12 +21,17 @@ public enum Convert {
         var flat: [Double] = []
         var kind = 0  // 0 bool, 1 int, 2 float
         var sawBool = false, sawNumber = false
+        var leafDepth: Int?
+        func ragged() -> RuntimeError {
+            RuntimeError("expected a rectangular nested list: sequences and numbers are mixed at the same depth", kind: "ValueError")
+        }
         func walk(_ x: Value, depth: Int) throws {
             guard depth <= 64 else {
                 throw RuntimeError("cannot make a tensor from a list nested more than 64 deep (a list containing itself?)", kind: "ValueError")
             }
             switch x {
             case .list, .tuple:
+                if let l = leafDepth, depth >= l { throw ragged() }
                 let items: [Value]
                 if case .list(let l) = x { items = l.items } else if case .tuple(let t) = x { items = t } else { items = [] }
                 if depth == shape.count { shape.append(items.count) } else if depth > shape.count || shape[depth] != items.count {
@@ -35,6 +40,8 @@ public enum Convert {
                 for it in items { try walk(it, depth: depth + 1) }
             case .tensor(let t):
                 let dims = t.shape
+                if let l = leafDepth, depth + dims.count != l { throw ragged() }
+                leafDepth = depth + dims.count
                 for (i, d) in dims.enumerated() {
                     if depth + i == shape.count { shape.append(d) } else if shape[depth + i] != d {
                         throw RuntimeError("expected a rectangular nested list of tensors", kind: "ValueError")
@@ -44,6 +51,8 @@ public enum Convert {
                 kind = max(kind, t.dtype.isFloatingPoint ? 2 : (t.dtype == .int64 ? 1 : 0))
                 if t.dtype == .bool { sawBool = true } else { sawNumber = true }
             default:
+                if let l = leafDepth, l != depth { throw ragged() }
+                leafDepth = depth
                 guard depth == shape.count else {
                     throw RuntimeError("expected a rectangular nested list: found a number where a sequence was expected", kind: "ValueError")
                 }
@@ -56,6 +65,8 @@ public enum Convert {
             }
         }
         try walk(v, depth: 0)
+        if let l = leafDepth, l != shape.count { throw ragged() }
+        guard (try? Tensor.elementCount(shape)) == flat.count else { throw ragged() }
         if flat.isEmpty && kind == 0 && !sawBool { kind = 2 }
         if sawBool && sawNumber && kind == 0 { kind = 1 }
         let inferred: DType = kind == 2 ? .float32 : (kind == 1 ? .int64 : .bool)

@@ -1,60 +1,112 @@
 /// The local variables of one function activation (or one top-level statement), in slots
 /// resolved at compile time. Nested functions keep their defining frame alive through
 /// `parent`, which gives Python's closure semantics (captured variables are shared).
-public struct FrameHeader {
+public final class Frame {
     var parent: Frame?
-    var count: Int
-    var returnValue: Value
-}
+    let count: Int
+    var returnValue: Value = .none
+    let slots: UnsafeMutablePointer<Value>
 
-public final class Frame: ManagedBuffer<FrameHeader, Value> {
-    /// One allocation per call: the header and the slots live in the same object.
-    static func make(parent: Frame?, count: Int) -> Frame {
-        let n = Swift.max(count, 1)
-        let buffer = Frame.create(minimumCapacity: n) { _ in FrameHeader(parent: parent, count: n, returnValue: .none) }
-        let frame = unsafeDowncast(buffer, to: Frame.self)
-        frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .none, count: n) }
-        return frame
+    init(parent: Frame?, count: Int) {
+        self.parent = parent
+        self.count = Swift.max(count, 1)
+        slots = .allocate(capacity: self.count)
+        slots.initialize(repeating: .none, count: self.count)
     }
 
     deinit {
-        withUnsafeMutablePointers { h, e in _ = e.deinitialize(count: h.pointee.count) }
+        slots.deinitialize(count: count)
+        slots.deallocate()
     }
 
-    @inline(__always) var slots: UnsafeMutablePointer<Value> { withUnsafeMutablePointerToElements { $0 } }
-    @inline(__always) var parent: Frame? { header.parent }
-    var returnValue: Value {
-        @inline(__always) get { header.returnValue }
-        @inline(__always) set { header.returnValue = newValue }
+    @inline(__always) static func make(parent: Frame?, count: Int) -> Frame {
+        Frame(parent: parent, count: count)
     }
 
-    /// Frames of finished calls that nothing captured, by slot count, for reuse: saves an
-    /// allocation and a deallocation per call.
-    nonisolated(unsafe) static var pool: [[Frame]] = Array(repeating: [], count: 17)
+    /// Frames of finished calls that nothing captured, by slot count (a free list per size, linked
+    /// through `parent`), for reuse: saves an allocation and a deallocation per call.
+    /// (The heads live in the interpreter, not in a static: a static's lazy initialisation
+    /// check costs a `swift_once` call per access.)
+    static func makeFreeLists() -> UnsafeMutablePointer<Frame?> {
+        let p = UnsafeMutablePointer<Frame?>.allocate(capacity: 17)
+        p.initialize(repeating: nil, count: 17)
+        return p
+    }
 
-    @inline(__always) static func acquire(parent: Frame?, count: Int) -> Frame {
-        if count <= 16, let f = pool[count].popLast() {
-            f.header.parent = parent
+    @inline(__always) static func acquire(parent: Frame?, count: Int, _ freeLists: UnsafeMutablePointer<Frame?>) -> Frame {
+        if count <= 16, let f = freeLists[count] {
+            freeLists[count] = f.parent
+            f.parent = parent
             return f
         }
         return make(parent: parent, count: count)
     }
 
-    /// Returns a frame to the pool if the finished call left no other reference to it.
-    @inline(__always) static func recycle(_ frame: inout Frame) {
-        let n = frame.header.count
-        guard n <= 16, pool[n].count < 64, isKnownUniquelyReferenced(&frame) else { return }
+    /// Returns a frame to its free list if the finished call left no other reference to it.
+    @inline(__always) static func recycle(_ frame: inout Frame, _ freeLists: UnsafeMutablePointer<Frame?>) {
+        let n = frame.count
+        guard n <= 16, isKnownUniquelyReferenced(&frame) else { return }
         let slots = frame.slots
         for i in 0..<n { slots[i] = .none }
-        frame.header.parent = nil
-        frame.header.returnValue = .none
-        pool[n].append(frame)
+        frame.returnValue = .none
+        frame.parent = freeLists[n]
+        freeLists[n] = frame
     }
 
     @inline(__always) func ancestor(_ depth: Int) -> Frame {
         var f = self
         for _ in 0..<depth { f = f.parent! }
         return f
+    }
+}
+
+/// Frames for one function whose frames cannot escape (its body defines no nested function or
+/// lambda, so nothing can capture them): one frame per recursion depth, built once and reused.
+/// Acquiring and releasing one costs no allocation and no reference counting.
+final class FrameStack {
+    let slotCount: Int
+    var frames: UnsafeMutablePointer<Unmanaged<Frame>>
+    var capacity = 8
+    var built = 0
+    var depth = 0
+
+    init(slotCount: Int) {
+        self.slotCount = slotCount
+        frames = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        for i in 0..<built { frames[i].release() }
+        frames.deallocate()
+    }
+
+    @inline(__always) func push(parent: Frame?) -> Unmanaged<Frame> {
+        if depth == built {
+            if built == capacity {
+                let bigger = UnsafeMutablePointer<Unmanaged<Frame>>.allocate(capacity: capacity * 2)
+                bigger.moveInitialize(from: frames, count: built)
+                frames.deallocate()
+                frames = bigger
+                capacity *= 2
+            }
+            frames[built] = Unmanaged.passRetained(Frame(parent: nil, count: slotCount))
+            built += 1
+        }
+        let u = frames[depth]
+        depth += 1
+        u._withUnsafeGuaranteedRef { $0.parent = parent }
+        return u
+    }
+
+    /// Clears the frame's slots (so values die when the call ends, as in Python) and pops it.
+    @inline(__always) func pop() {
+        depth -= 1
+        frames[depth]._withUnsafeGuaranteedRef { f in
+            let slots = f.slots
+            for i in 0..<f.count { slots[i] = .none }
+            f.returnValue = .none
+            f.parent = nil
+        }
     }
 }
 
@@ -78,6 +130,8 @@ public final class FunctionCode {
     let kwargsSlot: Int?
     let keywordOnlySlots: [Int]
     let docstring: String?
+    /// Set when the body defines no nested function or lambda: its frames are reused.
+    var frameStack: FrameStack?
 
     init(name: String, params: Params, nslots: Int, body: @escaping (Frame) throws -> Flow, file: SourceFile, loc: SourceLocation, docstring: String?) {
         self.name = name

@@ -1,10 +1,34 @@
 import TrickCore
 
-/// Global variables, by slot (resolved at compile time).
+/// Global variables, by slot (resolved at compile time). The slots live in a raw buffer:
+/// reading one is a load and a retain of the value, with no array bookkeeping on the way.
 public final class Globals {
-    var values: ContiguousArray<Value?> = []
+    var values: UnsafeMutablePointer<Value?>
+    var count = 0
+    var capacity = 256
     var names: [String] = []
     var slotOf: [String: Int] = [:]
+
+    init() {
+        values = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        values.deinitialize(count: count)
+        values.deallocate()
+    }
+
+    func append(_ v: Value?) {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<Value?>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: values, count: count)
+            values.deallocate()
+            values = bigger
+            capacity *= 2
+        }
+        (values + count).initialize(to: v)
+        count += 1
+    }
 }
 
 /// Set from a signal handler; polled at loop back-edges and calls.
@@ -20,6 +44,9 @@ public final class Interpreter {
     public var maxCallDepth = 1000
     var callDepth = 0
     var currentException: TrickError?
+    var includeDepth = 0
+    /// Free lists of finished call frames, by slot count (see `Frame.recycle`).
+    let freeLists = Frame.makeFreeLists()
     /// Most bytes one top-level statement may print: a runaway `while True: print(...)` ends
     /// in an error instead of filling the disk (or, for a notebook kept in memory, the memory).
     public var maxOutputBytes = 1 << 30
@@ -36,13 +63,16 @@ public final class Interpreter {
             ConfigFiles.register(into: library, interpreter: self)
             library.callValue = { [unowned self] f, args in try self.call(f, args) }
         }
-        for name in library.names { globals.values[globalSlot(name)] = library.globals[name] }
+        for name in library.names {
+            let slot = globalSlot(name)     // (may grow the buffer: compute before indexing)
+            globals.values[slot] = library.globals[name]
+        }
     }
 
     func globalSlot(_ name: String) -> Int {
         if let s = globals.slotOf[name] { return s }
-        let s = globals.values.count
-        globals.values.append(library.globals[name])
+        let s = globals.count
+        globals.append(library.globals[name])
         globals.names.append(name)
         globals.slotOf[name] = s
         return s
@@ -55,7 +85,8 @@ public final class Interpreter {
     }
 
     public func setGlobal(_ name: String, _ value: Value) {
-        globals.values[globalSlot(name)] = value
+        let slot = globalSlot(name)
+        globals.values[slot] = value
     }
 
     /// Names defined by the user (not built-ins), in definition order.

@@ -120,7 +120,8 @@ enum Methods {
             return try strMethod(interp, s, name, args)
         default: break
         }
-        throw RuntimeError("'\(recv.typeName)' object has no attribute '\(name)'", kind: "AttributeError")
+        let hint = closestName(to: name, in: names(for: recv)).map { " (did you mean '\($0)'?)" } ?? ""
+        throw RuntimeError("'\(recv.typeName)' object has no attribute '\(name)'\(hint)", kind: "AttributeError")
     }
 
     static func sorted(_ interp: Interpreter, _ items: [Value], key: Value, reverse: Bool) throws -> [Value] {
@@ -265,7 +266,8 @@ enum Methods {
         case "encode": return .str(s)
         default: break
         }
-        throw RuntimeError("'str' object has no attribute '\(name)'", kind: "AttributeError")
+        let hint = closestName(to: name, in: strMethods).map { " (did you mean '\($0)'?)" } ?? ""
+        throw RuntimeError("'str' object has no attribute '\(name)'\(hint)", kind: "AttributeError")
     }
 
     static func splitString(_ s: String, _ sep: String) -> [String] {

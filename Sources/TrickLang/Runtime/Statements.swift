@@ -72,25 +72,27 @@ extension Compiler {
             let v = try expr(value)
             return { f in f.returnValue = try v(f); return .returned }
         case .ifStmt(let branches, let orelse):
-            let conds = try branches.map { truth(try expr($0.0), $0.0.loc) }
-            let bodies = try branches.map { try block($0.1) }
-            let elseBody = try orelse.map(block)
+            // Each body is compiled once (compiling it twice made nested `if`s take time
+            // exponential in their depth); the one-branch form keeps its closures out of arrays.
             if branches.count == 1 {
-                // Reuse the closures compiled above: compiling a body twice made nested `if`s
-                // take time exponential in their depth.
-                let c = conds[0], b = bodies[0]
-                if let e = elseBody {
+                let c = try condition(branches[0].0)
+                let b = try block(branches[0].1)
+                if let orelse {
+                    let e = try block(orelse)
                     return { f in try c(f) ? try b(f) : try e(f) }
                 }
                 return { f in try c(f) ? try b(f) : .normal }
             }
+            let conds = try branches.map { try condition($0.0) }
+            let bodies = try branches.map { try block($0.1) }
+            let elseBody = try orelse.map(block)
             return { f in
                 for i in 0..<conds.count where try conds[i](f) { return try bodies[i](f) }
                 if let e = elseBody { return try e(f) }
                 return .normal
             }
         case .whileStmt(let cond, let body, let orelse):
-            let c = truth(try expr(cond), cond.loc)
+            let c = try condition(cond)
             loopDepth += 1
             let b = try block(body)
             loopDepth -= 1
@@ -243,8 +245,8 @@ extension Compiler {
                     do { v = try interp.importModule(mod) } catch { throw interp.locate(error, file, loc) }
                     if mod.hasSuffix(".*") {
                         if case .object(let o) = v {
-                            for (k, m) in o.methods { interp.globals.values[interp.globalSlot(k)] = .builtin(m) }
-                            for (k, a) in o.attributes { interp.globals.values[interp.globalSlot(k)] = a }
+                            for (k, m) in o.methods { interp.setGlobal(k, .builtin(m)) }
+                            for (k, a) in o.attributes { interp.setGlobal(k, a) }
                         }
                         continue
                     }

@@ -83,10 +83,16 @@ public final class ListRef {
 }
 
 /// An insertion-ordered dict with Python key semantics (1 == 1.0 == True).
+///
+/// Entries live in insertion order in `keys`/`values`; an open-addressing table of entry
+/// numbers (linear probing, at most half full) finds them. Hashes are cheap mixes for ints and
+/// floats (the common config and loop keys) rather than SipHash.
 public final class DictRef {
     public private(set) var keys: [Value] = []
     public private(set) var values: [Value] = []
-    private var index: [HashKey: Int] = [:]
+    private var hashes: [Int] = []
+    /// Entry number + 1 per bucket; 0 is empty.
+    private var table: [Int32] = []
 
     public init() {}
     public init(_ pairs: [(Value, Value)]) throws {
@@ -95,37 +101,101 @@ public final class DictRef {
 
     public var count: Int { keys.count }
 
+    @inline(__always) static func mix(_ x: UInt64) -> Int {
+        var z = x &+ 0x9E3779B97F4A7C15
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return Int(bitPattern: UInt(z ^ (z >> 31)))
+    }
+
+    /// Python-consistent hash: equal keys (1, 1.0, True) hash alike.
+    static func hash(_ v: Value) throws -> Int {
+        switch v {
+        case .int(let i): return mix(UInt64(bitPattern: Int64(i)))
+        case .bool(let b): return mix(b ? 1 : 0)
+        case .float(let d):
+            if d.rounded() == d, let i = Int64(exactly: d) { return mix(UInt64(bitPattern: i)) }
+            return mix(d.bitPattern)
+        case .str(let s): return s.hashValue
+        case .none: return 0x51ED270B
+        case .tuple(let t):
+            var h = 0x345678
+            for x in t { h = mix(UInt64(bitPattern: Int64(h)) ^ UInt64(bitPattern: Int64(try hash(x)))) }
+            return h
+        default: throw RuntimeError("unhashable type: '\(v.typeName)'", kind: "TypeError")
+        }
+    }
+
+    @inline(__always) static func sameKey(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x == y
+        case (.str(let x), .str(let y)): return x == y
+        default: return Ops.equal(a, b)
+        }
+    }
+
+    /// The entry number of `key`, or nil; also the bucket where it is or would go.
+    private func find(_ key: Value, _ h: Int) -> (entry: Int?, bucket: Int) {
+        let mask = table.count - 1
+        var b = h & mask
+        while true {
+            let e = Int(table[b])
+            if e == 0 { return (nil, b) }
+            if hashes[e - 1] == h && DictRef.sameKey(keys[e - 1], key) { return (e - 1, b) }
+            b = (b + 1) & mask
+        }
+    }
+
+    private func rebuild(capacity: Int) {
+        var size = 8
+        while size < capacity * 2 { size <<= 1 }
+        table = [Int32](repeating: 0, count: size)
+        let mask = size - 1
+        for (i, h) in hashes.enumerated() {
+            var b = h & mask
+            while table[b] != 0 { b = (b + 1) & mask }
+            table[b] = Int32(i + 1)
+        }
+    }
+
     public func get(_ key: Value) throws -> Value? {
-        guard let i = index[try HashKey(key)] else { return nil }
-        return values[i]
+        let h = try DictRef.hash(key)
+        if table.isEmpty { return nil }
+        guard let e = find(key, h).entry else { return nil }
+        return values[e]
     }
 
     public func set(_ key: Value, _ value: Value) throws {
-        let h = try HashKey(key)
-        if let i = index[h] { values[i] = value; return }
-        index[h] = keys.count
+        let h = try DictRef.hash(key)
+        if (keys.count + 1) * 2 > table.count { rebuild(capacity: keys.count + 1) }
+        let (entry, bucket) = find(key, h)
+        if let e = entry { values[e] = value; return }
         keys.append(key)
         values.append(value)
+        hashes.append(h)
+        table[bucket] = Int32(keys.count)
     }
 
     @discardableResult
     public func remove(_ key: Value) throws -> Value? {
-        let h = try HashKey(key)
-        guard let i = index.removeValue(forKey: h) else { return nil }
-        let v = values[i]
-        keys.remove(at: i)
-        values.remove(at: i)
-        for j in i..<keys.count { index[try HashKey(keys[j])] = j }
+        let h = try DictRef.hash(key)
+        if table.isEmpty { return nil }
+        guard let e = find(key, h).entry else { return nil }
+        let v = values[e]
+        keys.remove(at: e)
+        values.remove(at: e)
+        hashes.remove(at: e)
+        rebuild(capacity: keys.count)
         return v
     }
 
-    public func contains(_ key: Value) throws -> Bool { index[try HashKey(key)] != nil }
+    public func contains(_ key: Value) throws -> Bool { try get(key) != nil }
 
-    public func removeAll() { keys = []; values = []; index = [:] }
+    public func removeAll() { keys = []; values = []; hashes = []; table = [] }
 
     public func copy() -> DictRef {
         let d = DictRef()
-        d.keys = keys; d.values = values; d.index = index
+        d.keys = keys; d.values = values; d.hashes = hashes; d.table = table
         return d
     }
 
@@ -176,6 +246,7 @@ public final class Function {
     let simpleArity: Int
     let nslots: Int
     let body: (Frame) throws -> Flow
+    let frameStack: FrameStack?
     init(code: FunctionCode, defaults: [Value], closure: Frame?) {
         self.code = code
         self.defaults = defaults
@@ -183,5 +254,6 @@ public final class Function {
         simpleArity = code.isSimple ? code.positionalCount : -1
         nslots = code.nslots
         body = code.body
+        frameStack = code.frameStack
     }
 }

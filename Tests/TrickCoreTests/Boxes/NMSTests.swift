@@ -85,3 +85,13 @@ final class NMSTests: XCTestCase {
         XCTAssertEqual(f.inds.int64s, [0, 5, 3])
     }
 }
+
+final class BoxTieOrderTests: XCTestCase {
+    /// torch.sort(descending=True) tie order (libstdc++ introsort), from the real torch.
+    func testUnstableDescendingMatchesTorch() throws {
+        for (n, c) in try BoxFixtures.load("torch_sort.json").enumerated() {
+            let v = BoxFixtures.flat(c["values"]).map(Float.init)
+            XCTAssertEqual(TorchSort.argsort(v, descending: true).map(Int64.init), BoxFixtures.ints(c["expected"]), "case \(n) (n = \(v.count))")
+        }
+    }
+}

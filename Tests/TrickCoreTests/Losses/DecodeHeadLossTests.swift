@@ -42,3 +42,29 @@ final class DecodeHeadLossTests: XCTestCase {
         XCTAssertEqual(log.map(\.0), ["loss", "decode.loss_ce", "decode.acc_seg", "decode.myloss", "decode.dice"])
     }
 }
+
+final class SegMetricsTests: XCTestCase {
+    /// reference/losses-ohem-pixel.md §9 derived example (C = 5, ignore 255).
+    func testIoUExample() throws {
+        let l1: [Int64] = [0, 0, 1, 1, 2, 2, 255, 1, 0, 0, 1, 1], p1: [Int64] = [0, 1, 1, 1, 2, 0, 3, 1, 0, 0, 1, 3]
+        let a1 = try SegMetrics.intersectAndUnion(pred: p1, label: l1, numClasses: 5, ignoreIndex: 255)
+        XCTAssertEqual(a1.intersect, [3, 4, 1, 0, 0])
+        XCTAssertEqual(a1.union, [5, 6, 2, 1, 0])
+        let s1 = Dictionary(uniqueKeysWithValues: SegMetrics.summary(try SegMetrics.metrics(a1, metrics: ["mIoU", "mDice"])))
+        XCTAssertEqual(s1["aAcc"], 72.73); XCTAssertEqual(s1["mIoU"], 44.17); XCTAssertEqual(s1["mAcc"], 68.33); XCTAssertEqual(s1["mDice"], 55.42)
+        let z = Dictionary(uniqueKeysWithValues: SegMetrics.summary(try SegMetrics.metrics(a1, metrics: ["mIoU"], nanToNum: 0)))
+        XCTAssertEqual(z["mIoU"], 35.33); XCTAssertEqual(z["mAcc"], 41.0)
+        let a2 = try SegMetrics.intersectAndUnion(pred: [4, 0, 0, 2], label: [4, 4, 0, 255], numClasses: 5, ignoreIndex: 255)
+        let s = Dictionary(uniqueKeysWithValues: SegMetrics.summary(try SegMetrics.metrics(a1 + a2, metrics: ["mIoU", "mDice"])))
+        XCTAssertEqual(s["aAcc"], 71.43); XCTAssertEqual(s["mIoU"], 44.76); XCTAssertEqual(s["mAcc"], 65.0); XCTAssertEqual(s["mDice"], 57.21)
+    }
+
+    func testClassWeightsToyCounts() throws {
+        let n: [Double] = [1000, 100, 10]
+        let inv = try ClassWeights.inverseFrequency(n)
+        for (g, w) in zip(inv, [0.0270270, 0.2702703, 2.7027027]) { XCTAssertEqual(g, w, accuracy: 1e-6) }
+        for (g, w) in zip(try ClassWeights.enet(n), [1.5318761, 9.5747679, 34.9696667]) { XCTAssertEqual(g, w, accuracy: 1e-6) }
+        for (g, w) in zip(try ClassWeights.effectiveNumber(n, beta: 0.99), [0.2301472, 0.3630110, 2.4068419]) { XCTAssertEqual(g, w, accuracy: 1e-6) }
+        for (g, w) in zip(try ClassWeights.medianFrequency(perImageCounts: [n], imagePixels: [1110]), [0.1, 1, 10]) { XCTAssertEqual(g, w, accuracy: 1e-9) }
+    }
+}

@@ -35,7 +35,7 @@ final class DiceFocalTests: XCTestCase {
     func testFocalVectors() throws {
         for (i, c) in try LossFixtures.load("mmseg_focal.json").enumerated() {
             let loss = try LossFixtures.loss((c["cfg"] as! [String: Any]).merging(["type": "FocalLoss"]) { a, _ in a })
-            let out = try loss.forward(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!, weight: nil,
+            let out = try loss.forward(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!, weight: LossFixtures.tensor(c["weight"]),
                                        avgFactor: nil, reductionOverride: nil, ignoreIndex: 255)
             assertClose(out, LossFixtures.tensor(c["expected"])!, "case \(i) \(c["cfg"]!)")
         }
@@ -59,6 +59,12 @@ final class DiceFocalTests: XCTestCase {
         XCTAssertEqual(try run(nil, cw, .mean), 0.039807554334402084, accuracy: 1e-6)
         XCTAssertEqual(try run(w8, nil, .mean), 0.08768016844987869, accuracy: 1e-6)
         XCTAssertEqual(try run(w8, cw, .sum), 0.5577910542488098, accuracy: 1e-5)
+    }
+
+    /// torchvision: integer targets are an error (BCE-with-logits cannot write a float result into them).
+    func testTorchvisionFocalRejectsIntegerTargets() {
+        let x = Tensor(shape: [2, 2], float32: [0.5, -1, 2, 0.1])
+        XCTAssertThrowsError(try Focal.torchvision(x, Tensor(shape: [2, 2], int64: [0, 1, 1, 0])))
     }
 
     func testTorchvisionFocalVectors() throws {

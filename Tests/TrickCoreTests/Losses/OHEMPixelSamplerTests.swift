@@ -7,6 +7,10 @@ final class OHEMPixelSamplerTests: XCTestCase {
         for (i, c) in try LossFixtures.load("ohem_pixel.json").enumerated() {
             let s = try OHEMPixelSampler(thresh: (c["thresh"] as? NSNumber)?.doubleValue, minKept: (c["min_kept"] as! NSNumber).intValue,
                                          ignoreIndex: (c["ignore_index"] as! NSNumber).intValue, losses: try LossFixtures.losses(c["losses"]))
+            if c["error"] as? Bool == true {
+                XCTAssertThrowsError(try s.sample(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!), "case \(i)")
+                continue
+            }
             let w = try s.sample(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!)
             let want = LossFixtures.tensor(c["expected"])!
             XCTAssertEqual(w.shape, want.shape, "case \(i)")

@@ -70,8 +70,9 @@ final class ScheduleTests: XCTestCase {
         for c in cases {
             let id = c["id"] as! String
             switch id {
-            case "swa", "ema":
-                let rule: AveragingRule = id == "ema" ? .ema(decay: 0.9) : .swa
+            case "swa", "ema", "ema_multi", "swa_multi":
+                let rules: [String: AveragingRule] = ["swa": .swa, "ema": .ema(decay: 0.9), "ema_multi": .emaLerp(decay: 0.9), "swa_multi": .swaLerp]
+                let rule = rules[id]!
                 let m = try AveragedModel(names: ["weight", "bias"], params: [Tensor(shape: [2, 3], float32: Array(repeating: 0, count: 6)),
                                                                               Tensor(shape: [2], float32: [0, 0])], rule: rule)
                 for (snap, h) in zip(c["snapshots"] as! [[String: Any]], c["history"] as! [[String: Any]]) {

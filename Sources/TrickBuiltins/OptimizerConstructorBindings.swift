@@ -1,0 +1,50 @@
+import TrickCore
+import TrickLang
+
+/// The seed's docstring examples call the constructors by their class names:
+/// `optim_builder = DefaultOptimizerConstructor(optimizer_cfg, paramwise_cfg); optimizer = optim_builder(model)`,
+/// and build layers as `torch.nn.modules.Conv1d(1, 1, 1)`. These are thin wrappers over
+/// `param_groups` and the module constructors (ParamGroupBindings.swift, ParamBindings.swift).
+enum OptimizerConstructorBindings {
+    static func register(_ lib: Library) {
+        for (type, constructor) in [("DefaultOptimizerConstructor", "DefaultOptimizerConstructor"),
+                                    ("DefaultOptimWrapperConstructor", "DefaultOptimWrapperConstructor"),
+                                    ("LearningRateDecayOptimizerConstructor", "LearningRateDecayOptimizerConstructor"),
+                                    ("LayerDecayOptimizerConstructor", "LayerDecayOptimizerConstructor")] {
+            lib.type("\(type)(optimizer_cfg, paramwise_cfg=None)", doc: """
+                \(type) as in MMCV/MMEngine: `builder = \(type)(optimizer_cfg, paramwise_cfg)`, then `optimizer = builder(model)`;
+                `optimizer.param_groups` holds the groups `param_groups(model, optimizer_cfg, paramwise_cfg, constructor='\(constructor)')` returns.
+                """) { a in
+                let optimizerCfg = a["optimizer_cfg"], paramwiseCfg = a["paramwise_cfg"]
+                let builder = BuiltObject(typeName: type, attributes: [("optimizer_cfg", optimizerCfg), ("paramwise_cfg", paramwiseCfg)])
+                builder.callable = BuiltinFunction("\(type)(model)") { b in
+                    guard case .builtin(let groupsFn)? = lib.globals["param_groups"] else {
+                        throw RuntimeError("param_groups is not available", kind: "RuntimeError")
+                    }
+                    let groups = try groupsFn.call(Arguments([b["model"], optimizerCfg, paramwiseCfg], keywords: [("constructor", .str(constructor))]))
+                    var optType = "Optimizer"
+                    if case .dict(let d) = optimizerCfg, case .str(let t)? = d[str: "type"] { optType = t }
+                    if case .dict(let d) = optimizerCfg, case .dict(let inner)? = d[str: "optimizer"], case .str(let t)? = inner[str: "type"] { optType = t }
+                    let opt = BuiltObject(typeName: optType, attributes: [("param_groups", groups)])
+                    return .object(opt)
+                }
+                return .object(builder)
+            }
+        }
+        // torch.nn.Conv2d, torch.nn.modules.Conv1d, ...: the module constructors under torch's names.
+        let torch = lib.namespace("torch")
+        let nn = BuiltObject(typeName: "module")
+        nn.repr = { "<module 'torch.nn'>" }
+        let modules = BuiltObject(typeName: "module")
+        modules.repr = { "<module 'torch.nn.modules'>" }
+        for name in ["Module", "Parameter", "Conv1d", "Conv2d", "Conv3d", "Linear", "Embedding", "BatchNorm1d", "BatchNorm2d",
+                     "BatchNorm3d", "SyncBatchNorm", "GroupNorm", "LayerNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+                     "Sequential", "ModuleList", "ModuleDict"] {
+            guard let v = lib.globals[name] else { continue }
+            nn.set(name, v)
+            modules.set(name, v)
+        }
+        nn.set("modules", .object(modules))
+        torch.set("nn", .object(nn))
+    }
+}

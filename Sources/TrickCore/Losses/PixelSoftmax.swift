@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// The per-pixel softmax statistics behind cross-entropy and OHEM, computed in cache-friendly
+/// blocks: for (N, C, S) logits (class axis strided by S), each block of up to `blockSize`
+/// contiguous pixels of one image gets `max_c x` and `Σ_c exp(x_c − max)` (Double, summed in class
+/// order — the same values, in the same order, as a per-pixel loop over c; only the memory order
+/// of the work changes: every class row of the block is read contiguously instead of C far-apart
+/// elements per pixel).
+///
+/// Large inputs are split over the machine's cores; every pixel's result is computed by exactly
+/// one thread with the same arithmetic, so results do not depend on the thread count.
+enum PixelSoftmax {
+    static let blockSize = 256
+
+    /// Worker threads for `work` scalar operations: 1 below ~1M, else up to the online cores (≤ 8).
+    static func threads(forWork work: Int) -> Int {
+        if work < 1 << 20 { return 1 }
+        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return Swift.max(1, Swift.min(cores, 8))
+    }
+
+    /// Runs `body(first, last)` over `0..<count` split into `threads` contiguous ranges in parallel.
+    static func parallelRanges(_ count: Int, threads: Int, _ body: (Int, Int) -> Void) {
+        if threads <= 1 || count < 2 { body(0, count); return }
+        let t = Swift.min(threads, count)
+        withoutActuallyEscaping(body) { f in
+            DispatchQueue.concurrentPerform(iterations: t) { k in
+                f(count * k / t, count * (k + 1) / t)
+            }
+        }
+    }
+
+    /// Calls `body(b, p0, len, mx, se)` for every block of pixels `p0..<p0+len` of image `b`, with
+    /// `mx[i]` = max over classes of pixel `p0+i` (NaN logits are skipped by the max, as
+    /// `Swift.max(m, x)` from −∞ does) and `se[i]` = Σ_c exp(x_c − mx[i]) in class order.
+    /// `body` must only write outputs of its own pixels (it may run on several threads).
+    static func forEachBlock<T: BinaryFloatingPoint>(_ x: UnsafeBufferPointer<T>, n: Int, c: Int, s: Int,
+                                                     _ body: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) {
+        let blocksPerImage = (s + blockSize - 1) / blockSize
+        let total = n * blocksPerImage
+        if total == 0 || c == 0 { return }
+        parallelRanges(total, threads: threads(forWork: n * c * s)) { first, last in
+            let mx = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
+            let se = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
+            defer { mx.deallocate(); se.deallocate() }
+            let base = x.baseAddress!
+            for blk in first..<last {
+                let b = blk / blocksPerImage
+                let p0 = (blk % blocksPerImage) * blockSize
+                let len = Swift.min(blockSize, s - p0)
+                let img = base + b * c * s + p0
+                for i in 0..<len { mx[i] = -Double.infinity; se[i] = 0 }
+                for k in 0..<c {
+                    let row = img + k * s
+                    for i in 0..<len {
+                        let v = Double(row[i])
+                        mx[i] = v >= mx[i] ? v : mx[i]
+                    }
+                }
+                for k in 0..<c {
+                    let row = img + k * s
+                    for i in 0..<len { se[i] += exp(Double(row[i]) - mx[i]) }
+                }
+                body(b, p0, len, mx, se)
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""The reference side of `make bench`: the same work as bench/<name>.trick, in the reference stack.
+
+Usage: python tools/bench_kernels.py NAME [REPEATS]   (run by trick-bench; prints `median_ms X` and
+`check ...` lines). NAME is one of the keys of BENCHES; `python tools/bench_kernels.py --probe`
+exits 0 when the whole reference stack imports.
+
+Timing is in-process (interpreter start-up and input generation excluded): one warm-up call, then
+REPEATS timed calls with time.perf_counter, median reported. torch runs with its default thread
+count (torch.get_num_threads(), 2 on the 2-core bench machine) and is reported as such.
+
+Inputs: dense tensors (CE, OHEM, interpolate) come from torch.manual_seed(0) + randn/randint —
+the trick side draws the same shapes and distributions from its own seeded stream (the numbers
+differ, the work does not). Boxes come from an integer LCG evaluated with int64 tensor ops that
+the trick programs evaluate identically, so nms / soft_nms / WBF see bit-identical boxes on both
+sides and their `check` lines (kept counts) must agree.
+
+Install the stack: tools/setup_reference_env.sh if present, else a virtualenv with
+`pip install torch torchvision --index-url https://download.pytorch.org/whl/cpu` and
+`pip install mmengine mmsegmentation mmdet ensemble-boxes mmcv-lite` (mmcv-lite: no compiled ops,
+so mmcv's soft_nms is unavailable and ensemble_boxes' soft_nms is the reference there).
+"""
+import statistics
+import sys
+import time
+
+P31 = 2147483647  # prime; squares of residues fit in int64
+
+
+def uniform(n, stream):
+    """n float32 values in [0, 1) from a quadratic hash mod 2^31-1 of (index, stream), in int64
+    tensor arithmetic; the 24-bit result divides exactly, so the trick programs get the same floats."""
+    import torch
+    x = ((torch.arange(n) * 64 + stream) * 48271) % P31 + 1
+    x = (x * x + 12345) % P31
+    x = (x * x + 67890) % P31
+    return (x % 16777216) / 16777216.0
+
+
+def boxes_xyxy(n, stream, width=1000.0, height=800.0, smin=10.0, smax=100.0):
+    cx = uniform(n, stream) * width
+    cy = uniform(n, stream + 1) * height
+    w = uniform(n, stream + 2) * (smax - smin) + smin
+    h = uniform(n, stream + 3) * (smax - smin) + smin
+    import torch
+    return torch.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], dim=1)
+
+
+def timed(fn, repeats):
+    fn()  # warm-up
+    ts = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return statistics.median(ts) * 1000.0
+
+
+# Each bench returns (median_ms, check-string).
+
+def bench_ce(repeats):
+    import torch
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    logits = torch.randn(2, 19, 512, 1024)
+    labels = torch.randint(0, 19, (2, 512, 1024))
+    labels[torch.rand(2, 512, 1024) < 0.1] = 255
+    cw = torch.linspace(0.5, 1.5, 19)
+    out = {}
+
+    def run():
+        out['v'] = F.cross_entropy(logits, labels, weight=cw, ignore_index=255)
+    ms = timed(run, repeats)
+    return ms, f"loss {out['v'].item():.4f}"
+
+
+def bench_ce_memory(repeats):
+    """Peak RSS (ru_maxrss) with the CE inputs built, then after one CE call, in this process."""
+    import resource
+    import torch
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    logits = torch.randn(2, 19, 512, 1024)
+    labels = torch.randint(0, 19, (2, 512, 1024))
+    labels[torch.rand(2, 512, 1024) < 0.1] = 255
+    cw = torch.linspace(0.5, 1.5, 19)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    F.cross_entropy(logits, labels, weight=cw, ignore_index=255)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return 0.0, f"peak_kb {before} {after}"
+
+
+class _Context:
+    """The decode head the sampler reads `ignore_index` / `loss_decode` from."""
+    def __init__(self):
+        from mmseg.models.losses import CrossEntropyLoss
+        self.ignore_index = 255
+        self.loss_decode = CrossEntropyLoss(loss_weight=1.0)
+
+
+def _ohem(repeats, thresh):
+    import torch
+    from mmseg.structures.sampler import OHEMPixelSampler
+    torch.manual_seed(0)
+    logits = torch.randn(2, 19, 512, 1024)
+    labels = torch.randint(0, 19, (2, 1, 512, 1024))
+    labels[torch.rand(2, 1, 512, 1024) < 0.1] = 255
+    sampler = OHEMPixelSampler(_Context(), thresh=thresh, min_kept=100000)
+    out = {}
+
+    def run():
+        out['w'] = sampler.sample(logits, labels)
+    ms = timed(run, repeats)
+    return ms, f"kept {int(out['w'].sum().item())}"
+
+
+def bench_ohem_thresh(repeats):
+    return _ohem(repeats, 0.7)
+
+
+def bench_ohem_loss(repeats):
+    return _ohem(repeats, None)
+
+
+def bench_nms(repeats):
+    import torchvision
+    b = boxes_xyxy(20000, 0)
+    s = uniform(20000, 4)
+    out = {}
+
+    def run():
+        out['k'] = torchvision.ops.nms(b, s, 0.5)
+    ms = timed(run, repeats)
+    return ms, f"kept {out['k'].numel()}"
+
+
+def _soft_nms_input(n):
+    b = boxes_xyxy(n, 8)
+    b = (b / 1000.0).clamp(0, 1)  # ensemble_boxes works on normalised boxes
+    return b, uniform(n, 12)
+
+
+def bench_soft_nms(repeats):
+    from ensemble_boxes import soft_nms
+    b, s = _soft_nms_input(5000)
+    bl, sl, ll = [b.double().numpy()], [s.double().numpy()], [s.new_zeros(5000).double().numpy()]
+    out = {}
+
+    def run():
+        out['r'] = soft_nms(bl, sl, ll, method=1, iou_thr=0.3, sigma=0.5, thresh=0.001)
+    ms = timed(run, repeats)
+    return ms, f"kept {len(out['r'][1])}"
+
+
+def _wbf_input(models=5, n=1000):
+    """A base set of n boxes, jittered per model (an ensemble's predictions agree roughly)."""
+    base = boxes_xyxy(n, 20, width=1.0, height=1.0, smin=0.02, smax=0.2)
+    labels = (uniform(n, 24) * 10).floor()
+    bl, sl, ll = [], [], []
+    for m in range(models):
+        jit = (uniform(4 * n, 32 + 4 * m).reshape(n, 4) - 0.5) * 0.02
+        bl.append((base + jit).clamp(0, 1).double().numpy())
+        sl.append(uniform(n, 33 + 4 * m).double().numpy())
+        ll.append(labels.double().numpy())
+    return bl, sl, ll
+
+
+def bench_wbf(repeats):
+    from ensemble_boxes import weighted_boxes_fusion
+    bl, sl, ll = _wbf_input()
+    out = {}
+
+    def run():
+        out['r'] = weighted_boxes_fusion(bl, sl, ll, iou_thr=0.55, skip_box_thr=0.0)
+    ms = timed(run, repeats)
+    return ms, f"fused {len(out['r'][1])}"
+
+
+def bench_interpolate(repeats):
+    import torch
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    x = torch.randn(2, 19, 128, 256)
+    out = {}
+
+    def run():
+        out['y'] = F.interpolate(x, size=(512, 1024), mode='bilinear', align_corners=False)
+    ms = timed(run, repeats)
+    return ms, f"shape {tuple(out['y'].shape)}"
+
+
+def skeleton():
+    """~300 parameters: a ResNet-like backbone of conv/BN blocks, a decode head and an auxiliary head."""
+    import torch.nn as nn
+
+    class Block(nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.conv = nn.Conv2d(c, c, 3, bias=False)
+            self.bn = nn.BatchNorm2d(c)
+
+    class Backbone(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.stem = Block(8)
+            self.pos_embed = nn.Parameter(torch_ones(4))
+            self.layers = nn.Sequential(*[Block(8) for _ in range(92)])
+
+    class Head(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv_seg = nn.Conv2d(8, 5, 1)
+            self.bottleneck = Block(8)
+            self.norm = nn.LayerNorm(8)
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.backbone = Backbone()
+            self.decode_head = Head()
+            self.auxiliary_head = Head()
+    return Model()
+
+
+def torch_ones(n):
+    import torch
+    return torch.ones(n)
+
+
+def bench_param_groups(repeats):
+    import logging
+    from mmengine.logging import MMLogger
+    from mmengine.optim import DefaultOptimWrapperConstructor
+    # add_params logs every parameter at INFO; trick prints nothing, so time the work, not the log.
+    MMLogger.get_current_instance().setLevel(logging.WARNING)
+    model = skeleton()
+    cfg = dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0005))
+    pw = dict(custom_keys={'head': dict(lr_mult=10.0), 'pos_embed': dict(decay_mult=0.0)},
+              norm_decay_mult=0.0, bias_decay_mult=0.0)
+    ctor = DefaultOptimWrapperConstructor(cfg, pw)
+    out = {}
+
+    def run():
+        groups = []
+        ctor.add_params(groups, model)
+        out['g'] = groups
+    ms = timed(run, repeats)
+    n = sum(1 for _ in model.parameters())
+    return ms, f"{n} params, {len(out['g'])} groups"
+
+
+BENCHES = {
+    'ce': bench_ce, 'ce_memory': bench_ce_memory, 'ohem_thresh': bench_ohem_thresh, 'ohem_loss': bench_ohem_loss,
+    'nms': bench_nms, 'soft_nms': bench_soft_nms, 'wbf': bench_wbf, 'interpolate': bench_interpolate,
+    'param_groups': bench_param_groups,
+}
+
+
+def main():
+    if sys.argv[1:] == ['--probe']:
+        import torch, torchvision, mmseg, mmdet, mmengine, ensemble_boxes  # noqa: F401
+        print(f"torch {torch.__version__} threads {torch.get_num_threads()}")
+        return
+    name = sys.argv[1]
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    ms, check = BENCHES[name](repeats)
+    print(f"median_ms {ms:.3f}")
+    print(f"check {check}")
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,747 @@
+#!/usr/bin/env python3
+"""Randomised differential test of trick's segmentation-loss built-ins against the reference libraries.
+
+usage: /work/refenv/bin/python tools/fuzz_losses.py .build/release/trick [N] [seed] [area ...]
+       (areas: ce dice focal ohem_pixel decode_head interpolate, and bad = malformed inputs of those forms)
+
+Builds N random programs in the conformance-case forms of the areas ce, dice, focal, ohem_pixel,
+decode_head and interpolate (other shapes, values, options and combinations than the public
+cases), computes the expected output with torch 2.4 / mmseg 1.2.2 / mmengine 0.10, runs
+`trick run` on each and compares tokens exactly as /work/shared/conformance/run.py does, with
+the public cases' tolerances per area. A program the reference rejects must make trick exit 1
+with 'error' on stderr (and never crash).
+
+Where mmseg 1.2.2 itself is broken, the expectation is what SPEC section 8 asks for:
+- CrossEntropyLoss with class_weight and labels holding an ignore index outside [-C, C) under
+  'mean' raises IndexError upstream; expected = the class-weighted mean over non-ignored pixels
+  (F.cross_entropy's weighted mean), see patched_cross_entropy below.
+- FocalLoss with index labels crashes on CPU; expected = what the CUDA path computes: the mmcv
+  kernel on one-hot targets over the C classes, i.e. mmseg's own `py_sigmoid_focal_loss` fed
+  `one_hot(t, C+1)[:, :C]` with ignored rows masked by `valid_mask` (for C == 1 the label 1 is the
+  positive class), see focal_forward_cuda below (reference/losses-ohem-pixel.md section 5).
+Failing programs are kept in /tmp (their path is printed) for replay with `trick run`.
+"""
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+from contextlib import redirect_stdout
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+warnings.filterwarnings('ignore')
+sys.path.insert(0, '/work/shared/conformance')
+import run as conf  # noqa: E402  (tokens / compare exactly as the conformance runner)
+
+import mmseg.models  # noqa: E402,F401  (registers the modules)
+import mmseg.models.losses.cross_entropy_loss as cel  # noqa: E402
+import mmseg.models.losses.focal_loss as fl  # noqa: E402
+from mmseg.models.losses.utils import weight_reduce_loss  # noqa: E402
+from mmseg.registry import MODELS  # noqa: E402
+from mmseg.structures.sampler import OHEMPixelSampler  # noqa: E402
+from mmseg.models.decode_heads import FCNHead  # noqa: E402
+from mmseg.structures import SegDataSample  # noqa: E402
+from mmengine.structures import PixelData  # noqa: E402
+from mmengine.model import BaseModel  # noqa: E402
+from torchvision.ops import sigmoid_focal_loss  # noqa: E402
+
+TOL = {'ce': (1e-4, 1e-6), 'dice': (1e-4, 1e-6), 'focal': (1e-4, 1e-6), 'ohem_pixel': (0, 0),
+       'decode_head': (2e-4, 1e-6), 'interpolate': (1e-5, 1e-6)}
+if os.environ.get('FUZZ_EXACT'):   # bit-exact comparison (e.g. FUZZ_EXACT=1 ... interpolate)
+    TOL = {k: (0, 0) for k in TOL}
+
+# ------------------------------------------------------------------ SPEC section 8 expectations
+_orig_ce = cel.cross_entropy
+
+
+def patched_cross_entropy(pred, label, weight=None, class_weight=None, reduction='mean', avg_factor=None,
+                          ignore_index=-100, avg_non_ignore=False):
+    try:
+        return _orig_ce(pred, label, weight, class_weight, reduction, avg_factor, ignore_index, avg_non_ignore)
+    except IndexError:
+        if class_weight is None or avg_factor is not None or reduction != 'mean':
+            raise
+        # intended: class-weighted mean over the non-ignored pixels (F.cross_entropy's divisor)
+        loss = F.cross_entropy(pred, label, weight=class_weight, reduction='none', ignore_index=ignore_index)
+        valid = label != ignore_index
+        avg = class_weight[label[valid]].sum()
+        if weight is not None:
+            weight = weight.float()
+        return weight_reduce_loss(loss, weight=weight, reduction=reduction, avg_factor=avg)
+
+
+cel.cross_entropy = patched_cross_entropy
+_orig_focal_forward = fl.FocalLoss.forward
+
+
+def focal_forward_cuda(self, pred, target, weight=None, avg_factor=None, reduction_override=None, ignore_index=255, **kw):
+    if pred.shape == target.shape:
+        return _orig_focal_forward(self, pred, target, weight, avg_factor, reduction_override, ignore_index, **kw)
+    assert isinstance(ignore_index, int)
+    assert reduction_override in (None, 'none', 'mean', 'sum')
+    assert pred.size(0) == target.size(0) and pred.shape[2:] == target.shape[1:]
+    original_shape = pred.shape
+    pred = pred.transpose(0, 1).reshape(pred.size(1), -1).transpose(0, 1).contiguous()
+    target = target.view(-1).contiguous()
+    valid_mask = (target != ignore_index).view(-1, 1)
+    target = torch.where(target == ignore_index, target.new_tensor(0), target)
+    reduction = reduction_override if reduction_override else self.reduction
+    c = pred.size(1)
+    oh = F.one_hot(target, num_classes=c + 1)
+    onehot = oh[:, 1:2] if c == 1 else oh[:, :c]
+    loss = self.loss_weight * fl.py_sigmoid_focal_loss(pred, onehot, None, weight, gamma=self.gamma, alpha=self.alpha,
+                                                       class_weight=self.class_weight, valid_mask=valid_mask,
+                                                       reduction=reduction, avg_factor=avg_factor)
+    if reduction == 'none':
+        loss = loss.transpose(0, 1).reshape(original_shape[1], original_shape[0], *original_shape[2:]).transpose(0, 1).contiguous()
+    return loss
+
+
+fl.FocalLoss.forward = focal_forward_cuda
+
+
+# ------------------------------------------------------------------ literals and random inputs
+def lit(a, dtype='float32'):
+    return f"tensor({np.asarray(a).tolist()!r}, dtype='{dtype}')"
+
+
+def pyval(v):
+    if isinstance(v, (list, tuple)):
+        inner = ', '.join(pyval(x) for x in v)
+        return f'[{inner}]' if isinstance(v, list) else f'({inner}{"," if len(v) == 1 else ""})'
+    if isinstance(v, dict):
+        return 'dict(' + ', '.join(f'{k}={pyval(x)}' for k, x in v.items()) + ')'
+    return repr(v)
+
+
+def kwargs_src(d):
+    return ', '.join(f'{k}={pyval(v)}' for k, v in d.items())
+
+
+def logits(rng, shape, ties=False, scale=2.0):
+    if rng.random() < 0.1:
+        scale = scale * float(rng.choice([0.05, 4.0, 8.0]))
+    x = rng.normal(0, scale, shape)
+    if ties:
+        x = np.round(x * 2) / 2
+    return x.astype(np.float32)
+
+
+def labels(rng, shape, c, ign, p_ign):
+    y = rng.integers(0, c, shape)
+    if p_ign >= 1:
+        y[...] = ign
+    elif p_ign > 0:
+        y[rng.random(shape) < p_ign] = ign
+    return y.astype(np.int64)
+
+
+def small_dim(rng, lo=1, hi=17):
+    # mostly small, sometimes large, sometimes 1
+    r = rng.random()
+    if r < 0.15:
+        return 1
+    if r < 0.75:
+        return int(rng.integers(lo, 7))
+    return int(rng.integers(lo, hi + 1))
+
+
+def pick(rng, xs):
+    return xs[int(rng.integers(0, len(xs)))]
+
+
+def ign_choice(rng, c):
+    return pick(rng, [255, 255, 255, 0, -100, -1, int(rng.integers(1, c + 3))])
+
+
+def p_ign_choice(rng):
+    return pick(rng, [0.0, 0.2, 0.2, 0.5, 1.0])
+
+
+def cw_list(rng, c):
+    return [round(float(v), 4) for v in rng.uniform(0.2, 2.5, c)]
+
+
+def fmt(v):
+    """What Python's print shows for a tensor's tolist()."""
+    return str(v.tolist()) if torch.is_tensor(v) else str(v)
+
+
+def reference(fn):
+    """Runs fn() and returns (printed output, None) or (None, exception)."""
+    out = io.StringIO()
+    try:
+        with redirect_stdout(out), torch.no_grad():
+            fn()
+    except Exception as e:  # noqa: BLE001
+        return None, e
+    return out.getvalue(), None
+
+
+# ------------------------------------------------------------------ ce
+def case_ce(rng):
+    kind = rng.random()
+    if kind < 0.25:
+        return case_ce_fn(rng)
+    n, c = int(rng.integers(1, 4)), int(rng.integers(2, 22))
+    h, w = small_dim(rng), small_dim(rng)
+    sigmoid = rng.random() < 0.2
+    if sigmoid and rng.random() < 0.25:
+        c = 1
+    flat = rng.random() < 0.1 and not sigmoid
+    ign = ign_choice(rng, c)
+    pshape, lshape = ((n, c), (n,)) if flat else ((n, c, h, w), (n, h, w))
+    x = logits(rng, pshape)
+    y = labels(rng, lshape, 2 if c == 1 else c, ign, p_ign_choice(rng))
+    if c == 1 and (y == ign).all():
+        # mmseg asserts on label[label != ign].max() of an empty tensor (a crash, not a rule):
+        # trick gives the intended 0-weighted loss; keep one valid pixel here
+        y.flat[0] = 1 if ign == 0 else 0
+    cfg = {}
+    if sigmoid:
+        cfg['use_sigmoid'] = True
+    if rng.random() < 0.4:
+        cfg['avg_non_ignore'] = True
+    if rng.random() < 0.35:
+        cfg['reduction'] = pick(rng, ['none', 'sum', 'mean'])
+    if rng.random() < 0.3:
+        cfg['loss_weight'] = pick(rng, [0.5, 2.0, 0.4, 1.0, 3.0])
+    if rng.random() < 0.4 and not (sigmoid and rng.random() < 0.7):
+        cfg['class_weight'] = cw_list(rng, c if not sigmoid else (w if rng.random() < 0.7 else c))
+    fw = {}
+    if rng.random() < 0.3:
+        fw['weight'] = (rng.random(lshape) * (rng.random(lshape) > 0.3)).astype(np.float32)
+    if rng.random() < 0.15:
+        fw['avg_factor'] = float(pick(rng, [7.0, 3.5, 100.0, 1.0]))
+    if rng.random() < 0.2:
+        fw['reduction_override'] = pick(rng, ['none', 'mean', 'sum'])
+    pass_ign = rng.random() < 0.9
+    built = rng.random() < 0.5
+    ctor = f"build(dict(type='CrossEntropyLoss'{', ' if cfg else ''}{kwargs_src(cfg)}))" if built else f"CrossEntropyLoss({kwargs_src(cfg)})"
+    args = ['x', 'y']
+    if 'weight' in fw:
+        args.append(f"weight={lit(fw['weight'])}")
+    for k in ('avg_factor', 'reduction_override'):
+        if k in fw:
+            args.append(f'{k}={fw[k]!r}')
+    if pass_ign:
+        args.append(f'ignore_index={ign}')
+    prog = f"loss = {ctor}\nx = {lit(x)}\ny = {lit(y, 'int64')}\nprint(loss({', '.join(args)}).tolist())"
+
+    def ref():
+        loss = MODELS.build(dict(type='CrossEntropyLoss', **cfg))
+        kw = {}
+        if 'weight' in fw:
+            kw['weight'] = torch.from_numpy(fw['weight'])
+        for k in ('avg_factor', 'reduction_override'):
+            if k in fw:
+                kw[k] = fw[k]
+        if pass_ign:
+            kw['ignore_index'] = ign
+        print(fmt(loss(torch.from_numpy(x), torch.from_numpy(y), **kw)))
+    return 'ce', prog, ref
+
+
+def case_ce_fn(rng):
+    n, c = int(rng.integers(1, 4)), int(rng.integers(2, 22))
+    shape = pick(rng, [(n, c), (n, c, small_dim(rng)), (n, c, small_dim(rng), small_dim(rng)),
+                       (n, c, small_dim(rng), small_dim(rng))])
+    ign = pick(rng, [255, -100, 0, 1, None])
+    x = logits(rng, shape)
+    lshape = (shape[0],) + shape[2:]
+    y = labels(rng, lshape, c, 255 if ign is None else ign, 0.0 if ign in (None, -100) else p_ign_choice(rng))
+    kw = {}
+    if rng.random() < 0.5:
+        kw['weight'] = rng.uniform(0.2, 2.0, c).astype(np.float32)
+    if ign is not None:
+        kw['ignore_index'] = ign
+    if rng.random() < 0.6:
+        kw['reduction'] = pick(rng, ['none', 'mean', 'sum'])
+    if rng.random() < 0.4:
+        kw['label_smoothing'] = float(np.float32(pick(rng, [0.1, 0.2, 0.05, 0.3, 1.0, 0.0])))
+    args = ', '.join(f'{k}={lit(v) if k == "weight" else repr(v)}' for k, v in kw.items())
+    prog = f"print(cross_entropy({lit(x)}, {lit(y, 'int64')}{', ' if args else ''}{args}).tolist())"
+
+    def ref():
+        k2 = {k: (torch.from_numpy(v) if k == 'weight' else v) for k, v in kw.items()}
+        print(fmt(F.cross_entropy(torch.from_numpy(x), torch.from_numpy(y), **k2)))
+    return 'ce', prog, ref
+
+
+# ------------------------------------------------------------------ dice
+def case_dice(rng):
+    n, c = int(rng.integers(1, 4)), int(rng.integers(1, 22))
+    h, w = small_dim(rng), small_dim(rng)
+    x = logits(rng, (n, c, h, w))
+    onehot = rng.random() < 0.1
+    ylab = labels(rng, (n, h, w), c, pick(rng, [255, -1, c, 255]), p_ign_choice(rng))
+    if onehot:
+        y = torch.sigmoid(torch.from_numpy(logits(rng, (n, c, h, w)))).numpy() if rng.random() < 0.5 else \
+            F.one_hot(torch.from_numpy(ylab).clamp(0, c), c + 1)[..., :c].permute(0, 3, 1, 2).numpy().astype(np.float32)
+    else:
+        y = ylab
+    cfg = {}
+    if rng.random() < 0.4:
+        cfg['use_sigmoid'] = bool(rng.random() < 0.3)
+    if rng.random() < 0.4:
+        cfg['naive_dice'] = bool(rng.random() < 0.7)
+    if rng.random() < 0.15:
+        cfg['activate'] = False
+    if rng.random() < 0.3:
+        cfg['eps'] = pick(rng, [0.01, 1e-5, 0.1, 1.0, 0.0])
+    if rng.random() < 0.3:
+        cfg['loss_weight'] = pick(rng, [3.0, 0.5, 2.0, 1.0])
+    if rng.random() < 0.3:
+        cfg['reduction'] = pick(rng, ['none', 'sum', 'mean'])
+    if rng.random() < 0.3:
+        cfg['ignore_index'] = pick(rng, [None, 0, 1, c - 1, -1, 255])
+    fw = {}
+    if rng.random() < 0.2:
+        fw['weight'] = rng.random(n).astype(np.float32)
+    if rng.random() < 0.15:
+        fw['avg_factor'] = pick(rng, [2.0, 5.0, 0.5])
+    if rng.random() < 0.15:
+        fw['reduction_override'] = pick(rng, ['none', 'mean', 'sum'])
+    built = rng.random() < 0.7
+    ctor = f"build(dict(type='DiceLoss'{', ' if cfg else ''}{kwargs_src(cfg)}))" if built else f"DiceLoss({kwargs_src(cfg)})"
+    args = [lit(x), lit(y, 'float32' if onehot else 'int64')]
+    if 'weight' in fw:
+        args.append(f"weight={lit(fw['weight'])}")
+    for k in ('avg_factor', 'reduction_override'):
+        if k in fw:
+            args.append(f'{k}={fw[k]!r}')
+    args.append(f'ignore_index={pick(rng, [255, 0])}')
+    prog = f"loss = {ctor}\nprint(loss({', '.join(args)}).tolist())"
+
+    def ref():
+        loss = MODELS.build(dict(type='DiceLoss', **cfg))
+        kw = {k: (torch.from_numpy(v) if k == 'weight' else v) for k, v in fw.items()}
+        print(fmt(loss(torch.from_numpy(x), torch.from_numpy(y), **kw)))
+    return 'dice', prog, ref
+
+
+# ------------------------------------------------------------------ focal
+def case_focal(rng):
+    if rng.random() < 0.3:
+        return case_tv_focal(rng)
+    n, c = int(rng.integers(1, 4)), int(rng.integers(1, 22))
+    h, w = small_dim(rng), small_dim(rng)
+    flat = rng.random() < 0.1
+    pshape, lshape = ((n, c), (n,)) if flat else ((n, c, h, w), (n, h, w))
+    x = logits(rng, pshape)
+    ign = pick(rng, [255, 255, 0, -1, c])
+    y = labels(rng, lshape, 2 if c == 1 else c, ign, p_ign_choice(rng))
+    cfg = {}
+    if rng.random() < 0.4:
+        cfg['gamma'] = pick(rng, [1.0, 0.0, 0.5, 3.0, 2.0])
+    if rng.random() < 0.4:
+        cfg['alpha'] = pick(rng, [0.25, 0.75, 0.5]) if (c == 1 or rng.random() < 0.6) else [round(float(v), 3) for v in rng.uniform(0.1, 0.9, c)]
+    if rng.random() < 0.3:
+        cfg['class_weight'] = cw_list(rng, c)
+    if rng.random() < 0.3:
+        cfg['reduction'] = pick(rng, ['none', 'sum', 'mean'])
+    if rng.random() < 0.3:
+        cfg['loss_weight'] = pick(rng, [2.0, 0.5, 1.0])
+    fw = {}
+    m = int(np.prod(lshape))
+    if rng.random() < 0.15:
+        fw['weight'] = rng.random(pick(rng, [(m,), (m, 1), (m, c)])).astype(np.float32)
+    if rng.random() < 0.1:
+        fw['avg_factor'] = pick(rng, [4.0, 10.0])
+    if rng.random() < 0.15:
+        fw['reduction_override'] = pick(rng, ['none', 'mean', 'sum'])
+    built = rng.random() < 0.3
+    ctor = f"build(dict(type='FocalLoss'{', ' if cfg else ''}{kwargs_src(cfg)}))" if built else f"FocalLoss({kwargs_src(cfg)})"
+    args = [lit(x), lit(y, 'int64')]
+    if 'weight' in fw:
+        args.append(f"weight={lit(fw['weight'])}")
+    for k in ('avg_factor', 'reduction_override'):
+        if k in fw:
+            args.append(f'{k}={fw[k]!r}')
+    args.append(f'ignore_index={ign}')
+    prog = f"loss = {ctor}\nprint(loss({', '.join(args)}).tolist())"
+
+    def ref():
+        loss = MODELS.build(dict(type='FocalLoss', **cfg))
+        kw = {k: (torch.from_numpy(v) if k == 'weight' else v) for k, v in fw.items()}
+        print(fmt(loss(torch.from_numpy(x), torch.from_numpy(y), ignore_index=ign, **kw)))
+    return 'focal', prog, ref
+
+
+def case_tv_focal(rng):
+    shape = pick(rng, [(int(rng.integers(1, 9)), int(rng.integers(1, 9))), (int(rng.integers(1, 20)),),
+                       (2, 3, small_dim(rng), small_dim(rng))])
+    x = logits(rng, shape)
+    t = (rng.random(shape) > 0.6).astype(np.float32) if rng.random() < 0.8 else rng.random(shape).astype(np.float32)
+    kw = {}
+    if rng.random() < 0.6:
+        kw['alpha'] = pick(rng, [-1, 0.25, 0.5, 0.0, 1.0, -1.0, 0.9])
+    if rng.random() < 0.6:
+        kw['gamma'] = pick(rng, [2, 0, 1, 1.5, 0.5, 3.0])
+    if rng.random() < 0.7:
+        kw['reduction'] = pick(rng, ['none', 'mean', 'sum'])
+    args = kwargs_src(kw)
+    prog = f"print(sigmoid_focal_loss({lit(x)}, {lit(t)}{', ' if args else ''}{args}).tolist())"
+
+    def ref():
+        print(fmt(sigmoid_focal_loss(torch.from_numpy(x), torch.from_numpy(t), **kw)))
+    return 'focal', prog, ref
+
+
+# ------------------------------------------------------------------ ohem_pixel
+class Ctx:
+    def __init__(self, ignore_index, loss_decode):
+        self.ignore_index = ignore_index
+        self.loss_decode = loss_decode
+
+
+def rand_loss_decode(rng, c, allow_other=False):
+    def one():
+        d = dict(type='CrossEntropyLoss')
+        if rng.random() < 0.3:
+            d['loss_weight'] = pick(rng, [0.5, 2.0, 0.4])
+        if rng.random() < 0.3:
+            d['class_weight'] = cw_list(rng, c)
+        if rng.random() < 0.3:
+            d['avg_non_ignore'] = True
+        if allow_other and rng.random() < 0.15:
+            d = dict(type=pick(rng, ['DiceLoss', 'FocalLoss']))
+        if rng.random() < 0.2:
+            d['loss_name'] = pick(rng, ['loss_ce', 'loss_aux', 'loss_x'])
+        return d
+    k = pick(rng, [1, 1, 1, 2, 3])
+    return one() if k == 1 and rng.random() < 0.7 else [one() for _ in range(k)]
+
+
+def build_ld(ld):
+    if isinstance(ld, dict):
+        return MODELS.build(ld)
+    return torch.nn.ModuleList([MODELS.build(d) for d in ld])
+
+
+def case_ohem(rng):
+    n, c = int(rng.integers(1, 4)), int(rng.integers(2, 22))
+    h, w = small_dim(rng), small_dim(rng)
+    ties = rng.random() < 0.25
+    if ties and rng.random() < 0.3:
+        x = np.zeros((n, c, h, w), np.float32)
+    else:
+        x = logits(rng, (n, c, h, w), ties=ties)
+    ign = pick(rng, [255, 255, 0, -1, 3])
+    y = labels(rng, (n, h, w), c, ign, pick(rng, [0.0, 0.2, 0.2, 0.6, 1.0]))
+    thresh = pick(rng, [None, None, 0.7, 0.3, 0.9, 0.5, 0.05, 1.0])
+    npix = n * h * w
+    mk = pick(rng, [2, 3, 5, 10, max(2, npix // 4), npix, npix * 2, 100000])
+    ld = rand_loss_decode(rng, c, allow_other=True)
+    y4 = rng.random() < 0.4
+    ylit = lit(y[:, None] if y4 else y, 'int64')
+    samp = {} if thresh is None else {'thresh': thresh}
+    samp['min_kept'] = mk
+    prog = (f"sampler = build(dict(type='OHEMPixelSampler', {kwargs_src(samp)}), ignore_index={ign}, loss_decode={pyval(ld)})\n"
+            f"w = sampler.sample({lit(x)}, {ylit})\nprint(w.shape)\nprint(w.tolist())")
+
+    def ref():
+        s = OHEMPixelSampler(Ctx(ign, build_ld(ld)), thresh=thresh, min_kept=mk)
+        wt = s.sample(torch.from_numpy(x), torch.from_numpy(y[:, None]))
+        print(tuple(wt.shape))
+        print(fmt(wt))
+    return 'ohem_pixel', prog, ref
+
+
+# ------------------------------------------------------------------ decode_head
+class Wrap(BaseModel):
+    def forward(self, *a, **k):
+        pass
+
+
+def case_head(rng):
+    n, c = int(rng.integers(1, 4)), int(rng.integers(2, 8 if rng.random() < 0.8 else 20))
+    lh, lw = small_dim(rng, 1, 9), small_dim(rng, 1, 9)
+    h, w = small_dim(rng), small_dim(rng)
+    if rng.random() < 0.25:
+        h, w = lh, lw
+    x = logits(rng, (n, c, lh, lw), ties=rng.random() < 0.15)
+    ign = pick(rng, [255, 255, 0, 1])
+    y = labels(rng, (n, h, w), c, ign, pick(rng, [0.0, 0.15, 0.15, 0.5, 1.0]))
+    ld = rand_loss_decode(rng, c)
+    if rng.random() < 0.15:
+        extra = dict(type='CrossEntropyLoss', use_sigmoid=True, loss_name=pick(rng, ['loss_bce', 'loss_ce']))
+        if rng.random() < 0.4:
+            extra['avg_non_ignore'] = True
+        ld = (ld if isinstance(ld, list) else [ld]) + [extra]
+    if rng.random() < 0.1:
+        extra = dict(type='CrossEntropyLoss', reduction=pick(rng, ['none', 'sum']), loss_name=pick(rng, ['loss_none', 'aux_none', 'loss_ce']))
+        ld = (ld if isinstance(ld, list) else [ld]) + [extra]
+        if rng.random() < 0.5:
+            ld = ld[::-1]
+    if rng.random() < 0.3:
+        extra = dict(type='DiceLoss', loss_name=pick(rng, ['loss_dice', 'dice_aux', 'loss_ce']), loss_weight=pick(rng, [1.0, 3.0, 2.0]))
+        if rng.random() < 0.3:
+            extra['use_sigmoid'] = False
+        if rng.random() < 0.3:
+            extra['naive_dice'] = True
+        ld = (ld if isinstance(ld, list) else [ld]) + [extra]
+    if rng.random() < 0.15:
+        ld = (ld if isinstance(ld, list) else [ld]) + [dict(type='FocalLoss', loss_name=pick(rng, ['loss_focal', 'loss_ce']))]
+    sampler = None
+    if rng.random() < 0.35:
+        sampler = dict(type='OHEMPixelSampler', min_kept=pick(rng, [2, 10, 20, 1000]))
+        t = pick(rng, [None, 0.7, 0.5, 0.9])
+        if t is not None:
+            sampler['thresh'] = t
+    align = bool(rng.random() < 0.4)
+    names = []
+    for d in (ld if isinstance(ld, list) else [ld]):
+        nm = d.get('loss_name', {'CrossEntropyLoss': 'loss_ce', 'DiceLoss': 'loss_dice', 'FocalLoss': 'loss_focal'}[d['type']])
+        if nm not in names:
+            names.append(nm)
+    names.append('acc_seg')
+    y4 = rng.random() < 0.3
+    prog = (f"losses = decode_head_loss({lit(x)}, {lit(y[:, None] if y4 else y, 'int64')}, loss_decode={pyval(ld)}, "
+            f"sampler={pyval(sampler)}, ignore_index={ign}, align_corners={align})\n"
+            f"for k in {names!r}:\n    print(k, losses[k].tolist())\n"
+            "total, log_vars = parse_losses(losses)\nprint('total', total.tolist())")
+
+    def ref():
+        head = FCNHead(in_channels=4, channels=4, num_classes=c, loss_decode=ld, sampler=sampler, ignore_index=ign,
+                       align_corners=align)
+        samples = []
+        for i in range(n):
+            s = SegDataSample()
+            s.gt_sem_seg = PixelData(data=torch.from_numpy(y[i:i + 1]))
+            samples.append(s)
+        losses = head.loss_by_feat(torch.from_numpy(x), samples)
+        for k in names:
+            print(k, fmt(losses[k]))
+        total, _ = Wrap().parse_losses(losses)
+        print('total', fmt(total))
+    return 'decode_head', prog, ref
+
+
+# ------------------------------------------------------------------ interpolate
+def case_interp(rng):
+    three = rng.random() < 0.2
+    n, c = int(rng.integers(1, 3)), int(rng.integers(1, 4) if rng.random() < 0.8 else rng.integers(4, 40))
+    if three:
+        shape = (n, c, small_dim(rng))
+        mode = pick(rng, ['linear', 'nearest', 'linear', 'bilinear' if rng.random() < 0.1 else 'linear'])
+    else:
+        shape = (n, c, small_dim(rng), small_dim(rng)) if rng.random() < 0.9 else (1, c, int(rng.integers(20, 50)), int(rng.integers(20, 50)))
+        mode = pick(rng, ['bilinear', 'bilinear', 'nearest', 'nearest-exact' if rng.random() < 0.2 else 'bilinear'])
+    x = logits(rng, shape, scale=1.0)
+    kw = {}
+    d = len(shape) - 2
+    if rng.random() < 0.5:
+        sz = tuple(small_dim(rng, 1, 19) for _ in range(d))
+        kw['size'] = sz[0] if (d == 1 or rng.random() < 0.15) and len(set(sz)) >= 1 and rng.random() < 0.5 else sz
+        if isinstance(kw['size'], tuple) and d == 1 and rng.random() < 0.5:
+            kw['size'] = kw['size'][0]
+    else:
+        f = pick(rng, [1.5, 0.7, 2.3, 2.0, 0.5, 3.0, 1.25, 0.3, 1.7, 0.9, 4.0, 1.0])
+        if d == 2 and rng.random() < 0.25:
+            f = (f, pick(rng, [0.8, 1.5, 2.0, 0.6, 2.5]))
+        kw['scale_factor'] = f
+    kw['mode'] = mode
+    if mode in ('linear', 'bilinear') or rng.random() < 0.05:
+        r = rng.random()
+        if r < 0.45:
+            kw['align_corners'] = True
+        elif r < 0.85:
+            kw['align_corners'] = False
+        elif r < 0.9:
+            kw['align_corners'] = None
+    if 'scale_factor' in kw and rng.random() < 0.1:
+        kw['recompute_scale_factor'] = True
+    for k in ('size', 'scale_factor'):
+        if isinstance(kw.get(k), tuple) and rng.random() < 0.3:
+            kw[k] = list(kw[k])
+    dt = 'float64' if rng.random() < 0.1 and not os.environ.get('FUZZ_EXACT') else 'float32'   # float64: within 1 ulp, not bit-exact
+    if dt == 'float64':
+        x = x.astype(np.float64) + rng.normal(0, 1e-9, x.shape)
+    prog = f"print(interpolate({lit(x, dt)}, {kwargs_src(kw)}).tolist())"
+
+    def ref():
+        print(fmt(F.interpolate(torch.from_numpy(x), **kw)))
+    return 'interpolate', prog, ref
+
+
+# ------------------------------------------------------------------ bad inputs (the reference raises; trick must exit 1)
+def case_bad(rng):
+    n, c, h, w = int(rng.integers(1, 3)), int(rng.integers(2, 6)), int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    x = logits(rng, (n, c, h, w))
+    y = labels(rng, (n, h, w), c, 255, 0.2)
+    X, Y = lit(x), lit(y, 'int64')
+    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+    k = int(rng.integers(0, 22))
+    if k == 0:   # class_weight of the wrong length
+        cw = cw_list(rng, c + 1)
+        return 'ce', f"loss = build(dict(type='CrossEntropyLoss', class_weight={cw!r}))\nprint(loss({X}, {Y}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='CrossEntropyLoss', class_weight=cw))(tx, ty, ignore_index=255))
+    if k == 1:   # a label outside [0, C) that is not ignored
+        y2 = y.copy(); y2.flat[0] = c
+        return 'ce', f"loss = CrossEntropyLoss()\nprint(loss({X}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='CrossEntropyLoss'))(tx, torch.from_numpy(y2), ignore_index=255))
+    if k == 2:   # labels of the wrong spatial size
+        y2 = labels(rng, (n, h + 1, w), c, 255, 0.0)
+        return 'ce', f"print(cross_entropy({X}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(F.cross_entropy(tx, torch.from_numpy(y2), ignore_index=255))
+    if k == 3:   # an unknown reduction
+        return 'ce', f"print(cross_entropy({X}, {Y}, ignore_index=255, reduction='avg').tolist())", \
+            lambda: print(F.cross_entropy(tx, ty, ignore_index=255, reduction='avg'))
+    if k == 4:   # avg_factor with reduction 'sum'
+        return 'ce', f"loss = CrossEntropyLoss(reduction='sum')\nprint(loss({X}, {Y}, avg_factor=3.0, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='CrossEntropyLoss', reduction='sum'))(tx, ty, avg_factor=3.0, ignore_index=255))
+    if k == 5:   # binary head with a label > 1
+        x1 = logits(rng, (n, 1, h, w)); y2 = y.copy(); y2.flat[0] = 2
+        return 'ce', f"loss = CrossEntropyLoss(use_sigmoid=True)\nprint(loss({lit(x1)}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='CrossEntropyLoss', use_sigmoid=True))(torch.from_numpy(x1), torch.from_numpy(y2), ignore_index=255))
+    if k == 6:   # weight of the wrong length for Dice
+        wt = rng.random(n + 1).astype(np.float32)
+        return 'dice', f"loss = build(dict(type='DiceLoss'))\nprint(loss({X}, {Y}, weight={lit(wt)}).tolist())", \
+            lambda: print(MODELS.build(dict(type='DiceLoss'))(tx, ty, weight=torch.from_numpy(wt)))
+    if k == 7:   # Dice: ignore_index drops the only channel
+        x1 = logits(rng, (n, 1, h, w))
+        return 'dice', f"loss = build(dict(type='DiceLoss', ignore_index=0))\nprint(loss({lit(x1)}, {Y}).tolist())", \
+            lambda: print(MODELS.build(dict(type='DiceLoss', ignore_index=0))(torch.from_numpy(x1), ty))
+    if k == 8:   # Dice: a target of another shape
+        y2 = labels(rng, (n, h + 1, w), c, 255, 0.0)
+        return 'dice', f"loss = build(dict(type='DiceLoss'))\nprint(loss({X}, {lit(y2, 'int64')}).tolist())", \
+            lambda: print(MODELS.build(dict(type='DiceLoss'))(tx, torch.from_numpy(y2)))
+    if k == 9:   # FocalLoss: int gamma / int loss_weight / str class_weight
+        arg = pick(rng, ['gamma=2', 'loss_weight=1', "alpha=1"])
+        kw = eval(f'dict({arg})')
+        return 'focal', f"loss = FocalLoss({arg})\nprint(loss({X}, {Y}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='FocalLoss', **kw))(tx, ty))
+    if k == 10:  # FocalLoss: target of the wrong shape
+        y2 = labels(rng, (n, h, w + 1), c, 255, 0.0)
+        return 'focal', f"loss = FocalLoss()\nprint(loss({X}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='FocalLoss'))(tx, torch.from_numpy(y2)))
+    if k == 11:  # FocalLoss: a label > C
+        y2 = y.copy(); y2.flat[0] = c + 1
+        return 'focal', f"loss = FocalLoss()\nprint(loss({X}, {lit(y2, 'int64')}, ignore_index=255).tolist())", \
+            lambda: print(MODELS.build(dict(type='FocalLoss'))(tx, torch.from_numpy(y2)))
+    if k == 12:  # sigmoid_focal_loss: shapes differ / bad reduction / integer targets
+        if rng.random() < 0.3:
+            return 'focal', f"print(sigmoid_focal_loss({X}, {lit(np.zeros((n, c, h, w), np.int64), 'int64')}).tolist())", \
+                lambda: print(sigmoid_focal_loss(tx, torch.zeros(n, c, h, w, dtype=torch.int64)))
+        if rng.random() < 0.5:
+            return 'focal', f"print(sigmoid_focal_loss({X}, {lit(np.zeros((n, c, h, w + 1), np.float32))}).tolist())", \
+                lambda: print(sigmoid_focal_loss(tx, torch.zeros(n, c, h, w + 1)))
+        return 'focal', f"print(sigmoid_focal_loss({X}, {lit(np.zeros((n, c, h, w), np.float32))}, reduction='avg').tolist())", \
+            lambda: print(sigmoid_focal_loss(tx, torch.zeros(n, c, h, w), reduction='avg'))
+    if k == 13:  # OHEM: min_kept 1
+        return 'ohem_pixel', (f"sampler = build(dict(type='OHEMPixelSampler', thresh=0.7, min_kept=1), ignore_index=255, loss_decode=dict(type='CrossEntropyLoss'))\n"
+                              f"print(sampler.sample({X}, {Y}).tolist())"), \
+            lambda: print(OHEMPixelSampler(Ctx(255, MODELS.build(dict(type='CrossEntropyLoss'))), thresh=0.7, min_kept=1))
+    if k == 14:  # OHEM: label of another spatial size
+        y2 = labels(rng, (n, h + 1, w), c, 255, 0.0)
+        thr = pick(rng, [None, 0.7])
+        samp = f"thresh={thr}, " if thr is not None else ''
+        return 'ohem_pixel', (f"sampler = build(dict(type='OHEMPixelSampler', {samp}min_kept=5), ignore_index=255, loss_decode=dict(type='CrossEntropyLoss'))\n"
+                              f"print(sampler.sample({X}, {lit(y2, 'int64')}).tolist())"), \
+            lambda: OHEMPixelSampler(Ctx(255, MODELS.build(dict(type='CrossEntropyLoss'))), thresh=thr, min_kept=5).sample(tx, torch.from_numpy(y2)[:, None])
+    if k == 15:  # OHEM thresh mode: a label outside [0, C)
+        y2 = y.copy(); y2.flat[0] = c + 2
+        return 'ohem_pixel', (f"sampler = build(dict(type='OHEMPixelSampler', thresh=0.7, min_kept=5), ignore_index=255, loss_decode=dict(type='CrossEntropyLoss'))\n"
+                              f"print(sampler.sample({X}, {lit(y2, 'int64')}).tolist())"), \
+            lambda: OHEMPixelSampler(Ctx(255, None), thresh=0.7, min_kept=5).sample(tx, torch.from_numpy(y2)[:, None])
+    if k == 16:  # decode head: loss_decode of a wrong type
+        return 'decode_head', f"losses = decode_head_loss({X}, {Y}, loss_decode='CrossEntropyLoss')\nprint(losses['acc_seg'].tolist())", \
+            lambda: FCNHead(in_channels=4, channels=4, num_classes=c, loss_decode='CrossEntropyLoss')
+    if k == 17:  # decode head: batch sizes differ
+        y2 = labels(rng, (n + 1, h, w), c, 255, 0.0)
+        return 'decode_head', f"losses = decode_head_loss({X}, {lit(y2, 'int64')}, loss_decode=dict(type='CrossEntropyLoss'))\nprint(losses['acc_seg'].tolist())", \
+            lambda: _head_loss(c, dict(type='CrossEntropyLoss'), tx, torch.from_numpy(y2))
+    if k == 18:  # interpolate: both size and scale_factor
+        return 'interpolate', f"print(interpolate({X}, size=(3, 3), scale_factor=2.0, mode='nearest').tolist())", \
+            lambda: F.interpolate(tx, size=(3, 3), scale_factor=2.0, mode='nearest')
+    if k == 19:  # interpolate: bilinear on 3-D input / linear on 4-D
+        x3 = logits(rng, (n, c, w))
+        if rng.random() < 0.5:
+            return 'interpolate', f"print(interpolate({lit(x3)}, size=4, mode='bilinear', align_corners=False).tolist())", \
+                lambda: F.interpolate(torch.from_numpy(x3), size=4, mode='bilinear', align_corners=False)
+        return 'interpolate', f"print(interpolate({X}, size=(4, 4), mode='linear', align_corners=False).tolist())", \
+            lambda: F.interpolate(tx, size=(4, 4), mode='linear', align_corners=False)
+    if k == 20:  # interpolate: a scale factor giving an empty output / size of the wrong length
+        if rng.random() < 0.5:
+            return 'interpolate', f"print(interpolate({X}, scale_factor=0.1, mode='bilinear', align_corners=False).tolist())", \
+                lambda: F.interpolate(tx, scale_factor=0.1, mode='bilinear', align_corners=False)
+        return 'interpolate', f"print(interpolate({X}, size=(2, 3, 4), mode='nearest').tolist())", \
+            lambda: F.interpolate(tx, size=(2, 3, 4), mode='nearest')
+    # k == 21: interpolate: unknown mode / nearest with align_corners
+    if rng.random() < 0.5:
+        return 'interpolate', f"print(interpolate({X}, size=(3, 3), mode='bilinearr').tolist())", \
+            lambda: F.interpolate(tx, size=(3, 3), mode='bilinearr')
+    return 'interpolate', f"print(interpolate({X}, size=(3, 3), mode='nearest', align_corners=False).tolist())", \
+        lambda: F.interpolate(tx, size=(3, 3), mode='nearest', align_corners=False)
+
+
+def _head_loss(c, ld, x, y):
+    head = FCNHead(in_channels=4, channels=4, num_classes=c, loss_decode=ld)
+    samples = []
+    for i in range(y.shape[0]):
+        s = SegDataSample()
+        s.gt_sem_seg = PixelData(data=y[i:i + 1])
+        samples.append(s)
+    return head.loss_by_feat(x, samples)
+
+
+KINDS = {'ce': case_ce, 'dice': case_dice, 'focal': case_focal, 'ohem_pixel': case_ohem,
+         'decode_head': case_head, 'interpolate': case_interp, 'bad': case_bad}
+
+
+def run_trick(binary, prog):
+    with tempfile.NamedTemporaryFile('w', suffix='.trick', delete=False) as f:
+        f.write(prog)
+    try:
+        p = subprocess.run([binary, 'run', f.name], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return f.name, None
+    return f.name, p
+
+
+def main():
+    binary = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 120
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    areas = sys.argv[4:] or list(KINDS)
+    rng = np.random.default_rng(seed)
+    fails, counts, errs = 0, {a: 0 for a in KINDS}, {a: 0 for a in KINDS}
+    for i in range(n):
+        area, prog, ref = KINDS[areas[i % len(areas)]](rng)
+        counts[area] += 1
+        expected, exc = reference(ref)
+        path, p = run_trick(binary, prog)
+        why = None
+        if p is None:
+            why = 'timeout'
+        elif exc is not None:
+            errs[area] += 1
+            if p.returncode != 1 or 'error' not in p.stderr.lower():
+                why = f'reference raised {type(exc).__name__}: {str(exc)[:120]}; trick rc={p.returncode}'
+        elif p.returncode != 0:
+            why = f'rc={p.returncode}: {p.stderr.strip()[-300:]}'
+        else:
+            rtol, atol = TOL[area]
+            why = conf.compare(conf.tokens(p.stdout), conf.tokens(expected), rtol, atol)
+        if why:
+            fails += 1
+            print(f'FAIL {area} #{i} ({path}): {why}')
+            if p is not None and exc is None and p.returncode == 0:
+                print('  got     ', p.stdout[:400].replace('\n', ' | '))
+                print('  expected', expected[:400].replace('\n', ' | '))
+            elif p is not None and p.returncode not in (0, 1):
+                print('  stderr  ', p.stderr[-400:])
+        else:
+            os.unlink(path)
+    summary = ', '.join(f'{a} {counts[a]} ({errs[a]} error cases)' for a in KINDS if counts[a])
+    print(f'fuzz seed {seed}: {n - fails}/{n} match; {summary}')
+    return 1 if fails else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
