@@ -384,6 +384,7 @@ extension LossBindings {
             let labels = try a.tensor("labels")
             let n = try a.int("num_classes")
             guard n > 0 else { throw RuntimeError("class_pixel_counts(): num_classes must be positive, got \(n)", kind: "ValueError") }
+            _ = try Tensor.checkedAllocationCount([n], dtype: .int64)
             let c = ClassWeights.pixelCounts(labels.int64s, numClasses: n, ignoreIndex: try optionalIgnoreIndex(a).map { Int64($0) })
             return .tensor(Tensor(c.map { Int64($0) }))
         }

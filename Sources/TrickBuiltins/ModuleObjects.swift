@@ -177,6 +177,10 @@ enum ModuleObjects {
     /// `model.name = module_or_parameter` (torch `__setattr__`).
     static func assign(_ o: BuiltObject, _ n: ModuleNode, _ name: String, _ v: Value) throws {
         if let c = node(v) {
+            // A module inside itself would make every traversal and repr endless.
+            guard !c.namedModules().contains(where: { $0.module === n }) else {
+                throw RuntimeError("cannot add child '\(name)' to \(n.typeName): that module contains it (a module cannot contain itself)", kind: "ValueError")
+            }
             n.setChild(name, c)
             o.set(name, v)
         } else if let p = parameter(v) {

@@ -54,20 +54,33 @@ enum FuzzTarget {
         }, nil)
     }
 
+    /// One library for all inputs: a Library holds its built-ins in closures that refer back to
+    /// it, so it lives as long as the process (as in `trick run`); a fresh one per input would
+    /// grow the fuzzer's memory without bound. Each input gets a fresh interpreter (globals).
+    nonisolated(unsafe) static var library: Library?
+    nonisolated(unsafe) static var firstInterpreter: Interpreter?
+
     static func makeInterpreter() -> Interpreter {
-        let lib = Library()
-        TrickBuiltins.register(lib)
-        let interp = Interpreter(library: lib)
+        if library == nil {
+            let lib = Library()
+            TrickBuiltins.register(lib)
+            let first = Interpreter(library: lib)  // registers the language built-ins, which refer to it
+            first.output = { _ in }
+            first.baseDirectory = sandbox
+            // No writing anywhere: a mutated path could name any file.
+            for name in ["save", "save_json"] {
+                let disabled = Value.builtin(BuiltinFunction("\(name)(obj, path)") { _ in
+                    throw RuntimeError("\(name)() is disabled while fuzzing", kind: "OSError")
+                })
+                lib.define(name, disabled)
+                first.setGlobal(name, disabled)
+            }
+            library = lib
+            firstInterpreter = first
+        }
+        let interp = Interpreter(library: library!)
         interp.output = { _ in }
         interp.baseDirectory = sandbox
-        // No writing anywhere: a mutated path could name any file.
-        for name in ["save", "save_json"] {
-            let disabled = Value.builtin(BuiltinFunction("\(name)(obj, path)") { _ in
-                throw RuntimeError("\(name)() is disabled while fuzzing", kind: "OSError")
-            })
-            lib.define(name, disabled)
-            interp.setGlobal(name, disabled)
-        }
         return interp
     }
 

@@ -54,10 +54,12 @@ public struct MaxIoUAssigner: Sendable {
             labelsIn = gl.int64s
         }
         // overlaps[g, p], float32, mmdet formula with eps 1e-6.
+        _ = try Tensor.checkedAllocationCount([k, n], dtype: .float32)
         var ov = BoxIoU.mmdetKernel(gts, priors, batches: 1, rows: k, cols: n, mode: "iou", aligned: false, eps: Float(1e-6))
         if ignoreIofThr > 0, let ig = gtBboxesIgnore, ig.count > 0, n > 0 {
             let ignores = try Self.boxes(ig, "gt_bboxes_ignore")
             let m = ignores.count / 4
+            _ = try Tensor.checkedAllocationCount([n, m], dtype: .float32)
             var f = [Float](repeating: -Float.infinity, count: n)
             if ignoreWrtCandidates {
                 let iof = BoxIoU.mmdetKernel(priors, ignores, batches: 1, rows: n, cols: m, mode: "iof", aligned: false, eps: Float(1e-6))

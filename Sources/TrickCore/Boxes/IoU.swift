@@ -16,6 +16,7 @@ public enum BoxIoU {
         let fname = ["iou": "box_iou", "giou": "generalized_box_iou", "diou": "distance_box_iou", "ciou": "complete_box_iou"][kind.rawValue]!
         let n = try BoxArgs.count(boxes1, "boxes1", function: fname)
         let m = try BoxArgs.count(boxes2, "boxes2", function: fname)
+        _ = try Tensor.checkedAllocationCount([n, m], dtype: BoxArgs.workingType(boxes1, boxes2))
         if BoxArgs.workingType(boxes1, boxes2) == .float64 {
             return Double.tensor(shape: [n, m], torchvisionKernel(kind, Double.array(boxes1), n, Double.array(boxes2), m, eps: Double(eps)))
         }
@@ -94,6 +95,7 @@ public enum BoxIoU {
         let outShape = batch1 + (isAligned ? [rows] : [rows, cols])
         let nb = batch1.reduce(1, *)
         let dtype = BoxArgs.workingType(bboxes1, bboxes2)
+        _ = try Tensor.checkedAllocationCount(outShape, dtype: dtype)
         if rows * cols == 0 {
             return dtype == .float64 ? Double.tensor(shape: outShape, []) : Float.tensor(shape: outShape, [])
         }

@@ -114,7 +114,7 @@ public final class ConstantLR: ParamScheduler {
     public init(factor: Double = 1.0 / 3, begin: Int = 0, end: Int = schedulerINF, byEpoch: Bool = true) throws {
         guard factor >= 0, factor <= 1 else { throw CoreError("ConstantLR: Constant multiplicative factor should between 0 and 1, got \(factor)") }
         self.factor = factor
-        totalIters = end - begin - 1
+        totalIters = end &- begin &- 1  // wraps only when super.init rejects begin/end
         try super.init(name: "ConstantLR", begin: begin, end: end, byEpoch: byEpoch)
     }
     override public func value(_ g: [LRGroup]) throws -> [Double] {
@@ -146,7 +146,7 @@ public final class CosineAnnealingLR: ParamScheduler {
         guard (em == nil) != (etaMinRatio == nil) else {
             throw CoreError("CosineAnnealingLR: Either `eta_min` or `eta_min_ratio should be specified (not both)")
         }
-        let t = (tMax ?? 0) != 0 ? tMax! : end - begin
+        let t = (tMax ?? 0) != 0 ? tMax! : end &- begin
         guard t > 0, t <= 1 << 60 else { throw CoreError("CosineAnnealingLR: T_max must be in 1…2^60, got \(t)") }
         self.tMax = t
         self.etaMin = em
@@ -174,7 +174,7 @@ public final class LinearLR: ParamScheduler {
         guard endFactor >= 0, endFactor <= 1 else { throw CoreError("LinearLR: Ending multiplicative factor should between 0 and 1, got \(endFactor)") }
         self.startFactor = startFactor
         self.endFactor = endFactor
-        totalIters = end - begin - 1
+        totalIters = end &- begin &- 1  // wraps only when super.init rejects begin/end
         try super.init(name: "LinearLR", begin: begin, end: end, byEpoch: byEpoch)
     }
     override public func value(_ g: [LRGroup]) throws -> [Double] {
@@ -192,7 +192,7 @@ public final class PolyLR: ParamScheduler {
     public init(etaMin: Double = 0, power: Double = 1.0, begin: Int = 0, end: Int = schedulerINF, byEpoch: Bool = true) throws {
         self.etaMin = etaMin
         self.power = power
-        totalIters = end - begin - 1
+        totalIters = end &- begin &- 1  // wraps only when super.init rejects begin/end
         try super.init(name: "PolyLR", begin: begin, end: end, byEpoch: byEpoch)
     }
     override public func value(_ g: [LRGroup]) throws -> [Double] {
@@ -211,7 +211,7 @@ public final class OneCycleLR: ParamScheduler {
                 divFactor: Double = 25, finalDivFactor: Double = 1e4, threePhase: Bool = false,
                 begin: Int = 0, end: Int = schedulerINF, byEpoch: Bool = true) throws {
         if let t = totalSteps, t <= 0 { throw CoreError("OneCycleLR: Expected positive integer total_steps, but got \(t)") }
-        let total = totalSteps ?? (end - begin)
+        let total = totalSteps ?? (end &- begin)
         guard pctStart >= 0, pctStart <= 1 else { throw CoreError("OneCycleLR: Expected float between 0 and 1 pct_start, but got \(pctStart)") }
         guard annealStrategy == "cos" || annealStrategy == "linear" else {
             throw CoreError("OneCycleLR: anneal_strategy must by one of \"cos\" or \"linear\", instead got \(annealStrategy)")
