@@ -67,7 +67,7 @@ public enum CrossEntropy {
                 y.withUnsafeBufferPointer { yp in
                     out.withUnsafeMutableBufferPointer { o in
                         smooth.withUnsafeMutableBufferPointer { sm in
-                            PixelSoftmax.forEachBlock(x, n: n, c: c, s: s) { b, p0, len, mx, se in
+                            let blocks: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void = { b, p0, len, mx, se in
                                 let img = b * c * s
                                 for i in 0..<len {
                                     let p = p0 + i
@@ -86,6 +86,11 @@ public enum CrossEntropy {
                                         sm[b * s + p] = Float(acc)
                                     }
                                 }
+                            }
+                            if let xf = x as? UnsafeBufferPointer<Float> {
+                                PixelSoftmax.forEachBlockFloat32(xf, n: n, c: c, s: s, blocks)
+                            } else {
+                                PixelSoftmax.forEachBlock(x, n: n, c: c, s: s, blocks)
                             }
                         }
                     }
