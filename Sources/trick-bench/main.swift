@@ -314,12 +314,18 @@ let loopSource = """
 let fibTrick = writeTemp("fib.trick", fibSource), fibPython = writeTemp("fib.py", fibSource)
 let loopTrick = writeTemp("loop.trick", loopSource), loopPython = writeTemp("loop.py", loopSource)
 tempFiles += [fibTrick, fibPython, loopTrick, loopPython]
-// The interpreter rows compare with plain CPython (python3), the reference for the language.
-let cpython = "python3"
+// The interpreter rows compare with plain CPython (python3), the reference for the language:
+// the interpreter binary itself, not a launcher such as a pyenv shim (a bash script that would
+// add its own start-up to every CPython row).
+let cpython: String = {
+    let r = run(["python3", "-c", "import sys; print(sys.executable)"])
+    let path = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
+    return path.isEmpty ? "python3" : path
+}()
 rows.append(Row(work: "start-up: `-c 'print(1 + 1)'`", how: "process",
                 trick: measureProcess([trickBin, "-c", "print(1 + 1)"], repeats: 15),
                 reference: measureProcess([cpython, "-c", "print(1 + 1)"], repeats: 15),
-                referenceName: "python3 -c", target: 0.5, check: ""))
+                referenceName: "\(cpython) -c", target: 0.5, check: ""))
 rows.append(Row(work: "interpreter: naive fib(27)", how: "process",
                 trick: measureProcess([trickBin, "run", fibTrick], repeats: 5),
                 reference: measureProcess([cpython, fibPython], repeats: 5), referenceName: "CPython", target: 1.0, check: ""))

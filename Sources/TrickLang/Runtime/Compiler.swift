@@ -482,10 +482,12 @@ final class Compiler {
         if case .name(let n) = callee.kind { calleeName = n } else { calleeName = "function" }
         // Fast paths: a user function with plain positional parameters, called with one or two
         // positional arguments, binds straight into the new frame's slots.
+        // A global callee (`fib(n - 1)`) is read straight from its slot, without a closure call.
+        var globalCallee: Int?
+        if case .name(let n) = callee.kind, case .global(let g) = resolve(n) { globalCallee = g }
         if simple && args.count == 1 {
             let a0 = try expr(args[0].value)
-            return { f in
-                let c = try fn(f)
+            @inline(__always) func call1(_ c: Value, _ f: Frame) throws -> Value {
                 if case .function(let fun) = c, fun.simpleArity == 1 {
                     let arg = try a0(f)
                     if let stack = fun.frameStack {
@@ -504,6 +506,14 @@ final class Compiler {
                 }
                 return try interp.call(c, Arguments([try a0(f)]), file: file, loc: loc, name: calleeName)
             }
+            if let g = globalCallee, case .name(let n) = callee.kind {
+                let cloc = callee.loc
+                return { f in
+                    guard let c = interp.globals.values[g] else { throw interp.nameError(n, file, cloc) }
+                    return try call1(c, f)
+                }
+            }
+            return { f in try call1(try fn(f), f) }
         }
         if simple && args.count == 2 {
             let a0 = try expr(args[0].value), a1 = try expr(args[1].value)

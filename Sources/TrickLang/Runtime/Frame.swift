@@ -19,6 +19,15 @@ public final class Frame {
         slots.deallocate()
     }
 
+    /// Sets a slot to None; a slot holding a number or bool is overwritten without the generic
+    /// destroy (nothing to release).
+    @inline(__always) static func clear(_ p: UnsafeMutablePointer<Value>) {
+        switch p.pointee {
+        case .int, .float, .bool, .none: p.initialize(to: .none)
+        default: p.pointee = .none
+        }
+    }
+
     @inline(__always) static func make(parent: Frame?, count: Int) -> Frame {
         Frame(parent: parent, count: count)
     }
@@ -103,9 +112,8 @@ final class FrameStack {
         depth -= 1
         frames[depth]._withUnsafeGuaranteedRef { f in
             let slots = f.slots
-            for i in 0..<f.count { slots[i] = .none }
-            f.returnValue = .none
-            f.parent = nil
+            for i in 0..<f.count { Frame.clear(slots + i) }
+            if f.parent != nil { f.parent = nil }
         }
     }
 }

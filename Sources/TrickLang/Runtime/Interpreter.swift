@@ -293,7 +293,10 @@ public final class Interpreter {
             }
             throw e
         }
-        return frame.returnValue
+        // Move the result out (no copy, and the frame is left holding None).
+        var result = Value.none
+        swap(&result, &frame.returnValue)
+        return result
     }
 
     /// Python argument binding for user functions.
