@@ -458,6 +458,29 @@ final class Compiler {
         // Method call: evaluate the receiver once and dispatch by name without a bound object.
         if case .attribute(let objExpr, let name) = callee.kind {
             let recv = try expr(objExpr)
+            // The two container methods that dominate loops, without building an argument list;
+            // any other receiver takes the general path below.
+            if simple && name == "append" && args.count == 1 {
+                let a0 = try expr(args[0].value)
+                return { f in
+                    let r = try recv(f)
+                    if case .list(let l) = r { l.items.append(try a0(f)); return .none }
+                    return try interp.callMethod(r, name, Arguments([try a0(f)]), file: file, loc: loc)
+                }
+            }
+            if simple && name == "get" && (args.count == 1 || args.count == 2) {
+                let a0 = try expr(args[0].value)
+                let a1 = try args.count == 2 ? expr(args[1].value) : nil
+                return { f in
+                    let r = try recv(f)
+                    let key = try a0(f)
+                    let dflt = try a1?(f) ?? .none
+                    if case .dict(let d) = r {
+                        do { return try d.get(key) ?? dflt } catch { throw interp.locate(error, file, loc) }
+                    }
+                    return try interp.callMethod(r, name, Arguments(a1 == nil ? [key] : [key, dflt]), file: file, loc: loc)
+                }
+            }
             // torch's in-place methods (`x.clamp_(0)`, `x.fill_(1)`): tensors are values here, so
             // the result is stored back into the receiver.
             if name.hasSuffix("_"), !name.hasPrefix("_"), isAssignable(objExpr) {
