@@ -41,21 +41,11 @@ extension PixelSoftmax {
     /// float64 path to ~1e-7 relative).
     static func forEachBlockFloat32(_ x: UnsafeBufferPointer<Float>, n: Int, c: Int, s: Int,
                                     _ body: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) {
-        let blocksPerImage = (s + blockSize - 1) / blockSize
-        let total = n * blocksPerImage
-        if total == 0 || c == 0 { return }
-        parallelRanges(total, threads: threads(forWork: n * c * s)) { first, last in
-            let mx = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
-            let se = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
-            let mxf = UnsafeMutablePointer<Float>.allocate(capacity: blockSize)
-            let sef = UnsafeMutablePointer<Float>.allocate(capacity: blockSize)
-            defer { mx.deallocate(); se.deallocate(); mxf.deallocate(); sef.deallocate() }
-            let base = x.baseAddress!
-            for blk in first..<last {
-                let b = blk / blocksPerImage
-                let p0 = (blk % blocksPerImage) * blockSize
-                let len = Swift.min(blockSize, s - p0)
-                let img = base + b * c * s + p0
+        eachBlock(n: n, c: c, s: s, { offset, len, mx, se in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { mxBuffer in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { seBuffer in
+                let mxf = mxBuffer.baseAddress!, sef = seBuffer.baseAddress!
+                let img = x.baseAddress! + offset
                 for i in 0..<len { mxf[i] = -Float.infinity; sef[i] = 0 }
                 for k in 0..<c {
                     let row = img + k * s
@@ -69,8 +59,8 @@ extension PixelSoftmax {
                     for i in 0..<len { sef[i] += FastExp.expNonPositive(row[i] - mxf[i]) }
                 }
                 for i in 0..<len { mx[i] = Double(mxf[i]); se[i] = Double(sef[i]) }
-                body(b, p0, len, mx, se)
             }
-        }
+            }
+        }, body)
     }
 }

@@ -41,6 +41,30 @@ enum PixelSoftmax {
     /// `body` must only write outputs of its own pixels (it may run on several threads).
     static func forEachBlock<T: BinaryFloatingPoint>(_ x: UnsafeBufferPointer<T>, n: Int, c: Int, s: Int,
                                                      _ body: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) {
+        eachBlock(n: n, c: c, s: s, { offset, len, mx, se in
+            let img = x.baseAddress! + offset
+            for i in 0..<len { mx[i] = -Double.infinity; se[i] = 0 }
+            for k in 0..<c {
+                let row = img + k * s
+                for i in 0..<len {
+                    let v = Double(row[i])
+                    mx[i] = v >= mx[i] ? v : mx[i]
+                }
+            }
+            for k in 0..<c {
+                let row = img + k * s
+                for i in 0..<len { se[i] += exp(Double(row[i]) - mx[i]) }
+            }
+        }, body)
+    }
+
+    /// The block driver shared by the float64 and float32 kernels: splits the (image, block)
+    /// pairs over the cores, gives each thread its `mx`/`se` scratch, fills them with `stats`
+    /// (offset of the block's first logit, pixel count) and hands them to `body`.
+    @inline(__always)
+    static func eachBlock(n: Int, c: Int, s: Int,
+                          _ stats: (Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void,
+                          _ body: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) {
         let blocksPerImage = (s + blockSize - 1) / blockSize
         let total = n * blocksPerImage
         if total == 0 || c == 0 { return }
@@ -48,24 +72,11 @@ enum PixelSoftmax {
             let mx = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
             let se = UnsafeMutablePointer<Double>.allocate(capacity: blockSize)
             defer { mx.deallocate(); se.deallocate() }
-            let base = x.baseAddress!
             for blk in first..<last {
                 let b = blk / blocksPerImage
                 let p0 = (blk % blocksPerImage) * blockSize
                 let len = Swift.min(blockSize, s - p0)
-                let img = base + b * c * s + p0
-                for i in 0..<len { mx[i] = -Double.infinity; se[i] = 0 }
-                for k in 0..<c {
-                    let row = img + k * s
-                    for i in 0..<len {
-                        let v = Double(row[i])
-                        mx[i] = v >= mx[i] ? v : mx[i]
-                    }
-                }
-                for k in 0..<c {
-                    let row = img + k * s
-                    for i in 0..<len { se[i] += exp(Double(row[i]) - mx[i]) }
-                }
+                stats(b * c * s + p0, len, mx, se)
                 body(b, p0, len, mx, se)
             }
         }
