@@ -64,6 +64,15 @@ expect "pipe: pasted doctest runs" "$out" "Out[3]: 0.1"
 expect "pipe: pasted IPython cells run" "$out" "Out[5]: 2"
 out=$("$BIN" repl < example2.txt 2>&1)
 refuse "pipe: pasted Example 2 has no syntax error" "$out" "expected"
+# With a model that has a backbone and a cls_head, the pasted Example 2 runs to the end.
+{ printf '>>> model = Module(backbone=Module(conv=Conv2d(3, 8, 3)), cls_head=Linear(8, 10))\n'
+  grep -v '^paramwise_cfg\[\|^In \[\|^   \.\.\.:' example2.txt
+  printf '>>> optimizer = optim_builder(model)\n'
+  printf ">>> [(g['params'][0], g['lr'], g['weight_decay']) for g in optimizer.param_groups][0::2]\n"; } > example2full.txt
+out=$("$BIN" repl < example2full.txt 2>&1)
+refuse "pipe: pasted Example 2 with a model runs" "$out" "error"
+expect "pipe: pasted Example 2 gives backbone (0.01 * 0.1, 0.95 * 0.9)" "$out" "('backbone.conv.weight', 0.001, 0.855)"
+expect "pipe: pasted Example 2 gives cls_head (0.01, 0.95)" "$out" "('cls_head.weight', 0.01, 0.95)"
 
 # %save writes the session as a notebook that `trick test` passes.
 printf 'w = tensor([1.0, 2.0, 3.0])\nw.sum()\nprint("hi")\nfor i in range(2):\n    print(i)\n\nbad_name\nw * 2\n%%save saved\n' | "$BIN" repl > /dev/null 2>&1
