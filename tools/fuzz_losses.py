@@ -19,6 +19,10 @@ Where mmseg 1.2.2 itself is broken, the expectation is what SPEC section 8 asks 
   kernel on one-hot targets over the C classes, i.e. mmseg's own `py_sigmoid_focal_loss` fed
   `one_hot(t, C+1)[:, :C]` with ignored rows masked by `valid_mask` (for C == 1 the label 1 is the
   positive class), see focal_forward_cuda below (reference/losses-ohem-pixel.md section 5).
+- version='0.x' losses (CrossEntropyLoss's 0.x mean, DiceLoss with smooth / exponent / class_weight)
+  are compared with mmseg 0.30's code transcribed below (v0_cross_entropy, V0DiceLoss), 0.x not
+  being installed; for DiceLoss(ignore_index=None) 0.x raises AttributeError, the intended meaning
+  (no pixel ignored) is expected.
 Failing programs are kept in /tmp (their path is printed) for replay with `trick run`.
 """
 import io
@@ -102,6 +106,73 @@ def focal_forward_cuda(self, pred, target, weight=None, avg_factor=None, reducti
 
 
 fl.FocalLoss.forward = focal_forward_cuda
+
+
+# ------------------------------------------------------------------ mmseg 0.x losses (version='0.x')
+# mmseg 0.30 is not installed; these are its `cross_entropy` and `DiceLoss` (mmseg/models/losses/
+# cross_entropy_loss.py, dice_loss.py of the 0.x branch) on top of 1.2.2's shared utils.
+def v0_cross_entropy(pred, label, weight=None, class_weight=None, reduction='mean', avg_factor=None,
+                     ignore_index=-100, avg_non_ignore=False):
+    loss = F.cross_entropy(pred, label, weight=class_weight, reduction='none', ignore_index=ignore_index)
+    if (avg_factor is None) and avg_non_ignore and reduction == 'mean':
+        avg_factor = label.numel() - (label == ignore_index).sum().item()
+    if weight is not None:
+        weight = weight.float()
+    return weight_reduce_loss(loss, weight=weight, reduction=reduction, avg_factor=avg_factor)
+
+
+def _v0_binary_dice(pred, target, valid_mask, smooth=1, exponent=2):
+    pred = pred.reshape(pred.shape[0], -1)
+    target = target.reshape(target.shape[0], -1)
+    valid_mask = valid_mask.reshape(valid_mask.shape[0], -1)
+    num = torch.sum(torch.mul(pred, target) * valid_mask, dim=1) * 2 + smooth
+    den = torch.sum(pred.pow(exponent) + target.pow(exponent), dim=1) + smooth
+    return (1 - num / den).mean()          # @weighted_loss default reduction 'mean'
+
+
+class V0DiceLoss(torch.nn.Module):
+    def __init__(self, smooth=1, exponent=2, reduction='mean', class_weight=None, loss_weight=1.0,
+                 ignore_index=255, loss_name='loss_dice', **kwargs):
+        super().__init__()
+        self.smooth, self.exponent, self.reduction = smooth, exponent, reduction
+        self.class_weight, self.loss_weight, self.ignore_index = class_weight, loss_weight, ignore_index
+        self._loss_name = loss_name
+
+    @property
+    def loss_name(self):
+        return self._loss_name
+
+    def forward(self, pred, target, avg_factor=None, reduction_override=None, **kwargs):
+        assert reduction_override in (None, 'none', 'mean', 'sum')
+        reduction = reduction_override if reduction_override else self.reduction
+        cw = pred.new_tensor(self.class_weight) if self.class_weight is not None else None
+        pred = F.softmax(pred, dim=1)
+        c = pred.shape[1]
+        t = F.one_hot(torch.clamp(target.long(), 0, c - 1), num_classes=c)
+        # 0.x computes `(target != None).long()` for ignore_index=None, a Python bool: AttributeError;
+        # the intended meaning (SPEC section 8), and trick's: no pixel is ignored
+        valid = (target != self.ignore_index).long() if self.ignore_index is not None else torch.ones_like(target)
+        total = 0
+        for i in range(c):
+            if i != self.ignore_index:
+                d = _v0_binary_dice(pred[:, i], t[..., i], valid, self.smooth, self.exponent)
+                if cw is not None:
+                    d *= cw[i]
+                total += d
+        return self.loss_weight * weight_reduce_loss(total / c, None, reduction, avg_factor)
+
+
+def build_loss(cfg):
+    """MODELS.build, or the 0.x loss for version='0.x' configs."""
+    cfg = dict(cfg)
+    ver = cfg.pop('version', None)
+    if cfg['type'] == 'DiceLoss' and (ver == '0.x' or (ver is None and any(k in cfg for k in ('smooth', 'exponent', 'class_weight')))):
+        cfg.pop('type')
+        return V0DiceLoss(**cfg)
+    m = MODELS.build(cfg)
+    if ver == '0.x' and cfg['type'] == 'CrossEntropyLoss' and m.cls_criterion is cel.cross_entropy:
+        m.cls_criterion = v0_cross_entropy
+    return m
 
 
 # ------------------------------------------------------------------ literals and random inputs
@@ -212,6 +283,10 @@ def case_ce(rng):
         cfg['loss_weight'] = pick(rng, [0.5, 2.0, 0.4, 1.0, 3.0])
     if rng.random() < 0.4 and not (sigmoid and rng.random() < 0.7):
         cfg['class_weight'] = cw_list(rng, c if not sigmoid else (w if rng.random() < 0.7 else c))
+    if rng.random() < 0.15:
+        cfg['version'] = pick(rng, ['0.x', '0.x', '1.x'])
+    dt = 'float64' if rng.random() < 0.08 else 'float32'
+    x = x.astype(dt)
     fw = {}
     if rng.random() < 0.3:
         fw['weight'] = (rng.random(lshape) * (rng.random(lshape) > 0.3)).astype(np.float32)
@@ -222,7 +297,7 @@ def case_ce(rng):
     pass_ign = rng.random() < 0.9
     built = rng.random() < 0.5
     ctor = f"build(dict(type='CrossEntropyLoss'{', ' if cfg else ''}{kwargs_src(cfg)}))" if built else f"CrossEntropyLoss({kwargs_src(cfg)})"
-    args = ['x', 'y']
+    args = ['cls_score=x', 'label=y'] if rng.random() < 0.1 else ['x', 'y']
     if 'weight' in fw:
         args.append(f"weight={lit(fw['weight'])}")
     for k in ('avg_factor', 'reduction_override'):
@@ -230,10 +305,10 @@ def case_ce(rng):
             args.append(f'{k}={fw[k]!r}')
     if pass_ign:
         args.append(f'ignore_index={ign}')
-    prog = f"loss = {ctor}\nx = {lit(x)}\ny = {lit(y, 'int64')}\nprint(loss({', '.join(args)}).tolist())"
+    prog = f"loss = {ctor}\nx = {lit(x, dt)}\ny = {lit(y, 'int64')}\nprint(loss({', '.join(args)}).tolist())"
 
     def ref():
-        loss = MODELS.build(dict(type='CrossEntropyLoss', **cfg))
+        loss = build_loss(dict(type='CrossEntropyLoss', **cfg))
         kw = {}
         if 'weight' in fw:
             kw['weight'] = torch.from_numpy(fw['weight'])
@@ -278,6 +353,8 @@ def case_ce_fn(rng):
 
 # ------------------------------------------------------------------ dice
 def case_dice(rng):
+    if rng.random() < 0.25:
+        return case_dice_v0(rng)
     n, c = int(rng.integers(1, 4)), int(rng.integers(1, 22))
     h, w = small_dim(rng), small_dim(rng)
     x = logits(rng, (n, c, h, w))
@@ -313,6 +390,8 @@ def case_dice(rng):
     built = rng.random() < 0.7
     ctor = f"build(dict(type='DiceLoss'{', ' if cfg else ''}{kwargs_src(cfg)}))" if built else f"DiceLoss({kwargs_src(cfg)})"
     args = [lit(x), lit(y, 'float32' if onehot else 'int64')]
+    if rng.random() < 0.1:
+        args = ['pred=' + args[0], 'target=' + args[1]]
     if 'weight' in fw:
         args.append(f"weight={lit(fw['weight'])}")
     for k in ('avg_factor', 'reduction_override'):
@@ -323,6 +402,51 @@ def case_dice(rng):
 
     def ref():
         loss = MODELS.build(dict(type='DiceLoss', **cfg))
+        kw = {k: (torch.from_numpy(v) if k == 'weight' else v) for k, v in fw.items()}
+        print(fmt(loss(torch.from_numpy(x), torch.from_numpy(y), **kw)))
+    return 'dice', prog, ref
+
+
+def case_dice_v0(rng):
+    n, c = int(rng.integers(1, 4)), int(rng.integers(1, 22))
+    h, w = small_dim(rng), small_dim(rng)
+    x = logits(rng, (n, c, h, w))
+    y = labels(rng, (n, h, w), c, pick(rng, [255, -1, c, 255, 0]), p_ign_choice(rng))
+    cfg = {}
+    if rng.random() < 0.6:
+        cfg['version'] = '0.x'
+    if rng.random() < 0.5 or not cfg:
+        cfg['smooth'] = pick(rng, [1, 0.5, 1.0, 0, 2.0, 1e-5])
+    if rng.random() < 0.4:
+        cfg['exponent'] = pick(rng, [2, 1, 3, 2.0, 1.5])
+    if rng.random() < 0.4:
+        cfg['class_weight'] = cw_list(rng, c)
+    if rng.random() < 0.3:
+        cfg['loss_weight'] = pick(rng, [3.0, 0.5, 2.0, 1.0])
+    if rng.random() < 0.3:
+        cfg['reduction'] = pick(rng, ['none', 'sum', 'mean'])
+    if rng.random() < 0.4:
+        cfg['ignore_index'] = pick(rng, [None, 0, 1, c - 1, -1, 255])
+    fw = {}
+    if rng.random() < 0.2:
+        fw['weight'] = rng.random((n, h, w)).astype(np.float32)   # ignored by 0.x (falls into **kwargs)
+    if rng.random() < 0.15:
+        fw['avg_factor'] = pick(rng, [2.0, 5.0, 0.5])
+    if rng.random() < 0.15:
+        fw['reduction_override'] = pick(rng, ['none', 'mean', 'sum'])
+    built = rng.random() < 0.7
+    ctor = f"build(dict(type='DiceLoss', {kwargs_src(cfg)}))" if built else f"DiceLoss({kwargs_src(cfg)})"
+    args = [lit(x), lit(y, 'int64')]
+    if 'weight' in fw:
+        args.append(f"weight={lit(fw['weight'])}")
+    for k in ('avg_factor', 'reduction_override'):
+        if k in fw:
+            args.append(f'{k}={fw[k]!r}')
+    args.append(f'ignore_index={pick(rng, [255, 0])}')
+    prog = f"loss = {ctor}\nprint(loss({', '.join(args)}).tolist())"
+
+    def ref():
+        loss = build_loss(dict(type='DiceLoss', **cfg))
         kw = {k: (torch.from_numpy(v) if k == 'weight' else v) for k, v in fw.items()}
         print(fmt(loss(torch.from_numpy(x), torch.from_numpy(y), **kw)))
     return 'dice', prog, ref
@@ -339,6 +463,15 @@ def case_focal(rng):
     x = logits(rng, pshape)
     ign = pick(rng, [255, 255, 0, -1, c])
     y = labels(rng, lshape, 2 if c == 1 else c, ign, p_ign_choice(rng))
+    tdt = 'int64'
+    if rng.random() < 0.2:     # a target of the prediction's shape: one-hot or soft (the CPU path of 1.2.2)
+        tdt = 'float32'
+        if rng.random() < 0.5:
+            y = np.moveaxis(np.eye(c, dtype=np.float32)[np.clip(y, 0, c - 1)], -1, 1).copy()
+        else:
+            y = rng.random(pshape).astype(np.float32)
+    dt = 'float64' if rng.random() < 0.08 else 'float32'
+    x = x.astype(dt)
     cfg = {}
     if rng.random() < 0.4:
         cfg['gamma'] = pick(rng, [1.0, 0.0, 0.5, 3.0, 2.0])
@@ -360,7 +493,9 @@ def case_focal(rng):
         fw['reduction_override'] = pick(rng, ['none', 'mean', 'sum'])
     built = rng.random() < 0.3
     ctor = f"build(dict(type='FocalLoss'{', ' if cfg else ''}{kwargs_src(cfg)}))" if built else f"FocalLoss({kwargs_src(cfg)})"
-    args = [lit(x), lit(y, 'int64')]
+    args = [lit(x, dt), lit(y, tdt)]
+    if rng.random() < 0.1:
+        args = ['pred=' + args[0], 'target=' + args[1]]
     if 'weight' in fw:
         args.append(f"weight={lit(fw['weight'])}")
     for k in ('avg_factor', 'reduction_override'):
@@ -412,8 +547,14 @@ def rand_loss_decode(rng, c, allow_other=False):
             d['class_weight'] = cw_list(rng, c)
         if rng.random() < 0.3:
             d['avg_non_ignore'] = True
+        if rng.random() < 0.1:
+            d['version'] = '0.x'
         if allow_other and rng.random() < 0.15:
-            d = dict(type=pick(rng, ['DiceLoss', 'FocalLoss']))
+            d = dict(type=pick(rng, ['DiceLoss', 'FocalLoss', 'CrossEntropyLoss']))
+            if d['type'] == 'CrossEntropyLoss':
+                d['use_sigmoid'] = True
+            elif d['type'] == 'DiceLoss' and rng.random() < 0.4:
+                d['version'] = '0.x'
         if rng.random() < 0.2:
             d['loss_name'] = pick(rng, ['loss_ce', 'loss_aux', 'loss_x'])
         return d
@@ -423,8 +564,15 @@ def rand_loss_decode(rng, c, allow_other=False):
 
 def build_ld(ld):
     if isinstance(ld, dict):
-        return MODELS.build(ld)
-    return torch.nn.ModuleList([MODELS.build(d) for d in ld])
+        return build_loss(ld)
+    return torch.nn.ModuleList([build_loss(d) for d in ld])
+
+
+def make_head(c, ld, **kw):
+    """FCNHead whose loss_decode is built by build_loss (0.x configs included)."""
+    head = FCNHead(in_channels=4, channels=4, num_classes=c, loss_decode=dict(type='CrossEntropyLoss'), **kw)
+    head.loss_decode = build_ld(ld)
+    return head
 
 
 def case_ohem(rng):
@@ -469,7 +617,7 @@ def case_head(rng):
     if rng.random() < 0.25:
         h, w = lh, lw
     x = logits(rng, (n, c, lh, lw), ties=rng.random() < 0.15)
-    ign = pick(rng, [255, 255, 0, 1])
+    ign = pick(rng, [255, 255, 0, 1, -1, c - 1])
     y = labels(rng, (n, h, w), c, ign, pick(rng, [0.0, 0.15, 0.15, 0.5, 1.0]))
     ld = rand_loss_decode(rng, c)
     if rng.random() < 0.15:
@@ -488,9 +636,30 @@ def case_head(rng):
             extra['use_sigmoid'] = False
         if rng.random() < 0.3:
             extra['naive_dice'] = True
+        if rng.random() < 0.2:
+            extra['eps'] = pick(rng, [1.0, 1e-5])
+        if rng.random() < 0.2:
+            extra['ignore_index'] = pick(rng, [None, 0, 1])
+        if rng.random() < 0.25:
+            for k in ('use_sigmoid', 'naive_dice', 'eps'):
+                extra.pop(k, None)
+            extra['version'] = '0.x'
+            if rng.random() < 0.5:
+                extra['smooth'] = pick(rng, [1, 0.5, 0])
+            if rng.random() < 0.3:
+                extra['class_weight'] = cw_list(rng, c)
         ld = (ld if isinstance(ld, list) else [ld]) + [extra]
     if rng.random() < 0.15:
-        ld = (ld if isinstance(ld, list) else [ld]) + [dict(type='FocalLoss', loss_name=pick(rng, ['loss_focal', 'loss_ce']))]
+        extra = dict(type='FocalLoss', loss_name=pick(rng, ['loss_focal', 'loss_ce']))
+        if rng.random() < 0.4:
+            extra['gamma'] = pick(rng, [1.0, 0.0, 3.0])
+        if rng.random() < 0.4:
+            extra['alpha'] = pick(rng, [0.25, [round(float(v), 3) for v in rng.uniform(0.1, 0.9, c)]])
+        if rng.random() < 0.3:
+            extra['class_weight'] = cw_list(rng, c)
+        if rng.random() < 0.3:
+            extra['loss_weight'] = pick(rng, [2.0, 0.5])
+        ld = (ld if isinstance(ld, list) else [ld]) + [extra]
     sampler = None
     if rng.random() < 0.35:
         sampler = dict(type='OHEMPixelSampler', min_kept=pick(rng, [2, 10, 20, 1000]))
@@ -511,8 +680,7 @@ def case_head(rng):
             "total, log_vars = parse_losses(losses)\nprint('total', total.tolist())")
 
     def ref():
-        head = FCNHead(in_channels=4, channels=4, num_classes=c, loss_decode=ld, sampler=sampler, ignore_index=ign,
-                       align_corners=align)
+        head = make_head(c, ld, sampler=sampler, ignore_index=ign, align_corners=align)
         samples = []
         for i in range(n):
             s = SegDataSample()
@@ -536,6 +704,10 @@ def case_interp(rng):
     else:
         shape = (n, c, small_dim(rng), small_dim(rng)) if rng.random() < 0.9 else (1, c, int(rng.integers(20, 50)), int(rng.integers(20, 50)))
         mode = pick(rng, ['bilinear', 'bilinear', 'nearest', 'nearest-exact' if rng.random() < 0.2 else 'bilinear'])
+        if rng.random() < 0.15:
+            mode = 'bicubic'
+    if rng.random() < 0.1:
+        mode = 'area'
     x = logits(rng, shape, scale=1.0)
     kw = {}
     d = len(shape) - 2
@@ -550,7 +722,7 @@ def case_interp(rng):
             f = (f, pick(rng, [0.8, 1.5, 2.0, 0.6, 2.5]))
         kw['scale_factor'] = f
     kw['mode'] = mode
-    if mode in ('linear', 'bilinear') or rng.random() < 0.05:
+    if mode in ('linear', 'bilinear', 'bicubic') or rng.random() < 0.05:
         r = rng.random()
         if r < 0.45:
             kw['align_corners'] = True
@@ -565,7 +737,7 @@ def case_interp(rng):
             kw[k] = list(kw[k])
     # float64: linear modes agree within 1 ulp (not bit for bit); float64 'nearest' picks some source indices in
     # double in some torch kernels (not modelled: the call forms use float32), so it is left out
-    dt = 'float64' if rng.random() < 0.1 and 'linear' in mode and not os.environ.get('FUZZ_EXACT') else 'float32'
+    dt = 'float64' if rng.random() < 0.1 and ('linear' in mode or mode == 'bicubic') and not os.environ.get('FUZZ_EXACT') else 'float32'
     if dt == 'float64':
         x = x.astype(np.float64) + rng.normal(0, 1e-9, x.shape)
     prog = f"print(interpolate({lit(x, dt)}, {kwargs_src(kw)}).tolist())"

@@ -45,15 +45,18 @@ enum LossBindings {
         a.has("avg_factor") ? try a.double("avg_factor") : nil
     }
 
-    /// Wraps a core loss as a callable object with MMSeg's forward signature.
+    /// Wraps a core loss as a callable object with MMSeg's forward signature; `inputs` are the
+    /// names of its first two parameters (`CrossEntropyLoss.forward(cls_score, label, …)`,
+    /// `DiceLoss`/`FocalLoss.forward(pred, target, …)`), so keyword calls work as upstream.
     static func lossObject(_ typeName: String, _ loss: any SegLoss, defaultIgnore: String,
+                           inputs: (String, String) = ("pred", "target"),
                            attributes: [(String, Value)]) -> Value {
         let obj = BuiltObject(typeName: typeName, attributes: [("loss_name", .str(loss.lossName))] + attributes, payload: loss)
         obj.callable = BuiltinFunction(
-            "forward(pred, target, weight=None, avg_factor=None, reduction_override=None, ignore_index=\(defaultIgnore), **kwargs)",
+            "forward(\(inputs.0), \(inputs.1), weight=None, avg_factor=None, reduction_override=None, ignore_index=\(defaultIgnore), **kwargs)",
             doc: "\(typeName).forward — MMSegmentation 1.2 signature; returns a 0-d float32 tensor (or the element-wise loss for reduction 'none').") { a in
-            let pred = try a.tensor("pred")
-            let target = try a.tensor("target")
+            let pred = try a.tensor(inputs.0)
+            let target = try a.tensor(inputs.1)
             let w = try a.optionalTensor("weight")
             let r = try optionalReduction(a, "reduction_override")
             let ign = try optionalIgnoreIndex(a)
@@ -107,7 +110,7 @@ enum LossBindings {
             c.avgNonIgnore = try a.bool("avg_non_ignore")
             c.version0x = try a.choice("version", ["1.x", "0.x"]) == "0.x"
             let loss = try CrossEntropyLoss(c)
-            return lossObject("CrossEntropyLoss", loss, defaultIgnore: "-100", attributes: [
+            return lossObject("CrossEntropyLoss", loss, defaultIgnore: "-100", inputs: ("cls_score", "label"), attributes: [
                 ("use_sigmoid", .bool(c.useSigmoid)), ("use_mask", .bool(c.useMask)),
                 ("reduction", .str(c.reduction.rawValue)), ("class_weight", a["class_weight"]),
                 ("loss_weight", .float(c.lossWeight)), ("avg_non_ignore", .bool(c.avgNonIgnore)),
@@ -233,18 +236,18 @@ enum LossBindings {
         }
 
         lib.function("interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None, antialias=False)",
-                     doc: "torch.nn.functional.interpolate for 3-D/4-D input: 'nearest' (legacy), 'nearest-exact', 'linear', 'bilinear' (float32-exact source coordinates).") { a in
+                     doc: "torch.nn.functional.interpolate for 3-D/4-D input: 'nearest' (legacy), 'nearest-exact', 'linear', 'bilinear' (float32-exact source coordinates), 'bicubic', 'area'.") { a in
             let input = try a.tensor("input")
             if try a.bool("antialias") {
                 throw RuntimeError("interpolate(): antialias=True is not supported", kind: "ValueError")
             }
             let modeName = try a.string("mode")
             guard let mode = Interpolate.Mode(rawValue: modeName) else {
-                if ["bicubic", "trilinear", "area"].contains(modeName) {
-                    throw RuntimeError("interpolate(): mode '\(modeName)' is not supported (supported: nearest, nearest-exact, linear, bilinear)", kind: "NotImplementedError")
+                if ["trilinear"].contains(modeName) {
+                    throw RuntimeError("interpolate(): mode '\(modeName)' is not supported (supported: nearest, nearest-exact, linear, bilinear, bicubic, area)", kind: "NotImplementedError")
                 }
                 let hint = closestName(to: modeName, in: Interpolate.Mode.allCases.map(\.rawValue)).map { " (did you mean '\($0)'?)" } ?? ""
-                throw RuntimeError("interpolate() argument 'mode' must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', got '\(modeName)'\(hint)", kind: "ValueError")
+                throw RuntimeError("interpolate() argument 'mode' must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area', got '\(modeName)'\(hint)", kind: "ValueError")
             }
             let size: [Int]? = a.has("size") ? try Convert.ints(a["size"], what: "interpolate() argument 'size'") : nil
             let sf: [Double]? = a.has("scale_factor") ? try Convert.doubles(a["scale_factor"], what: "interpolate() argument 'scale_factor'") : nil

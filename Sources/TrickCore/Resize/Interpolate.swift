@@ -18,14 +18,19 @@ import Darwin
 /// - 'bilinear'/'linear': two taps per axis, `l1 = clamp(src − i0, 0, 1)`, an axis whose output
 ///   size equals its input size is an exact copy; the arithmetic (which products are fused, in
 ///   which order) follows the torch kernel the input's sizes select, bit for bit (see `linear2d`).
+/// - 'bicubic' (4-D): Keys cubic convolution with A = −0.75 over four clamped taps per axis, as
+///   torch's `HelperInterpCubic` (source index without the clamp at 0; weights in the input's
+///   float type, sums in double: within float32 rounding of torch, not bit for bit).
+/// - 'area': `adaptive_avg_pool1d/2d` to the output size (window `[⌊o·in/out⌋, ⌈(o+1)·in/out⌉)`).
 public enum Interpolate {
     public enum Mode: String, Sendable, CaseIterable {
-        case nearest, nearestExact = "nearest-exact", linear, bilinear
+        case nearest, nearestExact = "nearest-exact", linear, bilinear, bicubic, area
     }
 
     /// Output size and per-axis user scale (nil when sizes were given or the scale recomputed).
+    /// `allowEmpty`: a 0 output size is valid ('area' is `adaptive_avg_pool`, which accepts it).
     public static func outputGeometry(inputSpatial: [Int], size: [Int]?, scaleFactor: [Double]?,
-                                      recomputeScaleFactor: Bool = false) throws -> (size: [Int], scales: [Double?]) {
+                                      recomputeScaleFactor: Bool = false, allowEmpty: Bool = false) throws -> (size: [Int], scales: [Double?]) {
         let dim = inputSpatial.count
         switch (size, scaleFactor) {
         case (nil, nil):
@@ -37,7 +42,7 @@ public enum Interpolate {
             guard sz.count == dim else {
                 throw CoreError("size shape must match input shape. Input is \(dim)D, size is \(s.count)")
             }
-            for v in sz where v <= 0 {
+            for v in sz where v < 0 || (v == 0 && !allowEmpty) {
                 throw CoreError("output size must be greater than 0, got \(Tensor.formatShape(sz))")
             }
             return (sz, [Double?](repeating: nil, count: dim))
@@ -49,7 +54,7 @@ public enum Interpolate {
             let out = try zip(inputSpatial, sf).map { (i, s) -> Int in
                 guard s.isFinite, s > 0 else { throw CoreError("scale_factor must be positive and finite, got \(s)") }
                 let v = floor(Double(i) * s)
-                guard v >= 1, v < 1e9 else {
+                guard v >= (allowEmpty ? 0 : 1), v < 1e9 else {
                     throw CoreError("input and output sizes should be greater than 0, but got input \(Tensor.formatShape(inputSpatial)) and scale_factor \(sf)")
                 }
                 return Int(v)
@@ -72,7 +77,9 @@ public enum Interpolate {
             throw CoreError("got \(r)D input, but linear mode needs 3D input")
         case .bilinear where r != 4:
             throw CoreError("got \(r)D input, but bilinear mode needs 4D input")
-        case .nearest, .nearestExact:
+        case .bicubic where r != 4:
+            throw CoreError("got \(r)D input, but bicubic mode needs 4D input")
+        case .nearest, .nearestExact, .area:
             if alignCorners != nil {
                 throw CoreError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
             }
@@ -80,7 +87,7 @@ public enum Interpolate {
         }
         let spatial = Array(input.shape.dropFirst(2))
         let (outSize, scales) = try outputGeometry(inputSpatial: spatial, size: size, scaleFactor: scaleFactor,
-                                                   recomputeScaleFactor: recomputeScaleFactor)
+                                                   recomputeScaleFactor: recomputeScaleFactor, allowEmpty: mode == .area)
         let align = alignCorners ?? false
         let planes = input.shape[0] * input.shape[1]
         // Rank 3 is handled as H = 1.
@@ -130,7 +137,109 @@ public enum Interpolate {
             default:
                 throw CoreError("\"upsample_\(mode.rawValue)\" not implemented for '\(input.dtype == .int64 ? "Long" : "Bool")' (convert the input to float)")
             }
+        case .bicubic, .area:
+            switch input.storage {
+            case .float32(let a):
+                return Tensor(shape: outShape, float32: mode == .area
+                              ? area2d(a, planes, inH, inW, outH, outW)
+                              : bicubic2d(a, planes, inH, inW, outH, outW, sH, sW, align))
+            case .float64(let a):
+                return Tensor(shape: outShape, float64: mode == .area
+                              ? area2d(a, planes, inH, inW, outH, outW)
+                              : bicubic2d(a, planes, inH, inW, outH, outW, sH, sW, align))
+            default:
+                let op = mode == .area ? "adaptive_avg_pool\(r - 2)d" : "upsample_bicubic2d"
+                throw CoreError("\"\(op)\" not implemented for '\(input.dtype == .int64 ? "Long" : "Bool")' (convert the input to float)")
+            }
         }
+    }
+
+    /// torch's generic upsampling loop with `HelperInterpCubic` (`cpu_upsample_generic`,
+    /// `Interpolate<2>::eval` in UpSampleKernel.cpp): per output pixel, for each of the 4 H taps
+    /// the 4 W taps are summed, then the 4 H sums, in the input's float type, with the FMA
+    /// contraction of torch 2.4's x86 build: `fma(v0, w0, v1·w1)`, then `fma(v2, w2, ·)`,
+    /// `fma(v3, w3, ·)` (probed bit for bit against torch 2.4.1 CPU float32).
+    static func bicubic2d<F: BinaryFloatingPoint>(_ a: [F], _ planes: Int, _ inH: Int, _ inW: Int,
+                                                  _ outH: Int, _ outW: Int, _ sH: Double?, _ sW: Double?,
+                                                  _ align: Bool) -> [F] {
+        let ty = cubicTaps(inH, outH, sH, align, F.self), tx = cubicTaps(inW, outW, sW, align, F.self)
+        var out = [F](repeating: 0, count: planes * outH * outW)
+        for p in 0..<planes {
+            let base = p * inH * inW
+            for y in 0..<outH {
+                let (iy, wy) = ty[y]
+                for x in 0..<outW {
+                    let (ix, wx) = tx[x]
+                    @inline(__always) func dot(_ v: (Int) -> F, _ w: [F]) -> F {
+                        var t = (v(1) * w[1]).addingProduct(v(0), w[0])
+                        t.addProduct(v(2), w[2])
+                        t.addProduct(v(3), w[3])
+                        return t
+                    }
+                    out[(p * outH + y) * outW + x] = dot({ j in
+                        let row = base + iy[j] * inW
+                        return dot({ a[row + ix[$0]] }, wx)
+                    }, wy)
+                }
+            }
+        }
+        return out
+    }
+
+    /// torch `cpu_adaptive_avg_pool` (AdaptiveAvgPoolKernel.cpp), which 'area' calls: the window
+    /// sum in the input's float type, row by row, then `/ kh / kw`. 3-D input is H = 1.
+    static func area2d<F: BinaryFloatingPoint>(_ a: [F], _ planes: Int, _ inH: Int, _ inW: Int,
+                                               _ outH: Int, _ outW: Int) -> [F] {
+        let wy = areaWindows(inH, outH), wx = areaWindows(inW, outW)
+        var out = [F](repeating: 0, count: planes * outH * outW)
+        for p in 0..<planes {
+            let base = p * inH * inW
+            for y in 0..<outH {
+                for x in 0..<outW {
+                    var sum: F = 0
+                    for iy in wy[y] { for ix in wx[x] { sum += a[base + iy * inW + ix] } }
+                    out[(p * outH + y) * outW + x] = sum / F(wy[y].count) / F(wx[x].count)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Cubic taps of one axis, as torch's `HelperInterpCubic::compute_indices_weights`
+    /// (`aten/src/ATen/native/cpu/UpSampleKernel.cpp`): `src = area_pixel_compute_source_index(scale,
+    /// d, align_corners, cubic=true)` (no clamp at 0; `scale·(d+0.5) − 0.5` fused, as compiled),
+    /// `i = min(⌊src⌋, in−1)`, `t = clamp(src − i, 0, 1)`
+    /// (`guard_index_and_lambda`), weights `get_cubic_upsample_coefficients` = `[cc2(t+1), cc1(t),
+    /// cc1(1−t), cc2((1−t)+1)]`, A = −0.75, on taps `i−1…i+2` clamped to `[0, in−1]`; all in `F`.
+    static func cubicTaps<F: BinaryFloatingPoint>(_ inSize: Int, _ outSize: Int, _ userScale: Double?,
+                                                  _ align: Bool, _: F.Type) -> [(idx: [Int], w: [F])] {
+        let scale: F
+        if align {
+            scale = outSize > 1 ? F(inSize - 1) / F(outSize - 1) : 0
+        } else if let s = userScale, s > 0 {
+            scale = F(1.0 / s)
+        } else {
+            scale = F(inSize) / F(outSize)
+        }
+        let a: F = -0.75
+        // ((A+2)·x − (A+3))·x·x + 1 and ((A·x − 5A)·x + 8A)·x − 4A, contracted to FMAs as torch's build
+        func cc1(_ x: F) -> F { F(1).addingProduct((-(a + 3)).addingProduct(a + 2, x) * x, x) }
+        func cc2(_ x: F) -> F { (-4 * a).addingProduct((8 * a).addingProduct((-5 * a).addingProduct(a, x), x), x) }
+        return (0..<outSize).map { d in
+            let src: F = align ? scale * F(d) : fused(scale, F(d) + F(0.5), -F(0.5))
+            let i0 = Swift.min(Int(src.rounded(.down)), inSize - 1)
+            let t = Swift.min(Swift.max(src - F(i0), 0), 1)
+            let x2 = 1 - t
+            let w = [cc2(t + 1), cc1(t), cc1(x2), cc2(x2 + 1)]
+            let idx = (0..<4).map { Swift.min(Swift.max(i0 - 1 + $0, 0), inSize - 1) }
+            return (idx, w)
+        }
+    }
+
+    /// Adaptive average pooling windows of one axis (torch's `start_index` / `end_index`): output
+    /// `o` averages inputs `⌊o·in/out⌋ ..< ⌈(o+1)·in/out⌉`.
+    static func areaWindows(_ inSize: Int, _ outSize: Int) -> [Range<Int>] {
+        (0..<outSize).map { o in (o * inSize) / outSize ..< ((o + 1) * inSize + outSize - 1) / outSize }
     }
 
     /// torch `nearest_idx` / `nearest_exact_idx` for every output index. The `out == in` copy and

@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+@testable import TrickCore
+
+/// Regression vectors for mismatches found by differential fuzzing (tools/fuzz_losses.py), written
+/// by tools/gen_losses_regress_vectors.py from the real libraries (torch 2.4.1 CPU).
+final class LossRegressionTests: XCTestCase {
+    func cases(_ kind: String) throws -> [[String: Any]] {
+        try LossFixtures.load("regress.json").filter { $0["kind"] as? String == kind }
+    }
+
+    /// `interpolate` modes 'bicubic' and 'area' (were rejected as unsupported), incl. the empty
+    /// outputs 'area' allows.
+    func testInterpolateBicubicAndArea() throws {
+        let all = try cases("interpolate")
+        XCTAssertGreaterThan(all.count, 20)
+        for (i, c) in all.enumerated() {
+            let kw = c["kw"] as! [String: Any]
+            let out = try Interpolate.interpolate(
+                LossFixtures.tensor(c["x"])!, size: (kw["size"] as? [NSNumber])?.map { $0.intValue },
+                scaleFactor: (kw["scale_factor"] as? [NSNumber])?.map { $0.doubleValue },
+                mode: Interpolate.Mode(rawValue: kw["mode"] as! String)!, alignCorners: kw["align_corners"] as? Bool,
+                recomputeScaleFactor: kw["recompute_scale_factor"] as? Bool ?? false)
+            let want = LossFixtures.tensor(c["expected"])!
+            XCTAssertEqual(out.dtype, want.dtype, "case \(i) \(kw)")
+            if c["exact"] as? Bool == true {
+                XCTAssertEqual(out.shape, want.shape, "case \(i) \(kw)")
+                XCTAssertEqual(out.doubles, want.doubles, "case \(i) \(kw): not bit-exact")
+            } else {
+                assertClose(out, want, rtol: 1e-6, atol: 1e-6, "case \(i) \(kw)")
+            }
+        }
+    }
+
+    func testInterpolateNewModeErrors() {
+        let x3 = Tensor(shape: [1, 1, 4], float32: [1, 2, 3, 4])
+        let x4 = Tensor(shape: [1, 1, 2, 2], float32: [1, 2, 3, 4])
+        XCTAssertThrowsError(try Interpolate.interpolate(x3, size: [3], mode: .bicubic))                     // needs 4-D
+        XCTAssertThrowsError(try Interpolate.interpolate(x4, size: [3, 3], mode: .area, alignCorners: false)) // not interpolating
+        XCTAssertThrowsError(try Interpolate.interpolate(x4, size: [0, 3], mode: .bicubic))                  // 0 only for area
+        XCTAssertThrowsError(try Interpolate.interpolate(x4, size: [-1, 3], mode: .area))
+        XCTAssertThrowsError(try Interpolate.interpolate(Tensor(shape: [1, 1, 2, 2], int64: [1, 2, 3, 4]), size: [3, 3], mode: .area))
+    }
+}
