@@ -754,7 +754,7 @@ def case_bad(rng):
     y = labels(rng, (n, h, w), c, 255, 0.2)
     X, Y = lit(x), lit(y, 'int64')
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
-    k = int(rng.integers(0, 22))
+    k = int(rng.integers(0, 25))
     if k == 0:   # class_weight of the wrong length
         cw = cw_list(rng, c + 1)
         return 'ce', f"loss = build(dict(type='CrossEntropyLoss', class_weight={cw!r}))\nprint(loss({X}, {Y}, ignore_index=255).tolist())", \
@@ -850,6 +850,29 @@ def case_bad(rng):
                 lambda: F.interpolate(tx, scale_factor=0.1, mode='bilinear', align_corners=False)
         return 'interpolate', f"print(interpolate({X}, size=(2, 3, 4), mode='nearest').tolist())", \
             lambda: F.interpolate(tx, size=(2, 3, 4), mode='nearest')
+    if k == 22:  # interpolate: bicubic on 3-D input / area with align_corners
+        x3 = logits(rng, (n, c, w))
+        if rng.random() < 0.5:
+            return 'interpolate', f"print(interpolate({lit(x3)}, size=4, mode='bicubic', align_corners=False).tolist())", \
+                lambda: F.interpolate(torch.from_numpy(x3), size=4, mode='bicubic', align_corners=False)
+        return 'interpolate', f"print(interpolate({X}, size=(2, 2), mode='area', align_corners=False).tolist())", \
+            lambda: F.interpolate(tx, size=(2, 2), mode='area', align_corners=False)
+    if k == 23:  # interpolate: an empty bicubic output / a negative area size
+        if rng.random() < 0.5:
+            return 'interpolate', f"print(interpolate({X}, scale_factor=0.1, mode='bicubic', align_corners=False).tolist())", \
+                lambda: F.interpolate(tx, scale_factor=0.1, mode='bicubic', align_corners=False)
+        return 'interpolate', f"print(interpolate({X}, size=(-1, 2), mode='area').tolist())", \
+            lambda: F.interpolate(tx, size=(-1, 2), mode='area')
+    if k == 24:  # 0.x DiceLoss: class_weight of the wrong length / soft targets (0.x one-hot needs labels)
+        if rng.random() < 0.5:
+            cw = cw_list(rng, pick(rng, [c - 1, c + 1]))
+            return 'dice', f"loss = DiceLoss(version='0.x', class_weight={cw!r})\nprint(loss({X}, {Y}).tolist())", \
+                lambda: print(fmt(build_loss(dict(type='DiceLoss', version='0.x', class_weight=cw))(tx, ty)))
+        # (a 1x1 map is left out: 0.x then broadcasts the one-hot of the float target's values)
+        x2 = logits(rng, (n, c, 2, 3))
+        sx, X, tx = torch.softmax(torch.from_numpy(x2), 1).numpy(), lit(x2), torch.from_numpy(x2)
+        return 'dice', f"loss = DiceLoss(version='0.x')\nprint(loss({X}, {lit(sx)}).tolist())", \
+            lambda: print(build_loss(dict(type='DiceLoss', version='0.x'))(tx, torch.from_numpy(sx)))
     # k == 21: interpolate: unknown mode / nearest with align_corners
     if rng.random() < 0.5:
         return 'interpolate', f"print(interpolate({X}, size=(3, 3), mode='bilinearr').tolist())", \

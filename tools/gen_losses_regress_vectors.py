@@ -11,12 +11,20 @@ Every expected value is computed here by the reference library (torch 2.4.1 CPU)
   the mode); the FMA order of torch's build was probed on fuzz seed 707's case #359.
 - interpolate mode='area' (3-D and 4-D; sizes, scale factors, and output sizes of 0, which
   adaptive_avg_pool accepts): F.adaptive_avg_pool1d/2d. Found by fuzz seeds 606 / 707.
+- DiceLoss(version='0.x') with a class_weight longer than C (0.x reads only cw[i] of the scored
+  classes) or missing only the ignored class: mmseg 0.30's DiceLoss, as transcribed in
+  tools/fuzz_losses.py (V0DiceLoss; 0.x is not installed). Found by fuzz seed 1212 ('bad').
 """
 import json
 import os
 
+import sys
+
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fuzz_losses import V0DiceLoss  # noqa: E402  (mmseg 0.30 DiceLoss transcription)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'Tests', 'TrickCoreTests', 'Fixtures', 'losses')
 g = torch.Generator().manual_seed(4242)
@@ -66,6 +74,23 @@ cases = [
     interp_case((1, 2, 4, 3), size=(2, 0), mode='area'),
     interp_case((1, 2, 3), size=0, mode='area'),
     interp_case((1, 2, 5, 4), dtype=torch.float64, size=(3, 3), mode='area'),
+]
+
+
+
+def dice0x_case(n, c, h, w, cfg, ign_p=0.2):
+    x = torch.randn(n, c, h, w, generator=g) * 2
+    y = torch.randint(0, c, (n, h, w), generator=g)
+    y[torch.rand(n, h, w, generator=g) < ign_p] = 255
+    with torch.no_grad():
+        v = V0DiceLoss(**cfg)(x, y)
+    return {'kind': 'dice0x', 'cfg': cfg, 'x': T(x), 'y': T(y), 'expected': T(v)}
+
+
+cases += [
+    dice0x_case(2, 3, 4, 5, dict(class_weight=[0.5, 2.0, 1.5, 7.0])),                   # one extra entry
+    dice0x_case(1, 4, 3, 3, dict(class_weight=[1.0, 0.25, 3.0, 2.0, 9.0, 9.0], smooth=0.5)),
+    dice0x_case(2, 3, 3, 4, dict(class_weight=[1.5, 0.5], ignore_index=2)),             # ignored class unweighted
 ]
 
 with open(os.path.join(OUT, 'regress.json'), 'w') as f:

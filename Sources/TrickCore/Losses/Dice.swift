@@ -22,7 +22,8 @@ import Darwin
 /// of `clamp(y, 0, C−1)` (an ignored 255 pixel counts as class C−1 in the denominator), per class
 /// i ≠ ignore_index and per image `1 − (2Σ p·t·valid + smooth)/(Σ pᵉ + tᵉ + smooth)`, mean over the
 /// batch, × cw[i], summed over classes and divided by C. `weight` is ignored; `reduction` only
-/// matters for 'mean' with an explicit `avg_factor`.
+/// matters for 'mean' with an explicit `avg_factor`. As 0.x, `class_weight` may be longer than C
+/// (only `cw[i]` of the scored classes is read); missing a scored class is an error.
 public struct DiceLossConfig: Sendable {
     public var useSigmoid = true
     public var activate = true
@@ -137,12 +138,14 @@ public struct DiceLoss: SegLoss {
         guard target.shape == [n] + Array(sh.dropFirst(2)) else {
             throw CoreError("DiceLoss (0.x) target must be (N, ...) labels for pred \(Tensor.formatShape(sh)), got \(Tensor.formatShape(target.shape))")
         }
-        if let cw = config.classWeight, cw.count != c {
-            throw CoreError("class_weight has \(cw.count) entries but pred has \(c) classes")
+        let ign = config.ignoreIndex.map { Int64($0) }
+        // 0.x reads class_weight[i] for each class i it scores (all but ignore_index): a longer list
+        // is accepted (extra entries unused), one missing a scored class is an IndexError there.
+        if let cw = config.classWeight, let i = (0..<c).first(where: { Int64($0) != ign && $0 >= cw.count }) {
+            throw CoreError("class_weight has \(cw.count) entries but pred has \(c) classes (no weight for class \(i))")
         }
         let y = try CrossEntropy.labels(target)
         let p = DiceLoss.activate(pred.doubles, n: n, c: c, s: s, sigmoid: false)
-        let ign = config.ignoreIndex.map { Int64($0) }
         var total = 0.0
         for i in 0..<c where Int64(i) != ign {
             var sumOverBatch = 0.0

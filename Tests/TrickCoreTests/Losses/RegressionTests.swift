@@ -32,6 +32,29 @@ final class LossRegressionTests: XCTestCase {
         }
     }
 
+    /// 0.x DiceLoss reads `class_weight[i]` only for the classes it scores: a longer list, or one
+    /// without the ignored class, is accepted (it was rejected); a missing scored class is an error.
+    func testDice0xClassWeightLength() throws {
+        let all = try cases("dice0x")
+        XCTAssertEqual(all.count, 3)
+        for (i, c) in all.enumerated() {
+            let cfg = c["cfg"] as! [String: Any]
+            var dc = DiceLossConfig()
+            dc.version0x = true
+            dc.classWeight = LossFixtures.floats(cfg["class_weight"])
+            if let v = cfg["smooth"] as? NSNumber { dc.smooth = v.doubleValue }
+            if let v = cfg["ignore_index"] as? NSNumber { dc.ignoreIndex = v.intValue }
+            let got = try DiceLoss(dc).forward(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!, weight: nil,
+                                               avgFactor: nil, reductionOverride: nil, ignoreIndex: 255)
+            assertClose(got, LossFixtures.tensor(c["expected"])!, rtol: 1e-5, atol: 1e-6, "case \(i) \(cfg)")
+        }
+        var dc = DiceLossConfig()
+        dc.version0x = true
+        dc.classWeight = [1, 2]
+        let x = Tensor(shape: [1, 3, 1, 2], float32: [0, 1, 2, 3, 4, 5]), y = Tensor(shape: [1, 1, 2], int64: [0, 2])
+        XCTAssertThrowsError(try DiceLoss(dc).forward(x, y, weight: nil, avgFactor: nil, reductionOverride: nil, ignoreIndex: 255))
+    }
+
     func testInterpolateNewModeErrors() {
         let x3 = Tensor(shape: [1, 1, 4], float32: [1, 2, 3, 4])
         let x4 = Tensor(shape: [1, 1, 2, 2], float32: [1, 2, 3, 4])
