@@ -14,6 +14,9 @@ Every expected value is computed here by the reference library (torch 2.4.1 CPU)
 - DiceLoss(version='0.x') with a class_weight longer than C (0.x reads only cw[i] of the scored
   classes) or missing only the ignored class: mmseg 0.30's DiceLoss, as transcribed in
   tools/fuzz_losses.py (V0DiceLoss; 0.x is not installed). Found by fuzz seed 1212 ('bad').
+- torch.softmax(x, 1) on float32 logits, bit for bit (full 16-lane vectors: Sleef expf; scalar
+  tails: libm expf; 2 parallel_for chunks), and OHEMPixelSampler threshold mode on saturated logits
+  whose ground-truth probabilities tie in float32 (mmseg 1.2.2). Found by fuzz seed 606 (#500).
 """
 import json
 import os
@@ -24,7 +27,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fuzz_losses import V0DiceLoss  # noqa: E402  (mmseg 0.30 DiceLoss transcription)
+from fuzz_losses import V0DiceLoss, Ctx  # noqa: E402  (mmseg 0.30 DiceLoss transcription; head stand-in)
+from mmseg.structures.sampler import OHEMPixelSampler  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'Tests', 'TrickCoreTests', 'Fixtures', 'losses')
 g = torch.Generator().manual_seed(4242)
@@ -92,6 +96,30 @@ cases += [
     dice0x_case(1, 4, 3, 3, dict(class_weight=[1.0, 0.25, 3.0, 2.0, 9.0, 9.0], smooth=0.5)),
     dice0x_case(2, 3, 3, 4, dict(class_weight=[1.5, 0.5], ignore_index=2)),             # ignored class unweighted
 ]
+
+
+
+def softmax_case(shape, scale):
+    x = (torch.randn(*shape, generator=g) * scale).float()
+    y = torch.randint(0, shape[1], (shape[0],) + tuple(shape[2:]), generator=g)
+    p = torch.softmax(x, 1).gather(1, y[:, None])[:, 0]
+    return {'kind': 'softmax_gt', 'x': T(x), 'y': T(y), 'expected': T(p)}
+
+
+def ohem_case(shape, scale, thresh, min_kept, ign=255, p_ign=0.1):
+    x = (torch.randn(*shape, generator=g) * scale).float()
+    y = torch.randint(0, shape[1], (shape[0],) + tuple(shape[2:]), generator=g)
+    y[torch.rand(y.shape, generator=g) < p_ign] = ign
+    w = OHEMPixelSampler(Ctx(ign, None), thresh=thresh, min_kept=min_kept).sample(x, y[:, None])
+    return {'kind': 'ohem_thresh', 'x': T(x), 'y': T(y), 'thresh': thresh, 'min_kept': min_kept, 'ignore_index': ign,
+            'expected': T(w)}
+
+
+cases += [softmax_case(sh, sc) for sh, sc in [((2, 5, 7, 9), 2.0), ((1, 19, 8, 8), 8.0), ((3, 3, 5, 17), 4.0),
+                                               ((2, 4, 16, 16), 3.0), ((1, 5, 9, 9), 5.0), ((3, 2, 1, 40), 6.0),
+                                               ((1, 3, 1, 1), 9.0)]]
+cases += [ohem_case((2, 3, 8, 15), 8.0, 0.9, 240), ohem_case((1, 4, 9, 11), 9.0, 0.7, 200),
+          ohem_case((2, 2, 6, 20), 10.0, 0.5, 10000), ohem_case((3, 3, 5, 7), 8.0, 0.95, 50)]
 
 with open(os.path.join(OUT, 'regress.json'), 'w') as f:
     json.dump(cases, f, separators=(',', ':'))

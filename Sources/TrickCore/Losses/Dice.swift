@@ -144,6 +144,11 @@ public struct DiceLoss: SegLoss {
         if let cw = config.classWeight, let i = (0..<c).first(where: { Int64($0) != ign && $0 >= cw.count }) {
             throw CoreError("class_weight has \(cw.count) entries but pred has \(c) classes (no weight for class \(i))")
         }
+        // every class ignored (C == 1, ignore_index 0): 0.x ends in `0.0.mean()` (AttributeError),
+        // 1.x asserts that a channel is left; an error here too
+        guard (0..<c).contains(where: { Int64($0) != ign }) else {
+            throw CoreError("DiceLoss (0.x): ignore_index \(ign ?? 0) removes the only class of pred \(Tensor.formatShape(sh)); no class is left to score")
+        }
         let y = try CrossEntropy.labels(target)
         let p = DiceLoss.activate(pred.doubles, n: n, c: c, s: s, sigmoid: false)
         var total = 0.0

@@ -10,7 +10,8 @@ import Darwin
 /// `sample(seg_logit, seg_label)` returns a float32 (N, H, W) weight of 0/1; ignored pixels are
 /// always 0. The budget is per batch: `K = min_kept · N`, ranked over the whole batch.
 /// - Threshold mode (`thresh` set): `p` = softmax probability of the ground-truth class (always
-///   softmax, whatever the loss). `thr = max(sorted_asc(p_valid)[min(K, n−1)], thresh)` and a pixel
+///   softmax, whatever the loss; for float32 logits computed as torch's float32 kernel does, see
+///   `TorchSoftmax`). `thr = max(sorted_asc(p_valid)[min(K, n−1)], thresh)` and a pixel
 ///   is kept iff `p < thr` (strict), so the pixel at sorted index K and its ties are excluded and,
 ///   when K ≥ n, the most confident pixel is dropped unless `thresh` exceeds it. The K-th value
 ///   is found by quickselect (O(n)), no sort.
@@ -127,6 +128,11 @@ public struct OHEMPixelSampler: Sendable {
         let s = logits.shape.dropFirst(2).reduce(1, *)
         for i in validIdx where !(y[i] >= 0 && y[i] < Int64(c)) {
             throw CoreError("seg_label holds \(y[i]), outside [0, \(c)) and not the ignore index \(ignoreIndex)")
+        }
+        // float32 logits: torch's float32 softmax bit for bit (ties and near-ties at the threshold
+        // or the K-th probability then fall as upstream); float64: exact in double.
+        if case .float32(let a) = logits.storage {
+            return TorchSoftmax.probabilities(a, n: n, c: c, s: s, labels: y, pixels: validIdx)
         }
         // exp(x_y − max) / Σ exp(x − max) per pixel (PixelSoftmax's blocked statistics), valid pixels only.
         var all = [Float](repeating: 0, count: y.count)

@@ -55,6 +55,28 @@ final class LossRegressionTests: XCTestCase {
         XCTAssertThrowsError(try DiceLoss(dc).forward(x, y, weight: nil, avgFactor: nil, reductionOverride: nil, ignoreIndex: 255))
     }
 
+    /// torch's float32 softmax over dim 1 bit for bit (the probabilities OHEM ranks), and OHEM's
+    /// threshold mode on saturated logits whose probabilities tie in float32 (once differed).
+    func testTorchSoftmaxAndOHEMTies() throws {
+        let sm = try cases("softmax_gt")
+        XCTAssertEqual(sm.count, 7)
+        for (i, c) in sm.enumerated() {
+            let x = LossFixtures.tensor(c["x"])!, y = LossFixtures.tensor(c["y"])!
+            let sh = x.shape
+            let got = TorchSoftmax.probabilities(x.floats, n: sh[0], c: sh[1], s: sh.dropFirst(2).reduce(1, *),
+                                                 labels: y.int64s, pixels: Array(0..<y.count))
+            XCTAssertEqual(got, LossFixtures.tensor(c["expected"])!.floats, "softmax case \(i) \(sh): not bit-exact")
+        }
+        let oh = try cases("ohem_thresh")
+        XCTAssertEqual(oh.count, 4)
+        for (i, c) in oh.enumerated() {
+            let s = try OHEMPixelSampler(thresh: (c["thresh"] as! NSNumber).doubleValue, minKept: (c["min_kept"] as! NSNumber).intValue,
+                                         ignoreIndex: (c["ignore_index"] as! NSNumber).intValue)
+            let w = try s.sample(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!)
+            XCTAssertEqual(w.floats, LossFixtures.tensor(c["expected"])!.floats, "ohem case \(i)")
+        }
+    }
+
     func testInterpolateNewModeErrors() {
         let x3 = Tensor(shape: [1, 1, 4], float32: [1, 2, 3, 4])
         let x4 = Tensor(shape: [1, 1, 2, 2], float32: [1, 2, 3, 4])
