@@ -343,7 +343,9 @@ def case_ce_fn(rng):
     if rng.random() < 0.4:
         kw['label_smoothing'] = float(np.float32(pick(rng, [0.1, 0.2, 0.05, 0.3, 1.0, 0.0])))
     args = ', '.join(f'{k}={lit(v) if k == "weight" else repr(v)}' for k, v in kw.items())
-    prog = f"print(cross_entropy({lit(x)}, {lit(y, 'float32' if prob else 'int64')}{', ' if args else ''}{args}).tolist())"
+    kwn = rng.random() < 0.1    # the inputs by keyword
+    prog = (f"print(cross_entropy({'input=' if kwn else ''}{lit(x)}, {'target=' if kwn else ''}{lit(y, 'float32' if prob else 'int64')}"
+            f"{', ' if args else ''}{args}).tolist())")
 
     def ref():
         k2 = {k: (torch.from_numpy(v) if k == 'weight' else v) for k, v in kw.items()}
@@ -524,7 +526,9 @@ def case_tv_focal(rng):
     if rng.random() < 0.7:
         kw['reduction'] = pick(rng, ['none', 'mean', 'sum'])
     args = kwargs_src(kw)
-    prog = f"print(sigmoid_focal_loss({lit(x)}, {lit(t)}{', ' if args else ''}{args}).tolist())"
+    kwn = rng.random() < 0.1
+    prog = (f"print(sigmoid_focal_loss({'inputs=' if kwn else ''}{lit(x)}, {'targets=' if kwn else ''}{lit(t)}"
+            f"{', ' if args else ''}{args}).tolist())")
 
     def ref():
         print(fmt(sigmoid_focal_loss(torch.from_numpy(x), torch.from_numpy(t), **kw)))
@@ -591,10 +595,11 @@ def case_ohem(rng):
     ld = rand_loss_decode(rng, c, allow_other=True)
     y4 = rng.random() < 0.4
     ylit = lit(y[:, None] if y4 else y, 'int64')
+    kwn = rng.random() < 0.1
     samp = {} if thresh is None else {'thresh': thresh}
     samp['min_kept'] = mk
     prog = (f"sampler = build(dict(type='OHEMPixelSampler', {kwargs_src(samp)}), ignore_index={ign}, loss_decode={pyval(ld)})\n"
-            f"w = sampler.sample({lit(x)}, {ylit})\nprint(w.shape)\nprint(w.tolist())")
+            f"w = sampler.sample({'seg_logit=' if kwn else ''}{lit(x)}, {'seg_label=' if kwn else ''}{ylit})\nprint(w.shape)\nprint(w.tolist())")
 
     def ref():
         s = OHEMPixelSampler(Ctx(ign, build_ld(ld)), thresh=thresh, min_kept=mk)
@@ -674,7 +679,8 @@ def case_head(rng):
             names.append(nm)
     names.append('acc_seg')
     y4 = rng.random() < 0.3
-    prog = (f"losses = decode_head_loss({lit(x)}, {lit(y[:, None] if y4 else y, 'int64')}, loss_decode={pyval(ld)}, "
+    kwn = rng.random() < 0.1
+    prog = (f"losses = decode_head_loss({'seg_logits=' if kwn else ''}{lit(x)}, {'seg_label=' if kwn else ''}{lit(y[:, None] if y4 else y, 'int64')}, loss_decode={pyval(ld)}, "
             f"sampler={pyval(sampler)}, ignore_index={ign}, align_corners={align})\n"
             f"for k in {names!r}:\n    print(k, losses[k].tolist())\n"
             "total, log_vars = parse_losses(losses)\nprint('total', total.tolist())")
@@ -740,7 +746,7 @@ def case_interp(rng):
     dt = 'float64' if rng.random() < 0.1 and ('linear' in mode or mode == 'bicubic') and not os.environ.get('FUZZ_EXACT') else 'float32'
     if dt == 'float64':
         x = x.astype(np.float64) + rng.normal(0, 1e-9, x.shape)
-    prog = f"print(interpolate({lit(x, dt)}, {kwargs_src(kw)}).tolist())"
+    prog = f"print(interpolate({'input=' if rng.random() < 0.1 else ''}{lit(x, dt)}, {kwargs_src(kw)}).tolist())"
 
     def ref():
         print(fmt(F.interpolate(torch.from_numpy(x), **kw)))
