@@ -271,7 +271,7 @@ enum LossBindings {
         }
 
         lib.function("parse_losses(losses)",
-                     doc: "MMEngine BaseModel.parse_losses: returns (total, log_vars); total sums the entries whose key contains 'loss'.") { a in
+                     doc: "MMEngine BaseModel.parse_losses: returns (total, log_vars); total sums the entries whose key contains 'loss' (the int 0 when none does, as Python's sum()).") { a in
             let d = try a.dict("losses")
             var entries: [(String, [Tensor])] = []
             for (k, v) in d.pairs {
@@ -288,9 +288,12 @@ enum LossBindings {
                 }
             }
             let (total, logVars) = try ParseLosses.parse(entries)
+            // mmengine's total is Python's sum() over the 'loss' entries: the int 0 when there are none
+            let none = !entries.contains { $0.0.contains("loss") }
+            let totalValue: Value = none ? .int(0) : .tensor(total)
             let out = DictRef()
-            for (k, v) in logVars { out[str: k] = .tensor(v) }
-            return .tuple([.tensor(total), .dict(out)])
+            for (k, v) in logVars { out[str: k] = k == "loss" && none ? .int(0) : .tensor(v) }
+            return .tuple([totalValue, .dict(out)])
         }
     }
 
