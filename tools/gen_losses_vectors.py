@@ -543,3 +543,11 @@ for cfg, shape in [(dict(use_mask=True), (3, 4, 5, 5)), (dict(use_mask=True, los
     out = CrossEntropyLoss(**cfg)(x, t, lab, ignore_index=None)
     cases.append(dict(cfg=cfg, x=T(x), y=T(t), label=T(lab), expected=T(out)))
 dump('mmseg_ce_mask.json', cases)
+
+# decode heads mixing CE with Tversky / Lovász (the head passes its ignore_index to Lovász, Tversky keeps its own)
+cases = []
+head_case((4, 5), (8, 10), 4, [dict(type='CrossEntropyLoss', loss_name='loss_ce'), dict(type='TverskyLoss', loss_weight=0.5),
+                               dict(type='LovaszLoss', reduction='none', loss_weight=0.7)], None, 255, False)
+head_case((4, 4), (6, 6), 3, [dict(type='LovaszLoss', per_image=True, loss_name='loss_lovasz')], dict(type='OHEMPixelSampler', thresh=0.7, min_kept=10), 0, True)
+head_case((3, 3), (5, 5), 3, [CE, dict(type='TverskyLoss', ignore_index=0, class_weight=[1.0, 2.0, 0.5], loss_name='loss_ce')], None, 0, False)
+append('decode_head.json', cases)

@@ -5,37 +5,11 @@ import XCTest
 /// TverskyLoss, LovaszLoss and CrossEntropyLoss(use_mask=True) against mmseg 1.2.2
 /// (vectors: tools/gen_losses_vectors.py; 'intended' cases are documented there).
 final class TverskyLovaszTests: XCTestCase {
-    static func tversky(_ cfg: [String: Any]) throws -> TverskyLoss {
-        var c = TverskyLossConfig()
-        if let v = cfg["smooth"] as? NSNumber { c.smooth = v.doubleValue }
-        c.classWeight = LossFixtures.floats(cfg["class_weight"])
-        if let v = cfg["loss_weight"] as? NSNumber { c.lossWeight = v.doubleValue }
-        if cfg.keys.contains("ignore_index") { c.ignoreIndex = (cfg["ignore_index"] as? NSNumber)?.intValue }
-        if let v = cfg["alpha"] as? NSNumber { c.alpha = v.doubleValue }
-        if let v = cfg["beta"] as? NSNumber { c.beta = v.doubleValue }
-        return try TverskyLoss(c)
-    }
-
-    static func lovasz(_ cfg: [String: Any]) throws -> LovaszLoss {
-        var c = LovaszLossConfig()
-        c.binary = cfg["loss_type"] as? String == "binary"
-        switch cfg["classes"] {
-        case let s as String: c.classes = s == "all" ? .all : .present
-        case let l as [NSNumber]: c.classes = .list(l.map { $0.intValue })
-        default: break
-        }
-        if let v = cfg["per_image"] as? Bool { c.perImage = v }
-        if let v = LossFixtures.reduction(cfg["reduction"]) { c.reduction = v }
-        c.classWeight = LossFixtures.floats(cfg["class_weight"])
-        if let v = cfg["loss_weight"] as? NSNumber { c.lossWeight = v.doubleValue }
-        return try LovaszLoss(c)
-    }
-
     func testTverskyVectors() throws {
         let cases = try LossFixtures.load("mmseg_tversky.json")
         XCTAssertGreaterThan(cases.count, 10)
         for (i, c) in cases.enumerated() {
-            let loss = try Self.tversky(c["cfg"] as! [String: Any])
+            let loss = try LossFixtures.loss((c["cfg"] as! [String: Any]).merging(["type": "TverskyLoss"]) { a, _ in a })
             // the forward's ignore_index / weight are ignored, as upstream
             let out = try loss.forward(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!, weight: nil,
                                        avgFactor: nil, reductionOverride: nil, ignoreIndex: 7)
@@ -62,7 +36,7 @@ final class TverskyLovaszTests: XCTestCase {
         let cases = try LossFixtures.load("mmseg_lovasz.json")
         XCTAssertGreaterThan(cases.count, 20)
         for (i, c) in cases.enumerated() {
-            let loss = try Self.lovasz(c["cfg"] as! [String: Any])
+            let loss = try LossFixtures.loss((c["cfg"] as! [String: Any]).merging(["type": "LovaszLoss"]) { a, _ in a })
             let ignore: Int?
             switch c["ignore_index"] {
             case let s as String where s == "default": ignore = 255
