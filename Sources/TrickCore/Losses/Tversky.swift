@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// MMSegmentation `TverskyLoss` (`mmseg/models/losses/tversky_loss.py`, identical in 0.x and
 /// 1.2.2; reference/losses-ohem-pixel.md §4).
 ///
@@ -55,20 +61,17 @@ public struct TverskyLoss: SegLoss {
             throw CoreError("TverskyLoss: class_weight has \(cw.count) entries but pred has \(c) classes")
         }
         let (labels, valid) = try Tversky.labels(target, classes: c, ignoreIndex: config.ignoreIndex)
-        let p = try pred.softmax(dim: 1).doubles
+        let sums = Tversky.classSums(pred, n: n, c: c, s: s, labels: labels, valid: valid)
 
         let alpha = Float(config.alpha), beta = Float(config.beta), smooth = Float(config.smooth)
         var total: Float = 0
         for i in 0..<c where i != config.ignoreIndex {
             var sumOverBatch = 0.0
             for b in 0..<n {
-                var tp = 0.0, fp = 0.0, fn = 0.0
-                let row = b * c * s + i * s
-                for q in 0..<s where valid[b * s + q] {
-                    let pi = p[row + q]
-                    if labels[b * s + q] == i { tp += pi; fn += 1 - pi } else { fp += pi }
-                }
-                let TP = Float(tp), FP = Float(fp), FN = Float(fn)
+                let k = b * c + i
+                // TP = Σ p·T·valid, FP = Σ p·(1−T)·valid, FN = Σ (1−p)·T·valid
+                let TP = Float(sums.ownClass[k]), FP = Float(sums.all[k] - sums.ownClass[k])
+                let FN = Float(Double(sums.count[k]) - sums.ownClass[k])
                 let tversky = (TP + smooth) / (TP + alpha * FP + beta * FN + smooth)
                 sumOverBatch += Double(1 - tversky)
             }
@@ -83,21 +86,89 @@ public struct TverskyLoss: SegLoss {
 enum Tversky {
     /// `clamp(y.long(), 0, C−1)` and `y != ignore_index` for index labels (int64, or floats
     /// truncated toward zero as `.long()` does).
-    static func labels(_ target: Tensor, classes c: Int, ignoreIndex: Int?) throws -> ([Int], [Bool]) {
-        var labels = [Int](repeating: 0, count: target.count)
+    static func labels(_ target: Tensor, classes c: Int, ignoreIndex: Int?) throws -> ([Int32], [Bool]) {
+        var labels = [Int32](repeating: 0, count: target.count)
         var valid = [Bool](repeating: true, count: target.count)
         if target.dtype.isFloatingPoint {
             for (k, v) in target.doubles.enumerated() {
                 guard v.isFinite else { throw CoreError("TverskyLoss target has a non-finite label (\(v)) at flat index \(k)") }
                 if let ign = ignoreIndex { valid[k] = v != Double(ign) }
-                labels[k] = v <= 0 ? 0 : (v >= Double(c - 1) ? c - 1 : Int(v))
+                labels[k] = v <= 0 ? 0 : (v >= Double(c - 1) ? Int32(c - 1) : Int32(v))
             }
         } else {
             for (k, v) in target.int64s.enumerated() {
                 if let ign = ignoreIndex { valid[k] = v != Int64(ign) }
-                labels[k] = v <= 0 ? 0 : (v >= Int64(c - 1) ? c - 1 : Int(v))
+                labels[k] = v <= 0 ? 0 : (v >= Int64(c - 1) ? Int32(c - 1) : Int32(v))
             }
         }
         return (labels, valid)
+    }
+
+    /// Per image b and class k (index `b·C + k`), over the valid pixels: `all` = Σ p_k,
+    /// `ownClass` = Σ p_k where the (clamped) label is k, `count` = #pixels labelled k.
+    /// p is the softmax over classes, computed block by block (PixelSoftmax; float32 logits use
+    /// the vectorised float32 exp as torch does); each block's sums are kept apart and added in
+    /// block order, so the result does not depend on the thread count.
+    static func classSums(_ pred: Tensor, n: Int, c: Int, s: Int, labels: [Int32], valid: [Bool])
+        -> (all: [Double], ownClass: [Double], count: [Int]) {
+        let blocksPerImage = (s + PixelSoftmax.blockSize - 1) / PixelSoftmax.blockSize
+        var all = [Double](repeating: 0, count: n * blocksPerImage * c)
+        var own = [Double](repeating: 0, count: n * blocksPerImage * c)
+        func run<T: BinaryFloatingPoint>(_ xs: [T], float32: Bool) {
+            xs.withUnsafeBufferPointer { x in
+                labels.withUnsafeBufferPointer { y in
+                    valid.withUnsafeBufferPointer { ok in
+                        all.withUnsafeMutableBufferPointer { allOut in
+                            own.withUnsafeMutableBufferPointer { ownOut in
+                                let body: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void = { b, p0, len, mx, se in
+                                    let slot = (b * blocksPerImage + p0 / PixelSoftmax.blockSize) * c
+                                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * PixelSoftmax.blockSize) { tmp in
+                                        let mxf = tmp.baseAddress!, inv = mxf + PixelSoftmax.blockSize, p = inv + PixelSoftmax.blockSize
+                                        for i in 0..<len { mxf[i] = Float(mx[i]); inv[i] = Float(1 / se[i]) }
+                                        for k in 0..<c {
+                                            let row = x.baseAddress! + b * c * s + k * s + p0
+                                            if float32 {
+                                                let rf = UnsafeRawPointer(row).assumingMemoryBound(to: Float.self)
+                                                for i in 0..<len { p[i] = FastExp.expNonPositive(rf[i] - mxf[i]) * inv[i] }
+                                            } else {
+                                                for i in 0..<len { p[i] = Float(exp(Double(row[i]) - mx[i]) / se[i]) }
+                                            }
+                                            var sa = 0.0, so = 0.0
+                                            let lab = y.baseAddress! + b * s + p0, v = ok.baseAddress! + b * s + p0
+                                            for i in 0..<len where v[i] {
+                                                let pv = Double(p[i])
+                                                sa += pv
+                                                if lab[i] == Int32(k) { so += pv }
+                                            }
+                                            allOut[slot + k] = sa
+                                            ownOut[slot + k] = so
+                                        }
+                                    }
+                                }
+                                if float32 {
+                                    PixelSoftmax.forEachBlockFloat32(UnsafeRawBufferPointer(x).bindMemory(to: Float.self), n: n, c: c, s: s, body)
+                                } else {
+                                    PixelSoftmax.forEachBlock(x, n: n, c: c, s: s, body)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if case .float32(let a) = pred.storage { run(a, float32: true) } else { run(pred.doubles, float32: false) }
+
+        var allSum = [Double](repeating: 0, count: n * c), ownSum = [Double](repeating: 0, count: n * c)
+        var count = [Int](repeating: 0, count: n * c)
+        for b in 0..<n {
+            for blk in 0..<blocksPerImage {
+                for k in 0..<c {
+                    allSum[b * c + k] += all[(b * blocksPerImage + blk) * c + k]
+                    ownSum[b * c + k] += own[(b * blocksPerImage + blk) * c + k]
+                }
+            }
+            for q in 0..<s where valid[b * s + q] { count[b * c + Int(labels[b * s + q])] += 1 }
+        }
+        return (allSum, ownSum, count)
     }
 }
