@@ -551,3 +551,13 @@ head_case((4, 5), (8, 10), 4, [dict(type='CrossEntropyLoss', loss_name='loss_ce'
 head_case((4, 4), (6, 6), 3, [dict(type='LovaszLoss', per_image=True, loss_name='loss_lovasz')], dict(type='OHEMPixelSampler', thresh=0.7, min_kept=10), 0, True)
 head_case((3, 3), (5, 5), 3, [CE, dict(type='TverskyLoss', ignore_index=0, class_weight=[1.0, 2.0, 0.5], loss_name='loss_ce')], None, 0, False)
 append('decode_head.json', cases)
+
+# float64 'nearest' / 'nearest-exact' source indices are computed in double (opmath), e.g. in=570, scale 4.6
+cases = []
+for shape, kw in [((1, 2, 570), dict(scale_factor=4.6, mode='nearest')), ((1, 2, 41), dict(scale_factor=2.3, mode='nearest-exact')),
+                  ((1, 2, 200), dict(size=94, mode='nearest')), ((2, 3, 5, 570), dict(scale_factor=(1.0, 4.6), mode='nearest'))]:
+    x = torch.arange(float(torch.tensor(shape).prod()), dtype=torch.float64).reshape(shape)
+    interp_case(x, **kw)
+for cs in cases:
+    cs['exact'] = True
+append('interpolate.json', cases)
