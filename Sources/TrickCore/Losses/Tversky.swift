@@ -54,6 +54,7 @@ public struct TverskyLoss: SegLoss {
             throw CoreError("TverskyLoss pred must be float logits of shape (N, C, ...), got \(pred.dtype) \(Tensor.formatShape(sh))")
         }
         let n = sh[0], c = sh[1], s = sh.dropFirst(2).reduce(1, *)
+        guard c > 0 else { throw CoreError("TverskyLoss pred has no classes (shape \(Tensor.formatShape(sh)))") }
         guard target.rank >= 1, target.shape[0] == n, target.count == n * s else {
             throw CoreError("TverskyLoss target must hold one label per pixel of pred \(Tensor.formatShape(sh)), i.e. shape \(Tensor.formatShape([n] + Array(sh.dropFirst(2)))), got \(Tensor.formatShape(target.shape))")
         }
