@@ -123,6 +123,7 @@ enum Lovasz {
         var fg = [Bool](repeating: false, count: pixels.count)
         var losses: [Float] = []
         for cls in classList {
+            try Interrupt.check()
             guard cls >= -c && cls < c else {
                 throw CoreError("LovaszLoss: class \(cls) in 'classes' is out of range for \(c) classes")
             }
