@@ -497,11 +497,15 @@ def case_paramwise(rng):
     if rng.random() < .1:
         pw['bypass_duplicate'] = True
     pwv = pw if (pw or rng.random() < .5) else None
+    constructor, ctor_arg = 'DefaultOptimWrapperConstructor', ''
+    if rng.random() < .15:  # mmseg's ForceDefaultOptimWrapperConstructor
+        constructor = 'ForceDefaultOptimWrapperConstructor'
+        ctor_arg = f", constructor='{constructor}'"
     pre = '' if shared is None else f"s = {trick_module(shared)}\n"
     prog = (pre + f"model = {trick_module(spec)}\n"
-            f"groups = param_groups(model, {r_(opt)}, paramwise_cfg={r_(pwv)})\n"
+            f"groups = param_groups(model, {r_(opt)}, paramwise_cfg={r_(pwv)}{ctor_arg})\n"
             "for g in groups:\n    print(g['params'][0], g['lr'], g.get('weight_decay', 0.0))\n")
-    r = gp.groups_of(build_shared(spec, shared), dict(opt), None if pwv is None else dict(pwv))
+    r = gp.groups_of(build_shared(spec, shared), dict(opt), None if pwv is None else dict(pwv), constructor)
     if 'error' in r:
         return prog, ERROR, (1e-9, 1e-12)
     exp = ''.join(printed(g['params'][0], g['lr'], g.get('weight_decay', 0.0)) for g in r['groups'])
