@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: interpreter),
         .target(name: "TrickBuiltins", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
         .executableTarget(name: "trick", dependencies: [
-            "TrickLang", "TrickBuiltins", "CEditLine",
+            "TrickCore", "TrickLang", "TrickBuiltins", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "trick-bench", dependencies: ["TrickCore", "TrickLang", "TrickBuiltins"]),

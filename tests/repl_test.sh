@@ -114,6 +114,15 @@ else
         bad "tty: $1: '$2' never appeared" "$(screen | grep -v '^$' | tail -15)"
         return 1
     }
+    wait_quick() {   # as wait_for, but within 3 s
+        local i
+        for i in $(seq 1 30); do
+            if screen | grep -qF -- "$2"; then ok; return 0; fi
+            sleep 0.1
+        done
+        bad "tty: $1: '$2' did not appear within 3 s" "$(screen | grep -v '^$' | tail -15)"
+        return 1
+    }
     keys() { $T send-keys -t "repl$session" "$@"; }
 
     start
@@ -153,6 +162,15 @@ else
     wait_for "dict key completion" "d['decode_head"
     keys "']" Enter
     wait_for "dict key completed value" "Out[10]: 1"
+
+    # a long built-in call (Lovász on 2x19x512x1024 takes seconds) stops at Ctrl-C within a class,
+    # not when the call returns
+    keys 'x2 = randn(2, 19, 512, 1024); y2 = randint(0, 19, (2, 512, 1024)); l2 = LovaszLoss(reduction="none")' Enter
+    wait_for "big inputs built" "In [12]:"
+    keys 'l2(x2, y2)' Enter
+    sleep 1
+    keys C-c
+    wait_quick "Ctrl-C stops a long built-in call" "In [13]:"
 
     keys '%save tty_session' Enter
     wait_for "%save" "Saved"

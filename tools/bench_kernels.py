@@ -122,6 +122,39 @@ def bench_ohem_loss(repeats):
     return _ohem(repeats, None)
 
 
+def _seg_batch():
+    import torch
+    torch.manual_seed(0)
+    logits = torch.randn(2, 19, 512, 1024)
+    labels = torch.randint(0, 19, (2, 512, 1024))
+    labels[torch.rand(2, 512, 1024) < 0.1] = 255
+    return logits, labels
+
+
+def bench_lovasz(repeats):
+    from mmseg.models.losses import LovaszLoss
+    logits, labels = _seg_batch()
+    loss = LovaszLoss(reduction='none')
+    out = {}
+
+    def run():
+        out['l'] = loss(logits, labels, ignore_index=255)
+    ms = timed(run, repeats)
+    return ms, f"loss {round(float(out['l']), 3)}"
+
+
+def bench_tversky(repeats):
+    from mmseg.models.losses import TverskyLoss
+    logits, labels = _seg_batch()
+    loss = TverskyLoss()
+    out = {}
+
+    def run():
+        out['l'] = loss(logits, labels)
+    ms = timed(run, repeats)
+    return ms, f"loss {round(float(out['l']), 3)}"
+
+
 def bench_nms(repeats):
     import torchvision
     b = boxes_xyxy(20000, 0)
@@ -251,6 +284,7 @@ def bench_param_groups(repeats):
 
 BENCHES = {
     'ce': bench_ce, 'ce_memory': bench_ce_memory, 'ohem_thresh': bench_ohem_thresh, 'ohem_loss': bench_ohem_loss,
+    'lovasz': bench_lovasz, 'tversky': bench_tversky,
     'nms': bench_nms, 'soft_nms': bench_soft_nms, 'wbf': bench_wbf, 'interpolate': bench_interpolate,
     'param_groups': bench_param_groups,
 }

@@ -497,11 +497,15 @@ def case_paramwise(rng):
     if rng.random() < .1:
         pw['bypass_duplicate'] = True
     pwv = pw if (pw or rng.random() < .5) else None
+    constructor, ctor_arg = 'DefaultOptimWrapperConstructor', ''
+    if rng.random() < .15:  # mmseg's ForceDefaultOptimWrapperConstructor
+        constructor = 'ForceDefaultOptimWrapperConstructor'
+        ctor_arg = f", constructor='{constructor}'"
     pre = '' if shared is None else f"s = {trick_module(shared)}\n"
     prog = (pre + f"model = {trick_module(spec)}\n"
-            f"groups = param_groups(model, {r_(opt)}, paramwise_cfg={r_(pwv)})\n"
+            f"groups = param_groups(model, {r_(opt)}, paramwise_cfg={r_(pwv)}{ctor_arg})\n"
             "for g in groups:\n    print(g['params'][0], g['lr'], g.get('weight_decay', 0.0))\n")
-    r = gp.groups_of(build_shared(spec, shared), dict(opt), None if pwv is None else dict(pwv))
+    r = gp.groups_of(build_shared(spec, shared), dict(opt), None if pwv is None else dict(pwv), constructor)
     if 'error' in r:
         return prog, ERROR, (1e-9, 1e-12)
     exp = ''.join(printed(g['params'][0], g['lr'], g.get('weight_decay', 0.0)) for g in r['groups'])
@@ -512,7 +516,7 @@ def case_paramwise(rng):
 
 def rand_sched(rng, lo, hi):
     t = str(rng.choice(['LinearLR', 'ConstantLR', 'PolyLR', 'CosineAnnealingLR', 'MultiStepLR', 'StepLR', 'ExponentialLR',
-                        'OneCycleLR', 'CosineRestartLR']))
+                        'OneCycleLR', 'CosineRestartLR', 'PolyLRRatio', 'QuadraticWarmupLR']))
     b = int(rng.integers(lo, hi))
     e = b + int(rng.integers(1, 30))
     c = dict(type=t)
@@ -525,6 +529,12 @@ def rand_sched(rng, lo, hi):
     elif t == 'PolyLR':
         c['eta_min'] = float(rng.choice([0.0, 1e-4, 0.0005]))
         c['power'] = float(rng.choice([0.9, 1.0, 0.8, 2.0]))
+    elif t == 'PolyLRRatio':
+        if rng.random() < .8:
+            c['eta_min_ratio'] = float(rng.choice([0.01, 0.1, 0.5]))
+        if rng.random() < .4:
+            c['eta_min'] = float(rng.choice([0.0, 1e-4]))
+        c['power'] = float(rng.choice([0.9, 1.0, 2.0]))
     elif t == 'CosineAnnealingLR':
         if rng.random() < .7:
             c['T_max'] = int(rng.integers(1, e - b + 5))
@@ -604,14 +614,33 @@ def case_schedule(rng):
             cfgs.append(c)
             lo = max(0, c.get('end', lo + 10) - int(rng.integers(-3, 5)))
         steps = int(rng.integers(1, 70))
+    epoch_length = None
+    if rng.random() < .3:  # by-epoch schedulers stepped once per epoch of epoch_length iterations
+        epoch_length = int(rng.integers(1, 7))
+        for c in cfgs:
+            if c['type'] == 'SWALR' or rng.random() < .5:
+                c['by_epoch'] = True
+                if c['type'] != 'SWALR' and rng.random() < .5:
+                    c['convert_to_iter_based'] = True
+        steps = int(rng.integers(1, 90))
+    elif rng.random() < .05 and cfgs[0]['type'] != 'SWALR':
+        cfgs[0]['by_epoch'], cfgs[0]['convert_to_iter_based'] = True, True  # needs epoch_length: an error
+    bases = [base]
+    if rng.random() < .15:  # several param groups: one list per group
+        bases = [base, float(rng.choice([0.5, 0.03, 1e-3]))]
+        if cfgs[0]['type'] == 'SWALR' and rng.random() < .5:
+            cfgs[0]['swa_lr'] = [0.01, 0.02]
+
     def lit(c):
         if rng.random() < .2:  # a scheduler object instead of a config dict
             d = dict(c)
             return f"{d.pop('type')}({kw(d)})"
         return r_(c)
-    prog = f"print(lr_schedule({r_(base)}, [{', '.join(lit(c) for c in cfgs)}], steps={steps}))\n"
+    el = '' if epoch_length is None else f', epoch_length={epoch_length}'
+    prog = f"print(lr_schedule({r_(bases if len(bases) > 1 else base)}, [{', '.join(lit(c) for c in cfgs)}], steps={steps}{el}))\n"
     try:
-        out = gp.run_schedule([base], [dict(c) for c in cfgs], steps)[0]
+        out = gp.run_schedule(bases, [dict(c) for c in cfgs], steps, epoch_length)
+        out = out if len(bases) > 1 else out[0]
         exp = printed(out)
     except Exception:
         exp = ERROR

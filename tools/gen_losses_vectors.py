@@ -438,3 +438,126 @@ interp_case(torch.randn(1, 2, 11, generator=r), scale_factor=2.3, mode='linear',
 for cs in cases:
     cs['exact'] = True
 append('interpolate.json', cases)
+
+
+# ---------------------------------------------------------------- TverskyLoss, LovaszLoss, CrossEntropyLoss(use_mask=True)
+# Their own generator, so the vectors above stay as they were. 'intended' marks inputs where mmseg 1.2.2 crashes
+# (SPEC section 8) and the expected value is what the code means: TverskyLoss(ignore_index=None) masks nothing
+# (= any ignore index absent from the labels); LovaszLoss with one valid pixel runs lovasz_softmax_flat on it;
+# LovaszLoss with every pixel ignored gives 0.
+from mmseg.models.losses import TverskyLoss, LovaszLoss
+from mmseg.models.losses.lovasz_loss import lovasz_softmax_flat
+q = torch.Generator().manual_seed(2027)
+
+
+def qlabels(n, h, w, c, ign=255, p_ign=0.2):
+    y = torch.randint(0, c, (n, h, w), generator=q)
+    if ign is not None and p_ign > 0:
+        y[torch.rand(n, h, w, generator=q) < p_ign] = ign
+    return y
+
+
+cases = []
+for cfg, shape, ign_in_labels in [({}, (2, 5, 6, 7), 255), (dict(class_weight=[0.5, 1.0, 1.5, 2.0, 0.7]), (2, 5, 6, 7), 255),
+                                  (dict(alpha=0.5, beta=0.5, smooth=0.5), (2, 5, 6, 7), 255), (dict(alpha=0.1, beta=0.9, smooth=2), (1, 4, 8, 8), 255),
+                                  (dict(loss_weight=0.4, alpha=0.7, beta=0.3), (3, 3, 5, 4), 255), (dict(ignore_index=0), (2, 4, 5, 5), 0),
+                                  (dict(ignore_index=-1), (2, 4, 5, 5), -1), (dict(smooth=0), (1, 19, 16, 16), 255),
+                                  ({}, (2, 3, 4, 4), None), (dict(ignore_index=2, class_weight=[1.0, 2.0, 3.0]), (2, 3, 4, 4), 2)]:
+    x = torch.randn(*shape, generator=q) * 2
+    y = qlabels(shape[0], shape[2], shape[3], shape[1], ign=ign_in_labels)
+    out = TverskyLoss(**cfg)(x, y)
+    cases.append(dict(cfg=cfg, x=T(x), y=T(y), expected=T(out), note='mmseg'))
+# labels beyond C-1 that are not ignored clamp to class C-1 (mmseg computes; so does trick)
+x = torch.randn(2, 4, 3, 5, generator=q) * 2
+y = qlabels(2, 3, 5, 4); y[0, 0, :3] = 6
+cases.append(dict(cfg={}, x=T(x), y=T(y), expected=T(TverskyLoss()(x, y)), note='mmseg'))
+# (N, C) logits with (N,) labels
+x = torch.randn(9, 4, generator=q) * 2
+y = torch.tensor([0, 1, 2, 3, 255, 1, 0, 3, 3])
+cases.append(dict(cfg=dict(alpha=0.4, beta=0.6), x=T(x), y=T(y), expected=T(TverskyLoss(alpha=0.4, beta=0.6)(x, y)), note='mmseg'))
+# ignore_index=None: upstream raises AttributeError; intended = nothing masked
+x = torch.randn(2, 3, 4, 4, generator=q) * 2
+y = qlabels(2, 4, 4, 3, ign=None)
+cases.append(dict(cfg=dict(ignore_index=None), x=T(x), y=T(y), expected=T(TverskyLoss(ignore_index=-12345)(x, y)), note='intended'))
+dump('mmseg_tversky.json', cases)
+
+cases = []
+
+
+def lovasz_case(cfg, x, y, ignore_index=255, avg_factor=None, reduction_override=None, note='mmseg', expected=None):
+    kw = dict(avg_factor=avg_factor, reduction_override=reduction_override)
+    if ignore_index != 'default':
+        kw['ignore_index'] = ignore_index
+    if expected is None:
+        expected = LovaszLoss(**cfg)(x, y, **kw)
+    cases.append(dict(cfg=cfg, x=T(x), y=T(y), ignore_index=ignore_index, avg_factor=avg_factor,
+                      reduction_override=reduction_override, expected=T(expected.detach()), note=note))
+
+
+NONE = dict(reduction='none')
+for cfg in [NONE, dict(NONE, classes='all'), dict(NONE, classes=[0, 2, 4]), dict(NONE, classes=[-1, 1]),
+            dict(NONE, class_weight=[0.5, 1.0, 1.5, 2.0, 0.7]), dict(NONE, loss_weight=0.3, classes='all', class_weight=[1.0, 2.0, 1.0, 0.5, 3.0]),
+            dict(per_image=True), dict(per_image=True, reduction='sum'), dict(per_image=True, reduction='none'),
+            dict(per_image=True, classes='all', class_weight=[0.5, 1.0, 1.5, 2.0, 0.7], loss_weight=2.0)]:
+    x = torch.randn(2, 5, 6, 7, generator=q) * 2
+    y = qlabels(2, 6, 7, 5)
+    y[1][y[1] == 3] = 1   # class 3 absent from image 1 ('present' differs per image)
+    lovasz_case(cfg, x, y, ignore_index='default')
+x = torch.randn(2, 4, 5, 5, generator=q) * 2
+y = qlabels(2, 5, 5, 4, ign=None)
+lovasz_case(NONE, x, y, ignore_index=0)
+lovasz_case(NONE, x, y, ignore_index=None)
+lovasz_case(dict(per_image=True), x, y, ignore_index=2, avg_factor=3.0)
+lovasz_case(dict(per_image=True), x, y, reduction_override='sum')
+# ties: quantised logits give many equal errors (the result must not depend on their order)
+x = (torch.randint(-3, 4, (2, 19, 24, 32), generator=q) * 0.5).float()
+y = qlabels(2, 24, 32, 19)
+lovasz_case(NONE, x, y, ignore_index='default')
+lovasz_case(dict(per_image=True, classes='all'), x, y, ignore_index='default')
+# binary (Lovász hinge): one logit per pixel, 0/1 labels
+for cfg in [dict(loss_type='binary', reduction='none'), dict(loss_type='binary', per_image=True),
+            dict(loss_type='binary', per_image=True, reduction='sum', loss_weight=0.5)]:
+    x = torch.randn(3, 6, 5, generator=q) * 2
+    y = qlabels(3, 6, 5, 2)
+    lovasz_case(cfg, x, y, ignore_index='default')
+x = (torch.randint(-2, 3, (2, 1, 8, 8), generator=q) * 0.5).float()
+y = qlabels(2, 8, 8, 2, p_ign=0)
+lovasz_case(dict(loss_type='binary', reduction='none'), x, y, ignore_index=None)
+# one valid pixel (upstream's nonzero().squeeze() drops the pixel axis and crashes): intended = that pixel alone
+x = torch.randn(1, 3, 2, 2, generator=q) * 2
+y = torch.tensor([[[255, 2], [255, 255]]])
+p = torch.softmax(x, 1).permute(0, 2, 3, 1).reshape(-1, 3)
+lovasz_case(NONE, x, y, ignore_index='default', note='intended', expected=lovasz_softmax_flat(p[1:2], y.reshape(-1)[1:2]))
+# every pixel ignored: intended 0 (upstream returns an empty tensor)
+lovasz_case(NONE, x, torch.full((1, 2, 2), 255), ignore_index='default', note='intended', expected=torch.tensor(0.0))
+dump('mmseg_lovasz.json', cases)
+
+# CrossEntropyLoss(use_mask=True): the instance-mask BCE (forward's third argument = RoI labels, ignore_index=None)
+cases = []
+for cfg, shape in [(dict(use_mask=True), (3, 4, 5, 5)), (dict(use_mask=True, loss_weight=0.5), (4, 3, 6, 7)),
+                   (dict(use_mask=True, class_weight=[1.0, 2.0, 0.5, 1.5, 3.0, 0.2, 1.0]), (3, 4, 5, 7)), (dict(use_mask=True), (3, 4, 1, 6))]:
+    x = torch.randn(*shape, generator=q) * 2
+    tshape = (shape[0],) + tuple(s for i, s in enumerate(shape[2:]) if not (i == 0 and s == 1))
+    t = (torch.rand(*tshape, generator=q) > 0.5).float()
+    lab = torch.randint(0, shape[1], (shape[0],), generator=q)
+    out = CrossEntropyLoss(**cfg)(x, t, lab, ignore_index=None)
+    cases.append(dict(cfg=cfg, x=T(x), y=T(t), label=T(lab), expected=T(out)))
+dump('mmseg_ce_mask.json', cases)
+
+# decode heads mixing CE with Tversky / Lovász (the head passes its ignore_index to Lovász, Tversky keeps its own)
+cases = []
+head_case((4, 5), (8, 10), 4, [dict(type='CrossEntropyLoss', loss_name='loss_ce'), dict(type='TverskyLoss', loss_weight=0.5),
+                               dict(type='LovaszLoss', reduction='none', loss_weight=0.7)], None, 255, False)
+head_case((4, 4), (6, 6), 3, [dict(type='LovaszLoss', per_image=True, loss_name='loss_lovasz')], dict(type='OHEMPixelSampler', thresh=0.7, min_kept=10), 0, True)
+head_case((3, 3), (5, 5), 3, [CE, dict(type='TverskyLoss', ignore_index=0, class_weight=[1.0, 2.0, 0.5], loss_name='loss_ce')], None, 0, False)
+append('decode_head.json', cases)
+
+# float64 'nearest' / 'nearest-exact' source indices are computed in double (opmath), e.g. in=570, scale 4.6
+cases = []
+for shape, kw in [((1, 2, 570), dict(scale_factor=4.6, mode='nearest')), ((1, 2, 41), dict(scale_factor=2.3, mode='nearest-exact')),
+                  ((1, 2, 200), dict(size=94, mode='nearest')), ((2, 3, 5, 570), dict(scale_factor=(1.0, 4.6), mode='nearest'))]:
+    x = torch.arange(float(torch.tensor(shape).prod()), dtype=torch.float64).reshape(shape)
+    interp_case(x, **kw)
+for cs in cases:
+    cs['exact'] = True
+append('interpolate.json', cases)

@@ -6,8 +6,9 @@ the REAL reference libraries (run with /work/refenv/bin/python):
   and mmseg LearningRateDecayOptimizerConstructor / LayerDecayOptimizerConstructor over torch.nn models
   (mmcv.ops DeformConv2dPack / ModulatedDeformConv2dPack; the compiled ops are not needed to build them,
   and mmengine's `mmcv_full_available()` is True with the mmcv._ext stub, so the DCN rules are active).
-- schedules.json: mmengine lr schedulers stepped as the runner's ParamSchedulerHook does
-  (construct in order, record lr before each iteration, then step every scheduler), and torch SWALR.
+- schedules.json: mmengine lr schedulers (and mmseg PolyLRRatio, mmdet QuadraticWarmupLR) stepped as the
+  runner's ParamSchedulerHook does (construct in order, record lr before each iteration, then step every
+  scheduler), and torch SWALR.
 - swa.json: torch.optim.swa_utils.AveragedModel (SWA and EMA avg_fn), mmengine StochasticWeightAverage,
   and BatchNorm running statistics after torch's update_bn.
 
@@ -32,6 +33,8 @@ from mmengine.optim import DefaultOptimWrapperConstructor
 import mmengine.optim.scheduler as S
 import mmcv.ops as ops
 from torch.optim.swa_utils import AveragedModel, SWALR, get_ema_avg_fn
+from mmseg.engine.schedulers import PolyLRRatio
+from mmdet.engine.schedulers import QuadraticWarmupLR
 
 MMLogger.get_current_instance().setLevel(logging.ERROR)
 OUT = os.path.join(os.path.dirname(__file__), '..', 'Tests', 'TrickCoreTests', 'Fixtures', 'params')
@@ -254,7 +257,7 @@ class Dummy(nn.Module):
 
 SCHED = {'StepLR': S.StepLR, 'MultiStepLR': S.MultiStepLR, 'ConstantLR': S.ConstantLR, 'ExponentialLR': S.ExponentialLR,
          'CosineAnnealingLR': S.CosineAnnealingLR, 'LinearLR': S.LinearLR, 'PolyLR': S.PolyLR, 'OneCycleLR': S.OneCycleLR,
-         'CosineRestartLR': S.CosineRestartLR}
+         'CosineRestartLR': S.CosineRestartLR, 'PolyLRRatio': PolyLRRatio, 'QuadraticWarmupLR': QuadraticWarmupLR}
 
 
 def run_schedule(base_lrs, cfgs, steps, epoch_length=None):
@@ -271,9 +274,9 @@ def run_schedule(base_lrs, cfgs, steps, epoch_length=None):
             continue
         conv = c.pop('convert_to_iter_based', False)
         if conv and c.get('by_epoch', True):
-            scheds.append(SCHED[t].build_iter_from_epoch(opt, epoch_length=epoch_length, **c))
+            scheds.append(SCHED[t].build_iter_from_epoch(optimizer=opt, epoch_length=epoch_length, **c))
         else:
-            scheds.append(SCHED[t](opt, **c))
+            scheds.append(SCHED[t](optimizer=opt, **c))  # by keyword, as the registry builds (PolyLRRatio)
     out = [[] for _ in base_lrs]
     for k in range(steps):
         for i, g in enumerate(opt.param_groups):
@@ -316,6 +319,17 @@ def schedule_cases():
         ([0.01], [dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=2, convert_to_iter_based=True),
                   dict(type='CosineAnnealingLR', by_epoch=True, begin=2, end=6, T_max=4, convert_to_iter_based=True)], 30, 5),
         ([0.01], [dict(type='LinearLR', start_factor=0.1, begin=0, end=4, **it), dict(type='MultiStepLR', milestones=[2, 4], by_epoch=True)], 30, 5),
+        # found by fuzz_misc: step_size is not validated (negative decays at multiples of |step_size|;
+        # 0 fails only once the scheduler computes past its first step)
+        ([0.05], [dict(type='StepLR', step_size=-3, gamma=0.5, **it)], 10, None),
+        ([0.05], [dict(type='StepLR', step_size=0, begin=20, end=25, **it)], 12, None),
+        ([0.01], [dict(type='PolyLRRatio', eta_min_ratio=0.1, power=0.9, begin=0, end=20, **it)], 24, None),
+        ([0.02, 0.2], [dict(type='LinearLR', start_factor=0.1, begin=0, end=4, **it),
+                       dict(type='PolyLRRatio', eta_min_ratio=0.05, power=1.0, begin=4, end=30, **it)], 32, None),
+        ([0.01], [dict(type='PolyLRRatio', eta_min=0.001, power=2.0, end=6)], 8, None),
+        ([0.02], [dict(type='QuadraticWarmupLR', begin=0, end=7, **it), dict(type='CosineAnnealingLR', T_max=10, eta_min=1e-4, begin=7, end=17, **it)], 20, None),
+        ([0.02, 0.002], [dict(type='QuadraticWarmupLR', by_epoch=True, begin=0, end=2, convert_to_iter_based=True),
+                         dict(type='PolyLRRatio', eta_min_ratio=0.01, by_epoch=True, begin=2, end=5, convert_to_iter_based=True)], 22, 4),
         ([0.1], [dict(type='SWALR', swa_lr=0.02, anneal_epochs=4, anneal_strategy='cos')], 9, None),
         ([0.2], [dict(type='SWALR', swa_lr=0.05, anneal_epochs=2, anneal_strategy='linear')], 6, None),
         ([0.05, 0.5], [dict(type='SWALR', swa_lr=[0.01, 0.02], anneal_epochs=4, anneal_strategy='linear')], 8, None),

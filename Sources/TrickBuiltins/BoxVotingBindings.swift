@@ -18,6 +18,36 @@ extension BoxBindings {
                                           thresh: try a.double("thresh"), scoring: BoxVoting.Scoring(rawValue: m)!, beta: try a.double("beta"))
             return .tensor(Tensor(shape: [top.count / 5, 5], float32: out))
         }
+        lib.function("score_voting(det_bboxes, det_labels, mlvl_bboxes, mlvl_nms_scores, score_thr, num_classes=None)",
+                     doc: "MMDetection PAAHead.score_voting: each post-NMS det becomes the mean of its class's candidates (score > score_thr, IoU > 0.01) weighted by exp(-(1-IoU)²/0.025)·score; output grouped by class → (det_bboxes, det_labels).") { a in
+            let dets = try a.tensor("det_bboxes"), labels = try a.tensor("det_labels")
+            let k = try BoxArgs.count(dets, "det_bboxes", columns: 5, function: "score_voting")
+            guard labels.count == k, k == 0 || !labels.dtype.isFloatingPoint else {
+                throw RuntimeError("score_voting(): det_labels must hold \(k) integer labels (one per det), got \(labels.dtype) \(Tensor.formatShape(labels.shape))", kind: "ValueError")
+            }
+            let boxes = try a.tensor("mlvl_bboxes"), scores = try a.tensor("mlvl_nms_scores")
+            let n = try BoxArgs.count(boxes, "mlvl_bboxes", columns: 4, function: "score_voting")
+            guard scores.rank == 2, scores.shape[0] == n else {
+                throw RuntimeError("score_voting(): mlvl_nms_scores must be (\(n), num_classes) for \(n) boxes, got \(Tensor.formatShape(scores.shape))", kind: "ValueError")
+            }
+            let columns = scores.shape[1]
+            let numClasses = try a.optionalInt("num_classes") ?? columns
+            guard (0...columns).contains(numClasses) else {
+                throw RuntimeError("score_voting(): num_classes must be in [0, \(columns)] (the score columns), got \(numClasses)", kind: "ValueError")
+            }
+            let r = ScoreVoting.paaScoreVoting(dets: dets.floats, labels: labels.int64s, boxes: boxes.floats, scores: scores.floats,
+                                               columns: columns, numClasses: numClasses, scoreThr: Float(try a.double("score_thr")))
+            return tuple(Tensor(shape: [r.labels.count, 5], float32: r.dets), Tensor(shape: [r.labels.count], int64: r.labels))
+        }
+        lib.function("gidaris_voting(dets, candidates, thresh=0.5, add_val=1.5)",
+                     doc: "Box voting of Gidaris & Komodakis (mrcnn-object-detection): each det (x1, y1, x2, y2, score) becomes the mean of the candidates with +1 IoU >= thresh, weighted by eps + max(0, score + add_val); scores kept.") { a in
+            let dets = try a.tensor("dets"), cands = try a.tensor("candidates")
+            let k = try BoxArgs.count(dets, "dets", columns: 5, function: "gidaris_voting")
+            _ = try BoxArgs.count(cands, "candidates", columns: 5, function: "gidaris_voting")
+            let out = ScoreVoting.gidarisVoting(dets: dets.doubles, candidates: cands.doubles, thresh: try a.double("thresh"),
+                                                addVal: try a.double("add_val"))
+            return .tensor(Tensor(shape: [k, 5], float64: out).cast(to: dets.dtype == .float64 ? .float64 : .float32))
+        }
         lib.function("mask_matrix_nms(masks, labels, scores, filter_thr=-1, nms_pre=-1, max_num=-1, kernel='gaussian', sigma=2.0, mask_area=None)",
                      doc: "mmdet mask_matrix_nms (SOLOv2 Matrix NMS) → (scores, labels, masks, keep_inds).") { a in
             let masks = try a.tensor("masks"), scores = try a.tensor("scores")

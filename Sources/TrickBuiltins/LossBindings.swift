@@ -190,6 +190,62 @@ enum LossBindings {
                 ("class_weight", a["class_weight"]), ("loss_weight", .float(c.lossWeight)),
             ])
         }
+
+        lib.type("TverskyLoss(smooth=1, class_weight=None, loss_weight=1.0, ignore_index=255, alpha=0.3, beta=0.7, loss_name='loss_tversky')",
+                 doc: """
+                 MMSegmentation TverskyLoss: softmax, per class (≠ ignore_index) and image 1 − (TP+s)/(TP + α·FP + β·FN + s) \
+                 over the non-ignored pixels, mean over the batch, × class_weight, averaged over classes. alpha + beta must be 1. \
+                 The forward's weight / ignore_index / reduction_override are ignored (the constructor's ignore_index is used).
+                 """) { a in
+            var c = TverskyLossConfig()
+            c.smooth = try a.double("smooth")
+            c.classWeight = try classWeight(a)
+            c.lossWeight = try a.double("loss_weight")
+            c.ignoreIndex = try optionalIgnoreIndex(a)
+            c.alpha = try a.double("alpha")
+            c.beta = try a.double("beta")
+            c.lossName = try a.string("loss_name")
+            let loss: TverskyLoss
+            do { loss = try TverskyLoss(c) } catch let e as CoreError { throw RuntimeError(e.message, kind: "AssertionError") }
+            return lossObject("TverskyLoss", loss, defaultIgnore: "255", attributes: [
+                ("smooth", .float(c.smooth)), ("class_weight", a["class_weight"]), ("loss_weight", .float(c.lossWeight)),
+                ("ignore_index", c.ignoreIndex.map { .int($0) } ?? .none), ("alpha", .float(c.alpha)), ("beta", .float(c.beta)),
+            ])
+        }
+
+        lib.type("LovaszLoss(loss_type='multi_class', classes='present', per_image=False, reduction='mean', class_weight=None, loss_weight=1.0, loss_name='loss_lovasz')",
+                 doc: """
+                 MMSegmentation LovaszLoss: Lovász-Softmax (multi_class: softmax, per class the sorted errors · the Lovász \
+                 gradient of the Jaccard index, averaged over 'present' / 'all' / listed classes) or the Lovász hinge (binary: \
+                 one logit per pixel, 0/1 labels). per_image=False needs reduction='none' (as upstream: the whole batch gives \
+                 one value); per_image=True reduces the per-image losses. Pixels labelled ignore_index (forward, default 255) are dropped.
+                 """) { a in
+            var c = LovaszLossConfig()
+            let lossType = try a.string("loss_type")
+            guard lossType == "multi_class" || lossType == "binary" else {
+                throw RuntimeError("LovaszLoss: loss_type should be 'binary' or 'multi_class', got '\(lossType)'", kind: "AssertionError")
+            }
+            c.binary = lossType == "binary"
+            switch a["classes"] {
+            case .str("present"): c.classes = .present
+            case .str("all"): c.classes = .all
+            case .list(let l) where l.items.allSatisfy({ if case .int = $0 { return true } else { return false } }):
+                c.classes = .list(try Convert.ints(a["classes"], what: "LovaszLoss classes"))
+            default:
+                throw RuntimeError("LovaszLoss: classes must be 'all', 'present' or a list of class indices, got \(Printer.repr(a["classes"]))", kind: "AssertionError")
+            }
+            c.perImage = try a.bool("per_image")
+            c.reduction = try reduction(a)
+            c.classWeight = try classWeight(a)
+            c.lossWeight = try a.double("loss_weight")
+            c.lossName = try a.string("loss_name")
+            let loss: LovaszLoss
+            do { loss = try LovaszLoss(c) } catch let e as CoreError { throw RuntimeError(e.message, kind: "AssertionError") }
+            return lossObject("LovaszLoss", loss, defaultIgnore: "255", attributes: [
+                ("loss_type", .str(lossType)), ("classes", a["classes"]), ("per_image", .bool(c.perImage)),
+                ("reduction", .str(c.reduction.rawValue)), ("class_weight", a["class_weight"]), ("loss_weight", .float(c.lossWeight)),
+            ])
+        }
     }
 
     // MARK: functions

@@ -16,6 +16,8 @@ enum ScheduleBindings {
         "CosineAnnealingLR(T_max=None, eta_min=None, \(common), eta_min_ratio=None)",
         "LinearLR(start_factor=0.3333333333333333, end_factor=1.0, \(common))",
         "PolyLR(eta_min=0, power=1.0, \(common))",
+        "PolyLRRatio(eta_min_ratio=None, eta_min=0, power=1.0, \(common))",
+        "QuadraticWarmupLR(\(common))",
         "OneCycleLR(eta_max=0, total_steps=None, pct_start=0.3, anneal_strategy='cos', div_factor=25.0, final_div_factor=10000.0, three_phase=False, \(common))",
         "CosineRestartLR(periods, restart_weights=(1,), eta_min=None, eta_min_ratio=None, \(common))",
         "SWALR(swa_lr, anneal_epochs=10, anneal_strategy='cos', last_epoch=-1, begin=0, end=1000000000, by_epoch=True, convert_to_iter_based=False)",
@@ -165,6 +167,11 @@ enum ScheduleBindings {
             return try LinearLR(startFactor: try a.double("start_factor"), endFactor: try a.double("end_factor"), begin: begin, end: end, byEpoch: byEpoch)
         case "PolyLR":
             return try PolyLR(etaMin: try a.double("eta_min"), power: try a.double("power"), begin: begin, end: end, byEpoch: byEpoch)
+        case "PolyLRRatio":
+            return try PolyLRRatio(etaMinRatio: try optionalDouble("eta_min_ratio"), etaMin: try a.double("eta_min"), power: try a.double("power"),
+                                   begin: begin, end: end, byEpoch: byEpoch)
+        case "QuadraticWarmupLR":
+            return try QuadraticWarmupLR(begin: begin, end: end, byEpoch: byEpoch)
         case "OneCycleLR":
             let etaMax = try Convert.doubles(a["eta_max"], what: "OneCycleLR eta_max")
             return try OneCycleLR(etaMax: etaMax, totalSteps: try a.optionalInt("total_steps").map { try times($0, "total_steps") }, pctStart: try a.double("pct_start"),

@@ -142,6 +142,18 @@ enum TensorBindings {
             RandomGenerator.global.seed(UInt64(bitPattern: Int64(try a.int("seed"))))
             return .none
         }
+        lib.function("set_random_seed(seed=None, deterministic=False, diff_rank_seed=False)",
+                     doc: "mmengine.runner.set_random_seed: seeds both streams — trick's tensor stream (as manual_seed) and the data transforms' numpy stream (as np.random.seed) — and returns the seed. None draws one.") { a in
+            // one process is rank 0, so diff_rank_seed adds nothing; deterministic only matters for cuDNN
+            _ = try a.bool("diff_rank_seed"); _ = try a.bool("deterministic")
+            let seed = try a.optionalInt("seed") ?? Int(RandomGenerator.global.next() >> 33)
+            guard seed >= 0, seed <= Int(UInt32.max) else {
+                throw RuntimeError("set_random_seed(): seed must be between 0 and 2**32 - 1 (numpy's limit), got \(seed)", kind: "ValueError")
+            }
+            RandomGenerator.global.seed(UInt64(seed))
+            NumpyRandom.global.seed(UInt32(seed))
+            return .int(seed)
+        }
         lib.function("rand(*size, dtype=None, generator=None, device=None, requires_grad=False)", doc: "Uniform [0, 1) from trick's seeded stream (not torch's numbers)") { a in
             .tensor(try Tensor.rand(try sizes(a), dtype: try dtype(a) ?? .float32))
         }

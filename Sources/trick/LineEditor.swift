@@ -1,4 +1,5 @@
 @preconcurrency import CEditLine
+import TrickCore
 import TrickLang
 #if canImport(Glibc)
 import Glibc
@@ -23,8 +24,9 @@ nonisolated(unsafe) var replInterruptSeen: Int32 = 0
 /// Ctrl-C presses not yet acted on by the evaluation.
 nonisolated(unsafe) var replPendingInterrupts: Int32 = 0
 
-/// The SIGINT handler. Only async-signal-safe work: flags and `write`. A built-in busy in a long
-/// computation only sees the interrupt when it returns; if Ctrl-C is pressed twice more while
+/// The SIGINT handler. Only async-signal-safe work: flags and `write`. Long kernels poll the flag
+/// (`Interrupt.check()`); a built-in that does not sees the interrupt when it returns; if Ctrl-C
+/// is pressed twice more while
 /// the first is still pending, the process ends (as Lua's REPL does), rather than leaving the
 /// user stuck.
 private func replSigint(_: Int32) {

@@ -1,4 +1,5 @@
 @preconcurrency import CEditLine
+import TrickCore
 import TrickLang
 #if canImport(Glibc)
 import Glibc

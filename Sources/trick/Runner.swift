@@ -1,4 +1,5 @@
 import TrickBuiltins
+import TrickCore
 import TrickLang
 #if canImport(Glibc)
 import Glibc

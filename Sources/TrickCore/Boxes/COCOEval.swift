@@ -64,6 +64,7 @@ public enum COCOEval {
         // evalImgs[k][a][i]
         var evals = [[[ImageEval?]]](repeating: [[ImageEval?]](repeating: [], count: A), count: K)
         for (k, c) in cats.enumerated() {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             for img in imgs {
                 let gt = gtBy[[img, c]] ?? [], dtAll = dtBy[[img, c]] ?? []
                 // dt sorted by score (mergesort: stable), truncated to the largest maxDet

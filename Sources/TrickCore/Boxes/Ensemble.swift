@@ -141,6 +141,7 @@ public enum EnsembleBoxes {
             var clusters: [[Record]] = []
             var fused: [Record] = []
             for b in records {
+                if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
                 var best = -1, bestIoU = -Double.infinity
                 for (k, f) in fused.enumerated() {
                     let v = f.label == b.label ? iou(f.box, b.box) : -1
@@ -227,6 +228,7 @@ public enum EnsembleBoxes {
             var clusters: [[Record]] = []
             for b in records {
                 var best = -1, bestIoU = iouThr
+                if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
                 for (k, c) in clusters.enumerated() where c[0].label == b.label {
                     let v = nmwIoU(c[0].box, b.box)
                     if v > bestIoU { best = k; bestIoU = v }

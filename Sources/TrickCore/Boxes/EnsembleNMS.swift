@@ -65,6 +65,7 @@ extension EnsembleBoxes {
         var order = reverseArgsort(s)
         var keep: [Int] = []
         while let i = order.first {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             keep.append(i)
             order = order.dropFirst().filter { j in NMS.pairIoU(b, i, j) <= thresh }
         }
@@ -86,6 +87,7 @@ extension EnsembleBoxes {
             areas[k] = w * h
         }
         for i in 0..<n {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             if i != n - 1 {
                 var maxpos = i + 1
                 for p in (i + 1)..<n where sc[p] > sc[maxpos] { maxpos = p }

@@ -46,6 +46,7 @@ public enum MatrixNMS {
         masks.withUnsafeBufferPointer { m in
             for i in 0..<n {
                 let bi = order[i] * pixels
+                if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
                 for j in (i + 1)..<max(n, i + 1) where lab[i] == lab[j] {
                     let bj = order[j] * pixels
                     var inter: Float = 0
@@ -95,6 +96,7 @@ public enum MatrixNMS {
         var suppressed = [Bool](repeating: false, count: n)
         var keep: [Int64] = []
         for p in 0..<n {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             let i = order[p]
             if suppressed[i] { continue }
             keep.append(Int64(i))

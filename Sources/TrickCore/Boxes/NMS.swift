@@ -38,6 +38,7 @@ public enum NMS {
         var keep: [Int] = []
         boxes.withUnsafeBufferPointer { b in
             for p in 0..<n where !suppressed[p] {
+                if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
                 let i = order[p]
                 keep.append(i)
                 let ix1 = b[4 * i], iy1 = b[4 * i + 1], ix2 = b[4 * i + 2], iy2 = b[4 * i + 3]
@@ -80,6 +81,7 @@ public enum NMS {
         // suppressed boxes after `p` are squeezed out (order kept), so later passes skip them.
         var live = n, p = 0, keptSinceCompaction = 0
         while p < live {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             if sup[p] == 0 {
                 keep.append(ord[p])
                 suppressLater(x1, y1, x2, y2, areas, sup, p, live, offset, thr)
@@ -264,6 +266,7 @@ public enum NMS {
         for p in 0..<n {
             let i = order[p]
             if suppressed[i] { continue }
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             var g = [i]
             for q in (p + 1)..<max(n, p + 1) {
                 let j = order[q]

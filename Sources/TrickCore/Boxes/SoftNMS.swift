@@ -54,6 +54,7 @@ public enum SoftNMS {
         var dets = [Float](repeating: 0, count: nboxes * 5)
         var i = 0
         while i < nboxes {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             var maxScore = sc[i], maxPos = i
             var pos = i + 1
             while pos < nboxes {

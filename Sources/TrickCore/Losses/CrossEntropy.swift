@@ -251,11 +251,58 @@ public struct CrossEntropyLoss: SegLoss {
         if config.useSigmoid {
             raw = try binaryCrossEntropy(pred, target, weight: weight, reduction: reduction, avgFactor: avgFactor, ignoreIndex: ign)
         } else if config.useMask {
-            throw CoreError("CrossEntropyLoss(use_mask=True) (instance-mask BCE) is not supported for semantic segmentation")
+            raw = try maskCrossEntropy(pred, target, label: weight, reduction: reduction, avgFactor: avgFactor, ignoreIndex: ignoreIndex)
         } else {
             raw = try softmaxCrossEntropy(pred, target, weight: weight, reduction: reduction, avgFactor: avgFactor, ignoreIndex: ign)
         }
         return LossReduce.scale(raw, by: config.lossWeight)
+    }
+
+    /// MMSeg `mask_cross_entropy(pred, target, label, ...)` (`use_mask=True`, the instance-mask BCE):
+    /// `F.binary_cross_entropy_with_logits(pred[arange(R), label].squeeze(1), target,
+    /// weight=class_weight, reduction='mean')[None]` — a shape-(1,) tensor. The forward's third
+    /// argument (`weight`) carries the RoI class labels. As upstream, `ignore_index` must be None
+    /// (the forward's default is -100, so callers pass `ignore_index=None`), the reduction 'mean'
+    /// and no `avg_factor` (reference/losses-ohem-pixel.md §2.5).
+    func maskCrossEntropy(_ pred: Tensor, _ target: Tensor, label: Tensor?, reduction: Reduction,
+                          avgFactor: Double?, ignoreIndex: Int?) throws -> Tensor {
+        if let ignoreIndex {
+            throw CoreError("CrossEntropyLoss(use_mask=True): BCE loss does not support ignore_index (got \(ignoreIndex); pass ignore_index=None)")
+        }
+        guard reduction == .mean && avgFactor == nil else {
+            throw CoreError("CrossEntropyLoss(use_mask=True) supports only reduction='mean' without avg_factor")
+        }
+        guard let label else {
+            throw CoreError("CrossEntropyLoss(use_mask=True) needs the RoI class labels, shape (R,), as the third argument")
+        }
+        let sh = pred.shape
+        guard sh.count >= 3 else {
+            throw CoreError("CrossEntropyLoss(use_mask=True) pred must be (R, C, H, W) mask logits, got \(Tensor.formatShape(sh))")
+        }
+        let r = sh[0], c = sh[1], inner = sh.dropFirst(2).reduce(1, *)
+        guard label.rank == 1, label.count == r, !label.dtype.isFloatingPoint else {
+            throw CoreError("CrossEntropyLoss(use_mask=True) labels must be \(r) integer class indices, shape (\(r),), got \(label.dtype) \(Tensor.formatShape(label.shape))")
+        }
+        guard target.dtype.isFloatingPoint else {
+            throw CoreError("CrossEntropyLoss(use_mask=True) target masks must be float (result type Float can't be cast to \(target.dtype))")
+        }
+        let labels = label.int64s
+        let x = pred.floats
+        var slice = [Float](repeating: 0, count: r * inner)
+        for i in 0..<r {
+            let k = labels[i]
+            guard k >= -Int64(c) && k < Int64(c) else {
+                throw CoreError("CrossEntropyLoss(use_mask=True): label \(k) of RoI \(i) is out of bounds for \(c) classes")
+            }
+            let base = (i * c + Int(k < 0 ? k + Int64(c) : k)) * inner
+            for q in 0..<inner { slice[i * inner + q] = x[base + q] }
+        }
+        var sliceShape = [r] + Array(sh.dropFirst(2))
+        if sliceShape[1] == 1 { sliceShape.remove(at: 1) }   // .squeeze(1)
+        let cw = config.classWeight.map { Tensor(shape: [$0.count], float32: $0) }
+        let loss = try CrossEntropy.torchBCEWithLogits(Tensor(shape: sliceShape, float32: slice), target.cast(to: .float32),
+                                                       weight: cw, reduction: .mean)
+        return try loss.reshaped([1])
     }
 
     /// MMSeg `cross_entropy(pred, label, weight, class_weight, reduction, avg_factor, ignore_index, avg_non_ignore)`.

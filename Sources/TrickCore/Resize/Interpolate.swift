@@ -104,8 +104,9 @@ public enum Interpolate {
         switch mode {
         case .nearest, .nearestExact:
             let exact = mode == .nearestExact
-            let hi = nearestIndices(inH, outH, sH, exact: exact, shortcuts: r == 4)
-            let wi = nearestIndices(inW, outW, sW, exact: exact, shortcuts: r == 4)
+            let f64 = input.dtype == .float64
+            let hi = nearestIndices(inH, outH, sH, exact: exact, shortcuts: r == 4, float64: f64)
+            let wi = nearestIndices(inW, outW, sW, exact: exact, shortcuts: r == 4, float64: f64)
             func gather<T>(_ a: [T]) -> [T] {
                 var out = [T]()
                 out.reserveCapacity(planes * outH * outW)
@@ -246,11 +247,25 @@ public enum Interpolate {
     /// `out == 2·in` shift shortcuts of `nearest_idx` are taken by torch 2.4's 2-D kernel
     /// (`cpu_upsample_nearest`) only; its 1-D path (3-D input) always computes
     /// `floor(d·scale)`, so with a scale factor it differs (e.g. L=3, scale_factor=1.25 → 0,0,1).
+    ///
+    /// float64 inputs compute in double (torch's `opmath_t` for double in
+    /// `HelperInterpNearest::compute_indices_weights`): `scale = 1/scale_factor` or `in/out` in
+    /// double, source `scale·d` ('nearest') or `max(scale·(d+0.5) − 0.5, 0) + 0.5`
+    /// ('nearest-exact'), rounded to float by `floorf` — so e.g. in=570, scale_factor=4.6 picks
+    /// other indices than the float32 path.
     static func nearestIndices(_ inSize: Int, _ outSize: Int, _ userScale: Double?, exact: Bool,
-                               shortcuts: Bool = true) -> [Int] {
+                               shortcuts: Bool = true, float64: Bool = false) -> [Int] {
         if !exact && shortcuts {
             if outSize == inSize { return Array(0..<outSize) }
             if outSize == 2 * inSize { return (0..<outSize).map { $0 >> 1 } }
+        }
+        if float64 {
+            let scale: Double = userScale.map { $0 > 0 ? 1.0 / $0 : Double(inSize) / Double(outSize) }
+                ?? Double(inSize) / Double(outSize)
+            return (0..<outSize).map { d in
+                let src = exact ? Swift.max(scale * (Double(d) + 0.5) - 0.5, 0) + 0.5 : scale * Double(d)
+                return Swift.min(Swift.max(Int(floorf(Float(src))), 0), inSize - 1)
+            }
         }
         let scale: Float = userScale.map { $0 > 0 ? Float(1.0 / $0) : Float(inSize) / Float(outSize) }
             ?? Float(inSize) / Float(outSize)

@@ -80,6 +80,7 @@ public struct RandomFlipTransform: ResultsTransform {
             }
             r["gt_keypoints"] = .tensor(Tensor(shape: k.shape, float64: v).cast(to: k.dtype == .float64 ? .float64 : .float32))
         }
+        try InstanceMasks.map(&r, transform: "RandomFlip", emptySize: { ($0, $1) }) { try ImFlip.flip($0, dir) }
         for key in ResizeTransform.segKeys(r) {
             var seg = try ImFlip.flip(try r.tensor(key, for: "RandomFlip"), dir)
             if let pairs = swapSegLabels, style == .mmcv2 { seg = try Self.swapLabels(seg, pairs) }
@@ -171,6 +172,10 @@ public struct PadTransform: ResultsTransform {
         r["pad_fixed_size"] = size.map { .ints($0) } ?? Field.none
         r["pad_size_divisor"] = sizeDivisor.map { .int($0) } ?? Field.none
         if !legacy { r["img_shape"] = .ints([padded.shape[0], padded.shape[1]]) }
+        let padShape = (padded.shape[0], padded.shape[1])
+        try InstanceMasks.map(&r, transform: "Pad", emptySize: { _, _ in padShape }) {
+            try ImPad.pad($0, toShape: padShape, value: .scalar(0), mode: .constant)
+        }
         for key in ResizeTransform.segKeys(r) {
             let seg = try r.tensor(key, for: "Pad")
             let v: ImPad.Value = seg.rank == 3 ? .perChannel([Double](repeating: segPadVal, count: seg.shape[2])) : .scalar(segPadVal)

@@ -157,6 +157,10 @@ public struct ResizeTransform: ResultsTransform {
         for key in Self.segKeys(r) {
             r[key] = .tensor(try resizeImage(try r.image(for: "Resize", key: key), target, .nearest))
         }
+        // BitmapMasks.rescale(scale) when keep_ratio, else .resize(img_shape): both nearest
+        try InstanceMasks.map(&r, transform: "Resize", emptySize: { h, w in
+            let s = try outputSize(for: target, imageSize: (w, h)); return (s.h, s.w)
+        }) { try resizeImage($0, target, .nearest) }
         return r
     }
 

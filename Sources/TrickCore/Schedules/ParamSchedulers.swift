@@ -78,16 +78,21 @@ open class ParamScheduler {
 }
 
 /// `StepLR(step_size, gamma=0.1)`: `lr *= gamma` every `step_size` steps.
+///
+/// As MMEngine, `step_size` is not validated at construction: `last_step % step_size` decides
+/// (a negative step size decays at the multiples of its magnitude), and 0 fails only when the
+/// scheduler first computes a value past its first step (Python's ZeroDivisionError).
 public final class StepLR: ParamScheduler {
     let stepSize: Int, gamma: Double
     public init(stepSize: Int, gamma: Double = 0.1, begin: Int = 0, end: Int = schedulerINF, byEpoch: Bool = true) throws {
-        guard stepSize > 0 else { throw CoreError("StepLR: step_size must be a positive integer, got \(stepSize)") }
         self.stepSize = stepSize
         self.gamma = gamma
         try super.init(name: "StepLR", begin: begin, end: end, byEpoch: byEpoch)
     }
     override public func value(_ g: [LRGroup]) throws -> [Double] {
-        if lastStep == 0 || lastStep % stepSize != 0 { return g.map(\.lr) }
+        if lastStep == 0 { return g.map(\.lr) }
+        guard stepSize != 0 else { throw CoreError("StepLR: integer division or modulo by zero (step_size=0)") }
+        if lastStep % stepSize != 0 { return g.map(\.lr) }
         return g.map { $0.lr * gamma }
     }
 }
@@ -199,6 +204,49 @@ public final class PolyLR: ParamScheduler {
         if lastStep == 0 { return g.map(\.lr) }
         let f = pow(1 - 1 / Double(totalIters - lastStep + 1), power)
         return g.map { ($0.lr - etaMin) * f + etaMin }
+    }
+}
+
+/// MMSegmentation 1.x `PolyLRRatio(eta_min_ratio=None, eta_min=0, power=1.0)`
+/// (`mmseg/engine/schedulers/poly_ratio_scheduler.py`): `PolyLR` whose floor is
+/// `base_lr * eta_min_ratio` per group when the ratio is given, else `eta_min`.
+public final class PolyLRRatio: ParamScheduler {
+    let etaMin: Double, etaMinRatio: Double?, power: Double, totalIters: Int
+    public init(etaMinRatio: Double?, etaMin: Double = 0, power: Double = 1.0, begin: Int = 0, end: Int = schedulerINF,
+                byEpoch: Bool = true) throws {
+        self.etaMin = etaMin
+        self.etaMinRatio = etaMinRatio
+        self.power = power
+        totalIters = end &- begin &- 1  // wraps only when super.init rejects begin/end
+        try super.init(name: "PolyLRRatio", begin: begin, end: end, byEpoch: byEpoch)
+    }
+    override public func value(_ g: [LRGroup]) throws -> [Double] {
+        if lastStep == 0 { return g.map(\.lr) }
+        let f = pow(1 - 1 / Double(totalIters - lastStep + 1), power)
+        return zip(baseValues, g).map { base, group in
+            let floor = etaMinRatio.map { base * $0 } ?? etaMin
+            return (group.lr - floor) * f + floor
+        }
+    }
+}
+
+/// MMDetection 3.x `QuadraticWarmupLR` (`mmdet/engine/schedulers/quadratic_warmup.py`):
+/// `lr_t = lr_{t-1} + base_lr * (2t + 1) / (end - begin)**2`, starting from
+/// `base_lr / (end - begin)**2` at the first step; `end` must be finite.
+public final class QuadraticWarmupLR: ParamScheduler {
+    let totalIters: Int
+    public init(begin: Int = 0, end: Int = schedulerINF, byEpoch: Bool = true) throws {
+        guard end < schedulerINF else {
+            throw CoreError("QuadraticWarmupLR: ``end`` must be less than infinity, set ``end`` as the number of warmup end")
+        }
+        totalIters = end &- begin
+        try super.init(name: "QuadraticWarmupLR", begin: begin, end: end, byEpoch: byEpoch)
+    }
+    override public func value(_ g: [LRGroup]) throws -> [Double] {
+        let square = Double(totalIters) * Double(totalIters)  // exact: totalIters < 1e9
+        let k = Double(2 * lastStep + 1)
+        if lastStep == 0 { return baseValues.map { $0 * k / square } }
+        return zip(baseValues, g).map { base, group in group.lr + base * k / square }
     }
 }
 

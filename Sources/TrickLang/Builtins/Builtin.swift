@@ -213,8 +213,10 @@ public final class BuiltinFunction {
     }
 
     public func call(_ args: Arguments) throws -> Value {
-        if let raw { return try raw(args) }
-        return try body(bind(args))
+        let result = try raw.map { try $0(args) } ?? body(bind(args))
+        // Ctrl-C during the call: long kernels stop early (Interrupt), so the result is not used.
+        if trickInterruptRequested != 0 { throw Interrupt.Requested() }
+        return result
     }
 
     /// Binds call-site arguments to the signature, as Python does.

@@ -31,9 +31,6 @@ public final class Globals {
     }
 }
 
-/// Set from a signal handler; polled at loop back-edges and calls.
-nonisolated(unsafe) public var trickInterruptRequested: Int32 = 0
-
 /// Runs trick programs: compiles statements to closures and executes them in one global
 /// namespace that persists across runs (a notebook or REPL session).
 public final class Interpreter {
@@ -194,6 +191,13 @@ public final class Interpreter {
         case let e as CoreError:
             var t = TrickError(.runtime, e.message, file: file, at: loc)
             t.kind = "ValueError"
+            return t
+        case is Interrupt.Requested:
+            // a kernel saw Ctrl-C: the KeyboardInterrupt the interpreter raises itself
+            trickInterruptRequested = 0
+            var t = TrickError(.runtime, "KeyboardInterrupt", file: file, at: loc)
+            t.isInterrupt = true
+            t.kind = "KeyboardInterrupt"
             return t
         default:
             return TrickError(.runtime, "\(error)", file: file, at: loc)

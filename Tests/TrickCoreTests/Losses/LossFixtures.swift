@@ -46,6 +46,30 @@ enum LossFixtures {
             if let v = cfg["eps"] as? NSNumber { c.eps = v.doubleValue }
             if let v = cfg["loss_name"] as? String { c.lossName = v }
             return DiceLoss(c)
+        case "TverskyLoss":
+            var c = TverskyLossConfig()
+            if let v = cfg["smooth"] as? NSNumber { c.smooth = v.doubleValue }
+            c.classWeight = floats(cfg["class_weight"])
+            if let v = cfg["loss_weight"] as? NSNumber { c.lossWeight = v.doubleValue }
+            if cfg.keys.contains("ignore_index") { c.ignoreIndex = (cfg["ignore_index"] as? NSNumber)?.intValue }
+            if let v = cfg["alpha"] as? NSNumber { c.alpha = v.doubleValue }
+            if let v = cfg["beta"] as? NSNumber { c.beta = v.doubleValue }
+            if let v = cfg["loss_name"] as? String { c.lossName = v }
+            return try TverskyLoss(c)
+        case "LovaszLoss":
+            var c = LovaszLossConfig()
+            c.binary = cfg["loss_type"] as? String == "binary"
+            switch cfg["classes"] {
+            case let s as String: c.classes = s == "all" ? .all : .present
+            case let l as [NSNumber]: c.classes = .list(l.map { $0.intValue })
+            default: break
+            }
+            if let v = cfg["per_image"] as? Bool { c.perImage = v }
+            if let v = reduction(cfg["reduction"]) { c.reduction = v }
+            c.classWeight = floats(cfg["class_weight"])
+            if let v = cfg["loss_weight"] as? NSNumber { c.lossWeight = v.doubleValue }
+            if let v = cfg["loss_name"] as? String { c.lossName = v }
+            return try LovaszLoss(c)
         case "FocalLoss":
             var c = FocalLossConfig()
             if let v = cfg["gamma"] as? NSNumber { c.gamma = v.doubleValue }

@@ -23,6 +23,9 @@ final class ScheduleTests: XCTestCase {
                                                                begin: begin, end: end, byEpoch: byEpoch)
         case "LinearLR": return try LinearLR(startFactor: d("start_factor") ?? 1.0 / 3, endFactor: d("end_factor") ?? 1, begin: begin, end: end, byEpoch: byEpoch)
         case "PolyLR": return try PolyLR(etaMin: d("eta_min") ?? 0, power: d("power") ?? 1, begin: begin, end: end, byEpoch: byEpoch)
+        case "PolyLRRatio": return try PolyLRRatio(etaMinRatio: d("eta_min_ratio"), etaMin: d("eta_min") ?? 0, power: d("power") ?? 1,
+                                                   begin: begin, end: end, byEpoch: byEpoch)
+        case "QuadraticWarmupLR": return try QuadraticWarmupLR(begin: begin, end: end, byEpoch: byEpoch)
         case "OneCycleLR": return try OneCycleLR(etaMax: [d("eta_max")!], totalSteps: i("total_steps"), annealStrategy: c["anneal_strategy"] as? String ?? "cos",
                                                  threePhase: (c["three_phase"] as? Bool) ?? false, begin: begin, end: end, byEpoch: byEpoch)
         case "CosineRestartLR": return try CosineRestartLR(periods: ParamFixtures.ints(c["periods"]), restartWeights: ParamFixtures.nums(c["restart_weights"]),
@@ -58,6 +61,9 @@ final class ScheduleTests: XCTestCase {
         XCTAssertThrowsError(try SWALR(swaLR: [0.1], annealStrategy: "cosine"))
         XCTAssertThrowsError(try LRSchedule.run(baseLRs: [-0.1], schedulers: [], steps: 3))
         XCTAssertThrowsError(try LinearLR(startFactor: 1.5))
+        // MMEngine's StepLR divides by step_size only once it computes past its first step
+        XCTAssertThrowsError(try LRSchedule.run(baseLRs: [0.1], schedulers: [StepLR(stepSize: 0)], steps: 3))
+        XCTAssertThrowsError(try QuadraticWarmupLR(begin: 0))
     }
 
     func testSWACyclic() throws {
