@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderTrickBuiltinsTests: XCTestCase { func testNothing() {} }

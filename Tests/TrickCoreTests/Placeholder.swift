@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderTrickCoreTests: XCTestCase { func testNothing() {} }
