@@ -69,11 +69,8 @@ public struct OHEMPixelSampler: Sendable {
 
         if let thresh {
             if validIdx.isEmpty { return Tensor(shape: label.shape, float32: weight) }
-            let p = try gtProbabilities(segLogit, y, validIdx)
-            let minThr = TorchSort.kthSmallest(p, Swift.min(batchKept, p.count - 1))
-            let t = Float(thresh)
-            let thr = t > minThr ? t : minThr
-            for (j, i) in validIdx.enumerated() where p[j] < thr { weight[i] = 1 }
+            for (j, i) in try thresholdKeep(segLogit, y, validIdx, k: Swift.min(batchKept, validIdx.count - 1),
+                                            thresh: Float(thresh)).enumerated() where i { weight[validIdx[j]] = 1 }
         } else {
             guard !losses.isEmpty else {
                 throw CoreError("OHEMPixelSampler without thresh ranks pixels by loss: loss_decode must be given")
@@ -121,26 +118,81 @@ public struct OHEMPixelSampler: Sendable {
         return Array(TorchSort.argsort(values, descending: true).prefix(k)).sorted()
     }
 
-    /// Softmax probability of the ground-truth class at each valid pixel (labels of ignored
-    /// pixels are treated as class 0, as upstream; they are not used).
-    func gtProbabilities(_ logits: Tensor, _ y: [Int64], _ validIdx: [Int]) throws -> [Float] {
+    /// Threshold mode's decision per valid pixel: `p < max(thresh, kth_k(p))`, `p` the softmax
+    /// probability of the ground-truth class. float64 logits: exact in double. float32 logits: the
+    /// values torch's float32 kernel gives (`TorchSoftmax`), found without running that slow
+    /// scalar emulation on every pixel: a fast blocked softmax gives each `p` to within `delta`;
+    /// only pixels that close to the K-th value or to the final threshold are recomputed exactly —
+    /// the K-th exact value is the `(k − #below)`-th among the exact values of the band
+    /// `|p̃ − ṽ| ≤ 2·delta` (pixels under it are below every value there, pixels over it above), and a
+    /// pixel farther than `delta` from the threshold cannot change side.
+    func thresholdKeep(_ logits: Tensor, _ y: [Int64], _ validIdx: [Int], k: Int, thresh t: Float) throws -> [Bool] {
         let n = logits.shape[0], c = logits.shape[1]
         let s = logits.shape.dropFirst(2).reduce(1, *)
         for i in validIdx where !(y[i] >= 0 && y[i] < Int64(c)) {
             throw CoreError("seg_label holds \(y[i]), outside [0, \(c)) and not the ignore index \(ignoreIndex)")
         }
-        // float32 logits: torch's float32 softmax bit for bit (ties and near-ties at the threshold
-        // or the K-th probability then fall as upstream); float64: exact in double.
-        if case .float32(let a) = logits.storage {
-            return TorchSoftmax.probabilities(a, n: n, c: c, s: s, labels: y, pixels: validIdx)
+        guard case .float32(let x) = logits.storage else {
+            return Self.exactKeep(fastProbabilities(logits, y, validIdx), k: k, thresh: t)
         }
-        // exp(x_y − max) / Σ exp(x − max) per pixel (PixelSoftmax's blocked statistics), valid pixels only.
+        let approx = fastProbabilities(logits, y, validIdx)
+        return x.withUnsafeBufferPointer { xp in
+            let exact = { (j: Int) -> Float in
+                TorchSoftmax.probability(xp, n: n, c: c, s: s, label: Int(y[validIdx[j]]), pixel: validIdx[j])
+            }
+            if !approx.contains(where: { !$0.isFinite }) {
+                // float32 exp and sums: |p̃ − p| is a few float32 ulps of 1; 1e-5 leaves a wide margin
+                if let keep = Self.thresholdKeep(approx, delta: 1e-5, k: k, thresh: t, exact: exact) { return keep }
+            }
+            return Self.exactKeep(TorchSoftmax.probabilities(x, n: n, c: c, s: s, labels: y, pixels: validIdx), k: k, thresh: t)
+        }
+    }
+
+    /// `p_j < max(t, kth_k(p))` for exact `p` (a NaN K-th value makes the threshold NaN: nothing kept,
+    /// as upstream's `max(min_threshold, thresh)`).
+    static func exactKeep(_ p: [Float], k: Int, thresh t: Float) -> [Bool] {
+        let v = TorchSort.kthSmallest(p, k)
+        let thr = t > v ? t : v
+        return p.map { $0 < thr }
+    }
+
+    /// `p_j < max(t, kth_k(p))` for every j, from approximations `approx` within `delta` of `p` and
+    /// the exact value `exact(j)` where it matters; nil if the bound turns out not to hold.
+    static func thresholdKeep(_ approx: [Float], delta: Float, k: Int, thresh t: Float, exact: (Int) -> Float) -> [Bool]? {
+        let v = TorchSort.kthSmallest(approx, k)
+        var below = 0
+        var band: [Int] = []
+        for (j, a) in approx.enumerated() {
+            if a < v - 2 * delta { below += 1 } else if a <= v + 2 * delta { band.append(j) }
+        }
+        guard k - below >= 0 && k - below < band.count else { return nil }
+        var known = [Float](repeating: .nan, count: approx.count)
+        var bandExact = [Float]()
+        bandExact.reserveCapacity(band.count)
+        for j in band { let e = exact(j); known[j] = e; bandExact.append(e) }
+        let kth = TorchSort.kthSmallest(bandExact, k - below)
+        let thr = t > kth ? t : kth
+        var keep = [Bool](repeating: false, count: approx.count)
+        for (j, a) in approx.enumerated() {
+            if a < thr - delta { keep[j] = true } else if a <= thr + delta {
+                let e = known[j].isNaN ? exact(j) : known[j]
+                keep[j] = e < thr
+            }
+        }
+        return keep
+    }
+
+    /// Softmax probability of the ground-truth class at each valid pixel, from PixelSoftmax's
+    /// blocked statistics (float32 logits: the vectorised float32 exp; float64: exact in double).
+    func fastProbabilities(_ logits: Tensor, _ y: [Int64], _ validIdx: [Int]) -> [Float] {
+        let n = logits.shape[0], c = logits.shape[1]
+        let s = logits.shape.dropFirst(2).reduce(1, *)
         var all = [Float](repeating: 0, count: y.count)
         func run<T: BinaryFloatingPoint>(_ xs: [T]) {
             xs.withUnsafeBufferPointer { x in
                 y.withUnsafeBufferPointer { yp in
                     all.withUnsafeMutableBufferPointer { o in
-                        PixelSoftmax.forEachBlock(x, n: n, c: c, s: s) { b, p0, len, mx, se in
+                        let body: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void = { b, p0, len, mx, se in
                             for i in 0..<len {
                                 let q = b * s + p0 + i
                                 let label = yp[q]
@@ -148,12 +200,16 @@ public struct OHEMPixelSampler: Sendable {
                                 o[q] = Float(exp(Double(x[b * c * s + Int(label) * s + p0 + i]) - mx[i]) / se[i])
                             }
                         }
+                        if let xf = x as? UnsafeBufferPointer<Float> {
+                            PixelSoftmax.forEachBlockFloat32(xf, n: n, c: c, s: s, body)
+                        } else {
+                            PixelSoftmax.forEachBlock(x, n: n, c: c, s: s, body)
+                        }
                     }
                 }
             }
         }
         if case .float32(let a) = logits.storage { run(a) } else { run(logits.doubles) }
-        let p = validIdx.map { all[$0] }
-        return p
+        return validIdx.map { all[$0] }
     }
 }

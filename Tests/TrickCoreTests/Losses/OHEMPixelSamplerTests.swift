@@ -59,4 +59,33 @@ final class OHEMPixelSamplerTests: XCTestCase {
         let d = try OHEMPixelSampler(minKept: 2, losses: [DiceLoss(DiceLossConfig())])
         XCTAssertThrowsError(try d.sample(try Tensor.zeros([1, 3, 2, 2]), Tensor(shape: [1, 2, 2], int64: [0, 1, 2, 0])))
     }
+
+    /// `isVectorPixel` is `vectorPixels` without the array.
+    func testVectorPixelClassification() {
+        for (n, s) in [(1, 1), (1, 15), (1, 16), (1, 17), (2, 16), (2, 33), (3, 50), (2, 1000), (5, 7), (1, 100_001)] {
+            let vec = TorchSoftmax.vectorPixels(n: n, s: s)
+            for q in 0..<(n * s) where TorchSoftmax.isVectorPixel(q, n: n, s: s) != vec[q] {
+                XCTFail("n=\(n) s=\(s) pixel \(q)"); break
+            }
+        }
+    }
+
+    /// The banded threshold decision equals the exact one whenever the approximations are within
+    /// delta — including many ties at the K-th value and at the threshold.
+    func testBandedThresholdKeepIsExact() throws {
+        var rng = SplitMix(seed: 5)
+        for trial in 0..<200 {
+            let count = 1 + Int(rng.next() % 300)
+            // few distinct values, so ties are common; some exactly at the threshold 0.75
+            let exact: [Float] = (0..<count).map { _ in [0.75, 0.5, 1.0, 0.25, 0.7500001][Int(rng.next() % 5)] + Float(Int(rng.next() % 3)) * 1e-6 }
+            let delta: Float = 1e-5
+            let approx = exact.map { $0 + (Float(Int(rng.next() % 2001)) - 1000) / 1000 * delta * 0.99 }
+            let k = Int(rng.next() % UInt64(count))
+            for t: Float in [0.75, 0.3, 1.0] {
+                let want = OHEMPixelSampler.exactKeep(exact, k: k, thresh: t)
+                let got = try XCTUnwrap(OHEMPixelSampler.thresholdKeep(approx, delta: delta, k: k, thresh: t) { exact[$0] })
+                XCTAssertEqual(got, want, "trial \(trial) k=\(k) t=\(t)")
+            }
+        }
+    }
 }
