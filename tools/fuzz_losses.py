@@ -54,7 +54,8 @@ from mmengine.model import BaseModel  # noqa: E402
 from torchvision.ops import sigmoid_focal_loss  # noqa: E402
 
 TOL = {'ce': (1e-4, 1e-6), 'dice': (1e-4, 1e-6), 'focal': (1e-4, 1e-6), 'ohem_pixel': (0, 0),
-       'decode_head': (2e-4, 1e-6), 'interpolate': (1e-5, 1e-6)}
+       'decode_head': (2e-4, 1e-6), 'interpolate': (1e-5, 1e-6), 'tversky': (1e-4, 1e-6), 'lovasz': (1e-4, 1e-6),
+       'ce_mask': (1e-4, 1e-6)}
 if os.environ.get('FUZZ_EXACT'):   # bit-exact comparison (e.g. FUZZ_EXACT=1 ... interpolate)
     TOL = {k: (0, 0) for k in TOL}
 
@@ -162,6 +163,42 @@ class V0DiceLoss(torch.nn.Module):
         return self.loss_weight * weight_reduce_loss(total / c, None, reduction, avg_factor)
 
 
+# ------------------------------------------------------------------ Tversky / Lovász: SPEC section 8 expectations
+# Where 1.2.2 crashes, trick does what the code means (Sources/TrickCore/Losses/{Tversky,Lovasz}.swift):
+# - TverskyLoss(ignore_index=None): upstream `(target != None).long()` raises; intended = nothing masked,
+#   computed here with an ignore index no label holds (build_loss);
+# - Lovász-Softmax with exactly one valid pixel: upstream `valid.nonzero().squeeze()` drops the pixel axis;
+#   intended = that pixel's loss (boolean indexing keeps the axis);
+# - Lovász-Softmax with no valid pixel (the batch, or an image with per_image): upstream returns an empty
+#   tensor (stacking then fails); intended = 0.
+import mmseg.models.losses.lovasz_loss as lvz  # noqa: E402
+_orig_softmax_flat = lvz.lovasz_softmax_flat
+TVERSKY_NO_IGNORE = -(10 ** 9)
+
+
+def _flatten_probs_intended(probs, labels, ignore_index=None):
+    if probs.dim() == 3:
+        B, H, W = probs.size()
+        probs = probs.view(B, 1, H, W)
+    B, C, H, W = probs.size()
+    probs = probs.permute(0, 2, 3, 1).contiguous().view(-1, C)
+    labels = labels.view(-1)
+    if ignore_index is None:
+        return probs, labels
+    valid = labels != ignore_index
+    return probs[valid], labels[valid]
+
+
+def _softmax_flat_intended(probs, labels, classes='present', class_weight=None):
+    if probs.numel() == 0:
+        return probs.new_zeros(())
+    return _orig_softmax_flat(probs, labels, classes=classes, class_weight=class_weight)
+
+
+lvz.flatten_probs = _flatten_probs_intended
+lvz.lovasz_softmax_flat = _softmax_flat_intended
+
+
 def build_loss(cfg):
     """MODELS.build, or the 0.x loss for version='0.x' configs."""
     cfg = dict(cfg)
@@ -169,6 +206,8 @@ def build_loss(cfg):
     if cfg['type'] == 'DiceLoss' and (ver == '0.x' or (ver is None and any(k in cfg for k in ('smooth', 'exponent', 'class_weight')))):
         cfg.pop('type')
         return V0DiceLoss(**cfg)
+    if cfg['type'] == 'TverskyLoss' and 'ignore_index' in cfg and cfg['ignore_index'] is None:
+        cfg['ignore_index'] = TVERSKY_NO_IGNORE
     m = MODELS.build(cfg)
     if ver == '0.x' and cfg['type'] == 'CrossEntropyLoss' and m.cls_criterion is cel.cross_entropy:
         m.cls_criterion = v0_cross_entropy
@@ -559,11 +598,42 @@ def rand_loss_decode(rng, c, allow_other=False):
                 d['use_sigmoid'] = True
             elif d['type'] == 'DiceLoss' and rng.random() < 0.4:
                 d['version'] = '0.x'
+        if allow_other and rng.random() < 0.15:
+            d = tversky_or_lovasz(rng, c)
         if rng.random() < 0.2:
             d['loss_name'] = pick(rng, ['loss_ce', 'loss_aux', 'loss_x', 'ce_main', 'myloss'])
         return d
     k = pick(rng, [1, 1, 1, 2, 3])
     return one() if k == 1 and rng.random() < 0.7 else [one() for _ in range(k)]
+
+
+def tversky_or_lovasz(rng, c):
+    """A TverskyLoss / LovaszLoss config for loss lists (decode heads, OHEM)."""
+    if rng.random() < 0.5:
+        d = dict(type='TverskyLoss')
+        if rng.random() < 0.3:
+            d['ignore_index'] = pick(rng, [None, 0, 1, c - 1, -1, 255])
+        if rng.random() < 0.3:
+            d['alpha'], d['beta'] = pick(rng, [(0.5, 0.5), (0.1, 0.9), (0.7, 0.3)])
+        if rng.random() < 0.3:
+            d['smooth'] = pick(rng, [0.5, 0, 2])
+        if rng.random() < 0.3:
+            d['class_weight'] = cw_list(rng, c)
+    else:
+        d = dict(type='LovaszLoss')
+        if rng.random() < 0.5:
+            d['per_image'] = True
+            if rng.random() < 0.5:
+                d['reduction'] = pick(rng, ['none', 'mean', 'sum'])
+        else:
+            d['reduction'] = 'none'
+        if rng.random() < 0.3:
+            d['classes'] = pick(rng, ['all', 'present', [0], [c - 1, 0], [-1]])
+        if rng.random() < 0.3:
+            d['class_weight'] = cw_list(rng, c)
+    if rng.random() < 0.3:
+        d['loss_weight'] = pick(rng, [0.5, 2.0, 0.4])
+    return d
 
 
 def build_ld(ld):
@@ -673,6 +743,13 @@ def case_head(rng):
         if rng.random() < 0.3:
             extra['loss_weight'] = pick(rng, [2.0, 0.5])
         ld = (ld if isinstance(ld, list) else [ld]) + [extra]
+    if rng.random() < 0.3:
+        extra = tversky_or_lovasz(rng, c)
+        if rng.random() < 0.4:
+            extra['loss_name'] = pick(rng, ['loss_tv', 'loss_lovasz', 'loss_ce', 'aux_x'])
+        ld = (ld if isinstance(ld, list) else [ld]) + [extra]
+        if rng.random() < 0.3:
+            ld = ld[::-1]
     sampler = None
     if rng.random() < 0.35:
         sampler = dict(type='OHEMPixelSampler', min_kept=pick(rng, [2, 10, 20, 1000]))
@@ -682,7 +759,8 @@ def case_head(rng):
     align = bool(rng.random() < 0.4)
     names = []
     for d in (ld if isinstance(ld, list) else [ld]):
-        nm = d.get('loss_name', {'CrossEntropyLoss': 'loss_ce', 'DiceLoss': 'loss_dice', 'FocalLoss': 'loss_focal'}[d['type']])
+        nm = d.get('loss_name', {'CrossEntropyLoss': 'loss_ce', 'DiceLoss': 'loss_dice', 'FocalLoss': 'loss_focal',
+                                  'TverskyLoss': 'loss_tversky', 'LovaszLoss': 'loss_lovasz'}[d['type']])
         if nm not in names:
             names.append(nm)
     names.append('acc_seg')
@@ -761,6 +839,234 @@ def case_interp(rng):
     return 'interpolate', prog, ref
 
 
+# ------------------------------------------------------------------ tversky / lovasz / ce_mask
+CW_DIR = tempfile.mkdtemp(prefix='fuzz_cw_')
+_cw_files = [0]
+
+
+def cw_value(rng, n):
+    """A class_weight config value: a list, or a .json / .npy file holding one (get_class_weight)."""
+    cw = cw_list(rng, n)
+    r = rng.random()
+    if r < 0.75:
+        return cw
+    _cw_files[0] += 1
+    if r < 0.88:
+        path = os.path.join(CW_DIR, f'cw{_cw_files[0]}.json')
+        with open(path, 'w') as f:
+            f.write(repr(cw))
+    else:
+        path = os.path.join(CW_DIR, f'cw{_cw_files[0]}.npy')
+        np.save(path, np.asarray(cw, dtype=pick(rng, [np.float32, np.float64])))
+    return path
+
+
+def forward_kwargs(rng, n, lshape, with_ign=True, ign_choices=(255, 0, -1, None)):
+    """Random forward keywords (weight / avg_factor / reduction_override / ignore_index)."""
+    fw = {}
+    if rng.random() < 0.15:
+        fw['weight'] = rng.random(lshape).astype(np.float32)
+    if rng.random() < 0.2:
+        fw['avg_factor'] = float(pick(rng, [2.0, 5.0, 0.5, 3.0]))
+    if rng.random() < 0.3:
+        fw['reduction_override'] = pick(rng, ['none', 'mean', 'sum'])
+    if with_ign and rng.random() < 0.6:
+        fw['ignore_index'] = pick(rng, list(ign_choices))
+    return fw
+
+
+def call_src(fw, inputs):
+    args = list(inputs)
+    for k, v in fw.items():
+        args.append(f"{k}={lit(v) if k == 'weight' else repr(v)}")
+    return ', '.join(args)
+
+
+def call_ref(fw):
+    return {k: (torch.from_numpy(v) if k == 'weight' else v) for k, v in fw.items()}
+
+
+def case_tversky(rng):
+    n, c = int(rng.integers(1, 4)), int(rng.integers(1, 9) if rng.random() < 0.85 else rng.integers(9, 22))
+    h, w = small_dim(rng), small_dim(rng)
+    form = rng.random()
+    if form < 0.1:
+        pshape, lshape = (n, c), (n,)
+    elif form < 0.2:
+        pshape, lshape = (n, c, h), (n, h)
+    else:
+        pshape, lshape = (n, c, h, w), (n, h, w)
+    cfg = {}
+    ign = pick(rng, [255, 255, 255, None, 0, -1, c - 1, int(rng.integers(0, c + 2))])
+    if ign != 255 or rng.random() < 0.2:
+        cfg['ignore_index'] = ign
+    if rng.random() < 0.4:
+        cfg['smooth'] = pick(rng, [1, 0.5, 0, 2, 1e-5, 1.0, 3.0])
+    if rng.random() < 0.6:
+        a = pick(rng, [0.3, 0.5, 0.1, 0.7, 0.4, 0.2, 0.0, 1.0, 0.25, 0.6, 0.9])
+        cfg['alpha'], cfg['beta'] = a, round(1.0 - a, 10)
+        if rng.random() < 0.3:
+            cfg.pop(pick(rng, ['alpha', 'beta']))   # the other keeps its default: the pair may not sum to 1
+    if rng.random() < 0.35:
+        cfg['class_weight'] = cw_value(rng, c if rng.random() < 0.9 else c + 2)
+    if rng.random() < 0.3:
+        cfg['loss_weight'] = pick(rng, [0.5, 2.0, 0.4, 1.0, 3.0])
+    if rng.random() < 0.2:
+        cfg['loss_name'] = 'loss_tv'
+    # labels: classes, the ignore index (unless None), values above C-1 (clamped to C-1), negatives (clamped to 0)
+    y = rng.integers(0, c, lshape).astype(np.int64)
+    fill = ign if ign is not None else 255
+    p_ign = p_ign_choice(rng)
+    if p_ign >= 1:
+        y[...] = fill
+    elif p_ign > 0:
+        y[rng.random(lshape) < p_ign] = fill
+    if rng.random() < 0.25:
+        y[rng.random(lshape) < 0.2] = pick(rng, [c, c + 3, -2, 7])
+    fl = rng.random() < 0.15
+    if fl:   # float labels: .long() truncates, the mask compares the float value
+        y = y.astype(np.float32)
+        if rng.random() < 0.5:
+            y = (y + (rng.random(lshape) < 0.2) * pick(rng, [0.5, 0.25, -0.5])).astype(np.float32)
+    dt = 'float64' if rng.random() < 0.08 else 'float32'
+    x = logits(rng, pshape).astype(dt)
+    fw = forward_kwargs(rng, n, lshape)      # all ignored by TverskyLoss.forward(**kwargs)
+    built = rng.random() < 0.5
+    ctor = f"build(dict(type='TverskyLoss'{', ' if cfg else ''}{kwargs_src(cfg)}))" if built else f"TverskyLoss({kwargs_src(cfg)})"
+    prog = (f"loss = {ctor}\nx = {lit(x, dt)}\ny = {lit(y, 'float32' if fl else 'int64')}\n"
+            f"out = loss({call_src(fw, ['x', 'y'])})\nprint(out.shape)\nprint(out.tolist())")
+
+    def ref():
+        loss = build_loss(dict(type='TverskyLoss', **cfg))
+        out = loss(torch.from_numpy(x), torch.from_numpy(y), **call_ref(fw))
+        print(tuple(out.shape))
+        print(fmt(out))
+    return 'tversky', prog, ref
+
+
+def _lovasz_classes(rng, c):
+    r = rng.random()
+    if r < 0.4:
+        return None
+    if r < 0.6:
+        return pick(rng, ['present', 'all'])
+    k = int(rng.integers(1, min(c, 4) + 1))
+    return [int(v) for v in rng.integers(-c, c, k)]
+
+
+def case_lovasz(rng):
+    n = int(rng.integers(1, 4))
+    h, w = small_dim(rng), small_dim(rng)
+    binary = rng.random() < 0.3
+    cfg = {}
+    if binary:
+        cfg['loss_type'] = 'binary'
+        c = 1
+        pshape = (n, h, w) if rng.random() < 0.6 else (n, 1, h, w)
+        if rng.random() < 0.15:
+            cfg['classes'] = pick(rng, ['all', [0]])
+    else:
+        if rng.random() < 0.2:
+            cfg['loss_type'] = 'multi_class'
+        c = int(rng.integers(1, 9) if rng.random() < 0.85 else rng.integers(9, 22))
+        if c == 1 and rng.random() < 0.7:
+            c = 2
+        pshape = (n, c, h, w)
+        cls = _lovasz_classes(rng, c)
+        if cls is not None:
+            cfg['classes'] = cls
+    per_image = rng.random() < 0.5
+    if per_image:
+        cfg['per_image'] = True
+        if rng.random() < 0.7:
+            cfg['reduction'] = pick(rng, ['none', 'mean', 'sum'])
+    else:
+        if rng.random() < 0.3:
+            cfg['per_image'] = False
+        cfg['reduction'] = 'none'
+    if rng.random() < 0.3:
+        cfg['class_weight'] = cw_value(rng, c if rng.random() < 0.9 else c + 2)
+    if rng.random() < 0.3:
+        cfg['loss_weight'] = pick(rng, [0.5, 2.0, 0.4, 1.0, 3.0])
+    lshape = (n, h, w)
+    fw = forward_kwargs(rng, n, lshape, ign_choices=(255, 255, 0, -1, c - 1, None))
+    ign = fw.get('ignore_index', 255)
+    if 'avg_factor' in fw and (cfg.get('reduction', 'mean') if 'reduction_override' not in fw else fw['reduction_override']) == 'sum' and per_image:
+        if rng.random() < 0.8:
+            del fw['avg_factor']   # (the reference raises; kept sometimes)
+    if binary:
+        y = rng.integers(0, 2, lshape).astype(np.int64)
+        # labels other than 0/1 are an error in trick (upstream computes a meaningless hinge): only 0/1 or the ignore index
+        if ign is not None and ign not in (0, 1):
+            p_ign = p_ign_choice(rng)
+            if p_ign >= 1:
+                y[...] = ign
+            elif p_ign > 0:
+                y[rng.random(lshape) < p_ign] = ign
+    else:
+        fill = ign if ign is not None else 255
+        y = labels(rng, lshape, c, fill, p_ign_choice(rng))
+        if rng.random() < 0.15:
+            y[rng.random(lshape) < 0.15] = pick(rng, [c, c + 2, -3])
+        if rng.random() < 0.1 and ign is not None:   # exactly one valid pixel (an image of it with per_image)
+            y[...] = ign
+            y.flat[int(rng.integers(0, y.size))] = int(rng.integers(0, c))
+    # float32 only: on float64 logits mmseg 1.2.2 raises (torch.dot of float64 errors with lovasz_grad's float32)
+    # while trick computes, a reference crash not reproduced (SPEC section 8)
+    dt = 'float32'
+    x = logits(rng, pshape, ties=rng.random() < 0.2).astype(dt)
+    built = rng.random() < 0.5
+    ctor = f"build(dict(type='LovaszLoss', {kwargs_src(cfg)}))" if built else f"LovaszLoss({kwargs_src(cfg)})"
+    inputs = ['x', 'y'] if rng.random() < 0.9 else ['cls_score=x', 'label=y']
+    prog = (f"loss = {ctor}\nx = {lit(x, dt)}\ny = {lit(y, 'int64')}\n"
+            f"out = loss({call_src(fw, inputs)})\nprint(out.shape)\nprint(out.tolist())")
+
+    def ref():
+        loss = build_loss(dict(type='LovaszLoss', **cfg))
+        out = loss(torch.from_numpy(x), torch.from_numpy(y), **call_ref(fw))
+        print(tuple(out.shape))
+        print(fmt(out))
+    return 'lovasz', prog, ref
+
+
+def case_ce_mask(rng):
+    r_, c = int(rng.integers(1, 7)), int(rng.integers(1, 7))
+    h, w = small_dim(rng, 1, 9), small_dim(rng, 1, 9)
+    x = logits(rng, (r_, c, h, w))
+    tshape = (r_, w) if h == 1 else (r_, h, w)
+    t = (rng.random(tshape) > 0.5).astype(np.float32) if rng.random() < 0.8 else rng.random(tshape).astype(np.float32)
+    lab = rng.integers(-c if rng.random() < 0.1 else 0, c, r_).astype(np.int64)
+    cfg = {'use_mask': True}
+    if rng.random() < 0.3:
+        cfg['loss_weight'] = pick(rng, [0.5, 2.0, 1.0, 3.0])
+    if rng.random() < 0.35:
+        # BCE's weight broadcasts against the (R, H, W) slice: length W or 1 (other lengths are an error)
+        k = pick(rng, [w, w, 1, c])
+        cfg['class_weight'] = cw_value(rng, k)
+    if rng.random() < 0.15:
+        cfg['reduction'] = 'mean'
+    if rng.random() < 0.1:
+        cfg['loss_name'] = 'loss_mask'
+    dt = 'float64' if rng.random() < 0.08 else 'float32'
+    x = x.astype(dt)
+    third = 'weight=lab' if rng.random() < 0.2 else 'lab'
+    fw = ''
+    if rng.random() < 0.15:
+        fw = ", reduction_override='mean'"
+    built = rng.random() < 0.5
+    ctor = f"build(dict(type='CrossEntropyLoss', {kwargs_src(cfg)}))" if built else f"CrossEntropyLoss({kwargs_src(cfg)})"
+    prog = (f"loss = {ctor}\nx = {lit(x, dt)}\nt = {lit(t)}\nlab = {lit(lab, 'int64')}\n"
+            f"out = loss(x, t, {third}{fw}, ignore_index=None)\nprint(out.shape)\nprint(out.tolist())")
+
+    def ref():
+        loss = build_loss(dict(type='CrossEntropyLoss', **cfg))
+        kw = {'reduction_override': 'mean'} if fw else {}
+        out = loss(torch.from_numpy(x), torch.from_numpy(t), torch.from_numpy(lab), ignore_index=None, **kw)
+        print(tuple(out.shape))
+        print(fmt(out))
+    return 'ce_mask', prog, ref
+
+
 # ------------------------------------------------------------------ bad inputs (the reference raises; trick must exit 1)
 def case_bad(rng):
     n, c, h, w = int(rng.integers(1, 3)), int(rng.integers(2, 6)), int(rng.integers(1, 5)), int(rng.integers(1, 5))
@@ -768,7 +1074,9 @@ def case_bad(rng):
     y = labels(rng, (n, h, w), c, 255, 0.2)
     X, Y = lit(x), lit(y, 'int64')
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
-    k = int(rng.integers(0, 25))
+    k = int(rng.integers(25, 31)) if rng.random() < 0.45 else int(rng.integers(0, 25))
+    if k >= 25:
+        return case_bad_new(rng, k, n, c, h, w, x, y)
     if k == 0:   # class_weight of the wrong length
         cw = cw_list(rng, c + 1)
         return 'ce', f"loss = build(dict(type='CrossEntropyLoss', class_weight={cw!r}))\nprint(loss({X}, {Y}, ignore_index=255).tolist())", \
@@ -895,6 +1203,95 @@ def case_bad(rng):
         lambda: F.interpolate(tx, size=(3, 3), mode='nearest', align_corners=False)
 
 
+def case_bad_new(rng, k, n, c, h, w, x, y):
+    """Malformed TverskyLoss / LovaszLoss / CrossEntropyLoss(use_mask=True) programs (the reference raises)."""
+    X, Y = lit(x), lit(y, 'int64')
+    tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+
+    def loss_prog(area, cfg, args_src, ref_args, ref_kw=None):
+        tname = cfg['type']
+        rest = {a: b for a, b in cfg.items() if a != 'type'}
+        ctor = f"build(dict({kwargs_src(cfg)}))" if rng.random() < 0.5 else f"{tname}({kwargs_src(rest)})"
+        return area, f"loss = {ctor}\nprint(loss({args_src}).tolist())", \
+            lambda: print(fmt(build_loss(cfg)(*ref_args, **(ref_kw or {}))))
+    if k == 25:  # Tversky: alpha + beta != 1 / class_weight shorter than C / a target of another size
+        r = rng.random()
+        if r < 0.4:
+            a, b = pick(rng, [(0.3, 0.6), (0.5, 0.6), (0.1, 0.2), (0.7, 0.7), (1.0, 0.5)])
+            return loss_prog('tversky', dict(type='TverskyLoss', alpha=a, beta=b), f"{X}, {Y}", (tx, ty))
+        if r < 0.7:
+            return loss_prog('tversky', dict(type='TverskyLoss', class_weight=cw_list(rng, c - 1)), f"{X}, {Y}", (tx, ty))
+        y2 = labels(rng, (n, h + 1, w), c, 255, 0.0)
+        return loss_prog('tversky', dict(type='TverskyLoss'), f"{X}, {lit(y2, 'int64')}", (tx, torch.from_numpy(y2)))
+    if k == 26:  # Lovász: per_image=False with a reduction other than 'none' / unknown loss_type
+        if rng.random() < 0.7:
+            cfg = dict(type='LovaszLoss', reduction=pick(rng, ['mean', 'sum']))
+            if rng.random() < 0.5:
+                cfg['per_image'] = False
+        else:
+            cfg = dict(type='LovaszLoss', loss_type=pick(rng, ['multi', 'softmax', 'Binary']), reduction='none')
+        return loss_prog('lovasz', cfg, f"{X}, {Y}", (tx, ty))
+    if k == 27:  # Lovász: bad classes (not 'all'/'present'/list of ints, out of range, empty list)
+        cls = pick(rng, ['some', 'All', 3, (0, 1), [0.0, 1.0], [c], [-c - 1], [], [0, c + 2]])
+        return loss_prog('lovasz', dict(type='LovaszLoss', classes=cls, reduction='none'), f"{X}, {Y}", (tx, ty))
+    if k == 28:  # Lovász: labels of another size / binary with C > 1 logits / avg_factor with 'sum' / short class_weight
+        r = rng.random()
+        if r < 0.3:
+            y2 = labels(rng, (n, h, w + 1), c, 255, 0.0)
+            return loss_prog('lovasz', dict(type='LovaszLoss', per_image=pick(rng, [True, False]), reduction='none'),
+                             f"{X}, {lit(y2, 'int64')}", (tx, torch.from_numpy(y2)))
+        if r < 0.5:
+            x2 = logits(rng, (n, 2 + int(rng.integers(0, 3)), h, w))
+            y2 = rng.integers(0, 2, (n, h, w)).astype(np.int64)
+            return loss_prog('lovasz', dict(type='LovaszLoss', loss_type='binary', reduction='none'),
+                             f"{lit(x2)}, {lit(y2, 'int64')}", (torch.from_numpy(x2), torch.from_numpy(y2)))
+        if r < 0.75:
+            return loss_prog('lovasz', dict(type='LovaszLoss', per_image=True, reduction='sum'), f"{X}, {Y}, avg_factor=2.0",
+                             (tx, ty), dict(avg_factor=2.0))
+        y2 = rng.integers(0, c, (n, h, w)).astype(np.int64)
+        y2.flat[0] = c - 1
+        return loss_prog('lovasz', dict(type='LovaszLoss', class_weight=cw_list(rng, c - 1), classes='all', reduction='none'),
+                         f"{X}, {lit(y2, 'int64')}", (tx, torch.from_numpy(y2)))
+    if k == 29:  # Lovász: an unknown reduction_override
+        return loss_prog('lovasz', dict(type='LovaszLoss', per_image=True), f"{X}, {Y}, reduction_override='avg'",
+                         (tx, ty), dict(reduction_override='avg'))
+    # k == 30: CrossEntropyLoss(use_mask=True): ignore_index not None, reduction, avg_factor, masks of another shape,
+    # labels of another length or out of range, a class_weight that does not broadcast, use_sigmoid too
+    t = (rng.random((c, h, w)) > 0.5).astype(np.float32)
+    xm = logits(rng, (c, c + 1, h, w))
+    lab = rng.integers(0, c + 1, c).astype(np.int64)
+    tm, xmt, labt = torch.from_numpy(t), torch.from_numpy(xm), torch.from_numpy(lab)
+    T_, XM, LAB = lit(t), lit(xm), lit(lab, 'int64')
+    r = int(rng.integers(0, 8))
+    if r == 0:
+        return loss_prog('ce_mask', dict(type='CrossEntropyLoss', use_mask=True), f"{XM}, {T_}, {LAB}", (xmt, tm, labt))
+    if r == 1:
+        return loss_prog('ce_mask', dict(type='CrossEntropyLoss', use_mask=True, reduction=pick(rng, ['sum', 'none'])),
+                         f"{XM}, {T_}, {LAB}, ignore_index=None", (xmt, tm, labt), dict(ignore_index=None))
+    if r == 2:
+        return loss_prog('ce_mask', dict(type='CrossEntropyLoss', use_mask=True), f"{XM}, {T_}, {LAB}, avg_factor=2.0, ignore_index=None",
+                         (xmt, tm, labt), dict(avg_factor=2.0, ignore_index=None))
+    if r == 3:
+        t2 = (rng.random((c, h + 1, w)) > 0.5).astype(np.float32)
+        return loss_prog('ce_mask', dict(type='CrossEntropyLoss', use_mask=True), f"{XM}, {lit(t2)}, {LAB}, ignore_index=None",
+                         (xmt, torch.from_numpy(t2), labt), dict(ignore_index=None))
+    if r == 4:
+        lab2 = np.append(lab, 0) if rng.random() < 0.5 else lab.copy()
+        if len(lab2) == len(lab):
+            lab2[0] = c + 1 + int(rng.integers(0, 3))
+        return loss_prog('ce_mask', dict(type='CrossEntropyLoss', use_mask=True), f"{XM}, {T_}, {lit(lab2, 'int64')}, ignore_index=None",
+                         (xmt, tm, torch.from_numpy(lab2)), dict(ignore_index=None))
+    if r == 5:
+        return loss_prog('ce_mask', dict(type='CrossEntropyLoss', use_mask=True, class_weight=cw_list(rng, w + 1)),
+                         f"{XM}, {T_}, {LAB}, ignore_index=None", (xmt, tm, labt), dict(ignore_index=None))
+    if r == 6:
+        return loss_prog('ce_mask', dict(type='CrossEntropyLoss', use_mask=True, use_sigmoid=True),
+                         f"{XM}, {T_}, {LAB}, ignore_index=None", (xmt, tm, labt), dict(ignore_index=None))
+    ti = t.astype(np.int64)   # integer masks: BCE's result type cannot be cast to Long
+    return loss_prog('ce_mask', dict(type='CrossEntropyLoss', use_mask=True), f"{XM}, {lit(ti, 'int64')}, {LAB}, ignore_index=None",
+                     (xmt, torch.from_numpy(ti), labt), dict(ignore_index=None))
+
+
 def _head_loss(c, ld, x, y):
     head = FCNHead(in_channels=4, channels=4, num_classes=c, loss_decode=ld)
     samples = []
@@ -906,7 +1303,8 @@ def _head_loss(c, ld, x, y):
 
 
 KINDS = {'ce': case_ce, 'dice': case_dice, 'focal': case_focal, 'ohem_pixel': case_ohem,
-         'decode_head': case_head, 'interpolate': case_interp, 'bad': case_bad}
+         'decode_head': case_head, 'interpolate': case_interp, 'tversky': case_tversky, 'lovasz': case_lovasz,
+         'ce_mask': case_ce_mask, 'bad': case_bad}
 
 
 def run_trick(binary, prog):

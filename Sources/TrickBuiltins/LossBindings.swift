@@ -241,7 +241,8 @@ enum LossBindings {
             c.lossName = try a.string("loss_name")
             let loss: LovaszLoss
             do { loss = try LovaszLoss(c) } catch let e as CoreError { throw RuntimeError(e.message, kind: "AssertionError") }
-            return lossObject("LovaszLoss", loss, defaultIgnore: "255", attributes: [
+            // LovaszLoss.forward(cls_score, label, ...), as CrossEntropyLoss (Tversky/Dice/Focal: pred, target)
+            return lossObject("LovaszLoss", loss, defaultIgnore: "255", inputs: ("cls_score", "label"), attributes: [
                 ("loss_type", .str(lossType)), ("classes", a["classes"]), ("per_image", .bool(c.perImage)),
                 ("reduction", .str(c.reduction.rawValue)), ("class_weight", a["class_weight"]), ("loss_weight", .float(c.lossWeight)),
             ])

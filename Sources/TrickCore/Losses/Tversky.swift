@@ -55,6 +55,10 @@ public struct TverskyLoss: SegLoss {
         }
         let n = sh[0], c = sh[1], s = sh.dropFirst(2).reduce(1, *)
         guard c > 0 else { throw CoreError("TverskyLoss pred has no classes (shape \(Tensor.formatShape(sh)))") }
+        // every class skipped (C = 1, ignore_index = 0): upstream's total stays the int 0 and reducing it raises
+        guard c > 1 || config.ignoreIndex != 0 else {
+            throw CoreError("TverskyLoss: ignore_index=0 skips the only class of pred \(Tensor.formatShape(sh)): no class left to compute the loss over")
+        }
         guard target.rank >= 1, target.shape[0] == n, target.count == n * s else {
             throw CoreError("TverskyLoss target must hold one label per pixel of pred \(Tensor.formatShape(sh)), i.e. shape \(Tensor.formatShape([n] + Array(sh.dropFirst(2)))), got \(Tensor.formatShape(target.shape))")
         }
