@@ -3,7 +3,7 @@
 
 usage: /work/refenv/bin/python tools/fuzz_boxes.py .build/release/trick [--mutate] [N] [seed] [kind ...]
 
-kinds: nms batched iou soft ens assign (default: all). Builds N random programs in the
+kinds: nms batched iou soft ens assign score_voting gidaris (default: all). Builds N random programs in the
 conformance-case forms (nms, batched_nms, the torchvision IoU family, bbox_overlaps with every
 mode / is_aligned / eps and batch dims, mmcv soft_nms with defaults omitted or any option,
 ensemble_boxes.weighted_boxes_fusion (every conf_type, weights, skip_box_thr, allows_overflow) /
@@ -46,7 +46,8 @@ class Error:
     """Expected: the reference raises (the message is shown when trick does not)."""
     def __init__(self, e):
         self.msg = f'{type(e).__name__}: {e}'[:200]
-TOL = dict(nms=(0, 0), iou=(1e-4, 1e-6), soft=(1e-4, 1e-5), ens=(1e-4, 1e-5), assign=(1e-5, 1e-6))
+TOL = dict(nms=(0, 0), iou=(1e-4, 1e-6), soft=(1e-4, 1e-5), ens=(1e-4, 1e-5), assign=(1e-5, 1e-6),
+           score_voting=(1e-4, 1e-5), gidaris=(1e-6, 1e-6))
 
 
 def t_lit(a, dtype='float32'):
@@ -319,7 +320,95 @@ def case_assign(rng):
     return prog, exp, 'assign'
 
 
-KINDS = dict(nms=case_nms, batched=case_batched, iou=case_iou, soft=case_soft, ens=case_ens, assign=case_assign)
+import types  # noqa: E402
+import gen_score_voting_vectors as sv  # noqa: E402  (the Gidaris transliteration; main() writes the fixture)
+from mmdet.models.dense_heads.paa_head import PAAHead  # noqa: E402
+from mmdet.models.layers import multiclass_nms  # noqa: E402
+
+
+def case_score_voting(rng):
+    """PAAHead.score_voting on what PAA feeds it: clustered candidates, a zero background column, the
+    detections of multiclass_nms (mmcv batched_nms) over them."""
+    n = int(rng.integers(0, 90)) if rng.random() < .9 else int(rng.integers(90, 300))
+    C = int(rng.integers(1, 7))
+    b = boxes(rng, n, clustered=rng.random() < .85)
+    s = rng.uniform(0, 1, (n, C))
+    if rng.random() < .3:
+        s = s ** float(rng.choice([2.0, 4.0]))      # mostly low scores, as a detector's
+    if rng.random() < .15:
+        s = np.round(s * 8) / 8                      # tied scores
+    s = s.astype(np.float32)
+    padded = np.concatenate([s, np.zeros((n, 1), np.float32)], 1)
+    thr = float(rng.choice([0.05, 0.05, 0.0, 0.2, 0.3, 0.5, 0.9]))
+    iou = float(rng.choice([0.6, 0.5, 0.7, 0.3]))
+    max_num = int(rng.choice([100, 100, 5, 20, -1]))
+    tb, tp = torch.from_numpy(b.reshape(-1, 4)), torch.from_numpy(padded.reshape(-1, C + 1))
+    try:
+        dets, labels = multiclass_nms(tb, tp, thr, dict(type='nms', iou_threshold=iou), max_num)
+    except Exception as e:  # noqa: BLE001  (no boxes at all)
+        return "print('skip')", Error(e), 'score_voting'
+    pass_nc = rng.random() < .8
+    vthr = thr
+    try:
+        vb, vl = PAAHead.score_voting(types.SimpleNamespace(cls_out_channels=C), dets, labels, tb, tp, vthr)
+        exp = f"{vb.tolist()}\n{vl.tolist()}\n{tuple(vb.shape)}"
+    except RuntimeError as e:
+        # nothing voted (no det, or no candidate above score_thr): upstream's torch.cat of an empty list raises (PAA
+        # only calls score_voting when there are dets); intended, and trick's (SPEC section 8): empty results
+        if 'non-empty list' not in str(e):
+            raise
+        exp = "[]\n[]\n(0, 5)"
+    except Exception as e:  # noqa: BLE001
+        exp = Error(e)
+    dl = t_lit(dets.numpy().reshape(-1, 5))
+    nc = f", num_classes={C}" if pass_nc else ''
+    kwn = rng.random() < .2
+    bl = t_lit(b.reshape(-1, 4)) if n else 'zeros(0, 4)'
+    sl = t_lit(padded.reshape(-1, C + 1)) if n else f'zeros(0, {C + 1})'
+    prog = (f"dets = {dl}\nlabels = {t_lit(labels.numpy(), 'int64')}\nboxes = {bl}\n"
+            f"scores = {sl}\n"
+            f"vb, vl = score_voting(dets, labels, boxes, scores, {'score_thr=' if kwn else ''}{vthr!r}{nc})\n"
+            "print(vb.tolist())\nprint(vl.tolist())\nprint(vb.shape)")
+    return prog, exp, 'score_voting'
+
+
+def case_gidaris(rng):
+    """gidaris_voting against the line-by-line numpy transliteration of apply_bbox_voting (MATLAB)."""
+    n = int(rng.integers(0, 60))
+    k = int(rng.integers(0, 8))
+    dt = np.float64 if rng.random() < .5 else np.float32
+    c = boxes(rng, n, clustered=rng.random() < .8).astype(np.float64)
+    if rng.random() < .3:
+        c = np.round(c)
+    sc = rng.normal(0, 1.5, (n, 1)) if rng.random() < .7 else rng.uniform(0, 1, (n, 1))
+    cands = np.hstack([c.reshape(-1, 4), sc]).astype(dt)
+    if n and rng.random() < .8:
+        top = cands[np.argsort(-cands[:, 4], kind='stable')[:k]].copy()
+        if len(top) and rng.random() < .3:
+            top[:, :4] += rng.normal(0, 2, top[:, :4].shape)
+        dets = top
+    else:
+        dets = np.hstack([boxes(rng, k).astype(np.float64), rng.uniform(0, 1, (k, 1))]).astype(dt)
+    thresh = float(rng.choice([0.5, 0.3, 0.7, 0.0, 0.9, 1.0])) if rng.random() < .8 else float(np.round(rng.uniform(0, 1), 2))
+    add_val = float(rng.choice([1.5, 0.0, 0.5, 3.0, -0.5]))
+    out = sv.apply_bbox_voting(cands.astype(np.float64).reshape(-1, 5), dets.astype(np.float64).reshape(-1, 5), thresh, add_val)
+    exp = f"{out.tolist()}\n{tuple(out.shape)}"
+    args = []
+    if rng.random() < .8:
+        args.append(f"thresh={thresh!r}")
+    elif thresh != 0.5:
+        out = sv.apply_bbox_voting(cands.astype(np.float64).reshape(-1, 5), dets.astype(np.float64).reshape(-1, 5), 0.5, add_val)
+        exp = f"{out.tolist()}\n{tuple(out.shape)}"
+    if rng.random() < .8 or add_val != 1.5:
+        args.append(f"add_val={add_val!r}")
+    dts = 'float64' if dt == np.float64 else 'float32'
+    prog = (f"out = gidaris_voting({t_lit(dets.reshape(-1, 5), dts)}, {t_lit(cands.reshape(-1, 5), dts)}{', ' if args else ''}{', '.join(args)})\n"
+            "print(out.tolist())\nprint(out.shape)")
+    return prog, exp, 'gidaris'
+
+
+KINDS = dict(nms=case_nms, batched=case_batched, iou=case_iou, soft=case_soft, ens=case_ens, assign=case_assign,
+             score_voting=case_score_voting, gidaris=case_gidaris)
 
 
 def run(binary, prog):

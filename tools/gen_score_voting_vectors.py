@@ -29,22 +29,6 @@ def boxes(n, scale=100.0):
     return torch.cat([xy, xy + wh], 1)
 
 
-cases = []
-for n, C, thr in [(30, 3, 0.05), (60, 4, 0.2), (12, 1, 0.0), (40, 5, 0.3)]:
-    # clusters of jittered boxes, so votes have several neighbours
-    centers = boxes(max(2, n // 6))
-    b = centers[torch.randint(0, len(centers), (n,), generator=g)] + torch.randn(n, 4, generator=g) * 3
-    b[:, 2:] = torch.maximum(b[:, 2:], b[:, :2] + 1)
-    s = torch.rand(n, C, generator=g)
-    padded = torch.cat([s, s.new_zeros(n, 1)], 1)  # PAA pads a background column
-    dets, labels = multiclass_nms(b, padded, thr, dict(type='nms', iou_threshold=0.6), 100)
-    head = types.SimpleNamespace(cls_out_channels=C)
-    vb, vl = PAAHead.score_voting(head, dets, labels, b, padded, thr)
-    cases.append(dict(kind='paa', det_bboxes=dets.tolist(), det_labels=labels.tolist(), mlvl_bboxes=b.tolist(),
-                      mlvl_nms_scores=padded.tolist(), score_thr=thr, num_classes=C,
-                      expected_bboxes=vb.tolist(), expected_labels=vl.tolist()))
-
-
 def boxoverlap(a, b):  # R-CNN boxoverlap.m
     x1 = np.maximum(a[:, 0], b[0]); y1 = np.maximum(a[:, 1], b[1])
     x2 = np.minimum(a[:, 2], b[2]); y2 = np.minimum(a[:, 3], b[3])
@@ -69,17 +53,38 @@ def apply_bbox_voting(cands, dets, iou_thresh, add_val):
     return dets
 
 
-for n, thresh, add_val in [(25, 0.5, 1.5), (40, 0.7, 0.0), (15, 0.3, 1.5)]:
-    centers = boxes(4).numpy().astype(np.float64)
-    c = centers[np.random.RandomState(n).randint(0, 4, n)] + np.random.RandomState(n + 1).randn(n, 4) * 4
-    c[:, 2:] = np.maximum(c[:, 2:], c[:, :2] + 1)
-    sc = np.random.RandomState(n + 2).randn(n, 1)  # SVM-like scores, some negative
-    cands = np.hstack([c, sc])
-    dets = cands[np.argsort(-cands[:, 4], kind='stable')[:3]]
-    out = apply_bbox_voting(cands, dets, thresh, add_val)
-    cases.append(dict(kind='gidaris', dets=dets.tolist(), candidates=cands.tolist(), thresh=thresh, add_val=add_val,
-                      expected=out.tolist()))
 
-with open(os.path.join(OUT, 'score_voting.json'), 'w') as f:
-    json.dump(cases, f, separators=(',', ':'))
-print('score_voting.json', len(cases))
+def main():
+    cases = []
+    for n, C, thr in [(30, 3, 0.05), (60, 4, 0.2), (12, 1, 0.0), (40, 5, 0.3)]:
+        # clusters of jittered boxes, so votes have several neighbours
+        centers = boxes(max(2, n // 6))
+        b = centers[torch.randint(0, len(centers), (n,), generator=g)] + torch.randn(n, 4, generator=g) * 3
+        b[:, 2:] = torch.maximum(b[:, 2:], b[:, :2] + 1)
+        s = torch.rand(n, C, generator=g)
+        padded = torch.cat([s, s.new_zeros(n, 1)], 1)  # PAA pads a background column
+        dets, labels = multiclass_nms(b, padded, thr, dict(type='nms', iou_threshold=0.6), 100)
+        head = types.SimpleNamespace(cls_out_channels=C)
+        vb, vl = PAAHead.score_voting(head, dets, labels, b, padded, thr)
+        cases.append(dict(kind='paa', det_bboxes=dets.tolist(), det_labels=labels.tolist(), mlvl_bboxes=b.tolist(),
+                          mlvl_nms_scores=padded.tolist(), score_thr=thr, num_classes=C,
+                          expected_bboxes=vb.tolist(), expected_labels=vl.tolist()))
+
+    for n, thresh, add_val in [(25, 0.5, 1.5), (40, 0.7, 0.0), (15, 0.3, 1.5)]:
+        centers = boxes(4).numpy().astype(np.float64)
+        c = centers[np.random.RandomState(n).randint(0, 4, n)] + np.random.RandomState(n + 1).randn(n, 4) * 4
+        c[:, 2:] = np.maximum(c[:, 2:], c[:, :2] + 1)
+        sc = np.random.RandomState(n + 2).randn(n, 1)  # SVM-like scores, some negative
+        cands = np.hstack([c, sc])
+        dets = cands[np.argsort(-cands[:, 4], kind='stable')[:3]]
+        out = apply_bbox_voting(cands, dets, thresh, add_val)
+        cases.append(dict(kind='gidaris', dets=dets.tolist(), candidates=cands.tolist(), thresh=thresh, add_val=add_val,
+                          expected=out.tolist()))
+
+    with open(os.path.join(OUT, 'score_voting.json'), 'w') as f:
+        json.dump(cases, f, separators=(',', ':'))
+    print('score_voting.json', len(cases))
+
+
+if __name__ == '__main__':
+    main()

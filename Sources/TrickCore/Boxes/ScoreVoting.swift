@@ -17,6 +17,10 @@ public enum ScoreVoting {
     /// (not re-sorted), and dets of a class without candidates are dropped, as upstream.
     /// float32 throughout, like the reference.
     ///
+    /// Where mmdet crashes and trick does what is meant (SPEC §8): when nothing is voted (no det, or
+    /// no candidate above `score_thr` for the dets' classes) the result is empty — (0, 5) boxes and
+    /// (0,) labels; upstream's `torch.cat` of the empty list raises (PAA only calls it with dets).
+    ///
     /// - Parameters: `dets` (k, 5) rows, `labels` (k), `boxes` (n, 4) pre-NMS boxes, `scores`
     ///   (n, columns) per-class scores; `numClasses` (PAA's `cls_out_channels`) ≤ columns.
     public static func paaScoreVoting(dets: [Float], labels: [Int64], boxes: [Float], scores: [Float], columns: Int,

@@ -26,6 +26,17 @@ final class ScoreVotingTests: XCTestCase {
         }
     }
 
+    /// Nothing voted (no det, or no candidate above score_thr): empty results, where mmdet's torch.cat of an
+    /// empty list raises (SPEC §8; fuzz_boxes seed 71).
+    func testPAANothingVoted() {
+        let none = ScoreVoting.paaScoreVoting(dets: [], labels: [], boxes: [0, 0, 10, 10], scores: [0.9, 0],
+                                              columns: 2, numClasses: 1, scoreThr: 0.05)
+        XCTAssertEqual(none.dets, []); XCTAssertEqual(none.labels, [])
+        let low = ScoreVoting.paaScoreVoting(dets: [0, 0, 10, 10, 0.04], labels: [0], boxes: [0, 0, 10, 10], scores: [0.04, 0],
+                                             columns: 2, numClasses: 1, scoreThr: 0.05)
+        XCTAssertEqual(low.dets, []); XCTAssertEqual(low.labels, [])
+    }
+
     /// Reference §3.4 PAA example (derived).
     func testPAAHandCase() {
         let r = ScoreVoting.paaScoreVoting(dets: [0, 0, 10, 10, 0.9, 30, 30, 40, 40, 0.7], labels: [0, 0],
