@@ -688,7 +688,68 @@ def case_swa(rng):
     return '\n'.join(lines) + '\n', exp, (1e-5, 1e-6)
 
 
-KINDS = {'resize': [case_rescale, case_resize, case_pad, case_random_resize], 'paramwise': [case_paramwise],
+# ---------------------------------------------------------------- instance masks (mmdet 3.3 transforms)
+
+def rand_masks(rng, n, h, w):
+    """(n, h, w) 0/1 masks: a random rectangle plus noise per instance (as tools/gen_mask_vectors.py)."""
+    m = np.zeros((n, h, w), dtype=np.uint8)
+    for i in range(n):
+        y0, x0 = int(rng.integers(0, h // 2 + 1)), int(rng.integers(0, w // 2 + 1))
+        m[i, y0:y0 + int(rng.integers(1, h // 2 + 2)), x0:x0 + int(rng.integers(1, w // 2 + 2))] = 1
+        m[i] |= (rng.random((h, w)) < float(rng.choice([0.0, 0.1, 0.3]))).astype(np.uint8)
+    return m
+
+
+def case_masks(rng):
+    """gt_masks ((N, H, W) int tensor in trick, BitmapMasks in mmdet) through mmdet's Resize / RandomFlip / Pad."""
+    from mmdet.datasets.transforms import Resize as DetResize, RandomFlip as DetFlip, Pad as DetPad
+    from mmdet.structures.mask import BitmapMasks
+    h, w = (int(rng.integers(1, 40)), int(rng.integers(1, 40))) if rng.random() < .9 else (int(rng.integers(40, 90)), int(rng.integers(40, 90)))
+    n = int(rng.choice([0, 1, 2, 3, 4])) if rng.random() < .9 else 0
+    m = rand_masks(rng, n, h, w)
+    step = str(rng.choice(['Resize', 'Resize', 'RandomFlip', 'Pad']))
+    args = {}
+    if step == 'Resize':
+        if rng.random() < .6:
+            args['scale'] = (int(rng.integers(1, 70)), int(rng.integers(1, 70)))
+        else:
+            sf = float(np.round(rng.uniform(0.1, 2.5), int(rng.integers(1, 3))))
+            args['scale_factor'] = sf if rng.random() < .7 else (sf, float(np.round(rng.uniform(0.2, 2.0), 2)))
+        args['keep_ratio'] = bool(rng.random() < .5)
+        T = DetResize
+    elif step == 'RandomFlip':
+        args = dict(prob=1.0, direction=str(rng.choice(['horizontal', 'vertical', 'diagonal'])))
+        T = DetFlip
+    else:
+        k = rng.random()
+        if k < .35:
+            args['size_divisor'] = int(rng.choice([1, 4, 8, 16, 7, 32]))
+        elif k < .7:
+            args['size'] = (int(rng.integers(w, w + 12)), int(rng.integers(h, h + 12)))
+        else:
+            args['pad_to_square'] = True
+            if rng.random() < .4:
+                args['size_divisor'] = int(rng.choice([4, 8]))
+        if rng.random() < .1:   # smaller than the image: the reference refuses
+            args = dict(size=(int(rng.integers(1, w + 1)), int(rng.integers(1, h + 1))))
+        if rng.random() < .3:
+            args['pad_val'] = dict(img=int(rng.choice([0, 114])), seg=255, masks=int(rng.choice([0, 1, 3])))
+        T = DetPad
+    results = dict(img=np.zeros((h, w, 3), dtype=np.uint8), gt_masks=BitmapMasks(m, h, w), img_shape=(h, w))
+    ml = f"tensor({m.astype(np.int64).tolist()!r}, dtype='int64')" if n else f"zeros(0, {h}, {w}, dtype=torch.int64)"
+    src = f"dict(img=zeros({h}, {w}, 3), gt_masks={ml}, img_shape=({h}, {w}))"
+    prog = (f"r = {step}({kw(args)})({src})\nprint(r['img_shape'], r['img'].shape)\n"
+            "print(r['gt_masks'].shape)\nprint(r['gt_masks'].tolist())\n")
+    try:
+        out = T(**args).transform(results)
+        om = out['gt_masks'].masks
+        exp = printed(out['img_shape'], out['img'].shape) + printed(om.shape) + printed(om.tolist())
+    except Exception:
+        exp = ERROR
+    return prog, exp, (0, 0)
+
+
+KINDS = {'resize': [case_rescale, case_resize, case_pad, case_random_resize], 'masks': [case_masks], 'paramwise': [case_paramwise],
          'schedule': [case_schedule], 'swa': [case_swa]}
 
 

@@ -37,7 +37,10 @@ for (n, h, w), step, args in [
         ((2, 9, 12), 'RandomFlip', dict(prob=1.0, direction='diagonal')),
         ((3, 13, 17), 'Pad', dict(size_divisor=8)),
         ((1, 13, 17), 'Pad', dict(size=(24, 20))),
-        ((0, 13, 17), 'Pad', dict(size_divisor=8))]:
+        ((0, 13, 17), 'Pad', dict(size_divisor=8)),
+        # pad_val['masks'] is the masks' padding value (fuzz_misc seed 82: trick padded with 0)
+        ((2, 9, 6), 'Pad', dict(size_divisor=8, pad_val=dict(img=114, seg=255, masks=1))),
+        ((1, 5, 7), 'Pad', dict(size=(9, 8), pad_val=dict(img=0, seg=255, masks=3)))]:
     m = masks(n, h, w)
     results = dict(img=np.zeros((h, w, 3), dtype=np.uint8), gt_masks=BitmapMasks(m, h, w), img_shape=(h, w))
     t = dict(Resize=Resize, RandomFlip=RandomFlip, Pad=Pad)[step](**args)

@@ -173,7 +173,7 @@ extension ResizeBindings {
 
         lib.type("Pad(size=None, size_divisor=None, pad_to_square=False, pad_val=None, padding_mode='constant', seg_pad_val=None)",
                  doc: "MMCV 2.x Pad (size is (w, h)); MMDetection 2.x / MMSegmentation 0.x form after a legacy Resize (size is (h, w)).") { a in
-            var imgVal = 0.0, isInt = true, segVal = 255.0
+            var imgVal = 0.0, isInt = true, segVal = 255.0, maskVal = 0.0
             var perChannel: [Double]?
             switch a["pad_val"] {
             case .none: break
@@ -184,6 +184,7 @@ extension ResizeBindings {
                     perChannel = try numbers(d[str: "img"]!, "pad_val['img']")  // impad: one value per channel
                 } else if let v = d[str: "img"] { imgVal = try number(v, "pad_val['img']"); if case .float = v { isInt = false } }
                 if let v = d[str: "seg"] { segVal = try number(v, "pad_val['seg']") }
+                if let v = d[str: "masks"] { maskVal = try number(v, "pad_val['masks']") }
             default: throw RuntimeError("pad_val must be a number or a dict, got \(a["pad_val"].typeName)", kind: "TypeError")
             }
             if a.has("seg_pad_val") { segVal = try a.double("seg_pad_val") }
@@ -194,6 +195,7 @@ extension ResizeBindings {
                                      forceLegacy: a.has("seg_pad_val"))
             var pad = t
             pad.imgPadValPerChannel = perChannel
+            pad.maskPadVal = maskVal
             return transformObject(lib, "Pad", a, pad)
         }
 

@@ -1,7 +1,7 @@
 /// Instance masks through the pipeline: MMDetection's `BitmapMasks` held as an (N, H, W) tensor
 /// (`results['gt_masks']`, plus any key in `results['mask_fields']` for the 2.x pipelines).
 /// MMDetection 3.3 `Resize._resize_masks` / `RandomFlip` / `Pad._pad_masks` and the 2.x transforms
-/// apply per-mask `imrescale` / `imresize` (nearest), `imflip` and `impad` (`pad_val` 0) —
+/// apply per-mask `imrescale` / `imresize` (nearest), `imflip` and `impad` (`pad_val['masks']`, default 0) —
 /// `BitmapMasks.rescale/resize/flip/pad` in `mmdet/structures/mask/structures.py`. An empty
 /// (0, H, W) stack keeps its count and takes the new size. Polygon masks are not supported.
 enum InstanceMasks {

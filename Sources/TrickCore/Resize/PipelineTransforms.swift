@@ -124,6 +124,9 @@ public struct PadTransform: ResultsTransform {
     public var forceLegacy: Bool
     /// MMCV 2.x `pad_val=dict(img=(v0, v1, ...))`: one value per channel, passed to `impad` as given.
     public var imgPadValPerChannel: [Double]?
+    /// `pad_val['masks']` (default 0): the value instance masks are padded with — MMDetection's
+    /// `Pad._pad_masks` (`self.pad_val.get('masks', 0)`, mmdet/datasets/transforms/transforms.py).
+    public var maskPadVal: Double = 0
 
     public init(size: [Int]?, sizeDivisor: Int?, padToSquare: Bool = false, imgPadVal: Double = 0, imgPadValIsInt: Bool = true,
                 segPadVal: Double = 255, mode: ImPad.Mode = .constant, forceLegacy: Bool = false) throws {
@@ -174,7 +177,7 @@ public struct PadTransform: ResultsTransform {
         if !legacy { r["img_shape"] = .ints([padded.shape[0], padded.shape[1]]) }
         let padShape = (padded.shape[0], padded.shape[1])
         try InstanceMasks.map(&r, transform: "Pad", emptySize: { _, _ in padShape }) {
-            try ImPad.pad($0, toShape: padShape, value: .scalar(0), mode: .constant)
+            try ImPad.pad($0, toShape: padShape, value: .scalar(maskPadVal), mode: .constant)
         }
         for key in ResizeTransform.segKeys(r) {
             let seg = try r.tensor(key, for: "Pad")

@@ -15,7 +15,7 @@ final class InstanceMaskTests: XCTestCase {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/resize/instance_masks.json")
         let cases = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [[String: Any]]
-        XCTAssertEqual(cases.count, 10)
+        XCTAssertEqual(cases.count, 12)
         for (i, c) in cases.enumerated() {
             let shape = flat(c["shape"]).map { Int($0) }
             let args = c["args"] as! [String: Any]
@@ -31,7 +31,9 @@ final class InstanceMaskTests: XCTestCase {
                 t = try RandomFlipTransform(style: .mmcv2, prob: [1.0], probIsList: false,
                                             directions: [try ImFlip.Direction(name: args["direction"] as! String)])
             default:
-                t = try PadTransform(size: (args["size"] as? [NSNumber])?.map(\.intValue), sizeDivisor: (args["size_divisor"] as? NSNumber)?.intValue)
+                var pad = try PadTransform(size: (args["size"] as? [NSNumber])?.map(\.intValue), sizeDivisor: (args["size_divisor"] as? NSNumber)?.intValue)
+                if let masks = (args["pad_val"] as? [String: Any])?["masks"] as? NSNumber { pad.maskPadVal = masks.doubleValue }
+                t = pad
             }
             let out = try t.apply(r)["gt_masks"]!.tensor!
             XCTAssertEqual(out.shape, flat(c["expected_shape"]).map { Int($0) }, "case \(i) \(c["step"]!) \(args)")
