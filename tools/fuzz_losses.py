@@ -1219,7 +1219,9 @@ def case_bad_new(rng, k, n, c, h, w, x, y):
         if r < 0.4:
             a, b = pick(rng, [(0.3, 0.6), (0.5, 0.6), (0.1, 0.2), (0.7, 0.7), (1.0, 0.5)])
             return loss_prog('tversky', dict(type='TverskyLoss', alpha=a, beta=b), f"{X}, {Y}", (tx, ty))
-        if r < 0.7:
+        if r < 0.7 or h * w == 1:
+            # (a one-pixel pred is left out of the wrong-size branch: mmseg's (N, 1) x (N, K) products broadcast and it
+            # computes a meaningless value; trick rejects the shape)
             return loss_prog('tversky', dict(type='TverskyLoss', class_weight=cw_list(rng, c - 1)), f"{X}, {Y}", (tx, ty))
         y2 = labels(rng, (n, h + 1, w), c, 255, 0.0)
         return loss_prog('tversky', dict(type='TverskyLoss'), f"{X}, {lit(y2, 'int64')}", (tx, torch.from_numpy(y2)))
