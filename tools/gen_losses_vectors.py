@@ -558,6 +558,16 @@ for shape, kw in [((1, 2, 570), dict(scale_factor=4.6, mode='nearest')), ((1, 2,
                   ((1, 2, 200), dict(size=94, mode='nearest')), ((2, 3, 5, 570), dict(scale_factor=(1.0, 4.6), mode='nearest'))]:
     x = torch.arange(float(torch.tensor(shape).prod()), dtype=torch.float64).reshape(shape)
     interp_case(x, **kw)
+# 4-D nearest: torch 2.4 takes the channels-last kernel (nearest_idx: float scale, out == in / 2·in shortcuts)
+# when outH + outW <= 128 (or C > 3 with a 1x1 input) — for float64 too — and the generic kernel (opmath
+# scale, no shortcuts, nearest-exact as max(s·(d+0.5)−0.5, 0) + 0.5) otherwise — for float32 too
+for shape, dt, kw in [((1, 3, 2, 168), torch.float64, dict(size=(2, 80), mode='nearest')),
+                      ((1, 2, 2, 16), torch.float64, dict(scale_factor=(1.0, 4.6), mode='nearest')),
+                      ((1, 1, 4, 30), torch.float32, dict(size=(490, 272), mode='nearest-exact')),
+                      ((1, 2, 3, 100), torch.float32, dict(scale_factor=(1.0, 2.0000001), mode='nearest')),
+                      ((1, 5, 1, 1), torch.float64, dict(size=(300, 7), mode='nearest'))]:
+    x = torch.arange(float(torch.tensor(shape).prod()), dtype=dt).reshape(shape)
+    interp_case(x, **kw)
 for cs in cases:
     cs['exact'] = True
 append('interpolate.json', cases)

@@ -104,9 +104,14 @@ public enum Interpolate {
         switch mode {
         case .nearest, .nearestExact:
             let exact = mode == .nearestExact
-            let f64 = input.dtype == .float64
-            let hi = nearestIndices(inH, outH, sH, exact: exact, shortcuts: r == 4, float64: f64)
-            let wi = nearestIndices(inW, outW, sW, exact: exact, shortcuts: r == 4, float64: f64)
+            // torch 2.4 `upsample_nearest2d_kernel_impl`: the channels-last kernel (`nearest_idx`) when
+            // `_use_vectorized_kernel_cond_2d` holds — an NCHW tensor is channels-last contiguous only when
+            // H·W == 1 (or C == 1), and it needs C > 3 — or the output is small; else the generic one.
+            // 1-D (3-D input) always takes the generic kernel.
+            let channelsLastKernel = r == 4 && ((input.shape[1] > 3 && inH * inW == 1) || outH + outW <= 128)
+            let kernel: NearestKernel = channelsLastKernel ? .nearestIdx : .generic(float64: input.dtype == .float64)
+            let hi = nearestIndices(inH, outH, sH, exact: exact, kernel: kernel)
+            let wi = nearestIndices(inW, outW, sW, exact: exact, kernel: kernel)
             func gather<T>(_ a: [T]) -> [T] {
                 var out = [T]()
                 out.reserveCapacity(planes * outH * outW)
@@ -243,37 +248,51 @@ public enum Interpolate {
         (0..<outSize).map { o in (o * inSize) / outSize ..< ((o + 1) * inSize + outSize - 1) / outSize }
     }
 
-    /// torch `nearest_idx` / `nearest_exact_idx` for every output index. The `out == in` copy and
-    /// `out == 2·in` shift shortcuts of `nearest_idx` are taken by torch 2.4's 2-D kernel
-    /// (`cpu_upsample_nearest`) only; its 1-D path (3-D input) always computes
-    /// `floor(d·scale)`, so with a scale factor it differs (e.g. L=3, scale_factor=1.25 → 0,0,1).
-    ///
-    /// float64 inputs compute in double (torch's `opmath_t` for double in
-    /// `HelperInterpNearest::compute_indices_weights`): `scale = 1/scale_factor` or `in/out` in
-    /// double, source `scale·d` ('nearest') or `max(scale·(d+0.5) − 0.5, 0) + 0.5`
-    /// ('nearest-exact'), rounded to float by `floorf` — so e.g. in=570, scale_factor=4.6 picks
-    /// other indices than the float32 path.
+    /// The two ways torch 2.4's CPU kernels compute nearest source indices.
+    enum NearestKernel: Equatable {
+        /// `nearest_idx` / `nearest_exact_idx` (UpSample.h, the channels-last kernel): a float
+        /// scale `(float)(1/scale_factor)` or `(float)in/out`; 'nearest' is `floorf(d·scale)` in
+        /// float with the `out == in` and `out == 2·in` shortcuts, 'nearest-exact' is
+        /// `floorf((d + 0.5)·scale)` with the product in double.
+        case nearestIdx
+        /// `HelperInterpNearest(Exact)::compute_indices_weights` (the generic kernel): everything in
+        /// `opmath_t` (float for float32, double for float64), no shortcuts; 'nearest' is
+        /// `floorf(scale·d)`, 'nearest-exact' `floorf(max(fma(scale, d + 0.5, −0.5), 0) + 0.5)` (the
+        /// x86 build contracts the multiply-add, as probed on torch 2.4.1) — `floorf` of a double
+        /// first rounds it to float.
+        case generic(float64: Bool)
+    }
+
+    /// Source index of every output index along one axis (see `NearestKernel`), clamped to the input.
     static func nearestIndices(_ inSize: Int, _ outSize: Int, _ userScale: Double?, exact: Bool,
-                               shortcuts: Bool = true, float64: Bool = false) -> [Int] {
-        if !exact && shortcuts {
-            if outSize == inSize { return Array(0..<outSize) }
-            if outSize == 2 * inSize { return (0..<outSize).map { $0 >> 1 } }
-        }
-        if float64 {
+                               kernel: NearestKernel) -> [Int] {
+        func clamp(_ v: Float) -> Int { Swift.min(Swift.max(Int(v), 0), inSize - 1) }
+        switch kernel {
+        case .nearestIdx:
+            if !exact {
+                if outSize == inSize { return Array(0..<outSize) }
+                if outSize == 2 * inSize { return (0..<outSize).map { $0 >> 1 } }
+            }
+            let scale: Float = userScale.map { $0 > 0 ? Float(1.0 / $0) : Float(inSize) / Float(outSize) }
+                ?? Float(inSize) / Float(outSize)
+            return (0..<outSize).map { d in
+                clamp(exact ? floorf(Float((Double(d) + 0.5) * Double(scale))) : floorf(Float(d) * scale))
+            }
+        case .generic(float64: true):
             let scale: Double = userScale.map { $0 > 0 ? 1.0 / $0 : Double(inSize) / Double(outSize) }
                 ?? Double(inSize) / Double(outSize)
             return (0..<outSize).map { d in
-                let src = exact ? Swift.max(scale * (Double(d) + 0.5) - 0.5, 0) + 0.5 : scale * Double(d)
-                return Swift.min(Swift.max(Int(floorf(Float(src))), 0), inSize - 1)
+                let src = exact ? Swift.max((-0.5 as Double).addingProduct(scale, Double(d) + 0.5), 0) + 0.5 : scale * Double(d)
+                return clamp(floorf(Float(src)))
             }
-        }
-        let scale: Float = userScale.map { $0 > 0 ? Float(1.0 / $0) : Float(inSize) / Float(outSize) }
-            ?? Float(inSize) / Float(outSize)
-        return (0..<outSize).map { d in
-            let src: Double = exact
-                ? Double(floorf(Float((Double(d) + 0.5) * Double(scale))))   // double product, then floorf(float)
-                : Double(floorf(Float(d) * scale))
-            return Swift.min(Swift.max(Int(src), 0), inSize - 1)
+        case .generic(float64: false):
+            let scale: Float = userScale.map { $0 > 0 ? Float(1.0 / $0) : Float(inSize) / Float(outSize) }
+                ?? Float(inSize) / Float(outSize)
+            return (0..<outSize).map { d in
+                guard exact else { return clamp(floorf(scale * Float(d))) }
+                let src = Swift.max((-0.5 as Float).addingProduct(scale, Float(d) + 0.5), 0)   // one fused multiply-add
+                return clamp(floorf(Float(Double(src) + 0.5)))
+            }
         }
     }
 
