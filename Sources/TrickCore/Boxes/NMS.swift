@@ -9,7 +9,25 @@ public enum NMS {
     // MARK: Kernels on flat arrays
 
     /// Positions `0..<n` sorted by score, descending; ties by ascending index; NaN first.
+    /// Float32 scores take a radix sort of the same order (`floatDescendingOrder`).
     static func descendingOrder<T: BinaryFloatingPoint>(_ s: [T]) -> [Int] {
+        if T.self == Float.self { return floatDescendingOrder(unsafeBitCast(s, to: [Float].self)) }
+        return descendingOrderByComparison(s)
+    }
+
+    /// `descendingOrder` for float32 as a stable radix sort: key 0 for NaN, else the complement of
+    /// the order-preserving bit pattern (sign bit flipped for positives, all bits for negatives)
+    /// with -0 taken as +0, so equal scores share a key and stay in index order.
+    static func floatDescendingOrder(_ s: [Float]) -> [Int] {
+        NMSBoxIndex.stableRadixOrder(s.map { v in
+            if v.isNaN { return 0 }
+            let bits = (v == 0 ? Float(0) : v).bitPattern
+            return ~(bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000)
+        })
+    }
+
+    /// The comparison sort behind `descendingOrder` (the reference for `floatDescendingOrder`).
+    static func descendingOrderByComparison<T: BinaryFloatingPoint>(_ s: [T]) -> [Int] {
         Array(s.indices).sorted { i, j in
             let a = s[i], b = s[j]
             if a.isNaN || b.isNaN {
@@ -23,7 +41,7 @@ public enum NMS {
     /// The canonical greedy loop over `order`: box `i` suppresses later box `j` when
     /// `IoU(i, j) > threshold`. IoU is `inter / (area_i + area_j - inter)` with `offset` added to
     /// widths and heights (0 or 1), all in `T`. Returns the kept original indices in `order`.
-    /// Float32 boxes without NaN take the SIMD kernel `greedyFloat` (same kept set).
+    /// Float32 boxes without NaN take `greedyFloat` (same kept list).
     static func greedy<T: BoxScalar>(_ boxes: [T], order: [Int], offset: T = 0, above thr: T) -> [Int] {
         if T.self == Float.self, !boxes.contains(where: { $0.isNaN }) {
             return greedyFloat(unsafeBitCast(boxes, to: [Float].self), order: order,
@@ -56,13 +74,70 @@ public enum NMS {
         return keep
     }
 
-    /// `greedy` for float32 boxes without NaN, in a loop the compiler vectorises. The boxes are
+    /// `greedy` for float32 boxes without NaN. A threshold `thr >= 0` takes the exact spatial
+    /// index (`greedyIndexed`) from `indexedMinimum` boxes on; a negative threshold (every pair
+    /// passes `IoU > thr`, overlapping or not) and small inputs take the brute-force kernel.
+    static func greedyFloat(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
+        if thr >= 0 && order.count >= indexedMinimum {
+            return greedyIndexed(boxes, order: order, offset: offset, above: thr)
+        }
+        return greedyFloatBrute(boxes, order: order, offset: offset, above: thr)
+    }
+
+    /// Below this many boxes the brute-force kernel is as fast as building the index.
+    static let indexedMinimum = 128
+
+    /// `greedyFloatBrute` restricted to the pairs that can pass, with the same kept list.
+    ///
+    /// Why it is exact: with `thr >= 0`, `IoU > thr` needs `inter > 0`, hence `w0 > 0` and
+    /// `h0 > 0` in `suppressLater`'s arithmetic. `fl(fl(a - c) + off) > 0` (a = min of the right
+    /// edges, c = max of the left edges) implies `a - c > -off` in exact arithmetic, so
+    /// `fl(ix2 + off) >= bx1` and `fl(bx2 + off) >= ix1` (rounding is monotone and `bx1`, `ix1`
+    /// are floats; the infinite cases check the same way), likewise in y. `NMSBoxIndex` groups
+    /// the boxes into leaves of 16 (Morton order of the centres) and leaves into nodes, each with
+    /// the bounds min x1, min y1, fl(max x2 + off), fl(max y2 + off) of its live boxes; a kept
+    /// box skips a node or leaf only when these `>=` tests fail, i.e. when no box in it can pass.
+    /// Every box in a visited leaf is tested with `suppressLater`'s expression, the kept box
+    /// playing `i` as there. Flagging boxes earlier in score order (already decided) changes
+    /// nothing, so the leaves need no score order. Dead boxes (kept or suppressed) are squeezed
+    /// out of the leaves once the work spent on them exceeds the cost of a rebuild.
+    static func greedyIndexed(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
+        let n = order.count
+        guard n > 0, n < Int(Int32.max), thr >= 0 else {
+            return greedyFloatBrute(boxes, order: order, offset: offset, above: thr)
+        }
+        let index = boxes.withUnsafeBufferPointer { NMSBoxIndex(boxes: $0.baseAddress!, order: order, offset: offset) }
+        var keep: [Int] = []
+        var dead = 0, waste = 0.0
+        for p in 0..<n {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
+            let s = index.slot[p]
+            if s < 0 { continue }
+            dead += 1   // kept now, or suppressed earlier
+            if index.flag[s] != 0 { continue }
+            keep.append(order[p])
+            index.flag[s] = 1
+            let scanned = index.suppress(from: s, above: thr)
+            // Dead entries tested ≈ scanned × dead / count (boxes suppressed but not yet reached
+            // count once reached); squeeze them out once that work adds up to a rebuild (about
+            // three kernel evaluations per entry).
+            waste += Double(scanned) * Double(dead) / Double(Swift.max(index.count, 1))
+            if waste >= 3 * Double(index.count) {
+                index.compact()
+                dead = 0
+                waste = 0
+            }
+        }
+        return keep
+    }
+
+    /// The brute-force greedy kernel for float32 boxes without NaN, in a loop the compiler vectorises. The boxes are
     /// laid out in score order as separate coordinate arrays; each kept box tests every later box,
     /// OR-ing into the suppressed flags: the reference kernels skip boxes already suppressed,
     /// which cannot change any flag. Each element evaluates the scalar expression exactly:
     /// without NaN, `minimum`/`maximum` are the selects `a < b ? a : b` / `a > b ? a : b`, and
     /// `max(0, w)` is `w >= 0 ? w : 0`; IEEE `+ − × ÷` are the same in every lane.
-    static func greedyFloat(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
+    static func greedyFloatBrute(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
         let n = order.count
         if n == 0 { return [] }
         let f = UnsafeMutablePointer<Float>.allocate(capacity: 5 * n)
@@ -102,7 +177,7 @@ public enum NMS {
         return keep
     }
 
-    /// Flags every box `q > p` with `IoU(p, q) > thr` (the inner loop of `greedyFloat`).
+    /// Flags every box `q > p` with `IoU(p, q) > thr` (the inner loop of `greedyFloatBrute`).
     @inline(never)
     static func suppressLater(_ x1: UnsafeMutablePointer<Float>, _ y1: UnsafeMutablePointer<Float>,
                               _ x2: UnsafeMutablePointer<Float>, _ y2: UnsafeMutablePointer<Float>,
