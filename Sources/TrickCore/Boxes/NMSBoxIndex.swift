@@ -6,7 +6,7 @@
 /// flags: 0 live, 1 dead (kept, suppressed or padding). Padding has NaN coordinates, for which
 /// `suppressLater`'s expression never passes.
 final class NMSBoxIndex {
-    static let leafSize = 16
+    static let leafSize = 32
 
     let offset: Float
     /// Entries, as `greedyFloatBrute` lays them out, and each entry's score position.
@@ -15,7 +15,10 @@ final class NMSBoxIndex {
     let pos: UnsafeMutablePointer<Int>
     /// Score position → entry; -1 once the entry has been squeezed out (it was dead).
     let slot: UnsafeMutablePointer<Int>
-    let leafBounds: UnsafeMutablePointer<Float>   // 4 per leaf: x1, y1, x2 + off, y2 + off
+    /// Per leaf: min x1, min y1, fl(max x2 + off), fl(max y2 + off) of its live entries.
+    let lx1, ly1, lx2, ly2: UnsafeMutablePointer<Float>
+    /// Scratch: which leaves of a node pass.
+    let pass: UnsafeMutablePointer<UInt32>
     /// 8 per node: the union of its leaves' bounds (min, min, max, max), then the intersection
     /// (max, max, min, min) — a box passing the latter passes every leaf of the node.
     let nodeBounds: UnsafeMutablePointer<Float>
@@ -33,7 +36,8 @@ final class NMSBoxIndex {
         flag = .allocate(capacity: cap)
         pos = .allocate(capacity: cap)
         slot = .allocate(capacity: n)
-        leafBounds = .allocate(capacity: 4 * (cap / b))
+        lx1 = .allocate(capacity: 4 * (cap / b)); ly1 = lx1 + cap / b; lx2 = ly1 + cap / b; ly2 = lx2 + cap / b
+        pass = .allocate(capacity: cap / b)
         nodeBounds = .allocate(capacity: 8 * (cap / b))
         let byMorton = Self.stableRadixOrder(Self.mortonKeys(boxes, order))
         for k in 0..<n {
@@ -51,7 +55,7 @@ final class NMSBoxIndex {
 
     deinit {
         x1.deallocate(); flag.deallocate(); pos.deallocate(); slot.deallocate()
-        leafBounds.deallocate(); nodeBounds.deallocate()
+        lx1.deallocate(); pass.deallocate(); nodeBounds.deallocate()
     }
 
     /// The Morton codes of the centres (position `p` of `order`). The centres are quantised to 16 bits per
@@ -143,8 +147,7 @@ final class NMSBoxIndex {
                 e = live && x2[k] > e ? x2[k] : e
                 d = live && y2[k] > d ? y2[k] : d
             }
-            leafBounds[4 * l] = a; leafBounds[4 * l + 1] = c
-            leafBounds[4 * l + 2] = e + offset; leafBounds[4 * l + 3] = d + offset
+            lx1[l] = a; ly1[l] = c; lx2[l] = e + offset; ly2[l] = d + offset
         }
         perNode = Swift.max(4, Int(Double(leaves).squareRoot()))
         nodes = (leaves + perNode - 1) / perNode
@@ -152,9 +155,8 @@ final class NMSBoxIndex {
             var a = Float.infinity, c = Float.infinity, e = -Float.infinity, d = -Float.infinity
             var ia = -Float.infinity, ic = -Float.infinity, ie = Float.infinity, id = Float.infinity
             for l in (nd * perNode)..<Swift.min(leaves, nd * perNode + perNode) {
-                let f = leafBounds + 4 * l
-                a = Swift.min(a, f[0]); c = Swift.min(c, f[1]); e = Swift.max(e, f[2]); d = Swift.max(d, f[3])
-                ia = Swift.max(ia, f[0]); ic = Swift.max(ic, f[1]); ie = Swift.min(ie, f[2]); id = Swift.min(id, f[3])
+                a = Swift.min(a, lx1[l]); c = Swift.min(c, ly1[l]); e = Swift.max(e, lx2[l]); d = Swift.max(d, ly2[l])
+                ia = Swift.max(ia, lx1[l]); ic = Swift.max(ic, ly1[l]); ie = Swift.min(ie, lx2[l]); id = Swift.min(id, ly2[l])
             }
             let g = nodeBounds + 8 * nd
             g[0] = a; g[1] = c; g[2] = e; g[3] = d; g[4] = ia; g[5] = ic; g[6] = ie; g[7] = id
@@ -186,7 +188,8 @@ final class NMSBoxIndex {
     func suppress(from s: Int, above thr: Float) -> Int {
         let ix1 = x1[s], iy1 = y1[s], ix2 = x2[s], iy2 = y2[s], iarea = area[s]
         let qx2 = ix2 + offset, qy2 = iy2 + offset
-        let b = Self.leafSize, lb = leafBounds, nb = nodeBounds
+        let b = Self.leafSize, nb = nodeBounds, pass = pass
+        let lx1 = lx1, ly1 = ly1, lx2 = lx2, ly2 = ly2
         var scanned = 0
         var runStart = 0, runEnd = 0
         for nd in 0..<nodes {
@@ -205,8 +208,12 @@ final class NMSBoxIndex {
                 runEnd = hi * b
                 continue
             }
-            for l in lo..<hi {
-                guard qx2 >= lb[4 * l], lb[4 * l + 2] >= ix1, qy2 >= lb[4 * l + 1], lb[4 * l + 3] >= iy1 else { continue }
+            for l in lo..<hi {   // branch-free, vectorised
+                let px: UInt32 = (qx2 >= lx1[l] ? 1 : 0) & (lx2[l] >= ix1 ? 1 : 0)
+                let py: UInt32 = (qy2 >= ly1[l] ? 1 : 0) & (ly2[l] >= iy1 ? 1 : 0)
+                pass[l - lo] = px & py
+            }
+            for l in lo..<hi where pass[l - lo] != 0 {
                 if l * b != runEnd {
                     if runEnd > runStart {
                         Self.suppressRun(self, runStart, runEnd, ix1, iy1, ix2, iy2, iarea, thr)
