@@ -74,36 +74,40 @@ public enum NMS {
         return keep
     }
 
-    /// `greedy` for float32 boxes without NaN. A threshold `thr >= 0` takes the exact spatial
-    /// index (`greedyIndexed`) from `indexedMinimum` boxes on; a negative threshold (every pair
-    /// passes `IoU > thr`, overlapping or not) and small inputs take the brute-force kernel.
+    /// `greedy` for float32 boxes without NaN. The brute-force kernel starts; with a threshold
+    /// `thr >= 0` it hands the undecided boxes to the exact spatial index (`greedyIndexed`) once
+    /// the pairs it has tested reach `indexSwitchFactor` × the boxes left (at least
+    /// `indexedMinimum`): clustered inputs, where the first kept boxes suppress most of the rest,
+    /// finish in the brute-force kernel, spread-out ones move to the index early. A negative
+    /// threshold (every pair passes `IoU > thr`, overlapping or not) stays brute force.
     static func greedyFloat(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
-        if thr >= 0 && order.count >= indexedMinimum {
-            return greedyIndexed(boxes, order: order, offset: offset, above: thr)
-        }
-        return greedyFloatBrute(boxes, order: order, offset: offset, above: thr)
+        greedyFloatBrute(boxes, order: order, offset: offset, above: thr, switchToIndex: thr >= 0)
     }
 
-    /// Below this many boxes the brute-force kernel is as fast as building the index.
-    static let indexedMinimum = 128
+    /// The hand-over rule of `greedyFloat` (a pair costs ~0.5 ns, the index ~100–300 ns a box).
+    static let indexSwitchFactor = 128
+    static let indexedMinimum = 256
 
     /// `greedyFloatBrute` restricted to the pairs that can pass, with the same kept list.
     ///
-    /// Why it is exact: with `thr >= 0`, `IoU > thr` needs `inter > 0`, hence `w0 > 0` and
-    /// `h0 > 0` in `suppressLater`'s arithmetic. `fl(fl(a - c) + off) > 0` (a = min of the right
-    /// edges, c = max of the left edges) implies `a - c > -off` in exact arithmetic, so
-    /// `fl(ix2 + off) >= bx1` and `fl(bx2 + off) >= ix1` (rounding is monotone and `bx1`, `ix1`
-    /// are floats; the infinite cases check the same way), likewise in y. `NMSBoxIndex` groups
-    /// the boxes into leaves of 16 (Morton order of the centres) and leaves into nodes, each with
-    /// the bounds min x1, min y1, fl(max x2 + off), fl(max y2 + off) of its live boxes; a kept
-    /// box skips a node or leaf only when these `>=` tests fail, i.e. when no box in it can pass.
-    /// Every box in a visited leaf is tested with `suppressLater`'s expression, the kept box
-    /// playing `i` as there. Flagging boxes earlier in score order (already decided) changes
-    /// nothing, so the leaves need no score order. Dead boxes (kept or suppressed) are squeezed
-    /// out of the leaves once the work spent on them exceeds the cost of a rebuild.
+    /// Why it is exact: `ovr = inter / (…)` with `inter = w * h`, `w, h >= 0`, so with
+    /// `thr >= 0` (NaN and negative thresholds take the brute-force kernel) `ovr > thr` needs
+    /// `inter > 0`, hence `w0 > 0` and `h0 > 0` in `suppressLater`'s arithmetic.
+    /// `fl(fl(a - c) + off) > 0` (a = min of the right edges, c = max of the left edges) implies
+    /// `a - c > -off` in exact arithmetic, so `fl(ix2 + off) >= bx1` and `fl(bx2 + off) >= ix1`
+    /// (rounding is monotone and `bx1`, `ix1` are floats; the infinite cases check the same way),
+    /// likewise in y. `NMSBoxIndex` groups the boxes into leaves of `leafSize` (Morton order of
+    /// the centres) and leaves into nodes, each with the bounds min x1, min y1,
+    /// fl(max x2 + off), fl(max y2 + off) of its live boxes; a kept box skips a node or leaf only
+    /// when these `>=` tests fail, i.e. when no box in it can pass. Every box of a visited leaf is
+    /// tested with `suppressLater`'s expression, the kept box playing `i` as there (testing more
+    /// boxes than needed never changes a flag that matters). Flagging boxes earlier in score
+    /// order (already decided) changes nothing, so the leaves need no score order. Dead boxes
+    /// (kept or suppressed) are squeezed out of the leaves once the work spent on them exceeds
+    /// the cost of a rebuild. `NMSIndexTests` compares the kept lists with `greedyFloatBrute`.
     static func greedyIndexed(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
         let n = order.count
-        guard n > 0, n < Int(Int32.max), thr >= 0 else {
+        guard n > 0, thr >= 0 else {
             return greedyFloatBrute(boxes, order: order, offset: offset, above: thr)
         }
         let index = boxes.withUnsafeBufferPointer { NMSBoxIndex(boxes: $0.baseAddress!, order: order, offset: offset) }
@@ -131,13 +135,17 @@ public enum NMS {
         return keep
     }
 
-    /// The brute-force greedy kernel for float32 boxes without NaN, in a loop the compiler vectorises. The boxes are
+    /// The brute-force greedy kernel for float32 boxes without NaN, in a loop the compiler
+    /// vectorises (the reference for `greedyIndexed`, and the path for `thr < 0`). The boxes are
     /// laid out in score order as separate coordinate arrays; each kept box tests every later box,
     /// OR-ing into the suppressed flags: the reference kernels skip boxes already suppressed,
     /// which cannot change any flag. Each element evaluates the scalar expression exactly:
     /// without NaN, `minimum`/`maximum` are the selects `a < b ? a : b` / `a > b ? a : b`, and
     /// `max(0, w)` is `w >= 0 ? w : 0`; IEEE `+ − × ÷` are the same in every lane.
-    static func greedyFloatBrute(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
+    /// With `switchToIndex` (only for `thr >= 0`), the undecided boxes go to `greedyIndexed` by
+    /// `greedyFloat`'s rule: greedy from any point depends only on them, in score order.
+    static func greedyFloatBrute(_ boxes: [Float], order: [Int], offset: Float, above thr: Float,
+                                 switchToIndex: Bool = false) -> [Int] {
         let n = order.count
         if n == 0 { return [] }
         let f = UnsafeMutablePointer<Float>.allocate(capacity: 5 * n)
@@ -154,13 +162,19 @@ public enum NMS {
         var keep: [Int] = []
         // Positions [0, live) hold the boxes still in play, in score order. Every so often the
         // suppressed boxes after `p` are squeezed out (order kept), so later passes skip them.
-        var live = n, p = 0, keptSinceCompaction = 0
+        var live = n, p = 0, keptSinceCompaction = 0, pairs = 0
         while p < live {
             if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             if sup[p] == 0 {
                 keep.append(ord[p])
                 suppressLater(x1, y1, x2, y2, areas, sup, p, live, offset, thr)
                 keptSinceCompaction += 1
+                pairs += live - p - 1
+                if switchToIndex && live - p > indexedMinimum && pairs >= indexSwitchFactor * (live - p) {
+                    var rest: [Int] = []
+                    for r in (p + 1)..<live where sup[r] == 0 { rest.append(ord[r]) }
+                    return keep + greedyIndexed(boxes, order: rest, offset: offset, above: thr)
+                }
             }
             p += 1
             if keptSinceCompaction >= Swift.max(32, (live - p) >> 5) {

@@ -22,7 +22,6 @@ final class NMSBoxIndex {
     /// 8 per node: the union of its leaves' bounds (min, min, max, max), then the intersection
     /// (max, max, min, min) — a box passing the latter passes every leaf of the node.
     let nodeBounds: UnsafeMutablePointer<Float>
-    let positions: Int
     /// Entries including padding (a multiple of `leafSize`).
     private(set) var count = 0
     private var leaves = 0, nodes = 0, perNode = 1
@@ -30,7 +29,6 @@ final class NMSBoxIndex {
     init(boxes: UnsafePointer<Float>, order: [Int], offset: Float) {
         let n = order.count, b = Self.leafSize
         let cap = (n + b - 1) / b * b
-        positions = n
         self.offset = offset
         x1 = .allocate(capacity: 5 * cap); y1 = x1 + cap; x2 = y1 + cap; y2 = x2 + cap; area = y2 + cap
         flag = .allocate(capacity: cap)
@@ -59,7 +57,7 @@ final class NMSBoxIndex {
     }
 
     /// The Morton codes of the centres (position `p` of `order`). The centres are quantised to 16 bits per
-    /// axis between the 1st and 99th percentiles of a sample (outliers clamp to the edges;
+    /// axis between the 1st and 99th percentiles of a sample of ≤ 512 (outliers clamp to the edges;
     /// infinite or NaN centres go to an edge too) — only the speed depends on this order.
     static func mortonKeys(_ boxes: UnsafePointer<Float>, _ order: [Int]) -> [UInt32] {
         let n = order.count
@@ -69,7 +67,7 @@ final class NMSBoxIndex {
             cy[p] = 0.5 * (Double(boxes[4 * i + 1]) + Double(boxes[4 * i + 3]))
         }
         func range(_ c: [Double]) -> (lo: Double, scale: Double) {
-            let step = Swift.max(1, n / 1024)
+            let step = Swift.max(1, n / 256)
             var sample = stride(from: 0, to: n, by: step).map { c[$0] }.filter { $0.isFinite }
             guard !sample.isEmpty else { return (0, 0) }
             sample.sort()
@@ -93,26 +91,31 @@ final class NMSBoxIndex {
     }
 
     /// The permutation sorting `keys` ascending, equal keys by ascending position: an LSD radix
-    /// sort, 11 bits per pass (passes where every key has the same digit are skipped).
+    /// sort, 8 bits per pass (passes where every key has the same digit are skipped); a
+    /// comparison sort below 512 keys.
     static func stableRadixOrder(_ keys: [UInt32]) -> [Int] {
         let n = keys.count
-        if n == 0 { return [] }
+        if n < 512 {   // the same order by comparison: cheaper than the radix passes here
+            return keys.withUnsafeBufferPointer { k in
+                Array(0..<n).sorted { i, j in k[i] < k[j] || (k[i] == k[j] && i < j) }
+            }
+        }
         var idx = Array(0..<n), idx2 = [Int](repeating: 0, count: n)
         var k = keys, k2 = [UInt32](repeating: 0, count: n)
-        var count = [Int](repeating: 0, count: 2048)
-        for shift: UInt32 in [0, 11, 22] {
+        var count = [Int](repeating: 0, count: 256)
+        for shift: UInt32 in [0, 8, 16, 24] {
             count.withUnsafeMutableBufferPointer { c in
-                for i in 0..<2048 { c[i] = 0 }
-                k.withUnsafeBufferPointer { kb in for key in kb { c[Int((key >> shift) & 2047)] += 1 } }
+                for i in 0..<256 { c[i] = 0 }
+                k.withUnsafeBufferPointer { kb in for key in kb { c[Int((key >> shift) & 255)] += 1 } }
             }
-            if count[Int((k[0] >> shift) & 2047)] == n { continue }
+            if count[Int((k[0] >> shift) & 255)] == n { continue }
             var sum = 0
-            for i in 0..<2048 { let c = count[i]; count[i] = sum; sum += c }
+            for i in 0..<256 { let c = count[i]; count[i] = sum; sum += c }
             count.withUnsafeMutableBufferPointer { c in
                 k.withUnsafeBufferPointer { kb in idx.withUnsafeBufferPointer { ib in
                     k2.withUnsafeMutableBufferPointer { ko in idx2.withUnsafeMutableBufferPointer { io in
                         for i in 0..<n {
-                            let d = Int((kb[i] >> shift) & 2047), at = c[d]
+                            let d = Int((kb[i] >> shift) & 255), at = c[d]
                             ko[at] = kb[i]; io[at] = ib[i]
                             c[d] = at + 1
                         }

@@ -108,7 +108,8 @@ final class NMSIndexTests: XCTestCase {
         }
     }
 
-    /// The bench distribution (boxes 10–100 px in 1000×800) at 3 000 boxes.
+    /// The bench distribution (boxes 10–100 px in 1000×800) at 3 000 boxes: `greedyFloat` hands
+    /// over from brute force to the index part-way.
     func testDenseRealisticInput() {
         var r = SplitMix64(state: 99)
         let n = 3000
@@ -121,7 +122,19 @@ final class NMSIndexTests: XCTestCase {
         for thr: Float in [0, 0.5, 0.9] {
             let expected = NMS.greedyFloatBrute(boxes, order: order, offset: 0, above: thr)
             XCTAssertEqual(NMS.greedyIndexed(boxes, order: order, offset: 0, above: thr), expected, "thr \(thr)")
+            // greedyFloat: brute force first, then the index for the undecided boxes
+            XCTAssertEqual(NMS.greedyFloat(boxes, order: order, offset: 0, above: thr), expected, "thr \(thr)")
         }
+    }
+
+    /// Ctrl-C: the indexed loop polls the flag per box and stops (the caller discards the result).
+    func testIndexedLoopStopsOnInterrupt() {
+        let boxes: [Float] = (0..<300).flatMap { i -> [Float] in [Float(i), 0, Float(i) + 0.5, 1] }
+        let order = Array(0..<300)
+        XCTAssertEqual(NMS.greedyIndexed(boxes, order: order, offset: 0, above: 0.5).count, 300)
+        trickInterruptRequested = 1
+        defer { trickInterruptRequested = 0 }
+        XCTAssertEqual(NMS.greedyIndexed(boxes, order: order, offset: 0, above: 0.5), [])
     }
 
     func testRadixScoreOrderMatchesComparisonSort() {
