@@ -75,18 +75,43 @@ public enum NMS {
     }
 
     /// `greedy` for float32 boxes without NaN. The brute-force kernel starts; with a threshold
-    /// `thr >= 0` it hands the undecided boxes to the exact spatial index (`greedyIndexed`) once
-    /// the pairs it has tested reach `indexSwitchFactor` × the boxes left (at least
-    /// `indexedMinimum`): clustered inputs, where the first kept boxes suppress most of the rest,
-    /// finish in the brute-force kernel, spread-out ones move to the index early. A negative
-    /// threshold (every pair passes `IoU > thr`, overlapping or not) stays brute force.
+    /// `thr >= 0` it hands the m undecided boxes (m > `indexedMinimum`) to the exact spatial
+    /// index (`greedyIndexed`) once the pairs it has tested reach `indexSwitchFactor` × m and
+    /// the boxes are spread out (`overlapFraction` ≤ `indexMaxOverlapFraction`): inputs where
+    /// each box meets a good part of the others (one cluster, one spot) finish in the
+    /// brute-force kernel, spread-out ones move to the index early. The index hands back to
+    /// brute force when its leaf bounds prune nothing anyway.
+    /// A negative threshold (every pair passes `IoU > thr`, overlapping or not) stays brute force.
     static func greedyFloat(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
         greedyFloatBrute(boxes, order: order, offset: offset, above: thr, switchToIndex: thr >= 0)
     }
 
     /// The hand-over rule of `greedyFloat` (a pair costs ~0.5 ns, the index ~100–300 ns a box).
     static let indexSwitchFactor = 128
-    static let indexedMinimum = 256
+    static let indexMaxOverlapFraction: Float = 0.2
+
+    /// Rough share of the undecided boxes in `start..<end` that a typical one overlaps, from a
+    /// sample of ≤ 256: (2 × mean width / spread of the centres) × (the same in y), each capped
+    /// at 1; the spread is the 5th–95th percentile range. Only the speed depends on it.
+    static func overlapFraction(_ x1: UnsafeMutablePointer<Float>, _ y1: UnsafeMutablePointer<Float>,
+                                _ x2: UnsafeMutablePointer<Float>, _ y2: UnsafeMutablePointer<Float>,
+                                _ sup: UnsafeMutablePointer<UInt32>, _ start: Int, _ end: Int) -> Float {
+        var cx: [Float] = [], cy: [Float] = [], sw: Float = 0, sh: Float = 0
+        for r in stride(from: start, to: end, by: Swift.max(1, (end - start) / 256)) where sup[r] == 0 {
+            let w = x2[r] - x1[r], h = y2[r] - y1[r], mx = x1[r] * 0.5 + x2[r] * 0.5, my = y1[r] * 0.5 + y2[r] * 0.5
+            guard w.isFinite, h.isFinite, mx.isFinite, my.isFinite else { continue }
+            sw += Swift.max(0, w); sh += Swift.max(0, h)
+            cx.append(mx); cy.append(my)
+        }
+        guard cx.count >= 16 else { return 1 }
+        cx.sort(); cy.sort()
+        let lo = cx.count / 20, hi = cx.count - 1 - cx.count / 20
+        let n = Float(cx.count)
+        let fx = (cx[hi] - cx[lo]) > 0 ? Swift.min(1, 2 * sw / n / (cx[hi] - cx[lo])) : 1
+        let fy = (cy[hi] - cy[lo]) > 0 ? Swift.min(1, 2 * sh / n / (cy[hi] - cy[lo])) : 1
+        return fx.isNaN || fy.isNaN ? 1 : fx * fy
+    }
+    static let indexedMinimum = 512
 
     /// `greedyFloatBrute` restricted to the pairs that can pass, with the same kept list.
     ///
@@ -105,14 +130,17 @@ public enum NMS {
     /// order (already decided) changes nothing, so the leaves need no score order. Dead boxes
     /// (kept or suppressed) are squeezed out of the leaves once the work spent on them exceeds
     /// the cost of a rebuild. `NMSIndexTests` compares the kept lists with `greedyFloatBrute`.
-    static func greedyIndexed(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
+    /// With `handBack`, after 32 kept boxes whose queries tested ≥ 90 % of the entries, the
+    /// undecided boxes go back to `greedyFloatBrute` (exact for the same reason as the switch).
+    static func greedyIndexed(_ boxes: [Float], order: [Int], offset: Float, above thr: Float,
+                              handBack: Bool = false) -> [Int] {
         let n = order.count
         guard n > 0, thr >= 0 else {
             return greedyFloatBrute(boxes, order: order, offset: offset, above: thr)
         }
         let index = boxes.withUnsafeBufferPointer { NMSBoxIndex(boxes: $0.baseAddress!, order: order, offset: offset) }
         var keep: [Int] = []
-        var dead = 0, waste = 0.0
+        var dead = 0, waste = 0.0, scannedSum = 0, entriesSum = 0
         for p in 0..<n {
             if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             let s = index.slot[p]
@@ -122,6 +150,15 @@ public enum NMS {
             keep.append(order[p])
             index.flag[s] = 1
             let scanned = index.suppress(from: s, above: thr)
+            if handBack && keep.count <= 32 {
+                scannedSum += scanned
+                entriesSum += index.count
+                if keep.count == 32 && scannedSum * 10 >= entriesSum * 9 {
+                    var rest: [Int] = []
+                    for r in (p + 1)..<n where index.slot[r] >= 0 && index.flag[index.slot[r]] == 0 { rest.append(order[r]) }
+                    return keep + greedyFloatBrute(boxes, order: rest, offset: offset, above: thr)
+                }
+            }
             // Dead entries tested ≈ scanned × dead / count (boxes suppressed but not yet reached
             // count once reached); squeeze them out once that work adds up to a rebuild (about
             // three kernel evaluations per entry).
@@ -162,7 +199,7 @@ public enum NMS {
         var keep: [Int] = []
         // Positions [0, live) hold the boxes still in play, in score order. Every so often the
         // suppressed boxes after `p` are squeezed out (order kept), so later passes skip them.
-        var live = n, p = 0, keptSinceCompaction = 0, pairs = 0
+        var live = n, p = 0, keptSinceCompaction = 0, pairs = 0, nextCheck = 0
         while p < live {
             if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             if sup[p] == 0 {
@@ -170,10 +207,14 @@ public enum NMS {
                 suppressLater(x1, y1, x2, y2, areas, sup, p, live, offset, thr)
                 keptSinceCompaction += 1
                 pairs += live - p - 1
-                if switchToIndex && live - p > indexedMinimum && pairs >= indexSwitchFactor * (live - p) {
-                    var rest: [Int] = []
-                    for r in (p + 1)..<live where sup[r] == 0 { rest.append(ord[r]) }
-                    return keep + greedyIndexed(boxes, order: rest, offset: offset, above: thr)
+                let m = live - p - 1   // boxes after p, some already suppressed
+                if switchToIndex && m > indexedMinimum && pairs >= nextCheck && pairs >= indexSwitchFactor * m {
+                    nextCheck = 2 * pairs   // not spread out enough: look again after twice the work
+                    if overlapFraction(x1, y1, x2, y2, sup, p + 1, live) <= indexMaxOverlapFraction {
+                        var rest: [Int] = []
+                        for r in (p + 1)..<live where sup[r] == 0 { rest.append(ord[r]) }
+                        return keep + greedyIndexed(boxes, order: rest, offset: offset, above: thr, handBack: true)
+                    }
                 }
             }
             p += 1

@@ -77,6 +77,7 @@ final class NMSIndexTests: XCTestCase {
             let expected = NMS.greedyFloatBrute(boxes, order: order, offset: offset, above: thr)
             let msg = "case \(c): n \(scores.count) thr \(thr) offset \(offset)"
             XCTAssertEqual(NMS.greedyIndexed(boxes, order: order, offset: offset, above: thr), expected, msg)
+            XCTAssertEqual(NMS.greedyIndexed(boxes, order: order, offset: offset, above: thr, handBack: true), expected, msg)
             XCTAssertEqual(NMS.greedyFloat(boxes, order: order, offset: offset, above: thr), expected, msg)
             if thr >= 0 && !scores.isEmpty { indexedCases += 1 }
             if expected.count < scores.count { suppressedSome += 1 }
