@@ -89,6 +89,7 @@ public enum NMS {
     /// The hand-over rule of `greedyFloat` (a pair costs ~0.5 ns, the index ~100–300 ns a box).
     static let indexSwitchFactor = 128
     static let indexMaxOverlapFraction: Float = 0.2
+    static let indexedMinimum = 512
 
     /// Rough share of the undecided boxes in `start..<end` that a typical one overlaps, from a
     /// sample of ≤ 256: (2 × mean width / spread of the centres) × (the same in y), each capped
@@ -111,7 +112,6 @@ public enum NMS {
         let fy = (cy[hi] - cy[lo]) > 0 ? Swift.min(1, 2 * sh / n / (cy[hi] - cy[lo])) : 1
         return fx.isNaN || fy.isNaN ? 1 : fx * fy
     }
-    static let indexedMinimum = 512
 
     /// `greedyFloatBrute` restricted to the pairs that can pass, with the same kept list.
     ///
