@@ -9,7 +9,25 @@ public enum NMS {
     // MARK: Kernels on flat arrays
 
     /// Positions `0..<n` sorted by score, descending; ties by ascending index; NaN first.
+    /// Float32 scores take a radix sort of the same order (`floatDescendingOrder`).
     static func descendingOrder<T: BinaryFloatingPoint>(_ s: [T]) -> [Int] {
+        if T.self == Float.self { return floatDescendingOrder(unsafeBitCast(s, to: [Float].self)) }
+        return descendingOrderByComparison(s)
+    }
+
+    /// `descendingOrder` for float32 as a stable radix sort: key 0 for NaN, else the complement of
+    /// the order-preserving bit pattern (sign bit flipped for positives, all bits for negatives)
+    /// with -0 taken as +0, so equal scores share a key and stay in index order.
+    static func floatDescendingOrder(_ s: [Float]) -> [Int] {
+        NMSBoxIndex.stableRadixOrder(s.map { v in
+            if v.isNaN { return 0 }
+            let bits = (v == 0 ? Float(0) : v).bitPattern
+            return ~(bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000)
+        })
+    }
+
+    /// The comparison sort behind `descendingOrder` (the reference for `floatDescendingOrder`).
+    static func descendingOrderByComparison<T: BinaryFloatingPoint>(_ s: [T]) -> [Int] {
         Array(s.indices).sorted { i, j in
             let a = s[i], b = s[j]
             if a.isNaN || b.isNaN {
@@ -23,7 +41,7 @@ public enum NMS {
     /// The canonical greedy loop over `order`: box `i` suppresses later box `j` when
     /// `IoU(i, j) > threshold`. IoU is `inter / (area_i + area_j - inter)` with `offset` added to
     /// widths and heights (0 or 1), all in `T`. Returns the kept original indices in `order`.
-    /// Float32 boxes without NaN take the SIMD kernel `greedyFloat` (same kept set).
+    /// Float32 boxes without NaN take `greedyFloat` (same kept list).
     static func greedy<T: BoxScalar>(_ boxes: [T], order: [Int], offset: T = 0, above thr: T) -> [Int] {
         if T.self == Float.self, !boxes.contains(where: { $0.isNaN }) {
             return greedyFloat(unsafeBitCast(boxes, to: [Float].self), order: order,
@@ -56,13 +74,115 @@ public enum NMS {
         return keep
     }
 
-    /// `greedy` for float32 boxes without NaN, in a loop the compiler vectorises. The boxes are
+    /// `greedy` for float32 boxes without NaN. The brute-force kernel starts; with a threshold
+    /// `thr >= 0` it hands the m undecided boxes (m > `indexedMinimum`) to the exact spatial
+    /// index (`greedyIndexed`) once the pairs it has tested reach `indexSwitchFactor` × m and
+    /// the boxes are spread out (`overlapFraction` ≤ `indexMaxOverlapFraction`): inputs where
+    /// each box meets a good part of the others (one cluster, one spot) finish in the
+    /// brute-force kernel, spread-out ones move to the index early. The index hands back to
+    /// brute force when its leaf bounds prune nothing anyway.
+    /// A negative threshold (every pair passes `IoU > thr`, overlapping or not) stays brute force.
+    static func greedyFloat(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
+        greedyFloatBrute(boxes, order: order, offset: offset, above: thr, switchToIndex: thr >= 0)
+    }
+
+    /// The hand-over rule of `greedyFloat` (a pair costs ~0.5 ns, the index ~100–300 ns a box).
+    static let indexSwitchFactor = 128
+    static let indexMaxOverlapFraction: Float = 0.2
+    static let indexedMinimum = 512
+
+    /// Rough share of the undecided boxes in `start..<end` that a typical one overlaps, from a
+    /// sample of ≤ 256: (2 × mean width / spread of the centres) × (the same in y), each capped
+    /// at 1; the spread is the 5th–95th percentile range. Only the speed depends on it.
+    static func overlapFraction(_ x1: UnsafeMutablePointer<Float>, _ y1: UnsafeMutablePointer<Float>,
+                                _ x2: UnsafeMutablePointer<Float>, _ y2: UnsafeMutablePointer<Float>,
+                                _ sup: UnsafeMutablePointer<UInt32>, _ start: Int, _ end: Int) -> Float {
+        var cx: [Float] = [], cy: [Float] = [], sw: Float = 0, sh: Float = 0
+        for r in stride(from: start, to: end, by: Swift.max(1, (end - start) / 256)) where sup[r] == 0 {
+            let w = x2[r] - x1[r], h = y2[r] - y1[r], mx = x1[r] * 0.5 + x2[r] * 0.5, my = y1[r] * 0.5 + y2[r] * 0.5
+            guard w.isFinite, h.isFinite, mx.isFinite, my.isFinite else { continue }
+            sw += Swift.max(0, w); sh += Swift.max(0, h)
+            cx.append(mx); cy.append(my)
+        }
+        guard cx.count >= 16 else { return 1 }
+        cx.sort(); cy.sort()
+        let lo = cx.count / 20, hi = cx.count - 1 - cx.count / 20
+        let n = Float(cx.count)
+        let fx = (cx[hi] - cx[lo]) > 0 ? Swift.min(1, 2 * sw / n / (cx[hi] - cx[lo])) : 1
+        let fy = (cy[hi] - cy[lo]) > 0 ? Swift.min(1, 2 * sh / n / (cy[hi] - cy[lo])) : 1
+        return fx.isNaN || fy.isNaN ? 1 : fx * fy
+    }
+
+    /// `greedyFloatBrute` restricted to the pairs that can pass, with the same kept list.
+    ///
+    /// Why it is exact: `ovr = inter / (…)` with `inter = w * h`, `w, h >= 0`, so with
+    /// `thr >= 0` (NaN and negative thresholds take the brute-force kernel) `ovr > thr` needs
+    /// `inter > 0`, hence `w0 > 0` and `h0 > 0` in `suppressLater`'s arithmetic.
+    /// `fl(fl(a - c) + off) > 0` (a = min of the right edges, c = max of the left edges) implies
+    /// `a - c > -off` in exact arithmetic, so `fl(ix2 + off) >= bx1` and `fl(bx2 + off) >= ix1`
+    /// (rounding is monotone and `bx1`, `ix1` are floats; the infinite cases check the same way),
+    /// likewise in y. `NMSBoxIndex` groups the boxes into leaves of `leafSize` (Morton order of
+    /// the centres) and leaves into nodes, each with the bounds min x1, min y1,
+    /// fl(max x2 + off), fl(max y2 + off) of its live boxes; a kept box skips a node or leaf only
+    /// when these `>=` tests fail, i.e. when no box in it can pass. Every box of a visited leaf is
+    /// tested with `suppressLater`'s expression, the kept box playing `i` as there (testing more
+    /// boxes than needed never changes a flag that matters). Flagging boxes earlier in score
+    /// order (already decided) changes nothing, so the leaves need no score order. Dead boxes
+    /// (kept or suppressed) are squeezed out of the leaves once the work spent on them exceeds
+    /// the cost of a rebuild. `NMSIndexTests` compares the kept lists with `greedyFloatBrute`.
+    /// With `handBack`, after 32 kept boxes whose queries tested ≥ 90 % of the entries, the
+    /// undecided boxes go back to `greedyFloatBrute` (exact for the same reason as the switch).
+    static func greedyIndexed(_ boxes: [Float], order: [Int], offset: Float, above thr: Float,
+                              handBack: Bool = false) -> [Int] {
+        let n = order.count
+        guard n > 0, thr >= 0 else {
+            return greedyFloatBrute(boxes, order: order, offset: offset, above: thr)
+        }
+        let index = boxes.withUnsafeBufferPointer { NMSBoxIndex(boxes: $0.baseAddress!, order: order, offset: offset) }
+        var keep: [Int] = []
+        var dead = 0, waste = 0.0, scannedSum = 0, entriesSum = 0
+        for p in 0..<n {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
+            let s = index.slot[p]
+            if s < 0 { continue }
+            dead += 1   // kept now, or suppressed earlier
+            if index.flag[s] != 0 { continue }
+            keep.append(order[p])
+            index.flag[s] = 1
+            let scanned = index.suppress(from: s, above: thr)
+            if handBack && keep.count <= 32 {
+                scannedSum += scanned
+                entriesSum += index.count
+                if keep.count == 32 && scannedSum * 10 >= entriesSum * 9 {
+                    var rest: [Int] = []
+                    for r in (p + 1)..<n where index.slot[r] >= 0 && index.flag[index.slot[r]] == 0 { rest.append(order[r]) }
+                    return keep + greedyFloatBrute(boxes, order: rest, offset: offset, above: thr)
+                }
+            }
+            // Dead entries tested ≈ scanned × dead / count (boxes suppressed but not yet reached
+            // count once reached); squeeze them out once that work adds up to a rebuild (about
+            // three kernel evaluations per entry).
+            waste += Double(scanned) * Double(dead) / Double(Swift.max(index.count, 1))
+            if waste >= 3 * Double(index.count) {
+                index.compact()
+                dead = 0
+                waste = 0
+            }
+        }
+        return keep
+    }
+
+    /// The brute-force greedy kernel for float32 boxes without NaN, in a loop the compiler
+    /// vectorises (the reference for `greedyIndexed`, and the path for `thr < 0`). The boxes are
     /// laid out in score order as separate coordinate arrays; each kept box tests every later box,
     /// OR-ing into the suppressed flags: the reference kernels skip boxes already suppressed,
     /// which cannot change any flag. Each element evaluates the scalar expression exactly:
     /// without NaN, `minimum`/`maximum` are the selects `a < b ? a : b` / `a > b ? a : b`, and
     /// `max(0, w)` is `w >= 0 ? w : 0`; IEEE `+ − × ÷` are the same in every lane.
-    static func greedyFloat(_ boxes: [Float], order: [Int], offset: Float, above thr: Float) -> [Int] {
+    /// With `switchToIndex` (only for `thr >= 0`), the undecided boxes go to `greedyIndexed` by
+    /// `greedyFloat`'s rule: greedy from any point depends only on them, in score order.
+    static func greedyFloatBrute(_ boxes: [Float], order: [Int], offset: Float, above thr: Float,
+                                 switchToIndex: Bool = false) -> [Int] {
         let n = order.count
         if n == 0 { return [] }
         let f = UnsafeMutablePointer<Float>.allocate(capacity: 5 * n)
@@ -79,13 +199,23 @@ public enum NMS {
         var keep: [Int] = []
         // Positions [0, live) hold the boxes still in play, in score order. Every so often the
         // suppressed boxes after `p` are squeezed out (order kept), so later passes skip them.
-        var live = n, p = 0, keptSinceCompaction = 0
+        var live = n, p = 0, keptSinceCompaction = 0, pairs = 0, nextCheck = 0
         while p < live {
             if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             if sup[p] == 0 {
                 keep.append(ord[p])
                 suppressLater(x1, y1, x2, y2, areas, sup, p, live, offset, thr)
                 keptSinceCompaction += 1
+                pairs += live - p - 1
+                let m = live - p - 1   // boxes after p, some already suppressed
+                if switchToIndex && m > indexedMinimum && pairs >= nextCheck && pairs >= indexSwitchFactor * m {
+                    nextCheck = 2 * pairs   // not spread out enough: look again after twice the work
+                    if overlapFraction(x1, y1, x2, y2, sup, p + 1, live) <= indexMaxOverlapFraction {
+                        var rest: [Int] = []
+                        for r in (p + 1)..<live where sup[r] == 0 { rest.append(ord[r]) }
+                        return keep + greedyIndexed(boxes, order: rest, offset: offset, above: thr, handBack: true)
+                    }
+                }
             }
             p += 1
             if keptSinceCompaction >= Swift.max(32, (live - p) >> 5) {
@@ -102,7 +232,7 @@ public enum NMS {
         return keep
     }
 
-    /// Flags every box `q > p` with `IoU(p, q) > thr` (the inner loop of `greedyFloat`).
+    /// Flags every box `q > p` with `IoU(p, q) > thr` (the inner loop of `greedyFloatBrute`).
     @inline(never)
     static func suppressLater(_ x1: UnsafeMutablePointer<Float>, _ y1: UnsafeMutablePointer<Float>,
                               _ x2: UnsafeMutablePointer<Float>, _ y2: UnsafeMutablePointer<Float>,
