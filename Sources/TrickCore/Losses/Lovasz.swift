@@ -85,7 +85,12 @@ public struct LovaszLoss: SegLoss {
             }
             let p = try pred.softmax(dim: 1).floats
             let c = pred.rank == 4 ? pred.shape[1] : 1
-            let s = pred.rank == 4 ? pred.shape[2] * pred.shape[3] : pred.shape[1] * pred.shape[2]
+            // upstream's view(-1, C) fails for C = 0; the overflow-checked H·W keeps shapes such as
+            // (0, C, 2^32, 2^32), which hold no element, from trapping (and n·s from overflowing)
+            guard c > 0 else {
+                throw CoreError("LovaszLoss (multi_class) pred has no classes (shape \(Tensor.formatShape(pred.shape)))")
+            }
+            let s = try Tensor.elementCount(Array(pred.shape.suffix(2)))
             guard labels.count == n * s else {
                 throw CoreError("LovaszLoss target must hold one label per pixel of pred \(Tensor.formatShape(pred.shape)), got \(Tensor.formatShape(target.shape))")
             }

@@ -53,7 +53,8 @@ public struct TverskyLoss: SegLoss {
         guard sh.count >= 2, pred.dtype.isFloatingPoint else {
             throw CoreError("TverskyLoss pred must be float logits of shape (N, C, ...), got \(pred.dtype) \(Tensor.formatShape(sh))")
         }
-        let n = sh[0], c = sh[1], s = sh.dropFirst(2).reduce(1, *)
+        // a shape with no element, e.g. (0, C, 2^32, 2^32), can still overflow H·W: an error, not a trap
+        let n = sh[0], c = sh[1], s = try Tensor.elementCount(Array(sh.dropFirst(2)))
         guard c > 0 else { throw CoreError("TverskyLoss pred has no classes (shape \(Tensor.formatShape(sh)))") }
         // every class skipped (C = 1, ignore_index = 0): upstream's total stays the int 0 and reducing it raises
         guard c > 1 || config.ignoreIndex != 0 else {
