@@ -129,10 +129,11 @@ enum Lovasz {
         var losses: [Float] = []
         for cls in classList {
             try Interrupt.check()
-            guard cls >= -c && cls < c else {
+            // with C = 1 upstream reads probs[:, 0] whatever the class (fg is still labels == cls)
+            guard c == 1 || (cls >= -c && cls < c) else {
                 throw CoreError("LovaszLoss: class \(cls) in 'classes' is out of range for \(c) classes")
             }
-            let k = cls < 0 ? cls + c : cls
+            let k = c == 1 ? 0 : (cls < 0 ? cls + c : cls)
             var count = 0
             for (j, px) in pixels.enumerated() {
                 fg[j] = labels[px] == Int64(cls)
