@@ -63,8 +63,9 @@ public struct TverskyLoss: SegLoss {
         guard target.rank >= 1, target.shape[0] == n, target.count == n * s else {
             throw CoreError("TverskyLoss target must hold one label per pixel of pred \(Tensor.formatShape(sh)), i.e. shape \(Tensor.formatShape([n] + Array(sh.dropFirst(2)))), got \(Tensor.formatShape(target.shape))")
         }
-        if let cw = config.classWeight, cw.count < c {
-            throw CoreError("TverskyLoss: class_weight has \(cw.count) entries but pred has \(c) classes")
+        // upstream reads class_weight[i] only for the scored classes (i != ignore_index)
+        if let cw = config.classWeight, let i = (0..<c).first(where: { $0 != config.ignoreIndex && $0 >= cw.count }) {
+            throw CoreError("TverskyLoss: class_weight has \(cw.count) entries but pred has \(c) classes (no weight for class \(i))")
         }
         let (labels, valid) = try Tversky.labels(target, classes: c, ignoreIndex: config.ignoreIndex)
         let sums = Tversky.classSums(pred, n: n, c: c, s: s, labels: labels, valid: valid)
