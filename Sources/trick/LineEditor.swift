@@ -25,10 +25,9 @@ nonisolated(unsafe) var replInterruptSeen: Int32 = 0
 nonisolated(unsafe) var replPendingInterrupts: Int32 = 0
 
 /// The SIGINT handler. Only async-signal-safe work: flags and `write`. Long kernels poll the flag
-/// (`Interrupt.check()`); a built-in that does not sees the interrupt when it returns; if Ctrl-C
-/// is pressed twice more while
-/// the first is still pending, the process ends (as Lua's REPL does), rather than leaving the
-/// user stuck.
+/// (see `Interrupt`); a built-in that does not sees the interrupt when it returns. If Ctrl-C is
+/// pressed twice more while the first is still pending, the process ends (as Lua's REPL does),
+/// rather than leaving the user stuck.
 private func replSigint(_: Int32) {
     if replEvaluating != 0 {
         if trickInterruptRequested != 0 && replInterruptSeen != 0 {

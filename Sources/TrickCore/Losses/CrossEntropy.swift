@@ -279,7 +279,7 @@ public struct CrossEntropyLoss: SegLoss {
         guard sh.count >= 3 else {
             throw CoreError("CrossEntropyLoss(use_mask=True) pred must be (R, C, H, W) mask logits, got \(Tensor.formatShape(sh))")
         }
-        let r = sh[0], c = sh[1], inner = sh.dropFirst(2).reduce(1, *)
+        let r = sh[0], c = sh[1], inner = try Tensor.elementCount(Array(sh.dropFirst(2)))   // no trap for (0, C, 2^32, 2^32)
         guard label.rank == 1, label.count == r, !label.dtype.isFloatingPoint else {
             throw CoreError("CrossEntropyLoss(use_mask=True) labels must be \(r) integer class indices, shape (\(r),), got \(label.dtype) \(Tensor.formatShape(label.shape))")
         }
@@ -287,13 +287,14 @@ public struct CrossEntropyLoss: SegLoss {
             throw CoreError("CrossEntropyLoss(use_mask=True) target masks must be float (result type Float can't be cast to \(target.dtype))")
         }
         let labels = label.int64s
+        // labels first: with C = 0 none is valid, and R·inner (no class axis) could overflow
+        for (i, k) in labels.enumerated() where !(k >= -Int64(c) && k < Int64(c)) {
+            throw CoreError("CrossEntropyLoss(use_mask=True): label \(k) of RoI \(i) is out of bounds for \(c) classes")
+        }
         let x = pred.floats
         var slice = [Float](repeating: 0, count: r * inner)
         for i in 0..<r {
             let k = labels[i]
-            guard k >= -Int64(c) && k < Int64(c) else {
-                throw CoreError("CrossEntropyLoss(use_mask=True): label \(k) of RoI \(i) is out of bounds for \(c) classes")
-            }
             let base = (i * c + Int(k < 0 ? k + Int64(c) : k)) * inner
             for q in 0..<inner { slice[i * inner + q] = x[base + q] }
         }

@@ -85,7 +85,12 @@ public struct LovaszLoss: SegLoss {
             }
             let p = try pred.softmax(dim: 1).floats
             let c = pred.rank == 4 ? pred.shape[1] : 1
-            let s = pred.rank == 4 ? pred.shape[2] * pred.shape[3] : pred.shape[1] * pred.shape[2]
+            // upstream's view(-1, C) fails for C = 0; the overflow-checked H·W keeps shapes such as
+            // (0, C, 2^32, 2^32), which hold no element, from trapping (and n·s from overflowing)
+            guard c > 0 else {
+                throw CoreError("LovaszLoss (multi_class) pred has no classes (shape \(Tensor.formatShape(pred.shape)))")
+            }
+            let s = try Tensor.elementCount(Array(pred.shape.suffix(2)))
             guard labels.count == n * s else {
                 throw CoreError("LovaszLoss target must hold one label per pixel of pred \(Tensor.formatShape(pred.shape)), got \(Tensor.formatShape(target.shape))")
             }
@@ -124,10 +129,11 @@ enum Lovasz {
         var losses: [Float] = []
         for cls in classList {
             try Interrupt.check()
-            guard cls >= -c && cls < c else {
+            // with C = 1 upstream reads probs[:, 0] whatever the class (fg is still labels == cls)
+            guard c == 1 || (cls >= -c && cls < c) else {
                 throw CoreError("LovaszLoss: class \(cls) in 'classes' is out of range for \(c) classes")
             }
-            let k = cls < 0 ? cls + c : cls
+            let k = c == 1 ? 0 : (cls < 0 ? cls + c : cls)
             var count = 0
             for (j, px) in pixels.enumerated() {
                 fg[j] = labels[px] == Int64(cls)

@@ -53,7 +53,8 @@ public struct TverskyLoss: SegLoss {
         guard sh.count >= 2, pred.dtype.isFloatingPoint else {
             throw CoreError("TverskyLoss pred must be float logits of shape (N, C, ...), got \(pred.dtype) \(Tensor.formatShape(sh))")
         }
-        let n = sh[0], c = sh[1], s = sh.dropFirst(2).reduce(1, *)
+        // a shape with no element, e.g. (0, C, 2^32, 2^32), can still overflow H·W: an error, not a trap
+        let n = sh[0], c = sh[1], s = try Tensor.elementCount(Array(sh.dropFirst(2)))
         guard c > 0 else { throw CoreError("TverskyLoss pred has no classes (shape \(Tensor.formatShape(sh)))") }
         // every class skipped (C = 1, ignore_index = 0): upstream's total stays the int 0 and reducing it raises
         guard c > 1 || config.ignoreIndex != 0 else {
@@ -62,8 +63,9 @@ public struct TverskyLoss: SegLoss {
         guard target.rank >= 1, target.shape[0] == n, target.count == n * s else {
             throw CoreError("TverskyLoss target must hold one label per pixel of pred \(Tensor.formatShape(sh)), i.e. shape \(Tensor.formatShape([n] + Array(sh.dropFirst(2)))), got \(Tensor.formatShape(target.shape))")
         }
-        if let cw = config.classWeight, cw.count < c {
-            throw CoreError("TverskyLoss: class_weight has \(cw.count) entries but pred has \(c) classes")
+        // upstream reads class_weight[i] only for the scored classes (i != ignore_index)
+        if let cw = config.classWeight, let i = (0..<c).first(where: { $0 != config.ignoreIndex && $0 >= cw.count }) {
+            throw CoreError("TverskyLoss: class_weight has \(cw.count) entries but pred has \(c) classes (no weight for class \(i))")
         }
         let (labels, valid) = try Tversky.labels(target, classes: c, ignoreIndex: config.ignoreIndex)
         let sums = Tversky.classSums(pred, n: n, c: c, s: s, labels: labels, valid: valid)

@@ -1,8 +1,11 @@
 /// Ctrl-C reaching long computations. The SIGINT handler (or the fuzzer's watchdog) sets
-/// `trickInterruptRequested`; the interpreter polls it at loop back-edges and calls, and kernels
-/// that can run for seconds (NMS families, box ensembling, Lovász sorting, …) poll it at a coarse
-/// grain through `Interrupt.check()`, so a long built-in call stops with a KeyboardInterrupt
-/// instead of running on (or forcing a second Ctrl-C that ends the process).
+/// `trickInterruptRequested`; the interpreter polls it at loop back-edges and calls. Kernels that
+/// can run for seconds poll it at a coarse grain: the box kernels (NMS families, soft-NMS, matrix
+/// NMS, ensembling, COCO eval) stop early and return a partial result, Lovász throws through
+/// `Interrupt.check()`. Either way the built-in's call (`BuiltinFunction.call`) sees the flag when
+/// it returns and raises KeyboardInterrupt instead of handing the result back, so a long call stops
+/// instead of running on (or forcing a second Ctrl-C that ends the process), and no partial result
+/// reaches a variable.
 nonisolated(unsafe) public var trickInterruptRequested: Int32 = 0
 
 public enum Interrupt {

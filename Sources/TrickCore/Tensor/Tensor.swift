@@ -48,7 +48,7 @@ public struct Tensor: Sendable {
         var acc = 1
         for i in stride(from: shape.count - 1, through: 0, by: -1) {
             strides[i] = acc
-            acc *= Swift.max(shape[i], 1)
+            acc &*= Swift.max(shape[i], 1)   // wraps only for shapes without elements, e.g. (0, 2^32, 2^32), whose strides address nothing
         }
         return strides
     }
