@@ -55,10 +55,11 @@ public struct LovaszLoss: SegLoss {
         guard pred.dtype.isFloatingPoint else {
             throw CoreError("LovaszLoss pred must be float logits, got \(pred.dtype)")
         }
-        if target.dtype.isFloatingPoint {
-            throw CoreError("LovaszLoss target must hold integer labels, got \(target.dtype)")
-        }
-        let labels = target.int64s
+        // Float labels compare by value, as upstream's `labels == c` / `labels != ignore_index`: an
+        // integral value is that class; any other value (0.5, NaN) is a valid pixel of no class.
+        let labels = target.dtype.isFloatingPoint
+            ? target.doubles.map { v in v == v.rounded() && abs(v) < 9.2e18 ? Int64(v) : Int64.min }
+            : target.int64s
         let ign = ignoreIndex.map { Int64($0) }
         let n = pred.shape.first ?? 0
         var perImage: [Float] = []
@@ -174,7 +175,7 @@ enum Lovasz {
         errors.reserveCapacity(x.count); fg.reserveCapacity(x.count)
         for (v, y) in zip(x, labels) where y != ignore {
             guard y == 0 || y == 1 else {
-                throw CoreError("LovaszLoss (binary) labels must be 0 or 1 (or the ignore index), got \(y)")
+                throw CoreError("LovaszLoss (binary) labels must be 0 or 1 (or the ignore index), got \(y == Int64.min ? "a non-integer value" : String(y))")
             }
             errors.append(1 - v * (y == 1 ? 1 : -1))
             fg.append(y == 1)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Ctrl-C reaching long computations. The SIGINT handler (or the fuzzer's watchdog) sets
 /// `trickInterruptRequested`; the interpreter polls it at loop back-edges and calls. Kernels that
 /// can run for seconds poll it at a coarse grain: the box kernels (NMS families, soft-NMS, matrix
@@ -6,7 +8,15 @@
 /// it returns and raises KeyboardInterrupt instead of handing the result back, so a long call stops
 /// instead of running on (or forcing a second Ctrl-C that ends the process), and no partial result
 /// reaches a variable.
-nonisolated(unsafe) public var trickInterruptRequested: Int32 = 0
+///
+/// The flag is an atomic (relaxed loads and stores: plain moves on x86, and safe in a signal
+/// handler), so the optimiser cannot hoist its read out of a kernel's loop.
+public var trickInterruptRequested: Int32 {
+    @inlinable get { interruptFlag.load(ordering: .relaxed) }
+    @inlinable set { interruptFlag.store(newValue, ordering: .relaxed) }
+}
+
+@usableFromInline let interruptFlag = Atomic<Int32>(0)
 
 public enum Interrupt {
     /// Thrown by a kernel that saw the interrupt flag; the interpreter turns it into its
