@@ -65,6 +65,18 @@ public struct Tensor: Sendable {
         return n
     }
 
+    /// As torch, a new tensor whose contiguous strides would overflow is refused even when it has
+    /// no elements (`zeros(0, 3, 2**32, 2**32)`: "Stride calculation overflowed"): every stride is
+    /// a product of the later sizes (a size 0 counting as 1), and kernels index with them.
+    static func checkStrides(_ shape: [Int]) throws {
+        var stride = 1
+        for d in shape.dropFirst().reversed() {
+            let (t, o) = stride.multipliedReportingOverflow(by: Swift.max(d, 1))
+            guard !o else { throw CoreError("shape \(formatShape(shape)): stride calculation overflowed (as in torch)") }
+            stride = t
+        }
+    }
+
     // MARK: Construction
 
     /// Wraps a storage buffer; the element count must match the shape.
@@ -131,6 +143,7 @@ public struct Tensor: Sendable {
     /// The element count of `shape`, or an error when the buffer would exceed `maxAllocationBytes`.
     public static func checkedAllocationCount(_ shape: [Int], bytesPerElement: Int, what: String = "") throws -> Int {
         let n = try elementCount(shape)
+        try checkStrides(shape)
         let (bytes, o) = n.multipliedReportingOverflow(by: Swift.max(1, bytesPerElement))
         if o || bytes > maxAllocationBytes {
             throw CoreError("cannot allocate a tensor of shape \(formatShape(shape))\(what.isEmpty ? "" : " " + what): "
