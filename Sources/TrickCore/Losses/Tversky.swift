@@ -67,10 +67,21 @@ public struct TverskyLoss: SegLoss {
         if let cw = config.classWeight, let i = (0..<c).first(where: { $0 != config.ignoreIndex && $0 >= cw.count }) {
             throw CoreError("TverskyLoss: class_weight has \(cw.count) entries but pred has \(c) classes (no weight for class \(i))")
         }
+        let alpha = Float(config.alpha), beta = Float(config.beta), smooth = Float(config.smooth)
+        if s == 0 || n == 0 {
+            // no pixel: TP = FP = FN = 0 for every image, so each class scores 1 − s/s (NaN for an
+            // empty batch, the mean of nothing) — without per-image buffers for a huge N
+            var total: Float = 0
+            for i in 0..<c where i != config.ignoreIndex {
+                var l: Float = n == 0 ? .nan : 1 - (smooth / smooth)
+                if let cw = config.classWeight { l *= cw[i] }
+                total += l
+            }
+            return LossReduce.scale(.scalar(total / Float(c)), by: config.lossWeight)
+        }
         let (labels, valid) = try Tversky.labels(target, classes: c, ignoreIndex: config.ignoreIndex)
         let sums = Tversky.classSums(pred, n: n, c: c, s: s, labels: labels, valid: valid)
 
-        let alpha = Float(config.alpha), beta = Float(config.beta), smooth = Float(config.smooth)
         var total: Float = 0
         for i in 0..<c where i != config.ignoreIndex {
             var sumOverBatch = 0.0
