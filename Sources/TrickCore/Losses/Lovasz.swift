@@ -62,6 +62,8 @@ public struct LovaszLoss: SegLoss {
             : target.int64s
         let ign = ignoreIndex.map { Int64($0) }
         let n = pred.shape.first ?? 0
+        // per_image keeps one value per image: an absurd N is an allocation error, not a trap
+        if config.perImage { _ = try Tensor.checkedAllocationCount([n], dtype: .float32) }
         var perImage: [Float] = []
         if config.binary {
             let x = pred.floats
@@ -113,6 +115,7 @@ enum Lovasz {
     /// `p` is (N, C, S) probabilities.
     static func softmaxLoss(_ p: [Float], _ labels: [Int64], images: Range<Int>, c: Int, s: Int, ignore: Int64?,
                             classes: LovaszLossConfig.Classes, classWeight: [Float]?) throws -> Float {
+        if s == 0 { return 0 }   // no pixel at all (however many images): as an all-ignored batch
         var pixels: [Int] = []   // flat (b, q) indices of the valid pixels, in flatten order
         var offsets: [Int] = []  // where each one's class-0 probability is in p
         pixels.reserveCapacity(images.count * s); offsets.reserveCapacity(images.count * s)
