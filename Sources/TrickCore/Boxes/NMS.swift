@@ -19,7 +19,7 @@ public enum NMS {
     /// the order-preserving bit pattern (sign bit flipped for positives, all bits for negatives)
     /// with -0 taken as +0, so equal scores share a key and stay in index order.
     static func floatDescendingOrder(_ s: [Float]) -> [Int] {
-        NMSBoxIndex.stableRadixOrder(s.map { v in
+        RadixSort.order(s.map { v in
             if v.isNaN { return 0 }
             let bits = (v == 0 ? Float(0) : v).bitPattern
             return ~(bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000)
@@ -233,14 +233,27 @@ public enum NMS {
     }
 
     /// Flags every box `q > p` with `IoU(p, q) > thr` (the inner loop of `greedyFloatBrute`).
-    @inline(never)
+    @inline(__always)
     static func suppressLater(_ x1: UnsafeMutablePointer<Float>, _ y1: UnsafeMutablePointer<Float>,
                               _ x2: UnsafeMutablePointer<Float>, _ y2: UnsafeMutablePointer<Float>,
                               _ areas: UnsafeMutablePointer<Float>, _ sup: UnsafeMutablePointer<UInt32>,
                               _ p: Int, _ n: Int, _ offset: Float, _ thr: Float) {
-        let ix1 = x1[p], iy1 = y1[p], ix2 = x2[p], iy2 = y2[p], iarea = areas[p]
-        var q = p + 1
-        while q < n {
+        suppress(x1, y1, x2, y2, areas, sup, p + 1, n, x1[p], y1[p], x2[p], y2[p], areas[p], offset, thr)
+    }
+
+    /// OR-s into `flag[q]`, for `q` in `start..<end`, whether `IoU(box, q) > thr`, with the
+    /// reference kernels' float32 expression. Without NaN, `minimum`/`maximum` are the selects
+    /// written here and `max(0, w)` is `w >= 0 ? w : 0`, so the loop vectorises and every lane
+    /// computes exactly the scalar value. Shared by the brute-force loop and the spatial index.
+    @inline(never)
+    static func suppress(_ x1: UnsafeMutablePointer<Float>, _ y1: UnsafeMutablePointer<Float>,
+                         _ x2: UnsafeMutablePointer<Float>, _ y2: UnsafeMutablePointer<Float>,
+                         _ areas: UnsafeMutablePointer<Float>, _ flag: UnsafeMutablePointer<UInt32>,
+                         _ start: Int, _ end: Int,
+                         _ ix1: Float, _ iy1: Float, _ ix2: Float, _ iy2: Float, _ iarea: Float,
+                         _ offset: Float, _ thr: Float) {
+        var q = start
+        while q < end {
             let bx1 = x1[q], by1 = y1[q], bx2 = x2[q], by2 = y2[q]
             let w0 = (ix2 < bx2 ? ix2 : bx2) - (ix1 > bx1 ? ix1 : bx1) + offset
             let h0 = (iy2 < by2 ? iy2 : by2) - (iy1 > by1 ? iy1 : by1) + offset
@@ -248,7 +261,7 @@ public enum NMS {
             let h = h0 >= 0 ? h0 : 0
             let inter = w * h
             let ovr = inter / (iarea + areas[q] - inter)
-            sup[q] |= ovr > thr ? 1 : 0
+            flag[q] |= ovr > thr ? 1 : 0
             q &+= 1
         }
     }

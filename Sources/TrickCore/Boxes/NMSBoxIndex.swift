@@ -37,7 +37,7 @@ final class NMSBoxIndex {
         lx1 = .allocate(capacity: 4 * (cap / b)); ly1 = lx1 + cap / b; lx2 = ly1 + cap / b; ly2 = lx2 + cap / b
         pass = .allocate(capacity: cap / b)
         nodeBounds = .allocate(capacity: 8 * (cap / b))
-        let byMorton = Self.stableRadixOrder(Self.mortonKeys(boxes, order))
+        let byMorton = RadixSort.order(Self.mortonKeys(boxes, order))
         for k in 0..<n {
             let p = byMorton[k], i = order[p]
             let a = boxes[4 * i], c = boxes[4 * i + 1], e = boxes[4 * i + 2], d = boxes[4 * i + 3]
@@ -88,43 +88,6 @@ final class NMSBoxIndex {
             return x
         }
         return (0..<n).map { spread(quantise(cx[$0], lx, sx)) | (spread(quantise(cy[$0], ly, sy)) << 1) }
-    }
-
-    /// The permutation sorting `keys` ascending, equal keys by ascending position: an LSD radix
-    /// sort, 8 bits per pass (passes where every key has the same digit are skipped); a
-    /// comparison sort below 512 keys.
-    static func stableRadixOrder(_ keys: [UInt32]) -> [Int] {
-        let n = keys.count
-        if n < 512 {   // the same order by comparison: cheaper than the radix passes here
-            return keys.withUnsafeBufferPointer { k in
-                Array(0..<n).sorted { i, j in k[i] < k[j] || (k[i] == k[j] && i < j) }
-            }
-        }
-        var idx = Array(0..<n), idx2 = [Int](repeating: 0, count: n)
-        var k = keys, k2 = [UInt32](repeating: 0, count: n)
-        var count = [Int](repeating: 0, count: 256)
-        for shift: UInt32 in [0, 8, 16, 24] {
-            count.withUnsafeMutableBufferPointer { c in
-                for i in 0..<256 { c[i] = 0 }
-                k.withUnsafeBufferPointer { kb in for key in kb { c[Int((key >> shift) & 255)] += 1 } }
-            }
-            if count[Int((k[0] >> shift) & 255)] == n { continue }
-            var sum = 0
-            for i in 0..<256 { let c = count[i]; count[i] = sum; sum += c }
-            count.withUnsafeMutableBufferPointer { c in
-                k.withUnsafeBufferPointer { kb in idx.withUnsafeBufferPointer { ib in
-                    k2.withUnsafeMutableBufferPointer { ko in idx2.withUnsafeMutableBufferPointer { io in
-                        for i in 0..<n {
-                            let d = Int((kb[i] >> shift) & 255), at = c[d]
-                            ko[at] = kb[i]; io[at] = ib[i]
-                            c[d] = at + 1
-                        }
-                    } }
-                } }
-            }
-            swap(&k, &k2); swap(&idx, &idx2)
-        }
-        return idx
     }
 
     /// Dead NaN entries from `from` up to the next whole leaf; sets `count`.
@@ -203,7 +166,7 @@ final class NMSBoxIndex {
                 // Every leaf of the node passes: one run.
                 if lo * b != runEnd {
                     if runEnd > runStart {
-                        Self.suppressRun(self, runStart, runEnd, ix1, iy1, ix2, iy2, iarea, thr)
+                        NMS.suppress(x1, y1, x2, y2, area, flag, runStart, runEnd, ix1, iy1, ix2, iy2, iarea, offset, thr)
                         scanned += runEnd - runStart
                     }
                     runStart = lo * b
@@ -219,7 +182,7 @@ final class NMSBoxIndex {
             for l in lo..<hi where pass[l - lo] != 0 {
                 if l * b != runEnd {
                     if runEnd > runStart {
-                        Self.suppressRun(self, runStart, runEnd, ix1, iy1, ix2, iy2, iarea, thr)
+                        NMS.suppress(x1, y1, x2, y2, area, flag, runStart, runEnd, ix1, iy1, ix2, iy2, iarea, offset, thr)
                         scanned += runEnd - runStart
                     }
                     runStart = l * b
@@ -228,29 +191,9 @@ final class NMSBoxIndex {
             }
         }
         if runEnd > runStart {
-            Self.suppressRun(self, runStart, runEnd, ix1, iy1, ix2, iy2, iarea, thr)
+            NMS.suppress(x1, y1, x2, y2, area, flag, runStart, runEnd, ix1, iy1, ix2, iy2, iarea, offset, thr)
             scanned += runEnd - runStart
         }
         return scanned
-    }
-
-    /// `suppressLater`'s expression on entries `start..<end`, OR-ing into the flags.
-    @inline(never)
-    static func suppressRun(_ t: NMSBoxIndex, _ start: Int, _ end: Int,
-                            _ ix1: Float, _ iy1: Float, _ ix2: Float, _ iy2: Float, _ iarea: Float,
-                            _ thr: Float) {
-        let x1 = t.x1, y1 = t.y1, x2 = t.x2, y2 = t.y2, areas = t.area, flag = t.flag, offset = t.offset
-        var q = start
-        while q < end {
-            let bx1 = x1[q], by1 = y1[q], bx2 = x2[q], by2 = y2[q]
-            let w0 = (ix2 < bx2 ? ix2 : bx2) - (ix1 > bx1 ? ix1 : bx1) + offset
-            let h0 = (iy2 < by2 ? iy2 : by2) - (iy1 > by1 ? iy1 : by1) + offset
-            let w = w0 >= 0 ? w0 : 0
-            let h = h0 >= 0 ? h0 : 0
-            let inter = w * h
-            let ovr = inter / (iarea + areas[q] - inter)
-            flag[q] |= ovr > thr ? 1 : 0
-            q &+= 1
-        }
     }
 }

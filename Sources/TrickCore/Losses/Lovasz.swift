@@ -200,7 +200,7 @@ enum Lovasz {
             keys[j] = (errors[j].bitPattern << 1) | (fg[j] ? 1 : 0)
             if fg[j] { g += 1 }
         }
-        radixSort(&keys)
+        RadixSort.sort(&keys)
         let G = Float(g)
         var cumFg: Float = 0, cumBg: Float = 0, previous: Float = 0
         var dot = 0.0
@@ -213,33 +213,5 @@ enum Lovasz {
             dot += Double(Float(bitPattern: key >> 1)) * Double(grad)
         }
         return Float(dot)
-    }
-
-    /// Ascending LSD radix sort of 32-bit keys, 8 bits per pass.
-    static func radixSort(_ keys: inout [UInt32]) {
-        let m = keys.count
-        if m < 2 { return }
-        if m < 64 { keys.sort(); return }
-        var scratch = [UInt32](repeating: 0, count: m)
-        keys.withUnsafeMutableBufferPointer { a in
-            scratch.withUnsafeMutableBufferPointer { b in
-                var src = a.baseAddress!, dst = b.baseAddress!
-                var counts = [Int](repeating: 0, count: 256)
-                for shift in stride(from: 0, to: 32, by: 8) {
-                    for i in 0..<256 { counts[i] = 0 }
-                    for i in 0..<m { counts[Int((src[i] >> UInt32(shift)) & 0xFF)] += 1 }
-                    if counts.contains(m) { continue }   // every key has the same byte: nothing moves
-                    var total = 0
-                    for i in 0..<256 { let c = counts[i]; counts[i] = total; total += c }
-                    for i in 0..<m {
-                        let d = Int((src[i] >> UInt32(shift)) & 0xFF)
-                        dst[counts[d]] = src[i]
-                        counts[d] += 1
-                    }
-                    swap(&src, &dst)
-                }
-                if src != a.baseAddress! { a.baseAddress!.update(from: src, count: m) }
-            }
-        }
     }
 }

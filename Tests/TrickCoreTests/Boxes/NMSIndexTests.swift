@@ -6,22 +6,8 @@ import XCTest
 /// orders must be identical on every input, including ties, degenerate and touching boxes,
 /// coordinates near the float32 limits, infinities, offset 1 and every kind of threshold.
 final class NMSIndexTests: XCTestCase {
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func range(_ lo: Float, _ hi: Float) -> Float { lo + (hi - lo) * unit() }
-    }
-
     /// One box (x1, y1, x2, y2) from one of several families.
-    static func box(_ kind: Int, _ r: inout SplitMix64) -> [Float] {
+    static func box(_ kind: Int, _ r: inout SplitMix) -> [Float] {
         switch kind {
         case 0:   // small integer grid: ties, touching edges (offset 1 overlaps), zero and negative sizes
             let x = Float(r.int(20)), y = Float(r.int(20))
@@ -57,7 +43,7 @@ final class NMSIndexTests: XCTestCase {
                                       -0.1, -1, -.infinity, .nan, Float.leastNonzeroMagnitude]
 
     /// A random case: boxes from one or two families, scores with many ties, a threshold.
-    static func randomCase(_ r: inout SplitMix64, maxCount: Int) -> (boxes: [Float], scores: [Float], thr: Float, offset: Float) {
+    static func randomCase(_ r: inout SplitMix, maxCount: Int) -> (boxes: [Float], scores: [Float], thr: Float, offset: Float) {
         let n = r.int(maxCount + 1)
         let k1 = r.int(8), k2 = r.int(8)
         var boxes: [Float] = []
@@ -69,7 +55,7 @@ final class NMSIndexTests: XCTestCase {
     }
 
     func testIndexedMatchesBruteForce() {
-        var r = SplitMix64(state: 20_240_611)
+        var r = SplitMix(seed: 20_240_611)
         var indexedCases = 0, suppressedSome = 0
         for c in 0..<4000 {
             let (boxes, scores, thr, offset) = Self.randomCase(&r, maxCount: c % 10 == 0 ? 400 : 120)
@@ -89,7 +75,7 @@ final class NMSIndexTests: XCTestCase {
     /// Larger inputs: many nodes, node-wide runs, repeated squeezing of dead entries; through the
     /// public entry points (torchvision: threshold floored to float; mmcv: offset 0 and 1).
     func testLargerInputsThroughPublicEntryPoints() throws {
-        var r = SplitMix64(state: 7)
+        var r = SplitMix(seed: 7)
         for c in 0..<24 {
             let n = 600 + r.int(1400)
             let k1 = c % 8, k2 = r.int(8)
@@ -112,7 +98,7 @@ final class NMSIndexTests: XCTestCase {
     /// The bench distribution (boxes 10–100 px in 1000×800) at 3 000 boxes: `greedyFloat` hands
     /// over from brute force to the index part-way.
     func testDenseRealisticInput() {
-        var r = SplitMix64(state: 99)
+        var r = SplitMix(seed: 99)
         let n = 3000
         var boxes: [Float] = []
         for _ in 0..<n {
@@ -139,7 +125,7 @@ final class NMSIndexTests: XCTestCase {
     }
 
     func testRadixScoreOrderMatchesComparisonSort() {
-        var r = SplitMix64(state: 3)
+        var r = SplitMix(seed: 3)
         let specials: [Float] = [.nan, -.nan, 0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude,
                                  -.leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, -1]
         for c in 0..<500 {

@@ -71,15 +71,6 @@ final class TverskyLovaszTests: XCTestCase {
                                                        reductionOverride: nil, ignoreIndex: 255))
     }
 
-    /// The radix sort agrees with the standard library's on keys spanning every byte.
-    func testRadixSort() {
-        var rng = SplitMix(seed: 11)
-        var keys = (0..<5000).map { _ in UInt32(truncatingIfNeeded: rng.next()) >> UInt32(rng.next() % 20) }
-        let want = keys.sorted()
-        Lovasz.radixSort(&keys)
-        XCTAssertEqual(keys, want)
-    }
-
     func testMaskCrossEntropyVectors() throws {
         let cases = try LossFixtures.load("mmseg_ce_mask.json")
         XCTAssertEqual(cases.count, 4)
@@ -97,18 +88,5 @@ final class TverskyLovaszTests: XCTestCase {
             XCTAssertThrowsError(try loss.forward(LossFixtures.tensor(c["x"])!, LossFixtures.tensor(c["y"])!, weight: LossFixtures.tensor(c["label"]),
                                                   avgFactor: nil, reductionOverride: nil, ignoreIndex: -100))
         }
-    }
-}
-
-/// A small deterministic generator for test inputs.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }
