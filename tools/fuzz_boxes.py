@@ -17,11 +17,10 @@ expected output). Where the reference raises, trick must exit 1 with 'error' on 
 --mutate, one number of each program is replaced by a wild value: trick must run it or fail
 cleanly (exit 1, 'error' on stderr), never crash or hang. Failing programs stay in /tmp.
 """
+from fuzz_common import run_trick as run
 import io
 import os
-import subprocess
 import sys
-import tempfile
 import warnings
 from contextlib import redirect_stdout
 
@@ -409,16 +408,6 @@ def case_gidaris(rng):
 
 KINDS = dict(nms=case_nms, batched=case_batched, iou=case_iou, soft=case_soft, ens=case_ens, assign=case_assign,
              score_voting=case_score_voting, gidaris=case_gidaris)
-
-
-def run(binary, prog):
-    with tempfile.NamedTemporaryFile('w', suffix='.trick', delete=False) as f:
-        f.write(prog)
-    try:
-        p = subprocess.run([binary, 'run', f.name], capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return f.name, None
-    return f.name, p
 
 
 def check(p, exp, area):

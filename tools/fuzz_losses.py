@@ -25,9 +25,9 @@ Where mmseg 1.2.2 itself is broken, the expectation is what SPEC section 8 asks 
   (no pixel ignored) is expected.
 Failing programs are kept in /tmp (their path is printed) for replay with `trick run`.
 """
+from fuzz_common import run_trick
 import io
 import os
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -1307,16 +1307,6 @@ def _head_loss(c, ld, x, y):
 KINDS = {'ce': case_ce, 'dice': case_dice, 'focal': case_focal, 'ohem_pixel': case_ohem,
          'decode_head': case_head, 'interpolate': case_interp, 'tversky': case_tversky, 'lovasz': case_lovasz,
          'ce_mask': case_ce_mask, 'bad': case_bad}
-
-
-def run_trick(binary, prog):
-    with tempfile.NamedTemporaryFile('w', suffix='.trick', delete=False) as f:
-        f.write(prog)
-    try:
-        p = subprocess.run([binary, 'run', f.name], capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return f.name, None
-    return f.name, p
 
 
 def main():

@@ -14,14 +14,13 @@ with 'error' on stderr. Random transforms are checked on their deterministic par
 replaced by a wild value (negative, huge, None, a string, nan, ...): trick must run it or fail
 cleanly (exit 1, 'error' on stderr), never crash or hang.
 """
+from fuzz_common import run_trick as run
 import io
 import keyword
 import logging
 import math
 import os
-import subprocess
 import sys
-import tempfile
 import warnings
 from contextlib import redirect_stdout
 
@@ -751,16 +750,6 @@ def case_masks(rng):
 
 KINDS = {'resize': [case_rescale, case_resize, case_pad, case_random_resize], 'masks': [case_masks], 'paramwise': [case_paramwise],
          'schedule': [case_schedule], 'swa': [case_swa]}
-
-
-def run(binary, prog):
-    with tempfile.NamedTemporaryFile('w', suffix='.trick', delete=False) as f:
-        f.write(prog)
-    try:
-        p = subprocess.run([binary, 'run', f.name], capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return f.name, None
-    return f.name, p
 
 
 def check(p, exp, tol):
