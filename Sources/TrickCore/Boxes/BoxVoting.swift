@@ -11,9 +11,9 @@ public enum BoxVoting {
         case id = "ID", avg = "AVG", iouAvg = "IOU_AVG", generalizedAvg = "GENERALIZED_AVG", quasiSum = "QUASI_SUM", tempAvg = "TEMP_AVG"
     }
 
-    /// Detectron `cython_bbox.bbox_overlaps`: +1 widths, float32, a pair counts only when both
-    /// `iw > 0` and `ih > 0`.
-    static func detectronOverlap(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Float {
+    /// Detectron `cython_bbox.bbox_overlaps` (float32) and R-CNN's `boxoverlap.m` (double, used by
+    /// the Gidaris voting): +1 widths, a pair counts only when both `iw > 0` and `ih > 0`.
+    static func detectronOverlap<T: BinaryFloatingPoint>(_ a: ArraySlice<T>, _ b: ArraySlice<T>) -> T {
         let (a0, a1, a2, a3) = (a[a.startIndex], a[a.startIndex + 1], a[a.startIndex + 2], a[a.startIndex + 3])
         let (b0, b1, b2, b3) = (b[b.startIndex], b[b.startIndex + 1], b[b.startIndex + 2], b[b.startIndex + 3])
         let iw = min(a2, b2) - max(a0, b0) + 1

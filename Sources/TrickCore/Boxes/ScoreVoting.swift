@@ -81,7 +81,7 @@ public enum ScoreVoting {
             var sum = [Double](repeating: 0, count: 4), total = 0.0
             for c in 0..<n {
                 let b = candidates[(c * 5)..<(c * 5 + 4)]
-                guard rcnnOverlap(a, b) >= thresh else { continue }
+                guard BoxVoting.detectronOverlap(a, b) >= thresh else { continue }
                 let w = Double.ulpOfOne + max(0, candidates[c * 5 + 4] + addVal)
                 for j in 0..<4 { sum[j] += w * b[b.startIndex + j] }
                 total += w
@@ -89,15 +89,5 @@ public enum ScoreVoting {
             if total > 0 { for j in 0..<4 { out[d * 5 + j] = sum[j] / total } }
         }
         return out
-    }
-
-    /// R-CNN `boxoverlap`: +1 widths; 0 when the boxes do not overlap.
-    static func rcnnOverlap(_ a: ArraySlice<Double>, _ b: ArraySlice<Double>) -> Double {
-        let (a0, a1, a2, a3) = (a[a.startIndex], a[a.startIndex + 1], a[a.startIndex + 2], a[a.startIndex + 3])
-        let (b0, b1, b2, b3) = (b[b.startIndex], b[b.startIndex + 1], b[b.startIndex + 2], b[b.startIndex + 3])
-        let w = min(a2, b2) - max(a0, b0) + 1, h = min(a3, b3) - max(a1, b1) + 1
-        guard w > 0 && h > 0 else { return 0 }
-        let inter = w * h
-        return inter / ((a2 - a0 + 1) * (a3 - a1 + 1) + (b2 - b0 + 1) * (b3 - b1 + 1) - inter)
     }
 }
