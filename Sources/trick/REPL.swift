@@ -139,7 +139,7 @@ final class REPLSession {
         LineEditor.installSignalHandler()
         var assembler = CellAssembler()
         while !finished, let line = readLine(strippingNewline: true) {
-            for cell in assembler.feed(line) where !finished { handle(cell) }
+            for cell in assembler.feed(line, pasting: true) where !finished { handle(cell) }
         }
         if !finished, let cell = assembler.finish() { handle(cell) }
         FileIO.flush()
