@@ -109,11 +109,17 @@ final class REPLSession {
         FileIO.writeStdout("trick \(Trick.version): help(name) or ?name for help, %lsmagic for magics, Tab completes, Ctrl-D exits.\n")
         var assembler = CellAssembler()
         var interrupted = false
+        var unfinished = ""     // a paste's last line, put back on the line to be edited
         while !finished {
-            if assembler.isEmpty && !interrupted { FileIO.writeStdout("\n") }
+            if assembler.isEmpty && !interrupted && unfinished.isEmpty { FileIO.writeStdout("\n") }
             interrupted = false
             replPendingLines = assembler.text
-            switch LineEditor.read(prompt: assembler.isEmpty ? inPrompt(count) : continuationPrompt(count)) {
+            let prompt = assembler.isEmpty ? inPrompt(count) : continuationPrompt(count)
+            let indent = assembler.isEmpty || !unfinished.isEmpty ? 0 : assembler.nextIndent
+            let input = LineEditor.read(prompt: prompt, indent: indent, text: unfinished)
+            let pasteOpen = !unfinished.isEmpty
+            unfinished = ""
+            switch input {
             case .endOfInput:
                 FileIO.writeStdout("\n")
                 finished = true
@@ -123,7 +129,20 @@ final class REPLSession {
                 FileIO.writeStdout("\n")
                 interrupted = true
             case .line(let line):
-                let cells = line.contains("\n") ? assembler.feedCell(line) : assembler.feed(line)
+                // The line that finishes a paste joins the pasted cell. Lines already waiting
+                // were pasted by a terminal without bracketed paste: a blank line among them
+                // does not end a block (IPython's rule).
+                let cells = pasteOpen ? assembler.feedPaste(line + "\n").cells
+                    : line.contains("\n") ? assembler.feedCell(line)
+                    : assembler.feed(line, pasting: LineEditor.inputPending())
+                for cell in cells where !finished {
+                    LineEditor.addHistory(cell)
+                    handle(cell)
+                }
+            case .paste(let typed, let text):
+                let (cells, rest) = assembler.feedPaste(typed + text)
+                echoPaste(prompt: prompt, text: String((typed + text).dropLast(rest.count)))
+                unfinished = rest
                 for cell in cells where !finished {
                     LineEditor.addHistory(cell)
                     handle(cell)
@@ -132,6 +151,20 @@ final class REPLSession {
         }
         FileIO.flush()
         return 0
+    }
+
+    /// Shows a multi-line paste as the cell it became: libedit only echoed the line it held
+    /// (the prompt and what was typed before the paste), so that line is rewritten with the
+    /// paste's first line, and the others follow under continuation prompts.
+    func echoPaste(prompt: String, text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        guard let first = lines.first else { return }
+        let visible = { (p: String) in String(p.unicodeScalars.filter { $0 != "\u{1}" && $0 != "\u{2}" }.map(Character.init)) }
+        var out = "\u{1B}[A\r" + visible(prompt) + first + "\u{1B}[K\n"
+        let cont = visible(continuationPrompt(count))
+        for l in lines.dropFirst() { out += cont + l + "\n" }
+        FileIO.writeStdout(out)
     }
 
     /// `trick repl < file`: the same session, read from a pipe, without prompts or history.
