@@ -61,6 +61,16 @@ final class REPLSession {
     var captured = ""
     /// Set by `exit` / `quit`.
     var finished = false
+    /// IPython's `Out` (cell number → its displayed value) and `In` (`In[n]` is cell n's source).
+    var outputs = DictRef()
+    var inputList = ListRef([.str("")])
+    /// The displayed values so far, for `_`, `__`, `___`.
+    var shown: [Value] = []
+    /// Session names an interrupted cell touched, and the names computed from them since: the
+    /// cells that read them are left out of `%save`, whose notebook must pass `trick test`.
+    var tainted: Set<String> = []
+    /// Cells left out of `%save` for that reason.
+    var untrusted: [Int] = []
 
     init(interactive: Bool) {
         self.interactive = interactive
@@ -68,6 +78,13 @@ final class REPLSession {
             && (getenv("TERM").map { String(cString: $0) } ?? "") != "dumb"
         interp = Runner.makeInterpreter()
         attachOutput()
+        installHistoryNames()
+    }
+
+    /// `In` and `Out` as IPython has them (a fresh interpreter gets them again).
+    func installHistoryNames() {
+        interp.setGlobal("In", .list(inputList))
+        interp.setGlobal("Out", .dict(outputs))
     }
 
     func attachOutput() {
@@ -81,6 +98,10 @@ final class REPLSession {
     func resetInterpreter() {
         interp = Runner.makeInterpreter()
         attachOutput()
+        outputs = DictRef()
+        shown = []
+        tainted = []
+        installHistoryNames()
     }
 
     // MARK: Reading
@@ -191,6 +212,7 @@ final class REPLSession {
         let n = count
         count += 1
         inputs.append((n, cell))
+        inputList.items.append(.str(cell))
         let t = cell.trimmingCharacters(in: .whitespaces)
         if ["exit", "quit", "exit()", "quit()"].contains(t) {
             finished = true
@@ -207,6 +229,15 @@ final class REPLSession {
     }
 
     func showValue(_ v: Value, n: Int) {
+        // `_` is the interpreter's own (set by every displayed expression); `__`, `___`, `_n` and
+        // `Out[n]` as IPython keeps them.
+        shown.append(v)
+        if shown.count > 3 { shown.removeFirst() }
+        if shown.count >= 2 { interp.setGlobal("__", shown[shown.count - 2]) }
+        if shown.count >= 3 { interp.setGlobal("___", shown[shown.count - 3]) }
+        interp.setGlobal("_", v)
+        interp.setGlobal("_\(n)", v)
+        try? outputs.set(.int(n), v)
         let r = Printer.repr(v)
         let label = color ? "\u{1B}[31mOut[\u{1B}[1;31m\(n)\u{1B}[0;31m]:\u{1B}[0m " : "Out[\(n)]: "
         FileIO.writeStdout(label + (r.contains("\n") ? "\n" : "") + r + "\n")
@@ -224,6 +255,8 @@ final class REPLSession {
             return nil
         }
         var logged: LoggedCell? = LoggedCell(source: source)
+        var interrupted = false
+        let before = Set(sessionNames.map(\.0))
         beginEvaluation()
         _ = Runner.onBigStack { [self] in
             let statements: [Interpreter.CompiledStatement]
@@ -243,7 +276,8 @@ final class REPLSession {
                     logged?.outputs.append((st.lastLine, captured))
                 } catch let e as TrickError where e.isInterrupt || replInterruptSeen != 0 {
                     FileIO.writeStderr("KeyboardInterrupt\n")
-                    logged?.keepLines(through: st.firstLine - 1)
+                    logged = nil
+                    interrupted = true
                     return 1
                 } catch {
                     reportError(error)
@@ -256,8 +290,52 @@ final class REPLSession {
             return 0
         }
         endEvaluation()
+        // An interrupted cell is not saved, and what it touched is no longer what the saved
+        // notebook would compute: every later cell that reads it is left out too.
+        let names = REPLSession.identifiers(in: source)
+        let session = before.union(sessionNames.map(\.0))
+        if interrupted || !names.isDisjoint(with: tainted) {
+            tainted.formUnion(names.intersection(session))
+            untrusted.append(n)
+            return nil
+        }
         if let l = logged, l.source.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
         return logged
+    }
+
+    /// The names a cell mentions (not attributes after a dot, not inside strings or comments);
+    /// a superset of what it reads and writes, which is what tainting needs.
+    static func identifiers(in source: String) -> Set<String> {
+        var names = Set<String>()
+        let chars = Array(source)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "#" {
+                while i < chars.count && chars[i] != "\n" { i += 1 }
+            } else if c == "'" || c == "\"" {
+                let triple = i + 2 < chars.count && chars[i + 1] == c && chars[i + 2] == c
+                i += triple ? 3 : 1
+                while i < chars.count {
+                    if chars[i] == "\\" { i += 2; continue }
+                    if chars[i] == c && (!triple || (i + 2 < chars.count && chars[i + 1] == c && chars[i + 2] == c)) {
+                        i += triple ? 3 : 1
+                        break
+                    }
+                    if chars[i] == "\n" && !triple { break }
+                    i += 1
+                }
+            } else if c.isLetter || c == "_" {
+                let start = i
+                while i < chars.count && (chars[i].isLetter || chars[i].isNumber || chars[i] == "_") { i += 1 }
+                var j = start - 1
+                while j >= 0 && chars[j] == " " { j -= 1 }
+                if j < 0 || chars[j] != "." { names.insert(String(chars[start..<i])) }
+            } else {
+                i += 1
+            }
+        }
+        return names
     }
 
     /// Ctrl-C now interrupts the evaluation (until `endEvaluation`).

@@ -161,7 +161,7 @@ extension REPLSession {
     // MARK: The namespace
 
     var sessionNames: [(String, Value)] {
-        interp.userGlobals.filter { !$0.0.hasPrefix("_") }.sorted { $0.0 < $1.0 }
+        interp.userGlobals.filter { !$0.0.hasPrefix("_") && $0.0 != "In" && $0.0 != "Out" }.sorted { $0.0 < $1.0 }
     }
 
     func magicWho() {
@@ -191,6 +191,7 @@ extension REPLSession {
         let n = sessionNames.count
         resetInterpreter()
         log = []
+        untrusted = []
         FileIO.writeStdout("Deleted \(n) name\(n == 1 ? "" : "s"); the session starts afresh.\n")
     }
 
@@ -248,6 +249,10 @@ extension REPLSession {
         do {
             try FileIO.writeAtomically(path, lines.joined(separator: "\n") + "\n")
             FileIO.writeStdout("Saved \(log.count) cell\(log.count == 1 ? "" : "s") to \(path)\n")
+            if !untrusted.isEmpty {
+                let list = untrusted.map { "In [\($0)]" }.joined(separator: ", ")
+                FileIO.writeStdout("Left out \(list): interrupted, or computed from what an interrupted cell changed (\(tainted.sorted().joined(separator: ", "))).\n")
+            }
         } catch {
             reportError(error)
         }
