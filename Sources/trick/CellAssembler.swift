@@ -171,6 +171,11 @@ struct CellAssembler {
         }
     }
 
+    /// `%load`: the lines become the cell being typed; an empty line (or a new statement) runs it.
+    mutating func load(_ loaded: [String]) {
+        lines += loaded
+    }
+
     /// The indentation a continuation line of the cell starts with (auto-indent, as IPython's):
     /// four more after a line ending in `:`, four less after `return`, `pass`, `break`,
     /// `continue` or `raise`, else the previous line's.

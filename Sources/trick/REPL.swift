@@ -71,6 +71,12 @@ final class REPLSession {
     var tainted: Set<String> = []
     /// Cells left out of `%save` for that reason.
     var untrusted: [Int] = []
+    /// A file `%load` put into the input, waiting to become the cell being typed.
+    var loadedInput: [String]?
+    /// Reads one more line for `%cpaste` (the terminal's editor, or the pipe), given a prompt.
+    var readRawLine: ((String) -> String?)?
+    /// For `%cd -`.
+    var previousDirectory: String?
 
     init(interactive: Bool) {
         self.interactive = interactive
@@ -124,6 +130,13 @@ final class REPLSession {
 
     func runInteractive() -> Int32 {
         LineEditor.setUp(historyPath: LineEditor.defaultHistoryPath())
+        readRawLine = { prompt in
+            switch LineEditor.read(prompt: prompt) {
+            case .line(let l): return l
+            case .paste(let typed, let text): return typed + text
+            case .interrupted, .endOfInput: return nil
+            }
+        }
         replCompleter = { [unowned self] before, previous in
             ReplCompletion(interp: self.interp).complete(before: before, previousLines: previous)
         }
@@ -160,6 +173,13 @@ final class REPLSession {
                     LineEditor.addHistory(cell)
                     handle(cell)
                 }
+                if let loaded = loadedInput {
+                    // `%load`: the file is the cell being typed now, shown as such.
+                    loadedInput = nil
+                    assembler.load(loaded)
+                    let cont = continuationPrompt(count)
+                    FileIO.writeStdout(loaded.map { cont + $0 + "\n" }.joined())
+                }
             case .paste(let typed, let text):
                 let (cells, rest) = assembler.feedPaste(typed + text)
                 echoPaste(prompt: prompt, text: String((typed + text).dropLast(rest.count)))
@@ -191,9 +211,14 @@ final class REPLSession {
     /// `trick repl < file`: the same session, read from a pipe, without prompts or history.
     func runPiped() -> Int32 {
         LineEditor.installSignalHandler()
+        readRawLine = { _ in readLine(strippingNewline: true) }
         var assembler = CellAssembler()
         while !finished, let line = readLine(strippingNewline: true) {
             for cell in assembler.feed(line, pasting: true) where !finished { handle(cell) }
+            if let loaded = loadedInput {
+                loadedInput = nil
+                assembler.load(loaded)
+            }
         }
         if !finished, let cell = assembler.finish() { handle(cell) }
         FileIO.flush()
