@@ -93,6 +93,13 @@ public enum FileIO {
         return stat(path, &st) == 0
     }
 
+    /// The running program's file (symbolic links resolved), where the system says.
+    public static func executablePath() -> String? {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        return n > 0 ? String(cString: buf) : nil
+    }
+
     /// The names in a directory (not `.` and `..`), unsorted; empty when it cannot be read.
     public static func entries(of path: String) -> [String] {
         guard let d = opendir(path.isEmpty ? "." : path) else { return [] }
