@@ -263,9 +263,10 @@ final class REPLSession {
         interp.setGlobal("_", v)
         interp.setGlobal("_\(n)", v)
         try? outputs.set(.int(n), v)
-        let r = Printer.repr(v)
+        let r = Printer.pformat(v)
         let label = color ? "\u{1B}[31mOut[\u{1B}[1;31m\(n)\u{1B}[0;31m]:\u{1B}[0m " : "Out[\(n)]: "
-        FileIO.writeStdout(label + (r.contains("\n") ? "\n" : "") + r + "\n")
+        // A value on several lines starts under the label, as IPython shows it.
+        FileIO.writeStdout((r.contains("\n") ? String(label.dropLast()) + "\n" : label) + r + "\n")
     }
 
     /// Runs code statement by statement on a big-stack thread, showing each displayed value.
