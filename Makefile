@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance install uninstall
+.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance install uninstall lab
 
 all: build
 
@@ -25,6 +25,14 @@ build: deps
 # The main job: run every recipe notebook in examples/ and show its output.
 run: build
 	@for f in examples/*.trick; do echo; echo "==== $$f"; $(BIN) run --titles $$f || exit 1; done
+
+# The lab: every notebook in examples/lab measures a trick against its baseline (seeded synthetic
+# data, 3 seeds), then examples/lab/README.md is rewritten from their results.
+LAB := $(sort $(wildcard examples/lab/[0-9]*.trick))
+lab: build
+	@for f in $(LAB); do echo; echo "==== $$f"; $(BIN) run --titles $$f || exit 1; done
+	$(BIN) examples/lab/summary.py > examples/lab/README.md.tmp && mv examples/lab/README.md.tmp examples/lab/README.md
+	@echo; cat examples/lab/README.md
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
 test: unit golden error-test repl-test
