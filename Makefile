@@ -74,7 +74,12 @@ uninstall:
 	rm -f "$(DESTDIR)$(PREFIX)/bin/trick"
 	rm -rf "$(DESTDIR)$(PREFIX)/share/trick"
 
+# The interpreter rows compare with Lua 5.4 too: installed here when missing (not needed elsewhere).
 bench: deps
+	@command -v lua5.4 >/dev/null || (apt-get install -y -qq lua5.4 >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.4 >/dev/null) || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.4 >/dev/null)) || \
+		echo "lua5.4 could not be installed: the Lua column stays empty"
 	$(SWIFT) build -c release -j $(JOBS) --product trick
 	$(SWIFT) build -c release -j $(JOBS) --product trick-bench
 	.build/release/trick-bench $(BIN) $(PYTHON)
