@@ -167,7 +167,8 @@ extension ResizeBindings {
                 default: throw RuntimeError("swap_seg_labels must be a sequence of pairs", kind: "TypeError")
                 }
             }
-            let t = try RandomFlipTransform(style: legacy ? .legacy : .mmcv2, prob: probs, probIsList: isList, directions: dirs, swapSegLabels: swap)
+            var t = try RandomFlipTransform(style: legacy ? .legacy : .mmcv2, prob: probs, probIsList: isList, directions: dirs, swapSegLabels: swap)
+            if swap != nil { t.swapSegLabelsAsGiven = ResizeBindings.field(a["swap_seg_labels"]) }
             return transformObject(lib, "RandomFlip", a, t)
         }
 

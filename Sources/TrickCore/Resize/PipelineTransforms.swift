@@ -11,6 +11,9 @@ public struct RandomFlipTransform: ResultsTransform {
     public var probs: [Double]?
     public var directions: [ImFlip.Direction]
     public var swapSegLabels: [[Int]]?
+    /// `swap_seg_labels` as the caller wrote it (lists or tuples), echoed into the results as mmcv
+    /// does (it stores the argument itself); the pairs as tuples when not given.
+    public var swapSegLabelsAsGiven: Field?
     public var rng: NumpyRandom = .global
 
     public init(style: Style, prob: [Double]?, probIsList: Bool, directions: [ImFlip.Direction], swapSegLabels: [[Int]]? = nil) throws {
@@ -87,7 +90,7 @@ public struct RandomFlipTransform: ResultsTransform {
             r[key] = .tensor(seg)
         }
         if style == .mmcv2 && r.present("gt_seg_map") {
-            r["swap_seg_labels"] = swapSegLabels.map { .list($0.map { .ints($0) }) } ?? Field.none
+            r["swap_seg_labels"] = swapSegLabelsAsGiven ?? swapSegLabels.map { .list($0.map { .ints($0) }) } ?? Field.none
         }
         return r
     }
