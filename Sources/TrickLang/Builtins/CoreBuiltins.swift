@@ -291,9 +291,7 @@ enum CoreBuiltins {
             let o = BuiltObject(typeName: "Exception", attributes: [("kind", .str("Exception")), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))])
             return .object(o)
         }
-        for kind in ["ValueError", "TypeError", "KeyError", "IndexError", "RuntimeError", "ZeroDivisionError", "AssertionError",
-                     "NameError", "AttributeError", "OverflowError", "RecursionError", "NotImplementedError", "LookupError",
-                     "ArithmeticError", "KeyboardInterrupt", "FileNotFoundError", "MemoryError"] {
+        for kind in ExceptionKinds.parent.keys.sorted() where kind != "Exception" {
             lib.function("\(kind)(*args)") { a in
                 .object(BuiltObject(typeName: "Exception", attributes: [("kind", .str(kind)), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))]))
             }
