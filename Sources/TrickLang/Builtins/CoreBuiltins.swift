@@ -257,7 +257,7 @@ enum CoreBuiltins {
             guard s.unicodeScalars.count == 1 else { throw RuntimeError("ord() expected a character, but string of length \(s.count) found", kind: "TypeError") }
             return .int(Int(s.unicodeScalars.first!.value))
         }
-        lib.function("hash(obj)") { a in .int(try HashKey(a["obj"]).hashValue) }
+        lib.function("hash(obj)", doc: "CPython's hash for ints, floats, bools and tuples of them (hash(1) == hash(1.0) == 1); deterministic for str and None, which CPython randomises.") { a in .int(try HashKey.pythonHash(a["obj"])) }
         lib.function("id(obj)") { a in
             switch a["obj"] {
             case .list(let l): return .int(Int(bitPattern: UInt(bitPattern: ObjectIdentifier(l).hashValue)))
