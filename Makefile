@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance install uninstall lab
+.PHONY: all build deps run test unit golden error-test repl-test python-parity repl bench fuzz clean conformance install uninstall lab
 
 all: build
 
@@ -35,12 +35,17 @@ lab: build
 	@echo; cat examples/lab/README.md
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden error-test repl-test
+test: unit golden error-test repl-test python-parity
 
 # The bad-program suite: each file in Tests/errors must fail cleanly at the stated line.
 error-test: deps
 	$(SWIFT) build -j $(JOBS) --product trick
 	tests/run_error_suite.sh $(TEST_BIN) Tests/errors
+
+# Programs valid in CPython and trick (Tests/python/*.py) must print the same under both.
+python-parity: deps
+	$(SWIFT) build -j $(JOBS) --product trick
+	tests/python_parity.sh $(TEST_BIN)
 
 # The REPL is driven through a pipe and in a pseudo-terminal (tmux).
 repl-test: deps

@@ -30,6 +30,7 @@ enum CoreBuiltins {
             case .list(let l): return .int(l.items.count)
             case .tuple(let t): return .int(t.count)
             case .dict(let d): return .int(d.count)
+            case .set(let s): return .int(s.count)
             case .str(let s): return .int(s.count)
             case .range(let x, let y, let s): return .int(try Interpreter.rangeLength(x, y, s))
             case .tensor(let t):
@@ -54,6 +55,13 @@ enum CoreBuiltins {
         }
         lib.function("list(iterable=())") { [unowned interp] a in .list(ListRef(try interp.iterate(a["iterable"]))) }
         lib.function("tuple(iterable=())") { [unowned interp] a in .tuple(try interp.iterate(a["iterable"])) }
+        lib.function("set(iterable=())", doc: """
+            Python's set: membership by hash, |, &, -, ^, subset comparisons, add/discard/update/... Where trick
+            differs: iteration and printing follow insertion order, not CPython's hash-table order.
+            """) { [unowned interp] a in .set(try SetRef(try interp.iterate(a["iterable"]))) }
+        lib.function("frozenset(iterable=())", doc: "A set (trick's sets are not hashable, so a frozenset cannot be a dict key).") { [unowned interp] a in
+            .set(try SetRef(try interp.iterate(a["iterable"])))
+        }
         lib.function("dict(*args, **kwargs)", doc: "dict(a=1, b=2), dict(mapping), dict(pairs) — insertion-ordered, as Python.") { [unowned interp] a in
             let d = DictRef()
             if let first = a.varargs.first {

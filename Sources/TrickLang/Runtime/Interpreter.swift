@@ -379,6 +379,7 @@ public final class Interpreter {
         case .list(let l): return l.items
         case .tuple(let t): return t
         case .dict(let d): return d.keys
+        case .set(let s): return s.items
         case .str(let s): return s.map { .str(String($0)) }
         case .range(let a, let b, let s):
             let n = try Interpreter.rangeLength(a, b, s)
