@@ -93,7 +93,9 @@ public final class Stmt {
         case del([Expr])
         case raise(Expr?)
         case tryStmt([Stmt], [Handler], [Stmt]?, [Stmt]?)   // body, handlers, else, finally
-        case importStmt([(String, String?)])
+        /// `import a.b as c` (`from` false: each path and its alias) or `from a.b import c as d`
+        /// (`from` true: each path is `a.b.c`). A relative `from . import x` keeps its dots.
+        case importStmt([(String, String?)], from: Bool)
     }
 
     struct Handler {
