@@ -46,6 +46,7 @@ public enum Modules {
         ("pprint", ["pprint", "pformat"]),
         ("json", ["dumps=json_dumps", "loads=json_loads"]),
         ("time", ["perf_counter"]),
+        ("contextlib", ["suppress", "nullcontext"]),
     ]
 
     static let paths: [String: [String]] = Dictionary(table, uniquingKeysWith: { a, _ in a })

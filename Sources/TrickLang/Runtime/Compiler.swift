@@ -685,6 +685,9 @@ final class Compiler {
                     for (mod, alias) in names where !mod.hasSuffix("*") {
                         target(Expr(.name(Compiler.importBinding(mod, alias, from: isFrom)), st.loc))
                     }
+                case .withStmt(let items, let body):
+                    for (_, t) in items { if let t { target(t) } }
+                    walk(body)
                 default: break
                 }
             }
@@ -694,7 +697,6 @@ final class Compiler {
 
     // MARK: Comprehensions
 
-    /// Compiles `for`/`if` clauses; loop variables get fresh hidden slots (they do not leak).
     /// The name an import binds: the alias; else for `from M import n` the name n, and for
     /// `import a.b.c` the top package a.
     static func importBinding(_ path: String, _ alias: String?, from: Bool) -> String {
@@ -702,6 +704,7 @@ final class Compiler {
         return from ? String(path.split(separator: ".").last ?? "") : String(path.prefix { $0 != "." })
     }
 
+    /// Compiles `for`/`if` clauses; loop variables get fresh hidden slots (they do not leak).
     func comprehension(_ comps: [Comprehension], _ loc: SourceLocation,
                        element: () throws -> (Frame, inout [Value]) throws -> Void,
                        wrap: @escaping ([Value]) -> Value) throws -> Eval {

@@ -228,6 +228,8 @@ extension Compiler {
                 if let fb { let r = try fb(f); if case .normal = r {} else { return r } }
                 return flow
             }
+        case .withStmt(let items, let body):
+            return try withStatement(items, body, loc)
         case .importStmt(let names, let isFrom):
             var stores: [(String, String?, (Frame, Value) throws -> Void)] = []
             for (mod, alias) in names {

@@ -164,7 +164,20 @@ public struct Parser {
             case "class":
                 throw error("'class' definitions are not supported in trick; use dict(...) and def", at: t)
             case "with":
-                throw error("'with' statements are not supported in trick", at: t)
+                advance()
+                var items: [(Expr, Expr?)] = []
+                repeat {
+                    let ctx = try expression()
+                    var target: Expr?
+                    if accept("as") {
+                        let tt = try orExpression()
+                        try checkTarget(tt)
+                        target = tt
+                    }
+                    items.append((ctx, target))
+                } while accept(",")
+                let body = try block("after 'with'")
+                return [Stmt(.withStmt(items, body), t.location, endLine: lastLine)]
             default: break
             }
         }
