@@ -85,6 +85,20 @@ public enum Modules {
         return r.sorted()
     }
 
+    /// What to say about a module trick lacks: the submodules of its nearest known parent, or the
+    /// top-level modules.
+    static func known(near path: String, _ lib: Library) -> String {
+        var parts = path.split(separator: ".").map(String.init)
+        while parts.count > 1 {
+            parts.removeLast()
+            let parent = parts.joined(separator: ".")
+            let subs = paths.keys.filter { $0.hasPrefix(parent + ".") && !$0.dropFirst(parent.count + 1).contains(".") }
+                .map { String($0.dropFirst(parent.count + 1)) }.sorted()
+            if !subs.isEmpty { return "'\(parent)' has: \(subs.joined(separator: ", "))" }
+        }
+        return "its modules: " + roots(lib).joined(separator: ", ")
+    }
+
     /// Whether upstream's module exports `name` (so a missing one is "not implemented", not a typo).
     static func upstreamExports(_ path: String, _ name: String) -> Bool {
         (paths[path] ?? []).contains { $0 == name || $0.hasPrefix(name + "=") }

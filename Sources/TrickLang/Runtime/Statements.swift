@@ -249,7 +249,7 @@ extension Compiler {
                             throw RuntimeError("attempted relative import ('\(stmt)'): trick runs files as scripts, not as parts of a package; import from the library's own path", kind: "ImportError")
                         }
                         if !isFrom, try Modules.module(mod, in: interp.library) == nil {
-                            throw RuntimeError("No module named '\(mod)' in trick (it knows \(Modules.roots(interp.library).joined(separator: ", ")))", kind: "ModuleNotFoundError")
+                            throw RuntimeError("No module named '\(mod)' in trick (\(Modules.known(near: mod, interp.library)))", kind: "ModuleNotFoundError")
                         }
                         v = try interp.importModule(mod)
                         // `import a.b.c` binds `a` (after checking that a.b.c exists), as Python does.
