@@ -14,7 +14,7 @@ extension ResizeBindings {
         }
     }
 
-    static func transformObject(_ lib: Library, _ name: String, _ a: Bound, _ t: ResultsTransform) -> Value {
+    static func transformObject(_ lib: Library, _ name: String, _ a: Bound, _ t: ResultsTransform, repr: (() -> String)? = nil) -> Value {
         var attrs: [(String, Value)] = []
         // The arguments that differ from their defaults, in signature order (for the repr).
         for p in lib.types[name]?.signature.parameters ?? [] where p.kind == .normal || p.kind == .keywordOnly {
@@ -24,6 +24,7 @@ extension ResizeBindings {
         }
         for (k, v) in a.kwargs { attrs.append((k, v)) }
         let obj = BuiltObject(typeName: name, attributes: attrs, payload: t)
+        if let repr { obj.repr = repr }
         let run: (Bound) throws -> Value = { b in resultsValue(try t.apply(try results(b["results"], name))) }
         obj.callable = BuiltinFunction("\(name)(results)", run)
         obj.method("transform(results)", run)
@@ -130,7 +131,9 @@ extension ResizeBindings {
                                         keepRatio: keepRatio,
                                         clipObjectBorder: try a.bool("clip_object_border"), interpolation: interp)
             }
-            return transformObject(lib, "Resize", a, t)
+            // mmcv 2.1's __repr__, its unbalanced parentheses included; mmdet 2.x's form keeps trick's.
+            let r = MMCVRepr.resize(a, t, legacy: legacy)
+            return transformObject(lib, "Resize", a, t, repr: r)
         }
 
         lib.type("RandomResize(scale, ratio_range=None, resize_type='Resize', **resize_kwargs)",
@@ -138,14 +141,15 @@ extension ResizeBindings {
             let scales = try pairs(a["scale"], "scale")
             let t = try RandomResize(scales: scales, ratioRange: a.has("ratio_range") ? try range(a["ratio_range"], "ratio_range") : nil,
                                      resize: try innerResize(a, "RandomResize"))
-            return transformObject(lib, "RandomResize", a, t)
+            return transformObject(lib, "RandomResize", a, t, repr: MMCVRepr.random("RandomResize", a, first: ("scale", a["scale"]), second: ("ratio_range", a["ratio_range"])))
         }
 
         lib.type("RandomChoiceResize(scales, resize_type='Resize', **resize_kwargs)",
                  doc: "MMCV 2.x RandomChoiceResize: one of `scales` chosen with randint; results['scale_idx'] records it. Where trick differs: an int scale s means (s, s), as Resize(scale=s) documents; mmcv 2.1 hands the bare int to Resize, whose imrescale then takes it as a factor (×s) with keep_ratio=True and fails without it.") { a in
             let scales: [[Double]]
             if case .list(let l) = a["scales"] { scales = try l.items.map { try pair($0, "scales") } } else { scales = [try pair(a["scales"], "scales")] }
-            return transformObject(lib, "RandomChoiceResize", a, try RandomChoiceResize(scales: scales, resize: try innerResize(a, "RandomChoiceResize")))
+            return transformObject(lib, "RandomChoiceResize", a, try RandomChoiceResize(scales: scales, resize: try innerResize(a, "RandomChoiceResize")),
+                                   repr: MMCVRepr.random("RandomChoiceResize", a, first: ("scales", a["scales"]), second: nil))
         }
 
         lib.type("RandomFlip(prob=None, direction='horizontal', swap_seg_labels=None, flip_ratio=None)",
@@ -169,7 +173,9 @@ extension ResizeBindings {
             }
             var t = try RandomFlipTransform(style: legacy ? .legacy : .mmcv2, prob: probs, probIsList: isList, directions: dirs, swapSegLabels: swap)
             if swap != nil { t.swapSegLabelsAsGiven = ResizeBindings.field(a["swap_seg_labels"]) }
-            return transformObject(lib, "RandomFlip", a, t)
+            return transformObject(lib, "RandomFlip", a, t, repr: legacy ? nil : {
+                "RandomFlip(prob=\(Printer.str(p)), direction=\(Printer.str(a["direction"])))"
+            })
         }
 
         lib.type("Pad(size=None, size_divisor=None, pad_to_square=False, pad_val=None, padding_mode='constant', seg_pad_val=None)",
@@ -197,7 +203,7 @@ extension ResizeBindings {
             var pad = t
             pad.imgPadValPerChannel = perChannel
             pad.maskPadVal = maskVal
-            return transformObject(lib, "Pad", a, pad)
+            return transformObject(lib, "Pad", a, pad, repr: a.has("seg_pad_val") ? nil : MMCVRepr.pad(a))
         }
 
         lib.type("Normalize(mean, std, to_rgb=True)", doc: "MMCV Normalize: imnormalize and img_norm_cfg.") { a in
