@@ -300,6 +300,11 @@ extension ResizeBindings {
             case .tuple(let t): lists = t
             default: throw RuntimeError("TestTimeAug: transforms must be a list of lists", kind: "TypeError")
             }
+            // mmcv iterates each stage: a flat list of dicts fails there ("transform must be callable
+            // or a dict, but got <class 'str'>"); say what to write instead.
+            if let i = lists.firstIndex(where: { if case .list = $0 { return false }; if case .tuple = $0 { return false }; return true }) {
+                throw RuntimeError("TestTimeAug: transforms must be a list of stages, each a list of transforms (e.g. [[Resize(...)], [RandomFlip(prob=1.0), RandomFlip(prob=0.0)]]); item \(i) is a \(lists[i].typeName)", kind: "TypeError")
+            }
             return transformObject(lib, "TestTimeAug", a, try TestTimeAug(try lists.map { try transformList(lib, $0, "TestTimeAug") }))
         }
     }
