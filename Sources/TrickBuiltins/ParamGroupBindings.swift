@@ -176,7 +176,7 @@ extension ParamBindings {
         do {
             result = try ParamGroups.resolve(model: model, config: r.config, baseLR: r.baseLR, baseWD: r.baseWD, flavor: flavor, warnings: &warnings)
         } catch let e as CoreError {
-            let kind = e.message.hasPrefix("cannot apply") ? "TypeError" : "ValueError"
+            let kind = e.message.hasPrefix("cannot apply") ? "TypeError" : e.kind
             throw RuntimeError(e.message, kind: kind)
         }
         switch result {

@@ -98,11 +98,11 @@ public enum LayerDecay {
                 } else if isViT {
                     layerId = try vitLayerId(name, maxLayerId: L)
                 } else {
-                    throw CoreError("NotImplementedError: layer-wise decay supports ConvNeXt, BEiT and MAE backbones, got '\(cls)'")
+                    throw CoreError("layer-wise decay supports ConvNeXt, BEiT and MAE backbones, got '\(cls)'", kind: "NotImplementedError")
                 }
             } else if config.decayType == "stage_wise" {
                 guard isConvNeXt else {
-                    throw CoreError("NotImplementedError: stage-wise decay supports ConvNeXt backbones only, got '\(cls)'")
+                    throw CoreError("stage-wise decay supports ConvNeXt backbones only, got '\(cls)'", kind: "NotImplementedError")
                 }
                 layerId = try convnextStageId(name, maxStageId: L)
             } else {
