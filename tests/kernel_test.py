@@ -118,6 +118,17 @@ def test_kernel(prefix):
               info["content"]["protocol_version"] == "5.3" and
               info["content"]["language_info"]["file_extension"] == ".trick", info["content"])
         check("replies are signed", info["header"]["session"] and len(km.session.key) > 0)
+        # A request signed with another key is dropped: no reply.
+        forged = km.client()
+        forged.session.key = b"not-the-key"
+        forged.start_channels()
+        forged.kernel_info()
+        try:
+            forged.get_shell_msg(timeout=0.5)
+            check("a forged signature gets no reply", False)
+        except queue.Empty:
+            check("a forged signature gets no reply", True)
+        forged.stop_channels()
 
         reply, msgs = run(kc, "x = 1 + 2\nprint('hello', x)\nx * 10")
         check("execute reply ok", reply["content"]["status"] == "ok" and reply["content"]["execution_count"] == 1,
