@@ -196,7 +196,16 @@ def test_kernel(prefix):
 
         # Ctrl-C semantics: the loop stops with a KeyboardInterrupt, names defined before survive.
         msg_id = kc.execute("z = 5\nwhile True: pass")
-        time.sleep(0.7)
+        time.sleep(0.5)
+        # The heartbeat answers on its own thread while the cell runs.
+        import zmq
+        info = km.get_connection_info()
+        hb = zmq.Context.instance().socket(zmq.REQ)
+        hb.linger = 0
+        hb.connect(f"{info['transport']}://{info['ip']}:{info['hb_port']}")
+        hb.send(b"ping")
+        check("heartbeat while busy", hb.poll(2000) and hb.recv() == b"ping")
+        hb.close()
         km.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=15)
         check("interrupt ends the loop", reply["content"]["status"] == "error" and
@@ -205,7 +214,12 @@ def test_kernel(prefix):
         reply, msgs = run(kc, "z + 1")
         check("the kernel lives on after an interrupt", reply["content"]["status"] == "ok" and
               [m["content"]["data"]["text/plain"] for m in of_type(msgs, "execute_result")] == ["6"])
-        check("heartbeat", km.is_alive())
+        reply, msgs = run(kc, "secret = 41 + 1", )
+        msg_id = kc.execute("secret", silent=True)
+        reply = kc.get_shell_msg(timeout=10)
+        quiet = iopub_until_idle(kc, msg_id)
+        check("a silent execute publishes no result", reply["content"]["status"] == "ok" and
+              not of_type(quiet, "execute_result") and not of_type(quiet, "execute_input"), quiet)
 
         msg_id = kc.shutdown()
         rep = kc.control_channel.get_msg(timeout=10)

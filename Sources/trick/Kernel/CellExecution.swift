@@ -82,8 +82,8 @@ final class CellSession {
 
     /// Runs one cell; true when every statement ran. `?name` / `name?` shows help, as in the REPL.
     @discardableResult
-    func run(_ code: String, name: String, silent: Bool = false, sink: @escaping (CellOutput) -> Void) -> Bool {
-        self.sink = silent ? { _ in } : sink
+    func run(_ code: String, name: String, sink: @escaping (CellOutput) -> Void) -> Bool {
+        self.sink = sink
         defer { self.sink = { _ in } }
         let t = String(code.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
         if !t.contains("\n"), t.count > 1, (t.hasPrefix("?") || t.hasSuffix("?")) && !t.hasPrefix("#") {

@@ -194,7 +194,10 @@ final class JupyterKernel {
         if store { history.append((n, code)) }
         if !silent { publish("execute_input", ["code": .string(code), "execution_count": .int(n)], parent: request) }
         var failure: TrickError?
-        session.run(code, name: "In [\(n)]", silent: silent) { [self] out in
+        session.run(code, name: "In [\(n)]") { [self] out in
+            if case .error(let e) = out { failure = e }
+            // A silent request runs without publishing anything (front ends use it for housekeeping).
+            if silent { return }
             switch out {
             case .stream(let name, let text):
                 publish("stream", ["name": .string(name), "text": .string(text)], parent: request)
@@ -204,7 +207,6 @@ final class JupyterKernel {
             case .display(let bundle):
                 publish("display_data", ["data": JupyterKernel.mimeData(bundle), "metadata": [:], "transient": [:]], parent: request)
             case .error(let e):
-                failure = e
                 publish("error", JupyterKernel.errorContent(e), parent: request)
             case .statementEnd: break
             }
