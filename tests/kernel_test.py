@@ -186,7 +186,20 @@ def test_kernel(prefix):
         kc.history(hist_access_type="tail", n=10, output=False, raw=True)
         c = kc.get_shell_msg(timeout=10)["content"]
         check("history", [h[2] for h in c["history"]][:1] == ["x = 1 + 2\nprint('hello', x)\nx * 10"] and
-              c["history"][0][1] == 1, c)
+              c["history"][0][1] == 1 and len(c["history"]) == 2, c)
+
+        reply, msgs = run(kc, "[dict(lr=0.1, params=['a.weight']), dict(lr=0.01, params=['b<c'], decay_mult=0.0)]")
+        data = of_type(msgs, "execute_result")[0]["content"]["data"] if of_type(msgs, "execute_result") else {}
+        html = data.get("text/html", "")
+        check("a list of dicts is also an HTML table", html.startswith("<table>") and html.count("<tr>") == 3 and
+              "<th>decay_mult</th>" in html and "b&lt;c" in html and data.get("text/plain", "").startswith("[{'lr': 0.1"), data)
+
+        reply, msgs = run(kc, "%who")
+        out = "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stdout")
+        check("%who (the REPL's magics)", reply["content"]["status"] == "ok" and out.split() == ["x", "y"], out)
+        reply, msgs = run(kc, "%no_such_magic")
+        err = "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stderr")
+        check("a magic's error is a stderr stream", "unknown magic '%no_such_magic'" in err, msgs)
 
         reply, msgs = run(kc, "display(chart([1.0, 0.5, 0.25], title='lr'))")
         shown = of_type(msgs, "display_data")

@@ -23,11 +23,65 @@ public enum RichDisplay {
         return []
     }
 
-    /// Every representation of the value: the rich ones, then `text/plain` (its repr).
+    /// Every representation of the value: the rich ones, then `text/plain` (its repr). A list of
+    /// dicts (param groups, a results table) also comes as an HTML table.
     public static func bundle(for v: Value) -> [(String, MimeData)] {
         var b = richBundle(for: v).filter { $0.0 != "text/plain" }
+        if b.isEmpty, let html = htmlTable(v) { b.append(("text/html", .text(html))) }
         b.append(("text/plain", .text(Printer.repr(v))))
         return b
+    }
+
+    /// Rows shown in an HTML table before "… more rows".
+    public static let maxTableRows = 200
+
+    /// A list (or tuple) of dicts with string keys as a table: one column per key, in order of
+    /// first appearance, one row per dict; nil for anything else.
+    public static func htmlTable(_ v: Value) -> String? {
+        let items: [Value]
+        switch v {
+        case .list(let l): items = l.items
+        case .tuple(let t): items = t
+        default: return nil
+        }
+        guard !items.isEmpty else { return nil }
+        var rows: [DictRef] = []
+        var columns: [String] = [], seen = Set<String>()
+        for item in items {
+            guard case .dict(let d) = item else { return nil }
+            for k in d.keys {
+                guard case .str(let name) = k else { return nil }
+                if seen.insert(name).inserted { columns.append(name) }
+            }
+            rows.append(d)
+        }
+        func escape(_ s: String) -> String {
+            var out = ""
+            for c in s {
+                switch c {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                default: out.append(c)
+                }
+            }
+            return out
+        }
+        var html = "<table>\n<thead><tr><th></th>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for (i, d) in rows.prefix(maxTableRows).enumerated() {
+            html += "<tr><th>\(i)</th>"
+            for c in columns {
+                var cell = d[str: c].map(Printer.repr) ?? ""
+                if cell.count > 200 { cell = String(cell.prefix(197)) + "..." }
+                html += "<td>\(escape(cell))</td>"
+            }
+            html += "</tr>\n"
+        }
+        if rows.count > maxTableRows {
+            html += "<tr><td colspan=\"\(columns.count + 1)\">… \(rows.count - maxTableRows) more rows</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>"
     }
 }
 

@@ -29,7 +29,7 @@ nonisolated(unsafe) var kernelInterruptSeen: Int32 = 0
 /// (statement by statement, on a big-stack thread, each displayed value shown), with the output
 /// handed to a sink instead of the terminal.
 final class CellSession {
-    let interp: Interpreter
+    private(set) var interp: Interpreter
     /// Stdout is collected and handed on in pieces: at the end of each statement, before any other
     /// output, and at most every `flushInterval` seconds while a long statement prints.
     private var pending = ""
@@ -39,6 +39,17 @@ final class CellSession {
 
     init() {
         interp = Runner.makeInterpreter()
+        attach()
+    }
+
+    /// Runs from now on with `other` (a `%reset` made a fresh interpreter).
+    func adopt(_ other: Interpreter) {
+        interp = other
+        attach()
+    }
+
+    /// Sends the interpreter's output and displays to this session's sink.
+    func attach() {
         interp.output = { [unowned self] s in
             self.pending += s
             if self.pending.utf8.count > 1 << 16 || CellSession.now() - self.lastFlush > self.flushInterval { self.flush() }

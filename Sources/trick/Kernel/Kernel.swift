@@ -52,6 +52,8 @@ final class JupyterKernel {
     /// Every cell run with `store_history`, for `history_request`.
     var history: [(Int, String)] = []
     var finished = false
+    /// The REPL session whose `%magics` the kernel runs (on the kernel's interpreter).
+    lazy var magicSession = REPLSession(interactive: false)
 
     init(connection c: Connection) throws {
         wire = KernelWire(signer: MessageSigner(key: c.key))
@@ -193,6 +195,15 @@ final class JupyterKernel {
         let n = executionCount
         if store { history.append((n, code)) }
         if !silent { publish("execute_input", ["code": .string(code), "execution_count": .int(n)], parent: request) }
+        if JupyterKernel.isMagic(code) {
+            let (out, err) = runMagic(code, n: n)
+            if !silent {
+                if !out.isEmpty { publish("stream", ["name": "stdout", "text": .string(out)], parent: request) }
+                if !err.isEmpty { publish("stream", ["name": "stderr", "text": .string(err)], parent: request) }
+            }
+            reply(request, on: socket, ["status": "ok", "execution_count": .int(n), "payload": [], "user_expressions": [:]])
+            return
+        }
         var failure: TrickError?
         session.run(code, name: "In [\(n)]") { [self] out in
             if case .error(let e) = out { failure = e }
