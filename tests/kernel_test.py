@@ -335,6 +335,29 @@ def test_round_trips(tmp):
     check("--execute outputs", [o["output_type"] for o in outs] == ["stream", "execute_result", "display_data"] and
           "".join(outs[1]["data"]["text/plain"]) == "2" and outs[1]["execution_count"] == 1 and
           "".join(outs[2]["data"]["image/svg+xml"]).startswith("<svg"), r.stderr + json.dumps(outs)[:500])
+    # A notebook made in Jupyter (no trick metadata): outputs go under the cell, or under each
+    # statement with --execute; a picture without text/plain leaves no #> line.
+    import nbformat
+    from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell, new_output
+    made = new_notebook(cells=[
+        new_markdown_cell("# Title\n\nSome *prose*."),
+        new_code_cell("a = 2\nprint(a)\na * 21", outputs=[
+            new_output("stream", name="stdout", text="2\n"),
+            new_output("execute_result", data={"text/plain": "42"}, execution_count=1),
+            new_output("display_data", data={"image/png": "iVBORw0KGgo="})]),
+        new_code_cell("a[0]", outputs=[new_output("error", ename="TypeError", evalue="'int' object is not subscriptable",
+                                                  traceback=[])]),
+    ])
+    made_path = os.path.join(tmp, "made.ipynb")
+    nbformat.write(made, made_path)
+    r = trick("convert", made_path, "--to", "trick", "-o", "-")
+    check("a Jupyter notebook to .trick", r.returncode == 0 and r.stdout ==
+          "#%% [markdown]\n# # Title\n#\n# Some *prose*.\n\n#%%\na = 2\nprint(a)\na * 21\n#> 2\n#> 42\n\n"
+          "#%%\na[0]\n#> error: 'int' object is not subscriptable\n", r.stdout + r.stderr)
+    r = trick("convert", made_path, "--to", "trick", "--execute", "-o", "-")
+    check("a Jupyter notebook to .trick --execute", r.returncode == 0 and
+          "a = 2\nprint(a)\n#> 2\na * 21\n#> 42\n" in r.stdout and "a[0]\n#> error: " in r.stdout, r.stdout + r.stderr)
+
     back = os.path.join(tmp, "exec.back.trick")
     trick("convert", out, "--to", "trick", "-o", back)
     with open(back) as f:
