@@ -201,6 +201,12 @@ def test_kernel(prefix):
         reply, msgs = run(kc, "%who")
         out = "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stdout")
         check("%who (the REPL's magics)", reply["content"]["status"] == "ok" and out.split() == ["x", "y"], out)
+        reply, msgs = run(kc, "%whos")
+        shown = of_type(msgs, "display_data")
+        data = shown[0]["content"]["data"] if shown else {}
+        check("%whos as text and an HTML table", data.get("text/plain", "").startswith("Variable") and
+              "<td>x</td><td>int</td><td>3</td>" in data.get("text/html", "") and "<td>list</td>" in data.get("text/html", ""),
+              data)
         reply, msgs = run(kc, "%no_such_magic")
         err = "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stderr")
         check("a magic's error is a stderr stream", "unknown magic '%no_such_magic'" in err, msgs)

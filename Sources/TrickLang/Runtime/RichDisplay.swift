@@ -72,7 +72,8 @@ public enum RichDisplay {
         for (i, d) in rows.prefix(maxTableRows).enumerated() {
             html += "<tr><th>\(i)</th>"
             for c in columns {
-                var cell = d[str: c].map(Printer.repr) ?? ""
+                // strings bare, as pandas shows them; everything else as its repr
+                var cell = d[str: c].map { if case .str(let s) = $0 { return s } else { return Printer.repr($0) } } ?? ""
                 if cell.count > 200 { cell = String(cell.prefix(197)) + "..." }
                 html += "<td>\(escape(cell))</td>"
             }

@@ -198,7 +198,13 @@ final class JupyterKernel {
         if JupyterKernel.isMagic(code) {
             let (out, err) = runMagic(code, n: n)
             if !silent {
-                if !out.isEmpty { publish("stream", ["name": "stdout", "text": .string(out)], parent: request) }
+                let isWhos = code.trimmingCharacters(in: .whitespaces).hasPrefix("%whos")
+                if isWhos, !out.isEmpty, let html = whosTable() {
+                    publish("display_data", ["data": ["text/html": .string(html), "text/plain": .string(out)], "metadata": [:],
+                                             "transient": [:]], parent: request)
+                } else if !out.isEmpty {
+                    publish("stream", ["name": "stdout", "text": .string(out)], parent: request)
+                }
                 if !err.isEmpty { publish("stream", ["name": "stderr", "text": .string(err)], parent: request) }
             }
             reply(request, on: socket, ["status": "ok", "execution_count": .int(n), "payload": [], "user_expressions": [:]])

@@ -28,6 +28,22 @@ extension JupyterKernel {
         session.adopt(repl.interp)     // the same interpreter, or a fresh one after %reset
         return captured
     }
+
+    /// `%whos` as an HTML table (name, type, value), for front ends that show HTML.
+    func whosTable() -> String? {
+        let rows = magicSession.sessionNames
+        guard !rows.isEmpty else { return nil }
+        let table: [Value] = rows.map { name, v in
+            var info = Printer.repr(v).split(separator: "\n").first.map(String.init) ?? ""
+            if case .tensor(let t) = v { info = "shape (" + t.shape.map(String.init).joined(separator: ", ") + "), \(t.dtype.rawValue)" }
+            let d = DictRef()
+            try? d.set(.str("Variable"), .str(name))
+            try? d.set(.str("Type"), .str(v.typeName))
+            try? d.set(.str("Data/Info"), .str(info))
+            return .dict(d)
+        }
+        return RichDisplay.htmlTable(.list(ListRef(table)))
+    }
 }
 
 /// Captures what the process writes to file descriptors 1 and 2 while `body` runs (into
