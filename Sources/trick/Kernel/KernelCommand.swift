@@ -12,7 +12,7 @@ struct KernelCommand: ParsableCommand {
             """,
         subcommands: [KernelInstall.self])
 
-    @Option(name: .customShort("f"), help: "The connection file Jupyter wrote (ports, key, transport).")
+    @Option(name: .customShort("f"), help: ArgumentHelp("The connection file Jupyter wrote (ports, key, transport).", valueName: "connection-file"))
     var connectionFile: String?
 
     func run() throws {

@@ -284,10 +284,10 @@ struct Convert: ParsableCommand {
     @Argument(help: "The .trick or .ipynb file.")
     var file: String
 
-    @Option(help: "The format to write (ipynb or trick); by default the other one.")
+    @Option(help: ArgumentHelp("The format to write (ipynb or trick); by default the other one.", valueName: "ipynb|trick"))
     var to: Format?
 
-    @Option(name: .customShort("o"), help: "The file to write (default: FILE with the new extension; '-' for stdout).")
+    @Option(name: .customShort("o"), help: ArgumentHelp("The file to write (default: FILE with the new extension; '-' for stdout).", valueName: "out"))
     var output: String?
 
     @Flag(help: "Run the notebook and store its outputs (.ipynb: real outputs; .trick: fresh #> lines).")
