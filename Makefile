@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test kernel-test repl bench fuzz clean conformance
+.PHONY: all build deps run test unit golden error-test repl-test kernel-test repl bench fuzz clean conformance install uninstall
 
 all: build
 
@@ -24,7 +24,7 @@ build: deps
 
 # The main job: run every recipe notebook in examples/ and show its output.
 run: build
-	@for f in examples/*.trick; do echo "== $$f"; $(BIN) run $$f || exit 1; done
+	@for f in examples/*.trick; do echo; echo "==== $$f"; $(BIN) run --titles $$f || exit 1; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
 test: unit golden error-test repl-test kernel-test
@@ -67,6 +67,20 @@ golden: deps
 
 repl: build
 	$(BIN)
+
+# `make install` puts trick on the PATH: PREFIX/bin/trick, and stdlib/ in PREFIX/share/trick (where
+# `include('stdlib/...')` finds it from any folder). PREFIX defaults to /usr/local; DESTDIR is honoured.
+PREFIX ?= /usr/local
+install: build
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/trick"
+	install -m 755 $(BIN) "$(DESTDIR)$(PREFIX)/bin/trick"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/trick/stdlib"
+	cp -R stdlib "$(DESTDIR)$(PREFIX)/share/trick/stdlib"
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/trick"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/trick"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/trick"
 
 bench: deps
 	$(SWIFT) build -c release -j $(JOBS) --product trick
