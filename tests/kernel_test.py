@@ -198,6 +198,10 @@ def test_kernel(prefix):
         check("a list of dicts is also an HTML table", html.startswith("<table>") and html.count("<tr>") == 3 and
               "<th>decay_mult</th>" in html and "b&lt;c" in html and data.get("text/plain", "").startswith("[{'lr': 0.1"), data)
 
+        reply, msgs = run(kc, "Out[1] + _1, In[1].startswith('x = 1 + 2'), __ == 30")
+        check("In, Out, _n and __ as IPython's", [m["content"]["data"]["text/plain"] for m in of_type(msgs, "execute_result")]
+              == ["(60, True, True)"], [m["content"] for m in msgs])
+
         reply, msgs = run(kc, "%who")
         out = "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stdout")
         check("%who (the REPL's magics)", reply["content"]["status"] == "ok" and out.split() == ["x", "y"], out)

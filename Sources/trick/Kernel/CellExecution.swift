@@ -36,6 +36,8 @@ final class CellSession {
     private var lastFlush = 0.0
     var flushInterval = 0.05
     private var sink: (CellOutput) -> Void = { _ in }
+    /// Called with each displayed value (the kernel keeps `Out`, `_n`, `__`, `___`).
+    var onValue: ((Value) -> Void)?
 
     init() {
         interp = Runner.makeInterpreter()
@@ -123,6 +125,7 @@ final class CellSession {
                     if kernelInterruptSeen != 0 { throw TrickError.interrupt }
                     if let v = try st.execute() {
                         flush()
+                        onValue?(v)
                         self.sink(.result(bundle: RichDisplay.bundle(for: v)))
                     }
                     flush()

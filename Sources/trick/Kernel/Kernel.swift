@@ -54,6 +54,11 @@ final class JupyterKernel {
     var finished = false
     /// The REPL session whose `%magics` the kernel runs (on the kernel's interpreter).
     lazy var magicSession = REPLSession(interactive: false)
+    /// IPython's `In` (`In[n]` is cell n's source) and `Out` (cell number → its last displayed value).
+    var inputList = ListRef([.str("")])
+    var outputs = DictRef()
+    /// The displayed values so far, for `__` and `___` (`_` is the interpreter's own).
+    var shown: [Value] = []
 
     init(connection c: Connection) throws {
         wire = KernelWire(signer: MessageSigner(key: c.key))
@@ -80,7 +85,14 @@ final class JupyterKernel {
         }
     }
 
+    /// `In` and `Out` in the session's namespace (again after `%reset`, which starts them afresh).
+    func installHistoryNames() {
+        session.interp.setGlobal("In", .list(inputList))
+        session.interp.setGlobal("Out", .dict(outputs))
+    }
+
     func serve() -> Int32 {
+        installHistoryNames()
         CellSession.installInterruptHandler()
         startHeartbeat()
         publish("status", ["execution_state": "starting"], parent: nil)
@@ -193,7 +205,10 @@ final class JupyterKernel {
         let store = (c["store_history"]?.bool ?? true) && !silent
         if store { executionCount += 1 }
         let n = executionCount
-        if store { history.append((n, code)) }
+        if store {
+            history.append((n, code))
+            inputList.items.append(.str(code))
+        }
         if !silent { publish("execute_input", ["code": .string(code), "execution_count": .int(n)], parent: request) }
         if JupyterKernel.isMagic(code) {
             let (out, err) = runMagic(code, n: n)
@@ -211,6 +226,15 @@ final class JupyterKernel {
             return
         }
         var failure: TrickError?
+        session.onValue = store ? { [unowned self] v in
+            shown.append(v)
+            if shown.count > 3 { shown.removeFirst() }
+            if shown.count >= 2 { session.interp.setGlobal("__", shown[shown.count - 2]) }
+            if shown.count >= 3 { session.interp.setGlobal("___", shown[shown.count - 3]) }
+            session.interp.setGlobal("_\(n)", v)
+            try? outputs.set(.int(n), v)
+        } : nil
+        defer { session.onValue = nil }
         session.run(code, name: "In [\(n)]") { [self] out in
             if case .error(let e) = out { failure = e }
             // A silent request runs without publishing anything (front ends use it for housekeeping).

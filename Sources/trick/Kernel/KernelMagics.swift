@@ -25,7 +25,15 @@ extension JupyterKernel {
         let captured = FDCapture.run { repl.runMagic(line, n: n) }
         kernelEvaluating = 0
         trickInterruptRequested = 0
-        session.adopt(repl.interp)     // the same interpreter, or a fresh one after %reset
+        if repl.interp !== session.interp {
+            // %reset: a fresh interpreter, with fresh Out and displayed values
+            session.adopt(repl.interp)
+            outputs = DictRef()
+            shown = []
+            installHistoryNames()
+        } else {
+            session.attach()
+        }
         return captured
     }
 
