@@ -180,6 +180,7 @@ def test_kernel(prefix):
         for code, status, indent in [("for i in range(3):", "incomplete", "    "),
                                      ("for i in range(3):\n    print(i)", "incomplete", "    "),
                                      ("for i in range(3):\n    print(i)\n", "complete", None),
+                                     ("def f(x):\n    if x:\n        return 1", "incomplete", "    "),
                                      ("x = (1,", "incomplete", ""),
                                      ("x = 1", "complete", None),
                                      ("x = )", "invalid", None)]:

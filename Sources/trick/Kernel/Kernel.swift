@@ -338,17 +338,16 @@ final class JupyterKernel {
     /// a compound statement goes on until a blank line, as in the REPL.
     func isComplete(_ code: String) -> JSONValue {
         let lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let last = lines.last ?? ""
-        let lastCode = lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
-        let indentOf = { (l: String) in String(l.prefix { $0 == " " || $0 == "\t" }) }
+        // The REPL's auto-indent for the next line (four more after `:`, less after `return`, ...).
+        var cell = CellAssembler()
+        cell.load(lines)
+        let indent = JSONValue.string(String(repeating: " ", count: cell.nextIndent))
         switch CellAssembler.status(code) {
         case .invalid: return ["status": "invalid"]
-        case .incomplete:
-            let opens = lastCode.trimmingCharacters(in: .whitespaces).hasSuffix(":")
-            return ["status": "incomplete", "indent": .string(indentOf(lastCode) + (opens ? "    " : ""))]
+        case .incomplete: return ["status": "incomplete", "indent": indent]
         case .complete:
-            if CellAssembler.isCompound(code) && !last.trimmingCharacters(in: .whitespaces).isEmpty {
-                return ["status": "incomplete", "indent": .string(indentOf(lastCode))]
+            if CellAssembler.isCompound(code) && !CellAssembler.isBlank(lines.last ?? "") {
+                return ["status": "incomplete", "indent": indent]
             }
             return ["status": "complete"]
         }
