@@ -343,6 +343,13 @@ def test_recipes(prefix, tmp):
 
 def test_round_trips(tmp):
     files = sorted(glob.glob(os.path.join(ROOT, "examples", "*.trick")) + glob.glob(os.path.join(ROOT, "Tests", "golden", "*.trick")))
+    # Corner cases: text before the first marker, `# %%` markers, Markdown with a blank line and
+    # `#x`, two blank lines between cells, `#>` lines at the top of a cell and after a block.
+    corners = os.path.join(tmp, "corners.trick")
+    with open(corners, "w") as f:
+        f.write("# prose before any cell\n# more\nx = 1\n\n# %% A title\n#> stale\ny = 2\n\n\n#%% [markdown]\n# Title\n\n"
+                "# after a blank\n#no space\n\n#%%\nfor i in range(2):\n    print(i)\n#> 0\n#> 1\n#>\nx\n#> 1\n")
+    files.append(corners)
     for path in files:
         name = os.path.basename(path)[:-6]
         a = os.path.join(tmp, name + ".rt.ipynb")

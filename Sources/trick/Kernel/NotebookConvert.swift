@@ -25,6 +25,9 @@ enum NotebookConvert {
         /// `#>` lines as (number of source lines above them, their text without `#> `).
         var outputBlocks: [(after: Int, lines: [String])] = []
         var blankLinesAfter: Int
+        /// A Markdown cell's lines as written, when removing `# ` loses something (a blank line,
+        /// `#x`): written back as they were while the Markdown is unchanged.
+        var verbatim: [String]? = nil
     }
 
     static func isMarker(_ l: String) -> Bool { l.hasPrefix("#%%") || l.hasPrefix("# %%") }
@@ -50,6 +53,9 @@ enum NotebookConvert {
         case .code: return title.isEmpty ? "#%%" : "#%% " + title
         }
     }
+
+    /// Markdown lines as `.trick` comment lines.
+    static func commented(_ lines: [String]) -> [String] { lines.map { $0.isEmpty ? "#" : "# " + $0 } }
 
     static func cells(ofTrick text: String) -> [Cell] {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -82,6 +88,7 @@ enum NotebookConvert {
                 }
             } else {
                 cell.lines = body.map { l in l == "#" ? "" : l.hasPrefix("# ") ? String(l.dropFirst(2)) : l }
+                if commented(cell.lines) != body { cell.verbatim = body }
             }
             cells.append(cell)
         }
@@ -196,6 +203,7 @@ enum NotebookConvert {
                 if !trick.isEmpty { meta.append(("trick", .object(trick))) }
                 c += [("execution_count", executionCount), ("metadata", .object(meta)), ("outputs", .array(outputs))]
             } else {
+                if let v = cell.verbatim { trick.append(("lines", .array(v.map { .string($0) }))) }
                 if !trick.isEmpty { meta.append(("trick", .object(trick))) }
                 c.append(("metadata", .object(meta)))
             }
@@ -261,7 +269,12 @@ enum NotebookConvert {
                     if let n = after[j] { out += golden[k..<(k + n)]; k += n }
                 }
             } else {
-                out += lines.map { $0.isEmpty ? "#" : "# " + $0 }
+                let verbatim = trick["lines"]?.array?.compactMap(\.string)
+                if let v = verbatim, v.map({ l in l == "#" ? "" : l.hasPrefix("# ") ? String(l.dropFirst(2)) : l }) == lines {
+                    out += v
+                } else {
+                    out += commented(lines)
+                }
             }
             let blanks = trick["blank_lines"]?.int ?? (i == cells.count - 1 ? 0 : 1)
             out += Array(repeating: "", count: max(0, blanks))
