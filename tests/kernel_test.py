@@ -266,6 +266,19 @@ def test_kernel(prefix):
         check("a silent execute publishes no result", reply["content"]["status"] == "ok" and
               not of_type(quiet, "execute_result") and not of_type(quiet, "execute_input"), quiet)
 
+        # interrupt_request on the control channel (interrupt_mode: message) while a cell runs.
+        msg_id = kc.execute("while True: pass")
+        time.sleep(0.5)
+        kc.control_channel.send(kc.session.msg("interrupt_request", {}))
+        rep = kc.control_channel.get_msg(timeout=10)
+        reply = kc.get_shell_msg(timeout=10)
+        check("interrupt_request while busy", rep["msg_type"] == "interrupt_reply" and
+              reply["content"].get("ename") == "KeyboardInterrupt", (rep, reply["content"]))
+        iopub_until_idle(kc, msg_id)
+
+        # A shutdown while a cell runs stops the cell and the kernel.
+        kc.execute("while True: pass")
+        time.sleep(0.5)
         msg_id = kc.shutdown()
         rep = kc.control_channel.get_msg(timeout=10)
         check("shutdown_reply", rep["msg_type"] == "shutdown_reply" and rep["content"]["status"] == "ok", rep)

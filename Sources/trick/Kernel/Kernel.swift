@@ -51,7 +51,9 @@ final class JupyterKernel {
     var executionCount = 0
     /// Every cell run with `store_history`, for `history_request`.
     var history: [(Int, String)] = []
+    /// Set by a shutdown request (on either thread); both loops end.
     var finished = false
+    let iopubLock = Lock()
     /// The REPL session whose `%magics` the kernel runs (on the kernel's interpreter).
     lazy var magicSession = REPLSession(interactive: false)
     /// IPython's `In` (`In[n]` is cell n's source) and `Out` (cell number → its last displayed value).
@@ -95,25 +97,44 @@ final class JupyterKernel {
         installHistoryNames()
         CellSession.installInterruptHandler()
         startHeartbeat()
+        let controlThread = startControl()
         publish("status", ["execution_state": "starting"], parent: nil)
         while !finished {
-            let ready = ZMQSocket.poll([control, shell, stdin], timeout: 1000)
-            // Control first: a shutdown or interrupt request is not queued behind shell work.
-            if ready[0], let frames = control.receive() { handle(frames, on: control) }
+            let ready = ZMQSocket.poll([shell, stdin], timeout: 100)
             if finished { break }
-            if ready[1], let frames = shell.receive() { handle(frames, on: shell) }
-            if ready[2] { _ = stdin.receive() }     // no input() in trick: nothing asks for input
+            if ready[0], let frames = shell.receive() { handle(frames, on: shell) }
+            if ready[1] { _ = stdin.receive() }     // no input() in trick: nothing asks for input
         }
         FileIO.flush()
         // The last replies (shutdown_reply, idle) go out before the process ends: closing with a
         // linger sends what is queued; the heartbeat thread closes its socket once the context ends.
-        for s in [shell, control, stdin, iopub] {
+        pthread_join(controlThread, nil)
+        for s in [shell, stdin, iopub] {
             s.setLinger(1000)
             s.close()
         }
         context.shutdown()
         context.terminate()
         return 0
+    }
+
+    /// The control channel on its own thread, so an interrupt or shutdown request is served while
+    /// a cell runs (`interrupt_mode: message` clients; a shutdown of a busy kernel interrupts the
+    /// cell first). Only those, and kernel_info, are answered here: they touch no session state.
+    func startControl() -> pthread_t {
+        final class Box { let kernel: JupyterKernel; init(_ k: JupyterKernel) { kernel = k } }
+        var thread = pthread_t()
+        _ = pthread_create(&thread, nil, { p in
+            let kernel = Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().kernel
+            while !kernel.finished {
+                guard ZMQSocket.poll([kernel.control], timeout: 100)[0], let frames = kernel.control.receive() else { continue }
+                kernel.handle(frames, on: kernel.control)
+            }
+            kernel.control.setLinger(1000)
+            kernel.control.close()
+            return nil
+        }, Unmanaged.passRetained(Box(self)).toOpaque())
+        return thread
     }
 
     /// The heartbeat: an echo on its own thread, answering even while a cell runs.
@@ -135,7 +156,9 @@ final class JupyterKernel {
     func publish(_ type: String, _ content: JSONValue, parent: KernelMessage?) {
         // iopub messages are routed by topic: the message type, as ipykernel does.
         let m = wire.message(type, content: content, parent: parent, identities: [Array("kernel.\(type)".utf8)])
-        iopub.send(wire.encode(m))
+        let frames = wire.encode(m)
+        // The shell and control threads both publish; a ZeroMQ socket is for one thread at a time.
+        iopubLock.locked { iopub.send(frames) }
     }
 
     func reply(_ request: KernelMessage, on socket: ZMQSocket, _ content: JSONValue) {
@@ -156,6 +179,10 @@ final class JupyterKernel {
         publish("status", ["execution_state": "busy"], parent: request)
         defer { publish("status", ["execution_state": "idle"], parent: request) }
         let c = request.content
+        if socket === control && !["kernel_info_request", "interrupt_request", "shutdown_request"].contains(request.type) {
+            FileIO.writeStderr("trick kernel: ignoring a '\(request.type)' message on the control channel\n")
+            return
+        }
         switch request.type {
         case "kernel_info_request": reply(request, on: socket, kernelInfo)
         case "execute_request": execute(request, on: socket)
@@ -173,6 +200,7 @@ final class JupyterKernel {
             reply(request, on: socket, ["status": "ok", "restart": .bool(c["restart"]?.bool ?? false)])
             publish("shutdown_reply", ["status": "ok", "restart": .bool(c["restart"]?.bool ?? false)], parent: request)
             finished = true
+            CellSession.requestInterrupt()     // a running cell stops, so the kernel can end
         default:
             FileIO.writeStderr("trick kernel: ignoring a '\(request.type)' message\n")
         }
@@ -374,5 +402,26 @@ final class JupyterKernel {
         return ["status": "ok", "history": .array(entries.map { n, code in
             .array([0, .int(n), withOutput ? .array([.string(code), .null]) : .string(code)])
         })]
+    }
+}
+
+/// A mutex (pthread), for the iopub socket that two threads publish on.
+final class Lock {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body()
     }
 }
