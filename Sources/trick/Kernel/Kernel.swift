@@ -6,9 +6,10 @@ import Glibc
 #endif
 
 /// `trick kernel -f CONNECTION_FILE`: a Jupyter kernel (messaging protocol 5.3 over ZeroMQ).
-/// Shell and control requests are served one at a time on the main thread (a cell runs on a
-/// big-stack thread meanwhile, publishing its output on iopub as it goes); the heartbeat echoes
-/// on its own thread, so the front end sees a live kernel while a long cell runs.
+/// Shell requests are served one at a time on the main thread (a cell runs on a big-stack thread
+/// meanwhile, publishing its output on iopub as it goes); control requests (interrupt, shutdown)
+/// on a thread of their own, so they reach a busy kernel; the heartbeat echoes on a third, so the
+/// front end sees a live kernel while a long cell runs.
 final class JupyterKernel {
     struct Connection {
         var transport = "tcp"
