@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test kernel-test repl bench fuzz clean conformance install uninstall
+.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test repl bench fuzz clean conformance install uninstall lab
 
 all: build
 
@@ -26,13 +26,26 @@ build: deps
 run: build
 	@for f in examples/*.trick; do echo; echo "==== $$f"; $(BIN) run --titles $$f || exit 1; done
 
+# The lab: every notebook in examples/lab measures a trick against its baseline (seeded synthetic
+# data, 3 seeds), then examples/lab/README.md is rewritten from their results.
+LAB := $(sort $(wildcard examples/lab/[0-9]*.trick))
+lab: build
+	@for f in $(LAB); do echo; echo "==== $$f"; $(BIN) run --titles $$f || exit 1; done
+	$(BIN) examples/lab/summary.py > examples/lab/README.md.tmp && mv examples/lab/README.md.tmp examples/lab/README.md
+	@echo; cat examples/lab/README.md
+
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden error-test repl-test kernel-test
+test: unit golden error-test repl-test python-parity kernel-test
 
 # The bad-program suite: each file in Tests/errors must fail cleanly at the stated line.
 error-test: deps
 	$(SWIFT) build -j $(JOBS) --product trick
 	tests/run_error_suite.sh $(TEST_BIN) Tests/errors
+
+# Programs valid in CPython and trick (Tests/python/*.py) must print the same under both.
+python-parity: deps
+	$(SWIFT) build -j $(JOBS) --product trick
+	tests/python_parity.sh $(TEST_BIN)
 
 # The REPL is driven through a pipe and in a pseudo-terminal (tmux).
 repl-test: deps
@@ -82,7 +95,12 @@ uninstall:
 	rm -f "$(DESTDIR)$(PREFIX)/bin/trick"
 	rm -rf "$(DESTDIR)$(PREFIX)/share/trick"
 
+# The interpreter rows compare with Lua 5.4 too: installed here when missing (not needed elsewhere).
 bench: deps
+	@command -v lua5.4 >/dev/null || (apt-get install -y -qq lua5.4 >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.4 >/dev/null) || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.4 >/dev/null)) || \
+		echo "lua5.4 could not be installed: the Lua column stays empty"
 	$(SWIFT) build -c release -j $(JOBS) --product trick
 	$(SWIFT) build -c release -j $(JOBS) --product trick-bench
 	.build/release/trick-bench $(BIN) $(PYTHON)

@@ -31,7 +31,7 @@ extension Interpreter {
             if let x = d[str: name] { return x }
             if name == "pretty_text" { return .str(Printer.prettyText(d)) }   // MMEngine Config.pretty_text
             throw noAttribute(v, name, Methods.dictMethods + d.keys.compactMap { if case .str(let s) = $0 { return s } else { return nil } })
-        case .list, .str, .tuple:
+        case .list, .str, .tuple, .set:
             let names = Methods.names(for: v)
             if names.contains(name) {
                 return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
@@ -88,7 +88,7 @@ extension Interpreter {
             if let m = o.methods[name] {
                 do { return try m.call(args) } catch { throw locate(error, file, loc, through: name) }
             }
-        case .list, .str, .tuple:
+        case .list, .str, .tuple, .set:
             do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
         case .dict:
             // (a dict's keys are attributes too, for configs: `cfg.model`)

@@ -149,12 +149,14 @@ final class Compiler {
             let evs = try items.map(expr)
             return { f in .tuple(try evs.map { try $0(f) }) }
         case .set(let items):
-            // Sets are represented as lists without duplicates (trick has no set type).
             let evs = try items.map(expr)
-            return { f in
-                var out: [Value] = []
-                for ev in evs { let v = try ev(f); if !out.contains(where: { Ops.equal($0, v) }) { out.append(v) } }
-                return .list(ListRef(out))
+            return { [interp, file] f in
+                let s = SetRef()
+                for ev in evs {
+                    let v = try ev(f)
+                    do { try s.add(v) } catch { throw interp.locate(error, file, loc) }
+                }
+                return .set(s)
             }
         case .dict(let pairs):
             let evs: [(Eval?, Eval)] = try pairs.map { (try $0.0.map(expr), try expr($0.1)) }
@@ -275,8 +277,13 @@ final class Compiler {
         case .setComp(let elt, let comps):
             return try comprehension(comps, loc) { [unowned self] in
                 let ev = try self.expr(elt)
-                return { f, acc in let v = try ev(f); if !acc.contains(where: { Ops.equal($0, v) }) { acc.append(v) } }
-            } wrap: { .list(ListRef($0)) }
+                // hashability is checked as each element arrives, so building the set cannot fail
+                return { [interp, file] f, acc in
+                    let v = try ev(f)
+                    do { _ = try DictRef.hash(v) } catch { throw interp.locate(error, file, loc) }
+                    acc.append(v)
+                }
+            } wrap: { (try? SetRef($0)).map { .set($0) } ?? .none }
         case .dictComp(let k, let v, let comps):
             var keyEv: Eval!, valEv: Eval!
             let gen = try comprehension(comps, loc) { [unowned self] in
@@ -834,6 +841,12 @@ final class Compiler {
             // Lists extend in place (`l += [x]`), as Python does.
             if op == "+", case .list(let l) = a {
                 l.items.append(contentsOf: try interp.iterate(b))
+                return a
+            }
+            // So do sets (`s |= t`, `&=`, `-=`, `^=`): every name bound to the set sees the change.
+            if case .set(let s) = a, case .set = b, let r = try SetOps.binary(op, a, b), case .set(let n) = r {
+                s.table.removeAll()
+                for x in n.items { try s.add(x) }
                 return a
             }
             return try Ops.binary(op, a, b)
