@@ -305,6 +305,7 @@ enum CoreBuiltins {
             }
         }
         registerMath(lib)
+        ContextLib.register(lib)
         registerTorch(lib)
     }
 

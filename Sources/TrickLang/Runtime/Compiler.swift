@@ -681,12 +681,13 @@ final class Compiler {
                     for h in hs { if let n = h.name { target(Expr(.name(n), h.loc)) }; walk(h.body) }
                     if let o { walk(o) }
                     if let fin { walk(fin) }
-                case .importStmt(let names):
-                    for (mod, alias) in names {
-                        let bound = alias ?? String(mod.split(separator: ".").last!)
-                        if bound != "*" { target(Expr(.name(alias ?? String(mod.split(separator: ".").first!)), st.loc)) }
-                        if alias == nil && mod.contains(".") && !mod.hasSuffix("*") { target(Expr(.name(bound), st.loc)) }
+                case .importStmt(let names, let isFrom):
+                    for (mod, alias) in names where !mod.hasSuffix("*") {
+                        target(Expr(.name(Compiler.importBinding(mod, alias, from: isFrom)), st.loc))
                     }
+                case .withStmt(let items, let body):
+                    for (_, t) in items { if let t { target(t) } }
+                    walk(body)
                 default: break
                 }
             }
@@ -695,6 +696,13 @@ final class Compiler {
     }
 
     // MARK: Comprehensions
+
+    /// The name an import binds: the alias; else for `from M import n` the name n, and for
+    /// `import a.b.c` the top package a.
+    static func importBinding(_ path: String, _ alias: String?, from: Bool) -> String {
+        if let alias { return alias }
+        return from ? String(path.split(separator: ".").last ?? "") : String(path.prefix { $0 != "." })
+    }
 
     /// Compiles `for`/`if` clauses; loop variables get fresh hidden slots (they do not leak).
     func comprehension(_ comps: [Comprehension], _ loc: SourceLocation,

@@ -333,6 +333,8 @@ enum Ops {
         case (.dict(let x), .dict(let y)): return x === y
         case (.set(let x), .set(let y)): return x === y
         case (.object(let x), .object(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y
+        case (.function(let x), .function(let y)): return x === y
         case (.int(let x), .int(let y)): return x == y
         case (.str(let x), .str(let y)): return x == y
         default: return false

@@ -43,6 +43,7 @@ public enum Value {
     }
 
     public var isNone: Bool { if case .none = self { return true } else { return false } }
+    public var objectValue: BuiltObject? { if case .object(let o) = self { return o } else { return nil } }
 
     /// Python truthiness.
     public func truthy() throws -> Bool {
