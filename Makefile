@@ -7,16 +7,16 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test python-parity repl bench fuzz clean conformance install uninstall lab
+.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test repl bench fuzz clean conformance install uninstall lab
 
 all: build
 
-# libedit (REPL line editing) is the only system package the build needs.
+# The system packages the build needs: libedit (REPL line editing) and libzmq (the Jupyter kernel).
 deps:
-	@if ! pkg-config --exists libedit 2>/dev/null; then \
-		echo "installing libedit-dev and pkg-config"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config) >/dev/null || \
-		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config) >/dev/null; \
+	@if ! pkg-config --exists libedit libzmq 2>/dev/null; then \
+		echo "installing libedit-dev, libzmq3-dev and pkg-config"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev libzmq3-dev pkg-config) >/dev/null || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev libzmq3-dev pkg-config) >/dev/null; \
 	fi
 
 build: deps
@@ -35,7 +35,7 @@ lab: build
 	@echo; cat examples/lab/README.md
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden error-test repl-test python-parity
+test: unit golden error-test repl-test python-parity kernel-test
 
 # The bad-program suite: each file in Tests/errors must fail cleanly at the stated line.
 error-test: deps
@@ -53,6 +53,22 @@ repl-test: deps
 		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null)
 	$(SWIFT) build -j $(JOBS) --product trick
 	tests/repl_test.sh $(TEST_BIN)
+
+# The Jupyter kernel and `trick convert`, driven by jupyter_client and nbclient from a virtualenv
+# made here (tests/requirements-kernel.txt; Debian's python3-venv where python3 has no venv).
+TESTENV := .build/testenv
+$(TESTENV)/.installed: tests/requirements-kernel.txt
+	@python3 -m venv $(TESTENV) 2>/dev/null || { \
+		echo "installing python3-venv"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv) >/dev/null || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv) >/dev/null; \
+		rm -rf $(TESTENV); python3 -m venv $(TESTENV); }
+	$(TESTENV)/bin/pip install -q --disable-pip-version-check -r tests/requirements-kernel.txt
+	@touch $@
+
+kernel-test: deps $(TESTENV)/.installed
+	$(SWIFT) build -j $(JOBS) --product trick
+	$(TESTENV)/bin/python tests/kernel_test.py $(TEST_BIN)
 
 unit: deps
 	$(SWIFT) build --build-tests -j $(JOBS)

@@ -80,29 +80,14 @@ enum ScheduleBindings {
         }
         lib.function("save_svg(values, path, width=640, height=320, title=None)",
                      doc: "Writes a line chart of a list of numbers (or of several lists), e.g. lr_schedule(...), as an SVG file (atomically), for notebook exports.") { a in
-            var series: [[Double]] = []
-            let items = try a.sequence("values")
-            if items.contains(where: { if case .list = $0 { return true }; if case .tuple = $0 { return true }; return false }) {
-                series = try items.map { try Convert.doubles($0, what: "save_svg() series") }
-            } else {
-                series = [try Convert.doubles(a["values"], what: "save_svg() argument 'values'")]
-            }
+            let series = try ChartBindings.series(a["values"], items: try a.sequence("values"), function: "save_svg")
             let path = try a.string("path")
             guard path.hasSuffix(".svg") else { throw RuntimeError("save_svg() writes .svg files, not '\(path)'", kind: "ValueError") }
-            do {
-                let svg = try SVGChart.render(series, width: try a.int("width"), height: try a.int("height"),
-                                              title: try a.optionalString("title"), format: { v in
-                    // axis labels to 4 significant digits
-                    guard v != 0, v.isFinite else { return Printer.formatFloat(v) }
-                    var scale = 1.0, m = Swift.abs(v)
-                    while m >= 10_000 { m /= 10; scale /= 10 }
-                    while m < 1_000 { m *= 10; scale *= 10 }
-                    return Printer.formatFloat((v * scale).rounded() / scale)
-                })
-                try FileIO.writeAtomically(path, svg)
-            } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
+            try FileIO.writeAtomically(path, try ChartBindings.svg(series, width: try a.int("width"), height: try a.int("height"),
+                                                                  title: try a.optionalString("title")))
             return .none
         }
+        ChartBindings.register(lib)
         SWABindings.register(lib)
         LegacyScheduleBindings.register(lib)
     }

@@ -22,7 +22,7 @@ struct Trick: ParsableCommand {
               trick test --update examples/09_soft_nms.trick
             """,
         version: version,
-        subcommands: [Run.self, Test.self, Repl.self])
+        subcommands: [Run.self, Test.self, Repl.self, KernelCommand.self, Convert.self])
 
     @Option(name: .customShort("c"), help: "Run CODE and exit.")
     var code: String?

@@ -38,6 +38,8 @@ public final class Interpreter {
     public let globals = Globals()
     /// Where `print` and displayed values go.
     public var output: (String) -> Void = { print($0, terminator: "") }
+    /// Where `display(x)` goes when a front end shows rich output (the Jupyter kernel); nil prints the repr.
+    public var display: ((Value) -> Void)?
     public var maxCallDepth = 1000
     var callDepth = 0
     var currentException: TrickError?
@@ -61,6 +63,7 @@ public final class Interpreter {
         if library.globals["print"] == nil {
             CoreBuiltins.register(into: library, interpreter: self)
             ConfigFiles.register(into: library, interpreter: self)
+            DisplayBuiltins.register(into: library, interpreter: self)
             library.callValue = { [unowned self] f, args in try self.call(f, args) }
         }
         for name in library.names {

@@ -1,0 +1,2 @@
+// ZeroMQ (Debian's libzmq3-dev) for the Jupyter kernel's sockets.
+#include <zmq.h>
