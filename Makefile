@@ -11,12 +11,14 @@ PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/pytho
 
 all: build
 
-# libedit (REPL line editing) is the only system package the build needs.
+# System packages the build needs: libedit (REPL line editing), libpng and libjpeg-turbo (imread /
+# imwrite / pictures), found through pkg-config.
+SYSTEM_PACKAGES := libedit-dev libpng-dev libjpeg62-turbo-dev pkg-config
 deps:
-	@if ! pkg-config --exists libedit 2>/dev/null; then \
-		echo "installing libedit-dev and pkg-config"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config) >/dev/null || \
-		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev pkg-config) >/dev/null; \
+	@if ! pkg-config --exists libedit libpng libjpeg 2>/dev/null; then \
+		echo "installing $(SYSTEM_PACKAGES)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null; \
 	fi
 
 build: deps
