@@ -11,5 +11,6 @@ public enum TrickBuiltins {
         ScheduleBindings.register(lib)   // trick 8: lr schedules, SWA
         OptimizerConstructorBindings.register(lib)  // the seed's docstring forms (after the modules exist)
         ImageBindings.register(lib)      // pictures: imread / imwrite / imfrombytes (PNG, JPEG)
+        DrawBindings.register(lib)       // pictures: boxes, seg maps, masks, panels, palettes
     }
 }
