@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance
+.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance transcripts
 
 all: build
 
@@ -27,6 +27,11 @@ build: deps
 # The main job: run every recipe notebook in examples/ and show its output.
 run: build
 	@for f in examples/*.trick; do echo "== $$f"; $(BIN) run $$f || exit 1; done
+
+# Illustrated Markdown transcripts of the recipes: examples/NAME.md, linking the pictures each
+# recipe writes to examples/out/ (both ignored by git).
+transcripts: build
+	@for f in examples/*.trick; do $(BIN) run --markdown $$f > $${f%.trick}.md || exit 1; echo "wrote $${f%.trick}.md"; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
 test: unit golden error-test repl-test

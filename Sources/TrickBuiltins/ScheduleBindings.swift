@@ -100,6 +100,7 @@ enum ScheduleBindings {
                     return Printer.formatFloat((v * scale).rounded() / scale)
                 })
                 try FileIO.writeAtomically(path, svg)
+                ImageFiles.recordWrite(path)   // linked in Markdown transcripts
             } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
             return .none
         }

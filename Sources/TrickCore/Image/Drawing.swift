@@ -74,6 +74,7 @@ public enum Drawing {
     /// Boxes `(x1, y1, x2, y2)` with optional labels and scores, MMDetection's look (see the type's note).
     public static func boxes(_ canvas: inout Canvas, boxes: [[Double]], labels: [Int]?, scores: [Double]?,
                              classes: [String]?, colors: [RGB], style: BoxStyle = BoxStyle()) {
+        var placed: [(x0: Int, y0: Int, x1: Int, y1: Int)] = []   // labels already drawn
         for (i, b) in boxes.enumerated() where b.allSatisfy(\.isFinite) {
             let label = labels?[i]
             let color = colors[i % colors.count]
@@ -88,7 +89,15 @@ public enum Drawing {
                 text += (text.isEmpty ? "" : ": ") + (pct == pct.rounded() ? "\(Int(pct)).0" : "\(pct)")
             }
             let size = BitmapFont.size(text, scale: style.textScale)
-            let tx = x0 + t, ty = y0 + t
+            // At the box's top-left as MMDetection, moved down below any label it would cover
+            // (a crowd's boxes share corners).
+            let tx = x0 + t
+            var ty = y0 + t
+            for _ in 0..<boxes.count {
+                guard let hit = placed.first(where: { tx - 1 < $0.x1 && $0.x0 < tx + size.width + 2 && ty - 1 < $0.y1 && $0.y0 < ty + size.height + 2 }) else { break }
+                ty = hit.y1 + 1
+            }
+            placed.append((tx - 1, ty - 1, tx + size.width + 2, ty + size.height + 2))
             canvas.fill(x0: tx - 1, y0: ty - 1, x1: tx + size.width + 2, y1: ty + size.height + 2, RGB(0, 0, 0), alpha: 0.8)
             canvas.text(text, x: tx + 1, y: ty + 1, style.textColor, scale: style.textScale)
         }

@@ -33,8 +33,17 @@ public enum ImageFiles {
         try ImageCodecs.decode(try readBytes(path), flag: flag, channelOrder: channelOrder, backend: backend, what: "'\(path)'")
     }
 
+    /// Every picture file written in this process, in order (imwrite, save_svg): the notebook
+    /// runner links the ones a statement wrote into its Markdown transcript.
+    nonisolated(unsafe) public private(set) static var written: [String] = []
+    public static func recordWrite(_ path: String) { written.append(path) }
+
+    /// Set by the fuzzer: a mutated path could name any file.
+    nonisolated(unsafe) public static var writesDisabled = false
+
     /// `mmcv.imwrite(img, path, params)`: the format from the extension, parents created.
     public static func imwrite(_ image: Tensor, _ path: String, params: [Int] = [], autoMkdir: Bool = true) throws {
+        if writesDisabled { throw CoreError("imwrite() is disabled while fuzzing") }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else {
             throw CoreError("cannot tell the image format of '\(path)': give it a .png or .jpg extension")
@@ -42,6 +51,7 @@ public enum ImageFiles {
         let bytes = try ImageCodecs.encode(image, ext: String(name[dot...]), params: params)
         if autoMkdir { try makeDirectories(directoryName(path)) }
         try writeAtomically(path, bytes)
+        recordWrite(path)
     }
 
     public static func exists(_ path: String) -> Bool {

@@ -1,3 +1,5 @@
+import TrickCore
+
 /// `.trick` notebooks: Jupytext "percent" cells (`#%%`), statements whose output is kept
 /// right under them as `#> ` lines. Running a notebook yields each top-level statement's
 /// output; `check` compares it with the `#>` lines, `updated` rewrites them.
@@ -21,6 +23,8 @@ public struct Notebook {
         public var lastLine: Int
         public var output: String
         public var failed: Bool
+        /// Picture files the statement wrote (imwrite, save_svg), linked in the Markdown transcript.
+        public var images: [String] = []
     }
 
     public struct RunResult {
@@ -50,6 +54,7 @@ public struct Notebook {
         for stmt in program.statements {
             buffer = ""
             var failed = false
+            let imagesBefore = ImageFiles.written.count
             do {
                 let compiled = try interp.compile(stmt, file: file)
                 if let v = try compiled.execute() {
@@ -70,11 +75,13 @@ public struct Notebook {
                 failed = true
                 buffer += "error: \(error)\n"
             }
+            let images = Array(ImageFiles.written.dropFirst(imagesBefore))
             if let last = result.blocks.last, last.lastLine == stmt.endLine {
                 result.blocks[result.blocks.count - 1].output += buffer
                 result.blocks[result.blocks.count - 1].failed = last.failed || failed
+                result.blocks[result.blocks.count - 1].images += images
             } else {
-                result.blocks.append(Block(lastLine: stmt.endLine, output: buffer, failed: failed))
+                result.blocks.append(Block(lastLine: stmt.endLine, output: buffer, failed: failed, images: images))
             }
         }
         return result
@@ -144,10 +151,20 @@ public struct Notebook {
     /// A Markdown transcript: markdown cells as text, code cells as fenced code followed by output.
     public func markdown(_ result: RunResult) -> String {
         var outputAfter: [Int: [String]] = [:]
+        var imagesAfter: [Int: [String]] = [:]
         for b in result.blocks where !b.output.isEmpty {
             var ls = b.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if b.output.hasSuffix("\n") { ls.removeLast() }
             outputAfter[b.lastLine, default: []] += ls
+        }
+        // Pictures are linked relative to the notebook's folder: save the transcript next to it.
+        let dir = FileIO.directoryName(path)
+        for b in result.blocks where !b.images.isEmpty {
+            imagesAfter[b.lastLine, default: []] += b.images.map { p in
+                let rel = dir != "." && p.hasPrefix(dir + "/") ? String(p.dropFirst(dir.count + 1)) : p
+                let name = rel.split(separator: "/").last.map(String.init) ?? rel
+                return "![\(name)](\(rel))"
+            }
         }
         var md: [String] = []
         var inMarkdown = false
@@ -175,6 +192,10 @@ public struct Notebook {
             if let o = outputAfter[i + 1] {
                 flushCode()
                 md.append("```text"); md += o; md.append("```"); md.append("")
+            }
+            if let pictures = imagesAfter[i + 1] {
+                flushCode()
+                md += pictures; md.append("")
             }
         }
         flushCode()
