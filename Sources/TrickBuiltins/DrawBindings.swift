@@ -142,9 +142,60 @@ enum DrawBindings {
                 return .tuple([.int(Int(c.r)), .int(Int(c.g)), .int(Int(c.b))])
             }))
         }
+        lib.function("line_chart(values, names=None, x=None, title=None, width=640, height=320)", doc: """
+            A line chart image (BGR, for imwrite) of a list of numbers — e.g. lr_schedule(...) or a loss curve — or of             several lists (a legend from names): grid, axes and tick labels at 1 / 2 / 2.5 / 5 × 10^k printed exactly.
+            """) { a in
+            let series = try seriesList(a["values"], "line_chart() values")
+            let names: [String]? = a.has("names") ? try strings(a["names"], "line_chart() names") : nil
+            let x: [Double]? = a.has("x") ? try numbers(a["x"], "line_chart() x") : nil
+            return try core { .tensor(try Charts.line(series, names: names, x: x, title: try a.optionalString("title"),
+                                                      width: try a.int("width"), height: try a.int("height")).image()) }
+        }
+        lib.function("bar_chart(values, names=None, title=None, width=640, colors=None)", doc: """
+            A horizontal bar chart image (BGR, for imwrite): one row per value with its name on the left and the value             at the bar's end — e.g. the lr of each param group, or class weights. \(colorNote)
+            """) { a in
+            let values = try numbers(a["values"], "bar_chart() values")
+            let names: [String]? = a.has("names") ? try strings(a["names"], "bar_chart() names") : nil
+            if let n = names, n.count != values.count { throw RuntimeError("bar_chart(): \(n.count) names for \(values.count) values", kind: "ValueError") }
+            let cs = a.has("colors") ? try colors(a["colors"], "colors") : [RGB.tab10[0]]
+            return try core { .tensor(try Charts.bars(values, names: names, title: try a.optionalString("title"), width: try a.int("width"), colors: cs).image()) }
+        }
         lib.function("image_digest(img)", doc: "'(H, W, C) <64-bit FNV-1a hex>' of an image's shape and values: golden notebooks print it so any change to a drawing shows.") { a in
             .str(Drawing.digest(try a.tensor("img")))
         }
+    }
+
+    static func numbers(_ v: Value, _ what: String) throws -> [Double] {
+        if case .tensor(let t) = v { return t.doubles }
+        return try Convert.doubles(v, what: what)
+    }
+
+    static func strings(_ v: Value, _ what: String) throws -> [String] {
+        let items: [Value]
+        switch v {
+        case .list(let l): items = l.items
+        case .tuple(let t): items = t
+        default: throw RuntimeError("\(what) must be a list of str, got \(v.typeName)", kind: "TypeError")
+        }
+        return try items.map { x -> String in guard case .str(let s) = x else { throw RuntimeError("\(what) must hold str, got \(x.typeName)", kind: "TypeError") }; return s }
+    }
+
+    /// One series (numbers or a 1-D tensor) or several (a list of them, or a 2-D tensor's rows).
+    static func seriesList(_ v: Value, _ what: String) throws -> [[Double]] {
+        if case .tensor(let t) = v {
+            if t.rank == 2 { let d = t.doubles, w = t.shape[1]; return (0..<t.shape[0]).map { Array(d[($0 * w)..<(($0 + 1) * w)]) } }
+            return [t.doubles]
+        }
+        let items: [Value]
+        switch v {
+        case .list(let l): items = l.items
+        case .tuple(let t): items = t
+        default: throw RuntimeError("\(what) must be a list of numbers or of lists, got \(v.typeName)", kind: "TypeError")
+        }
+        if items.contains(where: { switch $0 { case .list, .tuple, .tensor: return true; default: return false } }) {
+            return try items.map { try numbers($0, what) }
+        }
+        return [try Convert.doubles(v, what: what)]
     }
 
     static func flatten(_ v: Value) -> Value {

@@ -1,8 +1,9 @@
 /// A 5 × 7 pixel font for printable ASCII (the classic LCD-controller glyphs), embedded so labels
-/// need no system font. Each glyph is five columns, bit 0 at the top; a character cell is 6 × 8
-/// (one blank column and row). `scale` multiplies every pixel.
+/// need no system font. Each glyph is five columns, bit 0 at the top; g, p, q and y have
+/// descenders (drawn two rows lower), so a line of text is 9 rows tall; a character cell is 6 wide
+/// (one blank column). `scale` multiplies every pixel.
 public enum BitmapFont {
-    public static let glyphWidth = 5, glyphHeight = 7, cellWidth = 6, cellHeight = 8
+    public static let glyphWidth = 5, glyphHeight = 9, cellWidth = 6
 
     /// Width and height in pixels of `text` drawn at `scale`.
     public static func size(_ text: String, scale: Int) -> (width: Int, height: Int) {
@@ -10,13 +11,21 @@ public enum BitmapFont {
         return (n == 0 ? 0 : (n * cellWidth - 1) * scale, glyphHeight * scale)
     }
 
-    /// The five column bytes of a character ('?' for anything outside ASCII 32…126).
-    public static func columns(_ c: Unicode.Scalar) -> ArraySlice<UInt8> {
+    /// The five column bytes of a character ('?' for anything outside ASCII 32…126) and how many
+    /// rows lower it sits (2 for the descender letters).
+    public static func glyph(_ c: Unicode.Scalar) -> (columns: ArraySlice<UInt8>, rowOffset: Int) {
+        if let d = descenders[c] { return (d[...], 2) }
         var v = Int(c.value)
         if v < 32 || v > 126 { v = 63 }
         let i = (v - 32) * 5
-        return glyphs[i..<i + 5]
+        return (glyphs[i..<i + 5], 0)
     }
+
+    /// x-height letters with a tail below the line: rows 0–4 are the letter, 5–6 the descender.
+    static let descenders: [Unicode.Scalar: [UInt8]] = [
+        "g": [0x4E, 0x51, 0x51, 0x51, 0x3F], "p": [0x7F, 0x11, 0x11, 0x11, 0x0E],
+        "q": [0x0E, 0x11, 0x11, 0x11, 0x7F], "y": [0x4F, 0x50, 0x50, 0x50, 0x3F],
+    ]
 
     static let glyphs: [UInt8] = [
         0x00, 0x00, 0x00, 0x00, 0x00,  0x00, 0x00, 0x5F, 0x00, 0x00,  0x00, 0x07, 0x00, 0x07, 0x00,  // space ! "

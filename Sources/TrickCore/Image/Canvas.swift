@@ -94,14 +94,16 @@ public struct Canvas {
         }
     }
 
-    /// Text in the embedded 5 × 7 font with its top-left corner at (x, y); returns its size.
+    /// Text in the embedded 5 × 7 font (9 rows with descenders) with its top-left corner at (x, y); returns its size.
     @discardableResult
     public mutating func text(_ s: String, x: Int, y: Int, _ color: RGB, scale: Int = 2) -> (width: Int, height: Int) {
         var cx = x
         for ch in s.unicodeScalars {
-            for (col, bits) in BitmapFont.columns(ch).enumerated() {
-                for row in 0..<BitmapFont.glyphHeight where bits & (1 << row) != 0 {
-                    fill(x0: cx + col * scale, y0: y + row * scale, x1: cx + (col + 1) * scale, y1: y + (row + 1) * scale, color)
+            let (columns, offset) = BitmapFont.glyph(ch)
+            for (col, bits) in columns.enumerated() {
+                for row in 0..<7 where bits & (1 << row) != 0 {
+                    let r = row + offset
+                    fill(x0: cx + col * scale, y0: y + r * scale, x1: cx + (col + 1) * scale, y1: y + (r + 1) * scale, color)
                 }
             }
             cx += BitmapFont.cellWidth * scale

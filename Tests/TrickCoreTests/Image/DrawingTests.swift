@@ -55,7 +55,7 @@ final class DrawingTests: XCTestCase {
     func testTextUsesTheBitmapFont() throws {
         var c = try Canvas(width: 12, height: 8, fill: RGB(0, 0, 0))
         let size = c.text("I", x: 0, y: 0, RGB(255, 255, 255), scale: 1)
-        XCTAssertEqual(size.width, 5); XCTAssertEqual(size.height, 7)
+        XCTAssertEqual(size.width, 5); XCTAssertEqual(size.height, 9)
         // 'I' is 0x00 0x41 0x7F 0x41 0x00: a full middle column and serifs top and bottom.
         let lit = (0..<8).map { y in (0..<6).map { x in c.pixels[3 * (y * 12 + x)] == 255 ? 1 : 0 } }
         XCTAssertEqual(lit[0], [0, 1, 1, 1, 0, 0]); XCTAssertEqual(lit[3], [0, 0, 1, 0, 0, 0]); XCTAssertEqual(lit[6], [0, 1, 1, 1, 0, 0])
