@@ -4,10 +4,11 @@ Run with the reference environment:  /work/refenv/bin/python tools/gen_draw_vect
 Writes Tests/TrickCoreTests/Fixtures/images/draw.json:
 - binary_masks: MMEngine 0.10 `Visualizer(image=rgb).draw_binary_masks(masks, colors, alphas)`
   then `get_image()` (the real visualiser, matplotlib Agg canvas), on random images and masks;
-- sem_seg: MMSegmentation 1.x `SegLocalVisualizer._draw_sem_seg` without labels. mmseg is not in
-  the reference environment, so its blend is copied here verbatim from mmseg/visualization/
-  local_visualizer.py (ids below len(palette) coloured, `(image * (1 - alpha) + mask * alpha)
-  .astype(np.uint8)`), with the Cityscapes palette from mmseg/utils/class_names.py.
+- sem_seg: MMSegmentation 1.2.2 `SegLocalVisualizer(alpha=…)._draw_sem_seg(image, PixelData,
+  classes, palette, with_labels=False)` (the real visualiser) with mmseg's Cityscapes classes and
+  palette (`mmseg.utils.get_classes / get_palette('cityscapes')`);
+- load_annotations: mmseg 1.2.2 `LoadAnnotations(reduce_zero_label=…)` on the palette seg map
+  fixture (how seg maps are read: pillow backend, palette indices).
 Images are stored as trick sees them: BGR (as imread), while the visualisers work in RGB.
 """
 import json
@@ -38,27 +39,27 @@ for n, (h, w) in enumerate([(9, 13), (16, 10), (20, 31)]):
                       out=out[..., ::-1].ravel().tolist()))
 
 
-def draw_sem_seg(image, sem_seg, palette, alpha):
-    # mmseg 1.x SegLocalVisualizer._draw_sem_seg (with_labels=False), num_classes = len(palette)
-    num_classes = len(palette)
-    ids = np.unique(sem_seg)[::-1]
-    legal_indices = ids < num_classes
-    ids = ids[legal_indices]
-    labels = np.array(ids, dtype=np.int64)
-    colors = [palette[label] for label in labels]
-    mask = np.zeros_like(image, dtype=np.uint8)
-    for label, color in zip(labels, colors):
-        mask[sem_seg[0] == label, :] = color
-    return (image * (1 - alpha) + mask * alpha).astype(np.uint8)
+import torch
+from mmengine.structures import PixelData
+from mmseg.utils import get_classes, get_palette
+from mmseg.visualization import SegLocalVisualizer
+from mmseg.datasets.transforms import LoadAnnotations
 
-
-for h, w, alpha in [(8, 12, 0.8), (15, 9, 0.5), (21, 17, 0.35)]:
+assert get_palette('cityscapes') == CITYSCAPES
+for n, (h, w, alpha) in enumerate([(8, 12, 0.8), (15, 9, 0.5), (21, 17, 0.35)]):
     rgb = rng.randint(0, 256, (h, w, 3)).astype(np.uint8)
     seg = rng.randint(0, 19, (1, h, w))
     seg[0, 0, :] = 255
-    out = draw_sem_seg(rgb, seg, CITYSCAPES, alpha)
+    vis = SegLocalVisualizer(name=f'v{n}', alpha=alpha)
+    out = vis._draw_sem_seg(rgb.copy(), PixelData(data=torch.from_numpy(seg)), get_classes('cityscapes'),
+                            get_palette('cityscapes'), with_labels=False)
     cases.append(dict(kind='sem_seg', shape=[h, w, 3], img=rgb[..., ::-1].ravel().tolist(), seg=seg.ravel().tolist(),
                       alpha=alpha, out=out[..., ::-1].ravel().tolist()))
+seg_path = os.path.join(os.path.dirname(OUT), 'palette8_segmap.png')
+for reduce in [False, True]:
+    r = LoadAnnotations(reduce_zero_label=reduce)(dict(seg_map_path=seg_path, reduce_zero_label=reduce, seg_fields=[]))
+    cases.append(dict(kind='load_annotations', reduce_zero_label=reduce, shape=list(r['gt_seg_map'].shape),
+                      out=r['gt_seg_map'].astype(int).ravel().tolist()))
 with open(OUT, 'w') as f:
     json.dump(cases, f, separators=(',', ':'))
 print(len(cases), 'cases')

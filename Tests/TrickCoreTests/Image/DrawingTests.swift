@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 @testable import TrickCore
 
-/// Drawings against the real MMEngine visualiser (draw_binary_masks) and MMSegmentation's
-/// sem-seg blend (tools/gen_draw_vectors.py), plus the canvas primitives' geometry.
+/// Drawings against the real MMEngine visualiser (draw_binary_masks) and MMSegmentation 1.2.2's
+/// SegLocalVisualizer (sem-seg blend) and LoadAnnotations (tools/gen_draw_vectors.py), plus the
+/// canvas primitives' geometry.
 final class DrawingTests: XCTestCase {
     func load() throws -> [[String: Any]] {
         let url = ImageCodecTests.dir.appendingPathComponent("draw.json")
@@ -13,7 +14,7 @@ final class DrawingTests: XCTestCase {
 
     func testMatchesMMEngineAndMMSeg() throws {
         var kinds: [String: Int] = [:]
-        for c in try load() {
+        for c in try load() where c["kind"] as! String != "load_annotations" {
             let shape = ints(c["shape"]).map { Int($0) }, (h, w) = (shape[0], shape[1])
             let img = Tensor(shape: shape, int64: ints(c["img"]))
             let out: Tensor
@@ -32,6 +33,22 @@ final class DrawingTests: XCTestCase {
             kinds[c["kind"] as! String, default: 0] += 1
         }
         XCTAssertEqual(kinds, ["binary_masks": 3, "sem_seg": 3])
+    }
+
+    /// mmseg 1.2.2 LoadAnnotations on a palette seg map: PIL's indices, reduce_zero_label.
+    func testLoadAnnotationsReadsSegMapsAsMMSeg() throws {
+        var n = 0
+        for c in try load() where c["kind"] as! String == "load_annotations" {
+            let reduce = (c["reduce_zero_label"] as! NSNumber).boolValue
+            var r = Results()
+            r["seg_map_path"] = .string(ImageCodecTests.dir.appendingPathComponent("palette8_segmap.png").path)
+            let out = try LoadAnnotations(withBBox: false, withLabel: false, withSeg: true, reduceZeroLabel: reduce).apply(r)
+            let seg = try XCTUnwrap(out["gt_semantic_seg"]?.tensor)
+            XCTAssertEqual(seg.shape, ints(c["shape"]).map { Int($0) })
+            XCTAssertEqual(seg.int64s, ints(c["out"]), "reduce_zero_label=\(reduce)")
+            n += 1
+        }
+        XCTAssertEqual(n, 2)
     }
 
     func testPalettesAreMMSegs() throws {
