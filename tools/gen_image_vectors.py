@@ -5,8 +5,10 @@ Run with the reference environment:  /work/refenv/bin/python tools/gen_image_vec
 Writes Tests/TrickCoreTests/Fixtures/images/*.png|jpg (small images written by PIL and OpenCV in
 every PNG colour type / bit depth trick reads, and baseline / progressive / 4:4:4 / gray JPEGs)
 and Tests/TrickCoreTests/Fixtures/images/expected.json:
-- for each file and flag in color / grayscale / unchanged: `mmcv.imread(path, flag)` (cv2 backend,
-  i.e. cv2.imdecode), and `channel_order='rgb'` for color;
+- for each file and flag in color / grayscale / unchanged / color_ignore_orientation:
+  `mmcv.imread(path, flag)` (cv2 backend, i.e. cv2.imdecode, which applies the Exif orientation of
+  the exif*.jpg / exif*.png files for color and grayscale), and `channel_order='rgb'` for the color
+  flags (mmcv swaps channels for 'color' only);
 - `mmcv.imfrombytes(bytes, flag='unchanged', backend='pillow')`, how MMSegmentation reads seg maps.
 Sources of truth: opencv-python 4.11 (its bundled libpng / libjpeg-turbo), Pillow, mmcv 2.x.
 """
@@ -84,17 +86,25 @@ pil_save('rgb444.jpg', Image.fromarray(base, 'RGB'), quality=95, subsampling=0)
 pil_save('progressive.jpg', Image.fromarray(base, 'RGB'), quality=85, progressive=True)
 pil_save('gray.jpg', Image.fromarray(gray, 'L'), quality=90)
 cv_save('cv2_default.jpg', base[..., ::-1].copy())
+# Exif orientations (cv2 turns 'color' / 'grayscale' reads upright, not 'unchanged' or *_ignore_orientation).
+for o in [2, 3, 6, 8]:
+    exif = Image.Exif(); exif[0x0112] = o
+    pil_save(f'exif{o}.jpg', Image.fromarray(base, 'RGB'), quality=92, exif=exif)
+for o in [5, 7]:
+    exif = Image.Exif(); exif[0x0112] = o
+    pil_save(f'exif{o}.png', Image.fromarray(base, 'RGB'), exif=exif)
 big = np.kron(base, np.ones((3, 2, 1), np.uint8))[:31, :29]  # odd sizes: partial MCUs
 pil_save('odd_size.jpg', Image.fromarray(np.ascontiguousarray(big), 'RGB'), quality=80, subsampling=1)
 
 cases = []
 for name in files:
     p = path(name)
-    for flag in ['color', 'grayscale', 'unchanged']:
-        for order in (['bgr', 'rgb'] if flag == 'color' else ['bgr']):
+    for flag in ['color', 'grayscale', 'unchanged', 'color_ignore_orientation']:
+        for order in (['bgr', 'rgb'] if flag.startswith('color') else ['bgr']):
             img = mmcv.imread(p, flag=flag, channel_order=order)
             ref = cv2.imread(p, {'color': cv2.IMREAD_COLOR, 'grayscale': cv2.IMREAD_GRAYSCALE,
-                                  'unchanged': cv2.IMREAD_UNCHANGED}[flag])
+                                  'unchanged': cv2.IMREAD_UNCHANGED,
+                                  'color_ignore_orientation': cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION}[flag])
             if order == 'bgr':
                 assert np.array_equal(img, ref), name
             cases.append(dict(file=name, flag=flag, channel_order=order, backend='cv2', shape=list(img.shape),

@@ -40,6 +40,12 @@ static int check_size(size_t w, size_t h, size_t channels, size_t bytes_per_samp
     return 0;
 }
 
+static void keep_exif(trick_image *out, const uint8_t *bytes, size_t length) {
+    if (out->exif || !bytes || length == 0 || length > (1 << 24)) return;
+    out->exif = malloc(length);
+    if (out->exif) { memcpy(out->exif, bytes, length); out->exif_length = length; }
+}
+
 // MARK: PNG
 
 typedef struct {
@@ -77,6 +83,7 @@ int trick_png_decode(const uint8_t *bytes, size_t length, int flag, size_t max_b
     if (!info || !end || setjmp(png_jmpbuf(png))) {
         free(data);
         free(rows);
+        free(out->exif); out->exif = NULL; out->exif_length = 0;
         png_destroy_read_struct(&png, &info, &end);
         if (out->message[0] == 0) snprintf(out->message, 256, "libpng could not decode the data");
         return 1;
@@ -152,6 +159,12 @@ read_pixels:
     for (png_uint_32 y = 0; y < h; y++) rows[y] = data + y * row_bytes;
     png_read_image(png, rows);
     png_read_end(png, end);
+    // OpenCV reads the eXIf chunk before or after the image data for the orientation.
+    png_uint_32 num_exif = 0;
+    png_bytep exif = NULL;
+    if (png_get_valid(png, info, PNG_INFO_eXIf)) png_get_eXIf_1(png, info, &num_exif, &exif);
+    else if (png_get_valid(png, end, PNG_INFO_eXIf)) png_get_eXIf_1(png, end, &num_exif, &exif);
+    keep_exif(out, exif, num_exif);
     free(rows);
     png_destroy_read_struct(&png, &info, &end);
     out->width = (int)w; out->height = (int)h; out->channels = channels; out->depth = depth;
@@ -253,13 +266,21 @@ int trick_jpeg_decode(const uint8_t *bytes, size_t length, int flag, size_t max_
     err.message = out->message;
     if (setjmp(err.jump)) {
         free(data);
+        free(out->exif); out->exif = NULL; out->exif_length = 0;
         jpeg_destroy_decompress(&cinfo);
         if (out->message[0] == 0) snprintf(out->message, 256, "libjpeg could not decode the data");
         return 1;
     }
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, bytes, (unsigned long)length);
+    jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);   // Exif, for the orientation
     jpeg_read_header(&cinfo, TRUE);
+    for (jpeg_saved_marker_ptr m = cinfo.marker_list; m; m = m->next) {
+        if (m->marker == JPEG_APP0 + 1 && m->data_length > 6 && memcmp(m->data, "Exif\0\0", 6) == 0) {
+            keep_exif(out, m->data + 6, m->data_length - 6);
+            break;
+        }
+    }
     int source_channels = cinfo.num_components;
     if (source_channels == 4) {
         snprintf(out->message, 256, "CMYK / YCCK JPEG files are not supported");

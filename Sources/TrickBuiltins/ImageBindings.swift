@@ -16,9 +16,10 @@ enum ImageBindings {
             mmcv.imread: reads a PNG or JPEG file into an (H, W, 3) BGR image ('color'), an (H, W) gray one \
             ('grayscale'), or the file's own channels and depth ('unchanged': gray, BGR, BGRA; 16-bit kept). \
             channel_order='rgb' gives RGB for 'color'. A tensor argument is returned as it is. Pixels equal \
-            cv2.imread's (libpng; libjpeg-turbo, islow IDCT). \(imageNote) Differences: EXIF orientation is not \
-            applied; a file that cannot be decoded is an error (mmcv returns None); a truncated JPEG is an error \
-            (OpenCV returns it gray-filled).
+            cv2.imread's (libpng; libjpeg-turbo, islow IDCT), including the Exif orientation cv2 applies for 'color' / \
+            'grayscale' ('color_ignore_orientation' / 'grayscale_ignore_orientation' skip it). \(imageNote) \
+            Differences: a file that cannot be decoded is an error (mmcv returns None); a truncated JPEG is an \
+            error (OpenCV returns it gray-filled).
             """) { a in
             if case .tensor(let t) = a["img_or_path"] { return .tensor(t) }
             guard case .str(let path) = a["img_or_path"] else {

@@ -25,6 +25,9 @@ enum {
 typedef struct {
     int width, height, channels, depth;
     void *data;
+    /// The Exif (TIFF) block of a JPEG APP1 or PNG eXIf chunk, or NULL: malloc'd, free with trick_free.
+    uint8_t *exif;
+    size_t exif_length;
     char message[256];
 } trick_image;
 

@@ -9,8 +9,8 @@ import CImageCodecs
 /// channel, exactly the shapes and values of mmcv's arrays. The rest of the core (ImResize, Pad,
 /// Normalize) already treats int64 images as uint8 ones.
 public enum ImageCodecs {
-    /// mmcv's `imread_flags` (the cv2 ones; the `*_ignore_orientation` flags are the same here
-    /// because EXIF orientation is not applied — see README "where trick differs").
+    /// mmcv's `imread_flags` (the cv2 ones): 'color' and 'grayscale' apply the Exif orientation
+    /// as cv2 does; 'unchanged' and the `*_ignore_orientation` flags do not.
     public enum Flag: String, CaseIterable, Sendable {
         case color, grayscale, unchanged
         case colorIgnoreOrientation = "color_ignore_orientation"
@@ -33,7 +33,8 @@ public enum ImageCodecs {
     /// `mmcv.imfrombytes(content, flag, channel_order, backend)`. `backend` nil/'cv2' is OpenCV's
     /// decoder; 'pillow' is supported for `flag='unchanged'` only — the way MMSegmentation's
     /// `LoadAnnotations` reads seg maps (palette PNGs give their indices, RGB stays RGB).
-    /// `channel_order='rgb'` swaps B and R only for `flag='color'`, as mmcv's cv2 path does.
+    /// `channel_order='rgb'` swaps B and R only for `flag='color'`, as mmcv's cv2 path does (not even
+    /// for 'color_ignore_orientation', whose cv2 flag is not IMREAD_COLOR).
     public static func decode(_ bytes: [UInt8], flag: Flag = .color, channelOrder: String = "bgr",
                               backend: String? = nil, what: String = "image") throws -> Tensor {
         guard channelOrder == "bgr" || channelOrder == "rgb" else {
@@ -62,7 +63,7 @@ public enum ImageCodecs {
             let message = withUnsafeBytes(of: img.message) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
             throw CoreError("cannot decode \(what) as \(k.uppercased()): \(message)")
         }
-        defer { trick_free(data) }
+        defer { trick_free(data); trick_free(img.exif) }
         let h = Int(img.height), w = Int(img.width), c = Int(img.channels)
         let n = h * w * c
         var values = [Int64](repeating: 0, count: n)
@@ -73,10 +74,57 @@ public enum ImageCodecs {
             let p = data.assumingMemoryBound(to: UInt8.self)
             for i in 0..<n { values[i] = Int64(p[i]) }
         }
-        if !pillow && c == 3 && channelOrder == "rgb" && (flag == .color || flag == .colorIgnoreOrientation) {
+        // mmcv: `if flag == IMREAD_COLOR and channel_order == 'rgb'` — not for color_ignore_orientation.
+        if !pillow && c == 3 && channelOrder == "rgb" && flag == .color {
             for i in stride(from: 0, to: n, by: 3) { values.swapAt(i, i + 2) }
         }
+        // cv2.imread / imdecode turn the image upright by its Exif orientation unless the flag is
+        // IMREAD_UNCHANGED or has IMREAD_IGNORE_ORIENTATION (loadsave.cpp ApplyExifOrientation).
+        if !pillow, flag == .color || flag == .grayscale, let exif = img.exif {
+            let o = exifOrientation(Array(UnsafeBufferPointer(start: exif, count: img.exif_length)))
+            if o != 1 { return orient(values, h: h, w: w, c: c, orientation: o) }
+        }
         return Tensor(shape: c == 1 ? [h, w] : [h, w, c], int64: values)
+    }
+
+    /// The Orientation tag (0x0112) of IFD0 of an Exif (TIFF) block; 1 (upright) when absent or invalid.
+    public static func exifOrientation(_ b: [UInt8]) -> Int {
+        guard b.count >= 8 else { return 1 }
+        let little: Bool
+        if b[0] == 0x49 && b[1] == 0x49 { little = true } else if b[0] == 0x4D && b[1] == 0x4D { little = false } else { return 1 }
+        func u16(_ i: Int) -> Int? { i + 2 <= b.count ? (little ? Int(b[i]) | Int(b[i + 1]) << 8 : Int(b[i]) << 8 | Int(b[i + 1])) : nil }
+        func u32(_ i: Int) -> Int? { guard let lo = u16(little ? i : i + 2), let hi = u16(little ? i + 2 : i) else { return nil }; return hi << 16 | lo }
+        guard u16(2) == 42, let ifd = u32(4), let n = u16(ifd) else { return 1 }
+        for k in 0..<n {
+            let e = ifd + 2 + 12 * k
+            guard let tag = u16(e) else { return 1 }
+            if tag == 0x0112, u16(e + 2) == 3, let v = u16(e + 8) { return (1...8).contains(v) ? v : 1 }
+        }
+        return 1
+    }
+
+    /// OpenCV's ExifTransform: flips for 2–4, a transpose followed by a flip for 5–8.
+    static func orient(_ v: [Int64], h: Int, w: Int, c: Int, orientation o: Int) -> Tensor {
+        let transposed = o >= 5
+        let oh = transposed ? w : h, ow = transposed ? h : w
+        var out = [Int64](repeating: 0, count: v.count)
+        for y in 0..<oh {
+            for x in 0..<ow {
+                let (sy, sx): (Int, Int)
+                switch o {
+                case 2: (sy, sx) = (y, w - 1 - x)
+                case 3: (sy, sx) = (h - 1 - y, w - 1 - x)
+                case 4: (sy, sx) = (h - 1 - y, x)
+                case 5: (sy, sx) = (x, y)
+                case 6: (sy, sx) = (h - 1 - x, y)
+                case 7: (sy, sx) = (h - 1 - x, w - 1 - y)
+                default: (sy, sx) = (x, w - 1 - y)   // 8
+                }
+                let d = (y * ow + x) * c, s = (sy * w + sx) * c
+                for k in 0..<c { out[d + k] = v[s + k] }
+            }
+        }
+        return Tensor(shape: c == 1 ? [oh, ow] : [oh, ow, c], int64: out)
     }
 
     /// `cv2.imencode(ext, img, params)`: `.png` (8- or 16-bit, 1/3/4 channels) or `.jpg`/`.jpeg`
