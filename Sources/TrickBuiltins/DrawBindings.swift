@@ -59,6 +59,42 @@ enum DrawBindings {
                 return .tensor(canvas.image())
             }
         }
+        let imshow = lib.function("imshow_det_bboxes(img, bboxes, labels, class_names=None, score_thr=0, bbox_color='green', text_color='green', thickness=1, font_scale=0.5, show=True, win_name='', wait_time=0, out_file=None)", doc: """
+            mmcv.imshow_det_bboxes (mmcv 1.x / mmdet 2.x show_result): boxes (N, 4) or (N, 5) with scores, those \
+            scoring below score_thr dropped, in bbox_color with `thickness`, the text 'name|0.93' above each box in \
+            text_color; writes out_file if given and returns the image. show is ignored (no windows here); the \
+            text is the embedded bitmap font (scaled by font_scale / 0.5), not cv2's Hershey font.
+            """) { a in
+            let img = try a.tensor("img"), b = try a.tensor("bboxes")
+            guard b.rank == 2, b.shape[1] == 4 || b.shape[1] == 5 || b.shape[0] == 0 else {
+                throw RuntimeError("imshow_det_bboxes() bboxes must be (N, 4) or (N, 5), got shape \(Tensor.formatShape(b.shape))", kind: "ValueError")
+            }
+            let n = b.shape[0], cols = b.shape[1], flat = b.doubles
+            var labels = try a.tensor("labels").int64s.map { Int($0) }
+            guard labels.count == n else { throw RuntimeError("imshow_det_bboxes(): \(labels.count) labels for \(n) boxes", kind: "ValueError") }
+            var boxes = (0..<n).map { Array(flat[($0 * cols)..<($0 * cols + 4)]) }
+            var scores: [Double]? = cols == 5 ? (0..<n).map { flat[$0 * cols + 4] } : nil
+            let thr = try a.double("score_thr")
+            if thr > 0 {
+                guard let s = scores else { throw RuntimeError("imshow_det_bboxes(): score_thr needs (N, 5) bboxes with scores", kind: "ValueError") }
+                let keep = (0..<n).filter { s[$0] > thr }
+                boxes = keep.map { boxes[$0] }; scores = keep.map { s[$0] }; labels = keep.map { labels[$0] }
+            }
+            let names: [String]? = a.has("class_names") ? try strings(a["class_names"], "imshow_det_bboxes() class_names") : nil
+            var style = Drawing.BoxStyle()
+            style.mmcvLabels = true; style.alpha = 1; style.lineWidth = Swift.max(1, try a.int("thickness"))
+            style.textColor = try colors(a["text_color"], "text_color")[0]
+            style.textScale = Swift.max(1, Int((try a.double("font_scale") / 0.5).rounded()))
+            let boxColor = try colors(a["bbox_color"], "bbox_color")
+            return try core {
+                var canvas = try Canvas(image: img)
+                Drawing.boxes(&canvas, boxes: boxes, labels: labels, scores: scores, classes: names, colors: boxColor, style: style)
+                let out = canvas.image()
+                if a.has("out_file") { try ImageFiles.imwrite(out, try a.string("out_file")) }
+                return .tensor(out)
+            }
+        }
+        lib.namespace("mmcv").methods[imshow.name] = imshow
         lib.function("draw_sem_seg(img, sem_seg, palette='cityscapes', classes=None, alpha=0.8, with_labels=False)", doc: """
             Blends a segmentation map over the image as MMSegmentation's SegLocalVisualizer: \
             (img * (1 - alpha) + colour * alpha) truncated to uint8, colour = palette[id] for ids below len(palette), \

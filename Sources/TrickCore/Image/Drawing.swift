@@ -68,6 +68,9 @@ public enum Drawing {
         public var lineWidth = 3, alpha = 0.8, textScale = 1
         public var textColor = RGB(200, 200, 200)
         public var showText = true
+        /// mmcv 1.x `imshow_det_bboxes`: the text `name|0.93` (or `cls 3|0.93`) just above the box in
+        /// `textColor`, without a background.
+        public var mmcvLabels = false
         public init() {}
     }
 
@@ -82,6 +85,13 @@ public enum Drawing {
             let x0 = Int(b[0].rounded()), y0 = Int(b[1].rounded()), x1 = Int(b[2].rounded()), y1 = Int(b[3].rounded())
             canvas.stroke(x0: x0 - half, y0: y0 - half, x1: x1 + (t - half), y1: y1 + (t - half), color, lineWidth: t, alpha: style.alpha)
             guard style.showText, label != nil || scores != nil else { continue }
+            if style.mmcvLabels {
+                var text = label.map { l in classes.flatMap { l >= 0 && l < $0.count ? $0[l] : nil } ?? "cls \(l)" } ?? ""
+                if let s = scores?[i] { text += "|" + Charts.format(s, decimals: 2) }
+                let size = BitmapFont.size(text, scale: style.textScale)
+                canvas.text(text, x: x0, y: y0 - 2 - size.height, style.textColor, scale: style.textScale)
+                continue
+            }
             var text = ""
             if let l = label { text = classes.flatMap { l >= 0 && l < $0.count ? $0[l] : nil } ?? "class \(l)" }
             if let s = scores?[i] {
