@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance transcripts
+.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance install uninstall lab transcripts
 
 all: build
 
@@ -26,7 +26,15 @@ build: deps
 
 # The main job: run every recipe notebook in examples/ and show its output.
 run: build
-	@for f in examples/*.trick; do echo "== $$f"; $(BIN) run $$f || exit 1; done
+	@for f in examples/*.trick; do echo; echo "==== $$f"; $(BIN) run --titles $$f || exit 1; done
+
+# The lab: every notebook in examples/lab measures a trick against its baseline (seeded synthetic
+# data, 3 seeds), then examples/lab/README.md is rewritten from their results.
+LAB := $(sort $(wildcard examples/lab/[0-9]*.trick))
+lab: build
+	@for f in $(LAB); do echo; echo "==== $$f"; $(BIN) run --titles $$f || exit 1; done
+	$(BIN) examples/lab/summary.py > examples/lab/README.md.tmp && mv examples/lab/README.md.tmp examples/lab/README.md
+	@echo; cat examples/lab/README.md
 
 # Illustrated Markdown transcripts of the recipes: examples/NAME.md, linking the pictures each
 # recipe writes to examples/out/ (both ignored by git).
@@ -58,6 +66,20 @@ golden: deps
 
 repl: build
 	$(BIN)
+
+# `make install` puts trick on the PATH: PREFIX/bin/trick, and stdlib/ in PREFIX/share/trick (where
+# `include('stdlib/...')` finds it from any folder). PREFIX defaults to /usr/local; DESTDIR is honoured.
+PREFIX ?= /usr/local
+install: build
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/trick"
+	install -m 755 $(BIN) "$(DESTDIR)$(PREFIX)/bin/trick"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/trick/stdlib"
+	cp -R stdlib "$(DESTDIR)$(PREFIX)/share/trick/stdlib"
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/trick"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/trick"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/trick"
 
 bench: deps
 	$(SWIFT) build -c release -j $(JOBS) --product trick

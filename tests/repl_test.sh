@@ -5,6 +5,7 @@
 set -u
 BIN=$(cd "$(dirname "${1:-.build/release/trick}")" && pwd)/$(basename "${1:-.build/release/trick}")
 [ -x "$BIN" ] || { echo "repl_test: no trick binary at $BIN (run make build)"; exit 2; }
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/trick-repl-test.XXXXXX)
 SOCK="trick-repl-test-$$"              # a private tmux server, so a user's sessions are never touched
 export HOME="$WORK/home" NO_COLOR=1 LANG=C.UTF-8
@@ -84,9 +85,86 @@ else
     bad "pipe: %save wrote no saved.trick"
 fi
 
-# %load runs a notebook into the session.
-out=$(printf '%%load saved.trick\nw.shape\n' | "$BIN" repl 2>&1)
-expect "pipe: %load then use" "$out" "Out[2]: (3,)"
+# %run runs a notebook into the session; %load puts it into the input (one cell, run by what follows).
+out=$(printf '%%run saved.trick\nw.shape\n' | "$BIN" repl 2>&1)
+expect "pipe: %run then use" "$out" "Out[2]: (3,)"
+printf 'def twice(v):\n    return v * 2\n' > helper.trick
+out=$(printf '%%load helper.trick\n\ntwice(21)\nIn[2]\n' | "$BIN" repl 2>&1)
+expect "pipe: %load then run the loaded cell" "$out" "Out[3]: 42"
+expect "pipe: %load makes the file the cell" "$out" "Out[4]: '# %load helper.trick\\ndef twice(v):"
+out=$(printf '%%cpaste\n>>> a = 20\n\n>>> a + 1\n--\na * 2\n' | "$BIN" repl 2>&1)
+expect "pipe: %cpaste runs the pasted lines as one cell" "$out" "Out[1]: 21"
+expect "pipe: after %cpaste" "$out" "Out[2]: 40"
+mkdir -p sub/configs && touch sub/configs/pspnet.py
+out=$(printf '%%cd sub\n%%pwd\n%%complete Config.fromfile('"'"'con\n%%complete %%run conf\n%%cd -\n' | "$BIN" repl 2>&1)
+expect "pipe: %cd and %pwd" "$out" "$WORK/sub"
+expect "pipe: path completion in a string" "$out" "Config.fromfile('configs/"
+expect "pipe: path completion after %run" "$out" "%run configs/"
+
+# Nested blocks at any depth (issue 14), typed into the pipe as a file has them.
+out=$(printf 'def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n\nfib(10)\n' | "$BIN" repl 2>&1)
+refuse "pipe: nested if in a def" "$out" "error"
+expect "pipe: nested if in a def gives fib(10)" "$out" "Out[2]: 55"
+# A blank line inside a function body does not cut it short (it was silently defined without `return`).
+out=$(printf 'def f(x):\n    y = x + 1\n\n    return y\nf(1)\n' | "$BIN" repl 2>&1)
+expect "pipe: blank line inside a pasted body" "$out" "Out[2]: 2"
+cat > nest.txt <<'EOF2'
+total = 0
+for i in range(3):
+    j = 0
+    while j < 3:
+        try:
+            if (i + j) % 2:
+                raise ValueError('odd')
+
+            elif i == j:
+                total += 10
+            else:
+                total += 1
+        except ValueError:
+            total += 100
+        finally:
+            j += 1
+    else:
+        total += 1000
+total
+EOF2
+out=$("$BIN" repl < nest.txt 2>&1)
+refuse "pipe: for/while/try three deep" "$out" "error"
+expect "pipe: for/while/try three deep computes what CPython does" "$out" "Out[3]: 3432"
+
+# In, Out, _, __, ___, _n as IPython keeps them.
+out=$(printf '40 + 2\n"x"\nOut[1] + 1\n_2 * 2\n(_, __, ___)\nIn[2]\n' | "$BIN" repl 2>&1)
+expect "pipe: Out[1]" "$out" "Out[3]: 43"
+expect "pipe: _2" "$out" "Out[4]: 'xx'"
+expect "pipe: _, __, ___" "$out" "Out[5]: ('xx', 43, 'x')"
+expect "pipe: In[2]" "$out" "Out[6]: '\"x\"'"
+
+# The caret goes under the right character when the line holds CJK text (two columns each).
+out=$(printf "s = '数据' + 1\n" | "$BIN" repl 2>&1)
+if printf '%s\n' "$out" | grep -qx '               ^'; then ok; else bad "pipe: CJK caret under '+'" "$out"; fi
+
+# A long nested dict is shown as pprint lays it out, one key a line.
+out=$(printf "dict(type='EncoderDecoder', backbone=dict(type='ResNetV1c', depth=50, num_stages=4, out_indices=(0, 1, 2, 3)))\n" | "$BIN" repl 2>&1)
+expect "pipe: long dict pretty-printed" "$out" "{'type': 'EncoderDecoder',
+ 'backbone': {'type': 'ResNetV1c',
+              'depth': 50,"
+
+# Every recipe pasted whole into the REPL gives what `trick run` gives (displayed values aside from
+# their Out[n] labels and line breaks): every function in examples/ pastes in one piece.
+for f in "$ROOT"/examples/*.trick; do
+    a=$("$BIN" run "$f" 2>&1 | tr -d ' \n\t')
+    b=$("$BIN" repl < "$f" 2>&1 | sed -E 's/^Out\[[0-9]+\]://' | tr -d ' \n\t')
+    [ "$a" = "$b" ] && ok || bad "pipe: $(basename "$f") pasted into the REPL differs from trick run"
+done
+
+# `trick FILE` runs a file; include() resolves next to the including file, so recipes run from
+# their own folder; a .py file prints only what it prints.
+out=$(cd "$ROOT/examples" && "$BIN" 01_backbone_head_lr.trick 2>&1)
+expect "trick FILE from the examples folder" "$out" "187 parameter tensors"
+printf 'x = 1\nx\nprint(x + 1)\n' > script.py
+out=$("$BIN" script.py 2>&1)
+[ "$out" = "2" ] && ok || bad "a .py script prints only what it prints" "$out"
 
 # `trick` without arguments on a pipe runs the program, no prompts.
 out=$(echo 'print(2)' | "$BIN" 2>&1)
@@ -108,6 +186,15 @@ else
     wait_for() {
         local i
         for i in $(seq 1 100); do
+            if screen | grep -qF -- "$2"; then ok; return 0; fi
+            sleep 0.1
+        done
+        bad "tty: $1: '$2' never appeared" "$(screen | grep -v '^$' | tail -15)"
+        return 1
+    }
+    wait_long() {    # as wait_for, but up to 40 s (big inputs in a debug build on a busy machine)
+        local i
+        for i in $(seq 1 400); do
             if screen | grep -qF -- "$2"; then ok; return 0; fi
             sleep 0.1
         done
@@ -166,20 +253,32 @@ else
     # a long built-in call (Lovász on 2x19x512x1024 takes seconds) stops at Ctrl-C within a class,
     # not when the call returns
     keys 'x2 = randn(2, 19, 512, 1024); y2 = randint(0, 19, (2, 512, 1024)); l2 = LovaszLoss(reduction="none")' Enter
-    wait_for "big inputs built" "In [12]:"
+    wait_long "big inputs built" "In [12]:"
     keys 'l2(x2, y2)' Enter
     sleep 1
     keys C-c
     wait_quick "Ctrl-C stops a long built-in call" "In [13]:"
 
+    # An interrupted cell and what is computed from it stay out of %save (its notebook must pass).
+    keys 'n = 0' Enter
+    keys 'while True: n += 1' Enter Enter
+    sleep 1
+    keys C-c
+    wait_for "Ctrl-C interrupts the counting loop" "In [15]:"
+    keys 'm = n * 2' Enter
+    keys 'm' Enter
+    wait_for "value from the interrupted loop" "Out[16]:"
+
     keys '%save tty_session' Enter
     wait_for "%save" "Saved"
+    wait_for "%save says what it left out" "In [14], In [15], In [16]:"
     keys C-d
     wait_for "Ctrl-D exits" "EXITED rc=0"
     out=$("$BIN" test tty_session.trick 2>&1)
     expect "tty: %save notebook passes trick test" "$out" "golden: 1 passed, 0 failed"
 
     [ -s "$HOME/.trick_history" ] && ok || bad "tty: ~/.trick_history written"
+
     start
     keys Up
     wait_for "history survives a restart" "In [1]: %save tty_session"
@@ -187,6 +286,42 @@ else
     wait_for "Ctrl-R searches history" "cube(3)"
     keys Enter
     keys C-d
+    sleep 0.3
+
+    # Typed line by line: auto-indent after ':', dedent after return, Backspace removes a level,
+    # else after a dedent.
+    start
+    line() { keys "$1" Enter; sleep 0.3; }
+    line 'def g(x):'
+    line 'if x:'
+    wait_for "auto-indent after ':'" "   ...:     if x:"
+    line 'y = 1'
+    wait_for "nested auto-indent" "   ...:         y = 1"
+    keys BSpace; sleep 0.2
+    line 'else:'
+    wait_for "Backspace removes one indent level" "   ...:     else:"
+    line 'y = 2'
+    keys BSpace; sleep 0.2
+    line 'return y'
+    line ''
+    keys 'g(0), g(1)' Enter
+    wait_for "def with nested if/else typed line by line" "Out[2]: (2, 1)"
+
+    # Pasted in one piece (bracketed paste), with blank lines inside the body.
+    printf 'def h(x):\n    if x:\n        y = 1\n\n    else:\n        y = 2\n\n    return y * 10\n\nh(0) + h(1)\n' > paste.txt
+    $T load-buffer paste.txt
+    $T paste-buffer -p -t "repl$session"
+    wait_for "bracketed paste with blank lines inside a def" "Out[3]: 30"
+    wait_for "the paste is shown as one cell" "   ...:     return y * 10"
+    # A paste that ends inside a line is left to be edited, then runs with the pasted lines.
+    printf 'v = [1,\n     2]\nlen(v' > paste2.txt
+    $T load-buffer paste2.txt
+    $T paste-buffer -p -t "repl$session"
+    sleep 0.3
+    keys ')' Enter
+    wait_for "unfinished pasted line completed by typing" "Out[4]: 2"
+    keys C-d
+    wait_for "Ctrl-D exits" "EXITED rc=0"
     $T kill-server 2>/dev/null
 fi
 

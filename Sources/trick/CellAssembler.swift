@@ -1,8 +1,9 @@
 import TrickLang
 
-/// Joins input lines into cells, as Python's REPL does: the parser decides whether more input
-/// is needed (an open bracket, string or block); a compound statement (`def`, `for`, `if`, ...)
-/// goes on until a blank line. Pasted prompts are stripped, as IPython does: doctest `>>> ` and
+/// Joins input lines into cells, as Python's REPL and IPython do: the parser decides whether
+/// more input is needed (an open bracket, string or block, at any depth of nesting); a compound
+/// statement (`def`, `for`, `if`, ...) goes on until a blank line (typed) or a new statement at
+/// column 0 (pasted, piped). Pasted prompts are stripped, as IPython does: doctest `>>> ` and
 /// `... `, IPython `In [n]: ` and `   ...: `. A pasted prompt, or a line back at column 0 after
 /// a finished block, starts a new cell, so transcripts paste without blank lines between cells.
 struct CellAssembler {
@@ -85,15 +86,25 @@ struct CellAssembler {
     }
 
     /// Feeds one line; returns the cells that are ready to run, in order.
-    mutating func feed(_ raw: String) -> [String] {
+    ///
+    /// `pasting` says whether the line is part of a paste or a piped file rather than typed at the
+    /// prompt. A typed blank line ends a block at once, as in Python's REPL; in a paste a blank
+    /// line inside a block does not: the next line decides, by IPython's rule — an indented line
+    /// (or `elif`/`else`/`except`/`finally`) continues the block, a new statement at column 0
+    /// starts the next cell. So a function with blank lines in its body pastes whole.
+    mutating func feed(_ raw: String, pasting: Bool = false) -> [String] {
         let (line, prompted) = stripPrompt(raw)
-        let blank = line.trimmingCharacters(in: .whitespaces).isEmpty
+        let blank = CellAssembler.isBlank(line)
         var ready: [String] = []
         if !lines.isEmpty {
             let state = CellAssembler.status(text)
             if blank {
-                // A blank line ends the cell, except inside an open bracket or string.
-                let lastCode = lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+                if pasting && state != .invalid {
+                    lines.append(line)
+                    return []
+                }
+                // Typed: a blank line ends the cell, except inside an open bracket or string.
+                let lastCode = lines.last { !CellAssembler.isBlank($0) } ?? ""
                 if state == .incomplete && !lastCode.trimmingCharacters(in: .whitespaces).hasSuffix(":") {
                     lines.append(line)
                     return []
@@ -118,14 +129,98 @@ struct CellAssembler {
         return ready
     }
 
-    /// A whole cell at once (a multi-line history entry recalled with Up): it runs as soon as it
-    /// is complete, without waiting for a blank line.
+    /// A whole cell at once (a multi-line history entry recalled with Up, a transcript pasted
+    /// with its prompts): it runs as soon as it is complete, without waiting for a blank line.
     mutating func feedCell(_ cell: String) -> [String] {
         var ready: [String] = []
-        for l in cell.split(separator: "\n", omittingEmptySubsequences: false) { ready += feed(String(l)) }
+        for l in cell.split(separator: "\n", omittingEmptySubsequences: false) { ready += feed(String(l), pasting: true) }
         if !lines.isEmpty && CellAssembler.status(text) == .complete { ready.append(take()) }
         return ready
     }
+
+    /// A bracketed paste (the terminal marks it, so it arrives whole): as in IPython, the pasted
+    /// code is one cell, blank lines and all, and it runs when it is complete and the paste ended
+    /// its last line. A paste that ends inside a line leaves that line to be edited: it comes back
+    /// as `unfinished`, and the lines before it wait in the cell. Pasted transcripts (`>>> `,
+    /// `In [n]: ` prompts) still split into their cells.
+    mutating func feedPaste(_ pasted: String) -> (cells: [String], unfinished: String) {
+        var text = CellAssembler.unixLineBreaks(pasted)
+        var unfinished = ""
+        if !text.hasSuffix("\n") {
+            if let nl = text.lastIndex(of: "\n") {
+                unfinished = String(text[text.index(after: nl)...])
+                text = String(text[...nl])
+            } else {
+                return ([], text)
+            }
+        }
+        let pastedLines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let hasPrompts = pastedLines.contains { $0 == ">>>" || $0.hasPrefix(">>> ") || CellAssembler.afterIPythonPrompt($0) != nil }
+        if hasPrompts {
+            var ready: [String] = []
+            for l in pastedLines { ready += feed(l, pasting: true) }
+            if unfinished.isEmpty && !lines.isEmpty && CellAssembler.status(self.text) == .complete { ready.append(take()) }
+            return (ready, unfinished)
+        }
+        lines += pastedLines
+        while let l = lines.first, CellAssembler.isBlank(l) { lines.removeFirst() }
+        guard !lines.isEmpty, unfinished.isEmpty else { return ([], unfinished) }
+        switch CellAssembler.status(self.text) {
+        case .incomplete: return ([], "")
+        case .complete, .invalid: return ([take()], "")
+        }
+    }
+
+    /// `%load`: the lines become the cell being typed; an empty line (or a new statement) runs it.
+    mutating func load(_ loaded: [String]) {
+        lines += loaded
+    }
+
+    /// The indentation a continuation line of the cell starts with (auto-indent, as IPython's):
+    /// four more after a line ending in `:`, four less after `return`, `pass`, `break`,
+    /// `continue` or `raise`, else the previous line's.
+    var nextIndent: Int {
+        guard let last = lines.last(where: { !CellAssembler.isBlank($0) }) else { return 0 }
+        let indent = last.prefix { $0 == " " }.count
+        let code = CellAssembler.withoutComment(last).trimmingCharacters(in: .whitespaces)
+        if code.hasSuffix(":") { return indent + 4 }
+        if ["return", "pass", "break", "continue", "raise"].contains(CellAssembler.firstWord(code)) {
+            return max(0, indent - 4)
+        }
+        return indent
+    }
+
+    /// The line without a trailing `#` comment (a `#` inside a string is kept).
+    static func withoutComment(_ line: String) -> String {
+        var quote: Character?
+        var out = ""
+        var escaped = false
+        for c in line {
+            if let q = quote {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == "#" {
+                break
+            }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// Terminals send a pasted line break as CR; Windows text has CRLF.
+    static func unixLineBreaks(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        var afterCR = false
+        for u in s.unicodeScalars {
+            if u == "\n" && afterCR { afterCR = false; continue }
+            afterCR = u == "\r"
+            out.append(afterCR ? "\n" : u)
+        }
+        return String(out)
+    }
+
+    static func isBlank<S: StringProtocol>(_ line: S) -> Bool { line.allSatisfy { $0 == " " || $0 == "\t" } }
 
     /// End of input: whatever is pending runs (and reports its error if it is unfinished).
     mutating func finish() -> String? {

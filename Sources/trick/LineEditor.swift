@@ -62,12 +62,122 @@ private let completionGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -
     return strdup(completionMatches[completionIndex])   // libedit frees it
 }
 
+// MARK: Keystrokes
+//
+// libedit reads the terminal through `rl_getc_function`, one character (a code point) a call.
+// Ours sits in front of the terminal to do what libedit cannot: the terminal's bracketed paste
+// (`ESC[200~` … `ESC[201~`: the paste arrives whole, so blank lines inside a pasted function do
+// not end it, as in IPython), auto-indent (the continuation line's indent is typed for the user),
+// and Backspace over an indent removing one level.
+
+/// Characters handed to libedit before the terminal's (an auto-indent, a paste's unfinished line).
+nonisolated(unsafe) private var queuedInput: [Int32] = []
+/// Bytes read ahead while looking for the paste marker, to be read again.
+nonisolated(unsafe) private var pushedBack: [UInt8] = []
+/// A multi-line paste, waiting for `LineEditor.read` (libedit got a newline in its place).
+nonisolated(unsafe) private var pendingPaste: String?
+/// Every key on this line so far was a space: Backspace then removes a whole indent level.
+nonisolated(unsafe) private var lineIsIndent = true
+nonisolated(unsafe) private var lineSpaces = 0
+
+/// One byte from the terminal (or read ahead); nil at end of input or on Ctrl-C at the prompt.
+private func nextByte() -> UInt8? {
+    if !pushedBack.isEmpty { return pushedBack.removeFirst() }
+    var b: UInt8 = 0
+    while true {
+        let n = read(0, &b, 1)
+        if n == 1 { return b }
+        if n < 0 && errno == EINTR && replPromptInterrupted == 0 { continue }
+        return nil
+    }
+}
+
+/// True when a byte arrives within `ms` milliseconds.
+private func byteArrives(within ms: Int32) -> Bool {
+    if !pushedBack.isEmpty { return true }
+    var p = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+    return poll(&p, 1, ms) > 0
+}
+
+/// After an ESC: is this `ESC[200~`? Bytes that turn out to be another sequence are pushed back.
+private func pasteStarts() -> Bool {
+    var seen: [UInt8] = []
+    for want in Array("[200~".utf8) {
+        guard byteArrives(within: 50), let b = nextByte() else { pushedBack = seen + pushedBack; return false }
+        seen.append(b)
+        if b != want { pushedBack = seen + pushedBack; return false }
+    }
+    return true
+}
+
+/// The pasted bytes up to `ESC[201~`, as text.
+private func readPaste() -> String {
+    var bytes: [UInt8] = []
+    let end = Array("\u{1B}[201~".utf8)
+    while let b = nextByte() {
+        bytes.append(b)
+        if bytes.count >= end.count && Array(bytes.suffix(end.count)) == end {
+            bytes.removeLast(end.count)
+            break
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+private func keyTyped(_ c: Int32) -> Int32 {
+    if c == 32 && lineIsIndent { lineSpaces += 1 } else if c != 127 && c != 8 { lineIsIndent = false }
+    return c
+}
+
+private let replGetc: @convention(c) (UnsafeMutablePointer<FILE>?) -> Int32 = { _ in
+    if !queuedInput.isEmpty { return keyTyped(queuedInput.removeFirst()) }
+    guard let b = nextByte() else { return -1 }
+    if b == 0x1B && pasteStarts() {
+        let text = CellAssembler.unixLineBreaks(readPaste())
+        if text.contains("\n") {
+            pendingPaste = text
+            return 10       // ends libedit's line; `LineEditor.read` takes the paste
+        }
+        // Within one line a paste is typed text (a Tab in it is not a completion request).
+        queuedInput = text.unicodeScalars.flatMap { $0 == "\t" ? [32, 32, 32, 32] : [Int32($0.value)] }
+        return queuedInput.isEmpty ? replGetc(nil) : keyTyped(queuedInput.removeFirst())
+    }
+    if (b == 127 || b == 8) && lineIsIndent && lineSpaces > 0 {
+        // Backspace in the indent: back to the previous multiple of four.
+        let k = (lineSpaces - 1) % 4 + 1
+        lineSpaces -= k
+        queuedInput = [Int32](repeating: Int32(b), count: k - 1) + queuedInput
+        return Int32(b)
+    }
+    // UTF-8 → one code point (libedit takes what we return as a wide character).
+    var need = 0, cp = UInt32(b)
+    if b >= 0xF0 && b < 0xF8 { need = 3; cp = UInt32(b & 0x07) }
+    else if b >= 0xE0 { need = 2; cp = UInt32(b & 0x0F) }
+    else if b >= 0xC0 { need = 1; cp = UInt32(b & 0x1F) }
+    if b >= 0xC0 && b < 0xF8 {
+        for _ in 0..<need {
+            guard let c = nextByte() else { return -1 }
+            cp = cp << 6 | UInt32(c & 0x3F)
+        }
+    }
+    return keyTyped(Int32(bitPattern: cp))
+}
+
 enum LineEditor {
     enum Input {
         case line(String)
+        /// A multi-line paste: `typed` is what was on the line before it.
+        case paste(typed: String, text: String)
         case interrupted
         case endOfInput
     }
+
+    /// Bracketed paste is asked of the terminal only while a prompt waits (IPython does the same),
+    /// and not of a terminal that cannot do it.
+    nonisolated(unsafe) static var bracketedPaste = false
+
+    /// True when input is waiting (typed ahead, or pasted by a terminal without bracketed paste).
+    static func inputPending() -> Bool { !queuedInput.isEmpty || byteArrives(within: 0) }
 
     nonisolated(unsafe) static var historyPath: String?
     nonisolated(unsafe) static var lastHistoryEntry: String?
@@ -96,6 +206,9 @@ enum LineEditor {
             if completionMatches.isEmpty { return nil }
             return rl_completion_matches(text, completionGenerator)
         }
+        rl_getc_function = replGetc        // before libedit initialises (using_history does)
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        bracketedPaste = !term.isEmpty && term != "dumb"
         using_history()
         stifle_history(2000)
         historyPath = path
@@ -140,11 +253,21 @@ enum LineEditor {
         return out.filter { seen.insert($0).inserted }
     }
 
-    /// Reads one line with editing. Ctrl-C gives `.interrupted`, Ctrl-D `.endOfInput`.
-    static func read(prompt: String) -> Input {
+    /// Reads one line with editing. Ctrl-C gives `.interrupted`, Ctrl-D `.endOfInput`, a
+    /// multi-line paste `.paste`. `indent` spaces are typed for the user (auto-indent) unless
+    /// input is already waiting (a paste the terminal did not mark has its own indentation);
+    /// `text` is put on the line to be edited (a paste's unfinished last line).
+    static func read(prompt: String, indent: Int = 0, text: String = "") -> Input {
         FileIO.flush()
         replPromptInterrupted = 0
+        lineIsIndent = true
+        lineSpaces = 0
+        if indent > 0 && !inputPending() { queuedInput += [Int32](repeating: 32, count: indent) }
+        queuedInput += text.unicodeScalars.map { Int32($0.value) }
+        if bracketedPaste { FileIO.writeStdout("\u{1B}[?2004h"); FileIO.flush() }
+        defer { if bracketedPaste { FileIO.writeStdout("\u{1B}[?2004l"); FileIO.flush() } }
         guard let cline = readline(prompt) else {
+            queuedInput = []
             if replPromptInterrupted != 0 {
                 replPromptInterrupted = 0
                 return .interrupted
@@ -154,7 +277,13 @@ enum LineEditor {
         defer { free(cline) }
         if replPromptInterrupted != 0 {
             replPromptInterrupted = 0
+            queuedInput = []
+            pendingPaste = nil
             return .interrupted
+        }
+        if let p = pendingPaste {
+            pendingPaste = nil
+            return .paste(typed: String(cString: cline), text: p)
         }
         return .line(String(cString: cline))
     }

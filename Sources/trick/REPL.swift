@@ -61,6 +61,22 @@ final class REPLSession {
     var captured = ""
     /// Set by `exit` / `quit`.
     var finished = false
+    /// IPython's `Out` (cell number → its displayed value) and `In` (`In[n]` is cell n's source).
+    var outputs = DictRef()
+    var inputList = ListRef([.str("")])
+    /// The displayed values so far, for `_`, `__`, `___`.
+    var shown: [Value] = []
+    /// Session names an interrupted cell touched, and the names computed from them since: the
+    /// cells that read them are left out of `%save`, whose notebook must pass `trick test`.
+    var tainted: Set<String> = []
+    /// Cells left out of `%save` for that reason.
+    var untrusted: [Int] = []
+    /// A file `%load` put into the input, waiting to become the cell being typed.
+    var loadedInput: [String]?
+    /// Reads one more line for `%cpaste` (the terminal's editor, or the pipe), given a prompt.
+    var readRawLine: ((String) -> String?)?
+    /// For `%cd -`.
+    var previousDirectory: String?
 
     init(interactive: Bool) {
         self.interactive = interactive
@@ -68,6 +84,13 @@ final class REPLSession {
             && (getenv("TERM").map { String(cString: $0) } ?? "") != "dumb"
         interp = Runner.makeInterpreter()
         attachOutput()
+        installHistoryNames()
+    }
+
+    /// `In` and `Out` as IPython has them (a fresh interpreter gets them again).
+    func installHistoryNames() {
+        interp.setGlobal("In", .list(inputList))
+        interp.setGlobal("Out", .dict(outputs))
     }
 
     func attachOutput() {
@@ -81,6 +104,10 @@ final class REPLSession {
     func resetInterpreter() {
         interp = Runner.makeInterpreter()
         attachOutput()
+        outputs = DictRef()
+        shown = []
+        tainted = []
+        installHistoryNames()
     }
 
     // MARK: Reading
@@ -103,17 +130,30 @@ final class REPLSession {
 
     func runInteractive() -> Int32 {
         LineEditor.setUp(historyPath: LineEditor.defaultHistoryPath())
+        readRawLine = { prompt in
+            switch LineEditor.read(prompt: prompt) {
+            case .line(let l): return l
+            case .paste(let typed, let text): return typed + text
+            case .interrupted, .endOfInput: return nil
+            }
+        }
         replCompleter = { [unowned self] before, previous in
             ReplCompletion(interp: self.interp).complete(before: before, previousLines: previous)
         }
         FileIO.writeStdout("trick \(Trick.version): help(name) or ?name for help, %lsmagic for magics, Tab completes, Ctrl-D exits.\n")
         var assembler = CellAssembler()
         var interrupted = false
+        var unfinished = ""     // a paste's last line, put back on the line to be edited
         while !finished {
-            if assembler.isEmpty && !interrupted { FileIO.writeStdout("\n") }
+            if assembler.isEmpty && !interrupted && unfinished.isEmpty { FileIO.writeStdout("\n") }
             interrupted = false
             replPendingLines = assembler.text
-            switch LineEditor.read(prompt: assembler.isEmpty ? inPrompt(count) : continuationPrompt(count)) {
+            let prompt = assembler.isEmpty ? inPrompt(count) : continuationPrompt(count)
+            let indent = assembler.isEmpty || !unfinished.isEmpty ? 0 : assembler.nextIndent
+            let input = LineEditor.read(prompt: prompt, indent: indent, text: unfinished)
+            let pasteOpen = !unfinished.isEmpty
+            unfinished = ""
+            switch input {
             case .endOfInput:
                 FileIO.writeStdout("\n")
                 finished = true
@@ -123,7 +163,27 @@ final class REPLSession {
                 FileIO.writeStdout("\n")
                 interrupted = true
             case .line(let line):
-                let cells = line.contains("\n") ? assembler.feedCell(line) : assembler.feed(line)
+                // The line that finishes a paste joins the pasted cell. Lines already waiting
+                // were pasted by a terminal without bracketed paste: a blank line among them
+                // does not end a block (IPython's rule).
+                let cells = pasteOpen ? assembler.feedPaste(line + "\n").cells
+                    : line.contains("\n") ? assembler.feedCell(line)
+                    : assembler.feed(line, pasting: LineEditor.inputPending())
+                for cell in cells where !finished {
+                    LineEditor.addHistory(cell)
+                    handle(cell)
+                }
+                if let loaded = loadedInput {
+                    // `%load`: the file is the cell being typed now, shown as such.
+                    loadedInput = nil
+                    assembler.load(loaded)
+                    let cont = continuationPrompt(count)
+                    FileIO.writeStdout(loaded.map { cont + $0 + "\n" }.joined())
+                }
+            case .paste(let typed, let text):
+                let (cells, rest) = assembler.feedPaste(typed + text)
+                echoPaste(prompt: prompt, text: String((typed + text).dropLast(rest.count)))
+                unfinished = rest
                 for cell in cells where !finished {
                     LineEditor.addHistory(cell)
                     handle(cell)
@@ -134,12 +194,31 @@ final class REPLSession {
         return 0
     }
 
+    /// Shows a multi-line paste as the cell it became: libedit only echoed the line it held
+    /// (the prompt and what was typed before the paste), so that line is rewritten with the
+    /// paste's first line, and the others follow under continuation prompts.
+    func echoPaste(prompt: String, text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        guard let first = lines.first else { return }
+        let visible = { (p: String) in String(p.unicodeScalars.filter { $0 != "\u{1}" && $0 != "\u{2}" }.map(Character.init)) }
+        var out = "\u{1B}[A\r" + visible(prompt) + first + "\u{1B}[K\n"
+        let cont = visible(continuationPrompt(count))
+        for l in lines.dropFirst() { out += cont + l + "\n" }
+        FileIO.writeStdout(out)
+    }
+
     /// `trick repl < file`: the same session, read from a pipe, without prompts or history.
     func runPiped() -> Int32 {
         LineEditor.installSignalHandler()
+        readRawLine = { _ in readLine(strippingNewline: true) }
         var assembler = CellAssembler()
         while !finished, let line = readLine(strippingNewline: true) {
-            for cell in assembler.feed(line) where !finished { handle(cell) }
+            for cell in assembler.feed(line, pasting: true) where !finished { handle(cell) }
+            if let loaded = loadedInput {
+                loadedInput = nil
+                assembler.load(loaded)
+            }
         }
         if !finished, let cell = assembler.finish() { handle(cell) }
         FileIO.flush()
@@ -158,6 +237,7 @@ final class REPLSession {
         let n = count
         count += 1
         inputs.append((n, cell))
+        inputList.items.append(.str(cell))
         let t = cell.trimmingCharacters(in: .whitespaces)
         if ["exit", "quit", "exit()", "quit()"].contains(t) {
             finished = true
@@ -174,9 +254,19 @@ final class REPLSession {
     }
 
     func showValue(_ v: Value, n: Int) {
-        let r = Printer.repr(v)
+        // `_` is the interpreter's own (set by every displayed expression); `__`, `___`, `_n` and
+        // `Out[n]` as IPython keeps them.
+        shown.append(v)
+        if shown.count > 3 { shown.removeFirst() }
+        if shown.count >= 2 { interp.setGlobal("__", shown[shown.count - 2]) }
+        if shown.count >= 3 { interp.setGlobal("___", shown[shown.count - 3]) }
+        interp.setGlobal("_", v)
+        interp.setGlobal("_\(n)", v)
+        try? outputs.set(.int(n), v)
+        let r = Printer.pformat(v)
         let label = color ? "\u{1B}[31mOut[\u{1B}[1;31m\(n)\u{1B}[0;31m]:\u{1B}[0m " : "Out[\(n)]: "
-        FileIO.writeStdout(label + (r.contains("\n") ? "\n" : "") + r + "\n")
+        // A value on several lines starts under the label, as IPython shows it.
+        FileIO.writeStdout((r.contains("\n") ? String(label.dropLast()) + "\n" : label) + r + "\n")
     }
 
     /// Runs code statement by statement on a big-stack thread, showing each displayed value.
@@ -191,6 +281,8 @@ final class REPLSession {
             return nil
         }
         var logged: LoggedCell? = LoggedCell(source: source)
+        var interrupted = false
+        let before = Set(sessionNames.map(\.0))
         beginEvaluation()
         _ = Runner.onBigStack { [self] in
             let statements: [Interpreter.CompiledStatement]
@@ -210,7 +302,8 @@ final class REPLSession {
                     logged?.outputs.append((st.lastLine, captured))
                 } catch let e as TrickError where e.isInterrupt || replInterruptSeen != 0 {
                     FileIO.writeStderr("KeyboardInterrupt\n")
-                    logged?.keepLines(through: st.firstLine - 1)
+                    logged = nil
+                    interrupted = true
                     return 1
                 } catch {
                     reportError(error)
@@ -223,8 +316,52 @@ final class REPLSession {
             return 0
         }
         endEvaluation()
+        // An interrupted cell is not saved, and what it touched is no longer what the saved
+        // notebook would compute: every later cell that reads it is left out too.
+        let names = REPLSession.identifiers(in: source)
+        let session = before.union(sessionNames.map(\.0))
+        if interrupted || !names.isDisjoint(with: tainted) {
+            tainted.formUnion(names.intersection(session))
+            untrusted.append(n)
+            return nil
+        }
         if let l = logged, l.source.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
         return logged
+    }
+
+    /// The names a cell mentions (not attributes after a dot, not inside strings or comments);
+    /// a superset of what it reads and writes, which is what tainting needs.
+    static func identifiers(in source: String) -> Set<String> {
+        var names = Set<String>()
+        let chars = Array(source)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "#" {
+                while i < chars.count && chars[i] != "\n" { i += 1 }
+            } else if c == "'" || c == "\"" {
+                let triple = i + 2 < chars.count && chars[i + 1] == c && chars[i + 2] == c
+                i += triple ? 3 : 1
+                while i < chars.count {
+                    if chars[i] == "\\" { i += 2; continue }
+                    if chars[i] == c && (!triple || (i + 2 < chars.count && chars[i + 1] == c && chars[i + 2] == c)) {
+                        i += triple ? 3 : 1
+                        break
+                    }
+                    if chars[i] == "\n" && !triple { break }
+                    i += 1
+                }
+            } else if c.isLetter || c == "_" {
+                let start = i
+                while i < chars.count && (chars[i].isLetter || chars[i].isNumber || chars[i] == "_") { i += 1 }
+                var j = start - 1
+                while j >= 0 && chars[j] == " " { j -= 1 }
+                if j < 0 || chars[j] != "." { names.insert(String(chars[start..<i])) }
+            } else {
+                i += 1
+            }
+        }
+        return names
     }
 
     /// Ctrl-C now interrupts the evaluation (until `endEvaluation`).

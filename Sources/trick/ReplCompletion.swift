@@ -1,4 +1,7 @@
 import TrickLang
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Tab completion for the REPL, decided from the text before the cursor:
 /// - `%ti`                    → magics
@@ -26,6 +29,14 @@ struct ReplCompletion {
         if previousLines.isEmpty, lead < chars.count, chars[lead] == "%", !chars[lead...].contains(" ") {
             let word = String(chars[(lead + 1)...])
             return (lead + 1, ReplMagics.names.filter { $0.hasPrefix(word) })
+        }
+        // The file argument of `%load`, `%run`, `%save`, `%cd`.
+        if previousLines.isEmpty, lead < chars.count, chars[lead] == "%", let space = chars[lead...].firstIndex(of: " "),
+           ["load", "run", "save", "cd"].contains(String(chars[(lead + 1)..<space])) {
+            var s = space
+            while s < chars.count, chars[s] == " " { s += 1 }
+            let paths = ReplCompletion.paths(completing: String(chars[s...]))
+            return (s, String(chars[(lead + 1)..<space]) == "cd" ? paths.filter { $0.hasSuffix("/") } : paths)
         }
         if let q = openStringStart(chars) {
             return (q + 1, stringCompletions(chars, quoteAt: q))
@@ -84,7 +95,22 @@ struct ReplCompletion {
             return before.map { !isIdentChar($0) } ?? true
         }()
         if isTypeArg { return interp.library.typeOrder.filter { $0.hasPrefix(prefix) } }
-        return []
+        // Any other string: a file path (`Config.fromfile('con`, `load('data/`).
+        return ReplCompletion.paths(completing: prefix)
+    }
+
+    /// Files and folders whose path starts with `prefix` (relative to the working directory, or
+    /// absolute, or under `~/`); folders end with `/`. Hidden names only when asked for.
+    static func paths(completing prefix: String) -> [String] {
+        let slash = prefix.lastIndex(of: "/")
+        let dirPart = slash.map { String(prefix[...$0]) } ?? ""
+        let base = slash.map { String(prefix[prefix.index(after: $0)...]) } ?? prefix
+        var dir = dirPart.isEmpty ? "." : dirPart
+        if dir.hasPrefix("~/"), let h = getenv("HOME") { dir = String(cString: h) + dir.dropFirst() }
+        return FileIO.entries(of: dir)
+            .filter { $0.hasPrefix(base) && (base.hasPrefix(".") || !$0.hasPrefix(".")) }
+            .sorted()
+            .map { dirPart + $0 + (FileIO.isDirectory(dir + "/" + $0) ? "/" : "") }
     }
 
     /// Index of the quote that opens a string still open at the end of `chars`, if any.

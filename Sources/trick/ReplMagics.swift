@@ -3,8 +3,8 @@ import TrickLang
 import Glibc
 #endif
 
-/// IPython-style line magics: `%time`, `%timeit`, `%who`, `%whos`, `%reset`, `%load`, `%save`,
-/// `%history`, `%lsmagic`, `%complete`.
+/// IPython-style line magics: `%time`, `%timeit`, `%who`, `%whos`, `%reset`, `%load`, `%run`,
+/// `%save`, `%cpaste`, `%paste`, `%pwd`, `%cd`, `%history`, `%lsmagic`, `%complete`.
 enum ReplMagics {
     static let help: [(String, String)] = [
         ("time", "%time CODE      run CODE once; show CPU and wall time, then its value"),
@@ -12,7 +12,12 @@ enum ReplMagics {
         ("who", "%who            names defined in the session"),
         ("whos", "%whos           names with their type and value"),
         ("reset", "%reset          delete every name defined in the session (built-ins stay)"),
-        ("load", "%load FILE      run a .trick notebook or script into the session, showing its output"),
+        ("load", "%load FILE      put FILE into the input as a cell to edit or run (Enter on an empty line runs it)"),
+        ("run", "%run FILE       run a .trick notebook or script in the session, showing its output"),
+        ("cpaste", "%cpaste         paste lines (prompts stripped) until a line with -- alone or Ctrl-D; they run as one cell"),
+        ("paste", "%paste          as %cpaste: the clipboard is the terminal's, so paste into the terminal"),
+        ("pwd", "%pwd            the working directory"),
+        ("cd", "%cd DIR         change the working directory (no DIR: home; -: the previous one)"),
         ("save", "%save FILE      write the session as a .trick notebook with its #> outputs (trick test passes it)"),
         ("history", "%history        the cells typed in this session (-n: with their numbers)"),
         ("lsmagic", "%lsmagic        this list"),
@@ -31,7 +36,11 @@ extension REPLSession {
         case "who": magicWho()
         case "whos": magicWhos()
         case "reset": magicReset()
-        case "load", "run": magicLoad(arg)
+        case "load": magicLoad(arg)
+        case "run": magicRun(arg, n: n)
+        case "cpaste", "paste": magicCpaste(n: n)
+        case "pwd": FileIO.writeStdout(REPLSession.workingDirectory() + "\n")
+        case "cd": magicCd(arg)
         case "save": magicSave(arg)
         case "history", "hist": magicHistory(arg)
         case "lsmagic", "magic": FileIO.writeStdout(ReplMagics.help.map(\.1).joined(separator: "\n") + "\n")
@@ -161,7 +170,7 @@ extension REPLSession {
     // MARK: The namespace
 
     var sessionNames: [(String, Value)] {
-        interp.userGlobals.filter { !$0.0.hasPrefix("_") }.sorted { $0.0 < $1.0 }
+        interp.userGlobals.filter { !$0.0.hasPrefix("_") && $0.0 != "In" && $0.0 != "Out" }.sorted { $0.0 < $1.0 }
     }
 
     func magicWho() {
@@ -191,6 +200,7 @@ extension REPLSession {
         let n = sessionNames.count
         resetInterpreter()
         log = []
+        untrusted = []
         FileIO.writeStdout("Deleted \(n) name\(n == 1 ? "" : "s"); the session starts afresh.\n")
     }
 
@@ -203,8 +213,60 @@ extension REPLSession {
         return p
     }
 
+    /// `%load FILE`: as IPython, the file becomes the cell being typed (with a `# %load` line),
+    /// to edit or run; nothing runs yet.
     func magicLoad(_ arg: String) {
         guard !arg.isEmpty else { FileIO.writeStderr("error: %load needs a file, e.g. %load examples/09_soft_nms.trick\n"); return }
+        let path = REPLSession.expandPath(arg)
+        let text: String
+        do { text = try FileIO.read(path) } catch { reportError(error); return }
+        var lines = CellAssembler.unixLineBreaks(text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while let l = lines.last, CellAssembler.isBlank(l) { lines.removeLast() }
+        loadedInput = ["# %load \(arg)"] + lines
+    }
+
+    /// `%cpaste` (and `%paste`): lines until `--` alone or end of input, run as one cell.
+    func magicCpaste(n: Int) {
+        if interactive {
+            FileIO.writeStdout("Pasting code; enter '--' alone on the line to stop or use Ctrl-D.\n")
+        }
+        var assembler = CellAssembler()
+        var lines: [String] = []
+        while let raw = readRawLine?(":") {
+            if raw.trimmingCharacters(in: .whitespaces) == "--" { break }
+            for l in CellAssembler.unixLineBreaks(raw).split(separator: "\n", omittingEmptySubsequences: false) {
+                lines.append(assembler.stripPrompt(String(l)).line)
+            }
+        }
+        let cell = lines.joined(separator: "\n")
+        guard !CellAssembler.isBlank(cell.filter { $0 != "\n" }) else { return }
+        if let logged = execute(cell, n: n, show: { self.showValue($0, n: n) }) { log.append(logged) }
+    }
+
+    static func workingDirectory() -> String {
+        var buf = [CChar](repeating: 0, count: 4096)
+        return getcwd(&buf, buf.count) != nil ? String(cString: buf) : "."
+    }
+
+    func magicCd(_ arg: String) {
+        var target = REPLSession.expandPath(arg)
+        if target.isEmpty { target = getenv("HOME").map { String(cString: $0) } ?? "/" }
+        if target == "-" {
+            guard let p = previousDirectory else { FileIO.writeStderr("error: %cd -: no previous directory\n"); return }
+            target = p
+        }
+        let here = REPLSession.workingDirectory()
+        guard chdir(target) == 0 else {
+            FileIO.writeStderr("error: %cd: cannot change to '\(target)': \(String(cString: strerror(errno)))\n")
+            return
+        }
+        previousDirectory = here
+        FileIO.writeStdout(REPLSession.workingDirectory() + "\n")
+    }
+
+    /// `%run FILE`: runs a notebook or script in the session, showing its output.
+    func magicRun(_ arg: String, n: Int) {
+        guard !arg.isEmpty else { FileIO.writeStderr("error: %run needs a file, e.g. %run examples/09_soft_nms.trick\n"); return }
         let path = REPLSession.expandPath(arg)
         let text: String
         do { text = try FileIO.read(path) } catch { reportError(error); return }
@@ -224,14 +286,14 @@ extension REPLSession {
         // Keep what ran for %save: the notebook up to its last statement that ran.
         var cell = LoggedCell(source: nb.lines.joined(separator: "\n"))
         for b in r.blocks { cell.outputs.append((b.lastLine, b.output)) }
-        if let last = r.blocks.last, !r.runtimeErrors.isEmpty {
-            if r.runtimeErrors.contains(where: { $0.isInterrupt }) {
-                cell.outputs.removeLast()
-                cell.keepLines(through: r.blocks.count >= 2 ? r.blocks[r.blocks.count - 2].lastLine : 0)
-            } else {
-                cell.keepLines(through: last.lastLine)
-            }
+        let names = REPLSession.identifiers(in: cell.source)
+        if r.runtimeErrors.contains(where: { $0.isInterrupt }) || !names.isDisjoint(with: tainted) {
+            // As an interrupted cell (see `execute`): not saved, and what it touched is tainted.
+            tainted.formUnion(names.intersection(sessionNames.map(\.0)))
+            untrusted.append(n)
+            return
         }
+        if let last = r.blocks.last, !r.runtimeErrors.isEmpty { cell.keepLines(through: last.lastLine) }
         if !cell.source.isEmpty { log.append(cell) }
     }
 
@@ -248,6 +310,10 @@ extension REPLSession {
         do {
             try FileIO.writeAtomically(path, lines.joined(separator: "\n") + "\n")
             FileIO.writeStdout("Saved \(log.count) cell\(log.count == 1 ? "" : "s") to \(path)\n")
+            if !untrusted.isEmpty {
+                let list = untrusted.map { "In [\($0)]" }.joined(separator: ", ")
+                FileIO.writeStdout("Left out \(list): interrupted, or computed from what an interrupted cell changed (\(tainted.sorted().joined(separator: ", "))).\n")
+            }
         } catch {
             reportError(error)
         }

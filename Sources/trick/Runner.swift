@@ -40,15 +40,36 @@ enum Runner {
         FileIO.writeStderr(e.render(color: colorErrors))
     }
 
-    /// Runs source as a notebook does (top-level values displayed); 0 or 1.
-    static func runScript(source: String, name: String, display: Bool) -> Int32 {
+    /// Runs source as a notebook does (top-level values displayed) or, without `display`, as
+    /// Python runs a script; 0 or 1. With `titles`, each cell's `#%%` line is printed above its
+    /// output (`make run`).
+    static func runScript(source: String, name: String, display: Bool, titles: Bool = false) -> Int32 {
         installInterruptHandler()
         return onBigStack {
             let interp = makeInterpreter()
+            if !name.hasPrefix("<") { interp.includingFiles = [name] }
             let file = SourceFile(name: name, text: source)
+            var cellTitles: [(line: Int, text: String)] = []
+            if titles {
+                // A code cell's `#%% title`, else the first line of the Markdown cell before it.
+                var inMarkdown = false
+                for (i, l) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    if let t = Notebook.cellTitle(String(l)) {
+                        inMarkdown = t.hasPrefix("[markdown]") || t.hasPrefix("[md]")
+                        if !inMarkdown && !t.isEmpty { cellTitles.append((i + 1, "── " + t)) }
+                    } else if inMarkdown, l.hasPrefix("# ") {
+                        cellTitles.append((i + 1, "── " + l.dropFirst(2).drop { $0 == "#" || $0 == " " }))
+                        inMarkdown = false
+                    }
+                }
+            }
             do {
                 let program = try Parser.parse(file)
                 for st in try interp.compile(program) {
+                    // Only the last title before a statement: cells without output show none.
+                    var title: String?
+                    while let t = cellTitles.first, t.line < st.firstLine { title = t.text; cellTitles.removeFirst() }
+                    if let t = title { FileIO.writeStdout(t + "\n") }
                     if let v = try st.execute(), display {
                         FileIO.writeStdout(Printer.repr(v) + "\n")
                     }
@@ -66,13 +87,14 @@ enum Runner {
         }
     }
 
-    static func runFile(path: String) -> Int32 {
+    /// A `.py` file is a Python script (only what it prints is output); anything else is a notebook.
+    static func runFile(path: String, titles: Bool = false) -> Int32 {
         let text: String
         do { text = try FileIO.read(path) } catch {
             FileIO.writeStderr("error: \(error)\n")
             return 1
         }
-        return runScript(source: text, name: path, display: true)
+        return runScript(source: text, name: path, display: !path.hasSuffix(".py"), titles: titles)
     }
 
     static func markdown(path: String) -> Int32 {

@@ -14,9 +14,10 @@ struct Trick: ParsableCommand {
         abstract: "A notebook-style language for the training tricks of segmentation and detection.",
         discussion: """
             With no arguments on a terminal, starts the REPL; with input on stdin, runs it.
+            `trick FILE` runs a file as `trick run FILE` does (as `python x.py`).
             Examples:
-              trick run examples/09_soft_nms.trick
-              trick -c 'print(soft_nms([[0 0 10 10; 1 1 11 11]], [0.9 0.8]))'
+              trick examples/09_soft_nms.trick
+              trick -c 'print(rescale_size((1024, 512), (2048, 512)))'
               trick test examples
               trick test --update examples/09_soft_nms.trick
             """,
@@ -30,6 +31,7 @@ struct Trick: ParsableCommand {
         if let code {
             throw ExitCode(Runner.runScript(source: code, name: "<string>", display: true))
         }
+
         if FileIO.isStdinTerminal {
             throw ExitCode(REPL().run())
         }
@@ -43,12 +45,15 @@ struct Run: ParsableCommand {
     @Flag(help: "Write a Markdown transcript of the notebook (code cells with their output) to stdout.")
     var markdown = false
 
-    @Argument(help: "The .trick files to run.")
+    @Flag(help: "Print each cell's `#%%` title line above its output.")
+    var titles = false
+
+    @Argument(help: "The .trick notebooks (top-level values are displayed) or .py scripts (only what they print).")
     var files: [String]
 
     func run() throws {
         for f in files {
-            let status = markdown ? Runner.markdown(path: f) : Runner.runFile(path: f)
+            let status = markdown ? Runner.markdown(path: f) : Runner.runFile(path: f, titles: titles)
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -74,9 +79,17 @@ struct Repl: ParsableCommand {
     func run() throws { throw ExitCode(REPL().run()) }
 }
 
+// `trick FILE ...` is `trick run FILE ...`, as `python x.py` (a first argument that is neither an
+// option nor a subcommand).
+var arguments = Array(CommandLine.arguments.dropFirst())
+if let first = arguments.first, !first.hasPrefix("-"),
+   !Trick.configuration.subcommands.contains(where: { $0._commandName == first }), first != "help" {
+    arguments.insert("run", at: 0)
+}
+
 // Bad usage exits with status 2 (ArgumentParser's default would be 64).
 do {
-    var command = try Trick.parseAsRoot()
+    var command = try Trick.parseAsRoot(arguments)
     try command.run()
 } catch let e as ExitCode {
     FileIO.flush()

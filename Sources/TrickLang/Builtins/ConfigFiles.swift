@@ -33,11 +33,14 @@ enum ConfigFiles {
         lib.function("include(path)", doc: """
             Runs a .trick file in the current namespace, as if its statements were written here: the way to use
             the prelude and model skeletons in stdlib/ (`include('stdlib/models/pspnet_r50_d8.trick')`).
+            A relative path is looked up, in order, next to the including file (as C's #include "…"), in the
+            working directory, then in trick's own folder (so `stdlib/…` works from anywhere).
             """) { [unowned interp] a in
-            let path = resolve(try a.string("path"), interp)
+            let path = includePath(try a.string("path"), interp)
             guard interp.includeDepth < 16 else { throw RuntimeError("include() nested too deeply (an include cycle?)", kind: "RecursionError") }
             interp.includeDepth += 1
-            defer { interp.includeDepth -= 1 }
+            interp.includingFiles.append(path)
+            defer { interp.includeDepth -= 1; interp.includingFiles.removeLast() }
             try interp.run(source: try FileIO.read(path), name: path)
             return .none
         }
@@ -63,6 +66,30 @@ enum ConfigFiles {
         let joined = parts.joined(separator: "/")
         return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
+
+    /// See `include`'s doc: next to the including file, the working directory, trick's folder.
+    static func includePath(_ path: String, _ interp: Interpreter) -> String {
+        let plain = resolve(path, interp)
+        if path.hasPrefix("/") { return plain }
+        var candidates: [String] = []
+        if let including = interp.includingFiles.last { candidates.append(normalize(FileIO.directoryName(including) + "/" + path)) }
+        candidates.append(plain)
+        candidates += trickFolders.map { normalize($0 + "/" + path) }
+        return candidates.first(where: FileIO.exists) ?? candidates[0]
+    }
+
+    /// Where trick's own files are: `PREFIX/share/trick` for an installed binary, and the
+    /// checkout a build came from (the folder above `.build` that holds `stdlib/`).
+    static let trickFolders: [String] = {
+        guard let exe = FileIO.executablePath() else { return [] }
+        var dir = FileIO.directoryName(exe)
+        var out = [normalize(dir + "/../share/trick")]
+        for _ in 0..<4 {
+            dir = FileIO.directoryName(dir)
+            if FileIO.isDirectory(dir + "/stdlib") { out.append(dir); break }
+        }
+        return out
+    }()
 
     static func resolve(_ path: String, _ interp: Interpreter) -> String {
         normalize(path.hasPrefix("/") || interp.baseDirectory == "." ? path : interp.baseDirectory + "/" + path)

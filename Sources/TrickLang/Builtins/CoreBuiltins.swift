@@ -14,6 +14,17 @@ enum CoreBuiltins {
             try interp.emit(a.varargs.map(Printer.str).joined(separator: sep) + end)
             return .none
         }
+        lib.function("pprint(object, width=80)", doc: """
+            Prints the value laid out as Python's `pprint.pprint(object, width, sort_dicts=False)`: one item a
+            line, aligned after the opening bracket, when the repr is wider than `width`. Where trick differs:
+            dicts keep their insertion order (pprint sorts them unless sort_dicts=False) and long strings are not split.
+            """) { [unowned interp] a in
+            try interp.emit(Printer.pformat(a["object"], width: a["width"].isNone ? 80 : try a.int("width")) + "\n")
+            return .none
+        }
+        lib.function("pformat(object, width=80)", doc: "The text `pprint` prints (Python's `pprint.pformat`, dicts in insertion order).") { a in
+            .str(Printer.pformat(a["object"], width: a["width"].isNone ? 80 : try a.int("width")))
+        }
         lib.function("len(obj)", doc: "Number of items (a tensor's first dimension).") { a in
             switch a["obj"] {
             case .list(let l): return .int(l.items.count)

@@ -87,8 +87,13 @@ public struct TrickError: Error, CustomStringConvertible {
             if let src = f.line(loc.line) {
                 let text = String(src.map { $0 == "\t" ? " " : $0 })
                 out += "    " + text + "\n"
-                let pad = String(repeating: " ", count: Swift.max(0, loc.column - 1))
-                let width = Swift.max(1, Swift.min(loc.length, Swift.max(1, text.count - loc.column + 1)))
+                // Columns count characters; the caret goes by display width (a CJK character
+                // takes two terminal columns).
+                let chars = Array(text)
+                let start = Swift.min(Swift.max(0, loc.column - 1), chars.count)
+                let spanned = Swift.max(1, Swift.min(loc.length, chars.count - start))
+                let pad = String(repeating: " ", count: displayWidth(chars[..<start]))
+                let width = Swift.max(1, displayWidth(chars[start..<Swift.min(chars.count, start + spanned)]))
                 out += "    " + pad + "^" + String(repeating: "~", count: width - 1) + "\n"
             }
         } else {
@@ -115,6 +120,24 @@ public struct TrickError: Error, CustomStringConvertible {
             flushRepeats()
         }
         return out
+    }
+}
+
+/// Terminal columns of a run of characters: East Asian wide and fullwidth characters (CJK,
+/// Hangul, fullwidth forms, most emoji) take two, combining marks none, the rest one.
+public func displayWidth<C: Collection>(_ chars: C) -> Int where C.Element == Character {
+    chars.reduce(0) { $0 + displayWidth($1) }
+}
+
+public func displayWidth(_ c: Character) -> Int {
+    guard let u = c.unicodeScalars.first?.value else { return 0 }
+    switch u {
+    case 0x0300...0x036F, 0x200B...0x200F: return 0
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+         0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+         0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+        return 2
+    default: return 1
     }
 }
 

@@ -176,10 +176,9 @@ public struct Notebook {
             code = []
         }
         for (i, l) in lines.enumerated() {
-            if l.hasPrefix("#%%") {
+            if let title = Notebook.cellTitle(l) {
                 flushCode()
                 inMarkdown = l.contains("[markdown]") || l.contains("[md]")
-                let title = l.dropFirst(3).trimmingCharacters(in: .whitespaces)
                 if !inMarkdown && !title.isEmpty { md.append("### " + title); md.append("") }
                 continue
             }
@@ -200,5 +199,13 @@ public struct Notebook {
         }
         flushCode()
         return md.joined(separator: "\n") + "\n"
+    }
+
+    /// The title of a cell marker line — `#%%` or `# %%` (Jupytext's and VS Code's default),
+    /// with an optional `[markdown]` — or nil when the line is not one.
+    public static func cellTitle(_ line: String) -> String? {
+        let rest: Substring
+        if line.hasPrefix("#%%") { rest = line.dropFirst(3) } else if line.hasPrefix("# %%") { rest = line.dropFirst(4) } else { return nil }
+        return rest.trimmingCharacters(in: .whitespaces)
     }
 }

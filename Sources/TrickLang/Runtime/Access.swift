@@ -29,6 +29,7 @@ extension Interpreter {
             }
             // Config-style attribute access (`cfg.model.decode_head`), as MMEngine ConfigDict.
             if let x = d[str: name] { return x }
+            if name == "pretty_text" { return .str(Printer.prettyText(d)) }   // MMEngine Config.pretty_text
             throw noAttribute(v, name, Methods.dictMethods + d.keys.compactMap { if case .str(let s) = $0 { return s } else { return nil } })
         case .list, .str, .tuple:
             let names = Methods.names(for: v)

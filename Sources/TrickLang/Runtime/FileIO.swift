@@ -93,6 +93,25 @@ public enum FileIO {
         return stat(path, &st) == 0
     }
 
+    /// The running program's file (symbolic links resolved), where the system says.
+    public static func executablePath() -> String? {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        return n > 0 ? String(cString: buf) : nil
+    }
+
+    /// The names in a directory (not `.` and `..`), unsorted; empty when it cannot be read.
+    public static func entries(of path: String) -> [String] {
+        guard let d = opendir(path.isEmpty ? "." : path) else { return [] }
+        defer { closedir(d) }
+        var out: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: e.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+            if name != "." && name != ".." { out.append(name) }
+        }
+        return out
+    }
+
     /// Files under `path` (recursively) whose names end with `suffix`, sorted.
     public static func files(under path: String, suffix: String) -> [String] {
         guard let d = opendir(path) else { return [] }

@@ -42,6 +42,9 @@ public final class Interpreter {
     var callDepth = 0
     var currentException: TrickError?
     var includeDepth = 0
+    /// The files whose statements are running, outermost first (the script, then each
+    /// `include`): `include` resolves a relative path against the last one's folder.
+    public var includingFiles: [String] = []
     /// Free lists of finished call frames, by slot count (see `Frame.recycle`).
     let freeLists = Frame.makeFreeLists()
     /// Most bytes one top-level statement may print: a runaway `while True: print(...)` ends

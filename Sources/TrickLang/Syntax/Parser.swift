@@ -96,7 +96,11 @@ public struct Parser {
         }
         advance()
         guard peek.kind == .indent else {
-            throw error("expected an indented block \(context)", at: peek)
+            var e = error("expected an indented block \(context)", at: peek)
+            // `if x:` as the last line (the lexer closes open blocks with dedents before the end):
+            // the REPL keeps reading, at any depth of nesting.
+            if atEndOfInput { e.isIncompleteInput = true }
+            throw e
         }
         advance()
         var body: [Stmt] = []
@@ -111,6 +115,11 @@ public struct Parser {
             if body.isEmpty { throw e }
         }
         return body
+    }
+
+    /// Only the layout tokens that close the input are left.
+    var atEndOfInput: Bool {
+        tokens[pos...].allSatisfy { $0.kind == .dedent || $0.kind == .eof || $0.kind == .newline }
     }
 
     /// The last source line of the most recently consumed real token (skipping layout tokens).
@@ -199,7 +208,9 @@ public struct Parser {
         if isName("else") { advance(); orelse = try block("after 'else'") }
         if isName("finally") { advance(); fin = try block("after 'finally'") }
         if handlers.isEmpty && fin == nil {
-            throw error("expected 'except' or 'finally' after the 'try' block", at: peek)
+            var e = error("expected 'except' or 'finally' after the 'try' block", at: peek)
+            if atEndOfInput { e.isIncompleteInput = true }   // the REPL waits for the handler
+            throw e
         }
         return Stmt(.tryStmt(body, handlers, orelse, fin), t.location, endLine: lastLine)
     }
