@@ -12,13 +12,17 @@ PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/pytho
 all: build
 
 # System packages the build needs: libedit (REPL line editing), libpng and libjpeg-turbo (imread /
-# imwrite / pictures), found through pkg-config.
-SYSTEM_PACKAGES := libedit-dev libpng-dev libjpeg62-turbo-dev pkg-config
+# imwrite / pictures), found through pkg-config. libjpeg-turbo is libjpeg62-turbo-dev on Debian
+# (libjpeg-dev, which names it, elsewhere, e.g. Ubuntu's libjpeg-turbo8-dev).
+SYSTEM_PACKAGES := libedit-dev libpng-dev pkg-config
 deps:
 	@if ! pkg-config --exists libedit libpng libjpeg 2>/dev/null; then \
-		echo "installing $(SYSTEM_PACKAGES)"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null || \
-		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES)) >/dev/null; \
+		jpeg=libjpeg62-turbo-dev; \
+		(apt-get update -qq || sudo apt-get update -qq) >/dev/null 2>&1; \
+		apt-cache show $$jpeg >/dev/null 2>&1 || jpeg=libjpeg-dev; \
+		echo "installing $(SYSTEM_PACKAGES) $$jpeg"; \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) $$jpeg) >/dev/null || \
+		(sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) $$jpeg) >/dev/null; \
 	fi
 
 build: deps

@@ -10,12 +10,16 @@ enum ImageBindings {
         """
 
     static func register(_ lib: Library) {
+        // Relative image paths are looked up as include's: next to the running notebook, the
+        // working directory, trick's folder (so the recipes' examples/data/… work from anywhere).
+        ImageFiles.searchPrefixes = { [unowned lib] in lib.searchPrefixes() }
         let mmcv = lib.namespace("mmcv")
         let fileio = lib.namespace("fileio")
         let imread = lib.function("imread(img_or_path, flag='color', channel_order='bgr', backend=None, file_client_args=None, backend_args=None)", doc: """
             mmcv.imread: reads a PNG or JPEG file into an (H, W, 3) BGR image ('color'), an (H, W) gray one \
             ('grayscale'), or the file's own channels and depth ('unchanged': gray, BGR, BGRA; 16-bit kept). \
-            channel_order='rgb' gives RGB for 'color'. A tensor argument is returned as it is. Pixels equal \
+            channel_order='rgb' gives RGB for 'color'. A tensor argument is returned as it is. A relative path is \
+            looked for next to the running notebook, in the working directory, then in trick's folder (as include). Pixels equal \
             cv2.imread's (libpng; libjpeg-turbo, islow IDCT), including the Exif orientation cv2 applies for 'color' / \
             'grayscale' ('color_ignore_orientation' / 'grayscale_ignore_orientation' skip it). \(imageNote) \
             Differences: a file that cannot be decoded is an error (mmcv returns None); a truncated JPEG is an \
@@ -55,7 +59,8 @@ enum ImageBindings {
         let imwrite = lib.function("imwrite(img, file_path, params=None, auto_mkdir=None, file_client_args=None, backend_args=None)", doc: """
             mmcv.imwrite: writes an (H, W) or (H, W, C) BGR(A) image as .png or .jpg (format from the extension; \
             JPEG quality 95, PNG compression 1 as OpenCV; params as cv2's [1, quality] / [16, level]); creates the \
-            directory; returns True. Integer values 0…255 are 8-bit; a PNG with values above 255 is 16-bit; float \
+            directory; returns True. A relative path goes where its top folder is found (next to the running \
+            notebook, the working directory, trick's folder), else next to the running notebook. Integer values 0…255 are 8-bit; a PNG with values above 255 is 16-bit; float \
             images are rounded and saturated to 0…255 as OpenCV's convertTo.
             """) { a in
             var params: [Int] = []
@@ -69,7 +74,7 @@ enum ImageBindings {
             feed it to imfrombytes.
             """) { a in
             try core {
-                let b = try ImageFiles.readBytes(try a.string("filepath"))
+                let b = try ImageFiles.readBytes(ImageFiles.locate(try a.string("filepath")))
                 return .tensor(Tensor(shape: [b.count], int64: b.map { Int64($0) }))
             }
         }

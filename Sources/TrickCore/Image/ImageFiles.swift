@@ -27,10 +27,42 @@ public enum ImageFiles {
         return bytes
     }
 
-    /// `mmcv.imread(path, flag, channel_order, backend)`.
+    /// Prefixes a relative path is looked up under, in order (set by the language: next to the
+    /// running notebook, the working directory, trick's folder — as `include`).
+    nonisolated(unsafe) public static var searchPrefixes: () -> [String] = { [""] }
+
+    /// A file to read: the first prefix under which `path` exists (else `path` as given).
+    public static func locate(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        for p in searchPrefixes() where exists(p + path) { return p + path }
+        return path
+    }
+
+    /// A file to write: under the first prefix where its top folder exists (`examples/out/x.png`
+    /// goes into the `examples` that is found), else next to the running notebook (the working
+    /// directory when none runs).
+    public static func destination(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let prefixes = searchPrefixes()
+        if let slash = path.firstIndex(of: "/") {
+            let top = String(path[..<slash])
+            if top != "." && top != ".." {
+                for p in prefixes where isDirectory(p + top) { return p + path }
+            }
+        }
+        return (prefixes.first ?? "") + path
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// `mmcv.imread(path, flag, channel_order, backend)`; a relative path is found by `locate`.
     public static func imread(_ path: String, flag: ImageCodecs.Flag = .color, channelOrder: String = "bgr",
                               backend: String? = nil) throws -> Tensor {
-        try ImageCodecs.decode(try readBytes(path), flag: flag, channelOrder: channelOrder, backend: backend, what: "'\(path)'")
+        let p = locate(path)
+        return try ImageCodecs.decode(try readBytes(p), flag: flag, channelOrder: channelOrder, backend: backend, what: "'\(p)'")
     }
 
     /// Every picture file written in this process, in order (imwrite, save_svg): the notebook
@@ -41,9 +73,11 @@ public enum ImageFiles {
     /// Set by the fuzzer: a mutated path could name any file.
     nonisolated(unsafe) public static var writesDisabled = false
 
-    /// `mmcv.imwrite(img, path, params)`: the format from the extension, parents created.
-    public static func imwrite(_ image: Tensor, _ path: String, params: [Int] = [], autoMkdir: Bool = true) throws {
+    /// `mmcv.imwrite(img, path, params)`: the format from the extension, parents created; a
+    /// relative path is placed by `destination`.
+    public static func imwrite(_ image: Tensor, _ given: String, params: [Int] = [], autoMkdir: Bool = true) throws {
         if writesDisabled { throw CoreError("imwrite() is disabled while fuzzing") }
+        let path = destination(given)
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else {
             throw CoreError("cannot tell the image format of '\(path)': give it a .png or .jpg extension")

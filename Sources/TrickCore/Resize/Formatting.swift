@@ -69,7 +69,7 @@ public struct LoadImageFromFile: ResultsTransform {
         if let t = r["img"]?.tensor {
             img = toFloat32 ? t.cast(to: .float32) : t
             _ = try ImResize.geometry(img, name: "results['img']")
-        } else if let p = file, ImageFiles.exists(p) {
+        } else if let p = file, ImageFiles.exists(ImageFiles.locate(p)) {
             do { img = try ImageFiles.imread(p, flag: flag) } catch let e as CoreError { throw CoreError("LoadImageFromFile: \(e.message)") }
             if toFloat32 { img = img.cast(to: .float32) }
             if r["img_path"] != nil { r["img_path"] = .string(p) }
@@ -87,7 +87,7 @@ public struct LoadImageFromFile: ResultsTransform {
         var filename: Field = r["filename"] ?? Field.none
         var oriFilename = filename
         if case .dict(let info)? = r["img_info"], let f = info["filename"] { filename = f; oriFilename = f }
-        if r["img"]?.tensor == nil, r["img_path"] == nil, let p = file, ImageFiles.exists(p) { filename = .string(p) }  // mmdet 2.x: prefix + name
+        if r["img"]?.tensor == nil, r["img_path"] == nil, let p = file, ImageFiles.exists(ImageFiles.locate(p)) { filename = .string(p) }  // mmdet 2.x: prefix + name
         r["filename"] = filename
         r["ori_filename"] = oriFilename
         r["img"] = .tensor(img)

@@ -47,8 +47,10 @@ public struct Notebook {
             result.syntaxError = TrickError(.syntax, "\(error)", file: file)
             return result
         }
-        let saved = interp.output
-        defer { interp.output = saved }
+        let saved = interp.output, savedFiles = interp.includingFiles
+        defer { interp.output = saved; interp.includingFiles = savedFiles }
+        // As `trick run`: include() and image files resolve relative paths next to the notebook first.
+        if interp.includingFiles.isEmpty && !path.hasPrefix("<") { interp.includingFiles = [path] }
         var buffer = ""
         interp.output = { s in buffer += s; echo?(s) }
         for stmt in program.statements {
