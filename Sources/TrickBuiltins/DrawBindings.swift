@@ -99,7 +99,8 @@ enum DrawBindings {
             Blends a segmentation map over the image as MMSegmentation's SegLocalVisualizer: \
             (img * (1 - alpha) + colour * alpha) truncated to uint8, colour = palette[id] for ids below len(palette), \
             black elsewhere (ignored pixels darken) — value for value. palette: a dataset name ('cityscapes', 'ade', \
-            'voc') or a list of (r, g, b). with_labels writes each class name at its largest region (bitmap font).
+            'voc') or a list of (r, g, b). with_labels (mmseg's default is True, trick's False) writes each class name \
+            on its colour at the centre of its largest region, in the bitmap font.
             """) { a in
             var classes: [String]? = a.has("classes") ? try a.sequence("classes").map { v -> String in
                 guard case .str(let s) = v else { throw RuntimeError("draw_sem_seg() classes must be names (str)", kind: "TypeError") }; return s } : nil

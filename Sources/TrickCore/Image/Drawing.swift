@@ -21,13 +21,15 @@ public enum Drawing {
         var src = try Canvas(image: image)
         // numpy: uint8 * float64 → float64, sum, astype(uint8) truncates.
         let keep = 1 - alpha
-        for i in 0..<(h * w) {
-            let id = seg[i]
-            let c: RGB? = id >= 0 && id < Int64(palette.count) ? palette[Int(id)] : nil
-            let m = [Double(c?.r ?? 0), Double(c?.g ?? 0), Double(c?.b ?? 0)]
-            for k in 0..<3 {
-                let v = Double(src.pixels[3 * i + k]) * keep + m[k] * alpha
-                src.pixels[3 * i + k] = UInt8(Swift.max(0, Swift.min(255, v)).rounded(.towardZero))
+        let black = RGB(0, 0, 0)
+        src.pixels.withUnsafeMutableBufferPointer { px in
+            for i in 0..<(h * w) {
+                let id = seg[i]
+                let c = id >= 0 && id < Int64(palette.count) ? palette[Int(id)] : black
+                @inline(__always) func blend(_ v: UInt8, _ m: UInt8) -> UInt8 {
+                    UInt8(Swift.max(0, Swift.min(255, Double(v) * keep + Double(m) * alpha)).rounded(.towardZero))
+                }
+                px[3 * i] = blend(px[3 * i], c.r); px[3 * i + 1] = blend(px[3 * i + 1], c.g); px[3 * i + 2] = blend(px[3 * i + 2], c.b)
             }
         }
         if withLabels, let names = classes {
@@ -50,12 +52,14 @@ public enum Drawing {
         for (n, m) in masks.enumerated() {
             let on = try maskBits(m, h: h, w: w)
             let c = colors[n % colors.count], a = alphas[n % alphas.count]
-            let rgb = [Double(c.r), Double(c.g), Double(c.b)]
-            for i in 0..<(h * w) where on[i] {
-                for k in 0..<3 {
-                    // cv2.addWeighted on uint8: saturate_cast<uchar>(src1*alpha + src2*beta + gamma), computed in float.
-                    let v = Float(img.pixels[3 * i + k]) * Float(1 - a) + Float(rgb[k]) * Float(a)
-                    img.pixels[3 * i + k] = UInt8(Swift.max(0, Swift.min(255, v.rounded(.toNearestOrEven))))
+            let (fa, fb) = (Float(1 - a), Float(a))
+            // cv2.addWeighted on uint8: saturate_cast<uchar>(src1*alpha + src2*beta + gamma), computed in float.
+            @inline(__always) func weigh(_ v: UInt8, _ m: UInt8) -> UInt8 {
+                UInt8(Swift.max(0, Swift.min(255, (Float(v) * fa + Float(m) * fb).rounded(.toNearestOrEven))))
+            }
+            img.pixels.withUnsafeMutableBufferPointer { px in
+                for i in 0..<(h * w) where on[i] {
+                    px[3 * i] = weigh(px[3 * i], c.r); px[3 * i + 1] = weigh(px[3 * i + 1], c.g); px[3 * i + 2] = weigh(px[3 * i + 2], c.b)
                 }
             }
         }

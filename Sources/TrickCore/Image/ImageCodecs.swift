@@ -67,12 +67,14 @@ public enum ImageCodecs {
         let h = Int(img.height), w = Int(img.width), c = Int(img.channels)
         let n = h * w * c
         var values = [Int64](repeating: 0, count: n)
-        if img.depth == 16 {
-            let p = data.assumingMemoryBound(to: UInt16.self)
-            for i in 0..<n { values[i] = Int64(p[i]) }
-        } else {
-            let p = data.assumingMemoryBound(to: UInt8.self)
-            for i in 0..<n { values[i] = Int64(p[i]) }
+        values.withUnsafeMutableBufferPointer { out in
+            if img.depth == 16 {
+                let p = data.assumingMemoryBound(to: UInt16.self)
+                for i in 0..<n { out[i] = Int64(p[i]) }
+            } else {
+                let p = data.assumingMemoryBound(to: UInt8.self)
+                for i in 0..<n { out[i] = Int64(p[i]) }
+            }
         }
         // mmcv: `if flag == IMREAD_COLOR and channel_order == 'rgb'` — not for color_ignore_orientation.
         if !pillow && c == 3 && channelOrder == "rgb" && flag == .color {
