@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test repl bench fuzz clean conformance install uninstall lab transcripts
+.PHONY: all build deps run test unit golden error-test repl-test python-parity repl bench fuzz clean conformance install uninstall lab transcripts
 
 all: build
 
@@ -46,12 +46,17 @@ transcripts: build
 	@for f in examples/*.trick; do $(BIN) run --markdown $$f > $${f%.trick}.md || exit 1; echo "wrote $${f%.trick}.md"; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden error-test repl-test
+test: unit golden error-test repl-test python-parity
 
 # The bad-program suite: each file in Tests/errors must fail cleanly at the stated line.
 error-test: deps
 	$(SWIFT) build -j $(JOBS) --product trick
 	tests/run_error_suite.sh $(TEST_BIN) Tests/errors
+
+# Programs valid in CPython and trick (Tests/python/*.py) must print the same under both.
+python-parity: deps
+	$(SWIFT) build -j $(JOBS) --product trick
+	tests/python_parity.sh $(TEST_BIN)
 
 # The REPL is driven through a pipe and in a pseudo-terminal (tmux).
 repl-test: deps
@@ -85,7 +90,12 @@ uninstall:
 	rm -f "$(DESTDIR)$(PREFIX)/bin/trick"
 	rm -rf "$(DESTDIR)$(PREFIX)/share/trick"
 
+# The interpreter rows compare with Lua 5.4 too: installed here when missing (not needed elsewhere).
 bench: deps
+	@command -v lua5.4 >/dev/null || (apt-get install -y -qq lua5.4 >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.4 >/dev/null) || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.4 >/dev/null)) || \
+		echo "lua5.4 could not be installed: the Lua column stays empty"
 	$(SWIFT) build -c release -j $(JOBS) --product trick
 	$(SWIFT) build -c release -j $(JOBS) --product trick-bench
 	.build/release/trick-bench $(BIN) $(PYTHON)

@@ -108,30 +108,9 @@ expect "pipe: nested if in a def gives fib(10)" "$out" "Out[2]: 55"
 # A blank line inside a function body does not cut it short (it was silently defined without `return`).
 out=$(printf 'def f(x):\n    y = x + 1\n\n    return y\nf(1)\n' | "$BIN" repl 2>&1)
 expect "pipe: blank line inside a pasted body" "$out" "Out[2]: 2"
-cat > nest.txt <<'EOF2'
-total = 0
-for i in range(3):
-    j = 0
-    while j < 3:
-        try:
-            if (i + j) % 2:
-                raise ValueError('odd')
-
-            elif i == j:
-                total += 10
-            else:
-                total += 1
-        except ValueError:
-            total += 100
-        finally:
-            j += 1
-    else:
-        total += 1000
-total
-EOF2
-out=$("$BIN" repl < nest.txt 2>&1)
+out=$("$BIN" repl < "$ROOT/Tests/python/nested_blocks.py" 2>&1)
 refuse "pipe: for/while/try three deep" "$out" "error"
-expect "pipe: for/while/try three deep computes what CPython does" "$out" "Out[3]: 3432"
+expect "pipe: for/while/try three deep computes what CPython does" "$out" "610 3432"
 
 # In, Out, _, __, ___, _n as IPython keeps them.
 out=$(printf '40 + 2\n"x"\nOut[1] + 1\n_2 * 2\n(_, __, ___)\nIn[2]\n' | "$BIN" repl 2>&1)
@@ -182,34 +161,19 @@ else
         wait_for "banner" "Ctrl-D exits"
     }
     screen() { $T capture-pane -t "repl$session" -p -S -200 2>/dev/null; }
-    # wait_for NAME PATTERN: poll the screen until PATTERN (fixed string) shows, up to 10 s.
-    wait_for() {
+    # wait_within TENTHS NAME PATTERN: poll the screen until PATTERN (fixed string) shows.
+    wait_within() {
         local i
-        for i in $(seq 1 100); do
-            if screen | grep -qF -- "$2"; then ok; return 0; fi
+        for i in $(seq 1 "$1"); do
+            if screen | grep -qF -- "$3"; then ok; return 0; fi
             sleep 0.1
         done
-        bad "tty: $1: '$2' never appeared" "$(screen | grep -v '^$' | tail -15)"
+        bad "tty: $2: '$3' did not appear within $(($1 / 10)) s" "$(screen | grep -v '^$' | tail -15)"
         return 1
     }
-    wait_long() {    # as wait_for, but up to 40 s (big inputs in a debug build on a busy machine)
-        local i
-        for i in $(seq 1 400); do
-            if screen | grep -qF -- "$2"; then ok; return 0; fi
-            sleep 0.1
-        done
-        bad "tty: $1: '$2' never appeared" "$(screen | grep -v '^$' | tail -15)"
-        return 1
-    }
-    wait_quick() {   # as wait_for, but within 3 s
-        local i
-        for i in $(seq 1 30); do
-            if screen | grep -qF -- "$2"; then ok; return 0; fi
-            sleep 0.1
-        done
-        bad "tty: $1: '$2' did not appear within 3 s" "$(screen | grep -v '^$' | tail -15)"
-        return 1
-    }
+    wait_for() { wait_within 100 "$@"; }     # 10 s
+    wait_long() { wait_within 400 "$@"; }    # 40 s: big inputs in a debug build on a busy machine
+    wait_quick() { wait_within 30 "$@"; }    # 3 s
     keys() { $T send-keys -t "repl$session" "$@"; }
 
     start

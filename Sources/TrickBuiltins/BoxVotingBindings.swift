@@ -11,7 +11,7 @@ extension BoxBindings {
 
     static func registerVoting(_ lib: Library) {
         lib.function("box_voting(top_dets, all_dets, thresh=0.8, scoring_method='ID', beta=1.0)",
-                     doc: "Detectron box_voting: each top det (x1, y1, x2, y2, score) becomes the score-weighted mean of all_dets with +1 IoU >= thresh; scoring_method ID, AVG, IOU_AVG, GENERALIZED_AVG, QUASI_SUM, TEMP_AVG.") { a in
+                     doc: "Detectron box_voting: each top det (x1, y1, x2, y2, score) becomes the score-weighted mean of all_dets with +1 IoU >= thresh; scoring_method ID, AVG, IOU_AVG, GENERALIZED_AVG, QUASI_SUM, TEMP_AVG. Where trick differs: a top det with no voter at the threshold (possible when it is not itself in all_dets) is returned unchanged; Detectron divides by a zero weight sum (ZeroDivisionError / NaN).") { a in
             let m = try a.choice("scoring_method", BoxVoting.Scoring.allCases.map(\.rawValue))
             let top = try dets(a.tensor("top_dets"), "top_dets", "box_voting")
             let out = BoxVoting.boxVoting(topDets: top, allDets: try dets(a.tensor("all_dets"), "all_dets", "box_voting"),
@@ -109,7 +109,7 @@ extension BoxBindings {
             })])
         }
         lib.function("coco_eval(gts, dets, img_ids=None, cat_ids=None, max_dets=[1, 10, 100])",
-                     doc: "pycocotools COCOeval (bbox) stats: [AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl]; gts/dets are lists of dict(image_id, category_id, bbox=[x, y, w, h], area=…, iscrowd=…, score=…).") { a in
+                     doc: "pycocotools COCOeval (bbox) stats: [AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl]; gts/dets are lists of dict(image_id, category_id, bbox=[x, y, w, h], area=…, iscrowd=…, score=…). Where trick differs: with a max_dets list not ending in 100, the AP stats use its last entry; pycocotools' summarize() reads them at maxDets=100 whatever max_dets says (-1 when 100 is not in it).") { a in
             func anns(_ name: String, det: Bool) throws -> [COCOEval.Annotation] {
                 try a.sequence(name).enumerated().map { i, v in
                     guard case .dict(let d) = v, let img = d[str: "image_id"], let cat = d[str: "category_id"], let bb = d[str: "bbox"] else {

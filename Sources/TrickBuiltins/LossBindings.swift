@@ -383,8 +383,8 @@ enum LossBindings {
             var bound = a
             if case .dict(let ctx) = a["context"] {
                 // a decode-head-like context: dict(ignore_index=..., loss_decode=...)
-                if let ign = ctx[str: "ignore_index"] { bound.values["ignore_index"] = ign }
-                if let ld = ctx[str: "loss_decode"] { bound.values["loss_decode"] = ld }
+                if let ign = ctx[str: "ignore_index"] { bound["ignore_index"] = ign }
+                if let ld = ctx[str: "loss_decode"] { bound["loss_decode"] = ld }
             }
             return samplerObject(try makeSampler(bound, lib))
         }

@@ -70,13 +70,14 @@ extension ResizeBindings {
             ])
         }
 
-        lib.function("seg_tta_merge(seg_logits, ori_shape, flips=None, flip_directions=None, img_shapes=None, align_corners=False, threshold=0.3)",
-                     doc: "MMSegmentation TTA merge: per view crop padding (img_shapes), un-flip, bilinear resize to ori_shape=(h, w), softmax (sigmoid for 1 class), average; returns (probs (C, H, W), pred (H, W)).") { a in
+        lib.function("seg_tta_merge(seg_logits, ori_shape, flips=None, flip_directions=None, img_shapes=None, align_corners=False, threshold=0.3, version='1.x')",
+                     doc: "MMSegmentation TTA merge: per view crop padding (img_shapes), un-flip, bilinear resize to ori_shape=(h, w), softmax (sigmoid for 1 class), average; returns (probs (C, H, W), pred (H, W)). A one-class (binary) model gets the sigmoid twice, as mmseg 1.x's SegTTAModel does (its seg_logits are already sigmoid probabilities); version='0.x' applies it once.") { a in
             let logits = try tensors(a["seg_logits"], "seg_logits")
             let flips = try flipList(a["flips"], a["flip_directions"], count: logits.count)
             let shapes: [(h: Int, w: Int)]? = a.has("img_shapes") ? try items(a["img_shapes"]).map { try hw($0, "img_shapes") } : nil
             let (p, pred) = try TTA.segMerge(logits: logits, flips: flips, imgShapes: shapes, oriShape: try hw(a["ori_shape"], "ori_shape"),
-                                             alignCorners: try a.bool("align_corners"), threshold: try a.double("threshold"))
+                                             alignCorners: try a.bool("align_corners"), threshold: try a.double("threshold"),
+                                             doubleSigmoid: try a.choice("version", ["1.x", "0.x"]) == "1.x")
             return .tuple([.tensor(p), .tensor(pred)])
         }
 

@@ -142,7 +142,7 @@ extension ResizeBindings {
         }
 
         lib.type("RandomChoiceResize(scales, resize_type='Resize', **resize_kwargs)",
-                 doc: "MMCV 2.x RandomChoiceResize: one of `scales` chosen with randint; results['scale_idx'] records it.") { a in
+                 doc: "MMCV 2.x RandomChoiceResize: one of `scales` chosen with randint; results['scale_idx'] records it. Where trick differs: an int scale s means (s, s), as Resize(scale=s) documents; mmcv 2.1 hands the bare int to Resize, whose imrescale then takes it as a factor (×s) with keep_ratio=True and fails without it.") { a in
             let scales: [[Double]]
             if case .list(let l) = a["scales"] { scales = try l.items.map { try pair($0, "scales") } } else { scales = [try pair(a["scales"], "scales")] }
             return transformObject(lib, "RandomChoiceResize", a, try RandomChoiceResize(scales: scales, resize: try innerResize(a, "RandomChoiceResize")))
@@ -167,7 +167,8 @@ extension ResizeBindings {
                 default: throw RuntimeError("swap_seg_labels must be a sequence of pairs", kind: "TypeError")
                 }
             }
-            let t = try RandomFlipTransform(style: legacy ? .legacy : .mmcv2, prob: probs, probIsList: isList, directions: dirs, swapSegLabels: swap)
+            var t = try RandomFlipTransform(style: legacy ? .legacy : .mmcv2, prob: probs, probIsList: isList, directions: dirs, swapSegLabels: swap)
+            if swap != nil { t.swapSegLabelsAsGiven = ResizeBindings.field(a["swap_seg_labels"]) }
             return transformObject(lib, "RandomFlip", a, t)
         }
 

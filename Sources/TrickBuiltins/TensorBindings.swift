@@ -35,7 +35,7 @@ enum TensorBindings {
     /// or a `size=` keyword.
     static func sizes(_ a: Bound, keyword: String = "size") throws -> [Int] {
         if a.varargs.isEmpty {
-            if a.values[keyword] != nil && a.has(keyword) { return try Convert.ints(a[keyword], what: "\(a.function)() argument '\(keyword)'") }
+            if a.has(keyword) { return try Convert.ints(a[keyword], what: "\(a.function)() argument '\(keyword)'") }
             return []
         }
         if a.varargs.count == 1 {

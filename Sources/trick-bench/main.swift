@@ -8,7 +8,10 @@
 //   `tools/bench_kernels.py <name>` each time their own call with perf_counter (one warm-up,
 //   then REPEATS calls) and print `median_ms` and a `check` line (e.g. the kept-box count; the
 //   box inputs are bit-identical on both sides, so those checks must agree);
-// - interpreter and start-up rows time whole processes (`trick run` vs `python3`).
+// - the interpreter rows are timed in-process too: bench/interp/*.py (valid trick and Python) and
+//   *.lua define the same `work()`, timed by a harness appended to each (see below);
+// - only the start-up row times whole processes (`trick -c` vs `python3 -c`).
+// `BENCH_ONLY=interp` runs the interpreter rows alone.
 // Without the reference stack only trick's numbers are shown.
 #if canImport(Glibc)
 import Glibc
@@ -284,7 +287,8 @@ struct Row {
 }
 var rows: [Row] = []
 
-for k in kernels {
+let interpOnly = (getenv("BENCH_ONLY").map { String(cString: $0) } ?? "") == "interp"
+for k in kernels where !interpOnly {
     let t = trickKernel(k.name, repeats: k.repeats)
     var p: KernelResult?
     if haveReference, let py = k.pyName {
@@ -297,28 +301,8 @@ for k in kernels {
     fputs(".", stderr)
 }
 
-// Interpreter and start-up: whole processes.
-let fibSource = """
-    def fib(n):
-        if n < 2:
-            return n
-        return fib(n - 1) + fib(n - 2)
-    print(fib(27))
-    """ + "\n"
-let loopSource = """
-    d = {}
-    acc = []
-    for i in range(1000000):
-        k = i % 1000
-        d[k] = d.get(k, 0) + i
-        if i % 100 == 0:
-            acc.append(k)
-    print(len(d), len(acc))
-    """ + "\n"
-let fibTrick = writeTemp("fib.trick", fibSource), fibPython = writeTemp("fib.py", fibSource)
-let loopTrick = writeTemp("loop.trick", loopSource), loopPython = writeTemp("loop.py", loopSource)
-tempFiles += [fibTrick, fibPython, loopTrick, loopPython]
-// The interpreter rows compare with plain CPython (python3), the reference for the language:
+// Start-up: whole processes (the only row timed that way).
+// The start-up row compares with plain CPython (python3), the reference for the language:
 // the interpreter binary itself, not a launcher such as a pyenv shim (a bash script that would
 // add its own start-up to every CPython row).
 let cpython: String = {
@@ -330,12 +314,6 @@ rows.append(Row(work: "start-up: `-c 'print(1 + 1)'`", how: "process",
                 trick: measureProcess([trickBin, "-c", "print(1 + 1)"], repeats: 15),
                 reference: measureProcess([cpython, "-c", "print(1 + 1)"], repeats: 15),
                 referenceName: "\(cpython) -c", target: 0.5, check: ""))
-rows.append(Row(work: "interpreter: naive fib(27)", how: "process",
-                trick: measureProcess([trickBin, "run", fibTrick], repeats: 5),
-                reference: measureProcess([cpython, fibPython], repeats: 5), referenceName: "CPython", target: 1.0, check: ""))
-rows.append(Row(work: "interpreter: 10^6-iteration loop, dict/list work", how: "process",
-                trick: measureProcess([trickBin, "run", loopTrick], repeats: 3),
-                reference: measureProcess([cpython, loopPython], repeats: 3), referenceName: "CPython", target: nil, check: ""))
 fputs("\n", stderr)
 
 print("| work | timed | trick (median) | reference (median) | trick / reference | target | check (trick / reference) |")
@@ -362,8 +340,9 @@ func peaks(_ r: KernelResult?) -> (Int, Int)? {
     return (a, b)
 }
 let inputMB = Double(2 * 19 * 512 * 1024 * 4 + 2 * 512 * 1024 * 8) / 1e6
-let tMem = peaks(parseKernel(run([args[0], "--ce-memory"])))
-let pMem = haveReference ? peaks(parseKernel(run([python, "\(root)/tools/bench_kernels.py", "ce_memory", "1"]))) : nil
+let tMem = interpOnly ? nil : peaks(parseKernel(run([args[0], "--ce-memory"])))
+let pMem = haveReference && !interpOnly ? peaks(parseKernel(run([python, "\(root)/tools/bench_kernels.py", "ce_memory", "1"]))) : nil
+if !interpOnly {
 print("")
 print("Peak RSS of the CE benchmark, in-process (getrusage ru_maxrss before and after one call); inputs \(format(inputMB, 1)) MB = float32 logits 2×19×512×1024 + int64 labels 2×512×1024:")
 print("")
@@ -375,5 +354,92 @@ func memRow(_ name: String, _ m: (Int, Int)?) {
 }
 memRow("trick (core, `cross_entropy`)", tMem)
 if haveReference { memRow("torch F.cross_entropy", pMem) }
+}
+
+// MARK: the interpreter micro-suite: the same workloads in trick, CPython and Lua 5.4, in-process
+
+/// bench/interp/NAME.py (valid trick and Python) and NAME.lua each define `work()`; a harness
+/// appended here calls it once to warm up, then REPEATS times under a timer (perf_counter in trick
+/// and CPython, os.clock — CPU time — in Lua, which has no finer wall clock), and prints the median
+/// and the result, which must agree across the three.
+let interpWorkloads = ["calls", "int_loop", "matmul_lists", "dict_strings", "fstrings", "comprehension",
+                       "closures", "tuple_tree", "sort_key", "config_merge"]
+let interpRepeats = 5
+let pyHarness = """
+
+    REPEATS = \(interpRepeats)
+    work()
+    ts = []
+    for r in range(REPEATS):
+        t0 = perf_counter()
+        c = work()
+        ts.append(perf_counter() - t0)
+    ts = sorted(ts)
+    print("median_ms", ts[len(ts) // 2] * 1000.0)
+    print("check", c)
+
+    """
+let luaHarness = """
+
+    work()
+    local ts, c = {}, nil
+    for r = 1, \(interpRepeats) do
+      local t0 = os.clock()
+      c = work()
+      ts[#ts + 1] = os.clock() - t0
+    end
+    table.sort(ts)
+    print("median_ms " .. ts[#ts // 2 + 1] * 1000.0)
+    print("check " .. (math.tointeger(c) or c))
+
+    """
+let lua: String? = run(["lua5.4", "-v"]).ok ? "lua5.4" : nil
+
+struct InterpRow { var name: String; var trick: KernelResult?; var python: KernelResult?; var lua: KernelResult? }
+var interpRows: [InterpRow] = []
+for w in interpWorkloads {
+    guard let py = readText("\(root)/bench/interp/\(w).py") else { continue }
+    let trickFile = writeTemp("\(w).trick", py + pyHarness)
+    let pyFile = writeTemp("\(w).py", "from time import perf_counter\n" + py + pyHarness)
+    tempFiles += [trickFile, pyFile]
+    var row = InterpRow(name: w, trick: parseKernel(run([trickBin, "run", trickFile])),
+                        python: parseKernel(run([cpython, pyFile])), lua: nil)
+    if let lua, let src = readText("\(root)/bench/interp/\(w).lua") {
+        let luaFile = writeTemp("\(w).lua", src + luaHarness)
+        tempFiles.append(luaFile)
+        row.lua = parseKernel(run([lua, luaFile]))
+    }
+    interpRows.append(row)
+    fputs(".", stderr)
+}
+fputs("\n", stderr)
+
+print("")
+print("The interpreter: the same workloads in trick, CPython (\(cpython)) and Lua 5.4 (bench/interp/), each timed in-process")
+print("(median of \(interpRepeats) calls after a warm-up; Lua's os.clock is CPU time), with each process's peak RSS:")
+print("")
+print("| workload | trick | CPython | Lua 5.4 | trick / CPython | Lua / CPython | peak RSS trick / CPython | check (trick / CPython / Lua) |")
+print("|---|---|---|---|---|---|---|---|")
+var logTrick = 0.0, logLua = 0.0, nTrick = 0, nLua = 0, worst = 0.0
+for r in interpRows {
+    var ratio = "—", luaRatio = "—", rss = "—"
+    if let t = r.trick, let p = r.python {
+        ratio = format(t.seconds / p.seconds, 2) + "×"
+        logTrick += log(t.seconds / p.seconds); nTrick += 1
+        worst = max(worst, t.seconds / p.seconds)
+        rss = "\(t.maxRSSKB / 1024) / \(p.maxRSSKB / 1024) MB"
+    }
+    if let l = r.lua, let p = r.python {
+        luaRatio = format(l.seconds / p.seconds, 2) + "×"
+        logLua += log(l.seconds / p.seconds); nLua += 1
+    }
+    let checks = [r.trick?.check ?? "failed", r.python?.check ?? "failed", lua == nil ? "" : (r.lua?.check ?? "failed")]
+    print("| \(r.name) | \(ms(r.trick?.seconds)) | \(ms(r.python?.seconds)) | \(lua == nil ? "not installed" : ms(r.lua?.seconds)) | \(ratio) | \(luaRatio) | \(rss) | \(checks.filter { !$0.isEmpty }.joined(separator: " / ")) |")
+}
+if nTrick > 0 {
+    let g = exp(logTrick / Double(nTrick))
+    let gl = nLua > 0 ? format(exp(logLua / Double(nLua)), 2) + "×" : "—"
+    print("| **geometric mean** | | | | **\(format(g, 2))×** (goal ≤ 0.6×; worst \(format(worst, 2))×, goal ≤ 1.0×) | \(gl) | | |")
+}
 
 for p in tempFiles { unlink(p) }

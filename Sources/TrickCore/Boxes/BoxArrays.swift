@@ -34,20 +34,22 @@ extension Double: BoxScalar {
 public enum BoxArgs {
     /// The number of boxes in an `(N, columns)` tensor. A 1-D empty tensor (from `[]`) counts as
     /// zero boxes, as does `(0, k)` for any k (mmdet accepts `(0, anything)` for empty inputs).
-    public static func count(_ t: Tensor, _ name: String, columns: Int = 4, function: String) throws -> Int {
+    /// `kind` is the exception the reference raises for a bad shape: torchvision's C++ checks
+    /// raise RuntimeError, mmcv's and mmdet's asserts AssertionError.
+    public static func count(_ t: Tensor, _ name: String, columns: Int = 4, function: String, kind: String = "ValueError") throws -> Int {
         if t.rank == 1 && t.count == 0 { return 0 }
         if t.rank == 2 && t.shape[0] == 0 { return 0 }
         guard t.rank == 2, t.shape[1] == columns else {
-            throw CoreError("\(function)(): '\(name)' must have shape (N, \(columns)), got \(Tensor.formatShape(t.shape))")
+            throw CoreError("\(function)(): '\(name)' must have shape (N, \(columns)), got \(Tensor.formatShape(t.shape))", kind: kind)
         }
         return t.shape[0]
     }
 
     /// A 1-D vector of length `n` (scores, class ids).
-    public static func vector(_ t: Tensor, _ name: String, length n: Int, function: String) throws {
+    public static func vector(_ t: Tensor, _ name: String, length n: Int, function: String, kind: String = "ValueError") throws {
         let ok = (t.rank == 1 && t.shape[0] == n) || (n == 0 && t.count == 0)
         guard ok else {
-            throw CoreError("\(function)(): '\(name)' must have shape (\(n),) to match the boxes, got \(Tensor.formatShape(t.shape))")
+            throw CoreError("\(function)(): '\(name)' must have shape (\(n),) to match the boxes, got \(Tensor.formatShape(t.shape))", kind: kind)
         }
     }
 

@@ -290,8 +290,8 @@ public enum NMS {
     /// torchvision `nms(boxes, scores, iou_threshold)` → int64 indices of kept boxes in
     /// decreasing score order. Empty input gives an empty tensor.
     public static func torchvision(boxes: Tensor, scores: Tensor, iouThreshold: Double) throws -> Tensor {
-        let n = try BoxArgs.count(boxes, "boxes", function: "nms")
-        try BoxArgs.vector(scores, "scores", length: n, function: "nms")
+        let n = try BoxArgs.count(boxes, "boxes", function: "nms", kind: "RuntimeError")
+        try BoxArgs.vector(scores, "scores", length: n, function: "nms", kind: "RuntimeError")
         if n == 0 { return Tensor([Int64]()) }
         let keep: [Int]
         if BoxArgs.workingType(boxes, scores) == .float64 {
@@ -308,9 +308,9 @@ public enum NMS {
     /// runs — so float rounding and order are torchvision's. Larger inputs run `nms` per class and
     /// re-sort the kept indices with torch's unstable sort (tie order reproduced by `TorchSort`).
     public static func torchvisionBatched(boxes: Tensor, scores: Tensor, idxs: Tensor, iouThreshold: Double) throws -> Tensor {
-        let n = try BoxArgs.count(boxes, "boxes", function: "batched_nms")
-        try BoxArgs.vector(scores, "scores", length: n, function: "batched_nms")
-        try BoxArgs.vector(idxs, "idxs", length: n, function: "batched_nms")
+        let n = try BoxArgs.count(boxes, "boxes", function: "batched_nms", kind: "RuntimeError")
+        try BoxArgs.vector(scores, "scores", length: n, function: "batched_nms", kind: "RuntimeError")
+        try BoxArgs.vector(idxs, "idxs", length: n, function: "batched_nms", kind: "RuntimeError")
         if n == 0 { return Tensor([Int64]()) }
         let keep: [Int]
         if BoxArgs.workingType(boxes, scores) == .float64 {
@@ -363,8 +363,8 @@ public enum NMS {
     /// (strict `>` keeps; only when `score_threshold > 0`), `max_num > 0` truncates.
     public static func mmcv(boxes: Tensor, scores: Tensor, iouThreshold: Double, offset: Int = 0,
                             scoreThreshold: Double = 0, maxNum: Int = -1) throws -> (dets: Tensor, inds: Tensor) {
-        let n = try BoxArgs.count(boxes, "boxes", function: "nms")
-        try BoxArgs.vector(scores, "scores", length: n, function: "nms")
+        let n = try BoxArgs.count(boxes, "boxes", function: "nms", kind: "AssertionError")
+        try BoxArgs.vector(scores, "scores", length: n, function: "nms", kind: "AssertionError")
         guard offset == 0 || offset == 1 else { throw CoreError("nms(): offset must be 0 or 1, got \(offset)") }
         let b = boxes.floats, s = scores.floats
         let inds = mmcvIndices(b, s, iouThreshold: iouThreshold, offset: offset, scoreThreshold: scoreThreshold, maxNum: maxNum)

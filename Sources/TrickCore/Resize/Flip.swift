@@ -6,7 +6,8 @@ public enum ImFlip {
         case horizontal, vertical, diagonal
         public init(name: String) throws {
             guard let d = Direction(rawValue: name) else {
-                throw CoreError("flip direction must be 'horizontal', 'vertical' or 'diagonal', got '\(name)'")
+                // mmcv asserts it (imflip, RandomFlip): AssertionError
+                throw CoreError("flip direction must be 'horizontal', 'vertical' or 'diagonal', got '\(name)'", kind: "AssertionError")
             }
             self = d
         }

@@ -11,6 +11,9 @@ public struct RandomFlipTransform: ResultsTransform {
     public var probs: [Double]?
     public var directions: [ImFlip.Direction]
     public var swapSegLabels: [[Int]]?
+    /// `swap_seg_labels` as the caller wrote it (lists or tuples), echoed into the results as mmcv
+    /// does (it stores the argument itself); the pairs as tuples when not given.
+    public var swapSegLabelsAsGiven: Field?
     public var rng: NumpyRandom = .global
 
     public init(style: Style, prob: [Double]?, probIsList: Bool, directions: [ImFlip.Direction], swapSegLabels: [[Int]]? = nil) throws {
@@ -24,7 +27,7 @@ public struct RandomFlipTransform: ResultsTransform {
                 guard p.allSatisfy({ $0 >= 0 }), s <= 1 + 1e-12 else { throw CoreError("RandomFlip: probabilities must be ≥ 0 and sum to at most 1, got \(p)") }
                 probs = p
             } else {
-                guard p.count == 1, p[0] >= 0, p[0] <= 1 else { throw CoreError("RandomFlip: prob must lie in [0, 1], got \(p)") }
+                guard p.count == 1, p[0] >= 0, p[0] <= 1 else { throw CoreError("RandomFlip: prob must lie in [0, 1], got \(p)", kind: "AssertionError") }
                 probs = [Double](repeating: p[0] / Double(directions.count), count: directions.count)
             }
         } else {
@@ -87,7 +90,7 @@ public struct RandomFlipTransform: ResultsTransform {
             r[key] = .tensor(seg)
         }
         if style == .mmcv2 && r.present("gt_seg_map") {
-            r["swap_seg_labels"] = swapSegLabels.map { .list($0.map { .ints($0) }) } ?? Field.none
+            r["swap_seg_labels"] = swapSegLabelsAsGiven ?? swapSegLabels.map { .list($0.map { .ints($0) }) } ?? Field.none
         }
         return r
     }
@@ -133,8 +136,8 @@ public struct PadTransform: ResultsTransform {
         if padToSquare {
             guard size == nil else { throw CoreError("Pad: size must be None when pad_to_square is True") }
         } else {
-            guard size != nil || sizeDivisor != nil else { throw CoreError("Pad: one of size and size_divisor must be given") }
-            guard size == nil || sizeDivisor == nil else { throw CoreError("Pad: only one of size and size_divisor may be given") }
+            guard size != nil || sizeDivisor != nil else { throw CoreError("Pad: only one of size and size_divisor should be valid (neither was given)", kind: "AssertionError") }
+            guard size == nil || sizeDivisor == nil else { throw CoreError("Pad: only one of size and size_divisor should be valid", kind: "AssertionError") }
         }
         if let s = size {
             guard s.count == 2, s.allSatisfy({ $0 >= 0 && $0 <= 1 << 30 }) else { throw CoreError("Pad: size must be a pair of ints in [0, 2**30], got \(s)") }

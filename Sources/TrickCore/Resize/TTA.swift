@@ -45,10 +45,14 @@ public enum TTA {
     /// each view's raw logits (C, h, w) are cropped to `img_shapes[i]` (padding removal) if given,
     /// un-flipped, bilinearly resized to `ori_shape`, turned into probabilities (softmax over C;
     /// sigmoid when C == 1), averaged; the prediction is the argmax (first max on ties) or,
-    /// for C == 1, `p > threshold`. (1.x applies sigmoid twice in the binary case; trick applies
-    /// it once, as intended — SPEC §8.) Returns (mean probabilities (C, H, W), prediction (H, W)).
+    /// for C == 1, `p > threshold`. In the binary case 1.x applies the sigmoid twice — its
+    /// `postprocess_result` stores sigmoid probabilities as `seg_logits`, and `merge_preds` takes
+    /// their sigmoid again — which is the default here (SPEC §8: 1.x unless asked);
+    /// `doubleSigmoid: false` is 0.x's single sigmoid. Returns (mean probabilities (C, H, W),
+    /// prediction (H, W)).
     public static func segMerge(logits: [Tensor], flips: [ImFlip.Direction?], imgShapes: [(h: Int, w: Int)]?,
-                                oriShape: (h: Int, w: Int), alignCorners: Bool, threshold: Double = 0.3) throws -> (Tensor, Tensor) {
+                                oriShape: (h: Int, w: Int), alignCorners: Bool, threshold: Double = 0.3,
+                                doubleSigmoid: Bool = true) throws -> (Tensor, Tensor) {
         guard !logits.isEmpty else { throw CoreError("seg_tta_merge: seg_logits must not be empty") }
         guard flips.count == logits.count else { throw CoreError("seg_tta_merge: \(logits.count) views but \(flips.count) flip entries") }
         if let s = imgShapes, s.count != logits.count { throw CoreError("seg_tta_merge: \(logits.count) views but \(s.count) img_shape entries") }
@@ -76,7 +80,10 @@ public enum TTA {
             x = bilinear(x, c: c, h: h, w: w, outH: oriShape.h, outW: oriShape.w, alignCorners: alignCorners)
             let hw = oriShape.h * oriShape.w
             if c == 1 {
-                for p in 0..<hw { sum[p] += 1 / (1 + Float.exp(-x[p])) }
+                for p in 0..<hw {
+                    let s = 1 / (1 + Float.exp(-x[p]))
+                    sum[p] += doubleSigmoid ? 1 / (1 + Float.exp(-s)) : s
+                }
             } else {
                 for p in 0..<hw {
                     var m = -Float.infinity

@@ -311,6 +311,9 @@ public enum DType: String, Sendable, CaseIterable {
 /// named). The language layer adds the source location.
 public struct CoreError: Error, CustomStringConvertible, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The Python exception class the reference library raises here: ValueError unless the
+    /// reference asserts (`AssertionError`), or is torch's C++ (`RuntimeError`), and so on.
+    public let kind: String
+    public init(_ message: String, kind: String = "ValueError") { self.message = message; self.kind = kind }
     public var description: String { message }
 }

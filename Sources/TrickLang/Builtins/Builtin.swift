@@ -14,13 +14,30 @@ public struct Parameter {
 /// duplicate arguments the same way (with a closest-name suggestion).
 public struct Signature {
     public var name: String
-    public var parameters: [Parameter]
+    public var parameters: [Parameter] { didSet { layOut() } }
     public var text: String
+    /// The binding table, computed once: the named parameters (positional-or-keyword first, then
+    /// keyword-only, in signature order), how many take positions, their defaults, and whether
+    /// `*args` / `**kwargs` collect the rest. A call binds into an array by position.
+    public private(set) var slotNames: [String] = []
+    private(set) var positionalCount = 0
+    private(set) var defaults: [Value?] = []
+    private(set) var hasVarargs = false
+    private(set) var hasKwargs = false
+
+    mutating func layOut() {
+        let named = parameters.filter { $0.kind == .normal } + parameters.filter { $0.kind == .keywordOnly }
+        slotNames = named.map(\.name)
+        defaults = named.map(\.defaultValue)
+        positionalCount = parameters.filter { $0.kind == .normal }.count
+        hasVarargs = parameters.contains { $0.kind == .varargs }
+        hasKwargs = parameters.contains { $0.kind == .kwargs }
+    }
 
     public init(_ text: String) {
         self.text = text
         guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else {
-            name = text; parameters = []; return
+            name = text; parameters = []; layOut(); return
         }
         name = String(text[..<open])
         let inner = text[text.index(after: open)..<text.index(before: text.endIndex)]
@@ -45,6 +62,7 @@ public struct Signature {
             }
         }
         parameters = params
+        layOut()
     }
 
     static func splitTopLevel(_ s: String) -> [String] {
@@ -105,13 +123,43 @@ public struct Arguments {
 /// "nms() argument 'boxes' must be a tensor, got list".
 public struct Bound {
     public let function: String
-    public var values: [String: Value]
+    /// The signature's named parameters (shared with it, not copied) and their values by position.
+    let names: [String]
+    var slots: [Value?]
     public var varargs: [Value] = []
     public var kwargs: [(String, Value)] = []
 
-    public subscript(_ name: String) -> Value { values[name] ?? .none }
+    init(function: String, names: [String]) {
+        self.function = function
+        self.names = names
+        self.slots = [Value?](repeating: nil, count: names.count)
+    }
 
-    public func has(_ name: String) -> Bool { if let v = values[name] { return !v.isNone } else { return false } }
+    /// Parameters are few: a scan of short names beats hashing them.
+    @inline(__always) func slot(_ name: String) -> Int? {
+        for i in 0..<names.count where names[i] == name { return i }
+        return nil
+    }
+
+    public subscript(_ name: String) -> Value {
+        get { slot(name).flatMap { slots[$0] } ?? .none }
+        set { if let i = slot(name) { slots[i] = newValue } }
+    }
+
+    /// True when the parameter exists and holds a value (after binding: always, defaults included).
+    public func isBound(_ name: String) -> Bool { slot(name).map { slots[$0] != nil } ?? false }
+
+    /// The named arguments as a dictionary (for code that wants one; binding does not build it).
+    public var values: [String: Value] {
+        get {
+            var d: [String: Value] = [:]
+            for (n, v) in zip(names, slots) { if let v { d[n] = v } }
+            return d
+        }
+        set { for (k, v) in newValue { self[k] = v } }
+    }
+
+    public func has(_ name: String) -> Bool { if let i = slot(name), let v = slots[i] { return !v.isNone } else { return false } }
 
     func fail(_ name: String, _ expected: String, _ v: Value) -> RuntimeError {
         RuntimeError("\(function)() argument '\(name)' must be \(expected), got \(v.typeName)", kind: "TypeError")
@@ -221,42 +269,35 @@ public final class BuiltinFunction {
 
     /// Binds call-site arguments to the signature, as Python does.
     public func bind(_ args: Arguments) throws -> Bound {
-        let fname = signature.name
-        var b = Bound(function: fname, values: [:])
-        let params = signature.parameters
-        let positionalParams = params.filter { $0.kind == .normal }
-        var pi = 0
-        for v in args.positional {
-            if pi < positionalParams.count {
-                b.values[positionalParams[pi].name] = v
-                pi += 1
-            } else if params.contains(where: { $0.kind == .varargs }) {
-                b.varargs.append(v)
-            } else {
-                throw RuntimeError("\(fname)() takes \(positionalParams.count) positional argument\(positionalParams.count == 1 ? "" : "s") but \(args.positional.count) were given", kind: "TypeError")
+        let sig = signature
+        let fname = sig.name
+        var b = Bound(function: fname, names: sig.slotNames)
+        let positional = args.positional
+        if positional.count > sig.positionalCount {
+            guard sig.hasVarargs else {
+                throw RuntimeError("\(fname)() takes \(sig.positionalCount) positional argument\(sig.positionalCount == 1 ? "" : "s") but \(positional.count) were given", kind: "TypeError")
             }
+            b.varargs = Array(positional[sig.positionalCount...])
         }
-        let hasKwargs = params.contains { $0.kind == .kwargs }
+        for i in 0..<Swift.min(positional.count, sig.positionalCount) { b.slots[i] = positional[i] }
         for (k, v) in args.keywords {
-            if let p = params.first(where: { $0.name == k && ($0.kind == .normal || $0.kind == .keywordOnly) }) {
-                if b.values[p.name] != nil {
+            if let i = b.slot(k) {
+                if b.slots[i] != nil {
                     throw RuntimeError("\(fname)() got multiple values for argument '\(k)'", kind: "TypeError")
                 }
-                b.values[p.name] = v
-            } else if hasKwargs {
+                b.slots[i] = v
+            } else if sig.hasKwargs {
                 b.kwargs.append((k, v))
             } else {
-                let hint = closestName(to: k, in: signature.parameterNames).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = closestName(to: k, in: sig.parameterNames).map { " (did you mean '\($0)'?)" } ?? ""
                 throw RuntimeError("\(fname)() got an unexpected keyword argument '\(k)'\(hint)", kind: "TypeError")
             }
         }
-        for p in params where p.kind == .normal || p.kind == .keywordOnly {
-            if b.values[p.name] == nil {
-                guard let d = p.defaultValue else {
-                    throw RuntimeError("\(fname)() missing required argument '\(p.name)'", kind: "TypeError")
-                }
-                b.values[p.name] = Signature.copyDefault(d)
+        for i in 0..<b.slots.count where b.slots[i] == nil {
+            guard let d = sig.defaults[i] else {
+                throw RuntimeError("\(fname)() missing required argument '\(sig.slotNames[i])'", kind: "TypeError")
             }
+            b.slots[i] = Signature.copyDefault(d)
         }
         return b
     }

@@ -30,6 +30,7 @@ enum CoreBuiltins {
             case .list(let l): return .int(l.items.count)
             case .tuple(let t): return .int(t.count)
             case .dict(let d): return .int(d.count)
+            case .set(let s): return .int(s.count)
             case .str(let s): return .int(s.count)
             case .range(let x, let y, let s): return .int(try Interpreter.rangeLength(x, y, s))
             case .tensor(let t):
@@ -54,6 +55,13 @@ enum CoreBuiltins {
         }
         lib.function("list(iterable=())") { [unowned interp] a in .list(ListRef(try interp.iterate(a["iterable"]))) }
         lib.function("tuple(iterable=())") { [unowned interp] a in .tuple(try interp.iterate(a["iterable"])) }
+        lib.function("set(iterable=())", doc: """
+            Python's set: membership by hash, |, &, -, ^, subset comparisons, add/discard/update/... Where trick
+            differs: iteration and printing follow insertion order, not CPython's hash-table order.
+            """) { [unowned interp] a in .set(try SetRef(try interp.iterate(a["iterable"]))) }
+        lib.function("frozenset(iterable=())", doc: "A set (trick's sets are not hashable, so a frozenset cannot be a dict key).") { [unowned interp] a in
+            .set(try SetRef(try interp.iterate(a["iterable"])))
+        }
         lib.function("dict(*args, **kwargs)", doc: "dict(a=1, b=2), dict(mapping), dict(pairs) — insertion-ordered, as Python.") { [unowned interp] a in
             let d = DictRef()
             if let first = a.varargs.first {
@@ -257,7 +265,7 @@ enum CoreBuiltins {
             guard s.unicodeScalars.count == 1 else { throw RuntimeError("ord() expected a character, but string of length \(s.count) found", kind: "TypeError") }
             return .int(Int(s.unicodeScalars.first!.value))
         }
-        lib.function("hash(obj)") { a in .int(try HashKey(a["obj"]).hashValue) }
+        lib.function("hash(obj)", doc: "CPython's hash for ints, floats, bools and tuples of them (hash(1) == hash(1.0) == 1); deterministic for str and None, which CPython randomises.") { a in .int(try HashKey.pythonHash(a["obj"])) }
         lib.function("id(obj)") { a in
             switch a["obj"] {
             case .list(let l): return .int(Int(bitPattern: UInt(bitPattern: ObjectIdentifier(l).hashValue)))
@@ -291,14 +299,13 @@ enum CoreBuiltins {
             let o = BuiltObject(typeName: "Exception", attributes: [("kind", .str("Exception")), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))])
             return .object(o)
         }
-        for kind in ["ValueError", "TypeError", "KeyError", "IndexError", "RuntimeError", "ZeroDivisionError", "AssertionError",
-                     "NameError", "AttributeError", "OverflowError", "RecursionError", "NotImplementedError", "LookupError",
-                     "ArithmeticError", "KeyboardInterrupt", "FileNotFoundError", "MemoryError"] {
+        for kind in ExceptionKinds.parent.keys.sorted() where kind != "Exception" {
             lib.function("\(kind)(*args)") { a in
                 .object(BuiltObject(typeName: "Exception", attributes: [("kind", .str(kind)), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))]))
             }
         }
         registerMath(lib)
+        ContextLib.register(lib)
         registerTorch(lib)
     }
 

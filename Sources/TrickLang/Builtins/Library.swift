@@ -16,6 +16,9 @@ public final class Library {
     /// Attribute-style properties of tensors (`t.shape`, `t.dtype`, `t.T`).
     public private(set) var tensorProperties: [String: (Tensor) throws -> Value] = [:]
 
+    /// Module objects built by `import` (see `Modules`), by dotted path.
+    var modules: [String: Value] = [:]
+
     public init() {}
 
     /// Calls any callable value (a script's `def`/`lambda`, a built-in, a callable object), so

@@ -31,7 +31,7 @@ extension Interpreter {
             if let x = d[str: name] { return x }
             if name == "pretty_text" { return .str(Printer.prettyText(d)) }   // MMEngine Config.pretty_text
             throw noAttribute(v, name, Methods.dictMethods + d.keys.compactMap { if case .str(let s) = $0 { return s } else { return nil } })
-        case .list, .str, .tuple:
+        case .list, .str, .tuple, .set:
             let names = Methods.names(for: v)
             if names.contains(name) {
                 return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
@@ -88,7 +88,7 @@ extension Interpreter {
             if let m = o.methods[name] {
                 do { return try m.call(args) } catch { throw locate(error, file, loc, through: name) }
             }
-        case .list, .str, .tuple:
+        case .list, .str, .tuple, .set:
             do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
         case .dict:
             // (a dict's keys are attributes too, for configs: `cfg.model`)
@@ -256,6 +256,20 @@ extension Interpreter {
         var parts = path.split(separator: ".").map(String.init)
         let star = parts.last == "*"
         if star { parts.removeLast() }
+        let modulePath = parts.joined(separator: ".")
+        if let m = try Modules.module(modulePath, in: library) { return m }
+        // `from M import name` arrives as M.name: a name in a module trick knows.
+        if parts.count > 1 {
+            let parent = parts.dropLast().joined(separator: "."), name = parts.last!
+            if let m = try Modules.module(parent, in: library) {
+                if case .object(let o) = m, let v = o.attributes[name] ?? o.methods[name].map({ .builtin($0) }) { return v }
+                let have = (m.objectValue?.attributeOrder ?? []).filter { m.objectValue?.attributes[$0].map { if case .object(let c) = $0 { return c.typeName != "module" } else { return true } } ?? false }
+                let hint = closestName(to: name, in: have).map { "did you mean '\($0)'? " } ?? ""
+                let why = Modules.upstreamExports(parent, name) ? "trick does not implement it yet"
+                    : have.isEmpty ? "trick has no names in it, only submodules" : "\(hint)trick has: \(have.joined(separator: ", "))"
+                throw RuntimeError("cannot import name '\(name)' from '\(parent)' (\(why))", kind: "ImportError")
+            }
+        }
         guard let root = parts.first, let rootValue = library.globals[root], case .object = rootValue else {
             let known = library.names.filter { if case .object(let o)? = library.globals[$0] { return o.typeName == "module" } else { return false } }
             throw RuntimeError("no module named '\(path)': trick has no imports beyond its built-in namespaces (\(known.sorted().joined(separator: ", "))); its functions are global", kind: "ImportError")

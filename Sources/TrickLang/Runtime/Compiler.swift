@@ -149,12 +149,14 @@ final class Compiler {
             let evs = try items.map(expr)
             return { f in .tuple(try evs.map { try $0(f) }) }
         case .set(let items):
-            // Sets are represented as lists without duplicates (trick has no set type).
             let evs = try items.map(expr)
-            return { f in
-                var out: [Value] = []
-                for ev in evs { let v = try ev(f); if !out.contains(where: { Ops.equal($0, v) }) { out.append(v) } }
-                return .list(ListRef(out))
+            return { [interp, file] f in
+                let s = SetRef()
+                for ev in evs {
+                    let v = try ev(f)
+                    do { try s.add(v) } catch { throw interp.locate(error, file, loc) }
+                }
+                return .set(s)
             }
         case .dict(let pairs):
             let evs: [(Eval?, Eval)] = try pairs.map { (try $0.0.map(expr), try expr($0.1)) }
@@ -275,8 +277,13 @@ final class Compiler {
         case .setComp(let elt, let comps):
             return try comprehension(comps, loc) { [unowned self] in
                 let ev = try self.expr(elt)
-                return { f, acc in let v = try ev(f); if !acc.contains(where: { Ops.equal($0, v) }) { acc.append(v) } }
-            } wrap: { .list(ListRef($0)) }
+                // hashability is checked as each element arrives, so building the set cannot fail
+                return { [interp, file] f, acc in
+                    let v = try ev(f)
+                    do { _ = try DictRef.hash(v) } catch { throw interp.locate(error, file, loc) }
+                    acc.append(v)
+                }
+            } wrap: { (try? SetRef($0)).map { .set($0) } ?? .none }
         case .dictComp(let k, let v, let comps):
             var keyEv: Eval!, valEv: Eval!
             let gen = try comprehension(comps, loc) { [unowned self] in
@@ -674,12 +681,13 @@ final class Compiler {
                     for h in hs { if let n = h.name { target(Expr(.name(n), h.loc)) }; walk(h.body) }
                     if let o { walk(o) }
                     if let fin { walk(fin) }
-                case .importStmt(let names):
-                    for (mod, alias) in names {
-                        let bound = alias ?? String(mod.split(separator: ".").last!)
-                        if bound != "*" { target(Expr(.name(alias ?? String(mod.split(separator: ".").first!)), st.loc)) }
-                        if alias == nil && mod.contains(".") && !mod.hasSuffix("*") { target(Expr(.name(bound), st.loc)) }
+                case .importStmt(let names, let isFrom):
+                    for (mod, alias) in names where !mod.hasSuffix("*") {
+                        target(Expr(.name(Compiler.importBinding(mod, alias, from: isFrom)), st.loc))
                     }
+                case .withStmt(let items, let body):
+                    for (_, t) in items { if let t { target(t) } }
+                    walk(body)
                 default: break
                 }
             }
@@ -688,6 +696,13 @@ final class Compiler {
     }
 
     // MARK: Comprehensions
+
+    /// The name an import binds: the alias; else for `from M import n` the name n, and for
+    /// `import a.b.c` the top package a.
+    static func importBinding(_ path: String, _ alias: String?, from: Bool) -> String {
+        if let alias { return alias }
+        return from ? String(path.split(separator: ".").last ?? "") : String(path.prefix { $0 != "." })
+    }
 
     /// Compiles `for`/`if` clauses; loop variables get fresh hidden slots (they do not leak).
     func comprehension(_ comps: [Comprehension], _ loc: SourceLocation,
@@ -834,6 +849,12 @@ final class Compiler {
             // Lists extend in place (`l += [x]`), as Python does.
             if op == "+", case .list(let l) = a {
                 l.items.append(contentsOf: try interp.iterate(b))
+                return a
+            }
+            // So do sets (`s |= t`, `&=`, `-=`, `^=`): every name bound to the set sees the change.
+            if case .set(let s) = a, case .set = b, let r = try SetOps.binary(op, a, b), case .set(let n) = r {
+                s.table.removeAll()
+                for x in n.items { try s.add(x) }
                 return a
             }
             return try Ops.binary(op, a, b)

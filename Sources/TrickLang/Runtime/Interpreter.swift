@@ -194,7 +194,7 @@ public final class Interpreter {
             return t
         case let e as CoreError:
             var t = TrickError(.runtime, e.message, file: file, at: loc)
-            t.kind = "ValueError"
+            t.kind = e.kind
             return t
         case is Interrupt.Requested:
             // a kernel saw Ctrl-C: the KeyboardInterrupt the interpreter raises itself
@@ -244,8 +244,7 @@ public final class Interpreter {
     func exceptionMatches(_ e: TrickError, _ type: Value) -> Bool {
         switch type {
         case .builtin(let b):
-            return b.name == "Exception" || b.name == e.kind || (b.name == "LookupError" && (e.kind == "KeyError" || e.kind == "IndexError"))
-                || (b.name == "ArithmeticError" && (e.kind == "ZeroDivisionError" || e.kind == "OverflowError"))
+            return b.name == "Exception" || ExceptionKinds.isSubclass(e.kind, of: b.name)
         case .tuple(let ts): return ts.contains { exceptionMatches(e, $0) }
         case .str(let s): return s == e.kind
         default: return false
@@ -381,6 +380,7 @@ public final class Interpreter {
         case .list(let l): return l.items
         case .tuple(let t): return t
         case .dict(let d): return d.keys
+        case .set(let s): return s.items
         case .str(let s): return s.map { .str(String($0)) }
         case .range(let a, let b, let s):
             let n = try Interpreter.rangeLength(a, b, s)

@@ -15,6 +15,7 @@ enum Methods {
         case .dict: return dictMethods
         case .str: return strMethods
         case .tuple: return tupleMethods
+        case .set: return SetOps.methods
         default: return []
         }
     }
@@ -28,6 +29,7 @@ enum Methods {
     static func call(_ interp: Interpreter, _ recv: Value, _ name: String, _ args: Arguments) throws -> Value {
         let p = args.positional
         switch recv {
+        case .set(let s): return try SetOps.call(interp, s, name, args)
         case .list(let l):
             switch name {
             case "append": try argc(name, args, 1...1); l.items.append(p[0]); return .none

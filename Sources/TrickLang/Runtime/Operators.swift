@@ -47,6 +47,7 @@ enum Ops {
             }
             throw unsupported("@", a, b)
         case "&", "|", "^":
+            if let r = try SetOps.binary(op, a, b) { return r }
             if case .bool(let x) = a, case .bool(let y) = b {
                 return .bool(op == "&" ? x && y : op == "|" ? x || y : x != y)
             }
@@ -130,6 +131,7 @@ enum Ops {
     }
 
     static func sub(_ a: Value, _ b: Value) throws -> Value {
+        if case .set = a, let r = try SetOps.binary("-", a, b) { return r }
         if let (x, y) = numbers(a, b) {
             let (r, o) = x.subtractingReportingOverflow(y)
             if o { throw overflow("-", x, y) }
@@ -272,6 +274,7 @@ enum Ops {
                 guard let w = try? y.get(k), equal(v, w) else { return false }
             }
             return true
+        case (.set(let x), .set(let y)): return SetOps.equal(x, y)
         case (.object(let x), .object(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
         case (.function(let x), .function(let y)): return x === y
@@ -300,6 +303,7 @@ enum Ops {
             if op == "!=" { return .bool(true) }
             throw RuntimeError("'\(op)' not supported between '\(a.typeName)' and '\(b.typeName)'", kind: "TypeError")
         }
+        if let r = try SetOps.compare(op, a, b) { return .bool(r) }
         switch op {
         case "==", "!=":
             equalTooDeep = false
@@ -327,7 +331,10 @@ enum Ops {
         case (.bool(let x), .bool(let y)): return x == y
         case (.list(let x), .list(let y)): return x === y
         case (.dict(let x), .dict(let y)): return x === y
+        case (.set(let x), .set(let y)): return x === y
         case (.object(let x), .object(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y
+        case (.function(let x), .function(let y)): return x === y
         case (.int(let x), .int(let y)): return x == y
         case (.str(let x), .str(let y)): return x == y
         default: return false
@@ -361,6 +368,7 @@ enum Ops {
         case .list(let l): return l.items.contains { equal($0, item) }
         case .tuple(let t): return t.contains { equal($0, item) }
         case .dict(let d): return try d.contains(item)
+        case .set(let s): return try s.contains(item)
         case .str(let s):
             guard case .str(let sub) = item else { throw RuntimeError("'in <string>' requires string as left operand, not \(item.typeName)", kind: "TypeError") }
             return sub.isEmpty || s.contains(sub)

@@ -33,6 +33,12 @@ public enum Printer {
             if seen.contains(id) { return "{...}" }
             seen.insert(id); defer { seen.remove(id) }
             return "{" + d.pairs.map { repr($0.0, &seen) + ": " + repr($0.1, &seen) }.joined(separator: ", ") + "}"
+        case .set(let s):
+            if s.count == 0 { return "set()" }
+            let id = ObjectIdentifier(s)
+            if seen.contains(id) { return "{...}" }
+            seen.insert(id); defer { seen.remove(id) }
+            return "{" + s.items.map { repr($0, &seen) }.joined(separator: ", ") + "}"
         case .tensor(let t): return TensorFormatter.format(t)
         case .function(let f): return "<function \(f.code.name)>"
         case .builtin(let b): return "<built-in function \(b.name)>"

@@ -228,21 +228,36 @@ extension Compiler {
                 if let fb { let r = try fb(f); if case .normal = r {} else { return r } }
                 return flow
             }
-        case .importStmt(let names):
+        case .withStmt(let items, let body):
+            return try withStatement(items, body, loc)
+        case .importStmt(let names, let isFrom):
             var stores: [(String, String?, (Frame, Value) throws -> Void)] = []
             for (mod, alias) in names {
                 if mod.hasSuffix(".*") {
                     stores.append((mod, nil, { _, _ in }))
                     continue
                 }
-                let parts = mod.split(separator: ".").map(String.init)
-                let bound = alias ?? (names.count > 0 && mod.contains(".") ? parts.last! : parts[0])
-                stores.append((mod, alias, try assignTarget(Expr(.name(bound), loc))))
+                stores.append((mod, alias, try assignTarget(Expr(.name(Compiler.importBinding(mod, alias, from: isFrom)), loc))))
             }
             return { f in
-                for (mod, _, store) in stores {
+                for (mod, alias, store) in stores {
                     let v: Value
-                    do { v = try interp.importModule(mod) } catch { throw interp.locate(error, file, loc) }
+                    do {
+                        if mod.hasPrefix(".") {
+                            let cut = mod.lastIndex(of: ".").map { mod[..<$0].allSatisfy { $0 == "." } ? mod.index(after: $0) : $0 } ?? mod.endIndex
+                            let stmt = "from \(mod[..<cut]) import \(mod[cut...].drop { $0 == "." })"
+                            throw RuntimeError("attempted relative import ('\(stmt)'): trick runs files as scripts, not as parts of a package; import from the library's own path", kind: "ImportError")
+                        }
+                        if !isFrom, try Modules.module(mod, in: interp.library) == nil {
+                            throw RuntimeError("No module named '\(mod)' in trick (it knows \(Modules.roots(interp.library).joined(separator: ", ")))", kind: "ModuleNotFoundError")
+                        }
+                        v = try interp.importModule(mod)
+                        // `import a.b.c` binds `a` (after checking that a.b.c exists), as Python does.
+                        if !isFrom && alias == nil && mod.contains(".") {
+                            try store(f, try interp.importModule(String(mod.prefix { $0 != "." })))
+                            continue
+                        }
+                    } catch { throw interp.locate(error, file, loc) }
                     if mod.hasSuffix(".*") {
                         if case .object(let o) = v {
                             for (k, m) in o.methods { interp.setGlobal(k, .builtin(m)) }

@@ -13,6 +13,7 @@ public enum Value {
     case list(ListRef)
     case tuple([Value])
     case dict(DictRef)
+    case set(SetRef)
     indirect case tensor(Tensor)
     case function(Function)
     case builtin(BuiltinFunction)
@@ -31,6 +32,7 @@ public enum Value {
         case .list: return "list"
         case .tuple: return "tuple"
         case .dict: return "dict"
+        case .set: return "set"
         case .tensor: return "tensor"
         case .function: return "function"
         case .builtin: return "builtin_function"
@@ -41,6 +43,7 @@ public enum Value {
     }
 
     public var isNone: Bool { if case .none = self { return true } else { return false } }
+    public var objectValue: BuiltObject? { if case .object(let o) = self { return o } else { return nil } }
 
     /// Python truthiness.
     public func truthy() throws -> Bool {
@@ -53,6 +56,7 @@ public enum Value {
         case .list(let l): return !l.items.isEmpty
         case .tuple(let t): return !t.isEmpty
         case .dict(let d): return d.count > 0
+        case .set(let s): return s.count > 0
         case .tensor(let t):
             guard t.count == 1 else {
                 throw RuntimeError("the truth value of a tensor with \(t.count) elements is ambiguous (use .any() or .all())")

@@ -93,7 +93,11 @@ public final class Stmt {
         case del([Expr])
         case raise(Expr?)
         case tryStmt([Stmt], [Handler], [Stmt]?, [Stmt]?)   // body, handlers, else, finally
-        case importStmt([(String, String?)])
+        /// `with a as x, b:`: each context manager with its optional target, then the body.
+        case withStmt([(Expr, Expr?)], [Stmt])
+        /// `import a.b as c` (`from` false: each path and its alias) or `from a.b import c as d`
+        /// (`from` true: each path is `a.b.c`). A relative `from . import x` keeps its dots.
+        case importStmt([(String, String?)], from: Bool)
     }
 
     struct Handler {

@@ -164,7 +164,20 @@ public struct Parser {
             case "class":
                 throw error("'class' definitions are not supported in trick; use dict(...) and def", at: t)
             case "with":
-                throw error("'with' statements are not supported in trick", at: t)
+                advance()
+                var items: [(Expr, Expr?)] = []
+                repeat {
+                    let ctx = try expression()
+                    var target: Expr?
+                    if accept("as") {
+                        let tt = try orExpression()
+                        try checkTarget(tt)
+                        target = tt
+                    }
+                    items.append((ctx, target))
+                } while accept(",")
+                let body = try block("after 'with'")
+                return [Stmt(.withStmt(items, body), t.location, endLine: lastLine)]
             default: break
             }
         }
@@ -310,15 +323,24 @@ public struct Parser {
         let t = advance()
         var names: [(String, String?)] = []
         if t.text == "from" {
-            var mod = try expectName("after 'from'").text
-            while accept(".") { mod += "." + (try expectName("in the module path").text) }
+            // `from .x import y`, `from .. import y`: the leading dots stay on the path.
+            var mod = ""
+            while isOp(".") || isOp("...") { mod += advance().text }
+            if !isName("import") || mod.isEmpty {
+                mod += try expectName("after 'from'").text
+                while accept(".") { mod += "." + (try expectName("in the module path").text) }
+            }
             _ = try expect("import", "in 'from ... import'")
+            let parenthesized = accept("(")
             repeat {
+                if parenthesized && isOp(")") { break }      // a trailing comma
                 if accept("*") { names.append((mod + ".*", nil)); continue }
                 let n = try expectName("after 'import'").text
                 let alias = accept("as") ? try expectName("after 'as'").text : nil
-                names.append((mod + "." + n, alias))
+                names.append(((mod.hasSuffix(".") ? mod : mod + ".") + n, alias))
             } while accept(",")
+            if parenthesized { _ = try expect(")", "to close the import list") }
+            return Stmt(.importStmt(names, from: true), t.location, endLine: lastLine)
         } else {
             repeat {
                 var mod = try expectName("after 'import'").text
@@ -327,7 +349,7 @@ public struct Parser {
                 names.append((mod, alias))
             } while accept(",")
         }
-        return Stmt(.importStmt(names), t.location, endLine: lastLine)
+        return Stmt(.importStmt(names, from: false), t.location, endLine: lastLine)
     }
 
     func checkTarget(_ e: Expr, augmented: Bool = false) throws {
@@ -591,10 +613,15 @@ public struct Parser {
             } else if accept("*") {
                 args.append(Arg(kind: .star, value: try expression()))
             } else if peek.kind == .name, !Parser.keywords.contains(peek.text), isKeywordArgumentAhead() {
-                // `name=value`, also dotted `decode_head.conv_seg=value` (a str key, for custom_keys)
-                var key = advance().text
+                let key = advance().text
                 let keyTok = tokens[pos - 1]
-                while accept(".") { key += "." + advance().text }
+                if isOp(".") {
+                    // `dict(head.cls=1)`: Python rejects it, and so does trick (it once took it as the
+                    // key 'head.cls'); a dotted key is written `{'head.cls': 1}`.
+                    var dotted = key, k = 0
+                    while peekAt(k).text == ".", peekAt(k + 1).kind == .name { dotted += "." + peekAt(k + 1).text; k += 2 }
+                    throw error("expression cannot contain assignment, perhaps you meant \"==\"? (a dotted key is written {'\(dotted)': value})", at: keyTok)
+                }
                 _ = try expect("=", "after the keyword name")
                 if seenKeywords.contains(key) {
                     throw error("keyword argument repeated: '\(key)'", at: keyTok)

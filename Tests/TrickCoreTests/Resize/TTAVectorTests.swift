@@ -20,8 +20,10 @@ final class TTAVectorTests: XCTestCase {
             let flips = (c["flips"] as! [Any]).map { ($0 as? String).map { ImFlip.Direction(rawValue: $0)! } }
             let crops = (c["img_shapes"] as! [Any]).map { ints($0) }.map { (h: $0[0], w: $0[1]) }
             let ori = ints(c["ori"])
+            // The generator takes one sigmoid for a one-class model (0.x, as intended); mmseg 1.x's
+            // double sigmoid is pinned against the real SegTTAModel in Tests/golden/upstream_parity.trick.
             let (p, pred) = try TTA.segMerge(logits: logits, flips: flips, imgShapes: crops, oriShape: (ori[0], ori[1]),
-                                             alignCorners: c["align_corners"] as! Bool)
+                                             alignCorners: c["align_corners"] as! Bool, doubleSigmoid: false)
             for (g, w) in zip(p.doubles, doubles(c["probs"])) { XCTAssertEqual(g, w, accuracy: 1e-6) }
             XCTAssertEqual(pred.int64s.map { Int($0) }, ints(c["pred"]))
         }

@@ -1,0 +1,94 @@
+/// The upstream libraries' module paths, so the import lines users paste work and bind the
+/// object that module has: `from mmcv.ops import nms` is mmcv's NMS (returns `(dets, inds)`),
+/// `from torchvision.ops import nms` torchvision's (returns indices). Each module lists what it
+/// exports, as `name` (the built-in of that name) or `name=builtin` (a different built-in); a
+/// module is an object with those names and its submodules as attributes (`torch.nn.functional`).
+/// Names a module has upstream but trick does not implement are an ImportError that says so.
+public enum Modules {
+    static let table: [(String, [String])] = [
+        ("torch.nn.functional", ["cross_entropy", "interpolate", "binary_cross_entropy_with_logits", "one_hot", "softmax",
+                                 "log_softmax", "relu", "sigmoid", "tanh"]),
+        ("torch.nn", ["Conv2d", "Linear", "BatchNorm2d", "SyncBatchNorm", "GroupNorm", "LayerNorm", "Sequential",
+                      "ModuleList", "ModuleDict", "Module", "Parameter", "Embedding", "PReLU"]),
+        ("torch.optim", ["SGD", "Adam", "AdamW", "RMSprop"]),
+        ("torch.optim.swa_utils", ["AveragedModel", "SWALR", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn",
+                                   "get_ema_avg_fn", "get_swa_avg_fn", "update_bn"]),
+        ("torchvision", []),
+        ("torchvision.ops", ["nms", "batched_nms", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou",
+                             "sigmoid_focal_loss"]),
+        ("mmcv", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
+                  "rescale_size", "imread", "imwrite", "imfrombytes", "imshow_det_bboxes"]),
+        ("mmcv.visualization", ["imshow_det_bboxes"]),
+        ("mmcv.image", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
+                        "rescale_size", "imread", "imwrite", "imfrombytes"]),
+        ("mmcv.ops", ["nms=mmcv_nms", "batched_nms=mmcv_batched_nms", "soft_nms", "nms_match"]),
+        ("mmcv.transforms", ["Resize", "RandomResize", "RandomChoiceResize", "RandomFlip", "Pad", "Normalize",
+                             "LoadImageFromFile", "LoadAnnotations", "TestTimeAug", "Compose"]),
+        ("mmengine", ["Config"]),
+        ("mmengine.config", ["Config"]),
+        ("mmengine.model", ["ExponentialMovingAverage", "StochasticWeightAverage"]),
+        ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "PolyLR",
+                            "CosineAnnealingLR", "LinearLR", "MultiStepLR", "StepLR", "ExponentialLR", "ConstantLR"]),
+        ("mmseg", []),
+        ("mmseg.models", []),
+        ("mmseg.models.losses", ["CrossEntropyLoss", "DiceLoss", "FocalLoss", "TverskyLoss", "LovaszLoss", "accuracy"]),
+        ("mmseg.utils", ["get_palette", "get_classes"]),
+        ("mmseg.structures", []),
+        ("mmseg.structures.sampler", ["OHEMPixelSampler"]),
+        ("mmdet", []),
+        ("mmdet.models", []),
+        ("mmdet.models.task_modules", ["MaxIoUAssigner", "RandomSampler", "OHEMSampler"]),
+        ("mmdet.models.task_modules.assigners", ["MaxIoUAssigner"]),
+        ("mmdet.models.task_modules.samplers", ["RandomSampler", "OHEMSampler"]),
+        ("mmdet.models.layers", ["multiclass_nms", "mask_matrix_nms"]),
+        ("mmdet.structures", []),
+        ("mmdet.structures.bbox", ["bbox_overlaps", "bbox_flip"]),
+        ("mmdet.evaluation", []),
+        ("mmdet.evaluation.functional", ["eval_map", "average_precision", "bbox_overlaps"]),
+        ("pprint", ["pprint", "pformat"]),
+        ("json", ["dumps=json_dumps", "loads=json_loads"]),
+        ("time", ["perf_counter"]),
+        ("contextlib", ["suppress", "nullcontext"]),
+    ]
+
+    static let paths: [String: [String]] = Dictionary(table, uniquingKeysWith: { a, _ in a })
+
+    /// The module object for a dotted path (built once per library), or nil when trick knows no
+    /// such module. A path whose root is one of trick's namespaces (`torch`, `math`, `numpy`,
+    /// `ensemble_boxes`) starts from that namespace.
+    static func module(_ path: String, in lib: Library) throws -> Value? {
+        if let cached = lib.modules[path] { return cached }
+        let children = paths.keys.filter { $0.hasPrefix(path + ".") && !$0.dropFirst(path.count + 1).contains(".") }.sorted()
+        var object: BuiltObject
+        if !path.contains("."), case .object(let ns)? = lib.globals[path] {
+            object = ns                                   // torch, math, numpy, ensemble_boxes
+        } else if paths[path] != nil || !children.isEmpty {
+            object = BuiltObject(typeName: "module")
+            object.repr = { "<module '\(path)'>" }
+        } else {
+            return nil
+        }
+        lib.modules[path] = .object(object)
+        for entry in paths[path] ?? [] {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            let name = parts[0], target = parts.count > 1 ? parts[1] : parts[0]
+            if let v = lib.globals[target] { object.set(name, v) }
+        }
+        for child in children {
+            if let c = try module(child, in: lib) { object.set(String(child.dropFirst(path.count + 1)), c) }
+        }
+        return .object(object)
+    }
+
+    /// The top-level modules `import` knows: the registry's roots and trick's namespaces.
+    static func roots(_ lib: Library) -> [String] {
+        var r = Set(paths.keys.map { String($0.prefix { $0 != "." }) })
+        for n in lib.names { if case .object(let o)? = lib.globals[n], o.typeName == "module" { r.insert(n) } }
+        return r.sorted()
+    }
+
+    /// Whether upstream's module exports `name` (so a missing one is "not implemented", not a typo).
+    static func upstreamExports(_ path: String, _ name: String) -> Bool {
+        (paths[path] ?? []).contains { $0 == name || $0.hasPrefix(name + "=") }
+    }
+}

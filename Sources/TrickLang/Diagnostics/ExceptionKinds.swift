@@ -1,0 +1,35 @@
+/// Python's built-in exception classes that trick raises or a user catches, with their parents, so
+/// `except LookupError` catches a KeyError and `except RuntimeError` a NotImplementedError, as in
+/// CPython. One table: `except` matching, `issubclass` and the names bound as built-ins read it.
+public enum ExceptionKinds {
+    /// Each class's base (CPython 3.11's hierarchy, the branches trick uses).
+    public static let parent: [String: String] = [
+        "Exception": "BaseException", "KeyboardInterrupt": "BaseException", "SystemExit": "BaseException",
+        "GeneratorExit": "BaseException",
+        "ArithmeticError": "Exception", "ZeroDivisionError": "ArithmeticError", "OverflowError": "ArithmeticError",
+        "FloatingPointError": "ArithmeticError",
+        "LookupError": "Exception", "KeyError": "LookupError", "IndexError": "LookupError",
+        "ValueError": "Exception", "UnicodeError": "ValueError",
+        "TypeError": "Exception", "AttributeError": "Exception", "AssertionError": "Exception",
+        "NameError": "Exception", "UnboundLocalError": "NameError",
+        "RuntimeError": "Exception", "NotImplementedError": "RuntimeError", "RecursionError": "RuntimeError",
+        "OSError": "Exception", "FileNotFoundError": "OSError", "IsADirectoryError": "OSError",
+        "PermissionError": "OSError", "FileExistsError": "OSError",
+        "ImportError": "Exception", "ModuleNotFoundError": "ImportError",
+        "StopIteration": "Exception", "MemoryError": "Exception", "BufferError": "Exception", "EOFError": "Exception",
+        "SyntaxError": "Exception", "IndentationError": "SyntaxError",
+        "Warning": "Exception", "UserWarning": "Warning", "DeprecationWarning": "Warning", "RuntimeWarning": "Warning",
+    ]
+
+    /// True when `kind` is `base` or derives from it. An unknown kind derives from Exception.
+    public static func isSubclass(_ kind: String, of base: String) -> Bool {
+        var k: String? = kind
+        var steps = 0
+        while let c = k, steps < 16 {
+            if c == base { return true }
+            k = parent[c] ?? (c == "BaseException" ? nil : "Exception")
+            steps += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,7 @@
+# hash() of numbers and tuples is CPython's (the 2^61 - 1 numeric hash, tuplehash).
+vals = [0, 1, -1, -2, 2**61 - 1, 2**61, -(2**61), 2**62 + 5, -9223372036854775807, 0.5, -0.5, 1.5, -2.75e-5, 1e300,
+        -1e-300, 3.141592653589793, 1e16 + 0.5, 2.0**70, -2.0**-1074, True, False, (), (1,), (1, 2), (1.5, (2, -1)),
+        ((), ((),)), (True, 0.25, -7)]
+for v in vals:
+    print(v, hash(v))
+print(hash(1) == hash(1.0) == hash(True))

@@ -1,0 +1,3 @@
+# A list comprehension with a condition, then sum.
+def work():
+    return sum([x * x for x in range(1000000) if x % 3])
