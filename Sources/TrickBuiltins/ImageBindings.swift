@@ -12,7 +12,7 @@ enum ImageBindings {
     static func register(_ lib: Library) {
         // Relative image paths are looked up as include's: next to the running notebook, the
         // working directory, trick's folder (so the recipes' examples/data/… work from anywhere).
-        ImageFiles.searchPrefixes = { [unowned lib] in lib.searchPrefixes() }
+        ImageFiles.searchPrefixes = { [weak lib] in lib?.searchPrefixes() ?? [""] }   // weak: tests make and drop libraries
         let mmcv = lib.namespace("mmcv")
         let fileio = lib.namespace("fileio")
         let imread = lib.function("imread(img_or_path, flag='color', channel_order='bgr', backend=None, file_client_args=None, backend_args=None)", doc: """
