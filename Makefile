@@ -7,16 +7,22 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test repl bench fuzz clean conformance install uninstall lab
+.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test repl bench fuzz clean conformance install uninstall lab transcripts
 
 all: build
 
-# The system packages the build needs: libedit (REPL line editing) and libzmq (the Jupyter kernel).
+# System packages the build needs: libedit (REPL line editing), libzmq (the Jupyter kernel), libpng
+# and libjpeg-turbo (imread / imwrite / pictures), found through pkg-config. libjpeg-turbo is
+# libjpeg62-turbo-dev on Debian (libjpeg-dev, which names it, elsewhere, e.g. Ubuntu's libjpeg-turbo8-dev).
+SYSTEM_PACKAGES := libedit-dev libzmq3-dev libpng-dev pkg-config
 deps:
-	@if ! pkg-config --exists libedit libzmq 2>/dev/null; then \
-		echo "installing libedit-dev, libzmq3-dev and pkg-config"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev libzmq3-dev pkg-config) >/dev/null || \
-		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libedit-dev libzmq3-dev pkg-config) >/dev/null; \
+	@if ! pkg-config --exists libedit libzmq libpng libjpeg 2>/dev/null; then \
+		jpeg=libjpeg62-turbo-dev; \
+		(apt-get update -qq || sudo apt-get update -qq) >/dev/null 2>&1; \
+		apt-cache show $$jpeg >/dev/null 2>&1 || jpeg=libjpeg-dev; \
+		echo "installing $(SYSTEM_PACKAGES) $$jpeg"; \
+		(DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) $$jpeg) >/dev/null || \
+		(sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) $$jpeg) >/dev/null; \
 	fi
 
 build: deps
@@ -33,6 +39,11 @@ lab: build
 	@for f in $(LAB); do echo; echo "==== $$f"; $(BIN) run --titles $$f || exit 1; done
 	$(BIN) examples/lab/summary.py > examples/lab/README.md.tmp && mv examples/lab/README.md.tmp examples/lab/README.md
 	@echo; cat examples/lab/README.md
+
+# Illustrated Markdown transcripts of the recipes: examples/NAME.md, linking the pictures each
+# recipe writes to examples/out/ (both ignored by git).
+transcripts: build
+	@for f in examples/*.trick; do $(BIN) run --markdown $$f > $${f%.trick}.md || exit 1; echo "wrote $${f%.trick}.md"; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
 test: unit golden error-test repl-test python-parity kernel-test

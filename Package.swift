@@ -28,7 +28,12 @@ let package = Package(
                        providers: [.apt(["libedit-dev"])]),
         // ZeroMQ for the Jupyter kernel (`trick kernel`).
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
-        .target(name: "TrickCore", swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
+        // PNG and JPEG (imread / imwrite / drawings): Debian's libpng and libjpeg-turbo, called from a
+        // small C layer that owns their setjmp error handling (Swift cannot catch a longjmp).
+        .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CLibJPEG", path: "Sources/CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .target(name: "CImageCodecs", dependencies: ["CLibPNG", "CLibJPEG"]),
+        .target(name: "TrickCore", dependencies: ["CImageCodecs"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: interpreter),
         .target(name: "TrickBuiltins", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
         .executableTarget(name: "trick", dependencies: [

@@ -85,6 +85,7 @@ enum ScheduleBindings {
             guard path.hasSuffix(".svg") else { throw RuntimeError("save_svg() writes .svg files, not '\(path)'", kind: "ValueError") }
             try FileIO.writeAtomically(path, try ChartBindings.svg(series, width: try a.int("width"), height: try a.int("height"),
                                                                   title: try a.optionalString("title")))
+            ImageFiles.recordWrite(path)   // linked in Markdown transcripts
             return .none
         }
         ChartBindings.register(lib)

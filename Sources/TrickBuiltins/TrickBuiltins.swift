@@ -10,5 +10,7 @@ public enum TrickBuiltins {
         ParamBindings.register(lib)      // trick 1: modules, param_groups
         ScheduleBindings.register(lib)   // trick 8: lr schedules, SWA
         OptimizerConstructorBindings.register(lib)  // the seed's docstring forms (after the modules exist)
+        ImageBindings.register(lib)      // pictures: imread / imwrite / imfrombytes (PNG, JPEG)
+        DrawBindings.register(lib)       // pictures: boxes, seg maps, masks, panels, palettes
     }
 }

@@ -68,6 +68,7 @@ enum FuzzTarget {
             first.output = { _ in }
             first.baseDirectory = sandbox
             // No writing anywhere: a mutated path could name any file.
+            ImageFiles.writesDisabled = true   // imwrite, mmcv.imwrite, the drawings' output
             for name in ["save", "save_json", "save_svg"] {
                 let disabled = Value.builtin(BuiltinFunction("\(name)(obj, path)") { _ in
                     throw RuntimeError("\(name)() is disabled while fuzzing", kind: "OSError")

@@ -1,9 +1,12 @@
 /// The loading and formatting steps of the seed's MMDetection 2.x pipelines, so a whole
 /// pipeline runs on a synthetic image: `LoadImageFromFile`, `LoadAnnotations`,
 /// `DefaultFormatBundle`, `ImageToTensor`, `Collect` (mmdet/datasets/pipelines/{loading,formatting}.py).
-/// No file is read: the image is `results['img']` if given, else a synthetic image of the
-/// shape in `results['img_info']` (`height`, `width`), `results['ori_shape']`, `results['img_shape']`
-/// or `results['height']`/`['width']`. `DataContainer` wrappers are not modelled (values are bare).
+/// The image is `results['img']` if given; else the file named by `results['img_path']` (MMCV 2.x)
+/// or `img_prefix` + `img_info['filename']` / `results['filename']` (MMDetection 2.x), read with
+/// `imread` (PNG / JPEG); else — no file, or a named file that does not exist while a shape is
+/// given — a synthetic image of the shape in `results['img_info']` (`height`, `width`),
+/// `results['ori_shape']`, `results['img_shape']` or `results['height']`/`['width']`.
+/// `DataContainer` wrappers are not modelled (values are bare).
 
 /// A tensor from a field: a tensor, or a nested list of numbers.
 public func fieldTensor(_ f: Field, float: Bool) -> Tensor? {
@@ -26,12 +29,25 @@ public func fieldTensor(_ f: Field, float: Bool) -> Tensor? {
 }
 
 public struct LoadImageFromFile: ResultsTransform {
-    public var toFloat32: Bool, grayscale: Bool
+    public var toFloat32: Bool, grayscale: Bool, flag: ImageCodecs.Flag
     public init(toFloat32: Bool = false, colorType: String = "color") throws {
-        guard ["color", "grayscale", "unchanged"].contains(colorType) else {
+        guard let f = ImageCodecs.Flag(rawValue: colorType) else {
             throw CoreError("LoadImageFromFile: color_type must be 'color', 'grayscale' or 'unchanged', got '\(colorType)'")
         }
-        self.toFloat32 = toFloat32; grayscale = colorType == "grayscale"
+        self.toFloat32 = toFloat32; flag = f; grayscale = f == .grayscale || f == .grayscaleIgnoreOrientation
+    }
+
+    /// The file the results name: `img_path`, else `img_prefix` + `img_info['filename']`, else `filename`.
+    static func path(in r: Results) -> String? {
+        if let p = r["img_path"]?.string { return p }
+        var name: String?
+        if case .dict(let info)? = r["img_info"] { name = info["filename"]?.string }
+        if name == nil { name = r["filename"]?.string }
+        guard let n = name else { return nil }
+        if let prefix = r["img_prefix"]?.string, !prefix.isEmpty, !n.hasPrefix("/") {
+            return prefix.hasSuffix("/") ? prefix + n : prefix + "/" + n
+        }
+        return n
     }
 
     /// The synthetic image: uint8-valued (int64, or float32 with `to_float32`) pattern
@@ -49,23 +65,31 @@ public struct LoadImageFromFile: ResultsTransform {
     public func apply(_ input: Results) throws -> Results {
         var r = input
         var img: Tensor
+        let file = Self.path(in: r)
         if let t = r["img"]?.tensor {
             img = toFloat32 ? t.cast(to: .float32) : t
             _ = try ImResize.geometry(img, name: "results['img']")
+        } else if let p = file, ImageFiles.exists(ImageFiles.locate(p)) {
+            do { img = try ImageFiles.imread(p, flag: flag) } catch let e as CoreError { throw CoreError("LoadImageFromFile: \(e.message)") }
+            if toFloat32 { img = img.cast(to: .float32) }
+            if r["img_path"] != nil { r["img_path"] = .string(p) }
         } else {
             var hw: [Int]?
             if case .dict(let info)? = r["img_info"], let h = info["height"]?.number, let w = info["width"]?.number { hw = [Int(h), Int(w)] }
             for k in ["ori_shape", "img_shape"] where hw == nil { if case .ints(let s)? = r[k], s.count >= 2 { hw = Array(s.prefix(2)) } }
             if hw == nil, let h = r["height"]?.number, let w = r["width"]?.number { hw = [Int(h), Int(w)] }
             guard let s = hw, s[0] > 0, s[1] > 0 else {
-                throw CoreError("LoadImageFromFile: no image to load: give results['img'], or a shape as img_info=dict(height=…, width=…), ori_shape=(h, w) or height/width")
+                if let p = file { throw CoreError("LoadImageFromFile: cannot open '\(p)': no such file") }
+                throw CoreError("LoadImageFromFile: no image to load: give results['img_path'], results['img'], or a shape as img_info=dict(height=…, width=…), ori_shape=(h, w) or height/width")
             }
             img = try Self.synthetic(h: s[0], w: s[1], channels: grayscale ? 0 : 3, float: toFloat32)
         }
         var filename: Field = r["filename"] ?? Field.none
-        if case .dict(let info)? = r["img_info"], let f = info["filename"] { filename = f }
+        var oriFilename = filename
+        if case .dict(let info)? = r["img_info"], let f = info["filename"] { filename = f; oriFilename = f }
+        if r["img"]?.tensor == nil, r["img_path"] == nil, let p = file, ImageFiles.exists(ImageFiles.locate(p)) { filename = .string(p) }  // mmdet 2.x: prefix + name
         r["filename"] = filename
-        r["ori_filename"] = filename
+        r["ori_filename"] = oriFilename
         r["img"] = .tensor(img)
         r["img_shape"] = shapeField(img)
         r["ori_shape"] = shapeField(img)
@@ -108,7 +132,23 @@ public struct LoadAnnotations: ResultsTransform {
         }
         if withLabel { r["gt_labels"] = .tensor(try load("labels", "gt_labels", float: false, emptyShape: [0])) }
         if withSeg {
-            let img = try r.image(for: "LoadAnnotations")
+            // A seg map file (MMSegmentation 1.x `seg_map_path`, 0.x `seg_prefix` + `ann_info['seg_map']`)
+            // is read as mmseg reads it: imfrombytes(flag='unchanged', backend='pillow').squeeze()
+            // .astype(np.uint8) — palette PNGs give their indices.
+            var segPath = r["seg_map_path"]?.string
+            if segPath == nil, let name = ann["seg_map"]?.string {
+                let prefix = r["seg_prefix"]?.string ?? ""
+                segPath = prefix.isEmpty || name.hasPrefix("/") ? name : (prefix.hasSuffix("/") ? prefix + name : prefix + "/" + name)
+            }
+            if let p = segPath {
+                var m: Tensor
+                do { m = try ImageFiles.imread(p, flag: .unchanged, backend: "pillow") } catch let e as CoreError { throw CoreError("LoadAnnotations: \(e.message)") }
+                let shape = m.shape.filter { $0 != 1 }
+                m = Tensor(shape: shape, int64: m.int64s.map { $0 & 255 })
+                ann["seg_map"] = .tensor(m)
+            }
+            let img: Tensor
+            if !r.present("img"), let m = ann["seg_map"]?.tensor { img = m } else { img = try r.image(for: "LoadAnnotations") }
             var seg = try load("seg_map", ann.present("seg_map") ? "gt_semantic_seg" : (r.present("gt_seg_map") ? "gt_seg_map" : "gt_semantic_seg"),
                                float: false, emptyShape: [img.shape[0], img.shape[1]])
             if reduceZeroLabel {

@@ -31,6 +31,24 @@ public final class Library {
         }
     }
 
+    /// The file whose statements are running (the script, or the innermost `include`), if any.
+    /// Set by the interpreter; image reads and writes resolve relative paths against its folder.
+    public internal(set) var currentFile: () -> String? = { nil }
+
+    /// Where a relative path is looked for, in order, as `include` does: next to the running file,
+    /// in the working directory, then in trick's own folder. Each entry is a prefix ("" for the
+    /// working directory) to put before the path.
+    public func searchPrefixes() -> [String] {
+        var out: [String] = []
+        if let f = currentFile() {
+            let d = FileIO.directoryName(f)
+            if d != "." { out.append(d.hasSuffix("/") ? d : d + "/") }
+        }
+        out.append("")
+        out += ConfigFiles.trickFolders.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        return out
+    }
+
     /// Registers a tensor method, e.g. `lib.tensorMethod("sum(self, dim=None, keepdim=False)") { a in ... }`;
     /// `a.tensor("self")` is the receiver.
     public func tensorMethod(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {

@@ -1,3 +1,5 @@
+import TrickCore
+
 /// `.trick` notebooks: Jupytext "percent" cells (`#%%`), statements whose output is kept
 /// right under them as `#> ` lines. Running a notebook yields each top-level statement's
 /// output; `check` compares it with the `#>` lines, `updated` rewrites them.
@@ -21,6 +23,8 @@ public struct Notebook {
         public var lastLine: Int
         public var output: String
         public var failed: Bool
+        /// Picture files the statement wrote (imwrite, save_svg), linked in the Markdown transcript.
+        public var images: [String] = []
     }
 
     public struct RunResult {
@@ -43,13 +47,16 @@ public struct Notebook {
             result.syntaxError = TrickError(.syntax, "\(error)", file: file)
             return result
         }
-        let saved = interp.output
-        defer { interp.output = saved }
+        let saved = interp.output, savedFiles = interp.includingFiles
+        defer { interp.output = saved; interp.includingFiles = savedFiles }
+        // As `trick run`: include() and image files resolve relative paths next to the notebook first.
+        if interp.includingFiles.isEmpty && !path.hasPrefix("<") { interp.includingFiles = [path] }
         var buffer = ""
         interp.output = { s in buffer += s; echo?(s) }
         for stmt in program.statements {
             buffer = ""
             var failed = false
+            let imagesBefore = ImageFiles.written.count
             do {
                 let compiled = try interp.compile(stmt, file: file)
                 if let v = try compiled.execute() {
@@ -70,11 +77,13 @@ public struct Notebook {
                 failed = true
                 buffer += "error: \(error)\n"
             }
+            let images = Array(ImageFiles.written.dropFirst(imagesBefore))
             if let last = result.blocks.last, last.lastLine == stmt.endLine {
                 result.blocks[result.blocks.count - 1].output += buffer
                 result.blocks[result.blocks.count - 1].failed = last.failed || failed
+                result.blocks[result.blocks.count - 1].images += images
             } else {
-                result.blocks.append(Block(lastLine: stmt.endLine, output: buffer, failed: failed))
+                result.blocks.append(Block(lastLine: stmt.endLine, output: buffer, failed: failed, images: images))
             }
         }
         return result
@@ -144,10 +153,20 @@ public struct Notebook {
     /// A Markdown transcript: markdown cells as text, code cells as fenced code followed by output.
     public func markdown(_ result: RunResult) -> String {
         var outputAfter: [Int: [String]] = [:]
+        var imagesAfter: [Int: [String]] = [:]
         for b in result.blocks where !b.output.isEmpty {
             var ls = b.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if b.output.hasSuffix("\n") { ls.removeLast() }
             outputAfter[b.lastLine, default: []] += ls
+        }
+        // Pictures are linked relative to the notebook's folder: save the transcript next to it.
+        let dir = FileIO.directoryName(path)
+        for b in result.blocks where !b.images.isEmpty {
+            imagesAfter[b.lastLine, default: []] += b.images.map { p in
+                let rel = dir != "." && p.hasPrefix(dir + "/") ? String(p.dropFirst(dir.count + 1)) : p
+                let name = rel.split(separator: "/").last.map(String.init) ?? rel
+                return "![\(name)](\(rel))"
+            }
         }
         var md: [String] = []
         var inMarkdown = false
@@ -174,6 +193,10 @@ public struct Notebook {
             if let o = outputAfter[i + 1] {
                 flushCode()
                 md.append("```text"); md += o; md.append("```"); md.append("")
+            }
+            if let pictures = imagesAfter[i + 1] {
+                flushCode()
+                md += pictures; md.append("")
             }
         }
         flushCode()

@@ -65,6 +65,7 @@ public final class Interpreter {
             ConfigFiles.register(into: library, interpreter: self)
             DisplayBuiltins.register(into: library, interpreter: self)
             library.callValue = { [unowned self] f, args in try self.call(f, args) }
+            library.currentFile = { [weak self] in self?.includingFiles.last }   // weak: a library may outlive it
         }
         for name in library.names {
             let slot = globalSlot(name)     // (may grow the buffer: compute before indexing)
