@@ -30,7 +30,7 @@ extension Variable {
     /// `permute(dims)` (PermuteBackward0).
     public func permute(_ dims: [Int]) throws -> Variable {
         let v = try data.permuted(dims)
-        let nd = try Tensor.normalizeDims(dims, rank: rank)
+        let nd = try dims.map { try Tensor.normalizeDim($0, rank: rank) }   // in order (normalizeDims sorts)
         var inverse = [Int](repeating: 0, count: nd.count)
         for (i, d) in nd.enumerated() { inverse[d] = i }
         return Variable.record("PermuteBackward0", v, inputs: [self], savesTensors: false) { g, _ in [try g.permuted(inverse)] }

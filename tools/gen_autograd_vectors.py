@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""Generate the autograd test vectors: every op's output, grad_fn name and input gradients from
+real torch autograd (torch 2.4.1 CPU), plus torch's error messages and a small conv net.
+
+    /work/refenv/bin/python tools/gen_autograd_vectors.py
+
+Writes JSON to Tests/TrickCoreTests/Fixtures/autograd/:
+- ops.json: one case per op call: {"op", "args", "inputs": [{"name", "tensor", "grad"}],
+  "output", "grad_fn", "grad_output", "grads": {name: tensor}} — the Swift test runs the same op
+  on the same inputs, backpropagates the same grad_output and compares.
+- messages.json: the texts of torch's autograd errors and warnings.
+- convnet.json: conv-BN-ReLU x3, a 1x1 head, bilinear upsampling, CE with ignore 255: weights,
+  input, labels, loss, every parameter's gradient and the updated running statistics.
+"""
+import json, math, os, warnings
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'Tests', 'TrickCoreTests', 'Fixtures', 'autograd')
+os.makedirs(OUT, exist_ok=True)
+g = torch.Generator().manual_seed(1717)
+
+
+def T(t):
+    dt = {torch.float32: 'float32', torch.float64: 'float64', torch.int64: 'int64', torch.bool: 'bool'}[t.dtype]
+    data = t.detach().reshape(-1)
+    if t.dtype == torch.float32:
+        # the shortest decimal that reads back as the same float32 (keeps the files small, loses nothing)
+        data = [float(str(v)) for v in data.numpy()]
+    else:
+        data = data.tolist()
+    if t.dtype.is_floating_point:   # JSON has no NaN / inf: they are written as strings
+        data = [v if math.isfinite(v) else str(v) for v in data]
+    return {'shape': list(t.shape), 'dtype': dt, 'data': data}
+
+
+def randn(*s, scale=1.0):
+    return torch.randn(*s, generator=g) * scale
+
+
+def ints(lo, hi, *s):
+    """Integer-valued floats: many ties."""
+    return torch.randint(lo, hi, s, generator=g).float()
+
+
+cases = []
+
+
+def case(op, args, inputs, fn, grad_output=True):
+    """inputs: list of (name, tensor, requires_grad). fn(*tensors) -> output tensor."""
+    ts = []
+    for name, t, rg in inputs:
+        t = t.clone()
+        if rg:
+            t.requires_grad_(True)
+        ts.append(t)
+    out = fn(*ts)
+    entry = {'op': op, 'args': args,
+             'inputs': [{'name': n, 'tensor': T(t), 'grad': rg} for (n, t, rg) in inputs],
+             'output': T(out), 'grad_fn': type(out.grad_fn).__name__ if out.grad_fn is not None else None}
+    go = randn(*out.shape) if grad_output and out.dim() > 0 else torch.ones_like(out)
+    entry['grad_output'] = T(go)
+    out.backward(go)
+    entry['grads'] = {n: (T(t.grad) if t.grad is not None else None) for (n, _, rg), t in zip(inputs, ts) if rg}
+    cases.append(entry)
+
+
+# ---- elementwise arithmetic with broadcasting
+for op, f in [('add', torch.add), ('sub', torch.sub), ('mul', torch.mul), ('div', torch.div)]:
+    case(op, {}, [('a', randn(2, 3, 4), True), ('b', randn(3, 1) + (3 if op == 'div' else 0), True)], f)
+    case(op, {}, [('a', randn(4), True), ('b', randn(2, 1, 4) + (3 if op == 'div' else 0), True)], f)
+    case(op, {}, [('a', randn(3, 2), True), ('b', randn(3, 2), False)], f)
+for op, s, f in [('add_scalar', 2.5, lambda a: a + 2.5), ('sub_scalar', 1.5, lambda a: a - 1.5),
+                 ('rsub_scalar', 2.0, lambda a: 2.0 - a), ('mul_scalar', -3.0, lambda a: a * -3.0),
+                 ('div_scalar', 4.0, lambda a: a / 4.0)]:
+    case(op, {'s': s}, [('a', randn(2, 3), True)], f)
+case('neg', {}, [('a', randn(5), True)], torch.neg)
+case('reciprocal', {}, [('a', randn(5) + 3, True)], torch.reciprocal)
+for e in [2.0, 3.0, 0.5, 0.0, -1.5]:
+    base = randn(2, 3).abs() + 0.5 if e in (0.5, -1.5) else randn(2, 3)
+    case('pow_scalar', {'e': e}, [('a', base, True)], lambda a, e=e: a ** e)
+case('pow_tensor', {}, [('a', randn(2, 3).abs() + 0.2, True), ('b', randn(2, 3), True)], torch.pow)
+case('pow_tensor', {}, [('a', torch.tensor([0., 0., 2., 3.]), True), ('b', torch.tensor([0., 2., 0., -1.]), True)], torch.pow)
+case('maximum', {}, [('a', ints(0, 3, 3, 4), True), ('b', ints(0, 3, 3, 4), True)], torch.maximum)
+case('minimum', {}, [('a', ints(0, 3, 3, 4), True), ('b', ints(0, 3, 4), True)], torch.minimum)
+
+# ---- unary
+case('exp', {}, [('a', randn(3, 4), True)], torch.exp)
+case('log', {}, [('a', randn(3, 4).abs() + 0.1, True)], torch.log)
+case('sqrt', {}, [('a', randn(3, 4).abs() + 0.1, True)], torch.sqrt)
+case('abs', {}, [('a', torch.tensor([-2., -0.5, 0., 0.5, 3.]), True)], torch.abs)
+case('clamp', {'min': -0.5, 'max': 0.5}, [('a', torch.tensor([-1., -0.5, -0.2, 0., 0.5, 0.7]), True)], lambda a: a.clamp(-0.5, 0.5))
+case('clamp', {'min': 0.0, 'max': None}, [('a', randn(3, 4), True)], lambda a: a.clamp(min=0.0))
+case('clamp', {'min': None, 'max': 0.25}, [('a', randn(3, 4), True)], lambda a: a.clamp(max=0.25))
+case('relu', {}, [('a', torch.tensor([-1., 0., 2., -3., 0.5]), True)], torch.relu)
+case('relu', {}, [('a', randn(2, 3, 4), True)], torch.relu)
+case('sigmoid', {}, [('a', randn(3, 4, scale=3), True)], torch.sigmoid)
+case('tanh', {}, [('a', randn(3, 4, scale=2), True)], torch.tanh)
+cond = randn(3, 4) > 0
+case('where', {'cond': T(cond)}, [('a', randn(3, 4), True), ('b', randn(4), True)], lambda a, b: torch.where(cond, a, b))
+case('softmax', {'dim': 1}, [('a', randn(3, 5, 2, scale=2), True)], lambda a: a.softmax(1))
+case('softmax', {'dim': -1}, [('a', randn(4, 6, scale=2), True)], lambda a: a.softmax(-1))
+case('log_softmax', {'dim': 1}, [('a', randn(3, 5, 2, scale=2), True)], lambda a: a.log_softmax(1))
+case('log_softmax', {'dim': 0}, [('a', randn(7, scale=2), True)], lambda a: a.log_softmax(0))
+
+# ---- reductions
+case('sum', {'dims': None, 'keepdim': False}, [('a', randn(3, 4), True)], lambda a: a.sum())
+case('sum', {'dims': [1], 'keepdim': False}, [('a', randn(2, 3, 4), True)], lambda a: a.sum(1))
+case('sum', {'dims': [0, 2], 'keepdim': True}, [('a', randn(2, 3, 4), True)], lambda a: a.sum((0, 2), keepdim=True))
+case('sum', {'dims': None, 'keepdim': False}, [('a', torch.zeros(0, 3), True)], lambda a: a.sum())
+case('sum', {'dims': [0], 'keepdim': False}, [('a', torch.zeros(0, 3), True)], lambda a: a.sum(0))
+case('mean', {'dims': None, 'keepdim': False}, [('a', randn(3, 4), True)], lambda a: a.mean())
+case('mean', {'dims': [-1], 'keepdim': True}, [('a', randn(2, 3, 4), True)], lambda a: a.mean(-1, keepdim=True))
+case('mean', {'dims': [0, 1], 'keepdim': False}, [('a', randn(2, 3, 4), True)], lambda a: a.mean((0, 1)))
+case('mean', {'dims': None, 'keepdim': False}, [('a', randn(6000), True)], lambda a: a.mean())
+for mx in [True, False]:
+    name = 'max' if mx else 'min'
+    red = torch.max if mx else torch.min
+    case(name + '_dim', {'dim': 1, 'keepdim': False}, [('a', ints(0, 3, 3, 5), True)], lambda a: red(a, 1)[0])
+    case(name + '_dim', {'dim': 0, 'keepdim': True}, [('a', ints(0, 2, 4, 3), True)], lambda a: red(a, 0, keepdim=True)[0])
+    case(name + '_all', {}, [('a', ints(0, 3, 3, 4), True)], lambda a: red(a))
+    case('a' + name, {'dims': [1], 'keepdim': False}, [('a', ints(0, 3, 3, 4), True)],
+         lambda a: (a.amax if mx else a.amin)(1))
+case('norm', {}, [('a', randn(3, 4), True)], lambda a: a.norm())
+
+# ---- views and indexing
+case('reshape', {'shape': [4, -1]}, [('a', randn(2, 3, 4), True)], lambda a: a.reshape(4, -1))
+case('permute', {'dims': [2, 0, 1]}, [('a', randn(2, 3, 4), True)], lambda a: a.permute(2, 0, 1))
+case('transpose', {'d0': 0, 'd1': 2}, [('a', randn(2, 3, 4), True)], lambda a: a.transpose(0, 2))
+case('t', {}, [('a', randn(3, 4), True)], lambda a: a.t())
+case('unsqueeze', {'dim': 1}, [('a', randn(3, 4), True)], lambda a: a.unsqueeze(1))
+case('squeeze', {'dims': None}, [('a', randn(3, 1, 4), True)], lambda a: a.squeeze())
+case('flatten', {'start': 1, 'end': -1}, [('a', randn(2, 3, 4), True)], lambda a: a.flatten(1))
+case('expand', {'shape': [2, 3, 4]}, [('a', randn(3, 1), True)], lambda a: a.expand(2, 3, 4))
+case('index', {'index': [{'slice': [1, 3, None]}, {'slice': [None, None, 2]}]}, [('a', randn(4, 5), True)], lambda a: a[1:3, ::2])
+case('index', {'index': [{'int': 1}]}, [('a', randn(4, 5), True)], lambda a: a[1])
+case('index', {'index': [{'slice': [None, None, None]}, {'int': -1}]}, [('a', randn(4, 5), True)], lambda a: a[:, -1])
+idx = torch.tensor([0, 2, 2, 3, 0])
+case('index', {'index': [{'tensor': T(idx)}]}, [('a', randn(4, 3), True)], lambda a: a[idx])
+mask = randn(4, 3) > 0
+case('index', {'index': [{'tensor': T(mask)}]}, [('a', randn(4, 3), True)], lambda a: a[mask])
+case('index_select', {'dim': 1, 'index': T(torch.tensor([3, 0, 3, 1]))}, [('a', randn(3, 4), True)],
+     lambda a: a.index_select(1, torch.tensor([3, 0, 3, 1])))
+gi = torch.randint(0, 4, (3, 6), generator=g)
+case('gather', {'dim': 1, 'index': T(gi)}, [('a', randn(3, 4), True)], lambda a: a.gather(1, gi))
+mk = randn(4) > 0
+case('masked_select', {'mask': T(mk)}, [('a', randn(3, 4), True)], lambda a: a.masked_select(mk))
+case('cat', {'dim': 1}, [('a', randn(2, 3), True), ('b', randn(2, 2), True), ('c', randn(2, 1), False)], lambda a, b, c: torch.cat([a, b, c], 1))
+case('stack', {'dim': 1}, [('a', randn(2, 3), True), ('b', randn(2, 3), True)], lambda a, b: torch.stack([a, b], 1))
+
+# ---- matmul / linear
+case('matmul', {}, [('a', randn(3, 4), True), ('b', randn(4, 5), True)], torch.matmul)
+case('matmul', {}, [('a', randn(4), True), ('b', randn(4), True)], torch.matmul)
+case('matmul', {}, [('a', randn(3, 4), True), ('b', randn(4), True)], torch.matmul)
+case('matmul', {}, [('a', randn(2, 3, 4), True), ('b', randn(4, 5), True)], torch.matmul)
+case('matmul', {}, [('a', randn(40, 130), True), ('b', randn(130, 50), True)], torch.matmul)
+case('linear', {}, [('x', randn(5, 4), True), ('w', randn(3, 4), True), ('b', randn(3), True)], F.linear)
+case('linear', {}, [('x', randn(5, 4), True), ('w', randn(3, 4), True)], F.linear)
+case('linear', {}, [('x', randn(2, 5, 4), True), ('w', randn(3, 4), True), ('b', randn(3), True)], F.linear)
+
+# ---- conv2d
+def conv_case(n, c, h, w, o, k, bias=True, **kw):
+    ins = [('x', randn(n, c, h, w), True), ('w', randn(o, c // kw.get('groups', 1), k, k, scale=0.3), True)]
+    if bias:
+        ins.append(('b', randn(o), True))
+    args = {'stride': kw.get('stride', 1), 'padding': kw.get('padding', 0), 'dilation': kw.get('dilation', 1), 'groups': kw.get('groups', 1)}
+    case('conv2d', args, ins, lambda *t: F.conv2d(*t, **kw))
+conv_case(2, 3, 8, 8, 4, 3, padding=1)
+conv_case(2, 3, 9, 7, 5, 3, stride=2, dilation=2, padding=2)
+conv_case(1, 4, 6, 6, 6, 3, groups=2, padding=1)
+conv_case(2, 4, 5, 5, 3, 1, bias=False)
+conv_case(1, 2, 7, 7, 3, 2, stride=3)
+conv_case(1, 16, 12, 12, 16, 3, groups=16, padding=1)
+
+# ---- batch norm
+for training in [True, False]:
+    x = randn(4, 3, 5, 5, scale=2) + 1
+    rm, rv = randn(3) * 0.1, randn(3).abs() + 0.5
+    wgt, bs = randn(3), randn(3)
+    rm2, rv2 = rm.clone(), rv.clone()
+    case('batch_norm', {'training': training, 'momentum': 0.1, 'eps': 1e-5, 'running_mean': T(rm), 'running_var': T(rv)},
+         [('x', x, True), ('w', wgt, True), ('b', bs, True)],
+         lambda x, w, b: F.batch_norm(x, rm2, rv2, w, b, training=training, momentum=0.1, eps=1e-5))
+    cases[-1]['running_mean_after'] = T(rm2)
+    cases[-1]['running_var_after'] = T(rv2)
+x2 = randn(6, 4)
+rm, rv = torch.zeros(4), torch.ones(4)
+case('batch_norm', {'training': True, 'momentum': 0.3, 'eps': 1e-3, 'running_mean': T(torch.zeros(4)), 'running_var': T(torch.ones(4))},
+     [('x', x2, True)], lambda x: F.batch_norm(x, rm, rv, training=True, momentum=0.3, eps=1e-3))
+cases[-1]['running_mean_after'] = T(rm)
+cases[-1]['running_var_after'] = T(rv)
+
+# ---- pooling
+case('max_pool2d', {'kernel': [2, 2], 'stride': [2, 2], 'padding': [0, 0], 'dilation': [1, 1], 'ceil_mode': False},
+     [('x', ints(0, 3, 2, 2, 6, 6), True)], lambda x: F.max_pool2d(x, 2))
+case('max_pool2d', {'kernel': [3, 3], 'stride': [2, 2], 'padding': [1, 1], 'dilation': [1, 1], 'ceil_mode': False},
+     [('x', randn(1, 3, 7, 7), True)], lambda x: F.max_pool2d(x, 3, 2, 1))
+case('max_pool2d', {'kernel': [3, 3], 'stride': [2, 2], 'padding': [0, 0], 'dilation': [1, 1], 'ceil_mode': True},
+     [('x', ints(0, 4, 1, 2, 8, 8), True)], lambda x: F.max_pool2d(x, 3, 2, ceil_mode=True))
+case('max_pool2d', {'kernel': [2, 2], 'stride': [1, 1], 'padding': [0, 0], 'dilation': [2, 2], 'ceil_mode': False},
+     [('x', randn(1, 2, 6, 6), True)], lambda x: F.max_pool2d(x, 2, 1, dilation=2))
+case('avg_pool2d', {'kernel': [2, 2], 'stride': [2, 2], 'padding': [0, 0], 'ceil_mode': False, 'count_include_pad': True},
+     [('x', randn(2, 2, 6, 6), True)], lambda x: F.avg_pool2d(x, 2))
+case('avg_pool2d', {'kernel': [3, 3], 'stride': [2, 2], 'padding': [1, 1], 'ceil_mode': True, 'count_include_pad': False},
+     [('x', randn(1, 2, 8, 7), True)], lambda x: F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False))
+case('avg_pool2d', {'kernel': [3, 3], 'stride': [2, 2], 'padding': [1, 1], 'ceil_mode': False, 'count_include_pad': True},
+     [('x', randn(1, 2, 7, 7), True)], lambda x: F.avg_pool2d(x, 3, 2, 1))
+for os_ in [[1, 1], [3, 5], [2, 2], [6, 4]]:
+    case('adaptive_avg_pool2d', {'size': os_}, [('x', randn(2, 3, 7, 9), True)], lambda x, os_=os_: F.adaptive_avg_pool2d(x, os_))
+
+# ---- interpolate
+for mode, ac, size, sf in [('bilinear', False, [11, 13], None), ('bilinear', True, [11, 13], None),
+                           ('bilinear', False, [3, 4], None), ('bilinear', True, [3, 2], None),
+                           ('bilinear', False, [60, 70], None), ('bilinear', False, None, [2.0, 2.0]),
+                           ('nearest', None, [11, 13], None), ('nearest', None, [3, 2], None),
+                           ('nearest', None, None, [2.0, 3.0]), ('nearest', None, [64, 72], None)]:
+    args = {'mode': mode, 'align_corners': ac, 'size': size, 'scale_factor': sf}
+    kw = {'mode': mode}
+    if ac is not None:
+        kw['align_corners'] = ac
+    if size:
+        kw['size'] = size
+    if sf:
+        kw['scale_factor'] = sf
+    case('interpolate', args, [('x', randn(1, 2, 6, 7) if size and size[0] > 50 else randn(2, 3, 6, 7), True)], lambda x, kw=kw: F.interpolate(x, **kw))
+
+# ---- losses
+def labels(*s, c, ign=None, p=0.25):
+    y = torch.randint(0, c, s, generator=g)
+    if ign is not None:
+        y[torch.rand(*s, generator=g) < p] = ign
+    return y
+
+for red in ['mean', 'sum', 'none']:
+    y = labels(6, c=5)
+    case('cross_entropy', {'target': T(y), 'reduction': red, 'ignore_index': -100, 'label_smoothing': 0.0, 'weight': None},
+         [('x', randn(6, 5, scale=2), True)], lambda x, y=y, red=red: F.cross_entropy(x, y, reduction=red))
+    y = labels(2, 4, 5, c=4, ign=255)
+    w = torch.rand(4, generator=g) + 0.5
+    case('cross_entropy', {'target': T(y), 'reduction': red, 'ignore_index': 255, 'label_smoothing': 0.0, 'weight': T(w)},
+         [('x', randn(2, 4, 4, 5, scale=2), True)], lambda x, y=y, w=w, red=red: F.cross_entropy(x, y, weight=w, ignore_index=255, reduction=red))
+    case('cross_entropy', {'target': T(y), 'reduction': red, 'ignore_index': 255, 'label_smoothing': 0.1, 'weight': None},
+         [('x', randn(2, 4, 4, 5, scale=2), True)], lambda x, y=y, red=red: F.cross_entropy(x, y, ignore_index=255, reduction=red, label_smoothing=0.1))
+    case('cross_entropy', {'target': T(y), 'reduction': red, 'ignore_index': 255, 'label_smoothing': 0.2, 'weight': T(w)},
+         [('x', randn(2, 4, 4, 5, scale=2), True)], lambda x, y=y, w=w, red=red: F.cross_entropy(x, y, weight=w, ignore_index=255, reduction=red, label_smoothing=0.2))
+yi = torch.full((1, 3, 3), 255, dtype=torch.long)
+case('cross_entropy', {'target': T(yi), 'reduction': 'mean', 'ignore_index': 255, 'label_smoothing': 0.0, 'weight': None},
+     [('x', randn(1, 4, 3, 3), True)], lambda x: F.cross_entropy(x, yi, ignore_index=255))
+case('cross_entropy', {'target': T(yi), 'reduction': 'sum', 'ignore_index': 255, 'label_smoothing': 0.0, 'weight': None},
+     [('x', randn(1, 4, 3, 3), True)], lambda x: F.cross_entropy(x, yi, ignore_index=255, reduction='sum'))
+ye = torch.zeros(0, dtype=torch.long)
+case('cross_entropy', {'target': T(ye), 'reduction': 'sum', 'ignore_index': -100, 'label_smoothing': 0.0, 'weight': None},
+     [('x', torch.zeros(0, 3), True)], lambda x: F.cross_entropy(x, ye, reduction='sum'))
+for red in ['mean', 'sum', 'none']:
+    t = torch.rand(3, 4, generator=g)
+    case('bce_with_logits', {'target': T(t), 'reduction': red, 'weight': None, 'pos_weight': None},
+         [('x', randn(3, 4, scale=3), True)], lambda x, t=t, red=red: F.binary_cross_entropy_with_logits(x, t, reduction=red))
+    w, pw = torch.rand(4, generator=g), torch.rand(4, generator=g) * 3
+    t = (torch.rand(3, 4, generator=g) > 0.5).float()
+    case('bce_with_logits', {'target': T(t), 'reduction': red, 'weight': T(w), 'pos_weight': T(pw)},
+         [('x', randn(3, 4, scale=3), True)], lambda x, t=t, w=w, pw=pw, red=red: F.binary_cross_entropy_with_logits(x, t, weight=w, pos_weight=pw, reduction=red))
+    for beta in [1.0, 0.5]:
+        case('smooth_l1', {'reduction': red, 'beta': beta}, [('x', randn(4, 5, scale=2), True), ('t', randn(4, 5), True)],
+             lambda x, t, red=red, beta=beta: F.smooth_l1_loss(x, t, reduction=red, beta=beta))
+    case('l1', {'reduction': red}, [('x', randn(4, 5), True), ('t', randn(4, 5), False)],
+         lambda x, t, red=red: F.l1_loss(x, t, reduction=red))
+
+# ---- composite: the gradient of a value used twice, through several ops
+case('composite', {}, [('a', randn(3, 4), True), ('b', randn(4, 2), True)],
+     lambda a, b: ((a @ b).tanh() * (a @ b)).sum(1).exp().mean())
+
+with open(os.path.join(OUT, 'ops.json'), 'w') as f:
+    json.dump(cases, f, separators=(',', ':'))
+print('ops.json', len(cases))
+
+# ---- messages
+msgs = {}
+def catch(key, f):
+    try:
+        f()
+    except RuntimeError as e:
+        msgs[key] = str(e)
+x = torch.randn(3, requires_grad=True)
+def twice():
+    y = (x * x).sum(); y.backward(); y.backward()
+catch('freed_graph', twice)
+catch('non_scalar', lambda: (x * x).backward())
+def inplace():
+    a = x.exp(); a.add_(1); a.sum().backward()
+catch('inplace_exp', inplace)
+def leaf_inplace():
+    torch.randn(2, 3, requires_grad=True).add_(1)
+catch('leaf_inplace', leaf_inplace)
+catch('no_grad_fn', lambda: torch.randn(3).sum().backward())
+catch('unused', lambda: torch.autograd.grad((x * 2).sum(), [torch.randn(2, requires_grad=True)]))
+catch('input_no_grad', lambda: torch.autograd.grad((x * 2).sum(), [torch.randn(2)]))
+catch('shape_mismatch', lambda: (x * 2).backward(torch.ones(2)))
+catch('integer_requires_grad', lambda: torch.ones(2, dtype=torch.long).requires_grad_())
+catch('requires_grad_non_leaf', lambda: (x * 2).requires_grad_(False))
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter('always')
+    (x * 2).grad
+    msgs['non_leaf_grad'] = str(w[0].message)
+with open(os.path.join(OUT, 'messages.json'), 'w') as f:
+    json.dump(msgs, f, indent=1)
+print('messages.json', len(msgs))
+
+# ---- the small conv net
+torch.manual_seed(0)
+class Net(nn.Module):
+    def __init__(self, classes=5):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+        self.layer1 = nn.Sequential(nn.Conv2d(8, 16, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
+        self.layer2 = nn.Sequential(nn.Conv2d(16, 16, 3, padding=2, dilation=2, bias=False), nn.BatchNorm2d(16), nn.ReLU())
+        self.head = nn.Conv2d(16, classes, 1)
+    def forward(self, x):
+        y = self.head(self.layer2(self.layer1(self.stem(x))))
+        return F.interpolate(y, size=x.shape[2:], mode='bilinear', align_corners=False)
+net = Net()
+for m in net.modules():   # non-trivial affine parameters
+    if isinstance(m, nn.BatchNorm2d):
+        nn.init.uniform_(m.weight, 0.5, 1.5); nn.init.uniform_(m.bias, -0.2, 0.2)
+net.train()
+x = randn(2, 3, 24, 20)
+y = labels(2, 24, 20, c=5, ign=255, p=0.2)
+params = {k: T(v) for k, v in net.state_dict().items() if v.dtype.is_floating_point}
+logits = net(x)
+loss = F.cross_entropy(logits, y, ignore_index=255)
+loss.backward()
+net_out = {'params': params, 'x': T(x), 'y': T(y), 'loss': loss.item(), 'logits': T(logits),
+           'grads': {k: T(v.grad) for k, v in net.named_parameters()},
+           'buffers_after': {k: T(v) for k, v in net.state_dict().items() if 'running' in k}}
+with open(os.path.join(OUT, 'convnet.json'), 'w') as f:
+    json.dump(net_out, f, separators=(',', ':'))
+print('convnet.json', loss.item())
