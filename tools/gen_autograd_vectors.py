@@ -289,6 +289,9 @@ catch('non_scalar', lambda: (x * x).backward())
 def inplace():
     a = x.exp(); a.add_(1); a.sum().backward()
 catch('inplace_exp', inplace)
+def inplace_detached():
+    leaf = torch.randn(3, requires_grad=True); y = leaf * leaf; leaf.detach().zero_(); y.sum().backward()
+catch('inplace_leaf_detach', inplace_detached)
 def leaf_inplace():
     torch.randn(2, 3, requires_grad=True).add_(1)
 catch('leaf_inplace', leaf_inplace)
