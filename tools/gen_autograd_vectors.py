@@ -9,6 +9,8 @@ Writes JSON to Tests/TrickCoreTests/Fixtures/autograd/:
   "output", "grad_fn", "grad_output", "grads": {name: tensor}} — the Swift test runs the same op
   on the same inputs, backpropagates the same grad_output and compares.
 - messages.json: the texts of torch's autograd errors and warnings.
+- seg_losses.json: mmseg CrossEntropyLoss / DiceLoss and torchvision sigmoid_focal_loss: loss and
+  the gradient of the prediction.
 - convnet.json: conv-BN-ReLU x3, a 1x1 head, bilinear upsampling, CE with ignore 255: weights,
   input, labels, loss, every parameter's gradient and the updated running statistics.
 """
@@ -273,6 +275,48 @@ case('composite', {}, [('a', randn(3, 4), True), ('b', randn(4, 2), True)],
 with open(os.path.join(OUT, 'ops.json'), 'w') as f:
     json.dump(cases, f, separators=(',', ':'))
 print('ops.json', len(cases))
+
+# ---- segmentation losses (mmseg 1.2.2, torchvision 0.19.1)
+from mmseg.models.losses import CrossEntropyLoss, DiceLoss
+from torchvision.ops import sigmoid_focal_loss
+seg = []
+def seg_case(kind, cfg, call, pred, target):
+    x = pred.clone().requires_grad_(True)
+    if kind == 'CrossEntropyLoss':
+        call = dict(call, ignore_index=255)   # what the decode head passes (the forward's default is -100)
+    kw = {k: (torch.tensor(v) if k == 'weight' else v) for k, v in call.items()}
+    if kind == 'CrossEntropyLoss':
+        out = CrossEntropyLoss(**cfg)(x, target, **kw)
+    elif kind == 'DiceLoss':
+        out = DiceLoss(**cfg)(x, target, **kw)
+    else:
+        out = sigmoid_focal_loss(x, target, **cfg)
+    go = randn(*out.shape) if out.dim() > 0 else torch.ones_like(out)
+    out.backward(go)
+    seg.append({'loss': kind, 'cfg': cfg, 'call': call, 'pred': T(pred), 'target': T(target), 'output': T(out),
+                'grad_output': T(go), 'grad': T(x.grad)})
+yl = labels(2, 5, 6, c=4, ign=255)
+ynoign = labels(2, 5, 6, c=4)
+cw = [0.8, 1.2, 0.5, 2.0]
+seg_case('CrossEntropyLoss', {}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('CrossEntropyLoss', {'avg_non_ignore': True}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('CrossEntropyLoss', {'class_weight': cw}, {}, randn(2, 4, 5, 6, scale=2), ynoign)
+seg_case('CrossEntropyLoss', {'class_weight': cw, 'loss_weight': 0.4}, {'reduction_override': 'sum'}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('CrossEntropyLoss', {'loss_weight': 0.4}, {'weight': (torch.rand(2, 5, 6, generator=g) > 0.3).float().tolist()},
+         randn(2, 4, 5, 6, scale=2), yl)
+seg_case('CrossEntropyLoss', {}, {'avg_factor': 17.0}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('CrossEntropyLoss', {'reduction': 'none'}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('DiceLoss', {}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('DiceLoss', {'use_sigmoid': False, 'naive_dice': True, 'loss_weight': 3.0}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('DiceLoss', {'use_sigmoid': False, 'ignore_index': 0}, {'weight': [0.3, 1.5]}, randn(2, 4, 5, 6, scale=2), ynoign)
+seg_case('DiceLoss', {'reduction': 'none'}, {}, randn(2, 4, 5, 6, scale=2), yl)
+tf = (torch.rand(3, 7, generator=g) > 0.6).float()
+for red in ['none', 'mean', 'sum']:
+    seg_case('sigmoid_focal_loss', {'alpha': 0.25, 'gamma': 2, 'reduction': red}, {}, randn(3, 7, scale=2), tf)
+seg_case('sigmoid_focal_loss', {'alpha': -1, 'gamma': 1.5, 'reduction': 'mean'}, {}, randn(3, 7, scale=2), tf)
+with open(os.path.join(OUT, 'seg_losses.json'), 'w') as f:
+    json.dump(seg, f, separators=(',', ':'))
+print('seg_losses.json', len(seg))
 
 # ---- messages
 msgs = {}

@@ -313,31 +313,33 @@ public struct CrossEntropyLoss: SegLoss {
         let y = try CrossEntropy.labels(target, what: "label")
         let cw = config.classWeight
         let (loss, _) = try CrossEntropy.perElement(pred, y, lay, classWeight: cw, ignoreIndex: ign)
-        var factor = avgFactor
-        if factor == nil && reduction == .mean {
-            let total = y.count
-            let nIgnored = y.reduce(0) { $0 + ($1 == ign ? 1 : 0) }
-            if let cw, !config.version0x {
-                let c = Int64(cw.count)
-                let ignIsIndex = ign >= -c && ign < c
-                var s: Float = 0
-                var acc = 0.0
-                for v in y {
-                    if v == ign {
-                        // 1.2.2 adds cw[ign] (Python-style negative index) unless avg_non_ignore zeroes it.
-                        if ignIsIndex && !config.avgNonIgnore { acc += Double(cw[Int(v < 0 ? v + c : v)]) }
-                        continue
-                    }
-                    acc += Double(cw[Int(v)])
-                }
-                s = Float(acc)
-                factor = Double(s)
-            } else {
-                factor = Double(config.avgNonIgnore ? total - nIgnored : total)
-            }
-        }
+        let factor = avgFactor ?? (reduction == .mean ? meanFactor(y, ignoreIndex: ign) : nil)
         let w = try weight.map { try broadcastWeight($0, to: lay.lossShape) }
         return try LossReduce.weightReduce(loss, shape: lay.lossShape, weight: w, reduction: reduction, avgFactor: factor)
+    }
+
+    /// The divisor of the softmax path's 'mean' without an explicit `avg_factor` (see the type's
+    /// doc): `Σ cw[y]` with class weights, else the pixel count (non-ignored with `avg_non_ignore`).
+    func meanFactor(_ y: [Int64], ignoreIndex ign: Int64) -> Double {
+        let cw = config.classWeight
+        let total = y.count
+        let nIgnored = y.reduce(0) { $0 + ($1 == ign ? 1 : 0) }
+        if let cw, !config.version0x {
+            let c = Int64(cw.count)
+            let ignIsIndex = ign >= -c && ign < c
+            var acc = 0.0
+            for v in y {
+                if v == ign {
+                    // 1.2.2 adds cw[ign] (Python-style negative index) unless avg_non_ignore zeroes it.
+                    if ignIsIndex && !config.avgNonIgnore { acc += Double(cw[Int(v < 0 ? v + c : v)]) }
+                    continue
+                }
+                acc += Double(cw[Int(v)])
+            }
+            return Double(Float(acc))   // the sum is a float32 tensor upstream
+        } else {
+            return Double(config.avgNonIgnore ? total - nIgnored : total)
+        }
     }
 
     /// MMSeg `binary_cross_entropy(pred, label, weight, reduction, avg_factor, class_weight, ignore_index, avg_non_ignore)`.

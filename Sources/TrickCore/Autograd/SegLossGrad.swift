@@ -1,0 +1,141 @@
+/// The segmentation losses with gradients, composed from differentiable ops exactly as the
+/// reference code composes them, so autograd differentiates the same expression torch does:
+/// - MMSegmentation 1.2 `CrossEntropyLoss` (softmax path): `F.cross_entropy(…, reduction='none',
+///   weight=class_weight, ignore_index)`, times the pixel `weight`, `weight_reduce_loss` (the
+///   'mean' divisor as the forward-only `CrossEntropyLoss`, including SPEC §8's class-weight
+///   rule), times `loss_weight`;
+/// - MMSegmentation 1.2 `DiceLoss` (1.x): activation, one-hot target, the channel `ignore_index`
+///   dropped, per-image V-Net or naive Dice, `weight_reduce_loss`, `loss_weight`;
+/// - torchvision `sigmoid_focal_loss(inputs, targets, alpha, gamma, reduction)`.
+extension Variable {
+    /// `self * t` for a constant tensor (MulBackward0).
+    public func mul(_ t: Tensor) throws -> Variable { try mul(try Variable(t)) }
+
+    /// MMSeg `weight_reduce_loss(loss, weight, reduction, avg_factor)` on a differentiable loss.
+    public func weightReduce(weight: Tensor?, reduction: Reduction, avgFactor: Double?) throws -> Variable {
+        var l = self
+        if let weight { l = try l.mul(weight.cast(to: dtype)) }
+        if let f = avgFactor {
+            switch reduction {
+            case .mean: return try l.sum().div(f + float32Eps)
+            case .none: return l
+            case .sum: throw CoreError("avg_factor can not be used with reduction=\"sum\"")
+            }
+        }
+        switch reduction {
+        case .none: return l
+        case .sum: return try l.sum()
+        case .mean: return try l.mean()
+        }
+    }
+
+    /// `loss_weight * loss`, skipped for 1 (torch then still records a MulBackward0; the values agree).
+    func scaled(by lossWeight: Double) throws -> Variable { lossWeight == 1 ? self : try mul(lossWeight) }
+
+    /// torchvision `ops.sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction='none')`.
+    public static func sigmoidFocalLoss(_ inputs: Variable, _ targets: Tensor, alpha: Double = 0.25, gamma: Double = 2,
+                                        reduction: Reduction = .none) throws -> Variable {
+        let t = targets.cast(to: inputs.dtype)
+        let p = try inputs.sigmoid()
+        let ce = try binaryCrossEntropyWithLogits(inputs, t, reduction: .none)
+        let oneMinusT = try GradMath.bin(.sub, 1, t)
+        let pt = try p.mul(t).add(try p.rsub(1).mul(oneMinusT))
+        var loss = try ce.mul(try pt.rsub(1).pow(gamma))
+        if alpha >= 0 {
+            let at = try GradMath.bin(.add, try GradMath.bin(.mul, t, alpha), try GradMath.bin(.mul, oneMinusT, 1 - alpha))
+            loss = try Variable(at).mul(loss)
+        }
+        switch reduction {
+        case .none: return loss
+        case .mean: return try loss.mean()
+        case .sum: return try loss.sum()
+        }
+    }
+}
+
+extension CrossEntropyLoss {
+    /// `loss(cls_score, label, weight=None, avg_factor=None, reduction_override=None,
+    /// ignore_index=255)` with a gradient for `cls_score` (softmax path only).
+    public func forward(_ pred: Variable, _ target: Tensor, weight: Tensor? = nil, avgFactor: Double? = nil,
+                        reductionOverride: Reduction? = nil, ignoreIndex: Int? = 255) throws -> Variable {
+        guard !config.useSigmoid && !config.useMask else {
+            throw CoreError("CrossEntropyLoss: gradients are implemented for the softmax path (use_sigmoid=False, use_mask=False)")
+        }
+        let reduction = reductionOverride ?? config.reduction
+        let ign = Int64(ignoreIndex ?? -100)
+        let lay = try CrossEntropy.layout(pred.data, target, what: "cls_score")
+        let y = try CrossEntropy.labels(target, what: "label")
+        let cw = config.classWeight.map { Tensor(shape: [$0.count], float32: $0) }
+        let el = try Variable.crossEntropy(pred, target, weight: cw, ignoreIndex: Int(ign), reduction: .none)
+        let factor = avgFactor ?? (reduction == .mean ? meanFactor(y, ignoreIndex: ign) : nil)
+        let w = try weight.map { Tensor(shape: lay.lossShape, float32: try broadcastWeight($0, to: lay.lossShape)) }
+        return try el.weightReduce(weight: w, reduction: reduction, avgFactor: factor).scaled(by: config.lossWeight)
+    }
+}
+
+extension DiceLoss {
+    /// `loss(pred, target, weight=None, avg_factor=None, reduction_override=None)` with a gradient
+    /// for `pred` (1.x DiceLoss).
+    public func forward(_ pred: Variable, _ target: Tensor, weight: Tensor? = nil, avgFactor: Double? = nil,
+                        reductionOverride: Reduction? = nil) throws -> Variable {
+        guard !config.version0x else { throw CoreError("DiceLoss: gradients are implemented for the 1.x loss") }
+        let sh = pred.shape
+        guard sh.count >= 2 else { throw CoreError("DiceLoss pred must be (N, C, ...), got \(Tensor.formatShape(sh))") }
+        let n = sh[0], c = sh[1], s = sh.dropFirst(2).reduce(1, *)
+        var t: Tensor
+        if target.shape == sh {
+            t = target.cast(to: pred.dtype)
+        } else {
+            guard target.shape == [n] + Array(sh.dropFirst(2)) else {
+                throw CoreError("DiceLoss target must be (N, ...) labels or match pred \(Tensor.formatShape(sh)), got \(Tensor.formatShape(target.shape))")
+            }
+            // `_expand_onehot_labels_dice`: one-hot over C+1 classes of clamp(y, min=0), the last dropped
+            let y = try CrossEntropy.labels(target)
+            var oh = [Float](repeating: 0, count: n * c * s)
+            for b in 0..<n {
+                for q in 0..<s {
+                    let v = Swift.max(y[b * s + q], 0)
+                    if v < Int64(c) { oh[b * c * s + Int(v) * s + q] = 1 }
+                }
+            }
+            t = Tensor(shape: sh, float32: oh).cast(to: pred.dtype)
+        }
+        var p = pred
+        if config.activate {
+            if config.useSigmoid { p = try p.sigmoid() } else if c != 1 { p = try p.softmax(dim: 1) }
+        }
+        if let ign = config.ignoreIndex {
+            guard sh.count == 4 else {
+                throw CoreError("DiceLoss with ignore_index expects 4-D pred (N, C, H, W), got \(Tensor.formatShape(sh))")
+            }
+            let keep = (0..<c).filter { $0 != ign }
+            guard !keep.isEmpty else {
+                throw CoreError("DiceLoss: ignore_index \(ign) removes the only channel of pred \(Tensor.formatShape(sh))")
+            }
+            if keep.count != c {
+                let mask = Tensor((0..<c).map { $0 != ign })
+                p = try p.subscripted([.slice(nil, nil, nil), .tensor(mask)])
+                t = try t.subscripted([.slice(nil, nil, nil), .tensor(mask)])
+            }
+        }
+        let input = try p.flatten(1)
+        let tf = try t.flattened(1)
+        let a = try input.mul(tf).sum(dims: [1])
+        let eps = config.eps
+        let d: Variable
+        if config.naiveDice {
+            let bc = try input.sum(dims: [1]).add(try Variable(try tf.sum(dims: [1])))
+            d = try a.mul(2).add(eps).div(try bc.add(eps))
+        } else {
+            let b = try input.mul(input).sum(dims: [1]).add(eps)
+            let cc = try Tensor.binary(.add, .tensor(try GradMath.bin(.mul, tf, tf).sum(dims: [1])), .float(eps))
+            d = try a.mul(2).div(try b.add(try Variable(cc)))
+        }
+        let loss = try d.rsub(1)
+        if let weight, weight.rank != 1 || weight.count != n {
+            throw CoreError("DiceLoss weight must be (N,) = (\(n),), got \(Tensor.formatShape(weight.shape))")
+        }
+        return try loss.weightReduce(weight: weight, reduction: reductionOverride ?? config.reduction, avgFactor: avgFactor)
+            .scaled(by: config.lossWeight)
+    }
+}
