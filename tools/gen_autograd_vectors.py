@@ -9,7 +9,8 @@ Writes JSON to Tests/TrickCoreTests/Fixtures/autograd/:
   "output", "grad_fn", "grad_output", "grads": {name: tensor}} — the Swift test runs the same op
   on the same inputs, backpropagates the same grad_output and compares.
 - messages.json: the texts of torch's autograd errors and warnings.
-- seg_losses.json: mmseg CrossEntropyLoss / DiceLoss and torchvision sigmoid_focal_loss: loss and
+- seg_losses.json: mmseg CrossEntropyLoss / DiceLoss, torchvision sigmoid_focal_loss, mmdet
+  IoULoss / GIoULoss: loss and
   the gradient of the prediction.
 - convnet.json: conv-BN-ReLU x3, a 1x1 head, bilinear upsampling, CE with ignore 255: weights,
   input, labels, loss, every parameter's gradient and the updated running statistics.
@@ -314,6 +315,36 @@ tf = (torch.rand(3, 7, generator=g) > 0.6).float()
 for red in ['none', 'mean', 'sum']:
     seg_case('sigmoid_focal_loss', {'alpha': 0.25, 'gamma': 2, 'reduction': red}, {}, randn(3, 7, scale=2), tf)
 seg_case('sigmoid_focal_loss', {'alpha': -1, 'gamma': 1.5, 'reduction': 'mean'}, {}, randn(3, 7, scale=2), tf)
+# mmdet 3.3 IoULoss / GIoULoss on (n, 4) boxes (x1, y1, x2, y2), some disjoint, one identical pair
+from mmdet.models.losses import IoULoss, GIoULoss
+def boxes(n, scale=10.0):
+    xy = torch.rand(n, 2, generator=g) * scale
+    wh = torch.rand(n, 2, generator=g) * scale / 2 + 0.5
+    return torch.cat([xy, xy + wh], 1)
+bt = boxes(6)
+bp = bt + randn(6, 4, scale=1.0)
+bp[:, 2:] = torch.maximum(bp[:, 2:], bp[:, :2] + 0.2)
+bp[0] = bt[0]              # identical boxes
+bp[1] = bt[1] + 20.0       # disjoint boxes
+def box_case(kind, cfg, call):
+    x = bp.clone().requires_grad_(True)
+    kw = {k: (torch.tensor(v) if k == 'weight' else v) for k, v in call.items()}
+    out = (IoULoss if kind == 'IoULoss' else GIoULoss)(**cfg)(x, bt, **kw)
+    go = randn(*out.shape) if out.dim() > 0 else torch.ones_like(out)
+    out.backward(go)
+    seg.append({'loss': kind, 'cfg': cfg, 'call': call, 'pred': T(bp), 'target': T(bt), 'output': T(out),
+                'grad_output': T(go), 'grad': T(x.grad)})
+with warnings.catch_warnings():
+    warnings.simplefilter('ignore')
+    box_case('IoULoss', {}, {})
+    box_case('IoULoss', {'mode': 'linear', 'loss_weight': 2.0}, {'weight': [1.0, 0.5, 0.0, 2.0, 1.0, 1.0]})
+    box_case('IoULoss', {'mode': 'square', 'reduction': 'none'}, {})
+    box_case('IoULoss', {}, {'avg_factor': 4.0})
+    box_case('GIoULoss', {}, {})
+    box_case('GIoULoss', {'reduction': 'sum', 'loss_weight': 0.5}, {'weight': [1.0, 0.5, 0.0, 2.0, 1.0, 1.0]})
+    box_case('GIoULoss', {'reduction': 'none'}, {})
+    box_case('GIoULoss', {}, {'weight': [0.0] * 6})
+
 with open(os.path.join(OUT, 'seg_losses.json'), 'w') as f:
     json.dump(seg, f, separators=(',', ':'))
 print('seg_losses.json', len(seg))

@@ -1,14 +1,17 @@
 import Dispatch
 
 /// Single-precision matrix products for autograd's linear layers and convolutions:
-/// `C (m×n) = op(A) · op(B) (+ C)`, row-major, `op` an optional transpose.
+/// `C (m×n) = op(A) · op(B)` (or `C += …`), row-major, `op` an optional transpose.
 ///
-/// Operands are first packed into row-major `A (m×k)` and `B (k×n)`; the kernel then walks
-/// blocks of four rows of C, each element accumulated in float32 over k in increasing order
-/// (as one sgemm dot product would, not bit for bit with a given BLAS). Rows are split over the
-/// cores in fixed blocks, and each element is computed by one thread in a fixed order, so the
-/// result does not depend on the thread count.
+/// GotoBLAS-style, kept small: `B` is packed once into panels of 8 columns (k × 8, contiguous),
+/// each 4-row panel of `A` into k × 4; a register-blocked 4×8 kernel keeps the 32 sums in
+/// SIMD registers over the whole k loop. Every element of C is one float32 sum over k in
+/// increasing order (not bit for bit with a given BLAS, whose order differs). Row panels are split
+/// over the cores in fixed blocks and each element is computed by one thread in the same order,
+/// so the result does not depend on the thread count.
 enum Gemm {
+    static let mr = 4, nr = 8
+
     /// `c = op(a)·op(b)` (or `c += …` with `accumulate`). `a` is m×k (k×m when `transA`), `b` is
     /// k×n (n×k when `transB`).
     static func multiply(_ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
@@ -18,90 +21,99 @@ enum Gemm {
             if !accumulate { c.update(repeating: 0, count: m * n) }
             return
         }
-        var packedA: [Float] = [], packedB: [Float] = []
-        if transA { packedA = transpose(a, rows: k, cols: m) }
-        if transB { packedB = transpose(b, rows: n, cols: k) }
-        packedA.withUnsafeBufferPointer { pa in
-            packedB.withUnsafeBufferPointer { pb in
-                let A = transA ? pa.baseAddress! : a
-                let B = transB ? pb.baseAddress! : b
-                kernel(A, B, c, m: m, n: n, k: k, accumulate: accumulate)
-            }
-        }
-    }
-
-    /// A row-major `rows × cols` matrix transposed into a new buffer.
-    static func transpose(_ p: UnsafePointer<Float>, rows: Int, cols: Int) -> [Float] {
-        [Float](unsafeUninitializedCapacity: rows * cols) { buf, count in
-            let tb = 32
-            var i0 = 0
-            while i0 < rows {
-                let i1 = Swift.min(rows, i0 + tb)
-                var j0 = 0
-                while j0 < cols {
-                    let j1 = Swift.min(cols, j0 + tb)
-                    for i in i0..<i1 { for j in j0..<j1 { buf[j * rows + i] = p[i * cols + j] } }
-                    j0 = j1
-                }
-                i0 = i1
-            }
-            count = rows * cols
-        }
-    }
-
-    /// Row blocks of C run in parallel when the product is large enough to pay for it.
-    static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                       m: Int, n: Int, k: Int, accumulate: Bool) {
-        let work = m * n * k
-        let blocks = (m + 3) / 4
-        if work < 1 << 18 || blocks < 2 {
-            rows(a, b, c, 0..<m, n: n, k: k, accumulate: accumulate)
-            return
-        }
-        let workers = Parallel.workers
-        let per = (blocks + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = Swift.min(m, w * per * 4), hi = Swift.min(m, (w + 1) * per * 4)
-            if lo < hi { rows(a, b, c, lo..<hi, n: n, k: k, accumulate: accumulate) }
-        }
-    }
-
-    /// C rows `range`: four rows at a time over column panels that stay in L1.
-    @inline(__always)
-    static func rows(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                     _ range: Range<Int>, n: Int, k: Int, accumulate: Bool) {
-        let panel = 512
-        var j0 = 0
-        while j0 < n {
-            let w = Swift.min(panel, n - j0)
-            var i = range.lowerBound
-            while i < range.upperBound {
-                let r = Swift.min(4, range.upperBound - i)
-                let c0 = c + i * n + j0
-                let c1 = r > 1 ? c0 + n : c0, c2 = r > 2 ? c0 + 2 * n : c0, c3 = r > 3 ? c0 + 3 * n : c0
-                if !accumulate { for q in 0..<r { (c0 + q * n).update(repeating: 0, count: w) } }
-                if r == 4 {
-                    let a0 = a + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k
-                    for kk in 0..<k {
-                        let bp = b + kk * n + j0
-                        let x0 = a0[kk], x1 = a1[kk], x2 = a2[kk], x3 = a3[kk]
-                        for j in 0..<w {
-                            let bv = bp[j]
-                            c0[j] += x0 * bv; c1[j] += x1 * bv; c2[j] += x2 * bv; c3[j] += x3 * bv
-                        }
+        let panels = (n + nr - 1) / nr
+        // B packed: panel j holds rows 0..<k of columns 8j..<8j+8 (zero-padded), k × 8.
+        let packedB = [Float](unsafeUninitializedCapacity: panels * k * nr) { buf, count in
+            let pb = buf.baseAddress!
+            for jp in 0..<panels {
+                let j0 = jp * nr, w = Swift.min(nr, n - j0)
+                let dst = pb + jp * k * nr
+                if transB {
+                    // b is n × k: column j of op(B) is row j of b
+                    for p in 0..<k {
+                        for q in 0..<nr { dst[p * nr + q] = q < w ? b[(j0 + q) * k + p] : 0 }
                     }
                 } else {
-                    for q in 0..<r {
-                        let ap = a + (i + q) * k, cp = c0 + q * n
-                        for kk in 0..<k {
-                            let bp = b + kk * n + j0, x = ap[kk]
-                            for j in 0..<w { cp[j] += x * bp[j] }
+                    for p in 0..<k {
+                        let src = b + p * n + j0
+                        for q in 0..<nr { dst[p * nr + q] = q < w ? src[q] : 0 }
+                    }
+                }
+            }
+            count = panels * k * nr
+        }
+        packedB.withUnsafeBufferPointer { pb in
+            let rowPanels = (m + mr - 1) / mr
+            let work = m * n * k
+            let workers = work < 1 << 18 || rowPanels < 2 ? 1 : Parallel.workers
+            let per = (rowPanels + workers - 1) / workers
+            let body = { (w: Int) in
+                var packA = [Float](repeating: 0, count: k * mr)
+                packA.withUnsafeMutableBufferPointer { pa in
+                    let ap = pa.baseAddress!
+                    for ip in (w * per)..<Swift.min(rowPanels, (w + 1) * per) {
+                        let i0 = ip * mr, h = Swift.min(mr, m - i0)
+                        // A panel: k × 4, row i0+r of op(A) in lane r (zero-padded)
+                        if transA {
+                            for p in 0..<k {
+                                let src = a + p * m + i0
+                                for r in 0..<mr { ap[p * mr + r] = r < h ? src[r] : 0 }
+                            }
+                        } else {
+                            for p in 0..<k { for r in 0..<mr { ap[p * mr + r] = r < h ? a[(i0 + r) * k + p] : 0 } }
+                        }
+                        for jp in 0..<panels {
+                            let j0 = jp * nr
+                            kernel(ap, pb.baseAddress! + jp * k * nr, k: k, c: c + i0 * n + j0, ldc: n,
+                                   rows: h, cols: Swift.min(nr, n - j0), accumulate: accumulate)
                         }
                     }
                 }
-                i += r
             }
-            j0 += w
+            if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+        }
+    }
+
+    /// The 4×8 register block: 8 SIMD4 sums over k, then stored (or added) into C.
+    @inline(__always)
+    static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, k: Int, c: UnsafeMutablePointer<Float>,
+                       ldc: Int, rows: Int, cols: Int, accumulate: Bool) {
+        var c00 = SIMD4<Float>(), c01 = SIMD4<Float>(), c10 = SIMD4<Float>(), c11 = SIMD4<Float>()
+        var c20 = SIMD4<Float>(), c21 = SIMD4<Float>(), c30 = SIMD4<Float>(), c31 = SIMD4<Float>()
+        let braw = UnsafeRawPointer(b), araw = UnsafeRawPointer(a)
+        for p in 0..<k {
+            let b0 = braw.loadUnaligned(fromByteOffset: p * 32, as: SIMD4<Float>.self)
+            let b1 = braw.loadUnaligned(fromByteOffset: p * 32 + 16, as: SIMD4<Float>.self)
+            let av = araw.loadUnaligned(fromByteOffset: p * 16, as: SIMD4<Float>.self)
+            let a0 = SIMD4<Float>(repeating: av[0]), a1 = SIMD4<Float>(repeating: av[1])
+            let a2 = SIMD4<Float>(repeating: av[2]), a3 = SIMD4<Float>(repeating: av[3])
+            c00 += a0 * b0; c01 += a0 * b1
+            c10 += a1 * b0; c11 += a1 * b1
+            c20 += a2 * b0; c21 += a2 * b1
+            c30 += a3 * b0; c31 += a3 * b1
+        }
+        store(c00, c01, c, cols: cols, accumulate: accumulate)
+        if rows > 1 { store(c10, c11, c + ldc, cols: cols, accumulate: accumulate) }
+        if rows > 2 { store(c20, c21, c + 2 * ldc, cols: cols, accumulate: accumulate) }
+        if rows > 3 { store(c30, c31, c + 3 * ldc, cols: cols, accumulate: accumulate) }
+    }
+
+    @inline(__always)
+    static func store(_ lo: SIMD4<Float>, _ hi: SIMD4<Float>, _ row: UnsafeMutablePointer<Float>, cols: Int, accumulate: Bool) {
+        if cols == nr {
+            let raw = UnsafeMutableRawPointer(row)
+            if accumulate {
+                raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Float>.self) + lo, as: SIMD4<Float>.self)
+                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self) + hi, toByteOffset: 16, as: SIMD4<Float>.self)
+            } else {
+                raw.storeBytes(of: lo, as: SIMD4<Float>.self)
+                raw.storeBytes(of: hi, toByteOffset: 16, as: SIMD4<Float>.self)
+            }
+            return
+        }
+        for q in 0..<cols {
+            let v = q < 4 ? lo[q] : hi[q - 4]
+            if accumulate { row[q] += v } else { row[q] = v }
         }
     }
 

@@ -2,12 +2,13 @@ import Foundation
 import XCTest
 @testable import TrickCore
 
-/// mmseg 1.2.2 CrossEntropyLoss / DiceLoss and torchvision sigmoid_focal_loss with gradients:
-/// the loss and the prediction's gradient against seg_losses.json (real mmseg / torchvision).
+/// mmseg 1.2.2 CrossEntropyLoss / DiceLoss, torchvision sigmoid_focal_loss and mmdet 3.3
+/// IoULoss / GIoULoss with gradients: the loss and the prediction's gradient against
+/// seg_losses.json (real mmseg / torchvision / mmdet).
 final class SegLossGradTests: XCTestCase {
     func testSegLossGradientsAgainstMMSeg() throws {
         let cases = try AutogradFixtures.json("seg_losses.json") as! [[String: Any]]
-        XCTAssertEqual(cases.count, 15)
+        XCTAssertEqual(cases.count, 23)
         for (i, c) in cases.enumerated() {
             let kind = c["loss"] as! String, cfg = c["cfg"] as! [String: Any], call = c["call"] as! [String: Any]
             let label = "case \(i) \(kind) \(cfg) \(call.keys.sorted())"
@@ -30,6 +31,12 @@ final class SegLossGradTests: XCTestCase {
             case "DiceLoss":
                 let loss = try LossFixtures.loss(cfg.merging(["type": "DiceLoss"]) { a, _ in a }) as! DiceLoss
                 out = try loss.forward(pred, target, weight: weight, avgFactor: avgFactor, reductionOverride: reductionOverride)
+            case "IoULoss", "GIoULoss":
+                out = try Variable.iouLoss(pred, target, giou: kind == "GIoULoss",
+                                           mode: Variable.IoULossMode(rawValue: cfg["mode"] as? String ?? "log")!,
+                                           weight: weight, avgFactor: avgFactor,
+                                           reduction: Reduction(rawValue: cfg["reduction"] as? String ?? "mean")!,
+                                           lossWeight: (cfg["loss_weight"] as? NSNumber)?.doubleValue ?? 1)
             default:
                 out = try Variable.sigmoidFocalLoss(pred, target, alpha: (cfg["alpha"] as! NSNumber).doubleValue,
                                                     gamma: (cfg["gamma"] as! NSNumber).doubleValue,
@@ -39,6 +46,20 @@ final class SegLossGradTests: XCTestCase {
             try Autograd.backward(out, gradient: AutogradFixtures.tensor(c["grad_output"])!)
             assertClose(pred.grad ?? Tensor([Float]()), AutogradFixtures.tensor(c["grad"])!, rtol: 1e-5, atol: 1e-6, "\(label) grad")
         }
+    }
+
+    /// Dropout: kept elements scaled by 1/(1−p), the gradient through the same mask; seeded.
+    func testDropoutIsSeededAndItsGradientUsesTheMask() throws {
+        let x = try Variable(try Tensor.full([1000], 2), requiresGrad: true)
+        let y = try x.dropout(p: 0.25, generator: RandomGenerator(seed: 9))
+        let y2 = try x.dropout(p: 0.25, generator: RandomGenerator(seed: 9))
+        XCTAssertEqual(y.data.floats, y2.data.floats)
+        XCTAssertEqual(Set(y.data.floats), [0, Float(2) / 0.75])
+        let kept = y.data.floats.filter { $0 != 0 }.count
+        XCTAssertTrue((650...850).contains(kept), "\(kept) of 1000 kept at p=0.25")
+        try Autograd.backward(try y.sum())
+        XCTAssertEqual(x.grad?.floats, y.data.floats.map { $0 / 2 })
+        XCTAssertTrue(try x.dropout(p: 0.5, training: false) === x)
     }
 
     /// The forward-only losses and the differentiable ones give the same loss values.
