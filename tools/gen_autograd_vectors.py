@@ -12,6 +12,8 @@ Writes JSON to Tests/TrickCoreTests/Fixtures/autograd/:
 - seg_losses.json: mmseg CrossEntropyLoss / DiceLoss, torchvision sigmoid_focal_loss, mmdet
   IoULoss / GIoULoss: loss and
   the gradient of the prediction.
+- decode_head.json: mmseg FCNHead.loss_by_feat (resize, OHEM weights, losses) and the gradient
+  of seg_logits.
 - convnet.json: conv-BN-ReLU x3, a 1x1 head, bilinear upsampling, CE with ignore 255: weights,
   input, labels, loss, every parameter's gradient and the updated running statistics.
 """
@@ -348,6 +350,39 @@ with warnings.catch_warnings():
 with open(os.path.join(OUT, 'seg_losses.json'), 'w') as f:
     json.dump(seg, f, separators=(',', ':'))
 print('seg_losses.json', len(seg))
+
+# ---- mmseg decode head loss_by_feat: resize, OHEM weights, losses; the gradient of seg_logits
+from mmseg.models.decode_heads import FCNHead
+from mmseg.structures import SegDataSample
+from mmengine.structures import PixelData
+heads = []
+def head_case(logit_hw, label_hw, C, loss_decode, sampler, ign, align, n=2):
+    head = FCNHead(in_channels=4, channels=4, num_classes=C, loss_decode=loss_decode, sampler=sampler, ignore_index=ign,
+                   align_corners=align)
+    x = randn(n, C, *logit_hw, scale=2).requires_grad_(True)
+    y = labels(n, *label_hw, c=C, ign=ign, p=0.15)
+    samples = []
+    for i in range(n):
+        s = SegDataSample()
+        s.gt_sem_seg = PixelData(data=y[i:i + 1])
+        samples.append(s)
+    losses = head.loss_by_feat(x, samples)
+    total = sum(v for k, v in losses.items() if 'loss' in k)
+    total.backward()
+    heads.append(dict(loss_decode=loss_decode, sampler=sampler, ignore_index=ign, align_corners=align, x=T(x), y=T(y),
+                      losses=[[k, T(v.detach())] for k, v in losses.items()], grad=T(x.grad)))
+with warnings.catch_warnings():
+    warnings.simplefilter('ignore')
+    CE = dict(type='CrossEntropyLoss', loss_weight=1.0)
+    head_case((3, 4), (6, 9), 4, CE, dict(type='OHEMPixelSampler', thresh=0.7, min_kept=20), 255, False)
+    head_case((5, 5), (5, 5), 4, [CE], dict(type='OHEMPixelSampler', min_kept=10), 255, False)
+    head_case((3, 4), (7, 7), 4, dict(type='CrossEntropyLoss', avg_non_ignore=True, class_weight=[0.5, 1.0, 1.5, 2.0]), None, 0, True)
+    head_case((4, 4), (8, 8), 3, [dict(type='CrossEntropyLoss', loss_name='loss_ce', loss_weight=1.0),
+                                  dict(type='CrossEntropyLoss', loss_name='loss_ce', loss_weight=0.4, avg_non_ignore=True),
+                                  dict(type='DiceLoss', loss_name='loss_dice', loss_weight=2.0)], None, 255, False)
+with open(os.path.join(OUT, 'decode_head.json'), 'w') as f:
+    json.dump(heads, f, separators=(',', ':'))
+print('decode_head.json', len(heads))
 
 # ---- messages
 msgs = {}
