@@ -9,7 +9,7 @@ Writes JSON to Tests/TrickCoreTests/Fixtures/autograd/:
   "output", "grad_fn", "grad_output", "grads": {name: tensor}} — the Swift test runs the same op
   on the same inputs, backpropagates the same grad_output and compares.
 - messages.json: the texts of torch's autograd errors and warnings.
-- seg_losses.json: mmseg CrossEntropyLoss / DiceLoss, torchvision sigmoid_focal_loss, mmdet
+- seg_losses.json: mmseg CrossEntropyLoss / DiceLoss / TverskyLoss, torchvision sigmoid_focal_loss, mmdet
   IoULoss / GIoULoss: loss and
   the gradient of the prediction.
 - decode_head.json: mmseg FCNHead.loss_by_feat (resize, OHEM weights, losses) and the gradient
@@ -280,7 +280,7 @@ with open(os.path.join(OUT, 'ops.json'), 'w') as f:
 print('ops.json', len(cases))
 
 # ---- segmentation losses (mmseg 1.2.2, torchvision 0.19.1)
-from mmseg.models.losses import CrossEntropyLoss, DiceLoss
+from mmseg.models.losses import CrossEntropyLoss, DiceLoss, TverskyLoss
 from torchvision.ops import sigmoid_focal_loss
 seg = []
 def seg_case(kind, cfg, call, pred, target):
@@ -292,6 +292,8 @@ def seg_case(kind, cfg, call, pred, target):
         out = CrossEntropyLoss(**cfg)(x, target, **kw)
     elif kind == 'DiceLoss':
         out = DiceLoss(**cfg)(x, target, **kw)
+    elif kind == 'TverskyLoss':
+        out = TverskyLoss(**cfg)(x, target, **kw)
     else:
         out = sigmoid_focal_loss(x, target, **cfg)
     go = randn(*out.shape) if out.dim() > 0 else torch.ones_like(out)
@@ -313,6 +315,9 @@ seg_case('DiceLoss', {}, {}, randn(2, 4, 5, 6, scale=2), yl)
 seg_case('DiceLoss', {'use_sigmoid': False, 'naive_dice': True, 'loss_weight': 3.0}, {}, randn(2, 4, 5, 6, scale=2), yl)
 seg_case('DiceLoss', {'use_sigmoid': False, 'ignore_index': 0}, {'weight': [0.3, 1.5]}, randn(2, 4, 5, 6, scale=2), ynoign)
 seg_case('DiceLoss', {'reduction': 'none'}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('TverskyLoss', {}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('TverskyLoss', {'class_weight': cw, 'ignore_index': 1, 'alpha': 0.4, 'beta': 0.6, 'smooth': 0.5, 'loss_weight': 2.0}, {},
+         randn(2, 4, 5, 6, scale=2), ynoign)
 tf = (torch.rand(3, 7, generator=g) > 0.6).float()
 for red in ['none', 'mean', 'sum']:
     seg_case('sigmoid_focal_loss', {'alpha': 0.25, 'gamma': 2, 'reduction': red}, {}, randn(3, 7, scale=2), tf)
@@ -380,6 +385,7 @@ with warnings.catch_warnings():
     head_case((4, 4), (8, 8), 3, [dict(type='CrossEntropyLoss', loss_name='loss_ce', loss_weight=1.0),
                                   dict(type='CrossEntropyLoss', loss_name='loss_ce', loss_weight=0.4, avg_non_ignore=True),
                                   dict(type='DiceLoss', loss_name='loss_dice', loss_weight=2.0)], None, 255, False)
+    head_case((3, 3), (5, 5), 3, [CE, dict(type='TverskyLoss', ignore_index=0, class_weight=[1.0, 2.0, 0.5], loss_name='loss_ce')], None, 0, False)
 with open(os.path.join(OUT, 'decode_head.json'), 'w') as f:
     json.dump(heads, f, separators=(',', ':'))
 print('decode_head.json', len(heads))

@@ -6,6 +6,7 @@
 ///   rule), times `loss_weight`;
 /// - MMSegmentation 1.2 `DiceLoss` (1.x): activation, one-hot target, the channel `ignore_index`
 ///   dropped, per-image V-Net or naive Dice, `weight_reduce_loss`, `loss_weight`;
+/// - MMSegmentation `TverskyLoss` (below);
 /// - torchvision `sigmoid_focal_loss(inputs, targets, alpha, gamma, reduction)`.
 extension Variable {
     /// `self * t` for a constant tensor (MulBackward0).
@@ -137,5 +138,39 @@ extension DiceLoss {
         }
         return try loss.weightReduce(weight: weight, reduction: reductionOverride ?? config.reduction, avgFactor: avgFactor)
             .scaled(by: config.lossWeight)
+    }
+}
+
+extension TverskyLoss {
+    /// `loss(pred, target)` with a gradient for `pred`, composed as mmseg's `tversky_loss`: softmax,
+    /// per class `i != ignore_index` the per-image `1 − (TP + s)/(TP + α·FP + β·FN + s)` over valid
+    /// pixels, its batch mean × `cw[i]`, summed, `/ C`, × `loss_weight`.
+    public func forward(_ pred: Variable, _ target: Tensor) throws -> Variable {
+        let sh = pred.shape
+        guard sh.count >= 2, target.shape == [sh[0]] + Array(sh.dropFirst(2)) else {
+            throw CoreError("TverskyLoss: pred must be (N, C, ...) and target (N, ...), got \(Tensor.formatShape(sh)) and \(Tensor.formatShape(target.shape))")
+        }
+        let n = sh[0], c = sh[1], s = sh.dropFirst(2).reduce(1, *)
+        let y = try CrossEntropy.labels(target)
+        let valid = Tensor(shape: [n, s], float32: y.map { v -> Float in
+            if let ign = config.ignoreIndex, v == Int64(ign) { return 0 }
+            return 1
+        })
+            .cast(to: pred.dtype)
+        let p = try pred.softmax(dim: 1)
+        var total: Variable?
+        for i in 0..<c where i != config.ignoreIndex {
+            let onehot = Tensor(shape: [n, s], float32: y.map { Swift.min(Swift.max($0, 0), Int64(c - 1)) == Int64(i) ? 1 : 0 }).cast(to: pred.dtype)
+            let pi = try p.subscripted([.slice(nil, nil, nil), .int(i)]).reshape([n, -1])
+            let tp = try pi.mul(onehot).mul(valid).sum(dims: [1])
+            let fp = try pi.mul(try GradMath.bin(.sub, 1, onehot)).mul(valid).sum(dims: [1])
+            let fn = try pi.rsub(1).mul(onehot).mul(valid).sum(dims: [1])
+            let tversky = try tp.add(config.smooth).div(try tp.add(try fp.mul(config.alpha)).add(try fn.mul(config.beta)).add(config.smooth))
+            var l = try tversky.rsub(1).mean()
+            if let cw = config.classWeight { l = try l.mul(Double(cw[i])) }
+            total = try total.map { try $0.add(l) } ?? l
+        }
+        guard let total else { throw CoreError("TverskyLoss: ignore_index \(config.ignoreIndex ?? -1) leaves no class to score") }
+        return try total.div(Double(c)).scaled(by: config.lossWeight)
     }
 }
