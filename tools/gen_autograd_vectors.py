@@ -421,6 +421,16 @@ with warnings.catch_warnings(record=True) as w:
     warnings.simplefilter('always')
     (x * 2).grad
     msgs['non_leaf_grad'] = str(w[0].message)
+# reprs: a leaf that requires grad, a computed tensor (x * 2), float64, a long one that wraps
+reprs = []
+for t in [torch.tensor([1., 2.5]), torch.tensor([1., 2.], dtype=torch.float64), torch.arange(24.).reshape(2, 12) * 1.37,
+          torch.tensor(3.)]:
+    leaf = t.clone().requires_grad_(True)
+    reprs.append({'x': T(t), 'op': 'leaf', 'repr': repr(leaf)})
+    reprs.append({'x': T(t), 'op': 'mul2', 'repr': repr(leaf * 2)})
+    with torch.no_grad():
+        reprs.append({'x': T(t), 'op': 'mul2_no_grad', 'repr': repr(leaf * 2)})
+msgs['reprs'] = reprs
 with open(os.path.join(OUT, 'messages.json'), 'w') as f:
     json.dump(msgs, f, indent=1)
 print('messages.json', len(msgs))

@@ -181,3 +181,13 @@ public enum AutogradMessages {
     public static let integerRequiresGrad = "only Tensors of floating point dtype can require gradients"
     public static let requiresGradOfNonLeaf = "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
 }
+
+extension Variable: CustomStringConvertible {
+    /// torch's repr: the tensor, then `grad_fn=<MulBackward0>` for a computed variable or
+    /// `requires_grad=True` for a leaf that requires grad.
+    public var description: String {
+        var extra: [String] = []
+        if let fn = gradFn { extra.append("grad_fn=<\(fn.name)>") } else if requiresGrad { extra.append("requires_grad=True") }
+        return TensorFormatter.format(data, extraSuffixes: extra)
+    }
+}

@@ -7,9 +7,27 @@ import XCTest
 /// strings torch 2.4.1 raised for the same programs).
 final class AutogradEngineTests: XCTestCase {
     var messages: [String: String] = [:]
+    var reprs: [[String: Any]] = []
 
     override func setUpWithError() throws {
-        messages = try AutogradFixtures.json("messages.json") as! [String: String]
+        let all = try AutogradFixtures.json("messages.json") as! [String: Any]
+        messages = all.compactMapValues { $0 as? String }
+        reprs = all["reprs"] as! [[String: Any]]
+    }
+
+    /// `repr(tensor)` with `requires_grad=True` / `grad_fn=<…>` as torch prints it.
+    func testReprIsTorchs() throws {
+        XCTAssertEqual(reprs.count, 12)
+        for r in reprs {
+            let leaf = try Variable(AutogradFixtures.tensor(r["x"])!, requiresGrad: true)
+            let v: Variable
+            switch r["op"] as! String {
+            case "leaf": v = leaf
+            case "mul2": v = try leaf.mul(2)
+            default: v = try GradMode.noGrad { try leaf.mul(2) }
+            }
+            XCTAssertEqual(v.description, r["repr"] as? String)
+        }
     }
 
     func x3() throws -> Variable { try Variable(Tensor([Float(1), -2, 3]), requiresGrad: true) }
