@@ -9,7 +9,7 @@ Writes JSON to Tests/TrickCoreTests/Fixtures/autograd/:
   "output", "grad_fn", "grad_output", "grads": {name: tensor}} — the Swift test runs the same op
   on the same inputs, backpropagates the same grad_output and compares.
 - messages.json: the texts of torch's autograd errors and warnings.
-- seg_losses.json: mmseg CrossEntropyLoss / DiceLoss / TverskyLoss, torchvision sigmoid_focal_loss, mmdet
+- seg_losses.json: mmseg CrossEntropyLoss / DiceLoss / TverskyLoss / FocalLoss, torchvision sigmoid_focal_loss, mmdet
   IoULoss / GIoULoss: loss and
   the gradient of the prediction.
 - decode_head.json: mmseg FCNHead.loss_by_feat (resize, OHEM weights, losses) and the gradient
@@ -294,12 +294,35 @@ def seg_case(kind, cfg, call, pred, target):
         out = DiceLoss(**cfg)(x, target, **kw)
     elif kind == 'TverskyLoss':
         out = TverskyLoss(**cfg)(x, target, **kw)
+    elif kind == 'FocalLoss':
+        out = focal_cuda_path(x, target, cfg, **kw)
     else:
         out = sigmoid_focal_loss(x, target, **cfg)
     go = randn(*out.shape) if out.dim() > 0 else torch.ones_like(out)
     out.backward(go)
     seg.append({'loss': kind, 'cfg': cfg, 'call': call, 'pred': T(pred), 'target': T(target), 'output': T(out),
                 'grad_output': T(go), 'grad': T(x.grad)})
+def focal_cuda_path(pred, target, cfg, weight=None, avg_factor=None, reduction_override=None, ignore_index=255):
+    """mmseg 1.2.2 FocalLoss.forward with index labels as its CUDA branch runs it (one-hot over the
+    C classes), through mmseg's own py_sigmoid_focal_loss (the CPU branch slices the one-hot wrongly,
+    SPEC section 8; for a scalar alpha the CUDA kernel computes this same expression)."""
+    from mmseg.models.losses.focal_loss import py_sigmoid_focal_loss
+    shape = pred.shape
+    c = shape[1]
+    rows = pred.transpose(0, 1).reshape(c, -1).transpose(0, 1).contiguous()
+    t = target.view(-1).contiguous()
+    valid = (t != ignore_index).view(-1, 1)
+    t = torch.where(t == ignore_index, t.new_tensor(0), t)
+    one_hot = F.one_hot(t, num_classes=c + 1)[:, :c]
+    reduction = reduction_override or cfg.get('reduction', 'mean')
+    loss = cfg.get('loss_weight', 1.0) * py_sigmoid_focal_loss(
+        rows, one_hot, None, weight, gamma=cfg.get('gamma', 2.0), alpha=cfg.get('alpha', 0.5),
+        class_weight=cfg.get('class_weight'), valid_mask=valid, reduction=reduction, avg_factor=avg_factor)
+    if reduction == 'none':
+        loss = loss.transpose(0, 1).reshape(shape[1], shape[0], *shape[2:]).transpose(0, 1).contiguous()
+    return loss
+
+
 yl = labels(2, 5, 6, c=4, ign=255)
 ynoign = labels(2, 5, 6, c=4)
 cw = [0.8, 1.2, 0.5, 2.0]
@@ -318,6 +341,11 @@ seg_case('DiceLoss', {'reduction': 'none'}, {}, randn(2, 4, 5, 6, scale=2), yl)
 seg_case('TverskyLoss', {}, {}, randn(2, 4, 5, 6, scale=2), yl)
 seg_case('TverskyLoss', {'class_weight': cw, 'ignore_index': 1, 'alpha': 0.4, 'beta': 0.6, 'smooth': 0.5, 'loss_weight': 2.0}, {},
          randn(2, 4, 5, 6, scale=2), ynoign)
+seg_case('FocalLoss', {}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('FocalLoss', {'gamma': 1.5, 'alpha': 0.25, 'class_weight': cw, 'loss_weight': 2.0}, {'reduction_override': 'sum'},
+         randn(2, 4, 5, 6, scale=2), yl)
+seg_case('FocalLoss', {'reduction': 'none'}, {'weight': torch.rand(60, generator=g).tolist()}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('FocalLoss', {}, {'avg_factor': 11.0}, randn(2, 4, 5, 6, scale=2), yl)
 tf = (torch.rand(3, 7, generator=g) > 0.6).float()
 for red in ['none', 'mean', 'sum']:
     seg_case('sigmoid_focal_loss', {'alpha': 0.25, 'gamma': 2, 'reduction': red}, {}, randn(3, 7, scale=2), tf)

@@ -3,7 +3,7 @@
 /// (differentiable), the OHEM sampler's per-pixel weights computed from the resized logits as
 /// constants (mmseg samples under `torch.no_grad()`), each loss called with
 /// `weight=seg_weight, ignore_index=head.ignore_index`, same-named losses added, then `acc_seg`
-/// (a constant). Losses with gradients here: CrossEntropyLoss (softmax path), DiceLoss (1.x), TverskyLoss.
+/// (a constant). Losses with gradients here: CrossEntropyLoss (softmax path), DiceLoss (1.x), FocalLoss (index labels, scalar alpha), TverskyLoss.
 extension DecodeHeadLoss {
     public static func lossByFeat(_ segLogits: Variable, _ segLabel: Tensor, losses: [any SegLoss],
                                   sampler: OHEMPixelSampler?, ignoreIndex: Int = 255,
@@ -26,10 +26,12 @@ extension DecodeHeadLoss {
                 v = try ce.forward(logits, label, weight: weight, ignoreIndex: ignoreIndex)
             } else if let dice = loss as? DiceLoss {
                 v = try dice.forward(logits, label, weight: weight)
+            } else if let focal = loss as? FocalLoss {
+                v = try focal.forward(logits, label, weight: weight, ignoreIndex: ignoreIndex)
             } else if let tversky = loss as? TverskyLoss {
                 v = try tversky.forward(logits, label)
             } else {
-                throw CoreError("decode head loss: gradients are implemented for CrossEntropyLoss, DiceLoss and TverskyLoss, not \(type(of: loss))")
+                throw CoreError("decode head loss: gradients are implemented for CrossEntropyLoss, DiceLoss, FocalLoss and TverskyLoss, not \(type(of: loss))")
             }
             if let i = out.firstIndex(where: { $0.0 == loss.lossName }) {
                 out[i].1 = try out[i].1.add(v)

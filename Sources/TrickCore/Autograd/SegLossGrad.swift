@@ -6,7 +6,7 @@
 ///   rule), times `loss_weight`;
 /// - MMSegmentation 1.2 `DiceLoss` (1.x): activation, one-hot target, the channel `ignore_index`
 ///   dropped, per-image V-Net or naive Dice, `weight_reduce_loss`, `loss_weight`;
-/// - MMSegmentation `TverskyLoss` (below);
+/// - MMSegmentation `TverskyLoss` and `FocalLoss` (below);
 /// - torchvision `sigmoid_focal_loss(inputs, targets, alpha, gamma, reduction)`.
 extension Variable {
     /// `self * t` for a constant tensor (MulBackward0).
@@ -172,5 +172,58 @@ extension TverskyLoss {
         }
         guard let total else { throw CoreError("TverskyLoss: ignore_index \(config.ignoreIndex ?? -1) leaves no class to score") }
         return try total.div(Double(c)).scaled(by: config.lossWeight)
+    }
+}
+
+extension FocalLoss {
+    /// `loss(pred, target, weight=None, avg_factor=None, reduction_override=None, ignore_index=255)`
+    /// with a gradient for `pred`: index targets, a scalar `alpha`. Composed as mmseg's
+    /// `py_sigmoid_focal_loss` fed the one-hot target over the C classes (what the CUDA kernel
+    /// computes, SPEC §8): rows (M, C) in mmseg's transpose/reshape order,
+    /// `BCE(x, t) · (α·t + (1−α)(1−t)) · ((1−σ)·t + σ·(1−t))^γ`, `final_weight = weight.view(-1, 1) ·
+    /// class_weight · valid`, `weight_reduce_loss`, `loss_weight`; 'none' comes back in pred's shape.
+    public func forward(_ pred: Variable, _ target: Tensor, weight: Tensor? = nil, avgFactor: Double? = nil,
+                        reductionOverride: Reduction? = nil, ignoreIndex: Int = 255) throws -> Variable {
+        let sh = pred.shape
+        guard sh.count >= 2, target.shape == [sh[0]] + Array(sh.dropFirst(2)), !target.dtype.isFloatingPoint else {
+            throw CoreError("FocalLoss: gradients are implemented for index targets (N, ...) of a (N, C, ...) pred, got \(Tensor.formatShape(sh)) and \(Tensor.formatShape(target.shape))")
+        }
+        guard config.alpha.count == 1 else { throw CoreError("FocalLoss: gradients are implemented for a scalar alpha") }
+        let c = sh[1]
+        guard c > 1 else { throw CoreError("FocalLoss: gradients are implemented for C > 1 classes") }
+        let rows = try pred.transpose(0, 1).reshape([c, -1]).transpose(0, 1)
+        let m = rows.shape[0]
+        let y = try CrossEntropy.labels(target)
+        var t = [Float](repeating: 0, count: m * c), valid = [Float](repeating: 1, count: m)
+        for r in 0..<m {
+            var v = y[r]
+            if v == Int64(ignoreIndex) { valid[r] = 0; v = 0 }
+            guard v >= 0 && v <= Int64(c) else { throw CoreError("FocalLoss: label \(v) is out of range for \(c) classes (ignore_index is \(ignoreIndex))") }
+            if v < Int64(c) { t[r * c + Int(v)] = 1 }
+        }
+        let dt = pred.dtype
+        let tt = Tensor(shape: [m, c], float32: t).cast(to: dt)
+        let alpha = config.alpha[0], gamma = config.gamma
+        let p = try rows.sigmoid()
+        let oneMinusT = try GradMath.bin(.sub, 1, tt)
+        let oneMinusPt = try p.rsub(1).mul(tt).add(try p.mul(oneMinusT))
+        let alphaT = try GradMath.bin(.add, try GradMath.bin(.mul, tt, alpha), try GradMath.bin(.mul, oneMinusT, 1 - alpha))
+        let focalWeight = try Variable(alphaT).mul(try oneMinusPt.pow(gamma))
+        let loss = try Variable.binaryCrossEntropyWithLogits(rows, tt, reduction: .none).mul(focalWeight)
+        var fw = try Tensor.ones([1, c], dtype: dt)
+        if let weight {
+            var w = weight.cast(to: dt)
+            if w.shape != [m, c] && w.shape.first == m { w = try w.reshaped([-1, 1]) }
+            fw = try GradMath.bin(.mul, fw, w)
+        }
+        if let cw = config.classWeight { fw = try GradMath.bin(.mul, fw, Tensor(shape: [c], float32: cw).cast(to: dt)) }
+        fw = try GradMath.bin(.mul, fw, Tensor(shape: [m, 1], float32: valid).cast(to: dt))
+        let reduction = reductionOverride ?? config.reduction
+        var out = try loss.weightReduce(weight: try fw.expanded([m, c]), reduction: reduction, avgFactor: avgFactor)
+            .scaled(by: config.lossWeight)
+        if reduction == .none {
+            out = try out.transpose(0, 1).reshape([c, sh[0]] + Array(sh.dropFirst(2))).transpose(0, 1)
+        }
+        return out
     }
 }

@@ -2,13 +2,13 @@ import Foundation
 import XCTest
 @testable import TrickCore
 
-/// mmseg 1.2.2 CrossEntropyLoss / DiceLoss / TverskyLoss, torchvision sigmoid_focal_loss and mmdet 3.3
+/// mmseg 1.2.2 CrossEntropyLoss / DiceLoss / TverskyLoss / FocalLoss, torchvision sigmoid_focal_loss and mmdet 3.3
 /// IoULoss / GIoULoss with gradients: the loss and the prediction's gradient against
 /// seg_losses.json (real mmseg / torchvision / mmdet).
 final class SegLossGradTests: XCTestCase {
     func testSegLossGradientsAgainstMMSeg() throws {
         let cases = try AutogradFixtures.json("seg_losses.json") as! [[String: Any]]
-        XCTAssertEqual(cases.count, 25)
+        XCTAssertEqual(cases.count, 29)
         for (i, c) in cases.enumerated() {
             let kind = c["loss"] as! String, cfg = c["cfg"] as! [String: Any], call = c["call"] as! [String: Any]
             let label = "case \(i) \(kind) \(cfg) \(call.keys.sorted())"
@@ -30,6 +30,9 @@ final class SegLossGradTests: XCTestCase {
                                        ignoreIndex: call["ignore_index"] as? Int)
             case "DiceLoss":
                 let loss = try LossFixtures.loss(cfg.merging(["type": "DiceLoss"]) { a, _ in a }) as! DiceLoss
+                out = try loss.forward(pred, target, weight: weight, avgFactor: avgFactor, reductionOverride: reductionOverride)
+            case "FocalLoss":
+                let loss = try LossFixtures.loss(cfg.merging(["type": "FocalLoss"]) { a, _ in a }) as! FocalLoss
                 out = try loss.forward(pred, target, weight: weight, avgFactor: avgFactor, reductionOverride: reductionOverride)
             case "TverskyLoss":
                 let loss = try LossFixtures.loss(cfg.merging(["type": "TverskyLoss"]) { a, _ in a }) as! TverskyLoss
