@@ -196,6 +196,15 @@ case('batch_norm', {'training': True, 'momentum': 0.3, 'eps': 1e-3, 'running_mea
 cases[-1]['running_mean_after'] = T(rm)
 cases[-1]['running_var_after'] = T(rv)
 
+# ---- layer norm / group norm
+case('layer_norm', {'shape': [6], 'eps': 1e-5}, [('x', randn(3, 4, 6, scale=2) + 1, True), ('w', randn(6), True), ('b', randn(6), True)],
+     lambda x, w, b: F.layer_norm(x, [6], w, b))
+case('layer_norm', {'shape': [4, 5], 'eps': 1e-3}, [('x', randn(2, 4, 5), True)], lambda x: F.layer_norm(x, [4, 5], eps=1e-3))
+case('group_norm', {'groups': 2, 'eps': 1e-5}, [('x', randn(2, 6, 3, 4, scale=2), True), ('w', randn(6), True), ('b', randn(6), True)],
+     lambda x, w, b: F.group_norm(x, 2, w, b))
+case('group_norm', {'groups': 6, 'eps': 1e-5}, [('x', randn(2, 6, 5), True), ('w', randn(6), True), ('b', randn(6), False)],
+     lambda x, w, b: F.group_norm(x, 6, w, b))
+
 # ---- pooling
 case('max_pool2d', {'kernel': [2, 2], 'stride': [2, 2], 'padding': [0, 0], 'dilation': [1, 1], 'ceil_mode': False},
      [('x', ints(0, 3, 2, 2, 6, 6), True)], lambda x: F.max_pool2d(x, 2))

@@ -99,6 +99,12 @@ final class AutogradOpTests: XCTestCase {
             let s = a["stride"] as! Int, p = a["padding"] as! Int, d = a["dilation"] as! Int
             return try Variable.conv2d(v[0], v[1], v.count > 2 ? v[2] : nil,
                                        Conv2dGeometry(stride: (s, s), padding: (p, p), dilation: (d, d), groups: a["groups"] as! Int))
+        case "layer_norm":
+            return try Variable.layerNorm(v[0], normalizedShape: AutogradFixtures.ints(a["shape"])!, weight: v.count > 1 ? v[1] : nil,
+                                          bias: v.count > 2 ? v[2] : nil, eps: dbl("eps")!)
+        case "group_norm":
+            return try Variable.groupNorm(v[0], numGroups: a["groups"] as! Int, weight: v.count > 1 ? v[1] : nil,
+                                          bias: v.count > 2 ? v[2] : nil, eps: dbl("eps")!)
         case "max_pool2d":
             return try Variable.maxPool2d(v[0], Pool2dGeometry(kernel: AutogradFixtures.pair(a["kernel"]), stride: AutogradFixtures.pair(a["stride"]),
                                                                padding: AutogradFixtures.pair(a["padding"]), dilation: AutogradFixtures.pair(a["dilation"]),
@@ -128,7 +134,7 @@ final class AutogradOpTests: XCTestCase {
     }
 
     /// Ops whose sums are long or run in another order than torch's kernels: 1e-4 (issue 17).
-    static let loose: Set<String> = ["conv2d", "batch_norm", "matmul", "linear", "composite"]
+    static let loose: Set<String> = ["conv2d", "batch_norm", "layer_norm", "group_norm", "matmul", "linear", "composite"]
 
     func testEveryOpAgainstTorch() throws {
         let cases = try AutogradFixtures.json("ops.json") as! [[String: Any]]
