@@ -23,7 +23,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
-        .target(name: "TrickCore", swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
+        // The AVX2/FMA micro-kernel of autograd's GEMM (chosen at run time; plain C, no system library).
+        .target(name: "CTrickKernels", path: "Sources/CTrickKernels"),
+        .target(name: "TrickCore", dependencies: ["CTrickKernels"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: interpreter),
         .target(name: "TrickBuiltins", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
         .executableTarget(name: "trick", dependencies: [

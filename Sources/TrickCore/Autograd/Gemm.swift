@@ -1,16 +1,22 @@
 import Dispatch
+import CTrickKernels
 
 /// Single-precision matrix products for autograd's linear layers and convolutions:
 /// `C (m×n) = op(A) · op(B)` (or `C += …`), row-major, `op` an optional transpose.
 ///
-/// GotoBLAS-style, kept small: `B` is packed once into panels of 8 columns (k × 8, contiguous),
-/// each 4-row panel of `A` into k × 4; a register-blocked 4×8 kernel keeps the 32 sums in
-/// SIMD registers over the whole k loop. Every element of C is one float32 sum over k in
-/// increasing order (not bit for bit with a given BLAS, whose order differs). Row panels are split
+/// GotoBLAS-style, kept small: `B` is packed once into panels of 16 columns (k × 16, contiguous),
+/// each 4-row panel of `A` into k × 4; a register-blocked 4×16 kernel keeps the 64 sums in
+/// registers over the whole k loop — the AVX2/FMA kernel of CTrickKernels when the CPU has it
+/// (one fused multiply-add per term), else two 4×8 SIMD4 blocks in Swift (multiply, then add).
+/// Every element of C is one float32 sum over k in increasing order (not bit for bit with a given
+/// BLAS, whose order differs; nor between the two kernels). Row panels are split
 /// over the cores in fixed blocks and each element is computed by one thread in the same order,
 /// so the result does not depend on the thread count.
 enum Gemm {
-    static let mr = 4, nr = 8
+    static let mr = 4, nr = 16
+    /// Whether the AVX2/FMA kernel runs: when the CPU has it (tests switch it off to check the portable one).
+    nonisolated(unsafe) static var useAVX2 = hasAVX2
+    static let hasAVX2 = trick_has_avx2_fma() != 0
 
     /// `c = op(a)·op(b)` (or `c += …` with `accumulate`). `a` is m×k (k×m when `transA`), `b` is
     /// k×n (n×k when `transB`).
@@ -22,7 +28,7 @@ enum Gemm {
             return
         }
         let panels = (n + nr - 1) / nr
-        // B packed: panel j holds rows 0..<k of columns 8j..<8j+8 (zero-padded), k × 8.
+        // B packed: panel j holds rows 0..<k of columns 16j..<16j+16 (zero-padded), k × 16.
         let packedB = [Float](unsafeUninitializedCapacity: panels * k * nr) { buf, count in
             let pb = buf.baseAddress!
             for jp in 0..<panels {
@@ -47,6 +53,7 @@ enum Gemm {
             let work = m * n * k
             let workers = work < 1 << 18 || rowPanels < 2 ? 1 : Parallel.workers
             let per = (rowPanels + workers - 1) / workers
+            let avx2 = useAVX2
             let body = { (w: Int) in
                 var packA = [Float](repeating: 0, count: k * mr)
                 packA.withUnsafeMutableBufferPointer { pa in
@@ -63,9 +70,16 @@ enum Gemm {
                             for p in 0..<k { for r in 0..<mr { ap[p * mr + r] = r < h ? a[(i0 + r) * k + p] : 0 } }
                         }
                         for jp in 0..<panels {
-                            let j0 = jp * nr
-                            kernel(ap, pb.baseAddress! + jp * k * nr, k: k, c: c + i0 * n + j0, ldc: n,
-                                   rows: h, cols: Swift.min(nr, n - j0), accumulate: accumulate)
+                            let j0 = jp * nr, w = Swift.min(nr, n - j0)
+                            let bp = pb.baseAddress! + jp * k * nr, cp = c + i0 * n + j0
+                            if avx2 {
+                                trick_sgemm_kernel_4x16(ap, bp, k, cp, n, Int32(h), Int32(w), accumulate ? 1 : 0)
+                            } else {
+                                kernel(ap, bp, ldb: nr, k: k, c: cp, ldc: n, rows: h, cols: Swift.min(8, w), accumulate: accumulate)
+                                if w > 8 {
+                                    kernel(ap, bp + 8, ldb: nr, k: k, c: cp + 8, ldc: n, rows: h, cols: w - 8, accumulate: accumulate)
+                                }
+                            }
                         }
                     }
                 }
@@ -74,16 +88,17 @@ enum Gemm {
         }
     }
 
-    /// The 4×8 register block: 8 SIMD4 sums over k, then stored (or added) into C.
+    /// The portable 4×8 register block: 8 SIMD4 sums over k (B rows `ldb` floats apart), then
+    /// stored (or added) into C.
     @inline(__always)
-    static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, k: Int, c: UnsafeMutablePointer<Float>,
+    static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, ldb: Int, k: Int, c: UnsafeMutablePointer<Float>,
                        ldc: Int, rows: Int, cols: Int, accumulate: Bool) {
         var c00 = SIMD4<Float>(), c01 = SIMD4<Float>(), c10 = SIMD4<Float>(), c11 = SIMD4<Float>()
         var c20 = SIMD4<Float>(), c21 = SIMD4<Float>(), c30 = SIMD4<Float>(), c31 = SIMD4<Float>()
         let braw = UnsafeRawPointer(b), araw = UnsafeRawPointer(a)
         for p in 0..<k {
-            let b0 = braw.loadUnaligned(fromByteOffset: p * 32, as: SIMD4<Float>.self)
-            let b1 = braw.loadUnaligned(fromByteOffset: p * 32 + 16, as: SIMD4<Float>.self)
+            let b0 = braw.loadUnaligned(fromByteOffset: p * ldb * 4, as: SIMD4<Float>.self)
+            let b1 = braw.loadUnaligned(fromByteOffset: p * ldb * 4 + 16, as: SIMD4<Float>.self)
             let av = araw.loadUnaligned(fromByteOffset: p * 16, as: SIMD4<Float>.self)
             let a0 = SIMD4<Float>(repeating: av[0]), a1 = SIMD4<Float>(repeating: av[1])
             let a2 = SIMD4<Float>(repeating: av[2]), a3 = SIMD4<Float>(repeating: av[3])
@@ -100,7 +115,7 @@ enum Gemm {
 
     @inline(__always)
     static func store(_ lo: SIMD4<Float>, _ hi: SIMD4<Float>, _ row: UnsafeMutablePointer<Float>, cols: Int, accumulate: Bool) {
-        if cols == nr {
+        if cols == 8 {
             let raw = UnsafeMutableRawPointer(row)
             if accumulate {
                 raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Float>.self) + lo, as: SIMD4<Float>.self)

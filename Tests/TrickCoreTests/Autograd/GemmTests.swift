@@ -3,7 +3,8 @@ import XCTest
 
 /// The float32 GEMM under matmul / linear / conv2d: every transpose combination against a
 /// double-precision reference, and bit-identical results whether the rows are split over the
-/// cores or computed one row at a time (the thread-count independence autograd relies on).
+/// cores or computed one row at a time (the thread-count independence autograd relies on); the
+/// AVX2/FMA kernel and the portable one.
 final class GemmTests: XCTestCase {
     func reference(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transA: Bool, transB: Bool) -> [Double] {
         var c = [Double](repeating: 0, count: m * n)
@@ -18,8 +19,18 @@ final class GemmTests: XCTestCase {
     }
 
     func testAllTransposesAgainstDouble() throws {
+        try allTransposes()
+        if Gemm.hasAVX2 {   // the portable kernel too
+            Gemm.useAVX2 = false
+            defer { Gemm.useAVX2 = true }
+            try allTransposes()
+            try testSplitOverCoresIsBitIdenticalToRowByRow()
+        }
+    }
+
+    func allTransposes() throws {
         let g = RandomGenerator(seed: 11)
-        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (13, 17, 9), (64, 70, 33), (5, 9, 0)] {
+        for (m, n, k) in [(1, 1, 1), (3, 5, 7), (13, 17, 9), (64, 70, 33), (5, 9, 0), (7, 16, 5), (4, 33, 20)] {
             let a = try Tensor.randn([m * k], generator: g).floats, b = try Tensor.randn([k * n], generator: g).floats
             for ta in [false, true] { for tb in [false, true] {
                 let got = Gemm.multiply(a, transA: ta, b, transB: tb, m: m, n: n, k: k)
