@@ -142,3 +142,13 @@ public enum Autograd {
         }
     }
 }
+
+extension Variable {
+    /// `tensor.backward(gradient=None, retain_graph=False)`.
+    public func backward(gradient: Tensor? = nil, retainGraph: Bool = false) throws {
+        try Autograd.backward(self, gradient: gradient, retainGraph: retainGraph)
+    }
+
+    /// `tensor.item()`.
+    public func item() throws -> Double { try data.item() }
+}

@@ -78,8 +78,8 @@ final class AutogradEngineTests: XCTestCase {
         XCTAssertEqual(x.grad?.floats, [4, -8, 12])   // accumulated, as torch
         // a graph whose nodes saved nothing can run again, as in torch
         let z = try x.add(1).sum()
-        try Autograd.backward(z)
-        try Autograd.backward(z)
+        try z.backward()
+        try z.backward()
         XCTAssertEqual(x.grad?.floats, [6, -6, 14])
     }
 
