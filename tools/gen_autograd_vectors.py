@@ -343,6 +343,10 @@ seg_case('CrossEntropyLoss', {'loss_weight': 0.4}, {'weight': (torch.rand(2, 5, 
          randn(2, 4, 5, 6, scale=2), yl)
 seg_case('CrossEntropyLoss', {}, {'avg_factor': 17.0}, randn(2, 4, 5, 6, scale=2), yl)
 seg_case('CrossEntropyLoss', {'reduction': 'none'}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('CrossEntropyLoss', {'use_sigmoid': True}, {}, randn(2, 4, 5, 6, scale=2), yl)
+seg_case('CrossEntropyLoss', {'use_sigmoid': True, 'avg_non_ignore': True, 'loss_weight': 0.5}, {},
+         randn(2, 4, 5, 6, scale=2), yl)
+seg_case('CrossEntropyLoss', {'use_sigmoid': True}, {}, randn(2, 1, 5, 6, scale=2), labels(2, 5, 6, c=2, ign=255))
 seg_case('DiceLoss', {}, {}, randn(2, 4, 5, 6, scale=2), yl)
 seg_case('DiceLoss', {'use_sigmoid': False, 'naive_dice': True, 'loss_weight': 3.0}, {}, randn(2, 4, 5, 6, scale=2), yl)
 seg_case('DiceLoss', {'use_sigmoid': False, 'ignore_index': 0}, {'weight': [0.3, 1.5]}, randn(2, 4, 5, 6, scale=2), ynoign)

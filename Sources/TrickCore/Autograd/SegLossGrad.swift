@@ -1,9 +1,9 @@
 /// The segmentation losses with gradients, composed from differentiable ops exactly as the
 /// reference code composes them, so autograd differentiates the same expression torch does:
-/// - MMSegmentation 1.2 `CrossEntropyLoss` (softmax path): `F.cross_entropy(…, reduction='none',
+/// - MMSegmentation 1.2 `CrossEntropyLoss`: softmax path `F.cross_entropy(…, reduction='none',
 ///   weight=class_weight, ignore_index)`, times the pixel `weight`, `weight_reduce_loss` (the
 ///   'mean' divisor as the forward-only `CrossEntropyLoss`, including SPEC §8's class-weight
-///   rule), times `loss_weight`;
+///   rule), times `loss_weight`; sigmoid path (`use_sigmoid=True`) mmseg's `binary_cross_entropy`;
 /// - MMSegmentation 1.2 `DiceLoss` (1.x): activation, one-hot target, the channel `ignore_index`
 ///   dropped, per-image V-Net or naive Dice, `weight_reduce_loss`, `loss_weight`;
 /// - MMSegmentation `TverskyLoss` and `FocalLoss` (below);
@@ -56,14 +56,28 @@ extension Variable {
 
 extension CrossEntropyLoss {
     /// `loss(cls_score, label, weight=None, avg_factor=None, reduction_override=None,
-    /// ignore_index=255)` with a gradient for `cls_score` (softmax path only).
+    /// ignore_index=255)` with a gradient for `cls_score` (softmax and sigmoid paths).
     public func forward(_ pred: Variable, _ target: Tensor, weight: Tensor? = nil, avgFactor: Double? = nil,
                         reductionOverride: Reduction? = nil, ignoreIndex: Int? = 255) throws -> Variable {
-        guard !config.useSigmoid && !config.useMask else {
-            throw CoreError("CrossEntropyLoss: gradients are implemented for the softmax path (use_sigmoid=False, use_mask=False)")
+        guard !config.useMask else {
+            throw CoreError("CrossEntropyLoss: gradients are implemented for the softmax and sigmoid paths, not use_mask=True")
         }
         let reduction = reductionOverride ?? config.reduction
         let ign = Int64(ignoreIndex ?? -100)
+        if config.useSigmoid {
+            // mmseg `binary_cross_entropy`: BCE-with-logits against the (one-hot) target, class_weight as
+            // pos_weight, the valid-pixel weight, `avg_non_ignore` dividing by the valid elements
+            let (p, t, w, validCount) = try binaryTargets(pred.data, target, weight: weight, ignoreIndex: ign)
+            let x = p.shape == pred.shape ? pred : try pred.reshape(p.shape)
+            var factor = avgFactor
+            if reduction == .mean && factor == nil && config.avgNonIgnore { factor = validCount }
+            let pw = try config.classWeight.map {
+                Tensor(shape: p.shape, float32: try broadcastWeight(Tensor($0), to: p.shape, what: "class_weight (pos_weight)"))
+            }
+            let el = try Variable.binaryCrossEntropyWithLogits(x, Tensor(shape: p.shape, float32: t).cast(to: x.dtype), posWeight: pw, reduction: .none)
+            return try el.weightReduce(weight: Tensor(shape: p.shape, float32: w), reduction: reduction, avgFactor: factor)
+                .scaled(by: config.lossWeight)
+        }
         let lay = try CrossEntropy.layout(pred.data, target, what: "cls_score")
         let y = try CrossEntropy.labels(target, what: "label")
         let cw = config.classWeight.map { Tensor(shape: [$0.count], float32: $0) }

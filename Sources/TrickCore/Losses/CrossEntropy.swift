@@ -342,9 +342,10 @@ public struct CrossEntropyLoss: SegLoss {
         }
     }
 
-    /// MMSeg `binary_cross_entropy(pred, label, weight, reduction, avg_factor, class_weight, ignore_index, avg_non_ignore)`.
-    func binaryCrossEntropy(_ predIn: Tensor, _ label: Tensor, weight: Tensor?, reduction: Reduction,
-                            avgFactor: Double?, ignoreIndex ign: Int64) throws -> Tensor {
+    /// The sigmoid path's targets: `pred` (a 1-channel head squeezed), the float target (one-hot for
+    /// index labels), the element weight (0 on ignored pixels) and the count of valid elements.
+    func binaryTargets(_ predIn: Tensor, _ label: Tensor, weight: Tensor?, ignoreIndex ign: Int64) throws
+        -> (pred: Tensor, target: [Float], weight: [Float], validCount: Double) {
         var pred = predIn
         var predShape = pred.shape
         guard predShape.count >= 2 else {
@@ -408,6 +409,13 @@ public struct CrossEntropyLoss: SegLoss {
             }
             validCount = mask.reduce(0) { $0 + Double($1) }
         }
+        return (pred, targetF, w, validCount)
+    }
+
+    /// MMSeg `binary_cross_entropy(pred, label, weight, reduction, avg_factor, class_weight, ignore_index, avg_non_ignore)`.
+    func binaryCrossEntropy(_ predIn: Tensor, _ label: Tensor, weight: Tensor?, reduction: Reduction,
+                            avgFactor: Double?, ignoreIndex ign: Int64) throws -> Tensor {
+        let (pred, targetF, w, validCount) = try binaryTargets(predIn, label, weight: weight, ignoreIndex: ign)
         var factor = avgFactor
         if reduction == .mean && factor == nil && config.avgNonIgnore { factor = validCount }
         let pw = try config.classWeight.map { try broadcastWeight(Tensor($0), to: pred.shape, what: "class_weight (pos_weight)") }
