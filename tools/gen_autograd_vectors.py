@@ -90,6 +90,12 @@ case('pow_tensor', {}, [('a', torch.tensor([0., 0., 2., 3.]), True), ('b', torch
 case('maximum', {}, [('a', ints(0, 3, 3, 4), True), ('b', ints(0, 3, 3, 4), True)], torch.maximum)
 case('minimum', {}, [('a', ints(0, 3, 3, 4), True), ('b', ints(0, 3, 4), True)], torch.minimum)
 
+# mixed and double precision: a float32 input of a float64 product gets a float32 gradient
+case('mul', {}, [('a', randn(3, 4), True), ('b', randn(4).double(), True)], torch.mul)
+case('div', {}, [('a', randn(2, 3).double(), True), ('b', randn(2, 3).double() + 3, True)], torch.div)
+case('softmax', {'dim': 1}, [('a', randn(3, 5).double(), True)], lambda a: a.softmax(1))
+case('matmul', {}, [('a', randn(3, 4).double(), True), ('b', randn(4, 2).double(), True)], torch.matmul)
+
 # ---- unary
 case('exp', {}, [('a', randn(3, 4), True)], torch.exp)
 case('log', {}, [('a', randn(3, 4).abs() + 0.1, True)], torch.log)

@@ -164,6 +164,7 @@ final class AutogradOpTests: XCTestCase {
             let rtol = Self.loose.contains(op) || (op == "mean" && vars[0].data.count > 1000) ? 1e-4 : 1e-5
             let atol = Self.loose.contains(op) ? 1e-5 : 1e-6
             assertClose(out.data, AutogradFixtures.tensor(c["output"])!, rtol: rtol, atol: atol, "\(label) output")
+            XCTAssertEqual(out.dtype, AutogradFixtures.tensor(c["output"])!.dtype, "\(label) output dtype")
             XCTAssertEqual(out.gradFnName, c["grad_fn"] as? String, "\(label) grad_fn")
             if let running {
                 assertClose(running.mean, AutogradFixtures.tensor(c["running_mean_after"])!, rtol: 1e-5, atol: 1e-6, "\(label) running_mean")
@@ -183,6 +184,7 @@ final class AutogradOpTests: XCTestCase {
                     continue
                 }
                 guard let got = vars[k].grad else { XCTFail("\(label) grad \(name) missing"); continue }
+                XCTAssertEqual(got.dtype, want.dtype, "\(label) grad \(name) dtype")
                 assertClose(got, want, rtol: rtol, atol: atol, "\(label) grad \(name)")
             }
         }
