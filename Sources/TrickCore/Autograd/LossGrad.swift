@@ -26,7 +26,7 @@ extension Variable {
         return record(name, v, inputs: [input], saved: [input]) { g, _ in
             let (n, c, s) = (lay.n, lay.c, lay.s)
             let ign = Int64(ignoreIndex), eps = labelSmoothing
-            let p = try x.softmax(dim: x.rank == 1 ? 0 : 1).doubles
+            let probs = try x.softmax(dim: x.rank == 1 ? 0 : 1)
             let gv = g.doubles
             var denom = 1.0
             if reduction == .mean {
@@ -34,23 +34,35 @@ extension Variable {
                 for l in y where l != ign { denom += cw?[Int(l)] ?? 1 }
             }
             let wTotal = cw?.reduce(0, +) ?? Double(c)
-            var gx = [Double](repeating: 0, count: x.count)
-            for b in 0..<n {
-                for q in 0..<s {
-                    let label = y[b * s + q]
-                    if label == ign { continue }
-                    let scale = (reduction == .none ? gv[b * s + q] : gv[0]) / denom
-                    let li = Int(label), wy = cw?[li] ?? 1
-                    let base = b * c * s + q
-                    for k in 0..<c {
-                        let pk = p[base + k * s]
-                        var d = (1 - eps) * wy * (pk - (k == li ? 1 : 0))
-                        if eps > 0 { d += eps / Double(c) * (wTotal * pk - (cw?[k] ?? 1)) }
-                        gx[base + k * s] = scale * d
+            // per element in double, stored once in the input's float type
+            func run<F: BinaryFloatingPoint>(_ p: [F]) -> [F] {
+                var gx = [F](repeating: 0, count: p.count)
+                p.withUnsafeBufferPointer { pp in
+                    gx.withUnsafeMutableBufferPointer { po in
+                        for b in 0..<n {
+                            for q in 0..<s {
+                                let label = y[b * s + q]
+                                if label == ign { continue }
+                                let scale = (reduction == .none ? gv[b * s + q] : gv[0]) / denom
+                                let li = Int(label), wy = cw?[li] ?? 1
+                                let base = b * c * s + q
+                                for k in 0..<c {
+                                    let pk = Double(pp[base + k * s])
+                                    var d = (1 - eps) * wy * (pk - (k == li ? 1 : 0))
+                                    if eps > 0 { d += eps / Double(c) * (wTotal * pk - (cw?[k] ?? 1)) }
+                                    po[base + k * s] = F(scale * d)
+                                }
+                            }
+                        }
                     }
                 }
+                return gx
             }
-            return [Tensor(shape: x.shape, float64: gx).cast(to: x.dtype)]
+            switch probs.storage {
+            case .float32(let a): return [Tensor(shape: x.shape, float32: run(a))]
+            case .float64(let a): return [Tensor(shape: x.shape, float64: run(a))]
+            default: return [Tensor(shape: x.shape, float64: run(probs.doubles)).cast(to: x.dtype)]
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import XCTest
 
 /// Timings of forward + backward (not a check: runs only with TRICK_AUTOGRAD_BENCH=1, in a
 /// release build: `swift test -c release -Xswiftc -enable-testing --filter AutogradSpeed`).
-/// The same nets as /tmp-free torch timing in tools/gen_autograd_vectors.py's conv net.
+/// The conv net is the one of convnet.json (tools/gen_autograd_vectors.py) with random weights.
 final class AutogradSpeedTests: XCTestCase {
     func time(_ label: String, runs: Int, _ body: () throws -> Void) rethrows {
         try body()
