@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 
 /// `torch.nn.functional.batch_norm(input, running_mean, running_var, weight=None, bias=None,
 /// training=False, momentum=0.1, eps=1e-5)` with its gradient (NativeBatchNormBackward0),
@@ -13,7 +14,8 @@ import Glibc
 /// uses the running statistics. The output is `x·α + β` with `α = invstd·w`, `β = b − mean·α`.
 /// Backward, per channel with `Σg` and `dot = Σ(x − mean)·g` in double: training
 /// `∂x = (g − Σg/n − (x − mean)·dot·invstd²/n)·invstd·w`; evaluation `∂x = g·invstd·w`;
-/// `∂w = dot·invstd`, `∂b = Σg`.
+/// `∂w = dot·invstd`, `∂b = Σg`. Channels run in parallel (independent, so the split does not
+/// change any number).
 public final class RunningStats {
     public var mean: Tensor
     public var variance: Tensor
@@ -50,18 +52,24 @@ extension Variable {
         if training {
             var varBiased = [Double](repeating: 0, count: c)
             x.withUnsafeBufferPointer { px in
-                for ch in 0..<c {
-                    var sum = 0.0
-                    for img in 0..<n { sum += Tensor.sumLane(px.baseAddress! + (img * c + ch) * s, 1, s) }
-                    let m = sum / Double(count)
-                    var sq = 0.0
-                    for img in 0..<n {
-                        let p = px.baseAddress! + (img * c + ch) * s
-                        for j in 0..<s { let d = Double(p[j]) - m; sq += d * d }
+                mean.withUnsafeMutableBufferPointer { pm in
+                    varBiased.withUnsafeMutableBufferPointer { pv in
+                        invstd.withUnsafeMutableBufferPointer { pi in
+                            Variable.forEachChannel(c, work: x.count) { ch in
+                                var sum = 0.0
+                                for img in 0..<n { sum += Tensor.sumLane(px.baseAddress! + (img * c + ch) * s, 1, s) }
+                                let m = sum / Double(count)
+                                var sq = 0.0
+                                for img in 0..<n {
+                                    let p = px.baseAddress! + (img * c + ch) * s
+                                    for j in 0..<s { let d = Double(p[j]) - m; sq += d * d }
+                                }
+                                pm[ch] = m
+                                pv[ch] = sq / Double(count)
+                                pi[ch] = 1 / (pv[ch] + eps).squareRoot()
+                            }
+                        }
                     }
-                    mean[ch] = m
-                    varBiased[ch] = sq / Double(count)
-                    invstd[ch] = 1 / (varBiased[ch] + eps).squareRoot()
                 }
             }
             if let running {
@@ -80,13 +88,17 @@ extension Variable {
         }
         let w = weight?.data.floats, b = bias?.data.floats
         var y = [Float](repeating: 0, count: x.count)
-        for ch in 0..<c {
-            let alpha = invstd[ch] * Double(w?[ch] ?? 1)
-            let beta = Double(b?[ch] ?? 0) - mean[ch] * alpha
-            let a32 = Float(alpha), b32 = Float(beta)
-            for img in 0..<n {
-                let base = (img * c + ch) * s
-                for j in 0..<s { y[base + j] = x[base + j] * a32 + b32 }
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                Variable.forEachChannel(c, work: x.count) { ch in
+                    let alpha = invstd[ch] * Double(w?[ch] ?? 1)
+                    let beta = Double(b?[ch] ?? 0) - mean[ch] * alpha
+                    let a32 = Float(alpha), b32 = Float(beta)
+                    for img in 0..<n {
+                        let base = (img * c + ch) * s
+                        for j in 0..<s { py[base + j] = px[base + j] * a32 + b32 }
+                    }
+                }
             }
         }
         var inputs = [input]
@@ -98,45 +110,64 @@ extension Variable {
             let gv = g.floats
             var gx = need[0] ? [Float](repeating: 0, count: x.count) : []
             var gw = [Float](repeating: 0, count: c), gb = [Float](repeating: 0, count: c)
-            for ch in 0..<c {
-                var sum = 0.0, dot = 0.0
-                let m = mean[ch]
-                for img in 0..<n {
-                    let base = (img * c + ch) * s
-                    for j in 0..<s {
-                        let gj = Double(gv[base + j])
-                        sum += gj
-                        dot += (Double(x[base + j]) - m) * gj
+            x.withUnsafeBufferPointer { px in gv.withUnsafeBufferPointer { pg in
+            gx.withUnsafeMutableBufferPointer { pgx in gw.withUnsafeMutableBufferPointer { pgw in gb.withUnsafeMutableBufferPointer { pgb in
+                Variable.forEachChannel(c, work: x.count) { ch in
+                    var sum = 0.0, dot = 0.0
+                    let m = mean[ch]
+                    for img in 0..<n {
+                        let base = (img * c + ch) * s
+                        for j in 0..<s {
+                            let gj = Double(pg[base + j])
+                            sum += gj
+                            dot += (Double(px[base + j]) - m) * gj
+                        }
                     }
-                }
-                let istd = invstd[ch], wc = Double(w?[ch] ?? 1)
-                gw[ch] = Float(dot * istd)
-                gb[ch] = Float(sum)
-                if need[0] {
-                    if training {
-                        let k = dot * istd * istd / Double(count), gm = sum / Double(count)
-                        let scale = istd * wc
-                        for img in 0..<n {
-                            let base = (img * c + ch) * s
-                            for j in 0..<s {
-                                let dx = (Double(x[base + j]) - m) * k
-                                gx[base + j] = Float((Double(gv[base + j]) - gm - dx) * scale)
+                    let istd = invstd[ch], wc = Double(w?[ch] ?? 1)
+                    pgw[ch] = Float(dot * istd)
+                    pgb[ch] = Float(sum)
+                    if need[0] {
+                        if training {
+                            let k = dot * istd * istd / Double(count), gm = sum / Double(count)
+                            let scale = istd * wc
+                            for img in 0..<n {
+                                let base = (img * c + ch) * s
+                                for j in 0..<s {
+                                    let dx = (Double(px[base + j]) - m) * k
+                                    pgx[base + j] = Float((Double(pg[base + j]) - gm - dx) * scale)
+                                }
+                            }
+                        } else {
+                            let scale = Float(istd * wc)
+                            for img in 0..<n {
+                                let base = (img * c + ch) * s
+                                for j in 0..<s { pgx[base + j] = pg[base + j] * scale }
                             }
                         }
-                    } else {
-                        let scale = Float(istd * wc)
-                        for img in 0..<n {
-                            let base = (img * c + ch) * s
-                            for j in 0..<s { gx[base + j] = gv[base + j] * scale }
-                        }
                     }
                 }
-            }
+            } } } } }
             var r: [Tensor?] = [need[0] ? Tensor(shape: shape, float32: gx) : nil]
             var k = 1
             if hasW { r.append(need[k] ? Tensor(shape: [c], float32: gw) : nil); k += 1 }
             if hasB { r.append(need[k] ? Tensor(shape: [c], float32: gb) : nil) }
             return r
+        }
+    }
+}
+
+extension Variable {
+    /// Runs `body(channel)` for every channel, the channels split over the cores in two fixed
+    /// halves when the tensor is large. Channels are independent (each writes only its own
+    /// slots and sums its own elements in order), so the numbers do not depend on the split.
+    static func forEachChannel(_ c: Int, work: Int, _ body: (Int) -> Void) {
+        let workers = work >= 1 << 16 && c > 1 ? Parallel.workers : 1
+        if workers == 1 { for ch in 0..<c { body(ch) }; return }
+        let per = (c + workers - 1) / workers
+        withoutActuallyEscaping(body) { f in
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for ch in (w * per)..<Swift.min(c, (w + 1) * per) { f(ch) }
+            }
         }
     }
 }
