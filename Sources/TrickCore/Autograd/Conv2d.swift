@@ -1,3 +1,5 @@
+import Dispatch
+
 /// `torch.nn.functional.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1,
 /// groups=1)` with its gradient (ConvolutionBackward0), float32, NCHW.
 ///
@@ -143,29 +145,49 @@ extension Variable {
         }
     }
 
+    /// Runs `body(worker, images)` over contiguous chunks of the batch, concurrently for large
+    /// convolutions. Every image is computed alone (its own buffers and output slice), so the
+    /// numbers do not depend on the split.
+    static func forEachImageChunk(_ p: ConvPlan, _ body: (Int, Range<Int>) -> Void) {
+        let work = p.n * p.o * p.l * Swift.max(p.ckk, 1)
+        let workers = p.n > 1 && work >= 1 << 20 ? Swift.min(Parallel.workers, p.n) : 1
+        if workers == 1 { body(0, 0..<p.n); return }
+        let per = (p.n + workers - 1) / workers
+        withoutActuallyEscaping(body) { f in
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let lo = w * per, hi = Swift.min(p.n, lo + per)
+                if lo < hi { f(w, lo..<hi) }
+            }
+        }
+    }
+
     static func convForward(_ p: ConvPlan, _ x: [Float], _ wt: [Float], _ b: [Float]?) -> [Float] {
         var out = [Float](repeating: 0, count: p.n * p.o * p.l)
-        var cols = [Float](repeating: 0, count: p.isPointwise ? 0 : p.ckk * p.l)
+        let colsCount = p.isPointwise ? 0 : p.ckk * p.l
         x.withUnsafeBufferPointer { px in
             wt.withUnsafeBufferPointer { pw in
                 out.withUnsafeMutableBufferPointer { po in
-                    cols.withUnsafeMutableBufferPointer { pc in
-                        for img in 0..<p.n {
-                            for grp in 0..<p.groups {
-                                let colsPtr: UnsafePointer<Float>
-                                if p.isPointwise {
-                                    colsPtr = px.baseAddress! + (img * p.c + grp * p.cg) * p.l
-                                } else {
-                                    p.im2col(px.baseAddress!, img: img, grp: grp, pc.baseAddress!)
-                                    colsPtr = UnsafePointer(pc.baseAddress!)
+                    forEachImageChunk(p) { _, images in
+                        var cols = [Float](repeating: 0, count: colsCount)
+                        cols.withUnsafeMutableBufferPointer { pc in
+                            for img in images {
+                                for grp in 0..<p.groups {
+                                    let colsPtr: UnsafePointer<Float>
+                                    if p.isPointwise {
+                                        colsPtr = px.baseAddress! + (img * p.c + grp * p.cg) * p.l
+                                    } else {
+                                        p.im2col(px.baseAddress!, img: img, grp: grp, pc.baseAddress!)
+                                        colsPtr = UnsafePointer(pc.baseAddress!)
+                                    }
+                                    Gemm.multiply(pw.baseAddress! + grp * p.og * p.ckk, transA: false, colsPtr, transB: false,
+                                                  po.baseAddress! + (img * p.o + grp * p.og) * p.l, m: p.og, n: p.l, k: p.ckk,
+                                                  parallel: images.count == p.n)
                                 }
-                                Gemm.multiply(pw.baseAddress! + grp * p.og * p.ckk, transA: false, colsPtr, transB: false,
-                                              po.baseAddress! + (img * p.o + grp * p.og) * p.l, m: p.og, n: p.l, k: p.ckk)
-                            }
-                            if let b {
-                                for oc in 0..<p.o {
-                                    let row = po.baseAddress! + (img * p.o + oc) * p.l, bv = b[oc]
-                                    for j in 0..<p.l { row[j] += bv }
+                                if let b {
+                                    for oc in 0..<p.o {
+                                        let row = po.baseAddress! + (img * p.o + oc) * p.l, bv = b[oc]
+                                        for j in 0..<p.l { row[j] += bv }
+                                    }
                                 }
                             }
                         }
@@ -176,10 +198,11 @@ extension Variable {
         return out
     }
 
+    /// Weight gradients are computed per image (`∂W_g` of image i alone) and then summed in
+    /// image order — the same numbers as accumulating image after image, whatever the split.
     static func convBackward(_ p: ConvPlan, _ x: [Float], _ wt: [Float], _ g: [Float],
                              needInput: Bool, needWeight: Bool, needBias: Bool) -> ([Float]?, [Float]?, [Float]?) {
         var gx = needInput ? [Float](repeating: 0, count: x.count) : []
-        var gw = needWeight ? [Float](repeating: 0, count: wt.count) : []
         var gb: [Float]? = nil
         if needBias {
             var acc = [Double](repeating: 0, count: p.o)
@@ -193,37 +216,42 @@ extension Variable {
             gb = acc.map { Float($0) }
         }
         if !needInput && !needWeight { return (nil, nil, gb) }
-        var cols = [Float](repeating: 0, count: p.ckk * p.l)
+        var perImage = needWeight ? [Float](repeating: 0, count: p.n * wt.count) : []
+        let colsCount = p.ckk * p.l
         x.withUnsafeBufferPointer { px in
             wt.withUnsafeBufferPointer { pw in
                 g.withUnsafeBufferPointer { pg in
-                    cols.withUnsafeMutableBufferPointer { pc in
-                        gx.withUnsafeMutableBufferPointer { pgx in
-                            gw.withUnsafeMutableBufferPointer { pgw in
-                                for img in 0..<p.n {
-                                    for grp in 0..<p.groups {
-                                        let gout = pg.baseAddress! + (img * p.o + grp * p.og) * p.l
-                                        if needWeight {
-                                            let colsPtr: UnsafePointer<Float>
-                                            if p.isPointwise {
-                                                colsPtr = px.baseAddress! + (img * p.c + grp * p.cg) * p.l
-                                            } else {
-                                                p.im2col(px.baseAddress!, img: img, grp: grp, pc.baseAddress!)
-                                                colsPtr = UnsafePointer(pc.baseAddress!)
+                    gx.withUnsafeMutableBufferPointer { pgx in
+                        perImage.withUnsafeMutableBufferPointer { ppi in
+                            forEachImageChunk(p) { _, images in
+                                var cols = [Float](repeating: 0, count: colsCount)
+                                cols.withUnsafeMutableBufferPointer { pc in
+                                    let parallel = images.count == p.n
+                                    for img in images {
+                                        for grp in 0..<p.groups {
+                                            let gout = pg.baseAddress! + (img * p.o + grp * p.og) * p.l
+                                            if needWeight {
+                                                let colsPtr: UnsafePointer<Float>
+                                                if p.isPointwise {
+                                                    colsPtr = px.baseAddress! + (img * p.c + grp * p.cg) * p.l
+                                                } else {
+                                                    p.im2col(px.baseAddress!, img: img, grp: grp, pc.baseAddress!)
+                                                    colsPtr = UnsafePointer(pc.baseAddress!)
+                                                }
+                                                Gemm.multiply(gout, transA: false, colsPtr, transB: true,
+                                                              ppi.baseAddress! + img * wt.count + grp * p.og * p.ckk,
+                                                              m: p.og, n: p.ckk, k: p.l, parallel: parallel)
                                             }
-                                            Gemm.multiply(gout, transA: false, colsPtr, transB: true,
-                                                          pgw.baseAddress! + grp * p.og * p.ckk, m: p.og, n: p.ckk, k: p.l,
-                                                          accumulate: true)
-                                        }
-                                        if needInput {
-                                            if p.isPointwise {
-                                                Gemm.multiply(pw.baseAddress! + grp * p.og * p.ckk, transA: true, gout, transB: false,
-                                                              pgx.baseAddress! + (img * p.c + grp * p.cg) * p.l,
-                                                              m: p.ckk, n: p.l, k: p.og)
-                                            } else {
-                                                Gemm.multiply(pw.baseAddress! + grp * p.og * p.ckk, transA: true, gout, transB: false,
-                                                              pc.baseAddress!, m: p.ckk, n: p.l, k: p.og)
-                                                p.col2im(pc.baseAddress!, img: img, grp: grp, pgx.baseAddress!)
+                                            if needInput {
+                                                if p.isPointwise {
+                                                    Gemm.multiply(pw.baseAddress! + grp * p.og * p.ckk, transA: true, gout, transB: false,
+                                                                  pgx.baseAddress! + (img * p.c + grp * p.cg) * p.l,
+                                                                  m: p.ckk, n: p.l, k: p.og, parallel: parallel)
+                                                } else {
+                                                    Gemm.multiply(pw.baseAddress! + grp * p.og * p.ckk, transA: true, gout, transB: false,
+                                                                  pc.baseAddress!, m: p.ckk, n: p.l, k: p.og, parallel: parallel)
+                                                    p.col2im(pc.baseAddress!, img: img, grp: grp, pgx.baseAddress!)
+                                                }
                                             }
                                         }
                                     }
@@ -234,6 +262,15 @@ extension Variable {
                 }
             }
         }
-        return (needInput ? gx : nil, needWeight ? gw : nil, gb)
+        var gw: [Float]? = nil
+        if needWeight {
+            var sum = [Float](repeating: 0, count: wt.count)
+            for img in 0..<p.n {
+                let base = img * wt.count
+                for i in 0..<wt.count { sum[i] += perImage[base + i] }
+            }
+            gw = sum
+        }
+        return (needInput ? gx : nil, gw, gb)
     }
 }

@@ -21,7 +21,8 @@ enum Gemm {
     /// `c = op(a)·op(b)` (or `c += …` with `accumulate`). `a` is m×k (k×m when `transA`), `b` is
     /// k×n (n×k when `transB`).
     static func multiply(_ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
-                         _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool = false) {
+                         _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool = false,
+                         parallel: Bool = true) {
         if m == 0 || n == 0 { return }
         if k == 0 {
             if !accumulate { c.update(repeating: 0, count: m * n) }
@@ -51,7 +52,7 @@ enum Gemm {
         packedB.withUnsafeBufferPointer { pb in
             let rowPanels = (m + mr - 1) / mr
             let work = m * n * k
-            let workers = work < 1 << 18 || rowPanels < 2 ? 1 : Parallel.workers
+            let workers = !parallel || work < 1 << 18 || rowPanels < 2 ? 1 : Parallel.workers
             let per = (rowPanels + workers - 1) / workers
             let avx2 = useAVX2
             let body = { (w: Int) in
