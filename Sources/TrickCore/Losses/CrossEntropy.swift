@@ -313,36 +313,39 @@ public struct CrossEntropyLoss: SegLoss {
         let y = try CrossEntropy.labels(target, what: "label")
         let cw = config.classWeight
         let (loss, _) = try CrossEntropy.perElement(pred, y, lay, classWeight: cw, ignoreIndex: ign)
-        var factor = avgFactor
-        if factor == nil && reduction == .mean {
-            let total = y.count
-            let nIgnored = y.reduce(0) { $0 + ($1 == ign ? 1 : 0) }
-            if let cw, !config.version0x {
-                let c = Int64(cw.count)
-                let ignIsIndex = ign >= -c && ign < c
-                var s: Float = 0
-                var acc = 0.0
-                for v in y {
-                    if v == ign {
-                        // 1.2.2 adds cw[ign] (Python-style negative index) unless avg_non_ignore zeroes it.
-                        if ignIsIndex && !config.avgNonIgnore { acc += Double(cw[Int(v < 0 ? v + c : v)]) }
-                        continue
-                    }
-                    acc += Double(cw[Int(v)])
-                }
-                s = Float(acc)
-                factor = Double(s)
-            } else {
-                factor = Double(config.avgNonIgnore ? total - nIgnored : total)
-            }
-        }
+        let factor = avgFactor ?? (reduction == .mean ? meanFactor(y, ignoreIndex: ign) : nil)
         let w = try weight.map { try broadcastWeight($0, to: lay.lossShape) }
         return try LossReduce.weightReduce(loss, shape: lay.lossShape, weight: w, reduction: reduction, avgFactor: factor)
     }
 
-    /// MMSeg `binary_cross_entropy(pred, label, weight, reduction, avg_factor, class_weight, ignore_index, avg_non_ignore)`.
-    func binaryCrossEntropy(_ predIn: Tensor, _ label: Tensor, weight: Tensor?, reduction: Reduction,
-                            avgFactor: Double?, ignoreIndex ign: Int64) throws -> Tensor {
+    /// The divisor of the softmax path's 'mean' without an explicit `avg_factor` (see the type's
+    /// doc): `Σ cw[y]` with class weights, else the pixel count (non-ignored with `avg_non_ignore`).
+    func meanFactor(_ y: [Int64], ignoreIndex ign: Int64) -> Double {
+        let cw = config.classWeight
+        let total = y.count
+        let nIgnored = y.reduce(0) { $0 + ($1 == ign ? 1 : 0) }
+        if let cw, !config.version0x {
+            let c = Int64(cw.count)
+            let ignIsIndex = ign >= -c && ign < c
+            var acc = 0.0
+            for v in y {
+                if v == ign {
+                    // 1.2.2 adds cw[ign] (Python-style negative index) unless avg_non_ignore zeroes it.
+                    if ignIsIndex && !config.avgNonIgnore { acc += Double(cw[Int(v < 0 ? v + c : v)]) }
+                    continue
+                }
+                acc += Double(cw[Int(v)])
+            }
+            return Double(Float(acc))   // the sum is a float32 tensor upstream
+        } else {
+            return Double(config.avgNonIgnore ? total - nIgnored : total)
+        }
+    }
+
+    /// The sigmoid path's targets: `pred` (a 1-channel head squeezed), the float target (one-hot for
+    /// index labels), the element weight (0 on ignored pixels) and the count of valid elements.
+    func binaryTargets(_ predIn: Tensor, _ label: Tensor, weight: Tensor?, ignoreIndex ign: Int64) throws
+        -> (pred: Tensor, target: [Float], weight: [Float], validCount: Double) {
         var pred = predIn
         var predShape = pred.shape
         guard predShape.count >= 2 else {
@@ -406,6 +409,13 @@ public struct CrossEntropyLoss: SegLoss {
             }
             validCount = mask.reduce(0) { $0 + Double($1) }
         }
+        return (pred, targetF, w, validCount)
+    }
+
+    /// MMSeg `binary_cross_entropy(pred, label, weight, reduction, avg_factor, class_weight, ignore_index, avg_non_ignore)`.
+    func binaryCrossEntropy(_ predIn: Tensor, _ label: Tensor, weight: Tensor?, reduction: Reduction,
+                            avgFactor: Double?, ignoreIndex ign: Int64) throws -> Tensor {
+        let (pred, targetF, w, validCount) = try binaryTargets(predIn, label, weight: weight, ignoreIndex: ign)
         var factor = avgFactor
         if reduction == .mean && factor == nil && config.avgNonIgnore { factor = validCount }
         let pw = try config.classWeight.map { try broadcastWeight(Tensor($0), to: pred.shape, what: "class_weight (pos_weight)") }

@@ -15,7 +15,8 @@ import Glibc
 public enum TensorFormatter {
     static let precision = 4, threshold = 1000, edgeItems = 3, lineWidth = 80
 
-    public static func format(_ t: Tensor) -> String {
+    /// `extraSuffixes` follow the dtype, as torch adds `grad_fn=<MulBackward0>` or `requires_grad=True`.
+    public static func format(_ t: Tensor, extraSuffixes: [String] = []) -> String {
         let prefix = "tensor("
         let indent = prefix.count
         var suffixes: [String] = []
@@ -28,7 +29,7 @@ public enum TensorFormatter {
             if t.dtype == .float64 { suffixes.append("dtype=torch.float64") }
             body = tensorString(t, indent: indent)
         }
-        return addSuffixes(prefix + body, suffixes, indent: indent)
+        return addSuffixes(prefix + body, suffixes + extraSuffixes, indent: indent)
     }
 
     /// `dtype` as torch prints it (`torch.float32`).

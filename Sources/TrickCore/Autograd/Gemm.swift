@@ -1,0 +1,150 @@
+import Dispatch
+import CTrickKernels
+
+/// Single-precision matrix products for autograd's linear layers and convolutions:
+/// `C (m×n) = op(A) · op(B)` (or `C += …`), row-major, `op` an optional transpose.
+///
+/// GotoBLAS-style, kept small: `B` is packed once into panels of 16 columns (k × 16, contiguous),
+/// each 4-row panel of `A` into k × 4; a register-blocked 4×16 kernel keeps the 64 sums in
+/// registers over the whole k loop — the AVX2/FMA kernel of CTrickKernels when the CPU has it
+/// (one fused multiply-add per term), else two 4×8 SIMD4 blocks in Swift (multiply, then add).
+/// Every element of C is one float32 sum over k in increasing order (not bit for bit with a given
+/// BLAS, whose order differs; nor between the two kernels). Row panels are split
+/// over the cores in fixed blocks and each element is computed by one thread in the same order,
+/// so the result does not depend on the thread count.
+enum Gemm {
+    static let mr = 4, nr = 16
+    /// Whether the AVX2/FMA kernel runs: when the CPU has it (tests switch it off to check the portable one).
+    nonisolated(unsafe) static var useAVX2 = hasAVX2
+    static let hasAVX2 = trick_has_avx2_fma() != 0
+
+    /// `c = op(a)·op(b)` (or `c += …` with `accumulate`). `a` is m×k (k×m when `transA`), `b` is
+    /// k×n (n×k when `transB`).
+    static func multiply(_ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
+                         _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool = false,
+                         parallel: Bool = true) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if !accumulate { c.update(repeating: 0, count: m * n) }
+            return
+        }
+        let panels = (n + nr - 1) / nr
+        // B packed: panel j holds rows 0..<k of columns 16j..<16j+16 (zero-padded), k × 16.
+        let packedB = [Float](unsafeUninitializedCapacity: panels * k * nr) { buf, count in
+            let pb = buf.baseAddress!
+            for jp in 0..<panels {
+                let j0 = jp * nr, w = Swift.min(nr, n - j0)
+                let dst = pb + jp * k * nr
+                if transB {
+                    // b is n × k: column j of op(B) is row j of b
+                    for p in 0..<k {
+                        for q in 0..<nr { dst[p * nr + q] = q < w ? b[(j0 + q) * k + p] : 0 }
+                    }
+                } else {
+                    for p in 0..<k {
+                        let src = b + p * n + j0
+                        for q in 0..<nr { dst[p * nr + q] = q < w ? src[q] : 0 }
+                    }
+                }
+            }
+            count = panels * k * nr
+        }
+        packedB.withUnsafeBufferPointer { pb in
+            let rowPanels = (m + mr - 1) / mr
+            let work = m * n * k
+            let workers = !parallel || work < 1 << 18 || rowPanels < 2 ? 1 : Parallel.workers
+            let per = (rowPanels + workers - 1) / workers
+            let avx2 = useAVX2
+            let body = { (w: Int) in
+                var packA = [Float](repeating: 0, count: k * mr)
+                packA.withUnsafeMutableBufferPointer { pa in
+                    let ap = pa.baseAddress!
+                    for ip in (w * per)..<Swift.min(rowPanels, (w + 1) * per) {
+                        let i0 = ip * mr, h = Swift.min(mr, m - i0)
+                        // A panel: k × 4, row i0+r of op(A) in lane r (zero-padded)
+                        if transA {
+                            for p in 0..<k {
+                                let src = a + p * m + i0
+                                for r in 0..<mr { ap[p * mr + r] = r < h ? src[r] : 0 }
+                            }
+                        } else {
+                            for p in 0..<k { for r in 0..<mr { ap[p * mr + r] = r < h ? a[(i0 + r) * k + p] : 0 } }
+                        }
+                        for jp in 0..<panels {
+                            let j0 = jp * nr, w = Swift.min(nr, n - j0)
+                            let bp = pb.baseAddress! + jp * k * nr, cp = c + i0 * n + j0
+                            if avx2 {
+                                trick_sgemm_kernel_4x16(ap, bp, k, cp, n, Int32(h), Int32(w), accumulate ? 1 : 0)
+                            } else {
+                                kernel(ap, bp, ldb: nr, k: k, c: cp, ldc: n, rows: h, cols: Swift.min(8, w), accumulate: accumulate)
+                                if w > 8 {
+                                    kernel(ap, bp + 8, ldb: nr, k: k, c: cp + 8, ldc: n, rows: h, cols: w - 8, accumulate: accumulate)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+        }
+    }
+
+    /// The portable 4×8 register block: 8 SIMD4 sums over k (B rows `ldb` floats apart), then
+    /// stored (or added) into C.
+    @inline(__always)
+    static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, ldb: Int, k: Int, c: UnsafeMutablePointer<Float>,
+                       ldc: Int, rows: Int, cols: Int, accumulate: Bool) {
+        var c00 = SIMD4<Float>(), c01 = SIMD4<Float>(), c10 = SIMD4<Float>(), c11 = SIMD4<Float>()
+        var c20 = SIMD4<Float>(), c21 = SIMD4<Float>(), c30 = SIMD4<Float>(), c31 = SIMD4<Float>()
+        let braw = UnsafeRawPointer(b), araw = UnsafeRawPointer(a)
+        for p in 0..<k {
+            let b0 = braw.loadUnaligned(fromByteOffset: p * ldb * 4, as: SIMD4<Float>.self)
+            let b1 = braw.loadUnaligned(fromByteOffset: p * ldb * 4 + 16, as: SIMD4<Float>.self)
+            let av = araw.loadUnaligned(fromByteOffset: p * 16, as: SIMD4<Float>.self)
+            let a0 = SIMD4<Float>(repeating: av[0]), a1 = SIMD4<Float>(repeating: av[1])
+            let a2 = SIMD4<Float>(repeating: av[2]), a3 = SIMD4<Float>(repeating: av[3])
+            c00 += a0 * b0; c01 += a0 * b1
+            c10 += a1 * b0; c11 += a1 * b1
+            c20 += a2 * b0; c21 += a2 * b1
+            c30 += a3 * b0; c31 += a3 * b1
+        }
+        store(c00, c01, c, cols: cols, accumulate: accumulate)
+        if rows > 1 { store(c10, c11, c + ldc, cols: cols, accumulate: accumulate) }
+        if rows > 2 { store(c20, c21, c + 2 * ldc, cols: cols, accumulate: accumulate) }
+        if rows > 3 { store(c30, c31, c + 3 * ldc, cols: cols, accumulate: accumulate) }
+    }
+
+    @inline(__always)
+    static func store(_ lo: SIMD4<Float>, _ hi: SIMD4<Float>, _ row: UnsafeMutablePointer<Float>, cols: Int, accumulate: Bool) {
+        if cols == 8 {
+            let raw = UnsafeMutableRawPointer(row)
+            if accumulate {
+                raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Float>.self) + lo, as: SIMD4<Float>.self)
+                raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self) + hi, toByteOffset: 16, as: SIMD4<Float>.self)
+            } else {
+                raw.storeBytes(of: lo, as: SIMD4<Float>.self)
+                raw.storeBytes(of: hi, toByteOffset: 16, as: SIMD4<Float>.self)
+            }
+            return
+        }
+        for q in 0..<cols {
+            let v = q < 4 ? lo[q] : hi[q - 4]
+            if accumulate { row[q] += v } else { row[q] = v }
+        }
+    }
+
+    /// `op(a)·op(b)` of two float32 matrices as arrays.
+    static func multiply(_ a: [Float], transA: Bool, _ b: [Float], transB: Bool, m: Int, n: Int, k: Int) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    if let A = pa.baseAddress, let B = pb.baseAddress, let C = pc.baseAddress {
+                        multiply(A, transA: transA, B, transB: transB, C, m: m, n: n, k: k)
+                    }
+                }
+            }
+        }
+        return c
+    }
+}
