@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Test vectors for trick's torch.optim core (Sources/TrickCore/Optim), produced by the REAL torch
+2.4.1 (run with /work/refenv/bin/python tools/gen_optim_vectors.py):
+
+- sgd.json, adam.json, adamw.json, rmsprop.json: 20 steps of each optimizer (foreach=False, the
+  single-tensor path) in float32 and float64, for every CPU option combination of torch's own test
+  matrix (torch.testing._internal.common_optimizers.optim_inputs_func_*, minus the Tensor-lr ones)
+  plus combinations that reach the other branches (nesterov without decay, lerp weights >= 0.5,
+  amsgrad with maximize, ...). Three parameters in two param groups (the second group overrides lr
+  and weight_decay); parameter 1 has grad None on the first two steps (its state is created late,
+  so the state order is not the index order) and parameter 2 on steps 6 and 13; parameter 0 gets an
+  all-zero grad on step 4. After step 10 the optimizer is rebuilt from its state_dict()
+  (load_state_dict into a fresh optimizer) and the run continues. Every step records the
+  parameters and the state buffers in torch's state order; the state_dict at the reload is recorded too.
+  Adam, AdamW and RMSprop take a square root: their cases also hold `steps_ieee_sqrt`, the same run
+  of torch's code with Tensor.sqrt made correctly rounded (see IEEESqrt).
+- errors.json: constructor arguments torch rejects, with the exception type and message
+  (torch's own optim_error_inputs_func_* cases with params=None, plus a few more).
+
+Tensor values are written as strings of repr(float(x)), so float32 and float64 values round-trip exactly.
+"""
+import json
+import os
+import warnings
+
+warnings.filterwarnings('ignore')
+import sys
+import types
+import unittest
+
+import numpy as np
+import torch
+
+# torch's test helpers import `expecttest` (a test-only package the reference env lacks) for a
+# TestCase base class; the option tables we read do not use it.
+if 'expecttest' not in sys.modules:
+    try:
+        import expecttest  # noqa: F401
+    except ImportError:
+        stub = types.ModuleType('expecttest')
+        stub.TestCase = unittest.TestCase
+        sys.modules['expecttest'] = stub
+from torch.testing._internal import common_optimizers as co  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(__file__), '..', 'Tests', 'TrickCoreTests', 'Fixtures', 'optim')
+STEPS = 20
+RELOAD_AFTER = 10
+SHAPES = [(2, 3), (5,), (2,)]
+
+
+def flat(t):
+    """A tensor's values as one string of Python float reprs (exact: Swift's Double(String) reads
+    them correctly rounded, where JSON number parsing in Foundation may be off by an ulp)."""
+    return ' '.join(repr(float(x)) for x in t.detach().reshape(-1).tolist())
+
+
+def jsonable(v):
+    """Numbers as their Python repr strings (exact, see flat); bools and None as JSON."""
+    if isinstance(v, (tuple, list)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, torch.Tensor):
+        return flat(v)
+    if isinstance(v, bool) or v is None:
+        return v
+    return repr(v)
+
+
+def kind_of(v):
+    """The Python type torch stores, so the Swift side can rebuild int vs float options."""
+    if v is None:
+        return 'none'
+    if isinstance(v, bool):
+        return 'bool'
+    if isinstance(v, int):
+        return 'int'
+    if isinstance(v, float):
+        return 'float'
+    if isinstance(v, tuple):
+        return 'tuple'
+    return type(v).__name__
+
+
+def options(d):
+    return [[k, jsonable(v), kind_of(v)] for k, v in d.items() if k != 'params']
+
+
+def upstream_inputs(name):
+    fn = getattr(co, 'optim_inputs_func_' + name)
+    out = []
+    for oi in fn('cpu', torch.float32):
+        if any(isinstance(v, torch.Tensor) for v in oi.kwargs.values()):
+            continue  # Tensor lr: not a float-lr path
+        out.append(('torch common_optimizers: ' + oi.desc, dict(oi.kwargs)))
+    return out
+
+
+EXTRA = {
+    'sgd': [
+        ('nesterov without weight decay', dict(momentum=0.9, nesterov=True)),
+        ('momentum, dampening, weight decay, maximize', dict(lr=0.05, momentum=0.9, dampening=0.5, weight_decay=0.1, maximize=True)),
+        ('nesterov, maximize, large lr', dict(lr=0.1, momentum=0.5, nesterov=True, maximize=True)),
+    ],
+    'adam': [
+        ('amsgrad, maximize, betas, eps', dict(amsgrad=True, maximize=True, betas=(0.8, 0.99), eps=1e-6)),
+        ('lerp weight 0.5 (second lerp formula)', dict(lr=0.1, betas=(0.5, 0.6))),
+        ('lerp weight 0.7, weight decay, amsgrad', dict(lr=0.05, betas=(0.3, 0.9), weight_decay=0.2, amsgrad=True)),
+    ],
+    'rmsprop': [
+        ('momentum, not centered', dict(momentum=0.5)),
+        ('centered, alpha 0.4 (second lerp formula)', dict(alpha=0.4, centered=True)),
+        ('eps, lr, maximize, momentum', dict(eps=1e-3, lr=0.1, maximize=True, momentum=0.9, weight_decay=0.05)),
+    ],
+}
+EXTRA['adamw'] = EXTRA['adam'] + [('weight decay 0 (no decoupled decay)', dict(weight_decay=0))]
+
+CLASSES = {'sgd': torch.optim.SGD, 'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW, 'rmsprop': torch.optim.RMSprop}
+
+
+def state_record(opt, params):
+    index = {id(p): i for i, p in enumerate(params)}
+    out = []
+    for p, st in opt.state.items():
+        entry = {'index': index[id(p)], 'keys': list(st.keys())}
+        for k, v in st.items():
+            if k == 'step':
+                entry['step'] = float(v.item())
+                entry['step_dtype'] = str(v.dtype).replace('torch.', '')
+            else:
+                entry[k] = flat(v)
+        out.append(entry)
+    return out
+
+
+class IEEESqrt:
+    """Within the block, Tensor.sqrt / sqrt_ are the correctly rounded square root (numpy's).
+
+    torch's CPU sqrt is MKL's vsSqrt, which is not correctly rounded (on the reference machine,
+    ~20% of float32 results are one ulp off); trick uses the IEEE square root. Running torch's own
+    optimizer code with only this one substitution gives vectors that pin every other operation
+    bit for bit; the unpatched run is recorded as well and compared within a tolerance."""
+
+    def __enter__(self):
+        self.saved = torch.Tensor.sqrt, torch.Tensor.sqrt_
+
+        def sqrt(t):
+            return torch.from_numpy(np.sqrt(t.detach().numpy()))
+
+        def sqrt_(t):
+            with torch.no_grad():
+                return t.copy_(sqrt(t))
+        torch.Tensor.sqrt, torch.Tensor.sqrt_ = sqrt, sqrt_
+
+    def __exit__(self, *exc):
+        torch.Tensor.sqrt, torch.Tensor.sqrt_ = self.saved
+
+
+def run_case(name, desc, kwargs, dtype, seed, ieee_sqrt=False):
+    if ieee_sqrt:
+        with IEEESqrt():
+            return run_case(name, desc, kwargs, dtype, seed)
+    cls = CLASSES[name]
+    g = torch.Generator().manual_seed(seed)
+    params = [torch.randn(s, generator=g, dtype=dtype).requires_grad_() for s in SHAPES]
+    init = [flat(p) for p in params]
+    group1 = {'params': [params[2]], 'lr': 0.03, 'weight_decay': 0.05}
+
+    def groups():
+        return [{'params': [params[0], params[1]]}, dict(group1)]
+
+    kw = dict(kwargs, foreach=False)
+    opt = cls(groups(), **kw)
+    steps = []
+    state_dict_at_reload = None
+    for t in range(STEPS):
+        grads = []
+        for i, p in enumerate(params):
+            if (i == 1 and t < 2) or (i == 2 and t in (6, 13)):
+                p.grad = None
+                grads.append(None)
+                continue
+            gr = torch.randn(p.shape, generator=g, dtype=dtype)
+            if t % 7 == 3:
+                gr = gr * 10
+            if i == 0 and t == 4:
+                gr = torch.zeros_like(gr)
+            p.grad = gr
+            grads.append(flat(gr))
+        opt.step()
+        steps.append({'grads': grads, 'params': [flat(p) for p in params], 'state': state_record(opt, params)})
+        if t + 1 == RELOAD_AFTER:
+            sd = opt.state_dict()
+            state_dict_at_reload = {
+                'state': [{'index': k, 'keys': list(v.keys())} for k, v in sd['state'].items()],
+                'param_groups': [{'params': pg['params'], 'options': options(pg)} for pg in sd['param_groups']],
+            }
+            opt2 = cls(groups(), **kw)
+            opt2.load_state_dict(sd)
+            opt = opt2
+    return {
+        'optimizer': cls.__name__, 'desc': desc, 'dtype': str(dtype).replace('torch.', ''),
+        'kwargs': options(kw), 'group1': options(group1), 'shapes': [list(s) for s in SHAPES],
+        'init': init, 'steps': steps, 'reload_after': RELOAD_AFTER, 'state_dict_at_reload': state_dict_at_reload,
+        'param_groups_final': [options(pg) for pg in opt.param_groups],
+    }
+
+
+def errors():
+    out = []
+    for name, cls in CLASSES.items():
+        fn = getattr(co, 'optim_error_inputs_func_' + name)
+        cases = [(e.optimizer_error_input.desc, e.optimizer_error_input.kwargs) for e in fn('cpu', torch.float32)
+                 if e.optimizer_error_input.params is None]
+        cases += [('negative lr', dict(lr=-1)), ('negative lr float', dict(lr=-0.5)),
+                  ('negative weight_decay', dict(weight_decay=-0.1))]
+        if name == 'sgd':
+            cases += [('nesterov with dampening', dict(momentum=0.9, dampening=0.1, nesterov=True)),
+                      ('nesterov without momentum', dict(nesterov=True))]
+        if name in ('adam', 'adamw'):
+            cases += [('beta2 out of range', dict(betas=(0.9, 1.0))), ('negative eps', dict(eps=-1e-8))]
+        if name == 'rmsprop':
+            cases += [('negative alpha', dict(alpha=-0.5)), ('negative eps', dict(eps=-1.0))]
+        for desc, kw in cases:
+            if any(isinstance(v, torch.Tensor) for v in kw.values()) or 'foreach' in kw:
+                continue
+            try:
+                cls([torch.zeros(1, requires_grad=True)], **kw)
+            except Exception as e:  # noqa: BLE001 - record whatever torch raises
+                out.append({'optimizer': cls.__name__, 'desc': desc, 'kwargs': options(kw),
+                            'error_type': type(e).__name__, 'message': str(e)})
+            else:
+                raise SystemExit(f'{name} {desc}: torch accepted {kw}')
+    return out
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    seed = 0
+    for name in CLASSES:
+        cases = []
+        for desc, kwargs in upstream_inputs(name) + EXTRA[name]:
+            for dtype in (torch.float32, torch.float64):
+                seed += 1
+                case = run_case(name, desc, kwargs, dtype, seed)
+                if name != 'sgd':  # SGD takes no square root
+                    ieee = run_case(name, desc, kwargs, dtype, seed, ieee_sqrt=True)
+                    assert [s['grads'] for s in ieee['steps']] == [s['grads'] for s in case['steps']]
+                    case['steps_ieee_sqrt'] = [{'params': s['params'], 'state': s['state']} for s in ieee['steps']]
+                cases.append(case)
+        with open(os.path.join(OUT, name + '.json'), 'w') as f:
+            json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'))
+        print(name, len(cases), 'cases')
+    errs = errors()
+    with open(os.path.join(OUT, 'errors.json'), 'w') as f:
+        json.dump({'torch': torch.__version__, 'cases': errs}, f, indent=1)
+    print('errors', len(errs))
+
+
+if __name__ == '__main__':
+    main()
