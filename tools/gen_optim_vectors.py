@@ -9,7 +9,8 @@
   amsgrad with maximize, ...). Three parameters in two param groups (the second group overrides lr
   and weight_decay); parameter 1 has grad None on the first two steps (its state is created late,
   so the state order is not the index order) and parameter 2 on steps 6 and 13; parameter 0 gets an
-  all-zero grad on step 4. After step 10 the optimizer is rebuilt from its state_dict()
+  all-zero grad on step 4. Every group's lr is halved through param_groups before steps 6 and 16
+  (as a scheduler does). After step 10 the optimizer is rebuilt from its state_dict()
   (load_state_dict into a fresh optimizer) and the run continues. Every step records the
   parameters and the state buffers in torch's state order; the state_dict at the reload is recorded too.
   Adam, AdamW and RMSprop take a square root: their cases also hold `steps_ieee_sqrt`, the same run
@@ -45,6 +46,9 @@ from torch.testing._internal import common_optimizers as co  # noqa: E402
 OUT = os.path.join(os.path.dirname(__file__), '..', 'Tests', 'TrickCoreTests', 'Fixtures', 'optim')
 STEPS = 20
 RELOAD_AFTER = 10
+# Before these steps (0-based) every group's lr is halved through optimizer.param_groups, as a
+# scheduler does: the step must read the group's lr afresh.
+HALVE_LR_BEFORE = (5, 15)
 SHAPES = [(2, 3), (5,), (2,)]
 
 
@@ -172,6 +176,9 @@ def run_case(name, desc, kwargs, dtype, seed, ieee_sqrt=False):
     steps = []
     state_dict_at_reload = None
     for t in range(STEPS):
+        if t in HALVE_LR_BEFORE:
+            for pg in opt.param_groups:
+                pg['lr'] = pg['lr'] * 0.5
         grads = []
         for i, p in enumerate(params):
             if (i == 1 and t < 2) or (i == 2 and t in (6, 13)):
@@ -199,7 +206,7 @@ def run_case(name, desc, kwargs, dtype, seed, ieee_sqrt=False):
     return {
         'optimizer': cls.__name__, 'desc': desc, 'dtype': str(dtype).replace('torch.', ''),
         'kwargs': options(kw), 'group1': options(group1), 'shapes': [list(s) for s in SHAPES],
-        'init': init, 'steps': steps, 'reload_after': RELOAD_AFTER, 'state_dict_at_reload': state_dict_at_reload,
+        'init': init, 'steps': steps, 'reload_after': RELOAD_AFTER, 'halve_lr_before': list(HALVE_LR_BEFORE), 'state_dict_at_reload': state_dict_at_reload,
         'param_groups_final': [options(pg) for pg in opt.param_groups],
     }
 

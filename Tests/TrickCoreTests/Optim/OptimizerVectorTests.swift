@@ -4,7 +4,8 @@ import XCTest
 /// 20 steps of torch's SGD, Adam, AdamW and RMSprop replayed from the same weights and gradients
 /// (tools/gen_optim_vectors.py, torch 2.4.1, foreach=False): every parameter and every state
 /// buffer after every step, the state order, the `state_dict()` at step 10 and the run continued
-/// from it through `load_state_dict`.
+/// from it through `load_state_dict`, with every group's lr halved through `param_groups` twice
+/// (as a scheduler does).
 ///
 /// How they are compared:
 /// - exactly, bit for bit, in float32 and float64: SGD against torch's run; Adam, AdamW and
@@ -62,7 +63,11 @@ final class OptimizerVectorTests: XCTestCase {
             let reloadAfter = c["reload_after"] as! Int
             let expectedSteps = c[trajectory] as! [[String: Any]]
             XCTAssertEqual(expectedSteps.count, 20, name)
+            let halveBefore = c["halve_lr_before"] as! [Int]
             for (t, stepAny) in expectedSteps.enumerated() {
+                if halveBefore.contains(t) {
+                    for gi in opt.paramGroups.indices { opt.paramGroups[gi]["lr"] = .double(try opt.paramGroups[gi].number("lr") * 0.5) }
+                }
                 let grads = (c["steps"] as! [[String: Any]])[t]["grads"] as! [Any]
                 for (i, p) in params.enumerated() {
                     p.grad = grads[i] is NSNull ? nil : OptimFixtures.tensor(grads[i], shape: shapes[i], dtype: dtype)
