@@ -15,6 +15,10 @@
   parameters and the state buffers in torch's state order; the state_dict at the reload is recorded too.
   Adam, AdamW and RMSprop take a square root: their cases also hold `steps_ieee_sqrt`, the same run
   of torch's code with Tensor.sqrt made correctly rounded (see IEEESqrt).
+- scheduled.json: MMEngine 0.10.7 parameter schedulers (LinearLR + PolyLR, CosineAnnealingLR chained
+  with MultiStepLR, ConstantLR + StepLR + ExponentialLR, OneCycleLR) bound to a torch optimizer with
+  two param groups, 30 iterations stepped as MMEngine's ParamSchedulerHook does: the lr of every group
+  each iteration, the parameters after it, get_last_value() and the final groups (with initial_lr).
 - errors.json: constructor arguments torch rejects, with the exception type and message
   (torch's own optim_error_inputs_func_* cases with params=None, plus a few more).
 
@@ -211,6 +215,69 @@ def run_case(name, desc, kwargs, dtype, seed, ieee_sqrt=False):
     }
 
 
+# MMEngine 0.10.7 schedulers bound to a torch optimizer, stepped as the runner's ParamSchedulerHook
+# does (record the lr used by the iteration, optimizer.step(), then every scheduler's step()).
+SCHEDULED = [
+    ('warm-up then poly, SGD momentum, head lr x10 (trick 1 + the seed schedule)', 'sgd',
+     dict(lr=0.01, momentum=0.9, weight_decay=5e-4), {'lr': 0.1},
+     [('LinearLR', dict(start_factor=0.001, by_epoch=False, begin=0, end=5)),
+      ('PolyLR', dict(eta_min=1e-4, power=0.9, by_epoch=False, begin=5, end=30))]),
+    ('cosine and multi-step chained (both active), AdamW', 'adamw',
+     dict(lr=1e-3, weight_decay=0.05), {'lr': 2e-3, 'weight_decay': 0.0},
+     [('CosineAnnealingLR', dict(T_max=10, eta_min=1e-5, by_epoch=False, begin=0, end=30)),
+      ('MultiStepLR', dict(milestones=[8, 16], gamma=0.5, by_epoch=False))]),
+    ('constant, step and exponential chained, RMSprop', 'rmsprop',
+     dict(lr=0.01, momentum=0.5), {'lr': 0.003},
+     [('ConstantLR', dict(factor=0.5, by_epoch=False, begin=0, end=6)),
+      ('StepLR', dict(step_size=4, gamma=0.7, by_epoch=False)),
+      ('ExponentialLR', dict(gamma=0.95, by_epoch=False, begin=10, end=25))]),
+    ('one cycle, Adam', 'adam',
+     dict(lr=1e-3), {'lr': 5e-4},
+     [('OneCycleLR', dict(eta_max=0.01, total_steps=30, by_epoch=False))]),
+]
+SCHEDULED_ITERS = 30
+
+
+def run_scheduled(desc, name, kwargs, group1, schedulers, seed):
+    import mmengine.optim.scheduler as ms
+    cls = CLASSES[name]
+    g = torch.Generator().manual_seed(seed)
+    params = [torch.randn(s, generator=g).requires_grad_() for s in SHAPES]
+    init = [flat(p) for p in params]
+    opt = cls([{'params': [params[0], params[1]]}, dict(group1, params=[params[2]])], foreach=False, **kwargs)
+    scheds = [getattr(ms, t)(opt, **kw) for t, kw in schedulers]
+    lrs, grads, after = [], [], []
+    for _ in range(SCHEDULED_ITERS):
+        lrs.append([repr(pg['lr']) for pg in opt.param_groups])
+        step_grads = []
+        for p in params:
+            p.grad = torch.randn(p.shape, generator=g)
+            step_grads.append(flat(p.grad))
+        grads.append(step_grads)
+        opt.step()
+        for sch in scheds:
+            sch.step()
+        after.append([flat(p) for p in params])
+    return {'desc': desc, 'optimizer': cls.__name__, 'kwargs': options(dict(kwargs, foreach=False)), 'group1': options(group1),
+            'schedulers': [[t, {k: jsonable(v) for k, v in kw.items()}] for t, kw in schedulers],
+            'shapes': [list(s) for s in SHAPES], 'init': init, 'lrs': lrs, 'grads': grads, 'params': after,
+            'last_value': [[repr(v) for v in sch.get_last_value()] for sch in scheds],
+            'param_groups_final': [options(pg) for pg in opt.param_groups]}
+
+
+def scheduled():
+    out = []
+    for i, (desc, name, kwargs, group1, schedulers) in enumerate(SCHEDULED):
+        case = run_scheduled(desc, name, kwargs, group1, schedulers, 1000 + i)
+        if name != 'sgd':
+            with IEEESqrt():
+                ieee = run_scheduled(desc, name, kwargs, group1, schedulers, 1000 + i)
+            assert ieee['lrs'] == case['lrs']
+            case['params_ieee_sqrt'] = ieee['params']
+        out.append(case)
+    return out
+
+
 def errors():
     out = []
     for name, cls in CLASSES.items():
@@ -256,6 +323,10 @@ def main():
         with open(os.path.join(OUT, name + '.json'), 'w') as f:
             json.dump({'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'))
         print(name, len(cases), 'cases')
+    sch = scheduled()
+    with open(os.path.join(OUT, 'scheduled.json'), 'w') as f:
+        json.dump({'torch': torch.__version__, 'cases': sch}, f, separators=(',', ':'))
+    print('scheduled', len(sch))
     errs = errors()
     with open(os.path.join(OUT, 'errors.json'), 'w') as f:
         json.dump({'torch': torch.__version__, 'cases': errs}, f, indent=1)
