@@ -19,6 +19,10 @@
   with MultiStepLR, ConstantLR + StepLR + ExponentialLR, OneCycleLR) bound to a torch optimizer with
   two param groups, 30 iterations stepped as MMEngine's ParamSchedulerHook does: the lr of every group
   each iteration, the parameters after it, get_last_value() and the final groups (with initial_lr).
+- clip_wrapper.json: torch.nn.utils.clip_grad_norm_ (2, 1, 3, inf norms; float32, float64, mixed;
+  no clipping; non-finite with and without error_if_nonfinite) and clip_grad_value_; and mmengine's
+  OptimWrapper with accumulative_counts=3, clip_grad and initialize_count_status(model, 0, 10) over 10
+  update_params calls of a linear loss (grads are c / loss_factor, accumulated).
 - errors.json: constructor arguments torch rejects, with the exception type and message
   (torch's own optim_error_inputs_func_* cases with params=None, plus a few more).
 
@@ -278,6 +282,75 @@ def scheduled():
     return out
 
 
+def clip_cases():
+    """torch.nn.utils.clip_grad_norm_ / clip_grad_value_ on three parameters (one without grad)."""
+    out = []
+    g = torch.Generator().manual_seed(77)
+    specs = [
+        ('2-norm, clipping', dict(max_norm=0.5), torch.float32, 'norm'),
+        ('2-norm, no clipping (coefficient clamped to 1)', dict(max_norm=100.0), torch.float32, 'norm'),
+        ('inf-norm', dict(max_norm=0.3, norm_type=float('inf')), torch.float32, 'norm'),
+        ('1-norm', dict(max_norm=1.0, norm_type=1), torch.float32, 'norm'),
+        ('3-norm', dict(max_norm=0.7, norm_type=3.0), torch.float32, 'norm'),
+        ('2-norm, float64', dict(max_norm=0.5), torch.float64, 'norm'),
+        ('2-norm, float32 and float64 grads', dict(max_norm=0.5), 'mixed', 'norm'),
+        ('non-finite norm raises', dict(max_norm=1.0, error_if_nonfinite=True), 'inf', 'norm'),
+        ('non-finite norm without error', dict(max_norm=1.0), 'inf', 'norm'),
+        ('value', dict(clip_value=0.3), torch.float32, 'value'),
+    ]
+    for desc, kw, dt, kind in specs:
+        dtypes = {'mixed': [torch.float32, torch.float32, torch.float64]}.get(dt, [torch.float32 if dt == 'inf' else dt] * 3)
+        params = [torch.zeros(s, dtype=d, requires_grad=True) for s, d in zip(SHAPES, dtypes)]
+        for i, p in enumerate(params):
+            p.grad = None if i == 1 else torch.randn(p.shape, generator=g, dtype=p.dtype)
+        if dt == 'inf':
+            params[0].grad[0, 1] = float('inf')
+        before = [None if p.grad is None else flat(p.grad) for p in params]
+        case = {'desc': desc, 'kind': kind, 'kwargs': {k: repr(float(v)) if not isinstance(v, bool) else v for k, v in kw.items()},
+                'dtypes': [str(d).replace('torch.', '') for d in dtypes], 'shapes': [list(s) for s in SHAPES], 'grads': before}
+        try:
+            if kind == 'norm':
+                total = torch.nn.utils.clip_grad_norm_(params, foreach=False, **kw)
+                case['total_norm'] = repr(float(total))
+                case['total_norm_dtype'] = str(total.dtype).replace('torch.', '')
+            else:
+                torch.nn.utils.clip_grad_value_(params, foreach=False, **kw)
+            case['after'] = [None if p.grad is None else flat(p.grad) for p in params]
+        except RuntimeError as e:
+            case['error'] = str(e)
+        out.append(case)
+    return out
+
+
+def wrapper_case():
+    """mmengine 0.10.7 OptimWrapper(SGD, accumulative_counts=3, clip_grad=dict(max_norm=1.0)) with
+    initialize_count_status(model, 0, 10): 10 update_params calls of loss = sum(w * c_t)."""
+    from mmengine.optim import OptimWrapper
+    g = torch.Generator().manual_seed(99)
+    model = torch.nn.ParameterList([torch.nn.Parameter(torch.randn(s, generator=g)) for s in SHAPES])
+    init = [flat(p) for p in model]
+    opt = torch.optim.SGD([{'params': [model[0], model[1]]}, {'params': [model[2]], 'lr': 0.05}],
+                          lr=0.1, momentum=0.9, foreach=False)
+    wrapper = OptimWrapper(opt, accumulative_counts=3, clip_grad=dict(max_norm=1.0))
+    wrapper.initialize_count_status(model, 0, 10)
+    iters = []
+    for _ in range(10):
+        cs = [torch.randn(p.shape, generator=g) for p in model]
+        loss = sum((p * c).sum() for p, c in zip(model, cs))
+        wrapper.update_params(loss)
+        try:  # logged by each clipped step (not before the first update)
+            grad_norm = repr(float(wrapper.message_hub.get_scalar('train/grad_norm').current()))
+        except KeyError:
+            grad_norm = None
+        iters.append({'c': [flat(c) for c in cs], 'inner_count': wrapper.inner_count,
+                      'params': [flat(p) for p in model],
+                      'grads': [None if p.grad is None else flat(p.grad) for p in model],
+                      'grad_norm': grad_norm})
+    return {'desc': 'SGD momentum, accumulative_counts=3, clip_grad max_norm=1.0, max_counts=10',
+            'shapes': [list(s) for s in SHAPES], 'init': init, 'iterations': iters,
+            'lr': [repr(x) for x in wrapper.get_lr()['lr']], 'momentum': [repr(x) for x in wrapper.get_momentum()['momentum']]}
+
+
 def errors():
     out = []
     for name, cls in CLASSES.items():
@@ -327,6 +400,9 @@ def main():
     with open(os.path.join(OUT, 'scheduled.json'), 'w') as f:
         json.dump({'torch': torch.__version__, 'cases': sch}, f, separators=(',', ':'))
     print('scheduled', len(sch))
+    with open(os.path.join(OUT, 'clip_wrapper.json'), 'w') as f:
+        json.dump({'torch': torch.__version__, 'clip': clip_cases(), 'wrapper': wrapper_case()}, f, separators=(',', ':'))
+    print('clip_wrapper')
     errs = errors()
     with open(os.path.join(OUT, 'errors.json'), 'w') as f:
         json.dump({'torch': torch.__version__, 'cases': errs}, f, indent=1)
