@@ -19,6 +19,9 @@
   with MultiStepLR, ConstantLR + StepLR + ExponentialLR, OneCycleLR) bound to a torch optimizer with
   two param groups, 30 iterations stepped as MMEngine's ParamSchedulerHook does: the lr of every group
   each iteration, the parameters after it, get_last_value() and the final groups (with initial_lr).
+- torch_schedulers.json: torch.optim.lr_scheduler StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
+  ConstantLR, LinearLR, PolynomialLR chained on one SGD with two groups, 20 iterations: every group's
+  lr per iteration, get_last_lr() and the final groups.
 - clip_wrapper.json: torch.nn.utils.clip_grad_norm_ (2, 1, 3, inf norms; float32, float64, mixed;
   no clipping; non-finite with and without error_if_nonfinite) and clip_grad_value_; and mmengine's
   OptimWrapper with accumulative_counts=3, clip_grad and initialize_count_status(model, 0, 10) over 10
@@ -282,6 +285,40 @@ def scheduled():
     return out
 
 
+# torch.optim.lr_scheduler schedulers chained on one optimizer (two groups), each stepped every
+# iteration after optimizer.step(), as torch's documentation chains them.
+TORCH_CHAINS = [
+    ('ExponentialLR + MultiStepLR', [('ExponentialLR', dict(gamma=0.9)), ('MultiStepLR', dict(milestones=[3, 7, 7], gamma=0.5))]),
+    ('ConstantLR + ExponentialLR + StepLR', [('ConstantLR', dict(factor=0.5, total_iters=4)), ('ExponentialLR', dict(gamma=0.95)),
+                                             ('StepLR', dict(step_size=5, gamma=0.5))]),
+    ('LinearLR + CosineAnnealingLR', [('LinearLR', dict(start_factor=0.1, total_iters=4)),
+                                      ('CosineAnnealingLR', dict(T_max=8, eta_min=1e-4))]),
+    ('PolynomialLR', [('PolynomialLR', dict(total_iters=12, power=2.0))]),
+    ('LinearLR + PolynomialLR', [('LinearLR', dict(start_factor=0.25, end_factor=0.75, total_iters=3)),
+                                 ('PolynomialLR', dict(total_iters=10))]),
+    ('defaults: ConstantLR, LinearLR, PolynomialLR', [('ConstantLR', {}), ('LinearLR', {}), ('PolynomialLR', {})]),
+]
+
+
+def torch_chains():
+    import torch.optim.lr_scheduler as ls
+    out = []
+    for desc, chain in TORCH_CHAINS:
+        p0, p1 = torch.zeros(2, requires_grad=True), torch.zeros(3, requires_grad=True)
+        opt = torch.optim.SGD([{'params': [p0]}, {'params': [p1], 'lr': 0.3}], lr=0.1)
+        scheds = [getattr(ls, t)(opt, **kw) for t, kw in chain]
+        lrs = []
+        for _ in range(20):
+            lrs.append([repr(pg['lr']) for pg in opt.param_groups])
+            opt.step()
+            for sch in scheds:
+                sch.step()
+        out.append({'desc': desc, 'schedulers': [[t, {k: jsonable(v) for k, v in kw.items()}] for t, kw in chain],
+                    'lrs': lrs, 'last_lr': [[repr(v) for v in sch.get_last_lr()] for sch in scheds],
+                    'param_groups_final': [options(pg) for pg in opt.param_groups]})
+    return out
+
+
 def clip_cases():
     """torch.nn.utils.clip_grad_norm_ / clip_grad_value_ on three parameters (one without grad)."""
     out = []
@@ -400,6 +437,9 @@ def main():
     with open(os.path.join(OUT, 'scheduled.json'), 'w') as f:
         json.dump({'torch': torch.__version__, 'cases': sch}, f, separators=(',', ':'))
     print('scheduled', len(sch))
+    with open(os.path.join(OUT, 'torch_schedulers.json'), 'w') as f:
+        json.dump({'torch': torch.__version__, 'cases': torch_chains()}, f, indent=None, separators=(',', ':'))
+    print('torch_schedulers')
     with open(os.path.join(OUT, 'clip_wrapper.json'), 'w') as f:
         json.dump({'torch': torch.__version__, 'clip': clip_cases(), 'wrapper': wrapper_case()}, f, separators=(',', ':'))
     print('clip_wrapper')
