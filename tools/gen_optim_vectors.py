@@ -20,7 +20,8 @@
   two param groups, 30 iterations stepped as MMEngine's ParamSchedulerHook does: the lr of every group
   each iteration, the parameters after it, get_last_value() and the final groups (with initial_lr).
 - torch_schedulers.json: torch.optim.lr_scheduler StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
-  ConstantLR, LinearLR, PolynomialLR chained on one SGD with two groups, 20 iterations: every group's
+  ConstantLR, LinearLR, PolynomialLR (and torch.optim.swa_utils.SWALR) chained on one SGD with two
+  groups, 20 iterations: every group's
   lr per iteration, get_last_lr() and the final groups.
 - clip_wrapper.json: torch.nn.utils.clip_grad_norm_ (2, 1, 3, inf norms; float32, float64, mixed;
   no clipping; non-finite with and without error_if_nonfinite) and clip_grad_value_; and mmengine's
@@ -75,7 +76,7 @@ def jsonable(v):
         return [jsonable(x) for x in v]
     if isinstance(v, torch.Tensor):
         return flat(v)
-    if isinstance(v, bool) or v is None:
+    if isinstance(v, (bool, str)) or v is None:
         return v
     return repr(v)
 
@@ -297,16 +298,20 @@ TORCH_CHAINS = [
     ('LinearLR + PolynomialLR', [('LinearLR', dict(start_factor=0.25, end_factor=0.75, total_iters=3)),
                                  ('PolynomialLR', dict(total_iters=10))]),
     ('defaults: ConstantLR, LinearLR, PolynomialLR', [('ConstantLR', {}), ('LinearLR', {}), ('PolynomialLR', {})]),
+    ('SWALR cos', [('SWALR', dict(swa_lr=0.05, anneal_epochs=5))]),
+    ('SWALR linear, one swa_lr per group', [('SWALR', dict(swa_lr=[0.02, 0.4], anneal_epochs=3, anneal_strategy='linear'))]),
+    ('SWALR without annealing', [('SWALR', dict(swa_lr=0.01, anneal_epochs=0))]),
 ]
 
 
 def torch_chains():
     import torch.optim.lr_scheduler as ls
+    from torch.optim.swa_utils import SWALR
     out = []
     for desc, chain in TORCH_CHAINS:
         p0, p1 = torch.zeros(2, requires_grad=True), torch.zeros(3, requires_grad=True)
         opt = torch.optim.SGD([{'params': [p0]}, {'params': [p1], 'lr': 0.3}], lr=0.1)
-        scheds = [getattr(ls, t)(opt, **kw) for t, kw in chain]
+        scheds = [(SWALR if t == 'SWALR' else getattr(ls, t))(opt, **kw) for t, kw in chain]
         lrs = []
         for _ in range(20):
             lrs.append([repr(pg['lr']) for pg in opt.param_groups])

@@ -7,7 +7,7 @@
 /// subclasses (Sources/TrickCore/Schedules/ParamSchedulers.swift).
 ///
 /// OneCycleLR writes `initial_lr`, `max_lr` and `min_lr` into the groups, as MMEngine's does;
-/// SWALR's `swa_lr` is read from / written to the group likewise.
+/// torch's SWALR (`Schedules/SWALR.swift`) writes `swa_lr` into the groups likewise.
 public final class OptimizerScheduler {
     public let optimizer: Optimizer
     public let scheduler: ParamScheduler
@@ -49,10 +49,12 @@ public final class OptimizerScheduler {
                 if let old = optimizer.paramGroups[i][key], old.number == v { return }
                 optimizer.paramGroups[i][key] = .double(v)
             }
+            // In the order the reference constructors add the keys: torch's SWALR sets `swa_lr`
+            // before its base class sets `initial_lr`; OneCycleLR sets initial_lr, max_lr, min_lr.
+            set("swa_lr", l.swaLR)
             set("initial_lr", l.initialLR)
             set("max_lr", l.maxLR)
             set("min_lr", l.minLR)
-            set("swa_lr", l.swaLR)
             set("lr", l.lr)
         }
         lastValue = groups.map(\.lr)

@@ -1,7 +1,7 @@
 import XCTest
 @testable import TrickCore
 
-/// torch 2.4.1 torch.optim.lr_scheduler schedulers chained on one optimizer (torch_schedulers.json
+/// torch 2.4.1 torch.optim.lr_scheduler schedulers (and swa_utils.SWALR) chained on one optimizer (torch_schedulers.json
 /// from tools/gen_optim_vectors.py): every group's lr at each of 20 iterations, `get_last_lr()`
 /// and the final groups, exactly.
 final class TorchLRSchedulerTests: XCTestCase {
@@ -19,13 +19,16 @@ final class TorchLRSchedulerTests: XCTestCase {
             return try TorchLRScheduler.linearLR(startFactor: d("start_factor") ?? 1.0 / 3, endFactor: d("end_factor") ?? 1,
                                                  totalIters: i("total_iters") ?? 5)
         case "PolynomialLR": return try TorchLRScheduler.polynomialLR(totalIters: i("total_iters") ?? 5, power: d("power") ?? 1)
+        case "SWALR":
+            let swa = (kw["swa_lr"] as? [String]).map { $0.map { Double($0)! } } ?? [d("swa_lr")!]
+            return try SWALR(swaLR: swa, annealEpochs: i("anneal_epochs") ?? 10, annealStrategy: (kw["anneal_strategy"] as? String) ?? "cos")
         default: throw CoreError("no torch scheduler \(type) in this test")
         }
     }
 
     func testChainedSchedulers() throws {
         let cases = try OptimFixtures.load("torch_schedulers.json")
-        XCTAssertEqual(cases.count, 6)
+        XCTAssertEqual(cases.count, 9)
         for c in cases {
             let name = c["desc"] as! String
             let p0 = TestParameter(try Tensor.zeros([2])), p1 = TestParameter(try Tensor.zeros([3]))
