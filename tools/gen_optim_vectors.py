@@ -16,9 +16,10 @@
   Adam, AdamW and RMSprop take a square root: their cases also hold `steps_ieee_sqrt`, the same run
   of torch's code with Tensor.sqrt made correctly rounded (see IEEESqrt).
 - scheduled.json: MMEngine 0.10.7 parameter schedulers (LinearLR + PolyLR, CosineAnnealingLR chained
-  with MultiStepLR, ConstantLR + StepLR + ExponentialLR, OneCycleLR) bound to a torch optimizer with
-  two param groups, 30 iterations stepped as MMEngine's ParamSchedulerHook does: the lr of every group
-  each iteration, the parameters after it, get_last_value() and the final groups (with initial_lr).
+  with MultiStepLR, ConstantLR + StepLR + ExponentialLR, OneCycleLR; CosineAnnealingMomentum on SGD's
+  momentum, LinearMomentum + StepMomentum on AdamW's betas[0]) bound to a torch optimizer with two
+  param groups, 30 iterations stepped as MMEngine's ParamSchedulerHook does: the lr and momentum of
+  every group each iteration, the parameters after it, get_last_value() and the final groups.
 - torch_schedulers.json: torch.optim.lr_scheduler StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR,
   ConstantLR, LinearLR, PolynomialLR (and torch.optim.swa_utils.SWALR) chained on one SGD with two
   groups, 20 iterations: every group's
@@ -242,6 +243,14 @@ SCHEDULED = [
     ('one cycle, Adam', 'adam',
      dict(lr=1e-3), {'lr': 5e-4},
      [('OneCycleLR', dict(eta_max=0.01, total_steps=30, by_epoch=False))]),
+    ('cosine momentum with a linear lr warm-up, SGD', 'sgd',
+     dict(lr=0.01, momentum=0.95, weight_decay=1e-4), {'lr': 0.02},
+     [('LinearLR', dict(start_factor=0.1, by_epoch=False, begin=0, end=4)),
+      ('CosineAnnealingMomentum', dict(T_max=10, eta_min=0.85, by_epoch=False, begin=0, end=30))]),
+    ('linear and step momentum on betas[0], AdamW', 'adamw',
+     dict(lr=1e-3, betas=(0.95, 0.99)), {'lr': 3e-3},
+     [('LinearMomentum', dict(start_factor=0.9, by_epoch=False, begin=0, end=8)),
+      ('StepMomentum', dict(step_size=10, gamma=0.99, by_epoch=False))]),
 ]
 SCHEDULED_ITERS = 30
 
@@ -254,9 +263,10 @@ def run_scheduled(desc, name, kwargs, group1, schedulers, seed):
     init = [flat(p) for p in params]
     opt = cls([{'params': [params[0], params[1]]}, dict(group1, params=[params[2]])], foreach=False, **kwargs)
     scheds = [getattr(ms, t)(opt, **kw) for t, kw in schedulers]
-    lrs, grads, after = [], [], []
+    lrs, momenta, grads, after = [], [], [], []
     for _ in range(SCHEDULED_ITERS):
         lrs.append([repr(pg['lr']) for pg in opt.param_groups])
+        momenta.append([repr(pg['betas'][0] if 'betas' in pg else pg['momentum']) for pg in opt.param_groups])
         step_grads = []
         for p in params:
             p.grad = torch.randn(p.shape, generator=g)
@@ -268,7 +278,7 @@ def run_scheduled(desc, name, kwargs, group1, schedulers, seed):
         after.append([flat(p) for p in params])
     return {'desc': desc, 'optimizer': cls.__name__, 'kwargs': options(dict(kwargs, foreach=False)), 'group1': options(group1),
             'schedulers': [[t, {k: jsonable(v) for k, v in kw.items()}] for t, kw in schedulers],
-            'shapes': [list(s) for s in SHAPES], 'init': init, 'lrs': lrs, 'grads': grads, 'params': after,
+            'shapes': [list(s) for s in SHAPES], 'init': init, 'lrs': lrs, 'momenta': momenta, 'grads': grads, 'params': after,
             'last_value': [[repr(v) for v in sch.get_last_value()] for sch in scheds],
             'param_groups_final': [options(pg) for pg in opt.param_groups]}
 
@@ -280,7 +290,7 @@ def scheduled():
         if name != 'sgd':
             with IEEESqrt():
                 ieee = run_scheduled(desc, name, kwargs, group1, schedulers, 1000 + i)
-            assert ieee['lrs'] == case['lrs']
+            assert ieee['lrs'] == case['lrs'] and ieee['momenta'] == case['momenta']
             case['params_ieee_sqrt'] = ieee['params']
         out.append(case)
     return out

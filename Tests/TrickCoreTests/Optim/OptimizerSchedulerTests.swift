@@ -3,7 +3,7 @@ import XCTest
 
 /// MMEngine 0.10.7 parameter schedulers bound to a torch 2.4.1 optimizer (scheduled.json from
 /// tools/gen_optim_vectors.py): 30 iterations stepped as MMEngine's ParamSchedulerHook does. The
-/// lr of every group at every iteration, `get_last_value()` and the final groups (keys and values,
+/// lr and momentum (or betas[0]) of every group at every iteration, `get_last_value()` and the final groups (keys and values,
 /// `initial_lr` included) must equal MMEngine's exactly; the parameters equal torch's exactly
 /// (SGD) or the IEEE-sqrt run of torch's code exactly (Adam, AdamW, RMSprop; see
 /// OptimizerVectorTests) and torch's unmodified run within 1e-6 relative of the tensor's scale.
@@ -13,6 +13,9 @@ final class OptimizerSchedulerTests: XCTestCase {
         func i(_ k: String) -> Int? { (kw[k] as? String).map { Int($0)! } }
         let begin = i("begin") ?? 0, end = i("end") ?? schedulerINF, byEpoch = (kw["by_epoch"] as? Bool) ?? true
         switch type {
+        case "CosineAnnealingMomentum", "LinearMomentum", "StepMomentum":
+            // MMEngine's *Momentum classes are the *ParamScheduler formulas on `momentum`.
+            return try scheduler(type.replacingOccurrences(of: "Momentum", with: "LR"), kw)
         case "LinearLR":
             return try LinearLR(startFactor: d("start_factor") ?? 1.0 / 3, endFactor: d("end_factor") ?? 1, begin: begin, end: end, byEpoch: byEpoch)
         case "PolyLR":
@@ -37,7 +40,7 @@ final class OptimizerSchedulerTests: XCTestCase {
 
     func testSchedulersBoundToOptimizer() throws {
         let cases = try OptimFixtures.load("scheduled.json")
-        XCTAssertEqual(cases.count, 4)
+        XCTAssertEqual(cases.count, 6)
         for c in cases {
             let name = c["desc"] as! String
             let kind = Optimizer.Kind(rawValue: c["optimizer"] as! String)!
@@ -49,12 +52,15 @@ final class OptimizerSchedulerTests: XCTestCase {
                                                    ParamGroup(params: [params[2]], options: OptimFixtures.options(c["group1"]))],
                                     options: OptimFixtures.options(c["kwargs"]))
             let bound = try (c["schedulers"] as! [[Any]]).map {
-                try OptimizerScheduler(optimizer: opt, scheduler: try scheduler($0[0] as! String, $0[1] as! [String: Any]))
+                try OptimizerScheduler(optimizer: opt, scheduler: try scheduler($0[0] as! String, $0[1] as! [String: Any]),
+                                       parameter: ($0[0] as! String).hasSuffix("Momentum") ? .momentum : .lr)
             }
-            let lrs = c["lrs"] as! [[String]], grads = c["grads"] as! [[Any]], after = c["params"] as! [[Any]]
+            let lrs = c["lrs"] as! [[String]], momenta = c["momenta"] as! [[String]], grads = c["grads"] as! [[Any]], after = c["params"] as! [[Any]]
             let exactParams = (c["params_ieee_sqrt"] as? [[Any]]) ?? after
             for it in lrs.indices {
                 XCTAssertEqual(try opt.paramGroups.map { try $0.number("lr") }, lrs[it].map { Double($0)! }, "\(name): lr at iteration \(it)")
+                XCTAssertEqual(try opt.paramGroups.map { g in g["betas"] != nil ? try g.pair("betas").0 : try g.number("momentum") },
+                               momenta[it].map { Double($0)! }, "\(name): momentum at iteration \(it)")
                 for (j, p) in params.enumerated() { p.grad = OptimFixtures.tensor(grads[it][j], shape: shapes[j], dtype: .float32) }
                 try opt.step()
                 for s in bound { try s.step() }
