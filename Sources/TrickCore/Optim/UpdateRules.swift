@@ -9,8 +9,12 @@ import Darwin
 /// parameter and the state buffers are `inout`, nothing else is touched.
 ///
 /// Exactness: every element goes through the same float operations, in the same order and with
-/// the same rounding, as torch's CPU kernels on an AVX2/AVX-512 machine, so float32 and float64
-/// results are bit-identical to torch's (the tests compare them exactly):
+/// the same rounding, as torch's CPU kernels (AVX2 on the reference machine). SGD's results are
+/// bit-identical to torch's in float32 and float64. Adam, AdamW and RMSprop take a square root:
+/// trick's is the IEEE `sqrt`, torch's CPU build calls MKL's vsSqrt, which is not correctly rounded
+/// (about 20% of float32 results one ulp off); they are bit-identical to torch's own optimizer code
+/// run with a correctly rounded sqrt, and within ~1e-7 relative of plain torch
+/// (Tests/TrickCoreTests/Optim/OptimizerVectorTests.swift). The operations:
 /// - Python scalars (`lr`, `momentum`, `1 - beta1`, …) are computed in double and rounded once
 ///   to the tensor's dtype, as `Scalar.to<scalar_t>()` does;
 /// - `a.add(b, alpha=s)` is `fma(b, s, a)` (ATen's `ufunc::add` is `vec::fmadd`);
