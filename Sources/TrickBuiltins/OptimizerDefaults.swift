@@ -67,7 +67,7 @@ enum OptimizerBindings {
     static func register(_ lib: Library) {
         for (type, defaults) in OptimizerDefaults.table.sorted(by: { $0.key < $1.key }) {
             let sig = "\(type)(params=None, " + defaults.map { "\($0.0)=\(Printer.repr($0.1))" }.joined(separator: ", ") + ")"
-            lib.type(sig, doc: "torch.optim.\(type): an optimizer object with .defaults and .param_groups (parameter names).") { a in
+            lib.type(sig, doc: "torch.optim.\(type): an optimizer object with .defaults and .param_groups (parameter names, or the Parameter objects given).") { a in
                 let d = defaults.map { ($0.0, a[$0.0]) }
                 _ = try OptimizerDefaults.defaults(type: type, cfg: d)  // value checks (negative lr, …)
                 var groups: [Value] = []
@@ -89,11 +89,18 @@ enum OptimizerBindings {
                     }
                 default: groups.append(try group(a["params"], extra: []))
                 }
-                var seen = Set<String>()
+                // Parameters are told apart by identity (two Conv2d(1, 1, 1) weights are two
+                // parameters), names by name, as torch's add_param_group does with its set of tensors.
+                var seenNames = Set<String>(), seenParams = Set<ObjectIdentifier>()
                 for case .dict(let g) in groups {
                     if case .list(let ps)? = g[str: "params"] {
-                        for case .str(let n) in ps.items where !seen.insert(n).inserted {
-                            throw RuntimeError("some parameters appear in more than one parameter group ('\(n)')", kind: "ValueError")
+                        for item in ps.items {
+                            if case .str(let n) = item, !seenNames.insert(n).inserted {
+                                throw RuntimeError("some parameters appear in more than one parameter group ('\(n)')", kind: "ValueError")
+                            }
+                            if let p = ModuleObjects.parameter(item), !seenParams.insert(ObjectIdentifier(p)).inserted {
+                                throw RuntimeError("some parameters appear in more than one parameter group", kind: "ValueError")
+                            }
                         }
                     }
                 }
@@ -103,16 +110,17 @@ enum OptimizerBindings {
         }
     }
 
+    /// A group's 'params': names stay names; Parameter objects stay the objects themselves (as
+    /// torch's param_groups hold the tensors), so that identity, not shape, tells them apart.
     static func names(_ v: Value) throws -> Value {
         if let n = ModuleObjects.node(v) { return .list(n.namedParameters().map { .str($0.name) }) }
+        if ModuleObjects.parameter(v) != nil { return .list([v]) }   // {'params': p}: torch wraps a lone tensor
         switch v {
         case .str: return .list([v])
         case .list(let l):
             return .list(try l.items.map { item in
                 if case .str = item { return item }
-                if let p = ModuleObjects.parameter(item) {
-                    return .str("<parameter \(Printer.repr(.shapeTuple(p.shape)))>")
-                }
+                if ModuleObjects.parameter(item) != nil { return item }
                 throw RuntimeError("optimizer params must be a module, parameter names or Parameters, got \(item.typeName)", kind: "TypeError")
             })
         default: throw RuntimeError("optimizer params must be a module, a list of names or a list of param groups, got \(v.typeName)", kind: "TypeError")

@@ -1,0 +1,94 @@
+/// An MMEngine parameter scheduler bound to an optimizer (`LinearLR(optimizer, start_factor=…,
+/// by_epoch=False, begin=0, end=500)`, mmengine 0.10 `_ParamScheduler` over torch's
+/// `optimizer.param_groups`): construction sets each group's `initial_<param>` (setdefault) and
+/// takes the first step; every `step()` reads the groups' current value (so schedulers bound to
+/// one optimizer chain: each starts from what the previous one wrote) and writes the new values
+/// into the groups, which the optimizer's next `step()` uses. The formulas are the existing
+/// `ParamScheduler` subclasses (Sources/TrickCore/Schedules/ParamSchedulers.swift), which are
+/// MMEngine's `*ParamScheduler` formulas whatever the parameter.
+///
+/// - `.lr`: the `*LR` schedulers. OneCycleLR writes `initial_lr`, `max_lr` and `min_lr` into the
+///   groups, as MMEngine's does; torch's SWALR (`Schedules/SWALR.swift`) writes `swa_lr`.
+/// - `.momentum`: the `*Momentum` schedulers (`MomentumSchedulerMixin`): the groups' `momentum`
+///   when the optimizer has that option, else `betas[0]` — copied into a `momentum` key at
+///   construction, and `betas = (momentum, beta2)` rewritten after every step — else an error.
+public final class OptimizerScheduler {
+    public enum Parameter: String, Sendable { case lr, momentum }
+
+    public let optimizer: Optimizer
+    public let scheduler: ParamScheduler
+    public let parameter: Parameter
+    /// Momentum schedulers on Adam-style optimizers drive `betas[0]`.
+    public let usesBetas: Bool
+    /// `get_last_value()`: each group's value after the latest step.
+    public private(set) var lastValue: [Double] = []
+
+    public init(optimizer: Optimizer, scheduler: ParamScheduler, parameter: Parameter = .lr) throws {
+        self.optimizer = optimizer
+        self.scheduler = scheduler
+        self.parameter = parameter
+        var betas = false
+        if parameter == .momentum {
+            if optimizer.defaults.contains(where: { $0.key == "momentum" }) {
+            } else if optimizer.defaults.contains(where: { $0.key == "betas" }) {
+                betas = true
+                for i in optimizer.paramGroups.indices {
+                    optimizer.paramGroups[i]["momentum"] = .double(try optimizer.paramGroups[i].pair("betas").0)
+                }
+            } else {
+                throw CoreError("optimizer must support momentum when using momentum scheduler")
+            }
+        }
+        usesBetas = betas
+        var groups = try read()
+        try scheduler.attach(&groups)
+        try write(groups)
+    }
+
+    /// `scheduler.step()` (call it after `optimizer.step()`, as MMEngine's ParamSchedulerHook does).
+    public func step() throws {
+        var groups = try read()
+        try scheduler.step(&groups)
+        try write(groups)
+    }
+
+    private var key: String { parameter.rawValue }
+
+    private func read() throws -> [LRGroup] {
+        try optimizer.paramGroups.map { g in
+            var l = LRGroup(lr: try g.number(key))
+            l.initialLR = g["initial_" + key]?.number
+            if parameter == .lr {
+                l.maxLR = g["max_lr"]?.number
+                l.minLR = g["min_lr"]?.number
+                l.swaLR = g["swa_lr"]?.number
+            }
+            return l
+        }
+    }
+
+    private func write(_ groups: [LRGroup]) throws {
+        for (i, l) in groups.enumerated() {
+            // A value a scheduler handed back unchanged keeps its Python type (`lr=1` stays an int),
+            // as MMEngine stores `group[param_name]` itself there.
+            func set(_ key: String, _ v: Double?) {
+                guard let v else { return }
+                if let old = optimizer.paramGroups[i][key], old.number == v { return }
+                optimizer.paramGroups[i][key] = .double(v)
+            }
+            // In the order the reference constructors add the keys: torch's SWALR sets `swa_lr`
+            // before its base class sets `initial_lr`; OneCycleLR sets initial_lr, max_lr, min_lr.
+            set("swa_lr", l.swaLR)
+            set("initial_" + key, l.initialLR)
+            set("max_lr", l.maxLR)
+            set("min_lr", l.minLR)
+            set(key, l.lr)
+            if usesBetas {
+                let beta2 = try optimizer.paramGroups[i].pair("betas").1
+                guard case .tuple(let old)? = optimizer.paramGroups[i]["betas"] else { continue }
+                optimizer.paramGroups[i]["betas"] = .tuple([optimizer.paramGroups[i]["momentum"]!, old.count == 2 ? old[1] : .double(beta2)])
+            }
+        }
+        lastValue = groups.map(\.lr)
+    }
+}
