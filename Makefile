@@ -79,7 +79,7 @@ $(TESTENV)/.installed: tests/requirements-kernel.txt
 
 kernel-test: deps $(TESTENV)/.installed
 	$(SWIFT) build -j $(JOBS) --product trick
-	$(TESTENV)/bin/python tests/kernel_test.py $(TEST_BIN)
+	KERNEL_TEST_ALL=1 $(TESTENV)/bin/python tests/kernel_test.py $(TEST_BIN)
 
 unit: deps
 	$(SWIFT) build --build-tests -j $(JOBS)

@@ -12,6 +12,7 @@ Usage: kernel_test.py TRICK_BINARY   (run by `make kernel-test` in the virtualen
 - .trick -> .ipynb -> .trick is the identity on every notebook in examples/ and Tests/golden/.
 """
 import glob
+import base64
 import json
 import os
 import queue
@@ -221,6 +222,13 @@ def test_kernel(prefix):
         svg = shown[0]["content"]["data"].get("image/svg+xml", "") if shown else ""
         check("display a chart as image/svg+xml", svg.lstrip().startswith("<svg") and
               "text/plain" in shown[0]["content"]["data"], shown and shown[0]["content"])
+
+        reply, msgs = run(kc, "imshow(draw_bboxes(blank_image(24, 32), tensor([[4., 4., 20., 16.]])))")
+        shown = of_type(msgs, "display_data")
+        png = shown[0]["content"]["data"].get("image/png", "") if shown else ""
+        raw = base64.b64decode(png) if png else b""
+        check("imshow shows a picture inline as image/png", raw[:8] == b"\x89PNG\r\n\x1a\n" and
+              int.from_bytes(raw[16:20], "big") == 32 and int.from_bytes(raw[20:24], "big") == 24, shown and shown[0]["content"])
 
         # Ctrl-C semantics: the loop stops with a KeyboardInterrupt, names defined before survive.
         msg_id = kc.execute("z = 5\nwhile True: pass")

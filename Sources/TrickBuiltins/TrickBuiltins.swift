@@ -12,5 +12,6 @@ public enum TrickBuiltins {
         OptimizerConstructorBindings.register(lib)  // the seed's docstring forms (after the modules exist)
         ImageBindings.register(lib)      // pictures: imread / imwrite / imfrombytes (PNG, JPEG)
         DrawBindings.register(lib)       // pictures: boxes, seg maps, masks, panels, palettes
+        ShowBindings.register(lib)       // pictures: imshow, inline in Jupyter, a saved PNG elsewhere
     }
 }

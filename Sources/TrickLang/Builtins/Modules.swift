@@ -17,7 +17,7 @@ public enum Modules {
         ("torchvision.ops", ["nms", "batched_nms", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou",
                              "sigmoid_focal_loss"]),
         ("mmcv", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
-                  "rescale_size", "imread", "imwrite", "imfrombytes", "imshow_det_bboxes"]),
+                  "rescale_size", "imread", "imwrite", "imfrombytes", "imshow_det_bboxes", "imshow"]),
         ("mmcv.visualization", ["imshow_det_bboxes"]),
         ("mmcv.image", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
                         "rescale_size", "imread", "imwrite", "imfrombytes"]),
