@@ -190,7 +190,7 @@ enum ConfigFiles {
 }
 
 /// JSON with Python's mapping: objects → dicts, arrays → lists, numbers → int or float.
-enum JSON {
+public enum JSON {
     static func serialize(_ v: Value, depth: Int = 0) throws -> String {
         // Python's json raises "Circular reference detected"; deep or circular values stop here.
         guard depth < 500 else { throw RuntimeError("cannot serialize to JSON: value nested more than 500 deep (a circular reference?)", kind: "ValueError") }
@@ -222,7 +222,7 @@ enum JSON {
         }
     }
 
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

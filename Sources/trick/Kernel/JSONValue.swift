@@ -1,3 +1,5 @@
+import TrickLang
+
 /// A JSON document for the Jupyter wire protocol and `.ipynb` files: objects keep their key
 /// order (Jupyter does not need it, but a notebook diffs better when keys come out as written).
 /// Numbers that are integers stay `Int`, as the protocol's counts and ports are.
@@ -100,22 +102,9 @@ enum JSONValue: Equatable {
         }
     }
 
+    /// JSON's string escaping is TrickLang's (`json_dumps`), one copy for the language and the kernel.
     static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
+        out += JSON.quote(s)
     }
 
     // MARK: Reading
