@@ -209,6 +209,9 @@ else
     wait_for "session intact after Ctrl-C" "Out[8]: 43"
 
     keys 'd = dict(decode_head=1, backbone=2)' Enter
+    # Keys typed before the prompt is drawn are echoed by the terminal ahead of it (as in any REPL),
+    # which garbles the screen this test reads: wait for the prompt.
+    wait_for "prompt after the dict" "In [10]:"
     keys "d['dec" Tab
     wait_for "dict key completion" "d['decode_head"
     keys "']" Enter
