@@ -103,12 +103,13 @@ public enum Drawing {
                 text += (text.isEmpty ? "" : ": ") + (pct == pct.rounded() ? "\(Int(pct)).0" : "\(pct)")
             }
             let size = BitmapFont.size(text, scale: style.textScale)
-            // At the box's top-left as MMDetection, moved down below any label it would cover
-            // (a crowd's boxes share corners).
+            // At the box's top-left as MMDetection, moved down below any label it would cover or
+            // touch side by side (a crowd's boxes share corners; abutting labels read as one number).
             let tx = x0 + t
             var ty = y0 + t
+            let gap = 4
             for _ in 0..<boxes.count {
-                guard let hit = placed.first(where: { tx - 1 < $0.x1 && $0.x0 < tx + size.width + 2 && ty - 1 < $0.y1 && $0.y0 < ty + size.height + 2 }) else { break }
+                guard let hit = placed.first(where: { tx - 1 - gap < $0.x1 && $0.x0 < tx + size.width + 2 + gap && ty - 1 < $0.y1 && $0.y0 < ty + size.height + 2 }) else { break }
                 ty = hit.y1 + 1
             }
             placed.append((tx - 1, ty - 1, tx + size.width + 2, ty + size.height + 2))
