@@ -49,3 +49,46 @@ enum MMCVRepr {
         return { text }
     }
 }
+
+extension MMCVRepr {
+    /// `str()` of a 1-D float32 numpy array, as mmcv's Normalize stores mean and std: each value
+    /// in its shortest float32 digits, integer parts right-aligned and fractions left-aligned
+    /// to the widest (numpy's 'maxprec' float mode: `[123.675 116.28  103.53 ]`, `[0. 0. 0.]`).
+    /// nil when numpy would switch to scientific notation (|x| ≥ 1e8, a nonzero |x| < 1e-4, or
+    /// max/min above 1e3), which mean and std do not reach in practice.
+    static func numpyFloat32(_ xs: [Double]) -> String? {
+        let fs = xs.map { Float($0) }
+        let mags = fs.map { abs($0) }.filter { $0 != 0 }
+        if let mx = mags.max(), let mn = mags.min(), mx >= 1e8 || mn < 1e-4 || mx / mn > 1e3 { return nil }
+        var parts: [(sign: String, int: String, frac: String)] = []
+        for f in fs {
+            var s = "\(abs(f))"                       // Swift prints the shortest round-trip digits
+            if s.contains("e") { return nil }
+            if s.hasSuffix(".0") { s.removeLast() }    // numpy trims the zeros: "0."
+            let dot = s.firstIndex(of: ".") ?? s.endIndex
+            let frac = dot == s.endIndex ? "" : String(s[s.index(after: dot)...])
+            parts.append((f.sign == .minus && f != 0 ? "-" : "", String(s[..<dot]), frac))
+        }
+        let left = parts.map { $0.sign.count + $0.int.count }.max() ?? 0
+        let right = parts.map { $0.frac.count }.max() ?? 0
+        let items = parts.map { p -> String in
+            let i = p.sign + p.int
+            return String(repeating: " ", count: left - i.count) + i + "." + p.frac + String(repeating: " ", count: right - p.frac.count)
+        }
+        return "[" + items.joined(separator: " ") + "]"
+    }
+
+    static func normalize(_ mean: [Double], _ std: [Double], toRGB: Bool) -> (() -> String)? {
+        guard let m = numpyFloat32(mean), let s = numpyFloat32(std) else { return nil }
+        let text = "Normalize(mean=\(m), std=\(s), to_rgb=\(toRGB ? "True" : "False"))"
+        return { text }
+    }
+
+    static func loadImageFromFile(_ a: Bound) -> () -> String {
+        let extra = Dictionary(a.kwargs, uniquingKeysWith: { x, _ in x })
+        func kw(_ k: String, _ d: String) -> String { extra[k].map { Printer.repr($0) } ?? d }
+        let text = "LoadImageFromFile(ignore_empty=\(kw("ignore_empty", "False")), to_float32=\(Printer.repr(a["to_float32"])), "
+            + "color_type=\(Printer.repr(a["color_type"])), imdecode_backend=\(kw("imdecode_backend", "'cv2'")), backend_args=\(kw("backend_args", "None")))"
+        return { text }
+    }
+}

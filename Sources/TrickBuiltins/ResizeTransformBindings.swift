@@ -207,13 +207,15 @@ extension ResizeBindings {
         }
 
         lib.type("Normalize(mean, std, to_rgb=True)", doc: "MMCV Normalize: imnormalize and img_norm_cfg.") { a in
-            transformObject(lib, "Normalize", a, try NormalizeTransform(mean: try numbers(a["mean"], "mean"), std: try numbers(a["std"], "std"),
-                                                                       toRGB: try a.bool("to_rgb")))
+            let mean = try numbers(a["mean"], "mean"), std = try numbers(a["std"], "std")
+            return transformObject(lib, "Normalize", a, try NormalizeTransform(mean: mean, std: std, toRGB: try a.bool("to_rgb")),
+                                   repr: MMCVRepr.normalize(mean, std, toRGB: try a.bool("to_rgb")))
         }
 
         lib.type("LoadImageFromFile(to_float32=False, color_type='color', **kwargs)",
                  doc: "Reads the image file results['img_path'] (or img_prefix + img_info['filename']) with imread(flag=color_type): PNG or JPEG as int64 uint8 values; results['img'] if given; a synthetic uint8-valued image from img_info/ori_shape/height,width when there is no file.") { a in
-            transformObject(lib, "LoadImageFromFile", a, try LoadImageFromFile(toFloat32: try a.bool("to_float32"), colorType: try a.string("color_type")))
+            transformObject(lib, "LoadImageFromFile", a, try LoadImageFromFile(toFloat32: try a.bool("to_float32"), colorType: try a.string("color_type")),
+                            repr: MMCVRepr.loadImageFromFile(a))
         }
 
         lib.type("LoadAnnotations(with_bbox=True, with_label=True, with_mask=False, with_seg=False, poly2mask=True, reduce_zero_label=False, **kwargs)",
