@@ -185,8 +185,9 @@ enum LossBindings {
             default: throw RuntimeError("FocalLoss: class_weight must be None or a list, got \(a["class_weight"].typeName)", kind: "AssertionError")
             }
             c.lossName = try a.string("loss_name")
+            // The attributes mmseg's FocalLoss has (its unit tests read use_sigmoid, gamma, alpha).
             return lossObject("FocalLoss", FocalLoss(c), defaultIgnore: "255", attributes: [
-                ("gamma", .float(c.gamma)), ("alpha", a["alpha"]), ("reduction", .str(c.reduction.rawValue)),
+                ("use_sigmoid", a["use_sigmoid"]), ("gamma", .float(c.gamma)), ("alpha", a["alpha"]), ("reduction", .str(c.reduction.rawValue)),
                 ("class_weight", a["class_weight"]), ("loss_weight", .float(c.lossWeight)),
             ])
         }
