@@ -99,6 +99,12 @@ public struct ResizeTransform: ResultsTransform {
 
     public func apply(_ input: Results) throws -> Results {
         var r = input
+        if style == .mmcv2, let s = scale, !r.has("img"), !r.has("gt_seg_map"), !r.has("gt_bboxes") {
+            // MMCV 2.x `Resize.transform` sets results['scale'], and each resize step skips what the
+            // results lack: on `{}` it returns just the scale (how mmcv's tests read RandomResize's draw).
+            r["scale"] = Self.scaleField(s)
+            return r
+        }
         let img = try r.image(for: "Resize")
         let (h, w, _) = try ImResize.geometry(img)
         var target: [Double]
