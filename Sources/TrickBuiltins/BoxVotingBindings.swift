@@ -79,6 +79,14 @@ extension BoxBindings {
             .float(Double(VOCEval.averagePrecision(recalls: try a.tensor("recalls").doubles, precisions: try a.tensor("precisions").doubles,
                                                    mode: try a.choice("mode", ["area", "11points"]))))
         }
+        lib.function("eval_bbox_overlaps(bboxes1, bboxes2, mode='iou', eps=1e-6, use_legacy_coordinate=False)", doc: """
+            mmdet.evaluation.bbox_overlaps (the numpy one eval_map uses; `from mmdet.evaluation import bbox_overlaps`
+            binds it): float32 (N, M) IoU or IoF, +1 on widths and heights with use_legacy_coordinate.
+            """) { a in
+            let mode = try a.choice("mode", ["iou", "iof"])
+            return .tensor(try VOCEval.bboxOverlaps(try a.tensor("bboxes1"), try a.tensor("bboxes2"), iof: mode == "iof",
+                                                    eps: try a.double("eps"), legacyCoordinate: try a.bool("use_legacy_coordinate")))
+        }
         lib.function("eval_map(det_results, annotations, iou_thr=0.5, eval_mode='area', use_legacy_coordinate=False)",
                      doc: "mmdet eval_map (VOC-style mAP): det_results[image][class] = (k, 5) boxes+scores; annotations[image] = dict(bboxes, labels[, bboxes_ignore, labels_ignore]) → (mean_ap, per-class results).") { a in
             var dets: [[[Float]]] = []

@@ -118,3 +118,30 @@ public enum VOCEval {
         return inter / union
     }
 }
+
+extension VOCEval {
+    /// mmdet.evaluation's numpy `bbox_overlaps(bboxes1, bboxes2, mode='iou'|'iof', eps=1e-6,
+    /// use_legacy_coordinate=False)` → float32 (N, M): float32 arithmetic as numpy does it, `+1` on
+    /// widths and heights in the legacy coordinate system, the smaller set looped over (which
+    /// only decides `iof`'s denominator: the first set's areas), `max(union, eps)`.
+    public static func bboxOverlaps(_ a: Tensor, _ b: Tensor, iof: Bool, eps: Double, legacyCoordinate: Bool) throws -> Tensor {
+        let n = try BoxArgs.count(a, "bboxes1", function: "bbox_overlaps")
+        let m = try BoxArgs.count(b, "bboxes2", function: "bbox_overlaps")
+        var out = [Float](repeating: 0, count: n * m)
+        if n * m == 0 { return Tensor(shape: [n, m], float32: out) }
+        let x = a.floats, y = b.floats
+        let extra: Float = legacyCoordinate ? 1 : 0, e = Float(eps)
+        func area(_ v: [Float], _ k: Int) -> Float { (v[4 * k + 2] - v[4 * k] + extra) * (v[4 * k + 3] - v[4 * k + 1] + extra) }
+        for i in 0..<n {
+            let a1 = area(x, i)
+            for j in 0..<m {
+                let w = max(min(x[4 * i + 2], y[4 * j + 2]) - max(x[4 * i], y[4 * j]) + extra, 0)
+                let h = max(min(x[4 * i + 3], y[4 * j + 3]) - max(x[4 * i + 1], y[4 * j + 1]) + extra, 0)
+                let inter = w * h
+                let union = iof ? a1 : a1 + area(y, j) - inter
+                out[i * m + j] = inter / max(union, e)
+            }
+        }
+        return Tensor(shape: [n, m], float32: out)
+    }
+}
