@@ -149,16 +149,6 @@ public struct Bound {
     /// True when the parameter exists and holds a value (after binding: always, defaults included).
     public func isBound(_ name: String) -> Bool { slot(name).map { slots[$0] != nil } ?? false }
 
-    /// The named arguments as a dictionary (for code that wants one; binding does not build it).
-    public var values: [String: Value] {
-        get {
-            var d: [String: Value] = [:]
-            for (n, v) in zip(names, slots) { if let v { d[n] = v } }
-            return d
-        }
-        set { for (k, v) in newValue { self[k] = v } }
-    }
-
     public func has(_ name: String) -> Bool { if let i = slot(name), let v = slots[i] { return !v.isNone } else { return false } }
 
     func fail(_ name: String, _ expected: String, _ v: Value) -> RuntimeError {

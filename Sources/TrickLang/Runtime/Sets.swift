@@ -7,6 +7,7 @@ public final class SetRef {
     public let table: DictRef
 
     public init() { table = DictRef() }
+    private init(table: DictRef) { self.table = table }
     public init(_ items: [Value]) throws {
         table = DictRef()
         for v in items { try add(v) }
@@ -14,10 +15,11 @@ public final class SetRef {
 
     public var items: [Value] { table.keys }
     public var count: Int { table.count }
-    public func add(_ v: Value) throws { if try !table.contains(v) { try table.set(v, .none) } }
+    /// A present element stays as it was (`{1}.add(1.0)` keeps 1): `DictRef.set` keeps the first key.
+    public func add(_ v: Value) throws { try table.set(v, .none) }
     public func contains(_ v: Value) throws -> Bool { try table.contains(v) }
     @discardableResult public func discard(_ v: Value) throws -> Bool { try table.remove(v) != nil }
-    public func copy() -> SetRef { let s = SetRef(); for v in items { try? s.add(v) }; return s }
+    public func copy() -> SetRef { SetRef(table: table.copy()) }
 }
 
 enum SetOps {
@@ -32,9 +34,9 @@ enum SetOps {
     }
 
     static func combine(_ op: String, _ x: SetRef, _ other: [Value]) throws -> SetRef {
+        if op == "|" { let r = x.copy(); for v in other { try r.add(v) }; return r }
         let y = try SetRef(other)
         switch op {
-        case "|": let r = x.copy(); for v in y.items { try r.add(v) }; return r
         case "&": return try SetRef(x.items.filter { (try? y.contains($0)) == true })
         case "-": return try SetRef(x.items.filter { (try? y.contains($0)) != true })
         default:
