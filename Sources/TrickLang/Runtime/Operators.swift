@@ -16,6 +16,26 @@ enum Ops {
         RuntimeError("unsupported operand types for \(op): '\(a.typeName)' and '\(b.typeName)'", kind: "TypeError")
     }
 
+    static let dunder: [String: (String, String)] = [
+        "+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
+        "/": ("__truediv__", "__rtruediv__"), "//": ("__floordiv__", "__rfloordiv__"),
+        "%": ("__mod__", "__rmod__"), "**": ("__pow__", "__rpow__"), "@": ("__matmul__", "__rmatmul__"),
+        "&": ("__and__", "__rand__"), "|": ("__or__", "__ror__"), "^": ("__xor__", "__rxor__"),
+        "<<": ("__lshift__", "__rlshift__"), ">>": ("__rshift__", "__rrshift__"),
+        "<": ("__lt__", "__gt__"), ">": ("__gt__", "__lt__"), "<=": ("__le__", "__ge__"),
+        ">=": ("__ge__", "__le__"), "==": ("__eq__", "__eq__"), "!=": ("__ne__", "__ne__"),
+    ]
+
+    /// An object operand's dunder method (`__add__`, or the other side's `__radd__`), as Python
+    /// dispatches: nil when neither side is an object defining it. trick has no `NotImplemented`
+    /// singleton: a method that cannot handle the other operand throws.
+    static func objectBinary(_ op: String, _ a: Value, _ b: Value) throws -> Value? {
+        guard let (name, reflected) = dunder[op] else { return nil }
+        if case .object(let o) = a, let m = o.methods[name] { return try m.call(Arguments([b])) }
+        if case .object(let o) = b, let m = o.methods[reflected] { return try m.call(Arguments([a])) }
+        return nil
+    }
+
     static func tensorBinary(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value? {
         guard case .tensor = a else {
             guard case .tensor = b else { return nil }
@@ -45,6 +65,7 @@ enum Ops {
             if let x = try? Convert.tensor(a), let y = try? Convert.tensor(b), (a.isTensor || b.isTensor) {
                 return .tensor(try Tensor.matmul(x, y))
             }
+            if let r = try objectBinary("@", a, b) { return r }
             throw unsupported("@", a, b)
         case "&", "|", "^":
             if let r = try SetOps.binary(op, a, b) { return r }
@@ -56,6 +77,7 @@ enum Ops {
             }
             let bop: BinaryOp = op == "&" ? .and : op == "|" ? .or : .xor
             if let r = try tensorBinary(bop, a, b) { return r }
+            if let r = try objectBinary(op, a, b) { return r }
             throw unsupported(op, a, b)
         case "<<", ">>":
             if let x = intLike(a), let y = intLike(b) {
@@ -66,6 +88,7 @@ enum Ops {
                 }
                 return .int(y >= 64 ? (x < 0 ? -1 : 0) : x >> y)
             }
+            if let r = try objectBinary(op, a, b) { return r }
             throw unsupported(op, a, b)
         default:
             throw RuntimeError("unknown operator \(op)")
@@ -126,6 +149,7 @@ enum Ops {
         default: break
         }
         if let r = try tensorBinary(.add, a, b) { return r }
+        if let r = try objectBinary("+", a, b) { return r }
         if case .str = a { throw RuntimeError("can only concatenate str (not \"\(b.typeName)\") to str", kind: "TypeError") }
         throw unsupported("+", a, b)
     }
@@ -139,6 +163,7 @@ enum Ops {
         }
         if let (x, y) = floats(a, b) { return .float(x - y) }
         if let r = try tensorBinary(.sub, a, b) { return r }
+        if let r = try objectBinary("-", a, b) { return r }
         throw unsupported("-", a, b)
     }
 
@@ -166,6 +191,7 @@ enum Ops {
         default: break
         }
         if let r = try tensorBinary(.mul, a, b) { return r }
+        if let r = try objectBinary("*", a, b) { return r }
         throw unsupported("*", a, b)
     }
 
@@ -175,6 +201,7 @@ enum Ops {
             return .float(x / y)
         }
         if let r = try tensorBinary(.div, a, b) { return r }
+        if let r = try objectBinary("/", a, b) { return r }
         throw unsupported("/", a, b)
     }
 
@@ -190,6 +217,7 @@ enum Ops {
             return .float((x / y).rounded(.down))
         }
         if let r = try tensorBinary(.floorDiv, a, b) { return r }
+        if let r = try objectBinary("//", a, b) { return r }
         throw unsupported("//", a, b)
     }
 
@@ -208,6 +236,7 @@ enum Ops {
         }
         if case .str(let fmt) = a { return .str(try Format.percent(fmt, b)) }
         if let r = try tensorBinary(.mod, a, b) { return r }
+        if let r = try objectBinary("%", a, b) { return r }
         throw unsupported("%", a, b)
     }
 
@@ -239,6 +268,7 @@ enum Ops {
             return .float(Foundationless.pow(x, y))
         }
         if let r = try tensorBinary(.pow, a, b) { return r }
+        if let r = try objectBinary("**", a, b) { return r }
         throw unsupported("**", a, b)
     }
 
@@ -288,6 +318,8 @@ enum Ops {
 
     /// `==` and friends; tensors compare elementwise.
     static func compare(_ op: String, _ a: Value, _ b: Value) throws -> Value {
+        if case .object = a, let r = try objectBinary(op, a, b) { return r }
+        if case .object = b, let r = try objectBinary(op, a, b) { return r }
         if a.isTensor || b.isTensor, op != "is", op != "is not", op != "in", op != "not in" {
             let bop: BinaryOp
             switch op {
@@ -380,6 +412,7 @@ enum Ops {
             guard let d = Convert.double(item) else { return false }
             return (0..<t.count).contains { t.double(at: $0) == d }
         case .object(let o):
+            if let m = o.methods["__contains__"] { return try m.call(Arguments([item])).truthy() }
             return o.attributes.keys.contains { if case .str(let s) = item { return s == $0 } else { return false } }
         default:
             throw RuntimeError("argument of type '\(container.typeName)' is not iterable", kind: "TypeError")
@@ -417,6 +450,8 @@ enum Ops {
             }
         default: break
         }
+        let name = op == "-" ? "__neg__" : op == "+" ? "__pos__" : "__invert__"
+        if case .object(let o) = v, let m = o.methods[name] { return try m.call(Arguments()) }
         throw RuntimeError("bad operand type for unary \(op): '\(v.typeName)'", kind: "TypeError")
     }
 }
