@@ -140,6 +140,8 @@ public final class FunctionCode {
     let docstring: String?
     /// Set when the body defines no nested function or lambda: its frames are reused.
     var frameStack: FrameStack?
+    /// The body compiled for the VM.
+    var chunk: Chunk?
 
     init(name: String, params: Params, nslots: Int, body: @escaping (Frame) throws -> Flow, file: SourceFile, loc: SourceLocation, docstring: String?) {
         self.name = name

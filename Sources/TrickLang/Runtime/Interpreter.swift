@@ -1,4 +1,7 @@
 import TrickCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Global variables, by slot (resolved at compile time). The slots live in a raw buffer:
 /// reading one is a load and a retain of the value, with no array bookkeeping on the way.
@@ -41,6 +44,10 @@ public final class Interpreter {
     /// Where `display(x)` goes when a front end shows rich output (the Jupyter kernel); nil prints the repr.
     public var display: ((Value) -> Void)?
     public var maxCallDepth = 1000
+    /// Runs compiled code (when `usesVM`).
+    lazy var vm = VM(interp: self)
+    /// Compile to bytecode for the VM instead of closures (TRICK_VM=1, while the VM replaces them).
+    public var usesVM = (getenv("TRICK_VM").map { String(cString: $0) } ?? "") == "1"
     var callDepth = 0
     var currentException: TrickError?
     var includeDepth = 0
@@ -130,6 +137,22 @@ public final class Interpreter {
     }
 
     func compile(_ s: Stmt, file: SourceFile) throws -> CompiledStatement {
+        if usesVM {
+            let chunk = try BytecodeCompiler.compileStatement(s, interp: self, file: file)
+            var displays = false
+            var suppressed = false
+            if case .expr(_, let sup) = s.kind { displays = !sup; suppressed = sup }
+            let isExpr = displays || suppressed
+            return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: displays) { [unowned self] in
+                trickInterruptRequested = 0
+                self.outputBytes = 0
+                let v = try self.guarded { try self.vm.run(chunk) }
+                if !isExpr || suppressed { return nil }
+                if case .none = v { return nil }
+                self.setGlobal("_", v)
+                return v
+            }
+        }
         let scope = Scope(parent: nil, isFunction: false)
         let c = Compiler(interp: self, file: file, scope: scope)
         if case .expr(let e, let suppressed) = s.kind {
@@ -270,6 +293,7 @@ public final class Interpreter {
         try checkInterrupt(loc.line > 0 ? file : nil, loc.line > 0 ? loc : nil)
         switch callee {
         case .function(let f):
+            if let fc = f.chunk { return try vm.call(f, fc, args, file: file, loc: loc) }
             let frame = try bindArguments(f, args, file: file, loc: loc)
             return try invoke(f, frame, file: file, loc: loc)
         case .builtin(let b):

@@ -251,10 +251,16 @@ public final class Function {
     let nslots: Int
     let body: (Frame) throws -> Flow
     let frameStack: FrameStack?
-    init(code: FunctionCode, defaults: [Value], closure: Frame?) {
+    /// Compiled for the VM (nil: the closure compiler's body).
+    let chunk: Chunk?
+    /// The variables it captured from the functions around it.
+    let cells: [Cell]
+    init(code: FunctionCode, defaults: [Value], closure: Frame?, cells: [Cell] = []) {
         self.code = code
         self.defaults = defaults
         self.closure = closure
+        self.cells = cells
+        chunk = code.chunk
         simpleArity = code.isSimple ? code.positionalCount : -1
         nslots = code.nslots
         body = code.body

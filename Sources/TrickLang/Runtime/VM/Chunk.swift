@@ -1,0 +1,91 @@
+/// Compiled code of one function or one top-level statement: instructions, their source
+/// locations (read only when something fails, as in clox and Lua), constants, the prototypes
+/// of the functions it defines, and its exception-handler table.
+final class Chunk {
+    let name: String
+    let file: SourceFile
+    /// Instructions, in a buffer the VM walks with a raw pointer.
+    let code: UnsafeMutablePointer<Instr>
+    let count: Int
+    /// `locs[pc]`: where the instruction at `pc` came from (the error's place and caret).
+    let locs: [SourceLocation]
+    let constants: [Value]
+    let names: [String]
+    let specs: [ImportSpec]
+    let keywordNames: [[String]]
+    let protos: [FunctionProto]
+    let handlers: [Handler]
+    /// Registers a call needs (locals, then temporaries).
+    let registerCount: Int
+    /// Locals the frame starts with unbound (all non-parameter locals).
+    let unboundLocals: [R]
+    /// Iterator slots (nested loops) the frame needs.
+    let iteratorCount: Int
+    /// Cells made fresh at each call (captured locals); parameters among them are copied in.
+    let cellCount: Int
+    let cellParams: [(cell: UInt16, register: R)]
+
+    /// A range of instructions whose errors go to `target`. `catchesAll` (finally, with) also
+    /// takes interrupts and non-runtime errors; an `except` clause takes only catchable ones.
+    struct Handler {
+        let start: Int
+        let end: Int
+        let target: Int
+        let catchesAll: Bool
+        /// Loops open at the handler (their iterator slots stay).
+        let iteratorDepth: Int
+        /// Exceptions being handled at the handler (`except` clauses around it).
+        let exceptionDepth: Int
+    }
+
+    init(name: String, file: SourceFile, code: [Instr], locs: [SourceLocation], constants: [Value], names: [String],
+         specs: [ImportSpec], keywordNames: [[String]], protos: [FunctionProto], handlers: [Handler],
+         registerCount: Int, unboundLocals: [R], iteratorCount: Int, cellCount: Int, cellParams: [(cell: UInt16, register: R)]) {
+        self.name = name
+        self.file = file
+        self.count = code.count
+        self.code = .allocate(capacity: Swift.max(code.count, 1))
+        self.code.initialize(from: code, count: code.count)
+        self.locs = locs
+        self.constants = constants
+        self.names = names
+        self.specs = specs
+        self.keywordNames = keywordNames
+        self.protos = protos
+        self.handlers = handlers
+        self.registerCount = registerCount
+        self.unboundLocals = unboundLocals
+        self.iteratorCount = iteratorCount
+        self.cellCount = cellCount
+        self.cellParams = cellParams
+    }
+
+    deinit {
+        code.deinitialize(count: count)
+        code.deallocate()
+    }
+}
+
+/// A function as compiled (shared by every function value a `def` evaluation makes).
+final class FunctionProto {
+    let code: FunctionCode
+    let chunk: Chunk
+    /// Where each free variable comes from in the defining frame's cells.
+    let freeFrom: [UInt16]
+    /// Parameters with defaults, in order (positional then keyword-only); their values are in
+    /// consecutive registers at `makeFunction`.
+    let defaultCount: Int
+
+    init(code: FunctionCode, chunk: Chunk, freeFrom: [UInt16], defaultCount: Int) {
+        self.code = code
+        self.chunk = chunk
+        self.freeFrom = freeFrom
+        self.defaultCount = defaultCount
+    }
+}
+
+/// A captured variable, shared between the frame that owns it and the functions it made.
+final class Cell {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,195 @@
+import TrickCore
+
+/// Runs chunks. One value stack holds every active call's registers (a window per call,
+/// Lua-style: a call's arguments are already in place as the callee's first registers), and
+/// a parallel stack holds loop iterators. A call of a trick function from trick code is a
+/// Swift call of `execute` with no allocation; errors unwind through Swift `throws` and each
+/// frame looks its instruction up in its chunk's handler table.
+final class VM {
+    unowned let interp: Interpreter
+    let globals: Globals
+    /// Registers of all active calls. Reserved once; pages are touched only as calls go deep.
+    let stack: UnsafeMutablePointer<Value>
+    let capacity = 1 << 20
+    var initialized = 0
+    /// First free register (above the running call's window).
+    var top = 0
+    var iterators: UnsafeMutablePointer<IteratorState>
+    var iteratorCapacity = 64
+    var iteratorTop = 0
+    /// Exceptions being handled (`except` clauses, finally and with cleanups), innermost last.
+    var exceptions: [TrickError] = []
+
+    /// Marks a local that has no value (a NaN no float32 value or arithmetic produces): trivially
+    /// copyable, so frames start without reference counting.
+    static let unboundBits: UInt64 = 0x7FF8_DEAD_BEEF_0001
+    static let unbound = Value.float(Double(bitPattern: unboundBits))
+
+    @inline(__always) static func isUnbound(_ v: Value) -> Bool {
+        if case .float(let d) = v { return d.bitPattern == unboundBits }
+        return false
+    }
+
+    init(interp: Interpreter) {
+        self.interp = interp
+        globals = interp.globals
+        stack = .allocate(capacity: capacity)
+        iterators = .allocate(capacity: iteratorCapacity)
+        iterators.initialize(repeating: IteratorState(), count: iteratorCapacity)
+    }
+
+    deinit {
+        stack.deinitialize(count: initialized)
+        stack.deallocate()
+        iterators.deinitialize(count: iteratorCapacity)
+        iterators.deallocate()
+    }
+
+    /// Runs a top-level chunk above whatever is running (a notebook cell, or `include` from a call).
+    func run(_ chunk: Chunk) throws -> Value {
+        try execute(chunk, base: top, function: nil)
+    }
+
+    func ensureRegisters(_ end: Int) throws {
+        guard end <= capacity else {
+            throw RuntimeError("maximum recursion depth exceeded (the register stack is full)", kind: "RecursionError")
+        }
+        if end > initialized {
+            (stack + initialized).initialize(repeating: .none, count: end - initialized)
+            initialized = end
+        }
+    }
+
+    func ensureIterators(_ end: Int) {
+        guard end > iteratorCapacity else { return }
+        var n = iteratorCapacity
+        while n < end { n *= 2 }
+        let bigger = UnsafeMutablePointer<IteratorState>.allocate(capacity: n)
+        bigger.moveInitialize(from: iterators, count: iteratorCapacity)
+        (bigger + iteratorCapacity).initialize(repeating: IteratorState(), count: n - iteratorCapacity)
+        iterators.deallocate()
+        iterators = bigger
+        iteratorCapacity = n
+    }
+
+    // MARK: Calls
+
+    /// A trick function called with its arguments already in `stack[base...]` (bound).
+    @inline(__always)
+    func invoke(_ f: Function, _ chunk: Chunk, base: Int, file: SourceFile, loc: @autoclosure () -> SourceLocation) throws -> Value {
+        interp.callDepth += 1
+        defer { interp.callDepth -= 1 }
+        if interp.callDepth > interp.maxCallDepth {
+            var e = TrickError(.runtime, "maximum recursion depth exceeded (\(interp.maxCallDepth) calls) in \(f.code.name)()", file: file, at: loc())
+            e.kind = "RecursionError"
+            throw e
+        }
+        if trickInterruptRequested != 0 { try interp.checkInterrupt() }
+        do {
+            return try execute(chunk, base: base, function: f)
+        } catch var e as TrickError {
+            if e.traceback.count < 50 { e.traceback.append(TraceEntry(function: f.code.name, file: file, location: loc())) }
+            throw e
+        }
+    }
+
+    /// Calls a trick function with arguments from elsewhere (a built-in calling back, a call
+    /// with keywords or `*args`): binds them into a fresh window at the top of the stack.
+    func call(_ f: Function, _ chunk: Chunk, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Value {
+        let base = top
+        try ensureRegisters(base + chunk.registerCount)
+        do {
+            try bind(f, args, into: stack + base, file: file, loc: loc)
+        } catch {
+            for i in 0..<chunk.registerCount { Frame.clear(stack + base + i) }
+            throw error
+        }
+        return try invoke(f, chunk, base: base, file: file, loc: loc)
+    }
+
+    /// Python's argument binding, into a call's first registers (FunctionCode's slot layout).
+    func bind(_ f: Function, _ args: Arguments, into regs: UnsafeMutablePointer<Value>, file: SourceFile, loc: SourceLocation) throws {
+        let code = f.code
+        let params = code.params
+        let np = params.positional.count
+        if code.isSimple, args.keywords.isEmpty, args.positional.count == np {
+            for i in 0..<np { regs[i] = args.positional[i] }
+            return
+        }
+        var filled = [Bool](repeating: false, count: np + params.keywordOnly.count)
+        func fail(_ msg: String) -> TrickError {
+            var e = TrickError(.runtime, "\(code.name)() \(msg)", file: file, at: loc)
+            e.kind = "TypeError"
+            return e
+        }
+        for (i, v) in args.positional.enumerated() where i < np {
+            regs[i] = v
+            filled[i] = true
+        }
+        if args.positional.count > np {
+            if let vs = code.varargsSlot {
+                regs[vs] = .tuple(Array(args.positional[np...]))
+            } else {
+                throw fail("takes \(np) positional argument\(np == 1 ? "" : "s") but \(args.positional.count) were given")
+            }
+        } else if let vs = code.varargsSlot {
+            regs[vs] = .tuple([])
+        }
+        var extra: [(String, Value)] = []
+        for (k, v) in args.keywords {
+            if let i = params.positional.firstIndex(where: { $0.name == k }) {
+                if filled[i] { throw fail("got multiple values for argument '\(k)'") }
+                regs[i] = v
+                filled[i] = true
+            } else if let j = params.keywordOnly.firstIndex(where: { $0.name == k }) {
+                regs[code.keywordOnlySlots[j]] = v
+                filled[np + j] = true
+            } else if code.kwargsSlot != nil {
+                extra.append((k, v))
+            } else {
+                let hint = closestName(to: k, in: params.positional.map(\.name) + params.keywordOnly.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+                throw fail("got an unexpected keyword argument '\(k)'\(hint)")
+            }
+        }
+        if let ks = code.kwargsSlot {
+            let d = DictRef()
+            for (k, v) in extra { d[str: k] = v }
+            regs[ks] = .dict(d)
+        }
+        let allParams = params.positional + params.keywordOnly
+        for (i, p) in allParams.enumerated() where !filled[i] {
+            guard p.defaultValue != nil else { throw fail("missing required argument '\(p.name)'") }
+            regs[i < np ? i : code.keywordOnlySlots[i - np]] = f.defaults[i]
+        }
+    }
+
+    /// Moves `n` registers out into an argument array (leaving None behind).
+    @inline(__always)
+    func takeArguments(_ regs: UnsafeMutablePointer<Value>, _ first: Int, _ n: Int) -> [Value] {
+        var out: [Value] = []
+        out.reserveCapacity(n)
+        for i in 0..<n {
+            out.append((regs + first + i).move())
+            (regs + first + i).initialize(to: .none)
+        }
+        return out
+    }
+
+    func keywordArguments(_ d: Value) throws -> [(String, Value)] {
+        guard case .dict(let dict) = d else { return [] }
+        return dict.pairs.map { (k, v) in
+            if case .str(let s) = k { return (s, v) }
+            return ("", v)
+        }
+    }
+}
+
+/// A loop's state: a range counts (`next`, `stop`, `step`); anything else is a snapshot of its
+/// items walked by `next`.
+struct IteratorState {
+    var items: [Value] = []
+    var next = 0
+    var stop = 0
+    var step = 0
+    var isRange = false
+}

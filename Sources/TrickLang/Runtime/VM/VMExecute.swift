@@ -1,0 +1,382 @@
+import TrickCore
+
+extension VM {
+    /// Runs one call of a chunk whose registers start at `base`; returns its value.
+    func execute(_ chunk: Chunk, base: Int, function: Function?) throws -> Value {
+        let nregs = chunk.registerCount
+        try ensureRegisters(base + nregs)
+        let savedTop = top
+        top = base + nregs
+        let regs = stack + base
+        for r in chunk.unboundLocals { regs[Int(r)] = VM.unbound }
+        var cells = ContiguousArray<Cell>()
+        if chunk.cellCount > 0 || !(function?.cells.isEmpty ?? true) {
+            if let f = function { cells.append(contentsOf: f.cells) }
+            for _ in 0..<chunk.cellCount { cells.append(Cell(VM.unbound)) }
+            for (c, r) in chunk.cellParams { cells[Int(c)].value = regs[Int(r)] }
+        }
+        let iterBase = iteratorTop
+        if chunk.iteratorCount > 0 {
+            ensureIterators(iterBase + chunk.iteratorCount)
+            iteratorTop = iterBase + chunk.iteratorCount
+        }
+        let exceptionBase = exceptions.count
+        defer {
+            for i in 0..<nregs { Frame.clear(regs + i) }
+            top = savedTop
+            for i in 0..<chunk.iteratorCount { iterators[iterBase + i] = IteratorState() }
+            iteratorTop = iterBase
+            if exceptions.count > exceptionBase {
+                exceptions.removeSubrange(exceptionBase...)
+                interp.currentException = exceptions.last
+            }
+        }
+        let code = chunk.code
+        let file = chunk.file
+        var pc = 0
+        while true {
+            do {
+                while true {
+                    let ins = code[pc]
+                    pc += 1
+                    switch ins {
+                    case .loadK(let a, let k): regs[Int(a)] = chunk.constants[Int(k)]
+                    case .loadInt(let a, let i): regs[Int(a)] = .int(Int(i))
+                    case .loadNone(let a): regs[Int(a)] = .none
+                    case .loadBool(let a, let b): regs[Int(a)] = .bool(b)
+                    case .move(let a, let b): regs[Int(a)] = regs[Int(b)]
+                    case .checkBound(let a, let k):
+                        if VM.isUnbound(regs[Int(a)]) {
+                            throw RuntimeError("cannot access local variable '\(chunk.names[Int(k)])' where it is not associated with a value", kind: "UnboundLocalError")
+                        }
+                    case .unbind(let a): regs[Int(a)] = VM.unbound
+                    case .loadGlobal(let a, let g, let k):
+                        guard let v = globals.values[Int(g)] else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
+                        regs[Int(a)] = v
+                    case .storeGlobal(let g, let a): globals.values[Int(g)] = regs[Int(a)]
+                    case .deleteGlobal(let g, let k):
+                        guard globals.values[Int(g)] != nil else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
+                        globals.values[Int(g)] = nil
+                    case .loadCell(let a, let c, let k):
+                        let v = cells[Int(c)].value
+                        if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (function?.cells.count ?? 0)) }
+                        regs[Int(a)] = v
+                    case .storeCell(let c, let a): cells[Int(c)].value = regs[Int(a)]
+                    case .deleteCell(let c, let k):
+                        if VM.isUnbound(cells[Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (function?.cells.count ?? 0)) }
+                        cells[Int(c)].value = VM.unbound
+                    case .newCell(let c): cells[Int(c)] = Cell(VM.unbound)
+
+                    case .add(let d, let a, let b):
+                        if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+                            let (r, o) = x.addingReportingOverflow(y)
+                            if !o { regs[Int(d)] = .int(r); continue }
+                        } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
+                            regs[Int(d)] = .float(x + y); continue
+                        }
+                        regs[Int(d)] = try Ops.add(regs[Int(a)], regs[Int(b)])
+                    case .sub(let d, let a, let b):
+                        if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+                            let (r, o) = x.subtractingReportingOverflow(y)
+                            if !o { regs[Int(d)] = .int(r); continue }
+                        } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
+                            regs[Int(d)] = .float(x - y); continue
+                        }
+                        regs[Int(d)] = try Ops.sub(regs[Int(a)], regs[Int(b)])
+                    case .mul(let d, let a, let b):
+                        if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+                            let (r, o) = x.multipliedReportingOverflow(by: y)
+                            if !o { regs[Int(d)] = .int(r); continue }
+                        } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
+                            regs[Int(d)] = .float(x * y); continue
+                        }
+                        regs[Int(d)] = try Ops.mul(regs[Int(a)], regs[Int(b)])
+                    case .addI(let d, let a, let k):
+                        if case .int(let x) = regs[Int(a)] {
+                            let (r, o) = x.addingReportingOverflow(Int(k))
+                            if !o { regs[Int(d)] = .int(r); continue }
+                        }
+                        regs[Int(d)] = try Ops.add(regs[Int(a)], .int(Int(k)))
+                    case .subI(let d, let a, let k):
+                        if case .int(let x) = regs[Int(a)] {
+                            let (r, o) = x.subtractingReportingOverflow(Int(k))
+                            if !o { regs[Int(d)] = .int(r); continue }
+                        }
+                        regs[Int(d)] = try Ops.sub(regs[Int(a)], .int(Int(k)))
+                    case .binary(let d, let a, let b, let op):
+                        regs[Int(d)] = try Ops.binary(Instr.binaryOps[Int(op)], regs[Int(a)], regs[Int(b)])
+                    case .inplace(let d, let a, let b, let op):
+                        if op == 0, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+                            let (r, o) = x.addingReportingOverflow(y)
+                            if !o { regs[Int(d)] = .int(r); continue }
+                        }
+                        regs[Int(d)] = try inplace(Instr.binaryOps[Int(op)], regs[Int(a)], regs[Int(b)])
+                    case .unary(let d, let a, let op):
+                        regs[Int(d)] = try Ops.unary(Instr.unaryOps[Int(op)], regs[Int(a)])
+                    case .not(let d, let a):
+                        regs[Int(d)] = .bool(!(try regs[Int(a)].truthy()))
+                    case .compare(let d, let a, let b, let op):
+                        if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+                            regs[Int(d)] = .bool(VM.compareInts(x, y, op))
+                            continue
+                        }
+                        regs[Int(d)] = try Ops.compare(Instr.compareOps[Int(op)], regs[Int(a)], regs[Int(b)])
+                    case .compareJumpIfFalse(let a, let b, let op, let t):
+                        if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+                            if !VM.compareInts(x, y, op) { pc = Int(t) }
+                            continue
+                        }
+                        if !(try Ops.compare(Instr.compareOps[Int(op)], regs[Int(a)], regs[Int(b)]).truthy()) { pc = Int(t) }
+                    case .compareIJumpIfFalse(let a, let k, let op, let t):
+                        if case .int(let x) = regs[Int(a)] {
+                            if !VM.compareInts(x, Int(k), op) { pc = Int(t) }
+                            continue
+                        }
+                        if !(try Ops.compare(Instr.compareOps[Int(op)], regs[Int(a)], .int(Int(k))).truthy()) { pc = Int(t) }
+
+                    case .jump(let t): pc = Int(t)
+                    case .loop(let t):
+                        if trickInterruptRequested != 0 { try interp.checkInterrupt(file, chunk.locs[pc - 1]) }
+                        pc = Int(t)
+                    case .jumpIfFalse(let a, let t):
+                        switch regs[Int(a)] {
+                        case .bool(let b): if !b { pc = Int(t) }
+                        case .int(let i): if i == 0 { pc = Int(t) }
+                        case .none: pc = Int(t)
+                        default: if !(try regs[Int(a)].truthy()) { pc = Int(t) }
+                        }
+                    case .jumpIfTrue(let a, let t):
+                        switch regs[Int(a)] {
+                        case .bool(let b): if b { pc = Int(t) }
+                        case .int(let i): if i != 0 { pc = Int(t) }
+                        case .none: break
+                        default: if try regs[Int(a)].truthy() { pc = Int(t) }
+                        }
+
+                    case .buildList(let d, let first, let n):
+                        regs[Int(d)] = .list(ListRef(takeArguments(regs, Int(first), Int(n))))
+                    case .buildTuple(let d, let first, let n):
+                        regs[Int(d)] = .tuple(takeArguments(regs, Int(first), Int(n)))
+                    case .buildSet(let d, let first, let n):
+                        let s = SetRef()
+                        for i in 0..<Int(n) { try s.add(regs[Int(first) + i]) }
+                        regs[Int(d)] = .set(s)
+                    case .buildDict(let d, let first, let n):
+                        let dict = DictRef()
+                        for i in 0..<Int(n) { try dict.set(regs[Int(first) + 2 * i], regs[Int(first) + 2 * i + 1]) }
+                        regs[Int(d)] = .dict(dict)
+                    case .buildSlice(let d, let first):
+                        regs[Int(d)] = try slice(regs + Int(first))
+                    case .listAppend(let l, let v):
+                        if case .list(let ref) = regs[Int(l)] { ref.items.append(regs[Int(v)]) }
+                    case .listExtend(let l, let v):
+                        if case .list(let ref) = regs[Int(l)] { ref.items.append(contentsOf: try interp.iterate(regs[Int(v)])) }
+                    case .setAdd(let s, let v):
+                        if case .set(let ref) = regs[Int(s)] { try ref.add(regs[Int(v)]) }
+                    case .dictSet(let d, let k, let v):
+                        if case .dict(let ref) = regs[Int(d)] { try ref.set(regs[Int(k)], regs[Int(v)]) }
+                    case .dictMerge(let d, let v):
+                        let m = regs[Int(v)]
+                        guard case .dict(let other) = m else {
+                            throw RuntimeError("'**' argument must be a dict, not \(m.typeName)", kind: "TypeError")
+                        }
+                        if case .dict(let ref) = regs[Int(d)] { for (k, x) in other.pairs { try ref.set(k, x) } }
+                    case .kwMerge(let d, let v):
+                        try mergeKeywords(regs[Int(d)], regs[Int(v)])
+                    case .listToTuple(let r):
+                        if case .list(let l) = regs[Int(r)] { regs[Int(r)] = .tuple(l.items) }
+                    case .matrix(let d, let s, _):
+                        regs[Int(d)] = .tensor(try Convert.tensor(regs[Int(s)]))
+                    case .formatAppend(let d, let s, let conv, let spec):
+                        let v = regs[Int(s)]
+                        let piece: String
+                        switch conv {
+                        case 1: piece = Printer.repr(v)
+                        case 2: piece = Printer.str(v)
+                        default:
+                            if spec >= 0, case .str(let sp) = chunk.constants[Int(spec)] { piece = try Format.format(v, spec: sp) } else { piece = Printer.str(v) }
+                        }
+                        var acc = ""
+                        if case .str(let x) = regs[Int(d)] { acc = x }
+                        regs[Int(d)] = .none
+                        acc += piece
+                        regs[Int(d)] = .str(acc)
+
+                    case .getAttr(let d, let o, let k):
+                        regs[Int(d)] = try interp.getAttribute(regs[Int(o)], chunk.names[Int(k)])
+                    case .setAttr(let o, let k, let v):
+                        try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
+                    case .getItem(let d, let o, let i):
+                        if case .list(let l) = regs[Int(o)], case .int(let j) = regs[Int(i)], j >= 0, j < l.items.count {
+                            regs[Int(d)] = l.items[j]
+                            continue
+                        }
+                        regs[Int(d)] = try interp.getItem(regs[Int(o)], regs[Int(i)])
+                    case .setItem(let o, let i, let v, let t):
+                        if case .list(let l) = regs[Int(o)], case .int(let j) = regs[Int(i)], j >= 0, j < l.items.count {
+                            l.items[j] = regs[Int(v)]
+                            pc = Int(t)
+                            continue
+                        }
+                        if case .tensor = regs[Int(o)] {
+                            try assignTensorItem(regs + Int(o), regs[Int(i)], regs[Int(v)])
+                        } else {
+                            try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)])
+                            pc = Int(t)
+                        }
+                    case .deleteItem(let o, let i):
+                        try interp.deleteItem(regs[Int(o)], regs[Int(i)])
+
+                    case .call(let a, let n):
+                        if case .function(let f) = regs[Int(a)], f.simpleArity == Int(n), let fc = f.chunk {
+                            let r = try invoke(f, fc, base: base + Int(a) + 1, file: file, loc: chunk.locs[pc - 1])
+                            regs[Int(a)] = r
+                            continue
+                        }
+                        let args = takeArguments(regs, Int(a) + 1, Int(n))
+                        regs[Int(a)] = try callValue(regs[Int(a)], Arguments(args), chunk, pc - 1)
+                    case .callKw(let a, let n, let kk):
+                        let names = chunk.keywordNames[Int(kk)]
+                        var args = takeArguments(regs, Int(a) + 1, Int(n))
+                        let kw = Array(zip(names, args.suffix(names.count)))
+                        args.removeLast(names.count)
+                        regs[Int(a)] = try callValue(regs[Int(a)], Arguments(args, keywords: kw), chunk, pc - 1)
+                    case .callEx(let a):
+                        let args = try spreadArguments(regs + Int(a) + 1)
+                        regs[Int(a)] = try callValue(regs[Int(a)], args, chunk, pc - 1)
+                    case .callMethod(let a, let k, let n):
+                        if n == 1, case .list(let l) = regs[Int(a)], chunk.names[Int(k)] == "append" {
+                            l.items.append((regs + Int(a) + 1).move())
+                            (regs + Int(a) + 1).initialize(to: .none)
+                            regs[Int(a)] = .none
+                            continue
+                        }
+                        let args = takeArguments(regs, Int(a) + 1, Int(n))
+                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], Arguments(args), file: file, loc: chunk.locs[pc - 1])
+                    case .callMethodKw(let a, let k, let n, let kk):
+                        let names = chunk.keywordNames[Int(kk)]
+                        var args = takeArguments(regs, Int(a) + 1, Int(n))
+                        let kw = Array(zip(names, args.suffix(names.count)))
+                        args.removeLast(names.count)
+                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], Arguments(args, keywords: kw), file: file, loc: chunk.locs[pc - 1])
+                    case .callMethodEx(let a, let k):
+                        let args = try spreadArguments(regs + Int(a) + 1)
+                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], args, file: file, loc: chunk.locs[pc - 1])
+                    case .ret(let a):
+                        let v = (regs + Int(a)).move()
+                        (regs + Int(a)).initialize(to: .none)
+                        return v
+                    case .retNone:
+                        return .none
+
+                    case .makeFunction(let d, let p, let first):
+                        regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), cells)
+
+                    case .forPrep(let s, let a):
+                        let it = iterators + iterBase + Int(s)
+                        if case .range(let start, let stop, let step) = regs[Int(a)] {
+                            it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
+                        } else {
+                            it.pointee = IteratorState(items: try interp.iterate(regs[Int(a)]), next: 0, stop: 0, step: 0, isRange: false)
+                        }
+                    case .forNext(let s, let d, let t):
+                        let it = iterators + iterBase + Int(s)
+                        if it.pointee.isRange {
+                            let i = it.pointee.next, step = it.pointee.step
+                            if step > 0 ? i < it.pointee.stop : i > it.pointee.stop {
+                                regs[Int(d)] = .int(i)
+                                let (n, o) = i.addingReportingOverflow(step)
+                                it.pointee.next = o ? it.pointee.stop : n
+                            } else {
+                                pc = Int(t)
+                            }
+                        } else if it.pointee.next < it.pointee.items.count {
+                            regs[Int(d)] = it.pointee.items[it.pointee.next]
+                            it.pointee.next += 1
+                        } else {
+                            it.pointee.items = []
+                            pc = Int(t)
+                        }
+                    case .unpack(let first, let s, let n):
+                        if case .tuple(let t) = regs[Int(s)], t.count == Int(n) {
+                            for i in 0..<Int(n) { regs[Int(first) + i] = t[i] }
+                            continue
+                        }
+                        try unpack(regs[Int(s)], into: regs + Int(first), count: Int(n))
+                    case .unpackStar(let first, let s, let before, let after):
+                        try unpackStar(regs[Int(s)], into: regs + Int(first), before: Int(before), after: Int(after))
+
+                    case .raise(let a):
+                        throw raiseError(regs[Int(a)], file, chunk.locs[pc - 1])
+                    case .reraise:
+                        if let cur = exceptions.last ?? interp.currentException { throw cur }
+                        throw RuntimeError("no active exception to re-raise", kind: "RuntimeError")
+                    case .excMatch(let d, let t):
+                        regs[Int(d)] = .bool(exceptions.last.map { interp.exceptionMatches($0, regs[Int(t)]) } ?? false)
+                    case .excObject(let d):
+                        if let e = exceptions.last { regs[Int(d)] = .object(interp.exceptionObject(e)) }
+                    case .popExc:
+                        if exceptions.count > exceptionBase { exceptions.removeLast() }
+                        interp.currentException = exceptions.last
+                    case .assertFail(let a):
+                        let text = a == R.max ? nil : Printer.str(regs[Int(a)])
+                        var e = TrickError(.runtime, "AssertionError" + (text.map { ": " + $0 } ?? ""), file: file, at: chunk.locs[pc - 1])
+                        e.kind = "AssertionError"
+                        throw e
+                    case .withEnter(let m, let x, let d):
+                        let (exit, entered) = try enter(regs[Int(m)], file, chunk.locs[pc - 1])
+                        regs[Int(x)] = exit
+                        regs[Int(d)] = entered
+                    case .withExit(let x):
+                        _ = try interp.call(regs[Int(x)], Arguments([.none, .none, .none]), file: file, loc: chunk.locs[pc - 1], name: "__exit__")
+                    case .withExitExc(let x, let t):
+                        guard let err = exceptions.last else { continue }
+                        let type = interp.library.globals[err.kind] ?? .str(err.kind)
+                        let suppress = try interp.call(regs[Int(x)], Arguments([type, .object(interp.exceptionObject(err)), .none]),
+                                                       file: file, loc: chunk.locs[pc - 1], name: "__exit__")
+                        if try !err.isInterrupt && suppress.truthy() {
+                            exceptions.removeLast()
+                            interp.currentException = exceptions.last
+                            pc = Int(t)
+                        } else {
+                            throw err
+                        }
+                    case .importName(let d, let k):
+                        regs[Int(d)] = try importName(chunk.specs[Int(k)])
+                    case .importStar(let k):
+                        try importStar(chunk.specs[Int(k)])
+                    case .ifTensorPair(let a, let b, let t):
+                        if case .tensor = regs[Int(a)], case .tensor = regs[Int(b)] {} else { pc = Int(t) }
+                    }
+                }
+            } catch {
+                let at = pc - 1
+                let err = interp.locate(error, file, chunk.locs[at])
+                guard let h = chunk.handlers.first(where: { $0.start <= at && at < $0.end && ($0.catchesAll || (!err.isInterrupt && err.phase == .runtime)) }) else {
+                    throw err
+                }
+                let depth = exceptionBase + h.exceptionDepth
+                if exceptions.count > depth { exceptions.removeSubrange(depth...) }
+                exceptions.append(err)
+                interp.currentException = err
+                pc = h.target
+            }
+        }
+    }
+
+    @inline(__always) static func compareInts(_ x: Int, _ y: Int, _ op: UInt8) -> Bool {
+        switch op {
+        case 0: return x < y
+        case 1: return x <= y
+        case 2: return x > y
+        case 3: return x >= y
+        case 4: return x == y
+        default: return x != y
+        }
+    }
+
+    func unboundCell(_ name: String, free: Bool) -> RuntimeError {
+        free ? RuntimeError("cannot access free variable '\(name)' where it is not associated with a value in enclosing scope", kind: "NameError")
+             : RuntimeError("cannot access local variable '\(name)' where it is not associated with a value", kind: "UnboundLocalError")
+    }
+}

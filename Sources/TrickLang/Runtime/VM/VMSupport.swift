@@ -1,0 +1,169 @@
+import TrickCore
+
+/// The VM's less frequent operations, kept out of the dispatch loop.
+extension VM {
+    /// Any callee with bound arguments: trick functions bind into a new window, built-ins and
+    /// objects are called as the interpreter calls them.
+    func callValue(_ callee: Value, _ args: Arguments, _ chunk: Chunk, _ at: Int) throws -> Value {
+        let loc = chunk.locs[at]
+        if case .function(let f) = callee, let fc = f.chunk {
+            if trickInterruptRequested != 0 { try interp.checkInterrupt(chunk.file, loc) }
+            return try call(f, fc, args, file: chunk.file, loc: loc)
+        }
+        return try interp.call(callee, args, file: chunk.file, loc: loc)
+    }
+
+    /// `f(*a, **k)`: the list and dict registers after the callee.
+    func spreadArguments(_ regs: UnsafeMutablePointer<Value>) throws -> Arguments {
+        var pos: [Value] = []
+        if case .list(let l) = regs[0] { pos = l.items }
+        return Arguments(pos, keywords: try keywordArguments(regs[1]))
+    }
+
+    func mergeKeywords(_ target: Value, _ source: Value) throws {
+        guard case .dict(let d) = source else {
+            throw RuntimeError("argument after ** must be a dict, not \(source.typeName)", kind: "TypeError")
+        }
+        guard case .dict(let kw) = target else { return }
+        for (k, v) in d.pairs {
+            guard case .str(let ks) = k else { throw RuntimeError("keywords must be strings", kind: "TypeError") }
+            if try kw.get(k) != nil { throw RuntimeError("got multiple values for keyword argument '\(ks)'", kind: "TypeError") }
+            try kw.set(k, v)
+        }
+    }
+
+    /// `a op= b`: lists extend and sets update in place (every name bound to them sees it).
+    func inplace(_ op: String, _ a: Value, _ b: Value) throws -> Value {
+        if op == "+", case .list(let l) = a {
+            l.items.append(contentsOf: try interp.iterate(b))
+            return a
+        }
+        if case .set(let s) = a, case .set = b, let r = try SetOps.binary(op, a, b), case .set(let n) = r {
+            s.table.removeAll()
+            for x in n.items { try s.add(x) }
+            return a
+        }
+        return try Ops.binary(op, a, b)
+    }
+
+    func slice(_ parts: UnsafeMutablePointer<Value>) throws -> Value {
+        func bound(_ v: Value, _ what: String) throws -> Int? {
+            switch v {
+            case .none: return nil
+            case .int(let i): return i
+            case .bool(let b): return b ? 1 : 0
+            case .tensor(let t) where t.count == 1 && !t.dtype.isFloatingPoint: return Int(t.int64(at: 0))
+            default: throw RuntimeError("slice \(what) must be an int or None, not \(v.typeName)", kind: "TypeError")
+            }
+        }
+        let lo = try bound(parts[0], "start"), hi = try bound(parts[1], "stop"), step = try bound(parts[2], "step")
+        if step == 0 { throw RuntimeError("slice step cannot be zero", kind: "ValueError") }
+        return .slice(lo, hi, step)
+    }
+
+    /// `t[i] = v` on a tensor held in a register: updated in place when the register holds the
+    /// only reference (the value is taken out first so the update does not copy it).
+    func assignTensorItem(_ slot: UnsafeMutablePointer<Value>, _ index: Value, _ v: Value) throws {
+        var t: Tensor
+        switch slot.pointee {
+        case .tensor(let x): t = x
+        default: return
+        }
+        slot.pointee = .none
+        do {
+            let operand: Operand
+            if let op = Ops.operand(v) { operand = op } else { operand = .tensor(try Convert.tensor(v)) }
+            try t.assign(try interp.tensorIndex(index), operand)
+        } catch {
+            slot.pointee = .tensor(t)
+            throw error
+        }
+        slot.pointee = .tensor(t)
+    }
+
+    func makeFunction(_ proto: FunctionProto, _ defaultRegs: UnsafeMutablePointer<Value>, _ cells: ContiguousArray<Cell>) -> Value {
+        let params = proto.code.params.positional + proto.code.params.keywordOnly
+        var defaults: [Value] = []
+        defaults.reserveCapacity(params.count)
+        var j = 0
+        for p in params {
+            if p.defaultValue != nil { defaults.append(defaultRegs[j]); j += 1 } else { defaults.append(.none) }
+        }
+        let captured = proto.freeFrom.map { cells[Int($0)] }
+        return .function(Function(code: proto.code, defaults: defaults, closure: nil, cells: captured))
+    }
+
+    func unpack(_ v: Value, into regs: UnsafeMutablePointer<Value>, count n: Int) throws {
+        let values = try interp.iterate(v)
+        guard values.count == n else {
+            let msg = values.count > n ? "too many values to unpack (expected \(n), got \(values.count))"
+                                       : "not enough values to unpack (expected \(n), got \(values.count))"
+            throw RuntimeError(msg, kind: "ValueError")
+        }
+        for i in 0..<n { regs[i] = values[i] }
+    }
+
+    func unpackStar(_ v: Value, into regs: UnsafeMutablePointer<Value>, before: Int, after: Int) throws {
+        let values = try interp.iterate(v)
+        let n = before + 1 + after
+        guard values.count >= n - 1 else {
+            throw RuntimeError("not enough values to unpack (expected at least \(n - 1), got \(values.count))", kind: "ValueError")
+        }
+        for i in 0..<before { regs[i] = values[i] }
+        regs[before] = .list(ListRef(Array(values[before..<(values.count - after)])))
+        for j in 0..<after { regs[before + 1 + j] = values[values.count - after + j] }
+    }
+
+    func raiseError(_ ex: Value, _ file: SourceFile, _ loc: SourceLocation) -> TrickError {
+        var kind = "Exception", msg = Printer.str(ex)
+        if case .object(let o) = ex, o.typeName == "Exception" {
+            kind = Printer.str(o.attributes["kind"] ?? .str("Exception"))
+            msg = Printer.str(o.attributes["message"] ?? .str(""))
+        } else if case .builtin(let b) = ex {
+            kind = b.name
+            msg = ""
+        }
+        var e = TrickError(.runtime, msg.isEmpty ? kind : "\(kind): \(msg)", file: file, at: loc)
+        e.kind = kind
+        return e
+    }
+
+    /// `with`: looks up `__exit__` and calls `__enter__`.
+    func enter(_ manager: Value, _ file: SourceFile, _ loc: SourceLocation) throws -> (exit: Value, entered: Value) {
+        let enter: Value, exit: Value
+        do {
+            enter = try interp.getAttribute(manager, "__enter__")
+            exit = try interp.getAttribute(manager, "__exit__")
+        } catch {
+            throw RuntimeError("'\(manager.typeName)' object does not support the context manager protocol (no __enter__/__exit__)", kind: "TypeError")
+        }
+        let entered = try interp.call(enter, Arguments(), file: file, loc: loc, name: "__enter__")
+        return (exit, entered)
+    }
+
+    func importName(_ spec: ImportSpec) throws -> Value {
+        let mod = spec.module
+        if mod.hasPrefix(".") {
+            let cut = mod.lastIndex(of: ".").map { mod[..<$0].allSatisfy { $0 == "." } ? mod.index(after: $0) : $0 } ?? mod.endIndex
+            let stmt = "from \(mod[..<cut]) import \(mod[cut...].drop { $0 == "." })"
+            throw RuntimeError("attempted relative import ('\(stmt)'): trick runs files as scripts, not as parts of a package; import from the library's own path", kind: "ImportError")
+        }
+        if !spec.isFrom, try Modules.module(mod, in: interp.library) == nil {
+            throw RuntimeError("No module named '\(mod)' in trick (\(Modules.known(near: mod, interp.library)))", kind: "ModuleNotFoundError")
+        }
+        let v = try interp.importModule(mod)
+        // `import a.b.c` binds `a` (after checking that a.b.c exists), as Python does.
+        if !spec.isFrom && spec.alias == nil && mod.contains(".") {
+            return try interp.importModule(String(mod.prefix { $0 != "." }))
+        }
+        return v
+    }
+
+    func importStar(_ spec: ImportSpec) throws {
+        let v = try importName(spec)
+        if case .object(let o) = v {
+            for (k, m) in o.methods { interp.setGlobal(k, .builtin(m)) }
+            for (k, a) in o.attributes { interp.setGlobal(k, a) }
+        }
+    }
+}
