@@ -290,24 +290,21 @@ extension BytecodeCompiler {
         let spread = args.contains { switch $0.kind { case .star, .doubleStar: return true; default: return false } }
         let save = nextReg
         defer { nextReg = save }
-        let base = temp()
         var method: String?
         var receiver: Expr?
         if case .attribute(let obj, let name) = callee.kind {
             method = name
             receiver = obj
-            try expr(obj, base)
-        } else {
-            try expr(callee, base)
         }
         // torch's in-place methods (`x.clamp_(0)`): tensors are values, so the result is
-        // stored back into the receiver.
+        // stored back into the receiver (kept below the call's registers).
         var storeBack: (R, Expr)?
         if let m = method, let obj = receiver, m.hasSuffix("_"), !m.hasPrefix("_"), isAssignable(obj) {
-            let keep = temp()
-            emit(.move(keep, base), loc)
-            storeBack = (keep, obj)
+            storeBack = (temp(), obj)
         }
+        let base = temp()
+        try expr(receiver ?? callee, base)
+        if let (keep, _) = storeBack { emit(.move(keep, base), loc) }
         if spread {
             // callee, a list of positionals, a dict of keywords
             let argsReg = base + 1, kwReg = base + 2

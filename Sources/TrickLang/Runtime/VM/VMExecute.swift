@@ -1,8 +1,24 @@
 import TrickCore
 
 extension VM {
-    /// Runs one call of a chunk whose registers start at `base`; returns its value.
-    func execute(_ chunk: Chunk, base: Int, function: Function?) throws -> Value {
+    /// One running call: its code, its register window, the state it keeps while it calls.
+    struct Activation {
+        let chunk: Chunk
+        let function: Function?
+        let base: Int
+        var pc = 0
+        var cells: ContiguousArray<Cell>
+        let iterBase: Int
+        let exceptionBase: Int
+        let savedTop: Int
+        /// Where the caller wants the result (absolute register), and where the call was.
+        var resultRegister = 0
+        var callAt = 0
+    }
+
+    /// Sets up a call's window at `base` (arguments already bound in its first registers).
+    @inline(__always)
+    func activate(_ chunk: Chunk, _ function: Function?, base: Int) throws -> Activation {
         let nregs = chunk.registerCount
         try ensureRegisters(base + nregs)
         let savedTop = top
@@ -20,19 +36,35 @@ extension VM {
             ensureIterators(iterBase + chunk.iteratorCount)
             iteratorTop = iterBase + chunk.iteratorCount
         }
-        let exceptionBase = exceptions.count
-        defer {
-            for i in 0..<nregs { Frame.clear(regs + i) }
-            top = savedTop
-            for i in 0..<chunk.iteratorCount { iterators[iterBase + i] = IteratorState() }
-            iteratorTop = iterBase
-            if exceptions.count > exceptionBase {
-                exceptions.removeSubrange(exceptionBase...)
-                interp.currentException = exceptions.last
-            }
+        return Activation(chunk: chunk, function: function, base: base, cells: cells, iterBase: iterBase,
+                          exceptionBase: exceptions.count, savedTop: savedTop)
+    }
+
+    /// Ends a call: its registers and iterators are cleared (their values die now, as in
+    /// Python), and exceptions it was handling are no longer current.
+    @inline(__always)
+    func deactivate(_ a: Activation) {
+        let regs = stack + a.base
+        for i in 0..<a.chunk.registerCount { Frame.clear(regs + i) }
+        top = a.savedTop
+        for i in 0..<a.chunk.iteratorCount { iterators[a.iterBase + i] = IteratorState() }
+        iteratorTop = a.iterBase
+        if exceptions.count > a.exceptionBase {
+            exceptions.removeSubrange(a.exceptionBase...)
+            interp.currentException = exceptions.last
         }
-        let code = chunk.code
-        let file = chunk.file
+    }
+
+    /// Runs a chunk whose registers start at `base` until it returns. Calls of trick functions
+    /// from it do not recurse in Swift: the caller's activation is saved on `callers` and the
+    /// loop continues in the callee (so deep trick recursion needs no Swift stack).
+    func execute(_ entry: Chunk, base entryBase: Int, function entryFunction: Function?) throws -> Value {
+        var act = try activate(entry, entryFunction, base: entryBase)
+        var callers: [Activation] = []
+        var chunk = entry
+        var code = chunk.code
+        var file = chunk.file
+        var regs = stack + entryBase
         var pc = 0
         while true {
             do {
@@ -58,14 +90,14 @@ extension VM {
                         guard globals.values[Int(g)] != nil else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
                         globals.values[Int(g)] = nil
                     case .loadCell(let a, let c, let k):
-                        let v = cells[Int(c)].value
-                        if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (function?.cells.count ?? 0)) }
+                        let v = act.cells[Int(c)].value
+                        if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (act.function?.cells.count ?? 0)) }
                         regs[Int(a)] = v
-                    case .storeCell(let c, let a): cells[Int(c)].value = regs[Int(a)]
+                    case .storeCell(let c, let a): act.cells[Int(c)].value = regs[Int(a)]
                     case .deleteCell(let c, let k):
-                        if VM.isUnbound(cells[Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (function?.cells.count ?? 0)) }
-                        cells[Int(c)].value = VM.unbound
-                    case .newCell(let c): cells[Int(c)] = Cell(VM.unbound)
+                        if VM.isUnbound(act.cells[Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (act.function?.cells.count ?? 0)) }
+                        act.cells[Int(c)].value = VM.unbound
+                    case .newCell(let c): act.cells[Int(c)] = Cell(VM.unbound)
 
                     case .add(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
@@ -229,8 +261,27 @@ extension VM {
 
                     case .call(let a, let n):
                         if case .function(let f) = regs[Int(a)], f.simpleArity == Int(n), let fc = f.chunk {
-                            let r = try invoke(f, fc, base: base + Int(a) + 1, file: file, loc: chunk.locs[pc - 1])
-                            regs[Int(a)] = r
+                            interp.callDepth += 1
+                            if interp.callDepth > interp.maxCallDepth || trickInterruptRequested != 0 {
+                                interp.callDepth -= 1
+                                try checkCall(f, file, chunk.locs[pc - 1])
+                                interp.callDepth += 1
+                            }
+                            act.pc = pc
+                            act.resultRegister = act.base + Int(a)
+                            let callee: Activation
+                            do { callee = try activate(fc, f, base: act.base + Int(a) + 1) } catch {
+                                interp.callDepth -= 1
+                                throw error
+                            }
+                            callers.append(act)
+                            act = callee
+                            act.callAt = pc - 1
+                            chunk = fc
+                            code = fc.code
+                            file = fc.file
+                            regs = stack + act.base
+                            pc = 0
                             continue
                         }
                         let args = takeArguments(regs, Int(a) + 1, Int(n))
@@ -265,22 +316,40 @@ extension VM {
                     case .ret(let a):
                         let v = (regs + Int(a)).move()
                         (regs + Int(a)).initialize(to: .none)
-                        return v
+                        deactivate(act)
+                        guard let caller = callers.popLast() else { return v }
+                        interp.callDepth -= 1
+                        act = caller
+                        chunk = act.chunk
+                        code = chunk.code
+                        file = chunk.file
+                        regs = stack + act.base
+                        pc = act.pc
+                        stack[act.resultRegister] = v
                     case .retNone:
-                        return .none
+                        deactivate(act)
+                        guard let caller = callers.popLast() else { return .none }
+                        interp.callDepth -= 1
+                        act = caller
+                        chunk = act.chunk
+                        code = chunk.code
+                        file = chunk.file
+                        regs = stack + act.base
+                        pc = act.pc
+                        stack[act.resultRegister] = .none
 
                     case .makeFunction(let d, let p, let first):
-                        regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), cells)
+                        regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), act.cells)
 
                     case .forPrep(let s, let a):
-                        let it = iterators + iterBase + Int(s)
+                        let it = iterators + act.iterBase + Int(s)
                         if case .range(let start, let stop, let step) = regs[Int(a)] {
                             it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
                         } else {
                             it.pointee = IteratorState(items: try interp.iterate(regs[Int(a)]), next: 0, stop: 0, step: 0, isRange: false)
                         }
                     case .forNext(let s, let d, let t):
-                        let it = iterators + iterBase + Int(s)
+                        let it = iterators + act.iterBase + Int(s)
                         if it.pointee.isRange {
                             let i = it.pointee.next, step = it.pointee.step
                             if step > 0 ? i < it.pointee.stop : i > it.pointee.stop {
@@ -316,7 +385,7 @@ extension VM {
                     case .excObject(let d):
                         if let e = exceptions.last { regs[Int(d)] = .object(interp.exceptionObject(e)) }
                     case .popExc:
-                        if exceptions.count > exceptionBase { exceptions.removeLast() }
+                        if exceptions.count > act.exceptionBase { exceptions.removeLast() }
                         interp.currentException = exceptions.last
                     case .assertFail(let a):
                         let text = a == R.max ? nil : Printer.str(regs[Int(a)])
@@ -350,18 +419,45 @@ extension VM {
                     }
                 }
             } catch {
-                let at = pc - 1
-                let err = interp.locate(error, file, chunk.locs[at])
-                guard let h = chunk.handlers.first(where: { $0.start <= at && at < $0.end && ($0.catchesAll || (!err.isInterrupt && err.phase == .runtime)) }) else {
-                    throw err
+                // Find a handler here, else leave this call (its caller's call instruction is
+                // where the error continues) until one is found or the entry call is left.
+                var err = interp.locate(error, file, chunk.locs[pc - 1])
+                while true {
+                    let at = pc - 1
+                    let catchable = !err.isInterrupt && err.phase == .runtime
+                    if let h = chunk.handlers.first(where: { $0.start <= at && at < $0.end && ($0.catchesAll || catchable) }) {
+                        let depth = act.exceptionBase + h.exceptionDepth
+                        if exceptions.count > depth { exceptions.removeSubrange(depth...) }
+                        exceptions.append(err)
+                        interp.currentException = err
+                        pc = h.target
+                        break
+                    }
+                    deactivate(act)
+                    guard let caller = callers.popLast() else { throw err }
+                    interp.callDepth -= 1
+                    if err.traceback.count < 50, let f = act.function {
+                        err.traceback.append(TraceEntry(function: f.code.name, file: caller.chunk.file, location: caller.chunk.locs[act.callAt]))
+                    }
+                    act = caller
+                    chunk = act.chunk
+                    code = chunk.code
+                    file = chunk.file
+                    regs = stack + act.base
+                    pc = act.pc
                 }
-                let depth = exceptionBase + h.exceptionDepth
-                if exceptions.count > depth { exceptions.removeSubrange(depth...) }
-                exceptions.append(err)
-                interp.currentException = err
-                pc = h.target
             }
         }
+    }
+
+    /// A call that goes too deep, or meets Ctrl-C.
+    func checkCall(_ f: Function, _ file: SourceFile, _ loc: SourceLocation) throws {
+        if interp.callDepth >= interp.maxCallDepth {
+            var e = TrickError(.runtime, "maximum recursion depth exceeded (\(interp.maxCallDepth) calls) in \(f.code.name)()", file: file, at: loc)
+            e.kind = "RecursionError"
+            throw e
+        }
+        try interp.checkInterrupt()
     }
 
     @inline(__always) static func compareInts(_ x: Int, _ y: Int, _ op: UInt8) -> Bool {
