@@ -43,12 +43,18 @@ public final class Interpreter {
     public var output: (String) -> Void = { print($0, terminator: "") }
     /// Where `display(x)` goes when a front end shows rich output (the Jupyter kernel); nil prints the repr.
     public var display: ((Value) -> Void)?
-    public var maxCallDepth = 1000
+    public var maxCallDepth: Int {
+        get { vm.maxCallDepth }
+        set { vm.maxCallDepth = newValue }
+    }
     /// Runs compiled code (when `usesVM`).
-    lazy var vm = VM(interp: self)
+    private(set) var vm: VM!
     /// Compile to bytecode for the VM instead of closures (TRICK_VM=1, while the VM replaces them).
     public var usesVM = (getenv("TRICK_VM").map { String(cString: $0) } ?? "") == "1"
-    var callDepth = 0
+    var callDepth: Int {
+        get { vm.callDepth }
+        set { vm.callDepth = newValue }
+    }
     var currentException: TrickError?
     var includeDepth = 0
     /// The files whose statements are running, outermost first (the script, then each
@@ -65,6 +71,7 @@ public final class Interpreter {
 
     public init(library: Library) {
         self.library = library
+        vm = VM(interp: self)
         // The first interpreter on a library registers the language built-ins; later ones (a
         // config file's own namespace) share them.
         if library.globals["print"] == nil {
@@ -293,7 +300,7 @@ public final class Interpreter {
         try checkInterrupt(loc.line > 0 ? file : nil, loc.line > 0 ? loc : nil)
         switch callee {
         case .function(let f):
-            if let fc = f.chunk { return try vm.call(f, fc, args, file: file, loc: loc) }
+            if let fc = f.chunk { return try vm.call(f, fc.takeUnretainedValue(), args, file: file, loc: loc) }
             let frame = try bindArguments(f, args, file: file, loc: loc)
             return try invoke(f, frame, file: file, loc: loc)
         case .builtin(let b):

@@ -251,8 +251,9 @@ public final class Function {
     let nslots: Int
     let body: (Frame) throws -> Flow
     let frameStack: FrameStack?
-    /// Compiled for the VM (nil: the closure compiler's body).
-    let chunk: Chunk?
+    /// Compiled for the VM (nil: the closure compiler's body); unretained (FunctionCode owns
+    /// it), so a call reads it without reference counting.
+    let chunk: Unmanaged<Chunk>?
     /// The variables it captured from the functions around it.
     let cells: [Cell]
     init(code: FunctionCode, defaults: [Value], closure: Frame?, cells: [Cell] = []) {
@@ -260,7 +261,7 @@ public final class Function {
         self.defaults = defaults
         self.closure = closure
         self.cells = cells
-        chunk = code.chunk
+        chunk = code.chunk.map { Unmanaged.passUnretained($0) }
         simpleArity = code.isSimple ? code.positionalCount : -1
         nslots = code.nslots
         body = code.body

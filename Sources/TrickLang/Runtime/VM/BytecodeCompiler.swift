@@ -1,4 +1,7 @@
 import TrickCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a name lives for the code being compiled.
 enum Place {
@@ -95,10 +98,14 @@ final class BytecodeCompiler {
     }
 
     func finish() -> Chunk {
-        Chunk(name: name, file: file, code: code, locs: locs, constants: constants, names: names, specs: specs,
+        if getenv("TRICK_VM_DUMP") != nil {
+            print("== \(name): \(maxReg) registers, \(localCount) locals")
+            for (i, ins) in code.enumerated() { print("  \(i)\t\(ins)") }
+        }
+        return Chunk(name: name, file: file, code: code, locs: locs, constants: constants, names: names, specs: specs,
               keywordNames: keywordNames, protos: protos, handlers: handlers, registerCount: Swift.max(maxReg, 1),
               unboundLocals: unboundLocals, iteratorCount: maxIterators, cellCount: cellTotal - freeCount,
-              cellParams: cellParams)
+              freeCount: freeCount, cellParams: cellParams)
     }
 
     // MARK: Emitting

@@ -18,12 +18,17 @@ final class Chunk {
     /// Registers a call needs (locals, then temporaries).
     let registerCount: Int
     /// Locals the frame starts with unbound (all non-parameter locals).
-    let unboundLocals: [R]
+    let unboundLocals: UnsafeMutablePointer<R>
+    let unboundCount: Int
     /// Iterator slots (nested loops) the frame needs.
     let iteratorCount: Int
     /// Cells made fresh at each call (captured locals); parameters among them are copied in.
     let cellCount: Int
     let cellParams: [(cell: UInt16, register: R)]
+    /// Cells captured from outside (the function's), before the frame's own.
+    let freeCount: Int
+    /// A call makes a cell array (it has own or captured cells).
+    let needsCells: Bool
 
     /// A range of instructions whose errors go to `target`. `catchesAll` (finally, with) also
     /// takes interrupts and non-runtime errors; an `except` clause takes only catchable ones.
@@ -40,7 +45,7 @@ final class Chunk {
 
     init(name: String, file: SourceFile, code: [Instr], locs: [SourceLocation], constants: [Value], names: [String],
          specs: [ImportSpec], keywordNames: [[String]], protos: [FunctionProto], handlers: [Handler],
-         registerCount: Int, unboundLocals: [R], iteratorCount: Int, cellCount: Int, cellParams: [(cell: UInt16, register: R)]) {
+         registerCount: Int, unboundLocals: [R], iteratorCount: Int, cellCount: Int, freeCount: Int, cellParams: [(cell: UInt16, register: R)]) {
         self.name = name
         self.file = file
         self.count = code.count
@@ -54,7 +59,11 @@ final class Chunk {
         self.protos = protos
         self.handlers = handlers
         self.registerCount = registerCount
-        self.unboundLocals = unboundLocals
+        self.unboundLocals = .allocate(capacity: Swift.max(unboundLocals.count, 1))
+        self.unboundLocals.initialize(from: unboundLocals, count: unboundLocals.count)
+        unboundCount = unboundLocals.count
+        self.freeCount = freeCount
+        needsCells = cellCount > 0 || freeCount > 0
         self.iteratorCount = iteratorCount
         self.cellCount = cellCount
         self.cellParams = cellParams
@@ -63,6 +72,7 @@ final class Chunk {
     deinit {
         code.deinitialize(count: count)
         code.deallocate()
+        unboundLocals.deallocate()
     }
 }
 

@@ -288,6 +288,8 @@ extension BytecodeCompiler {
         let positional = args.filter { if case .positional = $0.kind { return true }; return false }
         let keywords: [(String, Expr)] = args.compactMap { if case .keyword(let k) = $0.kind { return (k, $0.value) }; return nil }
         let spread = args.contains { switch $0.kind { case .star, .doubleStar: return true; default: return false } }
+        // the destination itself is the call's base when it is the topmost temporary
+        let reuse = isTemporary(dst) && Int(dst) == nextReg - 1
         let save = nextReg
         defer { nextReg = save }
         var method: String?
@@ -302,7 +304,7 @@ extension BytecodeCompiler {
         if let m = method, let obj = receiver, m.hasSuffix("_"), !m.hasPrefix("_"), isAssignable(obj) {
             storeBack = (temp(), obj)
         }
-        let base = temp()
+        let base = reuse && storeBack == nil ? dst : temp()
         try expr(receiver ?? callee, base)
         if let (keep, _) = storeBack { emit(.move(keep, base), loc) }
         if spread {

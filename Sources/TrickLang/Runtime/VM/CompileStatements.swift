@@ -47,8 +47,9 @@ extension BytecodeCompiler {
         case .returnStmt(let value):
             guard isFunction else { throw syntaxError("'return' outside function", loc) }
             if let value {
-                let r = temp()
-                try expr(value, r)
+                // (a local is returned from its own register when nothing runs after it)
+                let r: R
+                if cleanups.isEmpty { r = try operand(value) } else { r = temp(); try expr(value, r) }
                 try unwind(to: 0, loc)
                 emit(.ret(r), loc)
             } else {

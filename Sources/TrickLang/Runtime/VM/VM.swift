@@ -6,7 +6,9 @@ import TrickCore
 /// Swift call of `execute` with no allocation; errors unwind through Swift `throws` and each
 /// frame looks its instruction up in its chunk's handler table.
 final class VM {
-    unowned let interp: Interpreter
+    /// (unowned(unsafe): the interpreter owns the VM, and a checked unowned reference costs an
+    /// atomic increment on every use in the dispatch loop)
+    unowned(unsafe) let interp: Interpreter
     let globals: Globals
     /// Registers of all active calls. Reserved once; pages are touched only as calls go deep.
     let stack: UnsafeMutablePointer<Value>
@@ -17,6 +19,13 @@ final class VM {
     var iterators: UnsafeMutablePointer<IteratorState>
     var iteratorCapacity = 64
     var iteratorTop = 0
+    /// Saved activations of callers (see `execute`), moved in and out without copying.
+    var frames: UnsafeMutablePointer<VM.Activation>
+    var frameCapacity = 256
+    var frameTop = 0
+    /// Calls of trick functions in progress, and the most allowed (RecursionError beyond).
+    var callDepth = 0
+    var maxCallDepth = 1000
     /// Exceptions being handled (`except` clauses, finally and with cleanups), innermost last.
     var exceptions: [TrickError] = []
 
@@ -36,6 +45,15 @@ final class VM {
         stack = .allocate(capacity: capacity)
         iterators = .allocate(capacity: iteratorCapacity)
         iterators.initialize(repeating: IteratorState(), count: iteratorCapacity)
+        frames = .allocate(capacity: frameCapacity)
+    }
+
+    func growFrames() {
+        let bigger = UnsafeMutablePointer<Activation>.allocate(capacity: frameCapacity * 2)
+        bigger.moveInitialize(from: frames, count: frameTop)
+        frames.deallocate()
+        frames = bigger
+        frameCapacity *= 2
     }
 
     deinit {
@@ -43,6 +61,8 @@ final class VM {
         stack.deallocate()
         iterators.deinitialize(count: iteratorCapacity)
         iterators.deallocate()
+        frames.deinitialize(count: frameTop)
+        frames.deallocate()
     }
 
     /// Runs a top-level chunk above whatever is running (a notebook cell, or `include` from a call).
@@ -77,10 +97,10 @@ final class VM {
     /// A trick function called with its arguments already in `stack[base...]` (bound).
     @inline(__always)
     func invoke(_ f: Function, _ chunk: Chunk, base: Int, file: SourceFile, loc: @autoclosure () -> SourceLocation) throws -> Value {
-        interp.callDepth += 1
-        defer { interp.callDepth -= 1 }
-        if interp.callDepth > interp.maxCallDepth {
-            var e = TrickError(.runtime, "maximum recursion depth exceeded (\(interp.maxCallDepth) calls) in \(f.code.name)()", file: file, at: loc())
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > maxCallDepth {
+            var e = TrickError(.runtime, "maximum recursion depth exceeded (\(maxCallDepth) calls) in \(f.code.name)()", file: file, at: loc())
             e.kind = "RecursionError"
             throw e
         }

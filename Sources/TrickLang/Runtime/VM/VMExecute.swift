@@ -3,11 +3,13 @@ import TrickCore
 extension VM {
     /// One running call: its code, its register window, the state it keeps while it calls.
     struct Activation {
-        let chunk: Chunk
-        let function: Function?
+        /// Unretained: the entry chunk is held by `execute`'s caller, a callee's by its
+        /// function, which the caller's register keeps alive during the call.
+        unowned(unsafe) let chunk: Chunk
+        unowned(unsafe) let function: Function?
         let base: Int
         var pc = 0
-        var cells: ContiguousArray<Cell>
+        var cells: ContiguousArray<Cell>?
         let iterBase: Int
         let exceptionBase: Int
         let savedTop: Int
@@ -20,16 +22,18 @@ extension VM {
     @inline(__always)
     func activate(_ chunk: Chunk, _ function: Function?, base: Int) throws -> Activation {
         let nregs = chunk.registerCount
-        try ensureRegisters(base + nregs)
+        if base + nregs > initialized { try ensureRegisters(base + nregs) }
         let savedTop = top
         top = base + nregs
         let regs = stack + base
-        for r in chunk.unboundLocals { regs[Int(r)] = VM.unbound }
-        var cells = ContiguousArray<Cell>()
-        if chunk.cellCount > 0 || !(function?.cells.isEmpty ?? true) {
-            if let f = function { cells.append(contentsOf: f.cells) }
-            for _ in 0..<chunk.cellCount { cells.append(Cell(VM.unbound)) }
-            for (c, r) in chunk.cellParams { cells[Int(c)].value = regs[Int(r)] }
+        for i in 0..<chunk.unboundCount { regs[Int(chunk.unboundLocals[i])] = VM.unbound }
+        var cells: ContiguousArray<Cell>?
+        if chunk.needsCells {
+            var c = ContiguousArray<Cell>()
+            if let f = function { c.append(contentsOf: f.cells) }
+            for _ in 0..<chunk.cellCount { c.append(Cell(VM.unbound)) }
+            for (cell, r) in chunk.cellParams { c[Int(cell)].value = regs[Int(r)] }
+            cells = c
         }
         let iterBase = iteratorTop
         if chunk.iteratorCount > 0 {
@@ -47,8 +51,10 @@ extension VM {
         let regs = stack + a.base
         for i in 0..<a.chunk.registerCount { Frame.clear(regs + i) }
         top = a.savedTop
-        for i in 0..<a.chunk.iteratorCount { iterators[a.iterBase + i] = IteratorState() }
-        iteratorTop = a.iterBase
+        if a.chunk.iteratorCount > 0 {
+            for i in 0..<a.chunk.iteratorCount { iterators[a.iterBase + i] = IteratorState() }
+            iteratorTop = a.iterBase
+        }
         if exceptions.count > a.exceptionBase {
             exceptions.removeSubrange(a.exceptionBase...)
             interp.currentException = exceptions.last
@@ -60,8 +66,9 @@ extension VM {
     /// loop continues in the callee (so deep trick recursion needs no Swift stack).
     func execute(_ entry: Chunk, base entryBase: Int, function entryFunction: Function?) throws -> Value {
         var act = try activate(entry, entryFunction, base: entryBase)
-        var callers: [Activation] = []
-        var chunk = entry
+        // callers of the running activation within this execute: frames[callerBase..<frameTop]
+        let callerBase = frameTop
+        unowned(unsafe) var chunk = entry
         var code = chunk.code
         var file = chunk.file
         var regs = stack + entryBase
@@ -90,14 +97,14 @@ extension VM {
                         guard globals.values[Int(g)] != nil else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
                         globals.values[Int(g)] = nil
                     case .loadCell(let a, let c, let k):
-                        let v = act.cells[Int(c)].value
-                        if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (act.function?.cells.count ?? 0)) }
+                        let v = act.cells![Int(c)].value
+                        if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
                         regs[Int(a)] = v
-                    case .storeCell(let c, let a): act.cells[Int(c)].value = regs[Int(a)]
+                    case .storeCell(let c, let a): act.cells![Int(c)].value = regs[Int(a)]
                     case .deleteCell(let c, let k):
-                        if VM.isUnbound(act.cells[Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (act.function?.cells.count ?? 0)) }
-                        act.cells[Int(c)].value = VM.unbound
-                    case .newCell(let c): act.cells[Int(c)] = Cell(VM.unbound)
+                        if VM.isUnbound(act.cells![Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
+                        act.cells![Int(c)].value = VM.unbound
+                    case .newCell(let c): act.cells![Int(c)] = Cell(VM.unbound)
 
                     case .add(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
@@ -260,21 +267,24 @@ extension VM {
                         try interp.deleteItem(regs[Int(o)], regs[Int(i)])
 
                     case .call(let a, let n):
-                        if case .function(let f) = regs[Int(a)], f.simpleArity == Int(n), let fc = f.chunk {
-                            interp.callDepth += 1
-                            if interp.callDepth > interp.maxCallDepth || trickInterruptRequested != 0 {
-                                interp.callDepth -= 1
+                        if case .function(let f) = regs[Int(a)], f.simpleArity == Int(n), let fcu = f.chunk {
+                            let fc = fcu.takeUnretainedValue()
+                            callDepth += 1
+                            if callDepth > maxCallDepth || trickInterruptRequested != 0 {
+                                callDepth -= 1
                                 try checkCall(f, file, chunk.locs[pc - 1])
-                                interp.callDepth += 1
+                                callDepth += 1
                             }
                             act.pc = pc
                             act.resultRegister = act.base + Int(a)
                             let callee: Activation
                             do { callee = try activate(fc, f, base: act.base + Int(a) + 1) } catch {
-                                interp.callDepth -= 1
+                                callDepth -= 1
                                 throw error
                             }
-                            callers.append(act)
+                            if frameTop == frameCapacity { growFrames() }
+                            (frames + frameTop).initialize(to: consume act)
+                            frameTop += 1
                             act = callee
                             act.callAt = pc - 1
                             chunk = fc
@@ -317,8 +327,10 @@ extension VM {
                         let v = (regs + Int(a)).move()
                         (regs + Int(a)).initialize(to: .none)
                         deactivate(act)
-                        guard let caller = callers.popLast() else { return v }
-                        interp.callDepth -= 1
+                        guard frameTop > callerBase else { return v }
+                        frameTop -= 1
+                        let caller = (frames + frameTop).move()
+                        callDepth -= 1
                         act = caller
                         chunk = act.chunk
                         code = chunk.code
@@ -328,8 +340,10 @@ extension VM {
                         stack[act.resultRegister] = v
                     case .retNone:
                         deactivate(act)
-                        guard let caller = callers.popLast() else { return .none }
-                        interp.callDepth -= 1
+                        guard frameTop > callerBase else { return .none }
+                        frameTop -= 1
+                        let caller = (frames + frameTop).move()
+                        callDepth -= 1
                         act = caller
                         chunk = act.chunk
                         code = chunk.code
@@ -339,7 +353,7 @@ extension VM {
                         stack[act.resultRegister] = .none
 
                     case .makeFunction(let d, let p, let first):
-                        regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), act.cells)
+                        regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), act.cells ?? [])
 
                     case .forPrep(let s, let a):
                         let it = iterators + act.iterBase + Int(s)
@@ -434,8 +448,10 @@ extension VM {
                         break
                     }
                     deactivate(act)
-                    guard let caller = callers.popLast() else { throw err }
-                    interp.callDepth -= 1
+                    guard frameTop > callerBase else { throw err }
+                        frameTop -= 1
+                        let caller = (frames + frameTop).move()
+                    callDepth -= 1
                     if err.traceback.count < 50, let f = act.function {
                         err.traceback.append(TraceEntry(function: f.code.name, file: caller.chunk.file, location: caller.chunk.locs[act.callAt]))
                     }
@@ -452,8 +468,8 @@ extension VM {
 
     /// A call that goes too deep, or meets Ctrl-C.
     func checkCall(_ f: Function, _ file: SourceFile, _ loc: SourceLocation) throws {
-        if interp.callDepth >= interp.maxCallDepth {
-            var e = TrickError(.runtime, "maximum recursion depth exceeded (\(interp.maxCallDepth) calls) in \(f.code.name)()", file: file, at: loc)
+        if callDepth >= maxCallDepth {
+            var e = TrickError(.runtime, "maximum recursion depth exceeded (\(maxCallDepth) calls) in \(f.code.name)()", file: file, at: loc)
             e.kind = "RecursionError"
             throw e
         }

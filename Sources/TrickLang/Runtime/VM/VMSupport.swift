@@ -6,7 +6,8 @@ extension VM {
     /// objects are called as the interpreter calls them.
     func callValue(_ callee: Value, _ args: Arguments, _ chunk: Chunk, _ at: Int) throws -> Value {
         let loc = chunk.locs[at]
-        if case .function(let f) = callee, let fc = f.chunk {
+        if case .function(let f) = callee, let fcu = f.chunk {
+            let fc = fcu.takeUnretainedValue()
             if trickInterruptRequested != 0 { try interp.checkInterrupt(chunk.file, loc) }
             return try call(f, fc, args, file: chunk.file, loc: loc)
         }
