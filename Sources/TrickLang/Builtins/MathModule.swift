@@ -219,16 +219,8 @@ enum MathModule {
             for i in stride(from: n, to: n - k, by: -1) { r = try mulChecked(r, i, "perm") }
             return .int(r)
         }
-        m.method("gamma(x)") { a in
-            let x = try real(a, "x")
-            if x <= 0 && x.rounded() == x { throw RuntimeError("math domain error", kind: "ValueError") }
-            return try checked(x, Glibc.tgamma(x))
-        }
-        m.method("lgamma(x)") { a in
-            let x = try real(a, "x")
-            if x <= 0 && x.rounded() == x { throw RuntimeError("math domain error", kind: "ValueError") }
-            return try checked(x, Glibc.lgamma(x))
-        }
+        m.method("gamma(x)") { a in try gammaResult(Gamma.tgamma(try real(a, "x"))) }
+        m.method("lgamma(x)") { a in try gammaResult(Gamma.lgamma(try real(a, "x"))) }
         m.method("prod(iterable, *, start=1)") { [unowned lib] a in
             var acc = a["start"]
             for v in try iterate(a["iterable"], lib) { acc = try Ops.mul(acc, v) }
@@ -259,6 +251,14 @@ enum MathModule {
             let x = Swift.abs(try real(a, "x"))
             if !x.isFinite { return .float(x) }
             return .float(x.nextUp - x == .infinity ? x - x.nextDown : x.nextUp - x)
+        }
+    }
+
+    static func gammaResult(_ r: (Double, Gamma.Failure?)) throws -> Value {
+        switch r.1 {
+        case .domain?: throw RuntimeError("math domain error", kind: "ValueError")
+        case .range?: throw RuntimeError("math range error", kind: "OverflowError")
+        case nil: return .float(r.0)
         }
     }
 
@@ -360,5 +360,95 @@ enum MathModule {
         let x = csum - 1.0 + (frac1 + frac2)
         h += x / (2.0 * h)
         return h / scale
+    }
+}
+
+/// CPython's own `m_tgamma` and `m_lgamma` (Lanczos, g = 6.0247, N = 13; exact factorials for
+/// integers up to 23), not the C library's, so `math.gamma`/`math.lgamma` agree to the bit.
+enum Gamma {
+    enum Failure { case domain, range }
+    static let g = 6.024680040776729583740234375
+    static let gMinusHalf = 5.524680040776729583740234375
+    static let num: [Double] = [
+        23531376880.410759688572007674451636754734846804940, 42919803642.649098768957899047001988850926355848959,
+        35711959237.355668049440185451547166705960488635843, 17921034426.037209699919755754458931112671403265390,
+        6039542586.3520280050642916443072979210699388420708, 1439720407.3117216736632230727949123939715485786772,
+        248874557.86205415651146038641322942321632125127801, 31426415.585400194380614231628318205362874684987640,
+        2876370.6289353724412254090516208496135991145378768, 186056.26539522349504029498971604569928220784236328,
+        8071.6720023658162106380029022722506138218516325024, 210.82427775157934587250973392071336271166969580291,
+        2.5066282746310002701649081771338373386264310793408,
+    ]
+    static let den: [Double] = [0.0, 39916800.0, 120543840.0, 150917976.0, 105258076.0, 45995730.0, 13339535.0,
+                                2637558.0, 357423.0, 32670.0, 1925.0, 66.0, 1.0]
+    static let integral: [Double] = [
+        1.0, 1.0, 2.0, 6.0, 24.0, 120.0, 720.0, 5040.0, 40320.0, 362880.0, 3628800.0, 39916800.0, 479001600.0,
+        6227020800.0, 87178291200.0, 1307674368000.0, 20922789888000.0, 355687428096000.0, 6402373705728000.0,
+        121645100408832000.0, 2432902008176640000.0, 51090942171709440000.0, 1124000727777607680000.0,
+    ]
+    static let logpi = 1.144729885849400174143427351353058711647
+
+    static func lanczosSum(_ x: Double) -> Double {
+        var n = 0.0, d = 0.0
+        if x < 5.0 {
+            for i in stride(from: 12, through: 0, by: -1) { n = n * x + num[i]; d = d * x + den[i] }
+        } else {
+            for i in 0..<13 { n = n / x + num[i]; d = d / x + den[i] }
+        }
+        return n / d
+    }
+
+    static func sinpi(_ x: Double) -> Double {
+        let y = Glibc.fmod(Swift.abs(x), 2.0)
+        let r: Double
+        switch Int((2.0 * y).rounded(.toNearestOrAwayFromZero)) {
+        case 0: r = Glibc.sin(Double.pi * y)
+        case 1: r = Glibc.cos(Double.pi * (y - 0.5))
+        case 2: r = Glibc.sin(Double.pi * (1.0 - y))
+        case 3: r = -Glibc.cos(Double.pi * (y - 1.5))
+        default: r = Glibc.sin(Double.pi * (y - 2.0))
+        }
+        return Glibc.copysign(1.0, x) * r
+    }
+
+    static func tgamma(_ x: Double) -> (Double, Failure?) {
+        if !x.isFinite { return x.isNaN || x > 0 ? (x, nil) : (.nan, .domain) }
+        if x == 0 { return (Glibc.copysign(.infinity, x), .domain) }
+        if x == x.rounded(.down) {
+            if x < 0 { return (.nan, .domain) }
+            if x <= 23 { return (integral[Int(x) - 1], nil) }
+        }
+        let absx = Swift.abs(x)
+        if absx < 1e-20 { let r = 1.0 / x; return (r, r.isInfinite ? .range : nil) }
+        if absx > 200.0 { return x < 0 ? (0.0 / sinpi(x), nil) : (.infinity, .range) }
+        let y = absx + gMinusHalf
+        var z: Double
+        if absx > gMinusHalf { let q = y - absx; z = q - gMinusHalf } else { let q = y - gMinusHalf; z = q - absx }
+        z = z * g / y
+        var r: Double
+        if x < 0 {
+            r = -Double.pi / sinpi(absx) / absx * Glibc.exp(y) / lanczosSum(absx)
+            r -= z * r
+            if absx < 140.0 { r /= Glibc.pow(y, absx - 0.5) } else {
+                let s = Glibc.pow(y, absx / 2.0 - 0.25); r /= s; r /= s
+            }
+        } else {
+            r = lanczosSum(absx) / Glibc.exp(y)
+            r += z * r
+            if absx < 140.0 { r *= Glibc.pow(y, absx - 0.5) } else {
+                let s = Glibc.pow(y, absx / 2.0 - 0.25); r *= s; r *= s
+            }
+        }
+        return (r, r.isInfinite ? .range : nil)
+    }
+
+    static func lgamma(_ x: Double) -> (Double, Failure?) {
+        if !x.isFinite { return x.isNaN ? (x, nil) : (.infinity, nil) }
+        if x == x.rounded(.down) && x <= 2.0 { return x <= 0 ? (.infinity, .domain) : (0.0, nil) }
+        let absx = Swift.abs(x)
+        if absx < 1e-20 { return (-Glibc.log(absx), nil) }
+        var r = Glibc.log(lanczosSum(absx)) - g
+        r += (absx - 0.5) * (Glibc.log(absx + g - 0.5) - 1)
+        if x < 0 { r = logpi - Glibc.log(Swift.abs(sinpi(absx))) - Glibc.log(absx) - r }
+        return (r, r.isInfinite ? .range : nil)
     }
 }
