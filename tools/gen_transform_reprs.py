@@ -12,3 +12,4 @@ for t in [Resize(scale=(2048, 512), keep_ratio=True), Resize(scale_factor=0.5), 
           Normalize(mean=[0, 0, 0], std=[1, 1, 1], to_rgb=False), Normalize(mean=[-1.5, 2.0, 10.25], std=[1, 1, 1]),
           LoadImageFromFile(), LoadImageFromFile(to_float32=True, color_type='grayscale')]:
     print(repr(t))
+# LoadAnnotations / TestTimeAug (and subroutines): tools/gen_parity_leftovers.py

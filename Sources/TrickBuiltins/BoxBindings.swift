@@ -257,6 +257,29 @@ enum BoxBindings {
             o.setter = { [unowned o] k, v in o.set(k, v) }
             return .object(o)
         }
+        lib.type("BboxOverlaps2D(scale=1.0, dtype=None)",
+                 doc: "mmdet's BboxOverlaps2D: calling it is bbox_overlaps(bboxes1, bboxes2, mode, is_aligned), a score column (n, 5) dropped first.") { a in
+            guard a["dtype"].isNone else {
+                throw RuntimeError("BboxOverlaps2D(): dtype=\(Printer.repr(a["dtype"])) (fp16 computing) is not supported; trick computes in the boxes' dtype", kind: "ValueError")
+            }
+            let scale = try a.double("scale")
+            let o = BuiltObject(typeName: "BboxOverlaps2D", attributes: [("scale", .float(scale)), ("dtype", .none)])
+            o.repr = { "BboxOverlaps2D(scale=\(Printer.formatFloat(scale)), dtype=None)" }
+            o.callable = BuiltinFunction("BboxOverlaps2D(bboxes1, bboxes2, mode='iou', is_aligned=False)") { b in
+                func boxes(_ name: String) throws -> Tensor {
+                    let t = try b.tensor(name)
+                    let last = t.rank == 0 ? -1 : t.shape[t.rank - 1]
+                    guard [0, 4, 5].contains(last) else {
+                        throw RuntimeError("BboxOverlaps2D: \(name) must have 0, 4 or 5 values in its last dimension, got shape \(Tensor.formatShape(t.shape))", kind: "AssertionError")
+                    }
+                    return last == 5 ? try t.subscripted([.ellipsis, .slice(nil, 4, nil)]) : t
+                }
+                guard case .builtin(let overlaps)? = lib.globals["bbox_overlaps"] else { throw RuntimeError("bbox_overlaps is not registered") }
+                return try overlaps.call(Arguments([.tensor(try boxes("bboxes1")), .tensor(try boxes("bboxes2"))],
+                                                   keywords: [("mode", b["mode"]), ("is_aligned", b["is_aligned"])]))
+            }
+            return .object(o)
+        }
         lib.type("MaxIoUAssigner(pos_iou_thr, neg_iou_thr, min_pos_iou=0.0, gt_max_assign_all=True, ignore_iof_thr=-1, ignore_wrt_candidates=True, match_low_quality=True, gpu_assign_thr=-1, iou_calculator=None, perm_repeat_gt_cfg=None)",
                  doc: "mmdet MaxIoUAssigner; .assign(bboxes, gt_bboxes, gt_bboxes_ignore=None, gt_labels=None) → AssignResult.") { a in
             let neg: MaxIoUAssigner.NegThreshold
@@ -284,12 +307,21 @@ enum BoxBindings {
                 ("ignore_wrt_candidates", a["ignore_wrt_candidates"]), ("match_low_quality", a["match_low_quality"]),
                 ("gpu_assign_thr", a["gpu_assign_thr"]),
             ], payload: asg)
-            obj.method("assign(bboxes, gt_bboxes, gt_bboxes_ignore=None, gt_labels=None)",
-                       doc: "Assign each box a gt (k+1), negative (0) or ignore (-1). Also takes the 3.x form assign(pred_instances, gt_instances, gt_instances_ignore) with InstanceData(priors=…) / InstanceData(bboxes=…, labels=…).") { b in
-                let priors = try instanceField(b["bboxes"], ["priors", "bboxes"], "bboxes")!
-                let gts = try instanceField(b["gt_bboxes"], ["bboxes"], "gt_bboxes")!
-                let labels = try instanceField(b["gt_bboxes"], ["labels"], "gt_bboxes", required: false) ?? b.optionalTensor("gt_labels")
-                let ignore = b["gt_bboxes_ignore"].isNone ? nil : try instanceField(b["gt_bboxes_ignore"], ["bboxes"], "gt_bboxes_ignore")
+            obj.method("assign(bboxes=None, gt_bboxes=None, gt_bboxes_ignore=None, gt_labels=None, *, pred_instances=None, gt_instances=None, gt_instances_ignore=None)",
+                       doc: "Assign each box a gt (k+1), negative (0) or ignore (-1). Also takes mmdet 3.x's assign(pred_instances, gt_instances, gt_instances_ignore=None) with InstanceData(priors=…) / InstanceData(bboxes=…, labels=…) (or dicts), positionally or by those names.") { b in
+                // mmdet 3.x names the same three positions pred_instances, gt_instances, gt_instances_ignore.
+                func either(_ old: String, _ new: String) throws -> Value {
+                    if b.has(old) && b.has(new) { throw RuntimeError("assign() got both '\(old)' and '\(new)'", kind: "TypeError") }
+                    return b.has(new) ? b[new] : b[old]
+                }
+                let pred = try either("bboxes", "pred_instances"), gt = try either("gt_bboxes", "gt_instances")
+                let ign = try either("gt_bboxes_ignore", "gt_instances_ignore")
+                guard !pred.isNone else { throw RuntimeError("assign() missing required argument 'pred_instances'", kind: "TypeError") }
+                guard !gt.isNone else { throw RuntimeError("assign() missing required argument 'gt_instances'", kind: "TypeError") }
+                let priors = try instanceField(pred, ["priors", "bboxes"], "pred_instances")!
+                let gts = try instanceField(gt, ["bboxes"], "gt_instances")!
+                let labels = try instanceField(gt, ["labels"], "gt_instances", required: false) ?? b.optionalTensor("gt_labels")
+                let ignore = ign.isNone ? nil : try instanceField(ign, ["bboxes"], "gt_instances_ignore")
                 let r = try asg.assign(bboxes: priors, gtBboxes: gts, gtBboxesIgnore: ignore, gtLabels: labels)
                 return .object(assignResultObject(r))
             }

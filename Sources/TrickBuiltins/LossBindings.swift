@@ -328,6 +328,21 @@ enum LossBindings {
             return single ? .tensor(res[0]) : .list(res.map { .tensor($0) })
         }
 
+        lib.type("Accuracy(topk=(1,), thresh=None, ignore_index=None)",
+                 doc: "MMSegmentation's Accuracy module: calling it is accuracy(pred, target, topk, thresh, ignore_index) (a list for a tuple topk, as the default (1,)).") { a in
+            let o = BuiltObject(typeName: "Accuracy", attributes: [("topk", a["topk"]), ("thresh", a["thresh"]), ("ignore_index", a["ignore_index"])])
+            o.repr = { "Accuracy()" }      // an nn.Module with no children and no extra_repr
+            let forward = BuiltinFunction("forward(pred, target)") { b in
+                guard case .builtin(let acc)? = lib.globals["accuracy"] else { throw RuntimeError("accuracy is not registered") }
+                return try acc.call(Arguments([b["pred"], b["target"]], keywords: [
+                    ("topk", o.attributes["topk"] ?? .none), ("thresh", o.attributes["thresh"] ?? .none), ("ignore_index", o.attributes["ignore_index"] ?? .none)]))
+            }
+            o.callable = forward
+            o.methods["forward"] = forward
+            o.setter = { [unowned o] k, v in o.set(k, v) }
+            return .object(o)
+        }
+
         lib.function("parse_losses(losses)",
                      doc: "MMEngine BaseModel.parse_losses: returns (total, log_vars); total sums the entries whose key contains 'loss' (the int 0 when none does, as Python's sum()).") { a in
             let d = try a.dict("losses")

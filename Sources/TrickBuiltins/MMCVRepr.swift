@@ -91,4 +91,25 @@ extension MMCVRepr {
             + "color_type=\(Printer.repr(a["color_type"])), imdecode_backend=\(kw("imdecode_backend", "'cv2'")), backend_args=\(kw("backend_args", "None")))"
         return { text }
     }
+
+    /// mmcv 2.1 `LoadAnnotations.__repr__` (the mmcv.transforms class the module table binds).
+    static func loadAnnotations(_ a: Bound) -> () -> String {
+        let extra = Dictionary(a.kwargs, uniquingKeysWith: { x, _ in x })
+        func flag(_ k: String) -> String { Printer.str(a[k]) }
+        let text = "LoadAnnotations(with_bbox=\(flag("with_bbox")), with_label=\(flag("with_label")), with_seg=\(flag("with_seg")), "
+            + "with_keypoints=\(extra["with_keypoints"].map(Printer.str) ?? "False"), "
+            + "imdecode_backend='\(extra["imdecode_backend"].map(Printer.str) ?? "cv2")', backend_args=\(extra["backend_args"].map(Printer.str) ?? "None"))"
+        return { text }
+    }
+
+    /// mmcv `Compose.__repr__`: one transform a line, indented four spaces.
+    static func compose(_ steps: [Value]) -> () -> String {
+        { "Compose(" + steps.map { "\n    " + Printer.str($0) }.joined() + "\n)" }
+    }
+
+    /// mmcv 2.1 `TestTimeAug.__repr__`, its missing parenthesis included: `TestTimeAugtransforms=`
+    /// then each subroutine (a Compose) and a newline.
+    static func testTimeAug(_ subroutines: [Value]) -> () -> String {
+        { "TestTimeAugtransforms=\n" + subroutines.map { Printer.repr($0) + "\n" }.joined() }
+    }
 }

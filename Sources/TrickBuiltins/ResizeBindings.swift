@@ -9,6 +9,7 @@ enum ResizeBindings {
     static func register(_ lib: Library) {
         registerGeometry(lib)
         registerTransforms(lib)
+        registerShortestEdge(lib)
         registerAnalysis(lib)
     }
 

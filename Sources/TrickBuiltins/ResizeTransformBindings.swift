@@ -46,6 +46,18 @@ extension ResizeBindings {
         throw RuntimeError("\(who): a transform must be a config dict or a transform, got \(v.typeName)", kind: "TypeError")
     }
 
+    /// The steps of a pipeline as objects: config dicts built (through the registry), built
+    /// transforms and callables kept, so the pipeline's repr can print each one.
+    static func builtSteps(_ lib: Library, _ v: Value, _ who: String) throws -> [Value] {
+        let items: [Value]
+        switch v {
+        case .list(let l): items = l.items
+        case .tuple(let t): items = t
+        default: items = [v]
+        }
+        return try items.map { if case .dict(let cfg) = $0 { return try lib.build(cfg) } else { return $0 } }
+    }
+
     static func transformList(_ lib: Library, _ v: Value, _ who: String) throws -> [ResultsTransform] {
         switch v {
         case .list(let l): return try l.items.map { try transform(lib, $0, who) }
@@ -73,7 +85,9 @@ extension ResizeBindings {
     /// The MMCV 2.x inner `Resize` of RandomResize / RandomChoiceResize from `resize_type` and kwargs.
     static func innerResize(_ a: Bound, _ who: String) throws -> ResizeTransform {
         let type = try a.string("resize_type")
-        guard type == "Resize" else { throw RuntimeError("\(who): resize_type '\(type)' is not supported (only 'Resize')", kind: "ValueError") }
+        guard type == "Resize" else {
+            throw RuntimeError("\(who): resize_type '\(type)' is not supported (only 'Resize'\(who == "RandomChoiceResize" ? " and 'ResizeShortestEdge'" : ""))", kind: "ValueError")
+        }
         var keep = false, clip = true, interp = ImResize.Interpolation.bilinear
         for (k, v) in a.kwargs {
             switch k {
@@ -146,10 +160,21 @@ extension ResizeBindings {
 
         lib.type("RandomChoiceResize(scales, resize_type='Resize', **resize_kwargs)",
                  doc: "MMCV 2.x RandomChoiceResize: one of `scales` chosen with randint; results['scale_idx'] records it. Where trick differs: an int scale s means (s, s), as Resize(scale=s) documents; mmcv 2.1 hands the bare int to Resize, whose imrescale then takes it as a factor (×s) with keep_ratio=True and fails without it.") { a in
+            let repr = MMCVRepr.random("RandomChoiceResize", a, first: ("scales", a["scales"]), second: nil)
+            if case .str("ResizeShortestEdge") = a["resize_type"] {
+                // mmseg's Mask2Former pipelines: scales are short-side lengths (ints), max_size caps the long side.
+                let items: [Value]
+                if case .list(let l) = a["scales"] { items = l.items } else { items = [a["scales"]] }
+                guard !items.isEmpty else { throw RuntimeError("RandomChoiceResize: scales must not be empty", kind: "ValueError") }
+                let scales = try items.map { try shortEdge($0, "scales") }
+                let maxSize = a.kwargs.first { $0.0 == "max_size" }?.1 ?? .none
+                let edge = try shortestEdge(scales[0], maxSize: maxSize, kwargs: a.kwargs.filter { $0.0 != "max_size" }, "RandomChoiceResize")
+                return transformObject(lib, "RandomChoiceResize", a, ChoiceShortestEdgeResize(scales: scales, edge: edge), repr: repr)
+            }
             let scales: [[Double]]
             if case .list(let l) = a["scales"] { scales = try l.items.map { try pair($0, "scales") } } else { scales = [try pair(a["scales"], "scales")] }
             return transformObject(lib, "RandomChoiceResize", a, try RandomChoiceResize(scales: scales, resize: try innerResize(a, "RandomChoiceResize")),
-                                   repr: MMCVRepr.random("RandomChoiceResize", a, first: ("scales", a["scales"]), second: nil))
+                                   repr: repr)
         }
 
         lib.type("RandomFlip(prob=None, direction='horizontal', swap_seg_labels=None, flip_ratio=None)",
@@ -181,7 +206,7 @@ extension ResizeBindings {
         lib.type("Pad(size=None, size_divisor=None, pad_to_square=False, pad_val=None, padding_mode='constant', seg_pad_val=None)",
                  doc: "MMCV 2.x Pad (size is (w, h)); MMDetection 2.x / MMSegmentation 0.x form after a legacy Resize (size is (h, w)).") { a in
             var imgVal = 0.0, isInt = true, segVal = 255.0, maskVal = 0.0
-            var perChannel: [Double]?
+            var perChannel: [Double]?, segPerChannel: [Double]?
             switch a["pad_val"] {
             case .none: break
             case .int(let i): imgVal = Double(i)
@@ -190,7 +215,11 @@ extension ResizeBindings {
                 if case .tuple? = d[str: "img"] {
                     perChannel = try numbers(d[str: "img"]!, "pad_val['img']")  // impad: one value per channel
                 } else if let v = d[str: "img"] { imgVal = try number(v, "pad_val['img']"); if case .float = v { isInt = false } }
-                if let v = d[str: "seg"] { segVal = try number(v, "pad_val['seg']") }
+                switch d[str: "seg"] {
+                case .tuple?, .list?: segPerChannel = try numbers(d[str: "seg"]!, "pad_val['seg']")   // per channel, as impad
+                case let v?: segVal = try number(v, "pad_val['seg']")
+                case nil: break
+                }
                 if let v = d[str: "masks"] { maskVal = try number(v, "pad_val['masks']") }
             default: throw RuntimeError("pad_val must be a number or a dict, got \(a["pad_val"].typeName)", kind: "TypeError")
             }
@@ -202,6 +231,7 @@ extension ResizeBindings {
                                      forceLegacy: a.has("seg_pad_val"))
             var pad = t
             pad.imgPadValPerChannel = perChannel
+            pad.segPadValPerChannel = segPerChannel
             pad.maskPadVal = maskVal
             return transformObject(lib, "Pad", a, pad, repr: a.has("seg_pad_val") ? nil : MMCVRepr.pad(a))
         }
@@ -222,7 +252,8 @@ extension ResizeBindings {
                  doc: "Takes gt_bboxes / gt_labels / gt_semantic_seg from results['ann_info'] (bboxes, labels, seg_map) or the results; a seg map file (results['seg_map_path'], or seg_prefix + ann_info['seg_map']) is read as mmseg does: PNG 'unchanged' with PIL's palette indices, as uint8; reduce_zero_label maps 0 to 255 and the rest down by 1.") { a in
             if try a.bool("with_mask") { throw RuntimeError("LoadAnnotations: with_mask=True is not supported (no instance masks)", kind: "ValueError") }
             return transformObject(lib, "LoadAnnotations", a, LoadAnnotations(withBBox: try a.bool("with_bbox"), withLabel: try a.bool("with_label"),
-                                                                              withSeg: try a.bool("with_seg"), reduceZeroLabel: try a.bool("reduce_zero_label")))
+                                                                              withSeg: try a.bool("with_seg"), reduceZeroLabel: try a.bool("reduce_zero_label")),
+                                   repr: MMCVRepr.loadAnnotations(a))
         }
 
         lib.type("DefaultFormatBundle(**kwargs)", doc: "MMDetection 2.x DefaultFormatBundle: img to a CHW tensor, default meta keys.") { a in
@@ -239,7 +270,8 @@ extension ResizeBindings {
         }
 
         lib.type("Compose(transforms)", doc: "A pipeline: config dicts or transforms applied in order.") { a in
-            transformObject(lib, "Compose", a, Compose(try transformList(lib, a["transforms"], "Compose")))
+            let steps = try builtSteps(lib, a["transforms"], "Compose")
+            return transformObject(lib, "Compose", a, Compose(try steps.map { try transform(lib, $0, "Compose") }), repr: MMCVRepr.compose(steps))
         }
 
         lib.type("MultiScaleFlipAug(transforms, img_scale=None, scale_factor=None, flip=False, flip_direction='horizontal', img_ratios=None, scales=None, allow_flip=False, resize_cfg=None, flip_cfg=None)",
@@ -307,7 +339,19 @@ extension ResizeBindings {
             if let i = lists.firstIndex(where: { if case .list = $0 { return false }; if case .tuple = $0 { return false }; return true }) {
                 throw RuntimeError("TestTimeAug: transforms must be a list of stages, each a list of transforms (e.g. [[Resize(...)], [RandomFlip(prob=1.0), RandomFlip(prob=0.0)]]); item \(i) is a \(lists[i].typeName)", kind: "TypeError")
             }
-            return transformObject(lib, "TestTimeAug", a, try TestTimeAug(try lists.map { try transformList(lib, $0, "TestTimeAug") }))
+            // Each stage's transforms built once: the pipeline runs them and the reprs print them.
+            let stages = try lists.map { try builtSteps(lib, $0, "TestTimeAug") }
+            let t = try TestTimeAug(try stages.map { try $0.map { try transform(lib, $0, "TestTimeAug") } })
+            // mmcv: subroutines = [Compose(s) for s in itertools.product(*transforms)]
+            var combos: [[Value]] = [[]]
+            for stage in stages { combos = combos.flatMap { c in stage.map { c + [$0] } } }
+            let subroutines = try combos.map { c -> Value in
+                guard let compose = lib.types["Compose"] else { throw RuntimeError("Compose is not registered") }
+                return try compose.call(Arguments([], keywords: [("transforms", .list(c))]))
+            }
+            let obj = transformObject(lib, "TestTimeAug", a, t, repr: MMCVRepr.testTimeAug(subroutines))
+            obj.objectValue?.set("subroutines", .list(subroutines))
+            return obj
         }
     }
 }

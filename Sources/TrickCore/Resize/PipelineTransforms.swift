@@ -130,6 +130,8 @@ public struct PadTransform: ResultsTransform {
     /// `pad_val['masks']` (default 0): the value instance masks are padded with — MMDetection's
     /// `Pad._pad_masks` (`self.pad_val.get('masks', 0)`, mmdet/datasets/transforms/transforms.py).
     public var maskPadVal: Double = 0
+    /// MMCV 2.x `pad_val=dict(seg=(v0, v1, ...))`: one value per channel of a multi-channel seg map.
+    public var segPadValPerChannel: [Double]?
 
     public init(size: [Int]?, sizeDivisor: Int?, padToSquare: Bool = false, imgPadVal: Double = 0, imgPadValIsInt: Bool = true,
                 segPadVal: Double = 255, mode: ImPad.Mode = .constant, forceLegacy: Bool = false) throws {
@@ -184,7 +186,8 @@ public struct PadTransform: ResultsTransform {
         }
         for key in ResizeTransform.segKeys(r) {
             let seg = try r.tensor(key, for: "Pad")
-            let v: ImPad.Value = seg.rank == 3 ? .perChannel([Double](repeating: segPadVal, count: seg.shape[2])) : .scalar(segPadVal)
+            var v: ImPad.Value = seg.rank == 3 ? .perChannel([Double](repeating: segPadVal, count: seg.shape[2])) : .scalar(segPadVal)
+            if let vs = segPadValPerChannel { v = .perChannel(vs) }
             r[key] = .tensor(try ImPad.pad(seg, toShape: (padded.shape[0], padded.shape[1]), value: v, mode: legacy ? .constant : mode))
         }
         return r

@@ -133,9 +133,17 @@ enum CoreBuiltins {
                 case .builtin(let b): name = b.name
                 case .str(let s): name = s
                 case .tuple(let ts): return ts.contains(where: matches)
+                case .object(let c):
+                    // a namedtuple class (or another class object with a __name__)
+                    guard case .str(let n)? = c.attributes["__name__"] else { return false }
+                    if case .object(let o) = a["obj"], o.payload is Collections.NamedTupleValues { return o.typeName == n }
+                    return false
                 default: return false
                 }
                 let v = a["obj"]
+                // collections' dict subclasses are dicts; a namedtuple is a tuple
+                if name == "dict", case .dict = v { return true }
+                if name == "tuple", case .object(let o) = v, o.payload is Collections.NamedTupleValues { return true }
                 if name == "float", case .float = v { return true }
                 if name == "int", case .bool = v { return true }
                 if name == "Tensor" || name == "tensor", case .tensor = v { return true }
@@ -160,6 +168,18 @@ enum CoreBuiltins {
             }))
         }
         lib.function("zip(*iterables, strict=False)") { [unowned interp] a in
+            // An infinite iterator (itertools.count()) is pulled one item a row, up to the shortest.
+            if a.varargs.contains(where: PyIterator.isInfinite) {
+                let its = try a.varargs.map { try PyIterator.of($0, interp) }
+                guard its.contains(where: { !$0.infinite }) else { throw RuntimeError("zip() of infinite iterators only never ends: cut one with itertools.islice", kind: "TypeError") }
+                var rows: [Value] = []
+                outer: while true {
+                    var row: [Value] = []
+                    for it in its { guard let v = try it.next() else { break outer }; row.append(v) }
+                    rows.append(.tuple(row))
+                }
+                return .list(ListRef(rows))
+            }
             let seqs = try a.varargs.map { try interp.iterate($0) }
             guard let n = seqs.map(\.count).min() else { return .list(ListRef()) }
             if try a.bool("strict"), seqs.contains(where: { $0.count != n }) {
@@ -304,65 +324,17 @@ enum CoreBuiltins {
                 .object(BuiltObject(typeName: "Exception", attributes: [("kind", .str(kind)), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))]))
             }
         }
-        registerMath(lib)
+        MathModule.register(lib)
         ContextLib.register(lib)
+        PyIterator.register(lib, interp)
+        Collections.register(lib, interp)
+        Itertools.register(lib, interp)
+        Functools.register(lib, interp)
+        Copy.register(lib, interp)
+        JSONModule.register(lib, interp)
+        PyRandomModule.register(lib, interp)
+        SmallModules.register(lib, interp)
         registerTorch(lib)
-    }
-
-    static func registerMath(_ lib: Library) {
-        let m = lib.namespace("math")
-        m.set("pi", .float(Double.pi))
-        m.set("e", .float(M_E))
-        m.set("inf", .float(.infinity))
-        m.set("nan", .float(.nan))
-        let unary: [(String, (Double) -> Double)] = [
-            ("sqrt", { $0.squareRoot() }), ("exp", { Glibc.exp($0) }), ("log2", { Glibc.log2($0) }), ("log10", { Glibc.log10($0) }),
-            ("sin", { Glibc.sin($0) }), ("cos", { Glibc.cos($0) }), ("tan", { Glibc.tan($0) }), ("atan", { Glibc.atan($0) }),
-            ("tanh", { Glibc.tanh($0) }), ("fabs", { Swift.abs($0) }), ("log1p", { Glibc.log1p($0) }), ("expm1", { Glibc.expm1($0) }),
-            ("asin", { Glibc.asin($0) }), ("acos", { Glibc.acos($0) }),
-        ]
-        for (name, f) in unary {
-            m.method("\(name)(x)") { a in
-                let x = try a.double("x")
-                if name == "sqrt" && x < 0 || (name == "log2" || name == "log10") && x <= 0 { throw RuntimeError("math domain error", kind: "ValueError") }
-                return .float(f(x))
-            }
-        }
-        m.method("log(x, base=None)") { a in
-            let x = try a.double("x")
-            guard x > 0 else { throw RuntimeError("math domain error", kind: "ValueError") }
-            if a.has("base") { return .float(Glibc.log(x) / Glibc.log(try a.double("base"))) }
-            return .float(Glibc.log(x))
-        }
-        m.method("pow(x, y)") { a in .float(Foundationless.pow(try a.double("x"), try a.double("y"))) }
-        m.method("atan2(y, x)") { a in .float(Glibc.atan2(try a.double("y"), try a.double("x"))) }
-        for name in ["floor", "ceil", "trunc"] {
-            m.method("\(name)(x)") { a in
-                if case .int(let i) = a["x"] { return .int(i) }
-                let d = try a.double("x")
-                let r = name == "floor" ? d.rounded(.down) : name == "ceil" ? d.rounded(.up) : d.rounded(.towardZero)
-                guard let i = Int(exactly: r) else { throw RuntimeError("cannot convert \(Printer.formatFloat(d)) to integer", kind: "OverflowError") }
-                return .int(i)
-            }
-        }
-        m.method("isclose(a, b, rel_tol=1e-09, abs_tol=0.0)") { a in
-            let x = try a.double("a"), y = try a.double("b")
-            return .bool(Swift.abs(x - y) <= Swift.max(try a.double("rel_tol") * Swift.max(Swift.abs(x), Swift.abs(y)), try a.double("abs_tol")))
-        }
-        m.method("isnan(x)") { a in .bool(try a.double("x").isNaN) }
-        m.method("isinf(x)") { a in .bool(try a.double("x").isInfinite) }
-        m.method("isfinite(x)") { a in .bool(try a.double("x").isFinite) }
-        m.method("gcd(a, b)") { a in
-            var x = Swift.abs(try a.int("a")), y = Swift.abs(try a.int("b"))
-            while y != 0 { (x, y) = (y, x % y) }
-            return .int(x)
-        }
-        m.method("prod(iterable, start=1)") { a in
-            var acc = a["start"]
-            for v in try a.sequence("iterable") { acc = try Ops.mul(acc, v) }
-            return acc
-        }
-        m.method("fsum(iterable)") { a in .float(try Convert.doubles(a["iterable"]).reduce(0, +)) }
     }
 
     /// `torch.float32` and friends, so torch's printed form pastes back (`dtype=torch.float64`).

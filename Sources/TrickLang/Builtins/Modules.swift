@@ -26,19 +26,20 @@ public enum Modules {
                              "LoadImageFromFile", "LoadAnnotations", "TestTimeAug", "Compose"]),
         ("mmengine", ["Config"]),
         ("mmengine.config", ["Config"]),
+        ("mmengine.structures", ["InstanceData"]),
         ("mmengine.model", ["ExponentialMovingAverage", "StochasticWeightAverage"]),
         ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "PolyLR",
                             "CosineAnnealingLR", "LinearLR", "MultiStepLR", "StepLR", "ExponentialLR", "ConstantLR"]),
         ("mmseg", []),
         ("mmseg.models", []),
-        ("mmseg.models.losses", ["CrossEntropyLoss", "DiceLoss", "FocalLoss", "TverskyLoss", "LovaszLoss", "accuracy"]),
+        ("mmseg.models.losses", ["CrossEntropyLoss", "DiceLoss", "FocalLoss", "TverskyLoss", "LovaszLoss", "accuracy", "Accuracy"]),
         ("mmseg.utils", ["get_palette", "get_classes"]),
         ("mmseg.structures", []),
         ("mmseg.structures.sampler", ["OHEMPixelSampler"]),
         ("mmdet", []),
         ("mmdet.models", []),
-        ("mmdet.models.task_modules", ["MaxIoUAssigner", "RandomSampler", "OHEMSampler"]),
-        ("mmdet.models.task_modules.assigners", ["MaxIoUAssigner"]),
+        ("mmdet.models.task_modules", ["MaxIoUAssigner", "BboxOverlaps2D", "RandomSampler", "OHEMSampler"]),
+        ("mmdet.models.task_modules.assigners", ["MaxIoUAssigner", "BboxOverlaps2D"]),
         ("mmdet.models.task_modules.samplers", ["RandomSampler", "OHEMSampler"]),
         ("mmdet.models.layers", ["multiclass_nms", "mask_matrix_nms"]),
         ("mmdet.structures", []),
@@ -46,9 +47,13 @@ public enum Modules {
         ("mmdet.evaluation", ["eval_map", "average_precision", "bbox_overlaps=eval_bbox_overlaps"]),
         ("mmdet.evaluation.functional", ["eval_map", "average_precision", "bbox_overlaps=eval_bbox_overlaps"]),
         ("pprint", ["pprint", "pformat"]),
-        ("json", ["dumps=json_dumps", "loads=json_loads"]),
+        ("json", []),
         ("time", ["perf_counter"]),
         ("contextlib", ["suppress", "nullcontext"]),
+        // Python's standard library, curated (Builtins/Collections.swift, Itertools.swift, …): these
+        // are modules only, not globals, so `import collections` is needed as in Python.
+        ("collections", []), ("itertools", []), ("functools", []), ("copy", []), ("random", []), ("typing", []),
+        ("os", []), ("os.path", []), ("warnings", []),
     ]
 
     static let paths: [String: [String]] = Dictionary(table, uniquingKeysWith: { a, _ in a })
@@ -78,6 +83,19 @@ public enum Modules {
             if let c = try module(child, in: lib) { object.set(String(child.dropFirst(path.count + 1)), c) }
         }
         return .object(object)
+    }
+
+    /// A standard-library module object kept in the library's module table (`import itertools`
+    /// finds it; it is not a global); a dotted one is also its parent's attribute (`os.path`).
+    static func std(_ path: String, in lib: Library) -> BuiltObject {
+        if case .object(let o)? = lib.modules[path] { return o }
+        let o = BuiltObject(typeName: "module")
+        o.repr = { "<module '\(path)'>" }
+        lib.modules[path] = .object(o)
+        if let dot = path.lastIndex(of: ".") {
+            std(String(path[..<dot]), in: lib).set(String(path[path.index(after: dot)...]), .object(o))
+        }
+        return o
     }
 
     /// The top-level modules `import` knows: the registry's roots and trick's namespaces.

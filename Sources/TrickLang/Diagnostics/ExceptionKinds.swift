@@ -19,6 +19,8 @@ public enum ExceptionKinds {
         "StopIteration": "Exception", "MemoryError": "Exception", "BufferError": "Exception", "EOFError": "Exception",
         "SyntaxError": "Exception", "IndentationError": "SyntaxError",
         "Warning": "Exception", "UserWarning": "Warning", "DeprecationWarning": "Warning", "RuntimeWarning": "Warning",
+        "FutureWarning": "Warning", "PendingDeprecationWarning": "Warning", "SyntaxWarning": "Warning",
+        "ImportWarning": "Warning", "ResourceWarning": "Warning", "UnicodeWarning": "Warning", "BytesWarning": "Warning",
     ]
 
     /// True when `kind` is `base` or derives from it. An unknown kind derives from Exception.

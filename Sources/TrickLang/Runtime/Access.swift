@@ -22,6 +22,7 @@ extension Interpreter {
             }
             throw noAttribute(v, name, Array(library.tensorProperties.keys) + Array(library.tensorMethods.keys))
         case .dict(let d):
+            if let fl = d.flavor, let x = fl.attribute(self, d, name) { return x }
             if Methods.dictMethods.contains(name) {
                 return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
                     try Methods.call(self, v, name, args)
@@ -71,6 +72,7 @@ extension Interpreter {
             if o.typeName == "module" { throw RuntimeError("cannot set attributes of a built-in module", kind: "AttributeError") }
             o.set(name, v)
         case .dict(let d):
+            if let fl = d.flavor, fl.setAttribute(name, v) { return }
             d[str: name] = v
         default:
             throw RuntimeError("cannot set attribute '\(name)' of '\(target.typeName)' object", kind: "AttributeError")
@@ -90,7 +92,10 @@ extension Interpreter {
             }
         case .list, .str, .tuple, .set:
             do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
-        case .dict:
+        case .dict(let d):
+            if let fl = d.flavor, fl.methods.contains(name) {
+                do { return try fl.call(self, d, name, args) } catch { throw locate(error, file, loc) }
+            }
             // (a dict's keys are attributes too, for configs: `cfg.model`)
             if Methods.dictMethods.contains(name) {
                 do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
@@ -179,6 +184,7 @@ extension Interpreter {
             return .str(String(chars[try Interpreter.normalizeIndex(try Convert.int(index, what: "string index"), chars.count, "string")]))
         case .dict(let d):
             if let v = try d.get(index) { return v }
+            if let fl = d.flavor, let v = try fl.missing(self, d, index) { return v }
             let hint = (index.isStr ? closestName(to: Printer.str(index), in: d.keys.compactMap { if case .str(let s) = $0 { return s } else { return nil } }) : nil)
                 .map { " (did you mean '\($0)'?)" } ?? ""
             throw RuntimeError("key \(Printer.repr(index)) not found\(hint)", kind: "KeyError")
@@ -237,6 +243,8 @@ extension Interpreter {
                 return
             }
             l.items.remove(at: try Interpreter.normalizeIndex(try Convert.int(index), l.items.count, "list assignment"))
+        case .object(let o) where o.methods["__delitem__"] != nil:
+            _ = try o.methods["__delitem__"]!.call(Arguments([index]))
         case .dict(let d):
             guard try d.remove(index) != nil else { throw RuntimeError("key \(Printer.repr(index)) not found", kind: "KeyError") }
         default:

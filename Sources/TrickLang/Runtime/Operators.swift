@@ -31,6 +31,7 @@ enum Ops {
     /// singleton: a method that cannot handle the other operand throws.
     static func objectBinary(_ op: String, _ a: Value, _ b: Value) throws -> Value? {
         guard let (name, reflected) = dunder[op] else { return nil }
+        if let r = try DictFlavor.binary(op, a, b) { return r }
         if case .object(let o) = a, let m = o.methods[name] { return try m.call(Arguments([b])) }
         if case .object(let o) = b, let m = o.methods[reflected] { return try m.call(Arguments([a])) }
         return nil
@@ -336,6 +337,7 @@ enum Ops {
             throw RuntimeError("'\(op)' not supported between '\(a.typeName)' and '\(b.typeName)'", kind: "TypeError")
         }
         if let r = try SetOps.compare(op, a, b) { return .bool(r) }
+        if op == "==" || op == "!=", case .dict(let x) = a, case .dict(let y) = b, let e = DictFlavor.equal(x, y) { return .bool(op == "==" ? e : !e) }
         switch op {
         case "==", "!=":
             equalTooDeep = false
@@ -380,6 +382,10 @@ enum Ops {
         case (.str(let x), .str(let y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
         case (.list(let x), .list(let y)): return try lessSeq(x.items, y.items)
         case (.tuple(let x), .tuple(let y)): return try lessSeq(x, y)
+        case (.object, _), (_, .object):
+            // sorted()/min()/max() on objects with __lt__ (cmp_to_key, namedtuples)
+            if let r = try objectBinary("<", a, b) { return try r.truthy() }
+            fallthrough
         default:
             throw RuntimeError("'<' not supported between instances of '\(a.typeName)' and '\(b.typeName)'", kind: "TypeError")
         }

@@ -32,6 +32,7 @@ public enum Printer {
             let id = ObjectIdentifier(d)
             if seen.contains(id) { return "{...}" }
             seen.insert(id); defer { seen.remove(id) }
+            if let fl = d.flavor { return fl.repr(d) { repr($0, &seen) } }
             return "{" + d.pairs.map { repr($0.0, &seen) + ": " + repr($0.1, &seen) }.joined(separator: ", ") + "}"
         case .set(let s):
             if s.count == 0 { return "set()" }
@@ -41,7 +42,10 @@ public enum Printer {
             return "{" + s.items.map { repr($0, &seen) }.joined(separator: ", ") + "}"
         case .tensor(let t): return TensorFormatter.format(t)
         case .function(let f): return "<function \(f.code.name)>"
-        case .builtin(let b): return "<built-in function \(b.name)>"
+        case .builtin(let b):
+            // the built-in types and exception classes print as Python's classes do
+            if classNames.contains(b.name) || ExceptionKinds.parent[b.name] != nil { return "<class '\(b.name)'>" }
+            return "<built-in function \(b.name)>"
         case .object(let o):
             if let r = o.repr { return r() }
             let id = ObjectIdentifier(o)
@@ -54,6 +58,8 @@ public enum Printer {
             return "slice(\(f(a)), \(f(b)), \(f(c)))"
         }
     }
+
+    static let classNames: Set<String> = ["int", "float", "str", "list", "dict", "set", "frozenset", "tuple", "bool", "object", "Exception", "BaseException"]
 
     /// Python's float repr: shortest round-trip digits, always with a '.' or exponent.
     public static func formatFloat(_ d: Double) -> String {

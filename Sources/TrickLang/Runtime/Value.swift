@@ -31,7 +31,7 @@ public enum Value {
         case .str: return "str"
         case .list: return "list"
         case .tuple: return "tuple"
-        case .dict: return "dict"
+        case .dict(let d): return d.flavor?.name ?? "dict"
         case .set: return "set"
         case .tensor: return "tensor"
         case .function: return "function"
@@ -94,6 +94,8 @@ public final class ListRef {
 public final class DictRef {
     public private(set) var keys: [Value] = []
     public private(set) var values: [Value] = []
+    /// Set for `collections`' dict subclasses (OrderedDict, defaultdict, Counter); see DictFlavors.
+    public var flavor: DictFlavor?
     private var hashes: [Int] = []
     /// Entry number + 1 per bucket; 0 is empty.
     private var table: [Int32] = []
