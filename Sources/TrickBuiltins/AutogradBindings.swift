@@ -23,12 +23,22 @@ enum AutogradBindings {
     /// Replaces the built-in `old` by `new` wherever the library exposes it (globals, the torch
     /// and F namespaces), so `torch.exp`, `exp` and `F.relu` all route.
     static func replace(_ lib: Library, _ old: BuiltinFunction, with new: BuiltinFunction) {
+        var seen = Set<ObjectIdentifier>()
+        func visit(_ o: BuiltObject) {
+            guard o.typeName == "module", seen.insert(ObjectIdentifier(o)).inserted else { return }
+            for (k, f) in o.methods where f === old { o.methods[k] = new }
+            for k in o.attributeOrder {
+                switch o.attributes[k] {
+                case .builtin(let f)? where f === old: o.set(k, .builtin(new))
+                case .object(let c)?: visit(c)
+                default: break
+                }
+            }
+        }
         for name in lib.names {
             switch lib.globals[name] {
             case .builtin(let f)? where f === old: lib.define(name, .builtin(new))
-            case .object(let o)? where o.typeName == "module":
-                for (k, f) in o.methods where f === old { o.methods[k] = new }
-                for k in o.attributeOrder { if case .builtin(let f)? = o.attributes[k], f === old { o.set(k, .builtin(new)) } }
+            case .object(let o)?: visit(o)
             default: break
             }
         }

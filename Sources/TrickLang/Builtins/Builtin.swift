@@ -345,6 +345,12 @@ public final class BuiltObject {
         attributes[name] = value
     }
 
+    /// Removes attributes (an object whose values become computed, read through `getter`).
+    public func removeAttributes(_ names: [String]) {
+        for n in names { attributes[n] = nil }
+        attributeOrder.removeAll { names.contains($0) }
+    }
+
     public func method(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
         let f = BuiltinFunction(signature, doc: doc, body)
         methods[f.name] = f
