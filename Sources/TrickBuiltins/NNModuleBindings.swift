@@ -45,7 +45,8 @@ enum NNModuleBindings {
                     let w = try ModuleValues.variable(n.parameter("weight"), "weight")!
                     let cin = (input.rank == 4 ? input.shape[1] : input.shape[0])
                     guard cin == w.shape[1] * g.groups else {
-                        throw RuntimeError("Given groups=\(g.groups), weight of size \(ModuleValues.torchSize(w.shape).dropFirst(11).dropLast(2)), expected input\(Tensor.formatShape(input.shape)) to have \(w.shape[1] * g.groups) channels, but got \(cin) channels instead", kind: "RuntimeError")
+                        let list = { (s: [Int]) in "[" + s.map(String.init).joined(separator: ", ") + "]" }
+                        throw RuntimeError("Given groups=\(g.groups), weight of size \(list(w.shape)), expected input\(list(input.shape)) to have \(w.shape[1] * g.groups) channels, but got \(cin) channels instead", kind: "RuntimeError")
                     }
                     let batched = input.rank == 4 ? input : try input.unsqueeze(0)
                     var out = try Variable.conv2d(batched, w, try ModuleValues.variable(n.parameter("bias"), "bias"), g)
