@@ -35,7 +35,7 @@ enum ModuleObjects {
         refresh(o, p)
         o.repr = {
             let head = "Parameter(shape=\(Printer.repr(.shapeTuple(p.shape))), requires_grad=\(p.requiresGrad ? "True" : "False"))"
-            if let d = p.data { return "Parameter containing:\n" + Printer.repr(.tensor(d)) }
+            if let v = p.variable { return "Parameter containing:\n" + v.description }
             return head
         }
         o.method("numel()") { _ in .int(p.numel) }
@@ -60,10 +60,24 @@ enum ModuleObjects {
             refresh(o, p)
         }
         parameterObjects[ObjectIdentifier(p)] = (p, o)
+        gainedValues(p)
         return o
     }
 
+    /// A parameter with values is an autograd leaf: its object gets arithmetic, `.grad`, `.data`, …
+    /// (once; called when the values arrive after the object was made, e.g. by a constructor).
+    static func gainedValues(_ p: ModuleParameter) {
+        guard p.variable != nil, let (_, o) = parameterObjects[ObjectIdentifier(p)], o.getter == nil else { return }
+        o.removeAttributes(["shape", "requires_grad", "ndim", "data"])
+        VariableObjects.install(o) {
+            guard let v = p.variable else { throw RuntimeError("the parameter has no values (a skeleton)", kind: "ValueError") }
+            return v
+        }
+    }
+
     static func refresh(_ o: BuiltObject, _ p: ModuleParameter) {
+        // a parameter with values answers shape, requires_grad, data … through its variable
+        if p.variable != nil { return }
         o.set("shape", .shapeTuple(p.shape))
         o.set("requires_grad", .bool(p.requiresGrad))
         o.set("ndim", .int(p.ndim))
@@ -87,6 +101,7 @@ enum ModuleObjects {
         for (name, c) in n.children { o.set(name, .object(object(for: c))) }
         o.repr = { reprTree(n) }
         installMethods(o, n)
+        ModuleValues.install(o, n)
         return o
     }
 

@@ -13,5 +13,8 @@ public enum TrickBuiltins {
         ImageBindings.register(lib)      // pictures: imread / imwrite / imfrombytes (PNG, JPEG)
         DrawBindings.register(lib)       // pictures: boxes, seg maps, masks, panels, palettes
         ShowBindings.register(lib)       // pictures: imshow, inline in Jupyter, a saved PNG elsewhere
+        AutogradBindings.register(lib)   // training: autograd tensors, gradients of the torch functions (after them)
+        NNModuleBindings.register(lib)   // training: nn layers with values and a forward, nn.init
+        TrainingOptimBindings.register(lib)  // training: optimizers, schedulers and OptimWrapper over real parameters
     }
 }

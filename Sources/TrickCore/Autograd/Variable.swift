@@ -119,6 +119,16 @@ public final class Variable {
     }
 }
 
+/// Something that holds an autograd variable: the variable itself, or a module parameter with
+/// values. The language reads such an object as a tensor wherever a plain tensor is expected.
+public protocol VariableHolder: AnyObject {
+    var heldVariable: Variable? { get }
+}
+
+extension Variable: VariableHolder {
+    public var heldVariable: Variable? { self }
+}
+
 /// One in-place version counter, shared by a variable and its `detach()`es.
 final class VersionCounter { var value = 0 }
 

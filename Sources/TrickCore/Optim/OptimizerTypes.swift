@@ -151,3 +151,6 @@ public struct OptimizerStateDict {
         self.paramGroups = paramGroups
     }
 }
+
+/// An autograd leaf is what an optimizer steps: `param_groups` hold the real parameter tensors.
+extension Variable: OptimizerParameter {}

@@ -8,17 +8,42 @@
 /// memo de-duplication), and a module registered twice is visited twice by `named_children`
 /// walks (MMEngine's `add_params`) but once by `named_parameters`.
 /// See reference/param-groups-schedules-swa.md §1.3–§1.4 and §4.1.
-public final class ModuleParameter {
+public final class ModuleParameter: VariableHolder {
     public let shape: [Int]
-    public var requiresGrad: Bool
-    /// Values, when the script gave them; skeleton parameters have none.
-    public var data: Tensor?
+    private var skeletonRequiresGrad: Bool
+    /// The autograd leaf holding the values, when the parameter has them (a module built with
+    /// values, a `Parameter(tensor)`); skeleton parameters have none. The optimizer, `.grad`
+    /// and `backward` all act on this one variable, so the parameter has one identity.
+    public private(set) var variable: Variable?
 
     public init(shape: [Int], requiresGrad: Bool = true, data: Tensor? = nil) {
         self.shape = shape
-        self.requiresGrad = requiresGrad
-        self.data = data
+        self.skeletonRequiresGrad = requiresGrad
+        if let data { self.variable = try? Variable(data, requiresGrad: requiresGrad && data.dtype.isFloatingPoint) }
     }
+
+    /// `p.requires_grad` (of the values when present).
+    public var requiresGrad: Bool {
+        get { variable?.requiresGrad ?? skeletonRequiresGrad }
+        set {
+            skeletonRequiresGrad = newValue
+            try? variable?.setRequiresGrad(newValue)
+        }
+    }
+
+    /// Values, when the script gave them; skeleton parameters have none. Setting values on a
+    /// skeleton gives it a variable; replacing them keeps the variable (as `p.data = t`).
+    public var data: Tensor? {
+        get { variable?.data }
+        set {
+            guard let t = newValue else { variable = nil; return }
+            if let v = variable { v.data = t } else {
+                variable = try? Variable(t, requiresGrad: skeletonRequiresGrad && t.dtype.isFloatingPoint)
+            }
+        }
+    }
+
+    public var heldVariable: Variable? { variable }
 
     public var ndim: Int { shape.count }
     /// Element count (saturating at `Int.max` instead of trapping on absurd shapes).

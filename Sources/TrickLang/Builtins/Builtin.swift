@@ -250,6 +250,15 @@ public final class BuiltinFunction {
         self.raw = body
     }
 
+    /// A built-in over an already parsed signature (for objects made by the thousand, such as
+    /// autograd tensors, whose dunder methods would otherwise parse their signature each time).
+    public init(raw signature: Signature, doc: String = "", _ body: @escaping (Arguments) throws -> Value) {
+        self.signature = signature
+        self.doc = doc
+        self.body = { _ in .none }
+        self.raw = body
+    }
+
     public func call(_ args: Arguments) throws -> Value {
         let result = try raw.map { try $0(args) } ?? body(bind(args))
         // Ctrl-C during the call: long kernels stop early (Interrupt), so the result is not used.
@@ -318,6 +327,11 @@ public final class BuiltObject {
     public var str: (() -> String)?
     /// Called when a script assigns an attribute; nil makes attributes read-only.
     public var setter: ((String, Value) throws -> Void)?
+    /// Attributes computed when read (an autograd tensor's `.grad`, `.data`, its methods), asked
+    /// after `attributes` and `methods`; nil for a name the object does not have.
+    public var getter: ((String) throws -> Value?)?
+    /// Names the getter answers, for completion and "did you mean" hints.
+    public var getterNames: (() -> [String])?
     public var truthy: Bool = true
 
     public init(typeName: String, attributes: [(String, Value)] = [], payload: Any? = nil) {
@@ -331,13 +345,19 @@ public final class BuiltObject {
         attributes[name] = value
     }
 
+    /// Removes attributes (an object whose values become computed, read through `getter`).
+    public func removeAttributes(_ names: [String]) {
+        for n in names { attributes[n] = nil }
+        attributeOrder.removeAll { names.contains($0) }
+    }
+
     public func method(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
         let f = BuiltinFunction(signature, doc: doc, body)
         methods[f.name] = f
     }
 
     /// Attribute names and method names, for completion and error hints.
-    public var memberNames: [String] { attributeOrder + methods.keys.sorted() }
+    public var memberNames: [String] { attributeOrder + methods.keys.sorted() + (getterNames?() ?? []) }
 }
 
 /// Levenshtein-closest candidate within a small distance (for "did you mean").

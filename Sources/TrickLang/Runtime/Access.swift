@@ -12,6 +12,7 @@ extension Interpreter {
         case .object(let o):
             if let a = o.attributes[name] { return a }
             if let m = o.methods[name] { return .builtin(m) }
+            if let g = o.getter, let x = try g(name) { return x }
             throw noAttribute(v, name, o.memberNames)
         case .tensor(let t):
             if let p = library.tensorProperties[name] { return try p(t) }

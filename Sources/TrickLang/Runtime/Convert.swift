@@ -9,14 +9,24 @@ public enum Convert {
         case .float(let d): return d
         case .bool(let b): return b ? 1 : 0
         case .tensor(let t) where t.count == 1: return t.double(at: 0)
+        case .object(let o):
+            if let x = heldTensor(o), x.count == 1 { return x.double(at: 0) }
+            return nil
         default: return nil
         }
+    }
+
+    /// The value of an autograd tensor or a Parameter with values (an object holding a
+    /// `Variable`): bindings without a gradient read it as a plain tensor, as `.detach()`.
+    public static func heldTensor(_ o: BuiltObject) -> Tensor? {
+        (o.payload as? VariableHolder)?.heldVariable?.data
     }
 
     /// A tensor, or a (nested) list/tuple of numbers made into one as `torch.tensor` would:
     /// float32 if any element is a float, int64 if all are ints, bool if all are bools.
     public static func tensor(_ v: Value, dtype: DType? = nil) throws -> Tensor {
         if case .tensor(let t) = v { return dtype.map { t.cast(to: $0) } ?? t }
+        if case .object(let o) = v, let t = heldTensor(o) { return dtype.map { t.cast(to: $0) } ?? t }
         var shape: [Int] = []
         var flat: [Double] = []
         var kind = 0  // 0 bool, 1 int, 2 float
@@ -26,6 +36,7 @@ public enum Convert {
             RuntimeError("expected a rectangular nested list: sequences and numbers are mixed at the same depth", kind: "ValueError")
         }
         func walk(_ x: Value, depth: Int) throws {
+            if case .object(let o) = x, let t = heldTensor(o) { return try walk(.tensor(t), depth: depth) }
             guard depth <= 64 else {
                 throw RuntimeError("cannot make a tensor from a list nested more than 64 deep (a list containing itself?)", kind: "ValueError")
             }

@@ -1,0 +1,236 @@
+import TrickCore
+import TrickLang
+
+/// nn modules with values: what a module built by `nn.Conv2d(...)`, `nn.BatchNorm2d(...)`,
+/// `nn.Sequential(...)` … computes, on top of the skeleton `ModuleNode` the param-group code
+/// reads. Per module (by identity): its forward, its running statistics (BatchNorm buffers) and
+/// its `training` flag. Module objects gain torch's `__call__`/`forward`, `train()`/`eval()`,
+/// `zero_grad`, `buffers()`/`named_buffers()`, `state_dict()`/`load_state_dict()`.
+///
+/// Skeleton models (the PSPNet of recipe 01, `Module(...)` containers of skeleton layers) have
+/// no values: calling them or reading their state dict says so.
+enum ModuleValues {
+    typealias Forward = (Value) throws -> Value
+    nonisolated(unsafe) static var forwards: [ObjectIdentifier: Forward] = [:]
+    nonisolated(unsafe) static var stats: [ObjectIdentifier: RunningStats] = [:]
+    nonisolated(unsafe) static var evalMode = Set<ObjectIdentifier>()
+
+    static func isTraining(_ n: ModuleNode) -> Bool { !evalMode.contains(ObjectIdentifier(n)) }
+
+    static func core<R>(_ body: () throws -> R) throws -> R {
+        do { return try body() } catch let e as CoreError { throw RuntimeError(e.message, kind: e.kind) }
+    }
+
+    /// Gives a module its forward (`m(x)`, `m.forward(x)`).
+    @discardableResult
+    static func setForward(_ module: Value, _ f: @escaping Forward) -> Value {
+        guard let n = ModuleObjects.node(module), case .object(let o) = module else { return module }
+        forwards[ObjectIdentifier(n)] = f
+        let call = BuiltinFunction("forward(input)") { a in try core { try f(a["input"]) } }
+        o.callable = call
+        o.methods["forward"] = call
+        return module
+    }
+
+    /// Calls a child module (its object's forward).
+    static func call(_ n: ModuleNode, _ x: Value) throws -> Value {
+        guard let f = forwards[ObjectIdentifier(n)] else {
+            throw RuntimeError("\(n.typeName) has no forward in trick (a skeleton or a container: call its children)", kind: "NotImplementedError")
+        }
+        return try f(x)
+    }
+
+    /// The variable of a parameter, or the skeleton error.
+    static func variable(_ p: ModuleParameter?, _ what: String) throws -> Variable? {
+        guard let p else { return nil }
+        guard let v = p.variable else {
+            throw RuntimeError("parameter '\(what)' of the module has no values (a skeleton)", kind: "ValueError")
+        }
+        return v
+    }
+
+    static func input(_ x: Value, _ n: ModuleNode) throws -> Variable {
+        if let v = VariableObjects.variable(x) { return v }
+        guard case .tensor(let t) = x else {
+            throw RuntimeError("\(n.typeName).forward() expects a tensor, got \(x.typeName)", kind: "TypeError")
+        }
+        return try Variable(t)
+    }
+
+    // MARK: values for the layers
+
+    static func initLayer(_ n: ModuleNode) throws {
+        guard let w = n.parameter("weight") else { return }
+        let (wt, b) = try NNInit.defaultLayer(weightShape: w.shape, bias: n.parameter("bias") != nil)
+        w.data = wt
+        if let b { n.parameter("bias")?.data = b }
+    }
+
+    static func initNorm(_ n: ModuleNode, channels: Int, track: Bool) throws {
+        n.parameter("weight")?.data = try Tensor.ones([channels])
+        n.parameter("bias")?.data = try Tensor.zeros([channels])
+        if track { stats[ObjectIdentifier(n)] = try RunningStats(channels: channels) }
+    }
+
+    // MARK: methods every module object gets
+
+    static func install(_ o: BuiltObject, _ n: ModuleNode) {
+        o.set("training", .bool(isTraining(n)))
+        o.method("train(mode=True)") { [unowned o] a in
+            let mode = try a.bool("mode")
+            for (_, m) in n.namedModules() {
+                if mode { evalMode.remove(ObjectIdentifier(m)) } else { evalMode.insert(ObjectIdentifier(m)) }
+                ModuleObjects.object(for: m).set("training", .bool(mode))
+            }
+            return .object(o)
+        }
+        o.method("eval()") { [unowned o] _ in
+            for (_, m) in n.namedModules() {
+                evalMode.insert(ObjectIdentifier(m))
+                ModuleObjects.object(for: m).set("training", .bool(false))
+            }
+            return .object(o)
+        }
+        o.method("zero_grad(set_to_none=True)") { a in
+            let none = try a.bool("set_to_none")
+            for (_, p) in n.namedParameters() {
+                guard let v = p.variable, let g = v.grad else { continue }
+                v.grad = none ? nil : try Tensor.zeros(g.shape, dtype: g.dtype)
+            }
+            return .none
+        }
+        for name in ["to", "cpu", "cuda", "float"] {
+            o.method("\(name)(*args, **kwargs)") { [unowned o] _ in .object(o) }
+        }
+        o.method("named_buffers(prefix='', recurse=True)") { a in
+            let prefix = try a.string("prefix")
+            return .list(try namedBuffers(n).map { .tuple([.str(prefix.isEmpty ? $0.name : prefix + "." + $0.name), $0.value]) })
+        }
+        o.method("buffers(recurse=True)") { _ in .list(try namedBuffers(n).map(\.value)) }
+        o.method("state_dict(destination=None, prefix='', keep_vars=False)") { a in
+            let d = DictRef()
+            let prefix = try a.string("prefix"), keep = try a.bool("keep_vars")
+            for (k, v) in try stateDict(n, keepVars: keep) { d[str: prefix + k] = v }
+            return .dict(d)
+        }
+        o.method("load_state_dict(state_dict, strict=True, assign=False)") { a in
+            try loadStateDict(n, try a.dict("state_dict"), strict: try a.bool("strict"))
+        }
+        o.method("apply(fn)") { [unowned o] a in
+            guard let lib = VariableObjects.library else { return .object(o) }
+            // children first, then the module itself (torch's order)
+            for (_, m) in n.namedModules().reversed() { _ = try lib.callValue(a["fn"], Arguments([ModuleObjects.wrap(m)])) }
+            return .object(o)
+        }
+        if let f = forwards[ObjectIdentifier(n)] { _ = setForward(.object(o), f) }
+        o.getter = { name in
+            guard let s = stats[ObjectIdentifier(n)] else { return nil }
+            switch name {
+            case "running_mean": return .tensor(s.mean)
+            case "running_var": return .tensor(s.variance)
+            case "num_batches_tracked": return .tensor(Tensor(shape: [], int64: [s.batchesTracked]))
+            default: return nil
+            }
+        }
+    }
+
+    /// Buffers in torch's order: each module's own running_mean, running_var, num_batches_tracked.
+    static func namedBuffers(_ n: ModuleNode) throws -> [(name: String, value: Value)] {
+        var out: [(String, Value)] = []
+        for (prefix, m) in n.namedModules() {
+            let p = prefix.isEmpty ? "" : prefix + "."
+            if let s = stats[ObjectIdentifier(m)] {
+                out.append((p + "running_mean", .tensor(s.mean)))
+                out.append((p + "running_var", .tensor(s.variance)))
+                out.append((p + "num_batches_tracked", .tensor(Tensor(shape: [], int64: [s.batchesTracked]))))
+            } else {
+                for (name, shape) in m.buffers { out.append((p + name, .shapeTuple(shape))) }
+            }
+        }
+        return out
+    }
+
+    /// `state_dict()`: per module in `named_modules()` order, its own parameters then its buffers.
+    static func stateDict(_ n: ModuleNode, keepVars: Bool) throws -> [(String, Value)] {
+        var out: [(String, Value)] = []
+        var seen = Set<ObjectIdentifier>()
+        for (prefix, m) in n.namedModules() {
+            let p = prefix.isEmpty ? "" : prefix + "."
+            for (name, param) in m.parameters {
+                guard let v = param.variable else {
+                    throw RuntimeError("state_dict(): parameter '\(p + name)' has no values (a skeleton)", kind: "ValueError")
+                }
+                _ = seen.insert(ObjectIdentifier(param))
+                out.append((p + name, keepVars ? .object(ModuleObjects.object(for: param)) : .tensor(v.data)))
+            }
+            if let s = stats[ObjectIdentifier(m)] {
+                out.append((p + "running_mean", .tensor(s.mean)))
+                out.append((p + "running_var", .tensor(s.variance)))
+                out.append((p + "num_batches_tracked", .tensor(Tensor(shape: [], int64: [s.batchesTracked]))))
+            }
+        }
+        return out
+    }
+
+    static func torchSize(_ s: [Int]) -> String { "torch.Size([\(s.map(String.init).joined(separator: ", "))])" }
+
+    /// `load_state_dict(sd, strict)`: values copied in place (no graph), torch's messages for
+    /// size mismatches and, when strict, missing and unexpected keys; returns `_IncompatibleKeys`.
+    static func loadStateDict(_ n: ModuleNode, _ sd: DictRef, strict: Bool) throws -> Value {
+        var missing: [String] = [], errors: [String] = []
+        var expected = Set<String>()
+        for (prefix, m) in n.namedModules() {
+            let p = prefix.isEmpty ? "" : prefix + "."
+            for (name, param) in m.parameters {
+                let key = p + name
+                expected.insert(key)
+                guard let v = sd[str: key] else { missing.append(key); continue }
+                let t = try Convert.tensor(v)
+                guard let variable = param.variable else { param.data = t; ModuleObjects.gainedValues(param); continue }
+                guard t.shape == variable.shape else {
+                    errors.append("size mismatch for \(key): copying a param with shape \(torchSize(t.shape)) from checkpoint, the shape in current model is \(torchSize(variable.shape)).")
+                    continue
+                }
+                try core { try GradMode.noGrad { try variable.inPlace { _ in try Variable(t.cast(to: variable.dtype)) } } }
+            }
+            if let s = stats[ObjectIdentifier(m)] {
+                for name in ["running_mean", "running_var", "num_batches_tracked"] {
+                    let key = p + name
+                    expected.insert(key)
+                    guard let v = sd[str: key] else { missing.append(key); continue }
+                    let t = try Convert.tensor(v)
+                    switch name {
+                    case "running_mean", "running_var":
+                        let cur = name == "running_mean" ? s.mean : s.variance
+                        guard t.shape == cur.shape else {
+                            errors.append("size mismatch for \(key): copying a param with shape \(torchSize(t.shape)) from checkpoint, the shape in current model is \(torchSize(cur.shape)).")
+                            continue
+                        }
+                        if name == "running_mean" { s.mean = t.cast(to: cur.dtype) } else { s.variance = t.cast(to: cur.dtype) }
+                    default: s.batchesTracked = Int64(try t.item())
+                    }
+                }
+            }
+        }
+        let unexpected = sd.keys.compactMap { k -> String? in
+            guard case .str(let s) = k else { return nil }
+            return expected.contains(s) ? nil : s
+        }
+        var msgs = errors
+        if strict {
+            if !unexpected.isEmpty { msgs.insert("Unexpected key(s) in state_dict: \(unexpected.map { "\"\($0)\"" }.joined(separator: ", ")). ", at: 0) }
+            if !missing.isEmpty { msgs.insert("Missing key(s) in state_dict: \(missing.map { "\"\($0)\"" }.joined(separator: ", ")). ", at: 0) }
+        }
+        if !msgs.isEmpty {
+            throw RuntimeError("Error(s) in loading state_dict for \(n.typeName):\n\t" + msgs.joined(separator: "\n\t"), kind: "RuntimeError")
+        }
+        let r = BuiltObject(typeName: "_IncompatibleKeys", attributes: [
+            ("missing_keys", .list(missing.map { .str($0) })), ("unexpected_keys", .list(unexpected.map { .str($0) })),
+        ])
+        r.repr = {
+            if missing.isEmpty && unexpected.isEmpty { return "<All keys matched successfully>" }
+            return "_IncompatibleKeys(missing_keys=\(Printer.repr(.list(missing.map { .str($0) }))), unexpected_keys=\(Printer.repr(.list(unexpected.map { .str($0) }))))"
+        }
+        return .object(r)
+    }
+}
