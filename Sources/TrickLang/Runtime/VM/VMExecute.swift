@@ -77,12 +77,12 @@ extension VM {
             do {
                 while true {
                     let ins = code[pc]
-                    pc += 1
+                    pc &+= 1
                     switch ins {
                     case .loadK(let a, let k): regs[Int(a)] = chunk.constants[Int(k)]
-                    case .loadInt(let a, let i): regs[Int(a)] = .int(Int(i))
-                    case .loadNone(let a): regs[Int(a)] = .none
-                    case .loadBool(let a, let b): regs[Int(a)] = .bool(b)
+                    case .loadInt(let a, let i): VM.setTrivial(regs + Int(a), .int(Int(i)))
+                    case .loadNone(let a): VM.setTrivial(regs + Int(a), .none)
+                    case .loadBool(let a, let b): VM.setTrivial(regs + Int(a), .bool(b))
                     case .move(let a, let b): regs[Int(a)] = regs[Int(b)]
                     case .checkBound(let a, let k):
                         if VM.isUnbound(regs[Int(a)]) {
@@ -109,37 +109,37 @@ extension VM {
                     case .add(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.addingReportingOverflow(y)
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                            regs[Int(d)] = .float(x + y); continue
+                            VM.setTrivial(regs + Int(d), .float(x + y)); continue
                         }
                         regs[Int(d)] = try Ops.add(regs[Int(a)], regs[Int(b)])
                     case .sub(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.subtractingReportingOverflow(y)
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                            regs[Int(d)] = .float(x - y); continue
+                            VM.setTrivial(regs + Int(d), .float(x - y)); continue
                         }
                         regs[Int(d)] = try Ops.sub(regs[Int(a)], regs[Int(b)])
                     case .mul(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.multipliedReportingOverflow(by: y)
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                            regs[Int(d)] = .float(x * y); continue
+                            VM.setTrivial(regs + Int(d), .float(x * y)); continue
                         }
                         regs[Int(d)] = try Ops.mul(regs[Int(a)], regs[Int(b)])
                     case .addI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.addingReportingOverflow(Int(k))
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
                         regs[Int(d)] = try Ops.add(regs[Int(a)], .int(Int(k)))
                     case .subI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.subtractingReportingOverflow(Int(k))
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
                         regs[Int(d)] = try Ops.sub(regs[Int(a)], .int(Int(k)))
                     case .binary(let d, let a, let b, let op):
@@ -147,7 +147,7 @@ extension VM {
                     case .inplace(let d, let a, let b, let op):
                         if op == 0, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.addingReportingOverflow(y)
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
                         regs[Int(d)] = try inplace(Instr.binaryOps[Int(op)], regs[Int(a)], regs[Int(b)])
                     case .unary(let d, let a, let op):
@@ -156,7 +156,7 @@ extension VM {
                         regs[Int(d)] = .bool(!(try regs[Int(a)].truthy()))
                     case .compare(let d, let a, let b, let op):
                         if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
-                            regs[Int(d)] = .bool(VM.compareInts(x, y, op))
+                            VM.setTrivial(regs + Int(d), .bool(VM.compareInts(x, y, op)))
                             continue
                         }
                         regs[Int(d)] = try Ops.compare(Instr.compareOps[Int(op)], regs[Int(a)], regs[Int(b)])
@@ -306,7 +306,7 @@ extension VM {
                         let args = try spreadArguments(regs + Int(a) + 1)
                         regs[Int(a)] = try callValue(regs[Int(a)], args, chunk, pc - 1)
                     case .callMethod(let a, let k, let n):
-                        if n == 1, case .list(let l) = regs[Int(a)], chunk.names[Int(k)] == "append" {
+                        if n == 1, k == chunk.appendName, case .list(let l) = regs[Int(a)] {
                             l.items.append((regs + Int(a) + 1).move())
                             (regs + Int(a) + 1).initialize(to: .none)
                             regs[Int(a)] = .none
@@ -367,7 +367,7 @@ extension VM {
                         if it.pointee.isRange {
                             let i = it.pointee.next, step = it.pointee.step
                             if step > 0 ? i < it.pointee.stop : i > it.pointee.stop {
-                                regs[Int(d)] = .int(i)
+                                VM.setTrivial(regs + Int(d), .int(i))
                                 let (n, o) = i.addingReportingOverflow(step)
                                 it.pointee.next = o ? it.pointee.stop : n
                             } else {
@@ -474,6 +474,14 @@ extension VM {
             throw e
         }
         try interp.checkInterrupt()
+    }
+
+    /// Stores a number, bool or None: the old value is destroyed only if it holds a reference.
+    @inline(__always) static func setTrivial(_ p: UnsafeMutablePointer<Value>, _ v: Value) {
+        switch p.pointee {
+        case .int, .float, .bool, .none: p.initialize(to: v)
+        default: p.pointee = v
+        }
     }
 
     @inline(__always) static func compareInts(_ x: Int, _ y: Int, _ op: UInt8) -> Bool {
