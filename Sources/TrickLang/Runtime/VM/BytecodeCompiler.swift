@@ -261,7 +261,7 @@ final class BytecodeCompiler {
         var docstring: String?
         if case .expr(let e, _)? = body.first?.kind, case .string(let s) = e.kind { docstring = s }
         let chunk = c.finish()
-        let fcode = FunctionCode(name: name, params: params, nslots: chunk.registerCount, body: { _ in .normal }, file: file, loc: loc, docstring: docstring)
+        let fcode = FunctionCode(name: name, params: params, nslots: chunk.registerCount, file: file, loc: loc, docstring: docstring)
         fcode.chunk = chunk
         let defaults = (params.positional + params.keywordOnly).filter { $0.defaultValue != nil }.count
         protos.append(FunctionProto(code: fcode, chunk: chunk, freeFrom: c.freeFrom, defaultCount: defaults))

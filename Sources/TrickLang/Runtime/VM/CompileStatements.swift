@@ -136,8 +136,11 @@ extension BytecodeCompiler {
         }
     }
 
+    /// The name an import binds: the alias; else for `from M import n` the name n, and for
+    /// `import a.b.c` the top package a.
     static func importBinding(_ path: String, _ alias: String?, from: Bool) -> String {
-        Compiler.importBinding(path, alias, from: from)
+        if let alias { return alias }
+        return from ? String(path.split(separator: ".").last ?? "") : String(path.prefix { $0 != "." })
     }
 
     /// Runs the cleanups (finally bodies, `__exit__` calls, handled exceptions) that a

@@ -33,7 +33,7 @@ enum ScopeAnalysis {
                     if let o { walk(o) }
                     if let fin { walk(fin) }
                 case .importStmt(let names, let isFrom):
-                    for (mod, alias) in names where !mod.hasSuffix("*") { add(Compiler.importBinding(mod, alias, from: isFrom)) }
+                    for (mod, alias) in names where !mod.hasSuffix("*") { add(BytecodeCompiler.importBinding(mod, alias, from: isFrom)) }
                 case .withStmt(let items, let body):
                     for (_, t) in items { if let t { target(t) } }
                     walk(body)
@@ -169,7 +169,7 @@ enum ScopeAnalysis {
                 for (c, t) in items { expr(c); if let t { expr(t) } }
                 statements(b)
             case .importStmt(let names, let isFrom):
-                for (mod, alias) in names where !mod.hasSuffix("*") { name(Compiler.importBinding(mod, alias, from: isFrom)) }
+                for (mod, alias) in names where !mod.hasSuffix("*") { name(BytecodeCompiler.importBinding(mod, alias, from: isFrom)) }
             case .breakStmt, .continueStmt, .pass, .global, .nonlocal: break
             }
         }

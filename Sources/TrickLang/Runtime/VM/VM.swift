@@ -121,7 +121,7 @@ final class VM {
         do {
             try bind(f, args, into: stack + base, file: file, loc: loc)
         } catch {
-            for i in 0..<chunk.registerCount { Frame.clear(stack + base + i) }
+            for i in 0..<chunk.registerCount { VM.clear(stack + base + i) }
             throw error
         }
         return try invoke(f, chunk, base: base, file: file, loc: loc)

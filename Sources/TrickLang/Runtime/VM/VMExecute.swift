@@ -49,7 +49,7 @@ extension VM {
     @inline(__always)
     func deactivate(_ a: Activation) {
         let regs = stack + a.base
-        for i in 0..<a.chunk.registerCount { Frame.clear(regs + i) }
+        for i in 0..<a.chunk.registerCount { VM.clear(regs + i) }
         top = a.savedTop
         if a.chunk.iteratorCount > 0 {
             for i in 0..<a.chunk.iteratorCount { iterators[a.iterBase + i] = IteratorState() }
@@ -474,6 +474,15 @@ extension VM {
             throw e
         }
         try interp.checkInterrupt()
+    }
+
+    /// Sets a register to None; one holding a number or bool is overwritten without the
+    /// generic destroy (nothing to release).
+    @inline(__always) static func clear(_ p: UnsafeMutablePointer<Value>) {
+        switch p.pointee {
+        case .int, .float, .bool, .none: p.initialize(to: .none)
+        default: p.pointee = .none
+        }
     }
 
     /// Stores a number, bool or None: the old value is destroyed only if it holds a reference.

@@ -91,7 +91,7 @@ extension VM {
             if p.defaultValue != nil { defaults.append(defaultRegs[j]); j += 1 } else { defaults.append(.none) }
         }
         let captured = proto.freeFrom.map { cells[Int($0)] }
-        return .function(Function(code: proto.code, defaults: defaults, closure: nil, cells: captured))
+        return .function(Function(code: proto.code, defaults: defaults, cells: captured))
     }
 
     func unpack(_ v: Value, into regs: UnsafeMutablePointer<Value>, count n: Int) throws {
