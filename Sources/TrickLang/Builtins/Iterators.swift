@@ -1,10 +1,11 @@
 /// Python iterators built in Swift: `iter(x)`, `next(it[, default])` and the lazy objects of
 /// `itertools` (see Itertools.swift). An iterator is a `BuiltObject` whose payload is a
 /// `PyIterator`: `next()` pulls one value at a time, so `islice(count(), 5)`, `zip(count(), xs)`
-/// and `next(cycle(xs))` stop where Python stops. Where trick differs: a `for` loop (and `list`,
-/// `sorted`, … through `__iter__`) takes all remaining items first, so an infinite iterator
-/// (`count()`, `cycle()`, `repeat(x)`) must be cut with `islice`/`zip` before a loop; doing it
-/// anyway is an error that says so, not a hang.
+/// and `next(cycle(xs))` stop where Python stops; a `for` loop (and a comprehension) pulls them
+/// one item at a time too, so `for i in count(): ... break` works. Where trick differs: `list`,
+/// `sorted` and other built-ins taking an iterable (through `__iter__`) take all remaining items
+/// first, so an infinite iterator (`count()`, `cycle()`, `repeat(x)`) given to them is an error
+/// that says so, not a hang.
 public final class PyIterator {
     let pull: () throws -> Value?
     /// count(), cycle(), repeat(x) without times: never exhausted.
@@ -33,7 +34,7 @@ public final class PyIterator {
     /// Everything that is left (what `list(it)` and a `for` loop take).
     func rest(_ typeName: String) throws -> [Value] {
         if infinite {
-            throw RuntimeError("\(typeName)() is an infinite iterator: trick's for loops and list() take all items first, so cut it with itertools.islice(it, n) or zip() first", kind: "TypeError")
+            throw RuntimeError("\(typeName)() is an infinite iterator: list() and the built-ins taking an iterable take all items first, so cut it with itertools.islice(it, n) or zip() first (a for loop may take it as it is)", kind: "TypeError")
         }
         var out: [Value] = []
         while let v = try next() { out.append(v) }

@@ -359,6 +359,8 @@ extension VM {
                         let it = iterators + act.iterBase + Int(s)
                         if case .range(let start, let stop, let step) = regs[Int(a)] {
                             it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
+                        } else if case .object(let o) = regs[Int(a)], o.payload is PyIterator || (o.methods["__next__"] != nil && o.methods["__iter__"] == nil) {
+                            it.pointee = IteratorState(source: try PyIterator.of(regs[Int(a)], interp))
                         } else {
                             it.pointee = IteratorState(items: try interp.iterate(regs[Int(a)]), next: 0, stop: 0, step: 0, isRange: false)
                         }
@@ -371,6 +373,11 @@ extension VM {
                                 let (n, o) = i.addingReportingOverflow(step)
                                 it.pointee.next = o ? it.pointee.stop : n
                             } else {
+                                pc = Int(t)
+                            }
+                        } else if let source = it.pointee.source {
+                            if let v = try source.next() { regs[Int(d)] = v } else {
+                                it.pointee.source = nil
                                 pc = Int(t)
                             }
                         } else if it.pointee.next < it.pointee.items.count {
