@@ -62,7 +62,7 @@ public final class PyIterator {
     static func of(_ v: Value, _ interp: Interpreter) throws -> PyIterator {
         if case .object(let o) = v {
             if let it = o.payload as? PyIterator { return it }
-            if o.methods["__iter__"] == nil, let n = o.methods["__next__"] {
+            if o.special("__iter__") == nil, let n = o.special("__next__") {
                 return PyIterator {
                     do { return try n.call(Arguments()) } catch where PyIterator.isStop(error) { return nil }
                 }
@@ -88,7 +88,7 @@ public final class PyIterator {
         }
         lib.function("next(iterator, *default)", doc: "Python's next(): the iterator's next item, else `default`, else StopIteration.") { a in
             let it = a["iterator"]
-            if case .object(let o) = it, let n = o.methods["__next__"] {
+            if case .object(let o) = it, let n = o.special("__next__") {
                 do { return try n.call(Arguments()) } catch where isStop(error) {
                     if let d = a.varargs.first { return d }
                     throw error

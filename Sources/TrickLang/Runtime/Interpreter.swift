@@ -248,6 +248,8 @@ public final class Interpreter {
         case .builtin(let b):
             return b.name == "Exception" || ExceptionKinds.isSubclass(e.kind, of: b.name)
         case .tuple(let ts): return ts.contains { exceptionMatches(e, $0) }
+        case .object(let c) where c.payload is ClassInfo:
+            return ExceptionKinds.isSubclass(e.kind, of: (c.payload as! ClassInfo).name)
         case .str(let s): return s == e.kind
         default: return false
         }
@@ -319,7 +321,7 @@ public final class Interpreter {
             guard t.rank > 0 else { throw RuntimeError("iteration over a 0-d tensor", kind: "TypeError") }
             return try (0..<t.shape[0]).map { .tensor(try t.subscripted([.int($0)])) }
         case .object(let o):
-            if let it = o.methods["__iter__"] { return try iterate(try it.call(Arguments())) }
+            if let it = o.special("__iter__") { return try iterate(try it.call(Arguments())) }
             throw RuntimeError("'\(o.typeName)' object is not iterable", kind: "TypeError")
         default:
             throw RuntimeError("'\(v.typeName)' object is not iterable", kind: "TypeError")

@@ -63,7 +63,12 @@ public enum Value {
             }
             return t.double(at: 0) != 0
         case .range(let a, let b, let s): return s > 0 ? a < b : a > b
-        case .object(let o): return o.truthy
+        case .object(let o):
+            if o.specialLookup != nil {
+                if let b = o.special("__bool__") { return try b.call(Arguments()).truthy() }
+                if let n = o.special("__len__") { return try n.call(Arguments()).truthy() }
+            }
+            return o.truthy
         default: return true
         }
     }

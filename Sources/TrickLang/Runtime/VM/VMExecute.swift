@@ -359,7 +359,7 @@ extension VM {
                         let it = iterators + act.iterBase + Int(s)
                         if case .range(let start, let stop, let step) = regs[Int(a)] {
                             it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
-                        } else if case .object(let o) = regs[Int(a)], o.payload is PyIterator || (o.methods["__next__"] != nil && o.methods["__iter__"] == nil) {
+                        } else if case .object(let o) = regs[Int(a)], o.payload is PyIterator || (o.special("__next__") != nil && o.special("__iter__") == nil) {
                             it.pointee = IteratorState(source: try PyIterator.of(regs[Int(a)], interp))
                         } else {
                             it.pointee = IteratorState(items: try interp.iterate(regs[Int(a)]), next: 0, stop: 0, step: 0, isRange: false)
@@ -397,14 +397,16 @@ extension VM {
                         try unpackStar(regs[Int(s)], into: regs + Int(first), before: Int(before), after: Int(after))
 
                     case .raise(let a):
-                        throw raiseError(regs[Int(a)], file, chunk.locs[pc - 1])
+                        throw try raiseError(regs[Int(a)], file, chunk.locs[pc - 1])
                     case .reraise:
                         if let cur = exceptions.last ?? interp.currentException { throw cur }
                         throw RuntimeError("no active exception to re-raise", kind: "RuntimeError")
                     case .excMatch(let d, let t):
                         regs[Int(d)] = .bool(exceptions.last.map { interp.exceptionMatches($0, regs[Int(t)]) } ?? false)
                     case .excObject(let d):
-                        if let e = exceptions.last { regs[Int(d)] = .object(interp.exceptionObject(e)) }
+                        if let e = exceptions.last {
+                            if let o = e.raised as? BuiltObject { regs[Int(d)] = .object(o) } else { regs[Int(d)] = .object(interp.exceptionObject(e)) }
+                        }
                     case .popExc:
                         if exceptions.count > act.exceptionBase { exceptions.removeLast() }
                         interp.currentException = exceptions.last
@@ -431,6 +433,16 @@ extension VM {
                         } else {
                             throw err
                         }
+                    case .buildClass(let d, let k, let ns, let first, let n):
+                        guard case .dict(let namespace) = regs[Int(ns)] else { continue }
+                        let bases = (0..<Int(n)).map { regs[Int(first) + $0] }
+                        regs[Int(d)] = try interp.buildClass(chunk.names[Int(k)], bases: bases, namespace: namespace)
+                    case .namespaceSet(let d, let k, let v):
+                        if !VM.isUnbound(regs[Int(v)]), case .dict(let ref) = regs[Int(d)] { ref[str: chunk.names[Int(k)]] = regs[Int(v)] }
+                    case .loadCellOrUnbound(let d, let c):
+                        regs[Int(d)] = act.cells![Int(c)].value
+                    case .cellObject(let d, let c):
+                        regs[Int(d)] = .object(BuiltObject(typeName: "cell", payload: act.cells![Int(c)]))
                     case .importName(let d, let k):
                         regs[Int(d)] = try importName(chunk.specs[Int(k)])
                     case .importStar(let k):

@@ -115,7 +115,24 @@ extension VM {
         for j in 0..<after { regs[before + 1 + j] = values[values.count - after + j] }
     }
 
-    func raiseError(_ ex: Value, _ file: SourceFile, _ loc: SourceLocation) -> TrickError {
+    func raiseError(_ ex: Value, _ file: SourceFile, _ loc: SourceLocation) throws -> TrickError {
+        var ex = ex
+        // `raise MyError` raises an instance made without arguments
+        if case .object(let c) = ex, let ci = c.payload as? ClassInfo, ci.exceptionBase != nil {
+            ex = try interp.instantiate(ci, Arguments())
+        }
+        if case .object(let o) = ex, let ii = o.payload as? InstanceInfo, ii.cls.exceptionBase != nil {
+            var msg = ""
+            if ii.cls.lookup("__str__") != nil {
+                msg = Printer.str(ex)
+            } else if case .tuple(let args)? = o.attributes["args"] {
+                msg = args.count == 1 ? Printer.str(args[0]) : args.isEmpty ? "" : Printer.repr(.tuple(args))
+            }
+            var e = TrickError(.runtime, msg.isEmpty ? ii.cls.name : "\(ii.cls.name): \(msg)", file: file, at: loc)
+            e.kind = ii.cls.name
+            e.raised = o
+            return e
+        }
         var kind = "Exception", msg = Printer.str(ex)
         if case .object(let o) = ex, o.typeName == "Exception" {
             kind = Printer.str(o.attributes["kind"] ?? .str("Exception"))
