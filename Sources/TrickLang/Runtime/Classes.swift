@@ -17,6 +17,10 @@ public final class ClassInfo {
     var order: [String] = []
     /// The built-in exception this class derives from, if any (its instances can be raised).
     var exceptionBase: String?
+    /// A built-in type this class derives from (`nn.Module`): instances are made by it and
+    /// keep its behaviour (children and parameters registered on assignment, its methods),
+    /// with the class's methods first.
+    var nativeBase: BuiltinFunction?
 
     init(name: String, bases: [Value]) {
         self.name = name
@@ -60,12 +64,15 @@ extension Interpreter {
                 let ci = o.payload as! ClassInfo
                 userBases.append(ci)
                 if info.exceptionBase == nil { info.exceptionBase = ci.exceptionBase }
-            case .builtin(let f) where ExceptionKinds.isSubclass(f.name, of: "BaseException") || f.name == "Exception":
+                if info.nativeBase == nil { info.nativeBase = ci.nativeBase }
+            case .builtin(let f) where ExceptionKinds.parent[f.name] != nil:
                 if info.exceptionBase == nil { info.exceptionBase = f.name }
             case .builtin(let f) where f.name == "object":
                 break
+            case .builtin(let f) where Interpreter.nativeBases.contains(f.name):
+                if info.nativeBase == nil { info.nativeBase = f }
             default:
-                throw RuntimeError("trick classes can derive from trick classes, object and the exception types; not from \(Printer.repr(b))", kind: "TypeError")
+                throw RuntimeError("trick classes can derive from trick classes, object, nn.Module and the exception types; not from \(Printer.repr(b))", kind: "TypeError")
             }
         }
         info.mro = [info] + (try Interpreter.c3(userBases.map { $0.mro } + [userBases], name))
@@ -134,18 +141,51 @@ extension Interpreter {
         })
     }
 
+    /// Built-in types a trick class can derive from (see `ClassInfo.nativeBase`).
+    static let nativeBases: Set<String> = ["Module"]
+
     func instantiate(_ info: ClassInfo, _ args: Arguments) throws -> Value {
-        let o = BuiltObject(typeName: info.name, payload: InstanceInfo(info))
+        let o: BuiltObject
+        var nativeSetter: ((String, Value) throws -> Void)?
+        var nativeGetter: ((String) throws -> Value?)?
+        if let native = info.nativeBase {
+            // the built-in makes the object (named after the class); the class's methods come first
+            guard case .object(let made) = try native.call(Arguments([], keywords: [("_type", .str(info.name))])) else {
+                throw RuntimeError("\(native.name)() did not make an object for class \(info.name)", kind: "TypeError")
+            }
+            o = made
+            for c in info.mro { for (k, v) in c.namespace { if case .function = v { o.methods[k] = nil } } }
+            nativeSetter = o.setter
+            nativeGetter = o.getter
+        } else {
+            o = BuiltObject(typeName: info.name, payload: InstanceInfo(info))
+        }
+        o.instanceClass = info
         let me = Value.object(o)
-        o.getter = { [unowned self] attr in try self.instanceAttribute(o, info, attr) }
+        o.getter = { [unowned self, unowned o] attr in
+            if let v = try nativeGetter?(attr) { return v }
+            return try self.instanceAttribute(o, info, attr)
+        }
         o.getterNames = { info.mro.flatMap(\.order) }
-        o.setter = { [unowned self] attr, v in
+        o.setter = { [unowned self, unowned o] attr, v in
             if let p = info.lookup(attr), case .object(let po) = p, let w = po.payload as? MethodWrapper, w.kind == .property {
                 guard let fset = w.setter else { throw RuntimeError("property '\(attr)' of '\(info.name)' object has no setter", kind: "AttributeError") }
                 _ = try self.call(fset, Arguments([.object(o), v]))
                 return
             }
+            // a module registers modules and parameters; anything else is a plain attribute
+            if let nativeSetter {
+                do { try nativeSetter(attr, v) } catch let e as RuntimeError where e.kind == "TypeError" { o.set(attr, v) }
+                return
+            }
             o.set(attr, v)
+        }
+        if info.nativeBase != nil, info.lookup("forward") != nil, info.lookup("__call__") == nil {
+            // module(x) runs the class's forward, as torch's Module.__call__
+            o.callable = BuiltinFunction(raw: "forward(*args, **kwargs)") { [unowned self, unowned o] args in
+                guard let f = info.lookup("forward") else { return .none }
+                return try self.call(f, Arguments([.object(o)] + args.positional, keywords: args.keywords))
+            }
         }
         o.specialLookup = { [unowned self, unowned o] name in
             guard let f = info.lookup(name) else { return nil }
@@ -156,7 +196,7 @@ extension Interpreter {
         }
         if info.lookup("__repr__") != nil {
             o.repr = { [unowned self, unowned o] in (try? self.callSpecial(o, "__repr__")).map { Printer.str($0) } ?? "<\(info.name) object>" }
-        } else {
+        } else if info.nativeBase == nil {
             o.repr = { "<__main__.\(info.name) object>" }
         }
         if info.lookup("__str__") != nil {
@@ -224,8 +264,8 @@ extension Interpreter {
         }
         var order: [ClassInfo] = []
         var isClassReceiver = false
-        if case .object(let o) = obj, let ii = o.payload as? InstanceInfo {
-            order = ii.cls.mro
+        if case .object(let o) = obj, let cls = o.instanceClass as? ClassInfo {
+            order = cls.mro
         } else if case .object(let o) = obj, let oc = o.payload as? ClassInfo {
             order = oc.mro
             isClassReceiver = true
@@ -260,8 +300,13 @@ extension Interpreter {
 
     /// isinstance for trick classes: nil when `type` is not one.
     static func isInstance(_ v: Value, _ type: Value) -> Bool? {
+        // an instance of a class deriving from a built-in (nn.Module) is one of the built-in's
+        if case .builtin(let b) = type, case .object(let o) = v, let cls = o.instanceClass as? ClassInfo,
+           cls.mro.contains(where: { $0.nativeBase?.name == b.name }) {
+            return true
+        }
         guard case .object(let c) = type, let ci = c.payload as? ClassInfo else { return nil }
-        guard case .object(let o) = v, let ii = o.payload as? InstanceInfo else { return false }
-        return ii.cls.isSubclass(of: ci)
+        guard case .object(let o) = v, let cls = o.instanceClass as? ClassInfo else { return false }
+        return cls.isSubclass(of: ci)
     }
 }

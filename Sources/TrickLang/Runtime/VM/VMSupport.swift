@@ -121,15 +121,15 @@ extension VM {
         if case .object(let c) = ex, let ci = c.payload as? ClassInfo, ci.exceptionBase != nil {
             ex = try interp.instantiate(ci, Arguments())
         }
-        if case .object(let o) = ex, let ii = o.payload as? InstanceInfo, ii.cls.exceptionBase != nil {
+        if case .object(let o) = ex, let cls = o.instanceClass as? ClassInfo, cls.exceptionBase != nil {
             var msg = ""
-            if ii.cls.lookup("__str__") != nil {
+            if cls.lookup("__str__") != nil {
                 msg = Printer.str(ex)
             } else if case .tuple(let args)? = o.attributes["args"] {
                 msg = args.count == 1 ? Printer.str(args[0]) : args.isEmpty ? "" : Printer.repr(.tuple(args))
             }
-            var e = TrickError(.runtime, msg.isEmpty ? ii.cls.name : "\(ii.cls.name): \(msg)", file: file, at: loc)
-            e.kind = ii.cls.name
+            var e = TrickError(.runtime, msg.isEmpty ? cls.name : "\(cls.name): \(msg)", file: file, at: loc)
+            e.kind = cls.name
             e.raised = o
             return e
         }
