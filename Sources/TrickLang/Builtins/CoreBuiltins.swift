@@ -326,6 +326,7 @@ enum CoreBuiltins {
             }
         }
         ClassBuiltins.register(into: lib, interpreter: interp)
+        Registries.register(into: lib, interpreter: interp)
         MathModule.register(lib)
         ContextLib.register(lib)
         PyIterator.register(lib, interp)
