@@ -49,7 +49,7 @@ class MyError(ValueError):
 try:
     raise MyError("bad thing")
 except ValueError as e:
-    print("caught", e.args, isinstance(e, MyError), str(e))
+    print("caught", e.args, isinstance(e, MyError), str(e), type(e).__name__)
 
 def deco(f):
     def wrapper(*a, **k):

@@ -125,7 +125,14 @@ enum CoreBuiltins {
             return .float(d)
         }
         lib.function("bool(x=False)") { a in .bool(try a["x"].truthy()) }
-        lib.function("type(obj)") { a in .str(a["obj"].typeName) }
+        lib.function("type(obj)", doc: "The class of obj: a trick class for its instances, the built-in type (int, str, list, …) for values; a name for other built-in objects.") { a in
+            let v = a["obj"]
+            if case .object(let o) = v, let cls = o.instanceClass as? ClassInfo { return .object(cls.object) }
+            if case .builtin(let b)? = lib.globals[v.typeName], ["int", "float", "str", "bool", "list", "dict", "tuple", "set", "range", "slice"].contains(b.name) {
+                return .builtin(b)
+            }
+            return .str(v.typeName)
+        }
         lib.function("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { a in
             func matches(_ t: Value) -> Bool {
                 if let r = Interpreter.isInstance(a["obj"], t) { return r }
