@@ -87,7 +87,7 @@ unit: deps
 
 golden: deps
 	$(SWIFT) build -j $(JOBS) --product trick
-	$(TEST_BIN) test examples Tests/golden
+	$(TEST_BIN) test examples Tests/golden $(wildcard Tests/pytest/*.py)
 
 repl: build
 	$(BIN)

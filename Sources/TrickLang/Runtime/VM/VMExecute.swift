@@ -423,8 +423,10 @@ extension VM {
                         _ = try interp.call(regs[Int(x)], Arguments([.none, .none, .none]), file: file, loc: chunk.locs[pc - 1], name: "__exit__")
                     case .withExitExc(let x, let t):
                         guard let err = exceptions.last else { continue }
-                        let type = interp.library.globals[err.kind] ?? .str(err.kind)
-                        let suppress = try interp.call(regs[Int(x)], Arguments([type, .object(interp.exceptionObject(err)), .none]),
+                        let type = (err.raised as? BuiltObject)?.instanceClass.map { .object(($0 as! ClassInfo).object) }
+                            ?? interp.library.globals[err.kind] ?? .str(err.kind)
+                        let value: Value = (err.raised as? BuiltObject).map { .object($0) } ?? .object(interp.exceptionObject(err))
+                        let suppress = try interp.call(regs[Int(x)], Arguments([type, value, .none]),
                                                        file: file, loc: chunk.locs[pc - 1], name: "__exit__")
                         if try !err.isInterrupt && suppress.truthy() {
                             exceptions.removeLast()
