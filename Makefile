@@ -94,7 +94,7 @@ unit: deps
 # The recipes, the detection lab and Tests/golden (the training lab notebooks are tested by `make lab`).
 golden: deps
 	$(SWIFT) build -j $(JOBS) --product trick
-	$(TEST_BIN) test $(filter-out $(LAB_TRAINING),$(wildcard examples/*.trick examples/*/*.trick)) Tests/golden
+	$(TEST_BIN) test $(filter-out $(LAB_TRAINING),$(wildcard examples/*.trick examples/*/*.trick)) Tests/golden $(wildcard Tests/pytest/*.py)
 
 repl: build
 	$(BIN)

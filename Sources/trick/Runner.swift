@@ -148,6 +148,7 @@ enum GoldenTests {
             }
         }
         var passed = 0, failed = 0, updated = 0
+        var testTotals = (passed: 0, failed: 0, skipped: 0)
         for f in files {
             let status = Runner.onBigStack {
                 let text: String
@@ -164,6 +165,20 @@ enum GoldenTests {
                     return 1
                 }
                 let mismatches = nb.check(result)
+                // test_* functions and Test* classes, as pytest would run them
+                let tests = interp.runTestFunctions()
+                if tests.total > 0 {
+                    for (name, e) in tests.failed {
+                        FileIO.writeStdout("FAILED \(f)::\(name)\n")
+                        FileIO.writeStdout(e.render(color: false).split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n")
+                    }
+                    for (name, reason) in tests.skipped { FileIO.writeStdout("SKIPPED \(f)::\(name): \(reason)\n") }
+                    FileIO.writeStdout("\(f): \(tests.passed) passed, \(tests.failed.count) failed\(tests.skipped.isEmpty ? "" : ", \(tests.skipped.count) skipped")\n")
+                    testTotals.passed += tests.passed
+                    testTotals.failed += tests.failed.count
+                    testTotals.skipped += tests.skipped.count
+                    if !tests.failed.isEmpty && mismatches.isEmpty { return 1 }
+                }
                 if mismatches.isEmpty { return 0 }
                 if update {
                     let newText = nb.updated(result)
@@ -190,6 +205,9 @@ enum GoldenTests {
             }
         }
         if updated > 0 { FileIO.writeStdout("\(updated) file\(updated == 1 ? "" : "s") updated\n") }
+        if testTotals.passed + testTotals.failed + testTotals.skipped > 0 {
+            FileIO.writeStdout("tests: \(testTotals.passed) passed, \(testTotals.failed) failed, \(testTotals.skipped) skipped\n")
+        }
         FileIO.writeStdout("golden: \(passed) passed, \(failed) failed\n")
         FileIO.flush()
         return failed == 0 ? 0 : 1

@@ -103,3 +103,10 @@ pp = P([1], 2)
 pd = copy.deepcopy(pp)
 pd.a.append(3)
 print(pp, pd, copy.copy(pp) == pp, copy.copy(5), copy.deepcopy('s'), copy.deepcopy({1, 2}))
+
+# a for loop pulls an iterator one item at a time (an infinite one ends by break)
+for i in itertools.count(10, 5):
+    if i > 30:
+        break
+print("count stopped at", i)
+print([x for x in itertools.islice(itertools.cycle("ab"), 5)])

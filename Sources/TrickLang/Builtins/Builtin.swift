@@ -333,6 +333,16 @@ public final class BuiltObject {
     /// Names the getter answers, for completion and "did you mean" hints.
     public var getterNames: (() -> [String])?
     public var truthy: Bool = true
+    /// The trick class this object is an instance of (a `ClassInfo`), also for an instance of a
+    /// class deriving from a built-in such as `nn.Module`, whose payload is the built-in's.
+    public var instanceClass: AnyObject?
+    /// Dunder methods found beyond `methods` (a trick class's, bound to its instance).
+    public var specialLookup: ((String) -> BuiltinFunction?)?
+
+    /// The object's `__name__` method: its own, or its class's.
+    public func special(_ name: String) -> BuiltinFunction? {
+        methods[name] ?? specialLookup?(name)
+    }
 
     public init(typeName: String, attributes: [(String, Value)] = [], payload: Any? = nil) {
         self.typeName = typeName

@@ -126,7 +126,7 @@ enum Collections {
             guard case .object(let p) = a["other"], let t = p.payload as? DequeState else { return .bool(false) }
             return .bool(Ops.equal(.list(ListRef(s.items)), .list(ListRef(t.items))))
         }
-        o.method("__ne__(other)") { a in .bool(!(try o.methods["__eq__"]!.call(Arguments([a["other"]])).truthy())) }
+        o.method("__ne__(other)") { a in .bool(!(try o.special("__eq__")!.call(Arguments([a["other"]])).truthy())) }
         o.method("__add__(other)") { [unowned interp] a in
             guard case .object(let p) = a["other"], let t = p.payload as? DequeState else {
                 throw RuntimeError("can only concatenate deque (not \"\(a["other"].typeName)\") to deque", kind: "TypeError")

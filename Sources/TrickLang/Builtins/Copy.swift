@@ -32,7 +32,7 @@ enum Copy {
         case .dict(let d): return .dict(try flavoured(d, d.pairs))
         case .set(let s): return .set(s.copy())
         case .object(let o):
-            if let c = o.methods["__copy__"] { return try c.call(Arguments()) }
+            if let c = o.special("__copy__") { return try c.call(Arguments()) }
             if o.typeName == "module" || o.typeName == "type" || o.payload is PyIterator { return v }
             throw uncopyable(o, "copy")
         default: return v
@@ -64,7 +64,7 @@ enum Copy {
         case .object(let o):
             if let c = memo[ObjectIdentifier(o)] { return c }
             let c: Value
-            if let d = o.methods["__deepcopy__"] {
+            if let d = o.special("__deepcopy__") {
                 c = try d.call(Arguments([.dict(DictRef())]))
             } else if let s = o.payload as? Collections.DequeState, let copy = o.methods["copy"], case .object(let n) = try copy.call(Arguments()),
                       let t = n.payload as? Collections.DequeState {

@@ -37,7 +37,7 @@ enum CoreBuiltins {
                 guard t.rank > 0 else { throw RuntimeError("len() of a 0-d tensor", kind: "TypeError") }
                 return .int(t.shape[0])
             case .object(let o):
-                if let m = o.methods["__len__"] { return try m.call(Arguments()) }
+                if let m = o.special("__len__") { return try m.call(Arguments()) }
                 fallthrough
             default: throw RuntimeError("object of type '\(a["obj"].typeName)' has no len()", kind: "TypeError")
             }
@@ -125,9 +125,17 @@ enum CoreBuiltins {
             return .float(d)
         }
         lib.function("bool(x=False)") { a in .bool(try a["x"].truthy()) }
-        lib.function("type(obj)") { a in .str(a["obj"].typeName) }
+        lib.function("type(obj)", doc: "The class of obj: a trick class for its instances, the built-in type (int, str, list, …) for values; a name for other built-in objects.") { a in
+            let v = a["obj"]
+            if case .object(let o) = v, let cls = o.instanceClass as? ClassInfo { return .object(cls.object) }
+            if case .builtin(let b)? = lib.globals[v.typeName], ["int", "float", "str", "bool", "list", "dict", "tuple", "set", "range", "slice"].contains(b.name) {
+                return .builtin(b)
+            }
+            return .str(v.typeName)
+        }
         lib.function("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { a in
             func matches(_ t: Value) -> Bool {
+                if let r = Interpreter.isInstance(a["obj"], t) { return r }
                 let name: String
                 switch t {
                 case .builtin(let b): name = b.name
@@ -324,6 +332,9 @@ enum CoreBuiltins {
                 .object(BuiltObject(typeName: "Exception", attributes: [("kind", .str(kind)), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))]))
             }
         }
+        ClassBuiltins.register(into: lib, interpreter: interp)
+        Registries.register(into: lib, interpreter: interp)
+        Pytest.register(lib, interp)
         MathModule.register(lib)
         ContextLib.register(lib)
         PyIterator.register(lib, interp)

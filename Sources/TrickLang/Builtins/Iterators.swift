@@ -1,10 +1,11 @@
 /// Python iterators built in Swift: `iter(x)`, `next(it[, default])` and the lazy objects of
 /// `itertools` (see Itertools.swift). An iterator is a `BuiltObject` whose payload is a
 /// `PyIterator`: `next()` pulls one value at a time, so `islice(count(), 5)`, `zip(count(), xs)`
-/// and `next(cycle(xs))` stop where Python stops. Where trick differs: a `for` loop (and `list`,
-/// `sorted`, … through `__iter__`) takes all remaining items first, so an infinite iterator
-/// (`count()`, `cycle()`, `repeat(x)`) must be cut with `islice`/`zip` before a loop; doing it
-/// anyway is an error that says so, not a hang.
+/// and `next(cycle(xs))` stop where Python stops; a `for` loop (and a comprehension) pulls them
+/// one item at a time too, so `for i in count(): ... break` works. Where trick differs: `list`,
+/// `sorted` and other built-ins taking an iterable (through `__iter__`) take all remaining items
+/// first, so an infinite iterator (`count()`, `cycle()`, `repeat(x)`) given to them is an error
+/// that says so, not a hang.
 public final class PyIterator {
     let pull: () throws -> Value?
     /// count(), cycle(), repeat(x) without times: never exhausted.
@@ -33,7 +34,7 @@ public final class PyIterator {
     /// Everything that is left (what `list(it)` and a `for` loop take).
     func rest(_ typeName: String) throws -> [Value] {
         if infinite {
-            throw RuntimeError("\(typeName)() is an infinite iterator: trick's for loops and list() take all items first, so cut it with itertools.islice(it, n) or zip() first", kind: "TypeError")
+            throw RuntimeError("\(typeName)() is an infinite iterator: list() and the built-ins taking an iterable take all items first, so cut it with itertools.islice(it, n) or zip() first (a for loop may take it as it is)", kind: "TypeError")
         }
         var out: [Value] = []
         while let v = try next() { out.append(v) }
@@ -61,7 +62,7 @@ public final class PyIterator {
     static func of(_ v: Value, _ interp: Interpreter) throws -> PyIterator {
         if case .object(let o) = v {
             if let it = o.payload as? PyIterator { return it }
-            if o.methods["__iter__"] == nil, let n = o.methods["__next__"] {
+            if o.special("__iter__") == nil, let n = o.special("__next__") {
                 return PyIterator {
                     do { return try n.call(Arguments()) } catch where PyIterator.isStop(error) { return nil }
                 }
@@ -87,7 +88,7 @@ public final class PyIterator {
         }
         lib.function("next(iterator, *default)", doc: "Python's next(): the iterator's next item, else `default`, else StopIteration.") { a in
             let it = a["iterator"]
-            if case .object(let o) = it, let n = o.methods["__next__"] {
+            if case .object(let o) = it, let n = o.special("__next__") {
                 do { return try n.call(Arguments()) } catch where isStop(error) {
                     if let d = a.varargs.first { return d }
                     throw error

@@ -85,6 +85,12 @@ public final class Library {
         return f
     }
 
+    /// Registers (or replaces) a buildable type made in trick code (`@MODELS.register_module()`).
+    public func registerType(_ name: String, _ f: BuiltinFunction) {
+        if types[name] == nil { typeOrder.append(name) }
+        types[name] = f
+    }
+
     /// Registers a type under an extra name (e.g. MMDetection 2.x spellings).
     public func alias(_ name: String, for existing: String) {
         guard let f = types[existing] else { return }

@@ -173,7 +173,7 @@ enum PyRandomModule {
             case .set, .dict: throw RuntimeError("Population must be a sequence.  For dicts or sets, use sorted(d).", kind: "TypeError")
             default:
                 if let t = Collections.tupleItems(v) { return t }
-                if case .object(let ob) = v, ob.methods["__len__"] != nil, ob.methods["__getitem__"] != nil { return try interp.iterate(v) }
+                if case .object(let ob) = v, ob.special("__len__") != nil, ob.special("__getitem__") != nil { return try interp.iterate(v) }
                 throw RuntimeError("Population must be a sequence.  For dicts or sets, use sorted(d).", kind: "TypeError")
             }
         }

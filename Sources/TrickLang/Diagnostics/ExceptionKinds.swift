@@ -23,13 +23,18 @@ public enum ExceptionKinds {
         "ImportWarning": "Warning", "ResourceWarning": "Warning", "UnicodeWarning": "Warning", "BytesWarning": "Warning",
     ]
 
+    /// Exception classes defined in trick code (`class MyError(ValueError)`), with their parents.
+    nonisolated(unsafe) static var userParent: [String: String] = [:]
+
+    static func register(_ name: String, parent p: String) { userParent[name] = p }
+
     /// True when `kind` is `base` or derives from it. An unknown kind derives from Exception.
     public static func isSubclass(_ kind: String, of base: String) -> Bool {
         var k: String? = kind
         var steps = 0
         while let c = k, steps < 16 {
             if c == base { return true }
-            k = parent[c] ?? (c == "BaseException" ? nil : "Exception")
+            k = userParent[c] ?? parent[c] ?? (c == "BaseException" ? nil : "Exception")
             steps += 1
         }
         return false

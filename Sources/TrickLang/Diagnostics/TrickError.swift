@@ -68,6 +68,9 @@ public struct TrickError: Error, CustomStringConvertible {
     public var isInterrupt = false
     /// The Python-style exception class (`TypeError`, `KeyError`...), for `except` clauses.
     public var extraKind: String?
+    /// The object a `raise` statement raised (an instance of a trick exception class), for
+    /// `except E as e` to bind.
+    public var raised: AnyObject?
 
     public init(_ phase: Phase, _ message: String, file: SourceFile? = nil, at location: SourceLocation? = nil) {
         self.phase = phase

@@ -197,7 +197,7 @@ extension Interpreter {
             let i = try Interpreter.normalizeIndex(try Convert.int(index, what: "range index"), n, "range")
             return .int(a &+ i &* s)
         case .object(let o):
-            if let g = o.methods["__getitem__"] { return try g.call(Arguments([index])) }
+            if let g = o.special("__getitem__") { return try g.call(Arguments([index])) }
             if case .str(let k) = index, let v = o.attributes[k] { return v }
             throw RuntimeError("'\(o.typeName)' object is not subscriptable", kind: "TypeError")
         default:
@@ -228,7 +228,7 @@ extension Interpreter {
         case .tensor:
             throw RuntimeError("tensor item assignment needs a name (t[i] = v), not an expression", kind: "TypeError")
         case .object(let o):
-            if let s = o.methods["__setitem__"] { _ = try s.call(Arguments([index, v])); return }
+            if let s = o.special("__setitem__") { _ = try s.call(Arguments([index, v])); return }
             throw RuntimeError("'\(o.typeName)' object does not support item assignment", kind: "TypeError")
         default:
             throw RuntimeError("'\(container.typeName)' object does not support item assignment", kind: "TypeError")
@@ -244,8 +244,8 @@ extension Interpreter {
                 return
             }
             l.items.remove(at: try Interpreter.normalizeIndex(try Convert.int(index), l.items.count, "list assignment"))
-        case .object(let o) where o.methods["__delitem__"] != nil:
-            _ = try o.methods["__delitem__"]!.call(Arguments([index]))
+        case .object(let o) where o.special("__delitem__") != nil:
+            _ = try o.special("__delitem__")!.call(Arguments([index]))
         case .dict(let d):
             guard try d.remove(index) != nil else { throw RuntimeError("key \(Printer.repr(index)) not found", kind: "KeyError") }
         default:

@@ -47,10 +47,8 @@ public final class Interpreter {
         get { vm.maxCallDepth }
         set { vm.maxCallDepth = newValue }
     }
-    /// Runs compiled code (when `usesVM`).
+    /// Runs the compiled code.
     private(set) var vm: VM!
-    /// Compile to bytecode for the VM instead of closures (TRICK_VM=1, while the VM replaces them).
-    public var usesVM = (getenv("TRICK_VM").map { String(cString: $0) } ?? "") == "1"
     var callDepth: Int {
         get { vm.callDepth }
         set { vm.callDepth = newValue }
@@ -60,8 +58,6 @@ public final class Interpreter {
     /// The files whose statements are running, outermost first (the script, then each
     /// `include`): `include` resolves a relative path against the last one's folder.
     public var includingFiles: [String] = []
-    /// Free lists of finished call frames, by slot count (see `Frame.recycle`).
-    let freeLists = Frame.makeFreeLists()
     /// Most bytes one top-level statement may print: a runaway `while True: print(...)` ends
     /// in an error instead of filling the disk (or, for a notebook kept in memory, the memory).
     public var maxOutputBytes = 1 << 30
@@ -144,44 +140,17 @@ public final class Interpreter {
     }
 
     func compile(_ s: Stmt, file: SourceFile) throws -> CompiledStatement {
-        if usesVM {
-            let chunk = try BytecodeCompiler.compileStatement(s, interp: self, file: file)
-            var displays = false
-            var suppressed = false
-            if case .expr(_, let sup) = s.kind { displays = !sup; suppressed = sup }
-            let isExpr = displays || suppressed
-            return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: displays) { [unowned self] in
-                trickInterruptRequested = 0
-                self.outputBytes = 0
-                let v = try self.guarded { try self.vm.run(chunk) }
-                if !isExpr || suppressed { return nil }
-                if case .none = v { return nil }
-                self.setGlobal("_", v)
-                return v
-            }
-        }
-        let scope = Scope(parent: nil, isFunction: false)
-        let c = Compiler(interp: self, file: file, scope: scope)
-        if case .expr(let e, let suppressed) = s.kind {
-            let ev = try c.expr(e)
-            return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: !suppressed) { [unowned self] in
-                let f = Frame.make(parent: nil, count: scope.count)
-                trickInterruptRequested = 0
-                self.outputBytes = 0
-                let v = try self.guarded { try ev(f) }
-                if suppressed { return nil }
-                if case .none = v { return nil }
-                self.setGlobal("_", v)
-                return v
-            }
-        }
-        let ex = try c.statement(s)
-        return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: false) { [unowned self] in
-            let f = Frame.make(parent: nil, count: scope.count)
+        let chunk = try BytecodeCompiler.compileStatement(s, interp: self, file: file)
+        var displays = false
+        if case .expr(_, let suppressed) = s.kind { displays = !suppressed }
+        return CompiledStatement(firstLine: s.loc.line, lastLine: s.endLine, displays: displays) { [unowned self] in
             trickInterruptRequested = 0
             self.outputBytes = 0
-            _ = try self.guarded { _ = try ex(f); return .none }
-            return nil
+            let v = try self.guarded { try self.vm.run(chunk) }
+            if !displays { return nil }
+            if case .none = v { return nil }
+            self.setGlobal("_", v)
+            return v
         }
     }
 
@@ -279,6 +248,8 @@ public final class Interpreter {
         case .builtin(let b):
             return b.name == "Exception" || ExceptionKinds.isSubclass(e.kind, of: b.name)
         case .tuple(let ts): return ts.contains { exceptionMatches(e, $0) }
+        case .object(let c) where c.payload is ClassInfo:
+            return ExceptionKinds.isSubclass(e.kind, of: (c.payload as! ClassInfo).name)
         case .str(let s): return s == e.kind
         default: return false
         }
@@ -300,9 +271,8 @@ public final class Interpreter {
         try checkInterrupt(loc.line > 0 ? file : nil, loc.line > 0 ? loc : nil)
         switch callee {
         case .function(let f):
-            if let fc = f.chunk { return try vm.call(f, fc.takeUnretainedValue(), args, file: file, loc: loc) }
-            let frame = try bindArguments(f, args, file: file, loc: loc)
-            return try invoke(f, frame, file: file, loc: loc)
+            guard let fc = f.chunk else { throw locate(RuntimeError("'\(f.code.name)' has no compiled body"), file, loc) }
+            return try vm.call(f, fc.takeUnretainedValue(), args, file: file, loc: loc)
         case .builtin(let b):
             do { return try b.call(args) } catch { throw locate(error, file, loc, through: b.name) }
         case .object(let o):
@@ -313,83 +283,6 @@ public final class Interpreter {
         default:
             throw locate(RuntimeError("'\(callee.typeName)' object is not callable", kind: "TypeError"), file, loc)
         }
-    }
-
-    /// Runs a user function on a prepared frame, tracking depth and traceback.
-    @inline(__always)
-    func invoke(_ f: Function, _ frame: Frame, file: SourceFile, loc: SourceLocation) throws -> Value {
-        callDepth += 1
-        defer { callDepth -= 1 }
-        if callDepth > maxCallDepth {
-            var e = TrickError(.runtime, "maximum recursion depth exceeded (\(maxCallDepth) calls) in \(f.code.name)()", file: file, at: loc)
-            e.kind = "RecursionError"
-            throw e
-        }
-        if trickInterruptRequested != 0 { try checkInterrupt() }
-        do {
-            _ = try f.body(frame)
-        } catch var e as TrickError {
-            if e.traceback.count < 50 {
-                e.traceback.append(TraceEntry(function: f.code.name, file: file, location: loc))
-            }
-            throw e
-        }
-        // Move the result out (no copy, and the frame is left holding None).
-        var result = Value.none
-        swap(&result, &frame.returnValue)
-        return result
-    }
-
-    /// Python argument binding for user functions.
-    func bindArguments(_ f: Function, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Frame {
-        let code = f.code
-        let frame = Frame.make(parent: f.closure, count: code.nslots)
-        let params = code.params
-        let np = params.positional.count
-        var filled = [Bool](repeating: false, count: np + params.keywordOnly.count)
-        func fail(_ msg: String) -> TrickError {
-            var e = TrickError(.runtime, "\(code.name)() \(msg)", file: file, at: loc)
-            e.kind = "TypeError"
-            return e
-        }
-        for (i, v) in args.positional.enumerated() {
-            if i < np { frame.slots[i] = v; filled[i] = true }
-        }
-        if args.positional.count > np {
-            if let vs = code.varargsSlot {
-                frame.slots[vs] = .tuple(Array(args.positional[np...]))
-            } else {
-                throw fail("takes \(np) positional argument\(np == 1 ? "" : "s") but \(args.positional.count) were given")
-            }
-        } else if let vs = code.varargsSlot {
-            frame.slots[vs] = .tuple([])
-        }
-        var extra: [(String, Value)] = []
-        for (k, v) in args.keywords {
-            if let i = params.positional.firstIndex(where: { $0.name == k }) {
-                if filled[i] { throw fail("got multiple values for argument '\(k)'") }
-                frame.slots[i] = v; filled[i] = true
-            } else if let j = params.keywordOnly.firstIndex(where: { $0.name == k }) {
-                frame.slots[code.keywordOnlySlots[j]] = v; filled[np + j] = true
-            } else if code.kwargsSlot != nil {
-                extra.append((k, v))
-            } else {
-                let hint = closestName(to: k, in: params.positional.map(\.name) + params.keywordOnly.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
-                throw fail("got an unexpected keyword argument '\(k)'\(hint)")
-            }
-        }
-        if let ks = code.kwargsSlot {
-            let d = DictRef()
-            for (k, v) in extra { d[str: k] = v }
-            frame.slots[ks] = .dict(d)
-        }
-        let allParams = params.positional + params.keywordOnly
-        for (i, p) in allParams.enumerated() where !filled[i] {
-            guard p.defaultValue != nil else { throw fail("missing required argument '\(p.name)'") }
-            let slot = i < np ? i : code.keywordOnlySlots[i - np]
-            frame.slots[slot] = f.defaults[i]
-        }
-        return frame
     }
 
     // MARK: Iteration
@@ -428,7 +321,7 @@ public final class Interpreter {
             guard t.rank > 0 else { throw RuntimeError("iteration over a 0-d tensor", kind: "TypeError") }
             return try (0..<t.shape[0]).map { .tensor(try t.subscripted([.int($0)])) }
         case .object(let o):
-            if let it = o.methods["__iter__"] { return try iterate(try it.call(Arguments())) }
+            if let it = o.special("__iter__") { return try iterate(try it.call(Arguments())) }
             throw RuntimeError("'\(o.typeName)' object is not iterable", kind: "TypeError")
         default:
             throw RuntimeError("'\(v.typeName)' object is not iterable", kind: "TypeError")

@@ -32,8 +32,8 @@ enum Ops {
     static func objectBinary(_ op: String, _ a: Value, _ b: Value) throws -> Value? {
         guard let (name, reflected) = dunder[op] else { return nil }
         if let r = try DictFlavor.binary(op, a, b) { return r }
-        if case .object(let o) = a, let m = o.methods[name] { return try m.call(Arguments([b])) }
-        if case .object(let o) = b, let m = o.methods[reflected] { return try m.call(Arguments([a])) }
+        if case .object(let o) = a, let m = o.special(name) { return try m.call(Arguments([b])) }
+        if case .object(let o) = b, let m = o.special(reflected) { return try m.call(Arguments([a])) }
         return nil
     }
 
@@ -418,7 +418,7 @@ enum Ops {
             guard let d = Convert.double(item) else { return false }
             return (0..<t.count).contains { t.double(at: $0) == d }
         case .object(let o):
-            if let m = o.methods["__contains__"] { return try m.call(Arguments([item])).truthy() }
+            if let m = o.special("__contains__") { return try m.call(Arguments([item])).truthy() }
             return o.attributes.keys.contains { if case .str(let s) = item { return s == $0 } else { return false } }
         default:
             throw RuntimeError("argument of type '\(container.typeName)' is not iterable", kind: "TypeError")
@@ -457,7 +457,7 @@ enum Ops {
         default: break
         }
         let name = op == "-" ? "__neg__" : op == "+" ? "__pos__" : "__invert__"
-        if case .object(let o) = v, let m = o.methods[name] { return try m.call(Arguments()) }
+        if case .object(let o) = v, let m = o.special(name) { return try m.call(Arguments()) }
         throw RuntimeError("bad operand type for unary \(op): '\(v.typeName)'", kind: "TypeError")
     }
 }

@@ -63,7 +63,12 @@ public enum Value {
             }
             return t.double(at: 0) != 0
         case .range(let a, let b, let s): return s > 0 ? a < b : a > b
-        case .object(let o): return o.truthy
+        case .object(let o):
+            if o.specialLookup != nil {
+                if let b = o.special("__bool__") { return try b.call(Arguments()).truthy() }
+                if let n = o.special("__len__") { return try n.call(Arguments()).truthy() }
+            }
+            return o.truthy
         default: return true
         }
     }
@@ -245,28 +250,21 @@ public enum HashKey: Hashable {
 /// A user function (from `def` or `lambda`) closed over its defining frame.
 public final class Function {
     public let code: FunctionCode
+    /// One per positional and keyword-only parameter (None where it has no default).
     public let defaults: [Value]
-    public let closure: Frame?
     /// Copied from `code` so a call touches one object: the positional arity when the
-    /// parameters are plain (call sites bind straight into slots), else -1.
+    /// parameters are plain (arguments are already in place as the callee's registers), else -1.
     let simpleArity: Int
-    let nslots: Int
-    let body: (Frame) throws -> Flow
-    let frameStack: FrameStack?
-    /// Compiled for the VM (nil: the closure compiler's body); unretained (FunctionCode owns
-    /// it), so a call reads it without reference counting.
+    /// The compiled body; unretained (FunctionCode owns it), so a call reads it without
+    /// reference counting.
     let chunk: Unmanaged<Chunk>?
     /// The variables it captured from the functions around it.
     let cells: [Cell]
-    init(code: FunctionCode, defaults: [Value], closure: Frame?, cells: [Cell] = []) {
+    init(code: FunctionCode, defaults: [Value], cells: [Cell] = []) {
         self.code = code
         self.defaults = defaults
-        self.closure = closure
         self.cells = cells
         chunk = code.chunk.map { Unmanaged.passUnretained($0) }
         simpleArity = code.isSimple ? code.positionalCount : -1
-        nslots = code.nslots
-        body = code.body
-        frameStack = code.frameStack
     }
 }

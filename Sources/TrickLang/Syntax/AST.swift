@@ -87,6 +87,10 @@ public final class Stmt {
         case breakStmt, continueStmt, pass
         case returnStmt(Expr?)
         case def(String, Params, [Stmt])
+        /// `class Name(bases, key=value): body`
+        case classDef(String, [Arg], [Stmt])
+        /// `@d1 @d2 def/class …`: decorators, outermost first, around a def or class.
+        case decorated([Expr], Stmt)
         case global([String])
         case nonlocal([String])
         case assert(Expr, Expr?)

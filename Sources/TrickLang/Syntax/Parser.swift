@@ -132,6 +132,21 @@ public struct Parser {
 
     mutating func statement() throws -> [Stmt] {
         let t = peek
+        if isOp("@") {
+            // decorators: one per line, then the def or class they wrap
+            var decorators: [Expr] = []
+            while isOp("@") {
+                advance()
+                decorators.append(try expression())
+                guard peek.kind == .newline else { throw unexpectedAfterStatement() }
+                advance()
+            }
+            guard isName("def") || isName("class") else {
+                throw error("expected 'def' or 'class' after a decorator", at: peek)
+            }
+            let inner = try statement()
+            return [Stmt(.decorated(decorators, inner[0]), t.location, endLine: lastLine)]
+        }
         if t.kind == .name {
             switch t.text {
             case "if": return [try ifStatement()]
@@ -162,7 +177,15 @@ public struct Parser {
                 return [Stmt(.def(name.text, params, body), t.location, endLine: lastLine)]
             case "try": return [try tryStatement()]
             case "class":
-                throw error("'class' definitions are not supported in trick; use dict(...) and def", at: t)
+                advance()
+                let name = try expectName("after 'class'")
+                var bases: [Arg] = []
+                if accept("(") {
+                    bases = try callArguments()
+                    _ = try expect(")", "to close the base classes")
+                }
+                let body = try block("after the class name")
+                return [Stmt(.classDef(name.text, bases, body), t.location, endLine: lastLine)]
             case "with":
                 advance()
                 var items: [(Expr, Expr?)] = []

@@ -20,6 +20,10 @@ final class BytecodeCompiler {
     let name: String
     let isFunction: Bool
     let parent: BytecodeCompiler?
+    /// A class body: its names become the class namespace, and functions in it do not see them.
+    var isClassBody = false
+    /// The first parameter (`self` in a method), for zero-argument super().
+    var firstParameter: String?
 
     // output
     var code: [Instr] = []
@@ -190,6 +194,9 @@ final class BytecodeCompiler {
     /// The cell index of `n` in this frame, when `n` is a cell here (for a nested function
     /// that captures it); nil when it is global from here.
     func cellFor(_ n: String) -> UInt16? {
+        // a class body's own names are not visible to the functions in it (only its
+        // __class__ cell and what it passes through from outside)
+        if isClassBody, let c = cells[n], n != "__class__", Int(c) >= freeCount { return nil }
         for o in overlays.reversed() {
             if let p = o[n] { if case .cell(let c) = p { return c }; return nil }
         }
@@ -211,12 +218,19 @@ final class BytecodeCompiler {
     // MARK: Functions
 
     /// Compiles a nested function or lambda; returns its prototype index.
-    func function(name: String, params: Params, body: [Stmt], loc: SourceLocation) throws -> (Int, Int) {
+    func function(name: String, params: Params, body: [Stmt], loc: SourceLocation, classBody: Bool = false) throws -> (Int, Int) {
         let c = BytecodeCompiler(interp: interp, file: file, name: name, isFunction: true, parent: self)
+        c.isClassBody = classBody
+        c.firstParameter = params.positional.first?.name
         let decl = ScopeAnalysis.declarations(body)
         c.declaredGlobal = decl.globals
-        let assigned = ScopeAnalysis.assignedNames(body).filter { !decl.globals.contains($0) && !decl.nonlocals.contains($0) }
-        let captured = ScopeAnalysis.capturedByNested(body)
+        var assigned = ScopeAnalysis.assignedNames(body).filter { !decl.globals.contains($0) && !decl.nonlocals.contains($0) }
+        var captured = ScopeAnalysis.capturedByNested(body)
+        if classBody {
+            // only __class__ (for super()) is a cell in a class body
+            captured = captured.contains("__class__") ? ["__class__"] : []
+            if !captured.isEmpty { assigned.append("__class__") }
+        }
         // Free variables: names the body needs that an enclosing function binds.
         var locals = Set(params.allNames)
         assigned.forEach { locals.insert($0) }
@@ -257,15 +271,42 @@ final class BytecodeCompiler {
         c.nextReg = reg
         c.maxReg = reg
         try c.block(body)
-        c.emit(.retNone, body.last?.loc ?? loc)
+        if classBody {
+            try c.returnNamespace(assigned.filter { $0 != "__class__" }, loc)
+        } else {
+            c.emit(.retNone, body.last?.loc ?? loc)
+        }
         var docstring: String?
         if case .expr(let e, _)? = body.first?.kind, case .string(let s) = e.kind { docstring = s }
         let chunk = c.finish()
-        let fcode = FunctionCode(name: name, params: params, nslots: chunk.registerCount, body: { _ in .normal }, file: file, loc: loc, docstring: docstring)
+        let fcode = FunctionCode(name: name, params: params, nslots: chunk.registerCount, file: file, loc: loc, docstring: docstring)
         fcode.chunk = chunk
         let defaults = (params.positional + params.keywordOnly).filter { $0.defaultValue != nil }.count
         protos.append(FunctionProto(code: fcode, chunk: chunk, freeFrom: c.freeFrom, defaultCount: defaults))
         return (protos.count - 1, defaults)
+    }
+
+    /// The end of a class body: its names (those assigned) into a dict, with the
+    /// `__class__` cell as `__classcell__` for buildClass to fill.
+    func returnNamespace(_ names: [String], _ loc: SourceLocation) throws {
+        let ns = temp()
+        emit(.buildDict(ns, ns, 0), loc)
+        for n in names {
+            switch place(n) {
+            case .register(let r): emit(.namespaceSet(ns, nameConstant(n), r), loc)
+            case .cell(let c):
+                let t = temp()
+                emit(.loadCellOrUnbound(t, c), loc)
+                emit(.namespaceSet(ns, nameConstant(n), t), loc)
+            case .global: break
+            }
+        }
+        if let c = cells["__class__"] {
+            let t = temp()
+            emit(.cellObject(t, c), loc)
+            emit(.namespaceSet(ns, nameConstant("__classcell__"), t), loc)
+        }
+        emit(.ret(ns), loc)
     }
 
     /// `def`/`lambda` evaluated into `dst`: defaults are computed here, in the defining scope.

@@ -285,6 +285,13 @@ extension BytecodeCompiler {
 
     func call(_ callee: Expr, _ args: [Arg], _ dst: R) throws {
         let loc = callee.loc
+        // zero-argument super() in a method: super(__class__, <first parameter>)
+        if case .name("super") = callee.kind, args.isEmpty, case .global = place("super"),
+           case .cell = place("__class__"), let selfName = firstParameter {
+            let rewritten = [Arg(kind: .positional, value: Expr(.name("__class__"), loc)),
+                             Arg(kind: .positional, value: Expr(.name(selfName), loc))]
+            return try call(callee, rewritten, dst)
+        }
         let positional = args.filter { if case .positional = $0.kind { return true }; return false }
         let keywords: [(String, Expr)] = args.compactMap { if case .keyword(let k) = $0.kind { return (k, $0.value) }; return nil }
         let spread = args.contains { switch $0.kind { case .star, .doubleStar: return true; default: return false } }

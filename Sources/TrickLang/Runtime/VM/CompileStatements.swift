@@ -99,10 +99,29 @@ extension BytecodeCompiler {
             iteratorDepth -= 1
             if let orelse { try branch(orelse) }
             for b in loop.breaks { patch(b, here) }
-        case .def(let name, let params, let body):
+        case .def(let name, _, _), .classDef(let name, _, _):
             let r = temp()
-            try makeFunction(name: name, params: params, body: body, loc: loc, into: r)
+            try definition(s, into: r)
             try store(Expr(.name(name), loc), from: r)
+        case .decorated(let decorators, let inner):
+            // decorators are evaluated first (outermost first), applied innermost first
+            let first = temps(decorators.count)
+            for (i, d) in decorators.enumerated() { try expr(d, first + R(i)) }
+            let v = temp()
+            try definition(inner, into: v)
+            for i in (0..<decorators.count).reversed() {
+                let base = temp()
+                emit(.move(base, first + R(i)), decorators[i].loc)
+                let arg = temp()
+                emit(.move(arg, v), decorators[i].loc)
+                emit(.call(base, 1), decorators[i].loc)
+                emit(.move(v, base), decorators[i].loc)
+                nextReg = Int(base)
+            }
+            switch inner.kind {
+            case .def(let name, _, _), .classDef(let name, _, _): try store(Expr(.name(name), loc), from: v)
+            default: throw syntaxError("a decorator must be followed by 'def' or 'class'", loc)
+            }
         case .assert(let cond, let msg):
             let c = try operand(cond)
             let ok = emit(.jumpIfTrue(c, 0), cond.loc)
@@ -136,8 +155,34 @@ extension BytecodeCompiler {
         }
     }
 
+    /// The name an import binds: the alias; else for `from M import n` the name n, and for
+    /// `import a.b.c` the top package a.
+    /// A `def` or `class` statement's value, into `dst`.
+    func definition(_ s: Stmt, into dst: R) throws {
+        switch s.kind {
+        case .def(let name, let params, let body):
+            try makeFunction(name: name, params: params, body: body, loc: s.loc, into: dst)
+        case .classDef(let name, let bases, let body):
+            let save = nextReg
+            defer { nextReg = save }
+            if let bad = bases.first(where: { if case .positional = $0.kind { return false }; return true }) {
+                throw syntaxError("trick classes take base classes only (no metaclass= or other keywords)", bad.value.loc)
+            }
+            let first = temps(bases.count)
+            for (i, b) in bases.enumerated() { try expr(b.value, first + R(i)) }
+            let fn = temp()
+            let (proto, _) = try function(name: name, params: Params(), body: body, loc: s.loc, classBody: true)
+            emit(.makeFunction(fn, Int32(proto), fn), s.loc)
+            emit(.call(fn, 0), s.loc)
+            emit(.buildClass(dst, nameConstant(name), fn, first, UInt16(bases.count)), s.loc)
+        default:
+            throw syntaxError("a decorator must be followed by 'def' or 'class'", s.loc)
+        }
+    }
+
     static func importBinding(_ path: String, _ alias: String?, from: Bool) -> String {
-        Compiler.importBinding(path, alias, from: from)
+        if let alias { return alias }
+        return from ? String(path.split(separator: ".").last ?? "") : String(path.prefix { $0 != "." })
     }
 
     /// Runs the cleanups (finally bodies, `__exit__` calls, handled exceptions) that a

@@ -145,6 +145,14 @@ enum Instr {
     /// Calls R[a](type, exc, None) with the exception being handled; a true result (not for
     /// an interrupt) suppresses it and continues at T, else it is raised again.
     case withExitExc(R, T)
+    /// R[a] = class K[k] from the namespace dict R[b] and the n bases in R[c]…
+    case buildClass(R, K, R, R, UInt16)
+    /// R[a][K[k]] = R[b], unless R[b] is unbound (a class body's names)
+    case namespaceSet(R, K, R)
+    /// R[a] = cells[c]'s value, unbound or not
+    case loadCellOrUnbound(R, UInt16)
+    /// R[a] = the cell c itself, as an object (`__classcell__`)
+    case cellObject(R, UInt16)
     /// R[a] = import of spec K[k] (see `ImportSpec`)
     case importName(R, K)
     case importStar(K)

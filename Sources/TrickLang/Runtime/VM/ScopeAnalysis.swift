@@ -26,14 +26,15 @@ enum ScopeAnalysis {
                 case .forStmt(let t, _, let body, let o): target(t); walk(body); if let o { walk(o) }
                 case .whileStmt(_, let body, let o): walk(body); if let o { walk(o) }
                 case .ifStmt(let br, let o): br.forEach { walk($0.1) }; if let o { walk(o) }
-                case .def(let n, _, _): add(n)
+                case .def(let n, _, _), .classDef(let n, _, _): add(n)
+                case .decorated(_, let inner): walk([inner])
                 case .tryStmt(let b, let hs, let o, let fin):
                     walk(b)
                     for h in hs { if let n = h.name { add(n) }; walk(h.body) }
                     if let o { walk(o) }
                     if let fin { walk(fin) }
                 case .importStmt(let names, let isFrom):
-                    for (mod, alias) in names where !mod.hasSuffix("*") { add(Compiler.importBinding(mod, alias, from: isFrom)) }
+                    for (mod, alias) in names where !mod.hasSuffix("*") { add(BytecodeCompiler.importBinding(mod, alias, from: isFrom)) }
                 case .withStmt(let items, let body):
                     for (_, t) in items { if let t { target(t) } }
                     walk(body)
@@ -157,6 +158,13 @@ enum ScopeAnalysis {
                 name(n)
                 for d in p.positional + p.keywordOnly { if let dv = d.defaultValue { expr(dv) } }
                 function(p, b)
+            case .classDef(let n, let bases, let b):
+                name(n)
+                bases.forEach { expr($0.value) }
+                function(Params(), b)
+            case .decorated(let decorators, let inner):
+                decorators.forEach { expr($0) }
+                statement(inner)
             case .assert(let c, let m): expr(c); if let m { expr(m) }
             case .del(let ts): ts.forEach { expr($0) }
             case .raise(let v): if let v { expr(v) }
@@ -169,7 +177,7 @@ enum ScopeAnalysis {
                 for (c, t) in items { expr(c); if let t { expr(t) } }
                 statements(b)
             case .importStmt(let names, let isFrom):
-                for (mod, alias) in names where !mod.hasSuffix("*") { name(Compiler.importBinding(mod, alias, from: isFrom)) }
+                for (mod, alias) in names where !mod.hasSuffix("*") { name(BytecodeCompiler.importBinding(mod, alias, from: isFrom)) }
             case .breakStmt, .continueStmt, .pass, .global, .nonlocal: break
             }
         }
@@ -187,7 +195,11 @@ enum ScopeAnalysis {
             case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b): expr(a); expr(b)
             case .compare(let a, let rest): expr(a); rest.forEach { expr($0.1) }
             case .ifExp(let c, let a, let b): expr(c); expr(a); expr(b)
-            case .call(let f, let args): expr(f); args.forEach { expr($0.value) }
+            case .call(let f, let args):
+                expr(f)
+                args.forEach { expr($0.value) }
+                // zero-argument super() reads the class from the method's __class__ cell
+                if case .name("super") = f.kind, args.isEmpty { name("__class__") }
             case .attribute(let o, _): expr(o)
             case .subscript(let o, let items): expr(o); items.forEach { expr($0) }
             case .slice(let a, let b, let c): [a, b, c].forEach { if let x = $0 { expr(x) } }

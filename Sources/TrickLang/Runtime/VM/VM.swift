@@ -121,7 +121,7 @@ final class VM {
         do {
             try bind(f, args, into: stack + base, file: file, loc: loc)
         } catch {
-            for i in 0..<chunk.registerCount { Frame.clear(stack + base + i) }
+            for i in 0..<chunk.registerCount { VM.clear(stack + base + i) }
             throw error
         }
         return try invoke(f, chunk, base: base, file: file, loc: loc)
@@ -204,9 +204,11 @@ final class VM {
     }
 }
 
-/// A loop's state: a range counts (`next`, `stop`, `step`); anything else is a snapshot of its
-/// items walked by `next`.
+/// A loop's state: a range counts (`next`, `stop`, `step`); an iterator object (itertools,
+/// `iter(x)`, anything with `__next__`) is pulled one item at a time from `source`; anything
+/// else is a snapshot of its items walked by `next`.
 struct IteratorState {
+    var source: PyIterator?
     var items: [Value] = []
     var next = 0
     var stop = 0

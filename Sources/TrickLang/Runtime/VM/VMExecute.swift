@@ -49,7 +49,7 @@ extension VM {
     @inline(__always)
     func deactivate(_ a: Activation) {
         let regs = stack + a.base
-        for i in 0..<a.chunk.registerCount { Frame.clear(regs + i) }
+        for i in 0..<a.chunk.registerCount { VM.clear(regs + i) }
         top = a.savedTop
         if a.chunk.iteratorCount > 0 {
             for i in 0..<a.chunk.iteratorCount { iterators[a.iterBase + i] = IteratorState() }
@@ -77,12 +77,12 @@ extension VM {
             do {
                 while true {
                     let ins = code[pc]
-                    pc += 1
+                    pc &+= 1
                     switch ins {
                     case .loadK(let a, let k): regs[Int(a)] = chunk.constants[Int(k)]
-                    case .loadInt(let a, let i): regs[Int(a)] = .int(Int(i))
-                    case .loadNone(let a): regs[Int(a)] = .none
-                    case .loadBool(let a, let b): regs[Int(a)] = .bool(b)
+                    case .loadInt(let a, let i): VM.setTrivial(regs + Int(a), .int(Int(i)))
+                    case .loadNone(let a): VM.setTrivial(regs + Int(a), .none)
+                    case .loadBool(let a, let b): VM.setTrivial(regs + Int(a), .bool(b))
                     case .move(let a, let b): regs[Int(a)] = regs[Int(b)]
                     case .checkBound(let a, let k):
                         if VM.isUnbound(regs[Int(a)]) {
@@ -109,37 +109,37 @@ extension VM {
                     case .add(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.addingReportingOverflow(y)
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                            regs[Int(d)] = .float(x + y); continue
+                            VM.setTrivial(regs + Int(d), .float(x + y)); continue
                         }
                         regs[Int(d)] = try Ops.add(regs[Int(a)], regs[Int(b)])
                     case .sub(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.subtractingReportingOverflow(y)
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                            regs[Int(d)] = .float(x - y); continue
+                            VM.setTrivial(regs + Int(d), .float(x - y)); continue
                         }
                         regs[Int(d)] = try Ops.sub(regs[Int(a)], regs[Int(b)])
                     case .mul(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.multipliedReportingOverflow(by: y)
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                            regs[Int(d)] = .float(x * y); continue
+                            VM.setTrivial(regs + Int(d), .float(x * y)); continue
                         }
                         regs[Int(d)] = try Ops.mul(regs[Int(a)], regs[Int(b)])
                     case .addI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.addingReportingOverflow(Int(k))
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
                         regs[Int(d)] = try Ops.add(regs[Int(a)], .int(Int(k)))
                     case .subI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.subtractingReportingOverflow(Int(k))
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
                         regs[Int(d)] = try Ops.sub(regs[Int(a)], .int(Int(k)))
                     case .binary(let d, let a, let b, let op):
@@ -147,7 +147,7 @@ extension VM {
                     case .inplace(let d, let a, let b, let op):
                         if op == 0, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.addingReportingOverflow(y)
-                            if !o { regs[Int(d)] = .int(r); continue }
+                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
                         regs[Int(d)] = try inplace(Instr.binaryOps[Int(op)], regs[Int(a)], regs[Int(b)])
                     case .unary(let d, let a, let op):
@@ -156,7 +156,7 @@ extension VM {
                         regs[Int(d)] = .bool(!(try regs[Int(a)].truthy()))
                     case .compare(let d, let a, let b, let op):
                         if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
-                            regs[Int(d)] = .bool(VM.compareInts(x, y, op))
+                            VM.setTrivial(regs + Int(d), .bool(VM.compareInts(x, y, op)))
                             continue
                         }
                         regs[Int(d)] = try Ops.compare(Instr.compareOps[Int(op)], regs[Int(a)], regs[Int(b)])
@@ -306,7 +306,7 @@ extension VM {
                         let args = try spreadArguments(regs + Int(a) + 1)
                         regs[Int(a)] = try callValue(regs[Int(a)], args, chunk, pc - 1)
                     case .callMethod(let a, let k, let n):
-                        if n == 1, case .list(let l) = regs[Int(a)], chunk.names[Int(k)] == "append" {
+                        if n == 1, k == chunk.appendName, case .list(let l) = regs[Int(a)] {
                             l.items.append((regs + Int(a) + 1).move())
                             (regs + Int(a) + 1).initialize(to: .none)
                             regs[Int(a)] = .none
@@ -359,6 +359,8 @@ extension VM {
                         let it = iterators + act.iterBase + Int(s)
                         if case .range(let start, let stop, let step) = regs[Int(a)] {
                             it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
+                        } else if case .object(let o) = regs[Int(a)], o.payload is PyIterator || (o.special("__next__") != nil && o.special("__iter__") == nil) {
+                            it.pointee = IteratorState(source: try PyIterator.of(regs[Int(a)], interp))
                         } else {
                             it.pointee = IteratorState(items: try interp.iterate(regs[Int(a)]), next: 0, stop: 0, step: 0, isRange: false)
                         }
@@ -367,10 +369,15 @@ extension VM {
                         if it.pointee.isRange {
                             let i = it.pointee.next, step = it.pointee.step
                             if step > 0 ? i < it.pointee.stop : i > it.pointee.stop {
-                                regs[Int(d)] = .int(i)
+                                VM.setTrivial(regs + Int(d), .int(i))
                                 let (n, o) = i.addingReportingOverflow(step)
                                 it.pointee.next = o ? it.pointee.stop : n
                             } else {
+                                pc = Int(t)
+                            }
+                        } else if let source = it.pointee.source {
+                            if let v = try source.next() { regs[Int(d)] = v } else {
+                                it.pointee.source = nil
                                 pc = Int(t)
                             }
                         } else if it.pointee.next < it.pointee.items.count {
@@ -390,14 +397,16 @@ extension VM {
                         try unpackStar(regs[Int(s)], into: regs + Int(first), before: Int(before), after: Int(after))
 
                     case .raise(let a):
-                        throw raiseError(regs[Int(a)], file, chunk.locs[pc - 1])
+                        throw try raiseError(regs[Int(a)], file, chunk.locs[pc - 1])
                     case .reraise:
                         if let cur = exceptions.last ?? interp.currentException { throw cur }
                         throw RuntimeError("no active exception to re-raise", kind: "RuntimeError")
                     case .excMatch(let d, let t):
                         regs[Int(d)] = .bool(exceptions.last.map { interp.exceptionMatches($0, regs[Int(t)]) } ?? false)
                     case .excObject(let d):
-                        if let e = exceptions.last { regs[Int(d)] = .object(interp.exceptionObject(e)) }
+                        if let e = exceptions.last {
+                            if let o = e.raised as? BuiltObject { regs[Int(d)] = .object(o) } else { regs[Int(d)] = .object(interp.exceptionObject(e)) }
+                        }
                     case .popExc:
                         if exceptions.count > act.exceptionBase { exceptions.removeLast() }
                         interp.currentException = exceptions.last
@@ -414,8 +423,10 @@ extension VM {
                         _ = try interp.call(regs[Int(x)], Arguments([.none, .none, .none]), file: file, loc: chunk.locs[pc - 1], name: "__exit__")
                     case .withExitExc(let x, let t):
                         guard let err = exceptions.last else { continue }
-                        let type = interp.library.globals[err.kind] ?? .str(err.kind)
-                        let suppress = try interp.call(regs[Int(x)], Arguments([type, .object(interp.exceptionObject(err)), .none]),
+                        let type = (err.raised as? BuiltObject)?.instanceClass.map { .object(($0 as! ClassInfo).object) }
+                            ?? interp.library.globals[err.kind] ?? .str(err.kind)
+                        let value: Value = (err.raised as? BuiltObject).map { .object($0) } ?? .object(interp.exceptionObject(err))
+                        let suppress = try interp.call(regs[Int(x)], Arguments([type, value, .none]),
                                                        file: file, loc: chunk.locs[pc - 1], name: "__exit__")
                         if try !err.isInterrupt && suppress.truthy() {
                             exceptions.removeLast()
@@ -424,6 +435,16 @@ extension VM {
                         } else {
                             throw err
                         }
+                    case .buildClass(let d, let k, let ns, let first, let n):
+                        guard case .dict(let namespace) = regs[Int(ns)] else { continue }
+                        let bases = (0..<Int(n)).map { regs[Int(first) + $0] }
+                        regs[Int(d)] = try interp.buildClass(chunk.names[Int(k)], bases: bases, namespace: namespace)
+                    case .namespaceSet(let d, let k, let v):
+                        if !VM.isUnbound(regs[Int(v)]), case .dict(let ref) = regs[Int(d)] { ref[str: chunk.names[Int(k)]] = regs[Int(v)] }
+                    case .loadCellOrUnbound(let d, let c):
+                        regs[Int(d)] = act.cells![Int(c)].value
+                    case .cellObject(let d, let c):
+                        regs[Int(d)] = .object(BuiltObject(typeName: "cell", payload: act.cells![Int(c)]))
                     case .importName(let d, let k):
                         regs[Int(d)] = try importName(chunk.specs[Int(k)])
                     case .importStar(let k):
@@ -474,6 +495,23 @@ extension VM {
             throw e
         }
         try interp.checkInterrupt()
+    }
+
+    /// Sets a register to None; one holding a number or bool is overwritten without the
+    /// generic destroy (nothing to release).
+    @inline(__always) static func clear(_ p: UnsafeMutablePointer<Value>) {
+        switch p.pointee {
+        case .int, .float, .bool, .none: p.initialize(to: .none)
+        default: p.pointee = .none
+        }
+    }
+
+    /// Stores a number, bool or None: the old value is destroyed only if it holds a reference.
+    @inline(__always) static func setTrivial(_ p: UnsafeMutablePointer<Value>, _ v: Value) {
+        switch p.pointee {
+        case .int, .float, .bool, .none: p.initialize(to: v)
+        default: p.pointee = v
+        }
     }
 
     @inline(__always) static func compareInts(_ x: Int, _ y: Int, _ op: UInt8) -> Bool {

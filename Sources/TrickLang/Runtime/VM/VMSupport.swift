@@ -91,7 +91,7 @@ extension VM {
             if p.defaultValue != nil { defaults.append(defaultRegs[j]); j += 1 } else { defaults.append(.none) }
         }
         let captured = proto.freeFrom.map { cells[Int($0)] }
-        return .function(Function(code: proto.code, defaults: defaults, closure: nil, cells: captured))
+        return .function(Function(code: proto.code, defaults: defaults, cells: captured))
     }
 
     func unpack(_ v: Value, into regs: UnsafeMutablePointer<Value>, count n: Int) throws {
@@ -115,7 +115,24 @@ extension VM {
         for j in 0..<after { regs[before + 1 + j] = values[values.count - after + j] }
     }
 
-    func raiseError(_ ex: Value, _ file: SourceFile, _ loc: SourceLocation) -> TrickError {
+    func raiseError(_ ex: Value, _ file: SourceFile, _ loc: SourceLocation) throws -> TrickError {
+        var ex = ex
+        // `raise MyError` raises an instance made without arguments
+        if case .object(let c) = ex, let ci = c.payload as? ClassInfo, ci.exceptionBase != nil {
+            ex = try interp.instantiate(ci, Arguments())
+        }
+        if case .object(let o) = ex, let cls = o.instanceClass as? ClassInfo, cls.exceptionBase != nil {
+            var msg = ""
+            if cls.lookup("__str__") != nil {
+                msg = Printer.str(ex)
+            } else if case .tuple(let args)? = o.attributes["args"] {
+                msg = args.count == 1 ? Printer.str(args[0]) : args.isEmpty ? "" : Printer.repr(.tuple(args))
+            }
+            var e = TrickError(.runtime, msg.isEmpty ? cls.name : "\(cls.name): \(msg)", file: file, at: loc)
+            e.kind = cls.name
+            e.raised = o
+            return e
+        }
         var kind = "Exception", msg = Printer.str(ex)
         if case .object(let o) = ex, o.typeName == "Exception" {
             kind = Printer.str(o.attributes["kind"] ?? .str("Exception"))

@@ -1,0 +1,58 @@
+/// MMEngine's registries as MM code uses them: `@MODELS.register_module()` on a user's class
+/// (with `name=`, `force=`, or `module=` directly) makes `build(dict(type='MyLoss', …))` and
+/// `MODELS.build(...)` construct it. Where trick differs: all registries share one table (the
+/// one `build` reads), rather than one per scope and kind; a name already registered is the
+/// KeyError MMEngine raises unless `force=True`.
+enum Registries {
+    /// MMEngine's root registries, importable from mmengine.registry, mmseg.registry and mmdet.registry.
+    static let names = ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS",
+                        "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS",
+                        "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]
+
+    static func register(into lib: Library, interpreter interp: Interpreter) {
+        for name in names {
+            let scope = name.lowercased()
+            let o = BuiltObject(typeName: "Registry")
+            o.repr = { "Registry(name=\(scope), items=\(lib.typeOrder.count))" }
+            o.method("register_module(name=None, force=False, module=None)",
+                     doc: "Registers a class (or function) under its name; as a decorator when `module` is not given.") { [unowned interp] a in
+                let given = a["name"].isNone ? nil : try a.string("name")
+                let force = try a.bool("force")
+                func add(_ m: Value) throws -> Value {
+                    let typeName: String
+                    if let given { typeName = given } else if case .str(let n) = try interp.getAttribute(m, "__name__") { typeName = n } else {
+                        throw RuntimeError("register_module(): cannot tell the name of \(m.typeName); pass name=", kind: "TypeError")
+                    }
+                    if !force, lib.types[typeName] != nil {
+                        throw RuntimeError("\(typeName) is already registered in \(scope) at __main__", kind: "KeyError")
+                    }
+                    lib.registerType(typeName, BuiltinFunction(raw: "\(typeName)(*args, **kwargs)") { [unowned interp] args in
+                        try interp.call(m, args)
+                    })
+                    return m
+                }
+                if !a["module"].isNone { return try add(a["module"]) }
+                return .builtin(BuiltinFunction(raw: "register_module.<decorator>(module)") { args in
+                    guard let m = args.positional.first else {
+                        throw RuntimeError("register_module() decorator needs the class it decorates", kind: "TypeError")
+                    }
+                    return try add(m)
+                })
+            }
+            o.method("build(cfg, default_args=None)", doc: "Registry.build: the component the config's `type` names.") { a in
+                guard case .dict(let cfg) = a["cfg"] else { throw RuntimeError("build() needs a config dict, got \(a["cfg"].typeName)", kind: "TypeError") }
+                var defaults: [(String, Value)] = []
+                if case .dict(let d) = a["default_args"] {
+                    for (k, v) in d.pairs { if case .str(let ks) = k { defaults.append((ks, v)) } }
+                }
+                return try lib.build(cfg, defaultArgs: defaults)
+            }
+            o.method("get(key)", doc: "The registered component named `key`, or None.") { a in
+                guard let f = lib.types[try a.string("key")] else { return .none }
+                return .builtin(f)
+            }
+            o.method("__contains__(key)") { a in .bool(lib.types[try a.string("key")] != nil) }
+            lib.define(name, .object(o))
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// The test functions and classes of a file, run as pytest runs them: `test_*` functions (each
+/// parameter set of a `@pytest.mark.parametrize` separately) and the `test*` methods of `Test*`
+/// classes (a fresh instance each, `setUp`/`tearDown` around a unittest.TestCase method), in
+/// definition order. A test passes when it returns, is skipped by `pytest.skip` (or when it
+/// needs a fixture trick does not inject), and fails on any error, which is kept with its place.
+public struct TestReport {
+    public var passed = 0
+    public var failed: [(name: String, error: TrickError)] = []
+    public var skipped: [(name: String, reason: String)] = []
+    public var total: Int { passed + failed.count + skipped.count }
+}
+
+extension Interpreter {
+    public func runTestFunctions() -> TestReport {
+        var report = TestReport()
+        func run(_ name: String, _ f: Value, _ args: Arguments) {
+            do {
+                _ = try call(f, args)
+                report.passed += 1
+            } catch var e as TrickError {
+                // (the runner's own call has no place in the file)
+                e.traceback.removeAll { $0.location.line == 0 }
+                if e.kind == "Skipped" { report.skipped.append((name, e.message)) } else { report.failed.append((name, e)) }
+            } catch {
+                report.failed.append((name, locate(error, SourceFile(name: "<test>", text: ""), SourceLocation(line: 0, column: 0))))
+            }
+        }
+        func needsFixtures(_ f: Value, supplied: Set<String>) -> [String] {
+            guard case .function(let fn) = f else { return [] }
+            let params = fn.code.params.positional
+            return params.enumerated().compactMap { i, p in
+                (p.defaultValue == nil && !supplied.contains(p.name)) ? p.name : nil
+            }
+        }
+        func runFunction(_ name: String, _ v: Value, receiver: Value? = nil) {
+            let lead = receiver.map { [$0] } ?? []
+            if case .object(let o) = v, let p = o.payload as? Pytest.Parametrized {
+                for (i, c) in p.cases.enumerated() {
+                    let id = c.map { Printer.repr($0.1) }.joined(separator: "-")
+                    run("\(name)[\(id.isEmpty ? String(i) : id)]", p.function, Arguments(lead, keywords: c))
+                }
+                return
+            }
+            var missing = needsFixtures(v, supplied: [])
+            if receiver != nil, !missing.isEmpty { missing.removeFirst() }
+            if !missing.isEmpty {
+                report.skipped.append((name, "needs fixture\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", ")) (trick does not inject fixtures)"))
+                return
+            }
+            run(name, v, Arguments(lead))
+        }
+        for (name, v) in userGlobals {
+            if name.hasPrefix("test") {
+                switch v {
+                case .function: runFunction(name, v)
+                case .object(let o) where o.payload is Pytest.Parametrized: runFunction(name, v)
+                default: break
+                }
+            } else if name.hasPrefix("Test"), case .object(let c) = v, let info = c.payload as? ClassInfo {
+                for m in info.mro.flatMap(\.order) where m.hasPrefix("test") {
+                    guard let method = info.lookup(m) else { continue }
+                    let instance: Value
+                    do { instance = try instantiate(info, Arguments()) } catch {
+                        report.failed.append(("\(name).\(m)", locate(error, SourceFile(name: "<test>", text: ""), SourceLocation(line: 0, column: 0))))
+                        continue
+                    }
+                    if let setUp = info.lookup("setUp"), case .function = setUp { run("\(name).setUp", setUp, Arguments([instance])); report.passed -= 1 }
+                    runFunction("\(name).\(m)", method, receiver: instance)
+                    if let tearDown = info.lookup("tearDown"), case .function = tearDown { run("\(name).tearDown", tearDown, Arguments([instance])); report.passed -= 1 }
+                }
+            }
+        }
+        return report
+    }
+}
