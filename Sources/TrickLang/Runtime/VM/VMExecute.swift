@@ -312,6 +312,39 @@ extension VM {
                             regs[Int(a)] = .none
                             continue
                         }
+                        // a trick class's method: the receiver is already in place as `self`, the
+                        // arguments after it, so the call is a call of the function at R[a]
+                        if case .object(let o) = regs[Int(a)], let cls = o.instanceClass as? ClassInfo {
+                            let name = chunk.names[Int(k)]
+                            if o.attributes[name] == nil, o.methods[name] == nil, case .function(let f)? = cls.lookup(name),
+                               f.simpleArity == Int(n) + 1, let fcu = f.chunk {
+                                let fc = fcu.takeUnretainedValue()
+                                callDepth += 1
+                                if callDepth > maxCallDepth || trickInterruptRequested != 0 {
+                                    callDepth -= 1
+                                    try checkCall(f, file, chunk.locs[pc - 1])
+                                    callDepth += 1
+                                }
+                                act.pc = pc
+                                act.resultRegister = act.base + Int(a)
+                                let callee: Activation
+                                do { callee = try activate(fc, f, base: act.base + Int(a)) } catch {
+                                    callDepth -= 1
+                                    throw error
+                                }
+                                if frameTop == frameCapacity { growFrames() }
+                                (frames + frameTop).initialize(to: consume act)
+                                frameTop += 1
+                                act = callee
+                                act.callAt = pc - 1
+                                chunk = fc
+                                code = fc.code
+                                file = fc.file
+                                regs = stack + act.base
+                                pc = 0
+                                continue
+                            }
+                        }
                         let args = takeArguments(regs, Int(a) + 1, Int(n))
                         regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], Arguments(args), file: file, loc: chunk.locs[pc - 1])
                     case .callMethodKw(let a, let k, let n, let kk):
