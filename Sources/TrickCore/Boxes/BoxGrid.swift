@@ -4,23 +4,27 @@
 /// Exactness: a box is registered in every cell its closed x-range `[x1, x2 + margin]` × y-range
 /// touches, with the cell of a coordinate `clamp(⌊(v − lo)·scale⌋, 0, cells − 1)` — a monotone
 /// function of `v`. Two boxes whose ranges intersect share the cell of any common point, so a
-/// query returns (a superset of) every registered box `b` with `b.x1 ≤ q.x2 + margin`,
-/// `q.x1 ≤ b.x2 + margin` and the same in y. The kernels choose `margin` so that every pair
-/// their IoU arithmetic could find overlapping satisfies this; the others are exactly the pairs
-/// whose IoU is 0 (see each kernel). Boxes with a NaN coordinate, or an empty range, are not
-/// registered (callers exclude them or show they cannot overlap). Only the speed depends on the
-/// cell size.
+/// query finds every registered box `b` with `b.x1 ≤ q.x2 + margin`, `q.x1 ≤ b.x2 + margin` and
+/// the same in y, and returns exactly those (the test runs on coordinates stored with the entry;
+/// a pair is returned from one cell only: the first cell of the two ranges' intersection). The
+/// kernels choose `margin` so that every pair their IoU arithmetic could find overlapping
+/// satisfies this; the others are exactly the pairs whose IoU is 0 (see each kernel). Boxes with a
+/// NaN coordinate, or an empty range, are not registered (callers exclude them or show they cannot
+/// overlap). Only the speed depends on the cell size.
 final class BoxGrid {
     let cellsX: Int, cellsY: Int
     let loX: Double, loY: Double, scaleX: Double, scaleY: Double
     let margin: Double
-    private var cells: [[Int32]]
-    /// Ids whose span covers more than `bigSpan` cells: kept in one list that every query scans.
-    private var big: [Int32] = []
+    /// One registered box: its id, the first cell of its range and its coordinates (x2, y2 with
+    /// the margin added).
+    struct Entry {
+        var id: Int32, cx: Int32, cy: Int32
+        var x1: Double, y1: Double, ex: Double, ey: Double
+    }
+    private var cells: [[Entry]]
+    /// Entries whose span covers more than `bigSpan` cells: kept in one list that every query scans.
+    private var big: [Entry] = []
     static let bigSpan = 64
-    /// Per id: the query counter when the id was last returned (removes duplicates across cells).
-    private var stamp: [UInt32]
-    private var query: UInt32 = 0
 
     /// A grid over `[minX, maxX] × [minY, maxY]` with cells about `cellW × cellH` (at most about
     /// `4·ids + 16` cells), for ids `0..<ids`.
@@ -38,8 +42,7 @@ final class BoxGrid {
         scaleX = maxX > minX && (maxX - minX).isFinite ? Double(cx) / (maxX - minX) : 0
         scaleY = maxY > minY && (maxY - minY).isFinite ? Double(cy) / (maxY - minY) : 0
         self.margin = margin
-        cells = [[Int32]](repeating: [], count: cx * cy)
-        stamp = [UInt32](repeating: 0, count: ids)
+        cells = [[Entry]](repeating: [], count: cx * cy)
     }
 
     /// A grid sized for `boxes` (flat n×4): the extent of the finite coordinates, cells about the
@@ -75,8 +78,9 @@ final class BoxGrid {
 
     func insert(_ id: Int, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) {
         guard let (a, b, c, d) = span(x1, y1, x2, y2) else { return }
-        if (c - a + 1) * (d - b + 1) > Self.bigSpan { big.append(Int32(id)); return }
-        for y in b...d { for x in a...c { cells[y * cellsX + x].append(Int32(id)) } }
+        let e = Entry(id: Int32(id), cx: Int32(a), cy: Int32(b), x1: x1, y1: y1, ex: x2 + margin, ey: y2 + margin)
+        if (c - a + 1) * (d - b + 1) > Self.bigSpan { big.append(e); return }
+        for y in b...d { for x in a...c { cells[y * cellsX + x].append(e) } }
     }
 
     /// Removes an id registered with exactly these coordinates.
@@ -84,13 +88,13 @@ final class BoxGrid {
         guard let (a, b, c, d) = span(x1, y1, x2, y2) else { return }
         let v = Int32(id)
         if (c - a + 1) * (d - b + 1) > Self.bigSpan {
-            if let j = big.firstIndex(of: v) { big.swapAt(j, big.count - 1); big.removeLast() }
+            if let j = big.firstIndex(where: { $0.id == v }) { big.swapAt(j, big.count - 1); big.removeLast() }
             return
         }
         for y in b...d {
             for x in a...c {
                 let k = y * cellsX + x
-                if let j = cells[k].firstIndex(of: v) {
+                if let j = cells[k].firstIndex(where: { $0.id == v }) {
                     cells[k].swapAt(j, cells[k].count - 1)
                     cells[k].removeLast()
                 }
@@ -103,24 +107,15 @@ final class BoxGrid {
     @inline(__always)
     func forEachCandidate(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ body: (Int) -> Void) {
         guard let (a, b, c, d) = span(x1, y1, x2, y2) else { return }
-        query &+= 1
-        if query == 0 {   // wrapped: reset the stamps
-            for k in stamp.indices { stamp[k] = 0 }
-            query = 1
-        }
-        let q = query
-        stamp.withUnsafeMutableBufferPointer { st in
-            for v in big {
-                let id = Int(v)
-                if st[id] != q { st[id] = q; body(id) }
-            }
-            for y in b...d {
-                for x in a...c {
-                    cells[y * cellsX + x].withUnsafeBufferPointer { list in
-                        for v in list {
-                            let id = Int(v)
-                            if st[id] != q { st[id] = q; body(id) }
-                        }
+        let ex = x2 + margin, ey = y2 + margin
+        @inline(__always) func meets(_ e: Entry) -> Bool { e.x1 <= ex && x1 <= e.ex && e.y1 <= ey && y1 <= e.ey }
+        for e in big where meets(e) { body(Int(e.id)) }
+        for y in b...d {
+            for x in a...c {
+                cells[y * cellsX + x].withUnsafeBufferPointer { list in
+                    for e in list where meets(e) {
+                        // the first cell of the two ranges' intersection reports the pair
+                        if x == Swift.max(a, Int(e.cx)) && y == Swift.max(b, Int(e.cy)) { body(Int(e.id)) }
                     }
                 }
             }

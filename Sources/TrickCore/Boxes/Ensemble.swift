@@ -174,8 +174,9 @@ public enum EnsembleBoxes {
         return out
     }
 
-    /// Records of one label group (`indexedMinimum` and more) take the indexed clustering loops.
-    static let indexedMinimum = 64
+    /// Records of one label group (`indexedMinimum` and more) take the indexed clustering loops
+    /// (below, scanning every cluster costs about as much as the grid's upkeep).
+    static let indexedMinimum = 256
 
     /// WBF's clustering loop: each record (best first) joins the fused box it overlaps most
     /// (`np.argmax`: the first maximum) when that IoU is `> iou_thr`, and the fused box is

@@ -183,12 +183,13 @@ extension SoftNMS {
             dropPositions.removeAll(keepingCapacity: true)
             grid.forEachCandidate(Double(boxes[4 * s]), Double(boxes[4 * s + 1]), Double(boxes[4 * s + 2]), Double(boxes[4 * s + 3])) { j in
                 guard live[j] else { return }
-                sc[j] *= weight(s, j)
+                let old = sc[j]
+                sc[j] = old * weight(s, j)
                 let p = posOf[j]
                 if sc[j] < minScore {
                     dropping[j] = true
                     dropPositions.append(p)
-                } else {
+                } else if !(sc[j] == old) {   // most candidates keep their score (weight 1)
                     tree.set(p, FirstMaxTree.key(sc[j]))
                 }
             }
@@ -294,8 +295,9 @@ extension EnsembleBoxes {
                 case 2: weight = Double.exponential(-(ovr * ovr) / sigma)
                 default: weight = ovr > nt ? 0 : 1
                 }
-                sc[bIdx] = weight * sc[bIdx]
-                tree.set(posOf[bIdx], FirstMaxTree.key(sc[bIdx]))
+                let old = sc[bIdx]
+                sc[bIdx] = weight * old
+                if !(sc[bIdx] == old) { tree.set(posOf[bIdx], FirstMaxTree.key(sc[bIdx])) }   // most keep theirs (weight 1)
             }
         }
         return (0..<n).filter { sc[at[$0]] > thresh }.map { at[$0] }
