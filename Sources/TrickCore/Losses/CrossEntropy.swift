@@ -64,7 +64,7 @@ public enum CrossEntropy {
         for label in y where label != ignoreIndex && !(label >= 0 && label < Int64(c)) {
             throw CoreError("target \(label) is out of bounds for \(c) classes (ignore_index is \(ignoreIndex))")
         }
-        var out = [Float](repeating: 0, count: n * s)
+        var out: [Float] = HugePages.array(count: n * s) { $0.initialize(repeating: 0) }
         var smooth = withSmooth ? [Float](repeating: 0, count: n * s) : []
         let cwd: [Double]? = classWeight.map { $0.map(Double.init) }
         // Per pixel: lse = max + log Σ exp(x − max) (PixelSoftmax, blocked over contiguous pixels),

@@ -365,6 +365,7 @@ public enum Interpolate {
         let threads = Parallel.threads(forNanoseconds: 0.6 * Double(total))
         // Every element is written below, so the output starts uninitialised (no zero-fill pass).
         let out = [F](unsafeUninitializedCapacity: total) { dst, initialized in
+            if total > 0 { HugePages.advise(UnsafeMutableRawPointer(dst.baseAddress!), bytes: total * MemoryLayout<F>.stride) }
             a.withUnsafeBufferPointer { src in
                 w0s.withUnsafeBufferPointer { w0 in w1s.withUnsafeBufferPointer { w1 in
                 lw0s.withUnsafeBufferPointer { lw0 in lw1s.withUnsafeBufferPointer { lw1 in

@@ -18,6 +18,7 @@ extension Tensor {
         if a.isEmpty { return a }
         let outer = product(shape[..<d]), n = shape.isEmpty ? 1 : shape[d], inner = shape.isEmpty ? 1 : product(shape[(d + 1)...])
         return [T](unsafeUninitializedCapacity: a.count) { buf, count in
+            HugePages.advise(UnsafeMutableRawPointer(buf.baseAddress!), bytes: a.count * MemoryLayout<T>.stride)
             a.withUnsafeBufferPointer { pa in
                 let po = buf.baseAddress!, src = pa.baseAddress!
                 if T.self == Float.self && inner >= 16 {
