@@ -114,6 +114,10 @@ uninstall:
 	rm -rf "$(DESTDIR)$(PREFIX)/share/trick"
 
 # The interpreter rows compare with Lua 5.4 too: installed here when missing (not needed elsewhere).
+# Kernel rows run at 3–4 sizes (fitted exponents on both sides) and record the CPU share other
+# processes took while each side was timed (⚠ above 10%: rerun on a quiet machine before copying
+# the table into the README). BENCH_ONLY=kernels (or interp, or kernel names: ce,wbf) runs a part;
+# BENCH_BASELINE=path/to/an/older/trick adds its times to each kernel row (before/after, same load).
 bench: deps
 	@command -v lua5.4 >/dev/null || (apt-get install -y -qq lua5.4 >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lua5.4 >/dev/null) || \

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """The reference side of `make bench`: the same work as bench/<name>.trick, in the reference stack.
 
-Usage: python tools/bench_kernels.py NAME [REPEATS]   (run by trick-bench; prints `median_ms X` and
-`check ...` lines). NAME is one of the keys of BENCHES; `python tools/bench_kernels.py --probe`
-exits 0 when the whole reference stack imports.
+Usage: python tools/bench_kernels.py NAME [REPEATS [SIZE]]   (run by trick-bench; prints `min_ms X`,
+`median_ms X`, `window T0 T1` and `check ...` lines). NAME is one of the keys of BENCHES; SIZE a
+Python literal (a box count, or a shape tuple) for the kernels measured at several sizes, the same
+literal the trick program gets as `SIZE`; `python tools/bench_kernels.py --probe` exits 0 when the
+whole reference stack imports.
 
-Timing is in-process (interpreter start-up and input generation excluded): one warm-up call, then
-REPEATS timed calls with time.perf_counter, median reported. torch runs with its default thread
+Timing is in-process (interpreter start-up and input generation excluded), as bench/_prelude.trick
+times the trick side: one warm-up call, then at least REPEATS timed calls with time.perf_counter
+and more until MIN_SECONDS have passed (at most 5000); the minimum and the median are reported, and
+the timed window on the monotonic clock (perf_counter is CLOCK_MONOTONIC on Linux, as trick's), in
+which trick-bench measures the CPU time other processes took. torch runs with its default thread
 count (torch.get_num_threads(), 2 on the 2-core bench machine) and is reported as such.
 
 Inputs: dense tensors (CE, OHEM, interpolate) come from torch.manual_seed(0) + randn/randint —
@@ -20,9 +25,12 @@ Install the stack: tools/setup_reference_env.sh if present, else a virtualenv wi
 `pip install mmengine mmsegmentation mmdet ensemble-boxes mmcv-lite` (mmcv-lite: no compiled ops,
 so mmcv's soft_nms is unavailable and ensemble_boxes' soft_nms is the reference there).
 """
+import ast
 import statistics
 import sys
 import time
+
+MIN_SECONDS = 0.5
 
 P31 = 2147483647  # prime; squares of residues fit in int64
 
@@ -46,26 +54,33 @@ def boxes_xyxy(n, stream, width=1000.0, height=800.0, smin=10.0, smax=100.0):
     return torch.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], dim=1)
 
 
+WINDOW = [0.0, 0.0]
+
+
 def timed(fn, repeats):
+    """Returns (min_ms, median_ms); the timed window is left in WINDOW."""
     fn()  # warm-up
     ts = []
-    for _ in range(repeats):
+    start = time.perf_counter()
+    while len(ts) < repeats or (time.perf_counter() - start < MIN_SECONDS and len(ts) < 5000):
         t0 = time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t0)
-    return statistics.median(ts) * 1000.0
+    WINDOW[:] = [start, time.perf_counter()]
+    return min(ts) * 1000.0, statistics.median(ts) * 1000.0
 
 
 # Each bench returns (median_ms, check-string).
 
-def bench_ce(repeats):
+def bench_ce(repeats, size=(2, 19, 512, 1024)):
     import torch
     import torch.nn.functional as F
+    n, c, h, w = size
     torch.manual_seed(0)
-    logits = torch.randn(2, 19, 512, 1024)
-    labels = torch.randint(0, 19, (2, 512, 1024))
-    labels[torch.rand(2, 512, 1024) < 0.1] = 255
-    cw = torch.linspace(0.5, 1.5, 19)
+    logits = torch.randn(n, c, h, w)
+    labels = torch.randint(0, c, (n, h, w))
+    labels[torch.rand(n, h, w) < 0.1] = 255
+    cw = torch.linspace(0.5, 1.5, c)
     out = {}
 
     def run():
@@ -155,10 +170,10 @@ def bench_tversky(repeats):
     return ms, f"loss {round(float(out['l']), 3)}"
 
 
-def bench_nms(repeats):
+def bench_nms(repeats, size=20000):
     import torchvision
-    b = boxes_xyxy(20000, 0)
-    s = uniform(20000, 4)
+    b = boxes_xyxy(size, 0)
+    s = uniform(size, 4)
     out = {}
 
     def run():
@@ -173,10 +188,10 @@ def _soft_nms_input(n):
     return b, uniform(n, 12)
 
 
-def bench_soft_nms(repeats):
+def bench_soft_nms(repeats, size=5000):
     from ensemble_boxes import soft_nms
-    b, s = _soft_nms_input(5000)
-    bl, sl, ll = [b.double().numpy()], [s.double().numpy()], [s.new_zeros(5000).double().numpy()]
+    b, s = _soft_nms_input(size)
+    bl, sl, ll = [b.double().numpy()], [s.double().numpy()], [s.new_zeros(size).double().numpy()]
     out = {}
 
     def run():
@@ -198,9 +213,9 @@ def _wbf_input(models=5, n=1000):
     return bl, sl, ll
 
 
-def bench_wbf(repeats):
+def bench_wbf(repeats, size=(5, 1000)):
     from ensemble_boxes import weighted_boxes_fusion
-    bl, sl, ll = _wbf_input()
+    bl, sl, ll = _wbf_input(*size)
     out = {}
 
     def run():
@@ -209,17 +224,49 @@ def bench_wbf(repeats):
     return ms, f"fused {len(out['r'][1])}"
 
 
-def bench_interpolate(repeats):
+def _interpolate(repeats, size, align_corners):
     import torch
     import torch.nn.functional as F
+    n, c, h, w = size
     torch.manual_seed(0)
-    x = torch.randn(2, 19, 128, 256)
+    x = torch.randn(n, c, h, w)
     out = {}
 
     def run():
-        out['y'] = F.interpolate(x, size=(512, 1024), mode='bilinear', align_corners=False)
+        out['y'] = F.interpolate(x, size=(4 * h, 4 * w), mode='bilinear', align_corners=align_corners)
     ms = timed(run, repeats)
     return ms, f"shape {tuple(out['y'].shape)}"
+
+
+def bench_interpolate(repeats, size=(2, 19, 128, 256)):
+    return _interpolate(repeats, size, False)
+
+
+def bench_interpolate_ac(repeats, size=(2, 19, 128, 256)):
+    return _interpolate(repeats, size, True)
+
+
+def _softmax(repeats, size, log):
+    import torch
+    n, c, h, w = size
+    torch.manual_seed(0)
+    x = torch.randn(n, c, h, w)
+    out = {}
+
+    def run():
+        out['y'] = torch.log_softmax(x, dim=1) if log else torch.softmax(x, dim=1)
+    ms = timed(run, repeats)
+    if log:
+        return ms, f"mean {round(out['y'].mean().item(), 2)}"
+    return ms, f"sum {round(out['y'].sum().item() / (n * h * w), 3)}"
+
+
+def bench_softmax(repeats, size=(2, 19, 512, 1024)):
+    return _softmax(repeats, size, False)
+
+
+def bench_log_softmax(repeats, size=(2, 19, 512, 1024)):
+    return _softmax(repeats, size, True)
 
 
 def skeleton():
@@ -286,6 +333,7 @@ BENCHES = {
     'ce': bench_ce, 'ce_memory': bench_ce_memory, 'ohem_thresh': bench_ohem_thresh, 'ohem_loss': bench_ohem_loss,
     'lovasz': bench_lovasz, 'tversky': bench_tversky,
     'nms': bench_nms, 'soft_nms': bench_soft_nms, 'wbf': bench_wbf, 'interpolate': bench_interpolate,
+    'interpolate_ac': bench_interpolate_ac, 'softmax': bench_softmax, 'log_softmax': bench_log_softmax,
     'param_groups': bench_param_groups,
 }
 
@@ -297,8 +345,15 @@ def main():
         return
     name = sys.argv[1]
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    ms, check = BENCHES[name](repeats)
-    print(f"median_ms {ms:.3f}")
+    if len(sys.argv) > 3:
+        ms, check = BENCHES[name](repeats, ast.literal_eval(sys.argv[3]))
+    else:
+        ms, check = BENCHES[name](repeats)
+    if not isinstance(ms, tuple):
+        ms = (ms, ms)
+    print(f"min_ms {ms[0]:.4f}")
+    print(f"median_ms {ms[1]:.4f}")
+    print(f"window {WINDOW[0]:.6f} {WINDOW[1]:.6f}")
     print(f"check {check}")
 
 

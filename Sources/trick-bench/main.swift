@@ -3,15 +3,24 @@
 // Usage: trick-bench [TRICK_BIN] [PYTHON] [ROOT]   (ROOT holds bench/ and tools/; default ".")
 //
 // Each row runs the same work in trick and (when the reference stack imports) in Python, in the
-// same run, and reports medians after a warm-up:
+// same run, one right after the other:
 // - kernel rows are timed in-process: bench/<name>.trick (after bench/_prelude.trick) and
 //   `tools/bench_kernels.py <name>` each time their own call with perf_counter (one warm-up,
-//   then REPEATS calls) and print `median_ms` and a `check` line (e.g. the kept-box count; the
-//   box inputs are bit-identical on both sides, so those checks must agree);
+//   then at least REPEATS calls and more until 0.5 s have passed) and print `min_ms` (reported),
+//   `median_ms`, the timed `window` and a `check` line (e.g. the kept-box count; the box inputs
+//   are bit-identical on both sides, so those checks must agree). Most kernels run at 3–4 sizes
+//   (`SIZE`, the same literal on both sides) and get the fitted exponent of time against work on
+//   each side. While each side runs, /proc/stat and the child's /proc/PID/stat are sampled every
+//   20 ms: the CPU time other processes took during the timed window, as a share of all CPUs, is
+//   printed with each row, and rows above `busyLimit` are marked (a loaded machine stalls torch's
+//   2-thread kernels more than trick's and flatters trick);
 // - the interpreter rows are timed in-process too: bench/interp/*.py (valid trick and Python) and
 //   *.lua define the same `work()`, timed by a harness appended to each (see below);
 // - only the start-up row times whole processes (`trick -c` vs `python3 -c`).
-// `BENCH_ONLY=interp` runs the interpreter rows alone.
+// `BENCH_ONLY=interp` runs the interpreter rows alone, `BENCH_ONLY=kernels` the kernel rows alone,
+// `BENCH_ONLY=ce,wbf` (kernel names, comma-separated) those kernels alone.
+// `BENCH_BASELINE=path/to/an/older/trick` adds a column with that binary's time on each kernel row
+// (measured in the same run, right before the current one: a before/after under the same load).
 // Without the reference stack only trick's numbers are shown.
 #if canImport(Glibc)
 import Glibc
@@ -29,10 +38,33 @@ struct RunResult {
     var seconds: Double
     var stdout: String
     var maxRSSKB: Int
+    /// (monotonic time, busy jiffies of the whole machine, jiffies of the child) every ~20 ms.
+    var samples: [(t: Double, busy: Double, child: Double)] = []
 }
 
+/// Busy jiffies of all CPUs (user + nice + system + irq + softirq + steal) from /proc/stat.
+func machineBusyJiffies() -> Double {
+    guard let text = readText("/proc/stat"), let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return .nan }
+    let f = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+    guard f.count >= 8 else { return .nan }
+    return f[0] + f[1] + f[2] + f[5] + f[6] + f[7]
+}
+
+/// utime + stime (all threads) of a process, in jiffies, from /proc/PID/stat.
+func processJiffies(_ pid: pid_t) -> Double {
+    guard let text = readText("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return .nan }
+    let f = text[text.index(after: close)...].split(separator: " ")
+    // after the command: state is field 3, utime 14, stime 15
+    guard f.count > 12, let u = Double(f[11]), let s = Double(f[12]) else { return .nan }
+    return u + s
+}
+
+let clockTicks = Double(sysconf(Int32(_SC_CLK_TCK)))
+let onlineCPUs = Double(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+
 /// Runs a command, capturing stdout (stderr discarded); wall time and the child's peak RSS.
-func run(_ argv: [String]) -> RunResult {
+/// With `sample`, the machine's and the child's CPU time are sampled every ~20 ms while it runs.
+func run(_ argv: [String], sample: Bool = false) -> RunResult {
     var fds: [Int32] = [0, 0]
     guard pipe(&fds) == 0 else { return RunResult(ok: false, seconds: 0, stdout: "", maxRSSKB: 0) }
     var pid: pid_t = 0
@@ -48,9 +80,16 @@ func run(_ argv: [String]) -> RunResult {
     let rc = posix_spawnp(&pid, argv[0], &actions, nil, cargs, environ)
     close(fds[1])
     guard rc == 0 else { close(fds[0]); return RunResult(ok: false, seconds: 0, stdout: "", maxRSSKB: 0) }
+    var samples: [(t: Double, busy: Double, child: Double)] = []
+    func takeSample() { if sample { samples.append((now(), machineBusyJiffies(), processJiffies(pid))) } }
+    takeSample()
     var bytes: [UInt8] = []
     var buf = [UInt8](repeating: 0, count: 65536)
     while true {
+        var p = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
+        let ready = poll(&p, 1, sample ? 20 : -1)
+        takeSample()
+        if ready == 0 { continue }
         let n = read(fds[0], &buf, buf.count)
         if n <= 0 { break }
         bytes += buf[0..<n]
@@ -61,7 +100,25 @@ func run(_ argv: [String]) -> RunResult {
     wait4(pid, &status, 0, &usage)
     let t = now() - start
     let exited = (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0
-    return RunResult(ok: exited, seconds: t, stdout: String(decoding: bytes, as: UTF8.self), maxRSSKB: Int(usage.ru_maxrss))
+    return RunResult(ok: exited, seconds: t, stdout: String(decoding: bytes, as: UTF8.self), maxRSSKB: Int(usage.ru_maxrss),
+                     samples: samples)
+}
+
+/// The share of all CPUs that processes other than the child used between the samples
+/// around [t0, t1] (the whole run when there is no window).
+func othersShare(_ r: RunResult, window: (Double, Double)?) -> Double? {
+    let s = r.samples.filter { !$0.busy.isNaN && !$0.child.isNaN }
+    guard s.count >= 2 else { return nil }
+    var a = 0, b = s.count - 1
+    if let (t0, t1) = window {
+        a = s.lastIndex { $0.t <= t0 } ?? 0
+        b = s.firstIndex { $0.t >= t1 } ?? s.count - 1
+        if b <= a { b = Swift.min(s.count - 1, a + 1); a = Swift.max(0, b - 1) }
+    }
+    let dt = s[b].t - s[a].t
+    guard dt > 0 else { return nil }
+    let others = (s[b].busy - s[a].busy) - (s[b].child - s[a].child)
+    return Swift.max(0, others / clockTicks / (dt * onlineCPUs))
 }
 
 func median(_ xs: [Double]) -> Double {
@@ -113,23 +170,31 @@ func writeTemp(_ name: String, _ text: String) -> String {
 
 var tempFiles: [String] = []
 
-/// `median_ms X` and `check ...` lines of an in-process benchmark's output.
+/// `min_ms X` (else `median_ms X`), `window T0 T1` and `check ...` lines of an in-process
+/// benchmark's output, with the other processes' share of the CPUs during the window.
 struct KernelResult {
     var seconds: Double
     var check: String
     var maxRSSKB: Int
+    var othersShare: Double? = nil
 }
 
 func parseKernel(_ r: RunResult) -> KernelResult? {
     guard r.ok else { return nil }
-    var t: Double?
+    var tMin: Double?, tMedian: Double?
+    var window: (Double, Double)?
     var check = ""
     for line in r.stdout.split(separator: "\n") {
-        if line.hasPrefix("median_ms ") { t = Double(line.dropFirst(10).trimmingSpaces()).map { $0 / 1000 } }
+        if line.hasPrefix("min_ms ") { tMin = Double(line.dropFirst(7).trimmingSpaces()).map { $0 / 1000 } }
+        if line.hasPrefix("median_ms ") { tMedian = Double(line.dropFirst(10).trimmingSpaces()).map { $0 / 1000 } }
+        if line.hasPrefix("window ") {
+            let f = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+            if f.count == 2 { window = (f[0], f[1]) }
+        }
         if line.hasPrefix("check ") { check = String(line.dropFirst(6)) }
     }
-    guard let t else { return nil }
-    return KernelResult(seconds: t, check: check, maxRSSKB: r.maxRSSKB)
+    guard let t = tMin ?? tMedian else { return nil }
+    return KernelResult(seconds: t, check: check, maxRSSKB: r.maxRSSKB, othersShare: othersShare(r, window: window))
 }
 
 extension Substring {
@@ -179,11 +244,16 @@ let python = args.count > 2 ? args[2] : "python3"
 let root = args.count > 3 ? args[3] : "."
 let prelude = readText("\(root)/bench/_prelude.trick") ?? ""
 
-func trickKernel(_ name: String, repeats: Int) -> KernelResult? {
+func trickKernel(_ name: String, repeats: Int, size: String?, binary: String = trickBin) -> KernelResult? {
     guard let body = readText("\(root)/bench/\(name).trick") else { return nil }
-    let path = writeTemp("\(name).trick", "REPEATS = \(repeats)\n" + prelude + body)
+    let head = "REPEATS = \(repeats)\n" + (size.map { "SIZE = \($0)\n" } ?? "")
+    let path = writeTemp("\(name).trick", head + prelude + body)
     tempFiles.append(path)
-    return parseKernel(run([trickBin, "run", path]))
+    return parseKernel(run([binary, "run", path], sample: true))
+}
+
+func referenceKernel(_ pyName: String, repeats: Int, size: String?) -> KernelResult? {
+    parseKernel(run([python, "\(root)/tools/bench_kernels.py", pyName, String(repeats)] + (size.map { [$0] } ?? []), sample: true))
 }
 
 // MARK: the machine
@@ -233,29 +303,42 @@ struct Kernel {
     var target: Double?
     var reference: String
     var pyName: String?
+    /// `SIZE` literals (valid trick and Python: a count or a shape tuple); empty: the program's own size.
+    var sizes: [String] = []
 }
 
+/// Seg-map shapes from 0.16 M to 80 M elements.
+let segSizes = ["(1, 19, 64, 128)", "(2, 19, 128, 256)", "(2, 19, 512, 1024)", "(8, 19, 512, 1024)"]
+/// Inputs upsampled ×4 to 0.16 M … 80 M output elements.
+let upSizes = ["(1, 19, 16, 32)", "(1, 19, 64, 128)", "(2, 19, 128, 256)", "(8, 19, 128, 256)"]
+
 let kernels: [Kernel] = [
-    Kernel(name: "ce", work: "CE + class weights + ignore, 2×19×512×1024", repeats: 7, target: 0.7,
-           reference: "torch F.cross_entropy", pyName: "ce"),
-    Kernel(name: "ohem_thresh", work: "OHEM pixel sampler, thresh=0.7, 2×19×512×1024", repeats: 5, target: 0.5,
+    Kernel(name: "ce", work: "CE + class weights + ignore", repeats: 3, target: 0.7,
+           reference: "torch F.cross_entropy", pyName: "ce", sizes: segSizes),
+    Kernel(name: "softmax", work: "softmax, dim=1", repeats: 3, target: 0.7,
+           reference: "torch.softmax", pyName: "softmax", sizes: segSizes),
+    Kernel(name: "log_softmax", work: "log_softmax, dim=1", repeats: 3, target: 0.7,
+           reference: "torch.log_softmax", pyName: "log_softmax", sizes: segSizes),
+    Kernel(name: "interpolate", work: "bilinear ×4, align_corners=False", repeats: 3, target: 0.7,
+           reference: "torch F.interpolate", pyName: "interpolate", sizes: upSizes),
+    Kernel(name: "interpolate_ac", work: "bilinear ×4, align_corners=True", repeats: 3, target: 0.7,
+           reference: "torch F.interpolate", pyName: "interpolate_ac", sizes: upSizes),
+    Kernel(name: "ohem_thresh", work: "OHEM pixel sampler, thresh=0.7, 2×19×512×1024", repeats: 3, target: 0.5,
            reference: "mmseg OHEMPixelSampler", pyName: "ohem_thresh"),
-    Kernel(name: "ohem_loss", work: "OHEM pixel sampler, top-k loss, 2×19×512×1024", repeats: 5, target: 0.5,
+    Kernel(name: "ohem_loss", work: "OHEM pixel sampler, top-k loss, 2×19×512×1024", repeats: 3, target: 0.5,
            reference: "mmseg OHEMPixelSampler", pyName: "ohem_loss"),
-    Kernel(name: "lovasz", work: "LovaszLoss (softmax, present classes), 2×19×512×1024", repeats: 3, target: nil,
+    Kernel(name: "lovasz", work: "LovaszLoss (softmax, present classes), 2×19×512×1024", repeats: 2, target: nil,
            reference: "mmseg LovaszLoss", pyName: "lovasz"),
-    Kernel(name: "tversky", work: "TverskyLoss, 2×19×512×1024", repeats: 5, target: nil,
+    Kernel(name: "tversky", work: "TverskyLoss, 2×19×512×1024", repeats: 3, target: nil,
            reference: "mmseg TverskyLoss", pyName: "tversky"),
-    Kernel(name: "nms", work: "nms, 20k boxes, IoU 0.5", repeats: 7, target: 0.25,
-           reference: "torchvision.ops.nms", pyName: "nms"),
-    Kernel(name: "soft_nms", work: "ensemble_boxes.soft_nms linear, 5k boxes", repeats: 5, target: nil,
-           reference: "ensemble_boxes.soft_nms", pyName: "soft_nms"),
-    Kernel(name: "soft_nms_mmcv", work: "mmcv soft_nms linear, same 5k boxes", repeats: 5, target: nil,
-           reference: "ensemble_boxes.soft_nms ¹", pyName: "soft_nms"),
-    Kernel(name: "wbf", work: "weighted_boxes_fusion, 5 models × 1000 boxes", repeats: 7, target: 0.05,
-           reference: "ensemble_boxes", pyName: "wbf"),
-    Kernel(name: "interpolate", work: "bilinear interpolate 2×19×128×256 → 512×1024", repeats: 7, target: 1.0,
-           reference: "torch F.interpolate", pyName: "interpolate"),
+    Kernel(name: "nms", work: "nms, IoU 0.5, boxes", repeats: 3, target: 0.25,
+           reference: "torchvision.ops.nms", pyName: "nms", sizes: ["1000", "5000", "20000", "100000"]),
+    Kernel(name: "soft_nms", work: "ensemble_boxes.soft_nms linear, boxes", repeats: 1, target: 0.1,
+           reference: "ensemble_boxes.soft_nms", pyName: "soft_nms", sizes: ["1000", "5000", "20000"]),
+    Kernel(name: "soft_nms_mmcv", work: "mmcv soft_nms linear, the same boxes", repeats: 1, target: 0.1,
+           reference: "ensemble_boxes.soft_nms ¹", pyName: "soft_nms", sizes: ["1000", "5000", "20000"]),
+    Kernel(name: "wbf", work: "weighted_boxes_fusion, (models, boxes each)", repeats: 1, target: 0.05,
+           reference: "ensemble_boxes", pyName: "wbf", sizes: ["(5, 100)", "(5, 1000)", "(10, 5000)"]),
     Kernel(name: "param_groups", work: "param_groups, 294-parameter skeleton", repeats: 21, target: nil,
            reference: "MMEngine DefaultOptimWrapperConstructor.add_params", pyName: "param_groups"),
 ]
@@ -284,21 +367,62 @@ struct Row {
     var referenceName: String
     var target: Double?
     var check: String
+    /// `BENCH_BASELINE`'s time on the same work.
+    var baseline: Double? = nil
+    /// Other processes' share of the CPUs while trick's / the reference's side was timed.
+    var busy: (Double?, Double?) = (nil, nil)
+    var size: String = ""
+    /// The work count behind `size` (the product of its numbers), for the fitted exponent.
+    var amount: Double = 0
+    /// Set on a kernel's last size: the fitted exponents (trick, reference) over its sizes.
+    var exponents: (Double?, Double?)? = nil
 }
 var rows: [Row] = []
 
-let interpOnly = (getenv("BENCH_ONLY").map { String(cString: $0) } ?? "") == "interp"
-for k in kernels where !interpOnly {
-    let t = trickKernel(k.name, repeats: k.repeats)
-    var p: KernelResult?
-    if haveReference, let py = k.pyName {
-        p = parseKernel(run([python, "\(root)/tools/bench_kernels.py", py, String(k.repeats)]))
+/// Rows measured while other processes used more than this share of all CPUs are marked.
+let busyLimit = 0.10
+
+/// The product of the integers in a size literal: "(2, 19, 128, 256)" → 1 245 184.
+func amount(_ size: String) -> Double {
+    size.split { !$0.isNumber }.compactMap { Double($0) }.reduce(1, *)
+}
+
+/// Least-squares slope of log(time) against log(work): time ∝ work^k.
+func fittedExponent(_ pts: [(Double, Double?)]) -> Double? {
+    let p = pts.compactMap { a, t in t.map { (log(a), log($0)) } }
+    guard p.count >= 2 else { return nil }
+    let mx = p.map(\.0).reduce(0, +) / Double(p.count), my = p.map(\.1).reduce(0, +) / Double(p.count)
+    let sxy = p.map { ($0.0 - mx) * ($0.1 - my) }.reduce(0, +), sxx = p.map { ($0.0 - mx) * ($0.0 - mx) }.reduce(0, +)
+    return sxx > 0 ? sxy / sxx : nil
+}
+
+let only = getenv("BENCH_ONLY").map { String(cString: $0) } ?? ""
+let interpOnly = only == "interp"
+let kernelsOnly = !interpOnly && !only.isEmpty
+let onlyNames = Set(only.split(separator: ",").map(String.init))
+let baselineBin = getenv("BENCH_BASELINE").map { String(cString: $0) }
+for k in kernels where !interpOnly && (only.isEmpty || only == "kernels" || onlyNames.contains(k.name)) {
+    let sizes: [String?] = k.sizes.isEmpty ? [nil] : k.sizes
+    var first = rows.count
+    for size in sizes {
+        // Both sides back to back for each size.
+        let before = baselineBin.flatMap { trickKernel(k.name, repeats: k.repeats, size: size, binary: $0) }
+        let t = trickKernel(k.name, repeats: k.repeats, size: size)
+        var p: KernelResult?
+        if haveReference, let py = k.pyName { p = referenceKernel(py, repeats: k.repeats, size: size) }
+        var check = t?.check ?? "failed"
+        if let p { check += " / " + p.check }
+        rows.append(Row(work: k.work, how: "in-process", trick: t?.seconds, reference: haveReference ? p?.seconds : nil,
+                        referenceName: k.reference, target: k.target, check: check, baseline: before?.seconds, busy: (t?.othersShare, p?.othersShare),
+                        size: size ?? "", amount: size.map(amount) ?? 0))
+        fputs(".", stderr)
     }
-    var check = t?.check ?? "failed"
-    if let p { check += " / " + p.check }
-    rows.append(Row(work: k.work, how: "in-process", trick: t?.seconds, reference: haveReference ? p?.seconds : nil,
-                    referenceName: k.reference, target: k.target, check: check))
-    fputs(".", stderr)
+    if sizes.count > 1 {
+        let pts = rows[first...]
+        rows[rows.count - 1].exponents = (fittedExponent(pts.map { ($0.amount, $0.trick) }),
+                                          fittedExponent(pts.map { ($0.amount, $0.reference) }))
+    }
+    first = rows.count
 }
 
 // Start-up: whole processes (the only row timed that way).
@@ -310,26 +434,52 @@ let cpython: String = {
     let path = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
     return path.isEmpty ? "python3" : path
 }()
-rows.append(Row(work: "start-up: `-c 'print(1 + 1)'`", how: "process",
-                trick: measureProcess([trickBin, "-c", "print(1 + 1)"], repeats: 15),
-                reference: measureProcess([cpython, "-c", "print(1 + 1)"], repeats: 15),
-                referenceName: "\(cpython) -c", target: 0.5, check: ""))
+if !kernelsOnly {
+    rows.append(Row(work: "start-up: `-c 'print(1 + 1)'`", how: "process",
+                    trick: measureProcess([trickBin, "-c", "print(1 + 1)"], repeats: 15),
+                    reference: measureProcess([cpython, "-c", "print(1 + 1)"], repeats: 15),
+                    referenceName: "\(cpython) -c", target: 0.5, check: ""))
+}
 fputs("\n", stderr)
 
-print("| work | timed | trick (median) | reference (median) | trick / reference | target | check (trick / reference) |")
-print("|---|---|---|---|---|---|---|")
+func percent(_ x: Double?) -> String { x.map { format($0 * 100, 0) + "%" } ?? "?" }
+var busyRows = 0
+print("Kernels: the minimum over the timed calls on each side; \"others\" is the CPU time other processes took while each side")
+print("was timed, as a share of all \(Int(onlineCPUs)) CPUs (⚠: above \(format(busyLimit * 100, 0))% on either side — the ratio is not to be trusted);")
+print("a kernel measured at several sizes ends with the fitted exponent k of time ∝ work^k on each side.")
+print("")
+let baseHead = baselineBin == nil ? "" : " baseline trick (min) | trick / baseline |"
+print("| work | size | trick (min) | reference (min) | trick / reference | target | others (trick / ref) |\(baseHead) check (trick / reference) |")
+print("|---|---|---|---|---|---|---|" + (baselineBin == nil ? "" : "---|---|") + "---|")
 for r in rows {
     var ratio = "—"
     var target = r.target.map { "≤ " + format($0, 2) + "×" } ?? ""
+    let busy = [r.busy.0, r.busy.1].contains { ($0 ?? 0) > busyLimit }
+    if busy { busyRows += 1 }
     if let a = r.trick, let b = r.reference {
-        ratio = format(a / b, a / b < 0.1 ? 3 : 2) + "×"
+        ratio = format(a / b, a / b < 0.1 ? 3 : 2) + "×" + (busy ? " ⚠" : "")
         if let tg = r.target { target += a / b <= tg ? " met" : " **missed**" }
     }
     let ref = r.reference == nil ? "— (\(r.referenceName))" : "\(ms(r.reference)) (\(r.referenceName))"
-    print("| \(r.work) | \(r.how) | \(ms(r.trick)) | \(ref) | \(ratio) | \(target) | \(r.check) |")
+    let others = r.how == "process" ? "" : "\(percent(r.busy.0)) / \(percent(r.busy.1))"
+    let size = r.size.isEmpty ? (r.how == "process" ? "process" : "") : r.size
+    var base = ""
+    if baselineBin != nil {
+        let speed = r.baseline.flatMap { b in r.trick.map { format($0 / b, 2) + "×" } } ?? "—"
+        base = " \(ms(r.baseline)) | \(speed) |"
+    }
+    print("| \(r.work) | \(size) | \(ms(r.trick)) | \(ref) | \(ratio) | \(target) | \(others) |\(base) \(r.check) |")
+    if let (et, er) = r.exponents {
+        let e = { (x: Double?) in x.map { "work^" + format($0, 2) } ?? "?" }
+        print("| ↳ scaling | | \(e(et)) | \(e(er)) | | | |" + (baselineBin == nil ? "" : " | |") + " |")
+    }
 }
 print("")
 print("¹ mmcv's compiled soft_nms is unavailable (mmcv-lite); ensemble_boxes' soft_nms on the same boxes stands in (a different tie/removal rule, the same O(n²) work).")
+if busyRows > 0 {
+    print("")
+    print("⚠ \(busyRows) of \(rows.count) rows were measured while other processes used more than \(format(busyLimit * 100, 0))% of the CPUs: do not copy this table into the README; rerun on a quiet machine.")
+}
 
 // MARK: memory: peak RSS of the CE benchmark against its input size
 
@@ -340,9 +490,9 @@ func peaks(_ r: KernelResult?) -> (Int, Int)? {
     return (a, b)
 }
 let inputMB = Double(2 * 19 * 512 * 1024 * 4 + 2 * 512 * 1024 * 8) / 1e6
-let tMem = interpOnly ? nil : peaks(parseKernel(run([args[0], "--ce-memory"])))
-let pMem = haveReference && !interpOnly ? peaks(parseKernel(run([python, "\(root)/tools/bench_kernels.py", "ce_memory", "1"]))) : nil
-if !interpOnly {
+let tMem = interpOnly || kernelsOnly ? nil : peaks(parseKernel(run([args[0], "--ce-memory"])))
+let pMem = haveReference && !interpOnly && !kernelsOnly ? peaks(parseKernel(run([python, "\(root)/tools/bench_kernels.py", "ce_memory", "1"]))) : nil
+if !interpOnly && !kernelsOnly {
 print("")
 print("Peak RSS of the CE benchmark, in-process (getrusage ru_maxrss before and after one call); inputs \(format(inputMB, 1)) MB = float32 logits 2×19×512×1024 + int64 labels 2×512×1024:")
 print("")
@@ -397,7 +547,7 @@ let lua: String? = run(["lua5.4", "-v"]).ok ? "lua5.4" : nil
 
 struct InterpRow { var name: String; var trick: KernelResult?; var python: KernelResult?; var lua: KernelResult? }
 var interpRows: [InterpRow] = []
-for w in interpWorkloads {
+for w in interpWorkloads where !kernelsOnly {
     guard let py = readText("\(root)/bench/interp/\(w).py") else { continue }
     let trickFile = writeTemp("\(w).trick", py + pyHarness)
     let pyFile = writeTemp("\(w).py", "from time import perf_counter\n" + py + pyHarness)
@@ -414,6 +564,7 @@ for w in interpWorkloads {
 }
 fputs("\n", stderr)
 
+if !kernelsOnly {
 print("")
 print("The interpreter: the same workloads in trick, CPython (\(cpython)) and Lua 5.4 (bench/interp/), each timed in-process")
 print("(median of \(interpRepeats) calls after a warm-up; Lua's os.clock is CPU time), with each process's peak RSS:")
@@ -440,6 +591,7 @@ if nTrick > 0 {
     let g = exp(logTrick / Double(nTrick))
     let gl = nLua > 0 ? format(exp(logLua / Double(nLua)), 2) + "×" : "—"
     print("| **geometric mean** | | | | **\(format(g, 2))×** (goal ≤ 0.6×; worst \(format(worst, 2))×, goal ≤ 1.0×) | \(gl) | | |")
+}
 }
 
 for p in tempFiles { unlink(p) }

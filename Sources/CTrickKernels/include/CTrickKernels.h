@@ -11,4 +11,13 @@ int trick_has_avx2_fma(void);
 void trick_sgemm_kernel_4x16(const float *a, const float *b, long k, float *c, long ldc,
                              int rows, int cols, int accumulate);
 
+/// AVX2 builds of per-block softmax loops (softmax_avx2.c), each the same per-lane arithmetic as
+/// its Swift kernel (bit for bit); call only when `trick_has_avx2_fma()`. `len` ≤ 256.
+/// `Tensor.softmaxBlocked` for one block of `len` lanes of `n` classes `inner` apart.
+void trick_softmax_block_f32(const float *x, float *y, long n, long inner, long len, int log_softmax);
+/// `PixelSoftmax.forEachBlockFloat32`'s statistics of one block: max and Σ exp(x − max) per pixel.
+void trick_lse_stats_f32(const float *img, long c, long s, long len, double *mx, double *se);
+/// `FastLog.logAtLeastOne` in place.
+void trick_log_at_least_one(double *x, long len);
+
 #endif

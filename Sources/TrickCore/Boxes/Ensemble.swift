@@ -138,23 +138,9 @@ public enum EnsembleBoxes {
         let groups = try prefilter(models, weights: w, thr: skipBoxThr)
         var rows: [(label: Double, conf: Double, box: (Double, Double, Double, Double))] = []
         for (_, records) in groups {
-            var clusters: [[Record]] = []
-            var fused: [Record] = []
-            for b in records {
-                if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
-                var best = -1, bestIoU = -Double.infinity
-                for (k, f) in fused.enumerated() {
-                    let v = f.label == b.label ? iou(f.box, b.box) : -1
-                    if best < 0 || v > bestIoU { best = k; bestIoU = v }   // np.argmax: first maximum
-                }
-                if best >= 0 && bestIoU > iouThr {
-                    clusters[best].append(b)
-                    fused[best] = weightedBox(clusters[best], confType: confType)
-                } else {
-                    clusters.append([b])
-                    fused.append(b)
-                }
-            }
+            let (clusters, fused) = records.count >= indexedMinimum
+                ? wbfClustersIndexed(records, iouThr: iouThr, confType: confType)
+                : wbfClusters(records, iouThr: iouThr, confType: confType)
             for (k, cluster) in clusters.enumerated() {
                 var conf = fused[k].score
                 let n = Double(cluster.count)
@@ -188,12 +174,49 @@ public enum EnsembleBoxes {
         return out
     }
 
+    /// Records of one label group (`indexedMinimum` and more) take the indexed clustering loops
+    /// (below, scanning every cluster costs about as much as the grid's upkeep).
+    static let indexedMinimum = 256
+
+    /// WBF's clustering loop: each record (best first) joins the fused box it overlaps most
+    /// (`np.argmax`: the first maximum) when that IoU is `> iou_thr`, and the fused box is
+    /// recomputed; else it starts a cluster. The reference for `wbfClustersIndexed`.
+    static func wbfClusters(_ records: [Record], iouThr: Double, confType: ConfType) -> (clusters: [[Record]], fused: [Record]) {
+        var clusters: [[Record]] = []
+        var fused: [Record] = []
+        for b in records {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
+            var best = -1, bestIoU = -Double.infinity
+            for (k, f) in fused.enumerated() {
+                let v = f.label == b.label ? iou(f.box, b.box) : -1
+                if best < 0 || v > bestIoU { best = k; bestIoU = v }   // np.argmax: first maximum
+            }
+            if best >= 0 && bestIoU > iouThr {
+                clusters[best].append(b)
+                fused[best] = weightedBox(clusters[best], confType: confType)
+            } else {
+                clusters.append([b])
+                fused.append(b)
+            }
+        }
+        return (clusters, fused)
+    }
+
     /// `get_weighted_box`: score-weighted mean box, accumulated into a float32 array as numpy does
     /// (each `+=` is computed in float64 and stored as float32).
     static func weightedBox(_ cluster: [Record], confType: ConfType) -> Record {
+        var sum = WeightedSum()
+        for b in cluster { sum.add(b) }
+        return sum.record(label: cluster[0].label, count: cluster.count, confType: confType)
+    }
+
+    /// `get_weighted_box`'s running sums: adding a cluster's records in order gives the same
+    /// values as `weightedBox` over the whole cluster (the indexed loop adds one record at a time).
+    struct WeightedSum {
         var bx: (Float, Float, Float, Float) = (0, 0, 0, 0)
         var conf = 0.0, w = 0.0, maxConf = -Double.infinity
-        for b in cluster {
+
+        mutating func add(_ b: Record) {
             bx.0 = Float(Double(bx.0) + b.score * b.box.0)
             bx.1 = Float(Double(bx.1) + b.score * b.box.1)
             bx.2 = Float(Double(bx.2) + b.score * b.box.2)
@@ -202,12 +225,15 @@ public enum EnsembleBoxes {
             maxConf = Swift.max(maxConf, b.score)
             w += b.weight
         }
-        let score = confType == .max ? Float(maxConf) : Float(conf / Double(cluster.count))
-        // `box[4:] /= conf`: a float64 *scalar* does not upcast a float32 array under numpy's
-        // value-based casting, so this division is float32.
-        let c = Float(conf)
-        let box = (Double(bx.0 / c), Double(bx.1 / c), Double(bx.2 / c), Double(bx.3 / c))
-        return Record(label: Double(Float(cluster[0].label)), score: Double(score), weight: Double(Float(w)), model: -1, box: box)
+
+        func record(label: Double, count: Int, confType: ConfType) -> Record {
+            let score = confType == .max ? Float(maxConf) : Float(conf / Double(count))
+            // `box[4:] /= conf`: a float64 *scalar* does not upcast a float32 array under numpy's
+            // value-based casting, so this division is float32.
+            let c = Float(conf)
+            let box = (Double(bx.0 / c), Double(bx.1 / c), Double(bx.2 / c), Double(bx.3 / c))
+            return Record(label: Double(Float(label)), score: Double(score), weight: Double(Float(w)), model: -1, box: box)
+        }
     }
 
     // MARK: non_maximum_weighted
@@ -225,16 +251,8 @@ public enum EnsembleBoxes {
         let groups = try prefilter(models, weights: w, thr: skipBoxThr)
         var rows: [(label: Float, score: Float, box: (Float, Float, Float, Float))] = []
         for (_, records) in groups {
-            var clusters: [[Record]] = []
-            for b in records {
-                var best = -1, bestIoU = iouThr
-                if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
-                for (k, c) in clusters.enumerated() where c[0].label == b.label {
-                    let v = nmwIoU(c[0].box, b.box)
-                    if v > bestIoU { best = k; bestIoU = v }
-                }
-                if best >= 0 { clusters[best].append(b) } else { clusters.append([b]) }
-            }
+            let clusters = records.count >= indexedMinimum ? nmwClustersIndexed(records, iouThr: iouThr)
+                                                           : nmwClusters(records, iouThr: iouThr)
             for c in clusters {
                 let top = c[0]
                 var bx: (Float, Float, Float, Float) = (0, 0, 0, 0)
@@ -260,6 +278,23 @@ public enum EnsembleBoxes {
             out.labels.append(Double(r.label))
         }
         return out
+    }
+
+    /// NMW's clustering loop: each record joins the cluster whose first (best) box it overlaps
+    /// most, first such cluster on ties, when that IoU is `> iou_thr`. The reference for
+    /// `nmwClustersIndexed`.
+    static func nmwClusters(_ records: [Record], iouThr: Double) -> [[Record]] {
+        var clusters: [[Record]] = []
+        for b in records {
+            var best = -1, bestIoU = iouThr
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
+            for (k, c) in clusters.enumerated() where c[0].label == b.label {
+                let v = nmwIoU(c[0].box, b.box)
+                if v > bestIoU { best = k; bestIoU = v }
+            }
+            if best >= 0 { clusters[best].append(b) } else { clusters.append([b]) }
+        }
+        return clusters
     }
 
     /// NMW's `bb_intersection_over_union` (0 when the boxes do not intersect).

@@ -50,7 +50,7 @@ extension EnsembleBoxes {
             for i in members { b += pb[(4 * i)..<(4 * i + 4)] }
             let s = members.map { ps[$0] }
             let keep = method == 3 ? hardNMS(b, s, thresh: iouThr)
-                                   : softNMS(b, s, nt: iouThr, sigma: sigma, thresh: thresh, method: method)
+                                   : softNMSRun(b, s, nt: iouThr, sigma: sigma, thresh: thresh, method: method)
             for k in keep {
                 out.boxes += b[(4 * k)..<(4 * k + 4)]
                 out.scores.append(s[k])

@@ -28,7 +28,7 @@ public enum MulticlassNMS {
             for i in inds { d.append(contentsOf: boxes[(4 * i)..<(4 * i + 4)]); d.append(scores[i]) }
             return (d, inds)
         case .softNMS:
-            let r = SoftNMS.kernel(boxes, scores, iouThreshold: Float(cfg.iouThreshold), sigma: Float(cfg.sigma),
+            let r = SoftNMS.run(boxes, scores, iouThreshold: Float(cfg.iouThreshold), sigma: Float(cfg.sigma),
                                    minScore: Float(cfg.minScore), method: cfg.method, offset: Float(cfg.offset))
             return (r.dets, r.inds)
         }

@@ -34,12 +34,22 @@ public enum SoftNMS {
         let n = try BoxArgs.count(boxes, "boxes", function: "soft_nms")
         try BoxArgs.vector(scores, "scores", length: n, function: "soft_nms")
         guard offset == 0 || offset == 1 else { throw CoreError("soft_nms(): offset must be 0 or 1, got \(offset)") }
-        let (dets, inds) = kernel(boxes.floats, scores.floats, iouThreshold: Float(iouThreshold), sigma: Float(sigma),
+        let (dets, inds) = run(boxes.floats, scores.floats, iouThreshold: Float(iouThreshold), sigma: Float(sigma),
                                   minScore: Float(minScore), method: method, offset: Float(offset))
         return (Tensor(shape: [inds.count, 5], float32: dets), Tensor(inds.map(Int64.init)))
     }
 
+    /// `kernel`'s results: the indexed kernel from `indexedMinimum` boxes, else `kernel` itself.
+    static func run(_ boxes: [Float], _ scores: [Float], iouThreshold thr: Float, sigma: Float, minScore: Float,
+                    method: Method, offset: Float) -> (dets: [Float], inds: [Int]) {
+        if scores.count >= indexedMinimum {
+            return kernelIndexed(boxes, scores, iouThreshold: thr, sigma: sigma, minScore: minScore, method: method, offset: offset)
+        }
+        return kernel(boxes, scores, iouThreshold: thr, sigma: sigma, minScore: minScore, method: method, offset: offset)
+    }
+
     /// The kernel on flat arrays: `boxes` (n×4), `scores` (n) → dets (k×5 flat), original indices.
+    /// The reference for `kernelIndexed` (O(n²): every step scans every remaining box).
     static func kernel(_ boxes: [Float], _ scores: [Float], iouThreshold thr: Float, sigma: Float, minScore: Float,
                        method: Method, offset: Float) -> (dets: [Float], inds: [Int]) {
         var nboxes = scores.count

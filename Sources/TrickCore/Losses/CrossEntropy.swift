@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CTrickKernels
 
 /// Cross-entropy losses: torch `F.cross_entropy`, `F.binary_cross_entropy_with_logits`, and the
 /// MMSegmentation 1.2 `cross_entropy` / `binary_cross_entropy` wrappers behind
@@ -45,8 +46,14 @@ public enum CrossEntropy {
     /// `cw[y]·(logsumexp_c x − x_y)`, and 0 where `y == ign`. A label outside `[0, C)` that is not
     /// the ignore index is an error (torch: "Target k is out of bounds").
     /// Also returns the log-sum-exp and (for label smoothing) `−Σ_c cw_c·logp_c` per element.
+    ///
+    /// With `blockSums`, also the per-block sums the 'mean' and 'sum' reductions need: for block
+    /// `k` (image-major, `PixelSoftmax.blockSize` pixels), `Σ Double(nll)` in `[2k]` and
+    /// `Σ cw[y]` over the non-ignored pixels in `[2k + 1]` (summed in block order by the caller, so
+    /// the result does not depend on the thread count).
     static func perElement(_ input: Tensor, _ y: [Int64], _ lay: Layout, classWeight: [Float]?,
-                           ignoreIndex: Int64, withSmooth: Bool = false) throws -> (nll: [Float], smooth: [Float]) {
+                           ignoreIndex: Int64, withSmooth: Bool = false,
+                           blockSums: UnsafeMutablePointer<Double>? = nil) throws -> (nll: [Float], smooth: [Float]) {
         guard input.dtype.isFloatingPoint else {
             throw CoreError("cross_entropy expects floating-point logits, got \(input.dtype)")
         }
@@ -57,7 +64,7 @@ public enum CrossEntropy {
         for label in y where label != ignoreIndex && !(label >= 0 && label < Int64(c)) {
             throw CoreError("target \(label) is out of bounds for \(c) classes (ignore_index is \(ignoreIndex))")
         }
-        var out = [Float](repeating: 0, count: n * s)
+        var out: [Float] = HugePages.array(count: n * s) { $0.initialize(repeating: 0) }
         var smooth = withSmooth ? [Float](repeating: 0, count: n * s) : []
         let cwd: [Double]? = classWeight.map { $0.map(Double.init) }
         // Per pixel: lse = max + log Σ exp(x − max) (PixelSoftmax, blocked over contiguous pixels),
@@ -67,16 +74,29 @@ public enum CrossEntropy {
                 y.withUnsafeBufferPointer { yp in
                     out.withUnsafeMutableBufferPointer { o in
                         smooth.withUnsafeMutableBufferPointer { sm in
+                            let blocksPerImage = (s + PixelSoftmax.blockSize - 1) / PixelSoftmax.blockSize
+                            let avx2 = VectorKernels.useAVX2
                             let blocks: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void = { b, p0, len, mx, se in
                                 let img = b * c * s
+                                // lse in place of se, in one vectorised pass
+                                if avx2 {
+                                    trick_log_at_least_one(se, len)
+                                    for i in 0..<len { se[i] = mx[i] + se[i] }
+                                } else {
+                                    for i in 0..<len { se[i] = mx[i] + FastLog.logAtLeastOne(se[i]) }
+                                }
+                                var nllSum = 0.0, weightSum = 0.0
                                 for i in 0..<len {
                                     let p = p0 + i
                                     let label = yp[b * s + p]
                                     if label == ignoreIndex { continue }
-                                    let lse = mx[i] + log(se[i])
+                                    let lse = se[i]
                                     let li = Int(label)
                                     let w = cwd?[li] ?? 1
-                                    o[b * s + p] = Float(w * (lse - Double(x[img + li * s + p])))
+                                    let v = Float(w * (lse - Double(x[img + li * s + p])))
+                                    o[b * s + p] = v
+                                    nllSum += Double(v)
+                                    weightSum += w
                                     if withSmooth {
                                         var acc = 0.0
                                         for k in 0..<c {
@@ -85,6 +105,11 @@ public enum CrossEntropy {
                                         }
                                         sm[b * s + p] = Float(acc)
                                     }
+                                }
+                                if let bs = blockSums {
+                                    let k = b * blocksPerImage + p0 / PixelSoftmax.blockSize
+                                    bs[2 * k] = nllSum
+                                    bs[2 * k + 1] = weightSum
                                 }
                             }
                             if let xf = x as? UnsafeBufferPointer<Float> {
@@ -124,8 +149,19 @@ public enum CrossEntropy {
         }
         let y = try labels(target)
         let ign = Int64(ignoreIndex)
-        let (nll, smooth) = try perElement(input, y, lay, classWeight: cw, ignoreIndex: ign, withSmooth: labelSmoothing > 0)
         let eps = labelSmoothing
+        if eps == 0 && reduction != .none {
+            // The sums come per block from the kernel (block order: independent of the threads).
+            let blocks = lay.n * ((lay.s + PixelSoftmax.blockSize - 1) / PixelSoftmax.blockSize)
+            var sums = [Double](repeating: 0, count: 2 * blocks)
+            _ = try sums.withUnsafeMutableBufferPointer { bs in
+                try perElement(input, y, lay, classWeight: cw, ignoreIndex: ign, blockSums: bs.baseAddress)
+            }
+            var total = 0.0, denom = 0.0
+            for k in 0..<blocks { total += sums[2 * k]; denom += sums[2 * k + 1] }
+            return .scalar(Float(reduction == .sum ? total : total / denom))
+        }
+        let (nll, smooth) = try perElement(input, y, lay, classWeight: cw, ignoreIndex: ign, withSmooth: labelSmoothing > 0)
         let cInv = 1.0 / Double(lay.c)
         switch reduction {
         case .none:

@@ -17,22 +17,15 @@ import Dispatch
 enum PixelSoftmax {
     static let blockSize = 256
 
-    /// Worker threads for `work` scalar operations: 1 below ~1M, else up to the online cores (≤ 8).
+    /// Worker threads for `work` logits (~1.5 ns each on one thread for the statistics and the
+    /// loss): chosen by cost (`Parallel.threads`), so small maps are split too.
     static func threads(forWork work: Int) -> Int {
-        if work < 1 << 20 { return 1 }
-        let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        return Swift.max(1, Swift.min(cores, 8))
+        Parallel.threads(forNanoseconds: 1.5 * Double(work))
     }
 
     /// Runs `body(first, last)` over `0..<count` split into `threads` contiguous ranges in parallel.
     static func parallelRanges(_ count: Int, threads: Int, _ body: (Int, Int) -> Void) {
-        if threads <= 1 || count < 2 { body(0, count); return }
-        let t = Swift.min(threads, count)
-        withoutActuallyEscaping(body) { f in
-            DispatchQueue.concurrentPerform(iterations: t) { k in
-                f(count * k / t, count * (k + 1) / t)
-            }
-        }
+        Parallel.ranges(count, threads: threads, body)
     }
 
     /// Calls `body(b, p0, len, mx, se)` for every block of pixels `p0..<p0+len` of image `b`, with

@@ -360,19 +360,24 @@ public enum Interpolate {
         let wt = linearTaps(inW, outW, sW, align, F.self)
         let w0s = wt.map { $0.0 }, w1s = wt.map { $0.1 }, lw0s = wt.map { $0.2 }, lw1s = wt.map { $0.3 }
         let total = planes * outH * outW
-        var rowA = [F](repeating: 0, count: outW), rowB = rowA
+        // Output rows (plane-major) split over the cores by cost; each thread keeps its own two
+        // cached source rows. Every element is the same expression whatever the split.
+        let threads = Parallel.threads(forNanoseconds: 0.6 * Double(total))
         // Every element is written below, so the output starts uninitialised (no zero-fill pass).
         let out = [F](unsafeUninitializedCapacity: total) { dst, initialized in
+            if total > 0 { HugePages.advise(UnsafeMutableRawPointer(dst.baseAddress!), bytes: total * MemoryLayout<F>.stride) }
             a.withUnsafeBufferPointer { src in
-                rowA.withUnsafeMutableBufferPointer { ra in
-                    rowB.withUnsafeMutableBufferPointer { rb in
-                        w0s.withUnsafeBufferPointer { w0 in w1s.withUnsafeBufferPointer { w1 in
-                        lw0s.withUnsafeBufferPointer { lw0 in lw1s.withUnsafeBufferPointer { lw1 in
+                w0s.withUnsafeBufferPointer { w0 in w1s.withUnsafeBufferPointer { w1 in
+                lw0s.withUnsafeBufferPointer { lw0 in lw1s.withUnsafeBufferPointer { lw1 in
+                ht.withUnsafeBufferPointer { hts in
+                    let d0 = dst.baseAddress!, s0 = src.baseAddress!
+                    Parallel.ranges(planes * outH, threads: threads) { first, last in
+                        withUnsafeTemporaryAllocation(of: F.self, capacity: 2 * outW) { rows in
                             // Two cached rows: `tags` says which source row each currently holds.
-                            let bufs = (ra.baseAddress!, rb.baseAddress!)
+                            let bufs = (rows.baseAddress!, rows.baseAddress! + outW)
                             var tags = (-1, -1)
                             func horizontal(_ row: Int, into t: UnsafeMutablePointer<F>) {
-                                let r = src.baseAddress! + row
+                                let r = s0 + row
                                 for x in 0..<outW { t[x] = fused(r[w0[x]], lw0[x], r[w1[x]] * lw1[x]) }
                             }
                             func cached(_ row: Int, avoiding other: Int) -> UnsafeMutablePointer<F> {
@@ -381,22 +386,18 @@ public enum Interpolate {
                                 if tags.0 == other { horizontal(row, into: bufs.1); tags.1 = row; return bufs.1 }
                                 horizontal(row, into: bufs.0); tags.0 = row; return bufs.0
                             }
-                            var o = 0
-                            for p in 0..<planes {
+                            for g in first..<last {
+                                let p = g / outH, y = g - p * outH
                                 let base = p * inH * inW
-                                tags = (-1, -1)
-                                for y in 0..<outH {
-                                    let (h0, h1, lh0, lh1) = ht[y]
-                                    let t0 = cached(base + h0 * inW, avoiding: -2)
-                                    let t1 = cached(base + h1 * inW, avoiding: base + h0 * inW)
-                                    let d = dst.baseAddress! + o
-                                    for x in 0..<outW { d[x] = fused(t0[x], lh0, t1[x] * lh1) }
-                                    o += outW
-                                }
+                                let (h0, h1, lh0, lh1) = hts[y]
+                                let t0 = cached(base + h0 * inW, avoiding: -2)
+                                let t1 = cached(base + h1 * inW, avoiding: base + h0 * inW)
+                                let d = d0 + g * outW
+                                for x in 0..<outW { d[x] = fused(t0[x], lh0, t1[x] * lh1) }
                             }
-                        } } } }
+                        }
                     }
-                }
+                } } } } }
             }
             initialized = total
         }

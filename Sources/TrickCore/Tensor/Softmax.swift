@@ -1,3 +1,5 @@
+import CTrickKernels
+
 /// `softmax` and `log_softmax` along a dimension, numerically stable (the lane maximum is
 /// subtracted first), as torch's CPU kernels (`_vec_softmax`, `_vec_log_softmax` in
 /// aten/src/ATen/native/cpu/SoftMaxKernel.cpp): exponentials in the input's float type, the
@@ -16,8 +18,16 @@ extension Tensor {
         if a.isEmpty { return a }
         let outer = product(shape[..<d]), n = shape.isEmpty ? 1 : shape[d], inner = shape.isEmpty ? 1 : product(shape[(d + 1)...])
         return [T](unsafeUninitializedCapacity: a.count) { buf, count in
+            HugePages.advise(UnsafeMutableRawPointer(buf.baseAddress!), bytes: a.count * MemoryLayout<T>.stride)
             a.withUnsafeBufferPointer { pa in
                 let po = buf.baseAddress!, src = pa.baseAddress!
+                if T.self == Float.self && inner >= 16 {
+                    softmaxBlocked(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
+                                   UnsafeMutableRawPointer(po).assumingMemoryBound(to: Float.self),
+                                   outer: outer, n: n, inner: inner, log: log)
+                    count = a.count
+                    return
+                }
                 // lanes are independent: split them over the cores for large tensors
                 Parallel.chunks(outer * inner) { lanes in
                     for lane in lanes {
@@ -28,6 +38,66 @@ extension Tensor {
                 }
             }
             count = a.count
+        }
+    }
+
+    /// Float32 softmax over a strided axis (`inner ≥ 16`, e.g. the class axis of NCHW), in blocks
+    /// of 256 contiguous lanes: each class row of a block is read contiguously and every per-lane
+    /// step (max, exp, the float64 sum, the normaliser) runs across the lanes, vectorised, with
+    /// `FastExp.expFloat` (~1 ulp from libm's expf, as torch's vectorised exp) and
+    /// `FastLog.logAtLeastOne` for the log-sum. The same formulas as `softmaxLane` (the max skips
+    /// NaN, which still makes its lane NaN through the sum). Blocks are split over the cores by cost.
+    static func softmaxBlocked(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int, log: Bool) {
+        let bs = 256
+        let blocksPer = (inner + bs - 1) / bs
+        let threads = Parallel.threads(forNanoseconds: 1.0 * Double(outer * n * inner))
+        let avx2 = VectorKernels.useAVX2   // the same loops built for AVX2 (CTrickKernels/softmax_avx2.c), bit for bit
+        Parallel.ranges(outer * blocksPer, threads: threads) { first, last in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * bs) { fb in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: bs) { db in
+                let m = fb.baseAddress!, f = m + bs, sum = db.baseAddress!
+                for blk in first..<last {
+                    let o = blk / blocksPer, i0 = (blk % blocksPer) * bs, len = Swift.min(bs, inner - i0)
+                    let x = src + o * n * inner + i0, y = dst + o * n * inner + i0
+                    if avx2 {
+                        trick_softmax_block_f32(x, y, n, inner, len, log ? 1 : 0)
+                        continue
+                    }
+                    for i in 0..<len { m[i] = -.infinity; sum[i] = 0 }
+                    // the maximum of the non-NaN logits: a NaN makes the lane's sum, hence every
+                    // output of the lane, NaN anyway
+                    for k in 0..<n {
+                        let row = x + k * inner
+                        for i in 0..<len {
+                            let v = row[i]
+                            m[i] = v > m[i] ? v : m[i]
+                        }
+                    }
+                    // a lane of -inf: keeps the result NaN as torch, not a NaN shift
+                    for i in 0..<len { m[i] = m[i] == -.infinity ? 0 : m[i] }
+                    // exp into the output rows, then the float64 sums, in class order
+                    for k in 0..<n {
+                        let row = x + k * inner, out = y + k * inner
+                        for i in 0..<len { out[i] = FastExp.expFloat(row[i] - m[i]) }
+                        for i in 0..<len { sum[i] += Double(out[i]) }
+                    }
+                    if log {
+                        for i in 0..<len { f[i] = Float(FastLog.logAtLeastOne(sum[i])) }
+                        for i in 0..<len where sum[i] < 1 { f[i] = Float(Double.log(sum[i])) }   // 0: a lane of -inf
+                        for k in 0..<n {
+                            let row = x + k * inner, out = y + k * inner
+                            for i in 0..<len { out[i] = row[i] - m[i] - f[i] }
+                        }
+                    } else {
+                        for i in 0..<len { f[i] = Float(1 / sum[i]) }
+                        for k in 0..<n {
+                            let out = y + k * inner
+                            for i in 0..<len { out[i] *= f[i] }
+                        }
+                    }
+                }
+            }
+            }
         }
     }
 

@@ -169,6 +169,16 @@ enum CoreBuiltins {
         }
         lib.function("enumerate(iterable, start=0)") { [unowned interp] a in
             let start = try a.int("start")
+            // an iterator (a generator, itertools) is enumerated as it is pulled
+            if case .object(let o) = a["iterable"], o.payload is PyIterator {
+                let it = try PyIterator.of(a["iterable"], interp)
+                var i = start
+                return PyIterator.object("enumerate", infinite: it.infinite) {
+                    guard let v = try it.next() else { return nil }
+                    defer { i &+= 1 }
+                    return .tuple([.int(i), v])
+                }
+            }
             return .list(ListRef(try interp.iterate(a["iterable"]).enumerated().map {
                 let (i, o) = start.addingReportingOverflow($0.offset)
                 guard !o else { throw RuntimeError("enumerate(): index overflows a 64-bit int (start=\(start))", kind: "OverflowError") }

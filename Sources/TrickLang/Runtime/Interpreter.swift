@@ -256,9 +256,12 @@ public final class Interpreter {
     }
 
     func exceptionObject(_ e: TrickError) -> BuiltObject {
-        let o = BuiltObject(typeName: e.kind, attributes: [("message", .str(e.message)), ("kind", .str(e.kind))])
-        o.repr = { "\(e.kind)(\(Printer.quote(e.message)))" }
-        o.str = { e.message }
+        // str(e) is the message alone, as Python's (a raise statement's error reads "Kind: message")
+        var text = e.message
+        if text == e.kind { text = "" } else if text.hasPrefix(e.kind + ": ") { text = String(text.dropFirst(e.kind.count + 2)) }
+        let o = BuiltObject(typeName: e.kind, attributes: [("message", .str(text)), ("kind", .str(e.kind)), ("args", .tuple(text.isEmpty ? [] : [.str(text)]))])
+        o.repr = { "\(e.kind)(\(Printer.quote(text)))" }
+        o.str = { text }
         return o
     }
 

@@ -34,6 +34,9 @@ public final class Expr {
         case setComp(Expr, [Comprehension])
         case dictComp(Expr, Expr, [Comprehension])
         case starred(Expr)
+        /// `yield x` / `yield` (a generator function's pause); `yield from it`
+        case yield(Expr?)
+        case yieldFrom(Expr)
     }
 }
 

@@ -313,12 +313,12 @@ public struct Parser {
             default: break
             }
         }
-        let first = try expressionList(allowStar: true)
+        let first = try yieldOrExpressionList()
         if isOp("=") {
             var targets = [first]
             var value = first
             while accept("=") {
-                value = try expressionList(allowStar: true)
+                value = try yieldOrExpressionList()
                 targets.append(value)
             }
             targets.removeLast()
@@ -458,6 +458,20 @@ public struct Parser {
         // Targets are postfix expressions (names, attributes, subscripts) or parenthesised tuples.
         if isOp("*") { return try starred() }
         return try postfixExpression()
+    }
+
+    /// `yield x`, `yield`, `yield from it` where a statement or an assignment's value may be one.
+    mutating func yieldOrExpressionList() throws -> Expr {
+        guard isName("yield") else { return try expressionList(allowStar: true) }
+        let t = advance()
+        if isName("from") {
+            advance()
+            return Expr(.yieldFrom(try expression()), t.location)
+        }
+        if peek.kind == .newline || peek.kind == .eof || isOp(";") || isOp("=") || isOp(")") {
+            return Expr(.yield(nil), t.location)
+        }
+        return Expr(.yield(try expressionList()), t.location)
     }
 
     mutating func expression() throws -> Expr {

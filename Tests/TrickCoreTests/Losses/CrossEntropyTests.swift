@@ -65,4 +65,38 @@ final class CrossEntropyTests: XCTestCase {
         var both = CrossEntropyLossConfig(); both.useSigmoid = true; both.useMask = true
         XCTAssertThrowsError(try CrossEntropyLoss(both))
     }
+
+    /// Small and odd-sized maps (split over threads by cost now, and reduced per block): the
+    /// 'mean' and 'sum' losses agree with the per-element losses summed in float64, the AVX2 and
+    /// Swift builds of the block statistics give the same bits, and NaN/inf logits stay NaN.
+    func testBlockReductionAndAVX2Agree() throws {
+        var r = SplitMix(seed: 8)
+        defer { VectorKernels.useAVX2 = Gemm.hasAVX2 }
+        for c in 0..<40 {
+            let n = 1 + r.int(3), k = 2 + r.int(20), h = 1 + r.int(40), w = 1 + r.int(300)
+            var x = (0..<(n * k * h * w)).map { _ in r.range(-8, 8) }
+            if c % 5 == 0 { x[r.int(x.count)] = [Float.nan, .infinity, -.infinity][r.int(3)] }
+            let y = (0..<(n * h * w)).map { _ in r.int(6) == 0 ? Int64(255) : Int64(r.int(k)) }
+            let logits = Tensor(shape: [n, k, h, w], float32: x), labels = Tensor(shape: [n, h, w], int64: y)
+            let cw = Tensor((0..<k).map { _ in r.range(0.5, 1.5) })
+            VectorKernels.useAVX2 = Gemm.hasAVX2
+            let perPixel = try CrossEntropy.torchCrossEntropy(logits, labels, weight: cw, ignoreIndex: 255, reduction: .none).floats
+            let mean = try CrossEntropy.torchCrossEntropy(logits, labels, weight: cw, ignoreIndex: 255).floats[0]
+            let sum = try CrossEntropy.torchCrossEntropy(logits, labels, weight: cw, ignoreIndex: 255, reduction: .sum).floats[0]
+            VectorKernels.useAVX2 = false
+            let mean2 = try CrossEntropy.torchCrossEntropy(logits, labels, weight: cw, ignoreIndex: 255).floats[0]
+            let perPixel2 = try CrossEntropy.torchCrossEntropy(logits, labels, weight: cw, ignoreIndex: 255, reduction: .none).floats
+            XCTAssertEqual(mean.bitPattern, mean2.bitPattern, "case \(c)")
+            XCTAssertEqual(perPixel.map(\.bitPattern), perPixel2.map(\.bitPattern), "case \(c)")
+            let total = perPixel.reduce(0.0) { $0 + Double($1) }
+            var denom = 0.0
+            for v in y where v != 255 { denom += Double(cw.floats[Int(v)]) }
+            if total.isNaN {
+                XCTAssertTrue(mean.isNaN && sum.isNaN, "case \(c)")
+            } else {
+                XCTAssertEqual(Double(sum), total, accuracy: abs(total) * 1e-6 + 1e-6, "case \(c)")
+                XCTAssertEqual(Double(mean), total / denom, accuracy: abs(total / denom) * 1e-6 + 1e-6, "case \(c)")
+            }
+        }
+    }
 }

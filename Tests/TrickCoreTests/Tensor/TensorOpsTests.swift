@@ -62,6 +62,59 @@ final class TensorOpsTests: XCTestCase {
         }
     }
 
+    /// The blocked float32 softmax (class axis of NCHW) against the per-lane kernel with libm's
+    /// expf it replaces: within 1e-6 relative (the exp differs by an ulp or so), the same NaN, 0
+    /// and infinite results on lanes with NaN, ±inf, all −inf and huge logits.
+    func testBlockedSoftmaxMatchesLaneKernel() {
+        var r = SplitMix(seed: 12)
+        let specials: [Float] = [.nan, .infinity, -.infinity, 1e30, -1e30, 88, -104, 0]
+        for c in 0..<60 {
+            let n = 1 + r.int(3), k = 1 + r.int(24), inner = 16 + r.int(700)
+            var x = (0..<(n * k * inner)).map { _ in r.range(-12, 12) }
+            if c % 3 == 0 { for _ in 0..<20 { x[r.int(x.count)] = specials[r.int(specials.count)] } }
+            if c % 5 == 0 { for ch in 0..<k { x[ch * inner] = -.infinity } }   // lane 0 of image 0: all −inf
+            for log in [false, true] {
+                let got = Tensor.softmaxKernel(x, [n, k, inner], 1, log: log)
+                var want = [Float](repeating: 0, count: x.count)
+                x.withUnsafeBufferPointer { px in
+                    want.withUnsafeMutableBufferPointer { pw in
+                        for o in 0..<n {
+                            for i in 0..<inner {
+                                let base = o * k * inner + i
+                                Tensor.softmaxLane(px.baseAddress! + base, pw.baseAddress! + base, k, inner, log: log)
+                            }
+                        }
+                    }
+                }
+                for i in x.indices {
+                    let g = got[i], w = want[i]
+                    let ok = (g.isNaN && w.isNaN) || g == w || abs(Double(g) - Double(w)) <= 1e-6 * abs(Double(w)) + 1e-6
+                    if !ok { XCTFail("case \(c) log \(log) [\(i)]: got \(g), want \(w)"); break }
+                }
+            }
+        }
+    }
+
+    /// The AVX2 build of the blocked softmax (CTrickKernels/softmax_avx2.c) and the Swift loops
+    /// give the same bits (when the CPU has AVX2; else both runs take the Swift loops).
+    func testBlockedSoftmaxAVX2AndSwiftAgreeBitForBit() {
+        var r = SplitMix(seed: 21)
+        let specials: [Float] = [.nan, .infinity, -.infinity, 1e30, -1e30, 88, -104, -90, 0]
+        defer { VectorKernels.useAVX2 = Gemm.hasAVX2 }
+        for c in 0..<30 {
+            let n = 1 + r.int(2), k = 1 + r.int(24), inner = 16 + r.int(900)
+            var x = (0..<(n * k * inner)).map { _ in r.range(-20, 20) }
+            for _ in 0..<(c % 4) * 10 { x[r.int(x.count)] = specials[r.int(specials.count)] }
+            for log in [false, true] {
+                VectorKernels.useAVX2 = Gemm.hasAVX2
+                let a = Tensor.softmaxKernel(x, [n, k, inner], 1, log: log)
+                VectorKernels.useAVX2 = false
+                let b = Tensor.softmaxKernel(x, [n, k, inner], 1, log: log)
+                XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "case \(c) log \(log)")
+            }
+        }
+    }
+
     func testSortAndTopkMatchTorchIncludingTies() throws {
         for (n, c) in try F.load("sort").enumerated() {
             let a = F.tensor(c["a"])

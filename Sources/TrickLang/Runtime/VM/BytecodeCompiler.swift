@@ -24,6 +24,8 @@ final class BytecodeCompiler {
     var isClassBody = false
     /// The first parameter (`self` in a method), for zero-argument super().
     var firstParameter: String?
+    /// A generator function (its body yields): a call makes a generator object.
+    var isGenerator = false
 
     // output
     var code: [Instr] = []
@@ -109,7 +111,7 @@ final class BytecodeCompiler {
         return Chunk(name: name, file: file, code: code, locs: locs, constants: constants, names: names, specs: specs,
               keywordNames: keywordNames, protos: protos, handlers: handlers, registerCount: Swift.max(maxReg, 1),
               unboundLocals: unboundLocals, iteratorCount: maxIterators, cellCount: cellTotal - freeCount,
-              freeCount: freeCount, cellParams: cellParams)
+              freeCount: freeCount, cellParams: cellParams, isGenerator: isGenerator)
     }
 
     // MARK: Emitting
@@ -222,6 +224,7 @@ final class BytecodeCompiler {
         let c = BytecodeCompiler(interp: interp, file: file, name: name, isFunction: true, parent: self)
         c.isClassBody = classBody
         c.firstParameter = params.positional.first?.name
+        c.isGenerator = !classBody && ScopeAnalysis.containsYield(body)
         let decl = ScopeAnalysis.declarations(body)
         c.declaredGlobal = decl.globals
         var assigned = ScopeAnalysis.assignedNames(body).filter { !decl.globals.contains($0) && !decl.nonlocals.contains($0) }

@@ -31,6 +31,8 @@ final class Chunk {
     let freeCount: Int
     /// A call makes a cell array (it has own or captured cells).
     let needsCells: Bool
+    /// Its body yields: a call returns a generator that runs it a piece at a time.
+    let isGenerator: Bool
 
     /// A range of instructions whose errors go to `target`. `catchesAll` (finally, with) also
     /// takes interrupts and non-runtime errors; an `except` clause takes only catchable ones.
@@ -47,7 +49,7 @@ final class Chunk {
 
     init(name: String, file: SourceFile, code: [Instr], locs: [SourceLocation], constants: [Value], names: [String],
          specs: [ImportSpec], keywordNames: [[String]], protos: [FunctionProto], handlers: [Handler],
-         registerCount: Int, unboundLocals: [R], iteratorCount: Int, cellCount: Int, freeCount: Int, cellParams: [(cell: UInt16, register: R)]) {
+         registerCount: Int, unboundLocals: [R], iteratorCount: Int, cellCount: Int, freeCount: Int, cellParams: [(cell: UInt16, register: R)], isGenerator: Bool = false) {
         self.name = name
         self.file = file
         self.count = code.count
@@ -67,6 +69,7 @@ final class Chunk {
         unboundCount = unboundLocals.count
         self.freeCount = freeCount
         needsCells = cellCount > 0 || freeCount > 0
+        self.isGenerator = isGenerator
         self.iteratorCount = iteratorCount
         self.cellCount = cellCount
         self.cellParams = cellParams

@@ -194,6 +194,26 @@ extension BytecodeCompiler {
             emit(.move(dst, acc), loc)
         case .starred:
             throw syntaxError("can't use starred expression here", loc)
+        case .yield(let v):
+            guard isFunction, !isClassBody else { throw syntaxError("'yield' outside function", loc) }
+            let r: R
+            if let v { r = try operand(v) } else { r = temp(); emit(.loadNone(r), loc) }
+            emit(.yield(dst, r), loc)
+        case .yieldFrom(let it):
+            guard isFunction, !isClassBody else { throw syntaxError("'yield' outside function", loc) }
+            let src = try operand(it)
+            let slot = UInt16(iteratorDepth)
+            iteratorDepth += 1
+            maxIterators = Swift.max(maxIterators, iteratorDepth)
+            emit(.forPrep(slot, src), it.loc)
+            let top = here
+            let item = temp()
+            let next = emit(.forNext(slot, item, 0), loc)
+            emit(.yield(item, item), loc)
+            emit(.loop(T(top)), loc)
+            patch(next, here)
+            iteratorDepth -= 1
+            emit(.loadNone(dst), loc)
         }
     }
 

@@ -111,6 +111,8 @@ enum Instr {
     case callMethodEx(R, K)
     case ret(R)
     case retNone
+    /// A generator pauses, handing out R[b]; when resumed, R[a] = the value sent (None).
+    case yield(R, R)
 
     // MARK: functions
     /// R[a] = a function made from prototype p, defaults from R[b]… (count from the prototype)

@@ -46,6 +46,49 @@ enum ScopeAnalysis {
         return out
     }
 
+    /// A generator function: `yield` in its body (not in a nested function, lambda or class).
+    static func containsYield(_ body: [Stmt]) -> Bool {
+        var found = false
+        func e(_ x: Expr) {
+            if found { return }
+            switch x.kind {
+            case .yield, .yieldFrom: found = true
+            case .lambda: return
+            case .fstring(let parts): for p in parts { if case .expr(let y, _, _) = p { e(y) } }
+            case .list(let items), .tuple(let items), .set(let items): items.forEach(e)
+            case .dict(let pairs): for (k, v) in pairs { if let k { e(k) }; e(v) }
+            case .unary(_, let a), .starred(let a), .attribute(let a, _): e(a)
+            case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b): e(a); e(b)
+            case .compare(let a, let rest): e(a); rest.forEach { e($0.1) }
+            case .ifExp(let a, let b, let c): e(a); e(b); e(c)
+            case .call(let f, let args): e(f); args.forEach { e($0.value) }
+            case .subscript(let o, let items): e(o); items.forEach(e)
+            default: return
+            }
+        }
+        func walk(_ b: [Stmt]) {
+            for st in b where !found {
+                switch st.kind {
+                case .expr(let x, _): e(x)
+                case .assign(let ts, let v): ts.forEach(e); e(v)
+                case .augAssign(_, _, let v): e(v)
+                case .returnStmt(let v): if let v { e(v) }
+                case .ifStmt(let br, let o): for (c, b) in br { e(c); walk(b) }; if let o { walk(o) }
+                case .whileStmt(let c, let b, let o): e(c); walk(b); if let o { walk(o) }
+                case .forStmt(_, let it, let b, let o): e(it); walk(b); if let o { walk(o) }
+                case .tryStmt(let b, let hs, let o, let fin):
+                    walk(b); hs.forEach { walk($0.body) }
+                    if let o { walk(o) }
+                    if let fin { walk(fin) }
+                case .withStmt(let items, let b): items.forEach { e($0.0) }; walk(b)
+                default: break
+                }
+            }
+        }
+        walk(body)
+        return found
+    }
+
     /// `global` and `nonlocal` declarations anywhere in a body (not in nested functions).
     static func declarations(_ body: [Stmt]) -> (globals: Set<String>, nonlocals: Set<String>) {
         var g = Set<String>(), n = Set<String>()
@@ -191,7 +234,8 @@ enum ScopeAnalysis {
             case .list(let items), .tuple(let items), .set(let items): items.forEach { expr($0) }
             case .dict(let pairs): for (k, v) in pairs { if let k { expr(k) }; expr(v) }
             case .matrix(let rows): rows.forEach { $0.forEach { expr($0) } }
-            case .unary(_, let x), .starred(let x): expr(x)
+            case .unary(_, let x), .starred(let x), .yieldFrom(let x): expr(x)
+            case .yield(let x): if let x { expr(x) }
             case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b): expr(a); expr(b)
             case .compare(let a, let rest): expr(a); rest.forEach { expr($0.1) }
             case .ifExp(let c, let a, let b): expr(c); expr(a); expr(b)

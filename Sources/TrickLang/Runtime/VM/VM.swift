@@ -116,6 +116,7 @@ final class VM {
     /// Calls a trick function with arguments from elsewhere (a built-in calling back, a call
     /// with keywords or `*args`): binds them into a fresh window at the top of the stack.
     func call(_ f: Function, _ chunk: Chunk, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Value {
+        if chunk.isGenerator { return try makeGenerator(f, chunk, args, file: file, loc: loc) }
         let base = top
         try ensureRegisters(base + chunk.registerCount)
         do {
@@ -201,6 +202,98 @@ final class VM {
             if case .str(let s) = k { return (s, v) }
             return ("", v)
         }
+    }
+}
+
+/// A paused generator: its registers, cells and loop iterators kept off the stack between
+/// resumptions, and where it continues.
+final class GeneratorState {
+    let function: Function
+    let chunk: Chunk
+    var registers: [Value]
+    var cells: ContiguousArray<Cell>?
+    var iterators: [IteratorState] = []
+    var pc = 0
+    var resumeRegister: Int?
+    var finished = false
+    var running = false
+
+    init(function: Function, chunk: Chunk, registers: [Value], cells: ContiguousArray<Cell>?) {
+        self.function = function
+        self.chunk = chunk
+        self.registers = registers
+        self.cells = cells
+    }
+
+    /// Takes the activation's registers and iterators away (they go back in on resume).
+    func suspend(_ act: VM.Activation, pc: Int, resumeRegister: R, vm: VM) {
+        let regs = vm.stack + act.base
+        registers = (0..<chunk.registerCount).map { i in
+            let v = (regs + i).move()
+            (regs + i).initialize(to: .none)
+            return v
+        }
+        iterators = (0..<chunk.iteratorCount).map { vm.iterators[act.iterBase + $0] }
+        cells = act.cells
+        self.pc = pc
+        self.resumeRegister = Int(resumeRegister)
+    }
+}
+
+extension VM {
+    /// Calling a generator function: its arguments are bound now, its body runs as it is pulled.
+    func makeGenerator(_ f: Function, _ chunk: Chunk, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Value {
+        let base = top
+        try ensureRegisters(base + chunk.registerCount)
+        let regs = stack + base
+        defer { for i in 0..<chunk.registerCount { VM.clear(regs + i) } }
+        try bind(f, args, into: regs, file: file, loc: loc)
+        for i in 0..<chunk.unboundCount { regs[Int(chunk.unboundLocals[i])] = VM.unbound }
+        var cells: ContiguousArray<Cell>?
+        if chunk.needsCells {
+            var c = ContiguousArray<Cell>(f.cells)
+            for _ in 0..<chunk.cellCount { c.append(Cell(VM.unbound)) }
+            for (cell, r) in chunk.cellParams { c[Int(cell)].value = regs[Int(r)] }
+            cells = c
+        }
+        let g = GeneratorState(function: f, chunk: chunk, registers: (0..<chunk.registerCount).map { regs[$0] }, cells: cells)
+        let name = f.code.name
+        return PyIterator.object("generator", PyIterator { [unowned self] in try self.resume(g, name) })
+    }
+
+    /// Runs a generator to its next `yield` (its value) or its end (nil).
+    func resume(_ g: GeneratorState, _ name: String) throws -> Value? {
+        if g.finished { return nil }
+        guard !g.running else { throw RuntimeError("generator already executing", kind: "ValueError") }
+        g.running = true
+        defer { g.running = false }
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > maxCallDepth {
+            throw RuntimeError("maximum recursion depth exceeded (\(maxCallDepth) calls) in \(name)()", kind: "RecursionError")
+        }
+        let v = try execute(g.chunk, base: top, function: g.function, generator: g)
+        return g.finished ? nil : v
+    }
+
+    /// The activation of a generator being resumed: its registers, cells and iterators put back.
+    func resumeActivation(_ g: GeneratorState, base: Int) throws -> Activation {
+        let nregs = g.chunk.registerCount
+        try ensureRegisters(base + nregs)
+        let savedTop = top
+        top = base + nregs
+        let regs = stack + base
+        for i in 0..<nregs { regs[i] = g.registers[i] }
+        g.registers = []
+        if let r = g.resumeRegister { regs[r] = .none }
+        let iterBase = iteratorTop
+        if g.chunk.iteratorCount > 0 {
+            ensureIterators(iterBase + g.chunk.iteratorCount)
+            iteratorTop = iterBase + g.chunk.iteratorCount
+            for (i, it) in g.iterators.enumerated() { iterators[iterBase + i] = it }
+        }
+        return Activation(chunk: g.chunk, function: g.function, base: base, cells: g.cells, iterBase: iterBase,
+                          exceptionBase: exceptions.count, savedTop: savedTop)
     }
 }
 

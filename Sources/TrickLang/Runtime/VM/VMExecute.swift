@@ -64,15 +64,22 @@ extension VM {
     /// Runs a chunk whose registers start at `base` until it returns. Calls of trick functions
     /// from it do not recurse in Swift: the caller's activation is saved on `callers` and the
     /// loop continues in the callee (so deep trick recursion needs no Swift stack).
-    func execute(_ entry: Chunk, base entryBase: Int, function entryFunction: Function?) throws -> Value {
-        var act = try activate(entry, entryFunction, base: entryBase)
+    func execute(_ entry: Chunk, base entryBase: Int, function entryFunction: Function?, generator: GeneratorState? = nil) throws -> Value {
+        var act: Activation
+        var startPC = 0
+        if let generator {
+            act = try resumeActivation(generator, base: entryBase)
+            startPC = generator.pc
+        } else {
+            act = try activate(entry, entryFunction, base: entryBase)
+        }
         // callers of the running activation within this execute: frames[callerBase..<frameTop]
         let callerBase = frameTop
         unowned(unsafe) var chunk = entry
         var code = chunk.code
         var file = chunk.file
         var regs = stack + entryBase
-        var pc = 0
+        var pc = startPC
         while true {
             do {
                 while true {
@@ -267,7 +274,7 @@ extension VM {
                         try interp.deleteItem(regs[Int(o)], regs[Int(i)])
 
                     case .call(let a, let n):
-                        if case .function(let f) = regs[Int(a)], f.simpleArity == Int(n), let fcu = f.chunk {
+                        if case .function(let f) = regs[Int(a)], f.simpleArity == Int(n), let fcu = f.chunk, !fcu.takeUnretainedValue().isGenerator {
                             let fc = fcu.takeUnretainedValue()
                             callDepth += 1
                             if callDepth > maxCallDepth || trickInterruptRequested != 0 {
@@ -312,6 +319,39 @@ extension VM {
                             regs[Int(a)] = .none
                             continue
                         }
+                        // a trick class's method: the receiver is already in place as `self`, the
+                        // arguments after it, so the call is a call of the function at R[a]
+                        if case .object(let o) = regs[Int(a)], let cls = o.instanceClass as? ClassInfo {
+                            let name = chunk.names[Int(k)]
+                            if o.attributes[name] == nil, o.methods[name] == nil, case .function(let f)? = cls.lookup(name),
+                               f.simpleArity == Int(n) + 1, let fcu = f.chunk, !fcu.takeUnretainedValue().isGenerator {
+                                let fc = fcu.takeUnretainedValue()
+                                callDepth += 1
+                                if callDepth > maxCallDepth || trickInterruptRequested != 0 {
+                                    callDepth -= 1
+                                    try checkCall(f, file, chunk.locs[pc - 1])
+                                    callDepth += 1
+                                }
+                                act.pc = pc
+                                act.resultRegister = act.base + Int(a)
+                                let callee: Activation
+                                do { callee = try activate(fc, f, base: act.base + Int(a)) } catch {
+                                    callDepth -= 1
+                                    throw error
+                                }
+                                if frameTop == frameCapacity { growFrames() }
+                                (frames + frameTop).initialize(to: consume act)
+                                frameTop += 1
+                                act = callee
+                                act.callAt = pc - 1
+                                chunk = fc
+                                code = fc.code
+                                file = fc.file
+                                regs = stack + act.base
+                                pc = 0
+                                continue
+                            }
+                        }
                         let args = takeArguments(regs, Int(a) + 1, Int(n))
                         regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], Arguments(args), file: file, loc: chunk.locs[pc - 1])
                     case .callMethodKw(let a, let k, let n, let kk):
@@ -327,7 +367,7 @@ extension VM {
                         let v = (regs + Int(a)).move()
                         (regs + Int(a)).initialize(to: .none)
                         deactivate(act)
-                        guard frameTop > callerBase else { return v }
+                        guard frameTop > callerBase else { generator?.finished = true; return v }
                         frameTop -= 1
                         let caller = (frames + frameTop).move()
                         callDepth -= 1
@@ -340,7 +380,7 @@ extension VM {
                         stack[act.resultRegister] = v
                     case .retNone:
                         deactivate(act)
-                        guard frameTop > callerBase else { return .none }
+                        guard frameTop > callerBase else { generator?.finished = true; return .none }
                         frameTop -= 1
                         let caller = (frames + frameTop).move()
                         callDepth -= 1
@@ -352,6 +392,14 @@ extension VM {
                         pc = act.pc
                         stack[act.resultRegister] = .none
 
+                    case .yield(let d, let r):
+                        // only a generator's own activation yields (calls of generator functions
+                        // make generators; they never run inside another activation)
+                        guard let generator, frameTop == callerBase else { continue }
+                        let v = regs[Int(r)]
+                        generator.suspend(act, pc: pc, resumeRegister: d, vm: self)
+                        deactivate(act)
+                        return v
                     case .makeFunction(let d, let p, let first):
                         regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), act.cells ?? [])
 
@@ -469,7 +517,7 @@ extension VM {
                         break
                     }
                     deactivate(act)
-                    guard frameTop > callerBase else { throw err }
+                    guard frameTop > callerBase else { generator?.finished = true; throw err }
                         frameTop -= 1
                         let caller = (frames + frameTop).move()
                     callDepth -= 1

@@ -1,0 +1,157 @@
+// Per-block softmax kernels over a strided class axis, compiled for AVX2 by a function attribute
+// and called only after `trick_has_avx2_fma()` (the build needs no -m flags). Plain loops that the
+// compiler vectorises 8 lanes wide; no implicit floating-point contraction (fused multiply-adds
+// only where the Swift code has them too), so every lane computes exactly the operations of the
+// Swift kernels they stand in for (Tensor.softmaxBlocked,
+// PixelSoftmax.forEachBlockFloat32, FastExp, FastLog), bit for bit.
+#include "CTrickKernels.h"
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+
+#if defined(__x86_64__) || defined(__i386__)
+#define TRICK_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define TRICK_AVX2
+#endif
+
+#define BLOCK 256
+
+static inline __attribute__((always_inline)) float bits_f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+static inline __attribute__((always_inline)) int32_t f_bits(float f) { int32_t u; memcpy(&u, &f, 4); return u; }
+static inline __attribute__((always_inline)) double bits_d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
+static inline __attribute__((always_inline)) uint64_t d_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+
+static inline __attribute__((always_inline)) float poly_exp(float r) {
+    float p = 1.0f / 5040;
+    p = p * r + 1.0f / 720;
+    p = p * r + 1.0f / 120;
+    p = p * r + 1.0f / 24;
+    p = p * r + 1.0f / 6;
+    p = p * r + 0.5f;
+    p = p * r + 1;
+    p = p * r + 1;
+    return p;
+}
+
+// FastExp.expNonPositive
+static inline __attribute__((always_inline)) float exp_nonpositive(float v) {
+    float x = v < -87.3f ? -87.3f : v;
+    float shifted = x * 1.442695040888963f + 12582912.0f;
+    float n = shifted - 12582912.0f;
+    int32_t nb = f_bits(shifted) - 0x4B400000;
+    float r = x - n * 0.693145751953125f;
+    r = r - n * 1.428606765330187e-06f;
+    float p = poly_exp(r);
+    return p * bits_f((uint32_t)(nb + 127) << 23);
+}
+
+// FastExp.expFloat (its multiply-adds are explicit fused operations, as there)
+static inline __attribute__((always_inline)) float exp_full(float v) {
+    float x = v < -104.0f ? -104.0f : v;
+    float shifted = fmaf(x, 1.442695040888963f, 12582912.0f);
+    float n = shifted - 12582912.0f;
+    int32_t nb = f_bits(shifted) - 0x4B400000;
+    float r = fmaf(-n, 0.693145751953125f, x);
+    r = fmaf(-n, 1.428606765330187e-06f, r);
+    float p = 1.0f / 5040;
+    p = fmaf(p, r, 1.0f / 720);
+    p = fmaf(p, r, 1.0f / 120);
+    p = fmaf(p, r, 1.0f / 24);
+    p = fmaf(p, r, 1.0f / 6);
+    p = fmaf(p, r, 0.5f);
+    p = fmaf(p, r, 1);
+    p = fmaf(p, r, 1);
+    int32_t n1 = nb >> 1, n2 = nb - n1;
+    float y = p * bits_f((uint32_t)(n1 + 127) << 23) * bits_f((uint32_t)(n2 + 127) << 23);
+    return v < -104.0f ? 0.0f : y;
+}
+
+// FastLog.logAtLeastOne
+static inline __attribute__((always_inline)) double log_at_least_one(double x) {
+    uint64_t b = d_bits(x);
+    double e_biased = bits_d((b >> 52) | 0x4330000000000000ull) - 4503599627370496.0;
+    double m = bits_d((b & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
+    int big = m > 1.4142135623730951;
+    m = big ? m * 0.5 : m;
+    double e = e_biased - 1023 + (big ? 1.0 : 0.0);
+    double t = (m - 1) / (m + 1);
+    double t2 = t * t;
+    double p = 1.0 / 21;
+    p = p * t2 + 1.0 / 19;
+    p = p * t2 + 1.0 / 17;
+    p = p * t2 + 1.0 / 15;
+    p = p * t2 + 1.0 / 13;
+    p = p * t2 + 1.0 / 11;
+    p = p * t2 + 1.0 / 9;
+    p = p * t2 + 1.0 / 7;
+    p = p * t2 + 1.0 / 5;
+    p = p * t2 + 1.0 / 3;
+    double logm = 2 * t + 2 * t * t2 * p;
+    double r = e * 0.693147180369123816490 + (e * 1.90821492927058770002e-10 + logm);
+    return x != x ? x : r;
+}
+
+static inline __attribute__((always_inline))
+void softmax_block(const float *restrict x, float *restrict y, long n, long inner, long len, int lg) {
+    float m[BLOCK], f[BLOCK];
+    double sum[BLOCK];
+    for (long i = 0; i < len; i++) { m[i] = -INFINITY; sum[i] = 0; }
+    for (long k = 0; k < n; k++) {
+        const float *restrict row = x + k * inner;
+        for (long i = 0; i < len; i++) { float v = row[i]; m[i] = v > m[i] ? v : m[i]; }
+    }
+    for (long i = 0; i < len; i++) m[i] = m[i] == -INFINITY ? 0 : m[i];
+    // exp into the output rows (8 lanes wide), then the float64 sums (4 wide), in class order
+    for (long k = 0; k < n; k++) {
+        const float *restrict row = x + k * inner;
+        float *restrict out = y + k * inner;
+        for (long i = 0; i < len; i++) out[i] = exp_full(row[i] - m[i]);
+        for (long i = 0; i < len; i++) sum[i] += (double)out[i];
+    }
+    if (lg) {
+        for (long i = 0; i < len; i++) f[i] = (float)log_at_least_one(sum[i]);
+        for (long i = 0; i < len; i++) if (sum[i] < 1) f[i] = (float)log(sum[i]);
+        for (long k = 0; k < n; k++) {
+            const float *restrict row = x + k * inner;
+            float *restrict out = y + k * inner;
+            for (long i = 0; i < len; i++) out[i] = row[i] - m[i] - f[i];
+        }
+    } else {
+        for (long i = 0; i < len; i++) f[i] = (float)(1 / sum[i]);
+        for (long k = 0; k < n; k++) {
+            float *restrict out = y + k * inner;
+            for (long i = 0; i < len; i++) out[i] *= f[i];
+        }
+    }
+}
+
+TRICK_AVX2 void trick_softmax_block_f32(const float *x, float *y, long n, long inner, long len, int log_softmax) {
+    softmax_block(x, y, n, inner, len, log_softmax);
+}
+
+static inline __attribute__((always_inline))
+void lse_stats(const float *restrict img, long c, long s, long len, double *restrict mx, double *restrict se) {
+    float mxf[BLOCK], sef[BLOCK];
+    for (long i = 0; i < len; i++) { mxf[i] = -INFINITY; sef[i] = 0; }
+    for (long k = 0; k < c; k++) {
+        const float *restrict row = img + k * s;
+        for (long i = 0; i < len; i++) { float v = row[i]; mxf[i] = v >= mxf[i] ? v : mxf[i]; }
+    }
+    for (long k = 0; k < c; k++) {
+        const float *restrict row = img + k * s;
+        for (long i = 0; i < len; i++) sef[i] += exp_nonpositive(row[i] - mxf[i]);
+    }
+    for (long i = 0; i < len; i++) { mx[i] = (double)mxf[i]; se[i] = (double)sef[i]; }
+}
+
+TRICK_AVX2 void trick_lse_stats_f32(const float *img, long c, long s, long len, double *mx, double *se) {
+    lse_stats(img, c, s, len, mx, se);
+}
+
+TRICK_AVX2 void trick_log_at_least_one(double *x, long len) {
+    for (long i = 0; i < len; i++) x[i] = log_at_least_one(x[i]);
+}

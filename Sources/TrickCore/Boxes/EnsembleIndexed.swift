@@ -1,0 +1,94 @@
+/// The clustering loops of `weighted_boxes_fusion` and `non_maximum_weighted` with a spatial
+/// index: the same clusters, in the same order, as `wbfClusters` / `nmwClusters`, testing only
+/// the fused (or first) boxes that meet the record (`BoxGrid`, margin 0).
+///
+/// Why it is exact: both IoUs are `inter / union` with `inter = max(xB − xA, 0)·max(yB − yA, 0)`;
+/// for a record (finite, in [0, 1] after `prefilter`) and a box it does not meet (`xB ≤ xA` or
+/// `yB ≤ yA`, which the grid never skips otherwise), `inter` is 0 and the IoU is ±0 or NaN (a
+/// fused box with a NaN coordinate gives NaN). With `iou_thr ≥ 0` such a box can neither be
+/// joined (`IoU > iou_thr` fails) nor win the first-maximum over a box that is joined, so the
+/// decision comes from the boxes the grid returns. Other thresholds, NaN record coordinates and
+/// a label float32 cannot hold (the fused label is rounded to float32 and then never equals the
+/// record's) take the reference loops.
+extension EnsembleBoxes {
+    static func indexable(_ records: [Record], iouThr: Double) -> Bool {
+        guard iouThr >= 0, let label = records.first?.label, Double(Float(label)) == label else { return false }
+        for r in records {
+            guard r.label == label, r.box.0.isFinite, r.box.1.isFinite, r.box.2.isFinite, r.box.3.isFinite else { return false }
+        }
+        return true
+    }
+
+    static func grid(for records: [Record]) -> BoxGrid {
+        var flat = [Double](repeating: 0, count: 4 * records.count)
+        for (k, r) in records.enumerated() {
+            flat[4 * k] = r.box.0; flat[4 * k + 1] = r.box.1; flat[4 * k + 2] = r.box.2; flat[4 * k + 3] = r.box.3
+        }
+        return flat.withUnsafeBufferPointer { BoxGrid(sizedFor: $0, ids: records.count, margin: 0) }
+    }
+
+    /// `wbfClusters` through the grid. The first fused box is always tested: `np.argmax` starts
+    /// there, and a NaN IoU there keeps it (every later record then starts a cluster). A fused box
+    /// is re-registered when a record joins it; its running sums (`WeightedSum`) replace the
+    /// reference's recomputation over the whole cluster with the same values.
+    static func wbfClustersIndexed(_ records: [Record], iouThr: Double, confType: ConfType) -> (clusters: [[Record]], fused: [Record]) {
+        guard indexable(records, iouThr: iouThr) else { return wbfClusters(records, iouThr: iouThr, confType: confType) }
+        let grid = grid(for: records)
+        var clusters: [[Record]] = []
+        var fused: [Record] = []
+        var sums: [WeightedSum] = []
+        for b in records {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
+            var best = -1, bestIoU = -Double.infinity
+            if !fused.isEmpty {
+                best = 0
+                bestIoU = iou(fused[0].box, b.box)
+                if !bestIoU.isNaN {
+                    grid.forEachCandidate(b.box.0, b.box.1, b.box.2, b.box.3) { k in
+                        let v = iou(fused[k].box, b.box)
+                        if v > bestIoU || (v == bestIoU && k < best) { best = k; bestIoU = v }
+                    }
+                }
+            }
+            if best >= 0 && bestIoU > iouThr {
+                clusters[best].append(b)
+                sums[best].add(b)
+                let old = fused[best].box
+                grid.remove(best, old.0, old.1, old.2, old.3)
+                let f = sums[best].record(label: clusters[best][0].label, count: clusters[best].count, confType: confType)
+                fused[best] = f
+                grid.insert(best, f.box.0, f.box.1, f.box.2, f.box.3)
+            } else {
+                grid.insert(fused.count, b.box.0, b.box.1, b.box.2, b.box.3)
+                clusters.append([b])
+                fused.append(b)
+                var s = WeightedSum()
+                s.add(b)
+                sums.append(s)
+            }
+        }
+        return (clusters, fused)
+    }
+
+    /// `nmwClusters` through the grid: a cluster's first box never changes, so it is registered once.
+    static func nmwClustersIndexed(_ records: [Record], iouThr: Double) -> [[Record]] {
+        guard indexable(records, iouThr: iouThr) else { return nmwClusters(records, iouThr: iouThr) }
+        let grid = grid(for: records)
+        var clusters: [[Record]] = []
+        for b in records {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
+            var best = -1, bestIoU = iouThr
+            grid.forEachCandidate(b.box.0, b.box.1, b.box.2, b.box.3) { k in
+                let v = nmwIoU(clusters[k][0].box, b.box)
+                if v > bestIoU || (v == bestIoU && best >= 0 && k < best) { best = k; bestIoU = v }
+            }
+            if best >= 0 {
+                clusters[best].append(b)
+            } else {
+                grid.insert(clusters.count, b.box.0, b.box.1, b.box.2, b.box.3)
+                clusters.append([b])
+            }
+        }
+        return clusters
+    }
+}

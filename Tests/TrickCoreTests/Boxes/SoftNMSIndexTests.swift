@@ -1,0 +1,187 @@
+import XCTest
+@testable import TrickCore
+
+/// The indexed Soft-NMS kernels (`SoftNMS.kernelIndexed`, `EnsembleBoxes.softNMSIndexed`) and the
+/// indexed WBF / NMW clustering loops against the reference kernels they replace: identical
+/// results, bit for bit and in the same order, on random adversarial inputs — ties, NaN and
+/// infinite scores, empty, huge and subnormal coordinates, clustered and identical boxes, every
+/// kind of threshold (the ones the indexed kernels hand back to the reference included).
+final class SoftNMSIndexTests: XCTestCase {
+    static func bits(_ a: [Float]) -> [UInt32] { a.map(\.bitPattern) }
+    static func bits(_ a: [Double]) -> [UInt64] { a.map(\.bitPattern) }
+
+    /// Scores with many ties, zeros of both signs, NaN, infinities and values below min_score.
+    static func scores(_ n: Int, _ r: inout SplitMix) -> [Float] {
+        let special: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, 1e-4, 1, -1]
+        let kind = r.int(4)
+        return (0..<n).map { _ in
+            switch kind {
+            case 0: return Float(r.int(4)) / 4
+            case 1: return r.int(10) == 0 ? special[r.int(special.count)] : r.unit()
+            case 2: return r.unit()
+            default: return Float(r.int(1000)) / 1000
+            }
+        }
+    }
+
+    func testMMCVIndexedMatchesKernel() {
+        var r = SplitMix(seed: 20_250_301)
+        let methods: [SoftNMS.Method] = [.linear, .naive, .gaussian]
+        let sigmas: [Float] = [0.5, 0, .nan, -1, .infinity, 2]
+        let minScores: [Float] = [1e-3, 0, 0.3, -1, .nan, .infinity]
+        var indexed = 0
+        for c in 0..<3000 {
+            let (boxes, _, thr, offset) = NMSIndexTests.randomCase(&r, maxCount: c % 10 == 0 ? 400 : 90)
+            let n = boxes.count / 4
+            let s = Self.scores(n, &r)
+            let method = methods[r.int(3)]
+            let sigma = r.int(3) == 0 ? sigmas[r.int(sigmas.count)] : 0.5
+            let minScore = r.int(3) == 0 ? minScores[r.int(minScores.count)] : 1e-3
+            let e = SoftNMS.kernel(boxes, s, iouThreshold: thr, sigma: sigma, minScore: minScore, method: method, offset: offset)
+            let g = SoftNMS.kernelIndexed(boxes, s, iouThreshold: thr, sigma: sigma, minScore: minScore, method: method, offset: offset)
+            let msg = "case \(c): n \(n) thr \(thr) \(method) sigma \(sigma) min \(minScore) offset \(offset)"
+            XCTAssertEqual(g.inds, e.inds, msg)
+            XCTAssertEqual(Self.bits(g.dets), Self.bits(e.dets), msg)
+            if n > 1 && SoftNMS.indexable(boxes, iouThreshold: thr, sigma: sigma, method: method, offset: offset) { indexed += 1 }
+        }
+        XCTAssertGreaterThan(indexed, 1000)
+    }
+
+    func testEnsembleSoftNMSIndexedMatchesKernel() {
+        var r = SplitMix(seed: 77)
+        let nts: [Double] = [0.3, 0, -0.0, 0.5, 0.9, 1, -0.1, .nan, .infinity]
+        let sigmas: [Double] = [0.5, 0, .nan, -2, .infinity]
+        let threshs: [Double] = [0.001, 0, -1, 0.5, .nan]
+        var indexed = 0
+        for c in 0..<3000 {
+            let (fb, _, _, _) = NMSIndexTests.randomCase(&r, maxCount: c % 10 == 0 ? 400 : 90)
+            let n = fb.count / 4
+            // normalised boxes as ensemble_boxes sees them, or the raw families (huge, infinite)
+            let scale: Double = r.int(2) == 0 ? 0.01 : 1
+            let boxes = fb.map { Double($0) * scale }
+            let s = Self.scores(n, &r).map(Double.init)
+            let method = [1, 2, 3, 0][r.int(4)]
+            let nt = nts[r.int(nts.count)], sigma = r.int(3) == 0 ? sigmas[r.int(sigmas.count)] : 0.5
+            let thresh = threshs[r.int(threshs.count)]
+            let e = EnsembleBoxes.softNMS(boxes, s, nt: nt, sigma: sigma, thresh: thresh, method: method)
+            let g = EnsembleBoxes.softNMSIndexed(boxes, s, nt: nt, sigma: sigma, thresh: thresh, method: method)
+            XCTAssertEqual(g, e, "case \(c): n \(n) nt \(nt) method \(method) sigma \(sigma) thresh \(thresh)")
+            if n > 1 && EnsembleBoxes.softNMSIndexable(boxes, nt: nt, sigma: sigma, method: method) { indexed += 1 }
+        }
+        XCTAssertGreaterThan(indexed, 1000)
+    }
+
+    /// A label group of records as `prefilter` makes them: boxes in [0, 1] (corner order fixed,
+    /// zero area dropped), scores with ties, zeros and negatives (a cluster whose scores sum to 0
+    /// has a NaN fused box), sorted best first.
+    static func records(_ n: Int, _ r: inout SplitMix, label: Double = 3) -> [EnsembleBoxes.Record] {
+        let kind = r.int(5)
+        var out: [EnsembleBoxes.Record] = []
+        let scoreKind = r.int(3)
+        for _ in 0..<n {
+            var b: (Double, Double, Double, Double)
+            switch kind {
+            case 0:   // integer grid: ties, touching edges, identical boxes
+                let x = Double(r.int(10)) / 10, y = Double(r.int(10)) / 10
+                b = (x, y, Swift.min(1, x + Double(1 + r.int(3)) / 10), Swift.min(1, y + Double(1 + r.int(3)) / 10))
+            case 1:   // spread out, bench-like
+                let cx = Double(r.unit()), cy = Double(r.unit()), w = Double(r.range(0.01, 0.1)), h = Double(r.range(0.01, 0.1))
+                b = (Swift.max(0, cx - w), Swift.max(0, cy - h), Swift.min(1, cx + w), Swift.min(1, cy + h))
+            case 2:   // all through one spot
+                let w = Double(r.range(0.05, 0.5)), fx = Double(r.unit())
+                b = (0.5 - w * fx, 0.5 - w * fx, 0.5 - w * fx + w, 0.5 - w * fx + w)
+            case 3:   // a few distinct boxes, duplicated
+                let k = Double(r.int(3)) / 4
+                b = (k, k, k + 0.2, k + 0.2)
+            default:  // tiny and huge mixed
+                let x = Double(r.unit()) * 0.9, y = Double(r.unit()) * 0.9
+                b = r.int(8) == 0 ? (0, 0, 1, 1) : (x, y, x + 1e-9 * Double(1 + r.int(5)), y + 1e-3)
+            }
+            let score: Double
+            switch scoreKind {
+            case 0: score = Double(r.int(4)) / 4
+            case 1: score = Double(r.int(5)) - 2
+            default: score = Double(r.unit())
+            }
+            out.append(.init(label: label, score: score, weight: [1, 2, 0.5][r.int(3)], model: Double(r.int(3)), box: b))
+        }
+        let order = EnsembleBoxes.reverseArgsort(out.map(\.score))
+        return order.map { out[$0] }
+    }
+
+    static func key(_ rs: [EnsembleBoxes.Record]) -> [UInt64] {
+        rs.flatMap { [$0.label, $0.score, $0.weight, $0.model, $0.box.0, $0.box.1, $0.box.2, $0.box.3].map(\.bitPattern) }
+    }
+
+    func testWBFAndNMWIndexedMatchReference() {
+        var r = SplitMix(seed: 5150)
+        let thrs: [Double] = [0.55, 0, -0.0, 0.1, 0.3, 0.9, 1, -0.5, .nan, .infinity]
+        for c in 0..<800 {
+            let n = r.int(c % 10 == 0 ? 500 : 120)
+            let label: Double = r.int(20) == 0 ? 16_777_217 : 3   // not a float32: the fused label never matches
+            let recs = Self.records(n, &r, label: label)
+            let thr = r.int(3) == 0 ? Double(r.unit()) : thrs[r.int(thrs.count)]
+            for conf in EnsembleBoxes.ConfType.allCases {
+                let e = EnsembleBoxes.wbfClusters(recs, iouThr: thr, confType: conf)
+                let g = EnsembleBoxes.wbfClustersIndexed(recs, iouThr: thr, confType: conf)
+                let msg = "case \(c): n \(n) thr \(thr) \(conf)"
+                XCTAssertEqual(g.clusters.map(Self.key), e.clusters.map(Self.key), msg)
+                XCTAssertEqual(Self.key(g.fused), Self.key(e.fused), msg)
+            }
+            XCTAssertEqual(EnsembleBoxes.nmwClustersIndexed(recs, iouThr: thr).map(Self.key),
+                           EnsembleBoxes.nmwClusters(recs, iouThr: thr).map(Self.key), "case \(c) nmw thr \(thr)")
+        }
+    }
+
+    /// The public entry points at bench scale: WBF, NMW and ensemble soft-NMS over 5 models with
+    /// jittered copies of 2 000 boxes, against the reference loops.
+    func testLargeEnsembleThroughPublicEntryPoints() throws {
+        var r = SplitMix(seed: 11)
+        let n = 2000
+        var base: [Double] = []
+        for _ in 0..<n {
+            let cx = Double(r.unit()), cy = Double(r.unit()), w = Double(r.range(0.01, 0.1)), h = Double(r.range(0.01, 0.1))
+            base += [cx - w, cy - h, cx + w, cy + h]
+        }
+        let labels = (0..<n).map { _ in Double(r.int(3)) }
+        let models = (0..<5).map { _ in
+            EnsembleBoxes.Model(boxes: base.map { $0 + Double(r.range(-0.01, 0.01)) }, scores: (0..<n).map { _ in Double(Float(r.int(100)) / 100) }, labels: labels)
+        }
+        let groups = try EnsembleBoxes.prefilter(models, weights: [1, 1, 1, 1, 1], thr: 0)
+        for (_, recs) in groups {
+            let e = EnsembleBoxes.wbfClusters(recs, iouThr: 0.55, confType: .avg)
+            let g = EnsembleBoxes.wbfClustersIndexed(recs, iouThr: 0.55, confType: .avg)
+            XCTAssertEqual(g.clusters.map(Self.key), e.clusters.map(Self.key))
+            XCTAssertEqual(EnsembleBoxes.nmwClustersIndexed(recs, iouThr: 0.55).map(Self.key),
+                           EnsembleBoxes.nmwClusters(recs, iouThr: 0.55).map(Self.key))
+            var b: [Double] = []
+            for x in recs { b += [x.box.0, x.box.1, x.box.2, x.box.3] }
+            for method in [1, 2, 3] {
+                XCTAssertEqual(EnsembleBoxes.softNMSIndexed(b, recs.map(\.score), nt: 0.3, sigma: 0.5, thresh: 0.001, method: method),
+                               EnsembleBoxes.softNMS(b, recs.map(\.score), nt: 0.3, sigma: 0.5, thresh: 0.001, method: method))
+            }
+        }
+        // mmcv soft_nms at 3 000 bench-like boxes, through the public entry point
+        var boxes: [Float] = []
+        for _ in 0..<3000 {
+            let cx = r.unit() * 1000, cy = r.unit() * 800, w = r.unit() * 90 + 10, h = r.unit() * 90 + 10
+            boxes += [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
+        }
+        let s = (0..<3000).map { _ in r.unit() }
+        for method in [SoftNMS.Method.linear, .naive, .gaussian] {
+            for offset in [0, 1] {
+                let e = SoftNMS.kernel(boxes, s, iouThreshold: 0.3, sigma: 0.5, minScore: 1e-3, method: method, offset: Float(offset))
+                let t = try SoftNMS.mmcv(boxes: Tensor(shape: [3000, 4], float32: boxes), scores: Tensor(s), method: method, offset: offset)
+                XCTAssertEqual(t.inds.int64s, e.inds.map(Int64.init), "\(method) offset \(offset)")
+                XCTAssertEqual(Self.bits(t.dets.floats), Self.bits(e.dets), "\(method) offset \(offset)")
+            }
+        }
+    }
+
+    func testEmpty() {
+        XCTAssertEqual(SoftNMS.kernelIndexed([], [], iouThreshold: 0.3, sigma: 0.5, minScore: 0, method: .linear, offset: 0).inds, [])
+        XCTAssertEqual(EnsembleBoxes.softNMSIndexed([], [], nt: 0.3, sigma: 0.5, thresh: 0, method: 1), [])
+        XCTAssertEqual(EnsembleBoxes.wbfClustersIndexed([], iouThr: 0.5, confType: .avg).clusters.count, 0)
+        XCTAssertEqual(EnsembleBoxes.nmwClustersIndexed([], iouThr: 0.5).count, 0)
+    }
+}
