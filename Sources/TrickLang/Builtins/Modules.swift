@@ -20,6 +20,8 @@ public enum Modules {
                                       "LinearLR=torch_LinearLR", "PolynomialLR=torch_PolynomialLR"]),
         ("torch.optim.swa_utils", ["AveragedModel", "SWALR", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn",
                                    "get_ema_avg_fn", "get_swa_avg_fn", "update_bn"]),
+        ("torch.utils", []),
+        ("torch.utils.data", ["TensorDataset", "DataLoader"]),
         ("torchvision", []),
         ("torchvision.ops", ["nms", "batched_nms", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou",
                              "sigmoid_focal_loss"]),
