@@ -258,6 +258,10 @@ let kernels: [Kernel] = [
            reference: "torch F.interpolate", pyName: "interpolate"),
     Kernel(name: "param_groups", work: "param_groups, 294-parameter skeleton", repeats: 21, target: nil,
            reference: "MMEngine DefaultOptimWrapperConstructor.add_params", pyName: "param_groups"),
+    Kernel(name: "convnet_fwd_bwd", work: "forward + backward, conv-BN-ReLU ×3 net, 8×3×64×64", repeats: 11, target: 1.0,
+           reference: "torch autograd", pyName: "convnet_fwd_bwd"),
+    Kernel(name: "train_step", work: "training step (fwd, bwd, SGD 2 groups, PolynomialLR), same net", repeats: 11, target: 1.0,
+           reference: "torch + torch.optim", pyName: "train_step"),
 ]
 
 let probe = run([python, "\(root)/tools/bench_kernels.py", "--probe"])
