@@ -7,11 +7,12 @@ real torch 2.4.1 and mmengine 0.10.7:
 Writes Tests/golden/data/swa_vectors.json:
 - state: the state dict of a small net (conv-BN-ReLU, a 1x1 conv head; nn.Sequential), batches;
 - run: 8 SGD steps (lr 0.05, momentum 0.9) with SWALR(swa_lr=0.02, anneal_epochs=3, 'linear')
-  stepped from step 3 on; per step the loss and the lr; after every step from step 3 five averaged
+  stepped from step 3 on; per step the loss and the lr; after every step from step 3 six averaged
   copies are updated — AveragedModel(net) (CPU: get_swa_avg_fn), AveragedModel(net,
   multi_avg_fn=get_ema_multi_avg_fn(0.9), use_buffers=True), AveragedModel(net, avg_fn=lambda
   a, m, n: 0.7 * a + 0.3 * m), mmengine ExponentialMovingAverage(net, momentum=0.1, interval=2,
-  update_buffers=True), mmengine StochasticWeightAverage(net, interval=2) — their state dicts;
+  update_buffers=True), mmengine StochasticWeightAverage(net, interval=2) and
+  MomentumAnnealingEMA(net, momentum=0.01, gamma=4) — their state dicts;
 - bn: update_bn over the batches' inputs (as (x, y) tuples) on the first averaged copy: its
   state dict and its output on batch 0 in eval mode.
 """
@@ -22,7 +23,7 @@ import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, SWALR, update_bn, get_ema_multi_avg_fn
 
 warnings.filterwarnings('ignore')
-from mmengine.model import ExponentialMovingAverage, StochasticWeightAverage
+from mmengine.model import ExponentialMovingAverage, StochasticWeightAverage, MomentumAnnealingEMA
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'Tests', 'golden', 'data', 'swa_vectors.json')
 torch.manual_seed(8)
@@ -51,7 +52,8 @@ models = dict(swa=AveragedModel(net),
               ema=AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(0.9), use_buffers=True),
               custom=AveragedModel(net, avg_fn=lambda a, m, n: 0.7 * a + 0.3 * m),
               mm_ema=ExponentialMovingAverage(net, momentum=0.1, interval=2, update_buffers=True),
-              mm_swa=StochasticWeightAverage(net, interval=2))
+              mm_swa=StochasticWeightAverage(net, interval=2),
+              mm_anneal=MomentumAnnealingEMA(net, momentum=0.01, gamma=4))
 sched = None
 losses, lrs = [], []
 for i in range(8):

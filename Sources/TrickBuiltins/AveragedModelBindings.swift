@@ -2,7 +2,8 @@ import TrickCore
 import TrickLang
 
 /// SWA and EMA on real modules (issue 18): torch's `AveragedModel(model, avg_fn=, multi_avg_fn=,
-/// use_buffers=)` and MMEngine's `ExponentialMovingAverage` / `StochasticWeightAverage` given a
+/// use_buffers=)` and MMEngine's `ExponentialMovingAverage` / `StochasticWeightAverage` /
+/// `MomentumAnnealingEMA` given a
 /// module with values hold a deep copy of it (a module themselves: called, `parameters()`,
 /// `state_dict()` with `n_averaged` / `steps`), and `update_parameters(model)` averages its
 /// parameters (and buffers when asked) in place by the core's rules (Schedules/SWA.swift);
@@ -17,9 +18,18 @@ enum AveragedModelBindings {
         let rule: AveragingRule
         let custom: Value?
         let withBuffers: Bool
+        /// MMEngine MomentumAnnealingEMA's gamma: the momentum is max(momentum, gamma / (gamma + steps)).
+        let gamma: Double?
         var count = 0
-        init(flavour: Flavour, copy: ModuleNode, rule: AveragingRule, custom: Value?, withBuffers: Bool) {
+        init(flavour: Flavour, copy: ModuleNode, rule: AveragingRule, custom: Value?, withBuffers: Bool, gamma: Double? = nil) {
             self.flavour = flavour; self.copy = copy; self.rule = rule; self.custom = custom; self.withBuffers = withBuffers
+            self.gamma = gamma
+        }
+
+        /// The rule of this update (MomentumAnnealingEMA anneals its momentum with the steps).
+        var currentRule: AveragingRule {
+            guard let gamma, case .mmengineEMA(let m, let k) = rule else { return rule }
+            return .mmengineEMA(momentum: max(m, gamma / (gamma + Double(count))), interval: k)
         }
     }
 
@@ -89,6 +99,18 @@ enum AveragedModelBindings {
             _ = try core { try TrickCore.AveragedModel(names: [], params: [], rule: rule) }   // the argument checks
             return try make(lib, "ExponentialMovingAverage", State(flavour: .mmengine, copy: try ModuleValues.deepCopy(model), rule: rule,
                                                                           custom: nil, withBuffers: try a.bool("update_buffers")))
+        }
+        lib.function("MomentumAnnealingEMA(model, momentum=0.0002, gamma=100, interval=1, device=None, update_buffers=False)",
+                     doc: "MMEngine MomentumAnnealingEMA over a module with values: ExponentialMovingAverage whose momentum is max(momentum, gamma / (gamma + steps)).") { a in
+            guard let model = liveModule(a["model"]) else {
+                throw RuntimeError("MomentumAnnealingEMA() argument 'model' must be a module with values, got \(a["model"].typeName)", kind: "TypeError")
+            }
+            let rule = AveragingRule.mmengineEMA(momentum: try a.double("momentum"), interval: try a.int("interval"))
+            _ = try core { try TrickCore.AveragedModel(names: [], params: [], rule: rule) }
+            let gamma = try a.double("gamma")
+            guard gamma > 0 else { throw RuntimeError("gamma must be greater than 0, but got \(Printer.repr(a["gamma"]))", kind: "AssertionError") }
+            return try make(lib, "MomentumAnnealingEMA", State(flavour: .mmengine, copy: try ModuleValues.deepCopy(model), rule: rule, custom: nil,
+                                                              withBuffers: try a.bool("update_buffers"), gamma: gamma))
         }
         wrap(lib, "StochasticWeightAverage") { a in
             guard let model = liveModule(a["model"]) else { return nil }
@@ -166,9 +188,9 @@ enum AveragedModelBindings {
                     throw RuntimeError("avg_fn must return a tensor of the parameter's shape \(Tensor.formatShape(avg.shape)), got \(r.typeName)", kind: "TypeError")
                 }
                 m.set(x.cast(to: avg.dtype))
-            } else if !avg.dtype.isFloatingPoint, let x = try integerAverage(avg, cur, rule: state.rule, n: n) {
+            } else if !avg.dtype.isFloatingPoint, let x = try integerAverage(avg, cur, rule: state.currentRule, n: n) {
                 m.set(x)
-            } else if let x = TrickCore.AveragedModel.average(avg, cur, rule: state.rule, nAveraged: n, steps: n) {
+            } else if let x = TrickCore.AveragedModel.average(avg, cur, rule: state.currentRule, nAveraged: n, steps: n) {
                 m.set(x)
             }
         }

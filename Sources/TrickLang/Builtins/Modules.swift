@@ -39,7 +39,7 @@ public enum Modules {
         ("mmengine", ["Config"]),
         ("mmengine.config", ["Config"]),
         ("mmengine.structures", ["InstanceData"]),
-        ("mmengine.model", ["ExponentialMovingAverage", "StochasticWeightAverage"]),
+        ("mmengine.model", ["ExponentialMovingAverage", "StochasticWeightAverage", "MomentumAnnealingEMA"]),
         ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "PolyLR",
                             "CosineAnnealingLR", "LinearLR", "MultiStepLR", "StepLR", "ExponentialLR", "ConstantLR"]),
         ("mmseg", []),
