@@ -98,8 +98,9 @@ public final class TorchStepLR: TorchScheduler {
         try start()
     }
     override public func lr() throws -> [Double] {
-        guard stepSize != 0 else { throw CoreError("integer division or modulo by zero", kind: "ZeroDivisionError") }
-        if epoch == 0 || epoch % stepSize != 0 { return try lrs }
+        if epoch == 0 { return try lrs }
+        guard stepSize != 0 else { throw CoreError("integer modulo by zero", kind: "ZeroDivisionError") }
+        if epoch % stepSize != 0 { return try lrs }
         return try lrs.map { $0 * gamma }
     }
     override public func closedForm() throws -> [Double]? {
@@ -190,7 +191,7 @@ public final class TorchCosineAnnealingLR: TorchScheduler {
         if stepCount == 1 && e > 0 {
             return baseLRs.map { etaMin + ($0 - etaMin) * (1 + cos(e * Double.pi / tMax)) / 2 }
         }
-        guard tMax != 0 else { throw CoreError("float modulo", kind: "ZeroDivisionError") }
+        guard tMax != 0 else { throw CoreError("integer modulo by zero", kind: "ZeroDivisionError") }
         let k = e - 1 - tMax, m = 2 * tMax
         if k - (k / m).rounded(.down) * m == 0 {
             return try zip(baseLRs, lrs).map { base, lr in lr + (base - etaMin) * (1 - cos(Double.pi / tMax)) / 2 }
