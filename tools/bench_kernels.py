@@ -329,12 +329,62 @@ def bench_param_groups(repeats):
     return ms, f"{n} params, {len(out['g'])} groups"
 
 
+def _small_net(torch, nn):
+    backbone = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                             nn.Conv2d(8, 8, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                             nn.Conv2d(8, 8, 3, padding=2, dilation=2, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+    head = nn.Conv2d(8, 4, 1)
+    x = torch.randn(8, 3, 64, 64)
+    y = torch.randint(0, 4, (8, 64, 64))
+    y[torch.rand(8, 64, 64) < 0.1] = 255
+    return backbone, head, x, y
+
+
+def bench_convnet_fwd_bwd(repeats):
+    """bench/convnet_fwd_bwd.trick: forward + backward of the small net at 8x3x64x64."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    backbone, head, x, y = _small_net(torch, nn)
+    net = nn.Sequential(backbone, head)
+
+    def run():
+        net.zero_grad()
+        loss = F.cross_entropy(F.interpolate(net(x), size=(64, 64), mode='bilinear', align_corners=False), y, ignore_index=255)
+        loss.backward()
+    ms = timed(run, repeats)
+    return ms, f"grads {len([p for p in net.parameters() if p.grad is not None])}"
+
+
+def bench_train_step(repeats):
+    """bench/train_step.trick: zero_grad, forward, backward, SGD (two groups), PolynomialLR step."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    backbone, head, x, y = _small_net(torch, nn)
+    opt = torch.optim.SGD([{'params': backbone.parameters()}, {'params': head.parameters(), 'lr': 0.1}],
+                          lr=0.01, momentum=0.9, weight_decay=5e-4)
+    sched = torch.optim.lr_scheduler.PolynomialLR(opt, total_iters=100000, power=0.9)
+
+    def run():
+        opt.zero_grad()
+        loss = F.cross_entropy(F.interpolate(head(backbone(x)), size=(64, 64), mode='bilinear', align_corners=False), y,
+                               ignore_index=255)
+        loss.backward()
+        opt.step()
+        sched.step()
+    ms = timed(run, repeats)
+    return ms, f"steps {sched.last_epoch}"
+
+
 BENCHES = {
     'ce': bench_ce, 'ce_memory': bench_ce_memory, 'ohem_thresh': bench_ohem_thresh, 'ohem_loss': bench_ohem_loss,
     'lovasz': bench_lovasz, 'tversky': bench_tversky,
     'nms': bench_nms, 'soft_nms': bench_soft_nms, 'wbf': bench_wbf, 'interpolate': bench_interpolate,
     'interpolate_ac': bench_interpolate_ac, 'softmax': bench_softmax, 'log_softmax': bench_log_softmax,
-    'param_groups': bench_param_groups,
+    'param_groups': bench_param_groups, 'convnet_fwd_bwd': bench_convnet_fwd_bwd, 'train_step': bench_train_step,
 }
 
 

@@ -48,12 +48,14 @@ enum AutogradBindings {
     /// autograd tensor.
     static func route(_ lib: Library, _ name: String, _ grad: BuiltinFunction) {
         guard case .builtin(let old)? = lib.globals[name] ?? (lib.namespace("torch").methods[name].map { .builtin($0) }) else {
+            withGradient.insert(ObjectIdentifier(grad))
             lib.namespace("torch").methods[name] = grad
             return
         }
         let routed = BuiltinFunction(raw: old.signature, doc: old.doc) { args in
             VariableObjects.involves(args) ? try grad.call(args) : try old.call(args)
         }
+        withGradient.insert(ObjectIdentifier(routed))
         replace(lib, old, with: routed)
         if lib.namespace("torch").methods[name] === old { lib.namespace("torch").methods[name] = routed }
     }
@@ -79,6 +81,7 @@ enum AutogradBindings {
                 guard let flag = args.keywords.first(where: { $0.0 == "requires_grad" })?.1, try flag.truthy() else { return r }
                 return .object(VariableObjects.make(try core { try Variable(try Convert.tensor(r), requiresGrad: true) }))
             }
+            withGradient.insert(ObjectIdentifier(f))
             replace(lib, old, with: f)
             if lib.namespace("torch").methods[name] === old { lib.namespace("torch").methods[name] = f }
         }

@@ -52,6 +52,7 @@ extension AutogradBindings {
     /// binding of that name.
     static func functional(_ lib: Library, _ sig: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
         let f = BuiltinFunction(sig, doc: doc) { a in try core { try body(a) } }
+        withGradient.insert(ObjectIdentifier(f))
         if case .builtin(let old)? = lib.globals[f.name] {
             replace(lib, old, with: f)
         } else {

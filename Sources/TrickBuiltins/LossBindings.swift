@@ -55,11 +55,17 @@ enum LossBindings {
         obj.callable = BuiltinFunction(
             "forward(\(inputs.0), \(inputs.1), weight=None, avg_factor=None, reduction_override=None, ignore_index=\(defaultIgnore), **kwargs)",
             doc: "\(typeName).forward — MMSegmentation 1.2 signature; returns a 0-d float32 tensor (or the element-wise loss for reduction 'none').") { a in
-            let pred = try a.tensor(inputs.0)
             let target = try a.tensor(inputs.1)
             let w = try a.optionalTensor("weight")
             let r = try optionalReduction(a, "reduction_override")
             let ign = try optionalIgnoreIndex(a)
+            if let x = VariableObjects.variable(a[inputs.0]) {
+                // an autograd tensor: the same loss composed from differentiable ops (Autograd/SegLossGrad.swift)
+                return VariableObjects.result(try AutogradBindings.core {
+                    try Variable.segLoss(loss, x, target, weight: w, avgFactor: try avgFactor(a), reductionOverride: r, ignoreIndex: ign)
+                })
+            }
+            let pred = try a.tensor(inputs.0)
             return .tensor(try loss.forward(pred, target, weight: w, avgFactor: try avgFactor(a), reductionOverride: r, ignoreIndex: ign))
         }
         return .object(obj)
@@ -436,6 +442,15 @@ enum LossBindings {
                 sampler = s
             case let v:
                 throw RuntimeError("decode_head_loss() argument 'sampler' must be a config dict or an OHEMPixelSampler, got \(v.typeName)", kind: "TypeError")
+            }
+            if let x = VariableObjects.variable(a["seg_logits"]) {
+                let out = try AutogradBindings.core {
+                    try DecodeHeadLoss.lossByFeat(x, try a.tensor("seg_label"), losses: losses, sampler: sampler, ignoreIndex: ign,
+                                                  alignCorners: try a.bool("align_corners"))
+                }
+                let d = DictRef()
+                for (k, v) in out { d[str: k] = VariableObjects.result(v) }
+                return .dict(d)
             }
             let out = try DecodeHeadLoss.lossByFeat(try a.tensor("seg_logits"), try a.tensor("seg_label"), losses: losses,
                                                     sampler: sampler, ignoreIndex: ign, alignCorners: try a.bool("align_corners"))

@@ -14,6 +14,10 @@ enum ModuleValues {
     nonisolated(unsafe) static var forwards: [ObjectIdentifier: Forward] = [:]
     nonisolated(unsafe) static var stats: [ObjectIdentifier: RunningStats] = [:]
     nonisolated(unsafe) static var evalMode = Set<ObjectIdentifier>()
+    /// How each built layer makes its forward for a node (so a deep copy gets its own forward).
+    nonisolated(unsafe) static var factories: [ObjectIdentifier: (ModuleNode) throws -> Forward] = [:]
+    /// BatchNorm layers running with `momentum=None` (a cumulative average: `update_bn`).
+    nonisolated(unsafe) static var cumulativeStats = Set<ObjectIdentifier>()
 
     static func isTraining(_ n: ModuleNode) -> Bool { !evalMode.contains(ObjectIdentifier(n)) }
 
@@ -55,6 +59,49 @@ enum ModuleValues {
             throw RuntimeError("\(n.typeName).forward() expects a tensor, got \(x.typeName)", kind: "TypeError")
         }
         return try Variable(t)
+    }
+
+    /// Registers how `n`'s forward is made, and makes it.
+    static func setForward(_ module: Value, factory: @escaping (ModuleNode) throws -> Forward) throws {
+        guard let n = ModuleObjects.node(module) else { return }
+        factories[ObjectIdentifier(n)] = factory
+        setForward(module, try factory(n))
+    }
+
+    /// `copy.deepcopy(module)`: new nodes, parameters (same values, same requires_grad, no grad),
+    /// running statistics, train/eval flags and forwards; a module or parameter shared within the
+    /// tree stays shared in the copy (torch's memo).
+    static func deepCopy(_ root: ModuleNode) throws -> ModuleNode {
+        var nodes: [ObjectIdentifier: ModuleNode] = [:]
+        var params: [ObjectIdentifier: ModuleParameter] = [:]
+        func copy(_ n: ModuleNode) throws -> ModuleNode {
+            if let m = nodes[ObjectIdentifier(n)] { return m }
+            let m = ModuleNode(typeName: n.typeName, kind: n.kind)
+            nodes[ObjectIdentifier(n)] = m
+            m.extraRepr = n.extraRepr
+            for (name, p) in n.parameters {
+                let q = params[ObjectIdentifier(p)] ?? ModuleParameter(shape: p.shape, requiresGrad: p.requiresGrad, data: p.data)
+                params[ObjectIdentifier(p)] = q
+                m.setParameter(name, q)
+            }
+            for (name, shape) in n.buffers { m.addBuffer(name, shape: shape) }
+            for (name, c) in n.children { m.setChild(name, try copy(c)) }
+            let id = ObjectIdentifier(n), new = ObjectIdentifier(m)
+            if let s = stats[id] {
+                let t = RunningStats(mean: s.mean, variance: s.variance)
+                t.batchesTracked = s.batchesTracked
+                stats[new] = t
+            }
+            if evalMode.contains(id) { evalMode.insert(new) }
+            if let f = factories[id] {
+                factories[new] = f
+                forwards[new] = try f(m)
+            } else if forwards[id] != nil {
+                throw RuntimeError("deepcopy: the forward of \(n.typeName) cannot be copied", kind: "TypeError")
+            }
+            return m
+        }
+        return try copy(root)
     }
 
     // MARK: values for the layers
@@ -116,6 +163,7 @@ enum ModuleValues {
         o.method("load_state_dict(state_dict, strict=True, assign=False)") { a in
             try loadStateDict(n, try a.dict("state_dict"), strict: try a.bool("strict"))
         }
+        o.method("__deepcopy__(memo=None)") { _ in ModuleObjects.wrap(try deepCopy(n)) }
         o.method("apply(fn)") { [unowned o] a in
             guard let lib = VariableObjects.library else { return .object(o) }
             // children first, then the module itself (torch's order)

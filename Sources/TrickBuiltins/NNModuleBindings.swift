@@ -24,7 +24,7 @@ enum NNModuleBindings {
             guard let n = ModuleObjects.node(v) else { return v }
             try ModuleValues.core { try initialise(n, a) }
             for (_, p) in n.parameters { ModuleObjects.gainedValues(p) }
-            if let forward { ModuleValues.setForward(v, try forward(n, a)) }
+            if let forward { try ModuleValues.setForward(v) { m in try forward(m, a) } }
             return v
         }
         AutogradBindings.replace(lib, old, with: f)
@@ -86,9 +86,12 @@ enum NNModuleBindings {
                     }
                     let training = ModuleValues.isTraining(n)
                     let stats = track ? ModuleValues.stats[ObjectIdentifier(n)] : nil
+                    // momentum=None (update_bn): the factor is 1 / num_batches_tracked after this batch
+                    var factor = momentum
+                    if let stats, ModuleValues.cumulativeStats.contains(ObjectIdentifier(n)) { factor = 1 / Double(stats.batchesTracked + 1) }
                     return result(try Variable.batchNorm(input, running: stats, weight: try ModuleValues.variable(n.parameter("weight"), "weight"),
                                                          bias: try ModuleValues.variable(n.parameter("bias"), "bias"),
-                                                         training: training || stats == nil, momentum: momentum, eps: eps))
+                                                         training: training || stats == nil, momentum: factor, eps: eps))
                 }
             }
         }
@@ -125,9 +128,11 @@ enum NNModuleBindings {
         let f = BuiltinFunction(sig, doc: doc) { a in
             let n = ModuleNode(typeName: name)
             n.extraRepr = try repr(a)
-            let body = try forward(n, a)
             let v = ModuleObjects.wrap(n)
-            ModuleValues.setForward(v) { x in try ModuleValues.core { result(try body(try ModuleValues.input(x, n))) } }
+            try ModuleValues.setForward(v) { m in
+                let body = try forward(m, a)
+                return { x in try ModuleValues.core { result(try body(try ModuleValues.input(x, m))) } }
+            }
             return v
         }
         if case .builtin(let old)? = lib.globals[name] { AutogradBindings.replace(lib, old, with: f) } else { lib.define(name, .builtin(f)) }

@@ -16,5 +16,9 @@ public enum TrickBuiltins {
         AutogradBindings.register(lib)   // training: autograd tensors, gradients of the torch functions (after them)
         NNModuleBindings.register(lib)   // training: nn layers with values and a forward, nn.init
         TrainingOptimBindings.register(lib)  // training: optimizers, schedulers and OptimWrapper over real parameters
+        TorchSchedulerBindings.register(lib) // training: torch.optim.lr_scheduler as torch writes it (after the optimizers)
+        AveragedModelBindings.register(lib) // training: SWA / EMA and update_bn on real modules
+        DataLoaderBindings.register(lib)    // training: TensorDataset, DataLoader (torch's shuffle order), torch.Generator
+        AutogradBindings.guardUnrouted(lib)  // training: a torch function without a gradient refuses tensors that require grad (last)
     }
 }

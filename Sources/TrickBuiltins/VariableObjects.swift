@@ -11,7 +11,8 @@ import TrickLang
 /// comparison dunders (operators dispatch to them), `__getitem__`/`__len__`/`__iter__`, the
 /// autograd surface (`backward`, `grad`, `requires_grad`, `is_leaf`, `grad_fn`, `detach`,
 /// `retain_grad`, `item`) and the differentiable tensor methods (VariableMethods.swift); any
-/// other tensor method runs on the value without a gradient, as on `x.detach()`.
+/// other tensor method runs on the value when its result has no gradient in torch either
+/// (argmax, comparisons, tolist, …) or under no_grad, else raises (GradientGuard.swift).
 enum VariableObjects {
     nonisolated(unsafe) static var library: Library?
 
@@ -190,9 +191,16 @@ enum VariableObjects {
         guard let lib = library else { return nil }
         if let p = lib.tensorProperties[name] { return try p(v.data) }
         if let m = lib.tensorMethods[name] {
-            // Without a gradient: the method runs on the value (as on x.detach()).
+            // Without a gradient: the method runs on the value (as on x.detach()) when torch's
+            // result has no gradient either or grad mode is off; else a clear error, not a silent cut.
             return .builtin(BuiltinFunction(raw: anySignature) { args in
-                try m.call(Arguments([.tensor(v.data)] + args.positional, keywords: args.keywords))
+                if v.requiresGrad && GradMode.isEnabled && !AutogradBindings.nonDifferentiable.contains(name) {
+                    if name == "numpy" {
+                        throw RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.", kind: "RuntimeError")
+                    }
+                    throw AutogradBindings.noGradientError("Tensor.\(name)()")
+                }
+                return try m.call(Arguments([.tensor(v.data)] + args.positional, keywords: args.keywords))
             })
         }
         return nil

@@ -341,6 +341,10 @@ let kernels: [Kernel] = [
            reference: "ensemble_boxes", pyName: "wbf", sizes: ["(5, 100)", "(5, 1000)", "(10, 5000)"]),
     Kernel(name: "param_groups", work: "param_groups, 294-parameter skeleton", repeats: 21, target: nil,
            reference: "MMEngine DefaultOptimWrapperConstructor.add_params", pyName: "param_groups"),
+    Kernel(name: "convnet_fwd_bwd", work: "forward + backward, conv-BN-ReLU ×3 net, 8×3×64×64", repeats: 11, target: 1.0,
+           reference: "torch autograd", pyName: "convnet_fwd_bwd"),
+    Kernel(name: "train_step", work: "training step (fwd, bwd, SGD 2 groups, PolynomialLR), same net", repeats: 11, target: 1.0,
+           reference: "torch + torch.optim", pyName: "train_step"),
 ]
 
 let probe = run([python, "\(root)/tools/bench_kernels.py", "--probe"])

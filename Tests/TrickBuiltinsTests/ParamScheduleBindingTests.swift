@@ -114,7 +114,7 @@ final class ParamScheduleBindingTests: XCTestCase {
         XCTAssertEqual(l.items.count, 4)
         _ = try method(seq, "requires_grad_", [.bool(false)])
         guard case .object(let so) = seq, case .object(let c0)? = so.attributes["0"], case .object(let w)? = c0.attributes["weight"] else { return XCTFail() }
-        // (a parameter's requires_grad is computed, read through its getter)
+        // a parameter with values answers requires_grad through its variable (the object's getter)
         XCTAssertEqual(try (w.attributes["requires_grad"] ?? w.getter?("requires_grad")).map { Printer.repr($0) }, "False")
     }
 }

@@ -30,8 +30,8 @@ extension Variable {
         }
     }
 
-    /// `loss_weight * loss`, skipped for 1 (torch then still records a MulBackward0; the values agree).
-    func scaled(by lossWeight: Double) throws -> Variable { lossWeight == 1 ? self : try mul(lossWeight) }
+    /// `loss_weight * loss`, also for 1 (exact), so the result's grad_fn is torch's MulBackward0.
+    func scaled(by lossWeight: Double) throws -> Variable { try mul(lossWeight) }
 
     /// torchvision `ops.sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2, reduction='none')`.
     public static func sigmoidFocalLoss(_ inputs: Variable, _ targets: Tensor, alpha: Double = 0.25, gamma: Double = 2,

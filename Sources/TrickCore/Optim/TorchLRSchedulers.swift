@@ -17,9 +17,9 @@ import Darwin
 /// `last_epoch > total_iters`, MMEngine stops stepping at `end`). PolynomialLR's formula differs
 /// from MMEngine's PolyLR and is `TorchPolynomialLR`.
 ///
-/// Not here: the `epoch` argument of `step(epoch)` (closed forms), SequentialLR,
-/// ReduceLROnPlateau, OneCycleLR/CyclicLR with torch's arguments, LambdaLR/MultiplicativeLR (they
-/// take a function from the language).
+/// The language binds torch's names to TorchSchedulers.swift, torch's own classes (closed forms
+/// for `step(epoch)` and SequentialLR, the lambda, cyclic and plateau schedulers); these factories
+/// stay as the MMEngine-formula form of the same schedules, pinned by their unit tests.
 public enum TorchLRScheduler {
     public static func stepLR(stepSize: Int, gamma: Double = 0.1) throws -> ParamScheduler {
         try StepLR(stepSize: stepSize, gamma: gamma)

@@ -74,29 +74,37 @@ public final class AveragedModel {
             return
         }
         for i in params.indices {
-            switch rule {
-            case .swa:
-                params[i] = AveragedModel.blend(params[i], incoming[i]) { avg, cur in avg + (cur - avg) / Double(nAveraged + 1) }
-                    f32: { avg, cur in avg + (cur - avg) / Float(nAveraged + 1) }
-            case .ema(let decay):
-                let a = Float(decay), b = Float(1 - decay)
-                params[i] = AveragedModel.blend(params[i], incoming[i]) { avg, cur in decay * avg + (1 - decay) * cur }
-                    f32: { avg, cur in a * avg + b * cur }
-            case .mmengineSWA(let interval):
-                guard steps % interval == 0 else { continue }
-                let w = 1 / Double(steps / interval + 1)
-                let wf = Float(w)
-                // torch `add_(src - avg, alpha=w)` runs a fused multiply-add on CPU.
-                params[i] = AveragedModel.blend(params[i], incoming[i]) { avg, cur in avg.addingProduct(cur - avg, w) }
-                    f32: { avg, cur in avg.addingProduct(cur - avg, wf) }
-            case .mmengineEMA(let m, let interval):
-                guard steps % interval == 0 else { continue }
-                params[i] = AveragedModel.lerp(params[i], incoming[i], weight: m)
-            case .emaLerp(let decay):
-                params[i] = AveragedModel.lerp(params[i], incoming[i], weight: 1 - decay)
-            case .swaLerp:
-                params[i] = AveragedModel.lerp(params[i], incoming[i], weight: Double(1 / Float(nAveraged + 1)))
-            }
+            if let t = AveragedModel.average(params[i], incoming[i], rule: rule, nAveraged: nAveraged, steps: steps) { params[i] = t }
+        }
+    }
+
+    /// One tensor's update after the first call (the first copies): `avg` blended with `cur` by
+    /// `rule`, `nAveraged` / `steps` being the counts before this call; nil when the rule skips
+    /// this call (MMEngine's `interval`). Used per tensor by `update` and by the averaged copies
+    /// of real modules (the language's `AveragedModel(model)`).
+    public static func average(_ avg: Tensor, _ cur: Tensor, rule: AveragingRule, nAveraged: Int, steps: Int) -> Tensor? {
+        switch rule {
+        case .swa:
+            return blend(avg, cur) { avg, cur in avg + (cur - avg) / Double(nAveraged + 1) }
+                f32: { avg, cur in avg + (cur - avg) / Float(nAveraged + 1) }
+        case .ema(let decay):
+            let a = Float(decay), b = Float(1 - decay)
+            return blend(avg, cur) { avg, cur in decay * avg + (1 - decay) * cur }
+                f32: { avg, cur in a * avg + b * cur }
+        case .mmengineSWA(let interval):
+            guard steps % interval == 0 else { return nil }
+            let w = 1 / Double(steps / interval + 1)
+            let wf = Float(w)
+            // torch `add_(src - avg, alpha=w)` runs a fused multiply-add on CPU.
+            return blend(avg, cur) { avg, cur in avg.addingProduct(cur - avg, w) }
+                f32: { avg, cur in avg.addingProduct(cur - avg, wf) }
+        case .mmengineEMA(let m, let interval):
+            guard steps % interval == 0 else { return nil }
+            return lerp(avg, cur, weight: m)
+        case .emaLerp(let decay):
+            return lerp(avg, cur, weight: 1 - decay)
+        case .swaLerp:
+            return lerp(avg, cur, weight: Double(1 / Float(nAveraged + 1)))
         }
     }
 

@@ -80,6 +80,7 @@ extension VM {
         var file = chunk.file
         var regs = stack + entryBase
         var pc = startPC
+        var returned = Value.none
         while true {
             do {
                 while true {
@@ -276,24 +277,7 @@ extension VM {
                     case .call(let a, let n):
                         if case .function(let f) = regs[Int(a)], f.simpleArity == Int(n), let fcu = f.chunk, !fcu.takeUnretainedValue().isGenerator {
                             let fc = fcu.takeUnretainedValue()
-                            callDepth += 1
-                            if callDepth > maxCallDepth || trickInterruptRequested != 0 {
-                                callDepth -= 1
-                                try checkCall(f, file, chunk.locs[pc - 1])
-                                callDepth += 1
-                            }
-                            act.pc = pc
-                            act.resultRegister = act.base + Int(a)
-                            let callee: Activation
-                            do { callee = try activate(fc, f, base: act.base + Int(a) + 1) } catch {
-                                callDepth -= 1
-                                throw error
-                            }
-                            if frameTop == frameCapacity { growFrames() }
-                            (frames + frameTop).initialize(to: consume act)
-                            frameTop += 1
-                            act = callee
-                            act.callAt = pc - 1
+                            try pushCall(&act, f, fc, base: act.base + Int(a) + 1, result: act.base + Int(a), pc: pc, file: file)
                             chunk = fc
                             code = fc.code
                             file = fc.file
@@ -326,24 +310,7 @@ extension VM {
                             if o.attributes[name] == nil, o.methods[name] == nil, case .function(let f)? = cls.lookup(name),
                                f.simpleArity == Int(n) + 1, let fcu = f.chunk, !fcu.takeUnretainedValue().isGenerator {
                                 let fc = fcu.takeUnretainedValue()
-                                callDepth += 1
-                                if callDepth > maxCallDepth || trickInterruptRequested != 0 {
-                                    callDepth -= 1
-                                    try checkCall(f, file, chunk.locs[pc - 1])
-                                    callDepth += 1
-                                }
-                                act.pc = pc
-                                act.resultRegister = act.base + Int(a)
-                                let callee: Activation
-                                do { callee = try activate(fc, f, base: act.base + Int(a)) } catch {
-                                    callDepth -= 1
-                                    throw error
-                                }
-                                if frameTop == frameCapacity { growFrames() }
-                                (frames + frameTop).initialize(to: consume act)
-                                frameTop += 1
-                                act = callee
-                                act.callAt = pc - 1
+                                try pushCall(&act, f, fc, base: act.base + Int(a), result: act.base + Int(a), pc: pc, file: file)
                                 chunk = fc
                                 code = fc.code
                                 file = fc.file
@@ -364,34 +331,21 @@ extension VM {
                         let args = try spreadArguments(regs + Int(a) + 1)
                         regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], args, file: file, loc: chunk.locs[pc - 1])
                     case .ret(let a):
-                        let v = (regs + Int(a)).move()
+                        returned = (regs + Int(a)).move()
                         (regs + Int(a)).initialize(to: .none)
+                        fallthrough
+                    case .retNone:
                         deactivate(act)
+                        let v = returned
+                        returned = .none
                         guard frameTop > callerBase else { generator?.finished = true; return v }
-                        frameTop -= 1
-                        let caller = (frames + frameTop).move()
-                        callDepth -= 1
-                        act = caller
+                        popCall(&act)
                         chunk = act.chunk
                         code = chunk.code
                         file = chunk.file
                         regs = stack + act.base
                         pc = act.pc
                         stack[act.resultRegister] = v
-                    case .retNone:
-                        deactivate(act)
-                        guard frameTop > callerBase else { generator?.finished = true; return .none }
-                        frameTop -= 1
-                        let caller = (frames + frameTop).move()
-                        callDepth -= 1
-                        act = caller
-                        chunk = act.chunk
-                        code = chunk.code
-                        file = chunk.file
-                        regs = stack + act.base
-                        pc = act.pc
-                        stack[act.resultRegister] = .none
-
                     case .yield(let d, let r):
                         // only a generator's own activation yields (calls of generator functions
                         // make generators; they never run inside another activation)
@@ -518,13 +472,11 @@ extension VM {
                     }
                     deactivate(act)
                     guard frameTop > callerBase else { generator?.finished = true; throw err }
-                        frameTop -= 1
-                        let caller = (frames + frameTop).move()
-                    callDepth -= 1
-                    if err.traceback.count < 50, let f = act.function {
-                        err.traceback.append(TraceEntry(function: f.code.name, file: caller.chunk.file, location: caller.chunk.locs[act.callAt]))
+                    let (name, callAt) = (act.function?.code.name, act.callAt)
+                    popCall(&act)
+                    if err.traceback.count < 50, let name {
+                        err.traceback.append(TraceEntry(function: name, file: act.chunk.file, location: act.chunk.locs[callAt]))
                     }
-                    act = caller
                     chunk = act.chunk
                     code = chunk.code
                     file = chunk.file
@@ -533,6 +485,38 @@ extension VM {
                 }
             }
         }
+    }
+
+    /// Enters a call of a trick function from the running activation: the caller is saved on
+    /// the activation stack (moved, not copied) and `act` becomes the callee's.
+    @inline(__always)
+    func pushCall(_ act: inout Activation, _ f: Function, _ fc: Chunk, base: Int, result: Int, pc: Int, file: SourceFile) throws {
+        callDepth += 1
+        if callDepth > maxCallDepth || trickInterruptRequested != 0 {
+            callDepth -= 1
+            try checkCall(f, file, act.chunk.locs[pc - 1])
+            callDepth += 1
+        }
+        act.pc = pc
+        act.resultRegister = result
+        var callee: Activation
+        do { callee = try activate(fc, f, base: base) } catch {
+            callDepth -= 1
+            throw error
+        }
+        callee.callAt = pc - 1
+        if frameTop == frameCapacity { growFrames() }
+        (frames + frameTop).initialize(to: consume act)
+        frameTop += 1
+        act = callee
+    }
+
+    /// Returns to the caller's activation (after the callee was deactivated).
+    @inline(__always)
+    func popCall(_ act: inout Activation) {
+        frameTop -= 1
+        act = (frames + frameTop).move()
+        callDepth -= 1
     }
 
     /// A call that goes too deep, or meets Ctrl-C.
