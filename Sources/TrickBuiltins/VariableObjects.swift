@@ -235,28 +235,7 @@ enum VariableObjects {
 
     // MARK: indexing
 
-    static func tensorIndex(_ v: Value) throws -> [TensorIndex] {
-        func one(_ x: Value) throws -> TensorIndex {
-            switch x {
-            case .int(let i): return .int(i)
-            case .bool(let b): return .tensor(Tensor.scalar(b))
-            case .slice(let a, let b, let c): return .slice(a, b, c)
-            case .none: return .newAxis
-            case .str(let s) where s == "...": return .ellipsis
-            case .tensor(let t):
-                if t.rank == 0 && t.dtype == .int64 { return .int(Int(t.int64(at: 0))) }
-                return .tensor(t)
-            case .list: return .tensor(try Convert.tensor(x))
-            case .object:
-                if let y = variable(x) { return .tensor(y.data) }
-                fallthrough
-            default:
-                throw RuntimeError("tensor indices must be ints, slices, None, ..., bool masks or index tensors, not \(x.typeName)", kind: "IndexError")
-            }
-        }
-        if case .tuple(let items) = v { return try items.map(one) }
-        return [try one(v)]
-    }
+    static func tensorIndex(_ v: Value) throws -> [TensorIndex] { try Interpreter.tensorIndex(v) }
 
     /// `x[index] = value`: allowed where torch allows it without a graph — under `no_grad`, or
     /// on a tensor that does not require grad; the version counter is bumped.

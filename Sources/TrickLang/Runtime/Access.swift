@@ -144,7 +144,11 @@ extension Interpreter {
         return out
     }
 
-    func tensorIndex(_ v: Value) throws -> [TensorIndex] {
+    func tensorIndex(_ v: Value) throws -> [TensorIndex] { try Interpreter.tensorIndex(v) }
+
+    /// A subscript as tensor indices (ints, slices, None, `...`, bool masks, index tensors — an
+    /// autograd tensor's value too), as torch reads them.
+    public static func tensorIndex(_ v: Value) throws -> [TensorIndex] {
         func one(_ x: Value) throws -> TensorIndex {
             switch x {
             case .int(let i): return .int(i)
@@ -157,6 +161,8 @@ extension Interpreter {
                 return .tensor(t)
             case .list:
                 return .tensor(try Convert.tensor(x))
+            case .object(let o) where Convert.heldTensor(o) != nil:
+                return .tensor(Convert.heldTensor(o)!)
             default:
                 throw RuntimeError("tensor indices must be ints, slices, None, ..., bool masks or index tensors, not \(x.typeName)", kind: "IndexError")
             }
