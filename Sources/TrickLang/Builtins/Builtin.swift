@@ -123,16 +123,22 @@ public struct Arguments {
 /// "nms() argument 'boxes' must be a tensor, got list".
 public struct Bound {
     public let function: String
-    /// The signature's named parameters (shared with it, not copied) and their values by position.
+    /// The signature's named parameters (shared with it, not copied) and their values by position
+    /// (the call's positional arguments themselves when they fill every slot: no copy).
     let names: [String]
-    var slots: [Value?]
+    var slots: [Value]
     public var varargs: [Value] = []
     public var kwargs: [(String, Value)] = []
 
-    init(function: String, names: [String]) {
+    /// A slot no argument or default filled yet (a NaN payload no computation makes, as the
+    /// VM's unbound locals).
+    static let missing = VM.unbound
+    @inline(__always) static func isMissing(_ v: Value) -> Bool { VM.isUnbound(v) }
+
+    init(function: String, names: [String], slots: [Value]) {
         self.function = function
         self.names = names
-        self.slots = [Value?](repeating: nil, count: names.count)
+        self.slots = slots
     }
 
     /// Parameters are few: a scan of short names beats hashing them.
@@ -142,14 +148,22 @@ public struct Bound {
     }
 
     public subscript(_ name: String) -> Value {
-        get { slot(name).flatMap { slots[$0] } ?? .none }
+        get {
+            guard let i = slot(name) else { return .none }
+            let v = slots[i]
+            return Bound.isMissing(v) ? .none : v
+        }
         set { if let i = slot(name) { slots[i] = newValue } }
     }
 
     /// True when the parameter exists and holds a value (after binding: always, defaults included).
-    public func isBound(_ name: String) -> Bool { slot(name).map { slots[$0] != nil } ?? false }
+    public func isBound(_ name: String) -> Bool { slot(name).map { !Bound.isMissing(slots[$0]) } ?? false }
 
-    public func has(_ name: String) -> Bool { if let i = slot(name), let v = slots[i] { return !v.isNone } else { return false } }
+    public func has(_ name: String) -> Bool {
+        guard let i = slot(name) else { return false }
+        let v = slots[i]
+        return !v.isNone && !Bound.isMissing(v)
+    }
 
     func fail(_ name: String, _ expected: String, _ v: Value) -> RuntimeError {
         RuntimeError("\(function)() argument '\(name)' must be \(expected), got \(v.typeName)", kind: "TypeError")
@@ -270,18 +284,25 @@ public final class BuiltinFunction {
     public func bind(_ args: Arguments) throws -> Bound {
         let sig = signature
         let fname = sig.name
-        var b = Bound(function: fname, names: sig.slotNames)
         let positional = args.positional
+        let slotCount = sig.slotNames.count
+        // The usual call: positional arguments for every parameter, nothing else to bind.
+        if positional.count == slotCount, slotCount == sig.positionalCount, args.keywords.isEmpty {
+            return Bound(function: fname, names: sig.slotNames, slots: positional)
+        }
+        var b = Bound(function: fname, names: sig.slotNames, slots: [])
         if positional.count > sig.positionalCount {
             guard sig.hasVarargs else {
                 throw RuntimeError("\(fname)() takes \(sig.positionalCount) positional argument\(sig.positionalCount == 1 ? "" : "s") but \(positional.count) were given", kind: "TypeError")
             }
             b.varargs = Array(positional[sig.positionalCount...])
         }
-        for i in 0..<Swift.min(positional.count, sig.positionalCount) { b.slots[i] = positional[i] }
+        b.slots.reserveCapacity(slotCount)
+        b.slots.append(contentsOf: positional.prefix(sig.positionalCount))
+        while b.slots.count < slotCount { b.slots.append(Bound.missing) }
         for (k, v) in args.keywords {
             if let i = b.slot(k) {
-                if b.slots[i] != nil {
+                if !Bound.isMissing(b.slots[i]) {
                     throw RuntimeError("\(fname)() got multiple values for argument '\(k)'", kind: "TypeError")
                 }
                 b.slots[i] = v
@@ -292,7 +313,7 @@ public final class BuiltinFunction {
                 throw RuntimeError("\(fname)() got an unexpected keyword argument '\(k)'\(hint)", kind: "TypeError")
             }
         }
-        for i in 0..<b.slots.count where b.slots[i] == nil {
+        for i in 0..<slotCount where Bound.isMissing(b.slots[i]) {
             guard let d = sig.defaults[i] else {
                 throw RuntimeError("\(fname)() missing required argument '\(sig.slotNames[i])'", kind: "TypeError")
             }

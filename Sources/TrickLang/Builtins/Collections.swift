@@ -221,12 +221,12 @@ enum Collections {
             o.method("__getitem__(i)") { [unowned interp] b in try interp.getItem(.tuple(values), b["i"]) }
             o.method("__add__(other)") { b in try Ops.add(.tuple(values), tupleItems(b["other"]).map(Value.tuple) ?? b["other"]) }
             o.method("__radd__(other)") { b in try Ops.add(tupleItems(b["other"]).map(Value.tuple) ?? b["other"], .tuple(values)) }
-            for op in ["==", "!=", "<", "<=", ">", ">="] {
-                let name = Ops.dunder[op]!.0
+            for op in [Comparison.eq, .ne, .lt, .le, .gt, .ge] {
+                let name = op.dunders!.0
                 o.method("\(name)(other)") { b in
                     guard let other = tupleItems(b["other"]) else {
-                        if op == "==" || op == "!=" { return .bool(op == "!=") }
-                        throw RuntimeError("'\(op)' not supported between instances of '\(typename)' and '\(b["other"].typeName)'", kind: "TypeError")
+                        if op == .eq || op == .ne { return .bool(op == .ne) }
+                        throw RuntimeError("'\(op.symbol)' not supported between instances of '\(typename)' and '\(b["other"].typeName)'", kind: "TypeError")
                     }
                     return try Ops.compare(op, .tuple(values), .tuple(other))
                 }

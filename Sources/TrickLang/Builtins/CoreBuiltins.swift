@@ -227,7 +227,7 @@ enum CoreBuiltins {
                 for it in items.dropFirst() {
                     let k = key.isNone ? it : try interp.call(key, Arguments([it]))
                     let better: Bool
-                    if case .tensor = k { better = try (name == "min" ? Ops.compare("<", k, bestKey) : Ops.compare(">", k, bestKey)).truthy() }
+                    if case .tensor = k { better = try Ops.compare(name == "min" ? .lt : .gt, k, bestKey).truthy() }
                     else { better = name == "min" ? try Ops.less(k, bestKey) : try Ops.less(bestKey, k) }
                     if better { best = it; bestKey = k }
                 }

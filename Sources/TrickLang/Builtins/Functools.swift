@@ -53,7 +53,8 @@ enum Functools {
             let cmp = a["mycmp"]
             return .builtin(BuiltinFunction("K(obj)") { b in
                 let o = BuiltObject(typeName: "functools.KeyWrapper", attributes: [("obj", b["obj"])])
-                for (op, name) in [("<", "__lt__"), (">", "__gt__"), ("==", "__eq__"), ("!=", "__ne__"), ("<=", "__le__"), (">=", "__ge__")] {
+                for op in [Comparison.lt, .gt, .eq, .ne, .le, .ge] {
+                    let name = op.dunders!.0
                     o.method("\(name)(other)") { [unowned interp] c in
                         guard case .object(let p) = c["other"], let other = p.attributes["obj"] else {
                             throw RuntimeError("other argument must be K instance", kind: "TypeError")

@@ -98,7 +98,7 @@ enum Itertools {
             var curKey: Value?, cur: [Value] = []
             for x in xs {
                 let k = key.isNone ? x : try interp.call(key, Arguments([x]))
-                if let ck = curKey, try Ops.compare("==", ck, k).truthy() { cur.append(x); continue }
+                if let ck = curKey, try Ops.compare(.eq, ck, k).truthy() { cur.append(x); continue }
                 if let ck = curKey { groups.append(.tuple([ck, items("_grouper", cur)])) }
                 curKey = k; cur = [x]
             }

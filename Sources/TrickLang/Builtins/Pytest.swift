@@ -153,11 +153,11 @@ enum Pytest {
         add("setUp()") { _ in .none }
         add("tearDown()") { _ in .none }
         add("assertEqual(first, second, msg=None)") { a in
-            if try Ops.compare("==", a["first"], a["second"]).truthy() { return .none }
+            if try Ops.compare(.eq, a["first"], a["second"]).truthy() { return .none }
             try fail("\(Printer.repr(a["first"])) != \(Printer.repr(a["second"]))", a)
         }
         add("assertNotEqual(first, second, msg=None)") { a in
-            if try !Ops.compare("==", a["first"], a["second"]).truthy() { return .none }
+            if try !Ops.compare(.eq, a["first"], a["second"]).truthy() { return .none }
             try fail("\(Printer.repr(a["first"])) == \(Printer.repr(a["second"]))", a)
         }
         add("assertTrue(expr, msg=None)") { a in
@@ -193,10 +193,10 @@ enum Pytest {
             if try interp.call(isinstance, Arguments([a["obj"], a["cls"]])).truthy() { return .none }
             try fail("\(Printer.repr(a["obj"])) is not an instance of \(Printer.repr(a["cls"]))", a)
         }
-        for (name, op) in [("assertGreater", ">"), ("assertGreaterEqual", ">="), ("assertLess", "<"), ("assertLessEqual", "<=")] {
+        for (name, op) in [("assertGreater", Comparison.gt), ("assertGreaterEqual", .ge), ("assertLess", .lt), ("assertLessEqual", .le)] {
             add("\(name)(a, b, msg=None)") { a in
                 if try Ops.compare(op, a["a"], a["b"]).truthy() { return .none }
-                try fail("\(Printer.repr(a["a"])) not \(op) \(Printer.repr(a["b"]))", a)
+                try fail("\(Printer.repr(a["a"])) not \(op.symbol) \(Printer.repr(a["b"]))", a)
             }
         }
         add("assertAlmostEqual(first, second, places=None, msg=None, delta=None)") { a in

@@ -16,24 +16,22 @@ enum Ops {
         RuntimeError("unsupported operand types for \(op): '\(a.typeName)' and '\(b.typeName)'", kind: "TypeError")
     }
 
-    static let dunder: [String: (String, String)] = [
-        "+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
-        "/": ("__truediv__", "__rtruediv__"), "//": ("__floordiv__", "__rfloordiv__"),
-        "%": ("__mod__", "__rmod__"), "**": ("__pow__", "__rpow__"), "@": ("__matmul__", "__rmatmul__"),
-        "&": ("__and__", "__rand__"), "|": ("__or__", "__ror__"), "^": ("__xor__", "__rxor__"),
-        "<<": ("__lshift__", "__rlshift__"), ">>": ("__rshift__", "__rrshift__"),
-        "<": ("__lt__", "__gt__"), ">": ("__gt__", "__lt__"), "<=": ("__le__", "__ge__"),
-        ">=": ("__ge__", "__le__"), "==": ("__eq__", "__eq__"), "!=": ("__ne__", "__ne__"),
-    ]
-
     /// An object operand's dunder method (`__add__`, or the other side's `__radd__`), as Python
     /// dispatches: nil when neither side is an object defining it. trick has no `NotImplemented`
     /// singleton: a method that cannot handle the other operand throws.
-    static func objectBinary(_ op: String, _ a: Value, _ b: Value) throws -> Value? {
-        guard let (name, reflected) = dunder[op] else { return nil }
-        if let r = try DictFlavor.binary(op, a, b) { return r }
-        if case .object(let o) = a, let m = o.special(name) { return try m.call(Arguments([b])) }
-        if case .object(let o) = b, let m = o.special(reflected) { return try m.call(Arguments([a])) }
+    static func objectBinary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value? {
+        if let r = try DictFlavor.binary(op.symbol, a, b) { return r }
+        return try objectDunder(op.dunders, a, b)
+    }
+
+    static func objectCompare(_ op: Comparison, _ a: Value, _ b: Value) throws -> Value? {
+        guard let dunders = op.dunders else { return nil }
+        return try objectDunder(dunders, a, b)
+    }
+
+    private static func objectDunder(_ dunders: (String, String), _ a: Value, _ b: Value) throws -> Value? {
+        if case .object(let o) = a, let m = o.special(dunders.0) { return try m.call(Arguments([b])) }
+        if case .object(let o) = b, let m = o.special(dunders.1) { return try m.call(Arguments([a])) }
         return nil
     }
 
@@ -52,47 +50,45 @@ enum Ops {
         return .tensor(try Tensor.binary(op, x, y))
     }
 
-    static func binary(_ op: String, _ a: Value, _ b: Value) throws -> Value {
+    static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
         switch op {
-        case "+": return try add(a, b)
-        case "-": return try sub(a, b)
-        case "*": return try mul(a, b)
-        case "/": return try div(a, b)
-        case "//": return try floorDiv(a, b)
-        case "%": return try mod(a, b)
-        case "**": return try pow(a, b)
-        case "@":
+        case .add: return try add(a, b)
+        case .sub: return try sub(a, b)
+        case .mul: return try mul(a, b)
+        case .div: return try div(a, b)
+        case .floorDiv: return try floorDiv(a, b)
+        case .mod: return try mod(a, b)
+        case .pow: return try pow(a, b)
+        case .matmul:
             if case .tensor(let x) = a, case .tensor(let y) = b { return .tensor(try Tensor.matmul(x, y)) }
             if let x = try? Convert.tensor(a), let y = try? Convert.tensor(b), (a.isTensor || b.isTensor) {
                 return .tensor(try Tensor.matmul(x, y))
             }
-            if let r = try objectBinary("@", a, b) { return r }
-            throw unsupported("@", a, b)
-        case "&", "|", "^":
-            if let r = try SetOps.binary(op, a, b) { return r }
+            if let r = try objectBinary(op, a, b) { return r }
+            throw unsupported(op.symbol, a, b)
+        case .and, .or, .xor:
+            if let r = try SetOps.binary(op.symbol, a, b) { return r }
             if case .bool(let x) = a, case .bool(let y) = b {
-                return .bool(op == "&" ? x && y : op == "|" ? x || y : x != y)
+                return .bool(op == .and ? x && y : op == .or ? x || y : x != y)
             }
             if let x = intLike(a), let y = intLike(b) {
-                return .int(op == "&" ? x & y : op == "|" ? x | y : x ^ y)
+                return .int(op == .and ? x & y : op == .or ? x | y : x ^ y)
             }
-            let bop: BinaryOp = op == "&" ? .and : op == "|" ? .or : .xor
+            let bop: BinaryOp = op == .and ? .and : op == .or ? .or : .xor
             if let r = try tensorBinary(bop, a, b) { return r }
             if let r = try objectBinary(op, a, b) { return r }
-            throw unsupported(op, a, b)
-        case "<<", ">>":
+            throw unsupported(op.symbol, a, b)
+        case .lshift, .rshift:
             if let x = intLike(a), let y = intLike(b) {
                 guard y >= 0 else { throw RuntimeError("negative shift count", kind: "ValueError") }
-                if op == "<<" {
+                if op == .lshift {
                     guard y < 63, (x << y) >> y == x else { throw RuntimeError("integer overflow in \(x) << \(y)", kind: "OverflowError") }
                     return .int(x << y)
                 }
                 return .int(y >= 64 ? (x < 0 ? -1 : 0) : x >> y)
             }
             if let r = try objectBinary(op, a, b) { return r }
-            throw unsupported(op, a, b)
-        default:
-            throw RuntimeError("unknown operator \(op)")
+            throw unsupported(op.symbol, a, b)
         }
     }
 
@@ -150,13 +146,13 @@ enum Ops {
         default: break
         }
         if let r = try tensorBinary(.add, a, b) { return r }
-        if let r = try objectBinary("+", a, b) { return r }
+        if let r = try objectBinary(.add, a, b) { return r }
         if case .str = a { throw RuntimeError("can only concatenate str (not \"\(b.typeName)\") to str", kind: "TypeError") }
         throw unsupported("+", a, b)
     }
 
     static func sub(_ a: Value, _ b: Value) throws -> Value {
-        if case .set = a, let r = try SetOps.binary("-", a, b) { return r }
+        if case .set = a, let r = try SetOps.binary(BinaryOperator.sub.symbol, a, b) { return r }
         if let (x, y) = numbers(a, b) {
             let (r, o) = x.subtractingReportingOverflow(y)
             if o { throw overflow("-", x, y) }
@@ -164,7 +160,7 @@ enum Ops {
         }
         if let (x, y) = floats(a, b) { return .float(x - y) }
         if let r = try tensorBinary(.sub, a, b) { return r }
-        if let r = try objectBinary("-", a, b) { return r }
+        if let r = try objectBinary(.sub, a, b) { return r }
         throw unsupported("-", a, b)
     }
 
@@ -192,7 +188,7 @@ enum Ops {
         default: break
         }
         if let r = try tensorBinary(.mul, a, b) { return r }
-        if let r = try objectBinary("*", a, b) { return r }
+        if let r = try objectBinary(.mul, a, b) { return r }
         throw unsupported("*", a, b)
     }
 
@@ -202,7 +198,7 @@ enum Ops {
             return .float(x / y)
         }
         if let r = try tensorBinary(.div, a, b) { return r }
-        if let r = try objectBinary("/", a, b) { return r }
+        if let r = try objectBinary(.div, a, b) { return r }
         throw unsupported("/", a, b)
     }
 
@@ -218,7 +214,7 @@ enum Ops {
             return .float((x / y).rounded(.down))
         }
         if let r = try tensorBinary(.floorDiv, a, b) { return r }
-        if let r = try objectBinary("//", a, b) { return r }
+        if let r = try objectBinary(.floorDiv, a, b) { return r }
         throw unsupported("//", a, b)
     }
 
@@ -237,7 +233,7 @@ enum Ops {
         }
         if case .str(let fmt) = a { return .str(try Format.percent(fmt, b)) }
         if let r = try tensorBinary(.mod, a, b) { return r }
-        if let r = try objectBinary("%", a, b) { return r }
+        if let r = try objectBinary(.mod, a, b) { return r }
         throw unsupported("%", a, b)
     }
 
@@ -269,7 +265,7 @@ enum Ops {
             return .float(Foundationless.pow(x, y))
         }
         if let r = try tensorBinary(.pow, a, b) { return r }
-        if let r = try objectBinary("**", a, b) { return r }
+        if let r = try objectBinary(.pow, a, b) { return r }
         throw unsupported("**", a, b)
     }
 
@@ -318,44 +314,46 @@ enum Ops {
     }
 
     /// `==` and friends; tensors compare elementwise.
-    static func compare(_ op: String, _ a: Value, _ b: Value) throws -> Value {
-        if case .object = a, let r = try objectBinary(op, a, b) { return r }
-        if case .object = b, let r = try objectBinary(op, a, b) { return r }
-        if a.isTensor || b.isTensor, op != "is", op != "is not", op != "in", op != "not in" {
+    static func compare(_ op: Comparison, _ a: Value, _ b: Value) throws -> Value {
+        switch op {
+        case .is: return .bool(identical(a, b))
+        case .isNot: return .bool(!identical(a, b))
+        case .in: return .bool(try contains(b, a))
+        case .notIn: return .bool(try !contains(b, a))
+        default: break
+        }
+        if case .object = a, let r = try objectCompare(op, a, b) { return r }
+        if case .object = b, let r = try objectCompare(op, a, b) { return r }
+        if a.isTensor || b.isTensor {
             let bop: BinaryOp
             switch op {
-            case "==": bop = .eq
-            case "!=": bop = .ne
-            case "<": bop = .lt
-            case "<=": bop = .le
-            case ">": bop = .gt
+            case .eq: bop = .eq
+            case .ne: bop = .ne
+            case .lt: bop = .lt
+            case .le: bop = .le
+            case .gt: bop = .gt
             default: bop = .ge
             }
             if let r = try tensorBinary(bop, a, b) { return r }
-            if op == "==" { return .bool(false) }
-            if op == "!=" { return .bool(true) }
-            throw RuntimeError("'\(op)' not supported between '\(a.typeName)' and '\(b.typeName)'", kind: "TypeError")
+            if op == .eq { return .bool(false) }
+            if op == .ne { return .bool(true) }
+            throw RuntimeError("'\(op.symbol)' not supported between '\(a.typeName)' and '\(b.typeName)'", kind: "TypeError")
         }
-        if let r = try SetOps.compare(op, a, b) { return .bool(r) }
-        if op == "==" || op == "!=", case .dict(let x) = a, case .dict(let y) = b, let e = DictFlavor.equal(x, y) { return .bool(op == "==" ? e : !e) }
+        if let r = try SetOps.compare(op.symbol, a, b) { return .bool(r) }
         switch op {
-        case "==", "!=":
+        case .eq, .ne:
+            if case .dict(let x) = a, case .dict(let y) = b, let e = DictFlavor.equal(x, y) { return .bool(op == .eq ? e : !e) }
             equalTooDeep = false
             let e = equal(a, b)
             if equalTooDeep {
                 equalTooDeep = false
                 throw RuntimeError("maximum recursion depth exceeded in comparison (containers nested more than \(maxEqualDepth) deep, or containing themselves)", kind: "RecursionError")
             }
-            return .bool(op == "==" ? e : !e)
-        case "<": return .bool(try less(a, b))
-        case ">": return .bool(try less(b, a))
-        case "<=": return .bool(try !less(b, a))
-        case ">=": return .bool(try !less(a, b))
-        case "in": return .bool(try contains(b, a))
-        case "not in": return .bool(try !contains(b, a))
-        case "is": return .bool(identical(a, b))
-        case "is not": return .bool(!identical(a, b))
-        default: throw RuntimeError("unknown comparison \(op)")
+            return .bool(op == .eq ? e : !e)
+        case .lt: return .bool(try less(a, b))
+        case .gt: return .bool(try less(b, a))
+        case .le: return .bool(try !less(b, a))
+        default: return .bool(try !less(a, b))
         }
     }
 
@@ -384,7 +382,7 @@ enum Ops {
         case (.tuple(let x), .tuple(let y)): return try lessSeq(x, y)
         case (.object, _), (_, .object):
             // sorted()/min()/max() on objects with __lt__ (cmp_to_key, namedtuples)
-            if let r = try objectBinary("<", a, b) { return try r.truthy() }
+            if let r = try objectCompare(.lt, a, b) { return try r.truthy() }
             fallthrough
         default:
             throw RuntimeError("'<' not supported between instances of '\(a.typeName)' and '\(b.typeName)'", kind: "TypeError")
@@ -427,10 +425,9 @@ enum Ops {
 
     // MARK: Unary
 
-    static func unary(_ op: String, _ v: Value) throws -> Value {
+    static func unary(_ op: UnaryOperator, _ v: Value) throws -> Value {
         switch op {
-        case "not": return .bool(!(try v.truthy()))
-        case "-":
+        case .neg:
             switch v {
             case .int(let i):
                 if i == Int.min { throw RuntimeError("integer overflow negating \(i)", kind: "OverflowError") }
@@ -440,25 +437,23 @@ enum Ops {
             case .tensor(let t): return .tensor(try t.unary(.neg))
             default: break
             }
-        case "+":
+        case .pos:
             switch v {
             case .int, .float: return v
             case .bool(let b): return .int(b ? 1 : 0)
             case .tensor: return v
             default: break
             }
-        case "~":
+        case .invert:
             switch v {
             case .int(let i): return .int(~i)
             case .bool(let b): return .int(b ? -2 : -1)
             case .tensor(let t): return .tensor(try t.unary(.not))
             default: break
             }
-        default: break
         }
-        let name = op == "-" ? "__neg__" : op == "+" ? "__pos__" : "__invert__"
-        if case .object(let o) = v, let m = o.special(name) { return try m.call(Arguments()) }
-        throw RuntimeError("bad operand type for unary \(op): '\(v.typeName)'", kind: "TypeError")
+        if case .object(let o) = v, let m = o.special(op.dunder) { return try m.call(Arguments()) }
+        throw RuntimeError("bad operand type for unary \(op.symbol): '\(v.typeName)'", kind: "TypeError")
     }
 }
 

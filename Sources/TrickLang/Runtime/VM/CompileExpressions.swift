@@ -114,7 +114,7 @@ extension BytecodeCompiler {
         case .unary(let op, let x):
             let r = try operand(x)
             if op == "not" { emit(.not(dst, r), loc); return }
-            emit(.unary(dst, r, UInt8(Instr.unaryOps.firstIndex(of: op)!)), loc)
+            emit(.unary(dst, r, UnaryOperator(symbol: op)!.rawValue), loc)
         case .binary(let op, let l, let r):
             let a = try operand(l)
             if let k = BytecodeCompiler.intLiteral(r), op == "+" || op == "-" {
@@ -126,14 +126,14 @@ extension BytecodeCompiler {
             case "+": emit(.add(dst, a, b), loc)
             case "-": emit(.sub(dst, a, b), loc)
             case "*": emit(.mul(dst, a, b), loc)
-            default: emit(.binary(dst, a, b, UInt8(Instr.binaryOps.firstIndex(of: op)!)), loc)
+            default: emit(.binary(dst, a, b, BinaryOperator(symbol: op)!.rawValue), loc)
             }
         case .compare(let first, let rest):
             var left = try operand(first)
             var exits: [Int] = []
             for (i, (op, x)) in rest.enumerated() {
                 let right = try operand(x)
-                emit(.compare(dst, left, right, UInt8(Instr.compareOps.firstIndex(of: op)!)), loc)
+                emit(.compare(dst, left, right, Comparison(symbol: op)!.rawValue), loc)
                 if i < rest.count - 1 { exits.append(emit(.jumpIfFalse(dst, 0), loc)) }
                 left = right
             }
@@ -285,13 +285,13 @@ extension BytecodeCompiler {
         let save = nextReg
         defer { nextReg = save }
         if case .compare(let l, let rest) = e.kind, rest.count == 1,
-           let op = Instr.compareOps.firstIndex(of: rest[0].0) {
+           let op = Comparison(symbol: rest[0].0) {
             let a = try operand(l)
-            if let k = BytecodeCompiler.intLiteral(rest[0].1), op < 6 {
-                return emit(.compareIJumpIfFalse(a, k, UInt8(op), 0), e.loc)
+            if let k = BytecodeCompiler.intLiteral(rest[0].1), op.isOrdering {
+                return emit(.compareIJumpIfFalse(a, k, op.rawValue, 0), e.loc)
             }
             let b = try operand(rest[0].1)
-            return emit(.compareJumpIfFalse(a, b, UInt8(op), 0), e.loc)
+            return emit(.compareJumpIfFalse(a, b, op.rawValue, 0), e.loc)
         }
         if case .unary("not", let inner) = e.kind {
             let r = try operand(inner)

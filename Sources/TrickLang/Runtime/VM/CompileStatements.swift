@@ -264,7 +264,7 @@ extension BytecodeCompiler {
     }
 
     func augmentedAssign(_ t: Expr, _ opName: String, _ value: Expr, _ loc: SourceLocation) throws {
-        let op = UInt8(Instr.binaryOps.firstIndex(of: opName)!)
+        let op = BinaryOperator(symbol: opName)!.rawValue
         switch t.kind {
         case .subscript(let obj, let items):
             let o: R

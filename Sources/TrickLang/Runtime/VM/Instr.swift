@@ -162,9 +162,6 @@ enum Instr {
     /// (the result) are both tensors fall through to the store, else goto T.
     case ifTensorPair(R, R, T)
 
-    static let binaryOps = ["+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "<<", ">>"]
-    static let compareOps = ["<", "<=", ">", ">=", "==", "!=", "in", "not in", "is", "is not"]
-    static let unaryOps = ["-", "+", "~"]
 }
 
 /// What an `import` statement item needs at run time.

@@ -151,15 +151,15 @@ extension VM {
                         }
                         regs[Int(d)] = try Ops.sub(regs[Int(a)], .int(Int(k)))
                     case .binary(let d, let a, let b, let op):
-                        regs[Int(d)] = try Ops.binary(Instr.binaryOps[Int(op)], regs[Int(a)], regs[Int(b)])
+                        regs[Int(d)] = try Ops.binary(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)])
                     case .inplace(let d, let a, let b, let op):
                         if op == 0, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.addingReportingOverflow(y)
                             if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
-                        regs[Int(d)] = try inplace(Instr.binaryOps[Int(op)], regs[Int(a)], regs[Int(b)])
+                        regs[Int(d)] = try inplace(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)])
                     case .unary(let d, let a, let op):
-                        regs[Int(d)] = try Ops.unary(Instr.unaryOps[Int(op)], regs[Int(a)])
+                        regs[Int(d)] = try Ops.unary(UnaryOperator(rawValue: op)!, regs[Int(a)])
                     case .not(let d, let a):
                         regs[Int(d)] = .bool(!(try regs[Int(a)].truthy()))
                     case .compare(let d, let a, let b, let op):
@@ -167,19 +167,19 @@ extension VM {
                             VM.setTrivial(regs + Int(d), .bool(VM.compareInts(x, y, op)))
                             continue
                         }
-                        regs[Int(d)] = try Ops.compare(Instr.compareOps[Int(op)], regs[Int(a)], regs[Int(b)])
+                        regs[Int(d)] = try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)])
                     case .compareJumpIfFalse(let a, let b, let op, let t):
                         if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             if !VM.compareInts(x, y, op) { pc = Int(t) }
                             continue
                         }
-                        if !(try Ops.compare(Instr.compareOps[Int(op)], regs[Int(a)], regs[Int(b)]).truthy()) { pc = Int(t) }
+                        if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]).truthy()) { pc = Int(t) }
                     case .compareIJumpIfFalse(let a, let k, let op, let t):
                         if case .int(let x) = regs[Int(a)] {
                             if !VM.compareInts(x, Int(k), op) { pc = Int(t) }
                             continue
                         }
-                        if !(try Ops.compare(Instr.compareOps[Int(op)], regs[Int(a)], .int(Int(k))).truthy()) { pc = Int(t) }
+                        if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], .int(Int(k))).truthy()) { pc = Int(t) }
 
                     case .jump(let t): pc = Int(t)
                     case .loop(let t):
@@ -254,9 +254,12 @@ extension VM {
                     case .setAttr(let o, let k, let v):
                         try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
                     case .getItem(let d, let o, let i):
-                        if case .list(let l) = regs[Int(o)], case .int(let j) = regs[Int(i)], j >= 0, j < l.items.count {
-                            regs[Int(d)] = l.items[j]
-                            continue
+                        if case .int(let j) = regs[Int(i)], j >= 0 {
+                            switch regs[Int(o)] {
+                            case .list(let l) where j < l.items.count: regs[Int(d)] = l.items[j]; continue
+                            case .tuple(let t) where j < t.count: regs[Int(d)] = t[j]; continue
+                            default: break
+                            }
                         }
                         regs[Int(d)] = try interp.getItem(regs[Int(o)], regs[Int(i)])
                     case .setItem(let o, let i, let v, let t):

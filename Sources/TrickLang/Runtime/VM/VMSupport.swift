@@ -34,12 +34,12 @@ extension VM {
     }
 
     /// `a op= b`: lists extend and sets update in place (every name bound to them sees it).
-    func inplace(_ op: String, _ a: Value, _ b: Value) throws -> Value {
-        if op == "+", case .list(let l) = a {
+    func inplace(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
+        if op == .add, case .list(let l) = a {
             l.items.append(contentsOf: try interp.iterate(b))
             return a
         }
-        if case .set(let s) = a, case .set = b, let r = try SetOps.binary(op, a, b), case .set(let n) = r {
+        if case .set(let s) = a, case .set = b, let r = try SetOps.binary(op.symbol, a, b), case .set(let n) = r {
             s.table.removeAll()
             for x in n.items { try s.add(x) }
             return a
