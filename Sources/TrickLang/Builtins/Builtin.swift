@@ -297,9 +297,11 @@ public final class BuiltinFunction {
             }
             b.varargs = Array(positional[sig.positionalCount...])
         }
-        b.slots.reserveCapacity(slotCount)
-        b.slots.append(contentsOf: positional.prefix(sig.positionalCount))
-        while b.slots.count < slotCount { b.slots.append(Bound.missing) }
+        if slotCount > 0 {
+            b.slots.reserveCapacity(slotCount)
+            b.slots.append(contentsOf: positional.prefix(sig.positionalCount))
+            while b.slots.count < slotCount { b.slots.append(Bound.missing) }
+        }
         for (k, v) in args.keywords {
             if let i = b.slot(k) {
                 if !Bound.isMissing(b.slots[i]) {

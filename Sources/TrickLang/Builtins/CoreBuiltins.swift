@@ -63,10 +63,10 @@ enum CoreBuiltins {
             .set(try SetRef(try interp.iterate(a["iterable"])))
         }
         lib.function("dict(*args, **kwargs)", doc: "dict(a=1, b=2), dict(mapping), dict(pairs) — insertion-ordered, as Python.") { [unowned interp] a in
-            let d = DictRef()
+            var d = DictRef()
             if let first = a.varargs.first {
                 guard a.varargs.count == 1 else { throw RuntimeError("dict expected at most 1 positional argument, got \(a.varargs.count)", kind: "TypeError") }
-                if case .dict(let o) = first { for (k, v) in o.pairs { try d.set(k, v) } } else {
+                if case .dict(let o) = first { d = o.copy() } else {
                     for item in try interp.iterate(first) {
                         let kv = try interp.iterate(item)
                         guard kv.count == 2 else { throw RuntimeError("dictionary update sequence element has length \(kv.count); 2 is required", kind: "ValueError") }
@@ -134,8 +134,11 @@ enum CoreBuiltins {
             return .str(v.typeName)
         }
         lib.function("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { a in
+            let v = a["obj"]
             func matches(_ t: Value) -> Bool {
-                if let r = Interpreter.isInstance(a["obj"], t) { return r }
+                // the common case first: a built-in type against a plain value
+                if case .builtin(let b) = t, let r = Interpreter.isBuiltinInstance(v, b.name) { return r }
+                if let r = Interpreter.isInstance(v, t) { return r }
                 let name: String
                 switch t {
                 case .builtin(let b): name = b.name
@@ -144,11 +147,10 @@ enum CoreBuiltins {
                 case .object(let c):
                     // a namedtuple class (or another class object with a __name__)
                     guard case .str(let n)? = c.attributes["__name__"] else { return false }
-                    if case .object(let o) = a["obj"], o.payload is Collections.NamedTupleValues { return o.typeName == n }
+                    if case .object(let o) = v, o.payload is Collections.NamedTupleValues { return o.typeName == n }
                     return false
                 default: return false
                 }
-                let v = a["obj"]
                 // collections' dict subclasses are dicts; a namedtuple is a tuple
                 if name == "dict", case .dict = v { return true }
                 if name == "tuple", case .object(let o) = v, o.payload is Collections.NamedTupleValues { return true }

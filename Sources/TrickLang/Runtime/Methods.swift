@@ -81,7 +81,7 @@ enum Methods {
             switch name {
             case "keys": return .list(ListRef(d.keys))
             case "values": return .list(ListRef(d.values))
-            case "items": return .list(ListRef(d.pairs.map { .tuple([$0.0, $0.1]) }))
+            case "items": return .list(ListRef(zip(d.keys, d.values).map { .tuple([$0, $1]) }))
             case "get":
                 try argc(name, args, 1...2)
                 return try d.get(p[0]) ?? (p.count > 1 ? p[1] : .none)
@@ -182,11 +182,19 @@ enum Methods {
             return .str(try formatString(s, p, args.keywords))
         case "join":
             try argc(name, args, 1...1)
-            let parts = try interp.iterate(p[0]).map { v -> String in
+            let items = try interp.iterate(p[0])
+            var length = s.utf8.count * Swift.max(items.count - 1, 0)
+            for v in items {
                 guard case .str(let x) = v else { throw RuntimeError("sequence item: expected str instance, \(v.typeName) found", kind: "TypeError") }
-                return x
+                length += x.utf8.count
             }
-            return .str(parts.joined(separator: s))
+            var out = ""
+            out.reserveCapacity(length)
+            for (i, v) in items.enumerated() {
+                if i > 0 { out += s }
+                if case .str(let x) = v { out += x }
+            }
+            return .str(out)
         case "split", "rsplit":
             let sep: String? = try p.first.flatMap { $0.isNone ? nil : try strArg($0, name) }
             let maxsplit = p.count > 1 ? try Convert.int(p[1]) : -1

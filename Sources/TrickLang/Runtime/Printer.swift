@@ -8,8 +8,12 @@ public enum Printer {
     }
 
     public static func str(_ v: Value) -> String {
-        if case .str(let s) = v { return s }
-        if case .object(let o) = v, let f = o.str { return f() }
+        switch v {
+        case .str(let s): return s
+        case .int(let i): return String(i)
+        case .object(let o): if let f = o.str { return f() }
+        default: break
+        }
         return repr(v)
     }
 
