@@ -9,7 +9,7 @@ public enum Modules {
         ("torch.nn.functional", ["cross_entropy", "interpolate", "binary_cross_entropy_with_logits", "one_hot", "softmax",
                                  "log_softmax", "relu", "sigmoid", "tanh", "conv2d", "linear", "batch_norm", "layer_norm",
                                  "group_norm", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "dropout", "mse_loss",
-                                 "l1_loss", "smooth_l1_loss"]),
+                                 "l1_loss", "smooth_l1_loss", "normalize=F_normalize", "pad=F_pad"]),
         ("torch.nn", ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d", "Linear", "BatchNorm1d", "BatchNorm2d", "SyncBatchNorm",
                       "GroupNorm", "LayerNorm", "Sequential", "ModuleList", "ModuleDict", "Module", "Parameter", "Embedding",
                       "PReLU", "ReLU", "Sigmoid", "Tanh", "Identity", "Softmax", "Flatten", "Dropout", "MaxPool2d", "AvgPool2d",
