@@ -12,8 +12,9 @@ Writes Tests/golden/data/state_files/:
   Fortran-ordered array), big_endian.npy ('>f8');
 - net.safetensors / net.npz: the state_dict of a small torch net (conv, BatchNorm with its buffers,
   linear) after a few training steps, so its running statistics are not the defaults;
-- expected.json: every array's values (flattened), shape and the dtype trick gives it, and the
-  net's input and output in eval mode.
+- expected.json: every array's values (flattened), shape and the dtype trick gives it, the
+  net's input and output in eval mode, and the BatchNorm statistics update_bn(loader, swa_model)
+  gives an AveragedModel of the net over a loader of (input, target) batches.
 """
 import json, math, os
 import numpy as np
@@ -115,6 +116,16 @@ sd = {k: v.detach().clone() for k, v in net.state_dict().items()}
 save_file(sd, os.path.join(OUT, 'net.safetensors'))
 np.savez(os.path.join(OUT, 'net.npz'), **{k: v.numpy() for k, v in sd.items()})
 expected['net'] = dict(keys=list(sd), x=flat(x.numpy()), x_shape=list(x.shape), y=flat(y.numpy()), y_shape=list(y.shape))
+
+# torch.optim.swa_utils on the loaded net: AveragedModel, then update_bn(loader, swa) calling swa(input)
+from torch.optim.swa_utils import AveragedModel, update_bn
+swa = AveragedModel(net)
+swa.update_parameters(net)
+batches = [torch.randn(3, 3, 6, 6, generator=g) for _ in range(3)]
+update_bn([(b, torch.zeros(3)) for b in batches], swa)
+expected['update_bn'] = dict(batches=[flat(b.numpy()) for b in batches], shape=[3, 3, 6, 6],
+                             running_mean=flat(swa.module.bn.running_mean.numpy()), running_var=flat(swa.module.bn.running_var.numpy()),
+                             training=swa.training)
 
 with open(os.path.join(OUT, 'expected.json'), 'w') as f:
     json.dump(expected, f, separators=(',', ':'))

@@ -64,20 +64,11 @@ public enum ZipArchive {
     }
 
     static func inflate(_ input: [UInt8], size: Int, name: String) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: size)
         var s = z_stream()
         guard inflateInit2_(&s, -15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw CoreError("zlib: inflateInit failed") }
         defer { inflateEnd(&s) }
-        var input = input
-        let status = input.withUnsafeMutableBufferPointer { ip in
-            out.withUnsafeMutableBufferPointer { op -> Int32 in
-                s.next_in = ip.baseAddress
-                s.avail_in = uInt(ip.count)
-                s.next_out = op.baseAddress
-                s.avail_out = uInt(op.count)
-                return CZlib.inflate(&s, Z_FINISH)
-            }
-        }
+        var out = [UInt8](repeating: 0, count: size)
+        let status = run(&s, input, &out) { CZlib.inflate(&$0, Z_FINISH) }
         guard status == Z_STREAM_END, Int(s.total_out) == size else { throw CoreError("the deflated zip entry '\(name)' is corrupt (zlib status \(status))") }
         return out
     }
@@ -89,18 +80,23 @@ public enum ZipArchive {
         }
         defer { deflateEnd(&s) }
         var out = [UInt8](repeating: 0, count: Int(deflateBound(&s, uLong(input.count))))
+        let status = run(&s, input, &out) { CZlib.deflate(&$0, Z_FINISH) }
+        guard status == Z_STREAM_END else { throw CoreError("zlib: deflate failed (status \(status))") }
+        return Array(out[0..<Int(s.total_out)])
+    }
+
+    /// One zlib call over the whole input into `out` (raw deflate streams, no zlib header).
+    static func run(_ s: inout z_stream, _ input: [UInt8], _ out: inout [UInt8], _ step: (inout z_stream) -> Int32) -> Int32 {
         var input = input
-        let status = input.withUnsafeMutableBufferPointer { ip in
+        return input.withUnsafeMutableBufferPointer { ip in
             out.withUnsafeMutableBufferPointer { op -> Int32 in
                 s.next_in = ip.baseAddress
                 s.avail_in = uInt(ip.count)
                 s.next_out = op.baseAddress
                 s.avail_out = uInt(op.count)
-                return CZlib.deflate(&s, Z_FINISH)
+                return step(&s)
             }
         }
-        guard status == Z_STREAM_END else { throw CoreError("zlib: deflate failed (status \(status))") }
-        return Array(out[0..<Int(s.total_out)])
     }
 
     static func crc(_ b: [UInt8]) -> UInt32 {
