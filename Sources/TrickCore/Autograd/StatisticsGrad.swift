@@ -51,7 +51,9 @@ extension Variable {
 
     /// `norm(p, dims, keepdim)` / `torch.linalg.vector_norm` (LinalgVectorNormBackward0).
     public func norm(p: Double, dims: [Int]?, keepdim: Bool = false) throws -> Variable {
-        guard p.isFinite, p > 0 else { throw CoreError("norm(): the gradient of the p = \(p) norm is not supported in trick (p = 1, 2 or any finite p > 0)", kind: "NotImplementedError") }
+        guard (p.isFinite && p > 0) || !(requiresGrad && GradMode.isEnabled) else {
+            throw CoreError("norm(): the gradient of the p = \(p) norm is not supported in trick (p = 1, 2 or any finite p > 0)", kind: "NotImplementedError")
+        }
         let a = data
         let n = try a.norm(p: p, dims: dims, keepdim: keepdim).cast(to: a.dtype)
         let ds = try a.reductionDims(dims)
