@@ -33,9 +33,11 @@ let package = Package(
         .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CLibJPEG", path: "Sources/CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .target(name: "CImageCodecs", dependencies: ["CLibPNG", "CLibJPEG"]),
+        // zlib (deflate in .npz files written by np.savez_compressed, and the zip CRC-32).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The AVX2/FMA micro-kernel of autograd's GEMM (chosen at run time; plain C, no system library).
         .target(name: "CTrickKernels", path: "Sources/CTrickKernels"),
-        .target(name: "TrickCore", dependencies: ["CImageCodecs", "CTrickKernels"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TrickCore", dependencies: ["CImageCodecs", "CTrickKernels", "CZlib"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: interpreter),
         .target(name: "TrickBuiltins", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
         .executableTarget(name: "trick", dependencies: [

@@ -24,6 +24,7 @@ VPY="$VENV/bin/python"
 "$VPY" -m pip install -q "numpy<2" \
     mmengine==0.10.7 mmcv-lite==2.1.0 mmsegmentation==1.2.2 mmdet==3.3.0 \
     ensemble-boxes==1.0.9 ftfy regex   # ftfy+regex: needed by `import mmseg.models`
+"$VPY" -m pip install -q safetensors==0.8.0   # tools/gen_state_file_vectors.py: files written by the real library
 
 # 2) mmcv-lite ships no compiled ops: install a stub mmcv/_ext.py so that
 #    mmcv.ops / mmseg / mmdet import. nms (offset=0) -> torchvision.ops.nms;

@@ -14,6 +14,7 @@ enum AutogradBindings {
         registerGradMode(lib)
         registerFunctional(lib)
         registerRoutes(lib)
+        registerMathRoutes(lib)
     }
 
     static func core<R>(_ body: () throws -> R) throws -> R {

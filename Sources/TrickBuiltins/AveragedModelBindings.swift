@@ -90,14 +90,14 @@ enum AveragedModelBindings {
                     throw RuntimeError("AveragedModel(): multi_avg_fn must be get_ema_multi_avg_fn(decay) or get_swa_multi_avg_fn() (a script function would have to update tensors in place), got \(a[key].typeName)", kind: "TypeError")
                 }
             }
-            return try make(lib, "AveragedModel", State(flavour: .torch, copy: try ModuleValues.deepCopy(model), rule: rule, custom: custom,
+            return try make(lib, a["model"], "AveragedModel", State(flavour: .torch, copy: try ModuleValues.deepCopy(model), rule: rule, custom: custom,
                                                                withBuffers: try a.bool("use_buffers")))
         }
         wrap(lib, "ExponentialMovingAverage") { a in
             guard let model = liveModule(a["model"]) else { return nil }
             let rule = AveragingRule.mmengineEMA(momentum: try a.double("momentum"), interval: try a.int("interval"))
             _ = try core { try TrickCore.AveragedModel(names: [], params: [], rule: rule) }   // the argument checks
-            return try make(lib, "ExponentialMovingAverage", State(flavour: .mmengine, copy: try ModuleValues.deepCopy(model), rule: rule,
+            return try make(lib, a["model"], "ExponentialMovingAverage", State(flavour: .mmengine, copy: try ModuleValues.deepCopy(model), rule: rule,
                                                                           custom: nil, withBuffers: try a.bool("update_buffers")))
         }
         lib.function("MomentumAnnealingEMA(model, momentum=0.0002, gamma=100, interval=1, device=None, update_buffers=False)",
@@ -109,14 +109,14 @@ enum AveragedModelBindings {
             _ = try core { try TrickCore.AveragedModel(names: [], params: [], rule: rule) }
             let gamma = try a.double("gamma")
             guard gamma > 0 else { throw RuntimeError("gamma must be greater than 0, but got \(Printer.repr(a["gamma"]))", kind: "AssertionError") }
-            return try make(lib, "MomentumAnnealingEMA", State(flavour: .mmengine, copy: try ModuleValues.deepCopy(model), rule: rule, custom: nil,
+            return try make(lib, a["model"], "MomentumAnnealingEMA", State(flavour: .mmengine, copy: try ModuleValues.deepCopy(model), rule: rule, custom: nil,
                                                               withBuffers: try a.bool("update_buffers"), gamma: gamma))
         }
         wrap(lib, "StochasticWeightAverage") { a in
             guard let model = liveModule(a["model"]) else { return nil }
             let rule = AveragingRule.mmengineSWA(interval: try a.int("interval"))
             _ = try core { try TrickCore.AveragedModel(names: [], params: [], rule: rule) }
-            return try make(lib, "StochasticWeightAverage", State(flavour: .mmengine, copy: try ModuleValues.deepCopy(model), rule: rule,
+            return try make(lib, a["model"], "StochasticWeightAverage", State(flavour: .mmengine, copy: try ModuleValues.deepCopy(model), rule: rule,
                                                                          custom: nil, withBuffers: try a.bool("update_buffers")))
         }
         registerUpdateBN(lib)
@@ -133,13 +133,14 @@ enum AveragedModelBindings {
         AutogradBindings.replace(lib, old, with: f)
     }
 
-    static func make(_ lib: Library, _ typeName: String, _ state: State) throws -> Value {
+    static func make(_ lib: Library, _ source: Value, _ typeName: String, _ state: State) throws -> Value {
         let root = ModuleNode(typeName: typeName)
         root.setChild("module", state.copy)
         let counter = state.flavour == .torch ? "n_averaged" : "steps"
         let v = ModuleObjects.wrap(root)
         guard case .object(let o) = v else { return v }
-        if ModuleValues.factories[ObjectIdentifier(state.copy)] != nil {
+        try ModuleClassCopy.adopt(source, state.copy, lib)
+        if ModuleValues.forwards[ObjectIdentifier(state.copy)] != nil {
             let copy = state.copy
             try ModuleValues.setForward(v) { _ in { x in try ModuleValues.call(copy, x) } }
         }
@@ -222,8 +223,8 @@ enum AveragedModelBindings {
 
     static func registerUpdateBN(_ lib: Library) {
         guard case .builtin(let old)? = lib.globals["update_bn"] else { return }
-        let f = BuiltinFunction("update_bn(loader, model=None, device=None, forward=None)",
-                                doc: old.doc + " update_bn(loader, model): torch.optim.swa_utils.update_bn on a module with values — every BatchNorm's statistics reset and recomputed with momentum=None over the loader's inputs (a batch's first item when it is a list or tuple), in train mode. forward= (trick) calls that function on each input instead of model(input), for a container whose forward is a script function.") { a in
+        let f = BuiltinFunction("update_bn(loader, model=None, device=None)",
+                                doc: old.doc + " update_bn(loader, model): torch.optim.swa_utils.update_bn on a module with values — every BatchNorm's statistics reset and recomputed with momentum=None over the loader's inputs (a batch's first item when it is a list or tuple), calling model(input) in train mode, as torch.") { a in
             guard !a["model"].isNone else { return try old.call(Arguments([a["loader"]])) }
             guard let model = liveModule(a["model"]) else {
                 throw RuntimeError("update_bn() argument 'model' must be a module with values, got \(a["model"].typeName)", kind: "TypeError")
@@ -254,13 +255,7 @@ enum AveragedModelBindings {
                 var input = item
                 if case .list(let l) = item, let first = l.items.first { input = first }
                 if case .tuple(let t) = item, let first = t.first { input = first }
-                try GradMode.noGrad {
-                    if !a["forward"].isNone {
-                        _ = try lib.callValue(a["forward"], Arguments([input]))
-                    } else {
-                        _ = try ModuleValues.call(model, input)
-                    }
-                }
+                _ = try GradMode.noGrad { try lib.callValue(a["model"], Arguments([input])) }
             }
             return .none
         }

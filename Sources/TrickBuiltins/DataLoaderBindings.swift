@@ -11,8 +11,8 @@ import TrickLang
 /// when the pass is exhausted). The default collate stacks tensors (a dataset of tuples gives a
 /// list per field, as torch), numbers become an int64 / float64 tensor, dicts collate per key.
 ///
-/// Where trick differs: a pass is made whole when the loop starts (a `break` still has drawn
-/// what an exhausted pass draws); `num_workers` is accepted and ignored (one process gives the
+/// Batches are made one at a time as the pass is pulled (`iter(loader)` gives torch's lazy
+/// iterator). Where trick differs: `num_workers` is accepted and ignored (one process gives the
 /// same batches); `sampler` / `batch_sampler` are not supported.
 enum DataLoaderBindings {
     final class Loader {
@@ -35,16 +35,57 @@ enum DataLoaderBindings {
             return dropLast ? count / b : (count + b - 1) / b
         }
 
-        /// The indices of one pass, drawing what torch's iterator and sampler draw.
-        func order() throws -> [Int] {
-            let g = generator ?? TorchGenerator.global
-            _ = g.randomInt64()                     // _BaseDataLoaderIter._base_seed
-            guard shuffle else { return Array(0..<count) }
-            if let generator {
-                let perm = try generator.randperm(count)
-                _ = try generator.randperm(count)   // RandomSampler's trailing randperm(n)[:0]
-                return perm
+        /// One pass (torch's `_SingleProcessDataLoaderIter`): the iterator's base seed is drawn
+        /// when it is made, the sampler's permutation at the first batch, and (with a loader
+        /// generator) the sampler's trailing `randperm(n)[:0]` when the batch sampler asks for the
+        /// index after the last — the pull that makes the last partial batch, or the one that ends
+        /// the pass; a pass left early has not drawn it, as in torch.
+        final class Pass {
+            let loader: Loader
+            var order: [Int]?
+            var items: [Value] = []
+            var cursor = 0
+            var exhausted = false
+
+            init(_ loader: Loader) {
+                self.loader = loader
+                _ = (loader.generator ?? TorchGenerator.global).randomInt64()   // _BaseDataLoaderIter._base_seed
             }
+
+            /// The sampler's next index, nil when it is exhausted (drawing the trailing randperm then).
+            func nextIndex() throws -> Int? {
+                if order == nil {
+                    order = try loader.permutation()
+                    items = try loader.items()
+                }
+                guard cursor < order!.count else {
+                    if !exhausted, loader.shuffle, let g = loader.generator { _ = try g.randperm(loader.count) }
+                    exhausted = true
+                    return nil
+                }
+                defer { cursor += 1 }
+                return order![cursor]
+            }
+
+            /// The next batch (or item, without batch_size), nil at the end of the pass.
+            func next(_ lib: Library) throws -> Value? {
+                guard let b = loader.batchSize else {
+                    guard let i = try nextIndex() else { return nil }
+                    guard let f = loader.collate else { return items[i] }
+                    return try lib.callValue(f, Arguments([items[i]]))
+                }
+                var batch: [Value] = []
+                while batch.count < b, let i = try nextIndex() { batch.append(items[i]) }
+                if batch.isEmpty || (batch.count < b && loader.dropLast) { return nil }
+                if let f = loader.collate { return try lib.callValue(f, Arguments([.list(batch)])) }
+                return try DataLoaderBindings.collate(batch)
+            }
+        }
+
+        /// The sampler's order of one pass (drawing what torch's RandomSampler draws first).
+        func permutation() throws -> [Int] {
+            guard shuffle else { return Array(0..<count) }
+            if let generator { return try generator.randperm(count) }
             let seed = TorchGenerator.global.randomInt64()
             return try TorchGenerator(seed: UInt64(seed)).randperm(count)
         }
@@ -101,7 +142,17 @@ enum DataLoaderBindings {
                                                                       ("drop_last", a["drop_last"]), ("generator", a["generator"])])
             o.repr = { "<torch.utils.data.dataloader.DataLoader object>" }
             o.method("__len__()") { _ in .int(loader.length) }
-            o.method("__iter__()") { _ in .list(try batches(loader, lib)) }
+            o.method("__iter__()") { _ in
+                // an iterator object pulling one batch at a time (iter() over a __next__-only pass)
+                let pass = Loader.Pass(loader)
+                let source = BuiltObject(typeName: "_SingleProcessDataLoaderIter")
+                source.method("__next__()") { _ in
+                    guard let v = try pass.next(lib) else { throw RuntimeError("", kind: "StopIteration") }
+                    return v
+                }
+                guard let iter = lib.globals["iter"] else { throw RuntimeError("iter() is missing", kind: "RuntimeError") }
+                return try lib.callValue(iter, Arguments([.object(source)]))
+            }
             return .object(o)
         }
 
@@ -144,32 +195,6 @@ enum DataLoaderBindings {
         throw RuntimeError("DataLoader() argument 'dataset' must be a TensorDataset, a list or an object with __len__ and __getitem__, got \(v.typeName)", kind: "TypeError")
     }
 
-    static func batches(_ loader: Loader, _ lib: Library) throws -> [Value] {
-        let order = try loader.order()
-        let items = try loader.items()
-        guard let b = loader.batchSize else {
-            return try order.map { i in
-                guard let f = loader.collate else { return items[i] }
-                return try lib.callValue(f, Arguments([items[i]]))
-            }
-        }
-        var out: [Value] = []
-        var start = 0
-        while start < order.count {
-            let end = min(start + b, order.count)
-            if end - start < b && loader.dropLast { break }
-            let batch = order[start..<end].map { items[$0] }
-            if let f = loader.collate {
-                out.append(try lib.callValue(f, Arguments([.list(batch)])))
-            } else {
-                out.append(try collate(batch))
-            }
-            start = end
-        }
-        return out
-    }
-
-    /// torch's `default_collate` for what trick's datasets hold.
     static func collate(_ batch: [Value]) throws -> Value {
         guard let first = batch.first else { return .list([]) }
         switch first {

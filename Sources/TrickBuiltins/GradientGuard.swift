@@ -15,7 +15,7 @@ extension AutogradBindings {
         "argmax", "argmin", "argsort", "allclose", "isclose", "equal", "any", "all", "nonzero", "count_nonzero",
         "eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater", "greater_equal",
         "isnan", "isinf", "isfinite", "logical_and", "logical_or", "logical_xor", "logical_not",
-        "bitwise_and", "bitwise_or", "bitwise_xor", "sign", "round", "floor", "ceil", "trunc", "floor_divide",
+        "bitwise_and", "bitwise_or", "bitwise_xor", "floor_divide",
         "one_hot", "unique", "bincount", "numel", "is_tensor", "tensor", "as_tensor",
         "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like",
         "tolist", "type", "is_floating_point", "is_contiguous", "element_size", "nelement", "stride", "data_ptr",

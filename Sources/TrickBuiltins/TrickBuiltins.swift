@@ -19,6 +19,7 @@ public enum TrickBuiltins {
         TorchSchedulerBindings.register(lib) // training: torch.optim.lr_scheduler as torch writes it (after the optimizers)
         AveragedModelBindings.register(lib) // training: SWA / EMA and update_bn on real modules
         DataLoaderBindings.register(lib)    // training: TensorDataset, DataLoader (torch's shuffle order), torch.Generator
+        StateFileBindings.register(lib)     // training: weights in .safetensors / .npz / .npy files (after numpy)
         AutogradBindings.guardUnrouted(lib)  // training: a torch function without a gradient refuses tensors that require grad (last)
     }
 }

@@ -151,8 +151,9 @@ enum VariableMethods {
         }
         define("norm(self, p='fro', dim=None, keepdim=False)") { v, a in
             if a.has("dim") {
-                // a p=2 norm along dims: sqrt(sum(x²)) composed from differentiable ops
-                return result(try v.pow(2).sum(dims: try TensorBindings.dims(a), keepdim: try a.bool("keepdim")).sqrt())
+                var p = 2.0
+                if case .str(let s) = a["p"] { guard s == "fro" else { throw RuntimeError("norm(): p='\(s)' is not supported with gradients", kind: "NotImplementedError") } } else { p = try a.double("p") }
+                return result(try v.norm(p: p, dims: try TensorBindings.dims(a), keepdim: try a.bool("keepdim")))
             }
             if case .str(let s) = a["p"], s != "fro" { throw RuntimeError("norm(): p='\(s)' is not supported with gradients", kind: "NotImplementedError") }
             if let p = Convert.double(a["p"]), p != 2 { throw RuntimeError("norm(): only the 2-norm has a gradient in trick, got p=\(p)", kind: "NotImplementedError") }
@@ -212,6 +213,7 @@ enum VariableMethods {
         }
         define("dim(self)") { v, _ in .int(v.rank) }
         define("numel(self)") { v, _ in .int(v.data.count) }
+        registerMath()
     }
 
     static func unwrap(_ v: Value) throws -> Variable {

@@ -241,6 +241,7 @@ extension Tensor {
     public func chunk(_ chunks: Int, dim: Int = 0) throws -> [Tensor] {
         guard chunks > 0 else { throw CoreError("chunk(): chunks must be positive, got \(chunks)") }
         let d = try Tensor.normalizeDim(dim, rank: rank)
+        if shape[d] == 0 { return Array(repeating: self, count: chunks) }   // torch: `chunks` empty pieces
         let size = Swift.max(1, shape[d] / chunks + (shape[d] % chunks == 0 ? 0 : 1))
         return try split(size, dim: d)
     }

@@ -171,8 +171,9 @@ enum CoreBuiltins {
         }
         lib.function("enumerate(iterable, start=0)") { [unowned interp] a in
             let start = try a.int("start")
-            // an iterator (a generator, itertools) is enumerated as it is pulled
-            if case .object(let o) = a["iterable"], o.payload is PyIterator {
+            // an iterator (a generator, itertools) or an object whose __iter__ gives one (a
+            // DataLoader) is enumerated as it is pulled
+            if case .object(let o) = a["iterable"], o.payload is PyIterator || o.special("__iter__") != nil {
                 let it = try PyIterator.of(a["iterable"], interp)
                 var i = start
                 return PyIterator.object("enumerate", infinite: it.infinite) {

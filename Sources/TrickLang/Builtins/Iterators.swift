@@ -67,6 +67,20 @@ public final class PyIterator {
                     do { return try n.call(Arguments()) } catch where PyIterator.isStop(error) { return nil }
                 }
             }
+            // an iterable whose __iter__ gives an iterator (a DataLoader's pass, a class returning
+            // an object with __next__): pulled lazily, as Python's iter()
+            if let f = o.special("__iter__") {
+                let r = try f.call(Arguments())
+                if case .object(let ro) = r {
+                    if let it = ro.payload as? PyIterator { return it }
+                    if let n = ro.special("__next__") {
+                        return PyIterator {
+                            do { return try n.call(Arguments()) } catch where PyIterator.isStop(error) { return nil }
+                        }
+                    }
+                }
+                return PyIterator(items: try interp.iterate(r))
+            }
         }
         return PyIterator(items: try interp.iterate(v))
     }
