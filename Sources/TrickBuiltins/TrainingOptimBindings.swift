@@ -294,6 +294,13 @@ enum TrainingOptimBindings {
     }
 
     static func registerSchedulers(_ lib: Library) {
+        lib.function("_ParamScheduler(optimizer, param_name, begin=0, end=1000000000, last_step=-1, by_epoch=True, verbose=False)",
+                     doc: "MMEngine's base parameter scheduler: every scheduler bound to an optimizer is one (isinstance); itself it has no formula (NotImplementedError), as in MMEngine.") { a in
+            guard LiveOptimizer.from(a["optimizer"]) != nil else {
+                throw RuntimeError("``optimizer`` should be an Optimizer,but got \(a["optimizer"].typeName)", kind: "TypeError")
+            }
+            throw RuntimeError("", kind: "NotImplementedError")
+        }
         // torch.optim.lr_scheduler: torch's signatures
         let ns = BuiltObject(typeName: "module")
         ns.repr = { "<module 'torch.optim.lr_scheduler'>" }
@@ -330,11 +337,19 @@ enum TrainingOptimBindings {
         }
         lib.define("torch_lr_scheduler", .object(ns))
 
-        // MMEngine's schedulers: `PolyLR(optimizer, eta_min=…, begin=…, end=…, by_epoch=False)`.
-        for sig in ScheduleBindings.schedulerSignatures {
+        // MMEngine's schedulers: `PolyLR(optimizer, eta_min=…, begin=…, end=…, by_epoch=False)`,
+        // `PolyParamScheduler(optimizer, 'momentum', …)`, `PolyMomentum(optimizer, …)`.
+        for sig in ScheduleBindings.schedulerSignatures + ScheduleBindings.familySignatures {
             let name = String(sig.prefix { $0 != "(" })
             guard case .builtin(let old)? = lib.globals[name] else { continue }
+            let takesParamName = name.hasSuffix("ParamScheduler")
             let f = BuiltinFunction(raw: old.signature, doc: old.doc + " Given an optimizer first (or optimizer=), it is bound to it: step() writes the groups' lr.") { args in
+                // `_ParamScheduler`'s check: a string where the optimizer goes (configs name
+                // their options, and a ParamScheduler's first option is param_name)
+                if case .str? = args.positional.first,
+                   !takesParamName || args.positional.count > 1 || args.keywords.contains(where: { $0.0 == "param_name" }) {
+                    throw RuntimeError("``optimizer`` should be an Optimizer,but got str", kind: "TypeError")
+                }
                 var rest = args
                 var target: LiveOptimizer?
                 if let first = args.positional.first, let l = LiveOptimizer.from(first) {
@@ -348,7 +363,9 @@ enum TrainingOptimBindings {
                 let cfg = try old.call(rest)
                 guard case .object(let o) = cfg, let bound = o.payload as? Bound else { return cfg }
                 let sched = try core { try ScheduleBindings.instantiate(bound, epochLength: nil) }
-                return try schedulerObject(name, live, sched, parameter: name.hasSuffix("Momentum") ? .momentum : .lr)
+                let parameter: OptimizerScheduler.Parameter = name.hasSuffix("Momentum") ? .momentum
+                    : takesParamName ? .named(try bound.string("param_name")) : .lr
+                return try schedulerObject(name, live, sched, parameter: parameter)
             }
             AutogradBindings.replace(lib, old, with: f)
         }
@@ -513,4 +530,9 @@ extension Optional where Wrapped == Double {
         guard let v = self else { throw RuntimeError("\(what) must be a number", kind: "TypeError") }
         return v
     }
+}
+
+extension OptimizerScheduler: ReferenceBases {
+    /// Every MMEngine scheduler derives from `_ParamScheduler`.
+    public var referenceBases: [String] { ["_ParamScheduler"] }
 }

@@ -12,8 +12,18 @@
 /// - `.momentum`: the `*Momentum` schedulers (`MomentumSchedulerMixin`): the groups' `momentum`
 ///   when the optimizer has that option, else `betas[0]` — copied into a `momentum` key at
 ///   construction, and `betas = (momentum, beta2)` rewritten after every step — else an error.
+/// - `.named(key)`: a `*ParamScheduler(optimizer, param_name=key)`, which schedules that group
+///   option as it is (no betas mixin).
 public final class OptimizerScheduler {
-    public enum Parameter: String, Sendable { case lr, momentum }
+    public struct Parameter: Sendable, Equatable {
+        /// The param-group key scheduled.
+        public let key: String
+        /// MMEngine's `MomentumSchedulerMixin`: `betas[0]` stands in for a missing `momentum`.
+        public let momentumMixin: Bool
+        public static let lr = Parameter(key: "lr", momentumMixin: false)
+        public static let momentum = Parameter(key: "momentum", momentumMixin: true)
+        public static func named(_ key: String) -> Parameter { Parameter(key: key, momentumMixin: false) }
+    }
 
     public let optimizer: Optimizer
     public let scheduler: ParamScheduler
@@ -28,7 +38,7 @@ public final class OptimizerScheduler {
         self.scheduler = scheduler
         self.parameter = parameter
         var betas = false
-        if parameter == .momentum {
+        if parameter.momentumMixin {
             if optimizer.defaults.contains(where: { $0.key == "momentum" }) {
             } else if optimizer.defaults.contains(where: { $0.key == "betas" }) {
                 betas = true
@@ -40,6 +50,10 @@ public final class OptimizerScheduler {
             }
         }
         usesBetas = betas
+        // `group.setdefault(f'initial_{param_name}', group[param_name])`: a key no group has is a KeyError
+        if optimizer.paramGroups.contains(where: { $0[parameter.key] == nil }) {
+            throw CoreError("'\(parameter.key)'", kind: "KeyError")
+        }
         var groups = try read()
         try scheduler.attach(&groups)
         try write(groups)
@@ -52,13 +66,13 @@ public final class OptimizerScheduler {
         try write(groups)
     }
 
-    private var key: String { parameter.rawValue }
+    private var key: String { parameter.key }
 
     private func read() throws -> [LRGroup] {
         try optimizer.paramGroups.map { g in
             var l = LRGroup(lr: try g.number(key))
             l.initialLR = g["initial_" + key]?.number
-            if parameter == .lr {
+            if parameter.key == "lr" {
                 l.maxLR = g["max_lr"]?.number
                 l.minLR = g["min_lr"]?.number
                 l.swaLR = g["swa_lr"]?.number

@@ -38,10 +38,12 @@ public enum Modules {
                              "LoadImageFromFile", "LoadAnnotations", "TestTimeAug", "Compose"]),
         ("mmengine", ["Config"]),
         ("mmengine.config", ["Config"]),
+        ("mmengine.testing", ["assert_allclose"]),
+        ("torch.testing", ["assert_close=torch_assert_close", "assert_allclose=torch_assert_allclose"]),
         ("mmengine.structures", ["InstanceData"]),
         ("mmengine.model", ["ExponentialMovingAverage", "StochasticWeightAverage", "MomentumAnnealingEMA"]),
-        ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "PolyLR",
-                            "CosineAnnealingLR", "LinearLR", "MultiStepLR", "StepLR", "ExponentialLR", "ConstantLR"]),
+        ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper"] + mmengineSchedulers),
+        ("mmengine.optim.scheduler", mmengineSchedulers),
         ("mmseg", []),
         ("mmseg.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
         ("mmdet.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
@@ -68,8 +70,14 @@ public enum Modules {
         // Python's standard library, curated (Builtins/Collections.swift, Itertools.swift, …): these
         // are modules only, not globals, so `import collections` is needed as in Python.
         ("collections", []), ("itertools", []), ("functools", []), ("copy", []), ("random", []), ("typing", []),
-        ("os", []), ("os.path", []), ("warnings", []),
+        ("os", []), ("os.path", []), ("warnings", []), ("tempfile", []),
     ]
+
+    /// mmengine.optim.scheduler's classes trick has (each `*LR` also as `*ParamScheduler` and `*Momentum`).
+    static let mmengineSchedulers = ["_ParamScheduler", "OneCycleLR", "OneCycleParamScheduler"]
+        + ["Step", "MultiStep", "Constant", "Exponential", "CosineAnnealing", "Linear", "Poly", "CosineRestart"].flatMap {
+            [$0 + "LR", $0 + "ParamScheduler", $0 + "Momentum"]
+        }
 
     static let paths: [String: [String]] = Dictionary(table, uniquingKeysWith: { a, _ in a })
 

@@ -224,6 +224,19 @@ enum Pytest {
             }
             throw RuntimeError("\(typeNames(a["expected_exception"]).joined(separator: ", ")) not raised", kind: "AssertionError")
         }
+        add("assertRaisesRegex(expected_exception, expected_regex, *args, **kwargs)") { [unowned interp] a in
+            let pattern = try a.string("expected_regex")
+            let ctx = raisesContext(a["expected_exception"], pattern)
+            guard let f = a.varargs.first else { return ctx }
+            do {
+                _ = try interp.call(f, Arguments(Array(a.varargs.dropFirst())))
+            } catch let e as TrickError where !e.isInterrupt {
+                guard typeNames(a["expected_exception"]).contains(where: { ExceptionKinds.isSubclass(e.kind, of: $0) }) else { throw e }
+                if e.message.contains(pattern) || (try? Regex(pattern)).map({ e.message.contains($0) }) == true { return .none }
+                throw RuntimeError("\(Printer.repr(.str(pattern))) does not match \(Printer.repr(.str(e.message)))", kind: "AssertionError")
+            }
+            throw RuntimeError("\(typeNames(a["expected_exception"]).joined(separator: ", ")) not raised", kind: "AssertionError")
+        }
         add("fail(msg=None)") { a in throw RuntimeError(a["msg"].isNone ? "" : Printer.str(a["msg"]), kind: "AssertionError") }
         return try interp.buildClass("TestCase", bases: [], namespace: ns)
     }
