@@ -368,6 +368,9 @@ enum TrainingOptimBindings {
                 return try schedulerObject(name, live, sched, parameter: parameter)
             }
             AutogradBindings.replace(lib, old, with: f)
+            if ScheduleBindings.familySignatures.contains(sig) || ScheduleBindings.familyStems.contains(where: { $0 + "LR" == name }) {
+                SchedulerClassMethods.register(lib, name: name, type: f)
+            }
         }
     }
 
