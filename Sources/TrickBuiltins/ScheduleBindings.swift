@@ -139,7 +139,9 @@ enum ScheduleBindings {
         do { return try instantiate(a, epochLength: epochLength) } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
     }
 
-    static func instantiate(_ a: Bound, epochLength: Int?) throws -> ParamScheduler {
+    /// `resumable`: the caller handles `last_step` (a scheduler bound to an optimizer resumes;
+    /// `lr_schedule` always starts from the beginning).
+    static func instantiate(_ a: Bound, epochLength: Int?, resumable: Bool = false) throws -> ParamScheduler {
         let type = formulaName(a.function)
         var begin = try a.int("begin"), end = try a.int("end")
         var byEpoch = try a.bool("by_epoch")
@@ -158,7 +160,7 @@ enum ScheduleBindings {
             begin = try times(begin, "begin")
             if end != schedulerINF { end = try times(end, "end") }
         }
-        if type != "SWALR" {
+        if type != "SWALR" && !resumable {
             guard try a.int("last_step") == -1 else { throw CoreError("\(type): resuming (last_step != -1) is not supported by lr_schedule") }
         }
         func optionalDouble(_ n: String) throws -> Double? { try a.optionalDouble(n) }

@@ -276,9 +276,10 @@ enum TrainingOptimBindings {
 
     // MARK: schedulers bound to an optimizer
 
-    static func schedulerObject(_ typeName: String, _ live: LiveOptimizer, _ sched: ParamScheduler, parameter: OptimizerScheduler.Parameter = .lr) throws -> Value {
+    static func schedulerObject(_ typeName: String, _ live: LiveOptimizer, _ sched: ParamScheduler, parameter: OptimizerScheduler.Parameter = .lr,
+                                lastStep: Int = -1, optimizerObject: Value = .none) throws -> Value {
         try live.pushToCore()
-        let s = try core { try OptimizerScheduler(optimizer: live.core, scheduler: sched, parameter: parameter) }
+        let s = try core { try OptimizerScheduler(optimizer: live.core, scheduler: sched, parameter: parameter, lastStep: lastStep) }
         live.pullFromCore()
         let o = BuiltObject(typeName: typeName, payload: s)
         o.repr = { "<\(typeName) object>" }
@@ -287,6 +288,21 @@ enum TrainingOptimBindings {
             try core { try s.step() }
             live.pullFromCore()
             return .none
+        }
+        // MMEngine `_ParamScheduler`'s attributes (torch's names for torch's schedulers)
+        let attributes = ["optimizer", "param_name", "begin", "end", "by_epoch", "last_step", "base_values"]
+        o.getterNames = { attributes }
+        o.getter = { name in
+            switch name {
+            case "optimizer": return optimizerObject
+            case "param_name": return .str(s.parameter.key)
+            case "begin": return .int(sched.begin)
+            case "end": return .int(sched.end)
+            case "by_epoch": return .bool(sched.byEpoch)
+            case "last_step": return .int(sched.lastStep)
+            case "base_values": return .list(sched.baseValues.map { .float($0) })
+            default: return nil
+            }
         }
         o.method("get_last_lr()") { _ in .list(s.lastValue.map { .float($0) }) }
         o.method("get_last_value()") { _ in .list(s.lastValue.map { .float($0) }) }
@@ -360,12 +376,15 @@ enum TrainingOptimBindings {
                     rest = Arguments(args.positional, keywords: args.keywords.filter { $0.0 != "optimizer" })
                 }
                 guard let live = target else { return try old.call(args) }
+                let optimizerObject = args.positional.first.flatMap { LiveOptimizer.from($0) != nil ? $0 : nil }
+                    ?? args.keywords.first(where: { $0.0 == "optimizer" })?.1 ?? .none
                 let cfg = try old.call(rest)
                 guard case .object(let o) = cfg, let bound = o.payload as? Bound else { return cfg }
-                let sched = try core { try ScheduleBindings.instantiate(bound, epochLength: nil) }
+                let sched = try core { try ScheduleBindings.instantiate(bound, epochLength: nil, resumable: true) }
                 let parameter: OptimizerScheduler.Parameter = name.hasSuffix("Momentum") ? .momentum
                     : takesParamName ? .named(try bound.string("param_name")) : .lr
-                return try schedulerObject(name, live, sched, parameter: parameter)
+                let lastStep = name == "SWALR" ? -1 : try bound.int("last_step")
+                return try schedulerObject(name, live, sched, parameter: parameter, lastStep: lastStep, optimizerObject: optimizerObject)
             }
             AutogradBindings.replace(lib, old, with: f)
             if ScheduleBindings.familySignatures.contains(sig) || ScheduleBindings.familyStems.contains(where: { $0 + "LR" == name }) {

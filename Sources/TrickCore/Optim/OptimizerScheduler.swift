@@ -33,7 +33,9 @@ public final class OptimizerScheduler {
     /// `get_last_value()`: each group's value after the latest step.
     public private(set) var lastValue: [Double] = []
 
-    public init(optimizer: Optimizer, scheduler: ParamScheduler, parameter: Parameter = .lr) throws {
+    /// `lastStep` other than -1 resumes (MMEngine's `last_step=`): every group must already hold
+    /// `initial_<param>` (a KeyError otherwise), and counting continues from there.
+    public init(optimizer: Optimizer, scheduler: ParamScheduler, parameter: Parameter = .lr, lastStep: Int = -1) throws {
         self.optimizer = optimizer
         self.scheduler = scheduler
         self.parameter = parameter
@@ -55,6 +57,13 @@ public final class OptimizerScheduler {
             throw CoreError("'\(parameter.key)'", kind: "KeyError")
         }
         var groups = try read()
+        if lastStep != -1 {
+            guard lastStep > -1 else { throw CoreError("last_step must be >= -1, got \(lastStep)", kind: "AssertionError") }
+            if let i = groups.firstIndex(where: { $0.initialLR == nil }) {
+                throw CoreError("\"param 'initial_\(parameter.key)' is not specified in param_groups[\(i)] when resuming an optimizer\"", kind: "KeyError")
+            }
+            scheduler.lastStep = lastStep
+        }
         try scheduler.attach(&groups)
         try write(groups)
     }
