@@ -296,11 +296,12 @@ enum TrainingOptimBindings {
             switch name {
             case "optimizer": return optimizerObject
             case "param_name": return .str(s.parameter.key)
-            case "begin": return .int(sched.begin)
-            case "end": return .int(sched.end)
-            case "by_epoch": return .bool(sched.byEpoch)
-            case "last_step": return .int(sched.lastStep)
-            case "base_values": return .list(sched.baseValues.map { .float($0) })
+            case "begin": return .int(s.scheduler.begin)
+            case "end": return .int(s.scheduler.end)
+            case "by_epoch": return .bool(s.scheduler.byEpoch)
+            case "last_step": return .int(s.scheduler.lastStep)
+            case "base_values": return .list(s.scheduler.baseValues.map { .float($0) })
+            case "T_max": return (s.scheduler as? CosineAnnealingLR).map { .int($0.tMax) }
             default: return nil
             }
         }
@@ -384,7 +385,17 @@ enum TrainingOptimBindings {
                 let parameter: OptimizerScheduler.Parameter = name.hasSuffix("Momentum") ? .momentum
                     : takesParamName ? .named(try bound.string("param_name")) : .lr
                 let lastStep = name == "SWALR" ? -1 : try bound.int("last_step")
-                return try schedulerObject(name, live, sched, parameter: parameter, lastStep: lastStep, optimizerObject: optimizerObject)
+                let made = try schedulerObject(name, live, sched, parameter: parameter, lastStep: lastStep, optimizerObject: optimizerObject)
+                if case .object(let so) = made, let state = so.payload as? OptimizerScheduler {
+                    let options = Signature(sig).parameterNames.map { ($0, bound[$0]) }
+                    SchedulerState.add(to: so, state, options: options, optimizerObject: optimizerObject) { saved in
+                        guard case .object(let c) = try old.call(Arguments([], keywords: saved)), let b = c.payload as? Bound else {
+                            throw RuntimeError("\(name): cannot rebuild from the saved state", kind: "ValueError")
+                        }
+                        return try core { try ScheduleBindings.instantiate(b, epochLength: nil, resumable: true) }
+                    }
+                }
+                return made
             }
             AutogradBindings.replace(lib, old, with: f)
             if ScheduleBindings.familySignatures.contains(sig) || ScheduleBindings.familyStems.contains(where: { $0 + "LR" == name }) {

@@ -26,7 +26,7 @@ public final class OptimizerScheduler {
     }
 
     public let optimizer: Optimizer
-    public let scheduler: ParamScheduler
+    public private(set) var scheduler: ParamScheduler
     public let parameter: Parameter
     /// Momentum schedulers on Adam-style optimizers drive `betas[0]`.
     public let usesBetas: Bool
@@ -66,6 +66,16 @@ public final class OptimizerScheduler {
         }
         try scheduler.attach(&groups)
         try write(groups)
+    }
+
+    /// `load_state_dict`: carries on as `formula` (built from the saved options), with the saved
+    /// counters, base values and last values; the groups are not touched, as in MMEngine.
+    public func restore(_ formula: ParamScheduler, lastStep: Int, globalStep: Int, baseValues: [Double], lastValue: [Double]) {
+        formula.lastStep = lastStep
+        formula.globalStep = globalStep
+        formula.baseValues = baseValues
+        scheduler = formula
+        self.lastValue = lastValue
     }
 
     /// `scheduler.step()` (call it after `optimizer.step()`, as MMEngine's ParamSchedulerHook does).

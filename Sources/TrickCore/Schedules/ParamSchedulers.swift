@@ -144,7 +144,8 @@ public final class ExponentialLR: ParamScheduler {
 
 /// `CosineAnnealingLR(T_max=None, eta_min=None, eta_min_ratio=None)`; `T_max` defaults to `end - begin`.
 public final class CosineAnnealingLR: ParamScheduler {
-    let tMax: Int, etaMin: Double?, etaMinRatio: Double?
+    public let tMax: Int
+    let etaMin: Double?, etaMinRatio: Double?
     public init(tMax: Int?, etaMin: Double?, etaMinRatio: Double? = nil, begin: Int = 0, end: Int = schedulerINF, byEpoch: Bool = true) throws {
         var em = etaMin
         if etaMin == nil && etaMinRatio == nil { em = 0 }
