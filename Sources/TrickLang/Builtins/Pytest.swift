@@ -62,6 +62,13 @@ enum Pytest {
                 .builtin(BuiltinFunction(raw: "skipped()") { _ in throw RuntimeError(reason, kind: "Skipped") })
             })
         }
+        mark.method("skipif(condition, reason='')", doc: "Skips the test (or every test of a class) when condition is true.") { a in
+            let skip = try a["condition"].truthy(), reason = try a.string("reason")
+            return .builtin(BuiltinFunction(raw: "skipif.<decorator>(function)") { args in
+                guard skip else { return args.positional.first ?? .none }
+                return .builtin(BuiltinFunction(raw: "skipped()") { _ in throw RuntimeError(reason, kind: "Skipped") })
+            })
+        }
         pytest.set("mark", .object(mark))
         let unittest = Modules.std("unittest", in: lib)
         if let c = try? testCaseClass(interp) { unittest.set("TestCase", c) }

@@ -67,8 +67,17 @@ extension Interpreter {
                 default: break
                 }
             } else if name.hasPrefix("Test"), case .object(let c) = v, let info = c.payload as? ClassInfo {
+                // the class's one-time setup (pytest's setup_class, unittest's setUpClass); when it
+                // fails, every test of the class fails with its error
+                var classError: TrickError?
+                for hook in ["setup_class", "setUpClass"] where info.lookup(hook) != nil {
+                    do { _ = try call(try getAttribute(.object(c), hook), Arguments()) } catch {
+                        classError = locate(error, SourceFile(name: "<test>", text: ""), SourceLocation(line: 0, column: 0))
+                    }
+                }
                 var seen = Set<String>()  // a method overridden in a subclass runs once
                 for m in info.mro.flatMap(\.order) where m.hasPrefix("test") && seen.insert(m).inserted {
+                    if let classError, !isDeselected("\(name).\(m)") { report.failed.append(("\(name).\(m)", classError)); continue }
                     guard let method = info.lookup(m) else { continue }
                     let instance: Value
                     do { instance = try instantiate(info, Arguments()) } catch {
