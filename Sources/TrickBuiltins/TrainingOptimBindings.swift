@@ -457,6 +457,10 @@ enum TrainingOptimBindings {
             guard case .object(let opt) = optimizerObject, let m = opt.methods["state_dict"] else { return .none }
             return try m.call(Arguments())
         }
+        o.method("load_state_dict(state_dict)") { a in
+            guard case .object(let opt) = optimizerObject, let m = opt.methods["load_state_dict"] else { return .none }
+            return try m.call(Arguments([a["state_dict"]]))
+        }
         return .object(o)
     }
 

@@ -244,6 +244,24 @@ enum Pytest {
             }
             throw RuntimeError("\(typeNames(a["expected_exception"]).joined(separator: ", ")) not raised", kind: "AssertionError")
         }
+        // the typed equality checks compare as assertEqual, after checking the type they name
+        for (name, type) in [("assertListEqual", "list"), ("assertTupleEqual", "tuple"), ("assertDictEqual", "dict"), ("assertSetEqual", "set")] {
+            add("\(name)(first, second, msg=None)") { a in
+                for side in ["first", "second"] where a[side].typeName != type {
+                    try fail("\(side == "first" ? "First" : "Second") sequence is not a \(type): \(Printer.repr(a[side]))", a)
+                }
+                if try Ops.compare("==", a["first"], a["second"]).truthy() { return .none }
+                try fail("\(Printer.repr(a["first"])) != \(Printer.repr(a["second"]))", a)
+            }
+        }
+        for (name, wanted) in [("assertRegex", true), ("assertNotRegex", false)] {
+            add("\(name)(text, expected_regex, msg=None)") { a in
+                let text = try a.string("text"), pattern = try a.string("expected_regex")
+                guard let re = try? Regex(pattern) else { throw RuntimeError("bad regular expression \(Printer.repr(.str(pattern)))", kind: "ValueError") }
+                if text.contains(re) == wanted { return .none }
+                try fail("Regex \(wanted ? "didn't match" : "matched"): \(Printer.repr(.str(pattern))) \(wanted ? "not found in" : "found in") \(Printer.repr(.str(text)))", a)
+            }
+        }
         add("fail(msg=None)") { a in throw RuntimeError(a["msg"].isNone ? "" : Printer.str(a["msg"]), kind: "AssertionError") }
         return try interp.buildClass("TestCase", bases: [], namespace: ns)
     }
