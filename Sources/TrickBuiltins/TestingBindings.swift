@@ -55,10 +55,12 @@ enum TestingBindings {
         for i in 0..<a.count {
             let x = a.double(at: i), y = e.double(at: i)
             if x == y || (equalNaN && x.isNaN && y.isNaN) { continue }
-            let d = Swift.abs(x - y)
+            // torch computes the differences in the tensors' dtype (float32 rounds them)
+            let single = a.dtype == .float32 && e.dtype == .float32
+            let d = single ? Double(Swift.abs(Float(x) - Float(y))) : Swift.abs(x - y)
             if d <= atol + rtol * Swift.abs(y) { continue }
             bad += 1
-            let r = d / Swift.abs(y)
+            let r = single ? Double(Float(d) / Swift.abs(Float(y))) : d / Swift.abs(y)
             if d > maxAbs.value || d.isNaN { maxAbs = (d, i) }
             if r > maxRel.value || r.isNaN { maxRel = (r, i) }
         }
@@ -92,13 +94,7 @@ enum TestingBindings {
                 let floating: Bool = { if case .float = actual { return true }; if case .float = expected { return true }; return false }()
                 let (r, t) = (rtol, atol) == (nil, nil) ? closeDefaults(floating ? .float64 : .int64) : (rtol!, atol!)
                 if x == y || (equalNaN && x.isNaN && y.isNaN) || Swift.abs(x - y) <= t + r * Swift.abs(y) { return }
-                throw fail("""
-                    Scalars are not close!
-
-                    Expected \(Printer.repr(expected)) but got \(Printer.repr(actual)).
-                    Absolute difference: \(format(Swift.abs(x - y))) (up to \(format(t)) allowed)
-                    Relative difference: \(format(Swift.abs(x - y) / Swift.abs(y))) (up to \(format(r)) allowed)
-                    """, msg)
+                throw fail(scalarReport(expected: Printer.repr(expected), actual: Printer.repr(actual), x, y, rtol: r, atol: t), msg)
             }
             let a = try Convert.tensor(actual), e = try Convert.tensor(expected)
             guard a.shape == e.shape else {
@@ -108,6 +104,12 @@ enum TestingBindings {
                 throw fail("The values for attribute 'dtype' do not match: torch.\(a.dtype.rawValue) != torch.\(e.dtype.rawValue).", msg)
             }
             let (r, t) = (rtol, atol) == (nil, nil) ? closeDefaults(a.dtype) : (rtol!, atol!)
+            if a.shape.isEmpty {
+                // a 0-d tensor is reported as torch reports scalars
+                let x = a.double(at: 0), y = e.double(at: 0)
+                if x == y || (equalNaN && x.isNaN && y.isNaN) || Swift.abs(x - y) <= t + r * Swift.abs(y) { return }
+                throw fail(scalarReport(expected: format(y), actual: format(x), x, y, rtol: r, atol: t), msg)
+            }
             if let report = mismatch(a, e, rtol: r, atol: t, equalNaN: equalNaN) { throw fail(report, msg) }
         }
         func sequences(_ a: [Value], _ e: [Value]) throws {
@@ -118,6 +120,16 @@ enum TestingBindings {
                 try assertClose(x, y, rtol: rtol, atol: atol, equalNaN: equalNaN, checkDtype: checkDtype, msg: msg)
             }
         }
+    }
+
+    static func scalarReport(expected: String, actual: String, _ x: Double, _ y: Double, rtol: Double, atol: Double) -> String {
+        """
+        Scalars are not close!
+
+        Expected \(expected) but got \(actual).
+        Absolute difference: \(format(Swift.abs(x - y))) (up to \(format(atol)) allowed)
+        Relative difference: \(format(Swift.abs(x - y) / Swift.abs(y))) (up to \(format(rtol)) allowed)
+        """
     }
 
     static func sizeRepr(_ shape: [Int]) -> String { "torch.Size([" + shape.map(String.init).joined(separator: ", ") + "])" }

@@ -64,6 +64,7 @@ extension Interpreter {
                 switch v {
                 case .function: runFunction(name, v)
                 case .object(let o) where o.payload is Pytest.Parametrized: runFunction(name, v)
+                case .builtin(let b) where b.name == "skipped": run(name, v, Arguments())  // @pytest.mark.skip / skipif
                 default: break
                 }
             } else if name.hasPrefix("Test"), case .object(let c) = v, let info = c.payload as? ClassInfo {
