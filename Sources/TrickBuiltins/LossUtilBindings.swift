@@ -8,7 +8,7 @@ import TrickLang
 enum LossUtilBindings {
     static func reduction(_ a: Bound) throws -> Reduction {
         let name = try a.string("reduction")
-        return try core { try Reduction(name: name) }
+        return try AutogradBindings.core { try Reduction(name: name) }
     }
 
     static func register(_ lib: Library) {
@@ -17,7 +17,7 @@ enum LossUtilBindings {
             let r = try reduction(a)
             if r == Reduction.none { return a["loss"] }
             let loss = try Convert.tensor(a["loss"])
-            return .tensor(try core { try LossReduce.weightReduce(loss, weight: nil, reduction: r, avgFactor: nil) })
+            return .tensor(try AutogradBindings.core { try LossReduce.weightReduce(loss, weight: nil, reduction: r, avgFactor: nil) })
         }
         lib.function("weight_reduce_loss(loss, weight=None, reduction='mean', avg_factor=None)",
                      doc: "mmseg weight_reduce_loss: loss * weight (same dims; past 1-D one channel or the loss's, else AssertionError), then reduced; with avg_factor 'mean' is sum / (avg_factor + eps32) and 'sum' a ValueError.") { a in
@@ -25,7 +25,7 @@ enum LossUtilBindings {
             if a["weight"].isNone && r == Reduction.none { return a["loss"] }
             let loss = try Convert.tensor(a["loss"])
             let weight = a["weight"].isNone ? nil : try Convert.tensor(a["weight"])
-            return .tensor(try core { try LossReduce.weightReduce(loss, weight: weight, reduction: r, avgFactor: try a.optionalDouble("avg_factor")) })
+            return .tensor(try AutogradBindings.core { try LossReduce.weightReduce(loss, weight: weight, reduction: r, avgFactor: try a.optionalDouble("avg_factor")) })
         }
         lib.namespace("torch").methods["Tensor"] = BuiltinFunction(raw: "Tensor(*data)",
             doc: "torch.Tensor(data): a float32 tensor of the data; torch.Tensor(n, m, ...) one of that shape (zeros here; torch leaves it uninitialized).") { args in
@@ -38,9 +38,5 @@ enum LossUtilBindings {
             guard p.count <= 1 else { throw RuntimeError("torch.Tensor() takes one sequence or sizes, got \(p.count) arguments", kind: "TypeError") }
             return .tensor(p.isEmpty ? Tensor(shape: [0], float32: []) : try Convert.tensor(p[0], dtype: .float32))
         }
-    }
-
-    static func core<R>(_ body: () throws -> R) throws -> R {
-        do { return try body() } catch let e as CoreError { throw RuntimeError(e.message, kind: e.kind) }
     }
 }
