@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test repl bench fuzz clean conformance install uninstall lab transcripts
+.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test upstream repl bench fuzz clean conformance install uninstall lab transcripts
 
 all: build
 
@@ -52,7 +52,7 @@ transcripts: build
 	@for f in examples/*.trick; do $(BIN) run --markdown $$f > $${f%.trick}.md || exit 1; echo "wrote $${f%.trick}.md"; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden error-test repl-test python-parity kernel-test
+test: unit golden error-test repl-test python-parity kernel-test upstream
 
 # The bad-program suite: each file in Tests/errors must fail cleanly at the stated line.
 error-test: deps
@@ -63,6 +63,12 @@ error-test: deps
 python-parity: deps
 	$(SWIFT) build -j $(JOBS) --product trick
 	tests/python_parity.sh $(TEST_BIN)
+
+# The reference libraries' own unit-test files (Tests/upstream) under `trick test`: a table of
+# passed/failed/skipped per file, checked against Tests/upstream/EXPECTED.txt (UPDATE=1 rewrites it).
+upstream: deps
+	$(SWIFT) build -j $(JOBS) --product trick
+	tests/upstream_tests.sh $(TEST_BIN)
 
 # The REPL is driven through a pipe and in a pseudo-terminal (tmux).
 repl-test: deps

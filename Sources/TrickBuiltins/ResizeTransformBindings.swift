@@ -172,6 +172,10 @@ extension ResizeBindings {
                 return transformObject(lib, "RandomChoiceResize", a, ChoiceShortestEdgeResize(scales: scales, edge: edge), repr: repr)
             }
             let scales: [[Double]]
+            // mmcv: `assert mmengine.is_seq_of(self.scales, (tuple, int))`
+            if case .list(let l) = a["scales"], let bad = l.items.first(where: { if case .tuple = $0 { return false }; if case .int = $0 { return false }; return true }) {
+                throw RuntimeError("RandomChoiceResize: scales must be (w, h) tuples or ints, got \(bad.typeName) \(Printer.repr(bad))", kind: "AssertionError")
+            }
             if case .list(let l) = a["scales"] { scales = try l.items.map { try pair($0, "scales") } } else { scales = [try pair(a["scales"], "scales")] }
             return transformObject(lib, "RandomChoiceResize", a, try RandomChoiceResize(scales: scales, resize: try innerResize(a, "RandomChoiceResize")),
                                    repr: repr)
@@ -221,10 +225,14 @@ extension ResizeBindings {
                 case nil: break
                 }
                 if let v = d[str: "masks"] { maskVal = try number(v, "pad_val['masks']") }
-            default: throw RuntimeError("pad_val must be a number or a dict, got \(a["pad_val"].typeName)", kind: "TypeError")
+            default: throw RuntimeError("pad_val must be a number or a dict, got \(a["pad_val"].typeName)", kind: "AssertionError")  // mmcv asserts a dict
             }
             if a.has("seg_pad_val") { segVal = try a.double("seg_pad_val") }
-            let mode = try ImPad.Mode(rawValue: a.choice("padding_mode", ImPad.Mode.allCases.map(\.rawValue)))!
+            // mmcv: `assert padding_mode in ['constant', 'edge', 'reflect', 'symmetric']`
+            let mode: ImPad.Mode
+            do { mode = try ImPad.Mode(rawValue: a.choice("padding_mode", ImPad.Mode.allCases.map(\.rawValue)))! } catch let e as RuntimeError {
+                throw RuntimeError(e.message, kind: "AssertionError")
+            }
             let t = try PadTransform(size: a.has("size") ? try Convert.ints(a["size"], what: "size") : nil,
                                      sizeDivisor: try a.optionalInt("size_divisor"), padToSquare: try a.bool("pad_to_square"),
                                      imgPadVal: imgVal, imgPadValIsInt: isInt, segPadVal: segVal, mode: mode,

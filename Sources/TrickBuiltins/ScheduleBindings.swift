@@ -23,7 +23,34 @@ enum ScheduleBindings {
         "SWALR(swa_lr, anneal_epochs=10, anneal_strategy='cos', last_epoch=-1, begin=0, end=1000000000, by_epoch=True, convert_to_iter_based=False)",
     ]
 
+    /// MMEngine's scheduler families: each `*LR` formula above is also `*ParamScheduler(optimizer,
+    /// param_name, …)` (any group option, as it is) and `*Momentum(optimizer, …)` (the momentum,
+    /// or Adam's `betas[0]`); OneCycle has no momentum scheduler, as in MMEngine.
+    static let familyStems = ["Step", "MultiStep", "Constant", "Exponential", "CosineAnnealing", "Linear", "Poly", "OneCycle", "CosineRestart"]
+    static let familySignatures: [String] = familyStems.flatMap { stem -> [String] in
+        guard let sig = schedulerSignatures.first(where: { $0.hasPrefix(stem + "LR(") }) else { return [] }
+        let rest = sig.dropFirst(stem.count + 3)
+        let param = "\(stem)ParamScheduler(param_name, \(rest)"
+        return stem == "OneCycle" ? [param] : [param, "\(stem)Momentum(\(rest)"]
+    }
+
+    /// The `*LR` formula a family member uses (`StepParamScheduler`, `StepMomentum` → `StepLR`).
+    static func formulaName(_ type: String) -> String {
+        for suffix in ["ParamScheduler", "Momentum"] where type.hasSuffix(suffix) {
+            return String(type.dropLast(suffix.count)) + "LR"
+        }
+        return type
+    }
+
     static func register(_ lib: Library) {
+        for sig in familySignatures {
+            let name = String(sig.prefix { $0 != "(" })
+            lib.type(sig, doc: "MMEngine \(name) config; given an optimizer first it is bound to it and schedules \(name.hasSuffix("Momentum") ? "the momentum (Adam: betas[0])" : "the group option param_name").") { a in
+                let o = BuiltObject(typeName: a.function, payload: a)
+                for p in Signature(sig).parameterNames { o.set(p, a[p]) }
+                return .object(o)
+            }
+        }
         for sig in schedulerSignatures {
             lib.type(sig, doc: "MMEngine parameter scheduler config (torch SWALR for 'SWALR'); use in lr_schedule(base_lr, [..], steps=N).") { a in
                 let o = BuiltObject(typeName: a.function, payload: a)
@@ -112,8 +139,10 @@ enum ScheduleBindings {
         do { return try instantiate(a, epochLength: epochLength) } catch let e as CoreError { throw RuntimeError(e.message, kind: "ValueError") }
     }
 
-    static func instantiate(_ a: Bound, epochLength: Int?) throws -> ParamScheduler {
-        let type = a.function
+    /// `resumable`: the caller handles `last_step` (a scheduler bound to an optimizer resumes;
+    /// `lr_schedule` always starts from the beginning).
+    static func instantiate(_ a: Bound, epochLength: Int?, resumable: Bool = false) throws -> ParamScheduler {
+        let type = formulaName(a.function)
         var begin = try a.int("begin"), end = try a.int("end")
         var byEpoch = try a.bool("by_epoch")
         var scale = 1
@@ -131,7 +160,7 @@ enum ScheduleBindings {
             begin = try times(begin, "begin")
             if end != schedulerINF { end = try times(end, "end") }
         }
-        if type != "SWALR" {
+        if type != "SWALR" && !resumable {
             guard try a.int("last_step") == -1 else { throw CoreError("\(type): resuming (last_step != -1) is not supported by lr_schedule") }
         }
         func optionalDouble(_ n: String) throws -> Double? { try a.optionalDouble(n) }

@@ -276,9 +276,10 @@ enum TrainingOptimBindings {
 
     // MARK: schedulers bound to an optimizer
 
-    static func schedulerObject(_ typeName: String, _ live: LiveOptimizer, _ sched: ParamScheduler, parameter: OptimizerScheduler.Parameter = .lr) throws -> Value {
+    static func schedulerObject(_ typeName: String, _ live: LiveOptimizer, _ sched: ParamScheduler, parameter: OptimizerScheduler.Parameter = .lr,
+                                lastStep: Int = -1, optimizerObject: Value = .none) throws -> Value {
         try live.pushToCore()
-        let s = try core { try OptimizerScheduler(optimizer: live.core, scheduler: sched, parameter: parameter) }
+        let s = try core { try OptimizerScheduler(optimizer: live.core, scheduler: sched, parameter: parameter, lastStep: lastStep) }
         live.pullFromCore()
         let o = BuiltObject(typeName: typeName, payload: s)
         o.repr = { "<\(typeName) object>" }
@@ -288,12 +289,35 @@ enum TrainingOptimBindings {
             live.pullFromCore()
             return .none
         }
+        // MMEngine `_ParamScheduler`'s attributes (torch's names for torch's schedulers)
+        let attributes = ["optimizer", "param_name", "begin", "end", "by_epoch", "last_step", "base_values"]
+        o.getterNames = { attributes }
+        o.getter = { name in
+            switch name {
+            case "optimizer": return optimizerObject
+            case "param_name": return .str(s.parameter.key)
+            case "begin": return .int(s.scheduler.begin)
+            case "end": return .int(s.scheduler.end)
+            case "by_epoch": return .bool(s.scheduler.byEpoch)
+            case "last_step": return .int(s.scheduler.lastStep)
+            case "base_values": return .list(s.scheduler.baseValues.map { .float($0) })
+            case "T_max": return (s.scheduler as? CosineAnnealingLR).map { .int($0.tMax) }
+            default: return nil
+            }
+        }
         o.method("get_last_lr()") { _ in .list(s.lastValue.map { .float($0) }) }
         o.method("get_last_value()") { _ in .list(s.lastValue.map { .float($0) }) }
         return .object(o)
     }
 
     static func registerSchedulers(_ lib: Library) {
+        lib.function("_ParamScheduler(optimizer, param_name, begin=0, end=1000000000, last_step=-1, by_epoch=True, verbose=False)",
+                     doc: "MMEngine's base parameter scheduler: every scheduler bound to an optimizer is one (isinstance); itself it has no formula (NotImplementedError), as in MMEngine.") { a in
+            guard LiveOptimizer.from(a["optimizer"]) != nil else {
+                throw RuntimeError("``optimizer`` should be an Optimizer,but got \(a["optimizer"].typeName)", kind: "TypeError")
+            }
+            throw RuntimeError("", kind: "NotImplementedError")
+        }
         // torch.optim.lr_scheduler: torch's signatures
         let ns = BuiltObject(typeName: "module")
         ns.repr = { "<module 'torch.optim.lr_scheduler'>" }
@@ -330,11 +354,19 @@ enum TrainingOptimBindings {
         }
         lib.define("torch_lr_scheduler", .object(ns))
 
-        // MMEngine's schedulers: `PolyLR(optimizer, eta_min=…, begin=…, end=…, by_epoch=False)`.
-        for sig in ScheduleBindings.schedulerSignatures {
+        // MMEngine's schedulers: `PolyLR(optimizer, eta_min=…, begin=…, end=…, by_epoch=False)`,
+        // `PolyParamScheduler(optimizer, 'momentum', …)`, `PolyMomentum(optimizer, …)`.
+        for sig in ScheduleBindings.schedulerSignatures + ScheduleBindings.familySignatures {
             let name = String(sig.prefix { $0 != "(" })
             guard case .builtin(let old)? = lib.globals[name] else { continue }
+            let takesParamName = name.hasSuffix("ParamScheduler")
             let f = BuiltinFunction(raw: old.signature, doc: old.doc + " Given an optimizer first (or optimizer=), it is bound to it: step() writes the groups' lr.") { args in
+                // `_ParamScheduler`'s check: a string where the optimizer goes (configs name
+                // their options, and a ParamScheduler's first option is param_name)
+                if case .str? = args.positional.first,
+                   !takesParamName || args.positional.count > 1 || args.keywords.contains(where: { $0.0 == "param_name" }) {
+                    throw RuntimeError("``optimizer`` should be an Optimizer,but got str", kind: "TypeError")
+                }
                 var rest = args
                 var target: LiveOptimizer?
                 if let first = args.positional.first, let l = LiveOptimizer.from(first) {
@@ -345,12 +377,30 @@ enum TrainingOptimBindings {
                     rest = Arguments(args.positional, keywords: args.keywords.filter { $0.0 != "optimizer" })
                 }
                 guard let live = target else { return try old.call(args) }
+                let optimizerObject = args.positional.first.flatMap { LiveOptimizer.from($0) != nil ? $0 : nil }
+                    ?? args.keywords.first(where: { $0.0 == "optimizer" })?.1 ?? .none
                 let cfg = try old.call(rest)
                 guard case .object(let o) = cfg, let bound = o.payload as? Bound else { return cfg }
-                let sched = try core { try ScheduleBindings.instantiate(bound, epochLength: nil) }
-                return try schedulerObject(name, live, sched, parameter: name.hasSuffix("Momentum") ? .momentum : .lr)
+                let sched = try core { try ScheduleBindings.instantiate(bound, epochLength: nil, resumable: true) }
+                let parameter: OptimizerScheduler.Parameter = name.hasSuffix("Momentum") ? .momentum
+                    : takesParamName ? .named(try bound.string("param_name")) : .lr
+                let lastStep = name == "SWALR" ? -1 : try bound.int("last_step")
+                let made = try schedulerObject(name, live, sched, parameter: parameter, lastStep: lastStep, optimizerObject: optimizerObject)
+                if case .object(let so) = made, let state = so.payload as? OptimizerScheduler {
+                    let options = Signature(sig).parameterNames.map { ($0, bound[$0]) }
+                    SchedulerState.add(to: so, state, options: options, optimizerObject: optimizerObject) { saved in
+                        guard case .object(let c) = try old.call(Arguments([], keywords: saved)), let b = c.payload as? Bound else {
+                            throw RuntimeError("\(name): cannot rebuild from the saved state", kind: "ValueError")
+                        }
+                        return try core { try ScheduleBindings.instantiate(b, epochLength: nil, resumable: true) }
+                    }
+                }
+                return made
             }
             AutogradBindings.replace(lib, old, with: f)
+            if ScheduleBindings.familySignatures.contains(sig) || ScheduleBindings.familyStems.contains(where: { $0 + "LR" == name }) {
+                SchedulerClassMethods.register(lib, name: name, type: f)
+            }
         }
     }
 
@@ -406,6 +456,10 @@ enum TrainingOptimBindings {
         o.method("state_dict()") { _ in
             guard case .object(let opt) = optimizerObject, let m = opt.methods["state_dict"] else { return .none }
             return try m.call(Arguments())
+        }
+        o.method("load_state_dict(state_dict)") { a in
+            guard case .object(let opt) = optimizerObject, let m = opt.methods["load_state_dict"] else { return .none }
+            return try m.call(Arguments([a["state_dict"]]))
         }
         return .object(o)
     }
@@ -513,4 +567,9 @@ extension Optional where Wrapped == Double {
         guard let v = self else { throw RuntimeError("\(what) must be a number", kind: "TypeError") }
         return v
     }
+}
+
+extension OptimizerScheduler: ReferenceBases {
+    /// Every MMEngine scheduler derives from `_ParamScheduler`.
+    public var referenceBases: [String] { ["_ParamScheduler"] }
 }

@@ -4,7 +4,11 @@ import TrickLang
 public enum TrickBuiltins {
     public static func register(_ lib: Library) {
         TensorBindings.register(lib)     // tensors: creation, math, indexing helpers, random
-        LossBindings.register(lib)       // tricks 2–5: losses, OHEM pixel sampler, decode-head losses
+        TestingBindings.register(lib)    // torch.testing / mmengine.testing comparisons
+        LossBindings.register(lib)
+        LossUtilBindings.register(lib)
+        OptimWrapperDictBindings.register(lib)
+        VersionBindings.register(lib)   // mmseg reduce_loss / weight_reduce_loss, torch.Tensor       // tricks 2–5: losses, OHEM pixel sampler, decode-head losses
         BoxBindings.register(lib)        // tricks 2, 7, 9: IoU, NMS family, ensembling, assigner/samplers
         ResizeBindings.register(lib)     // trick 6: resize math, transforms, interpolate, TTA
         ParamBindings.register(lib)      // trick 1: modules, param_groups

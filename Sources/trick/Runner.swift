@@ -139,7 +139,7 @@ enum Runner {
 
 /// `trick test`: re-runs notebooks and diffs their output against the `#>` lines.
 enum GoldenTests {
-    static func run(paths: [String], update: Bool) -> Int32 {
+    static func run(paths: [String], update: Bool, deselect: [String] = []) -> Int32 {
         var files: [String] = []
         for p in paths {
             if FileIO.isDirectory(p) { files += FileIO.files(under: p, suffix: ".trick") } else if FileIO.exists(p) { files.append(p) } else {
@@ -166,7 +166,7 @@ enum GoldenTests {
                 }
                 let mismatches = nb.check(result)
                 // test_* functions and Test* classes, as pytest would run them
-                let tests = interp.runTestFunctions()
+                let tests = interp.runTestFunctions(deselect: deselect)
                 if tests.total > 0 {
                     for (name, e) in tests.failed {
                         FileIO.writeStdout("FAILED \(f)::\(name)\n")

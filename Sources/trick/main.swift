@@ -66,11 +66,14 @@ struct Test: ParsableCommand {
     @Flag(help: "Rewrite the `#>` lines with the actual output (atomically).")
     var update = false
 
+    @Option(help: ArgumentHelp("Leave out a test, as pytest's --deselect: a test id (`test_f`, `test_f[case]`, `TestC.test_m`; a name covers all its cases), reported as skipped. Repeatable.", valueName: "id"))
+    var deselect: [String] = []
+
     @Argument(help: "Files or folders (searched for *.trick).")
     var paths: [String]
 
     func run() throws {
-        throw ExitCode(GoldenTests.run(paths: paths, update: update))
+        throw ExitCode(GoldenTests.run(paths: paths, update: update, deselect: deselect))
     }
 }
 

@@ -125,7 +125,7 @@ extension DiceLoss {
             }
             let keep = (0..<c).filter { $0 != ign }
             guard !keep.isEmpty else {
-                throw CoreError("DiceLoss: ignore_index \(ign) removes the only channel of pred \(Tensor.formatShape(sh))")
+                throw CoreError("DiceLoss: ignore_index \(ign) removes the only channel of pred \(Tensor.formatShape(sh))", kind: "AssertionError")  // MMSeg: assert pred.shape[1] != 0
             }
             if keep.count != c {
                 let mask = Tensor((0..<c).map { $0 != ign })
@@ -148,7 +148,7 @@ extension DiceLoss {
         }
         let loss = try d.rsub(1)
         if let weight, weight.rank != 1 || weight.count != n {
-            throw CoreError("DiceLoss weight must be (N,) = (\(n),), got \(Tensor.formatShape(weight.shape))")
+            throw CoreError("DiceLoss weight must be (N,) = (\(n),), got \(Tensor.formatShape(weight.shape))", kind: "AssertionError")
         }
         return try loss.weightReduce(weight: weight, reduction: reductionOverride ?? config.reduction, avgFactor: avgFactor)
             .scaled(by: config.lossWeight)

@@ -103,7 +103,7 @@ public struct DiceLoss: SegLoss {
             }
             keep = keep.filter { $0 != ign }
             guard !keep.isEmpty else {
-                throw CoreError("DiceLoss: ignore_index \(ign) removes the only channel of pred \(Tensor.formatShape(sh))")
+                throw CoreError("DiceLoss: ignore_index \(ign) removes the only channel of pred \(Tensor.formatShape(sh))", kind: "AssertionError")  // MMSeg: assert pred.shape[1] != 0
             }
         }
         let eps = config.eps
@@ -124,7 +124,9 @@ public struct DiceLoss: SegLoss {
         var w: [Float]?
         if let weight {
             guard weight.rank == 1, weight.count == n else {
-                throw CoreError("DiceLoss weight must have shape (N,) = (\(n),), got \(Tensor.formatShape(weight.shape)) (a per-pixel OHEM weight cannot be used with DiceLoss, as in MMSegmentation)")
+                // MMSeg asserts `weight.ndim == loss.ndim` and `len(weight) == len(pred)`
+                throw CoreError("DiceLoss weight must have shape (N,) = (\(n),), got \(Tensor.formatShape(weight.shape)) (a per-pixel OHEM weight cannot be used with DiceLoss, as in MMSegmentation)",
+                                kind: "AssertionError")
             }
             w = weight.floats
         }

@@ -68,6 +68,23 @@ public enum LossReduce {
         }
     }
 
+    /// MMSeg `weight_reduce_loss` on tensors, with its asserts (AssertionError): the weight has
+    /// the loss's number of dimensions and, past one, one channel or the loss's; it broadcasts
+    /// onto the loss as `loss * weight`.
+    public static func weightReduce(_ loss: Tensor, weight: Tensor?, reduction: Reduction, avgFactor: Double?) throws -> Tensor {
+        var w: [Float]?
+        if let weight {
+            guard weight.shape.count == loss.shape.count else {
+                throw CoreError("weight.dim() == loss.dim(): weight \(Tensor.formatShape(weight.shape)), loss \(Tensor.formatShape(loss.shape))", kind: "AssertionError")
+            }
+            if weight.shape.count > 1 && weight.shape[1] != 1 && weight.shape[1] != loss.shape[1] {
+                throw CoreError("weight.size(1) == 1 or weight.size(1) == loss.size(1): weight \(Tensor.formatShape(weight.shape)), loss \(Tensor.formatShape(loss.shape))", kind: "AssertionError")
+            }
+            w = try broadcastWeight(weight, to: loss.shape)
+        }
+        return try weightReduce(loss.floats, shape: loss.shape, weight: w, reduction: reduction, avgFactor: avgFactor)
+    }
+
     /// Multiplies a loss (0-d or element-wise) by `loss_weight` in float32, as
     /// `self.loss_weight * loss` does in every loss module.
     public static func scale(_ t: Tensor, by lossWeight: Double) -> Tensor {

@@ -12,23 +12,35 @@
 /// - `.momentum`: the `*Momentum` schedulers (`MomentumSchedulerMixin`): the groups' `momentum`
 ///   when the optimizer has that option, else `betas[0]` — copied into a `momentum` key at
 ///   construction, and `betas = (momentum, beta2)` rewritten after every step — else an error.
+/// - `.named(key)`: a `*ParamScheduler(optimizer, param_name=key)`, which schedules that group
+///   option as it is (no betas mixin).
 public final class OptimizerScheduler {
-    public enum Parameter: String, Sendable { case lr, momentum }
+    public struct Parameter: Sendable, Equatable {
+        /// The param-group key scheduled.
+        public let key: String
+        /// MMEngine's `MomentumSchedulerMixin`: `betas[0]` stands in for a missing `momentum`.
+        public let momentumMixin: Bool
+        public static let lr = Parameter(key: "lr", momentumMixin: false)
+        public static let momentum = Parameter(key: "momentum", momentumMixin: true)
+        public static func named(_ key: String) -> Parameter { Parameter(key: key, momentumMixin: false) }
+    }
 
     public let optimizer: Optimizer
-    public let scheduler: ParamScheduler
+    public private(set) var scheduler: ParamScheduler
     public let parameter: Parameter
     /// Momentum schedulers on Adam-style optimizers drive `betas[0]`.
     public let usesBetas: Bool
     /// `get_last_value()`: each group's value after the latest step.
     public private(set) var lastValue: [Double] = []
 
-    public init(optimizer: Optimizer, scheduler: ParamScheduler, parameter: Parameter = .lr) throws {
+    /// `lastStep` other than -1 resumes (MMEngine's `last_step=`): every group must already hold
+    /// `initial_<param>` (a KeyError otherwise), and counting continues from there.
+    public init(optimizer: Optimizer, scheduler: ParamScheduler, parameter: Parameter = .lr, lastStep: Int = -1) throws {
         self.optimizer = optimizer
         self.scheduler = scheduler
         self.parameter = parameter
         var betas = false
-        if parameter == .momentum {
+        if parameter.momentumMixin {
             if optimizer.defaults.contains(where: { $0.key == "momentum" }) {
             } else if optimizer.defaults.contains(where: { $0.key == "betas" }) {
                 betas = true
@@ -40,9 +52,30 @@ public final class OptimizerScheduler {
             }
         }
         usesBetas = betas
+        // `group.setdefault(f'initial_{param_name}', group[param_name])`: a key no group has is a KeyError
+        if optimizer.paramGroups.contains(where: { $0[parameter.key] == nil }) {
+            throw CoreError("'\(parameter.key)'", kind: "KeyError")
+        }
         var groups = try read()
+        if lastStep != -1 {
+            guard lastStep > -1 else { throw CoreError("last_step must be >= -1, got \(lastStep)", kind: "AssertionError") }
+            if let i = groups.firstIndex(where: { $0.initialLR == nil }) {
+                throw CoreError("\"param 'initial_\(parameter.key)' is not specified in param_groups[\(i)] when resuming an optimizer\"", kind: "KeyError")
+            }
+            scheduler.lastStep = lastStep
+        }
         try scheduler.attach(&groups)
         try write(groups)
+    }
+
+    /// `load_state_dict`: carries on as `formula` (built from the saved options), with the saved
+    /// counters, base values and last values; the groups are not touched, as in MMEngine.
+    public func restore(_ formula: ParamScheduler, lastStep: Int, globalStep: Int, baseValues: [Double], lastValue: [Double]) {
+        formula.lastStep = lastStep
+        formula.globalStep = globalStep
+        formula.baseValues = baseValues
+        scheduler = formula
+        self.lastValue = lastValue
     }
 
     /// `scheduler.step()` (call it after `optimizer.step()`, as MMEngine's ParamSchedulerHook does).
@@ -52,13 +85,13 @@ public final class OptimizerScheduler {
         try write(groups)
     }
 
-    private var key: String { parameter.rawValue }
+    private var key: String { parameter.key }
 
     private func read() throws -> [LRGroup] {
         try optimizer.paramGroups.map { g in
             var l = LRGroup(lr: try g.number(key))
             l.initialLR = g["initial_" + key]?.number
-            if parameter == .lr {
+            if parameter.key == "lr" {
                 l.maxLR = g["max_lr"]?.number
                 l.minLR = g["min_lr"]?.number
                 l.swaLR = g["swa_lr"]?.number

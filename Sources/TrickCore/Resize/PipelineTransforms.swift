@@ -136,7 +136,7 @@ public struct PadTransform: ResultsTransform {
     public init(size: [Int]?, sizeDivisor: Int?, padToSquare: Bool = false, imgPadVal: Double = 0, imgPadValIsInt: Bool = true,
                 segPadVal: Double = 255, mode: ImPad.Mode = .constant, forceLegacy: Bool = false) throws {
         if padToSquare {
-            guard size == nil else { throw CoreError("Pad: size must be None when pad_to_square is True") }
+            guard size == nil else { throw CoreError("Pad: size must be None when pad_to_square is True", kind: "AssertionError") }
         } else {
             guard size != nil || sizeDivisor != nil else { throw CoreError("Pad: only one of size and size_divisor should be valid (neither was given)", kind: "AssertionError") }
             guard size == nil || sizeDivisor == nil else { throw CoreError("Pad: only one of size and size_divisor should be valid", kind: "AssertionError") }

@@ -144,12 +144,13 @@ public final class ExponentialLR: ParamScheduler {
 
 /// `CosineAnnealingLR(T_max=None, eta_min=None, eta_min_ratio=None)`; `T_max` defaults to `end - begin`.
 public final class CosineAnnealingLR: ParamScheduler {
-    let tMax: Int, etaMin: Double?, etaMinRatio: Double?
+    public let tMax: Int
+    let etaMin: Double?, etaMinRatio: Double?
     public init(tMax: Int?, etaMin: Double?, etaMinRatio: Double? = nil, begin: Int = 0, end: Int = schedulerINF, byEpoch: Bool = true) throws {
         var em = etaMin
         if etaMin == nil && etaMinRatio == nil { em = 0 }
         guard (em == nil) != (etaMinRatio == nil) else {
-            throw CoreError("CosineAnnealingLR: Either `eta_min` or `eta_min_ratio should be specified (not both)")
+            throw CoreError("CosineAnnealingLR: Either `eta_min` or `eta_min_ratio should be specified (not both)", kind: "AssertionError")
         }
         let t = (tMax ?? 0) != 0 ? tMax! : end &- begin
         guard t > 0, t <= 1 << 60 else { throw CoreError("CosineAnnealingLR: T_max must be in 1…2^60, got \(t)") }
@@ -314,10 +315,10 @@ public final class CosineRestartLR: ParamScheduler {
     public init(periods: [Int], restartWeights: [Double] = [1], etaMin: Double?, etaMinRatio: Double?,
                 begin: Int = 0, end: Int = schedulerINF, byEpoch: Bool = true) throws {
         guard (etaMin == nil) != (etaMinRatio == nil) else {
-            throw CoreError("CosineRestartLR: exactly one of eta_min and eta_min_ratio must be given")
+            throw CoreError("CosineRestartLR: exactly one of eta_min and eta_min_ratio must be given", kind: "AssertionError")
         }
         guard periods.count == restartWeights.count else {
-            throw CoreError("CosineRestartLR: periods and restart_weights should have the same length (\(periods.count) vs \(restartWeights.count))")
+            throw CoreError("CosineRestartLR: periods and restart_weights should have the same length (\(periods.count) vs \(restartWeights.count))", kind: "AssertionError")
         }
         guard periods.allSatisfy({ $0 > 0 }) else { throw CoreError("CosineRestartLR: periods must be positive, got \(periods)") }
         self.periods = periods

@@ -158,6 +158,7 @@ enum CoreBuiltins {
                 if name == "int", case .bool = v { return true }
                 if name == "Tensor" || name == "tensor", case .tensor = v { return true }
                 if name == "object" { return true }
+                if case .object(let o) = v, let p = o.payload as? ReferenceBases, p.referenceBases.contains(name) { return true }
                 return v.typeName == name
             }
             return .bool(matches(a["classinfo"]))
@@ -358,6 +359,7 @@ enum CoreBuiltins {
         JSONModule.register(lib, interp)
         PyRandomModule.register(lib, interp)
         SmallModules.register(lib, interp)
+        Tempfile.register(lib)
         registerTorch(lib)
     }
 
@@ -396,4 +398,11 @@ public enum Help {
 
 extension String {
     func replacingUnderscores() -> String { String(filter { $0 != "_" }) }
+}
+
+/// A built-in object's payload that also stands for instances of reference-library base classes
+/// beyond its own type name, for `isinstance` (an MMEngine `StepLR` bound to an optimizer is a
+/// `_ParamScheduler`).
+public protocol ReferenceBases {
+    var referenceBases: [String] { get }
 }

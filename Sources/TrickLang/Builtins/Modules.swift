@@ -38,19 +38,24 @@ public enum Modules {
                         "rescale_size", "imread", "imwrite", "imfrombytes"]),
         ("mmcv.ops", ["nms=mmcv_nms", "batched_nms=mmcv_batched_nms", "soft_nms", "nms_match"]),
         ("mmcv.transforms", ["Resize", "RandomResize", "RandomChoiceResize", "RandomFlip", "Pad", "Normalize",
-                             "LoadImageFromFile", "LoadAnnotations", "TestTimeAug", "Compose"]),
+                             "LoadImageFromFile", "LoadAnnotations", "TestTimeAug", "Compose", "TRANSFORMS"]),
+        ("mmcv.transforms.builder", ["TRANSFORMS"]),
         ("mmengine", ["Config"]),
         ("mmengine.config", ["Config"]),
+        ("mmengine.testing", ["assert_allclose"]),
+        ("mmengine.utils", ["digit_version"]),
+        ("torch.testing", ["assert_close=torch_assert_close", "assert_allclose=torch_assert_allclose"]),
         ("mmengine.structures", ["InstanceData"]),
         ("mmengine.model", ["ExponentialMovingAverage", "StochasticWeightAverage", "MomentumAnnealingEMA"]),
-        ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "PolyLR",
-                            "CosineAnnealingLR", "LinearLR", "MultiStepLR", "StepLR", "ExponentialLR", "ConstantLR"]),
+        ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "OptimWrapperDict"] + mmengineSchedulers),
+        ("mmengine.optim.scheduler", mmengineSchedulers),
         ("mmseg", []),
         ("mmseg.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
         ("mmdet.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
         ("mmengine.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
-        ("mmseg.models", []),
-        ("mmseg.models.losses", ["CrossEntropyLoss", "DiceLoss", "FocalLoss", "TverskyLoss", "LovaszLoss", "accuracy", "Accuracy"]),
+        ("mmseg.models", ["build_loss=build"]),
+        ("mmseg.models.losses", ["CrossEntropyLoss", "DiceLoss", "FocalLoss", "TverskyLoss", "LovaszLoss", "accuracy", "Accuracy",
+                                 "reduce_loss", "weight_reduce_loss"]),
         ("mmseg.utils", ["get_palette", "get_classes"]),
         ("mmseg.structures", []),
         ("mmseg.structures.sampler", ["OHEMPixelSampler"]),
@@ -71,8 +76,14 @@ public enum Modules {
         // Python's standard library, curated (Builtins/Collections.swift, Itertools.swift, …): these
         // are modules only, not globals, so `import collections` is needed as in Python.
         ("collections", []), ("itertools", []), ("functools", []), ("copy", []), ("random", []), ("typing", []),
-        ("os", []), ("os.path", []), ("warnings", []),
+        ("os", []), ("os.path", []), ("warnings", []), ("tempfile", []),
     ]
+
+    /// mmengine.optim.scheduler's classes trick has (each `*LR` also as `*ParamScheduler` and `*Momentum`).
+    static let mmengineSchedulers = ["_ParamScheduler", "OneCycleLR", "OneCycleParamScheduler"]
+        + ["Step", "MultiStep", "Constant", "Exponential", "CosineAnnealing", "Linear", "Poly", "CosineRestart"].flatMap {
+            [$0 + "LR", $0 + "ParamScheduler", $0 + "Momentum"]
+        }
 
     static let paths: [String: [String]] = Dictionary(table, uniquingKeysWith: { a, _ in a })
 

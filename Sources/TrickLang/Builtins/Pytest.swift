@@ -62,6 +62,13 @@ enum Pytest {
                 .builtin(BuiltinFunction(raw: "skipped()") { _ in throw RuntimeError(reason, kind: "Skipped") })
             })
         }
+        mark.method("skipif(condition, reason='')", doc: "Skips the test (or every test of a class) when condition is true.") { a in
+            let skip = try a["condition"].truthy(), reason = try a.string("reason")
+            return .builtin(BuiltinFunction(raw: "skipif.<decorator>(function)") { args in
+                guard skip else { return args.positional.first ?? .none }
+                return .builtin(BuiltinFunction(raw: "skipped()") { _ in throw RuntimeError(reason, kind: "Skipped") })
+            })
+        }
         pytest.set("mark", .object(mark))
         let unittest = Modules.std("unittest", in: lib)
         if let c = try? testCaseClass(interp) { unittest.set("TestCase", c) }
@@ -223,6 +230,37 @@ enum Pytest {
                 throw e
             }
             throw RuntimeError("\(typeNames(a["expected_exception"]).joined(separator: ", ")) not raised", kind: "AssertionError")
+        }
+        add("assertRaisesRegex(expected_exception, expected_regex, *args, **kwargs)") { [unowned interp] a in
+            let pattern = try a.string("expected_regex")
+            let ctx = raisesContext(a["expected_exception"], pattern)
+            guard let f = a.varargs.first else { return ctx }
+            do {
+                _ = try interp.call(f, Arguments(Array(a.varargs.dropFirst())))
+            } catch let e as TrickError where !e.isInterrupt {
+                guard typeNames(a["expected_exception"]).contains(where: { ExceptionKinds.isSubclass(e.kind, of: $0) }) else { throw e }
+                if e.message.contains(pattern) || (try? Regex(pattern)).map({ e.message.contains($0) }) == true { return .none }
+                throw RuntimeError("\(Printer.repr(.str(pattern))) does not match \(Printer.repr(.str(e.message)))", kind: "AssertionError")
+            }
+            throw RuntimeError("\(typeNames(a["expected_exception"]).joined(separator: ", ")) not raised", kind: "AssertionError")
+        }
+        // the typed equality checks compare as assertEqual, after checking the type they name
+        for (name, type) in [("assertListEqual", "list"), ("assertTupleEqual", "tuple"), ("assertDictEqual", "dict"), ("assertSetEqual", "set")] {
+            add("\(name)(first, second, msg=None)") { a in
+                for side in ["first", "second"] where a[side].typeName != type {
+                    try fail("\(side == "first" ? "First" : "Second") sequence is not a \(type): \(Printer.repr(a[side]))", a)
+                }
+                if try Ops.compare("==", a["first"], a["second"]).truthy() { return .none }
+                try fail("\(Printer.repr(a["first"])) != \(Printer.repr(a["second"]))", a)
+            }
+        }
+        for (name, wanted) in [("assertRegex", true), ("assertNotRegex", false)] {
+            add("\(name)(text, expected_regex, msg=None)") { a in
+                let text = try a.string("text"), pattern = try a.string("expected_regex")
+                guard let re = try? Regex(pattern) else { throw RuntimeError("bad regular expression \(Printer.repr(.str(pattern)))", kind: "ValueError") }
+                if text.contains(re) == wanted { return .none }
+                try fail("Regex \(wanted ? "didn't match" : "matched"): \(Printer.repr(.str(pattern))) \(wanted ? "not found in" : "found in") \(Printer.repr(.str(text)))", a)
+            }
         }
         add("fail(msg=None)") { a in throw RuntimeError(a["msg"].isNone ? "" : Printer.str(a["msg"]), kind: "AssertionError") }
         return try interp.buildClass("TestCase", bases: [], namespace: ns)

@@ -2,7 +2,8 @@
 /// parameter set of a `@pytest.mark.parametrize` separately) and the `test*` methods of `Test*`
 /// classes (a fresh instance each, `setUp`/`tearDown` around a unittest.TestCase method), in
 /// definition order. A test passes when it returns, is skipped by `pytest.skip` (or when it
-/// needs a fixture trick does not inject), and fails on any error, which is kept with its place.
+/// needs a fixture trick does not inject, or is deselected by id), and fails on any error, which
+/// is kept with its place.
 public struct TestReport {
     public var passed = 0
     public var failed: [(name: String, error: TrickError)] = []
@@ -11,9 +12,18 @@ public struct TestReport {
 }
 
 extension Interpreter {
-    public func runTestFunctions() -> TestReport {
+    /// `deselect`: test ids left out, as pytest's `--deselect` (`test_f`, `test_f[case]`,
+    /// `TestC.test_m`); a name without a case covers all its cases.
+    public func runTestFunctions(deselect: [String] = []) -> TestReport {
         var report = TestReport()
+        func isDeselected(_ name: String) -> Bool {
+            deselect.contains { $0 == name || name.hasPrefix($0 + "[") }
+        }
         func run(_ name: String, _ f: Value, _ args: Arguments) {
+            if isDeselected(name) {
+                report.skipped.append((name, "deselected"))
+                return
+            }
             do {
                 _ = try call(f, args)
                 report.passed += 1
@@ -54,18 +64,34 @@ extension Interpreter {
                 switch v {
                 case .function: runFunction(name, v)
                 case .object(let o) where o.payload is Pytest.Parametrized: runFunction(name, v)
+                case .builtin(let b) where b.name == "skipped": run(name, v, Arguments())  // @pytest.mark.skip / skipif
                 default: break
                 }
             } else if name.hasPrefix("Test"), case .object(let c) = v, let info = c.payload as? ClassInfo {
-                for m in info.mro.flatMap(\.order) where m.hasPrefix("test") {
+                // the class's one-time setup (pytest's setup_class, unittest's setUpClass); when it
+                // fails, every test of the class fails with its error
+                var classError: TrickError?
+                for hook in ["setup_class", "setUpClass"] where info.lookup(hook) != nil {
+                    do { _ = try call(try getAttribute(.object(c), hook), Arguments()) } catch {
+                        classError = locate(error, SourceFile(name: "<test>", text: ""), SourceLocation(line: 0, column: 0))
+                    }
+                }
+                var seen = Set<String>()  // a method overridden in a subclass runs once
+                for m in info.mro.flatMap(\.order) where m.hasPrefix("test") && seen.insert(m).inserted {
+                    if let classError, !isDeselected("\(name).\(m)") { report.failed.append(("\(name).\(m)", classError)); continue }
                     guard let method = info.lookup(m) else { continue }
                     let instance: Value
                     do { instance = try instantiate(info, Arguments()) } catch {
                         report.failed.append(("\(name).\(m)", locate(error, SourceFile(name: "<test>", text: ""), SourceLocation(line: 0, column: 0))))
                         continue
                     }
+                    let id = "\(name).\(m)"
+                    if isDeselected(id) { report.skipped.append((id, "deselected")); continue }
+                    // a failing setUp fails the test, which then does not run (unittest's order)
+                    let failedBefore = report.failed.count
                     if let setUp = info.lookup("setUp"), case .function = setUp { run("\(name).setUp", setUp, Arguments([instance])); report.passed -= 1 }
-                    runFunction("\(name).\(m)", method, receiver: instance)
+                    if report.failed.count > failedBefore { report.passed += 1; continue }
+                    runFunction(id, method, receiver: instance)
                     if let tearDown = info.lookup("tearDown"), case .function = tearDown { run("\(name).tearDown", tearDown, Arguments([instance])); report.passed -= 1 }
                 }
             }

@@ -48,6 +48,8 @@ extension Interpreter {
         case .builtin(let b):
             if name == "__name__" { return .str(b.name) }
             if name == "__doc__" { return .str(b.doc) }
+            // a built-in type's class attribute (`StepLR.build_iter_from_epoch`) is registered as `Type.attr`
+            if let attr = library.globals["\(b.name).\(name)"] { return attr }
             throw noAttribute(v, name, ["__name__", "__doc__"])
         case .float(let d):
             if name == "real" { return v }

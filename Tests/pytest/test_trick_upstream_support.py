@@ -1,0 +1,71 @@
+# What the upstream unit tests (Tests/upstream) lean on, where they do not check it themselves.
+# Expected values printed by torch 2.4.1 / mmengine 0.10.7 / mmseg 1.2.2 in the reference env
+# (tools/upstream_support_vectors.py prints them).
+import pytest
+import torch
+from mmengine.testing import assert_allclose
+from mmengine.utils import digit_version
+from mmseg.models.losses import weight_reduce_loss
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('2.4.1', (2, 4, 1, 0, 0, 0)), ('2.0.0rc1', (2, 0, 0, 0, -1, 1)), ('1.13.0a0', (1, 13, 0, 0, -3, 0)),
+    ('2.1.0.dev20230801', (2, 1, 0, 0, -4, 0)), ('0.10.7.post1', (0, 10, 7, 0, 1, 1)), ('1.6', (1, 6, 0, 0, 0, 0))])
+def test_digit_version(text, expected):
+    assert digit_version(text) == expected
+
+
+def test_assert_close_messages():
+    with pytest.raises(AssertionError) as info:
+        torch.testing.assert_close(torch.tensor([1., 2.]), torch.tensor([1., 2.1]))
+    assert str(info.value) == ('Tensor-likes are not close!\n\nMismatched elements: 1 / 2 (50.0%)\n'
+                               'Greatest absolute difference: 0.09999990463256836 at index (1,) (up to 1e-05 allowed)\n'
+                               'Greatest relative difference: 0.04761900380253792 at index (1,) (up to 1.3e-06 allowed)')
+    with pytest.raises(AssertionError) as info:
+        torch.testing.assert_close(0.05, 0.06)
+    assert str(info.value) == ('Scalars are not close!\n\nExpected 0.06 but got 0.05.\n'
+                               'Absolute difference: 0.009999999999999995 (up to 1e-07 allowed)\n'
+                               'Relative difference: 0.1666666666666666 (up to 1e-07 allowed)')
+    with pytest.raises(AssertionError, match='boom'):
+        torch.testing.assert_close(torch.tensor([1., 2.]), torch.tensor([1., 2.1]), msg='boom')
+    with pytest.raises(AssertionError, match="attribute 'shape'"):
+        torch.testing.assert_close(torch.tensor([1., 2.]), torch.tensor([1., 2., 3.]))
+
+
+def test_mmengine_assert_allclose_compares_in_float32():
+    # Python floats become float32 tensors, then assert_allclose's float32 tolerances (1e-4, 1e-5)
+    assert_allclose(0.05, 0.050001)
+    with pytest.raises(AssertionError) as info:
+        assert_allclose(0.05, 0.0501)
+    assert str(info.value) == ('Scalars are not close!\n\nExpected 0.05009999871253967 but got 0.05000000074505806.\n'
+                               'Absolute difference: 9.999796748161316e-05 (up to 1e-05 allowed)\n'
+                               'Relative difference: 0.0019959674660946524 (up to 0.0001 allowed)')
+
+
+def test_weight_reduce_loss_broadcasts_a_channel_weight():
+    loss = torch.tensor([[1., 2.], [3., 4.]])
+    weight = torch.tensor([[1.], [0.5]])
+    assert weight_reduce_loss(loss, weight, 'mean').item() == 1.625
+    assert weight_reduce_loss(loss, weight, 'sum').item() == 6.5
+    assert weight_reduce_loss(loss, weight, 'mean', avg_factor=3).item() == pytest.approx(2.1666667461395264, rel=1e-7)
+    with pytest.raises(AssertionError):
+        weight_reduce_loss(loss, torch.tensor([1., 1.]), 'mean')
+
+
+@pytest.mark.skipif(True, reason='skipif skips when its condition holds')
+def test_skipif_true():
+    assert False
+
+
+class TestSetupClassRunsOnce:
+    calls = []
+
+    @classmethod
+    def setup_class(cls):
+        cls.calls.append('setup')
+
+    def test_first(self):
+        assert self.calls == ['setup']
+
+    def test_second(self):
+        assert self.calls == ['setup']
