@@ -51,7 +51,7 @@ public enum NPYFormat {
 
     /// The text of `key`'s value in the header dict.
     static func field(_ header: String, _ key: String) throws -> String {
-        guard let k = header.range(of: "'\(key)'") else { throw CoreError("a .npy header without '\(key)': \(header)") }
+        guard let k = header.firstRange(of: "'\(key)'") else { throw CoreError("a .npy header without '\(key)': \(header)") }
         var rest = header[k.upperBound...].drop { $0 == " " || $0 == ":" }
         if rest.first == "(" {
             guard let close = rest.firstIndex(of: ")") else { throw CoreError("a malformed .npy header: \(header)") }

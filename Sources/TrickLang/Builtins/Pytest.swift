@@ -250,7 +250,7 @@ enum Pytest {
                 for side in ["first", "second"] where a[side].typeName != type {
                     try fail("\(side == "first" ? "First" : "Second") sequence is not a \(type): \(Printer.repr(a[side]))", a)
                 }
-                if try Ops.compare("==", a["first"], a["second"]).truthy() { return .none }
+                if try Ops.compare(.eq, a["first"], a["second"]).truthy() { return .none }
                 try fail("\(Printer.repr(a["first"])) != \(Printer.repr(a["second"]))", a)
             }
         }

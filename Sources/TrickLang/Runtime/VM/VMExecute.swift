@@ -364,7 +364,8 @@ extension VM {
                         let it = iterators + act.iterBase + Int(s)
                         if case .range(let start, let stop, let step) = regs[Int(a)] {
                             it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
-                        } else if case .object(let o) = regs[Int(a)], o.payload is PyIterator || (o.special("__next__") != nil && o.special("__iter__") == nil) {
+                        } else if case .object(let o) = regs[Int(a)], o.payload is PyIterator || o.special("__next__") != nil || o.special("__iter__") != nil {
+                            // iterators, and iterables whose __iter__ gives one (a DataLoader's pass): pulled lazily
                             it.pointee = IteratorState(source: try PyIterator.of(regs[Int(a)], interp))
                         } else {
                             it.pointee = IteratorState(items: try interp.iterate(regs[Int(a)]), next: 0, stop: 0, step: 0, isRange: false)
