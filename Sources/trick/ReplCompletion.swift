@@ -15,9 +15,7 @@ import Glibc
 struct ReplCompletion {
     let interp: Interpreter
 
-    static let keywords = ["and", "as", "assert", "break", "continue", "def", "del", "elif", "else", "except",
-        "False", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "None", "nonlocal",
-        "not", "or", "pass", "raise", "return", "True", "try", "while", "with", "yield"]
+    static let keywords = Keyword.reserved.sorted()
 
     /// Returns the start of the word to replace (a character offset in `before`) and the candidates.
     func complete(before: String, previousLines: String = "") -> (start: Int, candidates: [String]) {

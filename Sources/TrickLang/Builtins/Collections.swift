@@ -148,9 +148,7 @@ enum Collections {
         return nil
     }
 
-    static let keywords: Set<String> = ["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
-        "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"]
+    static let keywords = Set(Keyword.all)
 
     static func isIdentifier(_ s: String) -> Bool {
         guard let f = s.first, f == "_" || f.isLetter else { return false }

@@ -75,9 +75,7 @@ public struct Parser {
         return advance()
     }
 
-    static let keywords: Set<String> = ["and", "or", "not", "if", "elif", "else", "for", "while", "in", "is", "def",
-        "return", "lambda", "None", "True", "False", "break", "continue", "pass", "global", "nonlocal", "del",
-        "assert", "raise", "try", "except", "finally", "import", "from", "as", "class", "with", "yield"]
+    static let keywords = Keyword.reserved
 
     mutating func enter(_ t: Token) throws {
         depth += 1
