@@ -83,7 +83,18 @@ enum TensorBindings {
         }
     }
 
-    static func pair(_ r: (values: Tensor, indices: Tensor)) -> Value { .tuple([.tensor(r.values), .tensor(r.indices)]) }
+    /// torch's `(values, indices)` results (`torch.return_types.topk`, `.max`, `.sort`, …): a named
+    /// tuple with `.values` / `.indices` that unpacks and indexes as a tuple and prints as torch does.
+    static func pair(_ r: (values: Tensor, indices: Tensor), _ op: String) -> Value {
+        returnType(op, values: .tensor(r.values), indices: .tensor(r.indices))
+    }
+
+    static func returnType(_ op: String, values: Value, indices: Value) -> Value {
+        let repr = Collections.NamedTupleRepr(prefix: "torch.return_types.\(op)", separator: "\n")
+        return Collections.namedTupleInstance(op, fields: ["values", "indices"], values: [values, indices], repr: repr) { vs in
+            returnType(op, values: vs[0], indices: vs[1])
+        }
+    }
 
     /// The dtype `full`/`tensor` infer from a Python scalar (torch 2.x: int → int64, float → float32, bool → bool).
     static func scalarDType(_ v: Value) -> DType {

@@ -140,7 +140,7 @@ enum VariableMethods {
                     return result(try v.maximum(w, max: isMax))   // torch.max(a, b)
                 }
                 let (values, indices) = try v.extremum(dim: try a.int("dim"), keepdim: try a.bool("keepdim"), max: isMax)
-                return .tuple([result(values), .tensor(indices)])
+                return TensorBindings.returnType(name, values: result(values), indices: .tensor(indices))
             }
         }
         for (name, isMax) in [("amax", true), ("amin", false)] {
