@@ -62,6 +62,14 @@ extension AutogradBindings {
     }
 
     static func registerFunctional(_ lib: Library) {
+        lib.namespace("F").method("pad(input, pad, mode='constant', value=None)",
+                                  doc: "torch.nn.functional.pad, constant mode: (left, right) pairs from the last dimension back; negative crops") { a in
+            guard try a.string("mode") == "constant" else {
+                throw RuntimeError("F.pad(): mode '\(try a.string("mode"))' is not supported by trick (only 'constant')", kind: "NotImplementedError")
+            }
+            return .tensor(try core { try a.tensor("input").constantPadded(try Convert.ints(a["pad"], what: "pad() argument 'pad'"),
+                                                                            value: try a.optionalDouble("value") ?? 0) })
+        }
         let r = VariableObjects.result
         func v(_ a: Bound, _ name: String = "input") throws -> Variable { try VariableMethods.me(a, name) }
 

@@ -41,6 +41,7 @@ enum TensorBindings {
         if a.varargs.count == 1 {
             switch a.varargs[0] {
             case .list, .tuple: return try Convert.ints(a.varargs[0], what: "\(a.function)() size")
+            case .object(let o) where o.typeName == "Size": return try Convert.ints(a.varargs[0], what: "\(a.function)() size")
             default: break
             }
         }
@@ -87,6 +88,19 @@ enum TensorBindings {
     /// tuple with `.values` / `.indices` that unpacks and indexes as a tuple and prints as torch does.
     static func pair(_ r: (values: Tensor, indices: Tensor), _ op: String) -> Value {
         returnType(op, values: .tensor(r.values), indices: .tensor(r.indices))
+    }
+
+    /// `torch.Size`, what `t.size()` returns: a tuple of ints (indexing, unpacking, `==` with a
+    /// tuple, `len`; built-ins taking a shape accept it) that prints as `torch.Size([2, 3])`.
+    /// (`t.shape` stays a plain tuple in trick: see the README.)
+    static func torchSize(_ shape: [Int]) -> Value {
+        let v = Collections.namedTupleInstance("Size", fields: [], values: shape.map { .int($0) }) { vs in
+            torchSize(vs.compactMap { if case .int(let i) = $0 { return i } else { return nil } })
+        }
+        if case .object(let o) = v {
+            o.repr = { "torch.Size([" + shape.map(String.init).joined(separator: ", ") + "])" }
+        }
+        return v
     }
 
     static func returnType(_ op: String, values: Value, indices: Value) -> Value {

@@ -48,7 +48,7 @@ extension TensorBindings {
         }
         lib.tensorMethod("size(self, dim=None)", doc: "the shape, or one dimension's size") { a in
             let t = try a.tensor("self")
-            guard let d = try a.optionalInt("dim") else { return .shapeTuple(t.shape) }
+            guard let d = try a.optionalInt("dim") else { return TensorBindings.torchSize(t.shape) }
             return .int(t.shape[try Tensor.normalizeDim(d, rank: t.rank)])
         }
         lib.tensorMethod("dim(self)", doc: "number of dimensions") { a in .int(try a.tensor("self").rank) }
@@ -111,6 +111,9 @@ extension TensorBindings {
         for (alias, d) in [("float", DType.float32), ("double", .float64), ("long", .int64), ("int", .int64)] {
             torch.set(alias, .str(TensorFormatter.dtypeName(d)))
         }
+        torch.set("Size", .builtin(BuiltinFunction("Size(sizes=())", doc: "torch.Size(sizes): a tuple of ints that prints as torch.Size([2, 3])") { a in
+            TensorBindings.torchSize(try Convert.ints(a["sizes"], what: "torch.Size() sizes"))
+        }))
         for (name, v) in [("nan", Double.nan), ("inf", Double.infinity), ("pi", Double.pi), ("e", 2.718281828459045)] {
             torch.set(name, .float(v))
         }

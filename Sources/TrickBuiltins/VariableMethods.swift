@@ -207,7 +207,7 @@ enum VariableMethods {
         }
         define("type_as(self, other)") { v, a in result(try v.cast(to: try Convert.tensor(a["other"]).dtype)) }
         define("size(self, dim=None)") { v, a in
-            guard let d = try a.optionalInt("dim") else { return .shapeTuple(v.shape) }
+            guard let d = try a.optionalInt("dim") else { return TensorBindings.torchSize(v.shape) }
             return .int(v.shape[try Tensor.normalizeDim(d, rank: v.rank)])
         }
         define("dim(self)") { v, _ in .int(v.rank) }

@@ -258,3 +258,28 @@ extension Tensor {
         return try Tensor.cat([try narrowed(d, n - s, s), try narrowed(d, 0, n - s)], dim: d)
     }
 }
+
+extension Tensor {
+    /// `F.pad(x, pad, mode='constant', value)`: `pad` lists (left, right) pairs from the last
+    /// dimension backwards; a negative amount crops, as torch's `constant_pad_nd`.
+    public func constantPadded(_ pad: [Int], value: Double) throws -> Tensor {
+        guard pad.count % 2 == 0 else { throw CoreError("Padding length must be divisible by 2") }
+        guard pad.count / 2 <= rank else { throw CoreError("Padding length should be less than or equal to two times the input dimension but got padding length \(pad.count) and input of dimension \(rank)") }
+        var r = self
+        for i in 0..<(pad.count / 2) {
+            let d = rank - 1 - i, left = pad[2 * i], right = pad[2 * i + 1]
+            let size = r.shape[d] + Swift.min(left, 0) + Swift.min(right, 0)
+            guard size >= 0 else { throw CoreError("The input size \(shape[d]), plus negative padding \(left) and \(right) resulted in a negative output size, which is invalid. Check dimension \(d) of your input.") }
+            r = try r.narrowed(d, Swift.max(-left, 0), size)
+            var parts: [Tensor] = []
+            for amount in [left, right] where amount > 0 {
+                var s = r.shape
+                s[d] = amount
+                parts.append(try Tensor.full(s, value, dtype: dtype))
+            }
+            if left > 0 { r = try Tensor.cat([parts[0], r] + (right > 0 ? [parts[1]] : []), dim: d) }
+            else if right > 0 { r = try Tensor.cat([r, parts[0]], dim: d) }
+        }
+        return r
+    }
+}

@@ -1,7 +1,8 @@
 /// The upstream libraries' module paths, so the import lines users paste work and bind the
 /// object that module has: `from mmcv.ops import nms` is mmcv's NMS (returns `(dets, inds)`),
 /// `from torchvision.ops import nms` torchvision's (returns indices). Each module lists what it
-/// exports, as `name` (the built-in of that name) or `name=builtin` (a different built-in); a
+/// exports, as `name` (the built-in of that name), `name=builtin` (a different built-in) or
+/// `name=ns.fn` (a function of a namespace object, e.g. `F.pad`); a
 /// module is an object with those names and its submodules as attributes (`torch.nn.functional`).
 /// Names a module has upstream but trick does not implement are an ImportError that says so.
 public enum Modules {
@@ -9,7 +10,7 @@ public enum Modules {
         ("torch.nn.functional", ["cross_entropy", "interpolate", "binary_cross_entropy_with_logits", "one_hot", "softmax",
                                  "log_softmax", "relu", "sigmoid", "tanh", "conv2d", "linear", "batch_norm", "layer_norm",
                                  "group_norm", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "dropout", "mse_loss",
-                                 "l1_loss", "smooth_l1_loss"]),
+                                 "l1_loss", "smooth_l1_loss", "pad=F.pad"]),
         ("torch.nn", ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d", "Linear", "BatchNorm1d", "BatchNorm2d", "SyncBatchNorm",
                       "GroupNorm", "LayerNorm", "Sequential", "ModuleList", "ModuleDict", "Module", "Parameter", "Embedding",
                       "PReLU", "ReLU", "Sigmoid", "Tanh", "Identity", "Softmax", "Flatten", "Dropout", "MaxPool2d", "AvgPool2d",
@@ -93,6 +94,9 @@ public enum Modules {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             let name = parts[0], target = parts.count > 1 ? parts[1] : parts[0]
             if let v = lib.globals[target] { object.set(name, v) }
+            // `name=ns.fn`: a function only a namespace has (F.pad), not a global
+            let dotted = target.split(separator: ".", maxSplits: 1).map(String.init)
+            if dotted.count == 2, case .object(let ns)? = lib.globals[dotted[0]], let f = ns.methods[dotted[1]] { object.set(name, .builtin(f)) }
         }
         for child in children {
             if let c = try module(child, in: lib) { object.set(String(child.dropFirst(path.count + 1)), c) }
