@@ -2,7 +2,10 @@
 """The real-snippet corpus (issue 16): run each Tests/snippets/NNN_name.py with trick, unchanged, and
 compare its stdout with NNN_name.out, the output of the real libraries (tools/gen_snippets.py).
 
-Usage: tests/run_snippets.py TRICK_BINARY [--update-expected] [NAME...]
+Usage: tests/run_snippets.py TRICK_BINARY [--update-expected] [--corpus DIR] [NAME...]
+
+--corpus DIR runs another folder laid out the same way (Tests/numpy_parity: trick's own checks of
+numpy's printing against numpy), where every program must match.
 
 Numbers compare with a tolerance, everything else exactly: each line is split into numbers and the
 text between them; the text must be equal, and each pair of numbers equal within 1e-5 relative /
@@ -68,7 +71,9 @@ def first_difference(got, want):
 def run(binary, name):
     path = os.path.join(SNIPPETS, name + '.py')
     try:
-        r = subprocess.run([binary, 'run', '../' + name + '.py'], cwd=os.path.join(SNIPPETS, 'files'), capture_output=True, text=True, timeout=60)
+        files = os.path.join(SNIPPETS, 'files')
+        cwd, path = (files, '../' + name + '.py') if os.path.isdir(files) else (SNIPPETS, name + '.py')
+        r = subprocess.run([binary, 'run', path], cwd=cwd, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
         return '', 'timed out after 60 s', 1
     return r.stdout, r.stderr, r.returncode
@@ -78,8 +83,15 @@ def main(argv):
     if not argv:
         print(__doc__)
         return 2
+    global SNIPPETS, EXPECTED
     binary = os.path.abspath(argv[0])
     update = '--update-expected' in argv
+    corpus = None
+    if '--corpus' in argv:
+        i = argv.index('--corpus')
+        corpus = os.path.abspath(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
+        SNIPPETS, EXPECTED = corpus, None
     only = [a for a in argv[1:] if not a.startswith('--')]
     names = sorted(f[:-4] for f in os.listdir(SNIPPETS) if f.endswith('.out'))
     if only:
@@ -100,7 +112,7 @@ def main(argv):
         failures.append((name, line, a, b))
     total = len(names)
     pct = 100.0 * len(passed) / total if total else 0.0
-    print(f'snippets: {len(passed)}/{total} match ({pct:.1f}%)')
+    print(f'{"snippets" if corpus is None else os.path.basename(corpus)}: {len(passed)}/{total} match ({pct:.1f}%)')
     for name, line, a, b in failures:
         print(f'  {name}: line {line}\n      trick:     {a[:160]}\n      reference: {b[:160]}')
     if update:
@@ -108,7 +120,7 @@ def main(argv):
             fh.write(''.join(n + '\n' for n in passed))
         print(f'wrote {os.path.relpath(EXPECTED, ROOT)} ({len(passed)} snippets)')
         return 0
-    if only:
+    if only or corpus is not None:
         return 0 if not failures else 1
     expected = [l.strip() for l in open(EXPECTED)] if os.path.exists(EXPECTED) else []
     regressions = [n for n in expected if n and n not in passed]

@@ -3,7 +3,8 @@
 next to it as NNN_name.out (issue 16: the snippet corpus; tests/run_snippets.py compares trick's
 output with these files).
 
-Run with the reference environment:  /work/refenv/bin/python tools/gen_snippets.py [NAME...]
+Run with the reference environment:  /work/refenv/bin/python tools/gen_snippets.py [--corpus DIR] [NAME...]
+(--corpus Tests/numpy_parity: trick's own checks of numpy's printing, laid out the same way.)
 
 Each snippet runs as `__main__` in a fresh child process, in Tests/snippets/files/ (the files its
 page has the reader download), exactly as `python ../NNN_name.py` would run it. The children are
@@ -37,6 +38,8 @@ def preload():
 
 
 def run_child(name, out_path):
+    files = FILES if os.path.isdir(FILES) else SNIPPETS
+    script = '../' + name if os.path.isdir(FILES) else name
     """Runs one snippet in a forked child; returns (exit status, stderr text)."""
     r, w = os.pipe()
     pid = os.fork()
@@ -44,12 +47,12 @@ def run_child(name, out_path):
         os.close(r)
         code = 0
         try:
-            os.chdir(FILES)
+            os.chdir(files)
             out = open(out_path + '.tmp', 'w')
             sys.stdout = out
-            sys.argv = ['../' + name]
+            sys.argv = [script]
             try:
-                runpy.run_path('../' + name, run_name='__main__')
+                runpy.run_path(script, run_name='__main__')
             except SystemExit as e:
                 code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
             except BaseException:
@@ -71,6 +74,11 @@ def run_child(name, out_path):
 
 
 def main(names):
+    global SNIPPETS, FILES
+    if names[:1] == ['--corpus']:
+        SNIPPETS = os.path.abspath(names[1])
+        FILES = os.path.join(SNIPPETS, 'files')
+        names = names[2:]
     files = sorted(f for f in os.listdir(SNIPPETS) if f.endswith('.py'))
     if names:
         files = [f for f in files if any(n in f for n in names)]

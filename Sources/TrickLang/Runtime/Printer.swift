@@ -10,6 +10,7 @@ public enum Printer {
     public static func str(_ v: Value) -> String {
         if case .str(let s) = v { return s }
         if case .object(let o) = v, let f = o.str { return f() }
+        if case .tensor(let t) = v, t.isNumpy { return NumpyFormatter.str(t) }   // print(arr): numpy's str
         return repr(v)
     }
 
@@ -40,7 +41,7 @@ public enum Printer {
             if seen.contains(id) { return "{...}" }
             seen.insert(id); defer { seen.remove(id) }
             return "{" + s.items.map { repr($0, &seen) }.joined(separator: ", ") + "}"
-        case .tensor(let t): return TensorFormatter.format(t)
+        case .tensor(let t): return t.isNumpy ? NumpyFormatter.repr(t) : TensorFormatter.format(t)
         case .function(let f): return "<function \(f.code.name)>"
         case .builtin(let b):
             // the built-in types and exception classes print as Python's classes do
