@@ -142,7 +142,7 @@ public enum Collections {
     final class NamedTupleValues { let values: [Value]; init(_ v: [Value]) { values = v } }
 
     /// A tuple's items, or a namedtuple's.
-    static func tupleItems(_ v: Value) -> [Value]? {
+    public static func tupleItems(_ v: Value) -> [Value]? {
         if case .tuple(let t) = v { return t }
         if case .object(let o) = v, let n = o.payload as? NamedTupleValues { return n.values }
         return nil

@@ -176,20 +176,12 @@ enum ConfigFiles {
         guard chain.count < 32, loadDepth <= 32 else {
             throw RuntimeError("config files nested too deeply (more than 32 _base_ or Config.fromfile levels) at '\(full)'", kind: "RecursionError")
         }
-        let text = substitutePredefinedVariables(try FileIO.read(full), path: full)
-        let sub = Interpreter(library: interp.library)
-        sub.baseDirectory = FileIO.directoryName(full)
-        sub.output = interp.output
-        try sub.run(source: text, name: full)
-        let own = DictRef()
-        for (name, v) in sub.userGlobals where !name.hasPrefix("__") && name != "_" {
-            switch v {
-            case .function, .builtin, .object: continue
-            default: try own.set(.str(name), v)
-            }
-        }
+        // As MMEngine's _file2dict: the `_base_` files are loaded first and the file runs with
+        // `_base_` bound to their merged dict (so `a = _base_.model` reads it, `{{_base_.model}}` too),
+        // the `_base_ = [...]` statement itself taken out.
+        let (text, baseValue) = try separateBase(substitutePredefinedVariables(try FileIO.read(full), path: full), path: full, interp: interp)
         var result = DictRef()
-        if let base = own[str: "_base_"] {
+        if let base = baseValue {
             let paths: [String]
             switch base {
             case .str(let s): paths = [s]
@@ -208,10 +200,56 @@ enum ConfigFiles {
                     try result.set(k, v)
                 }
             }
-            _ = try own.remove(.str("_base_"))
+        }
+        let sub = Interpreter(library: interp.library)
+        sub.baseDirectory = FileIO.directoryName(full)
+        sub.output = interp.output
+        if baseValue != nil { sub.setGlobal("_base_", .dict(result)) }
+        try sub.run(source: text, name: full)
+        let own = DictRef()
+        for (name, v) in sub.userGlobals where !name.hasPrefix("__") && name != "_" && name != "_base_" {
+            switch v {
+            case .function, .builtin, .object: continue
+            default: try own.set(.str(name), v)
+            }
         }
         result = try merge(own, into: result)
         return result
+    }
+
+    /// Takes the top-level `_base_ = ...` statement out of a config's text (its lines left blank, so
+    /// line numbers stay) and evaluates it; `{{_base_.x}}` becomes `_base_.x`.
+    static func separateBase(_ text: String, path: String, interp: Interpreter) throws -> (String, Value?) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let first = lines.firstIndex(where: { l in
+            guard l.hasPrefix("_base_") else { return false }
+            let rest = l.dropFirst(6).drop(while: { $0 == " " })
+            return rest.hasPrefix("=") && !rest.hasPrefix("==")
+        }) else { return (text, nil) }
+        var depth = 0, last = first
+        for i in first..<lines.count {
+            for c in lines[i] { if "([{".contains(c) { depth += 1 } else if ")]}".contains(c) { depth -= 1 } }
+            last = i
+            if depth <= 0 && !lines[i].hasSuffix("\\") { break }
+        }
+        let statement = lines[first...last].joined(separator: "\n")
+        let probe = Interpreter(library: interp.library)
+        try probe.run(source: statement, name: path)
+        for i in first...last { lines[i] = "" }
+        var out = "", rest = Substring(lines.joined(separator: "\n"))
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            if let close = after.range(of: "}}"), case let inner = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces),
+               inner.hasPrefix("_base_.") {
+                out += inner
+                rest = after[close.upperBound...]
+            } else {
+                out += "{{"
+                rest = after
+            }
+        }
+        return (out + rest, probe.global("_base_"))
     }
 
     /// MMEngine `Config._substitute_predefined_vars`: `{{ fileDirname }}`, `{{ fileBasename }}`,
