@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test upstream repl bench fuzz clean conformance install uninstall lab transcripts
+.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test upstream snippets repl bench fuzz clean conformance install uninstall lab transcripts
 
 all: build
 
@@ -52,12 +52,23 @@ transcripts: build
 	@for f in examples/*.trick; do $(BIN) run --markdown $$f > $${f%.trick}.md || exit 1; echo "wrote $${f%.trick}.md"; done
 
 # Unit tests (XCTest) and the golden notebooks (examples/ and Tests/golden/).
-test: unit golden error-test repl-test python-parity kernel-test upstream
+test: unit golden error-test repl-test python-parity snippets kernel-test upstream
 
 # The bad-program suite: each file in Tests/errors must fail cleanly at the stated line.
 error-test: deps
 	$(SWIFT) build -j $(JOBS) --product trick
 	tests/run_error_suite.sh $(TEST_BIN) Tests/errors
+
+# The real-snippet corpus (issue 16): Tests/snippets/NNN_name.py, taken unchanged from the libraries'
+# docs, docstrings and READMEs, run by trick and compared with the reference libraries' output
+# (NNN_name.out, made by tools/gen_snippets.py); prints `snippets: N/M match (P%)` and each mismatch.
+# Fails when a snippet listed in Tests/snippets/expected_pass.txt stops matching (a regression);
+# `tests/run_snippets.py BIN --update-expected` records a new list. Tests/numpy_parity: trick's own
+# checks of numpy's printing, all of which must match.
+snippets: deps
+	$(SWIFT) build -j $(JOBS) --product trick
+	python3 tests/run_snippets.py $(TEST_BIN)
+	python3 tests/run_snippets.py $(TEST_BIN) --corpus Tests/numpy_parity
 
 # Programs valid in CPython and trick (Tests/python/*.py) must print the same under both.
 python-parity: deps

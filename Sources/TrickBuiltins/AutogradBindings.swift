@@ -130,11 +130,14 @@ enum AutogradBindings {
 
     static func registerGradMode(_ lib: Library) {
         let torch = lib.namespace("torch")
-        torch.method("no_grad()", doc: "torch.no_grad(): `with torch.no_grad():` records no graph; also a decorator") { _ in
-            gradModeObject(lib, "no_grad", false)
-        }
-        torch.method("enable_grad()", doc: "torch.enable_grad(): records again inside no_grad") { _ in
-            gradModeObject(lib, "enable_grad", true)
+        // `@torch.no_grad()` and, as torch 2.x allows, the bare `@torch.no_grad` decorate a function
+        for (name, mode, doc) in [("no_grad", false, "torch.no_grad(): `with torch.no_grad():` records no graph; also a decorator"),
+                                  ("enable_grad", true, "torch.enable_grad(): records again inside no_grad; also a decorator")] {
+            torch.method("\(name)(orig_func=None)", doc: doc) { a in
+                let o = gradModeObject(lib, name, mode)
+                guard !a["orig_func"].isNone, case .object(let obj) = o, let wrap = obj.callable else { return o }
+                return try wrap.call(Arguments([a["orig_func"]]))
+            }
         }
         torch.method("set_grad_enabled(mode)", doc: "torch.set_grad_enabled(mode): sets grad mode now; also a context manager restoring it") { a in
             let mode = try a.bool("mode")

@@ -8,6 +8,19 @@ import TrickLang
 /// TrickCore/Resize.
 enum LossBindings {
     static func register(_ lib: Library) {
+        lib.function("weighted_loss(loss_func)", doc: """
+            mmseg.models.losses.weighted_loss: decorates an element-wise loss f(pred, target, **kwargs) into
+            f(pred, target, weight=None, reduction='mean', avg_factor=None, **kwargs): the loss times weight
+            (broadcast), then mmseg's weight_reduce_loss (avg_factor: sum / (avg_factor + eps) under 'mean').
+            """) { [unowned lib] a in
+            let fn = a["loss_func"]
+            return .builtin(BuiltinFunction("weighted_loss.<wrapper>(pred, target, weight=None, reduction='mean', avg_factor=None, **kwargs)") { b in
+                var loss = try Convert.tensor(try lib.callValue(fn, Arguments([b["pred"], b["target"]], keywords: b.kwargs))).cast(to: .float32)
+                if let w = try b.optionalTensor("weight") { loss = try Tensor.binary(.mul, .tensor(loss), .tensor(w)).cast(to: .float32) }
+                return .tensor(try LossReduce.weightReduce(loss.floats, shape: loss.shape, weight: nil,
+                                                           reduction: try Reduction(name: try b.string("reduction")), avgFactor: try avgFactor(b)))
+            })
+        }
         registerLossTypes(lib)
         registerFunctions(lib)
         registerSampling(lib)

@@ -105,6 +105,10 @@ enum OptimizerBindings {
                     }
                 }
                 let o = BuiltObject(typeName: type, attributes: [("defaults", .dict(d)), ("param_groups", .list(groups))])
+                o.repr = { [unowned o] in
+                    guard case .list(let gs)? = o.attributes["param_groups"] else { return type }
+                    return TrainingOptimBindings.reprOptimizer(type, groups: gs.items)
+                }
                 return .object(o)
             }
         }

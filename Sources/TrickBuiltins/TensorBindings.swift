@@ -41,6 +41,7 @@ enum TensorBindings {
         if a.varargs.count == 1 {
             switch a.varargs[0] {
             case .list, .tuple: return try Convert.ints(a.varargs[0], what: "\(a.function)() size")
+            case .object(let o) where o.typeName == "Size": return try Convert.ints(a.varargs[0], what: "\(a.function)() size")
             default: break
             }
         }
@@ -83,7 +84,31 @@ enum TensorBindings {
         }
     }
 
-    static func pair(_ r: (values: Tensor, indices: Tensor)) -> Value { .tuple([.tensor(r.values), .tensor(r.indices)]) }
+    /// torch's `(values, indices)` results (`torch.return_types.topk`, `.max`, `.sort`, …): a named
+    /// tuple with `.values` / `.indices` that unpacks and indexes as a tuple and prints as torch does.
+    static func pair(_ r: (values: Tensor, indices: Tensor), _ op: String) -> Value {
+        returnType(op, values: .tensor(r.values), indices: .tensor(r.indices))
+    }
+
+    /// `torch.Size`, what `t.size()` returns: a tuple of ints (indexing, unpacking, `==` with a
+    /// tuple, `len`; built-ins taking a shape accept it) that prints as `torch.Size([2, 3])`.
+    /// (`t.shape` stays a plain tuple in trick: see the README.)
+    static func torchSize(_ shape: [Int]) -> Value {
+        let v = Collections.namedTupleInstance("Size", fields: [], values: shape.map { .int($0) }) { vs in
+            torchSize(vs.compactMap { if case .int(let i) = $0 { return i } else { return nil } })
+        }
+        if case .object(let o) = v {
+            o.repr = { "torch.Size([" + shape.map(String.init).joined(separator: ", ") + "])" }
+        }
+        return v
+    }
+
+    static func returnType(_ op: String, values: Value, indices: Value) -> Value {
+        let repr = Collections.NamedTupleRepr(prefix: "torch.return_types.\(op)", separator: "\n")
+        return Collections.namedTupleInstance(op, fields: ["values", "indices"], values: [values, indices], repr: repr) { vs in
+            returnType(op, values: vs[0], indices: vs[1])
+        }
+    }
 
     /// The dtype `full`/`tensor` infer from a Python scalar (torch 2.x: int → int64, float → float32, bool → bool).
     static func scalarDType(_ v: Value) -> DType {

@@ -54,8 +54,11 @@ extension TensorBindings {
                 return .tensor(name == "logical_not" ? try t.cast(to: .bool).unary(.not) : try t.unary(op))
             }
         }
-        for (name, op) in [("abs", UnaryOp.abs), ("round", .round), ("negative", .neg)] {
+        for (name, op) in [("abs", UnaryOp.abs), ("negative", .neg)] {
             lib.tensorMethod("\(name)(self)", doc: "torch.Tensor.\(name)") { a in .tensor(try a.tensor("self").unary(op)) }
+        }
+        lib.tensorMethod("round(self, *, decimals=0)", doc: "torch.Tensor.round") { a in
+            .tensor(try rounded(try a.tensor("self"), decimals: try a.int("decimals")))
         }
 
         // elementwise binary functions
@@ -71,11 +74,20 @@ extension TensorBindings {
         ]
         for (name, op, global) in binaries {
             let logical = name.hasPrefix("logical_")
-            dual(lib, "\(name)(input, other)", doc: "torch.\(name), broadcasting with torch type promotion", global: global) { t, a in
+            // torch.add / sub take alpha (other is scaled first), torch.div takes rounding_mode
+            let extra = ["add", "sub", "subtract"].contains(name) ? ", *, alpha=1"
+                : ["div", "divide"].contains(name) ? ", *, rounding_mode=None" : ""
+            dual(lib, "\(name)(input, other\(extra))", doc: "torch.\(name), broadcasting with torch type promotion", global: global) { t, a in
                 var x = Operand.tensor(t), y = try operand(a["other"], "\(name)() argument 'other'")
                 if logical {
                     x = .tensor(t.cast(to: .bool))
                     if case .tensor(let o) = y { y = .tensor(o.cast(to: .bool)) }
+                }
+                if a.has("alpha"), (try? a.double("alpha")) != 1 {
+                    y = .tensor(try Tensor.binary(.mul, y, try operand(a["alpha"], "\(name)() argument 'alpha'")))
+                }
+                if a.has("rounding_mode"), !a["rounding_mode"].isNone {
+                    return .tensor(try roundedDivision(x, y, mode: try a.string("rounding_mode")))
                 }
                 return .tensor(try Tensor.binary(op, x, y))
             }
@@ -135,7 +147,7 @@ extension TensorBindings {
                 switch a["dim"] {
                 case .none: return .tensor(try t.extremumValue(max: isMax))
                 case .tensor(let o): return .tensor(try Tensor.binary(isMax ? .maximum : .minimum, t, o))
-                default: return pair(try t.extremum(dim: try a.int("dim"), keepdim: try a.bool("keepdim"), max: isMax))
+                default: return pair(try t.extremum(dim: try a.int("dim"), keepdim: try a.bool("keepdim"), max: isMax), name)
                 }
             }
             dual(lib, "a\(name)(input, dim=None, keepdim=False)", doc: "torch.a\(name)") { t, a in
@@ -171,13 +183,13 @@ extension TensorBindings {
 
         // sorting
         dual(lib, "sort(input, dim=-1, descending=False, stable=False)", doc: "torch.sort → (values, indices); equal values in torch's order") { t, a in
-            pair(try t.sorted(dim: try a.int("dim"), descending: try a.bool("descending"), stable: try a.bool("stable")))
+            pair(try t.sorted(dim: try a.int("dim"), descending: try a.bool("descending"), stable: try a.bool("stable")), "sort")
         }
         dual(lib, "argsort(input, dim=-1, descending=False, stable=False)", doc: "torch.argsort") { t, a in
             .tensor(try t.argsorted(dim: try a.int("dim"), descending: try a.bool("descending"), stable: try a.bool("stable")))
         }
         dual(lib, "topk(input, k, dim=-1, largest=True, sorted=True)", doc: "torch.topk → (values, indices), torch's tie order") { t, a in
-            pair(try t.topk(try a.int("k"), dim: try a.int("dim"), largest: try a.bool("largest"), sorted: try a.bool("sorted")))
+            pair(try t.topk(try a.int("k"), dim: try a.int("dim"), largest: try a.bool("largest"), sorted: try a.bool("sorted")), "topk")
         }
 
         // selection
@@ -268,8 +280,26 @@ extension TensorBindings {
         dual(lib, "chunk(input, chunks, dim=0)", doc: "torch.chunk") { t, a in
             .tuple(try t.chunk(try a.int("chunks"), dim: try a.int("dim")).map { .tensor($0) })
         }
-        dual(lib, "narrow(input, dim, start, length)", doc: "torch.narrow") { t, a in
-            .tensor(try t.narrowed(try a.int("dim"), try a.int("start"), try a.int("length")))
+        dual(lib, "narrow(input, dim, start, length)", doc: "torch.narrow: start may be negative (from the end) or a 0-d tensor") { t, a in
+            let dim = try a.int("dim")
+            var start: Int
+            if case .tensor(let s) = a["start"], s.count == 1 { start = Int(s.double(at: 0)) } else { start = try a.int("start") }
+            if start < 0, t.rank > 0 { start += t.shape[(dim % t.rank + t.rank) % t.rank] }
+            return .tensor(try t.narrowed(dim, start, try a.int("length")))
+        }
+        dual(lib, "roll(input, shifts, dims=None)", doc: "torch.roll: elements shifted along dims (cyclically); without dims, of the flattened tensor") { t, a in
+            let shifts = try Convert.ints(a["shifts"], what: "roll() shifts")
+            if a["dims"].isNone {
+                guard shifts.count == 1 else { throw RuntimeError("roll(): shifts must be one number when dims is None", kind: "RuntimeError") }
+                return .tensor(try t.flattened().rolled(shifts[0], dim: 0).reshaped(t.shape))
+            }
+            let ds = try Convert.ints(a["dims"], what: "roll() dims")
+            guard ds.count == shifts.count else {
+                throw RuntimeError("roll(): shifts and dimensions must align. shifts: \(shifts.count), dims:\(ds.count)", kind: "RuntimeError")
+            }
+            var r = t
+            for (s, d) in zip(shifts, ds) { r = try r.rolled(s, dim: d) }
+            return .tensor(r)
         }
         dual(lib, "numel(input)", doc: "number of elements") { t, _ in .int(t.count) }
         lib.function("is_tensor(obj)", doc: "torch.is_tensor") { a in
@@ -279,6 +309,35 @@ extension TensorBindings {
         lib.function("one_hot(tensor, num_classes=-1)", doc: "torch.nn.functional.one_hot (int64 input)") { a in
             .tensor(try a.tensor("tensor").oneHot(numClasses: try a.int("num_classes")))
         }
+    }
+
+    /// `torch.div(a, b, rounding_mode=...)`: 'trunc' rounds the true quotient toward zero, 'floor'
+    /// is floor division (torch's `div_floor`); integer inputs keep their integer dtype.
+    static func roundedDivision(_ x: Operand, _ y: Operand, mode: String) throws -> Tensor {
+        switch mode {
+        case "floor": return try Tensor.binary(.floorDiv, x, y)
+        case "trunc":
+            let q = try Tensor.binary(.div, x, y).unary(.trunc)
+            let integral = [x, y].allSatisfy {
+                switch $0 {
+                case .tensor(let t): return !t.dtype.isFloatingPoint
+                case .float: return false
+                default: return true
+                }
+            }
+            return integral ? q.cast(to: .int64) : q
+        default:
+            throw RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '\(mode)'", kind: "ValueError")
+        }
+    }
+
+    /// torch's `round(decimals=d)`: nearbyint(x * 10^d) / 10^d, or nearbyint(x / 10^-d) * 10^-d for
+    /// d < 0, in the tensor's dtype (the power of ten a scalar of that dtype).
+    static func rounded(_ t: Tensor, decimals d: Int) throws -> Tensor {
+        guard d != 0, t.dtype.isFloatingPoint else { return try t.unary(.round) }
+        let p = Operand.float(Glibc.pow(10, Double(Swift.abs(d))))
+        return d > 0 ? try Tensor.binary(.div, .tensor(try Tensor.binary(.mul, .tensor(t), p).unary(.round)), p)
+                     : try Tensor.binary(.mul, .tensor(try Tensor.binary(.div, .tensor(t), p).unary(.round)), p)
     }
 
     static func nonzeroTuple(_ t: Tensor) throws -> [Value] {

@@ -48,7 +48,7 @@ extension TensorBindings {
         }
         lib.tensorMethod("size(self, dim=None)", doc: "the shape, or one dimension's size") { a in
             let t = try a.tensor("self")
-            guard let d = try a.optionalInt("dim") else { return .shapeTuple(t.shape) }
+            guard let d = try a.optionalInt("dim") else { return TensorBindings.torchSize(t.shape) }
             return .int(t.shape[try Tensor.normalizeDim(d, rank: t.rank)])
         }
         lib.tensorMethod("dim(self)", doc: "number of dimensions") { a in .int(try a.tensor("self").rank) }
@@ -111,6 +111,27 @@ extension TensorBindings {
         for (alias, d) in [("float", DType.float32), ("double", .float64), ("long", .int64), ("int", .int64)] {
             torch.set(alias, .str(TensorFormatter.dtypeName(d)))
         }
+        torch.set("Size", .builtin(BuiltinFunction("Size(sizes=())", doc: "torch.Size(sizes): a tuple of ints that prints as torch.Size([2, 3])") { a in
+            TensorBindings.torchSize(try Convert.ints(a["sizes"], what: "torch.Size() sizes"))
+        }))
+        for (name, v) in [("nan", Double.nan), ("inf", Double.infinity), ("pi", Double.pi), ("e", 2.718281828459045)] {
+            torch.set(name, .float(v))
+        }
+        // The legacy typed constructors: torch.Tensor(data) / torch.Tensor(*sizes) (zeros: trick
+        // has no uninitialised memory), FloatTensor, DoubleTensor, LongTensor, BoolTensor.
+        for (name, d) in [("Tensor", DType.float32), ("FloatTensor", .float32), ("DoubleTensor", .float64),
+                          ("LongTensor", .int64), ("BoolTensor", .bool)] {
+            torch.set(name, .builtin(BuiltinFunction("\(name)(*args)", doc: "torch.\(name)(data) or torch.\(name)(*sizes), \(d.rawValue)") { a in
+                let args = a.varargs
+                if args.count == 1, case .list = args[0] { return .tensor(try Convert.tensor(args[0], dtype: d)) }
+                if args.count == 1, case .tuple(let t) = args[0], t.contains(where: { if case .int = $0 { return false }; return true }) {
+                    return .tensor(try Convert.tensor(args[0], dtype: d))
+                }
+                if args.count == 1, case .tensor(let t) = args[0] { return .tensor(t.cast(to: d)) }
+                let size = args.count == 1 ? try Convert.ints(args[0], what: "\(name)() size") : try args.map { try Convert.int($0, what: "\(name)() size") }
+                return .tensor(try Tensor.full(size, 0, dtype: d))
+            }))
+        }
         let own = ["tensor", "as_tensor", "zeros", "ones", "empty", "full", "arange", "linspace", "eye", "zeros_like", "ones_like",
                    "empty_like", "full_like", "manual_seed", "rand", "randn", "rand_like", "randn_like", "randint", "randperm",
                    "normal", "where", "cat", "concat", "concatenate", "stack", "transpose", "permute", "reshape", "flip",
@@ -120,8 +141,9 @@ extension TensorBindings {
         for name in own {
             if case .builtin(let f)? = lib.globals[name] { torch.methods[name] = f }
         }
-        for (name, op) in [("abs", UnaryOp.abs), ("round", .round)] {
-            torch.method("\(name)(input)", doc: "torch.\(name)") { a in .tensor(try a.tensor("input").unary(op)) }
+        torch.method("abs(input)", doc: "torch.abs") { a in .tensor(try a.tensor("input").unary(.abs)) }
+        torch.method("round(input, *, decimals=0)", doc: "torch.round: halves to even; decimals as torch (x * 10^d rounded, / 10^d)") { a in
+            .tensor(try TensorBindings.rounded(try a.tensor("input"), decimals: try a.int("decimals")))
         }
         let functional = lib.namespace("F")
         for name in ["softmax", "log_softmax", "sigmoid", "relu", "one_hot", "tanh"] {

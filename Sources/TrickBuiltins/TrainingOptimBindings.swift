@@ -261,9 +261,12 @@ enum TrainingOptimBindings {
         return .object(o)
     }
 
-    static func reprOptimizer(_ name: String, _ live: LiveOptimizer) -> String {
+    static func reprOptimizer(_ name: String, _ live: LiveOptimizer) -> String { reprOptimizer(name, groups: live.groups.items) }
+
+    /// torch's `Optimizer.__repr__`: each group's settings but its params, keys sorted.
+    static func reprOptimizer(_ name: String, groups: [Value]) -> String {
         var s = "\(name) (\n"
-        for (i, item) in live.groups.items.enumerated() {
+        for (i, item) in groups.enumerated() {
             s += "Parameter Group \(i)\n"
             if case .dict(let d) = item {
                 for (k, v) in d.pairs.sorted(by: { Printer.str($0.0) < Printer.str($1.0) }) where Printer.str(k) != "params" {

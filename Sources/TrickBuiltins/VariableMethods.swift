@@ -140,7 +140,7 @@ enum VariableMethods {
                     return result(try v.maximum(w, max: isMax))   // torch.max(a, b)
                 }
                 let (values, indices) = try v.extremum(dim: try a.int("dim"), keepdim: try a.bool("keepdim"), max: isMax)
-                return .tuple([result(values), .tensor(indices)])
+                return TensorBindings.returnType(name, values: result(values), indices: .tensor(indices))
             }
         }
         for (name, isMax) in [("amax", true), ("amin", false)] {
@@ -208,7 +208,7 @@ enum VariableMethods {
         }
         define("type_as(self, other)") { v, a in result(try v.cast(to: try Convert.tensor(a["other"]).dtype)) }
         define("size(self, dim=None)") { v, a in
-            guard let d = try a.optionalInt("dim") else { return .shapeTuple(v.shape) }
+            guard let d = try a.optionalInt("dim") else { return TensorBindings.torchSize(v.shape) }
             return .int(v.shape[try Tensor.normalizeDim(d, rank: v.rank)])
         }
         define("dim(self)") { v, _ in .int(v.rank) }

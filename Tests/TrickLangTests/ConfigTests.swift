@@ -38,7 +38,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertTrue(trickError("Config.fromfile('\(dir)/a.py')")?.message.contains("cycle") == true)
         try FileIO.writeAtomically(dir + "/base.py", "m = dict(a=1, b=dict(c=2, d=3))\n")
         try FileIO.writeAtomically(dir + "/child.py", "_base_ = './base.py'\nm = dict(b=dict(_delete_=True, e=4))\n")
-        XCTAssertEqual(try runTrick("print(Config.fromfile('\(dir)/child.py'))"), "{'m': {'a': 1, 'b': {'e': 4}}}\n")
+        XCTAssertEqual(try runTrick("print(Config.fromfile('\(dir)/child.py'))"), "Config (path: \(dir)/child.py): {'m': {'a': 1, 'b': {'e': 4}}}\n")
         XCTAssertTrue(trickError("Config.fromfile('\(dir)/missing.py')")?.message.contains("cannot open") == true)
     }
 }

@@ -181,6 +181,12 @@ extension Tensor {
     }
 
     public func subscripted(_ index: [TensorIndex]) throws -> Tensor {
+        var r = try subscriptedValues(index)
+        r.isNumpy = isNumpy
+        return r
+    }
+
+    func subscriptedValues(_ index: [TensorIndex]) throws -> Tensor {
         if let off = try scalarOffset(index) {
             switch storage {
             case .float32(let a): return Tensor(shape: [], float32: [a[off]])

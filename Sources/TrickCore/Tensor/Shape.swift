@@ -246,3 +246,16 @@ extension Tensor {
         return try split(size, dim: d)
     }
 }
+
+extension Tensor {
+    /// `torch.roll` along one dimension: element i moves to (i + shift) mod size (a negative
+    /// shift moves the other way); the two pieces are concatenated, as torch's `roll_common`.
+    public func rolled(_ shift: Int, dim: Int) throws -> Tensor {
+        let d = try Tensor.normalizeDim(dim, rank: rank)
+        let n = shape[d]
+        guard n > 0 else { return self }
+        let s = ((shift % n) + n) % n
+        guard s != 0 else { return self }
+        return try Tensor.cat([try narrowed(d, n - s, s), try narrowed(d, 0, n - s)], dim: d)
+    }
+}

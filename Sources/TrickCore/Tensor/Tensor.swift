@@ -11,6 +11,9 @@ import Glibc
 public struct Tensor: Sendable {
     public private(set) var shape: [Int]
     public internal(set) var storage: Storage
+    /// The tensor stands for a numpy array (`np.array(...)`, ensemble_boxes' and mmcv's results):
+    /// it prints as numpy does (`NumpyFormatter`); indexing keeps the mark.
+    public var isNumpy = false
 
     /// One contiguous buffer of the tensor's dtype.
     public enum Storage: Sendable {

@@ -3,7 +3,7 @@
 /// differs: a namedtuple instance is not a tuple to built-ins that want one (`isinstance(p,
 /// tuple)` is True, `p == (1, 2)`, unpacking, indexing and iteration work; a built-in taking a
 /// tuple argument wants `tuple(p)`), and it cannot be a dict key or set element.
-enum Collections {
+public enum Collections {
     static func register(_ lib: Library, _ interp: Interpreter) {
         let m = Modules.std("collections", in: lib)
         func newDict(_ args: [Value], _ kwargs: [(String, Value)]) throws -> DictRef {
@@ -142,7 +142,7 @@ enum Collections {
     final class NamedTupleValues { let values: [Value]; init(_ v: [Value]) { values = v } }
 
     /// A tuple's items, or a namedtuple's.
-    static func tupleItems(_ v: Value) -> [Value]? {
+    public static func tupleItems(_ v: Value) -> [Value]? {
         if case .tuple(let t) = v { return t }
         if case .object(let o) = v, let n = o.payload as? NamedTupleValues { return n.values }
         return nil
@@ -153,6 +153,66 @@ enum Collections {
     static func isIdentifier(_ s: String) -> Bool {
         guard let f = s.first, f == "_" || f.isLetter else { return false }
         return s.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+    }
+
+    /// How a namedtuple-like instance prints: `P(x=1, y=2)`, or torch's return types,
+    /// `torch.return_types.topk(\nvalues=tensor(...),\nindices=tensor(...))`.
+    public struct NamedTupleRepr {
+        public var prefix: String
+        public var separator: String
+        public init(prefix: String, separator: String = "") { self.prefix = prefix; self.separator = separator }
+    }
+
+    /// An instance of a namedtuple type: attributes per field, tuple behaviour (len, iteration,
+    /// indexing, comparison with tuples); `remake` builds another instance of the same type (`_replace`).
+    public static func namedTupleInstance(_ typename: String, fields: [String], values: [Value], repr: NamedTupleRepr? = nil,
+                                          remake: @escaping ([Value]) -> Value) -> Value {
+        let repr = repr ?? NamedTupleRepr(prefix: typename)
+        let o = BuiltObject(typeName: typename, payload: NamedTupleValues(values))
+        for (f, v) in zip(fields, values) { o.set(f, v) }
+        o.set("_fields", .tuple(fields.map { .str($0) }))
+        o.truthy = !values.isEmpty
+        o.setter = { _, _ in throw RuntimeError("can't set attribute", kind: "AttributeError") }
+        o.repr = {
+            let items = zip(fields, values).map { "\($0)=" + Printer.repr($1) }
+            return repr.prefix + "(" + repr.separator + items.joined(separator: repr.separator.isEmpty ? ", " : "," + repr.separator) + ")"
+        }
+        o.method("_asdict()") { _ in .dict(zip(fields, values).map { ($0, $1) }) }
+        o.method("_replace(**kwargs)") { b in
+            var vs = values
+            var unknown: [String] = []
+            for (k, v) in b.kwargs { if let i = fields.firstIndex(of: k) { vs[i] = v } else { unknown.append(k) } }
+            if !unknown.isEmpty { throw RuntimeError("Got unexpected field names: \(Printer.repr(.list(ListRef(unknown.map { .str($0) }))))", kind: "ValueError") }
+            return remake(vs)
+        }
+        o.method("count(value)") { b in .int(values.filter { Ops.equal($0, b["value"]) }.count) }
+        o.method("index(value)") { b in
+            guard let i = values.firstIndex(where: { Ops.equal($0, b["value"]) }) else { throw RuntimeError("tuple.index(x): x not in tuple", kind: "ValueError") }
+            return .int(i)
+        }
+        o.method("__len__()") { _ in .int(values.count) }
+        o.method("__iter__()") { _ in .tuple(values) }
+        o.method("__contains__(x)") { b in .bool(values.contains { Ops.equal($0, b["x"]) }) }
+        o.method("__getitem__(i)") { b in
+            if case .slice(let x, let y, let z) = b["i"] {
+                return .tuple(Interpreter.sliceIndices(x, y, z, count: values.count).map { values[$0] })
+            }
+            return values[try Interpreter.normalizeIndex(try Convert.int(b["i"], what: "tuple index"), values.count, "tuple")]
+        }
+        o.method("__add__(other)") { b in try Ops.add(.tuple(values), tupleItems(b["other"]).map(Value.tuple) ?? b["other"]) }
+        o.method("__radd__(other)") { b in try Ops.add(tupleItems(b["other"]).map(Value.tuple) ?? b["other"], .tuple(values)) }
+        for op in [Comparison.eq, .ne, .lt, .le, .gt, .ge] {
+            let name = op.dunders!.0
+            o.method("\(name)(other)") { b in
+                guard let other = tupleItems(b["other"]) else {
+                    if op == .eq || op == .ne { return .bool(op == .ne) }
+                    throw RuntimeError("'\(op.symbol)' not supported between instances of '\(typename)' and '\(b["other"].typeName)'", kind: "TypeError")
+                }
+                return try Ops.compare(op, .tuple(values), .tuple(other))
+            }
+        }
+        o.method("__copy__()") { _ in .object(o) }
+        return .object(o)
     }
 
     static func namedTuple(_ a: Bound, _ interp: Interpreter) throws -> Value {
@@ -194,43 +254,7 @@ enum Collections {
         cls.set("_field_defaults", .dict(fieldDefaults))
 
         func instance(_ values: [Value]) -> Value {
-            let o = BuiltObject(typeName: typename, payload: NamedTupleValues(values))
-            for (f, v) in zip(fields, values) { o.set(f, v) }
-            o.set("_fields", .tuple(fields.map { .str($0) }))
-            o.truthy = !values.isEmpty
-            o.setter = { _, _ in throw RuntimeError("can't set attribute", kind: "AttributeError") }
-            o.repr = { typename + "(" + zip(fields, values).map { "\($0)=" + Printer.repr($1) }.joined(separator: ", ") + ")" }
-            o.method("_asdict()") { _ in .dict(zip(fields, values).map { ($0, $1) }) }
-            o.method("_replace(**kwargs)") { b in
-                var vs = values
-                var unknown: [String] = []
-                for (k, v) in b.kwargs { if let i = fields.firstIndex(of: k) { vs[i] = v } else { unknown.append(k) } }
-                if !unknown.isEmpty { throw RuntimeError("Got unexpected field names: \(Printer.repr(.list(ListRef(unknown.map { .str($0) }))))", kind: "ValueError") }
-                return instance(vs)
-            }
-            o.method("count(value)") { b in .int(values.filter { Ops.equal($0, b["value"]) }.count) }
-            o.method("index(value)") { b in
-                guard let i = values.firstIndex(where: { Ops.equal($0, b["value"]) }) else { throw RuntimeError("tuple.index(x): x not in tuple", kind: "ValueError") }
-                return .int(i)
-            }
-            o.method("__len__()") { _ in .int(values.count) }
-            o.method("__iter__()") { _ in .tuple(values) }
-            o.method("__contains__(x)") { b in .bool(values.contains { Ops.equal($0, b["x"]) }) }
-            o.method("__getitem__(i)") { [unowned interp] b in try interp.getItem(.tuple(values), b["i"]) }
-            o.method("__add__(other)") { b in try Ops.add(.tuple(values), tupleItems(b["other"]).map(Value.tuple) ?? b["other"]) }
-            o.method("__radd__(other)") { b in try Ops.add(tupleItems(b["other"]).map(Value.tuple) ?? b["other"], .tuple(values)) }
-            for op in [Comparison.eq, .ne, .lt, .le, .gt, .ge] {
-                let name = op.dunders!.0
-                o.method("\(name)(other)") { b in
-                    guard let other = tupleItems(b["other"]) else {
-                        if op == .eq || op == .ne { return .bool(op == .ne) }
-                        throw RuntimeError("'\(op.symbol)' not supported between instances of '\(typename)' and '\(b["other"].typeName)'", kind: "TypeError")
-                    }
-                    return try Ops.compare(op, .tuple(values), .tuple(other))
-                }
-            }
-            o.method("__copy__()") { _ in .object(o) }
-            return .object(o)
+            namedTupleInstance(typename, fields: fields, values: values) { vs in instance(vs) }
         }
 
         func make(_ args: [Value], _ kwargs: [(String, Value)]) throws -> Value {

@@ -11,7 +11,11 @@ enum ConfigFiles {
             paths, relative to the file) is loaded first and the file's keys are merged into it recursively;
             a dict with `_delete_=True` replaces the base's value instead of merging (MMEngine `Config.fromfile`).
             """) { [unowned interp] a in
-            .dict(try load(path: try a.string("filename"), interp: interp, chain: []))
+            configDict(try load(path: try a.string("filename"), interp: interp, chain: []), path: a["filename"])
+        }
+        config.callable = BuiltinFunction("Config(cfg_dict=None, cfg_text=None, filename=None)",
+                                          doc: "MMEngine Config(cfg_dict): a config over a dict (prints as `Config (path: None): {...}`)") { a in
+            configDict(a.has("cfg_dict") ? try a.dict("cfg_dict").copy() : DictRef(), path: a["filename"])
         }
         lib.function("load(path)", doc: "Loads a `.npy` tensor, a `.json` value, or a config file (`.py`/`.trick`).") { [unowned interp] a in
             let path = resolve(try a.string("path"), interp)
@@ -51,6 +55,58 @@ enum ConfigFiles {
         }
         lib.function("json_dumps(obj)") { a in .str(try JSON.serialize(a["obj"])) }
         lib.function("json_loads(s)") { a in try JSON.parse(try a.string("s")) }
+    }
+
+    /// A loaded config: a dict (keys as attributes, as MMEngine's ConfigDict) that prints as
+    /// MMEngine's `Config`: `Config (path: x.py): {...}`.
+    static func configDict(_ d: DictRef, path: Value) -> Value {
+        let flavored = DictFlavor.make(.config, d)
+        flavored.flavor?.path = path
+        return .dict(flavored)
+    }
+
+    /// MMEngine `Config.merge_from_dict(options, allow_list_keys=True)`: dotted keys
+    /// (`'model.backbone.depth'`) become nested dicts merged into the config in place; with
+    /// `allow_list_keys` a digit key indexes a list (`pipeline={'0': dict(type=...)}`).
+    static func mergeFromDict(_ options: DictRef, into cfg: DictRef, allowListKeys: Bool) throws {
+        let nested = DictRef()
+        for (k, v) in options.pairs {
+            guard case .str(let full) = k else { throw RuntimeError("merge_from_dict(): keys must be strings", kind: "TypeError") }
+            let parts = full.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            var d = nested
+            for p in parts.dropLast() {
+                if case .dict(let sub)? = d[str: p] { d = sub } else { let sub = DictRef(); d[str: p] = .dict(sub); d = sub }
+            }
+            d[str: parts.last!] = v
+        }
+        let merged = try mergeAllowingListKeys(nested, into: .dict(cfg), allowListKeys: allowListKeys)
+        guard case .dict(let m) = merged else { return }
+        let pairs = m.pairs
+        cfg.removeAll()
+        for (k, v) in pairs { try cfg.set(k, v) }
+    }
+
+    /// `Config._merge_a_into_b` with list keys: a dict merged into a list replaces items by index.
+    static func mergeAllowingListKeys(_ a: DictRef, into b: Value, allowListKeys: Bool) throws -> Value {
+        if allowListKeys, case .list(let l) = b {
+            let items = ListRef(l.items)
+            for (k, v) in a.pairs {
+                guard case .str(let s) = k, let i = Int(s) else { throw RuntimeError("merge_from_dict(): list keys must be digits, got \(Printer.repr(k))", kind: "TypeError") }
+                guard i >= 0, i < items.items.count else { throw RuntimeError("Index \(i) exceeds the length of list \(Printer.repr(b))", kind: "IndexError") }
+                if case .dict(let vd) = v { items.items[i] = try mergeAllowingListKeys(vd, into: items.items[i], allowListKeys: allowListKeys) } else { items.items[i] = v }
+            }
+            return .list(items)
+        }
+        guard case .dict(let bd) = b else { return .dict(try stripDelete(a)) }
+        let out = bd.copy()
+        for (k, v) in a.pairs {
+            if case .dict(let vd) = v, let existing = try out.get(k), !((try vd.get(.str("_delete_"))).map { (try? $0.truthy()) ?? false } ?? false) {
+                try out.set(k, try mergeAllowingListKeys(vd, into: existing, allowListKeys: allowListKeys))
+            } else {
+                try out.set(k, v)
+            }
+        }
+        return .dict(out)
     }
 
     nonisolated(unsafe) static var loadDepth = 0
@@ -120,20 +176,12 @@ enum ConfigFiles {
         guard chain.count < 32, loadDepth <= 32 else {
             throw RuntimeError("config files nested too deeply (more than 32 _base_ or Config.fromfile levels) at '\(full)'", kind: "RecursionError")
         }
-        let text = try FileIO.read(full)
-        let sub = Interpreter(library: interp.library)
-        sub.baseDirectory = FileIO.directoryName(full)
-        sub.output = interp.output
-        try sub.run(source: text, name: full)
-        let own = DictRef()
-        for (name, v) in sub.userGlobals where !name.hasPrefix("__") && name != "_" {
-            switch v {
-            case .function, .builtin, .object: continue
-            default: try own.set(.str(name), v)
-            }
-        }
+        // As MMEngine's _file2dict: the `_base_` files are loaded first and the file runs with
+        // `_base_` bound to their merged dict (so `a = _base_.model` reads it, `{{_base_.model}}` too),
+        // the `_base_ = [...]` statement itself taken out.
+        let (text, baseValue) = try separateBase(substitutePredefinedVariables(try FileIO.read(full), path: full), path: full, interp: interp)
         var result = DictRef()
-        if let base = own[str: "_base_"] {
+        if let base = baseValue {
             let paths: [String]
             switch base {
             case .str(let s): paths = [s]
@@ -152,10 +200,82 @@ enum ConfigFiles {
                     try result.set(k, v)
                 }
             }
-            _ = try own.remove(.str("_base_"))
+        }
+        let sub = Interpreter(library: interp.library)
+        sub.baseDirectory = FileIO.directoryName(full)
+        sub.output = interp.output
+        if baseValue != nil { sub.setGlobal("_base_", .dict(result)) }
+        try sub.run(source: text, name: full)
+        let own = DictRef()
+        for (name, v) in sub.userGlobals where !name.hasPrefix("__") && name != "_" && name != "_base_" {
+            switch v {
+            case .function, .builtin, .object: continue
+            default: try own.set(.str(name), v)
+            }
         }
         result = try merge(own, into: result)
         return result
+    }
+
+    /// Takes the top-level `_base_ = ...` statement out of a config's text (its lines left blank, so
+    /// line numbers stay) and evaluates it; `{{_base_.x}}` becomes `_base_.x`.
+    static func separateBase(_ text: String, path: String, interp: Interpreter) throws -> (String, Value?) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let first = lines.firstIndex(where: { l in
+            guard l.hasPrefix("_base_") else { return false }
+            let rest = l.dropFirst(6).drop(while: { $0 == " " })
+            return rest.hasPrefix("=") && !rest.hasPrefix("==")
+        }) else { return (text, nil) }
+        var depth = 0, last = first
+        for i in first..<lines.count {
+            for c in lines[i] { if "([{".contains(c) { depth += 1 } else if ")]}".contains(c) { depth -= 1 } }
+            last = i
+            if depth <= 0 && !lines[i].hasSuffix("\\") { break }
+        }
+        let statement = lines[first...last].joined(separator: "\n")
+        let probe = Interpreter(library: interp.library)
+        try probe.run(source: statement, name: path)
+        for i in first...last { lines[i] = "" }
+        var out = "", rest = Substring(lines.joined(separator: "\n"))
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            if let close = after.range(of: "}}"), case let inner = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces),
+               inner.hasPrefix("_base_.") {
+                out += inner
+                rest = after[close.upperBound...]
+            } else {
+                out += "{{"
+                rest = after
+            }
+        }
+        return (out + rest, probe.global("_base_"))
+    }
+
+    /// MMEngine `Config._substitute_predefined_vars`: `{{ fileDirname }}`, `{{ fileBasename }}`,
+    /// `{{ fileBasenameNoExtension }}` and `{{ fileExtname }}` (spaces inside the braces allowed) are
+    /// replaced in the file's text by the config file's folder, name, name without extension, extension.
+    static func substitutePredefinedVariables(_ text: String, path: String) -> String {
+        guard text.contains("{{") else { return text }
+        let dir = FileIO.directoryName(path)
+        let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        let dot = base.lastIndex(of: ".").flatMap { $0 == base.startIndex ? nil : $0 }
+        let stem = dot.map { String(base[..<$0]) } ?? base
+        let ext = dot.map { String(base[$0...]) } ?? ""
+        let values = ["fileDirname": dir, "fileBasename": base, "fileBasenameNoExtension": stem, "fileExtname": ext]
+        var out = "", rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            if let close = after.range(of: "}}"), let v = values[after[..<close.lowerBound].trimmingCharacters(in: .whitespaces)] {
+                out += v
+                rest = after[close.upperBound...]
+            } else {
+                out += "{{"
+                rest = after
+            }
+        }
+        return out + rest
     }
 
     /// MMEngine `Config._merge_a_into_b`: dicts merge key by key unless the new one says

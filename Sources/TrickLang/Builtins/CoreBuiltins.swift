@@ -348,6 +348,7 @@ enum CoreBuiltins {
         }
         ClassBuiltins.register(into: lib, interpreter: interp)
         Registries.register(into: lib, interpreter: interp)
+        UserRegistries.register(into: lib, interpreter: interp)
         Pytest.register(lib, interp)
         MathModule.register(lib)
         ContextLib.register(lib)

@@ -5,10 +5,12 @@
 /// its repr (CPython 3.11's), its methods, what a missing key does (`__missing__`) and its
 /// operators. A plain `dict(x)` of one is a plain dict again, as in Python.
 public final class DictFlavor {
-    public enum Kind: String { case orderedDict = "OrderedDict", defaultDict = "defaultdict", counter = "Counter" }
+    public enum Kind: String { case orderedDict = "OrderedDict", defaultDict = "defaultdict", counter = "Counter", config = "Config" }
     public let kind: Kind
     /// `defaultdict.default_factory` (None: a missing key is a KeyError).
     public var defaultFactory: Value = .none
+    /// MMEngine `Config.filename` (the path given to `Config.fromfile`; None for `Config(dict)`).
+    public var path: Value = .none
 
     public init(_ kind: Kind, defaultFactory: Value = .none) {
         self.kind = kind
@@ -26,6 +28,7 @@ public final class DictFlavor {
     func copy(_ d: DictRef) -> DictRef {
         let c = d.copy()
         c.flavor = DictFlavor(kind, defaultFactory: defaultFactory)
+        c.flavor?.path = path
         return c
     }
 
@@ -33,6 +36,7 @@ public final class DictFlavor {
         .orderedDict: ["move_to_end", "popitem", "copy"],
         .defaultDict: ["copy"],
         .counter: ["most_common", "elements", "update", "subtract", "total", "copy"],
+        .config: ["merge_from_dict", "copy"],
     ]
 
     var methods: [String] { DictFlavor.methodNames[kind] ?? [] }
@@ -49,6 +53,8 @@ public final class DictFlavor {
             return "OrderedDict([" + d.pairs.map { "(" + item($0.0) + ", " + item($0.1) + ")" }.joined(separator: ", ") + "])"
         case .defaultDict:
             return "defaultdict(" + DictFlavor.classRepr(defaultFactory, item) + ", " + plain() + ")"
+        case .config:
+            return "Config (path: " + Printer.str(path) + "): " + plain()
         case .counter:
             if d.count == 0 { return "Counter()" }
             let pairs = (try? mostCommon(d)) ?? d.pairs
@@ -77,7 +83,7 @@ public final class DictFlavor {
             try d.set(key, v)
             return v
         case .counter: return .int(0)
-        case .orderedDict: return nil
+        case .orderedDict, .config: return nil
         }
     }
 
@@ -85,6 +91,8 @@ public final class DictFlavor {
 
     func attribute(_ interp: Interpreter, _ d: DictRef, _ name: String) -> Value? {
         if kind == .defaultDict && name == "default_factory" { return defaultFactory }
+        if kind == .config && name == "filename" { return path }
+        if kind == .config && name == "_cfg_dict" { return .dict(d.copy()) }   // the plain dict under the Config
         guard methods.contains(name) else { return nil }
         return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned interp] args in
             try self.call(interp, d, name, args)
@@ -105,6 +113,7 @@ public final class DictFlavor {
         case (.orderedDict, "popitem"): sig = "popitem(last=True)"
         case (.counter, "most_common"): sig = "most_common(n=None)"
         case (.counter, "update"), (.counter, "subtract"): sig = "\(name)(iterable=None, **kwds)"
+        case (.config, "merge_from_dict"): sig = "merge_from_dict(options, allow_list_keys=True)"
         default: sig = "\(name)()"
         }
         let a = try BuiltinFunction(sig) { _ in .none }.bind(args)
@@ -137,6 +146,9 @@ public final class DictFlavor {
             var t: Value = .int(0)
             for v in d.values { t = try Ops.add(t, v) }
             return t
+        case (.config, "merge_from_dict"):
+            try ConfigFiles.mergeFromDict(try a.dict("options"), into: d, allowListKeys: try a.bool("allow_list_keys"))
+            return .none
         case (.counter, "update"), (.counter, "subtract"):
             try count(interp, into: d, a["iterable"], sign: name == "update" ? 1 : -1)
             for (k, v) in a.kwargs { try bump(d, .str(k), v, sign: name == "update" ? 1 : -1) }

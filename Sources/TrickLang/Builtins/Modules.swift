@@ -1,7 +1,8 @@
 /// The upstream libraries' module paths, so the import lines users paste work and bind the
 /// object that module has: `from mmcv.ops import nms` is mmcv's NMS (returns `(dets, inds)`),
 /// `from torchvision.ops import nms` torchvision's (returns indices). Each module lists what it
-/// exports, as `name` (the built-in of that name) or `name=builtin` (a different built-in); a
+/// exports, as `name` (the built-in of that name), `name=builtin` (a different built-in) or
+/// `name=ns.fn` (a function of a namespace object, e.g. `F.pad`); a
 /// module is an object with those names and its submodules as attributes (`torch.nn.functional`).
 /// Names a module has upstream but trick does not implement are an ImportError that says so.
 public enum Modules {
@@ -40,7 +41,7 @@ public enum Modules {
         ("mmcv.transforms", ["Resize", "RandomResize", "RandomChoiceResize", "RandomFlip", "Pad", "Normalize",
                              "LoadImageFromFile", "LoadAnnotations", "TestTimeAug", "Compose", "TRANSFORMS"]),
         ("mmcv.transforms.builder", ["TRANSFORMS"]),
-        ("mmengine", ["Config"]),
+        ("mmengine", ["Config", "Registry", "build_from_cfg"]),
         ("mmengine.config", ["Config"]),
         ("mmengine.testing", ["assert_allclose"]),
         ("mmengine.utils", ["digit_version"]),
@@ -52,10 +53,10 @@ public enum Modules {
         ("mmseg", []),
         ("mmseg.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
         ("mmdet.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
-        ("mmengine.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
+        ("mmengine.registry", ["Registry", "build_from_cfg", "MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
         ("mmseg.models", ["build_loss=build"]),
         ("mmseg.models.losses", ["CrossEntropyLoss", "DiceLoss", "FocalLoss", "TverskyLoss", "LovaszLoss", "accuracy", "Accuracy",
-                                 "reduce_loss", "weight_reduce_loss"]),
+                                 "reduce_loss", "weight_reduce_loss", "weighted_loss"]),
         ("mmseg.utils", ["get_palette", "get_classes"]),
         ("mmseg.structures", []),
         ("mmseg.structures.sampler", ["OHEMPixelSampler"]),
@@ -107,6 +108,9 @@ public enum Modules {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             let name = parts[0], target = parts.count > 1 ? parts[1] : parts[0]
             if let v = lib.globals[target] { object.set(name, v) }
+            // `name=ns.fn`: a function only a namespace has (F.pad), not a global
+            let dotted = target.split(separator: ".", maxSplits: 1).map(String.init)
+            if dotted.count == 2, case .object(let ns)? = lib.globals[dotted[0]], let f = ns.methods[dotted[1]] { object.set(name, .builtin(f)) }
         }
         for child in children {
             if let c = try module(child, in: lib) { object.set(String(child.dropFirst(path.count + 1)), c) }

@@ -128,6 +128,8 @@ public enum Convert {
         case .list(let l): return try l.items.map { try int($0, what: what) }
         case .tuple(let t): return try t.map { try int($0, what: what) }
         case .tensor(let t) where !t.dtype.isFloatingPoint: return t.int64s.map { Int($0) }
+        case .object(let o) where o.payload is Collections.NamedTupleValues:   // torch.Size, a namedtuple
+            return try Collections.tupleItems(v)!.map { try int($0, what: what) }
         default: throw RuntimeError("\(what) must be an int or a sequence of ints, got \(v.typeName)", kind: "TypeError")
         }
     }

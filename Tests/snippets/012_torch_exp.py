@@ -1,0 +1,7 @@
+# Source: https://pytorch.org/docs/2.4/generated/torch.exp.html — the docstring example of torch.exp (torch 2.4.1)
+#   examples 0..0 of the docstring, in order, as published.
+# Doctest converted to a script: the imports the page assumes are added, and each value the doc displays
+# is wrapped in print() (a script does not echo values).
+import torch
+import math
+print(torch.exp(torch.tensor([0, math.log(2.)])))

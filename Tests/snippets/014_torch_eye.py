@@ -1,0 +1,6 @@
+# Source: https://pytorch.org/docs/2.4/generated/torch.eye.html — the docstring example of torch.eye (torch 2.4.1)
+#   examples 0..0 of the docstring, in order, as published.
+# Doctest converted to a script: the imports the page assumes are added, and each value the doc displays
+# is wrapped in print() (a script does not echo values).
+import torch
+print(torch.eye(3))

@@ -1,0 +1,11 @@
+# Source: https://pytorch.org/docs/2.4/generated/torch.flatten.html — the docstring example of torch.flatten (torch 2.4.1)
+#   examples 0..2 of the docstring, in order, as published.
+# Doctest converted to a script: the imports the page assumes are added, and each value the doc displays
+# is wrapped in print() (a script does not echo values).
+import torch
+t = torch.tensor([[[1, 2],
+                   [3, 4]],
+                  [[5, 6],
+                   [7, 8]]])
+print(torch.flatten(t))
+print(torch.flatten(t, start_dim=1))

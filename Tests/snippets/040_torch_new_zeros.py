@@ -1,0 +1,7 @@
+# Source: https://pytorch.org/docs/2.4/generated/torch.Tensor.new_zeros.html — the docstring example of torch.Tensor.new_zeros (torch 2.4.1)
+#   examples 0..1 of the docstring, in order, as published.
+# Doctest converted to a script: the imports the page assumes are added, and each value the doc displays
+# is wrapped in print() (a script does not echo values).
+import torch
+tensor = torch.tensor((), dtype=torch.float64)
+print(tensor.new_zeros((2, 3)))

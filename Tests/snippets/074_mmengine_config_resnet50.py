@@ -1,0 +1,6 @@
+# Source: https://mmengine.readthedocs.io/en/latest/advanced_tutorials/config.html (docs/en/advanced_tutorials/config.md)
+#   "Overview of inheritance mechanism": the page's code, as published (its first block's import included).
+from mmengine.config import Config
+
+cfg = Config.fromfile('resnet50.py')
+print(cfg.optimizer)

@@ -1,0 +1,1 @@
+work_dir = './work_dir/{{fileBasenameNoExtension}}'

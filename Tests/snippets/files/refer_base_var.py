@@ -1,0 +1,2 @@
+_base_ = ['resnet50.py']
+a = {{_base_.model}}
