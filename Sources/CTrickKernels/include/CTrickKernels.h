@@ -25,4 +25,9 @@ void trick_lse_stats_f32(const float *img, long c, long s, long len, double *mx,
 /// `FastLog.logAtLeastOne` in place.
 void trick_log_at_least_one(double *x, long len);
 
+/// glibc: blocks below `mmap_threshold` bytes from the heap (a fixed `M_MMAP_THRESHOLD`, not
+/// glibc's sliding one), and a heap's free top returned to the kernel only above `trim_threshold`
+/// bytes (TrickCore.Allocator). A no-op with another C library.
+void trick_malloc_keep_freed(int mmap_threshold, int trim_threshold);
+
 #endif
