@@ -1,5 +1,6 @@
 // glibc's malloc tuning for TrickCore.Allocator (mallopt is not visible to Swift through Glibc).
 #include "CTrickKernels.h"
+#include <stdlib.h>   // defines __GLIBC__ with glibc
 #if defined(__GLIBC__)
 #include <malloc.h>
 void trick_malloc_keep_freed(int mmap_threshold, int trim_threshold) {
