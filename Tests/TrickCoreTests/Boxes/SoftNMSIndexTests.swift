@@ -76,7 +76,12 @@ final class SoftNMSIndexTests: XCTestCase {
     }
 
     static func areas(_ boxes: [Double]) -> [Double] {
-        (0..<(boxes.count / 4)).map { k in (boxes[4 * k + 2] - boxes[4 * k]) * (boxes[4 * k + 3] - boxes[4 * k + 1]) }
+        var a: [Double] = []
+        for k in 0..<(boxes.count / 4) {
+            let w: Double = boxes[4 * k + 2] - boxes[4 * k], h: Double = boxes[4 * k + 3] - boxes[4 * k + 1]
+            a.append(w * h)
+        }
+        return a
     }
 
     /// The bench's regime, where pruning matters: many spread-out boxes in [0, 1] with scores in
@@ -88,10 +93,14 @@ final class SoftNMSIndexTests: XCTestCase {
             var boxes: [Double] = []
             for _ in 0..<n {
                 let cx = Double(r.unit()), cy = Double(r.unit()), w = Double(r.range(0.01, 0.1)), h = Double(r.range(0.01, 0.1))
-                boxes += [Swift.max(0, cx - w / 2), Swift.max(0, cy - h / 2), Swift.min(1, cx + w / 2), Swift.min(1, cy + h / 2)]
+                let x1: Double = Swift.max(0, cx - w / 2), y1: Double = Swift.max(0, cy - h / 2)
+                let x2: Double = Swift.min(1, cx + w / 2), y2: Double = Swift.min(1, cy + h / 2)
+                boxes += [x1, y1, x2, y2]
             }
-            let s = (0..<n).map { _ in c % 3 == 0 ? Double(r.int(8)) / 8 : Double(r.unit()) }   // ties in one case of three
-            let method = [1, 2, 0][c % 3], nt = [0.3, 0.5, 0.1][r.int(3)], thresh = [0.001, 0, 0.1][r.int(3)]
+            var s: [Double] = []
+            for _ in 0..<n { s.append(c % 3 == 0 ? Double(r.int(8)) / 8 : Double(r.unit())) }   // ties in one case of three
+            let method = [1, 2, 0][c % 3]
+            let nt: Double = [0.3, 0.5, 0.1][r.int(3)], thresh: Double = [0.001, 0, 0.1][r.int(3)]
             XCTAssertTrue(EnsembleBoxes.softNMSPrunable(Self.areas(boxes), s, sigma: 0.5, thresh: thresh, method: method))
             let e = EnsembleBoxes.softNMS(boxes, s, nt: nt, sigma: 0.5, thresh: thresh, method: method)
             let g = EnsembleBoxes.softNMSIndexed(boxes, s, nt: nt, sigma: 0.5, thresh: thresh, method: method)
