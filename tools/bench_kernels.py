@@ -329,32 +329,51 @@ def bench_param_groups(repeats):
     return ms, f"{n} params, {len(out['g'])} groups"
 
 
-def _small_net(torch, nn):
+def _small_net(torch, nn, size=(8, 3, 64, 64)):
     backbone = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
                              nn.Conv2d(8, 8, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
                              nn.Conv2d(8, 8, 3, padding=2, dilation=2, bias=False), nn.BatchNorm2d(8), nn.ReLU())
     head = nn.Conv2d(8, 4, 1)
-    x = torch.randn(8, 3, 64, 64)
-    y = torch.randint(0, 4, (8, 64, 64))
-    y[torch.rand(8, 64, 64) < 0.1] = 255
+    n, c, h, w = size
+    x = torch.randn(n, c, h, w)
+    y = torch.randint(0, 4, (n, h, w))
+    y[torch.rand(n, h, w) < 0.1] = 255
     return backbone, head, x, y
 
 
-def bench_convnet_fwd_bwd(repeats):
-    """bench/convnet_fwd_bwd.trick: forward + backward of the small net at 8x3x64x64."""
+def bench_convnet_fwd_bwd(repeats, size=(8, 3, 64, 64)):
+    """bench/convnet_fwd_bwd.trick: forward + backward of the small net at SIZE = (N, 3, H, W)."""
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
     torch.manual_seed(0)
-    backbone, head, x, y = _small_net(torch, nn)
+    backbone, head, x, y = _small_net(torch, nn, size)
     net = nn.Sequential(backbone, head)
 
     def run():
         net.zero_grad()
-        loss = F.cross_entropy(F.interpolate(net(x), size=(64, 64), mode='bilinear', align_corners=False), y, ignore_index=255)
+        loss = F.cross_entropy(F.interpolate(net(x), size=tuple(x.shape[2:]), mode='bilinear', align_corners=False), y,
+                               ignore_index=255)
         loss.backward()
     ms = timed(run, repeats)
     return ms, f"grads {len([p for p in net.parameters() if p.grad is not None])}"
+
+
+def bench_mlp_fwd_bwd(repeats):
+    """bench/mlp_fwd_bwd.trick: forward + backward of an MLP 784-256-10 at batch 128."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    x = torch.randn(128, 784)
+    y = torch.randint(0, 10, (128,))
+
+    def run():
+        mlp.zero_grad()
+        F.cross_entropy(mlp(x), y).backward()
+    ms = timed(run, repeats)
+    return ms, f"grads {len([p for p in mlp.parameters() if p.grad is not None])}"
 
 
 def bench_train_step(repeats):
@@ -385,6 +404,7 @@ BENCHES = {
     'nms': bench_nms, 'soft_nms': bench_soft_nms, 'wbf': bench_wbf, 'interpolate': bench_interpolate,
     'interpolate_ac': bench_interpolate_ac, 'softmax': bench_softmax, 'log_softmax': bench_log_softmax,
     'param_groups': bench_param_groups, 'convnet_fwd_bwd': bench_convnet_fwd_bwd, 'train_step': bench_train_step,
+    'mlp_fwd_bwd': bench_mlp_fwd_bwd,
 }
 
 

@@ -341,10 +341,12 @@ let kernels: [Kernel] = [
            reference: "ensemble_boxes", pyName: "wbf", sizes: ["(5, 100)", "(5, 1000)", "(10, 5000)"]),
     Kernel(name: "param_groups", work: "param_groups, 294-parameter skeleton", repeats: 21, target: nil,
            reference: "MMEngine DefaultOptimWrapperConstructor.add_params", pyName: "param_groups"),
-    Kernel(name: "convnet_fwd_bwd", work: "forward + backward, conv-BN-ReLU ×3 net, 8×3×64×64", repeats: 11, target: 1.0,
-           reference: "torch autograd", pyName: "convnet_fwd_bwd"),
-    Kernel(name: "train_step", work: "training step (fwd, bwd, SGD 2 groups, PolynomialLR), same net", repeats: 11, target: 1.0,
+    Kernel(name: "convnet_fwd_bwd", work: "forward + backward, conv-BN-ReLU ×3 net", repeats: 11, target: 1.0,
+           reference: "torch autograd", pyName: "convnet_fwd_bwd", sizes: ["(8, 3, 64, 64)", "(8, 3, 128, 128)"]),
+    Kernel(name: "train_step", work: "training step (fwd, bwd, SGD 2 groups, PolynomialLR), same net at 64×64", repeats: 11, target: 1.0,
            reference: "torch + torch.optim", pyName: "train_step"),
+    Kernel(name: "mlp_fwd_bwd", work: "forward + backward, MLP 784→256→10 + CE, batch 128", repeats: 21, target: 1.0,
+           reference: "torch autograd", pyName: "mlp_fwd_bwd"),
 ]
 
 let probe = run([python, "\(root)/tools/bench_kernels.py", "--probe"])

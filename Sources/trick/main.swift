@@ -1,5 +1,6 @@
 import ArgumentParser
 import TrickBuiltins
+import TrickCore
 import TrickLang
 #if canImport(Glibc)
 import Glibc
@@ -89,6 +90,9 @@ if let first = arguments.first, !first.hasPrefix("-"),
    !Trick.configuration.subcommands.contains(where: { $0._commandName == first }), first != "help" {
     arguments.insert("run", at: 0)
 }
+
+// Freed tensor buffers are reused, not returned to the kernel and faulted in again (TrickCore.Allocator).
+Allocator.keepFreedMemory()
 
 // Bad usage exits with status 2 (ArgumentParser's default would be 64).
 do {

@@ -11,6 +11,11 @@ int trick_has_avx2_fma(void);
 void trick_sgemm_kernel_4x16(const float *a, const float *b, long k, float *c, long ldc,
                              int rows, int cols, int accumulate);
 
+/// GEMM's packing of a transposed operand: `dst[p·16 + q] = b[q·ldb + p]` for p < k, q < w (≤ 16),
+/// 0 for w ≤ q < 16 — 16 rows of `b` (k contiguous floats each) as a k × 16 panel, 8×8 blocks
+/// transposed in registers. Call only when `trick_has_avx2_fma()`.
+void trick_sgemm_pack_transposed_16(const float *b, long ldb, long k, int w, float *dst);
+
 /// AVX2 builds of per-block softmax loops (softmax_avx2.c), each the same per-lane arithmetic as
 /// its Swift kernel (bit for bit); call only when `trick_has_avx2_fma()`. `len` ≤ 256.
 /// `Tensor.softmaxBlocked` for one block of `len` lanes of `n` classes `inner` apart.
@@ -19,5 +24,10 @@ void trick_softmax_block_f32(const float *x, float *y, long n, long inner, long 
 void trick_lse_stats_f32(const float *img, long c, long s, long len, double *mx, double *se);
 /// `FastLog.logAtLeastOne` in place.
 void trick_log_at_least_one(double *x, long len);
+
+/// glibc: blocks below `mmap_threshold` bytes from the heap (a fixed `M_MMAP_THRESHOLD`, not
+/// glibc's sliding one), and a heap's free top returned to the kernel only above `trim_threshold`
+/// bytes (TrickCore.Allocator). A no-op with another C library.
+void trick_malloc_keep_freed(int mmap_threshold, int trim_threshold);
 
 #endif

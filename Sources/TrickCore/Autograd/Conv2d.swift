@@ -56,6 +56,15 @@ struct ConvPlan {
         ow = (w + 2 * pw - effW) / sw + 1
     }
 
+    /// The output columns `lo..<hi` whose input column `ox·sw + x0` lies inside the row (0 ≤ · < w).
+    @inline(__always)
+    func insideColumns(_ x0: Int) -> (Int, Int) {
+        let first = x0 >= 0 ? 0 : (sw - 1 - x0) / sw
+        let end = w - x0 <= 0 ? 0 : (w - x0 + sw - 1) / sw
+        let lo = Swift.min(first, ow)
+        return (lo, Swift.max(lo, Swift.min(ow, end)))
+    }
+
     /// Patches of image `img`, group `grp` into `cols` (ckk × l).
     func im2col(_ x: UnsafePointer<Float>, img: Int, grp: Int, _ cols: UnsafeMutablePointer<Float>) {
         let plane = h * w
@@ -72,18 +81,14 @@ struct ConvPlan {
                         if y < 0 || y >= h { d.update(repeating: 0, count: ow); continue }
                         let srow = src + y * w
                         let x0 = j * dw - pw
+                        let (lo, hi) = insideColumns(x0)
+                        if lo > 0 { d.update(repeating: 0, count: lo) }
                         if sw == 1 {
-                            // valid ox: 0 <= ox + x0 < w
-                            let lo = Swift.min(ow, Swift.max(0, -x0)), hi = Swift.max(lo, Swift.min(ow, w - x0))
-                            if lo > 0 { d.update(repeating: 0, count: lo) }
                             if hi > lo { d.advanced(by: lo).update(from: srow + lo + x0, count: hi - lo) }
-                            if hi < ow { d.advanced(by: hi).update(repeating: 0, count: ow - hi) }
                         } else {
-                            for ox in 0..<ow {
-                                let xx = ox * sw + x0
-                                d[ox] = xx >= 0 && xx < w ? srow[xx] : 0
-                            }
+                            for ox in lo..<hi { d[ox] = srow[ox * sw + x0] }
                         }
+                        if hi < ow { d.advanced(by: hi).update(repeating: 0, count: ow - hi) }
                     }
                     row += 1
                 }
@@ -106,9 +111,12 @@ struct ConvPlan {
                         if y < 0 || y >= h { continue }
                         let drow = dstPlane + y * w, s = src + oy * ow
                         let x0 = j * dw - pw
-                        for ox in 0..<ow {
-                            let xx = ox * sw + x0
-                            if xx >= 0 && xx < w { drow[xx] += s[ox] }
+                        let (lo, hi) = insideColumns(x0)
+                        if sw == 1 {
+                            let d = drow + x0
+                            for ox in lo..<hi { d[ox] += s[ox] }
+                        } else {
+                            for ox in lo..<hi { drow[ox * sw + x0] += s[ox] }
                         }
                     }
                     row += 1

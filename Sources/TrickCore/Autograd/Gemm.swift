@@ -29,6 +29,7 @@ enum Gemm {
             return
         }
         let panels = (n + nr - 1) / nr
+        let avx2 = useAVX2
         // B packed: panel j holds rows 0..<k of columns 16j..<16j+16 (zero-padded), k × 16.
         let packedB = [Float](unsafeUninitializedCapacity: panels * k * nr) { buf, count in
             let pb = buf.baseAddress!
@@ -37,9 +38,17 @@ enum Gemm {
                 let dst = pb + jp * k * nr
                 if transB {
                     // b is n × k: column j of op(B) is row j of b
-                    for p in 0..<k {
-                        for q in 0..<nr { dst[p * nr + q] = q < w ? b[(j0 + q) * k + p] : 0 }
+                    if avx2 {
+                        trick_sgemm_pack_transposed_16(b + j0 * k, k, k, Int32(w), dst)
+                    } else {
+                        if w < nr { dst.update(repeating: 0, count: k * nr) }
+                        for q in 0..<w {
+                            let src = b + (j0 + q) * k
+                            for p in 0..<k { dst[p * nr + q] = src[p] }
+                        }
                     }
+                } else if w == nr {
+                    for p in 0..<k { (dst + p * nr).update(from: b + p * n + j0, count: nr) }
                 } else {
                     for p in 0..<k {
                         let src = b + p * n + j0
@@ -54,7 +63,6 @@ enum Gemm {
             let work = m * n * k
             let workers = !parallel || work < 1 << 18 || rowPanels < 2 ? 1 : Parallel.workers
             let per = (rowPanels + workers - 1) / workers
-            let avx2 = useAVX2
             let body = { (w: Int) in
                 var packA = [Float](repeating: 0, count: k * mr)
                 packA.withUnsafeMutableBufferPointer { pa in
@@ -66,6 +74,11 @@ enum Gemm {
                             for p in 0..<k {
                                 let src = a + p * m + i0
                                 for r in 0..<mr { ap[p * mr + r] = r < h ? src[r] : 0 }
+                            }
+                        } else if h == mr {
+                            let r0 = a + i0 * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k
+                            for p in 0..<k {
+                                ap[p * mr] = r0[p]; ap[p * mr + 1] = r1[p]; ap[p * mr + 2] = r2[p]; ap[p * mr + 3] = r3[p]
                             }
                         } else {
                             for p in 0..<k { for r in 0..<mr { ap[p * mr + r] = r < h ? a[(i0 + r) * k + p] : 0 } }

@@ -54,6 +54,8 @@ struct FirstMaxTree {
 
     /// The position of the first maximum key.
     var first: Int { Int(node[1]) }
+    /// Whether every key is `removed`.
+    var isEmpty: Bool { keys[Int(node[1])] == Self.removed }
 }
 
 extension SoftNMS {
@@ -242,12 +244,31 @@ extension EnsembleBoxes {
             : softNMS(boxes, scores, nt: nt, sigma: sigma, thresh: thresh, method: method)
     }
 
+    /// Whether a box whose score is `<= thresh` can be set aside for good (`softNMSIndexed`): every
+    /// score finite and `>= 0`, `thresh >= 0`, every area positive and every weight in [0, 1] —
+    /// linear `1 − IoU` and the hard branch always (`IoU` is in [0, 1]: `inter <= min(area)` and
+    /// `fl(fl(a_i + a_j) − inter) >= inter`), gaussian when `sigma > 0`. Then scores never rise,
+    /// stay finite (no NaN), and a score `<= thresh` stays there.
+    static func softNMSPrunable(_ areas: [Double], _ scores: [Double], sigma: Double, thresh: Double, method: Int) -> Bool {
+        guard thresh >= 0, method != 2 || sigma > 0 else { return false }
+        for s in scores where !(s >= 0 && s.isFinite) { return false }
+        for a in areas where !(a > 0) { return false }
+        return true
+    }
+
     /// `softNMS` with the same kept list and order, sub-quadratic for spread-out boxes (falls back to
     /// `softNMS` for inputs `softNMSIndexable` rejects). Only boxes that meet the selected one
     /// (`BoxGrid`, margin 0: `min(x2) − max(x1) > 0` needs `x1_j < x2_i` and `x1_i < x2_j`) are
     /// decayed — every other later box is multiplied by exactly 1 — and the first maximum of the
     /// positions after `i` comes from a `FirstMaxTree` (a NaN right after `i` stays, as the scan
-    /// starts there).
+    /// starts there). A selected box leaves the grid.
+    ///
+    /// When `softNMSPrunable`, a box whose score is `<= thresh` (from the start or after a decay)
+    /// also leaves the grid and the tree: it can never be kept, and it is never selected while a
+    /// score above `thresh` remains (the selected box is always the first maximum), so its later
+    /// decays change nothing that is returned; the positions it holds still take part in the swaps
+    /// (its stale score is `<= thresh` as the true one). Once the box at `i` and every later box
+    /// are at or below `thresh`, the loop stops: no later box can be kept.
     static func softNMSIndexed(_ boxes: [Double], _ scores: [Double], nt: Double, sigma: Double, thresh: Double, method: Int) -> [Int] {
         let n = scores.count
         guard n > 1, softNMSIndexable(boxes, nt: nt, sigma: sigma, method: method) else {
@@ -262,24 +283,33 @@ extension EnsembleBoxes {
         var sc = scores                      // per box
         var at = Array(0..<n)                // position → box
         var posOf = Array(0..<n)             // box → position
+        let pruning = softNMSPrunable(areas, scores, sigma: sigma, thresh: thresh, method: method)
         let grid = boxes.withUnsafeBufferPointer { BoxGrid(sizedFor: $0, ids: n, margin: 0) }
-        for k in 0..<n { grid.insert(k, boxes[4 * k], boxes[4 * k + 1], boxes[4 * k + 2], boxes[4 * k + 3]) }
-        var live = [Bool](repeating: true, count: n)
+        var live = [Bool](repeating: true, count: n)   // not selected (and, pruning, above thresh)
+        for k in 0..<n {
+            if pruning && sc[k] <= thresh { live[k] = false; continue }
+            grid.insert(k, boxes[4 * k], boxes[4 * k + 1], boxes[4 * k + 2], boxes[4 * k + 3])
+        }
         var tree = FirstMaxTree(count: n)
-        tree.build { p in p < n ? FirstMaxTree.key(sc[p]) : FirstMaxTree.removed }
+        tree.build { p in p < n && live[p] ? FirstMaxTree.key(sc[p]) : FirstMaxTree.removed }
+        var setAside: [Int] = []
+        @inline(__always) func leaveGrid(_ b: Int) { grid.remove(b, boxes[4 * b], boxes[4 * b + 1], boxes[4 * b + 2], boxes[4 * b + 3]) }
         for i in 0..<n {
             if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
             tree.set(i, FirstMaxTree.removed)
-            if i != n - 1 {
+            if pruning && tree.isEmpty {
+                if sc[at[i]] <= thresh { break }   // this box and every later one are at or below thresh
+            } else if i != n - 1 {
                 let maxpos = sc[at[i + 1]].isNaN ? i + 1 : tree.first
                 if sc[at[i]] < sc[at[maxpos]] {
                     let a = at[i], b = at[maxpos]
                     at[i] = b; at[maxpos] = a; posOf[b] = i; posOf[a] = maxpos
-                    tree.set(maxpos, FirstMaxTree.key(sc[a]))
+                    tree.set(maxpos, live[a] ? FirstMaxTree.key(sc[a]) : FirstMaxTree.removed)
                 }
             }
             let a = at[i]
-            live[a] = false
+            if live[a] { live[a] = false; leaveGrid(a) }
+            setAside.removeAll(keepingCapacity: true)
             grid.forEachCandidate(boxes[4 * a], boxes[4 * a + 1], boxes[4 * a + 2], boxes[4 * a + 3]) { bIdx in
                 guard live[bIdx] else { return }
                 // softNMS's arithmetic (x and y roles swapped as there).
@@ -297,8 +327,16 @@ extension EnsembleBoxes {
                 }
                 let old = sc[bIdx]
                 sc[bIdx] = weight * old
-                if !(sc[bIdx] == old) { tree.set(posOf[bIdx], FirstMaxTree.key(sc[bIdx])) }   // most keep theirs (weight 1)
+                guard !(sc[bIdx] == old) else { return }   // most keep theirs (weight 1)
+                if pruning && sc[bIdx] <= thresh {
+                    live[bIdx] = false
+                    tree.set(posOf[bIdx], FirstMaxTree.removed)
+                    setAside.append(bIdx)
+                } else {
+                    tree.set(posOf[bIdx], FirstMaxTree.key(sc[bIdx]))
+                }
             }
+            for b in setAside { leaveGrid(b) }
         }
         return (0..<n).filter { sc[at[$0]] > thresh }.map { at[$0] }
     }

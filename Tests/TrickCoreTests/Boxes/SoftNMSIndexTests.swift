@@ -52,7 +52,7 @@ final class SoftNMSIndexTests: XCTestCase {
         let nts: [Double] = [0.3, 0, -0.0, 0.5, 0.9, 1, -0.1, .nan, .infinity]
         let sigmas: [Double] = [0.5, 0, .nan, -2, .infinity]
         let threshs: [Double] = [0.001, 0, -1, 0.5, .nan]
-        var indexed = 0
+        var indexed = 0, pruned = 0
         for c in 0..<3000 {
             let (fb, _, _, _) = NMSIndexTests.randomCase(&r, maxCount: c % 10 == 0 ? 400 : 90)
             let n = fb.count / 4
@@ -66,9 +66,46 @@ final class SoftNMSIndexTests: XCTestCase {
             let e = EnsembleBoxes.softNMS(boxes, s, nt: nt, sigma: sigma, thresh: thresh, method: method)
             let g = EnsembleBoxes.softNMSIndexed(boxes, s, nt: nt, sigma: sigma, thresh: thresh, method: method)
             XCTAssertEqual(g, e, "case \(c): n \(n) nt \(nt) method \(method) sigma \(sigma) thresh \(thresh)")
-            if n > 1 && EnsembleBoxes.softNMSIndexable(boxes, nt: nt, sigma: sigma, method: method) { indexed += 1 }
+            if n > 1 && EnsembleBoxes.softNMSIndexable(boxes, nt: nt, sigma: sigma, method: method) {
+                indexed += 1
+                if EnsembleBoxes.softNMSPrunable(Self.areas(boxes), s, sigma: sigma, thresh: thresh, method: method) { pruned += 1 }
+            }
         }
         XCTAssertGreaterThan(indexed, 1000)
+        XCTAssertGreaterThan(pruned, 300)
+    }
+
+    static func areas(_ boxes: [Double]) -> [Double] {
+        var a: [Double] = []
+        for k in 0..<(boxes.count / 4) {
+            let w: Double = boxes[4 * k + 2] - boxes[4 * k], h: Double = boxes[4 * k + 3] - boxes[4 * k + 1]
+            a.append(w * h)
+        }
+        return a
+    }
+
+    /// The bench's regime, where pruning matters: many spread-out boxes in [0, 1] with scores in
+    /// [0, 1], decayed step after step until most fall to `thresh` and leave the index.
+    func testEnsembleSoftNMSPrunedMatchesKernelOnDenseBoxes() {
+        var r = SplitMix(seed: 4242)
+        for c in 0..<12 {
+            let n = 300 + r.int(1700)
+            var boxes: [Double] = []
+            for _ in 0..<n {
+                let cx = Double(r.unit()), cy = Double(r.unit()), w = Double(r.range(0.01, 0.1)), h = Double(r.range(0.01, 0.1))
+                let x1: Double = Swift.max(0, cx - w / 2), y1: Double = Swift.max(0, cy - h / 2)
+                let x2: Double = Swift.min(1, cx + w / 2), y2: Double = Swift.min(1, cy + h / 2)
+                boxes += [x1, y1, x2, y2]
+            }
+            var s: [Double] = []
+            for _ in 0..<n { s.append(c % 3 == 0 ? Double(r.int(8)) / 8 : Double(r.unit())) }   // ties in one case of three
+            let method = [1, 2, 0][c % 3]
+            let nt: Double = [0.3, 0.5, 0.1][r.int(3)], thresh: Double = [0.001, 0, 0.1][r.int(3)]
+            XCTAssertTrue(EnsembleBoxes.softNMSPrunable(Self.areas(boxes), s, sigma: 0.5, thresh: thresh, method: method))
+            let e = EnsembleBoxes.softNMS(boxes, s, nt: nt, sigma: 0.5, thresh: thresh, method: method)
+            let g = EnsembleBoxes.softNMSIndexed(boxes, s, nt: nt, sigma: 0.5, thresh: thresh, method: method)
+            XCTAssertEqual(g, e, "case \(c): n \(n) nt \(nt) method \(method) thresh \(thresh)")
+        }
     }
 
     /// A label group of records as `prefilter` makes them: boxes in [0, 1] (corner order fixed,
