@@ -118,7 +118,7 @@ public final class OptimizerScheduler {
             set(key, l.lr)
             if usesBetas {
                 let beta2 = try optimizer.paramGroups[i].pair("betas").1
-                guard case .tuple(let old)? = optimizer.paramGroups[i]["betas"] else { continue }
+                guard let old = optimizer.paramGroups[i]["betas"]?.elements else { continue }
                 optimizer.paramGroups[i]["betas"] = .tuple([optimizer.paramGroups[i]["momentum"]!, old.count == 2 ? old[1] : .double(beta2)])
             }
         }
