@@ -64,26 +64,10 @@ public enum OptionValue: Equatable, Sendable, CustomStringConvertible {
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
         case .double(let d): return OptionValue.pythonFloat(d)
-        case .string(let s): return OptionValue.pythonString(s)
+        case .string(let s): return "'\(s)'"
         case .tuple(let t): return t.count == 1 ? "(\(t[0]),)" : "(" + t.map(\.description).joined(separator: ", ") + ")"
         case .list(let t): return "[" + t.map(\.description).joined(separator: ", ") + "]"
         }
-    }
-
-    /// Python's repr of a str: single quotes unless the text holds one and no double quote.
-    static func pythonString(_ s: String) -> String {
-        let q: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
-        var out = String(q)
-        for c in s {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case q: out += "\\" + String(q)
-            default: out.append(c)
-            }
-        }
-        return out + String(q)
     }
 
     static func pythonFloat(_ d: Double) -> String {

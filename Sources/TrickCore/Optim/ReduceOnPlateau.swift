@@ -76,18 +76,7 @@ public final class ReduceOnPlateauScheduler {
     public init(optimizer: Optimizer, parameter: OptimizerScheduler.Parameter, monitor: String, rule: String, factor: Double, patience: Int,
                 threshold: Double, thresholdRule: String, cooldown: Int, minValues: [Double], minValuePerGroup: Bool, eps: Double,
                 begin: Int, end: Int, lastStep: Int, byEpoch: Bool, typeName: String) throws {
-        var betas = false
-        if parameter.momentumMixin {
-            if optimizer.defaults.contains(where: { $0.key == "momentum" }) {
-            } else if optimizer.defaults.contains(where: { $0.key == "betas" }) {
-                betas = true
-                for i in optimizer.paramGroups.indices {
-                    optimizer.paramGroups[i]["momentum"] = .double(try optimizer.paramGroups[i].pair("betas").0)
-                }
-            } else {
-                throw CoreError("optimizer must support momentum when using momentum scheduler")
-            }
-        }
+        let betas = try parameter.prepare(optimizer)
         guard end > begin else { throw CoreError("end should be larger than begin, but got begin=\(begin), end=\(end)") }
         guard byEpoch else { throw CoreError("Now \(typeName) only support by_epoch=True", kind: "AssertionError") }
         guard lastStep >= -1 else { throw CoreError("last_step must be an int >= -1, got \(lastStep)", kind: "AssertionError") }
