@@ -191,6 +191,19 @@ enum ModuleObjects {
 
     /// `model.name = module_or_parameter` (torch `__setattr__`).
     static func assign(_ o: BuiltObject, _ n: ModuleNode, _ name: String, _ v: Value) throws {
+        if let options = NormOptions.of(n), try options.set(name, v) { return }
+        if let s = ModuleValues.stats[ObjectIdentifier(n)], name == "running_mean" || name == "running_var" {
+            // a BatchNorm buffer replaced by a tensor of its shape (`bn.running_var = torch.ones_like(bn.running_var)`)
+            guard let t = VariableObjects.variable(v)?.data ?? (try? Convert.tensor(v)) else {
+                throw RuntimeError("cannot assign \(v.typeName) as buffer '\(name)' of \(n.typeName): expected a tensor", kind: "TypeError")
+            }
+            let current = name == "running_mean" ? s.mean : s.variance
+            guard t.shape == current.shape else {
+                throw RuntimeError("\(n.typeName).\(name) has shape \(Tensor.formatShape(current.shape)), got a tensor of shape \(Tensor.formatShape(t.shape))", kind: "RuntimeError")
+            }
+            if name == "running_mean" { s.mean = t.cast(to: current.dtype) } else { s.variance = t.cast(to: current.dtype) }
+            return
+        }
         if let c = node(v) {
             // A module inside itself would make every traversal and repr endless.
             guard !c.namedModules().contains(where: { $0.module === n }) else {

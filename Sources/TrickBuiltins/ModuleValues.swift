@@ -93,6 +93,7 @@ enum ModuleValues {
                 stats[new] = t
             }
             if evalMode.contains(id) { evalMode.insert(new) }
+            if let o = NormOptions.table[id] { NormOptions.table[new] = o.copy() }
             if let f = factories[id] {
                 factories[new] = f
                 forwards[new] = try f(m)
@@ -172,6 +173,7 @@ enum ModuleValues {
         }
         if let f = forwards[ObjectIdentifier(n)] { _ = setForward(.object(o), f) }
         o.getter = { name in
+            if let v = NormOptions.of(n)?.get(name) { return v }
             guard let s = stats[ObjectIdentifier(n)] else { return nil }
             switch name {
             case "running_mean": return .tensor(s.mean)

@@ -70,8 +70,11 @@ enum NNModuleBindings {
         for name in ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"] {
             extend(lib, name, { n, a in
                 try ModuleValues.initNorm(n, channels: try a.int("num_features"), track: try a.bool("track_running_stats"))
+                NormOptions.table[ObjectIdentifier(n)] = NormOptions(momentum: a["momentum"].isNone ? nil : try a.double("momentum"), eps: try a.double("eps"),
+                                                                     numFeatures: try a.int("num_features"), affine: try a.bool("affine"),
+                                                                     track: try a.bool("track_running_stats"))
             }) { n, a in
-                let momentum = try a.double("momentum"), eps = try a.double("eps"), track = try a.bool("track_running_stats")
+                let track = try a.bool("track_running_stats")
                 let c = try a.int("num_features")
                 return { x in
                     let input = try ModuleValues.input(x, n)
@@ -86,9 +89,14 @@ enum NNModuleBindings {
                     }
                     let training = ModuleValues.isTraining(n)
                     let stats = track ? ModuleValues.stats[ObjectIdentifier(n)] : nil
+                    // the options as the module holds them now (`bn.momentum = …`)
+                    let options = NormOptions.of(n)
+                    let eps = options?.eps ?? 1e-5
                     // momentum=None (update_bn): the factor is 1 / num_batches_tracked after this batch
-                    var factor = momentum
-                    if let stats, ModuleValues.cumulativeStats.contains(ObjectIdentifier(n)) { factor = 1 / Double(stats.batchesTracked + 1) }
+                    var factor = options?.momentum ?? 0
+                    if let stats, options?.momentum == nil || ModuleValues.cumulativeStats.contains(ObjectIdentifier(n)) {
+                        factor = 1 / Double(stats.batchesTracked + 1)
+                    }
                     return result(try Variable.batchNorm(input, running: stats, weight: try ModuleValues.variable(n.parameter("weight"), "weight"),
                                                          bias: try ModuleValues.variable(n.parameter("bias"), "bias"),
                                                          training: training || stats == nil, momentum: factor, eps: eps))

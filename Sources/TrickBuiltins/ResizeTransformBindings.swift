@@ -189,7 +189,12 @@ extension ResizeBindings {
             switch p {
             case .none: probs = nil
             case .list, .tuple: probs = try numbers(p, "prob"); isList = true
-            default: probs = [try number(p, "prob")]
+            case .int, .float: probs = [try number(p, "prob")]
+            default: throw RuntimeError("probs must be float or list of float, but got `<class '\(p.typeName)'>`.", kind: "ValueError")
+            }
+            switch a["direction"] {
+            case .str, .list, .tuple: break
+            default: throw RuntimeError("direction must be either str or list of str, but got `<class '\(a["direction"].typeName)'>`.", kind: "ValueError")
             }
             let dirs = try strings(a["direction"], "direction").map { try ImFlip.Direction(name: $0) }
             var swap: [[Int]]?
@@ -205,6 +210,19 @@ extension ResizeBindings {
             return transformObject(lib, "RandomFlip", a, t, repr: legacy ? nil : {
                 "RandomFlip(prob=\(Printer.str(p)), direction=\(Printer.str(a["direction"])))"
             })
+        }
+
+        // MMCV 2.x: RandomFlip(None) is a ValueError. trick's RandomFlip without prob is MMDetection
+        // 2.x's (flip_ratio, or a preset results['flip']), so only a prob given as None is refused.
+        if case .builtin(let flip)? = lib.globals["RandomFlip"] {
+            let checked = BuiltinFunction(raw: flip.signature, doc: flip.doc) { args in
+                let prob = args.positional.first ?? args.keywords.first { $0.0 == "prob" }?.1
+                if case .none? = prob {
+                    throw RuntimeError("probs must be float or list of float, but got `<class 'NoneType'>`.", kind: "ValueError")
+                }
+                return try flip.call(args)
+            }
+            AutogradBindings.replace(lib, flip, with: checked)
         }
 
         lib.type("Pad(size=None, size_divisor=None, pad_to_square=False, pad_val=None, padding_mode='constant', seg_pad_val=None)",

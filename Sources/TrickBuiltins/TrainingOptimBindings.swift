@@ -12,6 +12,8 @@ import TrickLang
 final class LiveOptimizer {
     let core: Optimizer
     let groups: ListRef
+    /// MMEngine's `optimizer._global_step`: the `step()` calls since a scheduler was bound (-1 then).
+    var stepCalls = -1
     init(core: Optimizer, groups: ListRef) { self.core = core; self.groups = groups }
 
     static func option(_ v: Value) throws -> OptionValue {
@@ -20,10 +22,11 @@ final class LiveOptimizer {
         case .bool(let b): return .bool(b)
         case .int(let i): return .int(i)
         case .float(let d): return .double(d)
+        case .str(let s): return .string(s)
         case .tuple(let t): return .tuple(try t.map(option))
-        case .list(let l): return .tuple(try l.items.map(option))
+        case .list(let l): return .list(try l.items.map(option))
         case .tensor(let t) where t.count == 1: return .double(t.double(at: 0))
-        default: throw RuntimeError("optimizer options must be numbers, bools, None or tuples, got \(v.typeName)", kind: "TypeError")
+        default: throw RuntimeError("optimizer options must be numbers, bools, None, strings, tuples or lists, got \(v.typeName)", kind: "TypeError")
         }
     }
 
@@ -33,7 +36,9 @@ final class LiveOptimizer {
         case .bool(let b): return .bool(b)
         case .int(let i): return .int(i)
         case .double(let d): return .float(d)
+        case .string(let s): return .str(s)
         case .tuple(let t): return .tuple(t.map(value))
+        case .list(let t): return .list(t.map(value))
         }
     }
 
@@ -77,7 +82,8 @@ final class LiveOptimizer {
     func pullFromCore() {
         for (i, g) in core.paramGroups.enumerated() where i < groups.items.count {
             guard case .dict(let d) = groups.items[i] else { continue }
-            for (k, v) in g.options { d[str: k] = LiveOptimizer.value(v) }
+            // an unchanged value stays the object the script holds (a list of names is not copied)
+            for (k, v) in g.options where d[str: k].flatMap({ try? LiveOptimizer.option($0) }) != v { d[str: k] = LiveOptimizer.value(v) }
         }
     }
 
@@ -100,6 +106,7 @@ enum TrainingOptimBindings {
     static func register(_ lib: Library) {
         registerOptimizers(lib)
         registerSchedulers(lib)
+        PlateauSchedulerBindings.register(lib)
         registerWrapper(lib)
     }
 
@@ -188,11 +195,19 @@ enum TrainingOptimBindings {
         for (k, v) in opt.defaults { defaults[str: k] = LiveOptimizer.value(v) }
         let o = BuiltObject(typeName: kind.rawValue, attributes: [("defaults", .dict(defaults)), ("param_groups", .list(list))], payload: live)
         o.repr = { reprOptimizer(kind.rawValue, live) }
-        o.setter = { name, v in
-            guard name == "param_groups", case .list(let l) = v else { throw RuntimeError("cannot set attribute '\(name)' of an optimizer", kind: "AttributeError") }
-            live.groups.items = l.items
+        o.setter = { [unowned o] name, v in
+            guard name != "param_groups" else {
+                guard case .list(let l) = v else { throw RuntimeError("param_groups must be a list of dicts, got \(v.typeName)", kind: "TypeError") }
+                live.groups.items = l.items
+                return
+            }
+            // A torch optimizer is a plain Python object: any attribute can be set, and a method
+            // replaced on the instance (`optimizer.step = f`, which MMEngine's schedulers detect).
+            o.methods[name] = nil
+            o.set(name, v)
         }
         o.method("step(closure=None)") { a in
+            live.stepCalls += 1
             var loss: Value = .none
             if !a["closure"].isNone, let lib = VariableObjects.library {
                 loss = try GradMode.enableGrad { try lib.callValue(a["closure"], Arguments()) }
@@ -280,13 +295,15 @@ enum TrainingOptimBindings {
     // MARK: schedulers bound to an optimizer
 
     static func schedulerObject(_ typeName: String, _ live: LiveOptimizer, _ sched: ParamScheduler, parameter: OptimizerScheduler.Parameter = .lr,
-                                lastStep: Int = -1, optimizerObject: Value = .none) throws -> Value {
+                                lastStep: Int = -1, optimizerObject: Value = .none, mmengine: Bool = false) throws -> Value {
         try live.pushToCore()
         let s = try core { try OptimizerScheduler(optimizer: live.core, scheduler: sched, parameter: parameter, lastStep: lastStep) }
         live.pullFromCore()
         let o = BuiltObject(typeName: typeName, payload: s)
         o.repr = { "<\(typeName) object>" }
+        if mmengine { live.stepCalls = -1 }
         o.method("step(epoch=None)") { _ in
+            if mmengine && s.scheduler.globalStep == 0 { try warnStepOrder(live, optimizerObject) }
             try live.pushToCore()
             try core { try s.step() }
             live.pullFromCore()
@@ -311,6 +328,20 @@ enum TrainingOptimBindings {
         o.method("get_last_lr()") { _ in .list(s.lastValue.map { .float($0) }) }
         o.method("get_last_value()") { _ in .list(s.lastValue.map { .float($0) }) }
         return .object(o)
+    }
+
+    /// MMEngine `_ParamScheduler.step()`'s check at its first step after construction.
+    static func warnStepOrder(_ live: LiveOptimizer, _ optimizerObject: Value) throws {
+        let link = "See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+        // the script set `optimizer.step = f` on the instance (MMEngine: no `_with_counter` on it)
+        if case .object(let o) = optimizerObject, o.methods["step"] == nil {
+            try VariableObjects.library?.warn("Seems like `optimizer.step()` has been overridden after parameter value scheduler initialization. "
+                                              + "Please, make sure to call `optimizer.step()` before `scheduler.step()`. \(link)")
+        } else if live.stepCalls < 0 {
+            try VariableObjects.library?.warn("Detected call of `scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call "
+                                              + "them in the opposite order: `optimizer.step()` before `scheduler.step()`. Failure to do this will result "
+                                              + "in PyTorch skipping the first value of the parameter value schedule. \(link)")
+        }
     }
 
     static func registerSchedulers(_ lib: Library) {
@@ -388,7 +419,7 @@ enum TrainingOptimBindings {
                 let parameter: OptimizerScheduler.Parameter = name.hasSuffix("Momentum") ? .momentum
                     : takesParamName ? .named(try bound.string("param_name")) : .lr
                 let lastStep = name == "SWALR" ? -1 : try bound.int("last_step")
-                let made = try schedulerObject(name, live, sched, parameter: parameter, lastStep: lastStep, optimizerObject: optimizerObject)
+                let made = try schedulerObject(name, live, sched, parameter: parameter, lastStep: lastStep, optimizerObject: optimizerObject, mmengine: true)
                 if case .object(let so) = made, let state = so.payload as? OptimizerScheduler {
                     let options = Signature(sig).parameterNames.map { ($0, bound[$0]) }
                     SchedulerState.add(to: so, state, options: options, optimizerObject: optimizerObject) { saved in
@@ -426,6 +457,7 @@ enum TrainingOptimBindings {
                     try Autograd.backward(scaled)
                 }
             }
+            if w.shouldUpdate() { live.stepCalls += 1 }   // it stepped (MMEngine counts the wrapper's step())
             return .none
         }
         o.method("backward(loss)") { a in
@@ -436,6 +468,7 @@ enum TrainingOptimBindings {
         o.method("step()") { _ in
             try live.pushToCore()
             try core { try GradMode.noGrad { try w.step() } }
+            live.stepCalls += 1
             return .none
         }
         o.method("zero_grad(set_to_none=True)") { a in
@@ -479,7 +512,7 @@ enum TrainingOptimBindings {
 
     /// An optimizer over `model`'s real parameters from an optimizer config and the groups
     /// `param_groups` resolves (names → the model's parameter objects).
-    static func liveOptimizer(_ lib: Library, model: Value, groups: [DictRef], optimizerType: String) throws -> Value {
+    static func liveOptimizer(_ lib: Library, model: Value, groups: [DictRef], optimizerConfig: DictRef, optimizerType: String) throws -> Value {
         guard let n = ModuleObjects.node(model), let kind = Optimizer.Kind(rawValue: optimizerType) else {
             throw RuntimeError("optimizer type '\(optimizerType)' has no update rule in trick (SGD, Adam, AdamW, RMSprop)", kind: "NotImplementedError")
         }
@@ -505,9 +538,13 @@ enum TrainingOptimBindings {
             }
             return .dict(d)
         }
-        // The group dicts carry every option, so the constructor's own arguments add nothing.
+        // `OPTIMIZERS.build(dict(optimizer_cfg, params=groups))`: the config's options are the defaults
         guard case .builtin(let ctor)? = lib.globals[optimizerType] else { throw RuntimeError("no optimizer \(optimizerType)") }
-        return try ctor.call(Arguments([.list(dicts)]))
+        let options = optimizerConfig.pairs.compactMap { k, v -> (String, Value)? in
+            guard case .str(let key) = k, key != "type", key != "params" else { return nil }
+            return (key, v)
+        }
+        return try ctor.call(Arguments([.list(dicts)], keywords: options))
     }
 
     static func registerWrapper(_ lib: Library) {
@@ -558,7 +595,7 @@ enum TrainingOptimBindings {
         let groupsValue = try groupsFn.call(Arguments([model, .dict(opt), pw], keywords: [("constructor", ctor)]))
         guard case .list(let gl) = groupsValue else { throw RuntimeError("param_groups gave no list") }
         let groups = gl.items.compactMap { if case .dict(let d) = $0 { return d } else { return nil } }
-        let optimizer = try liveOptimizer(lib, model: model, groups: groups, optimizerType: optType)
+        let optimizer = try liveOptimizer(lib, model: model, groups: groups, optimizerConfig: opt, optimizerType: optType)
         guard let live = LiveOptimizer.from(optimizer) else { throw RuntimeError("the model has no parameters with values (a skeleton)", kind: "ValueError") }
         let counts = try Convert.int(cfg[str: "accumulative_counts"] ?? .int(1))
         return try wrapperObject(live, optimizerObject: optimizer, accumulativeCounts: counts, clip: try clipConfig(cfg[str: "clip_grad"] ?? .none))

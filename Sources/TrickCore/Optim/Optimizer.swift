@@ -93,7 +93,7 @@ public final class Optimizer {
             }
         case .adam, .adamW:
             if try num("eps") < 0 { throw CoreError("Invalid epsilon value: \(show("eps"))") }
-            guard case .tuple(let b)? = d.first(where: { $0.key == "betas" })?.value, b.count == 2,
+            guard let b = d.first(where: { $0.key == "betas" })?.value.elements, b.count == 2,
                   let b0 = b[0].number, let b1 = b[1].number else {
                 throw CoreError("\(kind.rawValue)() argument 'betas' must be a pair of numbers", kind: "TypeError")
             }

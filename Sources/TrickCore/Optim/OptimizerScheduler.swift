@@ -23,6 +23,20 @@ public final class OptimizerScheduler {
         public static let lr = Parameter(key: "lr", momentumMixin: false)
         public static let momentum = Parameter(key: "momentum", momentumMixin: true)
         public static func named(_ key: String) -> Parameter { Parameter(key: key, momentumMixin: false) }
+
+        /// MMEngine's `MomentumSchedulerMixin.__init__` for `.momentum`: the groups' `momentum` when
+        /// the optimizer has that option, else `betas[0]` copied into a `momentum` key (true is
+        /// returned: the scheduler writes `betas` back), else an error. Other parameters: false.
+        public func prepare(_ optimizer: Optimizer) throws -> Bool {
+            guard momentumMixin, !optimizer.defaults.contains(where: { $0.key == "momentum" }) else { return false }
+            guard optimizer.defaults.contains(where: { $0.key == "betas" }) else {
+                throw CoreError("optimizer must support momentum when using momentum scheduler")
+            }
+            for i in optimizer.paramGroups.indices {
+                optimizer.paramGroups[i]["momentum"] = .double(try optimizer.paramGroups[i].pair("betas").0)
+            }
+            return true
+        }
     }
 
     public let optimizer: Optimizer
@@ -39,19 +53,7 @@ public final class OptimizerScheduler {
         self.optimizer = optimizer
         self.scheduler = scheduler
         self.parameter = parameter
-        var betas = false
-        if parameter.momentumMixin {
-            if optimizer.defaults.contains(where: { $0.key == "momentum" }) {
-            } else if optimizer.defaults.contains(where: { $0.key == "betas" }) {
-                betas = true
-                for i in optimizer.paramGroups.indices {
-                    optimizer.paramGroups[i]["momentum"] = .double(try optimizer.paramGroups[i].pair("betas").0)
-                }
-            } else {
-                throw CoreError("optimizer must support momentum when using momentum scheduler")
-            }
-        }
-        usesBetas = betas
+        usesBetas = try parameter.prepare(optimizer)
         // `group.setdefault(f'initial_{param_name}', group[param_name])`: a key no group has is a KeyError
         if optimizer.paramGroups.contains(where: { $0[parameter.key] == nil }) {
             throw CoreError("'\(parameter.key)'", kind: "KeyError")
@@ -118,7 +120,7 @@ public final class OptimizerScheduler {
             set(key, l.lr)
             if usesBetas {
                 let beta2 = try optimizer.paramGroups[i].pair("betas").1
-                guard case .tuple(let old)? = optimizer.paramGroups[i]["betas"] else { continue }
+                guard let old = optimizer.paramGroups[i]["betas"]?.elements else { continue }
                 optimizer.paramGroups[i]["betas"] = .tuple([optimizer.paramGroups[i]["momentum"]!, old.count == 2 ? old[1] : .double(beta2)])
             }
         }

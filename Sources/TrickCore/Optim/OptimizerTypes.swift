@@ -15,13 +15,25 @@ public protocol OptimizerParameter: AnyObject {
 }
 
 /// One value of a param group's option dict, with the Python type torch stores: `momentum=0` is
-/// an int, `lr=0.1` a float, `betas` a tuple, `foreach=None`.
+/// an int, `lr=0.1` a float, `betas` a tuple, `foreach=None`. torch keeps any key a group is given
+/// (mmseg's layer-decay groups carry `group_name='layer_0_decay'` and `param_names=[...]`), so
+/// strings and lists are values too; the step reads only the numeric options.
 public enum OptionValue: Equatable, Sendable, CustomStringConvertible {
     case none
     case bool(Bool)
     case int(Int)
     case double(Double)
+    case string(String)
     case tuple([OptionValue])
+    case list([OptionValue])
+
+    /// The items of a tuple or a list (`betas=[0.9, 0.999]` works as the tuple in torch).
+    public var elements: [OptionValue]? {
+        switch self {
+        case .tuple(let t), .list(let t): return t
+        default: return nil
+        }
+    }
 
     /// The number, for ints, floats and bools (Python's numeric tower); nil otherwise.
     public var number: Double? {
@@ -40,7 +52,8 @@ public enum OptionValue: Equatable, Sendable, CustomStringConvertible {
         case .bool(let b): return b
         case .int(let i): return i != 0
         case .double(let d): return d != 0
-        case .tuple(let t): return !t.isEmpty
+        case .string(let s): return !s.isEmpty
+        case .tuple(let t), .list(let t): return !t.isEmpty
         }
     }
 
@@ -51,7 +64,9 @@ public enum OptionValue: Equatable, Sendable, CustomStringConvertible {
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
         case .double(let d): return OptionValue.pythonFloat(d)
+        case .string(let s): return "'\(s)'"
         case .tuple(let t): return t.count == 1 ? "(\(t[0]),)" : "(" + t.map(\.description).joined(separator: ", ") + ")"
+        case .list(let t): return "[" + t.map(\.description).joined(separator: ", ") + "]"
         }
     }
 
@@ -99,7 +114,7 @@ public struct ParamGroup {
     /// `betas=(beta1, beta2)`.
     public func pair(_ key: String) throws -> (Double, Double) {
         guard let v = self[key] else { throw CoreError("'\(key)'", kind: "KeyError") }
-        guard case .tuple(let t) = v, t.count == 2, let a = t[0].number, let b = t[1].number else {
+        guard let t = v.elements, t.count == 2, let a = t[0].number, let b = t[1].number else {
             throw CoreError("param group option '\(key)' must be a pair of numbers, got \(v)", kind: "TypeError")
         }
         return (a, b)

@@ -489,10 +489,11 @@ public final class TorchSequentialLR {
 /// threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`: `step(metric)`.
 public final class TorchReduceLROnPlateau {
     public let optimizer: Optimizer
-    let maximize: Bool, relative: Bool, factor: Double, patience: Int, threshold: Double, cooldown: Int, minLRs: [Double], eps: Double
-    public private(set) var best: Double
-    public private(set) var numBadEpochs = 0
-    public private(set) var cooldownCounter = 0
+    let minLRs: [Double]
+    public private(set) var tracker: PlateauTracker
+    public var best: Double { tracker.best }
+    public var numBadEpochs: Int { tracker.numBadEpochs }
+    public var cooldownCounter: Int { tracker.cooldownCounter }
     public private(set) var lastEpoch = 0
     public private(set) var lastLR: [Double]
     public init(_ o: Optimizer, mode: String = "min", factor: Double = 0.1, patience: Int = 10, threshold: Double = 1e-4,
@@ -504,32 +505,18 @@ public final class TorchReduceLROnPlateau {
             throw CoreError("expected \(o.paramGroups.count) min_lrs, got \(minLR.count)")
         }
         optimizer = o
-        maximize = mode == "max"; relative = thresholdMode == "rel"
-        self.factor = factor; self.patience = patience; self.threshold = threshold; self.cooldown = cooldown; self.eps = eps
+        tracker = PlateauTracker(greater: mode == "max", relative: thresholdMode == "rel", factor: factor, patience: patience,
+                                 threshold: threshold, cooldown: cooldown, eps: eps)
         minLRs = minLR.count == 1 ? Array(repeating: minLR[0], count: o.paramGroups.count) : minLR
-        best = maximize ? -Double.infinity : Double.infinity
         lastLR = try o.paramGroups.map { try $0.number("lr") }
-    }
-    func isBetter(_ a: Double) -> Bool {
-        switch (maximize, relative) {
-        case (false, true): return a < best * (1 - threshold)
-        case (false, false): return a < best - threshold
-        case (true, true): return a > best * (threshold + 1)
-        case (true, false): return a > best + threshold
-        }
     }
     public func step(_ metric: Double) throws {
         lastEpoch += 1
-        if isBetter(metric) { best = metric; numBadEpochs = 0 } else { numBadEpochs += 1 }
-        if cooldownCounter > 0 { cooldownCounter -= 1; numBadEpochs = 0 }
-        if numBadEpochs > patience {
+        if tracker.observe(metric) {
             for i in optimizer.paramGroups.indices {
                 let old = try optimizer.paramGroups[i].number("lr")
-                let new = max(old * factor, minLRs[i])
-                if old - new > eps { optimizer.paramGroups[i]["lr"] = .double(new) }
+                if let new = tracker.reduced(old, minimum: minLRs[i]) { optimizer.paramGroups[i]["lr"] = .double(new) }
             }
-            cooldownCounter = cooldown
-            numBadEpochs = 0
         }
         lastLR = try optimizer.paramGroups.map { try $0.number("lr") }
     }

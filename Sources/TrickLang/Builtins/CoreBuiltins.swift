@@ -128,6 +128,9 @@ enum CoreBuiltins {
         lib.function("type(obj)", doc: "The class of obj: a trick class for its instances, the built-in type (int, str, list, …) for values; a name for other built-in objects.") { a in
             let v = a["obj"]
             if case .object(let o) = v, let cls = o.instanceClass as? ClassInfo { return .object(cls.object) }
+            // a caught exception's class (`type(e).__name__`, `type(e) is ValueError`)
+            if case .object(let o) = v, case .str(let kind)? = o.attributes["kind"], o.typeName == kind || o.typeName == "Exception",
+               case .builtin(let cls)? = lib.globals[kind] { return .builtin(cls) }
             if case .builtin(let b)? = lib.globals[v.typeName], ["int", "float", "str", "bool", "list", "dict", "tuple", "set", "range", "slice"].contains(b.name) {
                 return .builtin(b)
             }

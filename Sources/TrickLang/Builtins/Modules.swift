@@ -81,7 +81,7 @@ public enum Modules {
     ]
 
     /// mmengine.optim.scheduler's classes trick has (each `*LR` also as `*ParamScheduler` and `*Momentum`).
-    static let mmengineSchedulers = ["_ParamScheduler", "OneCycleLR", "OneCycleParamScheduler"]
+    static let mmengineSchedulers = ["_ParamScheduler", "OneCycleLR", "OneCycleParamScheduler", "ReduceOnPlateauParamScheduler", "ReduceOnPlateauLR", "ReduceOnPlateauMomentum"]
         + ["Step", "MultiStep", "Constant", "Exponential", "CosineAnnealing", "Linear", "Poly", "CosineRestart"].flatMap {
             [$0 + "LR", $0 + "ParamScheduler", $0 + "Momentum"]
         }

@@ -119,6 +119,51 @@ enum Pytest {
         return .object(ctx)
     }
 
+    /// unittest's `assertWarns(category)` / `assertWarnsRegex(category, regex)` context: the
+    /// block runs under `warnings.catch_warnings(record=True)` with every warning shown, and one
+    /// of the category (or a subclass) whose text the regex searches must be recorded.
+    static func warnsContext(_ interp: Interpreter, _ expected: Value, _ pattern: String?) throws -> BuiltObject {
+        let names = typeNames(expected)
+        guard !names.isEmpty, names.allSatisfy({ ExceptionKinds.isSubclass($0, of: "Warning") }) else {
+            throw RuntimeError("issubclass() arg 1 must be a Warning class, got \(Printer.repr(expected))", kind: "TypeError")
+        }
+        let regex = try pattern.map { p -> Regex<AnyRegexOutput> in
+            guard let r = try? Regex(p) else { throw RuntimeError("bad regular expression \(Printer.repr(.str(p)))", kind: "ValueError") }
+            return r
+        }
+        guard case .object(let m)? = interp.library.modules["warnings"], let catching = m.methods["catch_warnings"],
+              let simplefilter = m.methods["simplefilter"] else {
+            throw RuntimeError("assertWarns needs the warnings module", kind: "RuntimeError")
+        }
+        let ctx = BuiltObject(typeName: "_AssertWarnsContext")
+        var inner: BuiltObject?
+        var recorded: ListRef?
+        ctx.method("__enter__()") { _ in
+            guard case .object(let c) = try catching.call(Arguments([], keywords: [("record", .bool(true))])),
+                  case .list(let l)? = try c.methods["__enter__"]?.call(Arguments()) else { return .none }
+            inner = c
+            recorded = l
+            _ = try simplefilter.call(Arguments([.str("always")]))
+            return .none
+        }
+        ctx.method("__exit__(exc_type, exc_value, traceback)") { a in
+            _ = try inner?.methods["__exit__"]?.call(Arguments([.none, .none, .none]))
+            guard a["exc_type"].isNone else { return .bool(false) }
+            var first: String?
+            for case .object(let w) in recorded?.items ?? [] {
+                guard case .object(let msg)? = w.attributes["message"], names.contains(where: { ExceptionKinds.isSubclass(msg.typeName, of: $0) }) else { continue }
+                let text = msg.str?() ?? ""
+                if regex.map({ text.contains($0) }) ?? true { return .bool(false) }
+                first = first ?? text
+            }
+            if let first, let pattern {
+                throw RuntimeError("\(Printer.repr(.str(pattern))) does not match \(Printer.repr(.str(first)))", kind: "AssertionError")
+            }
+            throw RuntimeError("\(names.joined(separator: ", ")) not triggered", kind: "AssertionError")
+        }
+        return ctx
+    }
+
     static func approx(_ expected: Value, rel: Double?, abs: Double?) -> Value {
         let relTol = rel ?? 1e-6, absTol = abs ?? 1e-12
         func close(_ x: Value, _ y: Value) -> Bool {
@@ -243,6 +288,21 @@ enum Pytest {
                 throw RuntimeError("\(Printer.repr(.str(pattern))) does not match \(Printer.repr(.str(e.message)))", kind: "AssertionError")
             }
             throw RuntimeError("\(typeNames(a["expected_exception"]).joined(separator: ", ")) not raised", kind: "AssertionError")
+        }
+        for (name, hasRegex) in [("assertWarns", false), ("assertWarnsRegex", true)] {
+            add("\(name)(expected_warning, \(hasRegex ? "expected_regex, " : "")*args, **kwargs)") { [unowned interp] a in
+                let ctx = try warnsContext(interp, a["expected_warning"], hasRegex ? try a.string("expected_regex") : nil)
+                guard let f = a.varargs.first else { return .object(ctx) }
+                _ = try ctx.methods["__enter__"]!.call(Arguments())
+                do {
+                    _ = try interp.call(f, Arguments(Array(a.varargs.dropFirst()), keywords: a.kwargs))
+                } catch {
+                    _ = try? ctx.methods["__exit__"]!.call(Arguments([.str("error"), .none, .none]))
+                    throw error
+                }
+                _ = try ctx.methods["__exit__"]!.call(Arguments([.none, .none, .none]))
+                return .none
+            }
         }
         // the typed equality checks compare as assertEqual, after checking the type they name
         for (name, type) in [("assertListEqual", "list"), ("assertTupleEqual", "tuple"), ("assertDictEqual", "dict"), ("assertSetEqual", "set")] {

@@ -105,3 +105,15 @@ enum Warnings {
         }
     }
 }
+
+extension Library {
+    /// `warnings.warn(text, category)` from a built-in (MMEngine's scheduler warnings), so the
+    /// script's filters, `catch_warnings` and `assertWarns` see it as they see a script's warning.
+    public func warn(_ text: String, category: String = "UserWarning") throws {
+        guard case .object(let m)? = modules["warnings"], let warn = m.methods["warn"] else {
+            FileIO.writeStderr("\(category): \(text)\n")
+            return
+        }
+        _ = try warn.call(Arguments([.str(text), globals[category] ?? .none]))
+    }
+}

@@ -73,6 +73,7 @@ extension Interpreter {
         case .object(let o):
             if let s = o.setter { try s(name, v); return }
             if o.typeName == "module" { throw RuntimeError("cannot set attributes of a built-in module", kind: "AttributeError") }
+            o.methods[name] = nil   // an instance attribute hides the method of that name, as in Python
             o.set(name, v)
         case .dict(let d):
             if let fl = d.flavor, fl.setAttribute(name, v) { return }
