@@ -1,6 +1,6 @@
 /// A small JSON reader for file headers (.safetensors): objects, arrays, strings (with escapes),
 /// numbers, true / false / null. The numeric core does not import Foundation.
-enum HeaderJSON {
+public enum HeaderJSON {
     indirect enum Node {
         case object([(String, Node)]), array([Node]), string(String), number(Double), bool(Bool), null
 
@@ -109,8 +109,8 @@ enum HeaderJSON {
         return v
     }
 
-    /// `s` as a JSON string literal.
-    static func quoted(_ s: String) -> String {
+    /// `s` as a JSON string literal (also the config dumper's, in TrickLang).
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -322,7 +322,7 @@ public enum JSON {
         case .float(let d):
             guard d.isFinite else { return d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity") }
             return Printer.formatFloat(d)
-        case .str(let s): return quote(s)
+        case .str(let s): return HeaderJSON.quoted(s)
         case .list(let l): return "[" + (try l.items.map(serialize)).joined(separator: ", ") + "]"
         case .tuple(let t): return "[" + (try t.map(serialize)).joined(separator: ", ") + "]"
         case .dict(let d):
@@ -335,27 +335,11 @@ public enum JSON {
                 case .bool(let b): key = b ? "true" : "false"
                 default: throw RuntimeError("JSON keys must be str, int, float or bool, not \(k.typeName)", kind: "TypeError")
                 }
-                return quote(key) + ": " + (try serialize(v))
+                return HeaderJSON.quoted(key) + ": " + (try serialize(v))
             }).joined(separator: ", ") + "}"
         case .tensor(let t): return try serialize(Convert.tolist(t))
         default: throw RuntimeError("Object of type \(v.typeName) is not JSON serializable", kind: "TypeError")
         }
-    }
-
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 
     static func parse(_ text: String) throws -> Value {

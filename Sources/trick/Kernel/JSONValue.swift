@@ -1,4 +1,5 @@
 import TrickLang
+import TrickCore
 
 /// A JSON document for the Jupyter wire protocol and `.ipynb` files: objects keep their key
 /// order (Jupyter does not need it, but a notebook diffs better when keys come out as written).
@@ -104,7 +105,7 @@ enum JSONValue: Equatable {
 
     /// JSON's string escaping is TrickLang's (`json_dumps`), one copy for the language and the kernel.
     static func writeString(_ s: String, into out: inout String) {
-        out += JSON.quote(s)
+        out += HeaderJSON.quoted(s)
     }
 
     // MARK: Reading
