@@ -24,25 +24,33 @@ enum AutogradBindings {
     /// Replaces the built-in `old` by `new` wherever the library exposes it (globals, the torch
     /// and F namespaces), so `torch.exp`, `exp` and `F.relu` all route.
     static func replace(_ lib: Library, _ old: BuiltinFunction, with new: BuiltinFunction) {
+        // Walks the tables themselves (no key is hashed): start-up makes a few hundred of these walks.
         var seen = Set<ObjectIdentifier>()
         func visit(_ o: BuiltObject) {
             guard o.typeName == "module", seen.insert(ObjectIdentifier(o)).inserted else { return }
-            for (k, f) in o.methods where f === old { o.methods[k] = new }
-            for k in o.attributeOrder {
-                switch o.attributes[k] {
-                case .builtin(let f)? where f === old: o.set(k, .builtin(new))
-                case .object(let c)?: visit(c)
+            var methodKeys: [String] = [], attributeKeys: [String] = [], modules: [BuiltObject] = []
+            for (k, f) in o.methods where f === old { methodKeys.append(k) }
+            for (k, v) in o.attributes {
+                switch v {
+                case .builtin(let f) where f === old: attributeKeys.append(k)
+                case .object(let c): modules.append(c)
                 default: break
                 }
             }
+            for k in methodKeys { o.methods[k] = new }
+            for k in attributeKeys { o.set(k, .builtin(new)) }
+            modules.forEach(visit)
         }
-        for name in lib.names {
-            switch lib.globals[name] {
-            case .builtin(let f)? where f === old: lib.define(name, .builtin(new))
-            case .object(let o)?: visit(o)
+        var globalNames: [String] = [], modules: [BuiltObject] = []
+        for (name, v) in lib.globals {
+            switch v {
+            case .builtin(let f) where f === old: globalNames.append(name)
+            case .object(let o): modules.append(o)
             default: break
             }
         }
+        for name in globalNames { lib.define(name, .builtin(new)) }
+        modules.forEach(visit)
     }
 
     /// Routes the global `name` (if it exists; else defines it) to `grad` when an argument is an

@@ -34,6 +34,12 @@ public struct Signature {
         hasKwargs = parameters.contains { $0.kind == .kwargs }
     }
 
+    /// The function name of a signature's text (all of it when there is no parameter list).
+    static func name(of text: String) -> String {
+        guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { return text }
+        return String(text[..<open])
+    }
+
     public init(_ text: String) {
         self.text = text
         guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else {
@@ -242,23 +248,34 @@ public struct Bound {
 
 /// A function implemented in Swift.
 public final class BuiltinFunction {
-    public let signature: Signature
+    public let name: String
     public let doc: String
     public let body: (Bound) throws -> Value
     /// Fast path that skips binding (used by a few hot built-ins such as `len`).
     let raw: ((Arguments) throws -> Value)?
+    /// The signature's text, parsed on first use: start-up registers thousands of built-ins and a
+    /// program calls a few of them.
+    private let signatureText: String
+    private var parsed: Signature?
 
-    public var name: String { signature.name }
+    public var signature: Signature {
+        if let s = parsed { return s }
+        let s = Signature(signatureText)
+        parsed = s
+        return s
+    }
 
     public init(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
-        self.signature = Signature(signature)
+        self.name = Signature.name(of: signature)
+        self.signatureText = signature
         self.doc = doc
         self.body = body
         self.raw = nil
     }
 
     public init(raw signature: String, doc: String = "", _ body: @escaping (Arguments) throws -> Value) {
-        self.signature = Signature(signature)
+        self.name = Signature.name(of: signature)
+        self.signatureText = signature
         self.doc = doc
         self.body = { _ in .none }
         self.raw = body
@@ -267,7 +284,9 @@ public final class BuiltinFunction {
     /// A built-in over an already parsed signature (for objects made by the thousand, such as
     /// autograd tensors, whose dunder methods would otherwise parse their signature each time).
     public init(raw signature: Signature, doc: String = "", _ body: @escaping (Arguments) throws -> Value) {
-        self.signature = signature
+        self.name = signature.name
+        self.signatureText = signature.text
+        self.parsed = signature
         self.doc = doc
         self.body = { _ in .none }
         self.raw = body

@@ -85,6 +85,12 @@ extension Interpreter {
 
     /// `receiver.name(args)` without creating a bound-method object.
     func callMethod(_ r: Value, _ name: String, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Value {
+        try callMethod(r, name, MethodName.table[name], args, file: file, loc: loc)
+    }
+
+    /// `r.name(args)`, where `method` is the name resolved as a container's or string's method
+    /// (nil when it is none of them).
+    func callMethod(_ r: Value, _ name: String, _ method: MethodName?, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Value {
         switch r {
         case .tensor(let t):
             if let m = library.tensorMethods[name] {
@@ -94,15 +100,20 @@ extension Interpreter {
             if let m = o.methods[name] {
                 do { return try m.call(args) } catch { throw locate(error, file, loc, through: name) }
             }
-        case .list, .str, .tuple, .set:
+        case .set:
             do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
+        case .list, .str, .tuple:
+            do {
+                if let m = method, let result = try Methods.call(self, r, m, args) { return result }
+                return try Methods.call(self, r, name, args)   // the error, with a closest name
+            } catch { throw locate(error, file, loc) }
         case .dict(let d):
             if let fl = d.flavor, fl.methods.contains(name) {
                 do { return try fl.call(self, d, name, args) } catch { throw locate(error, file, loc) }
             }
             // (a dict's keys are attributes too, for configs: `cfg.model`)
-            if Methods.dictMethods.contains(name) {
-                do { return try Methods.call(self, r, name, args) } catch { throw locate(error, file, loc) }
+            if let m = method, m.isDictMethod {
+                do { return try Methods.call(self, r, m, args) ?? .none } catch { throw locate(error, file, loc) }
             }
         default: break
         }

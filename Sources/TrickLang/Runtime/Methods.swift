@@ -2,12 +2,10 @@ import TrickCore
 
 /// Methods of the built-in containers and strings, with Python's names and behaviour.
 enum Methods {
-    static let listMethods = ["append", "extend", "pop", "insert", "index", "count", "sort", "reverse", "copy", "remove", "clear"]
-    static let dictMethods = ["keys", "values", "items", "get", "pop", "update", "setdefault", "copy", "clear", "popitem"]
-    static let strMethods = ["format", "join", "split", "rsplit", "strip", "lstrip", "rstrip", "startswith", "endswith", "replace",
-                             "upper", "lower", "find", "rfind", "count", "splitlines", "ljust", "rjust", "center", "zfill",
-                             "isdigit", "isalpha", "isalnum", "isspace", "title", "capitalize", "index", "partition", "encode"]
-    static let tupleMethods = ["index", "count"]
+    static let listMethods = MethodName.list.map(\.rawValue)
+    static let dictMethods = MethodName.dict.map(\.rawValue)
+    static let strMethods = MethodName.str.map(\.rawValue)
+    static let tupleMethods = MethodName.tuple.map(\.rawValue)
 
     static func names(for v: Value) -> [String] {
         switch v {
@@ -27,38 +25,46 @@ enum Methods {
     }
 
     static func call(_ interp: Interpreter, _ recv: Value, _ name: String, _ args: Arguments) throws -> Value {
+        if case .set(let s) = recv { return try SetOps.call(interp, s, name, args) }
+        if let m = MethodName.table[name], let r = try call(interp, recv, m, args) { return r }
+        let hint = closestName(to: name, in: names(for: recv)).map { " (did you mean '\($0)'?)" } ?? ""
+        throw RuntimeError("'\(recv.typeName)' object has no attribute '\(name)'\(hint)", kind: "AttributeError")
+    }
+
+    /// The method `m` of a list, tuple, dict or string; nil when the receiver's type has no such method.
+    static func call(_ interp: Interpreter, _ recv: Value, _ m: MethodName, _ args: Arguments) throws -> Value? {
         let p = args.positional
+        let name = m.rawValue
         switch recv {
-        case .set(let s): return try SetOps.call(interp, s, name, args)
         case .list(let l):
-            switch name {
-            case "append": try argc(name, args, 1...1); l.items.append(p[0]); return .none
-            case "extend": try argc(name, args, 1...1); l.items.append(contentsOf: try interp.iterate(p[0])); return .none
-            case "pop":
+            switch m {
+            case .append: try argc(name, args, 1...1); l.items.append(p[0]); return Value.none
+            case .extend: try argc(name, args, 1...1); l.items.append(contentsOf: try interp.iterate(p[0])); return Value.none
+            case .pop:
                 try argc(name, args, 0...1)
                 guard !l.items.isEmpty else { throw RuntimeError("pop from empty list", kind: "IndexError") }
                 let i = p.isEmpty ? l.items.count - 1 : try Interpreter.normalizeIndex(try Convert.int(p[0]), l.items.count, "pop")
                 return l.items.remove(at: i)
-            case "insert":
+            case .insert:
                 try argc(name, args, 2...2)
                 var i = try Convert.int(p[0])
                 if i < 0 { i += l.items.count }
                 l.items.insert(p[1], at: Swift.min(Swift.max(i, 0), l.items.count))
-                return .none
-            case "index":
+                return Value.none
+            case .index:
                 try argc(name, args, 1...1)
                 guard let i = l.items.firstIndex(where: { Ops.equal($0, p[0]) }) else { throw RuntimeError("\(Printer.repr(p[0])) is not in list", kind: "ValueError") }
                 return .int(i)
-            case "count": try argc(name, args, 1...1); return .int(l.items.filter { Ops.equal($0, p[0]) }.count)
-            case "remove":
+            case .count: try argc(name, args, 1...1); return .int(l.items.filter { Ops.equal($0, p[0]) }.count)
+            case .remove:
                 try argc(name, args, 1...1)
                 guard let i = l.items.firstIndex(where: { Ops.equal($0, p[0]) }) else { throw RuntimeError("list.remove(x): x not in list", kind: "ValueError") }
                 l.items.remove(at: i)
-                return .none
-            case "reverse": l.items.reverse(); return .none
-            case "copy": return .list(ListRef(l.items))
-            case "clear": l.items.removeAll(); return .none
-            case "sort":
+                return Value.none
+            case .reverse: l.items.reverse(); return Value.none
+            case .copy: return .list(ListRef(l.items))
+            case .clear: l.items.removeAll(); return Value.none
+            case .sort:
                 var key: Value = .none, reverse = false
                 for (k, v) in args.keywords {
                     if k == "key" { key = v } else if k == "reverse" { reverse = try v.truthy() } else {
@@ -66,41 +72,41 @@ enum Methods {
                     }
                 }
                 l.items = try sorted(interp, l.items, key: key, reverse: reverse)
-                return .none
+                return Value.none
             default: break
             }
         case .tuple(let t):
-            switch name {
-            case "index":
+            switch m {
+            case .index:
                 guard let i = t.firstIndex(where: { Ops.equal($0, p.first ?? .none) }) else { throw RuntimeError("tuple.index(x): x not in tuple", kind: "ValueError") }
                 return .int(i)
-            case "count": return .int(t.filter { Ops.equal($0, p.first ?? .none) }.count)
+            case .count: return .int(t.filter { Ops.equal($0, p.first ?? .none) }.count)
             default: break
             }
         case .dict(let d):
-            switch name {
-            case "keys": return .list(ListRef(d.keys))
-            case "values": return .list(ListRef(d.values))
-            case "items": return .list(ListRef(zip(d.keys, d.values).map { .tuple([$0, $1]) }))
-            case "get":
+            switch m {
+            case .keys: return .list(ListRef(d.keys))
+            case .values: return .list(ListRef(d.values))
+            case .items: return .list(ListRef(zip(d.keys, d.values).map { .tuple([$0, $1]) }))
+            case .get:
                 try argc(name, args, 1...2)
-                return try d.get(p[0]) ?? (p.count > 1 ? p[1] : .none)
-            case "pop":
+                return try d.get(p[0]) ?? (p.count > 1 ? p[1] : Value.none)
+            case .pop:
                 try argc(name, args, 1...2)
                 if let v = try d.remove(p[0]) { return v }
                 if p.count > 1 { return p[1] }
                 throw RuntimeError("key \(Printer.repr(p[0])) not found", kind: "KeyError")
-            case "popitem":
+            case .popitem:
                 guard let k = d.keys.last else { throw RuntimeError("popitem(): dictionary is empty", kind: "KeyError") }
                 let v = try d.remove(k)!
                 return .tuple([k, v])
-            case "setdefault":
+            case .setdefault:
                 try argc(name, args, 1...2)
                 if let v = try d.get(p[0]) { return v }
                 let v = p.count > 1 ? p[1] : .none
                 try d.set(p[0], v)
                 return v
-            case "update":
+            case .update:
                 for a in p {
                     switch a {
                     case .dict(let o): for (k, v) in o.pairs { try d.set(k, v) }
@@ -113,17 +119,16 @@ enum Methods {
                     }
                 }
                 for (k, v) in args.keywords { d[str: k] = v }
-                return .none
-            case "copy": return .dict(d.copy())
-            case "clear": d.removeAll(); return .none
+                return Value.none
+            case .copy: return .dict(d.copy())
+            case .clear: d.removeAll(); return Value.none
             default: break
             }
         case .str(let s):
-            return try strMethod(interp, s, name, args)
+            return try strMethod(interp, s, m, args)
         default: break
         }
-        let hint = closestName(to: name, in: names(for: recv)).map { " (did you mean '\($0)'?)" } ?? ""
-        throw RuntimeError("'\(recv.typeName)' object has no attribute '\(name)'\(hint)", kind: "AttributeError")
+        return nil
     }
 
     static func sorted(_ interp: Interpreter, _ items: [Value], key: Value, reverse: Bool) throws -> [Value] {
@@ -168,8 +173,9 @@ enum Methods {
         return s
     }
 
-    static func strMethod(_ interp: Interpreter, _ s: String, _ name: String, _ args: Arguments) throws -> Value {
+    static func strMethod(_ interp: Interpreter, _ s: String, _ m: MethodName, _ args: Arguments) throws -> Value? {
         let p = args.positional
+        let name = m.rawValue
         func strip(_ chars: Value?, left: Bool, right: Bool) throws -> String {
             let set: Set<Character> = try chars.flatMap { $0.isNone ? nil : Set(try strArg($0, name)) } ?? [" ", "\t", "\n", "\r"]
             var sub = Substring(s)
@@ -177,10 +183,10 @@ enum Methods {
             if right { while let c = sub.last, set.contains(c) { sub.removeLast() } }
             return String(sub)
         }
-        switch name {
-        case "format":
+        switch m {
+        case .format:
             return .str(try formatString(s, p, args.keywords))
-        case "join":
+        case .join:
             try argc(name, args, 1...1)
             let items = try interp.iterate(p[0])
             var length = s.utf8.count * Swift.max(items.count - 1, 0)
@@ -195,14 +201,14 @@ enum Methods {
                 if case .str(let x) = v { out += x }
             }
             return .str(out)
-        case "split", "rsplit":
+        case .split, .rsplit:
             let sep: String? = try p.first.flatMap { $0.isNone ? nil : try strArg($0, name) }
             let maxsplit = p.count > 1 ? try Convert.int(p[1]) : -1
             if let sep {
                 guard !sep.isEmpty else { throw RuntimeError("empty separator", kind: "ValueError") }
                 var parts = splitString(s, sep)
                 if maxsplit >= 0 && parts.count > maxsplit + 1 {
-                    if name == "split" {
+                    if m == .split {
                         parts = Array(parts[..<maxsplit]) + [parts[maxsplit...].joined(separator: sep)]
                     } else {
                         let k = parts.count - maxsplit
@@ -212,72 +218,70 @@ enum Methods {
                 return .list(ListRef(parts.map { .str($0) }))
             }
             return .list(ListRef(s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map { .str(String($0)) }))
-        case "strip": return .str(try strip(p.first, left: true, right: true))
-        case "lstrip": return .str(try strip(p.first, left: true, right: false))
-        case "rstrip": return .str(try strip(p.first, left: false, right: true))
-        case "startswith", "endswith":
+        case .strip: return .str(try strip(p.first, left: true, right: true))
+        case .lstrip: return .str(try strip(p.first, left: true, right: false))
+        case .rstrip: return .str(try strip(p.first, left: false, right: true))
+        case .startswith, .endswith:
             try argc(name, args, 1...1)
             let options: [Value]
             if case .tuple(let t) = p[0] { options = t } else { options = [p[0]] }
             for o in options {
                 let x = try strArg(o, name)
-                if name == "startswith" ? s.hasPrefix(x) : s.hasSuffix(x) { return .bool(true) }
+                if m == .startswith ? s.hasPrefix(x) : s.hasSuffix(x) { return .bool(true) }
             }
             return .bool(false)
-        case "replace":
+        case .replace:
             try argc(name, args, 2...3)
             let a = try strArg(p[0], name), b = try strArg(p[1], name)
             guard !a.isEmpty else { return .str(s) }
             return .str(splitString(s, a).joined(separator: b))
-        case "upper": return .str(s.uppercased())
-        case "lower": return .str(s.lowercased())
-        case "title": return .str(s.split(separator: " ", omittingEmptySubsequences: false).map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined(separator: " "))
-        case "capitalize": return .str(s.prefix(1).uppercased() + s.dropFirst().lowercased())
-        case "find", "index", "rfind":
+        case .upper: return .str(s.uppercased())
+        case .lower: return .str(s.lowercased())
+        case .title: return .str(s.split(separator: " ", omittingEmptySubsequences: false).map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined(separator: " "))
+        case .capitalize: return .str(s.prefix(1).uppercased() + s.dropFirst().lowercased())
+        case .find, .index, .rfind:
             try argc(name, args, 1...1)
             let x = Array(try strArg(p[0], name)), chars = Array(s)
             var found = -1
             if x.count <= chars.count {
                 let range = Array(0...(chars.count - x.count))
-                for i in (name == "rfind" ? range.reversed() : range) where Array(chars[i..<i + x.count]) == x { found = i; break }
+                for i in (m == .rfind ? range.reversed() : range) where Array(chars[i..<i + x.count]) == x { found = i; break }
             }
-            if found < 0 && name == "index" { throw RuntimeError("substring not found", kind: "ValueError") }
+            if found < 0 && m == .index { throw RuntimeError("substring not found", kind: "ValueError") }
             return .int(found)
-        case "count":
+        case .count:
             try argc(name, args, 1...1)
             let x = try strArg(p[0], name)
             return .int(x.isEmpty ? s.count + 1 : splitString(s, x).count - 1)
-        case "splitlines": return .list(ListRef(s.split(separator: "\n", omittingEmptySubsequences: false).map { .str(String($0)) }.dropLast(s.hasSuffix("\n") ? 1 : 0)))
-        case "ljust", "rjust", "center":
+        case .splitlines: return .list(ListRef(s.split(separator: "\n", omittingEmptySubsequences: false).map { .str(String($0)) }.dropLast(s.hasSuffix("\n") ? 1 : 0)))
+        case .ljust, .rjust, .center:
             try argc(name, args, 1...2)
             let w = try Convert.int(p[0])
             guard w <= Format.maxWidth else { throw RuntimeError("\(name)() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let fill: Character = p.count > 1 ? (try strArg(p[1], name)).first ?? " " : " "
             let pad = Swift.max(0, w - s.count)
-            if name == "ljust" { return .str(s + String(repeating: fill, count: pad)) }
-            if name == "rjust" { return .str(String(repeating: fill, count: pad) + s) }
+            if m == .ljust { return .str(s + String(repeating: fill, count: pad)) }
+            if m == .rjust { return .str(String(repeating: fill, count: pad) + s) }
             let left = pad / 2
             return .str(String(repeating: fill, count: left) + s + String(repeating: fill, count: pad - left))
-        case "zfill":
+        case .zfill:
             let w = try Convert.int(p.first ?? .int(0))
             guard w <= Format.maxWidth else { throw RuntimeError("zfill() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let neg = s.hasPrefix("-")
             let body = neg ? String(s.dropFirst()) : s
             return .str((neg ? "-" : "") + String(repeating: "0", count: Swift.max(0, w - s.count)) + body)
-        case "isdigit": return .bool(!s.isEmpty && s.allSatisfy(\.isNumber))
-        case "isalpha": return .bool(!s.isEmpty && s.allSatisfy(\.isLetter))
-        case "isalnum": return .bool(!s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber })
-        case "isspace": return .bool(!s.isEmpty && s.allSatisfy(\.isWhitespace))
-        case "partition":
+        case .isdigit: return .bool(!s.isEmpty && s.allSatisfy(\.isNumber))
+        case .isalpha: return .bool(!s.isEmpty && s.allSatisfy(\.isLetter))
+        case .isalnum: return .bool(!s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber })
+        case .isspace: return .bool(!s.isEmpty && s.allSatisfy(\.isWhitespace))
+        case .partition:
             let sep = try strArg(p.first ?? .none, name)
             let parts = splitString(s, sep)
             if parts.count == 1 { return .tuple([.str(s), .str(""), .str("")]) }
             return .tuple([.str(parts[0]), .str(sep), .str(parts[1...].joined(separator: sep))])
-        case "encode": return .str(s)
-        default: break
+        case .encode: return .str(s)
+        default: return nil
         }
-        let hint = closestName(to: name, in: strMethods).map { " (did you mean '\($0)'?)" } ?? ""
-        throw RuntimeError("'str' object has no attribute '\(name)'\(hint)", kind: "AttributeError")
     }
 
     static func splitString(_ s: String, _ sep: String) -> [String] {

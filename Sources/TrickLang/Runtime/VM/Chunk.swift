@@ -11,8 +11,8 @@ final class Chunk {
     let locs: [SourceLocation]
     let constants: [Value]
     let names: [String]
-    /// The index of "append" in `names` (-1: none), for the list fast path of `callMethod`.
-    let appendName: K
+    /// `names` resolved as methods of the built-in containers and strings (nil: another name).
+    let methods: [MethodName?]
     let specs: [ImportSpec]
     let keywordNames: [[String]]
     let protos: [FunctionProto]
@@ -58,7 +58,7 @@ final class Chunk {
         self.locs = locs
         self.constants = constants
         self.names = names
-        appendName = names.firstIndex(of: "append").map { K($0) } ?? -1
+        methods = names.map { MethodName.table[$0] }
         self.specs = specs
         self.keywordNames = keywordNames
         self.protos = protos

@@ -300,7 +300,7 @@ extension VM {
                         let args = try spreadArguments(regs + Int(a) + 1)
                         regs[Int(a)] = try callValue(regs[Int(a)], args, chunk, pc - 1)
                     case .callMethod(let a, let k, let n):
-                        if n == 1, k == chunk.appendName, case .list(let l) = regs[Int(a)] {
+                        if n == 1, chunk.methods[Int(k)] == .append, case .list(let l) = regs[Int(a)] {
                             l.items.append((regs + Int(a) + 1).move())
                             (regs + Int(a) + 1).initialize(to: .none)
                             regs[Int(a)] = .none
@@ -323,16 +323,16 @@ extension VM {
                             }
                         }
                         let args = takeArguments(regs, Int(a) + 1, Int(n))
-                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], Arguments(args), file: file, loc: chunk.locs[pc - 1])
+                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args), file: file, loc: chunk.locs[pc - 1])
                     case .callMethodKw(let a, let k, let n, let kk):
                         let names = chunk.keywordNames[Int(kk)]
                         var args = takeArguments(regs, Int(a) + 1, Int(n))
                         let kw = Array(zip(names, args.suffix(names.count)))
                         args.removeLast(names.count)
-                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], Arguments(args, keywords: kw), file: file, loc: chunk.locs[pc - 1])
+                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args, keywords: kw), file: file, loc: chunk.locs[pc - 1])
                     case .callMethodEx(let a, let k):
                         let args = try spreadArguments(regs + Int(a) + 1)
-                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], args, file: file, loc: chunk.locs[pc - 1])
+                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], args, file: file, loc: chunk.locs[pc - 1])
                     case .ret(let a):
                         returned = (regs + Int(a)).move()
                         (regs + Int(a)).initialize(to: .none)
