@@ -61,7 +61,7 @@ enum AutogradBindings {
             lib.namespace("torch").methods[name] = grad
             return
         }
-        let routed = BuiltinFunction(raw: old.signature, doc: old.doc) { args in
+        let routed = BuiltinFunction(raw: old.signatureText, doc: old.doc) { args in
             VariableObjects.involves(args) ? try grad.call(args) : try old.call(args)
         }
         withGradient.insert(ObjectIdentifier(routed))
@@ -73,7 +73,7 @@ enum AutogradBindings {
     /// becoming `self`.
     static func routeToMethod(_ lib: Library, _ name: String, method: String? = nil, first: String = "input") {
         guard let m = VariableMethods.table[method ?? name] else { return }
-        let f = BuiltinFunction(raw: m.signature) { args in
+        let f = BuiltinFunction(raw: m.signatureText) { args in
             try m.call(Arguments(args.positional, keywords: args.keywords.map { $0.0 == first ? ("self", $0.1) : $0 }))
         }
         route(lib, name, f)
@@ -85,7 +85,7 @@ enum AutogradBindings {
         for name in ["tensor", "zeros", "ones", "empty", "full", "arange", "linspace", "eye", "zeros_like", "ones_like",
                      "empty_like", "full_like", "rand", "randn", "rand_like", "randn_like"] {
             guard case .builtin(let old)? = lib.globals[name] else { continue }
-            let f = BuiltinFunction(raw: old.signature, doc: old.doc + " requires_grad=True gives an autograd leaf.") { args in
+            let f = BuiltinFunction(raw: old.signatureText, doc: old.doc + " requires_grad=True gives an autograd leaf.") { args in
                 let r = try old.call(Arguments(args.positional, keywords: args.keywords.filter { $0.0 != "requires_grad" }))
                 guard let flag = args.keywords.first(where: { $0.0 == "requires_grad" })?.1, try flag.truthy() else { return r }
                 return .object(VariableObjects.make(try core { try Variable(try Convert.tensor(r), requiresGrad: true) }))

@@ -126,7 +126,7 @@ enum AveragedModelBindings {
     /// (`body` returns nil for the old form).
     static func wrap(_ lib: Library, _ name: String, _ body: @escaping (Bound) throws -> Value?) {
         guard case .builtin(let old)? = lib.globals[name] else { return }
-        let f = BuiltinFunction(old.signature.text, doc: old.doc + " Given a module with values: a deep copy of it, averaged in place by update_parameters(model).") { a in
+        let f = BuiltinFunction(old.signatureText, doc: old.doc + " Given a module with values: a deep copy of it, averaged in place by update_parameters(model).") { a in
             if let v = try body(a) { return v }
             return try old.call(a.forwarding(old.signature))
         }

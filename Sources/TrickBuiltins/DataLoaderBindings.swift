@@ -170,7 +170,7 @@ enum DataLoaderBindings {
         }
         // torch.manual_seed seeds torch's generator too (the DataLoader's draws), besides trick's stream
         if case .builtin(let old)? = lib.globals["manual_seed"] {
-            let f = BuiltinFunction(old.signature.text, doc: old.doc + "; also torch's CPU generator (mt19937), which DataLoader shuffles draw from") { a in
+            let f = BuiltinFunction(old.signatureText, doc: old.doc + "; also torch's CPU generator (mt19937), which DataLoader shuffles draw from") { a in
                 let r = try old.call(Arguments([a["seed"]]))
                 TorchGenerator.global.seed(UInt64(bitPattern: Int64(try a.int("seed"))))
                 return r

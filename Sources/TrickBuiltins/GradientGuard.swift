@@ -47,7 +47,7 @@ extension AutogradBindings {
     static func guardUnrouted(_ lib: Library) {
         for (prefix, ns) in [("torch", lib.namespace("torch")), ("torch.nn.functional", lib.namespace("F"))] {
             for (name, f) in ns.methods where !withGradient.contains(ObjectIdentifier(f)) && !nonDifferentiable.contains(name) {
-                let guarded = BuiltinFunction(raw: f.signature, doc: f.doc) { args in
+                let guarded = BuiltinFunction(raw: f.signatureText, doc: f.doc) { args in
                     if requiresGrad(args) { throw noGradientError("\(prefix).\(name)()") }
                     return try f.call(args)
                 }

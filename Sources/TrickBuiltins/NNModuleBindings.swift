@@ -19,7 +19,7 @@ enum NNModuleBindings {
     static func extend(_ lib: Library, _ name: String, _ initialise: @escaping (ModuleNode, Bound) throws -> Void,
                        forward: ((ModuleNode, Bound) throws -> ModuleValues.Forward)?) {
         guard case .builtin(let old)? = lib.globals[name] else { return }
-        let f = BuiltinFunction(old.signature.text, doc: old.doc + " Built with values (torch's default initialisation) and a forward.") { a in
+        let f = BuiltinFunction(old.signatureText, doc: old.doc + " Built with values (torch's default initialisation) and a forward.") { a in
             let v = try old.call(a.forwarding(old.signature))
             guard let n = ModuleObjects.node(v) else { return v }
             try ModuleValues.core { try initialise(n, a) }

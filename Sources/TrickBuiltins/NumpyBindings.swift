@@ -45,7 +45,7 @@ enum NumpyBindings {
     }
 
     static func marking(_ f: BuiltinFunction, always: Bool) -> BuiltinFunction {
-        BuiltinFunction(raw: f.signature, doc: f.doc) { args in
+        BuiltinFunction(raw: f.signatureText, doc: f.doc) { args in
             let r = try f.call(args)
             let numpyIn = (args.positional + args.keywords.map(\.1)).contains { if case .tensor(let t) = $0 { return t.isNumpy } else { return false } }
             return always || numpyIn ? markNumpy(r) : r

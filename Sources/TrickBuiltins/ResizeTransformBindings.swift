@@ -215,7 +215,7 @@ extension ResizeBindings {
         // MMCV 2.x: RandomFlip(None) is a ValueError. trick's RandomFlip without prob is MMDetection
         // 2.x's (flip_ratio, or a preset results['flip']), so only a prob given as None is refused.
         if case .builtin(let flip)? = lib.globals["RandomFlip"] {
-            let checked = BuiltinFunction(raw: flip.signature, doc: flip.doc) { args in
+            let checked = BuiltinFunction(raw: flip.signatureText, doc: flip.doc) { args in
                 let prob = args.positional.first ?? args.keywords.first { $0.0 == "prob" }?.1
                 if case .none? = prob {
                     throw RuntimeError("probs must be float or list of float, but got `<class 'NoneType'>`.", kind: "ValueError")

@@ -136,7 +136,7 @@ enum TrainingOptimBindings {
     static func registerOptimizers(_ lib: Library) {
         for kind in Optimizer.Kind.allCases {
             guard case .builtin(let old)? = lib.globals[kind.rawValue] else { continue }
-            let f = BuiltinFunction(raw: old.signature, doc: old.doc + " Over real parameters (a module with values, its parameters()) it steps them as torch.") { args in
+            let f = BuiltinFunction(raw: old.signatureText, doc: old.doc + " Over real parameters (a module with values, its parameters()) it steps them as torch.") { args in
                 guard let first = args.positional.first ?? args.keywords.first(where: { $0.0 == "params" })?.1, isLive(first) else {
                     return try old.call(args)
                 }
@@ -394,7 +394,7 @@ enum TrainingOptimBindings {
             let name = String(sig.prefix { $0 != "(" })
             guard case .builtin(let old)? = lib.globals[name] else { continue }
             let takesParamName = name.hasSuffix("ParamScheduler")
-            let f = BuiltinFunction(raw: old.signature, doc: old.doc + " Given an optimizer first (or optimizer=), it is bound to it: step() writes the groups' lr.") { args in
+            let f = BuiltinFunction(raw: old.signatureText, doc: old.doc + " Given an optimizer first (or optimizer=), it is bound to it: step() writes the groups' lr.") { args in
                 // `_ParamScheduler`'s check: a string where the optimizer goes (configs name
                 // their options, and a ParamScheduler's first option is param_name)
                 if case .str? = args.positional.first,
@@ -562,7 +562,7 @@ enum TrainingOptimBindings {
             // parameter names, Tests/golden/seed_docstring_examples.trick); MMEngine's return an OptimWrapper.
             for name in ["DefaultOptimWrapperConstructor", "LearningRateDecayOptimizerConstructor", "LayerDecayOptimizerConstructor"] {
                 guard case .builtin(let oldCtor)? = lib.globals[name] else { continue }
-                let f = BuiltinFunction(oldCtor.signature.text, doc: oldCtor.doc + " Over a model with values, calling the builder returns an OptimWrapper (MMEngine) stepping the real parameters.") { a in
+                let f = BuiltinFunction(oldCtor.signatureText, doc: oldCtor.doc + " Over a model with values, calling the builder returns an OptimWrapper (MMEngine) stepping the real parameters.") { a in
                     let builder = try oldCtor.call(Arguments([a["optimizer_cfg"], a["paramwise_cfg"]]))
                     guard case .object(let b) = builder, let skeleton = b.callable else { return builder }
                     let cfgValue = a["optimizer_cfg"], pw = a["paramwise_cfg"]

@@ -94,7 +94,7 @@ extension AutogradBindings {
         // result is a plain tensor when nothing requires grad)
         for name in ["unbind", "unflatten", "exp2", "atan2", "narrow"] where lib.tensorMethods[name] == nil {
             guard let m = VariableMethods.table[name] else { continue }
-            lib.tensorMethod(m.signature.text, doc: "torch.Tensor.\(name)") { a in try m.call(a.forwarding(m.signature)) }
+            lib.tensorMethod(m.signatureText, doc: "torch.Tensor.\(name)") { a in try m.call(a.forwarding(m.signature)) }
         }
         let F = lib.namespace("F")
         let normalize = BuiltinFunction("normalize(input, p=2.0, dim=1, eps=1e-12, out=None)",

@@ -8,6 +8,9 @@ public struct Parameter {
     public var kind: Kind
 }
 
+/// The built-in types whose instances are plain values (not objects).
+enum BuiltinValueType: String { case int, float, str, bool, list, tuple, dict, set }
+
 /// A built-in's Python-style signature, parsed from text such as
 /// `"cross_entropy(input, target, weight=None, ignore_index=-100, reduction='mean')"`.
 /// Arguments are bound to it in one place, so every built-in reports missing, unknown and
@@ -255,15 +258,28 @@ public final class BuiltinFunction {
     let raw: ((Arguments) throws -> Value)?
     /// The signature's text, parsed on first use: start-up registers thousands of built-ins and a
     /// program calls a few of them.
-    private let signatureText: String
-    private var parsed: Signature?
+    public let signatureText: String
+    private var parsed: ParsedSignature?
 
-    public var signature: Signature {
-        if let s = parsed { return s }
-        let s = Signature(signatureText)
-        parsed = s
-        return s
+    /// The parsed signature, boxed so that a call reads its fields in place (a struct held in a
+    /// `var` would be copied, retaining each of its arrays, on every call).
+    private final class ParsedSignature {
+        let value: Signature
+        init(_ value: Signature) { self.value = value }
     }
+
+    @inline(__always) private var parsedSignature: ParsedSignature {
+        if let p = parsed { return p }
+        let p = ParsedSignature(Signature(signatureText))
+        parsed = p
+        return p
+    }
+
+    public var signature: Signature { parsedSignature.value }
+
+    /// The built-in type whose instances are plain values that this function names (`int`,
+    /// `dict`, ...), for `isinstance`; resolved on first use.
+    lazy var valueType: BuiltinValueType? = BuiltinValueType(rawValue: name)
 
     public init(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
         self.name = Signature.name(of: signature)
@@ -286,7 +302,7 @@ public final class BuiltinFunction {
     public init(raw signature: Signature, doc: String = "", _ body: @escaping (Arguments) throws -> Value) {
         self.name = signature.name
         self.signatureText = signature.text
-        self.parsed = signature
+        self.parsed = ParsedSignature(signature)
         self.doc = doc
         self.body = { _ in .none }
         self.raw = body
@@ -301,24 +317,24 @@ public final class BuiltinFunction {
 
     /// Binds call-site arguments to the signature, as Python does.
     public func bind(_ args: Arguments) throws -> Bound {
-        let sig = signature
-        let fname = sig.name
+        let box = parsedSignature
+        let fname = name
         let positional = args.positional
-        let slotCount = sig.slotNames.count
+        let slotCount = box.value.slotNames.count
         // The usual call: positional arguments for every parameter, nothing else to bind.
-        if positional.count == slotCount, slotCount == sig.positionalCount, args.keywords.isEmpty {
-            return Bound(function: fname, names: sig.slotNames, slots: positional)
+        if positional.count == slotCount, slotCount == box.value.positionalCount, args.keywords.isEmpty {
+            return Bound(function: fname, names: box.value.slotNames, slots: positional)
         }
-        var b = Bound(function: fname, names: sig.slotNames, slots: [])
-        if positional.count > sig.positionalCount {
-            guard sig.hasVarargs else {
-                throw RuntimeError("\(fname)() takes \(sig.positionalCount) positional argument\(sig.positionalCount == 1 ? "" : "s") but \(positional.count) were given", kind: "TypeError")
+        var b = Bound(function: fname, names: box.value.slotNames, slots: [])
+        if positional.count > box.value.positionalCount {
+            guard box.value.hasVarargs else {
+                throw RuntimeError("\(fname)() takes \(box.value.positionalCount) positional argument\(box.value.positionalCount == 1 ? "" : "s") but \(positional.count) were given", kind: "TypeError")
             }
-            b.varargs = Array(positional[sig.positionalCount...])
+            b.varargs = Array(positional[box.value.positionalCount...])
         }
         if slotCount > 0 {
             b.slots.reserveCapacity(slotCount)
-            b.slots.append(contentsOf: positional.prefix(sig.positionalCount))
+            b.slots.append(contentsOf: positional.prefix(box.value.positionalCount))
             while b.slots.count < slotCount { b.slots.append(Bound.missing) }
         }
         for (k, v) in args.keywords {
@@ -327,16 +343,16 @@ public final class BuiltinFunction {
                     throw RuntimeError("\(fname)() got multiple values for argument '\(k)'", kind: "TypeError")
                 }
                 b.slots[i] = v
-            } else if sig.hasKwargs {
+            } else if box.value.hasKwargs {
                 b.kwargs.append((k, v))
             } else {
-                let hint = closestName(to: k, in: sig.parameterNames).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = closestName(to: k, in: box.value.parameterNames).map { " (did you mean '\($0)'?)" } ?? ""
                 throw RuntimeError("\(fname)() got an unexpected keyword argument '\(k)'\(hint)", kind: "TypeError")
             }
         }
         for i in 0..<slotCount where Bound.isMissing(b.slots[i]) {
-            guard let d = sig.defaults[i] else {
-                throw RuntimeError("\(fname)() missing required argument '\(sig.slotNames[i])'", kind: "TypeError")
+            guard let d = box.value.defaults[i] else {
+                throw RuntimeError("\(fname)() missing required argument '\(box.value.slotNames[i])'", kind: "TypeError")
             }
             b.slots[i] = Signature.copyDefault(d)
         }

@@ -140,7 +140,7 @@ enum CoreBuiltins {
             let v = a["obj"]
             func matches(_ t: Value) -> Bool {
                 // the common case first: a built-in type against a plain value
-                if case .builtin(let b) = t, let r = Interpreter.isBuiltinInstance(v, b.name) { return r }
+                if case .builtin(let b) = t, let r = Interpreter.isBuiltinInstance(v, b) { return r }
                 if let r = Interpreter.isInstance(v, t) { return r }
                 let name: String
                 switch t {
@@ -383,13 +383,13 @@ public enum Help {
         case .none:
             return "trick: pass a built-in to help(), e.g. help(soft_nms). Built-ins: " + library.names.sorted().joined(separator: ", ")
         case .builtin(let b):
-            return b.signature.text + (b.doc.isEmpty ? "" : "\n\n" + b.doc)
+            return b.signatureText + (b.doc.isEmpty ? "" : "\n\n" + b.doc)
         case .function(let f):
             return f.code.signatureText + (f.code.docstring.map { "\n\n" + $0 } ?? "")
         case .object(let o):
             var s = "\(o.typeName) object"
-            if let c = o.callable { s += "\n  call: " + c.signature.text }
-            for (n, m) in o.methods.sorted(by: { $0.key < $1.key }) { s += "\n  .\(n): " + m.signature.text; _ = n }
+            if let c = o.callable { s += "\n  call: " + c.signatureText }
+            for (n, m) in o.methods.sorted(by: { $0.key < $1.key }) { s += "\n  .\(n): " + m.signatureText; _ = n }
             if !o.attributeOrder.isEmpty { s += "\n  attributes: " + o.attributeOrder.joined(separator: ", ") }
             return s
         case .tensor(let t):

@@ -301,19 +301,19 @@ extension Interpreter {
     /// isinstance for trick classes: nil when `type` is not one.
     /// `isinstance(v, int)` and the other built-in value types, answered from the value's case
     /// alone; nil when that is not enough (objects, dict flavours, other names).
-    static func isBuiltinInstance(_ v: Value, _ typeName: String) -> Bool? {
+    static func isBuiltinInstance(_ v: Value, _ type: BuiltinFunction) -> Bool? {
         if case .object = v { return nil }
         if case .dict(let d) = v, d.flavor != nil { return nil }
-        switch typeName {
-        case "int": if case .int = v { return true }; if case .bool = v { return true }; return false
-        case "float": if case .float = v { return true }; return false
-        case "str": if case .str = v { return true }; return false
-        case "bool": if case .bool = v { return true }; return false
-        case "list": if case .list = v { return true }; return false
-        case "tuple": if case .tuple = v { return true }; return false
-        case "dict": if case .dict = v { return true }; return false
-        case "set": if case .set = v { return true }; return false
-        default: return nil
+        switch type.valueType {
+        case .int?: if case .int = v { return true }; if case .bool = v { return true }; return false
+        case .float?: if case .float = v { return true }; return false
+        case .str?: if case .str = v { return true }; return false
+        case .bool?: if case .bool = v { return true }; return false
+        case .list?: if case .list = v { return true }; return false
+        case .tuple?: if case .tuple = v { return true }; return false
+        case .dict?: if case .dict = v { return true }; return false
+        case .set?: if case .set = v { return true }; return false
+        case nil: return nil
         }
     }
 
