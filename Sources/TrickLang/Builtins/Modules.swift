@@ -90,9 +90,12 @@ public enum Modules {
 
     /// The module object for a dotted path (built once per library), or nil when trick knows no
     /// such module. A path whose root is one of trick's namespaces (`torch`, `math`, `numpy`,
-    /// `ensemble_boxes`) starts from that namespace.
+    /// `ensemble_boxes`) starts from that namespace. `sys.modules` is asked first (what a script
+    /// put there is what it imports, as in CPython), and holds every module imported.
     static func module(_ path: String, in lib: Library) throws -> Value? {
-        if let cached = lib.modules[path] { return cached }
+        let loaded = SysModule.loadedModules(lib)
+        if let v = loaded?[str: path] { return v }
+        if let cached = lib.modules[path] { loaded?[str: path] = cached; return cached }
         let children = paths.keys.filter { $0.hasPrefix(path + ".") && !$0.dropFirst(path.count + 1).contains(".") }.sorted()
         var object: BuiltObject
         if !path.contains("."), case .object(let ns)? = lib.globals[path] {
@@ -104,6 +107,7 @@ public enum Modules {
             return nil
         }
         lib.modules[path] = .object(object)
+        loaded?[str: path] = .object(object)
         for entry in paths[path] ?? [] {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             let name = parts[0], target = parts.count > 1 ? parts[1] : parts[0]

@@ -322,6 +322,7 @@ enum Pytest {
                 try fail("Regex \(wanted ? "didn't match" : "matched"): \(Printer.repr(.str(pattern))) \(wanted ? "not found in" : "found in") \(Printer.repr(.str(text)))", a)
             }
         }
+        add("skipTest(reason)") { a in throw RuntimeError(Printer.str(a["reason"]), kind: "SkipTest") }
         add("fail(msg=None)") { a in throw RuntimeError(a["msg"].isNone ? "" : Printer.str(a["msg"]), kind: "AssertionError") }
         return try interp.buildClass("TestCase", bases: [], namespace: ns)
     }
