@@ -362,6 +362,7 @@ enum CoreBuiltins {
         Registries.register(into: lib, interpreter: interp)
         UserRegistries.register(into: lib, interpreter: interp)
         SysModule.register(lib, interp)
+        Logging.register(lib, interp)
         Pytest.register(lib, interp)
         Unittest.register(lib, interp)
         Mock.register(lib, interp)

@@ -7,6 +7,8 @@
 enum Unittest {
     static func register(_ lib: Library, _ interp: Interpreter) {
         let m = Modules.std("unittest", in: lib)
+        registerParameterized(lib, interp)
+        try? registerMultiProcessTestCase(lib, interp)
         let skipTest = BuiltinFunction("SkipTest(*args)", doc: "unittest.SkipTest: raised in a test (or setUp) to skip it.") { a in
             .object(BuiltObject(typeName: "Exception", attributes: [("kind", .str("SkipTest")), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))]))
         }
@@ -33,6 +35,82 @@ enum Unittest {
                 throw RuntimeError("unexpected success", kind: "AssertionError")
             })
         }
+    }
+
+    /// The PyPI package `parameterized`'s `parameterized.expand(input, name_func=None)` and
+    /// `param(*args, **kwargs)`: each argument set runs as a test named as parameterized names it
+    /// (`test_step_0_float64`: the index, then the first argument when it is a string).
+    static func registerParameterized(_ lib: Library, _ interp: Interpreter) {
+        let m = Modules.std("parameterized", in: lib)
+        let param = BuiltinFunction("param(*args, **kwargs)", doc: "parameterized.param: one argument set.") { a in
+            .object(BuiltObject(typeName: "param", attributes: [("args", .tuple(a.varargs)), ("kwargs", .dict(a.kwargs))]))
+        }
+        let p = BuiltObject(typeName: "type")
+        p.repr = { "<class 'parameterized.parameterized.parameterized'>" }
+        p.method("expand(input, name_func=None, doc_func=None, skip_on_empty=False)",
+                 doc: "parameterized.expand: the decorated test runs once per argument set, each a test of its own name.") { [unowned interp] a in
+            let sets: [(args: [Value], kwargs: [(String, Value)])] = try interp.iterate(a["input"]).map { v in
+                if case .object(let o) = v, o.typeName == "param", case .tuple(let args)? = o.attributes["args"], case .dict(let kw)? = o.attributes["kwargs"] {
+                    return (args, kw.pairs.map { (Printer.str($0.0), $0.1) })
+                }
+                if let t = Collections.tupleItems(v) { return (t, []) }
+                if case .list(let l) = v { return (l.items, []) }
+                return ([v], [])
+            }
+            if try sets.isEmpty && !a.bool("skip_on_empty") {
+                throw RuntimeError("Parameters iterable is empty (hint: use `parameterized.expand([], skip_on_empty=True)` to skip this test when the input is empty)", kind: "ValueError")
+            }
+            let nameFunc = a["name_func"]
+            return .builtin(BuiltinFunction("parameterized_expand_wrapper(f)") { [unowned interp] b in
+                let f = b["f"]
+                let base = name(of: f)
+                let digits = String(Swift.max(0, sets.count - 1)).count
+                let made = Pytest.Parametrized(f, [])
+                for (i, s) in sets.enumerated() {
+                    var num = String(i)
+                    while num.count < digits { num = "0" + num }
+                    var id: String
+                    if nameFunc.isNone {
+                        id = "\(base)_\(num)"
+                        if case .str(let first)? = s.args.first { id += "_" + safeName(first) }
+                    } else {
+                        let p = BuiltObject(typeName: "param", attributes: [("args", .tuple(s.args)), ("kwargs", .dict(s.kwargs))])
+                        id = Printer.str(try interp.call(nameFunc, Arguments([f, .str(num), .object(p)])))
+                    }
+                    made.positional.append((id, s.args, s.kwargs))
+                }
+                let o = BuiltObject(typeName: "function", payload: made)
+                o.repr = { "<parameterized test \(base)>" }
+                return .object(o)
+            })
+        }
+        m.set("parameterized", .object(p))
+        m.set("param", .builtin(param))
+    }
+
+    /// parameterized's `to_safe_name`: runs of characters other than letters, digits and `_` become `_`.
+    static func safeName(_ s: String) -> String {
+        var out = "", inRun = false
+        for c in s {
+            if c.isASCII && (c.isLetter || c.isNumber || c == "_") { out.append(c); inRun = false } else if !inRun { out.append("_"); inRun = true }
+        }
+        return out
+    }
+
+    /// mmengine.testing._internal's MultiProcessTestCase: a TestCase whose tests run in
+    /// `world_size` spawned processes. Trick runs one process, so spawning is an error that says
+    /// so (its tests are outside trick's scope).
+    static func registerMultiProcessTestCase(_ lib: Library, _ interp: Interpreter) throws {
+        guard let testCase = Modules.std("unittest", in: lib).attributes["TestCase"], let m = try? Modules.define("mmengine.testing._internal", in: lib) else { return }
+        let ns = DictRef()
+        for name in ["_spawn_processes", "_start_processes", "_join_processes"] {
+            ns[str: name] = .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { _ in
+                throw RuntimeError("MultiProcessTestCase: trick runs in one process and cannot spawn the test's processes", kind: "RuntimeError")
+            })
+        }
+        ns[str: "MAIN_PROCESS_RANK"] = .int(-1)
+        ns[str: "TEST_ERROR_EXIT_CODE"] = .int(10)
+        m.set("MultiProcessTestCase", try interp.buildClass("MultiProcessTestCase", bases: [testCase], namespace: ns))
     }
 
     /// What a skip decorator leaves on the function it made, so the runner skips the test

@@ -51,6 +51,8 @@ extension Interpreter {
         func runFunction(_ name: String, _ v: Value, receiver: Value? = nil) {
             let lead = receiver.map { [$0] } ?? []
             if case .object(let o) = v, let p = o.payload as? Pytest.Parametrized {
+                let prefix = name.lastIndex(of: ".").map { String(name[...$0]) } ?? ""
+                for c in p.positional { run(prefix + c.id, p.function, Arguments(lead + c.args, keywords: c.kwargs)) }
                 for (i, c) in p.cases.enumerated() {
                     let id = c.map { Printer.repr($0.1) }.joined(separator: "-")
                     run("\(name)[\(id.isEmpty ? String(i) : id)]", p.function, Arguments(lead, keywords: c))
