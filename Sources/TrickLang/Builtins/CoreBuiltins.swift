@@ -366,6 +366,7 @@ enum CoreBuiltins {
         Pytest.register(lib, interp)
         Unittest.register(lib, interp)
         Mock.register(lib, interp)
+        try? TorchTesting.register(lib, interp)
         MathModule.register(lib)
         ContextLib.register(lib)
         PyIterator.register(lib, interp)

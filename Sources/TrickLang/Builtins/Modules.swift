@@ -54,6 +54,7 @@ public enum Modules {
         ("torch.cuda", []), ("torch.cuda.amp", []),
         ("torch.nn.parallel", []), ("torch.nn.parallel.distributed", []),
         ("torch.testing", ["assert_close=torch_assert_close", "assert_allclose=torch_assert_allclose"]),
+        ("torch.testing._internal", []), ("torch.testing._internal.common_utils", []),
         ("mmengine.structures", ["InstanceData"]),
         ("mmengine.model", ["ExponentialMovingAverage", "StochasticWeightAverage", "MomentumAnnealingEMA"]),
         ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "OptimWrapperDict", "OPTIMIZERS",
