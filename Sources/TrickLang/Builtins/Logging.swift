@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TrickCore
 
 /// Python's `logging` as library code and tests use it (CPython 3.11): named loggers
@@ -13,7 +8,8 @@ import TrickCore
 /// Where trick differs: handlers and formatters are not configurable (`addHandler` keeps the
 /// handler but nothing is sent to it); a record no `assertLogs` captures is written to stderr —
 /// as CPython's last-resort handler for a plain logger (WARNING and above, the message alone),
-/// as MMEngine's stream handler for an MMLogger (`MM/DD HH:MM:SS - name - LEVEL - message`).
+/// as MMEngine's stream handler for an MMLogger but without its time stamp, so runs compare
+/// (`name - LEVEL - message`).
 enum Logging {
     static let levels: [(String, Int)] = [("CRITICAL", 50), ("ERROR", 40), ("WARNING", 30), ("INFO", 20), ("DEBUG", 10), ("NOTSET", 0)]
 
@@ -175,17 +171,11 @@ enum Logging {
         }
         if captured { return }
         if s.mmengine {
-            var now = time(nil)
-            var parts = tm()
-            localtime_r(&now, &parts)
-            let stamp = String(format2(parts.tm_mon + 1)) + "/" + format2(parts.tm_mday) + " " + format2(parts.tm_hour) + ":" + format2(parts.tm_min) + ":" + format2(parts.tm_sec)
-            FileIO.writeStderr("\(stamp) - \(s.name) - \(levelName(level)) - \(message)\n")
+            FileIO.writeStderr("\(s.name) - \(levelName(level)) - \(message)\n")
         } else if level >= 30 {
             FileIO.writeStderr(message + "\n")
         }
     }
-
-    static func format2(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// unittest's `assertLogs(logger=None, level=None)`: a context manager whose `output` and
     /// `records` are what was logged inside it; none at the level fails the test.
