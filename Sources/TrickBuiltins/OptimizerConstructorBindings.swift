@@ -11,12 +11,14 @@ enum OptimizerConstructorBindings {
                                     ("DefaultOptimWrapperConstructor", "DefaultOptimWrapperConstructor"),
                                     ("LearningRateDecayOptimizerConstructor", "LearningRateDecayOptimizerConstructor"),
                                     ("LayerDecayOptimizerConstructor", "LayerDecayOptimizerConstructor")] {
-            lib.type("\(type)(optimizer_cfg, paramwise_cfg=None)", doc: """
+            // MMCV 1.x's constructor takes `optimizer_cfg`; MMEngine's (and mmseg 1.x's) `optim_wrapper_cfg`
+            let cfgName = type == "DefaultOptimizerConstructor" ? "optimizer_cfg" : "optim_wrapper_cfg"
+            lib.type("\(type)(\(cfgName), paramwise_cfg=None)", doc: """
                 \(type) as in MMCV/MMEngine: `builder = \(type)(optimizer_cfg, paramwise_cfg)`, then `optimizer = builder(model)`;
                 `optimizer.param_groups` holds the groups `param_groups(model, optimizer_cfg, paramwise_cfg, constructor='\(constructor)')` returns.
                 """) { a in
-                let optimizerCfg = a["optimizer_cfg"], paramwiseCfg = a["paramwise_cfg"]
-                let builder = BuiltObject(typeName: type, attributes: [("optimizer_cfg", optimizerCfg), ("paramwise_cfg", paramwiseCfg)])
+                let optimizerCfg = a[cfgName], paramwiseCfg = a["paramwise_cfg"]
+                let builder = BuiltObject(typeName: type, attributes: [(cfgName, optimizerCfg), ("paramwise_cfg", paramwiseCfg)])
                 builder.callable = BuiltinFunction("\(type)(model)") { b in
                     guard case .builtin(let groupsFn)? = lib.globals["param_groups"] else {
                         throw RuntimeError("param_groups is not available", kind: "RuntimeError")

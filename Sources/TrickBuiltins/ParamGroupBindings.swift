@@ -215,7 +215,10 @@ extension ParamBindings {
                      optimizer_cfg may also be an optim_wrapper config (dict(optimizer=..., paramwise_cfg=...)).
                      """) { a in
             let r = try parseRequest(a)
-            return .list(try buildGroups(r).groups.map { .dict($0) })
+            let built = try buildGroups(r)
+            // MMEngine print_log(…, logger='current', level=WARNING)s them (a skipped duplicate)
+            for w in built.warnings { try lib.printLog(w) }
+            return .list(built.groups.map { .dict($0) })
         }
         lib.function("explain_param_groups(model, optimizer_cfg, paramwise_cfg=None, constructor=None, max_rows=None)",
                      doc: "A table of every parameter's lr and weight_decay and the rule that set it (the first max_rows rows), then a summary by (lr, weight_decay).") { a in

@@ -563,9 +563,10 @@ enum TrainingOptimBindings {
             for name in ["DefaultOptimWrapperConstructor", "LearningRateDecayOptimizerConstructor", "LayerDecayOptimizerConstructor"] {
                 guard case .builtin(let oldCtor)? = lib.globals[name] else { continue }
                 let f = BuiltinFunction(oldCtor.signatureText, doc: oldCtor.doc + " Over a model with values, calling the builder returns an OptimWrapper (MMEngine) stepping the real parameters.") { a in
-                    let builder = try oldCtor.call(Arguments([a["optimizer_cfg"], a["paramwise_cfg"]]))
+                    try validateConstructorConfig(a["optim_wrapper_cfg"], a["paramwise_cfg"])
+                    let builder = try oldCtor.call(Arguments([a["optim_wrapper_cfg"], a["paramwise_cfg"]]))
                     guard case .object(let b) = builder, let skeleton = b.callable else { return builder }
-                    let cfgValue = a["optimizer_cfg"], pw = a["paramwise_cfg"]
+                    let cfgValue = a["optim_wrapper_cfg"], pw = a["paramwise_cfg"]
                     b.callable = BuiltinFunction("\(name)(model)") { c in
                         guard isLive(c["model"]), case .dict(let cfg) = cfgValue else { return try skeleton.call(Arguments([c["model"]])) }
                         let wrapped = cfg[str: "optimizer"] != nil ? cfg : { let d = DictRef(); d[str: "optimizer"] = .dict(cfg); return d }()
@@ -574,14 +575,36 @@ enum TrainingOptimBindings {
                     return builder
                 }
                 AutogradBindings.replace(lib, oldCtor, with: f)
+                lib.registerType(name, f)   // OPTIM_WRAPPER_CONSTRUCTORS.build(dict(type=name, …)) builds this one too
             }
             _ = old
         }
     }
 
+    /// MMEngine's DefaultOptimWrapperConstructor.__init__ checks, in its order: the config is a
+    /// dict; paramwise_cfg is None or a dict; custom_keys is a dict; a decay multiplier needs the
+    /// optimizer's weight_decay. (The flat optimizer config of the seed's docstrings is accepted too.)
+    static func validateConstructorConfig(_ cfgValue: Value, _ paramwise: Value) throws {
+        guard case .dict(let cfg) = cfgValue else { throw RuntimeError("optimizer_cfg should be a dict, but got \(cfgValue.typeName)", kind: "TypeError") }
+        let optimizer: DictRef
+        if case .dict(let o)? = cfg[str: "optimizer"] { optimizer = o } else { optimizer = cfg }
+        if paramwise.isNone { return }
+        guard case .dict(let pw) = paramwise else { throw RuntimeError("paramwise_cfg should be None or a dict, but got \(paramwise.typeName)", kind: "TypeError") }
+        let baseWD = optimizer[str: "weight_decay"] ?? .none
+        if let keys = pw[str: "custom_keys"] {
+            guard case .dict(let ck) = keys else { throw RuntimeError("If specified, custom_keys must be a dict, but got \(keys.typeName)", kind: "TypeError") }
+            if baseWD.isNone, ck.pairs.contains(where: { if case .dict(let d) = $0.1 { return d[str: "decay_mult"] != nil } else { return false } }) {
+                throw RuntimeError("base_wd should not be None", kind: "ValueError")
+            }
+        }
+        if baseWD.isNone, ["bias_decay_mult", "norm_decay_mult", "dwconv_decay_mult"].contains(where: { pw[str: $0] != nil }) {
+            throw RuntimeError("base_wd should not be None", kind: "ValueError")
+        }
+    }
+
     static func buildWrapper(_ lib: Library, model: Value, cfg: DictRef, paramwise: Value, constructor: Value) throws -> Value {
         guard case .dict(let opt)? = cfg[str: "optimizer"] else {
-            throw RuntimeError("optim_wrapper config must contain 'optimizer' (dict(type='OptimWrapper', optimizer=dict(type='SGD', lr=0.01)))", kind: "KeyError")
+            throw RuntimeError("`optim_wrapper_cfg` must contain \"optimizer\" config", kind: "AssertionError")
         }
         if case .str(let t)? = cfg[str: "type"], t != "OptimWrapper" {
             throw RuntimeError("optim_wrapper type '\(t)' is not supported (only OptimWrapper: AMP needs CUDA)", kind: "NotImplementedError")

@@ -15,8 +15,8 @@ enum VariableMethods {
 
     static let result = VariableObjects.result
 
-    static func define(_ sig: String, _ body: @escaping (Variable, Bound) throws -> Value) {
-        let f = BuiltinFunction(sig) { a in
+    static func define(_ sig: String, doc: String = "", _ body: @escaping (Variable, Bound) throws -> Value) {
+        let f = BuiltinFunction(sig, doc: doc) { a in
             do { return try body(try me(a), a) } catch let e as CoreError { throw RuntimeError(e.message, kind: e.kind) }
         }
         table[f.name] = f
@@ -37,7 +37,11 @@ enum VariableMethods {
             try Autograd.backward(v, gradient: g, retainGraph: try a.bool("retain_graph"))
             return .none
         }
-        define("detach(self)") { v, _ in .tensor(v.detach().data) }
+        define("detach(self)", doc: """
+            The tensor's value, out of the autograd graph. Where trick differs: it is a value, not a view
+            sharing the parameter's storage as torch's is, so `p.detach().add_(x)` cannot change p; change
+            a parameter in place under `with torch.no_grad(): p.add_(x)` (or assign `p.data = t`).
+            """) { v, _ in .tensor(v.detach().data) }
         define("requires_grad_(self, requires_grad=True)") { v, a in
             try v.setRequiresGrad(try a.bool("requires_grad"))
             return a["self"]

@@ -47,6 +47,18 @@ enum ClassBuiltins {
         return .object(o)
     }
 
+    /// A function made by a built-in decorator (`@patch(...)`, `@unittest.skip(...)`): callable,
+    /// and bound to the instance when it is a method, as a `def` is (a plain built-in is not).
+    static func function(_ f: BuiltinFunction, decoration: AnyObject? = nil) -> Value {
+        let w = MethodWrapper(.function, .builtin(f))
+        w.decoration = decoration
+        let o = BuiltObject(typeName: "function", payload: w)
+        o.repr = { "<function \(f.name)>" }
+        o.set("__name__", .str(f.name))
+        o.callable = f
+        return .object(o)
+    }
+
     static func propertyObject(_ w: MethodWrapper) -> Value {
         let o = BuiltObject(typeName: "property", payload: w)
         o.repr = { "<property object>" }

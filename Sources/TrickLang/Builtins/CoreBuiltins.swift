@@ -105,6 +105,11 @@ enum CoreBuiltins {
             case .tensor(let t):
                 guard t.count == 1 else { throw RuntimeError("only one element tensors can be converted to Python scalars", kind: "ValueError") }
                 return .int(Int(t.int64(at: 0)))
+            case .object(let o) where o.special("__int__") != nil || o.special("__index__") != nil:
+                // Python's int(x): x.__int__(), else x.__index__()
+                let r = try (o.special("__int__") ?? o.special("__index__"))!.call(Arguments())
+                guard case .int = r else { throw RuntimeError("__int__ returned non-int (type \(r.typeName))", kind: "TypeError") }
+                return r
             default: throw RuntimeError("int() argument must be a string or a number, not '\(a["x"].typeName)'", kind: "TypeError")
             }
         }
@@ -121,6 +126,10 @@ enum CoreBuiltins {
                 }
             }
             if case .tensor(let t) = a["x"], t.count != 1 { throw RuntimeError("only one element tensors can be converted to Python scalars", kind: "ValueError") }
+            if case .object(let o) = a["x"], let f = o.special("__float__") {
+                guard case .float(let d) = try f.call(Arguments()) else { throw RuntimeError("__float__ returned non-float", kind: "TypeError") }
+                return .float(d)
+            }
             guard let d = Convert.double(a["x"]) else { throw RuntimeError("float() argument must be a string or a number, not '\(a["x"].typeName)'", kind: "TypeError") }
             return .float(d)
         }
@@ -344,7 +353,7 @@ enum CoreBuiltins {
             let o = BuiltObject(typeName: "Exception", attributes: [("kind", .str("Exception")), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))])
             return .object(o)
         }
-        for kind in ExceptionKinds.parent.keys.sorted() where kind != "Exception" {
+        for kind in ExceptionKinds.parent.keys.sorted() where kind != "Exception" && !ExceptionKinds.inModules.contains(kind) {
             lib.function("\(kind)(*args)") { a in
                 .object(BuiltObject(typeName: "Exception", attributes: [("kind", .str(kind)), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))]))
             }
@@ -352,7 +361,12 @@ enum CoreBuiltins {
         ClassBuiltins.register(into: lib, interpreter: interp)
         Registries.register(into: lib, interpreter: interp)
         UserRegistries.register(into: lib, interpreter: interp)
+        SysModule.register(lib, interp)
+        Logging.register(lib, interp)
         Pytest.register(lib, interp)
+        Unittest.register(lib, interp)
+        Mock.register(lib, interp)
+        try? TorchTesting.register(lib, interp)
         MathModule.register(lib)
         ContextLib.register(lib)
         PyIterator.register(lib, interp)

@@ -37,23 +37,37 @@ public enum Modules {
         ("mmcv.visualization", ["imshow_det_bboxes"]),
         ("mmcv.image", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
                         "rescale_size", "imread", "imwrite", "imfrombytes"]),
-        ("mmcv.ops", ["nms=mmcv_nms", "batched_nms=mmcv_batched_nms", "soft_nms", "nms_match"]),
+        ("mmcv.ops", ["nms=mmcv_nms", "batched_nms=mmcv_batched_nms", "soft_nms", "nms_match", "DeformConv2dPack", "ModulatedDeformConv2dPack"]),
         ("mmcv.transforms", ["Resize", "RandomResize", "RandomChoiceResize", "RandomFlip", "Pad", "Normalize",
                              "LoadImageFromFile", "LoadAnnotations", "TestTimeAug", "Compose", "TRANSFORMS"]),
         ("mmcv.transforms.builder", ["TRANSFORMS"]),
         ("mmengine", ["Config", "Registry", "build_from_cfg"]),
         ("mmengine.config", ["Config"]),
         ("mmengine.testing", ["assert_allclose"]),
+        ("mmengine.testing._internal", []),
         ("mmengine.utils", ["digit_version"]),
+        ("mmengine.utils.version_utils", ["digit_version"]),
+        ("mmengine.utils.dl_utils", []),
+        ("mmengine.dist", []),
+        ("mmengine.logging", []),
+        ("torch.distributed", []), ("torch.distributed.rpc", []),
+        ("torch.cuda", []), ("torch.cuda.amp", []),
+        ("torch.nn.parallel", []), ("torch.nn.parallel.distributed", []),
         ("torch.testing", ["assert_close=torch_assert_close", "assert_allclose=torch_assert_allclose"]),
+        ("torch.testing._internal", []), ("torch.testing._internal.common_utils", []),
         ("mmengine.structures", ["InstanceData"]),
         ("mmengine.model", ["ExponentialMovingAverage", "StochasticWeightAverage", "MomentumAnnealingEMA"]),
-        ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "OptimWrapperDict"] + mmengineSchedulers),
+        ("mmengine.optim", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "OptimWrapperDict", "OPTIMIZERS",
+                            "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "AmpOptimWrapper", "ApexOptimWrapper"] + mmengineSchedulers),
+        ("mmengine.optim.optimizer", ["DefaultOptimWrapperConstructor", "build_optim_wrapper", "OptimWrapper", "OptimWrapperDict",
+                                      "AmpOptimWrapper", "ApexOptimWrapper"]),
+        ("mmengine.optim.optimizer.builder", ["build_optim_wrapper", "OPTIMIZERS", "OPTIM_WRAPPER_CONSTRUCTORS"]
+            + ["TORCH", "DADAPTATION", "LION", "BITSANDBYTES", "TRANSFORMERS", "NPU", "MLU"].map { "\($0)_OPTIMIZERS=mmengine.optim.optimizer.builder.\($0)_OPTIMIZERS" }),
         ("mmengine.optim.scheduler", mmengineSchedulers),
         ("mmseg", []),
         ("mmseg.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
         ("mmdet.registry", ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
-        ("mmengine.registry", ["Registry", "build_from_cfg", "MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
+        ("mmengine.registry", ["Registry", "build_from_cfg", "DefaultScope", "MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS", "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS", "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]),
         ("mmseg.models", ["build_loss=build"]),
         ("mmseg.models.losses", ["CrossEntropyLoss", "DiceLoss", "FocalLoss", "TverskyLoss", "LovaszLoss", "accuracy", "Accuracy",
                                  "reduce_loss", "weight_reduce_loss", "weighted_loss"]),
@@ -77,7 +91,8 @@ public enum Modules {
         // Python's standard library, curated (Builtins/Collections.swift, Itertools.swift, …): these
         // are modules only, not globals, so `import collections` is needed as in Python.
         ("collections", []), ("itertools", []), ("functools", []), ("copy", []), ("random", []), ("typing", []),
-        ("os", []), ("os.path", []), ("warnings", []), ("tempfile", []),
+        ("os", []), ("os.path", []), ("warnings", []), ("tempfile", []), ("sys", []), ("logging", []),
+        ("unittest", []), ("unittest.mock", []), ("parameterized", []),
     ]
 
     /// mmengine.optim.scheduler's classes trick has (each `*LR` also as `*ParamScheduler` and `*Momentum`).
@@ -90,9 +105,12 @@ public enum Modules {
 
     /// The module object for a dotted path (built once per library), or nil when trick knows no
     /// such module. A path whose root is one of trick's namespaces (`torch`, `math`, `numpy`,
-    /// `ensemble_boxes`) starts from that namespace.
+    /// `ensemble_boxes`) starts from that namespace. `sys.modules` is asked first (what a script
+    /// put there is what it imports, as in CPython), and holds every module imported.
     static func module(_ path: String, in lib: Library) throws -> Value? {
-        if let cached = lib.modules[path] { return cached }
+        let loaded = SysModule.loadedModules(lib)
+        if let v = loaded?[str: path] { return v }
+        if let cached = lib.modules[path] { loaded?[str: path] = cached; return cached }
         let children = paths.keys.filter { $0.hasPrefix(path + ".") && !$0.dropFirst(path.count + 1).contains(".") }.sorted()
         var object: BuiltObject
         if !path.contains("."), case .object(let ns)? = lib.globals[path] {
@@ -104,6 +122,7 @@ public enum Modules {
             return nil
         }
         lib.modules[path] = .object(object)
+        loaded?[str: path] = .object(object)
         for entry in paths[path] ?? [] {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             let name = parts[0], target = parts.count > 1 ? parts[1] : parts[0]
@@ -116,6 +135,16 @@ public enum Modules {
             if let c = try module(child, in: lib) { object.set(String(child.dropFirst(path.count + 1)), c) }
         }
         return .object(object)
+    }
+
+    /// A module whose names are made by its bindings rather than listed in `table` (functions
+    /// that are not globals: `mmengine.dist.get_rank`). The path must be in `table` (so its parent
+    /// lists it when built); its table entries are added when the module is first made here.
+    public static func define(_ path: String, in lib: Library) throws -> BuiltObject {
+        guard paths[path] != nil else { throw RuntimeError("Modules.define: '\(path)' is not in the module table") }
+        if case .object(let o)? = lib.modules[path] { return o }
+        guard case .object(let o)? = try module(path, in: lib) else { throw RuntimeError("Modules.define: cannot make '\(path)'") }
+        return o
     }
 
     /// A standard-library module object kept in the library's module table (`import itertools`

@@ -8,6 +8,8 @@ enum Pytest {
     final class Parametrized {
         let function: Value
         let cases: [[(String, Value)]]
+        /// parameterized.expand's form: positional argument sets, each run as a test of its own name.
+        var positional: [(id: String, args: [Value], kwargs: [(String, Value)])] = []
         init(_ function: Value, _ cases: [[(String, Value)]]) {
             self.function = function
             self.cases = cases
@@ -322,6 +324,8 @@ enum Pytest {
                 try fail("Regex \(wanted ? "didn't match" : "matched"): \(Printer.repr(.str(pattern))) \(wanted ? "not found in" : "found in") \(Printer.repr(.str(text)))", a)
             }
         }
+        add("skipTest(reason)") { a in throw RuntimeError(Printer.str(a["reason"]), kind: "SkipTest") }
+        add("assertLogs(logger=None, level=None)") { [unowned interp] a in try Logging.assertLogsContext(interp, a["logger"], a["level"]) }
         add("fail(msg=None)") { a in throw RuntimeError(a["msg"].isNone ? "" : Printer.str(a["msg"]), kind: "AssertionError") }
         return try interp.buildClass("TestCase", bases: [], namespace: ns)
     }

@@ -54,5 +54,43 @@ enum Registries {
             o.method("__contains__(key)") { a in .bool(lib.types[try a.string("key")] != nil) }
             lib.define(name, .object(o))
         }
+        registerDefaultScope(lib)
+    }
+
+    /// MMEngine's `DefaultScope` (`get_instance(name, scope_name=…)`, `get_current_instance()`,
+    /// `overwrite_default_scope(scope_name)` as a context manager). Where trick differs: with one
+    /// table for every registry, the scope is recorded but changes no lookup.
+    static func registerDefaultScope(_ lib: Library) {
+        let ds = BuiltObject(typeName: "type")
+        ds.repr = { "<class 'mmengine.registry.default_scope.DefaultScope'>" }
+        ds.set("__name__", .str("DefaultScope"))
+        var instances: [String: Value] = [:]
+        var current: Value = .none
+        func make(_ name: String, _ scope: String) -> Value {
+            let o = BuiltObject(typeName: "DefaultScope", attributes: [("instance_name", .str(name)), ("scope_name", .str(scope))])
+            o.repr = { "<DefaultScope \(name): \(scope)>" }
+            instances[name] = .object(o)
+            current = .object(o)
+            return .object(o)
+        }
+        ds.method("get_instance(name, scope_name)") { a in
+            if let v = instances[try a.string("name")] { current = v; return v }
+            return make(try a.string("name"), try a.string("scope_name"))
+        }
+        ds.method("get_current_instance()") { _ in current }
+        ds.method("check_instance_created(name)") { a in .bool(instances[try a.string("name")] != nil) }
+        ds.method("overwrite_default_scope(scope_name)") { a in
+            let scope = a["scope_name"]
+            let ctx = BuiltObject(typeName: "_GeneratorContextManager")
+            var saved: Value = .none
+            ctx.method("__enter__()") { _ in
+                saved = current
+                if case .str(let s) = scope { _ = make("overwrite-\(instances.count)", s) }
+                return .none
+            }
+            ctx.method("__exit__(exc_type, exc_value, traceback)") { _ in current = saved; return .bool(false) }
+            return .object(ctx)
+        }
+        lib.define("DefaultScope", .object(ds))
     }
 }

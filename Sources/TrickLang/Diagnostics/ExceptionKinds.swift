@@ -21,7 +21,11 @@ public enum ExceptionKinds {
         "Warning": "Exception", "UserWarning": "Warning", "DeprecationWarning": "Warning", "RuntimeWarning": "Warning",
         "FutureWarning": "Warning", "PendingDeprecationWarning": "Warning", "SyntaxWarning": "Warning",
         "ImportWarning": "Warning", "ResourceWarning": "Warning", "UnicodeWarning": "Warning", "BytesWarning": "Warning",
+        "SkipTest": "Exception",
     ]
+
+    /// The classes above that live in a module (`unittest.SkipTest`), not among the built-in names.
+    public static let inModules: Set<String> = ["SkipTest"]
 
     /// Exception classes defined in trick code (`class MyError(ValueError)`), with their parents.
     nonisolated(unsafe) static var userParent: [String: String] = [:]

@@ -12,6 +12,12 @@ public struct TestReport {
 }
 
 extension Interpreter {
+    /// The reason a skipping error gives (pytest.skip's text, SkipTest's message).
+    func skipReason(_ e: TrickError) -> String {
+        let prefix = e.kind + ": "
+        return e.message.hasPrefix(prefix) ? String(e.message.dropFirst(prefix.count)) : e.message
+    }
+
     /// `deselect`: test ids left out, as pytest's `--deselect` (`test_f`, `test_f[case]`,
     /// `TestC.test_m`); a name without a case covers all its cases.
     public func runTestFunctions(deselect: [String] = []) -> TestReport {
@@ -30,7 +36,7 @@ extension Interpreter {
             } catch var e as TrickError {
                 // (the runner's own call has no place in the file)
                 e.traceback.removeAll { $0.location.line == 0 }
-                if e.kind == "Skipped" { report.skipped.append((name, e.message)) } else { report.failed.append((name, e)) }
+                if Unittest.isSkip(e.kind) { report.skipped.append((name, skipReason(e))) } else { report.failed.append((name, e)) }
             } catch {
                 report.failed.append((name, locate(error, SourceFile(name: "<test>", text: ""), SourceLocation(line: 0, column: 0))))
             }
@@ -45,6 +51,8 @@ extension Interpreter {
         func runFunction(_ name: String, _ v: Value, receiver: Value? = nil) {
             let lead = receiver.map { [$0] } ?? []
             if case .object(let o) = v, let p = o.payload as? Pytest.Parametrized {
+                let prefix = name.lastIndex(of: ".").map { String(name[...$0]) } ?? ""
+                for c in p.positional { run(prefix + c.id, p.function, Arguments(lead + c.args, keywords: c.kwargs)) }
                 for (i, c) in p.cases.enumerated() {
                     let id = c.map { Printer.repr($0.1) }.joined(separator: "-")
                     run("\(name)[\(id.isEmpty ? String(i) : id)]", p.function, Arguments(lead, keywords: c))
@@ -64,6 +72,7 @@ extension Interpreter {
                 switch v {
                 case .function: runFunction(name, v)
                 case .object(let o) where o.payload is Pytest.Parametrized: runFunction(name, v)
+                case .object(let o) where o.payload is MethodWrapper: runFunction(name, v)   // @unittest.skip…, @patch(…)
                 case .builtin(let b) where b.name == "skipped": run(name, v, Arguments())  // @pytest.mark.skip / skipif
                 default: break
                 }
@@ -71,6 +80,14 @@ extension Interpreter {
                 // the class's one-time setup (pytest's setup_class, unittest's setUpClass); when it
                 // fails, every test of the class fails with its error
                 var classError: TrickError?
+                if let why = Unittest.classSkipReason(info) {
+                    // @unittest.skip… on the class: its tests (and its class set-up) do not run
+                    var seen = Set<String>()
+                    for m in info.mro.flatMap(\.order) where m.hasPrefix("test") && seen.insert(m).inserted {
+                        report.skipped.append(("\(name).\(m)", isDeselected("\(name).\(m)") ? "deselected" : why))
+                    }
+                    continue
+                }
                 for hook in ["setup_class", "setUpClass"] where info.lookup(hook) != nil {
                     do { _ = try call(try getAttribute(.object(c), hook), Arguments()) } catch {
                         classError = locate(error, SourceFile(name: "<test>", text: ""), SourceLocation(line: 0, column: 0))
@@ -87,10 +104,12 @@ extension Interpreter {
                     }
                     let id = "\(name).\(m)"
                     if isDeselected(id) { report.skipped.append((id, "deselected")); continue }
-                    // a failing setUp fails the test, which then does not run (unittest's order)
-                    let failedBefore = report.failed.count
-                    if let setUp = info.lookup("setUp"), case .function = setUp { run("\(name).setUp", setUp, Arguments([instance])); report.passed -= 1 }
-                    if report.failed.count > failedBefore { report.passed += 1; continue }
+                    if let why = Unittest.skipReason(method) { report.skipped.append((id, why)); continue }
+                    // a failing setUp fails the test, which then does not run (unittest's order);
+                    // one that raises SkipTest skips it
+                    let failedBefore = report.failed.count, skippedBefore = report.skipped.count
+                    if let setUp = info.lookup("setUp"), case .function = setUp { run(id, setUp, Arguments([instance])); report.passed -= 1 }
+                    if report.failed.count > failedBefore || report.skipped.count > skippedBefore { report.passed += 1; continue }
                     runFunction(id, method, receiver: instance)
                     if let tearDown = info.lookup("tearDown"), case .function = tearDown { run("\(name).tearDown", tearDown, Arguments([instance])); report.passed -= 1 }
                 }

@@ -35,18 +35,27 @@ public final class ClassInfo {
     func isSubclass(of other: ClassInfo) -> Bool { mro.contains { $0 === other } }
 }
 
+/// An object that passes for an instance of a class it is not made by (a mock with a `spec`).
+protocol ClassSpecified: AnyObject {
+    var specifiedClass: ClassInfo? { get }
+}
+
 /// An instance's link to its class.
 public final class InstanceInfo {
     public let cls: ClassInfo
     init(_ cls: ClassInfo) { self.cls = cls }
 }
 
-/// `staticmethod(f)`, `classmethod(f)`, `property(fget, fset)` wrappers in a class namespace.
+/// `staticmethod(f)`, `classmethod(f)`, `property(fget, fset)` wrappers in a class namespace, and
+/// functions a built-in decorator made (`@patch(...)`, `@unittest.skipIf(...)`), which bind to
+/// the instance as a `def` does.
 final class MethodWrapper {
-    enum Kind { case staticMethod, classMethod, property }
+    enum Kind { case staticMethod, classMethod, property, function }
     let kind: Kind
     let function: Value
     var setter: Value?
+    /// What the built-in decorator that made a `.function` keeps about it (patch's patchings).
+    var decoration: AnyObject?
     init(_ kind: Kind, _ function: Value) {
         self.kind = kind
         self.function = function
@@ -128,7 +137,7 @@ extension Interpreter {
             switch w.kind {
             case .staticMethod: return w.function
             case .classMethod: return bound(w.function, to: .object(info.object), name: attr)
-            case .property: return v
+            case .property, .function: return v
             }
         }
         return v
@@ -250,6 +259,7 @@ extension Interpreter {
             case .staticMethod: return m.function
             case .classMethod: return bound(m.function, to: .object(info.object), name: attr)
             case .property: return try call(m.function, Arguments([.object(o)]))
+            case .function: return bound(m.function, to: .object(o), name: attr)
             }
         default:
             return v
@@ -286,6 +296,7 @@ extension Interpreter {
                     case .staticMethod: return m.function
                     case .classMethod: return self.bound(m.function, to: isClassReceiver ? obj : .object(c.object), name: attr)
                     case .property: return try self.call(m.function, Arguments([obj]))
+                    case .function: return isClassReceiver ? v : self.bound(m.function, to: obj, name: attr)
                     }
                 }
                 if case .function = v, !isClassReceiver { return self.bound(v, to: obj, name: attr) }
@@ -324,7 +335,7 @@ extension Interpreter {
             return true
         }
         guard case .object(let c) = type, let ci = c.payload as? ClassInfo else { return nil }
-        guard case .object(let o) = v, let cls = o.instanceClass as? ClassInfo else { return false }
+        guard case .object(let o) = v, let cls = (o.instanceClass as? ClassInfo) ?? (o.payload as? ClassSpecified)?.specifiedClass else { return false }
         return cls.isSubclass(of: ci)
     }
 }
