@@ -22,3 +22,13 @@ np.random.seed(7)
 a = np.random.rand(2)
 np.random.seed(7)
 print('reseed gives the same', (np.random.rand(2) == a).all())
+
+# Tests/pytest/test_trick_numpy_arrays.py
+a = np.array([[1, 2, 3], [4, 5, 6]])
+print('a[..., ::-1]', a[..., ::-1].tolist(), 'a[::-1, ::2]', a[::-1, ::2].tolist(), 'a[1:-3:-1]', a[1:-3:-1].tolist(),
+      'a[-1::-2, 2:0:-1]', a[-1::-2, 2:0:-1].tolist())
+print('zeros', np.zeros((2, 3)).dtype, 'ones f32', np.ones(3, dtype=np.float32).dtype, 'full int', np.full((2,), 7).dtype)
+print('allclose', np.allclose([1.0, 2.0], [1.0, 2.00001]), np.allclose([1.0, 2.0], [1.0, 2.0001]))
+print('equal', np.equal(a, [1, 0, 3]).tolist(), 'array_equal', np.array_equal(a, a[:1]))
+print('astype', np.array([1.7, -1.7, 2.5]).astype(np.int64).tolist())
+print('stack', np.stack([a, a], axis=-1).shape, 'concatenate', np.concatenate([a, a], axis=1).shape)

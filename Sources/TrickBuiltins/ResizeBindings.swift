@@ -112,7 +112,8 @@ enum ResizeBindings {
     static func pairs(_ v: Value, _ what: String) throws -> [[Double]] {
         if case .list(let l) = v {
             guard l.items.allSatisfy({ if case .tuple = $0 { return true }; if case .list = $0 { return true }; return false }) else {
-                throw RuntimeError("\(what) must be a (w, h) tuple or a list of (w, h) tuples, got \(Printer.repr(v))", kind: "TypeError")
+                // mmcv / mmdet assert `is_list_of(scales, tuple)`
+                throw RuntimeError("\(what) must be a (w, h) tuple or a list of (w, h) tuples, got \(Printer.repr(v))", kind: "AssertionError")
             }
             return try l.items.map { try pair($0, what, allowScalar: false) }
         }

@@ -35,6 +35,9 @@ public enum Modules {
         ("mmcv", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
                   "rescale_size", "imread", "imwrite", "imfrombytes", "imshow_det_bboxes", "imshow"]),
         ("mmcv.visualization", ["imshow_det_bboxes"]),
+        // OpenCV's reader only, as mmcv's tests and pasted snippets call it: cv2.imread(path[, flag]) is
+        // mmcv.imread with the cv2 backend (BGR uint8 values; trick errors where cv2 returns None).
+        ("cv2", ["imread"]),
         ("mmcv.image", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
                         "rescale_size", "imread", "imwrite", "imfrombytes"]),
         ("mmcv.ops", ["nms=mmcv_nms", "batched_nms=mmcv_batched_nms", "soft_nms", "nms_match"]),
@@ -93,6 +96,10 @@ public enum Modules {
     /// `ensemble_boxes`) starts from that namespace.
     static func module(_ path: String, in lib: Library) throws -> Value? {
         if let cached = lib.modules[path] { return cached }
+        if paths[path] == nil, let sub = namespaceModule(path, in: lib) {
+            lib.modules[path] = .object(sub)                    // numpy.random, numpy.testing
+            return .object(sub)
+        }
         let children = paths.keys.filter { $0.hasPrefix(path + ".") && !$0.dropFirst(path.count + 1).contains(".") }.sorted()
         var object: BuiltObject
         if !path.contains("."), case .object(let ns)? = lib.globals[path] {
@@ -116,6 +123,18 @@ public enum Modules {
             if let c = try module(child, in: lib) { object.set(String(child.dropFirst(path.count + 1)), c) }
         }
         return .object(object)
+    }
+
+    /// A module object a namespace holds as an attribute (`np.random`, `np.testing`), found
+    /// from its dotted path; nil when the path does not lead to one.
+    static func namespaceModule(_ path: String, in lib: Library) -> BuiltObject? {
+        let parts = path.split(separator: ".").map(String.init)
+        guard parts.count > 1, case .object(var o)? = lib.globals[parts[0]], o.typeName == "module" else { return nil }
+        for p in parts.dropFirst() {
+            guard case .object(let next)? = o.attributes[p], next.typeName == "module" else { return nil }
+            o = next
+        }
+        return o
     }
 
     /// A standard-library module object kept in the library's module table (`import itertools`
