@@ -3,7 +3,7 @@ import TrickLang
 
 /// The numpy array functions the upstream tests and pasted pipelines use, over trick's tensors
 /// (results marked as numpy arrays): creation (`zeros`, `ones`, `empty`, `full`, `*_like`; float64
-/// by default, as numpy), `stack` / `concatenate`, `equal`, `allclose`, `array_equal`, the
+/// by default, as numpy), `arange`, `stack` / `concatenate`, `equal`, `allclose`, `array_equal`, the
 /// `ndarray` methods `astype` and `copy`, and `np.testing`'s `assert_equal`, `assert_array_equal`,
 /// `assert_allclose` and `assert_almost_equal` (AssertionError on a difference, as numpy).
 enum NumpyArrayBindings {
@@ -27,6 +27,12 @@ enum NumpyArrayBindings {
             let d: DType
             switch a["fill_value"] { case .int: d = .int64; case .bool: d = .bool; default: d = .float64 }
             return numpy(try full(try Convert.ints(a["shape"], what: "shape"), try a.double("fill_value"), try dtype(a["dtype"]) ?? d))
+        }
+        np.method("arange(start, stop=None, step=1, dtype=None)", doc: "numpy.arange: int64 for int arguments, float64 otherwise.") { a in
+            let ints = [a["start"], a["stop"], a["step"]].allSatisfy { if case .float = $0 { return false }; return true }
+            let lo = a.has("stop") ? try a.double("start") : 0, hi = a.has("stop") ? try a.double("stop") : try a.double("start")
+            return numpy(try Tensor.arange(start: lo, end: hi, step: try a.double("step"),
+                                           dtype: try dtype(a["dtype"]) ?? (ints ? .int64 : .float64), integerArgs: ints))
         }
         np.method("stack(arrays, axis=0)", doc: "numpy.stack: arrays of one shape along a new axis.") { a in
             numpy(try Tensor.stack(try arrays(a["arrays"]), dim: try a.int("axis")))

@@ -32,13 +32,13 @@ public enum Modules {
         ("torchvision", []),
         ("torchvision.ops", ["nms", "batched_nms", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou",
                              "sigmoid_focal_loss"]),
-        ("mmcv", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
+        ("mmcv", ["imrescale", "imresize", "imresize_to_multiple", "imresize_like", "imcrop", "imflip", "impad", "impad_to_multiple", "imnormalize",
                   "rescale_size", "imread", "imwrite", "imfrombytes", "imshow_det_bboxes", "imshow"]),
         ("mmcv.visualization", ["imshow_det_bboxes"]),
         // OpenCV's reader only, as mmcv's tests and pasted snippets call it: cv2.imread(path[, flag]) is
         // mmcv.imread with the cv2 backend (BGR uint8 values; trick errors where cv2 returns None).
         ("cv2", ["imread"]),
-        ("mmcv.image", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
+        ("mmcv.image", ["imrescale", "imresize", "imresize_to_multiple", "imresize_like", "imcrop", "imflip", "impad", "impad_to_multiple", "imnormalize",
                         "rescale_size", "imread", "imwrite", "imfrombytes"]),
         ("mmcv.ops", ["nms=mmcv_nms", "batched_nms=mmcv_batched_nms", "soft_nms", "nms_match"]),
         ("mmcv.transforms", ["Resize", "RandomResize", "RandomChoiceResize", "RandomFlip", "Pad", "Normalize",
