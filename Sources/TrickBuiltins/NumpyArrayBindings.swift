@@ -190,7 +190,7 @@ enum NumpyArrayBindings {
                 throw failure("Arrays are not equal", d, msg)
             }
         case (.int, _), (.float, _), (.bool, _):
-            guard let p = number(actual), let q = number(desired), p == q || (p.isNaN && q.isNaN) else { throw mismatch() }
+            guard let p = VariableObjects.number(actual), let q = VariableObjects.number(desired), p == q || (p.isNaN && q.isNaN) else { throw mismatch() }
         case (.str(let p), .str(let q)): guard p == q else { throw mismatch() }
         case (.none, .none): break
         default:
@@ -202,12 +202,4 @@ enum NumpyArrayBindings {
         switch v { case .list(let l): return l.items; case .tuple(let t): return t; default: return [v] }
     }
 
-    static func number(_ v: Value) -> Double? {
-        switch v {
-        case .int(let i): return Double(i)
-        case .float(let d): return d
-        case .bool(let b): return b ? 1 : 0
-        default: return nil
-        }
-    }
 }

@@ -28,7 +28,7 @@ enum NumpyRandomBindings {
     }
 
     static func install(on o: BuiltObject, _ rng: NumpyRandom, who: String) {
-        o.method("seed(seed=None)", doc: "Reseeds the stream (\(who); numpy's legacy MT19937 init_genrand).") { a in
+        o.method("seed(seed=None)", doc: "Reseeds the stream (\(who); numpy's legacy MT19937 init_genrand). Where trick differs: None seeds 0 (numpy takes entropy from the OS).") { a in
             rng.seed(try seedValue(a["seed"]))
             return .none
         }
