@@ -112,7 +112,8 @@ enum ResizeBindings {
     static func pairs(_ v: Value, _ what: String) throws -> [[Double]] {
         if case .list(let l) = v {
             guard l.items.allSatisfy({ if case .tuple = $0 { return true }; if case .list = $0 { return true }; return false }) else {
-                throw RuntimeError("\(what) must be a (w, h) tuple or a list of (w, h) tuples, got \(Printer.repr(v))", kind: "TypeError")
+                // mmcv / mmdet assert `is_list_of(scales, tuple)`
+                throw RuntimeError("\(what) must be a (w, h) tuple or a list of (w, h) tuples, got \(Printer.repr(v))", kind: "AssertionError")
             }
             return try l.items.map { try pair($0, what, allowScalar: false) }
         }
@@ -275,23 +276,7 @@ enum ResizeBindings {
 
         let np = BuiltObject(typeName: "module")
         np.repr = { "<module 'numpy'>" }
-        let random = BuiltObject(typeName: "module")
-        random.repr = { "<module 'numpy.random'>" }
-        random.method("seed(seed)", doc: "Seeds the data transforms' random stream (numpy's legacy MT19937), as np.random.seed.") { a in
-            let s = try a.int("seed")
-            guard s >= 0, s <= Int(UInt32.max) else { throw RuntimeError("Seed must be between 0 and 2**32 - 1", kind: "ValueError") }
-            NumpyRandom.global.seed(UInt32(s))
-            return .none
-        }
-        random.method("random_sample()", doc: "One uniform draw in [0, 1) from the transforms' stream.") { _ in
-            .float(NumpyRandom.global.randomSample())
-        }
-        random.method("randint(low, high=None)", doc: "np.random.randint(low, high) from the transforms' stream.") { a in
-            let lo = try a.int("low")
-            if a.has("high") { return .int(try NumpyRandom.global.randint(lo, try a.int("high"))) }
-            return .int(try NumpyRandom.global.randint(0, lo))
-        }
-        np.set("random", .object(random))
+        np.set("random", .object(NumpyRandomBindings.module()))
         lib.define("np", .object(np))
         lib.define("numpy", .object(np))
     }

@@ -31,6 +31,37 @@ extension ResizeBindings {
         return .object(obj)
     }
 
+    /// MMCV 2.x RandomFlip's `_flip_bbox(bboxes, img_shape, direction)`, `_flip_keypoints(...)`
+    /// and `_flip_seg_map(seg_map, direction)`, which subclasses and mmcv's tests call; a direction
+    /// other than the three is a ValueError there (not imflip's AssertionError).
+    static func addFlipHelpers(_ obj: BuiltObject?, _ t: RandomFlipTransform) {
+        func direction(_ a: Bound) throws -> ImFlip.Direction {
+            let name = try a.string("direction")
+            guard let d = ImFlip.Direction(rawValue: name) else {
+                throw RuntimeError("Flipping direction must be 'horizontal', 'vertical', or 'diagonal', but got '\(name)'", kind: "ValueError")
+            }
+            return d
+        }
+        func shape(_ a: Bound) throws -> (Int, Int) {
+            let s = try Convert.ints(a["img_shape"], what: "img_shape")
+            guard s.count >= 2 else { throw RuntimeError("img_shape must be (h, w)", kind: "ValueError") }
+            return (s[0], s[1])
+        }
+        func numpyLike(_ out: Tensor, _ input: Tensor) -> Value { var o = out; o.isNumpy = input.isNumpy; return .tensor(o) }
+        obj?.method("_flip_bbox(bboxes, img_shape, direction)") { a in
+            let b = try a.tensor("bboxes")
+            return numpyLike(try ImFlip.flipBoxes(b, imageShape: try shape(a), try direction(a)), b)
+        }
+        obj?.method("_flip_keypoints(keypoints, img_shape, direction)") { a in
+            let k = try a.tensor("keypoints")
+            return numpyLike(try RandomFlipTransform.flipKeypoints(k, imageShape: try shape(a), try direction(a)), k)
+        }
+        obj?.method("_flip_seg_map(seg_map, direction)") { a in
+            let m = try a.tensor("seg_map")
+            return numpyLike(try t.flipSegMap(m, try direction(a)), m)
+        }
+    }
+
     /// A pipeline step from a config dict, a built transform or a callable.
     static func transform(_ lib: Library, _ v: Value, _ who: String) throws -> ResultsTransform {
         switch v {
@@ -66,12 +97,12 @@ extension ResizeBindings {
         }
     }
 
-    static func strings(_ v: Value, _ what: String) throws -> [String] {
+    static func strings(_ v: Value, _ what: String, kind: String = "TypeError") throws -> [String] {
         switch v {
         case .str(let s): return [s]
-        case .list(let l): return try l.items.map { guard case .str(let s) = $0 else { throw RuntimeError("\(what) must hold str, got \($0.typeName)", kind: "TypeError") }; return s }
-        case .tuple(let t): return try t.map { guard case .str(let s) = $0 else { throw RuntimeError("\(what) must hold str, got \($0.typeName)", kind: "TypeError") }; return s }
-        default: throw RuntimeError("\(what) must be a str or a list of str, got \(v.typeName)", kind: "TypeError")
+        case .list(let l): return try l.items.map { guard case .str(let s) = $0 else { throw RuntimeError("\(what) must hold str, got \($0.typeName)", kind: kind) }; return s }
+        case .tuple(let t): return try t.map { guard case .str(let s) = $0 else { throw RuntimeError("\(what) must hold str, got \($0.typeName)", kind: kind) }; return s }
+        default: throw RuntimeError("\(what) must be a str or a list of str, got \(v.typeName)", kind: kind)
         }
     }
 
@@ -152,6 +183,12 @@ extension ResizeBindings {
 
         lib.type("RandomResize(scale, ratio_range=None, resize_type='Resize', **resize_kwargs)",
                  doc: "MMCV 2.x RandomResize: scale × U[ratio_range] (truncated), or per-component randint between two scales.") { a in
+            // mmcv samples a tuple of ints or a list of tuples; anything else is its NotImplementedError
+            let tupleOfInts: Bool = { if case .tuple(let t) = a["scale"] { return t.allSatisfy { if case .int = $0 { return true }; return false } }; return false }()
+            let listOfTuples: Bool = { if case .list(let l) = a["scale"] { return l.items.allSatisfy { if case .tuple = $0 { return true }; return false } }; return false }()
+            guard tupleOfInts || listOfTuples else {
+                throw RuntimeError("Do not support sampling function for \"\(Printer.repr(a["scale"]))\"", kind: "NotImplementedError")
+            }
             let scales = try pairs(a["scale"], "scale")
             let t = try RandomResize(scales: scales, ratioRange: a.has("ratio_range") ? try range(a["ratio_range"], "ratio_range") : nil,
                                      resize: try innerResize(a, "RandomResize"))
@@ -199,17 +236,27 @@ extension ResizeBindings {
             let dirs = try strings(a["direction"], "direction").map { try ImFlip.Direction(name: $0) }
             var swap: [[Int]]?
             if a.has("swap_seg_labels") {
+                // mmcv asserts a list or tuple of pairs (when it flips a seg map)
+                let pairs: [Value]
                 switch a["swap_seg_labels"] {
-                case .list(let l): swap = try l.items.map { try Convert.ints($0, what: "swap_seg_labels") }
-                case .tuple(let t): swap = try t.map { try Convert.ints($0, what: "swap_seg_labels") }
-                default: throw RuntimeError("swap_seg_labels must be a sequence of pairs", kind: "TypeError")
+                case .list(let l): pairs = l.items
+                case .tuple(let t): pairs = t
+                default: throw RuntimeError("swap_seg_labels must be a list or tuple of label pairs, got \(a["swap_seg_labels"].typeName)", kind: "AssertionError")
+                }
+                swap = try pairs.map { pair in
+                    guard let labels = try? Convert.ints(pair, what: "swap_seg_labels"), labels.count == 2 else {
+                        throw RuntimeError("swap_seg_labels must be a sequence with pair, but got \(Printer.repr(a["swap_seg_labels"])).", kind: "AssertionError")
+                    }
+                    return labels
                 }
             }
             var t = try RandomFlipTransform(style: legacy ? .legacy : .mmcv2, prob: probs, probIsList: isList, directions: dirs, swapSegLabels: swap)
             if swap != nil { t.swapSegLabelsAsGiven = ResizeBindings.field(a["swap_seg_labels"]) }
-            return transformObject(lib, "RandomFlip", a, t, repr: legacy ? nil : {
+            let obj = transformObject(lib, "RandomFlip", a, t, repr: legacy ? nil : {
                 "RandomFlip(prob=\(Printer.str(p)), direction=\(Printer.str(a["direction"])))"
             })
+            addFlipHelpers(obj.objectValue, t)
+            return obj
         }
 
         // MMCV 2.x: RandomFlip(None) is a ValueError. trick's RandomFlip without prob is MMDetection
@@ -223,6 +270,21 @@ extension ResizeBindings {
                 return try flip.call(args)
             }
             AutogradBindings.replace(lib, flip, with: checked)
+        }
+
+        // MMCV 2.x: `scale` and `scale_factor` both None is an AssertionError. trick's Resize without
+        // either is MMDetection 2.x's (the scale comes from results['scale']), so only a call that
+        // names scale / scale_factor (MMDetection 2.x has neither) and leaves both None is refused.
+        if case .builtin(let resize)? = lib.globals["Resize"] {
+            let checked = BuiltinFunction(raw: resize.signature, doc: resize.doc) { args in
+                let named = args.keywords.filter { $0.0 == "scale" || $0.0 == "scale_factor" }.map(\.1) + args.positional.prefix(2)
+                if !named.isEmpty, named.allSatisfy(\.isNone), !args.keywords.contains(where: { $0.0 == "img_scale" || $0.0 == "ratio_range" }) {
+                    throw RuntimeError("`scale` and`scale_factor` can not both be `None`", kind: "AssertionError")
+                }
+                return try resize.call(args)
+            }
+            AutogradBindings.replace(lib, resize, with: checked)
+            lib.registerType("Resize", checked)
         }
 
         lib.type("Pad(size=None, size_divisor=None, pad_to_square=False, pad_val=None, padding_mode='constant', seg_pad_val=None)",
@@ -303,7 +365,8 @@ extension ResizeBindings {
         lib.type("MultiScaleFlipAug(transforms, img_scale=None, scale_factor=None, flip=False, flip_direction='horizontal', img_ratios=None, scales=None, allow_flip=False, resize_cfg=None, flip_cfg=None)",
                  doc: "Test-time augmentation: one variant per scale × (no flip, each flip direction); output is a dict of lists.") { a in
             let inner = Compose(try transformList(lib, a["transforms"], "MultiScaleFlipAug"))
-            let dirs = try strings(a["flip_direction"], "flip_direction").map { try ImFlip.Direction(name: $0) }
+            // mmcv asserts `is_list_of(flip_direction, str)` (after wrapping a str in a list)
+            let dirs = try strings(a["flip_direction"], "flip_direction", kind: "AssertionError").map { try ImFlip.Direction(name: $0) }
             let allowFlip = try a.bool("allow_flip")
             let mmcv2 = a.has("scales") || a.has("resize_cfg") || a.has("flip_cfg") || allowFlip
             func factors() throws -> [MultiScaleFlipAug.Setting] { try numbers(a["scale_factor"], "scale_factor").map { .factor($0) } }

@@ -26,9 +26,16 @@ enum Runner {
     /// Output kept in memory (`trick test`, `--markdown`) is capped lower than streamed output.
     static let bufferedOutputLimit = 16 << 20
 
-    static func makeInterpreter() -> Interpreter {
+    /// A fresh interpreter; with the path of the file it runs, `__file__` names that file
+    /// (absolute, as CPython 3.9+ gives it), so tests can find data next to themselves.
+    static func makeInterpreter(file: String? = nil) -> Interpreter {
         let lib = Library()
         TrickBuiltins.register(lib)
+        if let file, !file.hasPrefix("<") {
+            var cwd = [CChar](repeating: 0, count: 4096)
+            let absolute = file.hasPrefix("/") || getcwd(&cwd, cwd.count) == nil ? file : String(cString: cwd) + "/" + file
+            lib.define("__file__", .str(absolute))
+        }
         let interp = Interpreter(library: lib)
         interp.output = { FileIO.writeStdout($0) }
         return interp
@@ -46,7 +53,7 @@ enum Runner {
     static func runScript(source: String, name: String, display: Bool, titles: Bool = false) -> Int32 {
         installInterruptHandler()
         return onBigStack {
-            let interp = makeInterpreter()
+            let interp = makeInterpreter(file: name)
             if !name.hasPrefix("<") { interp.includingFiles = [name] }
             let file = SourceFile(name: name, text: source)
             var cellTitles: [(line: Int, text: String)] = []
@@ -106,7 +113,7 @@ enum Runner {
                 return 1
             }
             let nb = Notebook(path: path, text: text)
-            let interp = makeInterpreter()
+            let interp = makeInterpreter(file: path)
             interp.maxOutputBytes = bufferedOutputLimit
             let result = nb.run(interp)
             if let e = result.syntaxError { report(e); return 1 }
@@ -157,7 +164,7 @@ enum GoldenTests {
                     return 1
                 }
                 let nb = Notebook(path: f, text: text)
-                let interp = Runner.makeInterpreter()
+                let interp = Runner.makeInterpreter(file: f)
                 interp.maxOutputBytes = Runner.bufferedOutputLimit
                 let result = nb.run(interp)
                 if let e = result.syntaxError {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// The random stream of the data transforms: numpy's legacy global `np.random` (MT19937),
 /// reproduced draw for draw so a seed gives the scales and flips MMCV / MMDetection give after
 /// `np.random.seed(seed)`; see reference/resize-multiscale-tta.md §6.
@@ -5,9 +8,13 @@
 /// - `randint(lo, hi)`: masked rejection sampling on 32-bit draws (numpy legacy int64 path).
 /// - `randomSample()`: 53-bit double from two draws, `((a>>5)*2^26 + (b>>6)) / 2^53`.
 /// - `choice(p)`: one `randomSample()`, right-sided search in the normalised cdf.
+/// - `gauss()`: the legacy polar (Marsaglia) method, keeping the second value for the next call
+///   (numpy `legacy_gauss`; `seed` forgets it, as `RandomState.seed` does).
+/// Arrays (`np.random.rand(2, 3)`, `randint(0, 5, size=4)`) take one draw per element in C order.
 public final class NumpyRandom: @unchecked Sendable {
     private var mt = [UInt32](repeating: 0, count: 624)
     private var index = 624
+    private var cachedGauss: Double?
 
     /// The global stream used by transforms (seeded with 0 at start-up, numpy's own default
     /// is entropy, which a notebook must not depend on).
@@ -21,6 +28,7 @@ public final class NumpyRandom: @unchecked Sendable {
             mt[i] = 1812433253 &* (mt[i - 1] ^ (mt[i - 1] >> 30)) &+ UInt32(i)
         }
         index = 624
+        cachedGauss = nil
     }
 
     public func nextUInt32() -> UInt32 {
@@ -48,6 +56,21 @@ public final class NumpyRandom: @unchecked Sendable {
     public func randomSample() -> Double {
         let a = Double(nextUInt32() >> 5), b = Double(nextUInt32() >> 6)
         return (a * 67_108_864.0 + b) / 9_007_199_254_740_992.0
+    }
+
+    /// `np.random.standard_normal()`: numpy's legacy polar method (two uniforms per pair, the
+    /// second value of a pair returned by the next call).
+    public func gauss() -> Double {
+        if let g = cachedGauss { cachedGauss = nil; return g }
+        var x1 = 0.0, x2 = 0.0, r2 = 0.0
+        repeat {
+            x1 = 2 * randomSample() - 1
+            x2 = 2 * randomSample() - 1
+            r2 = x1 * x1 + x2 * x2
+        } while r2 >= 1 || r2 == 0
+        let f = (-2 * Glibc.log(r2) / r2).squareRoot()
+        cachedGauss = f * x1
+        return f * x2
     }
 
     /// `np.random.randint(low, high)`: uniform integer in [low, high).

@@ -74,25 +74,35 @@ public struct RandomFlipTransform: ResultsTransform {
             r[key] = .tensor(try ImFlip.flipBoxes(try r.tensor(key, for: "RandomFlip"), imageShape: hw, dir))
         }
         if r.present("gt_keypoints") {
-            let k = try r.tensor("gt_keypoints", for: "RandomFlip")
-            guard let d = k.shape.last, d >= 2 else { throw CoreError("RandomFlip: gt_keypoints must have a last dimension ≥ 2") }
-            var v = k.doubles
-            for i in stride(from: 0, to: v.count, by: d) {
-                if dir != .vertical { v[i] = Double(hw.1) - v[i] }
-                if dir != .horizontal { v[i + 1] = Double(hw.0) - v[i + 1] }
-            }
-            r["gt_keypoints"] = .tensor(Tensor(shape: k.shape, float64: v).cast(to: k.dtype == .float64 ? .float64 : .float32))
+            r["gt_keypoints"] = .tensor(try Self.flipKeypoints(try r.tensor("gt_keypoints", for: "RandomFlip"), imageShape: hw, dir))
         }
         try InstanceMasks.map(&r, transform: "RandomFlip", emptySize: { ($0, $1) }) { try ImFlip.flip($0, dir) }
         for key in ResizeTransform.segKeys(r) {
-            var seg = try ImFlip.flip(try r.tensor(key, for: "RandomFlip"), dir)
-            if let pairs = swapSegLabels, style == .mmcv2 { seg = try Self.swapLabels(seg, pairs) }
-            r[key] = .tensor(seg)
+            r[key] = .tensor(try flipSegMap(try r.tensor(key, for: "RandomFlip"), dir))
         }
         if style == .mmcv2 && r.present("gt_seg_map") {
             r["swap_seg_labels"] = swapSegLabelsAsGiven ?? swapSegLabels.map { .list($0.map { .ints($0) }) } ?? Field.none
         }
         return r
+    }
+
+    /// MMCV 2.x `_flip_keypoints`: x (and/or y) of `[..., :2]` mirrored in an image of `imageShape`
+    /// (h, w), the rest of the last dimension kept.
+    public static func flipKeypoints(_ k: Tensor, imageShape hw: (Int, Int), _ dir: ImFlip.Direction) throws -> Tensor {
+        guard let d = k.shape.last, d >= 2 else { throw CoreError("RandomFlip: gt_keypoints must have a last dimension ≥ 2") }
+        var v = k.doubles
+        for i in stride(from: 0, to: v.count, by: d) {
+            if dir != .vertical { v[i] = Double(hw.1) - v[i] }
+            if dir != .horizontal { v[i + 1] = Double(hw.0) - v[i + 1] }
+        }
+        return Tensor(shape: k.shape, float64: v).cast(to: k.dtype == .float64 ? .float64 : .float32)
+    }
+
+    /// MMCV 2.x `_flip_seg_map`: the map flipped, then (2.x style) its `swap_seg_labels` pairs exchanged.
+    public func flipSegMap(_ seg: Tensor, _ dir: ImFlip.Direction) throws -> Tensor {
+        let flipped = try ImFlip.flip(seg, dir)
+        guard let pairs = swapSegLabels, style == .mmcv2 else { return flipped }
+        return try Self.swapLabels(flipped, pairs)
     }
 
     /// MMCV 2.x `swap_seg_labels`: each pair's labels exchanged (read from the unswapped map).

@@ -1,6 +1,6 @@
 /// `t[...]` and `t[...] = v` as torch indexes (torch/csrc/autograd/python_variable_indexing.cpp
 /// then `aten::index`): ints (negative wrap) select and drop a dimension, slices (positive
-/// steps) keep it, `None` inserts one, `...` stands for the remaining dimensions; bool masks
+/// steps; numpy arrays negative ones too) keep it, `None` inserts one, `...` stands for the remaining dimensions; bool masks
 /// and int64 index tensors are advanced indices, broadcast together. As torch (and unlike
 /// numpy), an int is a basic index even next to a tensor index: `x[0, :, [1, 2]]` on (3, 4, 5)
 /// gives (4, 2). When the advanced indices are adjacent their broadcast shape replaces them in
@@ -46,15 +46,19 @@ extension Tensor {
                 src += 1
             case .slice(let a, let b, let c):
                 let step = c ?? 1
-                guard step > 0 else { throw CoreError(step == 0 ? "slice step cannot be zero" : "slice step must be positive (torch does not support negative steps; use flip)") }
+                guard step != 0 else { throw CoreError("slice step cannot be zero") }
+                // numpy arrays take negative steps (`img[..., ::-1]`); torch tensors do not
+                guard step > 0 || isNumpy else { throw CoreError("slice step must be positive (torch does not support negative steps; use flip)") }
                 let size = shape[src]
+                // Python's slice.indices: bounds clamp to [0, size] going up, [-1, size - 1] going down
                 func clamp(_ v: Int?, _ dflt: Int) -> Int {
                     guard var v else { return dflt }
                     if v < 0 { v += size }
-                    return Swift.min(Swift.max(v, 0), size)
+                    return step > 0 ? Swift.min(Swift.max(v, 0), size) : Swift.min(Swift.max(v, -1), size - 1)
                 }
-                let start = clamp(a, 0), stop = clamp(b, size)
-                let len = stop > start ? (stop - start - 1) / step + 1 : 0
+                let start = clamp(a, step > 0 ? 0 : size - 1), stop = clamp(b, step > 0 ? size : -1)
+                let len = step > 0 ? (stop > start ? (stop - start - 1) / step + 1 : 0)
+                                   : (start > stop ? (start - stop - 1) / -step + 1 : 0)
                 plan.offset += len > 0 ? start * st[src] : 0
                 // a one-element slice's stride is irrelevant (and a huge step must not overflow)
                 plan.dims.append(ViewDim(size: len, stride: len > 1 ? st[src] * step : st[src]))

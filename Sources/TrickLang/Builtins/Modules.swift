@@ -32,10 +32,13 @@ public enum Modules {
         ("torchvision", []),
         ("torchvision.ops", ["nms", "batched_nms", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou",
                              "sigmoid_focal_loss"]),
-        ("mmcv", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
+        ("mmcv", ["imrescale", "imresize", "imresize_to_multiple", "imresize_like", "imcrop", "imflip", "impad", "impad_to_multiple", "imnormalize",
                   "rescale_size", "imread", "imwrite", "imfrombytes", "imshow_det_bboxes", "imshow"]),
         ("mmcv.visualization", ["imshow_det_bboxes"]),
-        ("mmcv.image", ["imrescale", "imresize", "imresize_to_multiple", "imflip", "impad", "impad_to_multiple", "imnormalize",
+        // OpenCV's reader only, as mmcv's tests and pasted snippets call it: cv2.imread(path[, flag]) is
+        // mmcv.imread with the cv2 backend (BGR uint8 values; trick errors where cv2 returns None).
+        ("cv2", ["imread"]),
+        ("mmcv.image", ["imrescale", "imresize", "imresize_to_multiple", "imresize_like", "imcrop", "imflip", "impad", "impad_to_multiple", "imnormalize",
                         "rescale_size", "imread", "imwrite", "imfrombytes"]),
         ("mmcv.ops", ["nms=mmcv_nms", "batched_nms=mmcv_batched_nms", "soft_nms", "nms_match", "DeformConv2dPack", "ModulatedDeformConv2dPack"]),
         ("mmcv.transforms", ["Resize", "RandomResize", "RandomChoiceResize", "RandomFlip", "Pad", "Normalize",
@@ -111,6 +114,11 @@ public enum Modules {
         let loaded = SysModule.loadedModules(lib)
         if let v = loaded?[str: path] { return v }
         if let cached = lib.modules[path] { loaded?[str: path] = cached; return cached }
+        if paths[path] == nil, let sub = namespaceModule(path, in: lib) {
+            lib.modules[path] = .object(sub)                    // numpy.random, numpy.testing
+            loaded?[str: path] = .object(sub)
+            return .object(sub)
+        }
         let children = paths.keys.filter { $0.hasPrefix(path + ".") && !$0.dropFirst(path.count + 1).contains(".") }.sorted()
         var object: BuiltObject
         if !path.contains("."), case .object(let ns)? = lib.globals[path] {
@@ -144,6 +152,18 @@ public enum Modules {
         guard paths[path] != nil else { throw RuntimeError("Modules.define: '\(path)' is not in the module table") }
         if case .object(let o)? = lib.modules[path] { return o }
         guard case .object(let o)? = try module(path, in: lib) else { throw RuntimeError("Modules.define: cannot make '\(path)'") }
+        return o
+    }
+
+    /// A module object a namespace holds as an attribute (`np.random`, `np.testing`), found
+    /// from its dotted path; nil when the path does not lead to one.
+    static func namespaceModule(_ path: String, in lib: Library) -> BuiltObject? {
+        let parts = path.split(separator: ".").map(String.init)
+        guard parts.count > 1, case .object(var o)? = lib.globals[parts[0]], o.typeName == "module" else { return nil }
+        for p in parts.dropFirst() {
+            guard case .object(let next)? = o.attributes[p], next.typeName == "module" else { return nil }
+            o = next
+        }
         return o
     }
 

@@ -53,13 +53,16 @@ public struct Notebook {
         if interp.includingFiles.isEmpty && !path.hasPrefix("<") { interp.includingFiles = [path] }
         var buffer = ""
         interp.output = { s in buffer += s; echo?(s) }
+        // A .py file is a Python script (SPEC §9): its top-level values are not displayed (a module
+        // docstring is no output), only what it prints and its errors.
+        let displayValues = !path.hasSuffix(".py")
         for stmt in program.statements {
             buffer = ""
             var failed = false
             let imagesBefore = ImageFiles.written.count
             do {
                 let compiled = try interp.compile(stmt, file: file)
-                if let v = try compiled.execute() {
+                if let v = try compiled.execute(), displayValues {
                     let shown = Printer.repr(v) + "\n"
                     buffer += shown
                     echo?(shown)
