@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The reference libraries' own unit-test files (Tests/upstream/<library>/<their path>, copied
-# verbatim) run under `trick test`. Tests out of trick's scope (CUDA, files on disk, distributed,
+# The reference libraries' own unit-test files run under `trick test`. Which files, and where the
+# local copies come from, is Tests/upstream/FILES.txt; the copies live outside the repository
+# (UPSTREAM_SRC, default ../upstream-src: <library>/<their path>, fetched from the libraries'
+# repositories at the recorded commits — fetched sources are never committed). A machine without
+# them (CI) prints that and passes. Tests out of trick's scope (CUDA, files on disk, distributed,
 # APIs trick does not claim) are deselected by Tests/upstream/SKIPS.txt, each with its reason.
 # Prints a table (file, passed, failed, skipped) and compares the passed counts with the committed
 # Tests/upstream/EXPECTED.txt: fewer passing fails (a regression); more passing also fails until
@@ -9,15 +12,22 @@
 # to show each failure)
 set -u
 BIN=${1:-.build/release/trick}
-DIR=Tests/upstream
-SKIPS=$DIR/SKIPS.txt
-EXPECTED=$DIR/EXPECTED.txt
+DIR=${UPSTREAM_SRC:-../upstream-src}
+SKIPS=Tests/upstream/SKIPS.txt
+EXPECTED=Tests/upstream/EXPECTED.txt
+FILES=Tests/upstream/FILES.txt
+if [ ! -d "$DIR" ]; then
+    echo "upstream: no local copy of the upstream test files at $DIR (UPSTREAM_SRC); skipped — see $FILES"
+    exit 0
+fi
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 printf '%-78s %6s %6s %7s\n' file passed failed skipped
 tp=0 tf=0 ts=0
-for f in $(find "$DIR" -name '*.py' | sort); do
-    rel=${f#$DIR/}
+for rel in $(grep -v '^\s*#' "$FILES"); do
+    f=$DIR/$rel
+    if [ ! -f "$f" ]; then printf '%-78s %s\n' "$rel" "(not in $DIR)"; continue; fi
     # SKIPS.txt lines: `<file under Tests/upstream>::<test id>  # <reason>`
     args=()
     while IFS= read -r id; do args+=(--deselect "$id"); done < <(
