@@ -26,11 +26,14 @@ enum Runner {
     /// Output kept in memory (`trick test`, `--markdown`) is capped lower than streamed output.
     static let bufferedOutputLimit = 16 << 20
 
-    /// A fresh interpreter; with the path of the file it runs, `__file__` names that file
+    /// A fresh interpreter for the main module (`__name__` is '__main__', so `if __name__ ==
+    /// '__main__':` runs; a test file is a module named after itself, as under pytest); with the
+    /// path of the file it runs, `__file__` names that file
     /// (absolute, as CPython 3.9+ gives it), so tests can find data next to themselves.
-    static func makeInterpreter(file: String? = nil) -> Interpreter {
+    static func makeInterpreter(file: String? = nil, moduleName: String = "__main__") -> Interpreter {
         let lib = Library()
         TrickBuiltins.register(lib)
+        lib.define("__name__", .str(moduleName))
         if let file, !file.hasPrefix("<") {
             var cwd = [CChar](repeating: 0, count: 4096)
             let absolute = file.hasPrefix("/") || getcwd(&cwd, cwd.count) == nil ? file : String(cString: cwd) + "/" + file
@@ -164,7 +167,8 @@ enum GoldenTests {
                     return 1
                 }
                 let nb = Notebook(path: f, text: text)
-                let interp = Runner.makeInterpreter(file: f)
+                let stem = f.split(separator: "/").last.map { String($0.split(separator: ".").first ?? $0) } ?? f
+                let interp = Runner.makeInterpreter(file: f, moduleName: stem)
                 interp.maxOutputBytes = Runner.bufferedOutputLimit
                 let result = nb.run(interp)
                 if let e = result.syntaxError {
