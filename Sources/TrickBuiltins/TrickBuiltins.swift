@@ -16,6 +16,7 @@ public enum TrickBuiltins {
         OptimizerConstructorBindings.register(lib)  // the seed's docstring forms (after the modules exist)
         ImageBindings.register(lib)      // pictures: imread / imwrite / imfrombytes (PNG, JPEG)
         NumpyBindings.register(lib)      // np.array; what returns numpy arrays upstream prints as numpy (after the images)
+        DTypeBindings.register(lib)      // torch.iinfo / finfo, numpy's dtype names, astype
         DrawBindings.register(lib)       // pictures: boxes, seg maps, masks, panels, palettes
         ShowBindings.register(lib)       // pictures: imshow, inline in Jupyter, a saved PNG elsewhere
         AutogradBindings.register(lib)   // training: autograd tensors, gradients of the torch functions (after them)

@@ -8,7 +8,8 @@
 ///   (`div_floor_floating` / `remainder` in aten/src/ATen/native/cpu/BinaryOpsKernel.cpp);
 ///   integer division by zero is an error (torch raises "ZeroDivisionError"), float gives inf/nan;
 /// - comparisons compute in the promoted dtype and give bool;
-/// - `&`, `|`, `^` take bool or int64 only; `maximum`/`minimum` propagate NaN.
+/// - narrow dtypes (int8, float16, …) compute in their storage type, the result wrapped or rounded;
+/// - `&`, `|`, `^` take bool and integer tensors only; `maximum`/`minimum` propagate NaN.
 extension Tensor {
     public static func binary(_ op: BinaryOp, _ lhs: Operand, _ rhs: Operand) throws -> Tensor {
         var ct = DType.resultType([lhs, rhs])
@@ -26,18 +27,21 @@ extension Tensor {
         default: break
         }
         let a = lhs.tensor(as: ct), b = rhs.tensor(as: ct)
+        let r: Tensor
         switch (a.storage, b.storage) {
         case (.float32(let x), .float32(let y)):
-            return try floatingBinary(op, x, a.shape, y, b.shape, outShape)
+            r = try floatingBinary(op, x, a.shape, y, b.shape, outShape)
         case (.float64(let x), .float64(let y)):
-            return try floatingBinary(op, x, a.shape, y, b.shape, outShape)
+            r = try floatingBinary(op, x, a.shape, y, b.shape, outShape)
         case (.int64(let x), .int64(let y)):
-            return try integerBinary(op, x, a.shape, y, b.shape, outShape)
+            r = try integerBinary(op, x, a.shape, y, b.shape, outShape)
         case (.bool(let x), .bool(let y)):
-            return try boolBinary(op, x, a.shape, y, b.shape, outShape)
+            r = try boolBinary(op, x, a.shape, y, b.shape, outShape)
         default:
             throw CoreError("internal: mismatched operand storage")
         }
+        // a narrow dtype computes in its storage type and wraps / rounds the result once
+        return ct.isNarrow && r.storageDType == ct.storageDType ? r.fitted(to: ct) : r
     }
 
     /// Convenience: `lhs op rhs` for two tensors.
