@@ -28,6 +28,14 @@ enum NumpyBindings {
             wrap(lib, name, always: true)
         }
         for name in ["soft_nms", "mmcv_nms"] { wrap(lib, name, always: false) }
+        // a method of a numpy array gives numpy arrays (`(a == b).all()` prints `True`)
+        for f in lib.tensorMethods.values {
+            lib.tensorMethod(f.signature.text, doc: f.doc) { a in
+                let r = try f.body(a)
+                guard case .tensor(let t) = a["self"], t.isNumpy else { return r }
+                return markNumpy(r)
+            }
+        }
         if case .object(let ns)? = lib.globals["ensemble_boxes"] {
             for (k, f) in ns.methods { ns.methods[k] = marking(f, always: true) }
         }

@@ -41,7 +41,9 @@ extension Tensor {
             throw CoreError("internal: mismatched operand storage")
         }
         // a narrow dtype computes in its storage type and wraps / rounds the result once
-        return ct.isNarrow && r.storageDType == ct.storageDType ? r.fitted(to: ct) : r
+        var result = ct.isNarrow && r.storageDType == ct.storageDType ? r.fitted(to: ct) : r
+        result.isNumpy = lhs.isNumpy || (rhs.isNumpy && !lhs.isTensor)   // the left array's type decides, as Python's dispatch
+        return result
     }
 
     /// Convenience: `lhs op rhs` for two tensors.

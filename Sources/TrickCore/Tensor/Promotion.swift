@@ -33,6 +33,9 @@ extension Operand {
         }
     }
 
+    var isNumpy: Bool { if case .tensor(let t) = self { return t.isNumpy } else { return false } }
+    var isTensor: Bool { if case .tensor = self { return true } else { return false } }
+
     var shape: [Int] {
         if case .tensor(let t) = self { return t.shape }
         return []
