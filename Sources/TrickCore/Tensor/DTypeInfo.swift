@@ -27,9 +27,10 @@ extension DType {
         }
     }
 
-    /// torch's `repr(torch.iinfo(dtype))`: `iinfo(min=-128, max=127, dtype=int8)`.
+    /// torch's `repr(torch.iinfo(dtype))`, the numbers as Python's `{:g}` too:
+    /// `iinfo(min=-128, max=127, dtype=int8)`, `iinfo(min=-2.14748e+09, max=2.14748e+09, dtype=int32)`.
     public var iinfoRepr: String? {
-        integerRange.map { "iinfo(min=\($0.min), max=\($0.max), dtype=\(rawValue))" }
+        integerRange.map { "iinfo(min=\(TensorFormatter.c("%g", Double($0.min))), max=\(TensorFormatter.c("%g", Double($0.max))), dtype=\(rawValue))" }
     }
 
     /// torch's `repr(torch.finfo(dtype))`, each number as Python's `{:g}`:

@@ -26,7 +26,11 @@ extension Tensor {
             if ct == .bool { throw CoreError("subtracting two bool tensors with `-` is not supported; use `^` or logical_xor") }
         default: break
         }
-        let a = lhs.tensor(as: ct), b = rhs.tensor(as: ct)
+        // float16 / bfloat16 add, sub, mul and div take a scalar operand (Python number or 0-d
+        // tensor) unrounded, in float32, as torch's kernels read it (`original_scalar_value<opmath_t>`)
+        let opmathScalars = (ct == .float16 || ct == .bfloat16) && [.add, .sub, .mul, .div].contains(op)
+        func prepared(_ o: Operand) -> Tensor { opmathScalars && o.shape.isEmpty ? o.tensor(as: .float32) : o.tensor(as: ct) }
+        let a = prepared(lhs), b = prepared(rhs)
         let r: Tensor
         switch (a.storage, b.storage) {
         case (.float32(let x), .float32(let y)):

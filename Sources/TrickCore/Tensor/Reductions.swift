@@ -135,11 +135,20 @@ extension Tensor {
         let ds = try reductionDims(dims)
         let out = Tensor.reducedShape(shape, ds, keepdim: keepdim)
         switch storage {
-        case .float32(let a): return Tensor(shape: out, float32: Tensor.reduceLanes(a, shape, ds) { p, s, n in
-            var acc: Float = 1
-            for k in 0..<n { acc *= p[k * s] }
-            return acc
-        })
+        case .float32(let a):
+            if dtype.isNarrow {   // torch multiplies float16 / bfloat16 in their own precision, rounding each step
+                let round = dtype.floatRounding
+                return Tensor(shape: out, float32: Tensor.reduceLanes(a, shape, ds) { p, s, n in
+                    var acc: Float = 1
+                    for k in 0..<n { acc = round(acc * p[k * s]) }
+                    return acc
+                })
+            }
+            return Tensor(shape: out, float32: Tensor.reduceLanes(a, shape, ds) { p, s, n in
+                var acc: Float = 1
+                for k in 0..<n { acc *= p[k * s] }
+                return acc
+            })
         case .float64(let a): return Tensor(shape: out, float64: Tensor.reduceLanes(a, shape, ds) { p, s, n in
             var acc = 1.0
             for k in 0..<n { acc *= p[k * s] }
