@@ -5,6 +5,9 @@ import TrickLang
 /// (`t.shape`, `t.dtype`), and the `torch` / `F` namespaces (`torch.float32`, `torch.zeros`,
 /// `F.softmax`).
 extension TensorBindings {
+    static let castNote = "float → int truncates toward zero, then wraps to the integer type as torch on x86-64 "
+        + "(NaN / inf → int8…int32 as torch there: INT32_MIN wrapped); float16 / bfloat16 round to nearest even"
+
     static func registerMethods(_ lib: Library) {
         lib.tensorProperty("shape") { .shapeTuple($0.shape) }
         lib.tensorProperty("dtype") { .str($0.isNumpy ? NumpyFormatter.dtypeName($0.dtype) : TensorFormatter.dtypeName($0.dtype)) }
@@ -22,9 +25,9 @@ extension TensorBindings {
         lib.tensorMethod("item(self)", doc: "the only element as a Python number") { a in try item(try a.tensor("self")) }
         for (name, dt) in [("float", DType.float32), ("double", .float64), ("half", .float16), ("bfloat16", .bfloat16),
                            ("long", .int64), ("int", .int32), ("short", .int16), ("char", .int8), ("byte", .uint8), ("bool", .bool)] {
-            lib.tensorMethod("\(name)(self)", doc: "cast to \(dt)") { a in .tensor(try a.tensor("self").cast(to: dt)) }
+            lib.tensorMethod("\(name)(self)", doc: "torch.Tensor.\(name): cast to \(dt) (\(castNote))") { a in .tensor(try a.tensor("self").cast(to: dt)) }
         }
-        lib.tensorMethod("to(self, dtype=None, device=None, non_blocking=False, copy=False)", doc: "cast: to('float32'), to(torch.int64), to(other_tensor); devices are ignored (cpu)") { a in
+        lib.tensorMethod("to(self, dtype=None, device=None, non_blocking=False, copy=False)", doc: "cast: to(torch.int8), to('float16'), to(other_tensor) (\(castNote)); devices are ignored (cpu)") { a in
             let t = try a.tensor("self")
             switch a["dtype"] {
             case .none: return .tensor(t)

@@ -135,7 +135,7 @@ public enum ImageCodecs {
     /// (8-bit, 1/3 channels; a 4th channel is dropped). The image is HW or HWC in BGR(A) order.
     /// Float images are converted as OpenCV's `convertTo(CV_8U)`: rounded half to even and
     /// saturated to 0…255. Integer images are 8-bit when every value is in 0…255, 16-bit PNG when
-    /// some value is above 255 (trick has no uint8/uint16 dtypes to tell them apart).
+    /// some value is above 255 (an int64 image may hold uint16 values: trick has no uint16 dtype).
     /// `params` are cv2's (IMWRITE_JPEG_QUALITY = 1, default 95; IMWRITE_PNG_COMPRESSION = 16, default 1).
     public static func encode(_ image: Tensor, ext: String, params: [Int] = []) throws -> [UInt8] {
         let e = ext.lowercased()
