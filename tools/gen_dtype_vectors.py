@@ -12,7 +12,7 @@ Sections:
   behaviour in C++; these are the values torch 2.4.1 gives on x86-64);
 - binary / unary / reductions: ops on narrow dtypes whose results wrap or round;
 - reprs: str(tensor) of each dtype; iinfo / finfo: repr and fields.
-Tensors are {"dtype", "shape", "data"}; Python scalars {"scalar", "kind"} (as gen_tensor_vectors.py).
+Tensors are {"dtype", "shape", "data"}; Python scalars {"scalar", "kind"} (gen_tensor_vectors.py's encoding).
 """
 import json
 import math
@@ -21,36 +21,13 @@ import os
 
 import torch
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "TrickCoreTests", "Fixtures", "tensor")
+from gen_tensor_vectors import OUT, S, T  # the same encoding as the other tensor vectors
 DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
           torch.float16, torch.bfloat16, torch.float32, torch.float64]
 
 
 def name(d):
     return str(d).replace("torch.", "")
-
-
-def enc_num(v):
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-    return v
-
-
-def T(t):
-    t = t.detach().contiguous()
-    return {"dtype": name(t.dtype), "shape": list(t.shape), "data": [enc_num(v) for v in t.reshape(-1).tolist()]}
-
-
-def S(v):
-    kind = "bool" if isinstance(v, bool) else ("int" if isinstance(v, int) else "float")
-    return {"scalar": enc_num(v), "kind": kind}
-
-
-def operand(x):
-    return T(x) if isinstance(x, torch.Tensor) else S(x)
 
 
 def sample(d, shape):
