@@ -85,3 +85,21 @@ public enum DType: String, Sendable, CaseIterable {
         return i
     }
 }
+
+extension DType {
+    /// torch's scalar type name (`x.type()` is `torch.<name>Tensor`; error messages say `Got: Char`).
+    public var torchScalarName: String {
+        switch self {
+        case .float32: return "Float"
+        case .float64: return "Double"
+        case .float16: return "Half"
+        case .bfloat16: return "BFloat16"
+        case .int64: return "Long"
+        case .int32: return "Int"
+        case .int16: return "Short"
+        case .int8: return "Char"
+        case .uint8: return "Byte"
+        case .bool: return "Bool"
+        }
+    }
+}

@@ -6,8 +6,8 @@
 /// `uint8 200 + 100` is 44), floats round to nearest even (`Float16`, and bfloat16 by rounding
 /// the top 16 bits of the float32, as c10's `round_to_nearest_even`). Arithmetic computes in the
 /// storage type and rounds the result once, which is what torch's CPU kernels do for one
-/// elementwise op (they compute float16 in float32); reductions over float16 accumulate in
-/// float32 here as in torch.
+/// elementwise op (they compute float16 in float32); float16 sums accumulate in float32 and
+/// products round each step, as torch's.
 extension Tensor {
     /// This tensor (its storage already the dtype's storage type) as `dtype`: values wrapped to the
     /// integer range or rounded to the float format.
@@ -43,6 +43,13 @@ extension Tensor {
     public func rounded(like source: Tensor) -> Tensor {
         guard let d = source.narrowDType, storageDType == d.storageDType else { return self }
         return fitted(to: d)
+    }
+
+    /// A reduction's result (sum, mean, prod, var, cumsum): a float16 / bfloat16 input gives its
+    /// dtype back as torch does (rounded once); integer inputs keep torch's int64 result.
+    public func floatRounded(like source: Tensor) -> Tensor {
+        guard let d = source.narrowDType, d.isFloatingPoint else { return self }
+        return rounded(like: source)
     }
 }
 
@@ -105,32 +112,4 @@ extension DType {
     }
 
     static let bfloat16Max = Float(bitPattern: 0x7F7F_0000)
-
-}
-
-extension Tensor {
-    /// A reduction's result (sum, mean, prod, var, cumsum): a float16 / bfloat16 input gives its
-    /// dtype back as torch does (rounded once); integer inputs keep torch's int64 result.
-    public func floatRounded(like source: Tensor) -> Tensor {
-        guard let d = source.narrowDType, d.isFloatingPoint else { return self }
-        return rounded(like: source)
-    }
-}
-
-extension DType {
-    /// torch's scalar type name (`x.type()` is `torch.<name>Tensor`; error messages say `Got: Char`).
-    public var torchScalarName: String {
-        switch self {
-        case .float32: return "Float"
-        case .float64: return "Double"
-        case .float16: return "Half"
-        case .bfloat16: return "BFloat16"
-        case .int64: return "Long"
-        case .int32: return "Int"
-        case .int16: return "Short"
-        case .int8: return "Char"
-        case .uint8: return "Byte"
-        case .bool: return "Bool"
-        }
-    }
 }
