@@ -5,8 +5,8 @@ import TrickLang
 /// and under the `mmcv` / `fileio` namespaces.
 enum ImageBindings {
     static let imageNote = """
-        Images are int64 tensors holding the uint8 values (uint16 for 16-bit PNGs read 'unchanged'): \
-        trick has no uint8 dtype. Shapes, channel order and values are mmcv's.
+        Images are uint8 tensors as mmcv's arrays (16-bit PNGs read 'unchanged': int64 tensors holding the \
+        uint16 values, trick having no uint16). Shapes, channel order, dtype and values are mmcv's.
         """
 
     static func register(_ lib: Library) {

@@ -82,13 +82,7 @@ enum NumpyArrayBindings {
         }
         np.set("testing", .object(testing))
 
-        lib.tensorMethod("astype(self, dtype, copy=True)", doc: "numpy ndarray.astype: a cast (float → int truncates toward zero, as numpy).") { a in
-            guard let d = try dtype(a["dtype"]) else { throw RuntimeError("astype() needs a dtype", kind: "TypeError") }
-            let t = try a.tensor("self")
-            var out = t.cast(to: d)
-            out.isNumpy = t.isNumpy
-            return .tensor(out)
-        }
+        // (ndarray.astype: DTypeBindings, with every dtype trick has)
         lib.tensorMethod("copy(self)", doc: "numpy ndarray.copy: a copy (trick's arrays are values, so the same array).") { a in
             .tensor(try a.tensor("self"))
         }

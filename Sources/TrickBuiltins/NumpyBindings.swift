@@ -8,14 +8,12 @@ import TrickLang
 enum NumpyBindings {
     static func register(_ lib: Library) {
         guard case .object(let np)? = lib.globals["np"] else { return }
-        for name in ["float32", "float64", "int64", "bool"] { np.set(name, .str(name)) }
-        np.set("bool_", .str("bool"))
         np.method("array(object, dtype=None, copy=True)",
                   doc: "numpy.array: nested lists (floats → float64, ints → int64, bools → bool, as numpy) or a tensor") { a in
             var t: Tensor
             if let name = try a.optionalString("dtype") {
                 guard let d = DType(name: name) else {
-                    throw RuntimeError("np.array(): dtype '\(name)' is not supported by trick (float32, float64, int64, bool)", kind: "TypeError")
+                    throw RuntimeError("np.array(): dtype '\(name)' is not supported by trick (\(DType.knownNames))", kind: "TypeError")
                 }
                 t = try Convert.tensor(a["object"], dtype: d)
             } else {
@@ -30,6 +28,14 @@ enum NumpyBindings {
             wrap(lib, name, always: true)
         }
         for name in ["soft_nms", "mmcv_nms"] { wrap(lib, name, always: false) }
+        // a method of a numpy array gives numpy arrays (`(a == b).all()` prints `True`)
+        for f in lib.tensorMethods.values {
+            lib.tensorMethod(f.signature.text, doc: f.doc) { a in
+                let r = try f.body(a)
+                guard case .tensor(let t) = a["self"], t.isNumpy else { return r }
+                return markNumpy(r)
+            }
+        }
         if case .object(let ns)? = lib.globals["ensemble_boxes"] {
             for (k, f) in ns.methods { ns.methods[k] = marking(f, always: true) }
         }

@@ -17,14 +17,14 @@ enum TensorBindings {
 
     static func fail(_ message: String, _ kind: String = "TypeError") -> RuntimeError { RuntimeError(message, kind: kind) }
 
-    /// A dtype argument: 'float32', 'torch.float32', 'int64', 'long', 'bool', 'float64', 'double'.
+    /// A dtype argument: torch.int8, 'float32', 'torch.float32', 'long', … (`DType(name:)`).
     static func dtype(_ a: Bound, _ name: String = "dtype") throws -> DType? {
         let v = a[name]
         switch v {
         case .none: return nil
         case .str(let s):
             guard let d = DType(name: s) else {
-                throw fail("\(a.function)() argument '\(name)': unknown dtype '\(s)' (expected one of 'float32', 'float64', 'int64', 'bool')", "ValueError")
+                throw fail("\(a.function)() argument '\(name)': unknown dtype '\(s)' (trick has \(DType.knownNames))", "ValueError")
             }
             return d
         default: throw fail("\(a.function)() argument '\(name)' must be a dtype such as 'float32' or torch.float32, got \(v.typeName)")

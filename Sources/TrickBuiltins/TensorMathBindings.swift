@@ -23,6 +23,20 @@ extension TensorBindings {
         lib.tensorMethod(name + "(self" + rest, doc: doc) { a in try body(try a.tensor("self"), a) }
     }
 
+    static let outNote = "; out=tensor gives the result in out's dtype (out's shape must match). "
+        + "Where trick differs: tensors are values, so the tensor passed as out is not written — use the returned one"
+
+    /// torch's `out=` for the logical functions: the result converted to `out`'s dtype; `out` must
+    /// have the result's shape or no elements (torch resizes an empty `out`).
+    static func resultLike(out a: Bound, _ r: Tensor) throws -> Tensor {
+        guard a.has("out"), !a["out"].isNone else { return r }
+        guard case .tensor(let o) = a["out"] else { throw fail("\(a.function)() argument 'out' must be a tensor, got \(a["out"].typeName)") }
+        guard o.shape == r.shape || o.count == 0 else {
+            throw fail("\(a.function)(): out has shape \(Tensor.formatShape(o.shape)), the result \(Tensor.formatShape(r.shape))", "RuntimeError")
+        }
+        return r.cast(to: o.dtype)
+    }
+
     static func registerMath(_ lib: Library) {
         // elementwise unary functions; a Python number gives a Python float (math.* behaviour)
         let unaries: [(String, UnaryOp, (Double) -> Double)] = [
@@ -39,14 +53,16 @@ extension TensorBindings {
         ]
         for (name, op, scalar) in unaries {
             let boolResult = ["isnan", "isinf", "isfinite", "logical_not"].contains(name)
-            lib.function("\(name)(input)", doc: "torch.\(name), elementwise") { a in
+            let logical = name == "logical_not"
+            lib.function("\(name)(input\(logical ? ", *, out=None" : ""))", doc: "torch.\(name), elementwise\(logical ? outNote : "")") { a in
                 switch a["input"] {
                 case .int, .float, .bool:
                     let r = scalar(try a.double("input"))
                     return boolResult ? .bool(r != 0) : .float(r)
                 default:
                     let t = try a.tensor("input")
-                    return .tensor(name == "logical_not" ? try t.cast(to: .bool).unary(.not) : try t.unary(op))
+                    let r = logical ? try t.cast(to: .bool).unary(.not) : try t.unary(op)
+                    return .tensor(logical ? try resultLike(out: a, r) : r)
                 }
             }
             lib.tensorMethod("\(name)(self)", doc: "torch.Tensor.\(name)") { a in
@@ -76,8 +92,8 @@ extension TensorBindings {
             let logical = name.hasPrefix("logical_")
             // torch.add / sub take alpha (other is scaled first), torch.div takes rounding_mode
             let extra = ["add", "sub", "subtract"].contains(name) ? ", *, alpha=1"
-                : ["div", "divide"].contains(name) ? ", *, rounding_mode=None" : ""
-            dual(lib, "\(name)(input, other\(extra))", doc: "torch.\(name), broadcasting with torch type promotion", global: global) { t, a in
+                : ["div", "divide"].contains(name) ? ", *, rounding_mode=None" : logical ? ", *, out=None" : ""
+            dual(lib, "\(name)(input, other\(extra))", doc: "torch.\(name), broadcasting with torch type promotion\(logical ? outNote : "")", global: global) { t, a in
                 var x = Operand.tensor(t), y = try operand(a["other"], "\(name)() argument 'other'")
                 if logical {
                     x = .tensor(t.cast(to: .bool))
@@ -89,7 +105,8 @@ extension TensorBindings {
                 if a.has("rounding_mode"), !a["rounding_mode"].isNone {
                     return .tensor(try roundedDivision(x, y, mode: try a.string("rounding_mode")))
                 }
-                return .tensor(try Tensor.binary(op, x, y))
+                let r = try Tensor.binary(op, x, y)
+                return .tensor(logical ? try resultLike(out: a, r) : r)
             }
         }
         lib.tensorMethod("fmod(self, other)", doc: "torch.fmod (sign of the dividend)") { a in

@@ -5,9 +5,13 @@ import TrickLang
 /// (`t.shape`, `t.dtype`), and the `torch` / `F` namespaces (`torch.float32`, `torch.zeros`,
 /// `F.softmax`).
 extension TensorBindings {
+    static let castNote = "float → int truncates toward zero, then wraps to the integer type as torch on x86-64 "
+        + "(NaN / inf → int8…int32 as torch there: INT32_MIN wrapped); float16 / bfloat16 round to nearest even"
+
     static func registerMethods(_ lib: Library) {
         lib.tensorProperty("shape") { .shapeTuple($0.shape) }
-        lib.tensorProperty("dtype") { .str(TensorFormatter.dtypeName($0.dtype)) }
+        lib.tensorProperty("dtype") { .str($0.isNumpy ? NumpyFormatter.dtypeName($0.dtype) : TensorFormatter.dtypeName($0.dtype)) }
+        lib.tensorProperty("itemsize") { .int($0.dtype.byteSize) }
         lib.tensorProperty("ndim") { .int($0.rank) }
         lib.tensorProperty("T") { .tensor($0.reversedDims) }
         lib.tensorProperty("mT") { t in .tensor(try t.transposed(-2, -1)) }
@@ -19,10 +23,11 @@ extension TensorBindings {
 
         lib.tensorMethod("tolist(self)", doc: "nested lists of Python numbers") { a in Convert.tolist(try a.tensor("self")) }
         lib.tensorMethod("item(self)", doc: "the only element as a Python number") { a in try item(try a.tensor("self")) }
-        for (name, dt) in [("float", DType.float32), ("double", .float64), ("long", .int64), ("int", .int64), ("bool", .bool)] {
-            lib.tensorMethod("\(name)(self)", doc: "cast to \(dt)") { a in .tensor(try a.tensor("self").cast(to: dt)) }
+        for (name, dt) in [("float", DType.float32), ("double", .float64), ("half", .float16), ("bfloat16", .bfloat16),
+                           ("long", .int64), ("int", .int32), ("short", .int16), ("char", .int8), ("byte", .uint8), ("bool", .bool)] {
+            lib.tensorMethod("\(name)(self)", doc: "torch.Tensor.\(name): cast to \(dt) (\(castNote))") { a in .tensor(try a.tensor("self").cast(to: dt)) }
         }
-        lib.tensorMethod("to(self, dtype=None, device=None, non_blocking=False, copy=False)", doc: "cast: to('float32'), to(torch.int64), to(other_tensor); devices are ignored (cpu)") { a in
+        lib.tensorMethod("to(self, dtype=None, device=None, non_blocking=False, copy=False)", doc: "cast: to(torch.int8), to('float16'), to(other_tensor) (\(castNote)); devices are ignored (cpu)") { a in
             let t = try a.tensor("self")
             switch a["dtype"] {
             case .none: return .tensor(t)
@@ -30,16 +35,13 @@ extension TensorBindings {
             case .str(let s):
                 if let d = DType(name: s) { return .tensor(t.cast(to: d)) }
                 if s == "cpu" || s.hasPrefix("cuda") { return .tensor(t) }
-                throw fail("to(): unknown dtype '\(s)'", "ValueError")
+                throw fail("to(): unknown dtype '\(s)' (trick has \(DType.knownNames))", "ValueError")
             default: throw fail("to() argument must be a dtype, got \(a["dtype"].typeName)")
             }
         }
         lib.tensorMethod("type(self, dtype=None)", doc: "with no argument the type name ('torch.FloatTensor'); else a cast") { a in
             let t = try a.tensor("self")
-            guard let d = try dtype(a) else {
-                let names: [DType: String] = [.float32: "Float", .float64: "Double", .int64: "Long", .bool: "Bool"]
-                return .str("torch.\(names[t.dtype]!)Tensor")
-            }
+            guard let d = try dtype(a) else { return .str("torch.\(t.dtype.torchScalarName)Tensor") }
             return .tensor(t.cast(to: d))
         }
         lib.tensorMethod("type_as(self, other)", doc: "cast to other's dtype") { a in .tensor(try a.tensor("self").cast(to: try a.tensor("other").dtype)) }

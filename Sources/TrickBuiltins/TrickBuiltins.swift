@@ -17,7 +17,8 @@ public enum TrickBuiltins {
         ImageBindings.register(lib)      // pictures: imread / imwrite / imfrombytes (PNG, JPEG)
         ImCropBindings.register(lib)     // mmcv imcrop, imresize_like
         NumpyBindings.register(lib)      // np.array; what returns numpy arrays upstream prints as numpy (after the images)
-        NumpyArrayBindings.register(lib) // np.zeros/ones/stack/allclose/testing, ndarray.astype/copy
+        NumpyArrayBindings.register(lib) // np.zeros/ones/stack/allclose/testing, ndarray.copy
+        DTypeBindings.register(lib)      // torch.iinfo / finfo, numpy's dtype names, astype
         DrawBindings.register(lib)       // pictures: boxes, seg maps, masks, panels, palettes
         ShowBindings.register(lib)       // pictures: imshow, inline in Jupyter, a saved PNG elsewhere
         AutogradBindings.register(lib)   // training: autograd tensors, gradients of the torch functions (after them)

@@ -82,13 +82,7 @@ public final class Variable {
 
     /// torch's type string for error messages: `torch.FloatTensor [2, 3]`.
     var typeDescription: String {
-        let t: String
-        switch data.dtype {
-        case .float32: t = "torch.FloatTensor"
-        case .float64: t = "torch.DoubleTensor"
-        case .int64: t = "torch.LongTensor"
-        case .bool: t = "torch.BoolTensor"
-        }
+        let t = "torch.\(data.dtype.torchScalarName)Tensor"
         return "[\(t) [\(data.shape.map(String.init).joined(separator: ", "))]]"
     }
 

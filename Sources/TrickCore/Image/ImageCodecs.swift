@@ -4,10 +4,10 @@ import CImageCodecs
 /// default cv2 backend): PNG through libpng and JPEG through libjpeg-turbo, driven as OpenCV's
 /// imgcodecs drives them (see CImageCodecs), so pixels equal `cv2.imdecode`'s.
 ///
-/// trick has no uint8 dtype: an image is an **int64** tensor holding the uint8 (or, for 16-bit
-/// PNGs read `'unchanged'`, uint16) values — (H, W, C) in BGR(A) order, or (H, W) for one
-/// channel, exactly the shapes and values of mmcv's arrays. The rest of the core (ImResize, Pad,
-/// Normalize) already treats int64 images as uint8 ones.
+/// An image is a **uint8** tensor (for 16-bit PNGs read `'unchanged'`, an int64 one holding the
+/// uint16 values: trick has no uint16) — (H, W, C) in BGR(A) order, or (H, W) for one channel,
+/// exactly the shapes, dtype and values of mmcv's arrays. The rest of the core (ImResize, Pad,
+/// Normalize) treats int64 images as uint8 ones too.
 public enum ImageCodecs {
     /// mmcv's `imread_flags` (the cv2 ones): 'color' and 'grayscale' apply the Exif orientation
     /// as cv2 does; 'unchanged' and the `*_ignore_orientation` flags do not.
@@ -82,11 +82,13 @@ public enum ImageCodecs {
         }
         // cv2.imread / imdecode turn the image upright by its Exif orientation unless the flag is
         // IMREAD_UNCHANGED or has IMREAD_IGNORE_ORIENTATION (loadsave.cpp ApplyExifOrientation).
+        var image = Tensor(shape: c == 1 ? [h, w] : [h, w, c], int64: values)
         if !pillow, flag == .color || flag == .grayscale, let exif = img.exif {
             let o = exifOrientation(Array(UnsafeBufferPointer(start: exif, count: img.exif_length)))
-            if o != 1 { return orient(values, h: h, w: w, c: c, orientation: o) }
+            if o != 1 { image = orient(values, h: h, w: w, c: c, orientation: o) }
         }
-        return Tensor(shape: c == 1 ? [h, w] : [h, w, c], int64: values)
+        // 8-bit images are uint8 arrays as mmcv's; 16-bit ones stay int64 (trick has no uint16)
+        return img.depth == 16 ? image : image.fitted(to: .uint8)
     }
 
     /// The Orientation tag (0x0112) of IFD0 of an Exif (TIFF) block; 1 (upright) when absent or invalid.
@@ -133,7 +135,7 @@ public enum ImageCodecs {
     /// (8-bit, 1/3 channels; a 4th channel is dropped). The image is HW or HWC in BGR(A) order.
     /// Float images are converted as OpenCV's `convertTo(CV_8U)`: rounded half to even and
     /// saturated to 0…255. Integer images are 8-bit when every value is in 0…255, 16-bit PNG when
-    /// some value is above 255 (trick has no uint8/uint16 dtypes to tell them apart).
+    /// some value is above 255 (an int64 image may hold uint16 values: trick has no uint16 dtype).
     /// `params` are cv2's (IMWRITE_JPEG_QUALITY = 1, default 95; IMWRITE_PNG_COMPRESSION = 16, default 1).
     public static func encode(_ image: Tensor, ext: String, params: [Int] = []) throws -> [UInt8] {
         let e = ext.lowercased()

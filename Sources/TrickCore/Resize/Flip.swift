@@ -16,6 +16,10 @@ public enum ImFlip {
     /// `imflip(img, direction)`: horizontal reverses axis 1, vertical axis 0, diagonal both.
     /// Works on any tensor of rank ≥ 2 whose first two axes are (H, W).
     public static func flip(_ img: Tensor, _ direction: Direction) throws -> Tensor {
+        try flipValues(img, direction).keepingDType(of: img)
+    }
+
+    static func flipValues(_ img: Tensor, _ direction: Direction) throws -> Tensor {
         guard img.rank >= 2 else {
             throw CoreError("imflip needs an image of shape (H, W) or (H, W, C), got shape \(Tensor.formatShape(img.shape))")
         }

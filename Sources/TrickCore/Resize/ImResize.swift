@@ -36,6 +36,10 @@ public enum ImResize {
 
     /// `cv2.resize(img, (width, height), interpolation=...)`.
     public static func resize(_ img: Tensor, width: Int, height: Int, interpolation: Interpolation) throws -> Tensor {
+        try resizeValues(img, width: width, height: height, interpolation: interpolation).keepingDType(of: img)   // uint8 stays uint8
+    }
+
+    static func resizeValues(_ img: Tensor, width: Int, height: Int, interpolation: Interpolation) throws -> Tensor {
         let (h, w, c) = try geometry(img)
         guard width > 0, height > 0 else {
             throw CoreError("resize target size (w=\(width), h=\(height)) must be positive")

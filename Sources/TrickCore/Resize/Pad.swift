@@ -22,6 +22,10 @@ public enum ImPad {
     /// `impad(img, padding=(left, top, right, bottom), pad_val, padding_mode)`.
     public static func pad(_ img: Tensor, left: Int, top: Int, right: Int, bottom: Int,
                            value: Value = .scalar(0), mode: Mode = .constant) throws -> Tensor {
+        try padValues(img, left: left, top: top, right: right, bottom: bottom, value: value, mode: mode).rounded(like: img)
+    }
+
+    static func padValues(_ img: Tensor, left: Int, top: Int, right: Int, bottom: Int, value: Value, mode: Mode) throws -> Tensor {
         let (h, w, c) = try ImResize.geometry(img)
         guard left >= 0, top >= 0, right >= 0, bottom >= 0, Swift.max(left, top, right, bottom) <= 1 << 30 else {
             throw CoreError("padding (\(left), \(top), \(right), \(bottom)) must lie in [0, 2**30]")

@@ -3,7 +3,8 @@
 /// `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }` padded with spaces and a newline
 /// to a multiple of 64 bytes, then the data. Read: the numeric descrs (`<f2 <f4 <f8 |i1 <i2 <i4
 /// <i8 |u1 <u2 <u4 <u8 |b1`, big-endian `>` too) in C or Fortran order; written: version 1.0 in C
-/// order, as `np.save` writes trick's dtypes (`<f4 <f8 <i8 |b1`).
+/// order, as `np.save` writes trick's dtypes (`<f2 <f4 <f8 |i1 <i2 <i4 <i8 |u1 |b1`; bfloat16, which
+/// numpy lacks, as `<f4`).
 public enum NPYFormat {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
 
@@ -62,13 +63,11 @@ public enum NPYFormat {
     }
 
     public static func write(_ t: Tensor) -> [UInt8] {
-        let descr: String
-        switch t.dtype {
-        case .float32: descr = "<f4"
-        case .float64: descr = "<f8"
-        case .int64: descr = "<i8"
-        case .bool: descr = "|b1"
-        }
+        // numpy has no bfloat16: such a tensor is saved as float32 (exactly: every bfloat16 is a float32)
+        let t = t.dtype == .bfloat16 ? t.cast(to: .float32) : t
+        let descrs: [DType: String] = [.float32: "<f4", .float64: "<f8", .float16: "<f2", .int64: "<i8", .int32: "<i4",
+                                       .int16: "<i2", .int8: "|i1", .uint8: "|u1", .bool: "|b1"]
+        let descr = descrs[t.dtype] ?? "<f4"
         let shape = t.shape.count == 1 ? "(\(t.shape[0]),)" : "(" + t.shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
         let total = 10 + header.utf8.count + 1

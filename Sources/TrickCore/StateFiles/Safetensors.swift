@@ -1,8 +1,8 @@
 /// The `.safetensors` format (huggingface/safetensors): an 8-byte little-endian header length N,
 /// N bytes of JSON `{"name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [begin, end]}, …,
 /// "__metadata__": {str: str}}`, then the data buffer the offsets index (little-endian, C order).
-/// Read: F64 F32 F16 BF16 I64 I32 I16 I8 U8 U16 U32 U64 BOOL (half types widen to float32, integers
-/// to int64); written: trick's F32 / F64 / I64 / BOOL, the header padded with spaces to 8 bytes and
+/// Read: F64 F32 F16 BF16 I64 I32 I16 I8 U8 U16 U32 U64 BOOL (U16, U32, U64 widen to int64, trick
+/// having no such dtypes); written: each of trick's dtypes as its own, the header padded with spaces to 8 bytes and
 /// the tensors laid out as the library lays them (by dtype size, largest first, then by name).
 public enum Safetensors {
     static let elements: [String: TensorBytes.Element] = [
@@ -40,7 +40,7 @@ public enum Safetensors {
     }
 
     public static func write(_ tensors: [(String, Tensor)], metadata: [String: String]? = nil) throws -> [UInt8] {
-        let names: [DType: String] = [.float32: "F32", .float64: "F64", .int64: "I64", .bool: "BOOL"]
+        func dtypeName(_ d: DType) -> String { elements.first { $0.value == TensorBytes.Element.of(d) }!.key }
         let ordered = tensors.sorted { a, b in
             let sa = TensorBytes.Element.of(a.1.dtype).size, sb = TensorBytes.Element.of(b.1.dtype).size
             return sa != sb ? sa > sb : a.0 < b.0
@@ -54,7 +54,7 @@ public enum Safetensors {
         for (name, t) in ordered {
             let begin = data.count
             data += TensorBytes.encode(t)
-            parts.append("\(quoted(name)):{\"dtype\":\"\(names[t.dtype]!)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(begin),\(data.count)]}")
+            parts.append("\(quoted(name)):{\"dtype\":\"\(dtypeName(t.dtype))\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(begin),\(data.count)]}")
         }
         var header = Array(("{" + parts.joined(separator: ",") + "}").utf8)
         header += [UInt8](repeating: 0x20, count: (8 - header.count % 8) % 8)

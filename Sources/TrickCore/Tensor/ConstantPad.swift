@@ -32,6 +32,6 @@ extension Tensor {
             if inside { offsets[o] = src }
         }
         let withFill = try Tensor.cat([try reshaped([count]), try Tensor.full([1], value, dtype: dtype)], dim: 0)
-        return Tensor(shape: out, storage: withFill.storage.map(OffsetGather(offsets: offsets)))
+        return Tensor(shape: out, storage: withFill.storage.map(OffsetGather(offsets: offsets))).rounded(like: self)
     }
 }

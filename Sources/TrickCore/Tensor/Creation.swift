@@ -15,17 +15,17 @@ extension Tensor {
         guard sizeD >= 0, sizeD < 1e12 else { throw CoreError("arange(): invalid size \(sizeD)") }
         let n = Int(sizeD)
         _ = try checkedAllocationCount([n], dtype: dt)
-        switch dt {
+        switch dt.storageDType {
         case .int64:
             guard Swift.abs(start) < 9e18, Swift.abs(step) < 9e18 else { throw CoreError("arange(): start/step out of int64 range") }
             let s = Int64(start), st = Int64(step)
-            return Tensor(shape: [n], int64: (0..<n).map { s &+ Int64($0) &* st })
-        case .float32:
-            return Tensor(shape: [n], float32: (0..<n).map { Float(start + Double($0) * step) })
+            return Tensor(shape: [n], int64: (0..<n).map { s &+ Int64($0) &* st }).fitted(to: dt)
         case .float64:
             return Tensor(shape: [n], float64: (0..<n).map { start + Double($0) * step })
         case .bool:
             return Tensor(shape: [n], bool: (0..<n).map { start + Double($0) * step != 0 })
+        default:
+            return Tensor(shape: [n], float32: (0..<n).map { Float(start + Double($0) * step) }).fitted(to: dt)
         }
     }
 

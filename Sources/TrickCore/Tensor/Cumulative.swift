@@ -1,6 +1,10 @@
 /// `cumsum` / `cumprod` along a dimension (int/bool inputs give int64, as torch), `one_hot`.
 extension Tensor {
     public func cumulative(dim: Int, product: Bool = false) throws -> Tensor {
+        try cumulativeValues(dim: dim, product: product).floatRounded(like: self)
+    }
+
+    func cumulativeValues(dim: Int, product: Bool) throws -> Tensor {
         let d = try Tensor.normalizeDim(dim, rank: rank)
         let shp = rank == 0 ? [1] : shape
         let outer = Tensor.product(shp[..<d]), n = shp[d], inner = Tensor.product(shp[(d + 1)...])

@@ -8,7 +8,8 @@
 ///   (`div_floor_floating` / `remainder` in aten/src/ATen/native/cpu/BinaryOpsKernel.cpp);
 ///   integer division by zero is an error (torch raises "ZeroDivisionError"), float gives inf/nan;
 /// - comparisons compute in the promoted dtype and give bool;
-/// - `&`, `|`, `^` take bool or int64 only; `maximum`/`minimum` propagate NaN.
+/// - narrow dtypes (int8, float16, …) compute in their storage type, the result wrapped or rounded;
+/// - `&`, `|`, `^` take bool and integer tensors only; `maximum`/`minimum` propagate NaN.
 extension Tensor {
     public static func binary(_ op: BinaryOp, _ lhs: Operand, _ rhs: Operand) throws -> Tensor {
         var ct = DType.resultType([lhs, rhs])
@@ -25,19 +26,28 @@ extension Tensor {
             if ct == .bool { throw CoreError("subtracting two bool tensors with `-` is not supported; use `^` or logical_xor") }
         default: break
         }
-        let a = lhs.tensor(as: ct), b = rhs.tensor(as: ct)
+        // float16 / bfloat16 add, sub, mul and div take a scalar operand (Python number or 0-d
+        // tensor) unrounded, in float32, as torch's kernels read it (`original_scalar_value<opmath_t>`)
+        let opmathScalars = (ct == .float16 || ct == .bfloat16) && [.add, .sub, .mul, .div].contains(op)
+        func prepared(_ o: Operand) -> Tensor { opmathScalars && o.shape.isEmpty ? o.tensor(as: .float32) : o.tensor(as: ct) }
+        let a = prepared(lhs), b = prepared(rhs)
+        let r: Tensor
         switch (a.storage, b.storage) {
         case (.float32(let x), .float32(let y)):
-            return try floatingBinary(op, x, a.shape, y, b.shape, outShape)
+            r = try floatingBinary(op, x, a.shape, y, b.shape, outShape)
         case (.float64(let x), .float64(let y)):
-            return try floatingBinary(op, x, a.shape, y, b.shape, outShape)
+            r = try floatingBinary(op, x, a.shape, y, b.shape, outShape)
         case (.int64(let x), .int64(let y)):
-            return try integerBinary(op, x, a.shape, y, b.shape, outShape)
+            r = try integerBinary(op, x, a.shape, y, b.shape, outShape)
         case (.bool(let x), .bool(let y)):
-            return try boolBinary(op, x, a.shape, y, b.shape, outShape)
+            r = try boolBinary(op, x, a.shape, y, b.shape, outShape)
         default:
             throw CoreError("internal: mismatched operand storage")
         }
+        // a narrow dtype computes in its storage type and wraps / rounds the result once
+        var result = ct.isNarrow && r.storageDType == ct.storageDType ? r.fitted(to: ct) : r
+        result.isNumpy = lhs.isNumpy || (rhs.isNumpy && !lhs.isTensor)   // the left array's type decides, as Python's dispatch
+        return result
     }
 
     /// Convenience: `lhs op rhs` for two tensors.

@@ -21,7 +21,7 @@ extension Tensor {
         for it in index {
             switch it {
             case .int, .slice: consumed += 1
-            case .tensor(let t): consumed += t.dtype == .bool ? t.rank : 1
+            case .tensor(let t): consumed += t.dtype == .bool || t.dtype == .uint8 ? t.rank : 1
             case .ellipsis: ellipses += 1
             case .newAxis: break
             }
@@ -69,7 +69,7 @@ extension Tensor {
                 for _ in 0..<(rank - consumed) { fullDim() }
             case .tensor(let t):
                 switch t.dtype {
-                case .bool:
+                case .bool, .uint8:   // a uint8 index is a mask, as torch (which warns that this is deprecated)
                     if t.rank == 0 {
                         // t[True] adds a dimension of size 1, t[False] one of size 0.
                         plan.dims.append(ViewDim(size: 1, stride: 0))
@@ -87,11 +87,11 @@ extension Tensor {
                         fullDim()
                         plan.advanced.append((plan.dims.count - 1, (0..<n).map { coords[$0 * k + j] }, [n]))
                     }
-                case .int64:
+                case .int64, .int32:
                     fullDim()
                     plan.advanced.append((plan.dims.count - 1, t.int64s, t.shape))
                 default:
-                    throw CoreError("tensors used as indices must be int64 or bool tensors, got \(t.dtype)")
+                    throw CoreError("tensors used as indices must be long (int64), int (int32), byte (uint8) or bool tensors, got \(t.dtype)")
                 }
             }
         }
@@ -185,7 +185,7 @@ extension Tensor {
     }
 
     public func subscripted(_ index: [TensorIndex]) throws -> Tensor {
-        var r = try subscriptedValues(index)
+        var r = try subscriptedValues(index).keepingDType(of: self)
         r.isNumpy = isNumpy
         return r
     }
@@ -207,6 +207,11 @@ extension Tensor {
     }
 
     public mutating func assign(_ index: [TensorIndex], _ value: Operand) throws {
+        switch value {   // torch refuses a Python number the dtype cannot hold (`int8_x[0] = 300`)
+        case .int(let i): try dtype.checkRepresentable(Double(i))
+        case .float(let d): try dtype.checkRepresentable(d)
+        default: break
+        }
         if let off = try scalarOffset(index), value.shape.allSatisfy({ $0 == 1 }) {
             let v = value.tensor(as: dtype)
             func one<T>(_ dst: inout [T], _ src: [T]) throws { dst[off] = src[0] }
@@ -249,7 +254,7 @@ extension Tensor {
                                 _ f64: (inout [Double], [Double]) throws -> Void,
                                 _ i64: (inout [Int64], [Int64]) throws -> Void,
                                 _ b1: (inout [Bool], [Bool]) throws -> Void) throws {
-        switch dtype {
+        switch storageDType {
         case .float32:
             guard case .float32(var a) = storage, case .float32(let b) = source else { break }
             storage = .bool([])
@@ -274,6 +279,7 @@ extension Tensor {
             defer { storage = .bool(a) }
             try b1(&a, b)
             return
+        default: break
         }
         throw CoreError("internal: assign dtype mismatch")
     }

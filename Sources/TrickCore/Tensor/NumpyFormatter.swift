@@ -43,10 +43,19 @@ public enum NumpyFormatter {
     // MARK: elements
 
     static func scalar(_ t: Tensor) -> String {
-        switch t.dtype {
+        switch t.storage {
         case .bool: return t.double(at: 0) != 0 ? "True" : "False"
         case .int64: return String(t.int64(at: 0))
         case .float32, .float64: return positional(t, 0, precision: 8)
+        }
+    }
+
+    /// The shortest digits that round-trip in the array's float type (numpy's dragon4 unique mode).
+    static func shortest(_ v: Double, _ d: DType) -> String {
+        switch d {
+        case .float16: return Float16(v).description
+        case .float32, .bfloat16: return Float(v).description
+        default: return v.description
         }
     }
 
@@ -56,7 +65,7 @@ public enum NumpyFormatter {
         let v = t.double(at: i)
         if v.isNaN { return "nan" }
         if v.isInfinite { return v < 0 ? "-inf" : "inf" }
-        var s = expandExponent(t.dtype == .float32 ? Float(v).description : v.description)
+        var s = expandExponent(shortest(v, t.dtype))
         if let dot = s.firstIndex(of: "."), s.distance(from: dot, to: s.endIndex) - 1 > precision {
             s = TensorFormatter.c("%.\(precision)f", v)
         }
@@ -82,9 +91,9 @@ public enum NumpyFormatter {
     }
 
     /// Scientific form with shortest digits (at most 8 after the point): mantissa and exponent.
-    static func scientific(_ v: Double, float32: Bool) -> (mantissa: String, exponent: Int) {
+    static func scientific(_ v: Double, dtype: DType) -> (mantissa: String, exponent: Int) {
         guard v != 0 else { return ("0.", 0) }
-        let s = float32 ? Float(v).description : v.description
+        let s = shortest(v, dtype)
         let plain = expandExponent(s)
         let negative = plain.hasPrefix("-")
         let digitsOnly = plain.filter { $0.isNumber }
@@ -105,7 +114,7 @@ public enum NumpyFormatter {
     /// Each element's text, padded to the common width (numpy's FloatingFormat / IntegerFormat / BoolFormat).
     static func elementStrings(_ t: Tensor) -> [String] {
         let n = t.count
-        switch t.dtype {
+        switch t.storage {
         case .bool:
             return (0..<n).map { t.double(at: $0) != 0 ? " True" : "False" }
         case .int64:
@@ -118,7 +127,7 @@ public enum NumpyFormatter {
             let nonzero = finite.map(Swift.abs).filter { $0 != 0 }
             let maxV = nonzero.max() ?? 0, minV = nonzero.min() ?? 0
             let exp = !nonzero.isEmpty && (maxV >= 1e8 || minV < 0.0001 || maxV / minV > 1000)
-            if exp { return scientificStrings(vals, float32: t.dtype == .float32) }
+            if exp { return scientificStrings(vals, dtype: t.dtype) }
             let strs = (0..<n).map { vals[$0].isFinite ? positional(t, $0, precision: 8) : "" }
             let finiteStrs = strs.indices.filter { vals[$0].isFinite }.map { strs[$0] }
             var padLeft = finiteStrs.map { $0.split(separator: ".", omittingEmptySubsequences: false)[0].count }.max() ?? 0
@@ -139,8 +148,8 @@ public enum NumpyFormatter {
         }
     }
 
-    static func scientificStrings(_ vals: [Double], float32: Bool) -> [String] {
-        let parts: [(mantissa: String, exponent: Int)] = vals.map { $0.isFinite ? scientific($0, float32: float32) : ("", 0) }
+    static func scientificStrings(_ vals: [Double], dtype: DType) -> [String] {
+        let parts: [(mantissa: String, exponent: Int)] = vals.map { $0.isFinite ? scientific($0, dtype: dtype) : ("", 0) }
         let finite = vals.indices.filter { vals[$0].isFinite }
         let precision = finite.map { parts[$0].mantissa.split(separator: ".", omittingEmptySubsequences: false)[1].count }.max() ?? 0
         let padLeft = finite.map { parts[$0].mantissa.split(separator: ".", omittingEmptySubsequences: false)[0].count }.max() ?? 0

@@ -22,27 +22,19 @@ extension Operand {
         }
     }
 
-    /// The operand as a tensor of `dtype` (a Python scalar becomes 0-d).
+    /// The operand as a tensor of `dtype` (a Python scalar becomes 0-d; into a narrow dtype it
+    /// wraps, as torch's arithmetic does: `int8_tensor + 300` adds 44).
     func tensor(as dtype: DType) -> Tensor {
         switch self {
         case .tensor(let t): return t.cast(to: dtype)
-        case .int(let i):
-            switch dtype {
-            case .int64: return .scalar(i)
-            case .bool: return .scalar(i != 0)
-            case .float32: return .scalar(Float(i))
-            case .float64: return Tensor(shape: [], float64: [Double(i)])
-            }
-        case .float(let d):
-            switch dtype {
-            case .float64: return Tensor(shape: [], float64: [d])
-            case .float32: return .scalar(Float(d))
-            case .int64: return .scalar(Int64(exactly: d.rounded(.towardZero)) ?? 0)
-            case .bool: return .scalar(d != 0)
-            }
+        case .int(let i): return Tensor.scalar(i).cast(to: dtype)
+        case .float(let d): return Tensor(shape: [], float64: [d]).cast(to: dtype)
         case .bool(let b): return Tensor(shape: [], bool: [b]).cast(to: dtype)
         }
     }
+
+    var isNumpy: Bool { if case .tensor(let t) = self { return t.isNumpy } else { return false } }
+    var isTensor: Bool { if case .tensor = self { return true } else { return false } }
 
     var shape: [Int] {
         if case .tensor(let t) = self { return t.shape }

@@ -71,6 +71,10 @@ extension Tensor {
     // MARK: sums
 
     public func sum(dims: [Int]? = nil, keepdim: Bool = false) throws -> Tensor {
+        try sumValues(dims: dims, keepdim: keepdim).floatRounded(like: self)
+    }
+
+    func sumValues(dims: [Int]? = nil, keepdim: Bool = false) throws -> Tensor {
         let ds = try reductionDims(dims)
         let out = Tensor.reducedShape(shape, ds, keepdim: keepdim)
         switch storage {
@@ -107,8 +111,12 @@ extension Tensor {
     }
 
     public func mean(dims: [Int]? = nil, keepdim: Bool = false) throws -> Tensor {
+        try meanValues(dims: dims, keepdim: keepdim).floatRounded(like: self)
+    }
+
+    func meanValues(dims: [Int]? = nil, keepdim: Bool = false) throws -> Tensor {
         guard dtype.isFloatingPoint else {
-            throw CoreError("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype == .bool ? "Bool" : "Long")")
+            throw CoreError("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.torchScalarName)")
         }
         let ds = try reductionDims(dims)
         let out = Tensor.reducedShape(shape, ds, keepdim: keepdim)
@@ -120,14 +128,27 @@ extension Tensor {
     }
 
     public func prod(dims: [Int]? = nil, keepdim: Bool = false) throws -> Tensor {
+        try prodValues(dims: dims, keepdim: keepdim).floatRounded(like: self)
+    }
+
+    func prodValues(dims: [Int]? = nil, keepdim: Bool = false) throws -> Tensor {
         let ds = try reductionDims(dims)
         let out = Tensor.reducedShape(shape, ds, keepdim: keepdim)
         switch storage {
-        case .float32(let a): return Tensor(shape: out, float32: Tensor.reduceLanes(a, shape, ds) { p, s, n in
-            var acc: Float = 1
-            for k in 0..<n { acc *= p[k * s] }
-            return acc
-        })
+        case .float32(let a):
+            if dtype.isNarrow {   // torch multiplies float16 / bfloat16 in their own precision, rounding each step
+                let round = dtype.floatRounding
+                return Tensor(shape: out, float32: Tensor.reduceLanes(a, shape, ds) { p, s, n in
+                    var acc: Float = 1
+                    for k in 0..<n { acc = round(acc * p[k * s]) }
+                    return acc
+                })
+            }
+            return Tensor(shape: out, float32: Tensor.reduceLanes(a, shape, ds) { p, s, n in
+                var acc: Float = 1
+                for k in 0..<n { acc *= p[k * s] }
+                return acc
+            })
         case .float64(let a): return Tensor(shape: out, float64: Tensor.reduceLanes(a, shape, ds) { p, s, n in
             var acc = 1.0
             for k in 0..<n { acc *= p[k * s] }
@@ -145,6 +166,10 @@ extension Tensor {
 
     /// `var(dim, correction=1)` (unbiased by default, as torch); two-pass in double.
     public func variance(dims: [Int]? = nil, correction: Double = 1, keepdim: Bool = false) throws -> Tensor {
+        try varianceValues(dims: dims, correction: correction, keepdim: keepdim).floatRounded(like: self)
+    }
+
+    func varianceValues(dims: [Int]? = nil, correction: Double = 1, keepdim: Bool = false) throws -> Tensor {
         guard dtype.isFloatingPoint else {
             throw CoreError("std and var only support floating point and complex dtypes, got \(dtype)")
         }
@@ -228,6 +253,10 @@ extension Tensor {
 
     /// `max()` / `min()` of all elements (0-d), or `amax`/`amin` over `dims`.
     public func extremumValue(dims: [Int]? = nil, keepdim: Bool = false, max: Bool) throws -> Tensor {
+        try extremumValues(dims: dims, keepdim: keepdim, max: max).keepingDType(of: self)
+    }
+
+    func extremumValues(dims: [Int]?, keepdim: Bool, max: Bool) throws -> Tensor {
         let ds = try reductionDims(dims)
         let out = Tensor.reducedShape(shape, ds, keepdim: keepdim)
         if count == 0 {

@@ -11,13 +11,15 @@ extension Tensor {
             let pe = try Broadcast.expand(p, a.shape, to: out), qe = try Broadcast.expand(q, b.shape, to: out)
             return (0..<c.count).map { c[$0] ? pe[$0] : qe[$0] }
         }
+        let r: Tensor
         switch (a.storage, b.storage) {
-        case (.float32(let p), .float32(let q)): return Tensor(shape: out, float32: try sel(p, q))
-        case (.float64(let p), .float64(let q)): return Tensor(shape: out, float64: try sel(p, q))
-        case (.int64(let p), .int64(let q)): return Tensor(shape: out, int64: try sel(p, q))
-        case (.bool(let p), .bool(let q)): return Tensor(shape: out, bool: try sel(p, q))
+        case (.float32(let p), .float32(let q)): r = Tensor(shape: out, float32: try sel(p, q))
+        case (.float64(let p), .float64(let q)): r = Tensor(shape: out, float64: try sel(p, q))
+        case (.int64(let p), .int64(let q)): r = Tensor(shape: out, int64: try sel(p, q))
+        case (.bool(let p), .bool(let q)): r = Tensor(shape: out, bool: try sel(p, q))
         default: throw CoreError("internal: where dtype mismatch")
         }
+        return r.fitted(to: dt)
     }
 
     /// `torch.gather(input, dim, index)`: out[i][j][k] = input[index[i][j][k]][j][k] (dim 0).
@@ -56,7 +58,7 @@ extension Tensor {
             }
             offsets[flat] = off
         }
-        return Tensor(shape: index.shape, storage: storage.map(OffsetGather(offsets: offsets)))
+        return Tensor(shape: index.shape, storage: storage.map(OffsetGather(offsets: offsets))).keepingDType(of: self)
     }
 
     /// `index_select(dim, index)` for a 1-D int64 index.
@@ -71,6 +73,10 @@ extension Tensor {
     /// `clamp(min=None, max=None)`; with only float bounds an int tensor becomes float32 (torch promotes).
     /// `boundsAreFloat`: a bound was a Python float (an int tensor then gives float32, as torch).
     public func clamped(min lo: Double?, max hi: Double?, boundsAreFloat: Bool = false) throws -> Tensor {
+        try clampedValues(min: lo, max: hi, boundsAreFloat: boundsAreFloat).rounded(like: self)
+    }
+
+    func clampedValues(min lo: Double?, max hi: Double?, boundsAreFloat: Bool) throws -> Tensor {
         guard lo != nil || hi != nil else { throw CoreError("clamp(): at least one of 'min' or 'max' must not be None") }
         let boundIsFloat = boundsAreFloat
         var t = self
@@ -116,6 +122,11 @@ extension Tensor {
 
     /// `masked_fill(mask, value)`: mask broadcasts to this tensor's shape; dtype kept.
     public func maskedFilled(_ mask: Tensor, _ value: Double) throws -> Tensor {
+        try dtype.checkRepresentable(value)
+        return try maskedFilledValues(mask, value).rounded(like: self)
+    }
+
+    func maskedFilledValues(_ mask: Tensor, _ value: Double) throws -> Tensor {
         guard mask.dtype == .bool else { throw CoreError("masked_fill(): expected a bool mask, got \(mask.dtype)") }
         guard Broadcast.canExpand(mask.shape, to: shape) else {
             throw CoreError("masked_fill(): mask of shape \(Tensor.formatShape(mask.shape)) cannot be broadcast to the tensor's shape \(Tensor.formatShape(shape))")
@@ -166,7 +177,7 @@ extension Tensor {
             }
             inverse[i] = Int64(uniq.count - 1)
         }
-        let values = Tensor(shape: [uniq.count], storage: storage.map(OffsetGather(offsets: uniq)))
+        let values = Tensor(shape: [uniq.count], storage: storage.map(OffsetGather(offsets: uniq))).keepingDType(of: self)
         return (values, Tensor(shape: shape, int64: inverse), Tensor(counts))
     }
 }

@@ -42,7 +42,7 @@ struct StridedCopy: StorageTransform {
 extension Tensor {
     /// A contiguous copy of a strided view of this tensor's buffer.
     func strided(shape: [Int], strides: [Int], offset: Int = 0) -> Tensor {
-        Tensor(shape: shape, storage: storage.map(StridedCopy(shape: shape, strides: strides, offset: offset)))
+        Tensor(shape: shape, storage: storage.map(StridedCopy(shape: shape, strides: strides, offset: offset))).keepingDType(of: self)
     }
 
     /// `permute(*dims)`.
@@ -193,12 +193,14 @@ extension Tensor {
             return out
         }
         let cast = parts.map { $0.cast(to: dt) }
-        switch dt {
-        case .float32: return Tensor(shape: outShape, float32: join(cast.map { $0.floats }))
-        case .float64: return Tensor(shape: outShape, float64: join(cast.map { $0.doubles }))
-        case .int64: return Tensor(shape: outShape, int64: join(cast.map { $0.int64s }))
-        case .bool: return Tensor(shape: outShape, bool: join(cast.map { $0.bools }))
+        let joined: Tensor
+        switch dt.storageDType {
+        case .float64: joined = Tensor(shape: outShape, float64: join(cast.map { $0.doubles }))
+        case .int64: joined = Tensor(shape: outShape, int64: join(cast.map { $0.int64s }))
+        case .bool: joined = Tensor(shape: outShape, bool: join(cast.map { $0.bools }))
+        default: joined = Tensor(shape: outShape, float32: join(cast.map { $0.floats }))
         }
+        return joined.fitted(to: dt)
     }
 
     /// `torch.stack(tensors, dim)`: all shapes equal.

@@ -33,7 +33,7 @@ extension Tensor {
             }
         }
         let finalShape = rank == 0 ? [] : outShape
-        let values = Tensor(shape: finalShape, storage: storage.map(OffsetGather(offsets: order)))
+        let values = Tensor(shape: finalShape, storage: storage.map(OffsetGather(offsets: order))).keepingDType(of: self)
         return (values, Tensor(shape: finalShape, int64: idx))
     }
 

@@ -14,6 +14,9 @@ public struct Tensor: Sendable {
     /// The tensor stands for a numpy array (`np.array(...)`, ensemble_boxes' and mmcv's results):
     /// it prints as numpy does (`NumpyFormatter`); indexing keeps the mark.
     public var isNumpy = false
+    /// A dtype narrower than the storage (uint8/int8/int16/int32 held in `.int64`, float16/bfloat16
+    /// in `.float32`, every value already wrapped or rounded to it; see NarrowDTypes.swift), or nil.
+    public internal(set) var narrowDType: DType?
 
     /// One contiguous buffer of the tensor's dtype.
     public enum Storage: Sendable {
@@ -23,7 +26,10 @@ public struct Tensor: Sendable {
         case bool([Bool])
     }
 
-    public var dtype: DType {
+    public var dtype: DType { narrowDType ?? storageDType }
+
+    /// The dtype of the storage buffer (`.int64` for an int8 tensor).
+    public var storageDType: DType {
         switch storage {
         case .float32: return .float32
         case .float64: return .float64
@@ -109,14 +115,18 @@ public struct Tensor: Sendable {
     public static func scalar(_ v: Bool) -> Tensor { Tensor(shape: [], bool: [v]) }
 
     /// A tensor of `shape` filled with `value` (converted to `dtype`).
+    /// As torch, a value the dtype cannot hold is an error (`full((2,), 300, dtype=torch.int8)`).
     public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32) throws -> Tensor {
         let n = try checkedAllocationCount(shape, dtype: dtype)
-        switch dtype {
-        case .float32: return Tensor(shape: shape, float32: [Float](repeating: Float(value), count: n))
-        case .float64: return Tensor(shape: shape, float64: [Double](repeating: value, count: n))
-        case .int64: return Tensor(shape: shape, int64: [Int64](repeating: try DType.exactInt64(value), count: n))
-        case .bool: return Tensor(shape: shape, bool: [Bool](repeating: value != 0, count: n))
+        try dtype.checkRepresentable(value)
+        let t: Tensor
+        switch dtype.storageDType {
+        case .float64: t = Tensor(shape: shape, float64: [Double](repeating: value, count: n))
+        case .int64: t = Tensor(shape: shape, int64: [Int64](repeating: try DType.exactInt64(value), count: n))
+        case .bool: t = Tensor(shape: shape, bool: [Bool](repeating: value != 0, count: n))
+        default: t = Tensor(shape: shape, float32: [Float](repeating: Float(value), count: n))
         }
+        return t.fitted(to: dtype)
     }
 
     public static func zeros(_ shape: [Int], dtype: DType = .float32) throws -> Tensor { try full(shape, 0, dtype: dtype) }
@@ -228,15 +238,23 @@ public struct Tensor: Sendable {
         }
     }
 
-    /// The same values in another dtype (float→int truncates toward zero, as torch `.to`).
+    /// The same values in another dtype (float→int truncates toward zero, as torch `.to`; into
+    /// a narrow dtype the values wrap or round as torch stores them, see `fitted(to:)`).
     public func cast(to dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
-        switch dtype {
-        case .float32: return Tensor(shape: shape, float32: floats)
-        case .float64: return Tensor(shape: shape, float64: doubles)
-        case .int64: return Tensor(shape: shape, int64: int64s)
-        case .bool: return Tensor(shape: shape, bool: bools)
+        var t: Tensor
+        switch dtype.storageDType {
+        case .float64: t = Tensor(shape: shape, float64: doubles)
+        case .int64:
+            if dtype.isNarrow, storageDType.isFloatingPoint {
+                t = Tensor(shape: shape, int64: doubles.map(DType.x86TruncatedInt32))
+            } else {
+                t = Tensor(shape: shape, int64: int64s)
+            }
+        case .bool: t = Tensor(shape: shape, bool: bools)
+        default: t = Tensor(shape: shape, float32: floats)
         }
+        return t.fitted(to: dtype)
     }
 
     /// Same data, new shape (element counts must agree; one dimension may be -1).
@@ -267,46 +285,6 @@ public struct Tensor: Sendable {
 
     public static func formatShape(_ shape: [Int]) -> String {
         shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-    }
-}
-
-/// Element types, with PyTorch's names.
-public enum DType: String, Sendable, CaseIterable {
-    case float32, float64, int64, bool
-
-    public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
-    public var byteSize: Int {
-        switch self {
-        case .float32: return 4
-        case .float64, .int64: return 8
-        case .bool: return 1
-        }
-    }
-
-    /// Parses torch spellings: 'float32', 'float', 'torch.float32', 'float64', 'double',
-    /// 'int64', 'long', 'int', 'bool'.
-    public init?(name: String) {
-        let n = name.hasPrefix("torch.") ? String(name.dropFirst(6)) : name
-        switch n {
-        case "float32", "float": self = .float32
-        case "float64", "double": self = .float64
-        case "int64", "long", "int": self = .int64
-        case "bool": self = .bool
-        default: return nil
-        }
-    }
-
-    /// torch's type promotion for two tensors' dtypes: bool < int64 < float32 < float64.
-    public static func promote(_ a: DType, _ b: DType) -> DType {
-        func rank(_ d: DType) -> Int {
-            switch d { case .bool: 0; case .int64: 1; case .float32: 2; case .float64: 3 }
-        }
-        return rank(a) >= rank(b) ? a : b
-    }
-
-    static func exactInt64(_ v: Double) throws -> Int64 {
-        guard let i = Int64(exactly: v.rounded(.towardZero)) else { throw CoreError("value \(v) does not fit in int64") }
-        return i
     }
 }
 

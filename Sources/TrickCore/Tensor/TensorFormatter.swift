@@ -11,7 +11,7 @@ import Glibc
 ///   max exceeds 1e8, or (non-int mode) the min is below 1e-4; fixed `%.4f` otherwise.
 /// - Rows wrap at 80 columns, nested brackets indent by one per level, blank lines separate
 ///   3-D+ slices, more than 1000 elements summarise with `...` keeping 3 edge items.
-/// - Suffixes: `dtype=torch.float64` for non-default dtypes, `size=(0, 4)` for empty tensors.
+/// - Suffixes: `dtype=torch.float64` (`torch.int8`, …) for dtypes other than float32, int64, bool, `size=(0, 4)` for empty tensors.
 public enum TensorFormatter {
     static let precision = 4, threshold = 1000, edgeItems = 3, lineWidth = 80
 
@@ -26,7 +26,8 @@ public enum TensorFormatter {
             if t.dtype != .float32 { suffixes.append("dtype=torch.\(t.dtype.rawValue)") }
             body = "[]"
         } else {
-            if t.dtype == .float64 { suffixes.append("dtype=torch.float64") }
+            // torch omits only the defaults: float32, int64 and bool
+            if ![DType.float32, .int64, .bool].contains(t.dtype) { suffixes.append("dtype=\(dtypeName(t.dtype))") }
             body = tensorString(t, indent: indent)
         }
         return addSuffixes(prefix + body, suffixes + extraSuffixes, indent: indent)

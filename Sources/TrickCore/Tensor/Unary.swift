@@ -2,10 +2,15 @@
 /// - transcendental functions (`exp`, `log`, `sqrt`, `sigmoid`, ...) of int/bool tensors give float32;
 /// - `neg`, `abs`, `relu`, `sign`, `square`, rounding keep the dtype (`-bool` is an error, as torch);
 /// - `round` rounds half to even (torch uses `nearbyint`);
-/// - `not` (`~`) is logical not on bool and bitwise not on int64;
+/// - `not` (`~`) is logical not on bool and bitwise not on integers;
+/// - a narrow dtype's result is wrapped or rounded back to it (int8 `abs(-128)` is -128, as torch);
 /// - `isnan`/`isinf`/`isfinite` give bool.
 extension Tensor {
     public func unary(_ op: UnaryOp) throws -> Tensor {
+        try unaryValues(op).rounded(like: self)
+    }
+
+    func unaryValues(_ op: UnaryOp) throws -> Tensor {
         switch op {
         case .isnan, .isinf, .isfinite:
             switch storage {

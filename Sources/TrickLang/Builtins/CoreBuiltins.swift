@@ -381,11 +381,13 @@ enum CoreBuiltins {
         registerTorch(lib)
     }
 
-    /// `torch.float32` and friends, so torch's printed form pastes back (`dtype=torch.float64`).
+    /// `torch.float32` and friends, so torch's printed form pastes back (`dtype=torch.float64`);
+    /// an alias holds the name torch prints (`torch.long` is `torch.int64`, `torch.int` `torch.int32`).
     static func registerTorch(_ lib: Library) {
         let t = lib.namespace("torch")
-        for d in ["float32", "float64", "int64", "bool", "float", "double", "long", "int", "int32", "uint8", "float16"] {
-            t.set(d, .str("torch." + d))
+        for d in ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool",
+                  "float", "double", "half", "long", "int", "short"] {
+            t.set(d, .str("torch." + DType(name: "torch." + d)!.rawValue))
         }
     }
 }

@@ -171,7 +171,7 @@ extension Interpreter {
             case .none: return .newAxis
             case .str(let s) where s == "...": return .ellipsis
             case .tensor(let t):
-                if t.rank == 0 && t.dtype == .int64 { return .int(Int(t.int64(at: 0))) }
+                if t.rank == 0 && (t.dtype == .int64 || t.dtype == .int32) { return .int(Int(t.int64(at: 0))) }
                 return .tensor(t)
             case .list:
                 return .tensor(try Convert.tensor(x))

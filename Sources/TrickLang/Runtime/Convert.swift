@@ -59,7 +59,7 @@ public enum Convert {
                     }
                 }
                 flat.append(contentsOf: t.doubles)
-                kind = max(kind, t.dtype.isFloatingPoint ? 2 : (t.dtype == .int64 ? 1 : 0))
+                kind = max(kind, t.dtype.isFloatingPoint ? 2 : (t.dtype == .bool ? 0 : 1))
                 if t.dtype == .bool { sawBool = true } else { sawNumber = true }
             default:
                 if let l = leafDepth, l != depth { throw ragged() }
@@ -99,6 +99,7 @@ public enum Convert {
             collect(v)
             return Tensor(shape: shape, int64: ints)
         }
+        if target.isNarrow { for x in flat { try target.checkRepresentable(x) } }
         return Tensor(shape: shape, float64: flat).cast(to: target)
     }
 

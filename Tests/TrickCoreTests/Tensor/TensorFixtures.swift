@@ -5,10 +5,14 @@ import XCTest
 /// Loads the torch-made vectors in Fixtures/tensor (see tools/gen_tensor_vectors.py).
 enum TensorFixtures {
     static func load(_ name: String) throws -> [[String: Any]] {
+        try loadJSON(name) as! [[String: Any]]
+    }
+
+    static func loadJSON(_ name: String) throws -> Any {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/tensor/\(name).json")
         let data = try Data(contentsOf: url)
-        return try JSONSerialization.jsonObject(with: data) as! [[String: Any]]
+        return try JSONSerialization.jsonObject(with: data)
     }
 
     static func number(_ v: Any) -> Double {
@@ -21,13 +25,15 @@ enum TensorFixtures {
         let d = o as! [String: Any]
         let shape = (d["shape"] as! [Any]).map { ($0 as! NSNumber).intValue }
         let data = d["data"] as! [Any]
-        switch d["dtype"] as! String {
-        case "float32": return Tensor(shape: shape, float32: data.map { Float(number($0)) })
-        case "float64": return Tensor(shape: shape, float64: data.map { number($0) })
-        case "int64": return Tensor(shape: shape, int64: data.map { ($0 as! NSNumber).int64Value })
-        case "bool": return Tensor(shape: shape, bool: data.map { ($0 as! NSNumber).boolValue })
-        default: fatalError("dtype")
+        let dtype = DType(rawValue: d["dtype"] as! String)!
+        let stored: Tensor
+        switch dtype.storageDType {
+        case .float32: stored = Tensor(shape: shape, float32: data.map { Float(number($0)) })
+        case .float64: stored = Tensor(shape: shape, float64: data.map { number($0) })
+        case .int64: stored = Tensor(shape: shape, int64: data.map { ($0 as! NSNumber).int64Value })
+        default: stored = Tensor(shape: shape, bool: data.map { ($0 as! NSNumber).boolValue })
         }
+        return stored.fitted(to: dtype)   // torch's values of a narrow dtype are already in it
     }
 
     static func operand(_ o: Any?) -> Operand {
