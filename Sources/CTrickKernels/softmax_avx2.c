@@ -25,27 +25,22 @@ static inline __attribute__((always_inline)) int32_t f_bits(float f) { int32_t u
 static inline __attribute__((always_inline)) double bits_d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
 static inline __attribute__((always_inline)) uint64_t d_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
 
-static inline __attribute__((always_inline)) float poly_exp(float r) {
-    float p = 1.0f / 5040;
-    p = p * r + 1.0f / 720;
-    p = p * r + 1.0f / 120;
-    p = p * r + 1.0f / 24;
-    p = p * r + 1.0f / 6;
-    p = p * r + 0.5f;
-    p = p * r + 1;
-    p = p * r + 1;
-    return p;
-}
-
-// FastExp.expNonPositive
-static inline __attribute__((always_inline)) float exp_nonpositive(float v) {
+// FastExp.expNonPositiveFused (its multiply-adds are explicit fused operations, as there)
+static inline __attribute__((always_inline)) float exp_nonpositive_fused(float v) {
     float x = v < -87.3f ? -87.3f : v;
-    float shifted = x * 1.442695040888963f + 12582912.0f;
+    float shifted = fmaf(x, 1.442695040888963f, 12582912.0f);
     float n = shifted - 12582912.0f;
     int32_t nb = f_bits(shifted) - 0x4B400000;
-    float r = x - n * 0.693145751953125f;
-    r = r - n * 1.428606765330187e-06f;
-    float p = poly_exp(r);
+    float r = fmaf(-n, 0.693145751953125f, x);
+    r = fmaf(-n, 1.428606765330187e-06f, r);
+    float p = 1.0f / 5040;
+    p = fmaf(p, r, 1.0f / 720);
+    p = fmaf(p, r, 1.0f / 120);
+    p = fmaf(p, r, 1.0f / 24);
+    p = fmaf(p, r, 1.0f / 6);
+    p = fmaf(p, r, 0.5f);
+    p = fmaf(p, r, 1);
+    p = fmaf(p, r, 1);
     return p * bits_f((uint32_t)(nb + 127) << 23);
 }
 
@@ -143,7 +138,7 @@ void lse_stats(const float *restrict img, long c, long s, long len, double *rest
     }
     for (long k = 0; k < c; k++) {
         const float *restrict row = img + k * s;
-        for (long i = 0; i < len; i++) sef[i] += exp_nonpositive(row[i] - mxf[i]);
+        for (long i = 0; i < len; i++) sef[i] += exp_nonpositive_fused(row[i] - mxf[i]);
     }
     for (long i = 0; i < len; i++) { mx[i] = (double)mxf[i]; se[i] = (double)sef[i]; }
 }
