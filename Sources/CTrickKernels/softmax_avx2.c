@@ -25,9 +25,8 @@ static inline __attribute__((always_inline)) int32_t f_bits(float f) { int32_t u
 static inline __attribute__((always_inline)) double bits_d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
 static inline __attribute__((always_inline)) uint64_t d_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
 
-// FastExp.expNonPositiveFused (its multiply-adds are explicit fused operations, as there)
-static inline __attribute__((always_inline)) float exp_nonpositive_fused(float v) {
-    float x = v < -87.3f ? -87.3f : v;
+// FastExp.fusedReduced (its multiply-adds are explicit fused operations, as there): e^x = p·2^nb
+static inline __attribute__((always_inline)) float fused_reduced(float x, int32_t *nb_out) {
     float shifted = fmaf(x, 1.442695040888963f, 12582912.0f);
     float n = shifted - 12582912.0f;
     int32_t nb = f_bits(shifted) - 0x4B400000;
@@ -41,25 +40,21 @@ static inline __attribute__((always_inline)) float exp_nonpositive_fused(float v
     p = fmaf(p, r, 0.5f);
     p = fmaf(p, r, 1);
     p = fmaf(p, r, 1);
+    *nb_out = nb;
+    return p;
+}
+
+// FastExp.expNonPositiveFused
+static inline __attribute__((always_inline)) float exp_nonpositive_fused(float v) {
+    int32_t nb;
+    float p = fused_reduced(v < -87.3f ? -87.3f : v, &nb);
     return p * bits_f((uint32_t)(nb + 127) << 23);
 }
 
-// FastExp.expFloat (its multiply-adds are explicit fused operations, as there)
+// FastExp.expFloat
 static inline __attribute__((always_inline)) float exp_full(float v) {
-    float x = v < -104.0f ? -104.0f : v;
-    float shifted = fmaf(x, 1.442695040888963f, 12582912.0f);
-    float n = shifted - 12582912.0f;
-    int32_t nb = f_bits(shifted) - 0x4B400000;
-    float r = fmaf(-n, 0.693145751953125f, x);
-    r = fmaf(-n, 1.428606765330187e-06f, r);
-    float p = 1.0f / 5040;
-    p = fmaf(p, r, 1.0f / 720);
-    p = fmaf(p, r, 1.0f / 120);
-    p = fmaf(p, r, 1.0f / 24);
-    p = fmaf(p, r, 1.0f / 6);
-    p = fmaf(p, r, 0.5f);
-    p = fmaf(p, r, 1);
-    p = fmaf(p, r, 1);
+    int32_t nb;
+    float p = fused_reduced(v < -104.0f ? -104.0f : v, &nb);
     int32_t n1 = nb >> 1, n2 = nb - n1;
     float y = p * bits_f((uint32_t)(n1 + 127) << 23) * bits_f((uint32_t)(n2 + 127) << 23);
     return v < -104.0f ? 0.0f : y;

@@ -42,7 +42,14 @@ enum FastExp {
     /// `addingProduct` is a libm call: slow but the same bits, and only taken without AVX2.
     @inline(__always)
     static func expNonPositiveFused(_ v: Float) -> Float {
-        let x = v < -87.3 ? -87.3 : v
+        let (p, nBits) = fusedReduced(v < -87.3 ? -87.3 : v)
+        return p * Float(bitPattern: UInt32(bitPattern: (nBits &+ 127) &<< 23))
+    }
+
+    /// `expNonPositive`'s reduction x = n·ln2 + r and polynomial p ≈ e^r with every multiply-add
+    /// fused, shared by `expNonPositiveFused` and `expFloat`: (p, n), e^x = p·2^n.
+    @inline(__always)
+    static func fusedReduced(_ x: Float) -> (p: Float, n: Int32) {
         let shifted = (12582912.0 as Float).addingProduct(x, 1.442695040888963)
         let n = shifted - 12582912.0
         let nBits = Int32(bitPattern: shifted.bitPattern) &- 0x4B40_0000
@@ -56,7 +63,7 @@ enum FastExp {
         p = (0.5 as Float).addingProduct(p, r)
         p = (1 as Float).addingProduct(p, r)
         p = (1 as Float).addingProduct(p, r)
-        return p * Float(bitPattern: UInt32(bitPattern: (nBits &+ 127) &<< 23))
+        return (p, nBits)
     }
 }
 
@@ -103,20 +110,7 @@ extension FastExp {
     /// gives NaN. Within ~1 ulp of libm's `expf`.
     @inline(__always)
     static func expFloat(_ v: Float) -> Float {
-        let x = v < -104 ? -104 : v
-        let shifted = (12582912.0 as Float).addingProduct(x, 1.442695040888963)
-        let n = shifted - 12582912.0
-        let nBits = Int32(bitPattern: shifted.bitPattern) &- 0x4B40_0000
-        var r = x.addingProduct(-n, 0.693145751953125)
-        r = r.addingProduct(-n, 1.428606765330187e-06)
-        var p: Float = 1.0 / 5040
-        p = (1.0 / 720 as Float).addingProduct(p, r)
-        p = (1.0 / 120 as Float).addingProduct(p, r)
-        p = (1.0 / 24 as Float).addingProduct(p, r)
-        p = (1.0 / 6 as Float).addingProduct(p, r)
-        p = (0.5 as Float).addingProduct(p, r)
-        p = (1 as Float).addingProduct(p, r)
-        p = (1 as Float).addingProduct(p, r)
+        let (p, nBits) = fusedReduced(v < -104 ? -104 : v)
         let n1 = nBits >> 1, n2 = nBits &- n1
         let s1 = Float(bitPattern: UInt32(bitPattern: (n1 &+ 127) &<< 23))
         let s2 = Float(bitPattern: UInt32(bitPattern: (n2 &+ 127) &<< 23))
