@@ -48,7 +48,8 @@ static inline __attribute__((always_inline)) float fused_reduced(float x, int32_
 static inline __attribute__((always_inline)) float exp_nonpositive_fused(float v) {
     int32_t nb;
     float p = fused_reduced(v < -87.3f ? -87.3f : v, &nb);
-    return p * bits_f((uint32_t)(nb + 127) << 23);
+    float y = p * bits_f((uint32_t)(nb + 127) << 23);
+    return v != v ? v : y;
 }
 
 // FastExp.expFloat
@@ -57,7 +58,7 @@ static inline __attribute__((always_inline)) float exp_full(float v) {
     float p = fused_reduced(v < -104.0f ? -104.0f : v, &nb);
     int32_t n1 = nb >> 1, n2 = nb - n1;
     float y = p * bits_f((uint32_t)(n1 + 127) << 23) * bits_f((uint32_t)(n2 + 127) << 23);
-    return v < -104.0f ? 0.0f : y;
+    return v < -104.0f ? 0.0f : v != v ? v : y;
 }
 
 // FastLog.logAtLeastOne

@@ -43,7 +43,8 @@ enum FastExp {
     @inline(__always)
     static func expNonPositiveFused(_ v: Float) -> Float {
         let (p, nBits) = fusedReduced(v < -87.3 ? -87.3 : v)
-        return p * Float(bitPattern: UInt32(bitPattern: (nBits &+ 127) &<< 23))
+        let y = p * Float(bitPattern: UInt32(bitPattern: (nBits &+ 127) &<< 23))
+        return v.isNaN ? v : y   // NaN in, the same NaN out (a fused NaN's sign depends on the instruction form)
     }
 
     /// `expNonPositive`'s reduction x = n·ln2 + r and polynomial p ≈ e^r with every multiply-add
@@ -115,6 +116,6 @@ extension FastExp {
         let s1 = Float(bitPattern: UInt32(bitPattern: (n1 &+ 127) &<< 23))
         let s2 = Float(bitPattern: UInt32(bitPattern: (n2 &+ 127) &<< 23))
         let y = p * s1 * s2
-        return v < -104 ? 0 : y   // NaN: the polynomial is NaN
+        return v < -104 ? 0 : v.isNaN ? v : y   // NaN in, the same NaN out (as expNonPositiveFused)
     }
 }
