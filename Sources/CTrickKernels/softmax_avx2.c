@@ -25,33 +25,8 @@ static inline __attribute__((always_inline)) int32_t f_bits(float f) { int32_t u
 static inline __attribute__((always_inline)) double bits_d(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
 static inline __attribute__((always_inline)) uint64_t d_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
 
-static inline __attribute__((always_inline)) float poly_exp(float r) {
-    float p = 1.0f / 5040;
-    p = p * r + 1.0f / 720;
-    p = p * r + 1.0f / 120;
-    p = p * r + 1.0f / 24;
-    p = p * r + 1.0f / 6;
-    p = p * r + 0.5f;
-    p = p * r + 1;
-    p = p * r + 1;
-    return p;
-}
-
-// FastExp.expNonPositive
-static inline __attribute__((always_inline)) float exp_nonpositive(float v) {
-    float x = v < -87.3f ? -87.3f : v;
-    float shifted = x * 1.442695040888963f + 12582912.0f;
-    float n = shifted - 12582912.0f;
-    int32_t nb = f_bits(shifted) - 0x4B400000;
-    float r = x - n * 0.693145751953125f;
-    r = r - n * 1.428606765330187e-06f;
-    float p = poly_exp(r);
-    return p * bits_f((uint32_t)(nb + 127) << 23);
-}
-
-// FastExp.expFloat (its multiply-adds are explicit fused operations, as there)
-static inline __attribute__((always_inline)) float exp_full(float v) {
-    float x = v < -104.0f ? -104.0f : v;
+// FastExp.fusedReduced (its multiply-adds are explicit fused operations, as there): e^x = p·2^nb
+static inline __attribute__((always_inline)) float fused_reduced(float x, int32_t *nb_out) {
     float shifted = fmaf(x, 1.442695040888963f, 12582912.0f);
     float n = shifted - 12582912.0f;
     int32_t nb = f_bits(shifted) - 0x4B400000;
@@ -65,9 +40,25 @@ static inline __attribute__((always_inline)) float exp_full(float v) {
     p = fmaf(p, r, 0.5f);
     p = fmaf(p, r, 1);
     p = fmaf(p, r, 1);
+    *nb_out = nb;
+    return p;
+}
+
+// FastExp.expNonPositiveFused
+static inline __attribute__((always_inline)) float exp_nonpositive_fused(float v) {
+    int32_t nb;
+    float p = fused_reduced(v < -87.3f ? -87.3f : v, &nb);
+    float y = p * bits_f((uint32_t)(nb + 127) << 23);
+    return v != v ? v : y;
+}
+
+// FastExp.expFloat
+static inline __attribute__((always_inline)) float exp_full(float v) {
+    int32_t nb;
+    float p = fused_reduced(v < -104.0f ? -104.0f : v, &nb);
     int32_t n1 = nb >> 1, n2 = nb - n1;
     float y = p * bits_f((uint32_t)(n1 + 127) << 23) * bits_f((uint32_t)(n2 + 127) << 23);
-    return v < -104.0f ? 0.0f : y;
+    return v < -104.0f ? 0.0f : v != v ? v : y;
 }
 
 // FastLog.logAtLeastOne
@@ -143,7 +134,7 @@ void lse_stats(const float *restrict img, long c, long s, long len, double *rest
     }
     for (long k = 0; k < c; k++) {
         const float *restrict row = img + k * s;
-        for (long i = 0; i < len; i++) sef[i] += exp_nonpositive(row[i] - mxf[i]);
+        for (long i = 0; i < len; i++) sef[i] += exp_nonpositive_fused(row[i] - mxf[i]);
     }
     for (long i = 0; i < len; i++) { mx[i] = (double)mxf[i]; se[i] = (double)sef[i]; }
 }

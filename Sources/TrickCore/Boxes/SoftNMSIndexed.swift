@@ -79,6 +79,18 @@ extension SoftNMS {
         }
     }
 
+    /// The index of the indexed kernel's queries: boxes whose IoU can reach the threshold
+    /// (`IoUWindowIndex`) for linear and naive, else (gaussian, or inputs it rejects) boxes that
+    /// can meet at all (`BoxGrid`, margin 0 for offset 0 and 2 for offset 1: `fl(fl(xx2 − xx1) + 1) > 0`
+    /// needs `x1_j < x2_i + 1 + 2⁻²³`).
+    static func candidateIndex(_ boxes: [Float], iouThreshold thr: Float, method: Method, offset: Float, window: Bool) -> BoxCandidateIndex {
+        boxes.withUnsafeBufferPointer { b in
+            let window = !window || method == .gaussian ? nil
+                : IoUWindowIndex(boxes: b, tau: Double(thr), offset: Double(offset), unitRoundoff: 0x1p-24, minimumArea: 1e-30)
+            return window ?? BoxGrid(sizedFor: b, ids: b.count / 4, margin: offset == 0 ? 0 : 2)
+        }
+    }
+
     /// Boxes from which the indexed kernels start (below, the brute-force kernel is faster).
     static let indexedMinimum = 64
 
@@ -86,15 +98,17 @@ extension SoftNMS {
     /// to `kernel` for inputs `indexable` rejects.
     ///
     /// Step 0 is the reference loop (it examines every box and drops those already below
-    /// `min_score`). From step 1 on a box is examined with weight exactly 1 unless it meets the
-    /// selected box (`BoxGrid`, margin 0 for offset 0 and 2 for offset 1: `fl(fl(xx2 − xx1) + 1) > 0`
-    /// needs `x1_j < x2_i + 1 + 2⁻²³`), and such a box keeps its score and stays `>= min_score`
-    /// (it passed an earlier examination), so only meeting boxes are decayed and only they can be
-    /// dropped. Drops replay the reference's swap-with-last in position order (a dropped box's slot
+    /// `min_score`). From step 1 on a box is examined with weight exactly 1 unless the
+    /// `candidateIndex` returns it for the selected box, and such a box keeps its score and stays
+    /// `>= min_score` (it passed an earlier examination), so only returned boxes are decayed and
+    /// only they can be dropped; selected and dropped boxes leave the index. Drops replay the reference's swap-with-last in position order (a dropped box's slot
     /// takes the last box, which is examined there), and the first strictly-largest score of
     /// positions `i..<nboxes` comes from a `FirstMaxTree` over positions.
+    ///
+    /// `window`: whether to try the `IoUWindowIndex` (default: from `IoUWindowIndex.minimumBoxes`
+    /// boxes on; below, the overlap grid's smaller set-up wins).
     static func kernelIndexed(_ boxes: [Float], _ scores: [Float], iouThreshold thr: Float, sigma: Float, minScore: Float,
-                              method: Method, offset: Float) -> (dets: [Float], inds: [Int]) {
+                              method: Method, offset: Float, window: Bool? = nil) -> (dets: [Float], inds: [Int]) {
         let n = scores.count
         guard n > 1, indexable(boxes, iouThreshold: thr, sigma: sigma, method: method, offset: offset) else {
             return kernel(boxes, scores, iouThreshold: thr, sigma: sigma, minScore: minScore, method: method, offset: offset)
@@ -156,7 +170,8 @@ extension SoftNMS {
             }
         }
 
-        let grid = boxes.withUnsafeBufferPointer { BoxGrid(sizedFor: $0, ids: n, margin: offset == 0 ? 0 : 2) }
+        let grid = candidateIndex(boxes, iouThreshold: thr, method: method, offset: offset,
+                                  window: window ?? (n >= IoUWindowIndex.minimumBoxes))
         var live = [Bool](repeating: false, count: n)   // examined by every step so far, not selected
         for p in 1..<nboxes {
             let b = at[p]
@@ -182,6 +197,7 @@ extension SoftNMS {
             emit(i)
             let s = at[i]
             live[s] = false
+            grid.remove(s, Double(boxes[4 * s]), Double(boxes[4 * s + 1]), Double(boxes[4 * s + 2]), Double(boxes[4 * s + 3]))
             dropPositions.removeAll(keepingCapacity: true)
             grid.forEachCandidate(Double(boxes[4 * s]), Double(boxes[4 * s + 1]), Double(boxes[4 * s + 2]), Double(boxes[4 * s + 3])) { j in
                 guard live[j] else { return }
@@ -203,6 +219,7 @@ extension SoftNMS {
                         let j = at[p], last = nboxes - 1
                         dropping[j] = false
                         live[j] = false
+                        grid.remove(j, Double(boxes[4 * j]), Double(boxes[4 * j + 1]), Double(boxes[4 * j + 2]), Double(boxes[4 * j + 3]))
                         at[p] = at[last]; posOf[at[p]] = p
                         tree.set(p, FirstMaxTree.key(sc[at[p]]))
                         tree.set(last, FirstMaxTree.removed)
@@ -257,9 +274,10 @@ extension EnsembleBoxes {
     }
 
     /// `softNMS` with the same kept list and order, sub-quadratic for spread-out boxes (falls back to
-    /// `softNMS` for inputs `softNMSIndexable` rejects). Only boxes that meet the selected one
-    /// (`BoxGrid`, margin 0: `min(x2) − max(x1) > 0` needs `x1_j < x2_i` and `x1_i < x2_j`) are
-    /// decayed — every other later box is multiplied by exactly 1 — and the first maximum of the
+    /// `softNMS` for inputs `softNMSIndexable` rejects). Only boxes whose IoU with the selected one
+    /// can exceed `nt` (`IoUWindowIndex`, linear and hard) or that meet it at all (gaussian, or inputs
+    /// the window rejects: `BoxGrid`, margin 0: `min(x2) − max(x1) > 0` needs `x1_j < x2_i` and
+    /// `x1_i < x2_j`) are decayed — every other later box is multiplied by exactly 1 — and the first maximum of the
     /// positions after `i` comes from a `FirstMaxTree` (a NaN right after `i` stays, as the scan
     /// starts there). A selected box leaves the grid.
     ///
@@ -269,7 +287,10 @@ extension EnsembleBoxes {
     /// decays change nothing that is returned; the positions it holds still take part in the swaps
     /// (its stale score is `<= thresh` as the true one). Once the box at `i` and every later box
     /// are at or below `thresh`, the loop stops: no later box can be kept.
-    static func softNMSIndexed(_ boxes: [Double], _ scores: [Double], nt: Double, sigma: Double, thresh: Double, method: Int) -> [Int] {
+    ///
+    /// `window`: as in `SoftNMS.kernelIndexed`.
+    static func softNMSIndexed(_ boxes: [Double], _ scores: [Double], nt: Double, sigma: Double, thresh: Double, method: Int,
+                               window: Bool? = nil) -> [Int] {
         let n = scores.count
         guard n > 1, softNMSIndexable(boxes, nt: nt, sigma: sigma, method: method) else {
             return softNMS(boxes, scores, nt: nt, sigma: sigma, thresh: thresh, method: method)
@@ -284,7 +305,10 @@ extension EnsembleBoxes {
         var at = Array(0..<n)                // position → box
         var posOf = Array(0..<n)             // box → position
         let pruning = softNMSPrunable(areas, scores, sigma: sigma, thresh: thresh, method: method)
-        let grid = boxes.withUnsafeBufferPointer { BoxGrid(sizedFor: $0, ids: n, margin: 0) }
+        let grid: BoxCandidateIndex = boxes.withUnsafeBufferPointer { b in
+            let window = !(window ?? (n >= IoUWindowIndex.minimumBoxes)) || method == 2 ? nil : IoUWindowIndex(boxes: b, tau: nt, offset: 0, unitRoundoff: 0x1p-53, minimumArea: 1e-290)
+            return window ?? BoxGrid(sizedFor: b, ids: n, margin: 0)
+        }
         var live = [Bool](repeating: true, count: n)   // not selected (and, pruning, above thresh)
         for k in 0..<n {
             if pruning && sc[k] <= thresh { live[k] = false; continue }

@@ -66,7 +66,7 @@ public enum CrossEntropy {
         }
         var out: [Float] = HugePages.array(count: n * s) { $0.initialize(repeating: 0) }
         var smooth = withSmooth ? [Float](repeating: 0, count: n * s) : []
-        let cwd: [Double]? = classWeight.map { $0.map(Double.init) }
+        let cw = classWeight.map { $0.map(Double.init) } ?? [Double](repeating: 1, count: c)   // 1 × v is v
         // Per pixel: lse = max + log Σ exp(x − max) (PixelSoftmax, blocked over contiguous pixels),
         // then cw[y]·(lse − x_y) and, for label smoothing, Σ_k cw_k·(lse − x_k); all in Double.
         func run<T: BinaryFloatingPoint>(_ xs: [T]) {
@@ -76,6 +76,8 @@ public enum CrossEntropy {
                         smooth.withUnsafeMutableBufferPointer { sm in
                             let blocksPerImage = (s + PixelSoftmax.blockSize - 1) / PixelSoftmax.blockSize
                             let avx2 = VectorKernels.useAVX2
+                            cw.withUnsafeBufferPointer { wb in
+                            let weights = wb.baseAddress!
                             let blocks: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void = { b, p0, len, mx, se in
                                 let img = b * c * s
                                 // lse in place of se, in one vectorised pass
@@ -86,24 +88,22 @@ public enum CrossEntropy {
                                     for i in 0..<len { se[i] = mx[i] + FastLog.logAtLeastOne(se[i]) }
                                 }
                                 var nllSum = 0.0, weightSum = 0.0
+                                let labels = yp.baseAddress! + b * s + p0, outs = o.baseAddress! + b * s + p0
+                                let logits = x.baseAddress! + img + p0
                                 for i in 0..<len {
-                                    let p = p0 + i
-                                    let label = yp[b * s + p]
+                                    let label = labels[i]
                                     if label == ignoreIndex { continue }
                                     let lse = se[i]
                                     let li = Int(label)
-                                    let w = cwd?[li] ?? 1
-                                    let v = Float(w * (lse - Double(x[img + li * s + p])))
-                                    o[b * s + p] = v
+                                    let w = weights[li]
+                                    let v = Float(w * (lse - Double(logits[li * s + i])))
+                                    outs[i] = v
                                     nllSum += Double(v)
                                     weightSum += w
                                     if withSmooth {
                                         var acc = 0.0
-                                        for k in 0..<c {
-                                            let wk = cwd?[k] ?? 1
-                                            acc += wk * (lse - Double(x[img + k * s + p]))
-                                        }
-                                        sm[b * s + p] = Float(acc)
+                                        for k in 0..<c { acc += weights[k] * (lse - Double(logits[k * s + i])) }
+                                        sm[b * s + p0 + i] = Float(acc)
                                     }
                                 }
                                 if let bs = blockSums {
@@ -116,6 +116,7 @@ public enum CrossEntropy {
                                 PixelSoftmax.forEachBlockFloat32(xf, n: n, c: c, s: s, blocks)
                             } else {
                                 PixelSoftmax.forEachBlock(x, n: n, c: c, s: s, blocks)
+                            }
                             }
                         }
                     }

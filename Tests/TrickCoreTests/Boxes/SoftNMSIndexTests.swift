@@ -38,10 +38,13 @@ final class SoftNMSIndexTests: XCTestCase {
             let sigma = r.int(3) == 0 ? sigmas[r.int(sigmas.count)] : 0.5
             let minScore = r.int(3) == 0 ? minScores[r.int(minScores.count)] : 1e-3
             let e = SoftNMS.kernel(boxes, s, iouThreshold: thr, sigma: sigma, minScore: minScore, method: method, offset: offset)
-            let g = SoftNMS.kernelIndexed(boxes, s, iouThreshold: thr, sigma: sigma, minScore: minScore, method: method, offset: offset)
             let msg = "case \(c): n \(n) thr \(thr) \(method) sigma \(sigma) min \(minScore) offset \(offset)"
-            XCTAssertEqual(g.inds, e.inds, msg)
-            XCTAssertEqual(Self.bits(g.dets), Self.bits(e.dets), msg)
+            for window in [false, true] {   // the overlap grid and the IoU window
+                let g = SoftNMS.kernelIndexed(boxes, s, iouThreshold: thr, sigma: sigma, minScore: minScore, method: method,
+                                              offset: offset, window: window)
+                XCTAssertEqual(g.inds, e.inds, "\(msg) window \(window)")
+                XCTAssertEqual(Self.bits(g.dets), Self.bits(e.dets), "\(msg) window \(window)")
+            }
             if n > 1 && SoftNMS.indexable(boxes, iouThreshold: thr, sigma: sigma, method: method, offset: offset) { indexed += 1 }
         }
         XCTAssertGreaterThan(indexed, 1000)
@@ -64,8 +67,10 @@ final class SoftNMSIndexTests: XCTestCase {
             let nt = nts[r.int(nts.count)], sigma = r.int(3) == 0 ? sigmas[r.int(sigmas.count)] : 0.5
             let thresh = threshs[r.int(threshs.count)]
             let e = EnsembleBoxes.softNMS(boxes, s, nt: nt, sigma: sigma, thresh: thresh, method: method)
-            let g = EnsembleBoxes.softNMSIndexed(boxes, s, nt: nt, sigma: sigma, thresh: thresh, method: method)
-            XCTAssertEqual(g, e, "case \(c): n \(n) nt \(nt) method \(method) sigma \(sigma) thresh \(thresh)")
+            for window in [false, true] {
+                let g = EnsembleBoxes.softNMSIndexed(boxes, s, nt: nt, sigma: sigma, thresh: thresh, method: method, window: window)
+                XCTAssertEqual(g, e, "case \(c): n \(n) nt \(nt) method \(method) sigma \(sigma) thresh \(thresh) window \(window)")
+            }
             if n > 1 && EnsembleBoxes.softNMSIndexable(boxes, nt: nt, sigma: sigma, method: method) {
                 indexed += 1
                 if EnsembleBoxes.softNMSPrunable(Self.areas(boxes), s, sigma: sigma, thresh: thresh, method: method) { pruned += 1 }
@@ -103,8 +108,57 @@ final class SoftNMSIndexTests: XCTestCase {
             let nt: Double = [0.3, 0.5, 0.1][r.int(3)], thresh: Double = [0.001, 0, 0.1][r.int(3)]
             XCTAssertTrue(EnsembleBoxes.softNMSPrunable(Self.areas(boxes), s, sigma: 0.5, thresh: thresh, method: method))
             let e = EnsembleBoxes.softNMS(boxes, s, nt: nt, sigma: 0.5, thresh: thresh, method: method)
-            let g = EnsembleBoxes.softNMSIndexed(boxes, s, nt: nt, sigma: 0.5, thresh: thresh, method: method)
-            XCTAssertEqual(g, e, "case \(c): n \(n) nt \(nt) method \(method) thresh \(thresh)")
+            for window in [false, true] {
+                let g = EnsembleBoxes.softNMSIndexed(boxes, s, nt: nt, sigma: 0.5, thresh: thresh, method: method, window: window)
+                XCTAssertEqual(g, e, "case \(c): n \(n) nt \(nt) method \(method) thresh \(thresh) window \(window)")
+            }
+        }
+    }
+
+    /// The IoU window's edge: partners built at an IoU within a few roundings of the threshold
+    /// (shifted, grown or shrunk copies of a box, widths a factor near `thr` apart), at small and
+    /// large coordinates (where float32's spacing makes `x2 − x1 + 1` round), with offset 0 and 1,
+    /// many sizes at once, and ties in the scores.
+    func testIoUWindowAtTheThreshold() {
+        var r = SplitMix(seed: 9001)
+        for c in 0..<600 {
+            let thr: Float = [0.3, 0.5, 0.7, 0.1, 1e-6, 1, 0.95][r.int(7)]
+            let offset: Float = Float(r.int(2))
+            let base: Float = [0, 1000, 4_000_000, 16_777_216][r.int(4)]
+            let n = 2 + r.int(c % 10 == 0 ? 600 : 80)
+            var boxes: [Float] = []
+            for k in 0..<n {
+                if k > 0 && r.int(3) > 0 {
+                    // a partner of an earlier box at about the threshold's IoU
+                    let j = r.int(k)
+                    let x1 = boxes[4 * j], y1 = boxes[4 * j + 1], x2 = boxes[4 * j + 2], y2 = boxes[4 * j + 3]
+                    let w = x2 - x1 + offset, h = y2 - y1 + offset
+                    switch r.int(3) {
+                    case 0:   // shifted along x so that (w − d)/(w + d) = thr
+                        let d = w * (1 - thr) / (1 + thr) * (1 + r.range(-1e-5, 1e-5))
+                        boxes += [x1 + d, y1, x2 + d, y2]
+                    case 1:   // grown to width w/thr about the same left edge
+                        let g = w / thr * (1 + r.range(-1e-5, 1e-5)) - w
+                        boxes += [x1, y1, x2 + g, y2]
+                    default:  // shrunk to width thr·w in both axes
+                        boxes += [x1, y1, x1 + w * thr.squareRoot() - offset, y1 + h * thr.squareRoot() - offset]
+                    }
+                } else {
+                    let w = r.range(0.5, 60) * Float(1 << r.int(4)), h = r.range(0.5, 60)
+                    let x = base + r.range(0, 200), y = base + r.range(0, 200)
+                    boxes += [x, y, x + w, y + h]
+                }
+            }
+            let s = (0..<n).map { _ in Float(r.int(6)) / 5 }
+            let method: SoftNMS.Method = r.int(2) == 0 ? .linear : .naive
+            let e = SoftNMS.kernel(boxes, s, iouThreshold: thr, sigma: 0.5, minScore: 1e-3, method: method, offset: offset)
+            let g = SoftNMS.kernelIndexed(boxes, s, iouThreshold: thr, sigma: 0.5, minScore: 1e-3, method: method, offset: offset, window: true)
+            let msg = "case \(c): n \(n) thr \(thr) \(method) offset \(offset) base \(base)"
+            XCTAssertEqual(g.inds, e.inds, msg)
+            XCTAssertEqual(Self.bits(g.dets), Self.bits(e.dets), msg)
+            let bd = boxes.map(Double.init), sd = s.map(Double.init)
+            XCTAssertEqual(EnsembleBoxes.softNMSIndexed(bd, sd, nt: Double(thr), sigma: 0.5, thresh: 0.001, method: 1, window: true),
+                           EnsembleBoxes.softNMS(bd, sd, nt: Double(thr), sigma: 0.5, thresh: 0.001, method: 1), msg)
         }
     }
 
