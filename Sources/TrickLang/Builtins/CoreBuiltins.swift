@@ -7,6 +7,23 @@ import TrickCore
 
 /// The language's own built-ins: Python's (print, len, range, sorted, ...) and `build`.
 enum CoreBuiltins {
+    /// An exception object as `KeyError('x')` makes it: its `args`, the message trick shows when it
+    /// is raised, and Python's str and repr (`str(KeyError('x'))` is `'x'`, `str(ValueError())` is
+    /// empty, several arguments show their tuple).
+    static func exception(_ kind: String, _ args: [Value]) -> BuiltObject {
+        let o = BuiltObject(typeName: kind, attributes: [("kind", .str(kind)), ("message", .str(args.map(Printer.str).joined(separator: " "))),
+                                                                ("args", .tuple(args))])
+        o.str = {
+            switch args.count {
+            case 0: return ""
+            case 1: return kind == "KeyError" ? Printer.repr(args[0]) : Printer.str(args[0])
+            default: return Printer.repr(.tuple(args))
+            }
+        }
+        o.repr = { "\(kind)(" + args.map(Printer.repr).joined(separator: ", ") + ")" }
+        return o
+    }
+
     static func register(into lib: Library, interpreter interp: Interpreter) {
         lib.function("print(*args, sep=' ', end='\\n', flush=False)", doc: "Writes the values, separated by `sep`, to standard output.") { [unowned interp] a in
             let sep = a["sep"].isNone ? " " : try a.string("sep")
@@ -138,7 +155,7 @@ enum CoreBuiltins {
             let v = a["obj"]
             if case .object(let o) = v, let cls = o.instanceClass as? ClassInfo { return .object(cls.object) }
             // a caught exception's class (`type(e).__name__`, `type(e) is ValueError`)
-            if case .object(let o) = v, case .str(let kind)? = o.attributes["kind"], o.typeName == kind || o.typeName == "Exception",
+            if case .object(let o) = v, case .str(let kind)? = o.attributes["kind"], o.typeName == kind,
                case .builtin(let cls)? = lib.globals[kind] { return .builtin(cls) }
             if case .builtin(let b)? = lib.globals[v.typeName], ["int", "float", "str", "bool", "list", "dict", "tuple", "set", "range", "slice"].contains(b.name) {
                 return .builtin(b)
@@ -171,6 +188,8 @@ enum CoreBuiltins {
                 if name == "Tensor" || name == "tensor", case .tensor = v { return true }
                 if name == "object" { return true }
                 if case .object(let o) = v, let p = o.payload as? ReferenceBases, p.referenceBases.contains(name) { return true }
+                // a built-in exception is an instance of its bases (a KeyError is a LookupError)
+                if case .object(let o) = v, ExceptionKinds.isExceptionObject(o) { return ExceptionKinds.isSubclass(o.typeName, of: name) }
                 return v.typeName == name
             }
             return .bool(matches(a["classinfo"]))
@@ -349,14 +368,8 @@ enum CoreBuiltins {
             clock_gettime(CLOCK_MONOTONIC, &ts)
             return .float(Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9)
         }
-        lib.function("Exception(*args)") { a in
-            let o = BuiltObject(typeName: "Exception", attributes: [("kind", .str("Exception")), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))])
-            return .object(o)
-        }
-        for kind in ExceptionKinds.parent.keys.sorted() where kind != "Exception" && !ExceptionKinds.inModules.contains(kind) {
-            lib.function("\(kind)(*args)") { a in
-                .object(BuiltObject(typeName: "Exception", attributes: [("kind", .str(kind)), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))]))
-            }
+        for kind in ExceptionKinds.parent.keys.sorted() where !ExceptionKinds.inModules.contains(kind) {
+            lib.function("\(kind)(*args)") { a in .object(CoreBuiltins.exception(kind, a.varargs)) }
         }
         ClassBuiltins.register(into: lib, interpreter: interp)
         Registries.register(into: lib, interpreter: interp)

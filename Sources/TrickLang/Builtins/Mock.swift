@@ -320,7 +320,7 @@ enum Mock {
         switch v {
         case .builtin(let b): return ExceptionKinds.parent[b.name] != nil
         case .object(let o):
-            return o.typeName == "Exception" || (o.instanceClass as? ClassInfo)?.exceptionBase != nil || (o.payload as? ClassInfo)?.exceptionBase != nil
+            return ExceptionKinds.isExceptionObject(o) || (o.instanceClass as? ClassInfo)?.exceptionBase != nil || (o.payload as? ClassInfo)?.exceptionBase != nil
         default: return false
         }
     }
@@ -363,7 +363,7 @@ enum Mock {
         if case .object(let c) = ex, let ci = c.payload as? ClassInfo, ci.exceptionBase != nil { ex = try interp.instantiate(ci, Arguments()) }
         switch ex {
         case .builtin(let b): throw RuntimeError("", kind: b.name)
-        case .object(let o) where o.typeName == "Exception":
+        case .object(let o) where ExceptionKinds.isExceptionObject(o):
             throw RuntimeError(Printer.str(o.attributes["message"] ?? .str("")), kind: Printer.str(o.attributes["kind"] ?? .str("Exception")))
         case .object(let o):
             let cls = (o.instanceClass as? ClassInfo)?.name ?? o.typeName

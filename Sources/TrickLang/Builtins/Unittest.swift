@@ -10,7 +10,7 @@ enum Unittest {
         registerParameterized(lib, interp)
         try? registerMultiProcessTestCase(lib, interp)
         let skipTest = BuiltinFunction("SkipTest(*args)", doc: "unittest.SkipTest: raised in a test (or setUp) to skip it.") { a in
-            .object(BuiltObject(typeName: "Exception", attributes: [("kind", .str("SkipTest")), ("message", .str(a.varargs.map(Printer.str).joined(separator: " ")))]))
+            .object(CoreBuiltins.exception("SkipTest", a.varargs))
         }
         m.set("SkipTest", .builtin(skipTest))
         m.method("skip(reason)", doc: "unittest.skip: a decorator that skips the test method or class unconditionally.") { a in

@@ -37,7 +37,7 @@ enum Warnings {
         }
         m.method("warn(message, category=None, stacklevel=1, source=None)", doc: "warnings.warn: prints 'FILE: UserWarning: message' to stderr (once, by default), or raises it under an 'error' filter.") { [unowned lib] a in
             var text: String, category: String
-            if case .object(let o) = a["message"], o.typeName == "Exception", case .str(let k)? = o.attributes["kind"] {
+            if case .object(let o) = a["message"], ExceptionKinds.isExceptionObject(o), case .str(let k)? = o.attributes["kind"] {
                 text = Printer.str(o.attributes["message"] ?? .str(""))
                 category = k
             } else {

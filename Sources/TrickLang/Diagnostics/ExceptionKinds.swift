@@ -2,6 +2,13 @@
 /// `except LookupError` catches a KeyError and `except RuntimeError` a NotImplementedError, as in
 /// CPython. One table: `except` matching, `issubclass` and the names bound as built-ins read it.
 public enum ExceptionKinds {
+    /// An instance of a built-in exception type (`KeyError('x')`, or a caught one): an object whose
+    /// type name is its `kind`.
+    public static func isExceptionObject(_ o: BuiltObject) -> Bool {
+        if case .str(let k)? = o.attributes["kind"] { return o.typeName == k }
+        return false
+    }
+
     /// Each class's base (CPython 3.11's hierarchy, the branches trick uses).
     public static let parent: [String: String] = [
         "Exception": "BaseException", "KeyboardInterrupt": "BaseException", "SystemExit": "BaseException",

@@ -112,6 +112,12 @@ extension Interpreter {
         if case .object(let cell)? = try ns.get(.str("__classcell__")), let c = cell.payload as? Cell {
             c.value = .object(cls)
         }
+        // descriptors learn their name and owner, in definition order (type.__new__'s __set_name__)
+        for key in info.order {
+            if case .object(let o)? = info.namespace[key], let setName = o.special("__set_name__") {
+                try setName.call(Arguments([.object(cls), .str(key)]))
+            }
+        }
         return .object(cls)
     }
 

@@ -260,7 +260,7 @@ public final class Interpreter {
         var text = e.message
         if text == e.kind { text = "" } else if text.hasPrefix(e.kind + ": ") { text = String(text.dropFirst(e.kind.count + 2)) }
         let o = BuiltObject(typeName: e.kind, attributes: [("message", .str(text)), ("kind", .str(e.kind)), ("args", .tuple(text.isEmpty ? [] : [.str(text)]))])
-        o.repr = { "\(e.kind)(\(Printer.quote(text)))" }
+        o.repr = { text.isEmpty ? "\(e.kind)()" : "\(e.kind)(\(Printer.quote(text)))" }
         o.str = { text }
         return o
     }

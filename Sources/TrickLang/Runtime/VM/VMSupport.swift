@@ -134,7 +134,7 @@ extension VM {
             return e
         }
         var kind = "Exception", msg = Printer.str(ex)
-        if case .object(let o) = ex, o.typeName == "Exception" {
+        if case .object(let o) = ex, ExceptionKinds.isExceptionObject(o) {
             kind = Printer.str(o.attributes["kind"] ?? .str("Exception"))
             msg = Printer.str(o.attributes["message"] ?? .str(""))
         } else if case .builtin(let b) = ex {
@@ -143,6 +143,7 @@ extension VM {
         }
         var e = TrickError(.runtime, msg.isEmpty ? kind : "\(kind): \(msg)", file: file, at: loc)
         e.kind = kind
+        if case .object(let o) = ex, ExceptionKinds.isExceptionObject(o) { e.raised = o }   // `except ... as e` is this object
         return e
     }
 
