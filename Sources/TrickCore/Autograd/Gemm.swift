@@ -137,10 +137,12 @@ enum Gemm {
         }
     }
 
-    /// Row blocks of an OpenBLAS product: 2 (of a multiple of 16 rows) from 2¹⁸ multiply-adds and 32
-    /// rows, else 1. A function of the shape only, never of the cores.
+    /// Row blocks of an OpenBLAS product: 2 (of a multiple of 16 rows) from 2²¹ multiply-adds and 32
+    /// rows, else 1 (below that, handing a block to the second core costs more than it saves: the
+    /// MLP's 128×10×256 took 26 µs in 2 blocks, 16 µs in one). A function of the shape only, never
+    /// of the cores.
     static func blockCount(m: Int, n: Int, k: Int) -> Int {
-        m * n * k >= 1 << 18 && m >= 32 ? 2 : 1
+        m * n * k >= 1 << 21 && m >= 32 ? 2 : 1
     }
 
     static let openBLASSingleThreaded: Void = openblas_set_num_threads(1)
