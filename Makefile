@@ -12,9 +12,10 @@ PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/pytho
 all: build
 
 # System packages the build needs: libedit (REPL line editing), libzmq (the Jupyter kernel), libpng
-# and libjpeg-turbo (imread / imwrite / pictures), OpenBLAS (autograd's larger matrix products and
-# convolutions), found through pkg-config. libjpeg-turbo is libjpeg62-turbo-dev on Debian (libjpeg-dev,
-# which names it, elsewhere, e.g. Ubuntu's libjpeg-turbo8-dev).
+# and libjpeg-turbo (imread / imwrite / pictures), found through pkg-config; OpenBLAS (autograd's
+# matrix products with k >= 16), opened at run time (Sources/TrickCore/Autograd/OpenBLAS.swift).
+# libjpeg-turbo is libjpeg62-turbo-dev on Debian (libjpeg-dev, which names it, elsewhere, e.g.
+# Ubuntu's libjpeg-turbo8-dev).
 SYSTEM_PACKAGES := libedit-dev libzmq3-dev libpng-dev libopenblas-dev pkg-config
 deps:
 	@if ! pkg-config --exists libedit libzmq libpng libjpeg openblas 2>/dev/null; then \

@@ -35,12 +35,9 @@ let package = Package(
         .target(name: "CImageCodecs", dependencies: ["CLibPNG", "CLibJPEG"]),
         // zlib (deflate in .npz files written by np.savez_compressed, and the zip CRC-32).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // OpenBLAS (Debian's libopenblas-dev, pthread build): cblas_sgemm for autograd's matrix products
-        // and convolutions at the shapes where it is measured faster than trick's own kernel (Gemm.swift).
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // The AVX2/FMA micro-kernel of autograd's GEMM (chosen at run time; plain C, no system library).
         .target(name: "CTrickKernels", path: "Sources/CTrickKernels"),
-        .target(name: "TrickCore", dependencies: ["CImageCodecs", "CTrickKernels", "COpenBLAS", "CZlib"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TrickCore", dependencies: ["CImageCodecs", "CTrickKernels", "CZlib"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: interpreter),
         .target(name: "TrickBuiltins", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
         .executableTarget(name: "trick", dependencies: [

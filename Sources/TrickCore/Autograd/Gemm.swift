@@ -1,5 +1,4 @@
 import Dispatch
-import COpenBLAS
 import CTrickKernels
 
 /// Single-precision matrix products for autograd's linear layers and convolutions:
@@ -14,7 +13,7 @@ import CTrickKernels
 /// over the cores in fixed blocks and each element is computed by one thread in the same order,
 /// so the result does not depend on the thread count.
 ///
-/// Products with k ≥ 16 go to OpenBLAS's `cblas_sgemm` instead (`openBLAS`): `make gemm-bench`
+/// Products with k ≥ 16 go to OpenBLAS's `cblas_sgemm` instead, when the library is there (`openBLAS`): `make gemm-bench`
 /// measured it faster there (about 1.2× per core at the conv net's im2col products, ~2× at the MLP's
 /// 128×256×784), and trick's kernel faster at k ≤ 8 (the convolutions' input gradients `Wᵀ·g`).
 enum Gemm {
@@ -36,8 +35,8 @@ enum Gemm {
             if !accumulate { c.update(repeating: 0, count: m * n) }
             return
         }
-        if useOpenBLAS && k >= openBLASMinK && Swift.max(m, n, k) <= Int(Int32.max) {
-            openBLAS(a, transA: transA, b, transB: transB, c, m: m, n: n, k: k, accumulate: accumulate, parallel: parallel)
+        if useOpenBLAS && k >= openBLASMinK && Swift.max(m, n, k) <= Int(Int32.max), let sgemm = OpenBLAS.sgemm {
+            openBLAS(sgemm, a, transA: transA, b, transB: transB, c, m: m, n: n, k: k, accumulate: accumulate, parallel: parallel)
             return
         }
         let panels = (n + nr - 1) / nr
@@ -118,15 +117,14 @@ enum Gemm {
     /// and gives other bits with 2 threads than with 1 (`make gemm-bench` checks this at each shape).
     /// Large products are cut here instead into `blocks` row blocks fixed by the shape alone, one
     /// `cblas_sgemm` each, run on the cores when `parallel` — the same numbers whatever the thread count.
-    static func openBLAS(_ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
+    static func openBLAS(_ sgemm: OpenBLAS.SGEMM, _ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
                          _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool, parallel: Bool) {
-        _ = openBLASSingleThreaded
         let blocks = blockCount(m: m, n: n, k: k)
         let rowsPer = ((m + blocks - 1) / blocks + 15) / 16 * 16
         let body = { (blk: Int) in
             let i0 = blk * rowsPer, h = Swift.min(m, i0 + rowsPer) - i0
             if h <= 0 { return }
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            sgemm(OpenBLAS.rowMajor, transA ? OpenBLAS.trans : OpenBLAS.noTrans, transB ? OpenBLAS.trans : OpenBLAS.noTrans,
                         Int32(h), Int32(n), Int32(k), 1, transA ? a + i0 : a + i0 * k, Int32(transA ? m : k),
                         b, Int32(transB ? k : n), accumulate ? 1 : 0, c + i0 * n, Int32(n))
         }
@@ -144,8 +142,6 @@ enum Gemm {
     static func blockCount(m: Int, n: Int, k: Int) -> Int {
         m * n * k >= 1 << 21 && m >= 32 ? 2 : 1
     }
-
-    static let openBLASSingleThreaded: Void = openblas_set_num_threads(1)
 
     /// The portable 4×8 register block: 8 SIMD4 sums over k (B rows `ldb` floats apart), then
     /// stored (or added) into C.

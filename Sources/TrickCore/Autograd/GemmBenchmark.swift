@@ -1,4 +1,3 @@
-import COpenBLAS
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -41,7 +40,8 @@ public enum GemmBenchmark {
 
     /// Runs the comparison and returns its table (Markdown).
     public static func run(repeats: Int = 51) -> String {
-        var lines = ["OpenBLAS \(String(cString: openblas_get_config())) (core \(String(cString: openblas_get_corename()))), "
+        guard OpenBLAS.sgemm != nil else { return OpenBLAS.description }
+        var lines = ["\(OpenBLAS.description), "
                      + "trick kernel \(Gemm.hasAVX2 ? "AVX2/FMA" : "portable"); min / median of \(repeats) calls, µs",
                      "",
                      "| product | m×n×k | trick's kernel (threads) | OpenBLAS 1 thread | OpenBLAS 2 threads | Gemm.multiply as routed | best | OpenBLAS 1 vs 2 threads | routed vs 1 whole call |",
@@ -60,7 +60,7 @@ public enum GemmBenchmark {
                 { blas(a, b, c1, s, threads: 1) },
                 { blas(a, b, c2, s, threads: 2) },
                 {
-                    openblas_set_num_threads(1)
+                    OpenBLAS.setThreads(1)
                     Gemm.multiply(a, transA: s.transA, b, transB: s.transB, cr, m: s.m, n: s.n, k: s.k, parallel: s.parallel)
                 },
             ]
@@ -82,13 +82,13 @@ public enum GemmBenchmark {
             func cell(_ i: Int) -> String { "\(fmt(stats[i].0)) / \(fmt(stats[i].1))" }
             lines.append("| \(s.name) | \(s.m)×\(s.n)×\(s.k) | \(cell(0)) (\(threads)) | \(cell(1)) | \(cell(2)) | \(cell(3)) | \(best) | \(same ? "bitwise equal" : "DIFFER") | \(routedSame) |")
         }
-        openblas_set_num_threads(1)
+        OpenBLAS.setThreads(1)
         return lines.joined(separator: "\n")
     }
 
     static func blas(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ s: Shape, threads: Int32) {
-        openblas_set_num_threads(threads)
-        cblas_sgemm(CblasRowMajor, s.transA ? CblasTrans : CblasNoTrans, s.transB ? CblasTrans : CblasNoTrans,
+        OpenBLAS.setThreads(threads)
+        OpenBLAS.sgemm!(OpenBLAS.rowMajor, s.transA ? OpenBLAS.trans : OpenBLAS.noTrans, s.transB ? OpenBLAS.trans : OpenBLAS.noTrans,
                     Int32(s.m), Int32(s.n), Int32(s.k), 1, a, Int32(s.transA ? s.m : s.k),
                     b, Int32(s.transB ? s.k : s.n), 0, c, Int32(s.n))
     }

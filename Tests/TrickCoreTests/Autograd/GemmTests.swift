@@ -61,6 +61,7 @@ final class GemmTests: XCTestCase {
     /// other gives the same bits, for each transpose and with accumulation.
     func testOpenBLASBlocksAreTheSameOnOneCoreOrTwo() throws {
         let g = RandomGenerator(seed: 13)
+        XCTAssertNotNil(OpenBLAS.sgemm, "libopenblas.so.0 not found: `make deps` installs libopenblas-dev")
         let (m, n, k) = (200, 130, 257)   // 6.7 M multiply-adds: 2 blocks
         XCTAssertEqual(Gemm.blockCount(m: m, n: n, k: k), 2)
         let a = try Tensor.randn([m * k], generator: g).floats, b = try Tensor.randn([k * n], generator: g).floats
