@@ -13,9 +13,10 @@ import CTrickKernels
 /// over the cores in fixed blocks and each element is computed by one thread in the same order,
 /// so the result does not depend on the thread count.
 ///
-/// Products with k ≥ 16 go to OpenBLAS's `cblas_sgemm` instead, when the library is there (`openBLAS`): `make gemm-bench`
-/// measured it faster there (about 1.2× per core at the conv net's im2col products, ~2× at the MLP's
-/// 128×256×784), and trick's kernel faster at k ≤ 8 (the convolutions' input gradients `Wᵀ·g`).
+/// Products with k ≥ 16 go to OpenBLAS's `cblas_sgemm` instead, when the library is there
+/// (`openBLAS`). `make gemm-bench` (README, "BLAS") found trick's kernel clearly faster only at
+/// k ≤ 8 (the convolutions' input gradients `Wᵀ·g`, ~1.6×); at k ≥ 27 OpenBLAS was 1.2–1.4× faster
+/// under load and within ±10 % either way on a quieter machine.
 enum Gemm {
     static let mr = 4, nr = 16
     /// Whether the AVX2/FMA kernel runs: when the CPU has it (tests switch it off to check the portable one).
