@@ -7,16 +7,18 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test upstream snippets repl bench fuzz clean conformance install uninstall lab transcripts
+.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test upstream snippets repl bench gemm-bench fuzz clean conformance install uninstall lab transcripts
 
 all: build
 
 # System packages the build needs: libedit (REPL line editing), libzmq (the Jupyter kernel), libpng
-# and libjpeg-turbo (imread / imwrite / pictures), found through pkg-config. libjpeg-turbo is
-# libjpeg62-turbo-dev on Debian (libjpeg-dev, which names it, elsewhere, e.g. Ubuntu's libjpeg-turbo8-dev).
-SYSTEM_PACKAGES := libedit-dev libzmq3-dev libpng-dev pkg-config
+# and libjpeg-turbo (imread / imwrite / pictures), found through pkg-config; OpenBLAS (autograd's
+# matrix products with k >= 16), opened at run time (Sources/TrickCore/Autograd/OpenBLAS.swift).
+# libjpeg-turbo is libjpeg62-turbo-dev on Debian (libjpeg-dev, which names it, elsewhere, e.g.
+# Ubuntu's libjpeg-turbo8-dev).
+SYSTEM_PACKAGES := libedit-dev libzmq3-dev libpng-dev libopenblas-dev pkg-config
 deps:
-	@if ! pkg-config --exists libedit libzmq libpng libjpeg 2>/dev/null; then \
+	@if ! pkg-config --exists libedit libzmq libpng libjpeg openblas 2>/dev/null; then \
 		jpeg=libjpeg62-turbo-dev; \
 		(apt-get update -qq || sudo apt-get update -qq) >/dev/null 2>&1; \
 		apt-cache show $$jpeg >/dev/null 2>&1 || jpeg=libjpeg-dev; \
@@ -144,6 +146,12 @@ bench: deps
 	$(SWIFT) build -c release -j $(JOBS) --product trick
 	$(SWIFT) build -c release -j $(JOBS) --product trick-bench
 	.build/release/trick-bench $(BIN) $(PYTHON)
+
+# trick's GEMM against OpenBLAS (1 and 2 threads) at the shapes autograd runs in the bench, in one
+# process (the measurement behind Gemm.swift's choice of kernel per shape).
+gemm-bench: deps
+	$(SWIFT) build -c release -j $(JOBS) --product trick-bench
+	.build/release/trick-bench --gemm
 
 # Fuzz the lexer, parser and evaluator for FUZZ_SECONDS (libFuzzer, coverage-guided; a seeded
 # random-mutation run where the toolchain has no libFuzzer). Crashes land in .build/fuzz-artifacts/.

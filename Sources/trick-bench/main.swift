@@ -214,6 +214,12 @@ if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "--bandwidth" 
     exit(0)
 }
 
+/// `trick-bench --gemm` (`make gemm-bench`): trick's GEMM against OpenBLAS at the bench's shapes.
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "--gemm" {
+    print(GemmBenchmark.run())
+    exit(0)
+}
+
 /// `trick-bench --ce-memory`: build the CE benchmark's inputs (same shapes and label mix as
 /// bench/ce.trick, simple LCG values), then make one call of the core behind `cross_entropy`;
 /// prints the peak RSS before and after the call (run in a fresh process by the main program).

@@ -12,11 +12,19 @@ import CTrickKernels
 /// BLAS, whose order differs; nor between the two kernels). Row panels are split
 /// over the cores in fixed blocks and each element is computed by one thread in the same order,
 /// so the result does not depend on the thread count.
+///
+/// Products with k ≥ 16 go to OpenBLAS's `cblas_sgemm` instead, when the library is there
+/// (`openBLAS`). `make gemm-bench` (README, "BLAS") found trick's kernel clearly faster only at
+/// k ≤ 8 (the convolutions' input gradients `Wᵀ·g`, ~1.6×); at k ≥ 27 OpenBLAS was 1.2–1.4× faster
+/// under load and within ±10 % either way on a quieter machine.
 enum Gemm {
     static let mr = 4, nr = 16
     /// Whether the AVX2/FMA kernel runs: when the CPU has it (tests switch it off to check the portable one).
     nonisolated(unsafe) static var useAVX2 = hasAVX2
     static let hasAVX2 = trick_has_avx2_fma() != 0
+    /// Whether products with k ≥ `openBLASMinK` go to OpenBLAS (tests switch it off to check trick's kernel there).
+    nonisolated(unsafe) static var useOpenBLAS = true
+    static let openBLASMinK = 16
 
     /// `c = op(a)·op(b)` (or `c += …` with `accumulate`). `a` is m×k (k×m when `transA`), `b` is
     /// k×n (n×k when `transB`).
@@ -26,6 +34,10 @@ enum Gemm {
         if m == 0 || n == 0 { return }
         if k == 0 {
             if !accumulate { c.update(repeating: 0, count: m * n) }
+            return
+        }
+        if useOpenBLAS && k >= openBLASMinK && Swift.max(m, n, k) <= Int(Int32.max), let sgemm = OpenBLAS.sgemm {
+            openBLAS(sgemm, a, transA: transA, b, transB: transB, c, m: m, n: n, k: k, accumulate: accumulate, parallel: parallel)
             return
         }
         let panels = (n + nr - 1) / nr
@@ -100,6 +112,36 @@ enum Gemm {
             }
             if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
         }
+    }
+
+    /// OpenBLAS kept to one thread of its own: its threaded sgemm splits the work by the thread count
+    /// and gives other bits with 2 threads than with 1 (`make gemm-bench` checks this at each shape).
+    /// Large products are cut here instead into `blocks` row blocks fixed by the shape alone, one
+    /// `cblas_sgemm` each, run on the cores when `parallel` — the same numbers whatever the thread count.
+    static func openBLAS(_ sgemm: OpenBLAS.SGEMM, _ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
+                         _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool, parallel: Bool) {
+        let blocks = blockCount(m: m, n: n, k: k)
+        let rowsPer = ((m + blocks - 1) / blocks + 15) / 16 * 16
+        let body = { (blk: Int) in
+            let i0 = blk * rowsPer, h = Swift.min(m, i0 + rowsPer) - i0
+            if h <= 0 { return }
+            sgemm(OpenBLAS.rowMajor, transA ? OpenBLAS.trans : OpenBLAS.noTrans, transB ? OpenBLAS.trans : OpenBLAS.noTrans,
+                        Int32(h), Int32(n), Int32(k), 1, transA ? a + i0 : a + i0 * k, Int32(transA ? m : k),
+                        b, Int32(transB ? k : n), accumulate ? 1 : 0, c + i0 * n, Int32(n))
+        }
+        if blocks == 1 || !parallel || Parallel.workers == 1 {
+            for blk in 0..<blocks { body(blk) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: blocks, execute: body)
+        }
+    }
+
+    /// Row blocks of an OpenBLAS product: 2 (of a multiple of 16 rows) from 2²¹ multiply-adds and 32
+    /// rows, else 1 (below that, handing a block to the second core costs more than it saves: the
+    /// MLP's 128×10×256 took 26 µs in 2 blocks, 16 µs in one). A function of the shape only, never
+    /// of the cores.
+    static func blockCount(m: Int, n: Int, k: Int) -> Int {
+        m * n * k >= 1 << 21 && m >= 32 ? 2 : 1
     }
 
     /// The portable 4×8 register block: 8 SIMD4 sums over k (B rows `ldb` floats apart), then

@@ -4,7 +4,7 @@ import XCTest
 /// The float32 GEMM under matmul / linear / conv2d: every transpose combination against a
 /// double-precision reference, and bit-identical results whether the rows are split over the
 /// cores or computed one row at a time (the thread-count independence autograd relies on); the
-/// AVX2/FMA kernel and the portable one.
+/// AVX2/FMA kernel, the portable one, and OpenBLAS (where `Gemm` routes products with k ≥ 16).
 final class GemmTests: XCTestCase {
     func reference(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transA: Bool, transB: Bool) -> [Double] {
         var c = [Double](repeating: 0, count: m * n)
@@ -19,6 +19,9 @@ final class GemmTests: XCTestCase {
     }
 
     func testAllTransposesAgainstDouble() throws {
+        try allTransposes()
+        Gemm.useOpenBLAS = false   // trick's kernel at every k
+        defer { Gemm.useOpenBLAS = true }
         try allTransposes()
         if Gemm.hasAVX2 {   // the portable kernel too
             Gemm.useAVX2 = false
@@ -43,6 +46,8 @@ final class GemmTests: XCTestCase {
     }
 
     func testSplitOverCoresIsBitIdenticalToRowByRow() throws {
+        Gemm.useOpenBLAS = false
+        defer { Gemm.useOpenBLAS = true }
         let g = RandomGenerator(seed: 12)
         let (m, n, k) = (96, 130, 257)   // large enough for the parallel path
         let a = try Tensor.randn([m * k], generator: g).floats, b = try Tensor.randn([k * n], generator: g).floats
@@ -50,5 +55,32 @@ final class GemmTests: XCTestCase {
         var rows: [Float] = []
         for i in 0..<m { rows += Gemm.multiply(Array(a[(i * k)..<((i + 1) * k)]), transA: false, b, transB: false, m: 1, n: n, k: k) }
         XCTAssertEqual(whole, rows)
+    }
+
+    /// OpenBLAS's row blocks are fixed by the shape: running them on the cores or one after the
+    /// other gives the same bits, for each transpose and with accumulation.
+    func testOpenBLASBlocksAreTheSameOnOneCoreOrTwo() throws {
+        let g = RandomGenerator(seed: 13)
+        XCTAssertNotNil(OpenBLAS.sgemm, "libopenblas.so.0 not found: `make deps` installs libopenblas-dev")
+        let (m, n, k) = (200, 130, 257)   // 6.7 M multiply-adds: 2 blocks
+        XCTAssertEqual(Gemm.blockCount(m: m, n: n, k: k), 2)
+        let a = try Tensor.randn([m * k], generator: g).floats, b = try Tensor.randn([k * n], generator: g).floats
+        let c0 = try Tensor.randn([m * n], generator: g).floats
+        for ta in [false, true] { for tb in [false, true] { for acc in [false, true] {
+            var outs: [[Float]] = []
+            for parallel in [true, false] {
+                var c = c0
+                a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                    Gemm.multiply(pa.baseAddress!, transA: ta, pb.baseAddress!, transB: tb, pc.baseAddress!,
+                                  m: m, n: n, k: k, accumulate: acc, parallel: parallel)
+                } } }
+                outs.append(c)
+            }
+            XCTAssertEqual(outs[0], outs[1], "\(ta) \(tb) \(acc)")
+            let want = reference(a, b, m: m, n: n, k: k, transA: ta, transB: tb)
+            for i in stride(from: 0, to: m * n, by: 97) {
+                XCTAssertEqual(Double(outs[0][i]), want[i] + (acc ? Double(c0[i]) : 0), accuracy: 1e-5 * Double(k + 1), "\(ta) \(tb) \(acc) [\(i)]")
+            }
+        } } }
     }
 }
