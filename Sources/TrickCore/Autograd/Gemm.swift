@@ -13,17 +13,18 @@ import CTrickKernels
 /// over the cores in fixed blocks and each element is computed by one thread in the same order,
 /// so the result does not depend on the thread count.
 ///
-/// Products with k ≥ 16 go to OpenBLAS's `cblas_sgemm` instead, when the library is there
-/// (`openBLAS`). `make gemm-bench` (README, "BLAS") found trick's kernel clearly faster only at
-/// k ≤ 8 (the convolutions' input gradients `Wᵀ·g`, ~1.6×); at k ≥ 27 OpenBLAS was 1.2–1.4× faster
-/// under load and within ±10 % either way on a quieter machine.
+/// OpenBLAS's `cblas_sgemm` can take the products with k ≥ 16 (`useOpenBLAS`, off by default):
+/// `make gemm-bench` (README, "BLAS") found trick's kernel clearly faster at k ≤ 8 (the
+/// convolutions' input gradients `Wᵀ·g`, ~1.6×) and no clear winner elsewhere (within ±10 % either
+/// way on a quiet machine, the MLP's forward slower routed, its weight gradient faster), so products
+/// stay on trick's kernel: the same numbers on every machine, with or without the library.
 enum Gemm {
     static let mr = 4, nr = 16
     /// Whether the AVX2/FMA kernel runs: when the CPU has it (tests switch it off to check the portable one).
     nonisolated(unsafe) static var useAVX2 = hasAVX2
     static let hasAVX2 = trick_has_avx2_fma() != 0
-    /// Whether products with k ≥ `openBLASMinK` go to OpenBLAS (tests switch it off to check trick's kernel there).
-    nonisolated(unsafe) static var useOpenBLAS = true
+    /// Whether products with k ≥ `openBLASMinK` go to OpenBLAS (the GEMM bench and its tests switch it on).
+    nonisolated(unsafe) static var useOpenBLAS = false
     static let openBLASMinK = 16
 
     /// `c = op(a)·op(b)` (or `c += …` with `accumulate`). `a` is m×k (k×m when `transA`), `b` is

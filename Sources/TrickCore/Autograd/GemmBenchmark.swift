@@ -44,7 +44,7 @@ public enum GemmBenchmark {
         var lines = ["\(OpenBLAS.description), "
                      + "trick kernel \(Gemm.hasAVX2 ? "AVX2/FMA" : "portable"); min / median of \(repeats) calls, µs",
                      "",
-                     "| product | m×n×k | trick's kernel (threads) | OpenBLAS 1 thread | OpenBLAS 2 threads | Gemm.multiply as routed | best | OpenBLAS 1 vs 2 threads | routed vs 1 whole call |",
+                     "| product | m×n×k | trick's kernel (threads) | OpenBLAS 1 thread | OpenBLAS 2 threads | routed (k ≥ 16 → OpenBLAS blocks) | best | OpenBLAS 1 vs 2 threads | routed vs 1 whole call |",
                      "|---|---|---|---|---|---|---|---|---|"]
         for s in shapes {
             let a = buffer(values(s.m * s.k, seed: 1)), b = buffer(values(s.k * s.n, seed: 2))
@@ -55,12 +55,13 @@ public enum GemmBenchmark {
                 {
                     Gemm.useOpenBLAS = false
                     Gemm.multiply(a, transA: s.transA, b, transB: s.transB, c, m: s.m, n: s.n, k: s.k, parallel: s.parallel)
-                    Gemm.useOpenBLAS = true
                 },
                 { blas(a, b, c1, s, threads: 1) },
                 { blas(a, b, c2, s, threads: 2) },
                 {
                     OpenBLAS.setThreads(1)
+                    Gemm.useOpenBLAS = true   // the routing k ≥ 16 → OpenBLAS row blocks
+                    defer { Gemm.useOpenBLAS = false }
                     Gemm.multiply(a, transA: s.transA, b, transB: s.transB, cr, m: s.m, n: s.n, k: s.k, parallel: s.parallel)
                 },
             ]

@@ -20,8 +20,9 @@ final class GemmTests: XCTestCase {
 
     func testAllTransposesAgainstDouble() throws {
         try allTransposes()
+        let was = Gemm.useOpenBLAS
         Gemm.useOpenBLAS = false   // trick's kernel at every k
-        defer { Gemm.useOpenBLAS = true }
+        defer { Gemm.useOpenBLAS = was }
         try allTransposes()
         if Gemm.hasAVX2 {   // the portable kernel too
             Gemm.useAVX2 = false
@@ -46,8 +47,9 @@ final class GemmTests: XCTestCase {
     }
 
     func testSplitOverCoresIsBitIdenticalToRowByRow() throws {
+        let was = Gemm.useOpenBLAS
         Gemm.useOpenBLAS = false
-        defer { Gemm.useOpenBLAS = true }
+        defer { Gemm.useOpenBLAS = was }
         let g = RandomGenerator(seed: 12)
         let (m, n, k) = (96, 130, 257)   // large enough for the parallel path
         let a = try Tensor.randn([m * k], generator: g).floats, b = try Tensor.randn([k * n], generator: g).floats
@@ -60,6 +62,9 @@ final class GemmTests: XCTestCase {
     /// OpenBLAS's row blocks are fixed by the shape: running them on the cores or one after the
     /// other gives the same bits, for each transpose and with accumulation.
     func testOpenBLASBlocksAreTheSameOnOneCoreOrTwo() throws {
+        let was = Gemm.useOpenBLAS
+        Gemm.useOpenBLAS = true
+        defer { Gemm.useOpenBLAS = was }
         let g = RandomGenerator(seed: 13)
         XCTAssertNotNil(OpenBLAS.sgemm, "libopenblas.so.0 not found: `make deps` installs libopenblas-dev")
         let (m, n, k) = (200, 130, 257)   // 6.7 M multiply-adds: 2 blocks
