@@ -115,7 +115,7 @@ extension Interpreter {
         // descriptors learn their name and owner, in definition order (type.__new__'s __set_name__)
         for key in info.order {
             if case .object(let o)? = info.namespace[key], let setName = o.special("__set_name__") {
-                try setName.call(Arguments([.object(cls), .str(key)]))
+                _ = try setName.call(Arguments([.object(cls), .str(key)]))
             }
         }
         return .object(cls)
