@@ -109,8 +109,11 @@ public enum HeaderJSON {
         return v
     }
 
-    /// `s` as a JSON string literal (also the config dumper's, in TrickLang).
-    public static func quoted(_ s: String) -> String {
+    /// `s` as a JSON string literal, escaped as Python's `json.dumps` escapes it (`\b`, `\f`, other
+    /// controls as `\u00XX`; with `ascii`, everything above `~` as `\uXXXX`, surrogate pairs beyond
+    /// the BMP): the `json` module's, the config dumper's and the Jupyter kernel's.
+    public static func quoted(_ s: String, ascii: Bool = false) -> String {
+        func hex(_ v: UInt32) -> String { let h = String(v, radix: 16); return "\\u" + String(repeating: "0", count: 4 - h.count) + h }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -119,13 +122,15 @@ public enum HeaderJSON {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{8}": out += "\\b"
+            case "\u{c}": out += "\\f"
             default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
+                if u.value < 0x20 || (ascii && u.value > 0x7e) {
+                    if u.value > 0xFFFF {
+                        let v = u.value - 0x10000
+                        out += hex(0xD800 + (v >> 10)) + hex(0xDC00 + (v & 0x3FF))
+                    } else { out += hex(u.value) }
+                } else { out.unicodeScalars.append(u) }
             }
         }
         return out + "\""

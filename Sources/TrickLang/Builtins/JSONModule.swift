@@ -1,3 +1,5 @@
+import TrickCore
+
 /// Python's `json.dumps`/`json.loads` (CPython 3.11's encoder): `indent` (a number of spaces or
 /// a string; 0 and "" put items on lines with no indent), `separators`, `sort_keys`,
 /// `ensure_ascii` (on by default: non-ASCII as `\uXXXX`, with surrogate pairs),
@@ -47,30 +49,6 @@ enum JSONModule {
         m.set("loads", .builtin(loads))
     }
 
-    static func quote(_ s: String, ascii: Bool) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{8}": out += "\\b"
-            case "\u{c}": out += "\\f"
-            default:
-                if u.value < 0x20 || (ascii && u.value > 0x7e) {
-                    func hex(_ v: UInt32) -> String { let h = String(v, radix: 16); return "\\u" + String(repeating: "0", count: 4 - h.count) + h }
-                    if u.value > 0xFFFF {
-                        let v = u.value - 0x10000
-                        out += hex(0xD800 + (v >> 10)) + hex(0xDC00 + (v & 0x3FF))
-                    } else { out += hex(u.value) }
-                } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
-
     static func float(_ d: Double, _ o: Options) throws -> String {
         guard d.isFinite else {
             guard o.allowNaN else { throw RuntimeError("Out of range float values are not JSON compliant", kind: "ValueError") }
@@ -99,7 +77,7 @@ enum JSONModule {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .float(let d): out += try float(d, o)
-        case .str(let s): out += quote(s, ascii: o.ensureASCII)
+        case .str(let s): out += HeaderJSON.quoted(s, ascii: o.ensureASCII)
         case .list(let l):
             let xs = l.items
             try items("[", "]", ObjectIdentifier(l), xs.count) { i, s in try encode(xs[i], o, interp, level: level + 1, into: &s, &stack) }
@@ -125,7 +103,7 @@ enum JSONModule {
                 pairs = order.map { pairs[$0] }
             }
             try items("{", "}", ObjectIdentifier(d), pairs.count) { i, s in
-                s += quote(pairs[i].0, ascii: o.ensureASCII) + o.keySep
+                s += HeaderJSON.quoted(pairs[i].0, ascii: o.ensureASCII) + o.keySep
                 try encode(pairs[i].1, o, interp, level: level + 1, into: &s, &stack)
             }
         default:
