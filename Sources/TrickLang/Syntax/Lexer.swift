@@ -250,13 +250,23 @@ struct Lexer {
                 case "n": out.append("\n")
                 case "t": out.append("\t")
                 case "r": out.append("\r")
-                case "0": out.append("\0")
+                case "a": out.append("\u{7}")
+                case "b": out.append("\u{8}")
+                case "f": out.append("\u{c}")
+                case "v": out.append("\u{b}")
+                case "0"..."7":
+                    // an octal escape, up to three digits (\0, \12, \177), as Python's
+                    var v = UInt32(n.asciiValue! - 48), digits = 1
+                    while digits < 3, pos < chars.count, let d = chars[pos].asciiValue, (48...55).contains(d) {
+                        v = v * 8 + UInt32(d - 48); digits += 1; pos += 1; col += 1
+                    }
+                    out.unicodeScalars.append(Unicode.Scalar(v)!)
                 case "\\": out.append("\\")
                 case "'": out.append("'")
                 case "\"": out.append("\"")
                 case "\n": line += 1; col = 1
-                case "x", "u":
-                    let len = n == "x" ? 2 : 4
+                case "x", "u", "U":
+                    let len = n == "x" ? 2 : n == "u" ? 4 : 8
                     guard pos + len <= chars.count, let v = UInt32(String(chars[pos..<pos + len]), radix: 16), let s = Unicode.Scalar(v) else {
                         throw error("invalid \\\(n) escape", line: line, col: col - 2)
                     }
