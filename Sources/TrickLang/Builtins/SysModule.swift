@@ -10,9 +10,11 @@ import TrickCore
 /// name binds, as in CPython — so `sys.modules['mmcv.ops'] = MagicMock()` works), `version_info`,
 /// `version`, `platform`, `argv`, `path`, `maxsize`, `float_info`, `byteorder`, `stdout`/`stderr`
 /// (`write`, `flush`), `exit` and `getrecursionlimit`.
-/// Where trick differs: `sys.path` lists where trick looks for files (`include`, configs), not
-/// where Python packages live (trick loads no modules from disk), and changing it changes
-/// nothing; `argv` is the running file alone (`trick run` passes no arguments to scripts).
+/// `sys.path` lists where `include` and configs are looked for; `import` looks for a user's own
+/// modules next to the running script, then in each folder on `sys.path` (a script may add one,
+/// as `sys.path.insert(0, 'tools')`). Where trick differs: trick's own modules (torch, mmcv, …)
+/// are built in and found first; `argv` is the running file alone (`trick run` passes no
+/// arguments to scripts).
 enum SysModule {
     /// The Python whose behaviour trick's language follows (CPython's hierarchy of exceptions,
     /// its standard library's forms).

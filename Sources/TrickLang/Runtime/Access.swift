@@ -290,7 +290,7 @@ extension Interpreter {
         // `from M import name` arrives as M.name: a name in a module trick knows.
         if parts.count > 1 {
             let parent = parts.dropLast().joined(separator: "."), name = parts.last!
-            if let m = try Modules.module(parent, in: library) {
+            if let m = try Modules.module(parent, in: library), !((m.objectValue?.payload) is UserModule) {
                 if case .object(let o) = m, let v = try o.attributes[name] ?? o.methods[name].map({ .builtin($0) }) ?? o.getter?(name) { return v }
                 let have = (m.objectValue?.attributeOrder ?? []).filter { m.objectValue?.attributes[$0].map { if case .object(let c) = $0 { return c.typeName != "module" } else { return true } } ?? false }
                 let hint = closestName(to: name, in: have).map { "did you mean '\($0)'? " } ?? ""
@@ -299,9 +299,19 @@ extension Interpreter {
                 throw RuntimeError("cannot import name '\(name)' from '\(parent)' (\(why))", kind: "ImportError")
             }
         }
+        // the user's own files: a module, or a name in one (`from helpers import f`)
+        if let m = try userModule(modulePath) { return m }
+        if parts.count > 1, let m = try userModule(parts.dropLast().joined(separator: ".")), case .object(let o) = m {
+            let name = parts.last!
+            if let v = try o.getter?(name) { return v }
+            let have = o.getterNames?().filter { !$0.hasPrefix("_") } ?? []
+            let hint = closestName(to: name, in: have).map { "; did you mean '\($0)'?" } ?? ""
+            let file = (o.payload as? UserModule)?.file.map { " (\($0))" } ?? ""
+            throw RuntimeError("cannot import name '\(name)' from '\(parts.dropLast().joined(separator: "."))'\(file)\(hint)", kind: "ImportError")
+        }
         guard let root = parts.first, let rootValue = library.globals[root], case .object = rootValue else {
             let known = library.names.filter { if case .object(let o)? = library.globals[$0] { return o.typeName == "module" } else { return false } }
-            throw RuntimeError("no module named '\(path)': trick has no imports beyond its built-in namespaces (\(known.sorted().joined(separator: ", "))); its functions are global", kind: "ImportError")
+            throw RuntimeError("no module named '\(path)': neither one of trick's (\(known.sorted().joined(separator: ", "))) nor a file of yours next to the script or on sys.path", kind: "ImportError")
         }
         var v = rootValue
         for p in parts.dropFirst() {

@@ -11,6 +11,10 @@ public final class Globals {
     var capacity = 256
     var names: [String] = []
     var slotOf: [String: Int] = [:]
+    /// The module these are the globals of (`__main__` for the script, the notebook, the REPL).
+    var moduleName = "__main__"
+    /// The package relative imports start from (nil for the main script: it is in none).
+    var package: String?
 
     init() {
         values = .allocate(capacity: capacity)

@@ -108,7 +108,7 @@ final class BytecodeCompiler {
             print("== \(name): \(maxReg) registers, \(localCount) locals")
             for (i, ins) in code.enumerated() { print("  \(i)\t\(ins)") }
         }
-        return Chunk(name: name, file: file, code: code, locs: locs, constants: constants, names: names, specs: specs,
+        return Chunk(name: name, file: file, globals: interp.globals, code: code, locs: locs, constants: constants, names: names, specs: specs,
               keywordNames: keywordNames, protos: protos, handlers: handlers, registerCount: Swift.max(maxReg, 1),
               unboundLocals: unboundLocals, iteratorCount: maxIterators, cellCount: cellTotal - freeCount,
               freeCount: freeCount, cellParams: cellParams, isGenerator: isGenerator)

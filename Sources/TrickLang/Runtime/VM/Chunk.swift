@@ -4,6 +4,9 @@
 final class Chunk {
     let name: String
     let file: SourceFile
+    /// The global namespace its names were resolved in (its module's): a function imported from
+    /// another file reads and writes that file's globals wherever it is called from.
+    let globals: Globals
     /// Instructions, in a buffer the VM walks with a raw pointer.
     let code: UnsafeMutablePointer<Instr>
     let count: Int
@@ -47,11 +50,12 @@ final class Chunk {
         let exceptionDepth: Int
     }
 
-    init(name: String, file: SourceFile, code: [Instr], locs: [SourceLocation], constants: [Value], names: [String],
+    init(name: String, file: SourceFile, globals: Globals, code: [Instr], locs: [SourceLocation], constants: [Value], names: [String],
          specs: [ImportSpec], keywordNames: [[String]], protos: [FunctionProto], handlers: [Handler],
          registerCount: Int, unboundLocals: [R], iteratorCount: Int, cellCount: Int, freeCount: Int, cellParams: [(cell: UInt16, register: R)], isGenerator: Bool = false) {
         self.name = name
         self.file = file
+        self.globals = globals
         self.count = code.count
         self.code = .allocate(capacity: Swift.max(code.count, 1))
         self.code.initialize(from: code, count: code.count)

@@ -9,7 +9,6 @@ final class VM {
     /// (unowned(unsafe): the interpreter owns the VM, and a checked unowned reference costs an
     /// atomic increment on every use in the dispatch loop)
     unowned(unsafe) let interp: Interpreter
-    let globals: Globals
     /// Registers of all active calls. Reserved once; pages are touched only as calls go deep.
     let stack: UnsafeMutablePointer<Value>
     let capacity = 1 << 20
@@ -41,7 +40,6 @@ final class VM {
 
     init(interp: Interpreter) {
         self.interp = interp
-        globals = interp.globals
         stack = .allocate(capacity: capacity)
         iterators = .allocate(capacity: iteratorCapacity)
         iterators.initialize(repeating: IteratorState(), count: iteratorCapacity)

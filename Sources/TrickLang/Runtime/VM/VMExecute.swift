@@ -78,6 +78,7 @@ extension VM {
         unowned(unsafe) var chunk = entry
         var code = chunk.code
         var file = chunk.file
+        var globals = chunk.globals
         var regs = stack + entryBase
         var pc = startPC
         var returned = Value.none
@@ -284,6 +285,7 @@ extension VM {
                             chunk = fc
                             code = fc.code
                             file = fc.file
+                            globals = fc.globals
                             regs = stack + act.base
                             pc = 0
                             continue
@@ -317,6 +319,7 @@ extension VM {
                                 chunk = fc
                                 code = fc.code
                                 file = fc.file
+                                globals = fc.globals
                                 regs = stack + act.base
                                 pc = 0
                                 continue
@@ -346,6 +349,7 @@ extension VM {
                         chunk = act.chunk
                         code = chunk.code
                         file = chunk.file
+                        globals = chunk.globals
                         regs = stack + act.base
                         pc = act.pc
                         stack[act.resultRegister] = v
@@ -452,9 +456,9 @@ extension VM {
                     case .cellObject(let d, let c):
                         regs[Int(d)] = .object(BuiltObject(typeName: "cell", payload: act.cells![Int(c)]))
                     case .importName(let d, let k):
-                        regs[Int(d)] = try importName(chunk.specs[Int(k)])
+                        regs[Int(d)] = try importName(chunk.specs[Int(k)], globals)
                     case .importStar(let k):
-                        try importStar(chunk.specs[Int(k)])
+                        try importStar(chunk.specs[Int(k)], globals)
                     case .ifTensorPair(let a, let b, let t):
                         if case .tensor = regs[Int(a)], case .tensor = regs[Int(b)] {} else { pc = Int(t) }
                     }
@@ -484,6 +488,7 @@ extension VM {
                     chunk = act.chunk
                     code = chunk.code
                     file = chunk.file
+                    globals = chunk.globals
                     regs = stack + act.base
                     pc = act.pc
                 }

@@ -160,15 +160,18 @@ extension VM {
         return (exit, entered)
     }
 
-    func importName(_ spec: ImportSpec) throws -> Value {
-        let mod = spec.module
+    func importName(_ spec: ImportSpec, _ globals: Globals) throws -> Value {
+        var mod = spec.module
         if mod.hasPrefix(".") {
-            let cut = mod.lastIndex(of: ".").map { mod[..<$0].allSatisfy { $0 == "." } ? mod.index(after: $0) : $0 } ?? mod.endIndex
-            let stmt = "from \(mod[..<cut]) import \(mod[cut...].drop { $0 == "." })"
-            throw RuntimeError("attempted relative import ('\(stmt)'): trick runs files as scripts, not as parts of a package; import from the library's own path", kind: "ImportError")
+            mod = try interp.absoluteImportPath(mod, in: globals)
         }
-        if !spec.isFrom, try Modules.module(mod, in: interp.library) == nil {
-            throw RuntimeError("No module named '\(mod)' in trick (\(Modules.known(near: mod, interp.library)))", kind: "ModuleNotFoundError")
+        if !spec.isFrom, try Modules.module(mod, in: interp.library) == nil, try interp.userModule(mod) == nil {
+            var files = ""
+            if try Modules.module(String(mod.prefix { $0 != "." }), in: interp.library) == nil {
+                let dirs = interp.moduleSearchDirectories().map { $0 == "." ? "the working directory" : "'\($0)'" }
+                files = "; no file '\(String(mod.map { $0 == "." ? "/" : $0 })).py' or '.trick' in \(dirs.joined(separator: ", "))"
+            }
+            throw RuntimeError("No module named '\(mod)' in trick (\(Modules.known(near: mod, interp.library)))\(files)", kind: "ModuleNotFoundError")
         }
         let v = try interp.importModule(mod)
         // `import a.b.c` binds `a` (after checking that a.b.c exists), as Python does.
@@ -178,11 +181,26 @@ extension VM {
         return v
     }
 
-    func importStar(_ spec: ImportSpec) throws {
-        let v = try importName(spec)
-        if case .object(let o) = v {
-            for (k, m) in o.methods { interp.setGlobal(k, .builtin(m)) }
-            for (k, a) in o.attributes { interp.setGlobal(k, a) }
+    /// `from m import *`: the names in `__all__` if the module defines it, else every name not
+    /// starting with an underscore.
+    func importStar(_ spec: ImportSpec, _ globals: Globals) throws {
+        let v = try importName(spec, globals)
+        guard case .object(let o) = v else { return }
+        if o.payload is UserModule, let names = o.getterNames?() {
+            if let all = try o.getter?("__all__") {
+                for n in try interp.iterate(all) {
+                    let name = Printer.str(n)
+                    guard let value = try o.getter?(name) else {
+                        throw RuntimeError("module '\((o.payload as? UserModule)?.name ?? "")' has no attribute '\(name)' (listed in its __all__)", kind: "AttributeError")
+                    }
+                    interp.setGlobal(name, value)
+                }
+            } else {
+                for n in names where !n.hasPrefix("_") { if let value = try o.getter?(n) { interp.setGlobal(n, value) } }
+            }
+            return
         }
+        for (k, m) in o.methods { interp.setGlobal(k, .builtin(m)) }
+        for (k, a) in o.attributes { interp.setGlobal(k, a) }
     }
 }

@@ -1,0 +1,1 @@
+from .weighted import WeightedL1, ConfigError
