@@ -394,6 +394,10 @@ public final class BuiltObject {
     /// The trick class this object is an instance of (a `ClassInfo`), also for an instance of a
     /// class deriving from a built-in such as `nn.Module`, whose payload is the built-in's.
     public var instanceClass: AnyObject?
+    /// For an instance of a trick class deriving from a built-in type (`class MySGD(torch.optim.SGD)`):
+    /// the built-in object its `super().__init__(…)` made. The instance shares its payload, and
+    /// has its attributes and methods after the class's own.
+    public var base: BuiltObject?
     /// Dunder methods found beyond `methods` (a trick class's, bound to its instance).
     public var specialLookup: ((String) -> BuiltinFunction?)?
 

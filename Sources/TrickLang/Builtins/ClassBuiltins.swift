@@ -31,6 +31,7 @@ enum ClassBuiltins {
                 case (.object(let c), .builtin(let b)):
                     guard let ci = c.payload as? ClassInfo else { return false }
                     return b.name == "object" || (ci.exceptionBase != nil && ExceptionKinds.isSubclass(ci.name, of: b.name))
+                        || ci.mro.contains { $0.nativeBase?.name == b.name }
                 case (.builtin(let c), .builtin(let b)):
                     return c.name == b.name || b.name == "object" || (ExceptionKinds.parent[c.name] != nil && ExceptionKinds.isSubclass(c.name, of: b.name))
                 default:

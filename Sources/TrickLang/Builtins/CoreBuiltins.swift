@@ -372,6 +372,7 @@ enum CoreBuiltins {
             lib.function("\(kind)(*args)") { a in .object(CoreBuiltins.exception(kind, a.varargs)) }
         }
         ClassBuiltins.register(into: lib, interpreter: interp)
+        try! AbstractClasses.register(lib, interp)   // (builds two classes; cannot fail)
         Registries.register(into: lib, interpreter: interp)
         UserRegistries.register(into: lib, interpreter: interp)
         SysModule.register(lib, interp)

@@ -21,6 +21,13 @@ public final class ClassInfo {
     /// keep its behaviour (children and parameters registered on assignment, its methods),
     /// with the class's methods first.
     var nativeBase: BuiltinFunction?
+    /// The built-in base is made when `super().__init__(…)` runs, with its arguments (an
+    /// optimizer, a loss, a transform), not before `__init__` as a module is.
+    var nativeDeferred = false
+    /// Abstract methods not overridden (sorted): such a class cannot be instantiated.
+    var abstractMethods: [String] = []
+    /// The module the class was defined in (`__main__` for the script).
+    var module = "__main__"
 
     init(name: String, bases: [Value]) {
         self.name = name
@@ -64,7 +71,8 @@ final class MethodWrapper {
 
 extension Interpreter {
     /// `class Name(bases): body`, after the body ran and left its names in `ns`.
-    func buildClass(_ name: String, bases: [Value], namespace ns: DictRef) throws -> Value {
+    func buildClass(_ name: String, bases: [Value], namespace ns: DictRef, module: String? = nil) throws -> Value {
+        let module = module ?? globals.moduleName
         let info = ClassInfo(name: name, bases: bases)
         var userBases: [ClassInfo] = []
         for b in bases {
@@ -73,15 +81,22 @@ extension Interpreter {
                 let ci = o.payload as! ClassInfo
                 userBases.append(ci)
                 if info.exceptionBase == nil { info.exceptionBase = ci.exceptionBase }
-                if info.nativeBase == nil { info.nativeBase = ci.nativeBase }
+                if info.nativeBase == nil { info.nativeBase = ci.nativeBase; info.nativeDeferred = ci.nativeDeferred }
             case .builtin(let f) where ExceptionKinds.parent[f.name] != nil:
                 if info.exceptionBase == nil { info.exceptionBase = f.name }
             case .builtin(let f) where f.name == "object":
                 break
             case .builtin(let f) where Interpreter.nativeBases.contains(f.name):
                 if info.nativeBase == nil { info.nativeBase = f }
+            case .builtin(let f) where f.valueType == nil && f.name.first?.isUppercase == true:
+                // a built-in type made by its constructor: torch.optim.SGD, CrossEntropyLoss, Resize
+                guard info.nativeBase == nil else {
+                    throw RuntimeError("class \(name) derives from two built-in types (\(info.nativeBase!.name) and \(f.name)); trick supports one", kind: "TypeError")
+                }
+                info.nativeBase = f
+                info.nativeDeferred = true
             default:
-                throw RuntimeError("trick classes can derive from trick classes, object, nn.Module and the exception types; not from \(Printer.repr(b))", kind: "TypeError")
+                throw RuntimeError("trick classes can derive from trick classes, object, the exception types and trick's built-in types (nn.Module, optimizers, losses, transforms); not from \(Printer.repr(b))", kind: "TypeError")
             }
         }
         info.mro = [info] + (try Interpreter.c3(userBases.map { $0.mro } + [userBases], name))
@@ -91,14 +106,21 @@ extension Interpreter {
             info.namespace[key] = v
             info.order.append(key)
         }
+        // ABCMeta.__new__: the namespace's abstract methods, and the bases' still abstract here
+        var abstract = Set(info.namespace.filter { AbstractClasses.isAbstract($0.value) }.keys)
+        for b in userBases { for n in b.abstractMethods where AbstractClasses.isAbstract(info.lookup(n) ?? .none) { abstract.insert(n) } }
+        info.abstractMethods = abstract.sorted()
         if info.exceptionBase != nil {
             let parent = userBases.first.map(\.name) ?? info.exceptionBase!
             ExceptionKinds.register(name, parent: parent)
         }
         let cls = BuiltObject(typeName: "type", payload: info)
         info.object = cls
-        cls.repr = { "<class '__main__.\(name)'>" }
+        info.module = module
+        cls.repr = { "<class '\(module).\(name)'>" }
         cls.set("__name__", .str(name))
+        cls.set("__module__", .str(module))
+        cls.set("__qualname__", .str(name))
         cls.getter = { [unowned self] attr in try self.classAttribute(info, attr) }
         cls.getterNames = { info.mro.flatMap(\.order) }
         cls.setter = { attr, v in
@@ -160,10 +182,14 @@ extension Interpreter {
     static let nativeBases: Set<String> = ["Module"]
 
     func instantiate(_ info: ClassInfo, _ args: Arguments) throws -> Value {
+        if !info.abstractMethods.isEmpty {
+            let n = info.abstractMethods.count
+            throw RuntimeError("Can't instantiate abstract class \(info.name) with abstract method\(n > 1 ? "s" : "") \(info.abstractMethods.joined(separator: ", "))", kind: "TypeError")
+        }
         let o: BuiltObject
         var nativeSetter: ((String, Value) throws -> Void)?
         var nativeGetter: ((String) throws -> Value?)?
-        if let native = info.nativeBase {
+        if let native = info.nativeBase, !info.nativeDeferred {
             // the built-in makes the object (named after the class); the class's methods come first
             guard case .object(let made) = try native.call(Arguments([], keywords: [("_type", .str(info.name))])) else {
                 throw RuntimeError("\(native.name)() did not make an object for class \(info.name)", kind: "TypeError")
@@ -179,7 +205,10 @@ extension Interpreter {
         let me = Value.object(o)
         o.getter = { [unowned self, unowned o] attr in
             if let v = try nativeGetter?(attr) { return v }
-            return try self.instanceAttribute(o, info, attr)
+            if let v = try self.instanceAttribute(o, info, attr) { return v }
+            // then the built-in base's (once super().__init__ made it)
+            guard let base = o.base else { return nil }
+            return try Interpreter.baseMember(base, attr)
         }
         o.getterNames = { info.mro.flatMap(\.order) }
         o.setter = { [unowned self, unowned o] attr, v in
@@ -189,7 +218,7 @@ extension Interpreter {
                 return
             }
             // a module registers modules and parameters; anything else is a plain attribute
-            if let nativeSetter {
+            if let nativeSetter = nativeSetter ?? o.base?.setter {
                 do { try nativeSetter(attr, v) } catch let e as RuntimeError where e.kind == "TypeError" { o.set(attr, v) }
                 return
             }
@@ -212,7 +241,7 @@ extension Interpreter {
         if info.lookup("__repr__") != nil {
             o.repr = { [unowned self, unowned o] in (try? self.callSpecial(o, "__repr__")).map { Printer.str($0) } ?? "<\(info.name) object>" }
         } else if info.nativeBase == nil {
-            o.repr = { "<__main__.\(info.name) object>" }
+            o.repr = { "<\(info.module).\(info.name) object>" }
         }
         if info.lookup("__str__") != nil {
             o.str = { [unowned self, unowned o] in (try? self.callSpecial(o, "__str__")).map { Printer.str($0) } ?? "" }
@@ -237,10 +266,48 @@ extension Interpreter {
         if let initializer = info.lookup("__init__") {
             let r = try call(initializer, Arguments([me] + args.positional, keywords: args.keywords))
             guard case .none = r else { throw RuntimeError("__init__() should return None, not '\(r.typeName)'", kind: "TypeError") }
+        } else if let native = info.nativeBase, info.nativeDeferred {
+            try makeNativeBase(native, of: o, info, args)
         } else if info.exceptionBase == nil, !args.positional.isEmpty || !args.keywords.isEmpty {
             throw RuntimeError("\(info.name)() takes no arguments", kind: "TypeError")
         }
         return me
+    }
+
+    /// `super().__init__(…)` of a class deriving from a built-in type: the built-in makes its
+    /// object from the arguments, and the instance takes it on — its payload (so built-ins that
+    /// take the built-in object take the instance: `StepLR(my_sgd, …)`), and its attributes,
+    /// methods and call after the class's own.
+    func makeNativeBase(_ native: BuiltinFunction, of o: BuiltObject, _ info: ClassInfo, _ args: Arguments) throws {
+        guard case .object(let made) = try native.call(args) else {
+            throw RuntimeError("\(native.name)() did not make an object that class \(info.name) can extend", kind: "TypeError")
+        }
+        o.base = made
+        o.payload = made.payload
+        if info.lookup("__call__") == nil {
+            if info.lookup("forward") != nil {
+                // loss(x, y) runs the class's forward, as torch's Module.__call__
+                o.callable = BuiltinFunction(raw: "forward(*args, **kwargs)") { [unowned self, unowned o] args in
+                    guard let f = info.lookup("forward") else { return .none }
+                    return try self.call(f, Arguments([.object(o)] + args.positional, keywords: args.keywords))
+                }
+            } else {
+                o.callable = made.callable
+            }
+        }
+        if info.lookup("__repr__") == nil {
+            // the built-in's repr, under the class's name (torch prints type(self).__name__)
+            o.repr = { let s = Printer.repr(.object(made)); return s.hasPrefix(made.typeName) ? info.name + s.dropFirst(made.typeName.count) : s }
+        }
+        if info.lookup("__str__") == nil, let str = made.str { o.str = str }
+        if made.truthy == false { o.truthy = false }
+    }
+
+    /// A member of the built-in object a class instance extends; its `forward` is its call.
+    static func baseMember(_ base: BuiltObject, _ attr: String) throws -> Value? {
+        if let v = try base.attributes[attr] ?? base.methods[attr].map({ .builtin($0) }) ?? base.getter?(attr) { return v }
+        if attr == "forward", let call = base.callable { return .builtin(call) }
+        return nil
     }
 
     func callSpecial(_ o: BuiltObject, _ name: String, _ args: [Value] = []) throws -> Value {
@@ -307,6 +374,19 @@ extension Interpreter {
                 }
                 if case .function = v, !isClassReceiver { return self.bound(v, to: obj, name: attr) }
                 return v
+            }
+            if case .object(let o) = obj, let cls = o.instanceClass as? ClassInfo, let native = cls.nativeBase, cls.nativeDeferred {
+                // the built-in type's: __init__ makes the built-in object, the rest are its methods
+                if attr == "__init__" {
+                    return .builtin(BuiltinFunction(raw: "__init__(*args, **kwargs)") { [unowned self] args in
+                        try self.makeNativeBase(native, of: o, cls, args)
+                        return .none
+                    })
+                }
+                guard let base = o.base else {
+                    throw RuntimeError("super().\(attr): the \(native.name) part of this \(cls.name) is not made yet (call super().__init__(…) first)", kind: "AttributeError")
+                }
+                return try Interpreter.baseMember(base, attr)
             }
             // object's own methods: __init__ and friends do nothing
             if attr == "__init__" { return .builtin(BuiltinFunction(raw: "__init__(*args, **kwargs)") { _ in .none }) }

@@ -165,9 +165,19 @@ extension BytecodeCompiler {
         case .classDef(let name, let bases, let body):
             let save = nextReg
             defer { nextReg = save }
-            if let bad = bases.first(where: { if case .positional = $0.kind { return false }; return true }) {
-                throw syntaxError("trick classes take base classes only (no metaclass= or other keywords)", bad.value.loc)
+            var bases = bases
+            for b in bases {
+                switch b.kind {
+                case .positional: continue
+                case .keyword("metaclass"):
+                    // evaluated (a wrong name is an error) and otherwise set aside: classes are
+                    // made by `type` (ABCMeta's abstract methods are checked for every class)
+                    try expr(b.value, temp())
+                default:
+                    throw syntaxError("trick classes take base classes and metaclass= only (no other keywords or unpacking)", b.value.loc)
+                }
             }
+            bases.removeAll { if case .positional = $0.kind { return false }; return true }
             let first = temps(bases.count)
             for (i, b) in bases.enumerated() { try expr(b.value, first + R(i)) }
             let fn = temp()
