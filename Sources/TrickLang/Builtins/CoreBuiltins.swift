@@ -348,7 +348,7 @@ enum CoreBuiltins {
             }
         }
         lib.function("dir(obj=None)") { [unowned interp] a in
-            if a["obj"].isNone { return .list(ListRef(interp.userGlobals.map { .str($0.0) })) }
+            if a["obj"].isNone { return .list(ListRef(interp.userGlobals(in: interp.callerGlobals).map(\.0).sorted().map { .str($0) })) }
             switch a["obj"] {
             case .object(let o): return .list(ListRef(o.memberNames.map { .str($0) }))
             case .tensor: return .list(ListRef((Array(lib.tensorProperties.keys) + Array(lib.tensorMethods.keys)).sorted().map { .str($0) }))
@@ -373,6 +373,7 @@ enum CoreBuiltins {
         }
         ClassBuiltins.register(into: lib, interpreter: interp)
         try! AbstractClasses.register(lib, interp)   // (builds two classes; cannot fail)
+        Namespaces.register(lib, interp)
         Registries.register(into: lib, interpreter: interp)
         UserRegistries.register(into: lib, interpreter: interp)
         SysModule.register(lib, interp)

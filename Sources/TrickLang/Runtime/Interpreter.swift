@@ -108,7 +108,12 @@ public final class Interpreter {
     }
 
     /// Names defined by the user (not built-ins), in definition order.
-    public var userGlobals: [(String, Value)] {
+    public var userGlobals: [(String, Value)] { userGlobals(in: globals) }
+
+    /// The global table of the code calling the running built-in (a module's, when its code calls).
+    var callerGlobals: Globals { VM.callerGlobals ?? globals }
+
+    func userGlobals(in globals: Globals) -> [(String, Value)] {
         globals.names.compactMap { n in
             guard let v = globals.values[globals.slotOf[n]!] else { return nil }
             if let b = library.globals[n], Ops.identical(b, v) || isSameBuiltin(b, v) { return nil }

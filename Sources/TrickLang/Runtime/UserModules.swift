@@ -124,9 +124,13 @@ extension Interpreter {
 
     /// `from .x import y` in the module whose globals are `globals`, as an absolute dotted path.
     func absoluteImportPath(_ relative: String, in globals: Globals) throws -> String {
+        try absoluteImportPath(relative, package: globals.package)
+    }
+
+    func absoluteImportPath(_ relative: String, package: String?) throws -> String {
         let level = relative.prefix { $0 == "." }.count
         let rest = relative.dropFirst(level)
-        guard let package = globals.package, !package.isEmpty else {
+        guard let package, !package.isEmpty else {
             // `from .utils import helper` arrives as ".utils.helper"
             let names = rest.split(separator: ".")
             let plain = names.count > 1 ? "from \(names.dropLast().joined(separator: ".")) import \(names.last!)" : "import \(rest)"

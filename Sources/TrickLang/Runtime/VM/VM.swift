@@ -27,6 +27,9 @@ final class VM {
     var maxCallDepth = 1000
     /// Exceptions being handled (`except` clauses, finally and with cleanups), innermost last.
     var exceptions: [TrickError] = []
+    /// The globals of the code that called the running built-in (`globals()`, `dir()` read them):
+    /// set as a built-in is called, whichever interpreter's VM runs the code.
+    nonisolated(unsafe) static unowned(unsafe) var callerGlobals: Globals?
 
     /// Marks a local that has no value (a NaN no float32 value or arithmetic produces): trivially
     /// copyable, so frames start without reference counting.

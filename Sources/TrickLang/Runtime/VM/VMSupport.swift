@@ -11,6 +11,7 @@ extension VM {
             if trickInterruptRequested != 0 { try interp.checkInterrupt(chunk.file, loc) }
             return try call(f, fc, args, file: chunk.file, loc: loc)
         }
+        VM.callerGlobals = chunk.globals
         return try interp.call(callee, args, file: chunk.file, loc: loc)
     }
 
