@@ -309,6 +309,13 @@ extension Interpreter {
             let file = (o.payload as? UserModule)?.file.map { " (\($0))" } ?? ""
             throw RuntimeError("cannot import name '\(name)' from '\(parts.dropLast().joined(separator: "."))'\(file)\(hint)", kind: "ImportError")
         }
+        if parts.count > 1, try Modules.module(String(parts[0]), in: library) != nil {
+            // under one of trick's libraries: say what the nearest known module has
+            var n = 1
+            while n < parts.count - 1, try Modules.module(parts[..<(n + 1)].joined(separator: "."), in: library) != nil { n += 1 }
+            let missing = parts[...n].joined(separator: ".")
+            throw RuntimeError("No module named '\(missing)' in trick (\(Modules.known(near: missing, library)))", kind: "ModuleNotFoundError")
+        }
         guard let root = parts.first, let rootValue = library.globals[root], case .object = rootValue else {
             let known = library.names.filter { if case .object(let o)? = library.globals[$0] { return o.typeName == "module" } else { return false } }
             throw RuntimeError("no module named '\(path)': neither one of trick's (\(known.sorted().joined(separator: ", "))) nor a file of yours next to the script or on sys.path", kind: "ImportError")
