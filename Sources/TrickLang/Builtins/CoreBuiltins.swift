@@ -327,6 +327,9 @@ enum CoreBuiltins {
         lib.function("setattr(obj, name, value)") { [unowned interp] a in
             try interp.setAttribute(a["obj"], try a.string("name"), a["value"]); return .none
         }
+        lib.function("delattr(obj, name)") { [unowned interp] a in
+            try interp.deleteAttribute(a["obj"], try a.string("name")); return .none
+        }
         lib.function("divmod(a, b)") { a in .tuple([try Ops.floorDiv(a["a"], a["b"]), try Ops.mod(a["a"], a["b"])]) }
         lib.function("pow(base, exp)") { a in try Ops.pow(a["base"], a["exp"]) }
         lib.function("chr(i)") { a in
@@ -344,6 +347,8 @@ enum CoreBuiltins {
             case .list(let l): return .int(Int(bitPattern: UInt(bitPattern: ObjectIdentifier(l).hashValue)))
             case .dict(let d): return .int(ObjectIdentifier(d).hashValue)
             case .object(let o): return .int(ObjectIdentifier(o).hashValue)
+            case .function(let f): return .int(ObjectIdentifier(f).hashValue)
+            case .builtin(let b): return .int(ObjectIdentifier(b).hashValue)
             default: return .int(try HashKey(a["obj"]).hashValue)
             }
         }

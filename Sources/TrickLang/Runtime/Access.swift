@@ -42,9 +42,21 @@ extension Interpreter {
             }
             throw noAttribute(v, name, names)
         case .function(let f):
-            if name == "__name__" { return .str(f.code.name) }
-            if name == "__doc__" { return f.code.docstring.map { .str($0) } ?? .none }
-            throw noAttribute(v, name, ["__name__", "__doc__"])
+            if let a = f.attributes[name] { return a }
+            switch name {
+            case "__name__", "__qualname__": return .str(f.code.name)
+            case "__doc__": return f.code.docstring.map { .str($0) } ?? .none
+            case "__module__": return .str(f.chunk?.takeUnretainedValue().globals.moduleName ?? "__main__")
+            case "__dict__":
+                let d = DictRef()
+                for (k, a) in f.attributes.sorted(by: { $0.key < $1.key }) { d[str: k] = a }
+                return .dict(d)
+            case "__defaults__":
+                let params = f.code.params.positional
+                let given = zip(params, f.defaults).filter { $0.0.defaultValue != nil }.map(\.1)
+                return given.isEmpty ? .none : .tuple(given)
+            default: throw noAttribute(v, name, ["__name__", "__doc__", "__module__", "__defaults__"] + f.attributes.keys.sorted())
+            }
         case .builtin(let b):
             if name == "__name__" { return .str(b.name) }
             if name == "__doc__" { return .str(b.doc) }
@@ -78,9 +90,39 @@ extension Interpreter {
         case .dict(let d):
             if let fl = d.flavor, fl.setAttribute(name, v) { return }
             d[str: name] = v
+        case .function(let f):
+            f.attributes[name] = v
         default:
             throw RuntimeError("cannot set attribute '\(name)' of '\(target.typeName)' object", kind: "AttributeError")
         }
+    }
+
+    /// `del obj.name` / `delattr(obj, name)`: an instance's own attribute, a class's, an
+    /// attribute-style dict's key.
+    public func deleteAttribute(_ target: Value, _ name: String) throws {
+        switch target {
+        case .object(let o):
+            if o.attributes[name] != nil, o.typeName != "module" || o.payload is UserModule {
+                o.removeAttributes([name])
+                return
+            }
+            if let info = o.payload as? ClassInfo, info.namespace[name] != nil {
+                info.namespace[name] = nil
+                info.order.removeAll { $0 == name }
+                return
+            }
+            if let module = o.payload as? UserModule, module.interpreter.global(name) != nil {
+                module.interpreter.globals.values[module.interpreter.globalSlot(name)] = nil
+                return
+            }
+        case .dict(let d) where d.flavor != nil:
+            if try d.remove(.str(name)) != nil { return }
+        case .function(let f):
+            if f.attributes.removeValue(forKey: name) != nil { return }
+        default:
+            break
+        }
+        throw RuntimeError("'\(target.typeName)' object has no attribute '\(name)'", kind: "AttributeError")
     }
 
     /// `receiver.name(args)` without creating a bound-method object.

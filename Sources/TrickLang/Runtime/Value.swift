@@ -260,6 +260,8 @@ public final class Function {
     let chunk: Unmanaged<Chunk>?
     /// The variables it captured from the functions around it.
     let cells: [Cell]
+    /// Attributes a program set on it (`f.calls = 0`, `functools.wraps`' `__wrapped__`).
+    var attributes: [String: Value] = [:]
     init(code: FunctionCode, defaults: [Value], cells: [Cell] = []) {
         self.code = code
         self.defaults = defaults

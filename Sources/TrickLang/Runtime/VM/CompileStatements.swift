@@ -337,6 +337,10 @@ extension BytecodeCompiler {
             let o = try operand(obj)
             let i = try subscriptIndex(items)
             emit(.deleteItem(o, i), loc)
+        case .attribute(let obj, let name):
+            let save = nextReg
+            defer { nextReg = save }
+            emit(.deleteAttr(try operand(obj), nameConstant(name)), loc)
         default:
             throw syntaxError("cannot delete this expression", loc)
         }

@@ -97,6 +97,8 @@ enum Instr {
     /// execution falls through to the store-back code; any other container jumps to T.
     case setItem(R, R, R, T)
     case deleteItem(R, R)
+    /// del R[o].K[k]
+    case deleteAttr(R, K)
 
     // MARK: calls
     /// R[a] = R[a](R[a+1], …, R[a+n])

@@ -218,6 +218,11 @@ final class GeneratorState {
     var resumeRegister: Int?
     var finished = false
     var running = false
+    /// `gen.send(v)`: what the paused `yield` evaluates to on resume (None for `next`).
+    var sent: Value = .none
+    /// `gen.throw(e)` / `gen.close()`: raised at the paused `yield` on resume.
+    var pendingThrow: TrickError?
+    var started: Bool { pc > 0 }
 
     init(function: Function, chunk: Chunk, registers: [Value], cells: ContiguousArray<Cell>?) {
         self.function = function
@@ -259,7 +264,51 @@ extension VM {
         }
         let g = GeneratorState(function: f, chunk: chunk, registers: (0..<chunk.registerCount).map { regs[$0] }, cells: cells)
         let name = f.code.name
-        return PyIterator.object("generator", PyIterator { [unowned self] in try self.resume(g, name) })
+        let object = PyIterator.object("generator", PyIterator { [unowned self] in try self.resume(g, name) })
+        if case .object(let o) = object { addGeneratorMethods(o, g, name) }
+        return object
+    }
+
+    /// A generator's `send`, `throw` and `close`, as Python's: a thrown exception is raised at
+    /// the paused `yield` (its `except`/`finally` around the `yield` run); the value is the next
+    /// one yielded, and a generator that ends instead raises StopIteration.
+    func addGeneratorMethods(_ o: BuiltObject, _ g: GeneratorState, _ name: String) {
+        guard let it = o.payload as? PyIterator else { return }
+        func advance() throws -> Value {
+            guard let v = try it.next() else { throw RuntimeError("", kind: "StopIteration") }
+            return v
+        }
+        o.method("send(value)") { a in
+            if !g.started, !a["value"].isNone, !g.finished {
+                throw RuntimeError("can't send non-None value to a just-started generator", kind: "TypeError")
+            }
+            g.sent = a["value"]
+            return try advance()
+        }
+        o.method("throw(value)") { [unowned self] a in
+            let loc = g.chunk.locs[Swift.max(g.pc - 1, 0)]
+            let error = try self.raiseError(a["value"], g.chunk.file, loc)
+            if g.finished || !g.started {
+                g.finished = true
+                throw error
+            }
+            g.pendingThrow = error
+            return try advance()
+        }
+        o.method("close()") { [unowned self] _ in
+            guard g.started, !g.finished else { g.finished = true; return .none }
+            var exit = TrickError(.runtime, "GeneratorExit", file: g.chunk.file, at: g.chunk.locs[Swift.max(g.pc - 1, 0)])
+            exit.kind = "GeneratorExit"
+            g.pendingThrow = exit
+            do {
+                if try self.resume(g, name) != nil {
+                    throw RuntimeError("generator ignored GeneratorExit", kind: "RuntimeError")
+                }
+            } catch let e as TrickError where e.kind == "GeneratorExit" || e.kind == "StopIteration" {
+                g.finished = true
+            }
+            return .none
+        }
     }
 
     /// Runs a generator to its next `yield` (its value) or its end (nil).
@@ -286,7 +335,8 @@ extension VM {
         let regs = stack + base
         for i in 0..<nregs { regs[i] = g.registers[i] }
         g.registers = []
-        if let r = g.resumeRegister { regs[r] = .none }
+        if let r = g.resumeRegister { regs[r] = g.sent }
+        g.sent = .none
         let iterBase = iteratorTop
         if g.chunk.iteratorCount > 0 {
             ensureIterators(iterBase + g.chunk.iteratorCount)

@@ -84,6 +84,10 @@ extension VM {
         var returned = Value.none
         while true {
             do {
+                if let g = generator, let thrown = g.pendingThrow {
+                    g.pendingThrow = nil
+                    throw thrown       // raised at the paused yield: its handlers take it
+                }
                 while true {
                     let ins = code[pc]
                     pc &+= 1
@@ -254,6 +258,8 @@ extension VM {
                         regs[Int(d)] = try interp.getAttribute(regs[Int(o)], chunk.names[Int(k)])
                     case .setAttr(let o, let k, let v):
                         try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
+                    case .deleteAttr(let o, let k):
+                        try interp.deleteAttribute(regs[Int(o)], chunk.names[Int(k)])
                     case .getItem(let d, let o, let i):
                         if case .int(let j) = regs[Int(i)], j >= 0 {
                             switch regs[Int(o)] {
