@@ -130,10 +130,11 @@ expect "pipe: long dict pretty-printed" "$out" "{'type': 'EncoderDecoder',
               'depth': 50,"
 
 # Every recipe pasted whole into the REPL gives what `trick run` gives (displayed values aside from
-# their Out[n] labels and line breaks): every function in examples/ pastes in one piece.
+# their Out[n] labels and line breaks): every function in examples/ pastes in one piece. The REPL
+# starts in examples/, as a user's would, so the tour's own module (mytricks.py) imports.
 for f in "$ROOT"/examples/*.trick; do
     a=$("$BIN" run "$f" 2>&1 | tr -d ' \n\t')
-    b=$("$BIN" repl < "$f" 2>&1 | sed -E 's/^Out\[[0-9]+\]://' | tr -d ' \n\t')
+    b=$(cd "$ROOT/examples" && "$BIN" repl < "$f" 2>&1 | sed -E 's/^Out\[[0-9]+\]://' | tr -d ' \n\t')
     [ "$a" = "$b" ] && ok || bad "pipe: $(basename "$f") pasted into the REPL differs from trick run"
 done
 
