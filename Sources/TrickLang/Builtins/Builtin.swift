@@ -280,6 +280,8 @@ public final class BuiltinFunction {
     /// The built-in type whose instances are plain values that this function names (`int`,
     /// `dict`, ...), for `isinstance`; resolved on first use.
     lazy var valueType: BuiltinValueType? = BuiltinValueType(rawValue: name)
+    /// A method bound to its receiver (`obj.method` of a trick class), for `inspect.ismethod`.
+    var isBoundMethod = false
 
     public init(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
         self.name = Signature.name(of: signature)

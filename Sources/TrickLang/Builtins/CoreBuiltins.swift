@@ -379,6 +379,7 @@ enum CoreBuiltins {
         ClassBuiltins.register(into: lib, interpreter: interp)
         try! AbstractClasses.register(lib, interp)   // (builds two classes; cannot fail)
         Namespaces.register(lib, interp)
+        Inspect.register(lib)
         Registries.register(into: lib, interpreter: interp)
         UserRegistries.register(into: lib, interpreter: interp)
         SysModule.register(lib, interp)

@@ -49,3 +49,43 @@ enum Namespaces {
         return d
     }
 }
+
+/// `inspect`, the part libraries use to look at functions and classes: `isfunction`,
+/// `ismethod`, `isclass`, `isgeneratorfunction`, `getfullargspec`.
+enum Inspect {
+    static func register(_ lib: Library) {
+        let m = Modules.std("inspect", in: lib)
+        m.method("isfunction(object)", doc: "A function written with def or lambda (not a built-in, not bound).") { a in
+            if case .function = a["object"] { return .bool(true) }
+            return .bool(false)
+        }
+        m.method("isclass(object)", doc: "A class (written in trick code, or a built-in type).") { a in
+            if case .object(let o) = a["object"], o.payload is ClassInfo { return .bool(true) }
+            if case .builtin(let b) = a["object"] { return .bool(b.valueType != nil || b.name.first?.isUppercase == true) }
+            return .bool(false)
+        }
+        m.method("ismethod(object)", doc: "A method bound to an instance (`obj.method`).") { a in
+            if case .builtin(let b) = a["object"], b.isBoundMethod { return .bool(true) }
+            return .bool(false)
+        }
+        m.method("isgeneratorfunction(object)", doc: "A function whose body yields.") { a in
+            if case .function(let f) = a["object"] { return .bool(f.chunk?.takeUnretainedValue().isGenerator ?? false) }
+            return .bool(false)
+        }
+        m.method("getfullargspec(func)", doc: "FullArgSpec(args, varargs, varkw, defaults, kwonlyargs, kwonlydefaults, annotations) of a function written in trick code.") { a in
+            guard case .function(let f) = a["func"] else {
+                throw RuntimeError("unsupported callable: getfullargspec() takes a function written in trick code, not \(a["func"].typeName)", kind: "TypeError")
+            }
+            let p = f.code.params
+            let positional = p.positional.count
+            let defaults = zip(p.positional, f.defaults.prefix(positional)).filter { $0.0.defaultValue != nil }.map(\.1)
+            let kwDefaults = DictRef()
+            for (param, v) in zip(p.keywordOnly, f.defaults.dropFirst(positional)) where param.defaultValue != nil { kwDefaults[str: param.name] = v }
+            let fields = ["args", "varargs", "varkw", "defaults", "kwonlyargs", "kwonlydefaults", "annotations"]
+            let values: [Value] = [.list(ListRef(p.positional.map { .str($0.name) })), p.varargs.map { .str($0) } ?? .none,
+                                   p.kwargs.map { .str($0) } ?? .none, defaults.isEmpty ? .none : .tuple(defaults),
+                                   .list(ListRef(p.keywordOnly.map { .str($0.name) })), kwDefaults.count == 0 ? .none : .dict(kwDefaults), .dict(DictRef())]
+            return Collections.namedTupleInstance("FullArgSpec", fields: fields, values: values) { _ in .none }
+        }
+    }
+}

@@ -168,14 +168,19 @@ extension Interpreter {
             case .property, .function: return v
             }
         }
+        if case .object(let d) = v, d.instanceClass is ClassInfo, d.special("__get__") != nil {
+            return try callSpecial(d, "__get__", [.none, .object(info.object)])
+        }
         return v
     }
 
     /// A method bound to its receiver (`obj.method`).
     func bound(_ f: Value, to receiver: Value, name: String) -> Value {
-        .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
+        let method = BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
             try self.call(f, Arguments([receiver] + args.positional, keywords: args.keywords))
-        })
+        }
+        method.isBoundMethod = true
+        return .builtin(method)
     }
 
     /// Built-in types a trick class can derive from (see `ClassInfo.nativeBase`).
@@ -215,6 +220,10 @@ extension Interpreter {
             if let p = info.lookup(attr), case .object(let po) = p, let w = po.payload as? MethodWrapper, w.kind == .property {
                 guard let fset = w.setter else { throw RuntimeError("property '\(attr)' of '\(info.name)' object has no setter", kind: "AttributeError") }
                 _ = try self.call(fset, Arguments([.object(o), v]))
+                return
+            }
+            if let p = info.lookup(attr), case .object(let d) = p, d.instanceClass is ClassInfo, d.special("__set__") != nil {
+                _ = try self.callSpecial(d, "__set__", [.object(o), v])     // a data descriptor
                 return
             }
             // a module registers modules and parameters; anything else is a plain attribute
@@ -334,6 +343,9 @@ extension Interpreter {
             case .property: return try call(m.function, Arguments([.object(o)]))
             case .function: return bound(m.function, to: .object(o), name: attr)
             }
+        case .object(let d) where d.instanceClass is ClassInfo && d.special("__get__") != nil:
+            // a descriptor: what its __get__(instance, owner) gives
+            return try callSpecial(d, "__get__", [.object(o), .object(info.object)])
         default:
             return v
         }
