@@ -359,7 +359,14 @@ extension ResizeBindings {
 
         lib.type("Compose(transforms)", doc: "A pipeline: config dicts or transforms applied in order.") { a in
             let steps = try builtSteps(lib, a["transforms"], "Compose")
-            return transformObject(lib, "Compose", a, Compose(try steps.map { try transform(lib, $0, "Compose") }), repr: MMCVRepr.compose(steps))
+            let made = transformObject(lib, "Compose", a, Compose(try steps.map { try transform(lib, $0, "Compose") }), repr: MMCVRepr.compose(steps))
+            if case .object(let o) = made {
+                // mmcv's Compose keeps its transforms in a list and iterates over them
+                let list = ListRef(steps)
+                o.set("transforms", .list(list))
+                o.method("__iter__()") { _ in .list(ListRef(list.items)) }
+            }
+            return made
         }
 
         lib.type("MultiScaleFlipAug(transforms, img_scale=None, scale_factor=None, flip=False, flip_direction='horizontal', img_ratios=None, scales=None, allow_flip=False, resize_cfg=None, flip_cfg=None)",

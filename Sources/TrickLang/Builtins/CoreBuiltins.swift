@@ -160,7 +160,7 @@ enum CoreBuiltins {
             if case .builtin(let b)? = lib.globals[v.typeName], ["int", "float", "str", "bool", "list", "dict", "tuple", "set", "range", "slice"].contains(b.name) {
                 return .builtin(b)
             }
-            return .str(v.typeName)
+            return builtinType(v, lib)
         }
         lib.function("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { a in
             let v = a["obj"]
@@ -411,6 +411,27 @@ enum CoreBuiltins {
             t.set(d, .str("torch." + DType(name: "torch." + d)!.rawValue))
         }
     }
+
+    /// The type of a built-in object: its constructor when trick has one of that name
+    /// (`type(Resize(...)) is Resize`), else a type object naming it (`type(x).__name__`).
+    static func builtinType(_ v: Value, _ lib: Library) -> Value {
+        var name = v.typeName
+        if case .tensor(let t) = v {
+            // torch.Tensor / numpy.ndarray as the namespaces have them
+            let (ns, attr) = t.isNumpy ? ("numpy", "ndarray") : ("torch", "Tensor")
+            if case .object(let o)? = lib.globals[ns], let ty = o.attributes[attr] ?? o.methods[attr].map({ .builtin($0) }) { return ty }
+            name = t.isNumpy ? "numpy.ndarray" : "torch.Tensor"
+        } else if case .builtin(let b)? = lib.globals[name], b.name == name {
+            return .builtin(b)
+        }
+        if let t = lib.modules["<type \(name)>"] { return t }
+        let t = BuiltObject(typeName: "type")
+        t.repr = { "<class '\(name)'>" }
+        t.set("__name__", .str(name))
+        t.set("__qualname__", .str(name))
+        lib.modules["<type \(name)>"] = .object(t)
+        return .object(t)
+    }
 }
 
 /// Text for `help(x)`: signature, docs, the reference it matches.
@@ -446,4 +467,5 @@ extension String {
 /// `_ParamScheduler`).
 public protocol ReferenceBases {
     var referenceBases: [String] { get }
+
 }

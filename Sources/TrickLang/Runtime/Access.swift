@@ -13,6 +13,7 @@ extension Interpreter {
             if let a = o.attributes[name] { return a }
             if let m = o.methods[name] { return .builtin(m) }
             if let g = o.getter, let x = try g(name) { return x }
+            if name == "__class__" { return CoreBuiltins.builtinType(v, library) }
             throw noAttribute(v, name, o.memberNames)
         case .tensor(let t):
             if let p = library.tensorProperties[name] { return try p(t) }
