@@ -55,6 +55,7 @@ enum NumpyRandomBindings {
             guard scale >= 0 else { throw RuntimeError("scale < 0", kind: "ValueError") }
             return try floats(a, size: try size(a["size"])) { loc + scale * rng.gauss() }
         }
+        installChoice(on: o, rng)
         o.method("randint(low, high=None, size=None, dtype='int64')", doc: "numpy randint: integers in [low, high) ([0, low) without high), masked rejection on 32-bit draws.") { a in
             if a.has("dtype"), case .str(let d) = a["dtype"], !["int64", "int", "l"].contains(d) {
                 throw RuntimeError("randint(): dtype '\(d)' draws differently in numpy; trick has the int64 stream only", kind: "TypeError")
@@ -70,6 +71,76 @@ enum NumpyRandomBindings {
             t.isNumpy = true
             return .tensor(t)
         }
+    }
+
+    /// numpy's legacy `choice`: with `p`, the inverse CDF of random_sample draws (cumsum
+    /// normalised by its last value, searchsorted side='right'); without, randint(0, n); without
+    /// replacement (and no p), the first `size` of a shuffled arange (numpy's legacy shuffle).
+    static func installChoice(on o: BuiltObject, _ rng: NumpyRandom) {
+        o.method("choice(a, size=None, replace=True, p=None)", doc: "numpy choice: samples of a (or of range(a) for an int), uniformly or with probabilities p. Where trick differs: replace=False together with p is not implemented (an error says so).") { a in
+            var population: [Value]? = nil
+            let n: Int
+            switch a["a"] {
+            case .int(let k): n = k
+            case .list(let l): population = l.items; n = l.items.count
+            case .tuple(let t): population = t; n = t.count
+            case .tensor(let t):
+                guard t.rank == 1 else { throw RuntimeError("a must be 1-dimensional", kind: "ValueError") }
+                population = t.dtype.isFloatingPoint ? t.doubles.map { .float($0) } : t.int64s.map { .int(Int($0)) }
+                n = t.count
+            default:
+                throw RuntimeError("a must be 1-dimensional or an integer", kind: "ValueError")
+            }
+            let shape = try size(a["size"])
+            let count = shape?.reduce(1, *) ?? 1
+            guard n > 0 || count == 0 else { throw RuntimeError("a must be a positive integer unless no samples are taken", kind: "ValueError") }
+            var indices: [Int] = []
+            if a["p"].isNone {
+                if try a.bool("replace") {
+                    for _ in 0..<count { indices.append(try rng.randint(0, n)) }
+                } else {
+                    guard count <= n else { throw RuntimeError("Cannot take a larger sample than population when 'replace=False'", kind: "ValueError") }
+                    var perm = Array(0..<n)
+                    for i in stride(from: n - 1, to: 0, by: -1) { perm.swapAt(i, try rng.randint(0, i + 1)) }
+                    indices = Array(perm.prefix(count))
+                }
+            } else {
+                guard try a.bool("replace") else {
+                    throw RuntimeError("choice(replace=False, p=...) is not implemented in trick", kind: "NotImplementedError")
+                }
+                let p: [Double]       // float64 throughout, as numpy (a float32 tensor would not sum to 1)
+                switch a["p"] {
+                case .tensor(let t): p = t.cast(to: .float64).doubles
+                case .list(let l): p = try l.items.map(probability)
+                case .tuple(let t): p = try t.map(probability)
+                default: throw RuntimeError("p must be 1-dimensional", kind: "ValueError")
+                }
+                guard p.count == n else { throw RuntimeError("'a' and 'p' must have same size", kind: "ValueError") }
+                guard p.allSatisfy({ $0 >= 0 }) else { throw RuntimeError("probabilities are not non-negative", kind: "ValueError") }
+                guard abs(p.reduce(0, +) - 1) <= Double.ulpOfOne.squareRoot() else { throw RuntimeError("probabilities do not sum to 1", kind: "ValueError") }
+                var cdf = [Double](), acc = 0.0
+                for x in p { acc += x; cdf.append(acc) }
+                let last = cdf[cdf.count - 1]
+                cdf = cdf.map { $0 / last }
+                for _ in 0..<count {
+                    let u = rng.randomSample()
+                    var lo = 0, hi = cdf.count
+                    while lo < hi { let mid = (lo + hi) / 2; if cdf[mid] <= u { lo = mid + 1 } else { hi = mid } }
+                    indices.append(lo)
+                }
+            }
+            let picked: [Value] = indices.map { i in population.map { $0[i] } ?? .int(i) }
+            guard let shape else { return picked[0] }
+            var t = try Convert.tensor(.list(ListRef(picked)))
+            t = try t.reshaped(shape)
+            t.isNumpy = true
+            return .tensor(t)
+        }
+    }
+
+    static func probability(_ v: Value) throws -> Double {
+        guard let d = Convert.double(v) else { throw RuntimeError("p must hold numbers, got \(v.typeName)", kind: "TypeError") }
+        return d
     }
 
     /// `size`: None, an int, or a tuple/list of ints.

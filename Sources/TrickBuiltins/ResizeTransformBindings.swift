@@ -10,9 +10,14 @@ extension ResizeBindings {
         let name: String
         let call: (Value) throws -> Value
         func apply(_ results: Results) throws -> Results {
-            try ResizeBindings.results(try call(ResizeBindings.resultsValue(results)), name)
+            let out = try call(ResizeBindings.resultsValue(results))
+            if case .none = out { throw PipelineStopped() }
+            return try ResizeBindings.results(out, name)
         }
     }
+
+    /// A step returned None (mmcv: the sample is dropped): the pipeline stops and returns None.
+    struct PipelineStopped: Error {}
 
     static func transformObject(_ lib: Library, _ name: String, _ a: Bound, _ t: ResultsTransform, repr: (() -> String)? = nil) -> Value {
         var attrs: [(String, Value)] = []
@@ -25,7 +30,9 @@ extension ResizeBindings {
         for (k, v) in a.kwargs { attrs.append((k, v)) }
         let obj = BuiltObject(typeName: name, attributes: attrs, payload: t)
         if let repr { obj.repr = repr }
-        let run: (Bound) throws -> Value = { b in resultsValue(try t.apply(try results(b["results"], name))) }
+        let run: (Bound) throws -> Value = { b in
+            do { return resultsValue(try t.apply(try results(b["results"], name))) } catch is PipelineStopped { return .none }
+        }
         obj.callable = BuiltinFunction("\(name)(results)", run)
         obj.method("transform(results)", run)
         return .object(obj)
@@ -71,7 +78,7 @@ extension ResizeBindings {
             if let c = o.callable { return CallbackTransform(name: o.typeName) { try c.call(Arguments([$0])) } }
         case .builtin(let f): return CallbackTransform(name: f.name) { try f.call(Arguments([$0])) }
         case .function:
-            throw RuntimeError("\(who): user-defined functions cannot be pipeline steps yet; use built transforms or config dicts", kind: "TypeError")
+            return CallbackTransform(name: "function") { try lib.callValue(v, Arguments([$0])) }
         default: break
         }
         throw RuntimeError("\(who): a transform must be a config dict or a transform, got \(v.typeName)", kind: "TypeError")

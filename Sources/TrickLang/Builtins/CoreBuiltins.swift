@@ -7,6 +7,13 @@ import TrickCore
 
 /// The language's own built-ins: Python's (print, len, range, sorted, ...) and `build`.
 enum CoreBuiltins {
+    /// `...` (Ellipsis): one object, as Python's singleton (tensor indexing reads it as `...`).
+    nonisolated(unsafe) static let ellipsis: BuiltObject = {
+        let o = BuiltObject(typeName: "ellipsis")
+        o.repr = { "Ellipsis" }
+        return o
+    }()
+
     /// An exception object as `KeyError('x')` makes it: its `args`, the message trick shows when it
     /// is raised, and Python's str and repr (`str(KeyError('x'))` is `'x'`, `str(ValueError())` is
     /// empty, several arguments show their tuple).
@@ -377,6 +384,7 @@ enum CoreBuiltins {
             lib.function("\(kind)(*args)") { a in .object(CoreBuiltins.exception(kind, a.varargs)) }
         }
         ClassBuiltins.register(into: lib, interpreter: interp)
+        lib.define("Ellipsis", .object(ellipsis))
         try! AbstractClasses.register(lib, interp)   // (builds two classes; cannot fail)
         Namespaces.register(lib, interp)
         Inspect.register(lib)

@@ -22,6 +22,11 @@ enum Pytest {
                       doc: "A context manager: the block must raise expected_exception (a type or tuple); `match` is searched in str(exception).") { a in
             raisesContext(a["expected_exception"], a["match"].isNone ? nil : try a.string("match"))
         }
+        pytest.method("warns(expected_warning=None, *, match=None)",
+                      doc: "A context manager: the block must emit a warning of expected_warning (a Warning class or tuple; Warning by default) whose text `match` searches. Where trick differs: the failure message is unittest's assertWarns's.") { [unowned interp] a in
+            .object(try warnsContext(interp, a["expected_warning"].isNone ? lib.globals["Warning"] ?? .str("Warning") : a["expected_warning"],
+                                     a["match"].isNone ? nil : try a.string("match")))
+        }
         pytest.method("approx(expected, rel=None, abs=None)",
                       doc: "Equal within a tolerance: rel 1e-6 and abs 1e-12 by default, as pytest; numbers, lists, tuples, dicts and tensors.") { a in
             approx(a["expected"], rel: a["rel"].isNone ? nil : try a.double("rel"), abs: a["abs"].isNone ? nil : try a.double("abs"))

@@ -212,7 +212,7 @@ extension Interpreter {
             case .bool(let b): return .tensor(Tensor.scalar(b))
             case .slice(let a, let b, let c): return .slice(a, b, c)
             case .none: return .newAxis
-            case .str(let s) where s == "...": return .ellipsis
+            case .object(let o) where o === CoreBuiltins.ellipsis: return .ellipsis
             case .tensor(let t):
                 if t.rank == 0 && (t.dtype == .int64 || t.dtype == .int32) { return .int(Int(t.int64(at: 0))) }
                 return .tensor(t)
@@ -335,6 +335,9 @@ extension Interpreter {
             let parent = parts.dropLast().joined(separator: "."), name = parts.last!
             if let m = try Modules.module(parent, in: library), !((m.objectValue?.payload) is UserModule) {
                 if case .object(let o) = m, let v = try o.attributes[name] ?? o.methods[name].map({ .builtin($0) }) ?? o.getter?(name) { return v }
+                if let home = BundledModules.reexports[parent]?[name], case .object(let b)? = try userModule(home), let v = try b.getter?(name) {
+                    return v
+                }
                 let have = (m.objectValue?.attributeOrder ?? []).filter { m.objectValue?.attributes[$0].map { if case .object(let c) = $0 { return c.typeName != "module" } else { return true } } ?? false }
                 let hint = closestName(to: name, in: have).map { "did you mean '\($0)'? " } ?? ""
                 let why = Modules.upstreamExports(parent, name) ? "trick does not implement it yet"

@@ -47,6 +47,12 @@ extension Interpreter {
         if let cached = library.modules[name] { return cached }
         let parts = name.split(separator: ".").map(String.init)
         guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        if let source = BundledModules.sources[name] {
+            let value = try loadUserModule(name, file: nil, source: source, packageDirectory: nil, parent: nil, leaf: parts.last!)
+            // an attribute of its (built-in) parent module, as a submodule is
+            if case .object(let p)? = try Modules.module(parts.dropLast().joined(separator: "."), in: library) { p.set(parts.last!, value) }
+            return value
+        }
         var dirs: [String]
         var parent: BuiltObject?
         if parts.count > 1 {
@@ -63,23 +69,24 @@ extension Interpreter {
         for dir in dirs {
             let base = dir == "." ? leaf : dir + "/" + leaf
             for ext in [".trick", ".py"] where FileIO.exists(base + ext) && !FileIO.isDirectory(base + ext) {
-                return try loadUserModule(name, file: base + ext, packageDirectory: nil, parent: parent, leaf: leaf)
+                return try loadUserModule(name, file: base + ext, source: nil, packageDirectory: nil, parent: parent, leaf: leaf)
             }
             if FileIO.isDirectory(base) {
                 let initFile = ["/__init__.trick", "/__init__.py"].map { base + $0 }.first { FileIO.exists($0) }
-                return try loadUserModule(name, file: initFile, packageDirectory: base, parent: parent, leaf: leaf)
+                return try loadUserModule(name, file: initFile, source: nil, packageDirectory: base, parent: parent, leaf: leaf)
             }
         }
         return nil
     }
 
-    private func loadUserModule(_ name: String, file: String?, packageDirectory: String?, parent: BuiltObject?, leaf: String) throws -> Value {
+    /// Runs a module's file (or a bundled module's `source`) in a namespace of its own.
+    private func loadUserModule(_ name: String, file: String?, source: String?, packageDirectory: String?, parent: BuiltObject?, leaf: String) throws -> Value {
         let sub = Interpreter(library: library)
         sub.output = output
         sub.display = display
         sub.maxOutputBytes = maxOutputBytes
-        let absolute = file.map(Interpreter.absolutePath)
-        if let absolute {
+        let absolute = source != nil ? BundledModules.displayPath(name) : file.map(Interpreter.absolutePath)
+        if let absolute, source == nil {
             sub.includingFiles = [absolute]
             sub.baseDirectory = FileIO.directoryName(absolute)
         }
@@ -101,9 +108,9 @@ extension Interpreter {
         // Registered before it runs, as Python does: a circular import sees the partial module.
         library.modules[name] = value
         SysModule.loadedModules(library)?[str: name] = value
-        if let file {
+        if let text = try source ?? file.map(FileIO.read) {
             do {
-                try sub.run(source: try FileIO.read(file), name: absolute ?? file)
+                try sub.run(source: text, name: absolute ?? name)
             } catch {
                 library.modules[name] = nil
                 _ = try? SysModule.loadedModules(library)?.remove(.str(name))

@@ -723,12 +723,19 @@ public struct Parser {
         case .float:
             advance()
             return Expr(.float(Double(t.value) ?? .nan), t.location)
-        case .string:
-            advance()
-            return Expr(.string(t.value), t.location)
-        case .fstring:
-            advance()
-            return Expr(.fstring(try fstringParts(t)), t.location)
+        case .string, .fstring:
+            // adjacent literals are one string, f-strings among them included ('a' f'{x}')
+            var parts: [FPart] = []
+            var isFormatted = false
+            while peek.kind == .string || peek.kind == .fstring {
+                let s = peek
+                advance()
+                if s.kind == .string { parts.append(.literal(s.value)) } else { parts += try fstringParts(s); isFormatted = true }
+            }
+            if !isFormatted {
+                return Expr(.string(parts.map { if case .literal(let l) = $0 { return l } else { return "" } }.joined()), t.location)
+            }
+            return Expr(.fstring(parts), t.location)
         case .name:
             switch t.text {
             case "None": advance(); return Expr(.none, t.location)

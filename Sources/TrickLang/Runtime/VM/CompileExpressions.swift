@@ -37,7 +37,7 @@ extension BytecodeCompiler {
         case .none: emit(.loadNone(dst), loc)
         case .true_: emit(.loadBool(dst, true), loc)
         case .false_: emit(.loadBool(dst, false), loc)
-        case .ellipsis: emit(.loadK(dst, constant(.str("..."))), loc)
+        case .ellipsis: emit(.loadK(dst, constant(.object(CoreBuiltins.ellipsis))), loc)
         case .name(let n): try load(n, dst, loc)
         case .fstring(let parts):
             emit(.loadK(dst, constant(.str(""))), loc)

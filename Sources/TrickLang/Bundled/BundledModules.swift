@@ -1,0 +1,25 @@
+/// Modules of the reference libraries that are plain Python in them, written here in trick's
+/// own language and run like a user's module on first import (trick's implementation, not the
+/// libraries' code): the wrappers and randomness helpers of `mmcv.transforms`.
+enum BundledModules {
+    /// Source of each module, by dotted name.
+    static let sources: [String: String] = [
+        "mmcv.transforms.utils": MMCVTransformUtils.source,
+        "mmcv.transforms.wrappers": MMCVTransformWrappers.source,
+    ]
+
+    /// Names a built-in module re-exports from a bundled one (`from mmcv.transforms import KeyMapper`).
+    static let reexports: [String: [String: String]] = [
+        "mmcv.transforms": Dictionary(uniqueKeysWithValues: MMCVTransformWrappers.exported.map { ($0, "mmcv.transforms.wrappers") }
+            + MMCVTransformUtils.exported.map { ($0, "mmcv.transforms.utils") }),
+    ]
+
+    /// Registered type names whose class a bundled module defines (a config naming one imports it).
+    static let registeredTypes: [String: String] = Dictionary(uniqueKeysWithValues:
+        MMCVTransformWrappers.registered.map { ($0, "mmcv.transforms.wrappers") })
+
+    /// Where errors in a bundled module point.
+    static func displayPath(_ name: String) -> String {
+        "<trick>/" + name.split(separator: ".").joined(separator: "/") + ".py"
+    }
+}
