@@ -34,6 +34,9 @@ public final class Library {
     /// The file whose statements are running (the script, or the innermost `include`), if any.
     /// Set by the interpreter; image reads and writes resolve relative paths against its folder.
     public internal(set) var currentFile: () -> String? = { nil }
+    /// Imports the module that registers a type a config names, if one of trick's modules
+    /// written in trick does (`dict(type='KeyMapper')` before `mmcv.transforms.wrappers` ran).
+    public internal(set) var loadType: (String) throws -> Void = { _ in }
 
     /// Where a relative path is looked for, in order, as `include` does: next to the running file,
     /// in the working directory, then in trick's own folder. Each entry is a prefix ("" for the
@@ -117,6 +120,7 @@ public final class Library {
         guard case .str(let name) = t else {
             throw RuntimeError("build() 'type' must be a str, got \(t.typeName)", kind: "TypeError")
         }
+        if types[name] == nil { try loadType(name) }
         guard let f = types[name] else {
             let hint = closestName(to: name, in: typeOrder).map { " (did you mean '\($0)'?)" } ?? ""
             throw RuntimeError("unknown type '\(name)': it is not in the registry\(hint)", kind: "KeyError")

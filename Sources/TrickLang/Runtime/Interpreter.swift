@@ -80,6 +80,9 @@ public final class Interpreter {
             DisplayBuiltins.register(into: library, interpreter: self)
             library.callValue = { [unowned self] f, args in try self.call(f, args) }
             library.currentFile = { [weak self] in self?.includingFiles.last }   // weak: a library may outlive it
+            library.loadType = { [weak self] name in
+                if let module = BundledModules.registeredTypes[name] { _ = try self?.userModule(module) }
+            }
         }
         for name in library.names {
             let slot = globalSlot(name)     // (may grow the buffer: compute before indexing)
