@@ -15,7 +15,7 @@ public enum Modules {
                       "GroupNorm", "LayerNorm", "Sequential", "ModuleList", "ModuleDict", "Module", "Parameter", "Embedding",
                       "PReLU", "ReLU", "Sigmoid", "Tanh", "Identity", "Softmax", "Flatten", "Dropout", "MaxPool2d", "AvgPool2d",
                       "AdaptiveAvgPool2d", "Upsample", "init=nn_init"]),
-        ("torch.optim", ["SGD", "Adam", "AdamW", "RMSprop"]),
+        ("torch.optim", ["SGD", "Adam", "AdamW", "RMSprop", "Optimizer"]),
         ("torch.optim.lr_scheduler", ["StepLR=torch_StepLR", "MultiStepLR=torch_MultiStepLR", "ExponentialLR=torch_ExponentialLR",
                                       "CosineAnnealingLR=torch_CosineAnnealingLR", "ConstantLR=torch_ConstantLR",
                                       "LinearLR=torch_LinearLR", "PolynomialLR=torch_PolynomialLR", "LambdaLR=torch_LambdaLR",

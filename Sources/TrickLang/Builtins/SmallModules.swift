@@ -78,12 +78,31 @@ enum SmallModules {
 
     // MARK: os, os.path
 
+    static func environment() -> DictRef {
+        let d = DictRef()
+        #if canImport(Glibc)
+        var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+        #else
+        var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = _NSGetEnviron()?.pointee
+        #endif
+        while let e = entry, let c = e.pointee {
+            let text = String(cString: c)
+            if let eq = text.firstIndex(of: "=") { d[str: String(text[..<eq])] = .str(String(text[text.index(after: eq)...])) }
+            entry = e + 1
+        }
+        return d
+    }
+
     /// `os.path` as CPython's `posixpath` for strings (join, split, splitext, basename, dirname,
     /// normpath, abspath, isabs, relpath-free), and `exists`/`isfile`/`isdir`/`getsize` that only
-    /// look. `os` has `sep`, `getcwd()` and the `path` module; nothing in it writes or runs.
+    /// look. `os` has `sep`, `getcwd()`, `environ` and the `path` module; nothing in it writes or
+    /// runs. Where trick differs: `os.environ` is a dict of the environment trick started with;
+    /// setting a key changes the dict, not the process environment (trick starts no process that
+    /// would read it).
     static func registerOSPath(_ lib: Library) {
         let os = Modules.std("os", in: lib)
         let p = Modules.std("os.path", in: lib)
+        os.set("environ", .dict(environment()))
         os.set("sep", .str("/"))
         os.set("linesep", .str("\n"))
         os.set("curdir", .str("."))
