@@ -6,11 +6,13 @@ import Darwin
 import TrickCore
 
 /// The small standard modules pasted code imports: `typing` (names only), `os`/`os.path`
-/// (string functions and read-only checks), `warnings` and `time`.
+/// (string functions and read-only checks), `warnings`, `time` and `pickle` (importable; it
+/// says that trick does not serialize objects).
 enum SmallModules {
     static func register(_ lib: Library, _ interp: Interpreter) {
         registerTyping(lib)
         registerOSPath(lib)
+        registerPickle(lib)
         Warnings.register(lib, interp)
         registerTime(lib)
     }
@@ -73,6 +75,19 @@ enum SmallModules {
         case .list(let l): return "[" + l.items.map(annotationText).joined(separator: ", ") + "]"
         case .str(let s): return "ForwardRef('\(s)')"
         default: return Printer.repr(v)
+        }
+    }
+
+    // MARK: pickle
+
+    /// `pickle`: importable, so a file that imports it runs; serializing Python objects is outside
+    /// trick's scope (its files are safetensors, .npy and JSON), so each function says so.
+    static func registerPickle(_ lib: Library) {
+        let m = Modules.std("pickle", in: lib)
+        for sig in ["dumps(obj, protocol=None)", "loads(data)", "dump(obj, file, protocol=None)", "load(file)"] {
+            m.method(sig, doc: "pickle: not in trick (its files are safetensors, .npy and JSON).") { _ in
+                throw RuntimeError("pickle: trick does not serialize Python objects (save tensors with safetensors, numpy's .npy or JSON)", kind: "NotImplementedError")
+            }
         }
     }
 
