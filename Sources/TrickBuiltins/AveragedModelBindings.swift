@@ -164,6 +164,21 @@ enum AveragedModelBindings {
             for (k, x) in try ModuleValues.stateDict(state.copy, keepVars: try a.bool("keep_vars")) { d[str: prefix + "module." + k] = x }
             return .dict(d)
         }
+        if let load = o.methods["load_state_dict"] {
+            o.method("load_state_dict(state_dict, strict=True, assign=False)") { a in
+                // the counter is a buffer of the averaged model; the rest is its copy's (`module.…`)
+                let given = try a.dict("state_dict"), rest = DictRef()
+                for (k, x) in given.pairs where Printer.str(k) != counter { rest[k] = x }
+                if let c = given[str: counter] {
+                    let t = try Convert.tensor(c)
+                    guard t.count == 1 else { throw RuntimeError("\(counter) must hold one number, got shape \(Tensor.formatShape(t.shape))", kind: "RuntimeError") }
+                    state.count = Int(t.double(at: 0))
+                } else if try a.bool("strict") {
+                    throw RuntimeError("Error(s) in loading state_dict for \(typeName):\n\tMissing key(s) in state_dict: \"\(counter)\". ", kind: "RuntimeError")
+                }
+                return try load.call(Arguments([.dict(rest)], keywords: [("strict", a["strict"]), ("assign", a["assign"])]))
+            }
+        }
         return v
     }
 

@@ -173,6 +173,8 @@ enum ModuleValues {
         }
         if let f = forwards[ObjectIdentifier(n)] { _ = setForward(.object(o), f) }
         o.getter = { name in
+            // a built-in layer's class is its constructor (`m.__class__`, for issubclass)
+            if name == "__class__", let lib = VariableObjects.library, case .builtin(let c)? = lib.globals[n.typeName] { return .builtin(c) }
             if let v = NormOptions.of(n)?.get(name) { return v }
             guard let s = stats[ObjectIdentifier(n)] else { return nil }
             switch name {

@@ -67,7 +67,12 @@ enum NNModuleBindings {
                 return result(try Variable.linear(input, w, try ModuleValues.variable(n.parameter("bias"), "bias")))
             }
         }
+        lib.function("_BatchNorm(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)",
+                     doc: "torch.nn.modules.batchnorm._BatchNorm, the base class of BatchNorm1d/2d/3d and SyncBatchNorm (for isinstance and issubclass).") { _ in
+            throw RuntimeError("_BatchNorm is the base class of the batch norms: build BatchNorm1d, BatchNorm2d, BatchNorm3d or SyncBatchNorm", kind: "NotImplementedError")
+        }
         for name in ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"] {
+            BuiltinTypeBases.register(name, parent: "_BatchNorm")
             extend(lib, name, { n, a in
                 try ModuleValues.initNorm(n, channels: try a.int("num_features"), track: try a.bool("track_running_stats"))
                 NormOptions.table[ObjectIdentifier(n)] = NormOptions(momentum: a["momentum"].isNone ? nil : try a.double("momentum"), eps: try a.double("eps"),

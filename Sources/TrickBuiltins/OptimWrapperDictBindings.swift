@@ -49,7 +49,7 @@ enum OptimWrapperDictBindings {
             let out = DictRef()
             for (k, w) in wrappers.pairs {
                 guard case .object(let wo) = w else { continue }
-                out[k] = wo.attributes["param_groups"] ?? .none
+                out[k] = try wo.getter?("param_groups") ?? wo.attributes["param_groups"] ?? .none
             }
             return .dict(out)
         }

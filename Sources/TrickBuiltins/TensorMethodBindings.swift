@@ -16,6 +16,15 @@ extension TensorBindings {
         lib.tensorProperty("T") { .tensor($0.reversedDims) }
         lib.tensorProperty("mT") { t in .tensor(try t.transposed(-2, -1)) }
         lib.tensorProperty("device") { _ in .str("cpu") }
+        lib.namespace("torch").method("device(type, index=None)", doc: """
+            torch.device: trick runs on the CPU, so the one device is 'cpu'. Where trick differs: a
+            device is the string 'cpu' (what `tensor.device` gives), not a torch.device object.
+            """) { a in
+            guard case .str(let t) = a["type"], t == "cpu" || t.hasPrefix("cpu:") else {
+                throw RuntimeError("trick runs on the CPU only: torch.device(\(Printer.repr(a["type"]))) is not available", kind: "RuntimeError")
+            }
+            return .str("cpu")
+        }
         lib.tensorProperty("is_cuda") { _ in .bool(false) }
         lib.tensorProperty("requires_grad") { _ in .bool(false) }
         lib.tensorProperty("is_floating_point") { .bool($0.dtype.isFloatingPoint) }

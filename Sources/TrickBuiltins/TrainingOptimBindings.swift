@@ -90,16 +90,9 @@ final class LiveOptimizer {
     static func from(_ v: Value) -> LiveOptimizer? {
         guard case .object(let o) = v else { return nil }
         if let l = o.payload as? LiveOptimizer { return l }
-        if let w = o.payload as? LiveOptimWrapper { return w.optimizer }
+        if let w = o.payload as? LiveOptimWrapper { return w.optimizer }   // nil over a script's own optimizer object
         return nil
     }
-}
-
-final class LiveOptimWrapper {
-    let wrapper: OptimWrapper
-    let optimizer: LiveOptimizer
-    let object: Value
-    init(wrapper: OptimWrapper, optimizer: LiveOptimizer, object: Value) { self.wrapper = wrapper; self.optimizer = optimizer; self.object = object }
 }
 
 enum TrainingOptimBindings {
@@ -134,6 +127,9 @@ enum TrainingOptimBindings {
     // MARK: optimizers
 
     static func registerOptimizers(_ lib: Library) {
+        lib.function("Optimizer(params, defaults)", doc: "torch.optim.Optimizer, the base class of the optimizers (for isinstance and a mock's spec); trick's optimizers are SGD, Adam, AdamW and RMSprop.") { _ in
+            throw RuntimeError("torch.optim.Optimizer is the base class and has no update rule: use SGD, Adam, AdamW or RMSprop", kind: "NotImplementedError")
+        }
         for kind in Optimizer.Kind.allCases {
             guard case .builtin(let old)? = lib.globals[kind.rawValue] else { continue }
             let f = BuiltinFunction(raw: old.signatureText, doc: old.doc + " Over real parameters (a module with values, its parameters()) it steps them as torch.") { args in
@@ -438,77 +434,7 @@ enum TrainingOptimBindings {
         }
     }
 
-    // MARK: OptimWrapper
-
-    static func wrapperObject(_ live: LiveOptimizer, optimizerObject: Value, accumulativeCounts: Int, clip: OptimWrapper.Clip?) throws -> Value {
-        let w = try core { try OptimWrapper(optimizer: live.core, accumulativeCounts: accumulativeCounts, clip: clip) }
-        let o = BuiltObject(typeName: "OptimWrapper", attributes: [("optimizer", optimizerObject), ("param_groups", .list(live.groups))])
-        let payload = LiveOptimWrapper(wrapper: w, optimizer: live, object: .object(o))
-        o.payload = payload
-        o.repr = { "OptimWrapper(optimizer=\(reprOptimizer(live.core.kind.rawValue, live)))" }
-        o.method("update_params(loss, step_kwargs=None, zero_kwargs=None)") { a in
-            guard let loss = VariableObjects.variable(a["loss"]) else {
-                throw RuntimeError(AutogradMessages.noGradFn, kind: "RuntimeError")
-            }
-            try live.pushToCore()
-            try core {
-                try w.updateParams { factor in
-                    let scaled = factor == 1 ? loss : try loss.div(Double(factor))
-                    try Autograd.backward(scaled)
-                }
-            }
-            if w.shouldUpdate() { live.stepCalls += 1 }   // it stepped (MMEngine counts the wrapper's step())
-            return .none
-        }
-        o.method("backward(loss)") { a in
-            guard let loss = VariableObjects.variable(a["loss"]) else { throw RuntimeError(AutogradMessages.noGradFn, kind: "RuntimeError") }
-            try core { try w.backward { try Autograd.backward(loss) } }
-            return .none
-        }
-        o.method("step()") { _ in
-            try live.pushToCore()
-            try core { try GradMode.noGrad { try w.step() } }
-            live.stepCalls += 1
-            return .none
-        }
-        o.method("zero_grad(set_to_none=True)") { a in
-            try live.pushToCore()
-            try core { try w.zeroGrad(setToNone: try a.bool("set_to_none")) }
-            return .none
-        }
-        o.method("get_lr()") { _ in
-            try live.pushToCore()
-            return .dict([("lr", .list(try core { try w.getLR() }.map { .float($0) }))])
-        }
-        o.method("get_momentum()") { _ in
-            try live.pushToCore()
-            return .dict([("momentum", .list(try core { try w.getMomentum() }.map { .float($0) }))])
-        }
-        o.method("should_update()") { _ in .bool(w.shouldUpdate()) }
-        o.method("initialize_count_status(model, init_counts, max_counts)") { a in
-            w.initializeCountStatus(initCounts: try a.int("init_counts"), maxCounts: try a.int("max_counts"))
-            return .none
-        }
-        o.method("state_dict()") { _ in
-            guard case .object(let opt) = optimizerObject, let m = opt.methods["state_dict"] else { return .none }
-            return try m.call(Arguments())
-        }
-        o.method("load_state_dict(state_dict)") { a in
-            guard case .object(let opt) = optimizerObject, let m = opt.methods["load_state_dict"] else { return .none }
-            return try m.call(Arguments([a["state_dict"]]))
-        }
-        return .object(o)
-    }
-
-    static func clipConfig(_ v: Value) throws -> OptimWrapper.Clip? {
-        guard case .dict(let d) = v else { return nil }
-        if case .str(let t)? = d[str: "type"], t == "value" {
-            return .value(clipValue: try Convert.double(d[str: "clip_value"] ?? .none).unwrap("clip_grad clip_value"))
-        }
-        let maxNorm = try Convert.double(d[str: "max_norm"] ?? .none).unwrap("clip_grad max_norm")
-        let normType = Convert.double(d[str: "norm_type"] ?? .float(2)) ?? 2
-        return .norm(maxNorm: maxNorm, normType: normType, errorIfNonfinite: (try? (d[str: "error_if_nonfinite"] ?? .bool(false)).truthy()) ?? false)
-    }
+    // MARK: OptimWrapper (the object: OptimWrapperBindings.swift)
 
     /// An optimizer over `model`'s real parameters from an optimizer config and the groups
     /// `param_groups` resolves (names → the model's parameter objects).
@@ -549,10 +475,7 @@ enum TrainingOptimBindings {
 
     static func registerWrapper(_ lib: Library) {
         lib.function("OptimWrapper(optimizer, accumulative_counts=1, clip_grad=None)", doc: "mmengine.optim.OptimWrapper around an optimizer over real parameters") { a in
-            guard let live = LiveOptimizer.from(a["optimizer"]) else {
-                throw RuntimeError("OptimWrapper() argument 'optimizer' must be an optimizer over real parameters, got \(a["optimizer"].typeName)", kind: "TypeError")
-            }
-            return try wrapperObject(live, optimizerObject: a["optimizer"], accumulativeCounts: try a.int("accumulative_counts"), clip: try clipConfig(a["clip_grad"]))
+            try OptimWrapperBindings.make(lib, optimizer: a["optimizer"], accumulativeCounts: try a.int("accumulative_counts"), clipGrad: a["clip_grad"])
         }
         lib.function("build_optim_wrapper(model, cfg)", doc: "mmengine.optim.build_optim_wrapper: an OptimWrapper whose optimizer steps the model's parameters, groups by the constructor and paramwise_cfg") { a in
             try buildWrapper(lib, model: a["model"], cfg: try a.dict("cfg"), paramwise: .none, constructor: .none)
@@ -619,9 +542,9 @@ enum TrainingOptimBindings {
         guard case .list(let gl) = groupsValue else { throw RuntimeError("param_groups gave no list") }
         let groups = gl.items.compactMap { if case .dict(let d) = $0 { return d } else { return nil } }
         let optimizer = try liveOptimizer(lib, model: model, groups: groups, optimizerConfig: opt, optimizerType: optType)
-        guard let live = LiveOptimizer.from(optimizer) else { throw RuntimeError("the model has no parameters with values (a skeleton)", kind: "ValueError") }
+        guard LiveOptimizer.from(optimizer) != nil else { throw RuntimeError("the model has no parameters with values (a skeleton)", kind: "ValueError") }
         let counts = try Convert.int(cfg[str: "accumulative_counts"] ?? .int(1))
-        return try wrapperObject(live, optimizerObject: optimizer, accumulativeCounts: counts, clip: try clipConfig(cfg[str: "clip_grad"] ?? .none))
+        return try OptimWrapperBindings.make(lib, optimizer: optimizer, accumulativeCounts: counts, clipGrad: cfg[str: "clip_grad"] ?? .none)
     }
 }
 
@@ -630,6 +553,11 @@ extension Optional where Wrapped == Double {
         guard let v = self else { throw RuntimeError("\(what) must be a number", kind: "TypeError") }
         return v
     }
+}
+
+extension LiveOptimizer: ReferenceBases {
+    /// Every torch optimizer derives from `torch.optim.Optimizer`.
+    var referenceBases: [String] { ["Optimizer"] }
 }
 
 extension OptimizerScheduler: ReferenceBases {

@@ -38,10 +38,11 @@ enum VariableMethods {
             return .none
         }
         define("detach(self)", doc: """
-            The tensor's value, out of the autograd graph. Where trick differs: it is a value, not a view
-            sharing the parameter's storage as torch's is, so `p.detach().add_(x)` cannot change p; change
-            a parameter in place under `with torch.no_grad(): p.add_(x)` (or assign `p.data = t`).
-            """) { v, _ in .tensor(v.detach().data) }
+            A tensor out of the autograd graph sharing this one's value, as torch's: an in-place op on
+            either changes both (`p.detach().add_(x)` changes the parameter p). Where trick differs: the
+            sharing is of the whole value, so `p.detach()[0].add_(x)` (an in-place op on an index of it)
+            changes only the copy that indexing gives, and `p.data = t` leaves earlier detaches on the old value.
+            """) { v, _ in .object(VariableObjects.make(v.detach())) }
         define("requires_grad_(self, requires_grad=True)") { v, a in
             try v.setRequiresGrad(try a.bool("requires_grad"))
             return a["self"]

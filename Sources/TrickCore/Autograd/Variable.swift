@@ -18,8 +18,15 @@
 /// - Tensors here are always contiguous, so views (reshape, slicing, permute) are copies; their
 ///   gradients are torch's, but a view does not share its base's version counter.
 public final class Variable {
-    /// The value. Replacing it through `data` does not bump the version (as `x.data = …` in torch).
-    public var data: Tensor
+    /// The value. Replacing it through `data` does not bump the version and leaves the variable's
+    /// `detach()`es on the old value (as `x.data = …` in torch); an in-place op changes the value
+    /// they share.
+    public var data: Tensor {
+        get { storage.tensor }
+        set { storage = Storage(newValue) }
+    }
+    /// The value a variable shares with its `detach()`es (torch: the same storage).
+    private var storage: Storage
     public private(set) var requiresGrad: Bool
     /// The gradient accumulated into a leaf (or a non-leaf that `retainGrad()` was called on).
     public var grad: Tensor?
@@ -32,13 +39,13 @@ public final class Variable {
     /// can require gradients").
     public init(_ data: Tensor, requiresGrad: Bool = false) throws {
         if requiresGrad && !data.dtype.isFloatingPoint { throw CoreError(AutogradMessages.integerRequiresGrad) }
-        self.data = data
+        self.storage = Storage(data)
         self.requiresGrad = requiresGrad
         self.version = VersionCounter()
     }
 
     init(computed data: Tensor, gradFn: Node?, version: VersionCounter = VersionCounter()) {
-        self.data = data
+        self.storage = Storage(data)
         self.requiresGrad = gradFn != nil
         self.gradFn = gradFn
         self.version = version
@@ -74,8 +81,17 @@ public final class Variable {
         return (grad, nil)
     }
 
-    /// `detach()`: a new leaf with the same value and version counter, outside the graph.
-    public func detach() -> Variable { Variable(computed: data, gradFn: nil, version: version) }
+    /// `detach()`: a new leaf outside the graph sharing the value and the version counter, so an
+    /// in-place op on either changes both (torch's `p.detach().add_(x)` changes `p`).
+    public func detach() -> Variable {
+        let d = Variable(computed: data, gradFn: nil, version: version)
+        d.storage = storage
+        return d
+    }
+
+    /// Sets the value in place (the detached views see it) without bumping the version: an
+    /// optimizer's step, which torch runs in place under `no_grad`.
+    public func setValueInPlace(_ t: Tensor) { storage.tensor = t }
 
     /// The name torch prints after `grad_fn=` (nil for a leaf).
     public var gradFnName: String? { gradFn?.name }
@@ -93,12 +109,12 @@ public final class Variable {
     /// grad mode off (torch: "a leaf Variable that requires grad is being used in an in-place
     /// operation."); a non-leaf gets the new op's node as its `gradFn`.
     public func inPlace(_ f: (Variable) throws -> Variable) throws {
-        if isLeaf && requiresGrad && GradMode.isEnabled { throw CoreError(AutogradMessages.leafInPlace) }
+        if isLeaf && requiresGrad && GradMode.isEnabled { throw CoreError(AutogradMessages.leafInPlace, kind: "RuntimeError") }
         let r = try f(self)
         guard r.shape == data.shape else {
             throw CoreError("output with shape \(Tensor.formatShape(data.shape)) doesn't match the broadcast shape \(Tensor.formatShape(r.shape))")
         }
-        data = r.data.cast(to: data.dtype)
+        storage.tensor = r.data.cast(to: data.dtype)
         if let node = r.gradFn {
             gradFn = node
             requiresGrad = true
@@ -121,6 +137,12 @@ public protocol VariableHolder: AnyObject {
 
 extension Variable: VariableHolder {
     public var heldVariable: Variable? { self }
+}
+
+/// The value a variable and its `detach()`es share.
+final class Storage {
+    var tensor: Tensor
+    init(_ t: Tensor) { tensor = t }
 }
 
 /// One in-place version counter, shared by a variable and its `detach()`es.

@@ -13,18 +13,20 @@ public final class OptimWrapper {
         case value(clipValue: Double)
     }
 
-    public let optimizer: Optimizer
+    /// The optimizer it steps; nil for one the caller steps itself (a script's own object, such
+    /// as a mock), where the wrapper keeps only the accumulation counts.
+    public let optimizer: Optimizer?
     public let accumulativeCounts: Int
     public let clip: Clip?
-    /// `_inner_count`: backward passes so far.
-    public private(set) var innerCount = 0
+    /// `_inner_count`: backward passes so far (a script may set it, as MMEngine's tests do).
+    public var innerCount = 0
     /// `_max_counts` (-1 until `initializeCountStatus`) and `_remainder_counts`.
-    public private(set) var maxCounts = -1
-    public private(set) var remainderCounts = -1
+    public var maxCounts = -1
+    public var remainderCounts = -1
     /// The total norm the last clipped step returned (MMEngine logs it as `train/grad_norm`).
     public private(set) var lastGradNorm: Tensor?
 
-    public init(optimizer: Optimizer, accumulativeCounts: Int = 1, clip: Clip? = nil) throws {
+    public init(optimizer: Optimizer?, accumulativeCounts: Int = 1, clip: Clip? = nil) throws {
         guard accumulativeCounts > 0 else {
             throw CoreError("_accumulative_counts at least greater than or equal to 1", kind: "AssertionError")
         }
@@ -64,21 +66,28 @@ public final class OptimWrapper {
     /// `step()`: clip the grads of the parameters that have one (as `_clip_grad`), then
     /// `optimizer.step()`.
     public func step() throws {
-        if let clip {
-            let params = optimizer.paramGroups.flatMap(\.params).filter { $0.grad != nil }
-            if !params.isEmpty {
-                switch clip {
-                case let .norm(maxNorm, normType, errorIfNonfinite):
-                    lastGradNorm = try ClipGrad.clipGradNorm(params, maxNorm: maxNorm, normType: normType, errorIfNonfinite: errorIfNonfinite)
-                case let .value(v):
-                    ClipGrad.clipGradValue(params, clipValue: v)
-                }
-            }
-        }
-        try optimizer.step()
+        try clipGrads()
+        try optimizer?.step()
     }
 
-    public func zeroGrad(setToNone: Bool = true) throws { try optimizer.zeroGrad(setToNone: setToNone) }
+    /// `_clip_grad()`: clip the grads of the parameters that have one, by norm (returning the
+    /// total norm, also kept in `lastGradNorm`) or by value (nil); nothing without a `clip`.
+    @discardableResult
+    public func clipGrads() throws -> Tensor? {
+        guard let clip, let optimizer else { return nil }
+        let params = optimizer.paramGroups.flatMap(\.params).filter { $0.grad != nil }
+        guard !params.isEmpty else { return nil }
+        switch clip {
+        case let .norm(maxNorm, normType, errorIfNonfinite):
+            lastGradNorm = try ClipGrad.clipGradNorm(params, maxNorm: maxNorm, normType: normType, errorIfNonfinite: errorIfNonfinite)
+            return lastGradNorm
+        case let .value(v):
+            ClipGrad.clipGradValue(params, clipValue: v)
+            return nil
+        }
+    }
+
+    public func zeroGrad(setToNone: Bool = true) throws { try optimizer?.zeroGrad(setToNone: setToNone) }
 
     /// `update_params(loss)`: `backward` receives the loss factor (divide the loss by it).
     public func updateParams(_ backward: (Int) throws -> Void) throws {
@@ -91,11 +100,11 @@ public final class OptimWrapper {
     }
 
     /// `get_lr()`: `{'lr': [group lr, …]}`.
-    public func getLR() throws -> [Double] { try optimizer.paramGroups.map { try $0.number("lr") } }
+    public func getLR() throws -> [Double] { try (optimizer?.paramGroups ?? []).map { try $0.number("lr") } }
 
     /// `get_momentum()`: each group's `momentum`, or `betas[0]`, or 0.
     public func getMomentum() throws -> [Double] {
-        try optimizer.paramGroups.map { g in
+        try (optimizer?.paramGroups ?? []).map { g in
             if let m = g["momentum"]?.number { return m }
             if g["betas"] != nil { return try g.pair("betas").0 }
             return 0

@@ -157,7 +157,7 @@ public final class Optimizer {
                     var value = p.data
                     try OptimRules.sgd(param: &value, grad: grad, momentumBuffer: &buf, lr: lr, momentum: momentum,
                                        dampening: dampening, weightDecay: wd, nesterov: nesterov, maximize: maximize)
-                    p.data = value
+                    p.setValueInPlace(value)
                     if momentum != 0 {
                         s["momentum_buffer"] = buf
                         setState(s, for: p)
@@ -184,7 +184,7 @@ public final class Optimizer {
                     try OptimRules.adam(param: &value, grad: grad, expAvg: &m, expAvgSq: &v, maxExpAvgSq: &vmax, step: t,
                                         lr: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: wd, amsgrad: amsgrad,
                                         maximize: maximize, decoupled: kind == .adamW)
-                    p.data = value
+                    p.setValueInPlace(value)
                     s.step = t
                     s["exp_avg"] = m
                     s["exp_avg_sq"] = v
@@ -210,7 +210,7 @@ public final class Optimizer {
                     try OptimRules.rmsprop(param: &value, grad: grad, squareAvg: &sq, momentumBuffer: &buf, gradAvg: &ga,
                                            lr: lr, alpha: alpha, eps: eps, weightDecay: wd, momentum: momentum,
                                            centered: centered, maximize: maximize)
-                    p.data = value
+                    p.setValueInPlace(value)
                     s.step = (s.step ?? 0) + 1
                     s["square_avg"] = sq
                     if momentum > 0 { s["momentum_buffer"] = buf }

@@ -12,6 +12,12 @@
 public protocol OptimizerParameter: AnyObject {
     var data: Tensor { get set }
     var grad: Tensor? { get set }
+    /// The step's new value, set in place (a variable's `detach()`es see it, as torch's in-place step).
+    func setValueInPlace(_ t: Tensor)
+}
+
+extension OptimizerParameter {
+    public func setValueInPlace(_ t: Tensor) { data = t }
 }
 
 /// One value of a param group's option dict, with the Python type torch stores: `momentum=0` is

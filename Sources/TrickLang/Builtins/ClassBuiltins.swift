@@ -34,6 +34,7 @@ enum ClassBuiltins {
                         || ci.mro.contains { $0.nativeBase?.name == b.name }
                 case (.builtin(let c), .builtin(let b)):
                     return c.name == b.name || b.name == "object" || (ExceptionKinds.parent[c.name] != nil && ExceptionKinds.isSubclass(c.name, of: b.name))
+                        || BuiltinTypeBases.isSubclass(c.name, of: b.name)
                 default:
                     throw RuntimeError("issubclass() arg 1 must be a class", kind: "TypeError")
                 }
@@ -74,5 +75,24 @@ enum ClassBuiltins {
             return propertyObject(n)
         }
         return .object(o)
+    }
+}
+
+/// The bases of built-in types that derive from one another upstream (`BatchNorm2d` from
+/// torch's `_BatchNorm`), registered by the bindings that define them, for `issubclass` and
+/// `isinstance` (`issubclass(m.__class__, torch.nn.modules.batchnorm._BatchNorm)`).
+public enum BuiltinTypeBases {
+    nonisolated(unsafe) private static var parent: [String: String] = [:]
+
+    public static func register(_ name: String, parent p: String) { parent[name] = p }
+
+    /// Whether `name` is `base` or derives from it through the registered bases.
+    public static func isSubclass(_ name: String, of base: String) -> Bool {
+        var n: String? = name
+        while let c = n {
+            if c == base { return true }
+            n = parent[c]
+        }
+        return false
     }
 }

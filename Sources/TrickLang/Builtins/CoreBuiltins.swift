@@ -197,6 +197,7 @@ enum CoreBuiltins {
                 if case .object(let o) = v, let p = o.payload as? ReferenceBases, p.referenceBases.contains(name) { return true }
                 // a built-in exception is an instance of its bases (a KeyError is a LookupError)
                 if case .object(let o) = v, ExceptionKinds.isExceptionObject(o) { return ExceptionKinds.isSubclass(o.typeName, of: name) }
+                if case .object = v { return BuiltinTypeBases.isSubclass(v.typeName, of: name) }
                 return v.typeName == name
             }
             return .bool(matches(a["classinfo"]))

@@ -15,13 +15,14 @@ enum Logging {
 
     static func levelName(_ n: Int) -> String { levels.first { $0.1 == n }?.0 ?? "Level \(n)" }
 
-    /// A logger's state; `captures` are the record lists of the `assertLogs` blocks around it.
+    /// A logger's state; `captures` are the `assertLogs` blocks around it: the records each keeps
+    /// and their `LEVEL:name:message` lines (`cm.output`, filled as records come, as CPython's).
     final class Logger {
         let name: String
         var level: Int
         var propagate = true
         let mmengine: Bool
-        var captures: [ListRef] = []
+        var captures: [(records: ListRef, output: ListRef)] = []
         let handlers = ListRef([])
         init(name: String, level: Int, mmengine: Bool) {
             self.name = name
@@ -166,7 +167,11 @@ enum Logging {
         var captured = false
         for l in [o] + ancestors(o, registry) {
             guard let ls = l.payload as? Logger else { continue }
-            for c in ls.captures { c.items.append(.object(record)); captured = true }
+            for c in ls.captures {
+                c.records.items.append(.object(record))
+                c.output.items.append(.str("\(levelName(level)):\(s.name):\(message)"))
+                captured = true
+            }
             if captured || !ls.propagate { break }
         }
         if captured { return }
@@ -198,15 +203,12 @@ enum Logging {
         ctx.method("__enter__()") { _ in
             ls.level = minimum
             ls.propagate = false
-            ls.captures.append(records)
+            ls.captures.append((records, output))
             return .object(cm)
         }
         ctx.method("__exit__(exc_type, exc_value, traceback)") { a in
-            if let i = ls.captures.lastIndex(where: { $0 === records }) { ls.captures.remove(at: i) }
+            if let i = ls.captures.lastIndex(where: { $0.records === records }) { ls.captures.remove(at: i) }
             (ls.level, ls.propagate) = saved
-            for case .object(let r) in records.items {
-                output.items.append(.str("\(Printer.str(r.attributes["levelname"] ?? .none)):\(Printer.str(r.attributes["name"] ?? .none)):\(Printer.str(r.attributes["msg"] ?? .none))"))
-            }
             guard a["exc_type"].isNone else { return .bool(false) }
             if records.items.isEmpty {
                 throw RuntimeError("no logs of level \(levelName(minimum)) or higher triggered on \(ls.name)", kind: "AssertionError")
@@ -321,6 +323,14 @@ enum Logging {
 }
 
 extension Library {
+    /// MMEngine's `MessageHub.get_current_instance()` from a built-in (an OptimWrapper keeps it
+    /// to log `train/grad_norm`).
+    public func currentMessageHub() throws -> Value {
+        guard case .object(let m)? = modules["mmengine.logging"], case .object(let hub)? = m.attributes["MessageHub"],
+              let f = hub.methods["get_current_instance"] else { return .none }
+        return try f.call(Arguments())
+    }
+
     /// MMEngine's `print_log(text, logger='current', level=…)` from a built-in (the optimizer
     /// constructor's warnings), so `assertLogs(MMLogger.get_current_instance())` sees it.
     public func printLog(_ text: String, level: Int = 30) throws {

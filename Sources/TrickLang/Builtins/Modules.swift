@@ -15,7 +15,10 @@ public enum Modules {
                       "GroupNorm", "LayerNorm", "Sequential", "ModuleList", "ModuleDict", "Module", "Parameter", "Embedding",
                       "PReLU", "ReLU", "Sigmoid", "Tanh", "Identity", "Softmax", "Flatten", "Dropout", "MaxPool2d", "AvgPool2d",
                       "AdaptiveAvgPool2d", "Upsample", "init=nn_init"]),
-        ("torch.optim", ["SGD", "Adam", "AdamW", "RMSprop"]),
+        ("torch.nn.modules", ["Module", "Conv1d", "Conv2d", "Conv3d", "Linear", "Embedding", "BatchNorm1d", "BatchNorm2d",
+                              "BatchNorm3d", "SyncBatchNorm", "GroupNorm", "LayerNorm", "Sequential", "ModuleList", "ModuleDict"]),
+        ("torch.nn.modules.batchnorm", ["_BatchNorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]),
+        ("torch.optim", ["SGD", "Adam", "AdamW", "RMSprop", "Optimizer"]),
         ("torch.optim.lr_scheduler", ["StepLR=torch_StepLR", "MultiStepLR=torch_MultiStepLR", "ExponentialLR=torch_ExponentialLR",
                                       "CosineAnnealingLR=torch_CosineAnnealingLR", "ConstantLR=torch_ConstantLR",
                                       "LinearLR=torch_LinearLR", "PolynomialLR=torch_PolynomialLR", "LambdaLR=torch_LambdaLR",
@@ -99,7 +102,7 @@ public enum Modules {
         // Python's standard library, curated (Builtins/Collections.swift, Itertools.swift, …): these
         // are modules only, not globals, so `import collections` is needed as in Python.
         ("collections", []), ("itertools", []), ("functools", []), ("copy", []), ("random", []), ("typing", []),
-        ("os", []), ("os.path", []), ("warnings", []), ("tempfile", []), ("sys", []), ("logging", []),
+        ("os", []), ("os.path", []), ("warnings", []), ("tempfile", []), ("sys", []), ("logging", []), ("pickle", []),
         ("unittest", []), ("unittest.mock", []), ("parameterized", []),
     ]
 

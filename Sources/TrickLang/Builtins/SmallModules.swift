@@ -6,11 +6,13 @@ import Darwin
 import TrickCore
 
 /// The small standard modules pasted code imports: `typing` (names only), `os`/`os.path`
-/// (string functions and read-only checks), `warnings` and `time`.
+/// (string functions and read-only checks), `warnings`, `time` and `pickle` (importable; it
+/// says that trick does not serialize objects).
 enum SmallModules {
     static func register(_ lib: Library, _ interp: Interpreter) {
         registerTyping(lib)
         registerOSPath(lib)
+        registerPickle(lib)
         Warnings.register(lib, interp)
         registerTime(lib)
     }
@@ -76,14 +78,46 @@ enum SmallModules {
         }
     }
 
+    // MARK: pickle
+
+    /// `pickle`: importable, so a file that imports it runs; serializing Python objects is outside
+    /// trick's scope (its files are safetensors, .npy and JSON), so each function says so.
+    static func registerPickle(_ lib: Library) {
+        let m = Modules.std("pickle", in: lib)
+        for sig in ["dumps(obj, protocol=None)", "loads(data)", "dump(obj, file, protocol=None)", "load(file)"] {
+            m.method(sig, doc: "pickle: not in trick (its files are safetensors, .npy and JSON).") { _ in
+                throw RuntimeError("pickle: trick does not serialize Python objects (save tensors with safetensors, numpy's .npy or JSON)", kind: "NotImplementedError")
+            }
+        }
+    }
+
     // MARK: os, os.path
+
+    static func environment() -> DictRef {
+        let d = DictRef()
+        #if canImport(Glibc)
+        var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+        #else
+        var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = _NSGetEnviron()?.pointee
+        #endif
+        while let e = entry, let c = e.pointee {
+            let text = String(cString: c)
+            if let eq = text.firstIndex(of: "=") { d[str: String(text[..<eq])] = .str(String(text[text.index(after: eq)...])) }
+            entry = e + 1
+        }
+        return d
+    }
 
     /// `os.path` as CPython's `posixpath` for strings (join, split, splitext, basename, dirname,
     /// normpath, abspath, isabs, relpath-free), and `exists`/`isfile`/`isdir`/`getsize` that only
-    /// look. `os` has `sep`, `getcwd()` and the `path` module; nothing in it writes or runs.
+    /// look. `os` has `sep`, `getcwd()`, `environ` and the `path` module; nothing in it writes or
+    /// runs. Where trick differs: `os.environ` is a dict of the environment trick started with;
+    /// setting a key changes the dict, not the process environment (trick starts no process that
+    /// would read it).
     static func registerOSPath(_ lib: Library) {
         let os = Modules.std("os", in: lib)
         let p = Modules.std("os.path", in: lib)
+        os.set("environ", .dict(environment()))
         os.set("sep", .str("/"))
         os.set("linesep", .str("\n"))
         os.set("curdir", .str("."))

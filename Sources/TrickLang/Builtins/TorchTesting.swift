@@ -1,3 +1,5 @@
+import TrickCore
+
 /// `torch.testing._internal.common_utils` as torch's own test files use it (torch 2.4.1):
 /// `TestCase` (unittest's, whose `assertEqual` compares tensors and numbers as
 /// `torch.testing.assert_close` does — the dtype's default tolerances, or `atol`/`rtol`; NaNs
@@ -78,7 +80,12 @@ enum TorchTesting {
 
     static func assertEqual(_ interp: Interpreter, _ x: Value, _ y: Value, _ a: Bound) throws {
         let isNumber: (Value) -> Bool = { if case .int = $0 { return true }; if case .float = $0 { return true }; return false }
-        if x.isTensor || y.isTensor || (isNumber(x) && isNumber(y)) {
+        // a tensor: a value, or an autograd tensor / a parameter with values (compared by value)
+        let isTensor: (Value) -> Bool = { v in
+            if case .object(let o) = v, let h = o.payload as? VariableHolder { return h.heldVariable != nil }
+            return v.isTensor
+        }
+        if isTensor(x) || isTensor(y) || (isNumber(x) && isNumber(y)) {
             guard let close = interp.library.globals["torch_assert_close"] else { throw RuntimeError("torch.testing.assert_close is missing") }
             var kw: [(String, Value)] = [("equal_nan", a["equal_nan"]), ("check_dtype", a["exact_dtype"]), ("msg", a["msg"])]
             if !a["atol"].isNone || !a["rtol"].isNone { kw += [("atol", a["atol"].isNone ? .float(0) : a["atol"]), ("rtol", a["rtol"].isNone ? .float(0) : a["rtol"])] }

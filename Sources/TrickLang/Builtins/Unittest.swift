@@ -98,18 +98,41 @@ enum Unittest {
     }
 
     /// mmengine.testing._internal's MultiProcessTestCase: a TestCase whose tests run in
-    /// `world_size` spawned processes. Trick runs one process, so spawning is an error that says
-    /// so (its tests are outside trick's scope).
+    /// `world_size` spawned processes, each calling `run_test(test_name, pipe)` (which the test
+    /// class overrides to build its fixtures, then calls `super().run_test`, which runs the test).
+    /// Where trick differs: it runs one process, so `_spawn_processes()` (called by the test's
+    /// setUp) runs the test's `run_test` in this process as rank 0 — the fixtures it builds are
+    /// the test's — and the base `run_test` leaves running the test to the runner, which then
+    /// runs it once. A test that needs the other ranks (`init_process_group`, DDP, all_gather
+    /// across processes) fails with the error that says trick has no process group.
     static func registerMultiProcessTestCase(_ lib: Library, _ interp: Interpreter) throws {
         guard let testCase = Modules.std("unittest", in: lib).attributes["TestCase"], let m = try? Modules.define("mmengine.testing._internal", in: lib) else { return }
         let ns = DictRef()
-        for name in ["_spawn_processes", "_start_processes", "_join_processes"] {
+        ns[str: "setUp"] = ClassBuiltins.function(BuiltinFunction(raw: "setUp(self)") { [unowned interp] a in
+            guard let me = a.positional.first else { return .none }
+            try interp.setAttribute(me, "skip_return_code_checks", .list(ListRef([])))
+            try interp.setAttribute(me, "processes", .list(ListRef([])))
+            try interp.setAttribute(me, "rank", .int(-1))
+            return .none
+        })
+        ns[str: "_spawn_processes"] = ClassBuiltins.function(BuiltinFunction(raw: "_spawn_processes(self)") { [unowned interp] a in
+            guard let me = a.positional.first else { return .none }
+            guard case .str(let name) = try interp.getAttribute(me, "_testMethodName") else {
+                throw RuntimeError("MultiProcessTestCase: no test method to run (_testMethodName)", kind: "RuntimeError")
+            }
+            try interp.setAttribute(me, "rank", .int(0))
+            _ = try interp.call(try interp.getAttribute(me, "run_test"), Arguments([.str(name), .none]))
+            return .none
+        })
+        ns[str: "run_test"] = ClassBuiltins.function(BuiltinFunction(raw: "run_test(self, test_name, parent_pipe)") { _ in .none })
+        for name in ["_start_processes", "_join_processes"] {
             ns[str: name] = .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { _ in
                 throw RuntimeError("MultiProcessTestCase: trick runs in one process and cannot spawn the test's processes", kind: "RuntimeError")
             })
         }
         ns[str: "MAIN_PROCESS_RANK"] = .int(-1)
         ns[str: "TEST_ERROR_EXIT_CODE"] = .int(10)
+        ns[str: "world_size"] = .int(2)
         m.set("MultiProcessTestCase", try interp.buildClass("MultiProcessTestCase", bases: [testCase], namespace: ns))
     }
 

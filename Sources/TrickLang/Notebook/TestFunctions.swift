@@ -98,7 +98,10 @@ extension Interpreter {
                     if let classError, !isDeselected("\(name).\(m)") { report.failed.append(("\(name).\(m)", classError)); continue }
                     guard let method = info.lookup(m) else { continue }
                     let instance: Value
-                    do { instance = try instantiate(info, Arguments()) } catch {
+                    do {
+                        instance = try instantiate(info, Arguments())
+                        try setAttribute(instance, "_testMethodName", .str(m))   // as TestCase(methodName) keeps it
+                    } catch {
                         report.failed.append(("\(name).\(m)", locate(error, SourceFile(name: "<test>", text: ""), SourceLocation(line: 0, column: 0))))
                         continue
                     }
