@@ -30,7 +30,7 @@ public enum Modules {
         ("torch.utils", []),
         ("torch.utils.data", ["TensorDataset", "DataLoader"]),
         ("torchvision", []),
-        ("torchvision.ops", ["nms", "batched_nms", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou",
+        ("torchvision.ops", ["nms", "batched_nms", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou", "box_area", "box_convert",
                              "sigmoid_focal_loss"]),
         ("mmcv", ["imrescale", "imresize", "imresize_to_multiple", "imresize_like", "imcrop", "imflip", "impad", "impad_to_multiple", "imnormalize",
                   "rescale_size", "imread", "imwrite", "imfrombytes", "imshow_det_bboxes", "imshow"]),
