@@ -6,13 +6,26 @@ import Darwin
 import TrickCore
 
 /// The small standard modules pasted code imports: `typing` (names only), `os`/`os.path`
-/// (string functions and read-only checks), `warnings` and `time`.
+/// (string functions and read-only checks), `warnings`, `time` and `abc`.
 enum SmallModules {
     static func register(_ lib: Library, _ interp: Interpreter) {
         registerTyping(lib)
         registerOSPath(lib)
         Warnings.register(lib, interp)
         registerTime(lib)
+        registerABC(lib, interp)
+    }
+
+    // MARK: abc
+
+    /// `abc`: `ABC`, a class to derive from, and `abstractmethod`, which returns its function, so
+    /// abstract base classes load and their subclasses work. Where trick differs: a class that
+    /// leaves an abstract method unimplemented can still be instantiated (Python's TypeError is
+    /// not raised).
+    static func registerABC(_ lib: Library, _ interp: Interpreter) {
+        let m = Modules.std("abc", in: lib)
+        if let c = try? interp.buildClass("ABC", bases: [], namespace: DictRef()) { m.set("ABC", c) }
+        m.method("abstractmethod(funcobj)", doc: "Returns funcobj (trick does not enforce abstract methods).") { a in a["funcobj"] }
     }
 
     // MARK: typing
