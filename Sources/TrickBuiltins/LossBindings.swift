@@ -375,7 +375,7 @@ enum LossBindings {
             let ks: [Int]
             if case .int(let k) = topkValue { single = true; ks = [k] } else {
                 single = false
-                ks = try Convert.ints(topkValue, what: "accuracy() argument 'topk'")
+                ks = try asserting { try Convert.ints(topkValue, what: "accuracy() argument 'topk'") }   // mmseg asserts an int or tuple
             }
             let res = try DecodeHeadLoss.accuracy(try a.tensor("pred"), try a.tensor("target"), topk: ks,
                                                   thresh: try a.optionalDouble("thresh"), ignoreIndex: try optionalIgnoreIndex(a))
