@@ -227,9 +227,9 @@ enum AutogradBindings {
             return VariableObjects.result(try core { try v.reshape(try v.data.reshaped(try Convert.ints(a["shape"], what: "reshape() shape")).shape) })
         })
         for (name, stack) in [("cat", false), ("concat", false), ("concatenate", false), ("stack", true)] {
-            route(lib, name, BuiltinFunction("\(name)(tensors, dim=0)") { a in
+            route(lib, name, BuiltinFunction("\(name)(tensors, dim=0, axis=None)") { a in
                 let vs = try sequence(a["tensors"]).map { try VariableObjects.operand($0, "\(name)() tensors") }
-                let d = try a.int("dim")
+                let d = try TensorBindings.catDim(a)
                 return VariableObjects.result(try core { stack ? try Variable.stack(vs, dim: d) : try Variable.cat(vs, dim: d) })
             })
         }

@@ -30,6 +30,13 @@ enum BoxBindings {
         lib.function("complete_box_iou(boxes1, boxes2, eps=1e-7)", doc: "torchvision.ops.complete_box_iou: pairwise CIoU (N, M).") { a in
             .tensor(try BoxIoU.torchvision(.ciou, a.tensor("boxes1"), a.tensor("boxes2"), eps: a.double("eps")))
         }
+        lib.function("box_area(boxes)", doc: "torchvision.ops.box_area: (x2 - x1) * (y2 - y1) of (..., 4) boxes, in their dtype.") { a in
+            .tensor(try BoxConvert.area(a.tensor("boxes")))
+        }
+        lib.function("box_convert(boxes, in_fmt, out_fmt)",
+                     doc: "torchvision.ops.box_convert between 'xyxy', 'xywh' and 'cxcywh' (dtypes as torch promotes: cxcywh of integer boxes is float32).") { a in
+            .tensor(try BoxConvert.convert(a.tensor("boxes"), from: a.string("in_fmt"), to: a.string("out_fmt")))
+        }
         lib.function("bbox_overlaps(bboxes1, bboxes2, mode='iou', is_aligned=False, eps=1e-6)",
                      doc: "MMDetection bbox_overlaps: modes 'iou', 'iof', 'giou'; (m, n), or (m,) when is_aligned.") { a in
             .tensor(try BoxIoU.bboxOverlaps(a.tensor("bboxes1"), a.tensor("bboxes2"), mode: a.choice("mode", ["iou", "iof", "giou"]),

@@ -38,6 +38,12 @@ enum LossBindings {
         a.has(name) ? try reduction(a, name) : nil
     }
 
+    /// A value mmseg checks with `assert` (the forward's `reduction_override`, FocalLoss's
+    /// arguments): trick's message, as an AssertionError.
+    static func asserting<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as RuntimeError { throw RuntimeError(e.message, kind: "AssertionError") }
+    }
+
     /// A class-weight list: list/tuple/tensor of numbers, or a file path (.npy, .json), as
     /// MMSeg `get_class_weight`.
     static func classWeight(_ a: Bound, _ name: String = "class_weight") throws -> [Float]? {
@@ -46,6 +52,32 @@ enum LossBindings {
         case .none: return nil
         case .str(let path): return try ClassWeightFile.load(path).map { Float($0) }
         default: return try Convert.doubles(v, what: "\(a.function)() argument '\(name)'").map { Float($0) }
+        }
+    }
+
+    /// The FocalLoss arguments its forward reads, which a script may also set on the built loss.
+    static let focalSettable = ["gamma", "alpha", "reduction", "class_weight", "loss_weight"]
+
+    /// One FocalLoss argument, checked as mmseg asserts it (AssertionError): gamma and loss_weight
+    /// floats, alpha a float or a list, class_weight None or a list, reduction 'none'/'mean'/'sum'.
+    static func setFocal(_ c: inout FocalLossConfig, _ name: String, _ v: Value) throws {
+        func fail(_ what: String) -> RuntimeError {
+            RuntimeError("FocalLoss: \(name) should be \(what), got \(v.typeName)", kind: "AssertionError")
+        }
+        switch (name, v) {
+        case ("gamma", .float(let g)): c.gamma = g
+        case ("gamma", _): throw fail("of type float (write 2.0, not 2)")
+        case ("alpha", .float(let al)): c.alpha = [al]
+        case ("alpha", .list): c.alpha = try Convert.doubles(v, what: "FocalLoss alpha")
+        case ("alpha", _): throw fail("a float or a list")
+        case ("loss_weight", .float(let w)): c.lossWeight = w
+        case ("loss_weight", _): throw fail("of type float")
+        case ("class_weight", .none): c.classWeight = nil
+        case ("class_weight", .list): c.classWeight = try Convert.doubles(v, what: "FocalLoss class_weight").map { Float($0) }
+        case ("class_weight", _): throw fail("None or a list")
+        case ("reduction", .str(let r)) where ["none", "mean", "sum"].contains(r): c.reduction = try Reduction(name: r)
+        case ("reduction", _): throw RuntimeError("FocalLoss: reduction should be 'none', 'mean' or 'sum', got \(Printer.repr(v))", kind: "AssertionError")
+        default: throw RuntimeError("FocalLoss has no settable argument '\(name)'", kind: "AttributeError")
         }
     }
 
@@ -63,14 +95,16 @@ enum LossBindings {
     /// `DiceLoss`/`FocalLoss.forward(pred, target, …)`), so keyword calls work as upstream.
     static func lossObject(_ typeName: String, _ loss: any SegLoss, defaultIgnore: String,
                            inputs: (String, String) = ("pred", "target"),
-                           attributes: [(String, Value)]) -> Value {
+                           attributes: [(String, Value)], precondition: ((BuiltObject) throws -> Void)? = nil) -> Value {
         let obj = BuiltObject(typeName: typeName, attributes: [("loss_name", .str(loss.lossName))] + attributes, payload: loss)
         obj.callable = BuiltinFunction(
             "forward(\(inputs.0), \(inputs.1), weight=None, avg_factor=None, reduction_override=None, ignore_index=\(defaultIgnore), **kwargs)",
-            doc: "\(typeName).forward — MMSegmentation 1.2 signature; returns a 0-d float32 tensor (or the element-wise loss for reduction 'none').") { a in
+            doc: "\(typeName).forward — MMSegmentation 1.2 signature; returns a 0-d float32 tensor (or the element-wise loss for reduction 'none').") { [unowned obj] a in
             let target = try a.tensor(inputs.1)
             let w = try a.optionalTensor("weight")
-            let r = try optionalReduction(a, "reduction_override")
+            try precondition?(obj)
+            let loss = (obj.payload as? any SegLoss) ?? loss   // a settable loss (FocalLoss) replaces its payload
+            let r = try asserting { try optionalReduction(a, "reduction_override") }
             let ign = try optionalIgnoreIndex(a)
             if let x = VariableObjects.variable(a[inputs.0]) {
                 // an autograd tensor: the same loss composed from differentiable ops (Autograd/SegLossGrad.swift)
@@ -184,31 +218,32 @@ enum LossBindings {
                 throw RuntimeError("FocalLoss: only sigmoid focal loss is supported (use_sigmoid=True)", kind: "AssertionError")
             }
             var c = FocalLossConfig()
-            c.reduction = try reduction(a)
-            switch a["gamma"] {
-            case .float(let g): c.gamma = g
-            default: throw RuntimeError("FocalLoss: gamma should be of type float, got \(a["gamma"].typeName) (write 2.0, not 2)", kind: "AssertionError")
-            }
-            switch a["alpha"] {
-            case .float(let al): c.alpha = [al]
-            case .list: c.alpha = try Convert.doubles(a["alpha"], what: "FocalLoss alpha")
-            default: throw RuntimeError("FocalLoss: alpha should be a float or a list, got \(a["alpha"].typeName)", kind: "AssertionError")
-            }
-            switch a["loss_weight"] {
-            case .float(let w): c.lossWeight = w
-            default: throw RuntimeError("FocalLoss: loss_weight should be of type float, got \(a["loss_weight"].typeName)", kind: "AssertionError")
-            }
-            switch a["class_weight"] {
-            case .none: break
-            case .list: c.classWeight = try Convert.doubles(a["class_weight"], what: "FocalLoss class_weight").map { Float($0) }
-            default: throw RuntimeError("FocalLoss: class_weight must be None or a list, got \(a["class_weight"].typeName)", kind: "AssertionError")
-            }
-            c.lossName = try a.string("loss_name")
+            for name in focalSettable { try setFocal(&c, name, a[name]) }
+            c.lossName = try asserting { try a.string("loss_name") }
             // The attributes mmseg's FocalLoss has (its unit tests read use_sigmoid, gamma, alpha).
-            return lossObject("FocalLoss", FocalLoss(c), defaultIgnore: "255", attributes: [
+            // As on mmseg's module, a script may set them afterwards and the next forward uses them;
+            // a forward with use_sigmoid false is mmseg's NotImplementedError.
+            let loss = lossObject("FocalLoss", FocalLoss(c), defaultIgnore: "255", attributes: [
                 ("use_sigmoid", a["use_sigmoid"]), ("gamma", .float(c.gamma)), ("alpha", a["alpha"]), ("reduction", .str(c.reduction.rawValue)),
                 ("class_weight", a["class_weight"]), ("loss_weight", .float(c.lossWeight)),
-            ])
+            ], precondition: { o in
+                if try !(o.attributes["use_sigmoid"] ?? .bool(true)).truthy() {
+                    throw RuntimeError("FocalLoss: only the sigmoid focal loss exists (use_sigmoid is False)", kind: "NotImplementedError")
+                }
+            })
+            if case .object(let o) = loss {
+                o.setter = { [unowned o] k, v in
+                    if k != "use_sigmoid", var cfg = (o.payload as? FocalLoss)?.config {
+                        guard focalSettable.contains(k) else {
+                            throw RuntimeError("FocalLoss attribute '\(k)' cannot be set in trick (it is fixed when the loss is built)", kind: "AttributeError")
+                        }
+                        try setFocal(&cfg, k, v)
+                        o.payload = FocalLoss(cfg)
+                    }
+                    o.set(k, v)
+                }
+            }
+            return loss
         }
 
         lib.type("TverskyLoss(smooth=1, class_weight=None, loss_weight=1.0, ignore_index=255, alpha=0.3, beta=0.7, loss_name='loss_tversky')",
@@ -340,7 +375,7 @@ enum LossBindings {
             let ks: [Int]
             if case .int(let k) = topkValue { single = true; ks = [k] } else {
                 single = false
-                ks = try Convert.ints(topkValue, what: "accuracy() argument 'topk'")
+                ks = try asserting { try Convert.ints(topkValue, what: "accuracy() argument 'topk'") }   // mmseg asserts an int or tuple
             }
             let res = try DecodeHeadLoss.accuracy(try a.tensor("pred"), try a.tensor("target"), topk: ks,
                                                   thresh: try a.optionalDouble("thresh"), ignoreIndex: try optionalIgnoreIndex(a))

@@ -6,6 +6,14 @@ import TrickLang
 /// MMDetection 2.x / MMSegmentation 0.x argument forms), `Compose`, test-time augmentation
 /// helpers and `np.random.seed` for the transforms' random stream. Math lives in TrickCore/Resize.
 enum ResizeBindings {
+    /// `padding_mode` of impad and Pad: mmcv asserts `padding_mode in ['constant', 'edge', 'reflect',
+    /// 'symmetric']`, so another one is an AssertionError (with trick's message naming the choices).
+    static func padMode(_ a: Bound) throws -> ImPad.Mode {
+        do { return try ImPad.Mode(rawValue: a.choice("padding_mode", ImPad.Mode.allCases.map(\.rawValue)))! } catch let e as RuntimeError {
+            throw RuntimeError(e.message, kind: "AssertionError")
+        }
+    }
+
     static func register(_ lib: Library) {
         registerGeometry(lib)
         registerTransforms(lib)
@@ -223,7 +231,7 @@ enum ResizeBindings {
             guard a.has("shape") != a.has("padding") else {
                 throw RuntimeError("impad: exactly one of shape and padding must be given", kind: "AssertionError")
             }
-            let mode = try ImPad.Mode(rawValue: a.choice("padding_mode", ImPad.Mode.allCases.map(\.rawValue)))!
+            let mode = try padMode(a)
             let pv: ImPad.Value
             switch a["pad_val"] {
             case .int, .float: pv = .scalar(try a.double("pad_val"))

@@ -315,11 +315,7 @@ extension ResizeBindings {
             default: throw RuntimeError("pad_val must be a number or a dict, got \(a["pad_val"].typeName)", kind: "AssertionError")  // mmcv asserts a dict
             }
             if a.has("seg_pad_val") { segVal = try a.double("seg_pad_val") }
-            // mmcv: `assert padding_mode in ['constant', 'edge', 'reflect', 'symmetric']`
-            let mode: ImPad.Mode
-            do { mode = try ImPad.Mode(rawValue: a.choice("padding_mode", ImPad.Mode.allCases.map(\.rawValue)))! } catch let e as RuntimeError {
-                throw RuntimeError(e.message, kind: "AssertionError")
-            }
+            let mode = try padMode(a)
             let t = try PadTransform(size: a.has("size") ? try Convert.ints(a["size"], what: "size") : nil,
                                      sizeDivisor: try a.optionalInt("size_divisor"), padToSquare: try a.bool("pad_to_square"),
                                      imgPadVal: imgVal, imgPadValIsInt: isInt, segPadVal: segVal, mode: mode,

@@ -66,6 +66,11 @@ enum TensorBindings {
         }
     }
 
+    /// torch.cat's dimension: `dim`, or `axis` (numpy's name, which torch.cat also takes).
+    static func catDim(_ a: Bound) throws -> Int {
+        a["axis"].isNone ? try a.int("dim") : try a.int("axis")
+    }
+
     static func tensors(_ a: Bound, _ name: String) throws -> [Tensor] {
         try a.sequence(name).map { v in
             guard let t = try? Convert.tensor(v) else { throw fail("\(a.function)() argument '\(name)' must hold tensors, got \(v.typeName)") }

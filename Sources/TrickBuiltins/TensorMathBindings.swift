@@ -257,8 +257,10 @@ extension TensorBindings {
         }
 
         // shapes
-        lib.function("cat(tensors, dim=0)", doc: "torch.cat") { a in .tensor(try Tensor.cat(try tensors(a, "tensors"), dim: try a.int("dim"))) }
-        lib.function("concat(tensors, dim=0)", doc: "torch.concat (= cat)") { a in .tensor(try Tensor.cat(try tensors(a, "tensors"), dim: try a.int("dim"))) }
+        lib.function("cat(tensors, dim=0, axis=None)", doc: "torch.cat (axis: numpy's name for dim, which torch accepts too)") { a in
+            .tensor(try Tensor.cat(try tensors(a, "tensors"), dim: try catDim(a)))
+        }
+        lib.function("concat(tensors, dim=0, axis=None)", doc: "torch.concat (= cat)") { a in .tensor(try Tensor.cat(try tensors(a, "tensors"), dim: try catDim(a))) }
         lib.function("concatenate(tensors, dim=0)", doc: "torch.concatenate (= cat)") { a in .tensor(try Tensor.cat(try tensors(a, "tensors"), dim: try a.int("dim"))) }
         lib.function("stack(tensors, dim=0)", doc: "torch.stack") { a in .tensor(try Tensor.stack(try tensors(a, "tensors"), dim: try a.int("dim"))) }
         lib.function("transpose(input, dim0, dim1)", doc: "torch.transpose") { a in

@@ -75,6 +75,7 @@ public enum DecodeHeadLoss {
     /// float32 tensor. `pred` is (N, C, …) scores, `target` (N, …). With `thresh`, a top-k hit
     /// counts only if its score is `> thresh`. Ignored targets are dropped from both counts.
     /// Empty `pred` gives 0. Tied scores are ranked as torch's CPU `topk` ranks them (see `torchTopk`).
+    /// Shapes that do not fit and a k above the class count are AssertionErrors, as mmseg asserts them.
     public static func accuracy(_ pred: Tensor, _ target: Tensor, topk: [Int], thresh: Double?,
                                 ignoreIndex: Int?) throws -> [Tensor] {
         guard let maxk = topk.max(), topk.allSatisfy({ $0 >= 1 }) else {
@@ -82,13 +83,13 @@ public enum DecodeHeadLoss {
         }
         if pred.rank >= 1 && pred.shape[0] == 0 { return topk.map { _ in Tensor(shape: [], float32: [0]) } }
         guard pred.rank == target.rank + 1 else {
-            throw CoreError("accuracy: pred must have one more dimension than target, got pred \(Tensor.formatShape(pred.shape)) and target \(Tensor.formatShape(target.shape))")
+            throw CoreError("accuracy: pred must have one more dimension than target, got pred \(Tensor.formatShape(pred.shape)) and target \(Tensor.formatShape(target.shape))", kind: "AssertionError")
         }
         guard pred.shape[0] == target.shape[0], Array(pred.shape.dropFirst(2)) == Array(target.shape.dropFirst()) else {
-            throw CoreError("accuracy: pred \(Tensor.formatShape(pred.shape)) and target \(Tensor.formatShape(target.shape)) do not match")
+            throw CoreError("accuracy: pred \(Tensor.formatShape(pred.shape)) and target \(Tensor.formatShape(target.shape)) do not match", kind: "AssertionError")
         }
         let c = pred.shape[1]
-        guard maxk <= c else { throw CoreError("maxk \(maxk) exceeds pred dimension \(c)") }
+        guard maxk <= c else { throw CoreError("maxk \(maxk) exceeds pred dimension \(c)", kind: "AssertionError") }
         let n = pred.shape[0], s = pred.shape.dropFirst(2).reduce(1, *)
         let x = pred.floats
         let y = target.int64s

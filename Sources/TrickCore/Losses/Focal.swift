@@ -74,7 +74,8 @@ public struct FocalLoss: SegLoss {
         let m = b * s
         let ign = Int64(ignoreIndex ?? 255)
         guard target.shape == sh || (target.rank >= 1 && target.shape[0] == b && Array(target.shape.dropFirst()) == Array(sh.dropFirst(2))) else {
-            throw CoreError("the shape of pred \(Tensor.formatShape(sh)) doesn't match the shape of target \(Tensor.formatShape(target.shape))")
+            throw CoreError("the shape of pred \(Tensor.formatShape(sh)) doesn't match the shape of target \(Tensor.formatShape(target.shape))",
+                            kind: "AssertionError")   // mmseg asserts it
         }
         if config.alpha.count != 1 && config.alpha.count != c {
             throw CoreError("FocalLoss alpha list has \(config.alpha.count) entries but pred has \(c) classes")

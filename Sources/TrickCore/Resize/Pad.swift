@@ -35,7 +35,7 @@ public enum ImPad {
         case .scalar(let v): fill[0] = v
         case .perChannel(let vs):
             guard vs.count == c else {
-                throw CoreError("pad_val has \(vs.count) values but the image has \(c) channel\(c == 1 ? "" : "s") (shape \(Tensor.formatShape(img.shape)))")
+                throw CoreError("pad_val has \(vs.count) values but the image has \(c) channel\(c == 1 ? "" : "s") (shape \(Tensor.formatShape(img.shape)))", kind: "AssertionError")   // mmcv asserts len(pad_val) == img.shape[-1]
             }
             fill = vs
         }

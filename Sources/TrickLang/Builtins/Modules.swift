@@ -32,8 +32,11 @@ public enum Modules {
         ("safetensors.numpy", ["load_file=safetensors_load_file", "save_file=safetensors_save_file"]),
         ("torch.utils", []),
         ("torch.utils.data", ["TensorDataset", "DataLoader"]),
+        ("torch.random", ["manual_seed"]),
         ("torchvision", []),
-        ("torchvision.ops", ["nms", "batched_nms", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou",
+        // torchvision's models: none are in trick, but `from torchvision import models, ops` binds both
+        ("torchvision.models", []),
+        ("torchvision.ops", ["nms", "batched_nms", "box_iou", "generalized_box_iou", "distance_box_iou", "complete_box_iou", "box_area", "box_convert",
                              "sigmoid_focal_loss"]),
         ("mmcv", ["imrescale", "imresize", "imresize_to_multiple", "imresize_like", "imcrop", "imflip", "impad", "impad_to_multiple", "imnormalize",
                   "rescale_size", "imread", "imwrite", "imfrombytes", "imshow_det_bboxes", "imshow"]),
@@ -102,7 +105,7 @@ public enum Modules {
         // Python's standard library, curated (Builtins/Collections.swift, Itertools.swift, …): these
         // are modules only, not globals, so `import collections` is needed as in Python.
         ("collections", []), ("itertools", []), ("functools", []), ("copy", []), ("random", []), ("typing", []),
-        ("os", []), ("os.path", []), ("warnings", []), ("tempfile", []), ("sys", []), ("logging", []), ("pickle", []),
+        ("os", []), ("os.path", []), ("warnings", []), ("abc", []), ("tempfile", []), ("sys", []), ("logging", []), ("pickle", []),
         ("unittest", []), ("unittest.mock", []), ("parameterized", []),
     ]
 

@@ -49,7 +49,9 @@ enum Pytest {
             default: names = try interp.iterate(a["argnames"]).map { Printer.str($0) }
             }
             let sets: [[(String, Value)]] = try interp.iterate(a["argvalues"]).map { v in
-                let vals = names.count == 1 ? [v] : try interp.iterate(v)
+                let vals: [Value]
+                if case .object(let o) = v, let p = o.payload as? ParameterSet { vals = p.values }
+                else { vals = names.count == 1 ? [v] : try interp.iterate(v) }
                 guard vals.count == names.count else {
                     throw RuntimeError("parametrize: \(names.count) names but a value set of \(vals.count)", kind: "ValueError")
                 }
@@ -76,9 +78,50 @@ enum Pytest {
                 return .builtin(BuiltinFunction(raw: "skipped()") { _ in throw RuntimeError(reason, kind: "Skipped") })
             })
         }
+        // any other mark (a custom one: torchvision's `needs_cuda`, `opcheck_only_one()`) is accepted
+        // as pytest accepts an unregistered mark: it leaves the test as it is
+        mark.getter = { name in .object(customMark(name)) }
         pytest.set("mark", .object(mark))
+        pytest.method("param(*values, marks=(), id=None)",
+                      doc: "One value set of a parametrize list. Its marks are not applied: a case that a plugin's mark skips under pytest (e.g. torchvision's needs_cuda) runs under trick.") { a in
+            let o = BuiltObject(typeName: "ParameterSet", payload: ParameterSet(values: a.varargs))
+            o.repr = { "ParameterSet(values=\(Printer.repr(.tuple(a.varargs))), marks=\(Printer.repr(a["marks"])), id=\(Printer.repr(a["id"])))" }
+            return .object(o)
+        }
+        pytest.method("importorskip(modname, minversion=None, reason=None)",
+                      doc: "The module, or skips the running test when trick has no such module (trick's own modules only).") { a in
+            let name = try a.string("modname")
+            if let m = try? Modules.module(name, in: lib) { return m }
+            throw RuntimeError(a["reason"].isNone ? "could not import \(Printer.repr(.str(name))): trick has no such module" : try a.string("reason"),
+                               kind: "Skipped")
+        }
         let unittest = Modules.std("unittest", in: lib)
         if let c = try? testCaseClass(interp) { unittest.set("TestCase", c) }
+    }
+
+    /// `pytest.param(*values, …)`: one value set of a parametrize list.
+    struct ParameterSet { let values: [Value] }
+
+    /// `pytest.mark.<name>`, a mark trick gives no meaning: applied to a test (or class) it returns
+    /// it unchanged; called with anything else (`@pytest.mark.opcheck_only_one()`) it is a mark
+    /// with those arguments, as pytest's MarkDecorator.
+    static func customMark(_ name: String) -> BuiltObject {
+        let m = BuiltObject(typeName: "MarkDecorator", attributes: [("name", .str(name))])
+        m.repr = { "<MarkDecorator Mark(name=\(Printer.repr(.str(name))))>" }
+        m.callable = BuiltinFunction(raw: "\(name)(*args, **kwargs)") { args in
+            if args.positional.count == 1, args.keywords.isEmpty, isTestTarget(args.positional[0]) { return args.positional[0] }
+            return .object(customMark(name))
+        }
+        return m
+    }
+
+    /// A function or class a mark decorates (pytest: a callable or a class, alone).
+    static func isTestTarget(_ v: Value) -> Bool {
+        switch v {
+        case .function, .builtin: return true
+        case .object(let o): return o.payload is ClassInfo || o.payload is Parametrized || o.payload is MethodWrapper || o.callable != nil
+        default: return false
+        }
     }
 
     static func parametrized(_ f: Value, _ cases: [[(String, Value)]]) -> Value {
