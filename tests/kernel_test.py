@@ -344,7 +344,7 @@ def test_recipes(prefix, tmp):
             if cell.cell_type == "code":
                 cell.outputs = []
         client = NotebookClient(nb, kernel_name="trick", kernel_manager_class="jupyter_client.manager.KernelManager",
-                                timeout=120, resources={"metadata": {"path": ROOT}})
+                                timeout=120, resources={"metadata": {"path": os.path.join(ROOT, "examples")}})   # Jupyter runs a notebook in its folder
         client.kernel_spec_manager = ksm
         client.km = client.create_kernel_manager()
         client.km.kernel_spec_manager = ksm
