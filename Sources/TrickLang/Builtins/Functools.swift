@@ -1,9 +1,8 @@
-/// Python's `functools` (CPython 3.11): `partial`, `reduce`, `lru_cache`/`cache`, `cmp_to_key`,
-/// `wraps`/`update_wrapper` and `total_ordering`. Until trick has decorators and classes, the
-/// decorator ones are called directly: `f = lru_cache(maxsize=None)(f)` caches `f` (a recursive
-/// `f` reaches the cache through its global name, as in Python). Where trick differs: `wraps`
-/// and `update_wrapper` return the wrapper unchanged (a function's `__name__` and `__doc__`
-/// cannot be reassigned yet), and `total_ordering` returns its argument.
+/// Python's `functools` (CPython 3.11): `partial`, `reduce`, `lru_cache`/`cache` (also on methods:
+/// the cache binds as a method does, keyed with `self`), `cmp_to_key`, `wraps`/`update_wrapper`
+/// (a function wrapper takes the wrapped one's `__module__`, `__name__`, `__qualname__`, `__doc__`,
+/// its attributes, and `__wrapped__`) and `total_ordering`. Where trick differs: `total_ordering`
+/// returns its argument, and a wrapper that is not a trick function is returned unchanged.
 enum Functools {
     static func register(_ lib: Library, _ interp: Interpreter) {
         let m = Modules.std("functools", in: lib)
@@ -65,11 +64,26 @@ enum Functools {
                 return .object(o)
             })
         }
-        m.method("wraps(wrapped, assigned=None, updated=None)", doc: "functools.wraps: returns the wrapper as it is (trick cannot copy __name__/__doc__ onto a function yet).") { _ in
-            .builtin(BuiltinFunction("decorator(wrapper)") { b in b["wrapper"] })
+        m.method("wraps(wrapped, assigned=None, updated=None)", doc: "functools.wraps: a decorator that makes its function look like `wrapped` (update_wrapper).") { [unowned interp] a in
+            let wrapped = a["wrapped"]
+            return .builtin(BuiltinFunction("decorator(wrapper)") { b in try updateWrapper(b["wrapper"], wrapped, interp) })
         }
-        m.method("update_wrapper(wrapper, wrapped, assigned=None, updated=None)") { a in a["wrapper"] }
+        m.method("update_wrapper(wrapper, wrapped, assigned=None, updated=None)", doc: "functools.update_wrapper: copies __module__, __name__, __qualname__, __doc__ and the attributes of `wrapped` onto the wrapper function, and sets __wrapped__.") { [unowned interp] a in
+            try updateWrapper(a["wrapper"], a["wrapped"], interp)
+        }
         m.method("total_ordering(cls)") { a in a["cls"] }
+    }
+
+    /// `update_wrapper(wrapper, wrapped)` for a wrapper written in trick (CPython's WRAPPER_ASSIGNMENTS
+    /// and WRAPPER_UPDATES).
+    static func updateWrapper(_ wrapper: Value, _ wrapped: Value, _ interp: Interpreter) throws -> Value {
+        guard case .function(let f) = wrapper else { return wrapper }
+        for name in ["__module__", "__name__", "__qualname__", "__doc__"] {
+            if let v = try? interp.getAttribute(wrapped, name) { f.attributes[name] = v }
+        }
+        if case .function(let inner) = wrapped { for (k, v) in inner.attributes where !k.hasPrefix("__") { f.attributes[k] = v } }
+        f.attributes["__wrapped__"] = wrapped
+        return wrapper
     }
 
     /// The cache object of `lru_cache`: callable, with `cache_info()`, `cache_clear()` and
@@ -103,6 +117,8 @@ enum Functools {
             return .object(info)
         }
         o.method("cache_clear()") { _ in store.removeAll(); hits = 0; misses = 0; return .none }
+        // in a class body it binds as a method (`self` becomes part of the key), as CPython's
+        if let call = o.callable { o.payload = MethodWrapper(.function, .builtin(call)) }
         return .object(o)
     }
 }

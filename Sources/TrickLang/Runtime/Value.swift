@@ -133,14 +133,33 @@ public final class DictRef {
             var h = 0x345678
             for x in t { h = mix(UInt64(bitPattern: Int64(h)) ^ UInt64(bitPattern: Int64(try hash(x)))) }
             return h
+        case .object(let o): return try objectHash(o)
+        case .function(let f): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(f).hashValue)))
+        case .builtin(let b): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(b).hashValue)))
         default: throw RuntimeError("unhashable type: '\(v.typeName)'", kind: "TypeError")
         }
+    }
+
+    /// An object's hash as Python's: its class's `__hash__`; none when the class defines `__eq__`
+    /// without `__hash__` (unhashable); else its identity.
+    static func objectHash(_ o: BuiltObject) throws -> Int {
+        if let h = o.special("__hash__") {
+            guard case .int(let i) = try h.call(Arguments()) else { throw RuntimeError("__hash__ method should return an integer", kind: "TypeError") }
+            return mix(UInt64(bitPattern: Int64(i)))
+        }
+        if o.instanceClass != nil, o.special("__eq__") != nil { throw RuntimeError("unhashable type: '\((o.instanceClass as? ClassInfo)?.name ?? o.typeName)'", kind: "TypeError") }
+        return mix(UInt64(UInt(bitPattern: ObjectIdentifier(o).hashValue)))
     }
 
     @inline(__always) static func sameKey(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x == y
         case (.str(let x), .str(let y)): return x == y
+        case (.object(let x), .object(let y)):
+            if x === y { return true }
+            // equal by the class's __eq__ (value-like keys)
+            guard let eq = x.special("__eq__"), let r = try? eq.call(Arguments([b])) else { return false }
+            return (try? r.truthy()) ?? false
         default: return Ops.equal(a, b)
         }
     }
