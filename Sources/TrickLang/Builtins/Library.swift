@@ -37,6 +37,8 @@ public final class Library {
     /// Imports the module that registers a type a config names, if one of trick's modules
     /// written in trick does (`dict(type='KeyMapper')` before `mmcv.transforms.wrappers` ran).
     public internal(set) var loadType: (String) throws -> Void = { _ in }
+    /// A module of trick's written in trick (or a user's file), by dotted name; nil if none.
+    public internal(set) var importModule: (String) throws -> Value? = { _ in nil }
 
     /// Where a relative path is looked for, in order, as `include` does: next to the running file,
     /// in the working directory, then in trick's own folder. Each entry is a prefix ("" for the

@@ -142,6 +142,14 @@ public enum Modules {
         }
         lib.modules[path] = .object(object)
         loaded?[str: path] = .object(object)
+        if let names = BundledModules.reexports[path], object.getter == nil {
+            // names a module written in trick provides, loaded on first use (`nn.CrossEntropyLoss`)
+            object.getter = { [unowned lib] name in
+                guard let home = names[name], case .object(let m)? = try lib.importModule(home) else { return nil }
+                return try m.getter?(name)
+            }
+            object.getterNames = { names.keys.sorted() }
+        }
         for entry in paths[path] ?? [] {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             let name = parts[0], target = parts.count > 1 ? parts[1] : parts[0]

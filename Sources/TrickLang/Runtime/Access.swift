@@ -335,9 +335,6 @@ extension Interpreter {
             let parent = parts.dropLast().joined(separator: "."), name = parts.last!
             if let m = try Modules.module(parent, in: library), !((m.objectValue?.payload) is UserModule) {
                 if case .object(let o) = m, let v = try o.attributes[name] ?? o.methods[name].map({ .builtin($0) }) ?? o.getter?(name) { return v }
-                if let home = BundledModules.reexports[parent]?[name], case .object(let b)? = try userModule(home), let v = try b.getter?(name) {
-                    return v
-                }
                 let have = (m.objectValue?.attributeOrder ?? []).filter { m.objectValue?.attributes[$0].map { if case .object(let c) = $0 { return c.typeName != "module" } else { return true } } ?? false }
                 let hint = closestName(to: name, in: have).map { "did you mean '\($0)'? " } ?? ""
                 let why = Modules.upstreamExports(parent, name) ? "trick does not implement it yet"

@@ -160,6 +160,12 @@ extension Interpreter {
     func classAttribute(_ info: ClassInfo, _ attr: String) throws -> Value? {
         if attr == "__mro__" { return .tuple(info.mro.map { .object($0.object) } + [library.globals["object"] ?? .none]) }
         if attr == "__bases__" { return .tuple(info.bases) }
+        if attr == "__dict__" {
+            // the class's own namespace, in definition order (a copy; CPython's is a read-only proxy)
+            let d = DictRef()
+            for k in info.order { if let v = info.namespace[k] { d[str: k] = v } }
+            return .dict(d)
+        }
         guard let v = info.lookup(attr) else { return nil }
         if case .object(let o) = v, let w = o.payload as? MethodWrapper {
             switch w.kind {

@@ -80,6 +80,7 @@ public final class Interpreter {
             DisplayBuiltins.register(into: library, interpreter: self)
             library.callValue = { [unowned self] f, args in try self.call(f, args) }
             library.currentFile = { [weak self] in self?.includingFiles.last }   // weak: a library may outlive it
+            library.importModule = { [weak self] name in try self?.userModule(name) }
             library.loadType = { [weak self] name in
                 if let module = BundledModules.registeredTypes[name] { _ = try self?.userModule(module) }
             }

@@ -332,10 +332,10 @@ public struct Parser {
         if isOp(":") {
             // annotated assignment `x: int = 1`
             advance()
-            _ = try expression()
+            let annotation = try expression()
             try checkTarget(first)
             let v: Expr? = accept("=") ? try expressionList() : nil
-            return Stmt(.annAssign(first, v), t.location, endLine: lastLine)
+            return Stmt(.annAssign(first, v, annotation: annotation), t.location, endLine: lastLine)
         }
         return Stmt(.expr(first, suppressed: false), t.location, endLine: lastLine)
     }

@@ -28,10 +28,19 @@ extension BytecodeCompiler {
             }
             let v = try operand(value)
             for t in targets { try store(t, from: v) }
-        case .annAssign(let target, let value):
-            guard let value else { return }
-            let v = try operand(value)
-            try store(target, from: v)
+        case .annAssign(let target, let value, let annotation):
+            if let value {
+                let v = try operand(value)
+                try store(target, from: v)
+            }
+            // a class body records its annotated names in order (`__annotations__`, as CPython;
+            // dataclasses read it)
+            if isClassBody, case .name(let n) = target.kind {
+                let save = nextReg
+                defer { nextReg = save }
+                let entry = Expr(.subscript(Expr(.name("__annotations__"), loc), [Expr(.string(n), loc)]), loc)
+                try store(entry, from: try operand(annotation))
+            }
         case .augAssign(let target, let op, let value):
             try augmentedAssign(target, op, value, loc)
         case .pass, .global, .nonlocal:
@@ -181,6 +190,10 @@ extension BytecodeCompiler {
             let first = temps(bases.count)
             for (i, b) in bases.enumerated() { try expr(b.value, first + R(i)) }
             let fn = temp()
+            var body = body
+            if body.contains(where: { if case .annAssign(let t, _, _) = $0.kind, case .name = t.kind { return true }; return false }) {
+                body.insert(Stmt(.assign([Expr(.name("__annotations__"), s.loc)], Expr(.dict([]), s.loc)), s.loc, endLine: s.loc.line), at: 0)
+            }
             let (proto, _) = try function(name: name, params: Params(), body: body, loc: s.loc, classBody: true)
             emit(.makeFunction(fn, Int32(proto), fn), s.loc)
             emit(.call(fn, 0), s.loc)

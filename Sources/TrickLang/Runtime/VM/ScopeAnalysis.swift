@@ -22,7 +22,7 @@ enum ScopeAnalysis {
                 switch st.kind {
                 case .assign(let targets, _): targets.forEach(target)
                 case .augAssign(let t, _, _): target(t)
-                case .annAssign(let t, _): target(t)
+                case .annAssign(let t, _, _): target(t)
                 case .forStmt(let t, _, let body, let o): target(t); walk(body); if let o { walk(o) }
                 case .whileStmt(_, let body, let o): walk(body); if let o { walk(o) }
                 case .ifStmt(let br, let o): br.forEach { walk($0.1) }; if let o { walk(o) }
@@ -190,7 +190,7 @@ enum ScopeAnalysis {
             case .expr(let e, _): expr(e)
             case .assign(let ts, let v): ts.forEach { expr($0) }; expr(v)
             case .augAssign(let t, _, let v): expr(t); expr(v)
-            case .annAssign(let t, let v): expr(t); if let v { expr(v) }
+            case .annAssign(let t, let v, let a): expr(t); if let v { expr(v) }; expr(a)
             case .ifStmt(let br, let o):
                 for (c, b) in br { expr(c); statements(b) }
                 if let o { statements(o) }
