@@ -155,14 +155,8 @@ final class IoUWindowIndex: BoxCandidateIndex {
     @inline(__always) private func reachable(_ w: Double, _ h: Double) -> Bool { w > -slack && h > -slack }
 
     /// The cell column (row) of a doubled centre: monotone, clamped to the grid.
-    @inline(__always) private func cellX(_ v: Double) -> Int {
-        let c = (v - loX) * scaleX
-        return c >= 0 ? (c < Double(cellsX - 1) ? Int(c) : cellsX - 1) : 0
-    }
-    @inline(__always) private func cellY(_ v: Double) -> Int {
-        let c = (v - loY) * scaleY
-        return c >= 0 ? (c < Double(cellsY - 1) ? Int(c) : cellsY - 1) : 0
-    }
+    @inline(__always) private func cellX(_ v: Double) -> Int { BoxGrid.cell(v, lo: loX, scale: scaleX, cells: cellsX) }
+    @inline(__always) private func cellY(_ v: Double) -> Int { BoxGrid.cell(v, lo: loY, scale: scaleY, cells: cellsY) }
 
     /// Removes a registered id (the index knows its cell; the coordinates are not needed).
     func remove(_ id: Int, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) {
