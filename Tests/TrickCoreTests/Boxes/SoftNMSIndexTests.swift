@@ -297,6 +297,28 @@ final class SoftNMSIndexTests: XCTestCase {
         }
     }
 
+    /// `FirstMaxTree` (whose updates stop at the first node whose winner cannot change) against a
+    /// scan for the first maximum, under random rises, falls, ties and removals of keys.
+    func testFirstMaxTreeMatchesScan() {
+        var r = SplitMix(seed: 404)
+        for c in 0..<300 {
+            let n = 1 + r.int(c % 10 == 0 ? 300 : 40)
+            let values: [Double] = [FirstMaxTree.removed, FirstMaxTree.key(Float.nan), FirstMaxTree.key(-Float.infinity), 0, 0.25, 0.5, 1]
+            var keys = (0..<n).map { _ in values[r.int(values.count)] }
+            var tree = FirstMaxTree(count: n)
+            tree.build { p in p < n ? keys[p] : FirstMaxTree.removed }
+            for step in 0..<200 {
+                let p = r.int(n)
+                keys[p] = r.int(3) == 0 ? values[r.int(values.count)] : Double(r.int(8)) / 8
+                tree.set(p, keys[p])
+                var first = 0
+                for q in 1..<n where keys[q] > keys[first] { first = q }
+                XCTAssertEqual(tree.first, first, "case \(c) step \(step)")
+                XCTAssertEqual(tree.isEmpty, keys[first] == FirstMaxTree.removed, "case \(c) step \(step)")
+            }
+        }
+    }
+
     func testEmpty() {
         XCTAssertEqual(SoftNMS.kernelIndexed([], [], iouThreshold: 0.3, sigma: 0.5, minScore: 0, method: .linear, offset: 0).inds, [])
         XCTAssertEqual(EnsembleBoxes.softNMSIndexed([], [], nt: 0.3, sigma: 0.5, thresh: 0, method: 1), [])
