@@ -318,6 +318,10 @@ let segSizes = ["(1, 19, 64, 128)", "(2, 19, 128, 256)", "(2, 19, 512, 1024)", "
 /// Inputs upsampled ×4 to 0.16 M … 80 M output elements.
 let upSizes = ["(1, 19, 16, 32)", "(1, 19, 64, 128)", "(2, 19, 128, 256)", "(8, 19, 128, 256)"]
 
+/// Box counts for the Soft-NMS rows: up to 40 000, where the reference's O(n²) takes over from
+/// its per-step overhead (about 15 s a call) and the ratio's trend with n shows.
+let softNMSSizes = ["1000", "5000", "20000", "40000"]
+
 let kernels: [Kernel] = [
     Kernel(name: "ce", work: "CE + class weights + ignore", repeats: 3, target: 0.7,
            reference: "torch F.cross_entropy", pyName: "ce", sizes: segSizes),
@@ -340,9 +344,9 @@ let kernels: [Kernel] = [
     Kernel(name: "nms", work: "nms, IoU 0.5, boxes", repeats: 3, target: 0.25,
            reference: "torchvision.ops.nms", pyName: "nms", sizes: ["1000", "5000", "20000", "100000"]),
     Kernel(name: "soft_nms", work: "ensemble_boxes.soft_nms linear, boxes", repeats: 1, target: 0.1,
-           reference: "ensemble_boxes.soft_nms", pyName: "soft_nms", sizes: ["1000", "5000", "20000"]),
+           reference: "ensemble_boxes.soft_nms", pyName: "soft_nms", sizes: softNMSSizes),
     Kernel(name: "soft_nms_mmcv", work: "mmcv soft_nms linear, the same boxes", repeats: 1, target: 0.1,
-           reference: "ensemble_boxes.soft_nms ¹", pyName: "soft_nms", sizes: ["1000", "5000", "20000"]),
+           reference: "ensemble_boxes.soft_nms ¹", pyName: "soft_nms", sizes: softNMSSizes),
     Kernel(name: "wbf", work: "weighted_boxes_fusion, (models, boxes each)", repeats: 1, target: 0.05,
            reference: "ensemble_boxes", pyName: "wbf", sizes: ["(5, 100)", "(5, 1000)", "(10, 5000)"]),
     Kernel(name: "param_groups", work: "param_groups, 294-parameter skeleton", repeats: 21, target: nil,

@@ -60,14 +60,14 @@ final class BoxGrid {
         self.init(ids: ids, minX: minX, maxX: maxX + margin, minY: minY, maxY: maxY + margin, cellW: w, cellH: h, margin: margin)
     }
 
-    @inline(__always) private func cellX(_ v: Double) -> Int {
-        let c = (v - loX) * scaleX
-        return c >= 0 ? (c < Double(cellsX - 1) ? Int(c) : cellsX - 1) : 0
+    /// The cell of coordinate `v` on an axis of `cells` cells from `lo`, `scale` cells a unit:
+    /// `clamp(⌊(v − lo)·scale⌋, 0, cells − 1)`, monotone in `v` (NaN: cell 0).
+    @inline(__always) static func cell(_ v: Double, lo: Double, scale: Double, cells: Int) -> Int {
+        let c = (v - lo) * scale
+        return c >= 0 ? (c < Double(cells - 1) ? Int(c) : cells - 1) : 0
     }
-    @inline(__always) private func cellY(_ v: Double) -> Int {
-        let c = (v - loY) * scaleY
-        return c >= 0 ? (c < Double(cellsY - 1) ? Int(c) : cellsY - 1) : 0
-    }
+    @inline(__always) private func cellX(_ v: Double) -> Int { Self.cell(v, lo: loX, scale: scaleX, cells: cellsX) }
+    @inline(__always) private func cellY(_ v: Double) -> Int { Self.cell(v, lo: loY, scale: scaleY, cells: cellsY) }
 
     /// The cell rectangle of a box, nil when it registers nowhere (NaN, or an empty range).
     @inline(__always) private func span(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) -> (Int, Int, Int, Int)? {

@@ -1,15 +1,24 @@
 /// The clustering loops of `weighted_boxes_fusion` and `non_maximum_weighted` with a spatial
 /// index: the same clusters, in the same order, as `wbfClusters` / `nmwClusters`, testing only
-/// the fused (or first) boxes that meet the record (`BoxGrid`, margin 0).
+/// the fused (or first) boxes the index returns for the record — those whose IoU can reach
+/// `iou_thr` (`IoUWindowIndex`), or, when its preconditions fail, those that meet the record
+/// (`BoxGrid`, margin 0).
 ///
-/// Why it is exact: both IoUs are `inter / union` with `inter = max(xB − xA, 0)·max(yB − yA, 0)`;
-/// for a record (finite, in [0, 1] after `prefilter`) and a box it does not meet (`xB ≤ xA` or
-/// `yB ≤ yA`, which the grid never skips otherwise), `inter` is 0 and the IoU is ±0 or NaN (a
-/// fused box with a NaN coordinate gives NaN). With `iou_thr ≥ 0` such a box can neither be
-/// joined (`IoU > iou_thr` fails) nor win the first-maximum over a box that is joined, so the
-/// decision comes from the boxes the grid returns. Other thresholds, NaN record coordinates and
-/// a label float32 cannot hold (the fused label is rounded to float32 and then never equals the
-/// record's) take the reference loops.
+/// Why it is exact: a box is joined only when its IoU is `> iou_thr`, and it is the first maximum
+/// over every box (`np.argmax`), so when some box passes, the first maximum is among the boxes
+/// whose IoU reaches `iou_thr` — every one the index returns — and when none passes, the record
+/// starts a cluster whichever box wins. The window returns every box whose IoU (computed as
+/// `iou` / `nmwIoU` compute it: the Soft-NMS kernels' arithmetic, offset 0) can reach `iou_thr`
+/// for `1e-6 ≤ iou_thr ≤ 1`, given coordinates below a bound and normal positive areas: the
+/// records are finite and in [0, 1] after `prefilter` (their areas are checked), and a fused WBF
+/// box is a float32 weighted mean of its records' coordinates — within [0, 2] and with a normal
+/// or zero area (float32 coordinates) when every score is in [1e-30, 1e30] (the sums then neither
+/// overflow nor vanish) and there are fewer than 2²² records (the float32 accumulation cannot
+/// drift past 2). Otherwise (for `iou_thr ≥ 0`) the grid: for a box the record does not meet
+/// (`xB ≤ xA` or `yB ≤ yA`), `inter` is 0 and the IoU is ±0 or NaN (a fused box with a NaN
+/// coordinate gives NaN), so it can neither be joined nor win over a box that is joined. Other
+/// thresholds, NaN record coordinates and a label float32 cannot hold (the fused label is rounded
+/// to float32 and then never equals the record's) take the reference loops.
 extension EnsembleBoxes {
     static func indexable(_ records: [Record], iouThr: Double) -> Bool {
         guard iouThr >= 0, let label = records.first?.label, Double(Float(label)) == label else { return false }
@@ -19,21 +28,28 @@ extension EnsembleBoxes {
         return true
     }
 
-    static func grid(for records: [Record]) -> BoxGrid {
+    /// The index of the loops' boxes (ids: cluster numbers), empty: an `IoUWindowIndex` for
+    /// `iouThr` when its preconditions hold (`fusing`: the registered boxes are WBF's fused boxes,
+    /// see above), else a `BoxGrid`.
+    static func index(for records: [Record], iouThr: Double, fusing: Bool) -> BoxCandidateIndex {
         var flat = [Double](repeating: 0, count: 4 * records.count)
         for (k, r) in records.enumerated() {
             flat[4 * k] = r.box.0; flat[4 * k + 1] = r.box.1; flat[4 * k + 2] = r.box.2; flat[4 * k + 3] = r.box.3
         }
-        return flat.withUnsafeBufferPointer { BoxGrid(sizedFor: $0, ids: records.count, margin: 0) }
+        let bounded = !fusing || (records.count < 1 << 22 && records.allSatisfy { $0.score >= 1e-30 && $0.score <= 1e30 })
+        return flat.withUnsafeBufferPointer { b in
+            makeCandidateIndex(b, ids: [], window: bounded, tau: iouThr, offset: 0, unitRoundoff: 0x1p-53, minimumArea: 1e-290,
+                               margin: 0, bound: 2)
+        }
     }
 
-    /// `wbfClusters` through the grid. The first fused box is always tested: `np.argmax` starts
+    /// `wbfClusters` through the index. The first fused box is always tested: `np.argmax` starts
     /// there, and a NaN IoU there keeps it (every later record then starts a cluster). A fused box
     /// is re-registered when a record joins it; its running sums (`WeightedSum`) replace the
     /// reference's recomputation over the whole cluster with the same values.
     static func wbfClustersIndexed(_ records: [Record], iouThr: Double, confType: ConfType) -> (clusters: [[Record]], fused: [Record]) {
         guard indexable(records, iouThr: iouThr) else { return wbfClusters(records, iouThr: iouThr, confType: confType) }
-        let grid = grid(for: records)
+        let grid = index(for: records, iouThr: iouThr, fusing: true)
         var clusters: [[Record]] = []
         var fused: [Record] = []
         var sums: [WeightedSum] = []
@@ -70,10 +86,10 @@ extension EnsembleBoxes {
         return (clusters, fused)
     }
 
-    /// `nmwClusters` through the grid: a cluster's first box never changes, so it is registered once.
+    /// `nmwClusters` through the index: a cluster's first box never changes, so it is registered once.
     static func nmwClustersIndexed(_ records: [Record], iouThr: Double) -> [[Record]] {
         guard indexable(records, iouThr: iouThr) else { return nmwClusters(records, iouThr: iouThr) }
-        let grid = grid(for: records)
+        let grid = index(for: records, iouThr: iouThr, fusing: false)
         var clusters: [[Record]] = []
         for b in records {
             if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result

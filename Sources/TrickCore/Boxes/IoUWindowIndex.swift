@@ -1,6 +1,7 @@
-/// The overlap queries of the indexed Soft-NMS kernels: `BoxGrid` (every box that can meet the
-/// query box) or `IoUWindowIndex` (every box whose IoU with it can reach a threshold).
+/// The overlap queries of the indexed Soft-NMS kernels and fusion loops: `BoxGrid` (every box that
+/// can meet the query box) or `IoUWindowIndex` (every box whose IoU with it can reach a threshold).
 protocol BoxCandidateIndex: AnyObject {
+    /// Registers an id with these coordinates.
     func insert(_ id: Int, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double)
     /// Removes an id registered with exactly these coordinates.
     func remove(_ id: Int, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double)
@@ -10,13 +11,29 @@ protocol BoxCandidateIndex: AnyObject {
 
 extension BoxGrid: BoxCandidateIndex {}
 
+/// The boxes `ids` of the flat n×4 `boxes` in an `IoUWindowIndex` (when `window` and it accepts
+/// the input; see there for `tau`, `offset`, `unitRoundoff`, `minimumArea` and `bound`), else in a
+/// `BoxGrid` with `margin`.
+func makeCandidateIndex<T: BinaryFloatingPoint>(_ boxes: UnsafeBufferPointer<T>, ids: [Int], window: Bool, tau: Double, offset: Double,
+                                                unitRoundoff: Double, minimumArea: Double, margin: Double, bound: Double = 0) -> BoxCandidateIndex {
+    if window, let index = IoUWindowIndex(boxes: boxes, ids: ids, tau: tau, offset: offset, unitRoundoff: unitRoundoff,
+                                          minimumArea: minimumArea, bound: bound) {
+        return index
+    }
+    let grid = BoxGrid(sizedFor: boxes, ids: boxes.count / 4, margin: margin)
+    for k in ids { grid.insert(k, Double(boxes[4 * k]), Double(boxes[4 * k + 1]), Double(boxes[4 * k + 2]), Double(boxes[4 * k + 3])) }
+    return grid
+}
+
 /// An exact index for "every registered box whose IoU with the query box, computed as the
-/// Soft-NMS kernels compute it, can be `>= tau`" — the only boxes a linear or hard Soft-NMS step
-/// re-weights. Boxes are filed by the binary exponents of their width and height and, within each
-/// such size class, by centre in a `BoxGrid` of points; a query visits the size classes an IoU
-/// of `tau` allows (widths within a factor `1/tau`) and, in each, only the centres close enough.
-/// Unlike an overlap query, the work does not grow with the number of boxes that merely overlap
-/// the query box (in dense detections most overlapping boxes differ in size or place too much).
+/// Soft-NMS kernels (and the WBF / NMW loops) compute it, can be `>= tau`" — the only boxes a
+/// linear or hard Soft-NMS step re-weights, and the only fused boxes a WBF record can join. Boxes are filed by centre in a uniform grid; a query visits only the cells of the
+/// centres close enough for the partner sizes an IoU of `tau` allows (widths within a factor
+/// `1/tau`, and within the registered sizes), and returns a box only when its size and centre
+/// distance pass the per-axis bounds and an upper bound of the intersection reaches `tau` times a
+/// lower bound of the larger area. So the work grows with the boxes that can reach `tau`, not with
+/// every box that merely overlaps the query box (in dense detections most overlapping boxes differ
+/// in size or place too much). Insertion and removal are O(1).
 ///
 /// Exactness (u: the unit roundoff of the kernel's float type; W = x2 − x1 + offset computed as
 /// the kernel does, Ŵ the same in exact arithmetic; E = 4u(M + 1) bounds |W − Ŵ| for coordinates
@@ -24,68 +41,47 @@ extension BoxGrid: BoxCandidateIndex {}
 /// and `1e-6 ≤ tau ≤ 1`, a computed `IoU ≥ tau` implies a normal intersection `inter ≥ τ*·max(area)`
 /// with τ* = tau·(1 − 8u) (the union is at least `max(area)·(1 − 3u)` because the intersection's
 /// width and height are at most each box's, by monotone rounding), hence an intersection width
-/// `w ≥ τ*·max(W_i, W_j)`; in exact arithmetic `ŵ ≤ (Ŵ_i + Ŵ_j)/2 − |c_i − c_j|` (c the centre)
-/// and `ŵ ≤ min(Ŵ_i, Ŵ_j)`, so `Ŵ_j ∈ [τ*Ŵ_i, Ŵ_i/τ*]` and `|c_i − c_j| ≤ g(Ŵ_j)` with
-/// `g(v) = (Ŵ_i + v)/2 − τ*·max(Ŵ_i, v)`, each up to a few E — the same in y. The windows below
-/// add `slack` = 8u(M + 1) several times over, so no box that can reach `tau` is missed; the
-/// kernel computes the exact IoU of every box returned.
+/// `w ≥ τ*·max(W_i, W_j)`; in exact arithmetic `ŵ = max(0, min(Ŵ_i, Ŵ_j, (Ŵ_i + Ŵ_j)/2 − |c_i − c_j|))`
+/// (c the centre), so `Ŵ_j ∈ [τ*Ŵ_i, Ŵ_i/τ*]` and `|c_i − c_j| ≤ g(Ŵ_j)` with
+/// `g(v) = (Ŵ_i + v)/2 − τ*·max(Ŵ_i, v)`, each up to a few E — the same in y. The computed
+/// intersection is at most `(ŵ + E)(ĥ + E)(1 + u)` and each computed area at least
+/// `(Ŵ − E)(Ĥ − E)(1 − u)`, so the product test (each intersection extent widened by `slack`,
+/// each box extent narrowed by it, against `share` = τ*·(1 − 8u)) passes every such pair too. The
+/// windows add `slack` = 8u(M + 1) ≥ 2E several times over (the Double arithmetic here is exact to
+/// far less), so no box that can reach `tau` is missed; the kernel computes the exact IoU of every
+/// box returned.
 final class IoUWindowIndex: BoxCandidateIndex {
     /// Thresholds below this take `BoxGrid` (the window would be most of the overlap area anyway);
     /// so do thresholds above 1, which no computed IoU reaches by more than a few roundings.
     static let minimumTau = 1e-6
-    /// Boxes from which the Soft-NMS kernels take this index by default: below, `BoxGrid`'s
-    /// cheaper queries win (bench-like boxes: the grid is faster at 5 000, the window at 20 000).
-    static let minimumBoxes = 8192
 
     let tau: Double, offset: Double, slack: Double
+    /// τ*·(1 − 8u): the product test's share of the larger area.
+    let share: Double
     /// A registered box: id, doubled centre (x1 + x2, y1 + y2), width and height (as computed in Double).
     private struct Point {
         var id: Int32
         var cx: Double, cy: Double, w: Double, h: Double
     }
-    /// The boxes of one size class (width in [2^ew, 2^(ew+1)), height in [2^eh, 2^(eh+1))) in a
-    /// uniform grid of their centres.
-    private final class SizeClass {
-        /// The exact widths (heights) its boxes can have: the binade widened by 3·slack.
-        let wLo: Double, wHi: Double, hLo: Double, hHi: Double
-        let cellsX: Int, cellsY: Int, loX: Double, loY: Double, scaleX: Double, scaleY: Double
-        var cells: [[Point]]
+    /// The registered widths (heights), widened by 3·slack: no partner lies outside.
+    private var wMin = Double.infinity, wMax = -Double.infinity, hMin = Double.infinity, hMax = -Double.infinity
+    private var cellsX = 1, cellsY = 1
+    private var loX = 0.0, loY = 0.0, scaleX = 0.0, scaleY = 0.0
+    private var registered = 0
+    private var cells: [[Point]] = []
+    /// Per id: its place in its cell and its cell (−1: not registered).
+    private var slot: [Int32] = [], cellOf: [Int32] = []
 
-        init(wLo: Double, wHi: Double, hLo: Double, hHi: Double, count: Int,
-             lo: (Double, Double), hi: (Double, Double), cell: (Double, Double)) {
-            self.wLo = wLo; self.wHi = wHi; self.hLo = hLo; self.hHi = hHi
-            func cellCount(_ a: Double, _ b: Double, _ size: Double) -> Int {
-                let c = (b - a) / size
-                return c >= 1 && c.isFinite ? Int(Swift.min(c, 4096)) : 1
-            }
-            var cx = cellCount(lo.0, hi.0, cell.0), cy = cellCount(lo.1, hi.1, cell.1)
-            while cx * cy > 4 * count + 16 { cx = Swift.max(1, cx / 2); cy = Swift.max(1, cy / 2) }
-            cellsX = cx; cellsY = cy; loX = lo.0; loY = lo.1
-            scaleX = hi.0 > lo.0 ? Double(cx) / (hi.0 - lo.0) : 0
-            scaleY = hi.1 > lo.1 ? Double(cy) / (hi.1 - lo.1) : 0
-            cells = [[Point]](repeating: [], count: cx * cy)
-        }
-
-        /// The cell column (row) of a doubled centre: monotone, clamped to the grid.
-        @inline(__always) func cellX(_ v: Double) -> Int {
-            let c = (v - loX) * scaleX
-            return c >= 0 ? (c < Double(cellsX - 1) ? Int(c) : cellsX - 1) : 0
-        }
-        @inline(__always) func cellY(_ v: Double) -> Int {
-            let c = (v - loY) * scaleY
-            return c >= 0 ? (c < Double(cellsY - 1) ? Int(c) : cellsY - 1) : 0
-        }
-    }
-    private var classes: [SizeClass] = []
-    private var classOf: [Int: SizeClass] = [:]   // (ew, eh) key → class
-
-    /// An index for the boxes (flat n×4, coordinates below 1e18 in magnitude) with the kernel's
-    /// `offset`, unit roundoff `u` and normal-area floor, or nil when the preconditions above fail
-    /// (then an overlap grid is exact).
-    init?<T: BinaryFloatingPoint>(boxes: UnsafeBufferPointer<T>, tau: Double, offset: Double, unitRoundoff u: Double, minimumArea: Double) {
+    /// An index for ids `0 ..< boxes.count / 4` with the kernel's `offset`, unit roundoff `u` and
+    /// normal-area floor, laid out for the flat n×4 `boxes` (coordinates below 1e18 in magnitude),
+    /// with the boxes `ids` registered; or nil when the preconditions above fail for `boxes` (then
+    /// an overlap grid is exact). Boxes inserted later must meet them too, with coordinates below
+    /// `bound` in magnitude when that is larger than the coordinates of `boxes`.
+    init?<T: BinaryFloatingPoint>(boxes: UnsafeBufferPointer<T>, ids: [Int], tau: Double, offset: Double, unitRoundoff u: Double,
+                                  minimumArea: Double, bound: Double = 0) {
         guard tau >= Self.minimumTau, tau <= 1 else { return nil }
         let n = boxes.count / 4
-        var m = Swift.abs(offset)
+        var m = Swift.max(Swift.abs(offset), bound)
         for v in boxes { m = Swift.max(m, Swift.abs(Double(v))) }
         // every positive area as the kernel computes it (in T) must be normal
         for k in 0..<n {
@@ -93,52 +89,87 @@ final class IoUWindowIndex: BoxCandidateIndex {
             if w > 0 && h > 0 && !(Double(w * h) >= minimumArea) { return nil }
         }
         self.tau = tau * (1 - 8 * u)
+        share = self.tau * (1 - 8 * u)
         self.offset = offset
         slack = 8 * u * (m + 1)
-        // size classes and the extent of the (doubled) centres
-        var counts: [Int: Int] = [:]
+        // the extent of the (doubled) centres and the mean size of the boxes an IoU can reach
         var lo = (Double.infinity, Double.infinity), hi = (-Double.infinity, -Double.infinity)
+        var sum = (0.0, 0.0), reached = 0
         for k in 0..<n {
-            let x1 = Double(boxes[4 * k]), y1 = Double(boxes[4 * k + 1]), x2 = Double(boxes[4 * k + 2]), y2 = Double(boxes[4 * k + 3])
-            guard let key = classKey(x2 - x1 + offset, y2 - y1 + offset) else { continue }
-            counts[key, default: 0] += 1
-            lo = (Swift.min(lo.0, x1 + x2), Swift.min(lo.1, y1 + y2))
-            hi = (Swift.max(hi.0, x1 + x2), Swift.max(hi.1, y1 + y2))
+            let p = point(boxes, k)
+            guard reachable(p.w, p.h) else { continue }
+            lo = (Swift.min(lo.0, p.cx), Swift.min(lo.1, p.cy))
+            hi = (Swift.max(hi.0, p.cx), Swift.max(hi.1, p.cy))
+            sum = (sum.0 + Swift.max(p.w, 0), sum.1 + Swift.max(p.h, 0))
+            reached += 1
         }
-        for (key, count) in counts.sorted(by: { $0.key < $1.key }) {
-            let bw = Double(sign: .plus, exponent: key / 4096 - 2048, significand: 1)
-            let bh = Double(sign: .plus, exponent: key % 4096 - 2048, significand: 1)
-            // cells of about the class's centre window (doubled centres: twice the size)
-            let c = SizeClass(wLo: bw - 3 * slack, wHi: 2 * bw + 3 * slack, hLo: bh - 3 * slack, hHi: 2 * bh + 3 * slack,
-                              count: count, lo: lo, hi: hi, cell: (2 * bw, 2 * bh))
-            classOf[key] = c
-            classes.append(c)
+        // cells of about a typical centre window (doubled centres: twice the extents), larger
+        // where the boxes are sparse (about two a cell), at most about 4 per box
+        if reached > 0 {
+            let spread = (hi.0 - lo.0, hi.1 - lo.1), count = Double(reached)
+            let fill = spread.0 > 0 && spread.1 > 0 && (spread.0 * spread.1).isFinite ? (spread.0 * spread.1 * 2 / count).squareRoot() : 0
+            func cells(_ extent: Double, _ size: Double) -> Int {
+                let c = extent / Swift.max(size, fill)
+                return c >= 1 && c.isFinite ? Int(Swift.min(c, 4096)) : 1
+            }
+            cellsX = cells(spread.0, 1.4 * sum.0 / count); cellsY = cells(spread.1, 1.4 * sum.1 / count)
+            while cellsX * cellsY > 4 * reached + 16 { cellsX = Swift.max(1, cellsX / 2); cellsY = Swift.max(1, cellsY / 2) }
+            loX = lo.0; loY = lo.1
+            scaleX = spread.0 > 0 && spread.0.isFinite ? Double(cellsX) / spread.0 : 0
+            scaleY = spread.1 > 0 && spread.1.isFinite ? Double(cellsY) / spread.1 : 0
+        }
+        cells = [[Point]](repeating: [], count: cellsX * cellsY)
+        cellOf = [Int32](repeating: -1, count: n)
+        slot = [Int32](repeating: -1, count: n)
+        for k in ids {
+            let p = point(boxes, k)
+            register(k, p.cx, p.cy, p.w, p.h)
         }
     }
 
-    /// The size class of a box of width `w` and height `h` (as computed in Double), nil for a box
-    /// that no IoU can reach (`w` or `h` at most −slack: its exact width is negative). Widths
-    /// below `slack` share the class of `slack`.
-    @inline(__always) private func classKey(_ w: Double, _ h: Double) -> Int? {
-        guard w > -slack, h > -slack else { return nil }
-        let ew = Swift.max(w, slack).exponent, eh = Swift.max(h, slack).exponent
-        return (ew + 2048) * 4096 + (eh + 2048)
+    /// Box `k` of `boxes` as a point (its doubled centre and extents computed in Double).
+    @inline(__always) private func point<T: BinaryFloatingPoint>(_ boxes: UnsafeBufferPointer<T>, _ k: Int) -> Point {
+        let x1 = Double(boxes[4 * k]), y1 = Double(boxes[4 * k + 1]), x2 = Double(boxes[4 * k + 2]), y2 = Double(boxes[4 * k + 3])
+        return Point(id: Int32(k), cx: x1 + x2, cy: y1 + y2, w: x2 - x1 + offset, h: y2 - y1 + offset)
     }
 
+    /// Registers an id (below the `boxes.count / 4` of `init`) with these coordinates, which must
+    /// meet `init`'s preconditions.
     func insert(_ id: Int, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) {
-        let w = x2 - x1 + offset, h = y2 - y1 + offset
-        guard let key = classKey(w, h), let c = classOf[key] else { return }
-        let p = Point(id: Int32(id), cx: x1 + x2, cy: y1 + y2, w: w, h: h)
-        c.cells[c.cellY(p.cy) * c.cellsX + c.cellX(p.cx)].append(p)
+        register(id, x1 + x2, y1 + y2, x2 - x1 + offset, y2 - y1 + offset)
     }
 
+    private func register(_ id: Int, _ cx: Double, _ cy: Double, _ w: Double, _ h: Double) {
+        guard reachable(w, h) else { return }
+        wMin = Swift.min(wMin, w - 3 * slack); wMax = Swift.max(wMax, w + 3 * slack)
+        hMin = Swift.min(hMin, h - 3 * slack); hMax = Swift.max(hMax, h + 3 * slack)
+        let cell = cellY(cy) * cellsX + cellX(cx)
+        cellOf[id] = Int32(cell)
+        slot[id] = Int32(cells[cell].count)
+        cells[cell].append(Point(id: Int32(id), cx: cx, cy: cy, w: w, h: h))
+        registered += 1
+    }
+
+    /// Whether a box of width `w` and height `h` (as computed in Double) can reach any IoU: not
+    /// when `w` or `h` is at most −slack (its exact width is negative).
+    @inline(__always) private func reachable(_ w: Double, _ h: Double) -> Bool { w > -slack && h > -slack }
+
+    /// The cell column (row) of a doubled centre: monotone, clamped to the grid.
+    @inline(__always) private func cellX(_ v: Double) -> Int { BoxGrid.cell(v, lo: loX, scale: scaleX, cells: cellsX) }
+    @inline(__always) private func cellY(_ v: Double) -> Int { BoxGrid.cell(v, lo: loY, scale: scaleY, cells: cellsY) }
+
+    /// Removes a registered id (the index knows its cell; the coordinates are not needed).
     func remove(_ id: Int, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) {
-        guard let key = classKey(x2 - x1 + offset, y2 - y1 + offset), let c = classOf[key] else { return }
-        let k = c.cellY(y1 + y2) * c.cellsX + c.cellX(x1 + x2), v = Int32(id)
-        if let j = c.cells[k].firstIndex(where: { $0.id == v }) {
-            c.cells[k].swapAt(j, c.cells[k].count - 1)
-            c.cells[k].removeLast()
+        let cell = Int(cellOf[id])
+        guard cell >= 0 else { return }
+        let s = Int(slot[id])
+        let moved = cells[cell].removeLast()
+        if Int(moved.id) != id {
+            cells[cell][s] = moved
+            slot[Int(moved.id)] = Int32(s)
         }
+        cellOf[id] = -1
+        registered -= 1
     }
 
     /// `(v + t)/2 − tau·max(v, t)`: the largest centre distance along one axis at which a partner of
@@ -147,31 +178,33 @@ final class IoUWindowIndex: BoxCandidateIndex {
 
     func forEachCandidate(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ body: (Int) -> Void) {
         let w = x2 - x1 + offset, h = y2 - y1 + offset
-        guard w > -slack, h > -slack else { return }   // a negative exact width: no IoU reaches tau
-        let cx = x1 + x2, cy = y1 + y2
+        guard reachable(w, h), registered > 0 else { return }
+        let cx = x1 + x2, cy = y1 + y2, s = slack
         // the partner's exact extents allowed, and the error allowance of a centre distance
-        let wLo = tau * w - 3 * slack, wHi = (w + 3 * slack) / tau
-        let hLo = tau * h - 3 * slack, hHi = (h + 3 * slack) / tau
-        let pad = (3 + tau) * slack
-        for c in classes {
-            let a = Swift.max(c.wLo, wLo), b = Swift.min(c.wHi, wHi), e = Swift.max(c.hLo, hLo), f = Swift.min(c.hHi, hHi)
-            guard a <= b, e <= f else { continue }
-            // g is concave in t: its maximum over [a, b] is at an end or at t = w
-            let rx = Swift.max(g(w, a), g(w, b), a < w && w < b ? g(w, w) : -.infinity) + pad
-            let ry = Swift.max(g(h, e), g(h, f), e < h && h < f ? g(h, h) : -.infinity) + pad
-            guard rx >= 0, ry >= 0 else { continue }
-            let dx = 2 * rx + slack, dy = 2 * ry + slack
-            let ca = c.cellX(cx - dx), cb = c.cellX(cx + dx), ya = c.cellY(cy - dy), yb = c.cellY(cy + dy)
-            c.cells.withUnsafeBufferPointer { cells in
-                for y in ya...yb {
-                    for x in ca...cb {
-                        cells[y * c.cellsX + x].withUnsafeBufferPointer { list in
-                            for p in list {
-                                let ddx = Swift.abs(p.cx - cx), ddy = Swift.abs(p.cy - cy)
-                                guard ddx <= dx, ddy <= dy, p.w >= wLo, p.w <= wHi, p.h >= hLo, p.h <= hHi,
-                                      ddx <= 2 * (g(w, p.w) + pad) + slack, ddy <= 2 * (g(h, p.h) + pad) + slack else { continue }
-                                body(Int(p.id))
-                            }
+        let wLo = Swift.max(tau * w - 3 * s, wMin), wHi = Swift.min((w + 3 * s) / tau, wMax)
+        let hLo = Swift.max(tau * h - 3 * s, hMin), hHi = Swift.min((h + 3 * s) / tau, hMax)
+        guard wLo <= wHi, hLo <= hHi else { return }
+        let pad = (3 + tau) * s
+        // g is concave in t: its maximum over [lo, hi] is at an end or at t = v
+        let rx = Swift.max(Swift.max(g(w, wLo), g(w, wHi)), wLo < w && w < wHi ? g(w, w) : -.infinity) + pad
+        let ry = Swift.max(Swift.max(g(h, hLo), g(h, hHi)), hLo < h && h < hHi ? g(h, h) : -.infinity) + pad
+        guard rx >= 0, ry >= 0 else { return }
+        let dx = 2 * rx + s, dy = 2 * ry + s
+        let ca = cellX(cx - dx), cb = cellX(cx + dx), ya = cellY(cy - dy), yb = cellY(cy + dy)
+        let areaLo = Swift.max(0, w - s) * Swift.max(0, h - s)
+        cells.withUnsafeBufferPointer { cells in
+            for y in ya...yb {
+                for cell in (y * cellsX + ca)...(y * cellsX + cb) {
+                    cells[cell].withUnsafeBufferPointer { pts in
+                        for p in pts {
+                            let ddx = Swift.abs(p.cx - cx), ddy = Swift.abs(p.cy - cy)
+                            guard ddx <= dx, ddy <= dy, p.w >= wLo, p.w <= wHi, p.h >= hLo, p.h <= hHi,
+                                  ddx <= 2 * (g(w, p.w) + pad) + s, ddy <= 2 * (g(h, p.h) + pad) + s else { continue }
+                            // the product test (ddx/2: the centre distance)
+                            let iw = Swift.max(0, Swift.min(Swift.min(w, p.w), (w + p.w - ddx) / 2)) + s
+                            let ih = Swift.max(0, Swift.min(Swift.min(h, p.h), (h + p.h - ddy) / 2)) + s
+                            guard iw * ih >= share * Swift.max(areaLo, Swift.max(0, p.w - s) * Swift.max(0, p.h - s)) else { continue }
+                            body(Int(p.id))
                         }
                     }
                 }

@@ -43,11 +43,17 @@ struct FirstMaxTree {
         keys[Int(r)] > keys[Int(l)] ? r : l
     }
 
+    /// Stops at the first node that `pos` neither won before nor wins now: its winner is then
+    /// unchanged (a key that fell cannot start winning, one that rose and still loses leaves the
+    /// winner as it was), so no node above changes — most decays touch a level or two.
     mutating func set(_ pos: Int, _ k: Double) {
         keys[pos] = k
+        let p = Int32(pos)
         var v = (pos + size) >> 1
         while v >= 1 {
+            let old = node[v]
             node[v] = winner(node[2 * v], node[2 * v + 1])
+            if old != p && node[v] != p { return }
             v >>= 1
         }
     }
@@ -83,11 +89,10 @@ extension SoftNMS {
     /// (`IoUWindowIndex`) for linear and naive, else (gaussian, or inputs it rejects) boxes that
     /// can meet at all (`BoxGrid`, margin 0 for offset 0 and 2 for offset 1: `fl(fl(xx2 − xx1) + 1) > 0`
     /// needs `x1_j < x2_i + 1 + 2⁻²³`).
-    static func candidateIndex(_ boxes: [Float], iouThreshold thr: Float, method: Method, offset: Float, window: Bool) -> BoxCandidateIndex {
+    static func candidateIndex(_ boxes: [Float], ids: [Int], iouThreshold thr: Float, method: Method, offset: Float, window: Bool) -> BoxCandidateIndex {
         boxes.withUnsafeBufferPointer { b in
-            let window = !window || method == .gaussian ? nil
-                : IoUWindowIndex(boxes: b, tau: Double(thr), offset: Double(offset), unitRoundoff: 0x1p-24, minimumArea: 1e-30)
-            return window ?? BoxGrid(sizedFor: b, ids: b.count / 4, margin: offset == 0 ? 0 : 2)
+            makeCandidateIndex(b, ids: ids, window: window && method != .gaussian, tau: Double(thr), offset: Double(offset),
+                               unitRoundoff: 0x1p-24, minimumArea: 1e-30, margin: offset == 0 ? 0 : 2)
         }
     }
 
@@ -105,8 +110,8 @@ extension SoftNMS {
     /// takes the last box, which is examined there), and the first strictly-largest score of
     /// positions `i..<nboxes` comes from a `FirstMaxTree` over positions.
     ///
-    /// `window`: whether to try the `IoUWindowIndex` (default: from `IoUWindowIndex.minimumBoxes`
-    /// boxes on; below, the overlap grid's smaller set-up wins).
+    /// `window`: whether to try the `IoUWindowIndex` (default: yes — with its flat cells it is
+    /// cheaper than the overlap grid at every size; `false` keeps the grid, for the tests).
     static func kernelIndexed(_ boxes: [Float], _ scores: [Float], iouThreshold thr: Float, sigma: Float, minScore: Float,
                               method: Method, offset: Float, window: Bool? = nil) -> (dets: [Float], inds: [Int]) {
         let n = scores.count
@@ -170,14 +175,10 @@ extension SoftNMS {
             }
         }
 
-        let grid = candidateIndex(boxes, iouThreshold: thr, method: method, offset: offset,
-                                  window: window ?? (n >= IoUWindowIndex.minimumBoxes))
         var live = [Bool](repeating: false, count: n)   // examined by every step so far, not selected
-        for p in 1..<nboxes {
-            let b = at[p]
-            live[b] = true
-            grid.insert(b, Double(boxes[4 * b]), Double(boxes[4 * b + 1]), Double(boxes[4 * b + 2]), Double(boxes[4 * b + 3]))
-        }
+        for p in 1..<nboxes { live[at[p]] = true }
+        let grid = candidateIndex(boxes, ids: Array(at[1..<nboxes]), iouThreshold: thr, method: method, offset: offset,
+                                  window: window ?? true)
         var tree = FirstMaxTree(count: n)
         let firstLive = nboxes
         tree.build { p in p >= 1 && p < firstLive ? FirstMaxTree.key(sc[at[p]]) : FirstMaxTree.removed }
@@ -305,14 +306,12 @@ extension EnsembleBoxes {
         var at = Array(0..<n)                // position → box
         var posOf = Array(0..<n)             // box → position
         let pruning = softNMSPrunable(areas, scores, sigma: sigma, thresh: thresh, method: method)
-        let grid: BoxCandidateIndex = boxes.withUnsafeBufferPointer { b in
-            let window = !(window ?? (n >= IoUWindowIndex.minimumBoxes)) || method == 2 ? nil : IoUWindowIndex(boxes: b, tau: nt, offset: 0, unitRoundoff: 0x1p-53, minimumArea: 1e-290)
-            return window ?? BoxGrid(sizedFor: b, ids: n, margin: 0)
-        }
         var live = [Bool](repeating: true, count: n)   // not selected (and, pruning, above thresh)
-        for k in 0..<n {
-            if pruning && sc[k] <= thresh { live[k] = false; continue }
-            grid.insert(k, boxes[4 * k], boxes[4 * k + 1], boxes[4 * k + 2], boxes[4 * k + 3])
+        for k in 0..<n where pruning && sc[k] <= thresh { live[k] = false }
+        let ids = (0..<n).filter { live[$0] }
+        let grid = boxes.withUnsafeBufferPointer { b in
+            makeCandidateIndex(b, ids: ids, window: (window ?? true) && method != 2, tau: nt, offset: 0,
+                               unitRoundoff: 0x1p-53, minimumArea: 1e-290, margin: 0)
         }
         var tree = FirstMaxTree(count: n)
         tree.build { p in p < n && live[p] ? FirstMaxTree.key(sc[p]) : FirstMaxTree.removed }

@@ -224,6 +224,34 @@ final class SoftNMSIndexTests: XCTestCase {
         }
     }
 
+    /// The IoU window in the fusion loops (positive scores, thresholds in (0, 1]): records on
+    /// coarse grids, whose IoUs land exactly on the thresholds (1/2, 1/3, 1/4, 0.6, …), with tied
+    /// scores, duplicates, clusters through one spot and tiny boxes beside whole-image ones — the
+    /// window must return every fused box that reaches the threshold, and ties must go the same way.
+    func testWBFAndNMWThroughTheIoUWindowMatchReference() {
+        var r = SplitMix(seed: 2323)
+        let thrs: [Double] = [0.5, 1.0 / 3, 0.25, 0.6, 0.55, 1, 1e-6, 0.9]
+        var windowed = 0
+        for c in 0..<600 {
+            var recs = Self.records(r.int(c % 10 == 0 ? 600 : 150), &r)
+            for k in recs.indices {
+                recs[k].score = r.int(2) == 0 ? Double(1 + r.int(3)) / 4 : Double(r.unit()) + 1e-3
+            }
+            recs = EnsembleBoxes.reverseArgsort(recs.map(\.score)).map { recs[$0] }
+            let thr = thrs[r.int(thrs.count)]
+            if EnsembleBoxes.index(for: recs, iouThr: thr, fusing: true) is IoUWindowIndex { windowed += 1 }
+            for conf in [EnsembleBoxes.ConfType.avg, .max] {
+                let e = EnsembleBoxes.wbfClusters(recs, iouThr: thr, confType: conf)
+                let g = EnsembleBoxes.wbfClustersIndexed(recs, iouThr: thr, confType: conf)
+                XCTAssertEqual(g.clusters.map(Self.key), e.clusters.map(Self.key), "case \(c): thr \(thr) \(conf)")
+                XCTAssertEqual(Self.key(g.fused), Self.key(e.fused), "case \(c): thr \(thr) \(conf)")
+            }
+            XCTAssertEqual(EnsembleBoxes.nmwClustersIndexed(recs, iouThr: thr).map(Self.key),
+                           EnsembleBoxes.nmwClusters(recs, iouThr: thr).map(Self.key), "case \(c) nmw thr \(thr)")
+        }
+        XCTAssertGreaterThan(windowed, 400)
+    }
+
     /// The public entry points at bench scale: WBF, NMW and ensemble soft-NMS over 5 models with
     /// jittered copies of 2 000 boxes, against the reference loops.
     func testLargeEnsembleThroughPublicEntryPoints() throws {
@@ -265,6 +293,28 @@ final class SoftNMSIndexTests: XCTestCase {
                 let t = try SoftNMS.mmcv(boxes: Tensor(shape: [3000, 4], float32: boxes), scores: Tensor(s), method: method, offset: offset)
                 XCTAssertEqual(t.inds.int64s, e.inds.map(Int64.init), "\(method) offset \(offset)")
                 XCTAssertEqual(Self.bits(t.dets.floats), Self.bits(e.dets), "\(method) offset \(offset)")
+            }
+        }
+    }
+
+    /// `FirstMaxTree` (whose updates stop at the first node whose winner cannot change) against a
+    /// scan for the first maximum, under random rises, falls, ties and removals of keys.
+    func testFirstMaxTreeMatchesScan() {
+        var r = SplitMix(seed: 404)
+        for c in 0..<300 {
+            let n = 1 + r.int(c % 10 == 0 ? 300 : 40)
+            let values: [Double] = [FirstMaxTree.removed, FirstMaxTree.key(Float.nan), FirstMaxTree.key(-Float.infinity), 0, 0.25, 0.5, 1]
+            var keys = (0..<n).map { _ in values[r.int(values.count)] }
+            var tree = FirstMaxTree(count: n)
+            tree.build { p in p < n ? keys[p] : FirstMaxTree.removed }
+            for step in 0..<200 {
+                let p = r.int(n)
+                keys[p] = r.int(3) == 0 ? values[r.int(values.count)] : Double(r.int(8)) / 8
+                tree.set(p, keys[p])
+                var first = 0
+                for q in 1..<n where keys[q] > keys[first] { first = q }
+                XCTAssertEqual(tree.first, first, "case \(c) step \(step)")
+                XCTAssertEqual(tree.isEmpty, keys[first] == FirstMaxTree.removed, "case \(c) step \(step)")
             }
         }
     }
