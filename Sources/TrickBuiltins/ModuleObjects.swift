@@ -182,6 +182,21 @@ enum ModuleObjects {
             try assign(o, n, try a.string("name"), a["param"])
             return .none
         }
+        o.method("register_buffer(name, tensor, persistent=True)",
+                 doc: "torch's Module.register_buffer: `self.name` is the tensor (or None). Where trick differs: a buffer a script registers is an attribute only — it is not in named_buffers() or state_dict() (BatchNorm's running statistics are).") { a in
+            let name = try a.string("name")
+            guard !name.isEmpty, !name.contains(".") else {
+                throw RuntimeError(name.isEmpty ? "buffer name can't be empty string \"\"" : "buffer name can't contain \".\"", kind: "KeyError")
+            }
+            switch a["tensor"] {
+            case .none, .tensor: break
+            case .object(let t) where VariableObjects.variable(.object(t)) != nil: break
+            default:
+                throw RuntimeError("cannot assign '\(a["tensor"].typeName)' object to buffer '\(name)' (torch Tensor or None required)", kind: "TypeError")
+            }
+            o.set(name, a["tensor"])
+            return .none
+        }
         o.method("append(module)") { a in
             try assign(o, n, String(n.children.count), a["module"])
             return .object(o)
