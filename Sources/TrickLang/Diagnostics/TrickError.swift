@@ -37,6 +37,9 @@ public final class SourceFile: @unchecked Sendable {
 public struct RuntimeError: Error, CustomStringConvertible {
     public var kind: String
     public var message: String
+    /// The exception object `except … as e` binds when it is not the message alone (a missing
+    /// dict key's KeyError has the key as its args, while the message adds a hint).
+    public var raised: AnyObject?
     public init(_ message: String, kind: String = "error") {
         self.message = message
         self.kind = kind

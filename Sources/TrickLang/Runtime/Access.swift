@@ -98,6 +98,14 @@ extension Interpreter {
         }
     }
 
+    /// A missing dict key: the message says so (with a "did you mean"), the exception object is
+    /// Python's (`e.args == (key,)`, `str(e)` the key's repr).
+    static func missingKey(_ key: Value, hint: String = "") -> RuntimeError {
+        var e = RuntimeError("key \(Printer.repr(key)) not found\(hint)", kind: "KeyError")
+        e.raised = CoreBuiltins.exception("KeyError", [key])
+        return e
+    }
+
     /// `del obj.name` / `delattr(obj, name)`: an instance's own attribute, a class's, an
     /// attribute-style dict's key.
     public func deleteAttribute(_ target: Value, _ name: String) throws {
@@ -251,7 +259,7 @@ extension Interpreter {
             if let fl = d.flavor, let v = try fl.missing(self, d, index) { return v }
             let hint = (index.isStr ? closestName(to: Printer.str(index), in: d.keys.compactMap { if case .str(let s) = $0 { return s } else { return nil } }) : nil)
                 .map { " (did you mean '\($0)'?)" } ?? ""
-            throw RuntimeError("key \(Printer.repr(index)) not found\(hint)", kind: "KeyError")
+            throw Interpreter.missingKey(index, hint: hint)
         case .tensor(let t):
             return .tensor(try t.subscripted(try tensorIndex(index)))
         case .range(let a, let b, let s):
@@ -310,7 +318,7 @@ extension Interpreter {
         case .object(let o) where o.special("__delitem__") != nil:
             _ = try o.special("__delitem__")!.call(Arguments([index]))
         case .dict(let d):
-            guard try d.remove(index) != nil else { throw RuntimeError("key \(Printer.repr(index)) not found", kind: "KeyError") }
+            guard try d.remove(index) != nil else { throw Interpreter.missingKey(index) }
         default:
             throw RuntimeError("'\(container.typeName)' object does not support item deletion", kind: "TypeError")
         }

@@ -206,6 +206,7 @@ public final class Interpreter {
         case let e as RuntimeError:
             var t = TrickError(.runtime, e.message, file: file, at: loc)
             t.kind = e.kind
+            t.raised = e.raised
             return t
         case let e as CoreError:
             var t = TrickError(.runtime, e.message, file: file, at: loc)

@@ -95,7 +95,7 @@ enum Methods {
                 try argc(name, args, 1...2)
                 if let v = try d.remove(p[0]) { return v }
                 if p.count > 1 { return p[1] }
-                throw RuntimeError("key \(Printer.repr(p[0])) not found", kind: "KeyError")
+                throw Interpreter.missingKey(p[0])
             case .popitem:
                 guard let k = d.keys.last else { throw RuntimeError("popitem(): dictionary is empty", kind: "KeyError") }
                 let v = try d.remove(k)!
