@@ -39,3 +39,7 @@ try:
     vars(3)
 except TypeError as e:
     print('TypeError:', e)
+m = __import__('os.path')
+print(m.__name__ if hasattr(m, '__name__') else 'os', __import__('os.path', fromlist=['join']).join('a', 'b'), __import__('json').dumps([1]))
+r = __import__('trickpkg.registry', fromlist=['Registry'])
+print(r.Registry('z').name)

@@ -30,6 +30,16 @@ enum Namespaces {
             return try interp.vm.importName(ImportSpec(module: name, alias: name, isFrom: false), interp.callerGlobals)
         }
 
+        lib.function("__import__(name, globals=None, locals=None, fromlist=(), level=0)",
+                     doc: "The import statement's function: `__import__('a.b')` is the package `a` (a.b imported), with a fromlist the module a.b itself.") { [unowned interp] a in
+            var name = try a.string("name")
+            let level = try a.int("level")
+            if level > 0 { name = String(repeating: ".", count: level) + name }
+            if name.hasPrefix(".") { name = try interp.absoluteImportPath(name, in: interp.callerGlobals) }
+            let wantsModule = (try? interp.iterate(a["fromlist"]).isEmpty == false) ?? false
+            return try interp.vm.importName(ImportSpec(module: name, alias: wantsModule ? name : nil, isFrom: false), interp.callerGlobals)
+        }
+
         let builtins = Modules.std("builtins", in: lib)
         builtins.getter = { name in
             guard let v = lib.globals[name] else { return nil }
