@@ -40,6 +40,15 @@ enum Namespaces {
             return try interp.vm.importName(ImportSpec(module: name, alias: wantsModule ? name : nil, isFrom: false), interp.callerGlobals)
         }
 
+        importlib.method("reload(module)",
+                         doc: "importlib.reload: runs a module of yours again from its file, in the same namespace (its objects keep their identity; names the new text defines replace the old ones). trick's own modules need no reload.") { [unowned interp] a in
+            guard case .object(let o) = a["module"], o.typeName == "module" else {
+                throw RuntimeError("reload() argument must be a module", kind: "TypeError")
+            }
+            try interp.reloadUserModule(o)
+            return a["module"]
+        }
+
         let builtins = Modules.std("builtins", in: lib)
         builtins.getter = { name in
             guard let v = lib.globals[name] else { return nil }

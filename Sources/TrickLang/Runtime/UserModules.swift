@@ -121,6 +121,13 @@ extension Interpreter {
         return value
     }
 
+    /// `importlib.reload(m)`: the module's file runs again in its namespace.
+    func reloadUserModule(_ o: BuiltObject) throws {
+        guard let module = o.payload as? UserModule else { return }     // a built-in module: nothing to reload
+        guard let file = module.file, !file.hasPrefix("<trick>") else { return }
+        try module.interpreter.run(source: try FileIO.read(file), name: file)
+    }
+
     static func absolutePath(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
         var cwd = [CChar](repeating: 0, count: 4096)
