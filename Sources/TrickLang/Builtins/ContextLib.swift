@@ -37,7 +37,7 @@ enum ContextLib {
     static func generatorContextManager(_ generator: Value, _ name: String) -> BuiltObject {
         let o = BuiltObject(typeName: "_GeneratorContextManager")
         o.repr = { "<contextlib._GeneratorContextManager object>" }
-        guard case .object(let gen) = generator, let it = gen.payload as? PyIterator, let throwInto = gen.methods["throw"] else {
+        guard case .object(let gen) = generator, let it = gen.payload as? PyIterator, case .builtin(let throwInto)? = try? gen.getter?("throw") else {
             o.method("__enter__()") { _ in
                 throw RuntimeError("@contextmanager: \(name)() must be a generator function (with a yield), not return \(generator.typeName)", kind: "TypeError")
             }

@@ -433,12 +433,12 @@ enum CoreBuiltins {
         } else if case .builtin(let b)? = lib.globals[name], b.name == name {
             return .builtin(b)
         }
-        if let t = lib.modules["<type \(name)>"] { return t }
+        if let t = lib.typeObjects[name] { return .object(t) }
         let t = BuiltObject(typeName: "type")
         t.repr = { "<class '\(name)'>" }
         t.set("__name__", .str(name))
         t.set("__qualname__", .str(name))
-        lib.modules["<type \(name)>"] = .object(t)
+        lib.typeObjects[name] = t
         return .object(t)
     }
 }
@@ -476,5 +476,4 @@ extension String {
 /// `_ParamScheduler`).
 public protocol ReferenceBases {
     var referenceBases: [String] { get }
-
 }

@@ -31,6 +31,12 @@ public final class PyIterator {
         return nil
     }
 
+    /// `next(it)` as Python's `__next__`: the next value, or StopIteration.
+    func nextOrStop() throws -> Value {
+        guard let v = try next() else { throw RuntimeError("", kind: "StopIteration") }
+        return v
+    }
+
     /// Everything that is left (what `list(it)` and a `for` loop take).
     func rest(_ typeName: String) throws -> [Value] {
         if infinite {
@@ -46,10 +52,7 @@ public final class PyIterator {
         let o = BuiltObject(typeName: typeName, payload: it)
         o.repr = { "<\(typeName) object>" }
         o.method("__iter__()") { _ in .list(ListRef(try it.rest(typeName))) }
-        o.method("__next__()") { _ in
-            guard let v = try it.next() else { throw RuntimeError("", kind: "StopIteration") }
-            return v
-        }
+        o.method("__next__()") { _ in try it.nextOrStop() }
         return .object(o)
     }
 

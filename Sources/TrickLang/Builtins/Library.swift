@@ -37,6 +37,8 @@ public final class Library {
     /// Imports the module that registers a type a config names, if one of trick's modules
     /// written in trick does (`dict(type='KeyMapper')` before `mmcv.transforms.wrappers` ran).
     public internal(set) var loadType: (String) throws -> Void = { _ in }
+    /// What `type(x)` gives for a built-in object without a constructor of its name, one per name.
+    var typeObjects: [String: BuiltObject] = [:]
     /// A module of trick's written in trick (or a user's file), by dotted name; nil if none.
     public internal(set) var importModule: (String) throws -> Value? = { _ in nil }
 

@@ -111,7 +111,7 @@ extension Interpreter {
     public func deleteAttribute(_ target: Value, _ name: String) throws {
         switch target {
         case .object(let o):
-            if o.attributes[name] != nil, o.typeName != "module" || o.payload is UserModule {
+            if o.attributes[name] != nil, o.typeName != "module" {
                 o.removeAttributes([name])
                 return
             }

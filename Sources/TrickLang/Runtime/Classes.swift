@@ -174,9 +174,7 @@ extension Interpreter {
             case .property, .function: return v
             }
         }
-        if case .object(let d) = v, d.instanceClass is ClassInfo, d.special("__get__") != nil {
-            return try callSpecial(d, "__get__", [.none, .object(info.object)])
-        }
+        if let d = Interpreter.descriptor(v, "__get__") { return try callSpecial(d, "__get__", [.none, .object(info.object)]) }
         return v
     }
 
@@ -228,7 +226,7 @@ extension Interpreter {
                 _ = try self.call(fset, Arguments([.object(o), v]))
                 return
             }
-            if let p = info.lookup(attr), case .object(let d) = p, d.instanceClass is ClassInfo, d.special("__set__") != nil {
+            if let d = info.lookup(attr).flatMap({ Interpreter.descriptor($0, "__set__") }) {
                 _ = try self.callSpecial(d, "__set__", [.object(o), v])     // a data descriptor
                 return
             }
@@ -299,23 +297,21 @@ extension Interpreter {
         }
         o.base = made
         o.payload = made.payload
-        if info.lookup("__call__") == nil {
-            if info.lookup("forward") != nil {
-                // loss(x, y) runs the class's forward, as torch's Module.__call__
-                o.callable = BuiltinFunction(raw: "forward(*args, **kwargs)") { [unowned self, unowned o] args in
-                    guard let f = info.lookup("forward") else { return .none }
-                    return try self.call(f, Arguments([.object(o)] + args.positional, keywords: args.keywords))
-                }
-            } else {
-                o.callable = made.callable
-            }
-        }
+        // (a class with forward or __call__ already has its call from `instantiate`)
+        if info.lookup("__call__") == nil, info.lookup("forward") == nil { o.callable = made.callable }
         if info.lookup("__repr__") == nil {
             // the built-in's repr, under the class's name (torch prints type(self).__name__)
             o.repr = { let s = Printer.repr(.object(made)); return s.hasPrefix(made.typeName) ? info.name + s.dropFirst(made.typeName.count) : s }
         }
         if info.lookup("__str__") == nil, let str = made.str { o.str = str }
         if made.truthy == false { o.truthy = false }
+    }
+
+    /// A class attribute that is a descriptor: an instance of a trick class defining `method`
+    /// (`__get__`, `__set__`).
+    static func descriptor(_ v: Value, _ method: String) -> BuiltObject? {
+        guard case .object(let d) = v, d.instanceClass is ClassInfo, d.special(method) != nil else { return nil }
+        return d
     }
 
     /// A member of the built-in object a class instance extends; its `forward` is its call.
@@ -349,10 +345,9 @@ extension Interpreter {
             case .property: return try call(m.function, Arguments([.object(o)]))
             case .function: return bound(m.function, to: .object(o), name: attr)
             }
-        case .object(let d) where d.instanceClass is ClassInfo && d.special("__get__") != nil:
-            // a descriptor: what its __get__(instance, owner) gives
-            return try callSpecial(d, "__get__", [.object(o), .object(info.object)])
         default:
+            // a descriptor: what its __get__(instance, owner) gives
+            if let d = Interpreter.descriptor(v, "__get__") { return try callSpecial(d, "__get__", [.object(o), .object(info.object)]) }
             return v
         }
     }

@@ -31,11 +31,7 @@ extension HashKey {
             if acc == UInt64.max { return 1_546_275_796 }
             return Int(bitPattern: UInt(acc))
         case .object(let o):
-            if let h = o.special("__hash__") {
-                guard case .int(let i) = try h.call(Arguments()) else { throw RuntimeError("__hash__ method should return an integer", kind: "TypeError") }
-                return i == -1 ? -2 : i
-            }
-            return try DictRef.objectHash(o)      // identity (or unhashable, for __eq__ without __hash__)
+            return try DictRef.objectHash(o)
         case .function, .builtin:
             return try DictRef.hash(v)
         default:

@@ -133,22 +133,22 @@ public final class DictRef {
             var h = 0x345678
             for x in t { h = mix(UInt64(bitPattern: Int64(h)) ^ UInt64(bitPattern: Int64(try hash(x)))) }
             return h
-        case .object(let o): return try objectHash(o)
+        case .object(let o): return mix(UInt64(bitPattern: Int64(try objectHash(o))))
         case .function(let f): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(f).hashValue)))
         case .builtin(let b): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(b).hashValue)))
         default: throw RuntimeError("unhashable type: '\(v.typeName)'", kind: "TypeError")
         }
     }
 
-    /// An object's hash as Python's: its class's `__hash__`; none when the class defines `__eq__`
-    /// without `__hash__` (unhashable); else its identity.
+    /// An object's hash as Python's `hash()` gives it: its class's `__hash__` (−1 read as −2);
+    /// none when the class defines `__eq__` without `__hash__` (unhashable); else its identity.
     static func objectHash(_ o: BuiltObject) throws -> Int {
         if let h = o.special("__hash__") {
             guard case .int(let i) = try h.call(Arguments()) else { throw RuntimeError("__hash__ method should return an integer", kind: "TypeError") }
-            return mix(UInt64(bitPattern: Int64(i)))
+            return i == -1 ? -2 : i
         }
         if o.instanceClass != nil, o.special("__eq__") != nil { throw RuntimeError("unhashable type: '\((o.instanceClass as? ClassInfo)?.name ?? o.typeName)'", kind: "TypeError") }
-        return mix(UInt64(UInt(bitPattern: ObjectIdentifier(o).hashValue)))
+        return ObjectIdentifier(o).hashValue
     }
 
     @inline(__always) static func sameKey(_ a: Value, _ b: Value) -> Bool {

@@ -271,43 +271,49 @@ extension VM {
 
     /// A generator's `send`, `throw` and `close`, as Python's: a thrown exception is raised at
     /// the paused `yield` (its `except`/`finally` around the `yield` run); the value is the next
-    /// one yielded, and a generator that ends instead raises StopIteration.
+    /// one yielded, and a generator that ends instead raises StopIteration. Made when asked for
+    /// (most generators are only iterated).
     func addGeneratorMethods(_ o: BuiltObject, _ g: GeneratorState, _ name: String) {
         guard let it = o.payload as? PyIterator else { return }
-        func advance() throws -> Value {
-            guard let v = try it.next() else { throw RuntimeError("", kind: "StopIteration") }
-            return v
-        }
-        o.method("send(value)") { a in
-            if !g.started, !a["value"].isNone, !g.finished {
-                throw RuntimeError("can't send non-None value to a just-started generator", kind: "TypeError")
+        o.getterNames = { ["close", "send", "throw"] }
+        o.getter = { [unowned self] method in
+            switch method {
+            case "send":
+                return .builtin(BuiltinFunction("send(value)") { a in
+                    if !g.started, !a["value"].isNone, !g.finished {
+                        throw RuntimeError("can't send non-None value to a just-started generator", kind: "TypeError")
+                    }
+                    g.sent = a["value"]
+                    return try it.nextOrStop()
+                })
+            case "throw":
+                return .builtin(BuiltinFunction("throw(value)") { a in
+                    let error = try self.raiseError(a["value"], g.chunk.file, g.chunk.locs[Swift.max(g.pc - 1, 0)])
+                    if g.finished || !g.started {
+                        g.finished = true
+                        throw error
+                    }
+                    g.pendingThrow = error
+                    return try it.nextOrStop()
+                })
+            case "close":
+                return .builtin(BuiltinFunction("close()") { _ in
+                    guard g.started, !g.finished else { g.finished = true; return .none }
+                    var exit = TrickError(.runtime, "GeneratorExit", file: g.chunk.file, at: g.chunk.locs[Swift.max(g.pc - 1, 0)])
+                    exit.kind = "GeneratorExit"
+                    g.pendingThrow = exit
+                    do {
+                        if try self.resume(g, name) != nil {
+                            throw RuntimeError("generator ignored GeneratorExit", kind: "RuntimeError")
+                        }
+                    } catch let e as TrickError where e.kind == "GeneratorExit" || e.kind == "StopIteration" {
+                        g.finished = true
+                    }
+                    return .none
+                })
+            default:
+                return nil
             }
-            g.sent = a["value"]
-            return try advance()
-        }
-        o.method("throw(value)") { [unowned self] a in
-            let loc = g.chunk.locs[Swift.max(g.pc - 1, 0)]
-            let error = try self.raiseError(a["value"], g.chunk.file, loc)
-            if g.finished || !g.started {
-                g.finished = true
-                throw error
-            }
-            g.pendingThrow = error
-            return try advance()
-        }
-        o.method("close()") { [unowned self] _ in
-            guard g.started, !g.finished else { g.finished = true; return .none }
-            var exit = TrickError(.runtime, "GeneratorExit", file: g.chunk.file, at: g.chunk.locs[Swift.max(g.pc - 1, 0)])
-            exit.kind = "GeneratorExit"
-            g.pendingThrow = exit
-            do {
-                if try self.resume(g, name) != nil {
-                    throw RuntimeError("generator ignored GeneratorExit", kind: "RuntimeError")
-                }
-            } catch let e as TrickError where e.kind == "GeneratorExit" || e.kind == "StopIteration" {
-                g.finished = true
-            }
-            return .none
         }
     }
 
