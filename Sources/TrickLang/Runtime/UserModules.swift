@@ -123,8 +123,8 @@ extension Interpreter {
 
     /// `importlib.reload(m)`: the module's file runs again in its namespace.
     func reloadUserModule(_ o: BuiltObject) throws {
-        guard let module = o.payload as? UserModule else { return }     // a built-in module: nothing to reload
-        guard let file = module.file, !file.hasPrefix("<trick>") else { return }
+        // trick's own modules (built in, or bundled trick source) need no reload
+        guard let module = o.payload as? UserModule, BundledModules.sources[module.name] == nil, let file = module.file else { return }
         try module.interpreter.run(source: try FileIO.read(file), name: file)
     }
 
