@@ -44,6 +44,8 @@ public enum Value {
 
     public var isNone: Bool { if case .none = self { return true } else { return false } }
     public var objectValue: BuiltObject? { if case .object(let o) = self { return o } else { return nil } }
+    /// The tensor a value holds, or nil (prefer it to matching `.tensor(let t)`).
+    public var tensorValue: Tensor? { if case .tensor(let t) = self { return t } else { return nil } }
 
     /// Python truthiness.
     public func truthy() throws -> Bool {
