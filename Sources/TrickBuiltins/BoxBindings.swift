@@ -221,7 +221,8 @@ enum BoxBindings {
             // Python numbers stay float64, as numpy keeps them (labels keep int-ness).
             case .list(let l): return try l.items.map { try exact($0) }
             case .tuple(let t): return try t.map { try exact($0) }
-            case .tensor(let t) where t.rank >= 1:
+            case .tensor(let ref) where ref.tensor.rank >= 1:
+                let t = ref.tensor
                 let m = t.shape[0], per = m == 0 ? 0 : t.count / m
                 let d = t.doubles
                 return (0..<m).map { i in
@@ -232,7 +233,7 @@ enum BoxBindings {
             }
         }
         func exact(_ v: Value) throws -> Tensor {
-            if case .tensor(let t) = v { return t }
+            if let t = v.tensorValue { return t }
             let t = try Convert.tensor(v)
             return t.dtype == .float32 ? try Convert.tensor(v, dtype: .float64) : t
         }

@@ -106,7 +106,8 @@ extension BoxBindings {
         switch v {
         case .int(let i): return .float(Double(i) * w)
         case .float(let d): return .float(d * w)
-        case .tensor(let t):
+        case .tensor(let ref):
+            let t = ref.tensor
             switch t.dtype {
             case .float64: return .tensor(Tensor(shape: t.shape, float64: t.doubles.map { $0 * w }))
             default: return .tensor(Tensor(shape: t.shape, float32: t.floats.map { $0 * Float(w) }))

@@ -28,7 +28,7 @@ enum DTypeBindings {
         guard case .object(let np)? = lib.globals["np"] else { return }
         for d in DType.allCases where d != .bfloat16 { np.set(d.rawValue, .str(d.rawValue)) }
         np.set("bool_", .str("bool"))
-        lib.tensorMethod("astype(self, dtype, copy=True)", doc: "numpy's ndarray.astype: a copy in another dtype (float→int truncates toward zero, integers wrap); copy= is accepted (arrays are values)") { a in
+        lib.tensorMethod("astype(self, dtype, copy=True)", doc: "numpy's ndarray.astype: a copy in another dtype (float→int truncates toward zero, integers wrap); copy= is accepted (the result is always a new array)") { a in
             guard var d = try TensorBindings.dtype(a) else { throw RuntimeError("astype() needs a dtype", kind: "TypeError") }
             let t = try a.tensor("self")
             if case .str(let s) = a["dtype"], s == "int" { d = .int64 }

@@ -162,7 +162,7 @@ enum DrawBindings {
             }
         }
         lib.function("panels(images, titles=None, gap=8, title_scale=2)", doc: "Images side by side on white, each under its title (bitmap font), e.g. before / after NMS; returns one BGR image.") { a in
-            let imgs = try a.sequence("images").map { v -> Tensor in guard case .tensor(let t) = v else { throw RuntimeError("panels() images must be image tensors", kind: "TypeError") }; return t }
+            let imgs = try a.sequence("images").map { v -> Tensor in guard let t = v.tensorValue else { throw RuntimeError("panels() images must be image tensors", kind: "TypeError") }; return t }
             let titles: [String]? = a.has("titles") ? try a.sequence("titles").map { v -> String in
                 guard case .str(let s) = v else { throw RuntimeError("panels() titles must be str", kind: "TypeError") }; return s } : nil
             return try core {
@@ -172,7 +172,7 @@ enum DrawBindings {
         }
         lib.function("colormap(values, vmin=0.0, vmax=1.0)", doc: "Colours for numbers (e.g. Soft-NMS scores) on matplotlib's viridis: a list of (r, g, b), vmin dark purple to vmax yellow.") { a in
             let v: [Double]
-            if case .tensor(let t) = a["values"] { v = t.doubles } else { v = try Convert.doubles(a["values"], what: "colormap() values") }
+            if let t = a["values"].tensorValue { v = t.doubles } else { v = try Convert.doubles(a["values"], what: "colormap() values") }
             let lo = try a.double("vmin"), hi = try a.double("vmax")
             return .list(ListRef(v.map { x in
                 let c = RGB.viridis(hi > lo ? (x - lo) / (hi - lo) : 0)
@@ -203,7 +203,7 @@ enum DrawBindings {
     }
 
     static func numbers(_ v: Value, _ what: String) throws -> [Double] {
-        if case .tensor(let t) = v { return t.doubles }
+        if let t = v.tensorValue { return t.doubles }
         return try Convert.doubles(v, what: what)
     }
 
@@ -219,7 +219,7 @@ enum DrawBindings {
 
     /// One series (numbers or a 1-D tensor) or several (a list of them, or a 2-D tensor's rows).
     static func seriesList(_ v: Value, _ what: String) throws -> [[Double]] {
-        if case .tensor(let t) = v {
+        if let t = v.tensorValue {
             if t.rank == 2 { let d = t.doubles, w = t.shape[1]; return (0..<t.shape[0]).map { Array(d[($0 * w)..<(($0 + 1) * w)]) } }
             return [t.doubles]
         }
@@ -239,7 +239,7 @@ enum DrawBindings {
         switch v {
         case .list(let l): return .list(ListRef(l.items.flatMap { x -> [Value] in if case .list(let i) = x { return i.items }; if case .tuple(let t) = x { return t }; return [x] }))
         case .tuple(let t): return .list(ListRef(t.flatMap { x -> [Value] in if case .list(let i) = x { return i.items }; if case .tuple(let t) = x { return t }; return [x] }))
-        case .tensor(let t): return .list(ListRef(t.doubles.map { .float($0) }))
+        case .tensor(let ref): return .list(ListRef(ref.tensor.doubles.map { .float($0) }))
         default: return v
         }
     }
@@ -267,7 +267,8 @@ enum DrawBindings {
         switch v {
         case .list(let l): items = l.items
         case .tuple(let t): items = t
-        case .tensor(let t) where t.rank == 2 && t.shape[1] == 3:
+        case .tensor(let ref) where ref.tensor.rank == 2 && ref.tensor.shape[1] == 3:
+            let t = ref.tensor
             let d = t.doubles
             items = (0..<t.shape[0]).map { i in .tuple((0..<3).map { .float(d[3 * i + $0]) }) }
         default: throw RuntimeError("\(what) must be a colour name, an (r, g, b) tuple or a list of them, got \(v.typeName)", kind: "TypeError")

@@ -25,7 +25,7 @@ enum ImageBindings {
             Differences: a file that cannot be decoded is an error (mmcv returns None); a truncated JPEG is an \
             error (OpenCV returns it gray-filled).
             """) { a in
-            if case .tensor(let t) = a["img_or_path"] { return .tensor(t) }
+            if let t = a["img_or_path"].tensorValue { return .tensor(t) }
             guard case .str(let path) = a["img_or_path"] else {
                 throw RuntimeError("imread() argument 'img_or_path' must be a path (str) or a tensor, got \(a["img_or_path"].typeName)", kind: "TypeError")
             }
@@ -43,7 +43,7 @@ enum ImageBindings {
             let bytes: [UInt8]
             let content = a["content"]
             let values: [Int64]
-            if case .tensor(let t) = content, !t.dtype.isFloatingPoint, t.dtype != .bool { values = t.int64s } else {
+            if let t = content.tensorValue, !t.dtype.isFloatingPoint, t.dtype != .bool { values = t.int64s } else {
                 guard case .list(let l) = content else {
                     throw RuntimeError("imfrombytes() argument 'content' must be the file's bytes as an integer tensor or a list of ints, got \(content.typeName)", kind: "TypeError")
                 }

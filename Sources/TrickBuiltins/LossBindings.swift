@@ -404,10 +404,10 @@ enum LossBindings {
             for (k, v) in d.pairs {
                 guard case .str(let key) = k else { throw RuntimeError("parse_losses(): keys must be str, got \(k.typeName)", kind: "TypeError") }
                 switch v {
-                case .tensor(let t): entries.append((key, [t]))
+                case .tensor(let ref): entries.append((key, [ref.tensor]))
                 case .list(let l):
                     let ts = try l.items.map { item -> Tensor in
-                        guard case .tensor(let t) = item else { throw RuntimeError("\(key) is not a tensor or list of tensors", kind: "TypeError") }
+                        guard let t = item.tensorValue else { throw RuntimeError("\(key) is not a tensor or list of tensors", kind: "TypeError") }
                         return t
                     }
                     entries.append((key, ts))

@@ -55,7 +55,7 @@ enum ModuleValues {
 
     static func input(_ x: Value, _ n: ModuleNode) throws -> Variable {
         if let v = VariableObjects.variable(x) { return v }
-        guard case .tensor(let t) = x else {
+        guard let t = x.tensorValue else {
             throw RuntimeError("\(n.typeName).forward() expects a tensor, got \(x.typeName)", kind: "TypeError")
         }
         return try Variable(t)

@@ -219,8 +219,13 @@ enum NNModuleBindings {
         initNS.repr = { "<module 'torch.nn.init'>" }
         func define(_ sig: String, _ make: @escaping (Variable, Bound) throws -> Tensor) {
             initNS.method(sig) { a in
+                if case .tensor(let ref) = a["tensor"] {   // a plain tensor, filled in place
+                    let t = try ModuleValues.core { try make(try Variable(ref.tensor), a) }
+                    ref.tensor = t.cast(to: ref.tensor.dtype)
+                    return a["tensor"]
+                }
                 guard let v = VariableObjects.variable(a["tensor"]) else {
-                    throw RuntimeError("nn.init: the tensor must be a parameter or a tensor that requires grad (plain tensors in trick are values; assign the result instead)", kind: "TypeError")
+                    throw RuntimeError("nn.init: the tensor must be a tensor or a parameter, got \(a["tensor"].typeName)", kind: "TypeError")
                 }
                 let t = try ModuleValues.core { try make(v, a) }
                 try ModuleValues.core { try GradMode.noGrad { try v.inPlace { w in try Variable(t.cast(to: w.dtype)) } } }

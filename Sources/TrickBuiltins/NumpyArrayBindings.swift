@@ -83,7 +83,7 @@ enum NumpyArrayBindings {
         np.set("testing", .object(testing))
 
         // (ndarray.astype: DTypeBindings, with every dtype trick has)
-        lib.tensorMethod("copy(self)", doc: "numpy ndarray.copy: a copy (trick's arrays are values, so the same array).") { a in
+        lib.tensorMethod("copy(self)", doc: "numpy ndarray.copy: a new array with the same values.") { a in
             .tensor(try a.tensor("self"))
         }
     }
@@ -121,7 +121,7 @@ enum NumpyArrayBindings {
 
     /// numpy's `asarray`: Python floats → float64 (trick's tensor literal default is float32).
     static func array(_ v: Value) throws -> Tensor {
-        if case .tensor(let t) = v { return t }
+        if let t = v.tensorValue { return t }
         let t = try Convert.tensor(v)
         return t.dtype == .float32 ? try Convert.tensor(v, dtype: .float64) : t
     }

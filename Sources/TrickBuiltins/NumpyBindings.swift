@@ -32,7 +32,7 @@ enum NumpyBindings {
         for f in lib.tensorMethods.values {
             lib.tensorMethod(f.signature.text, doc: f.doc) { a in
                 let r = try f.body(a)
-                guard case .tensor(let t) = a["self"], t.isNumpy else { return r }
+                guard let t = a["self"].tensorValue, t.isNumpy else { return r }
                 return markNumpy(r)
             }
         }
@@ -53,14 +53,14 @@ enum NumpyBindings {
     static func marking(_ f: BuiltinFunction, always: Bool) -> BuiltinFunction {
         BuiltinFunction(raw: f.signatureText, doc: f.doc) { args in
             let r = try f.call(args)
-            let numpyIn = (args.positional + args.keywords.map(\.1)).contains { if case .tensor(let t) = $0 { return t.isNumpy } else { return false } }
+            let numpyIn = (args.positional + args.keywords.map(\.1)).contains { if let t = $0.tensorValue { return t.isNumpy } else { return false } }
             return always || numpyIn ? markNumpy(r) : r
         }
     }
 
     static func markNumpy(_ v: Value) -> Value {
         switch v {
-        case .tensor(var t): t.isNumpy = true; return .tensor(t)
+        case .tensor(let ref): var t = ref.tensor; t.isNumpy = true; return .tensor(t)
         case .tuple(let items): return .tuple(items.map(markNumpy))
         default: return v
         }

@@ -84,7 +84,8 @@ enum NumpyRandomBindings {
             case .int(let k): n = k
             case .list(let l): population = l.items; n = l.items.count
             case .tuple(let t): population = t; n = t.count
-            case .tensor(let t):
+            case .tensor(let ref):
+                let t = ref.tensor
                 guard t.rank == 1 else { throw RuntimeError("a must be 1-dimensional", kind: "ValueError") }
                 population = t.dtype.isFloatingPoint ? t.doubles.map { .float($0) } : t.int64s.map { .int(Int($0)) }
                 n = t.count
@@ -110,7 +111,7 @@ enum NumpyRandomBindings {
                 }
                 let p: [Double]       // float64 throughout, as numpy (a float32 tensor would not sum to 1)
                 switch a["p"] {
-                case .tensor(let t): p = t.cast(to: .float64).doubles
+                case .tensor(let ref): p = ref.tensor.cast(to: .float64).doubles
                 case .list(let l): p = try l.items.map(probability)
                 case .tuple(let t): p = try t.map(probability)
                 default: throw RuntimeError("p must be 1-dimensional", kind: "ValueError")

@@ -45,7 +45,7 @@ enum OptimWrapperBindings {
     /// `loss / loss_factor` as Python computes it (an autograd tensor keeps its graph).
     static func divide(_ lib: Library, _ loss: Value, by factor: Int) throws -> Value {
         if let v = VariableObjects.variable(loss) { return try VariableObjects.arithmetic("/", v, .int(factor), reflected: false) }
-        if case .tensor(let t) = loss { return VariableObjects.result(try Variable(t).div(Double(factor))) }
+        if let t = loss.tensorValue { return VariableObjects.result(try Variable(t).div(Double(factor))) }
         if let n = VariableObjects.number(loss) { return .float(n / Double(factor)) }
         return try callMethod(lib, loss, "__truediv__", Arguments([.int(factor)]))
     }

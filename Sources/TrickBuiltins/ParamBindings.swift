@@ -112,7 +112,7 @@ enum ParamBindings {
                      doc: "A container module: each keyword is a child module or a Parameter, registered in order. `_type` names its class (e.g. 'ConvNeXt', 'BEiT' for the layer-decay constructors).") { a in
             let m = ModuleNode(typeName: try a.string("_type"))
             for (name, v) in a.kwargs {
-                if let c = ModuleObjects.node(v) { m.setChild(name, c) } else if let p = ModuleObjects.parameter(v) { m.setParameter(name, p) } else if case .tensor(let t) = v {
+                if let c = ModuleObjects.node(v) { m.setChild(name, c) } else if let p = ModuleObjects.parameter(v) { m.setParameter(name, p) } else if let t = v.tensorValue {
                     m.setParameter(name, ModuleParameter(shape: t.shape, data: t))
                 } else {
                     throw RuntimeError("Module() argument '\(name)' must be a module, a Parameter or a tensor, got \(v.typeName)", kind: "TypeError")

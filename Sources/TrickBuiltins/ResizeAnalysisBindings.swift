@@ -13,7 +13,7 @@ extension ResizeBindings {
         switch v {
         case .list(let l): return try l.items.map { try Convert.tensor($0) }
         case .tuple(let t): return try t.map { try Convert.tensor($0) }
-        case .tensor(let t): return [t]
+        case .tensor(let ref): return [ref.tensor]
         default: throw RuntimeError("\(what) must be a list of tensors, got \(v.typeName)", kind: "TypeError")
         }
     }

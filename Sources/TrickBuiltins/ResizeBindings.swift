@@ -30,7 +30,7 @@ enum ResizeBindings {
         case .int(let i): return .int(i)
         case .float(let d): return .double(d)
         case .str(let s): return .string(s)
-        case .tensor(let t): return .tensor(t)
+        case .tensor(let ref): return .tensor(ref.tensor)
         case .tuple(let items):
             var ints: [Int] = [], doubles: [Double] = [], allInt = true, allNum = true
             for x in items {

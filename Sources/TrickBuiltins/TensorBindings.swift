@@ -60,7 +60,7 @@ enum TensorBindings {
         case .int(let i): return .int(Int64(i))
         case .float(let d): return .float(d)
         case .bool(let b): return .bool(b)
-        case .tensor(let t): return .tensor(t)
+        case .tensor(let ref): return .tensor(ref.tensor)
         case .list, .tuple: return .tensor(try Convert.tensor(v))
         default: throw fail("\(what) must be a tensor or a number, got \(v.typeName)")
         }
@@ -120,7 +120,7 @@ enum TensorBindings {
         switch v {
         case .int: return .int64
         case .bool: return .bool
-        case .tensor(let t): return t.dtype
+        case .tensor(let ref): return ref.tensor.dtype
         default: return .float32
         }
     }
@@ -147,7 +147,7 @@ enum TensorBindings {
         lib.function("arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False)", doc: "torch.arange: int64 for int arguments, float32 if any is a float; length ceil((end - start) / step)") { a in
             var start = try a.double("start"), end = try a.optionalDouble("end"), step = try a.double("step")
             var ints = [a["start"], a["end"], a["step"]].allSatisfy { v in
-                switch v { case .int, .bool, .none: return true; case .tensor(let t): return !t.dtype.isFloatingPoint; default: return false }
+                switch v { case .int, .bool, .none: return true; case .tensor(let ref): return !ref.tensor.dtype.isFloatingPoint; default: return false }
             }
             if end == nil { end = start; start = 0 }
             if step == 0 { throw fail("arange(): step must be nonzero", "ValueError") }

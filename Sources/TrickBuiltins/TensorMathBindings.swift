@@ -23,18 +23,19 @@ extension TensorBindings {
         lib.tensorMethod(name + "(self" + rest, doc: doc) { a in try body(try a.tensor("self"), a) }
     }
 
-    static let outNote = "; out=tensor gives the result in out's dtype (out's shape must match). "
-        + "Where trick differs: tensors are values, so the tensor passed as out is not written — use the returned one"
+    static let outNote = "; out=tensor writes the result into out, in out's dtype (out's shape must match)"
 
     /// torch's `out=` for the logical functions: the result converted to `out`'s dtype; `out` must
     /// have the result's shape or no elements (torch resizes an empty `out`).
     static func resultLike(out a: Bound, _ r: Tensor) throws -> Tensor {
         guard a.has("out"), !a["out"].isNone else { return r }
-        guard case .tensor(let o) = a["out"] else { throw fail("\(a.function)() argument 'out' must be a tensor, got \(a["out"].typeName)") }
+        guard let o = a["out"].tensorValue else { throw fail("\(a.function)() argument 'out' must be a tensor, got \(a["out"].typeName)") }
         guard o.shape == r.shape || o.count == 0 else {
             throw fail("\(a.function)(): out has shape \(Tensor.formatShape(o.shape)), the result \(Tensor.formatShape(r.shape))", "RuntimeError")
         }
-        return r.cast(to: o.dtype)
+        let result = r.cast(to: o.dtype)
+        if case .tensor(let ref) = a["out"] { ref.tensor = result }
+        return result
     }
 
     static func registerMath(_ lib: Library) {
@@ -163,7 +164,7 @@ extension TensorBindings {
             dual(lib, "\(name)(input, dim=None, keepdim=False)", doc: "torch.\(name): no dim → the 0-d extreme; dim → (values, indices); a tensor → elementwise \(isMax ? "maximum" : "minimum")", global: false) { t, a in
                 switch a["dim"] {
                 case .none: return .tensor(try t.extremumValue(max: isMax))
-                case .tensor(let o): return .tensor(try Tensor.binary(isMax ? .maximum : .minimum, t, o))
+                case .tensor(let ref): return .tensor(try Tensor.binary(isMax ? .maximum : .minimum, t, ref.tensor))
                 default: return pair(try t.extremum(dim: try a.int("dim"), keepdim: try a.bool("keepdim"), max: isMax), name)
                 }
             }
@@ -302,7 +303,7 @@ extension TensorBindings {
         dual(lib, "narrow(input, dim, start, length)", doc: "torch.narrow: start may be negative (from the end) or a 0-d tensor") { t, a in
             let dim = try a.int("dim")
             var start: Int
-            if case .tensor(let s) = a["start"], s.count == 1 { start = Int(s.double(at: 0)) } else { start = try a.int("start") }
+            if let s = a["start"].tensorValue, s.count == 1 { start = Int(s.double(at: 0)) } else { start = try a.int("start") }
             if start < 0, t.rank > 0 { start += t.shape[(dim % t.rank + t.rank) % t.rank] }
             return .tensor(try t.narrowed(dim, start, try a.int("length")))
         }
@@ -368,8 +369,8 @@ extension TensorBindings {
 
     static func clamp(_ t: Tensor, _ a: Bound) throws -> Value {
         let lo = a["min"], hi = a["max"]
-        if case .tensor(let l) = lo { return .tensor(try t.clamped(min: l, max: try a.optionalTensor("max"))) }
-        if case .tensor(let h) = hi { return .tensor(try t.clamped(min: try a.optionalTensor("min"), max: h)) }
+        if let l = lo.tensorValue { return .tensor(try t.clamped(min: l, max: try a.optionalTensor("max"))) }
+        if let h = hi.tensorValue { return .tensor(try t.clamped(min: try a.optionalTensor("min"), max: h)) }
         var isFloat = false
         if case .float = lo { isFloat = true }
         if case .float = hi { isFloat = true }

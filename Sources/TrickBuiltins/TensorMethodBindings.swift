@@ -40,7 +40,7 @@ extension TensorBindings {
             let t = try a.tensor("self")
             switch a["dtype"] {
             case .none: return .tensor(t)
-            case .tensor(let o): return .tensor(t.cast(to: o.dtype))
+            case .tensor(let ref): return .tensor(t.cast(to: ref.tensor.dtype))
             case .str(let s):
                 if let d = DType(name: s) { return .tensor(t.cast(to: d)) }
                 if s == "cpu" || s.hasPrefix("cuda") { return .tensor(t) }
@@ -55,7 +55,7 @@ extension TensorBindings {
         }
         lib.tensorMethod("type_as(self, other)", doc: "cast to other's dtype") { a in .tensor(try a.tensor("self").cast(to: try a.tensor("other").dtype)) }
         for name in ["clone", "contiguous", "detach", "cpu", "cuda", "numpy", "requires_grad_"] {
-            lib.tensorMethod("\(name)(self)", doc: "a copy (tensors are values in trick)") { a in .tensor(try a.tensor("self")) }
+            lib.tensorMethod("\(name)(self)", doc: "a new tensor with the same values (where trick differs: detach/contiguous/cpu of a plain tensor is a copy, not the same storage)") { a in .tensor(try a.tensor("self")) }
         }
         lib.tensorMethod("size(self, dim=None)", doc: "the shape, or one dimension's size") { a in
             let t = try a.tensor("self")
@@ -105,13 +105,17 @@ extension TensorBindings {
         lib.tensorMethod("new_tensor(self, data, dtype=None)", doc: "a tensor from data with self's dtype") { a in
             .tensor(try Convert.tensor(a["data"], dtype: try dtype(a) ?? a.tensor("self").dtype))
         }
-        lib.tensorMethod("masked_fill_(self, mask, value)", doc: "masked_fill (returns the result)") { a in
+        lib.tensorMethod("masked_fill_(self, mask, value)", doc: "masked_fill, in place (returns self)") { a in
             .tensor(try a.tensor("self").maskedFilled(try a.tensor("mask"), try a.double("value")))
         }
-        lib.tensorMethod("fill_(self, value)", doc: "a tensor of self's shape filled with value (returns the result)") { a in
+        lib.tensorMethod("fill_(self, value)", doc: "self filled with value, in place (returns self)") { a in
             .tensor(try a.tensor("self").fullLike(try a.double("value")))
         }
-        lib.tensorMethod("zero_(self)", doc: "zeros of self's shape (returns the result)") { a in .tensor(try a.tensor("self").fullLike(0)) }
+        lib.tensorMethod("zero_(self)", doc: "self filled with zeros, in place (returns self)") { a in .tensor(try a.tensor("self").fullLike(0)) }
+        lib.tensorMethod("copy_(self, src, non_blocking=False)", doc: "torch's copy_: src, broadcast to self's shape and converted to self's dtype, written into self (returns self)") { a in
+            let t = try a.tensor("self")
+            return .tensor(try a.tensor("src").expanded(t.shape).cast(to: t.dtype))
+        }
     }
 
     /// `torch.float32` etc. and every tensor function under `torch.` (including `torch.sum`,
@@ -138,7 +142,7 @@ extension TensorBindings {
                 if args.count == 1, case .tuple(let t) = args[0], t.contains(where: { if case .int = $0 { return false }; return true }) {
                     return .tensor(try Convert.tensor(args[0], dtype: d))
                 }
-                if args.count == 1, case .tensor(let t) = args[0] { return .tensor(t.cast(to: d)) }
+                if args.count == 1, let t = args[0].tensorValue { return .tensor(t.cast(to: d)) }
                 let size = args.count == 1 ? try Convert.ints(args[0], what: "\(name)() size") : try args.map { try Convert.int($0, what: "\(name)() size") }
                 return .tensor(try Tensor.full(size, 0, dtype: d))
             }))

@@ -25,7 +25,7 @@ final class LiveOptimizer {
         case .str(let s): return .string(s)
         case .tuple(let t): return .tuple(try t.map(option))
         case .list(let l): return .list(try l.items.map(option))
-        case .tensor(let t) where t.count == 1: return .double(t.double(at: 0))
+        case .tensor(let ref) where ref.tensor.count == 1: return .double(ref.tensor.double(at: 0))
         default: throw RuntimeError("optimizer options must be numbers, bools, None, strings, tuples or lists, got \(v.typeName)", kind: "TypeError")
         }
     }

@@ -140,7 +140,7 @@ enum VariableMethods {
             define("\(name)(self, dim=None, keepdim=False)") { v, a in
                 if case .none = a["dim"] { return result(try v.extremumValue(max: isMax)) }
                 var other = VariableObjects.variable(a["dim"])
-                if other == nil, case .tensor(let t) = a["dim"] { other = try Variable(t) }
+                if other == nil, let t = a["dim"].tensorValue { other = try Variable(t) }
                 if let w = other {
                     return result(try v.maximum(w, max: isMax))   // torch.max(a, b)
                 }

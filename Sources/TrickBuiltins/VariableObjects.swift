@@ -39,7 +39,7 @@ enum VariableObjects {
     static func operand(_ v: Value, _ what: String) throws -> Variable {
         if let x = variable(v) { return x }
         switch v {
-        case .tensor(let t): return try Variable(t)
+        case .tensor(let ref): return try Variable(ref.tensor)
         case .list, .tuple: return try Variable(try Convert.tensor(v))
         default: throw RuntimeError("\(what) must be a tensor, got \(v.typeName)", kind: "TypeError")
         }

@@ -182,7 +182,7 @@ extension REPLSession {
         let rows = sessionNames
         guard !rows.isEmpty else { FileIO.writeStdout("Interactive namespace is empty.\n"); return }
         func info(_ v: Value) -> String {
-            if case .tensor(let t) = v { return "shape (" + t.shape.map(String.init).joined(separator: ", ") + "), \(t.dtype.rawValue)" }
+            if let t = v.tensorValue { return "shape (" + t.shape.map(String.init).joined(separator: ", ") + "), \(t.dtype.rawValue)" }
             var r = Printer.repr(v).split(separator: "\n").first.map(String.init) ?? ""
             if r.count > 60 { r = String(r.prefix(57)) + "..." }
             return r

@@ -104,7 +104,7 @@ final class ParamScheduleBindingTests: XCTestCase {
         guard case .object(let o) = m, case .int(let n)? = o.attributes["n_averaged"], case .dict(let p)? = o.attributes["params"],
               case .tensor(let w)? = p[str: "weight"] else { return XCTFail() }
         XCTAssertEqual(n, 3)
-        XCTAssertEqual(w.floats, [3, 2])
+        XCTAssertEqual(w.tensor.floats, [3, 2])
     }
 
     func testModuleObjects() throws {

@@ -62,7 +62,7 @@ final class ResizeBindingsTests: XCTestCase {
         let out = try apply(c, .dict([("img_info", .dict([("height", .int(100)), ("width", .int(150)), ("filename", .str("a.jpg"))])),
                                       ("ann_info", .dict([("bboxes", .list([.list([.float(10), .float(20), .float(300), .float(400)])])),
                                                           ("labels", .list([.int(3)]))]))]))
-        guard case .tensor(let t) = get(out, "img") else { return XCTFail("no img") }
+        guard let t = (get(out, "img")).tensorValue else { return XCTFail("no img") }
         XCTAssertEqual(t.shape, [3, 96, 128])
         XCTAssertEqual(Printer.repr(get(get(out, "img_metas"), "img_shape")), "(80, 120, 3)")
         let test: [Value] = [
@@ -80,7 +80,7 @@ final class ResizeBindingsTests: XCTestCase {
         let o2 = try apply(try call("Compose", [.list(test)]), .dict([("img_info", .dict([("height", .int(100)), ("width", .int(150))]))]))
         guard case .list(let imgs) = get(o2, "img") else { return XCTFail("no list") }
         XCTAssertEqual(imgs.items.count, 4)
-        if case .tensor(let t3) = imgs.items[3] { XCTAssertEqual(t3.shape, [3, 128, 192]) } else { XCTFail() }
+        if let t3 = imgs.items[3].tensorValue { XCTAssertEqual(t3.shape, [3, 128, 192]) } else { XCTFail() }
     }
 
     /// MMCV 2.x / MMSegmentation 0.x test-time augmentation counts and order (reference §4, §7.2, §7.5).

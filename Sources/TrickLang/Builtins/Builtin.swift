@@ -191,7 +191,7 @@ public struct Bound {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
         case .float(let d) where d.rounded() == d && abs(d) < 9e18: return Int(d)
-        case .tensor(let t) where t.count == 1 && !t.dtype.isFloatingPoint: return Int(t.int64(at: 0))
+        case .tensor(let ref) where ref.tensor.count == 1 && !ref.tensor.dtype.isFloatingPoint: return Int(ref.tensor.int64(at: 0))
         default: throw fail(name, "an int", v)
         }
     }

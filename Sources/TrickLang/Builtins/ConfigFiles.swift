@@ -337,7 +337,7 @@ public enum JSON {
                 }
                 return HeaderJSON.quoted(key) + ": " + (try serialize(v))
             }).joined(separator: ", ") + "}"
-        case .tensor(let t): return try serialize(Convert.tolist(t))
+        case .tensor(let ref): return try serialize(Convert.tolist(ref.tensor))
         default: throw RuntimeError("Object of type \(v.typeName) is not JSON serializable", kind: "TypeError")
         }
     }

@@ -2,8 +2,8 @@
 /// has. Containers are new (a dict keeps its collections flavour, a defaultdict its factory);
 /// `deepcopy` copies every container once, so shared references stay shared and a list that
 /// contains itself is copied into one that contains itself. Numbers, strings, tuples of
-/// immutables, functions and modules are returned as they are; tensors are values in trick
-/// (copy-on-write), so a copy can never be changed through the original. A built-in object is
+/// immutables, functions and modules are returned as they are; a tensor is copied (a new tensor
+/// with the same values, as torch's `copy.deepcopy`). A built-in object is
 /// copied through its `__copy__`/`__deepcopy__` methods (deque, namedtuple, …); one without them
 /// is a TypeError, never a silent alias (`copy.deepcopy(model)` must not share weights).
 enum Copy {
@@ -31,6 +31,7 @@ enum Copy {
         case .list(let l): return .list(ListRef(l.items))
         case .dict(let d): return .dict(try flavoured(d, d.pairs))
         case .set(let s): return .set(s.copy())
+        case .tensor(let r): return .tensor(r.tensor)
         case .object(let o):
             if let c = o.special("__copy__") { return try c.call(Arguments()) }
             if o.typeName == "module" || o.typeName == "type" || o.payload is PyIterator { return v }
@@ -61,6 +62,11 @@ enum Copy {
             memo[ObjectIdentifier(s)] = .set(c)
             return .set(c)
         case .tuple(let t): return .tuple(try t.map { try deep($0, &memo, depth: depth + 1) })
+        case .tensor(let r):
+            if let c = memo[ObjectIdentifier(r)] { return c }
+            let c = Value.tensor(r.tensor)
+            memo[ObjectIdentifier(r)] = c
+            return c
         case .object(let o):
             if let c = memo[ObjectIdentifier(o)] { return c }
             let c: Value

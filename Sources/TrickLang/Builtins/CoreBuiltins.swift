@@ -57,7 +57,8 @@ enum CoreBuiltins {
             case .set(let s): return .int(s.count)
             case .str(let s): return .int(s.count)
             case .range(let x, let y, let s): return .int(try Interpreter.rangeLength(x, y, s))
-            case .tensor(let t):
+            case .tensor(let ref):
+                let t = ref.tensor
                 guard t.rank > 0 else { throw RuntimeError("len() of a 0-d tensor", kind: "TypeError") }
                 return .int(t.shape[0])
             case .object(let o):
@@ -126,7 +127,8 @@ enum CoreBuiltins {
                 if base == 0 { base = 10 }
                 guard let i = Int(t, radix: base) else { throw RuntimeError("invalid literal for int() with base \(try a.int("base")): \(Printer.quote(s))", kind: "ValueError") }
                 return .int(i)
-            case .tensor(let t):
+            case .tensor(let ref):
+                let t = ref.tensor
                 guard t.count == 1 else { throw RuntimeError("only one element tensors can be converted to Python scalars", kind: "ValueError") }
                 return .int(Int(t.int64(at: 0)))
             case .object(let o) where o.special("__int__") != nil || o.special("__index__") != nil:
@@ -149,7 +151,7 @@ enum CoreBuiltins {
                     return .float(d)
                 }
             }
-            if case .tensor(let t) = a["x"], t.count != 1 { throw RuntimeError("only one element tensors can be converted to Python scalars", kind: "ValueError") }
+            if let t = a["x"].tensorValue, t.count != 1 { throw RuntimeError("only one element tensors can be converted to Python scalars", kind: "ValueError") }
             if case .object(let o) = a["x"], let f = o.special("__float__") {
                 guard case .float(let d) = try f.call(Arguments()) else { throw RuntimeError("__float__ returned non-float", kind: "TypeError") }
                 return .float(d)
@@ -278,7 +280,7 @@ enum CoreBuiltins {
             }
         }
         lib.function("sum(iterable, start=0)", doc: "Python's sum; on a tensor, the sum of its elements.") { [unowned interp] a in
-            if case .tensor(let t) = a["iterable"] {
+            if let t = a["iterable"].tensorValue {
                 return try interp.callMethod(.tensor(t), "sum", Arguments(), file: SourceFile(name: "<builtin>", text: ""), loc: SourceLocation(line: 0, column: 0))
             }
             var acc = a["start"]
@@ -292,12 +294,12 @@ enum CoreBuiltins {
                 return .int(Swift.abs(i))
             case .bool(let b): return .int(b ? 1 : 0)
             case .float(let d): return .float(Swift.abs(d))
-            case .tensor(let t): return .tensor(try t.unary(.abs))
+            case .tensor(let ref): return .tensor(try ref.tensor.unary(.abs))
             default: throw RuntimeError("bad operand type for abs(): '\(a["x"].typeName)'", kind: "TypeError")
             }
         }
         lib.function("round(number, ndigits=None)", doc: "Python's round: halves go to the even neighbour.") { a in
-            if case .tensor(let t) = a["number"] { return .tensor(try t.unary(.round)) }
+            if let t = a["number"].tensorValue { return .tensor(try t.unary(.round)) }
             guard let d = Convert.double(a["number"]) else { throw RuntimeError("round() needs a number, got \(a["number"].typeName)", kind: "TypeError") }
             if a.has("ndigits") {
                 let n = try a.int("ndigits")
@@ -357,6 +359,7 @@ enum CoreBuiltins {
             case .object(let o): return .int(ObjectIdentifier(o).hashValue)
             case .function(let f): return .int(ObjectIdentifier(f).hashValue)
             case .builtin(let b): return .int(ObjectIdentifier(b).hashValue)
+            case .tensor(let ref): return .int(ObjectIdentifier(ref).hashValue)
             default: return .int(try HashKey(a["obj"]).hashValue)
             }
         }
@@ -425,7 +428,7 @@ enum CoreBuiltins {
     /// (`type(Resize(...)) is Resize`), else a type object naming it (`type(x).__name__`).
     static func builtinType(_ v: Value, _ lib: Library) -> Value {
         var name = v.typeName
-        if case .tensor(let t) = v {
+        if let t = v.tensorValue {
             // torch.Tensor / numpy.ndarray as the namespaces have them
             let (ns, attr) = t.isNumpy ? ("numpy", "ndarray") : ("torch", "Tensor")
             if case .object(let o)? = lib.globals[ns], let ty = o.attributes[attr] ?? o.methods[attr].map({ .builtin($0) }) { return ty }
@@ -459,7 +462,8 @@ public enum Help {
             for (n, m) in o.methods.sorted(by: { $0.key < $1.key }) { s += "\n  .\(n): " + m.signatureText; _ = n }
             if !o.attributeOrder.isEmpty { s += "\n  attributes: " + o.attributeOrder.joined(separator: ", ") }
             return s
-        case .tensor(let t):
+        case .tensor(let ref):
+            let t = ref.tensor
             return "tensor of shape \(Tensor.formatShape(t.shape)), dtype \(t.dtype.rawValue); methods: " + library.tensorMethods.keys.sorted().joined(separator: ", ")
         default:
             return "\(v.typeName): " + Methods.names(for: v).joined(separator: ", ")

@@ -222,7 +222,8 @@ enum Pytest {
             case (.tuple(let a), .tuple(let b)): return a.count == b.count && zip(a, b).allSatisfy { close($0, $1) }
             case (.dict(let a), .dict(let b)):
                 return a.count == b.count && a.pairs.allSatisfy { k, v in (try? b.get(k)).flatMap { $0 }.map { close($0, v) } ?? false }
-            case (.tensor(let a), _), (_, .tensor(let a)):
+            case (.tensor(let ref), _), (_, .tensor(let ref)):
+                let a = ref.tensor
                 guard let b = try? Convert.tensor(x.isTensor ? y : x) else { return false }
                 guard a.count == b.count || b.count == 1 else { return false }
                 return (0..<a.count).allSatisfy { i in

@@ -15,11 +15,11 @@ extension Interpreter {
             if let g = o.getter, let x = try g(name) { return x }
             if name == "__class__" { return CoreBuiltins.builtinType(v, library) }
             throw noAttribute(v, name, o.memberNames)
-        case .tensor(let t):
-            if let p = library.tensorProperties[name] { return try p(t) }
-            if let m = library.tensorMethods[name] {
-                return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)", doc: m.doc) { args in
-                    try m.call(Arguments([.tensor(t)] + args.positional, keywords: args.keywords))
+        case .tensor(let ref):
+            if let p = library.tensorProperties[name] { return try p(ref.tensor) }
+            if let m = tensorMethod(name) {
+                return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)", doc: m.doc) { [unowned self] args in
+                    try callTensorMethod(ref, name, m, args)
                 })
             }
             throw noAttribute(v, name, Array(library.tensorProperties.keys) + Array(library.tensorMethods.keys))
@@ -134,6 +134,24 @@ extension Interpreter {
         throw RuntimeError("'\(target.typeName)' object has no attribute '\(name)'", kind: "AttributeError")
     }
 
+    /// A tensor method by name; torch's in-place variant of a method trick has (`add_`, `exp_`,
+    /// `unsqueeze_`) is the method, its result then taken by the tensor (`callTensorMethod`).
+    func tensorMethod(_ name: String) -> BuiltinFunction? {
+        if let m = library.tensorMethods[name] { return m }
+        guard TensorRef.torchInPlaceMethods.contains(name) else { return nil }
+        return library.tensorMethods[String(name.dropLast())]
+    }
+
+    /// `t.name(args)`; an in-place method (`t.add_(1)`) changes `t` itself and returns it.
+    func callTensorMethod(_ ref: TensorRef, _ name: String, _ m: BuiltinFunction, _ args: Arguments) throws -> Value {
+        let r = try m.call(Arguments([.tensor(ref)] + args.positional, keywords: args.keywords))
+        guard name.hasSuffix("_"), case .tensor(let result) = r else { return r }
+        if result !== ref {
+            try ref.assignInPlace(result.tensor, checkShape: !TensorRef.shapeChangingInPlace.contains(name))
+        }
+        return .tensor(ref)
+    }
+
     /// `receiver.name(args)` without creating a bound-method object.
     func callMethod(_ r: Value, _ name: String, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Value {
         try callMethod(r, name, MethodName.table[name], args, file: file, loc: loc)
@@ -143,9 +161,9 @@ extension Interpreter {
     /// (nil when it is none of them).
     func callMethod(_ r: Value, _ name: String, _ method: MethodName?, _ args: Arguments, file: SourceFile, loc: SourceLocation) throws -> Value {
         switch r {
-        case .tensor(let t):
-            if let m = library.tensorMethods[name] {
-                do { return try m.call(Arguments([.tensor(t)] + args.positional, keywords: args.keywords)) } catch { throw locate(error, file, loc) }
+        case .tensor(let ref):
+            if let m = tensorMethod(name) {
+                do { return try callTensorMethod(ref, name, m, args) } catch { throw locate(error, file, loc) }
             }
         case .object(let o):
             if let m = o.methods[name] {
@@ -221,7 +239,8 @@ extension Interpreter {
             case .slice(let a, let b, let c): return .slice(a, b, c)
             case .none: return .newAxis
             case .object(let o) where o === CoreBuiltins.ellipsis: return .ellipsis
-            case .tensor(let t):
+            case .tensor(let ref):
+                let t = ref.tensor
                 if t.rank == 0 && (t.dtype == .int64 || t.dtype == .int32) { return .int(Int(t.int64(at: 0))) }
                 return .tensor(t)
             case .list:
@@ -260,7 +279,8 @@ extension Interpreter {
             let hint = (index.isStr ? closestName(to: Printer.str(index), in: d.keys.compactMap { if case .str(let s) = $0 { return s } else { return nil } }) : nil)
                 .map { " (did you mean '\($0)'?)" } ?? ""
             throw Interpreter.missingKey(index, hint: hint)
-        case .tensor(let t):
+        case .tensor(let ref):
+            let t = ref.tensor
             return .tensor(try t.subscripted(try tensorIndex(index)))
         case .range(let a, let b, let s):
             if case .slice = index { return try getItem(.list(ListRef(try iterate(container))), index) }
@@ -296,8 +316,10 @@ extension Interpreter {
             l.items[try Interpreter.normalizeIndex(try Convert.int(index, what: "list index"), l.items.count, "list assignment")] = v
         case .dict(let d):
             try d.set(index, v)
-        case .tensor:
-            throw RuntimeError("tensor item assignment needs a name (t[i] = v), not an expression", kind: "TypeError")
+        case .tensor(let ref):
+            let operand = try Ops.operand(v) ?? .tensor(try Convert.tensor(v))
+            let index = try tensorIndex(index)
+            try ref.tensor.assign(index, operand)
         case .object(let o):
             if let s = o.special("__setitem__") { _ = try s.call(Arguments([index, v])); return }
             throw RuntimeError("'\(o.typeName)' object does not support item assignment", kind: "TypeError")

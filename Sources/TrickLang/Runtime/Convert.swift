@@ -8,7 +8,7 @@ public enum Convert {
         case .int(let i): return Double(i)
         case .float(let d): return d
         case .bool(let b): return b ? 1 : 0
-        case .tensor(let t) where t.count == 1: return t.double(at: 0)
+        case .tensor(let ref) where ref.tensor.count == 1: return ref.tensor.double(at: 0)
         case .object(let o):
             if let x = heldTensor(o), x.count == 1 { return x.double(at: 0) }
             return nil
@@ -25,7 +25,7 @@ public enum Convert {
     /// A tensor, or a (nested) list/tuple of numbers made into one as `torch.tensor` would:
     /// float32 if any element is a float, int64 if all are ints, bool if all are bools.
     public static func tensor(_ v: Value, dtype: DType? = nil) throws -> Tensor {
-        if case .tensor(let t) = v { return dtype.map { t.cast(to: $0) } ?? t }
+        if let t = v.tensorValue { return dtype.map { t.cast(to: $0) } ?? t }
         if case .object(let o) = v, let t = heldTensor(o) { return dtype.map { t.cast(to: $0) } ?? t }
         var shape: [Int] = []
         var flat: [Double] = []
@@ -49,7 +49,8 @@ public enum Convert {
                     throw RuntimeError("expected a rectangular nested list: sequence at depth \(depth) has length \(items.count), expected \(depth < shape.count ? shape[depth] : 0)", kind: "ValueError")
                 }
                 for it in items { try walk(it, depth: depth + 1) }
-            case .tensor(let t):
+            case .tensor(let ref):
+                let t = ref.tensor
                 let dims = t.shape
                 if let l = leafDepth, depth + dims.count != l { throw ragged() }
                 leafDepth = depth + dims.count
@@ -92,7 +93,7 @@ public enum Convert {
                 case .tuple(let t): t.forEach(collect)
                 case .int(let i): ints.append(Int64(i))
                 case .bool(let b): ints.append(b ? 1 : 0)
-                case .tensor(let t): ints.append(contentsOf: t.int64s)
+                case .tensor(let ref): ints.append(contentsOf: ref.tensor.int64s)
                 default: break
                 }
             }
@@ -128,7 +129,7 @@ public enum Convert {
         case .int(let i): return [i]
         case .list(let l): return try l.items.map { try int($0, what: what) }
         case .tuple(let t): return try t.map { try int($0, what: what) }
-        case .tensor(let t) where !t.dtype.isFloatingPoint: return t.int64s.map { Int($0) }
+        case .tensor(let ref) where !ref.tensor.dtype.isFloatingPoint: return ref.tensor.int64s.map { Int($0) }
         case .object(let o) where o.payload is Collections.NamedTupleValues:   // torch.Size, a namedtuple
             return try Collections.tupleItems(v)!.map { try int($0, what: what) }
         default: throw RuntimeError("\(what) must be an int or a sequence of ints, got \(v.typeName)", kind: "TypeError")
@@ -139,7 +140,7 @@ public enum Convert {
         switch v {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
-        case .tensor(let t) where t.count == 1 && !t.dtype.isFloatingPoint: return Int(t.int64(at: 0))
+        case .tensor(let ref) where ref.tensor.count == 1 && !ref.tensor.dtype.isFloatingPoint: return Int(ref.tensor.int64(at: 0))
         default: throw RuntimeError("\(what) must be an int, got \(v.typeName)", kind: "TypeError")
         }
     }
@@ -148,7 +149,7 @@ public enum Convert {
         switch v {
         case .list(let l): return try l.items.map { guard let d = double($0) else { throw RuntimeError("\(what) must hold numbers, got \($0.typeName)", kind: "TypeError") }; return d }
         case .tuple(let t): return try t.map { guard let d = double($0) else { throw RuntimeError("\(what) must hold numbers, got \($0.typeName)", kind: "TypeError") }; return d }
-        case .tensor(let t): return t.doubles
+        case .tensor(let ref): return ref.tensor.doubles
         default:
             if let d = double(v) { return [d] }
             throw RuntimeError("\(what) must be a sequence of numbers, got \(v.typeName)", kind: "TypeError")

@@ -334,7 +334,8 @@ public final class Interpreter {
             // a + k·s lies between a and b for k < n, so the wrapping operations are exact.
             for k in 0..<n { out.append(.int(a &+ k &* s)) }
             return out
-        case .tensor(let t):
+        case .tensor(let ref):
+            let t = ref.tensor
             guard t.rank > 0 else { throw RuntimeError("iteration over a 0-d tensor", kind: "TypeError") }
             return try (0..<t.shape[0]).map { .tensor(try t.subscripted([.int($0)])) }
         case .object(let o):

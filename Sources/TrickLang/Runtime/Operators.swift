@@ -4,7 +4,7 @@ import TrickCore
 enum Ops {
     static func operand(_ v: Value) -> Operand? {
         switch v {
-        case .tensor(let t): return .tensor(t)
+        case .tensor(let ref): return .tensor(ref.tensor)
         case .int(let i): return .int(Int64(i))
         case .float(let d): return .float(d)
         case .bool(let b): return .bool(b)
@@ -60,7 +60,7 @@ enum Ops {
         case .mod: return try mod(a, b)
         case .pow: return try pow(a, b)
         case .matmul:
-            if case .tensor(let x) = a, case .tensor(let y) = b { return .tensor(try Tensor.matmul(x, y)) }
+            if let x = a.tensorValue, let y = b.tensorValue { return .tensor(try Tensor.matmul(x, y)) }
             if let x = try? Convert.tensor(a), let y = try? Convert.tensor(b), (a.isTensor || b.isTensor) {
                 return .tensor(try Tensor.matmul(x, y))
             }
@@ -305,6 +305,7 @@ enum Ops {
         case (.object(let x), .object(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
         case (.function(let x), .function(let y)): return x === y
+        case (.tensor(let x), .tensor(let y)): return x === y
         case (.range(let a1, let b1, let s1), .range(let a2, let b2, let s2)): return a1 == a2 && b1 == b2 && s1 == s2
         default: break
         }
@@ -367,6 +368,7 @@ enum Ops {
         case (.object(let x), .object(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
         case (.function(let x), .function(let y)): return x === y
+        case (.tensor(let x), .tensor(let y)): return x === y
         case (.int(let x), .int(let y)): return x == y
         case (.str(let x), .str(let y)): return x == y
         default: return false
@@ -412,7 +414,8 @@ enum Ops {
             guard let i = intLike(item) else { return false }
             if st > 0 { return i >= a && i < b && UInt(bitPattern: i &- a) % st.magnitude == 0 }
             return i <= a && i > b && UInt(bitPattern: a &- i) % st.magnitude == 0
-        case .tensor(let t):
+        case .tensor(let ref):
+            let t = ref.tensor
             guard let d = Convert.double(item) else { return false }
             return (0..<t.count).contains { t.double(at: $0) == d }
         case .object(let o):
@@ -434,7 +437,7 @@ enum Ops {
                 return .int(-i)
             case .bool(let b): return .int(b ? -1 : 0)
             case .float(let d): return .float(-d)
-            case .tensor(let t): return .tensor(try t.unary(.neg))
+            case .tensor(let ref): return .tensor(try ref.tensor.unary(.neg))
             default: break
             }
         case .pos:
@@ -448,7 +451,7 @@ enum Ops {
             switch v {
             case .int(let i): return .int(~i)
             case .bool(let b): return .int(b ? -2 : -1)
-            case .tensor(let t): return .tensor(try t.unary(.not))
+            case .tensor(let ref): return .tensor(try ref.tensor.unary(.not))
             default: break
             }
         }

@@ -12,7 +12,7 @@ public enum Printer {
         case .str(let s): return s
         case .int(let i): return decimal(i)
         case .object(let o): if let f = o.str { return f() }
-        case .tensor(let t): if t.isNumpy { return NumpyFormatter.str(t) }   // print(arr): numpy's str
+        case .tensor(let ref): if ref.tensor.isNumpy { return NumpyFormatter.str(ref.tensor) }   // print(arr): numpy's str
         default: break
         }
         return repr(v)
@@ -66,7 +66,7 @@ public enum Printer {
             if seen.contains(id) { return "{...}" }
             seen.insert(id); defer { seen.remove(id) }
             return "{" + s.items.map { repr($0, &seen) }.joined(separator: ", ") + "}"
-        case .tensor(let t): return t.isNumpy ? NumpyFormatter.repr(t) : TensorFormatter.format(t)
+        case .tensor(let ref): return ref.tensor.isNumpy ? NumpyFormatter.repr(ref.tensor) : TensorFormatter.format(ref.tensor)
         case .function(let f): return "<function \(f.code.name)>"
         case .builtin(let b):
             // the built-in types and exception classes print as Python's classes do

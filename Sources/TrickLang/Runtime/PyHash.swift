@@ -32,7 +32,7 @@ extension HashKey {
             return Int(bitPattern: UInt(acc))
         case .object(let o):
             return try DictRef.objectHash(o)
-        case .function, .builtin:
+        case .function, .builtin, .tensor:
             return try DictRef.hash(v)
         default:
             throw RuntimeError("unhashable type: '\(v.typeName)'", kind: "TypeError")

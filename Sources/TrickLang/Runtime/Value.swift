@@ -1,7 +1,8 @@
 import TrickCore
 
-/// A trick value. Scalars are stored inline; containers are shared references with Python's
-/// aliasing (a list assigned to two names is one list); tensors are values (copy-on-write).
+/// A trick value. Scalars are stored inline; containers and tensors are shared references with
+/// Python's aliasing (a list or tensor assigned to two names is one object: `b = a; b[0] = 1`
+/// changes `a`, as in torch and numpy).
 /// Wide payloads are `indirect` so that every case is one word: copying a `Value` is then a
 /// tag test and at most one retain, which matters for the interpreter's speed.
 public enum Value {
@@ -14,7 +15,7 @@ public enum Value {
     case tuple([Value])
     case dict(DictRef)
     case set(SetRef)
-    indirect case tensor(Tensor)
+    case tensor(TensorRef)
     case function(Function)
     case builtin(BuiltinFunction)
     case object(BuiltObject)
@@ -45,7 +46,10 @@ public enum Value {
     public var isNone: Bool { if case .none = self { return true } else { return false } }
     public var objectValue: BuiltObject? { if case .object(let o) = self { return o } else { return nil } }
     /// The tensor a value holds, or nil (prefer it to matching `.tensor(let t)`).
-    public var tensorValue: Tensor? { if case .tensor(let t) = self { return t } else { return nil } }
+    public var tensorValue: Tensor? { if case .tensor(let r) = self { return r.tensor } else { return nil } }
+
+    /// A new tensor object holding `t` (every computed tensor is a new object, as in torch).
+    @inline(__always) public static func tensor(_ t: Tensor) -> Value { .tensor(TensorRef(t)) }
 
     /// Python truthiness.
     public func truthy() throws -> Bool {
@@ -59,7 +63,8 @@ public enum Value {
         case .tuple(let t): return !t.isEmpty
         case .dict(let d): return d.count > 0
         case .set(let s): return s.count > 0
-        case .tensor(let t):
+        case .tensor(let r):
+            let t = r.tensor
             guard t.count == 1 else {
                 throw RuntimeError("the truth value of a tensor with \(t.count) elements is ambiguous (use .any() or .all())")
             }
@@ -98,6 +103,15 @@ public final class ListRef {
 /// Entries live in insertion order in `keys`/`values`; an open-addressing table of entry
 /// numbers (linear probing, at most half full) finds them. Hashes are cheap mixes for ints and
 /// floats (the common config and loop keys) rather than SipHash.
+/// A tensor object: the one place a tensor lives, shared by every name, list slot, dict value and
+/// argument bound to it. In-place operations (`t[i] = v`, `t += 1`, `t.clamp_(0)`) replace the
+/// tensor held here, so every holder sees the change; everything else makes a new `TensorRef`.
+/// (Views are not shared: `t[0]` and `t.view(-1)` are new tensors; see the README.)
+public final class TensorRef {
+    public var tensor: Tensor
+    public init(_ tensor: Tensor) { self.tensor = tensor }
+}
+
 public final class DictRef {
     public private(set) var keys: [Value] = []
     public private(set) var values: [Value] = []
@@ -138,6 +152,7 @@ public final class DictRef {
         case .object(let o): return mix(UInt64(bitPattern: Int64(try objectHash(o))))
         case .function(let f): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(f).hashValue)))
         case .builtin(let b): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(b).hashValue)))
+        case .tensor(let ref): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(ref).hashValue)))   // torch: by identity
         default: throw RuntimeError("unhashable type: '\(v.typeName)'", kind: "TypeError")
         }
     }
@@ -162,6 +177,7 @@ public final class DictRef {
             // equal by the class's __eq__ (value-like keys)
             guard let eq = x.special("__eq__"), let r = try? eq.call(Arguments([b])) else { return false }
             return (try? r.truthy()) ?? false
+        case (.tensor(let x), .tensor(let y)): return x === y
         default: return Ops.equal(a, b)
         }
     }

@@ -43,7 +43,7 @@ extension JupyterKernel {
         guard !rows.isEmpty else { return nil }
         let table: [Value] = rows.map { name, v in
             var info = Printer.repr(v).split(separator: "\n").first.map(String.init) ?? ""
-            if case .tensor(let t) = v { info = "shape (" + t.shape.map(String.init).joined(separator: ", ") + "), \(t.dtype.rawValue)" }
+            if let t = v.tensorValue { info = "shape (" + t.shape.map(String.init).joined(separator: ", ") + "), \(t.dtype.rawValue)" }
             let d = DictRef()
             try? d.set(.str("Variable"), .str(name))
             try? d.set(.str("Type"), .str(v.typeName))

@@ -22,7 +22,7 @@ final class TensorBindingsTests: XCTestCase {
     }
 
     func tensor(_ v: Value) -> Tensor {
-        guard case .tensor(let t) = v else { XCTFail("not a tensor: \(v.typeName)"); return Tensor([Float]()) }
+        guard let t = v.tensorValue else { XCTFail("not a tensor: \(v.typeName)"); return Tensor([Float]()) }
         return t
     }
 

@@ -136,9 +136,9 @@ final class BytecodeCompiler {
         case .compareJumpIfFalse(let a, let b, let op, _): code[at] = .compareJumpIfFalse(a, b, op, t)
         case .compareIJumpIfFalse(let a, let k, let op, _): code[at] = .compareIJumpIfFalse(a, k, op, t)
         case .forNext(let s, let r, _): code[at] = .forNext(s, r, t)
-        case .setItem(let a, let b, let c, _): code[at] = .setItem(a, b, c, t)
         case .withExitExc(let r, _): code[at] = .withExitExc(r, t)
-        case .ifTensorPair(let a, let b, _): code[at] = .ifTensorPair(a, b, t)
+        case .adoptInPlace(let a, let b, _): code[at] = .adoptInPlace(a, b, t)
+        case .ifTensor(let a, _): code[at] = .ifTensor(a, t)
         default: fatalError("patching a non-jump")
         }
     }

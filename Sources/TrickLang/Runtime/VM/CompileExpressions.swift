@@ -325,15 +325,15 @@ extension BytecodeCompiler {
             method = name
             receiver = obj
         }
-        // torch's in-place methods (`x.clamp_(0)`): tensors are values, so the result is
-        // stored back into the receiver (kept below the call's registers).
-        var storeBack: (R, Expr)?
-        if let m = method, let obj = receiver, m.hasSuffix("_"), !m.hasPrefix("_"), isAssignable(obj) {
-            storeBack = (temp(), obj)
+        // torch's in-place methods (`x.clamp_(0)`): the receiver (kept below the call's
+        // registers) takes the result the method computed.
+        var inPlace: (R, Expr)?
+        if let m = method, let obj = receiver, m.hasSuffix("_"), !m.hasPrefix("_") {
+            inPlace = (temp(), obj)
         }
-        let base = reuse && storeBack == nil ? dst : temp()
+        let base = reuse && inPlace == nil ? dst : temp()
         try expr(receiver ?? callee, base)
-        if let (keep, _) = storeBack { emit(.move(keep, base), loc) }
+        if let (keep, _) = inPlace { emit(.move(keep, base), loc) }
         if spread {
             // callee, a list of positionals, a dict of keywords
             let argsReg = base + 1, kwReg = base + 2
@@ -368,19 +368,12 @@ extension BytecodeCompiler {
                 if let m = method { emit(.callMethodKw(base, nameConstant(m), UInt16(n), kk), loc) } else { emit(.callKw(base, UInt16(n), kk), loc) }
             }
         }
-        if let (keep, obj) = storeBack {
-            let j = emit(.ifTensorPair(keep, base, 0), loc)
-            try store(obj, from: base)
+        if let (keep, obj) = inPlace {
+            let j = emit(.adoptInPlace(keep, base, 0), loc)
+            try writeBack(obj, from: keep)
             patch(j, here)
         }
         if base != dst { emit(.move(dst, base), loc) }
-    }
-
-    func isAssignable(_ e: Expr) -> Bool {
-        switch e.kind {
-        case .name, .attribute, .subscript: return true
-        default: return false
-        }
     }
 
     // MARK: Comprehensions

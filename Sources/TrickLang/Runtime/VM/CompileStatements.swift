@@ -264,50 +264,59 @@ extension BytecodeCompiler {
         }
     }
 
-    /// `obj[i] = v`; a tensor is a value, so its updated copy is stored back into `obj`.
+    /// `obj[i] = v`.
     func storeItem(_ obj: Expr, _ items: [Expr], _ v: R, _ loc: SourceLocation) throws {
-        let o: R
+        let o = try container(obj)
+        let i = try subscriptIndex(items)
+        emit(.setItem(o, i, v), loc)
+        try writeBack(obj, from: o)
+    }
+
+    /// The register holding `obj`: a local's own register, else a temporary it is loaded into.
+    func container(_ obj: Expr) throws -> R {
         if case .name(let n) = obj.kind, case .register(let r) = place(n) {
             if !bound.contains(n) { emit(.checkBound(r, nameConstant(n)), obj.loc) }
-            o = r
-        } else {
-            o = temp()
-            try expr(obj, o)
+            return r
         }
-        let i = try subscriptIndex(items)
-        let j = emit(.setItem(o, i, v, 0), loc)
-        if isAssignable(obj) {
-            if case .name(let n) = obj.kind, case .register(let r) = place(n), r == o {
-                // already updated in place
-            } else {
-                try store(obj, from: o)
-            }
+        let o = temp()
+        try expr(obj, o)
+        return o
+    }
+
+    /// After an in-place change to the object in R[v], read from `target`. Names, lists, dicts and
+    /// instances hold the object itself and see the change already; a tensor indexed out of a
+    /// tensor (`t[0][1] = 5`, `t[0].add_(1)`: torch gives a view, trick a new tensor) is written
+    /// back into it, and so is a tensor a built-in object made for an attribute.
+    func writeBack(_ target: Expr, from v: R) throws {
+        let save = nextReg
+        defer { nextReg = save }
+        switch target.kind {
+        case .subscript(let obj, let items):
+            let o = try container(obj)
+            let skip = emit(.ifTensor(o, 0), target.loc)
+            let i = try subscriptIndex(items)
+            emit(.setItem(o, i, v), target.loc)
+            try writeBack(obj, from: o)
+            patch(skip, here)
+        case .attribute(let obj, let name):
+            emit(.writeBackAttr(try operand(obj), nameConstant(name), v), target.loc)
+        default:
+            break
         }
-        patch(j, here)
     }
 
     func augmentedAssign(_ t: Expr, _ opName: String, _ value: Expr, _ loc: SourceLocation) throws {
         let op = BinaryOperator(symbol: opName)!.rawValue
         switch t.kind {
         case .subscript(let obj, let items):
-            let o: R
-            if case .name(let n) = obj.kind, case .register(let r) = place(n) {
-                if !bound.contains(n) { emit(.checkBound(r, nameConstant(n)), obj.loc) }
-                o = r
-            } else {
-                o = temp()
-                try expr(obj, o)
-            }
+            let o = try container(obj)
             let i = try subscriptIndex(items)
             let cur = temp()
             emit(.getItem(cur, o, i), loc)
             let rhs = try operand(value)
             emit(.inplace(cur, cur, rhs, op), loc)
-            let j = emit(.setItem(o, i, cur, 0), loc)
-            if isAssignable(obj) {
-                if case .name(let n) = obj.kind, case .register(let r) = place(n), r == o {} else { try store(obj, from: o) }
-            }
-            patch(j, here)
+            emit(.setItem(o, i, cur), loc)
+            try writeBack(obj, from: o)
         case .attribute(let obj, let name):
             let o = try operand(obj)
             let cur = temp()

@@ -95,7 +95,7 @@ enum Instr {
     case getItem(R, R, R)
     /// R[a][R[b]] = R[c]. A tensor is a value: its updated copy goes back into R[a] and
     /// execution falls through to the store-back code; any other container jumps to T.
-    case setItem(R, R, R, T)
+    case setItem(R, R, R)
     case deleteItem(R, R)
     /// del R[o].K[k]
     case deleteAttr(R, K)
@@ -160,9 +160,15 @@ enum Instr {
     /// R[a] = import of spec K[k] (see `ImportSpec`)
     case importName(R, K)
     case importStar(K)
-    /// Store-back of an in-place tensor method (`x.clamp_(0)`): if R[a] (the receiver) and R[b]
-    /// (the result) are both tensors fall through to the store, else goto T.
-    case ifTensorPair(R, R, T)
+    /// After an in-place tensor method (`x.clamp_(0)`): if R[a] (the receiver) and R[b] (the
+    /// result) are both tensors, the receiver takes the result (in its own dtype) and R[b] = R[a],
+    /// then fall through to the write-back; else goto T.
+    case adoptInPlace(R, R, T)
+    /// If R[a] is a tensor fall through, else goto T.
+    case ifTensor(R, T)
+    /// R[a].name = R[b] when R[a] is a built-in object (whose attribute made a new tensor); an
+    /// instance of a class already holds the changed tensor itself.
+    case writeBackAttr(R, K, R)
 
 }
 

@@ -269,18 +269,12 @@ extension VM {
                             }
                         }
                         regs[Int(d)] = try interp.getItem(regs[Int(o)], regs[Int(i)])
-                    case .setItem(let o, let i, let v, let t):
+                    case .setItem(let o, let i, let v):
                         if case .list(let l) = regs[Int(o)], case .int(let j) = regs[Int(i)], j >= 0, j < l.items.count {
                             l.items[j] = regs[Int(v)]
-                            pc = Int(t)
                             continue
                         }
-                        if case .tensor = regs[Int(o)] {
-                            try assignTensorItem(regs + Int(o), regs[Int(i)], regs[Int(v)])
-                        } else {
-                            try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)])
-                            pc = Int(t)
-                        }
+                        try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)])
                     case .deleteItem(let o, let i):
                         try interp.deleteItem(regs[Int(o)], regs[Int(i)])
 
@@ -465,8 +459,18 @@ extension VM {
                         regs[Int(d)] = try importName(chunk.specs[Int(k)], globals)
                     case .importStar(let k):
                         try importStar(chunk.specs[Int(k)], globals)
-                    case .ifTensorPair(let a, let b, let t):
-                        if case .tensor = regs[Int(a)], case .tensor = regs[Int(b)] {} else { pc = Int(t) }
+                    case .adoptInPlace(let a, let b, let t):
+                        guard case .tensor(let receiver) = regs[Int(a)], case .tensor(let result) = regs[Int(b)] else { pc = Int(t); continue }
+                        if receiver !== result {
+                            try receiver.assignInPlace(result.tensor, checkShape: false)
+                            regs[Int(b)] = regs[Int(a)]
+                        }
+                    case .ifTensor(let a, let t):
+                        if case .tensor = regs[Int(a)] {} else { pc = Int(t) }
+                    case .writeBackAttr(let o, let k, let v):
+                        if case .object(let obj) = regs[Int(o)], obj.instanceClass == nil {
+                            try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
+                        }
                     }
                 }
             } catch {

@@ -34,8 +34,15 @@ extension VM {
         }
     }
 
-    /// `a op= b`: lists extend and sets update in place (every name bound to them sees it).
+    /// `a op= b`: lists extend, sets update and tensors change in place (every name bound to
+    /// them sees it).
     func inplace(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value {
+        if case .tensor(let target) = a {
+            let r = try Ops.binary(op, a, b)
+            guard case .tensor(let result) = r else { return r }   // an autograd result: the name is rebound
+            try target.assignInPlace(result.tensor, checkShape: true)
+            return a
+        }
         if op == .add, case .list(let l) = a {
             l.items.append(contentsOf: try interp.iterate(b))
             return a
@@ -54,33 +61,13 @@ extension VM {
             case .none: return nil
             case .int(let i): return i
             case .bool(let b): return b ? 1 : 0
-            case .tensor(let t) where t.count == 1 && !t.dtype.isFloatingPoint: return Int(t.int64(at: 0))
+            case .tensor(let ref) where ref.tensor.count == 1 && !ref.tensor.dtype.isFloatingPoint: return Int(ref.tensor.int64(at: 0))
             default: throw RuntimeError("slice \(what) must be an int or None, not \(v.typeName)", kind: "TypeError")
             }
         }
         let lo = try bound(parts[0], "start"), hi = try bound(parts[1], "stop"), step = try bound(parts[2], "step")
         if step == 0 { throw RuntimeError("slice step cannot be zero", kind: "ValueError") }
         return .slice(lo, hi, step)
-    }
-
-    /// `t[i] = v` on a tensor held in a register: updated in place when the register holds the
-    /// only reference (the value is taken out first so the update does not copy it).
-    func assignTensorItem(_ slot: UnsafeMutablePointer<Value>, _ index: Value, _ v: Value) throws {
-        var t: Tensor
-        switch slot.pointee {
-        case .tensor(let x): t = x
-        default: return
-        }
-        slot.pointee = .none
-        do {
-            let operand: Operand
-            if let op = Ops.operand(v) { operand = op } else { operand = .tensor(try Convert.tensor(v)) }
-            try t.assign(try interp.tensorIndex(index), operand)
-        } catch {
-            slot.pointee = .tensor(t)
-            throw error
-        }
-        slot.pointee = .tensor(t)
     }
 
     func makeFunction(_ proto: FunctionProto, _ defaultRegs: UnsafeMutablePointer<Value>, _ cells: ContiguousArray<Cell>) -> Value {
