@@ -87,6 +87,25 @@ final class LiveOptimizer {
         }
     }
 
+    /// `optimizer.state`: each parameter object with state (in the order it got it) → its
+    /// entries (`step` as torch's 0-d float tensor, then the buffers). A snapshot: writing into it
+    /// does not change the optimizer (torch's is the optimizer's own dict).
+    func stateObject() throws -> Value {
+        var objects: [ObjectIdentifier: Value] = [:]
+        for case .dict(let d) in groups.items {
+            guard let p = d[str: "params"], let (objs, vars) = try? LiveOptimizer.parameters(p) else { continue }
+            for (o, v) in zip(objs, vars) { objects[ObjectIdentifier(v)] = o }
+        }
+        let state = DictRef()
+        for p in core.parametersWithState {
+            guard let key = objects[ObjectIdentifier(p)], let s = core.state(for: p) else { continue }
+            let entries = DictRef()
+            for (k, v) in s.entries { entries[str: k] = .tensor(v) }
+            try state.set(key, .dict(entries))
+        }
+        return .dict(state)
+    }
+
     static func from(_ v: Value) -> LiveOptimizer? {
         guard case .object(let o) = v else { return nil }
         if let l = o.payload as? LiveOptimizer { return l }
@@ -127,8 +146,12 @@ enum TrainingOptimBindings {
     // MARK: optimizers
 
     static func registerOptimizers(_ lib: Library) {
-        lib.function("Optimizer(params, defaults)", doc: "torch.optim.Optimizer, the base class of the optimizers (for isinstance and a mock's spec); trick's optimizers are SGD, Adam, AdamW and RMSprop.") { _ in
-            throw RuntimeError("torch.optim.Optimizer is the base class and has no update rule: use SGD, Adam, AdamW or RMSprop", kind: "NotImplementedError")
+        lib.function("Optimizer(params, defaults)", doc: "torch.optim.Optimizer, the base class of optimizers (trick's is torch's, written in trick: Bundled/TorchOptimizerBase.swift); derive from `torch.optim.Optimizer` for SAM or Lookahead. trick's optimizers with update rules are SGD, Adam, AdamW and RMSprop.") { a in
+            // the bare name calls the class `from torch.optim import Optimizer` gives
+            guard case .object(let m)? = try lib.importModule("torch.optim.optimizer"), let cls = try m.getter?("Optimizer") else {
+                throw RuntimeError("torch.optim.optimizer could not be loaded", kind: "ImportError")
+            }
+            return try lib.callValue(cls, Arguments([a["params"], a["defaults"]]))
         }
         for kind in Optimizer.Kind.allCases {
             guard case .builtin(let old)? = lib.globals[kind.rawValue] else { continue }
@@ -149,7 +172,9 @@ enum TrainingOptimBindings {
         }
     }
 
-    static func groupDicts(_ params: Value) throws -> [(objects: [Value], vars: [Variable], extra: [(String, Value)])] {
+    /// The groups `params` gives: each group's parameter objects, their variables, its options,
+    /// and the dict the script passed (torch's optimizer keeps that dict as the group).
+    static func groupDicts(_ params: Value) throws -> [(objects: [Value], vars: [Variable], extra: [(String, Value)], dict: DictRef?)] {
         var items: [Value] = []
         switch params {
         case .list(let l): items = l.items
@@ -166,11 +191,21 @@ enum TrainingOptimBindings {
                     guard case .str(let s) = k, s != "params" else { return nil }
                     return (s, v)
                 }
-                return (objs, vars, extra)
+                return (objs, vars, extra, d)
             }
         }
         let (objs, vars) = try LiveOptimizer.parameters(params)
-        return [(objs, vars, [])]
+        return [(objs, vars, [], nil)]
+    }
+
+    /// The group dict of `core` (torch's `add_param_group`): the script's own dict when it gave
+    /// one, its `params` made a list and the defaults it lacks added (`setdefault`); a new dict
+    /// otherwise.
+    static func groupDict(_ objects: [Value], _ given: DictRef?, _ core: ParamGroup) -> Value {
+        let d = given ?? DictRef()
+        d[str: "params"] = .list(objects)
+        for (k, v) in core.options where d[str: k] == nil { d[str: k] = LiveOptimizer.value(v) }
+        return .dict(d)
     }
 
     static func make(_ kind: Optimizer.Kind, _ params: Value, _ options: [(key: String, value: OptionValue)]) throws -> Value {
@@ -180,12 +215,7 @@ enum TrainingOptimBindings {
         }
         let opt = try core { try Optimizer(kind, groups: coreGroups, options: options) }
         for w in opt.warnings { FileIO.writeStderr("UserWarning: \(w)\n") }
-        let list = ListRef(zip(gs, opt.paramGroups).map { g, cg in
-            let d = DictRef()
-            d[str: "params"] = .list(g.objects)
-            for (k, v) in cg.options { d[str: k] = LiveOptimizer.value(v) }
-            return .dict(d)
-        })
+        let list = ListRef(zip(gs, opt.paramGroups).map { g, cg in groupDict(g.objects, g.dict, cg) })
         let live = LiveOptimizer(core: opt, groups: list)
         let defaults = DictRef()
         for (k, v) in opt.defaults { defaults[str: k] = LiveOptimizer.value(v) }
@@ -202,6 +232,7 @@ enum TrainingOptimBindings {
             o.methods[name] = nil
             o.set(name, v)
         }
+        o.getter = { name in name == "state" ? try live.stateObject() : nil }
         o.method("step(closure=None)") { a in
             live.stepCalls += 1
             var loss: Value = .none
@@ -221,10 +252,7 @@ enum TrainingOptimBindings {
             try live.pushToCore()
             let g = try groupDicts(.list([a["param_group"]]))[0]
             try core { try opt.addParamGroup(ParamGroup(params: g.vars, options: try g.extra.map { (key: $0.0, value: try LiveOptimizer.option($0.1)) })) }
-            let d = DictRef()
-            d[str: "params"] = .list(g.objects)
-            for (k, v) in opt.paramGroups.last!.options { d[str: k] = LiveOptimizer.value(v) }
-            live.groups.items.append(.dict(d))
+            live.groups.items.append(groupDict(g.objects, g.dict, opt.paramGroups.last!))
             return .none
         }
         o.method("state_dict()") { _ in

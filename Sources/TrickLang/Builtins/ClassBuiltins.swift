@@ -1,6 +1,6 @@
 /// The built-ins that go with `class`: `super`, `staticmethod`, `classmethod`, `property`,
 /// `issubclass` and `object` (see Runtime/Classes.swift).
-enum ClassBuiltins {
+public enum ClassBuiltins {
     static func register(into lib: Library, interpreter interp: Interpreter) {
         lib.function("object()", doc: "The base of every class: `class A(object)` is `class A`.") { _ in
             .object(BuiltObject(typeName: "object"))
@@ -51,7 +51,7 @@ enum ClassBuiltins {
 
     /// A function made by a built-in decorator (`@patch(...)`, `@unittest.skip(...)`): callable,
     /// and bound to the instance when it is a method, as a `def` is (a plain built-in is not).
-    static func function(_ f: BuiltinFunction, decoration: AnyObject? = nil) -> Value {
+    public static func function(_ f: BuiltinFunction, decoration: AnyObject? = nil) -> Value {
         let w = MethodWrapper(.function, .builtin(f))
         w.decoration = decoration
         let o = BuiltObject(typeName: "function", payload: w)
