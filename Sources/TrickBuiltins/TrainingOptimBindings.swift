@@ -465,10 +465,15 @@ enum TrainingOptimBindings {
     // MARK: OptimWrapper (the object: OptimWrapperBindings.swift)
 
     /// An optimizer over `model`'s real parameters from an optimizer config and the groups
-    /// `param_groups` resolves (names → the model's parameter objects).
+    /// `param_groups` resolves (names → the model's parameter objects). The type is trick's
+    /// SGD/Adam/AdamW/RMSprop, or found as `OPTIMIZERS.build` finds it: a class the script
+    /// registered (in a child registry of the current default scope, or the root). The groups go
+    /// first, positionally (MMEngine passes them under the class's first parameter's name).
     static func liveOptimizer(_ lib: Library, model: Value, groups: [DictRef], optimizerConfig: DictRef, optimizerType: String) throws -> Value {
-        guard let n = ModuleObjects.node(model), let kind = Optimizer.Kind(rawValue: optimizerType) else {
-            throw RuntimeError("optimizer type '\(optimizerType)' has no update rule in trick (SGD, Adam, AdamW, RMSprop)", kind: "NotImplementedError")
+        let isTricks = Optimizer.Kind(rawValue: optimizerType) != nil
+        guard let n = ModuleObjects.node(model),
+              let ctor = isTricks ? lib.globals[optimizerType] : Registries.lookup("OPTIMIZERS", optimizerType, in: lib) else {
+            throw RuntimeError("optimizer type '\(optimizerType)' has no update rule in trick (SGD, Adam, AdamW, RMSprop) and is not a registered optimizer class", kind: "NotImplementedError")
         }
         var root = n
         if let inner = n.child("module") { root = inner }
@@ -493,12 +498,11 @@ enum TrainingOptimBindings {
             return .dict(d)
         }
         // `OPTIMIZERS.build(dict(optimizer_cfg, params=groups))`: the config's options are the defaults
-        guard case .builtin(let ctor)? = lib.globals[optimizerType] else { throw RuntimeError("no optimizer \(optimizerType)") }
         let options = optimizerConfig.pairs.compactMap { k, v -> (String, Value)? in
             guard case .str(let key) = k, key != "type", key != "params" else { return nil }
             return (key, v)
         }
-        return try ctor.call(Arguments([.list(dicts)], keywords: options))
+        return try lib.callValue(ctor, Arguments([.list(dicts)], keywords: options))
     }
 
     static func registerWrapper(_ lib: Library) {
@@ -517,11 +521,18 @@ enum TrainingOptimBindings {
                     try validateConstructorConfig(a["optim_wrapper_cfg"], a["paramwise_cfg"])
                     let builder = try oldCtor.call(Arguments([a["optim_wrapper_cfg"], a["paramwise_cfg"]]))
                     guard case .object(let b) = builder, let skeleton = b.callable else { return builder }
-                    let cfgValue = a["optim_wrapper_cfg"], pw = a["paramwise_cfg"]
-                    b.callable = BuiltinFunction("\(name)(model)") { c in
-                        guard isLive(c["model"]), case .dict(let cfg) = cfgValue else { return try skeleton.call(Arguments([c["model"]])) }
-                        let wrapped = cfg[str: "optimizer"] != nil ? cfg : { let d = DictRef(); d[str: "optimizer"] = .dict(cfg); return d }()
-                        return try buildWrapper(lib, model: c["model"], cfg: wrapped, paramwise: pw, constructor: .str(name))
+                    b.callable = BuiltinFunction("\(name)(model)") { [unowned b] c in
+                        // the builder's attributes as they are now (a subclass may have changed them)
+                        guard isLive(c["model"]), case .dict(let optimizer)? = b.attributes["optimizer_cfg"] else {
+                            return try skeleton.call(Arguments([c["model"]]))
+                        }
+                        let cfg = DictRef()
+                        if case .dict(let w)? = b.attributes["optim_wrapper_cfg"], w !== optimizer { for (k, v) in w.pairs { cfg[k] = v } }
+                        cfg[str: "optimizer"] = .dict(optimizer)
+                        var pw = b.attributes["paramwise_cfg"] ?? .none
+                        if case .dict(let d) = pw, d.count == 0 { pw = .none }
+                        return try buildWrapper(lib, model: c["model"], cfg: cfg, paramwise: pw, constructor: .str(name),
+                                               baseLR: b.attributes["base_lr"] ?? .none, baseWD: b.attributes["base_wd"] ?? .none)
                     }
                     return builder
                 }
@@ -553,7 +564,10 @@ enum TrainingOptimBindings {
         }
     }
 
-    static func buildWrapper(_ lib: Library, model: Value, cfg: DictRef, paramwise: Value, constructor: Value) throws -> Value {
+    /// `baseLR`/`baseWD`: the constructor's `base_lr`/`base_wd` when it has them (the lr and
+    /// weight decay the groups' multipliers scale; MMEngine reads them from the constructor).
+    static func buildWrapper(_ lib: Library, model: Value, cfg: DictRef, paramwise: Value, constructor: Value,
+                             baseLR: Value = .none, baseWD: Value = .none) throws -> Value {
         guard case .dict(let opt)? = cfg[str: "optimizer"] else {
             throw RuntimeError("`optim_wrapper_cfg` must contain \"optimizer\" config", kind: "AssertionError")
         }
@@ -566,11 +580,13 @@ enum TrainingOptimBindings {
         if pw.isNone, let p = cfg[str: "paramwise_cfg"] { pw = p }
         var ctor = constructor
         if ctor.isNone, let c = cfg[str: "constructor"] { ctor = c }
-        let groupsValue = try groupsFn.call(Arguments([model, .dict(opt), pw], keywords: [("constructor", ctor)]))
+        let groupsValue = try groupsFn.call(Arguments([model, .dict(opt), pw], keywords: [("constructor", ctor), ("base_lr", baseLR), ("base_wd", baseWD)]))
         guard case .list(let gl) = groupsValue else { throw RuntimeError("param_groups gave no list") }
         let groups = gl.items.compactMap { if case .dict(let d) = $0 { return d } else { return nil } }
         let optimizer = try liveOptimizer(lib, model: model, groups: groups, optimizerConfig: opt, optimizerType: optType)
-        guard LiveOptimizer.from(optimizer) != nil else { throw RuntimeError("the model has no parameters with values (a skeleton)", kind: "ValueError") }
+        guard LiveOptimizer.from(optimizer) != nil || Optimizer.Kind(rawValue: optType) == nil else {
+            throw RuntimeError("the model has no parameters with values (a skeleton)", kind: "ValueError")
+        }
         let counts = try Convert.int(cfg[str: "accumulative_counts"] ?? .int(1))
         return try OptimWrapperBindings.make(lib, optimizer: optimizer, accumulativeCounts: counts, clipGrad: cfg[str: "clip_grad"] ?? .none)
     }
