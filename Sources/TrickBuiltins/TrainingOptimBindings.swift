@@ -154,6 +154,7 @@ enum TrainingOptimBindings {
             return try lib.callValue(cls, Arguments([a["params"], a["defaults"]]))
         }
         for kind in Optimizer.Kind.allCases {
+            BuiltinTypeBases.register(kind.rawValue, parent: "Optimizer")   // issubclass(SGD, torch.optim.Optimizer)
             guard case .builtin(let old)? = lib.globals[kind.rawValue] else { continue }
             let f = BuiltinFunction(raw: old.signatureText, doc: old.doc + " Over real parameters (a module with values, its parameters()) it steps them as torch.") { args in
                 guard let first = args.positional.first ?? args.keywords.first(where: { $0.0 == "params" })?.1, isLive(first) else {

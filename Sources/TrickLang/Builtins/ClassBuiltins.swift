@@ -32,6 +32,10 @@ public enum ClassBuiltins {
                     guard let ci = c.payload as? ClassInfo else { return false }
                     return b.name == "object" || (ci.exceptionBase != nil && ExceptionKinds.isSubclass(ci.name, of: b.name))
                         || ci.mro.contains { $0.nativeBase?.name == b.name }
+                case (.builtin(let c), .object(let p)):
+                    // a built-in type under a class bundled in trick (SGD under torch.optim.Optimizer)
+                    guard let pi = p.payload as? ClassInfo else { return false }
+                    return BundledModules.isBundledClass(pi) && BuiltinTypeBases.isSubclass(c.name, of: pi.name)
                 case (.builtin(let c), .builtin(let b)):
                     return c.name == b.name || b.name == "object" || (ExceptionKinds.parent[c.name] != nil && ExceptionKinds.isSubclass(c.name, of: b.name))
                         || BuiltinTypeBases.isSubclass(c.name, of: b.name)
