@@ -59,7 +59,9 @@ def _cast(param, value, key=None):
 
 class Optimizer:
     """torch.optim.Optimizer: the base class of optimizers; a subclass gives `defaults` to
-    `super().__init__(params, defaults)` and writes `step()` over `self.param_groups`."""
+    `super().__init__(params, defaults)` and writes `step()` over `self.param_groups` and
+    `self.state[p]`. Where trick differs: no step or state-dict hooks, and
+    `zero_grad(set_to_none=False)` assigns zeros to `p.grad` instead of zeroing it in place."""
 
     def __init__(self, params, defaults):
         self.defaults = defaults
