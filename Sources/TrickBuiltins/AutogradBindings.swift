@@ -10,6 +10,9 @@ enum AutogradBindings {
     static func register(_ lib: Library) {
         VariableObjects.library = lib
         VariableMethods.register()
+        // an autograd tensor and a parameter are torch.Tensors (`isinstance(p, torch.Tensor)`)
+        BuiltinTypeBases.register("tensor", parent: "Tensor")
+        BuiltinTypeBases.register("Parameter", parent: "Tensor")
         registerCreation(lib)
         registerGradMode(lib)
         registerFunctional(lib)
@@ -126,7 +129,8 @@ enum AutogradBindings {
         }
         o.callable = BuiltinFunction("\(typeName)(func)") { a in
             let fn = a["func"]
-            return .builtin(BuiltinFunction(raw: "wrapped(*args, **kwargs)") { args in
+            // a function, so a decorated method binds to its instance (`@torch.no_grad()` on `step`)
+            return ClassBuiltins.function(BuiltinFunction(raw: "wrapped(*args, **kwargs)") { args in
                 let prev = GradMode.isEnabled
                 GradMode.isEnabled = mode
                 defer { GradMode.isEnabled = prev }

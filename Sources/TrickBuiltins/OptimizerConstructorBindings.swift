@@ -18,7 +18,9 @@ enum OptimizerConstructorBindings {
                 `optimizer.param_groups` holds the groups `param_groups(model, optimizer_cfg, paramwise_cfg, constructor='\(constructor)')` returns.
                 """) { a in
                 let optimizerCfg = a[cfgName], paramwiseCfg = a["paramwise_cfg"]
-                let builder = BuiltObject(typeName: type, attributes: [(cfgName, optimizerCfg), ("paramwise_cfg", paramwiseCfg)])
+                let builder = BuiltObject(typeName: type, attributes: attributes(cfgName, optimizerCfg, paramwiseCfg))
+                // a subclass's `self.base_lr = …` is the builder's (MMEngine's __call__ reads self)
+                builder.setter = { [unowned builder] name, v in builder.set(name, v) }
                 builder.callable = BuiltinFunction("\(type)(model)") { b in
                     guard case .builtin(let groupsFn)? = lib.globals["param_groups"] else {
                         throw RuntimeError("param_groups is not available", kind: "RuntimeError")
@@ -33,6 +35,31 @@ enum OptimizerConstructorBindings {
                 return .object(builder)
             }
         }
+        registerModuleAliases(lib)
+    }
+
+    /// The constructor's attributes as MMEngine's `__init__` sets them (MMCV 1.x's: no
+    /// `optim_wrapper_cfg`): `optim_wrapper_cfg` a copy of the config without `optimizer`,
+    /// `optimizer_cfg` that (the same dict), `paramwise_cfg` (`{}` for None), `base_lr` and
+    /// `base_wd` from the optimizer config (None when absent). The seed's flat form (the
+    /// optimizer config itself) is its own `optimizer_cfg`.
+    static func attributes(_ cfgName: String, _ cfg: Value, _ paramwise: Value) -> [(String, Value)] {
+        var optimizer = cfg
+        var wrapper: Value = cfg
+        if cfgName == "optim_wrapper_cfg", case .dict(let d) = cfg {
+            let copy = DictRef()
+            for (k, v) in d.pairs where Printer.str(k) != "optimizer" { copy[k] = v }
+            wrapper = .dict(copy)
+            optimizer = d[str: "optimizer"] ?? cfg
+        }
+        func get(_ key: String) -> Value { if case .dict(let d) = optimizer { return d[str: key] ?? .none }; return .none }
+        var out: [(String, Value)] = cfgName == "optim_wrapper_cfg" ? [("optim_wrapper_cfg", wrapper)] : []
+        out += [("optimizer_cfg", optimizer), ("paramwise_cfg", paramwise.isNone ? .dict(DictRef()) : paramwise),
+                ("base_lr", get("lr")), ("base_wd", get("weight_decay"))]
+        return out
+    }
+
+    static func registerModuleAliases(_ lib: Library) {
         // torch.nn.Conv2d, torch.nn.modules.Conv1d, ...: the module constructors under torch's names.
         let torch = lib.namespace("torch")
         let nn = BuiltObject(typeName: "module")

@@ -83,6 +83,10 @@ extension ParamBindings {
         var r = Request(model: model, optimizerType: optType, optimizerArgs: optArgs,
                         baseLR: try number(lrValue, "optimizer lr"), baseWD: try number(wdValue, "optimizer weight_decay"),
                         constructor: ctor)
+        // a constructor's own base_lr/base_wd (a subclass changed them): what the multipliers
+        // scale; the groups' other options stay the optimizer config's
+        if a.has("base_lr") { r.baseLR = try number(a["base_lr"], "base_lr") }
+        if a.has("base_wd") { r.baseWD = try number(a["base_wd"], "base_wd") }
         if !paramwise.isNone {
             guard case .dict(let pw) = paramwise else {
                 throw RuntimeError("paramwise_cfg should be None or a dict, but got \(paramwise.typeName)", kind: "TypeError")
@@ -205,7 +209,7 @@ extension ParamBindings {
     }
 
     static func registerParamGroups(_ lib: Library) {
-        lib.function("param_groups(model, optimizer_cfg, paramwise_cfg=None, constructor=None)",
+        lib.function("param_groups(model, optimizer_cfg, paramwise_cfg=None, constructor=None, base_lr=None, base_wd=None)",
                      doc: """
                      The optimizer's param groups for `model`, as MMEngine DefaultOptimWrapperConstructor builds them:
                      with a paramwise_cfg, one group per parameter in named_parameters() order, each
@@ -213,6 +217,8 @@ extension ParamBindings {
                      constructor: 'DefaultOptimWrapperConstructor' (default), 'DefaultOptimizerConstructor' (MMCV 1.x),
                      'ForceDefaultOptimWrapperConstructor', 'LearningRateDecayOptimizerConstructor', 'LayerDecayOptimizerConstructor'.
                      optimizer_cfg may also be an optim_wrapper config (dict(optimizer=..., paramwise_cfg=...)).
+                     base_lr/base_wd: the lr and weight decay the multipliers scale, when not the optimizer config's
+                     (a constructor subclass that sets self.base_lr).
                      """) { a in
             let r = try parseRequest(a)
             let built = try buildGroups(r)

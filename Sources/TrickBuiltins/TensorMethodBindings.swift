@@ -27,7 +27,9 @@ extension TensorBindings {
         }
         lib.tensorProperty("is_cuda") { _ in .bool(false) }
         lib.tensorProperty("requires_grad") { _ in .bool(false) }
-        lib.tensorProperty("is_floating_point") { .bool($0.dtype.isFloatingPoint) }
+        lib.tensorMethod("is_floating_point(self)", doc: "torch.Tensor.is_floating_point(): whether the dtype is a floating type") { a in
+            .bool(try a.tensor("self").dtype.isFloatingPoint)
+        }
         lib.tensorProperty("data") { .tensor($0) }
 
         lib.tensorMethod("tolist(self)", doc: "nested lists of Python numbers") { a in Convert.tolist(try a.tensor("self")) }
@@ -45,7 +47,10 @@ extension TensorBindings {
                 if let d = DType(name: s) { return .tensor(t.cast(to: d)) }
                 if s == "cpu" || s.hasPrefix("cuda") { return .tensor(t) }
                 throw fail("to(): unknown dtype '\(s)' (trick has \(DType.knownNames))", "ValueError")
-            default: throw fail("to() argument must be a dtype, got \(a["dtype"].typeName)")
+            default:
+                // another tensor with autograd (a parameter): its dtype
+                if let other = VariableObjects.variable(a["dtype"]) { return .tensor(t.cast(to: other.data.dtype)) }
+                throw fail("to() argument must be a dtype, got \(a["dtype"].typeName)")
             }
         }
         lib.tensorMethod("type(self, dtype=None)", doc: "with no argument the type name ('torch.FloatTensor'); else a cast") { a in

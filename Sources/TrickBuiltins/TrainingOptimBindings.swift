@@ -87,6 +87,25 @@ final class LiveOptimizer {
         }
     }
 
+    /// `optimizer.state`: each parameter object with state (in the order it got it) → its
+    /// entries (`step` as torch's 0-d float tensor, then the buffers). A snapshot: writing into it
+    /// does not change the optimizer (torch's is the optimizer's own dict).
+    func stateObject() throws -> Value {
+        var objects: [ObjectIdentifier: Value] = [:]
+        for case .dict(let d) in groups.items {
+            guard let p = d[str: "params"], let (objs, vars) = try? LiveOptimizer.parameters(p) else { continue }
+            for (o, v) in zip(objs, vars) { objects[ObjectIdentifier(v)] = o }
+        }
+        let state = DictRef()
+        for p in core.parametersWithState {
+            guard let key = objects[ObjectIdentifier(p)], let s = core.state(for: p) else { continue }
+            let entries = DictRef()
+            for (k, v) in s.entries { entries[str: k] = .tensor(v) }
+            try state.set(key, .dict(entries))
+        }
+        return .dict(state)
+    }
+
     static func from(_ v: Value) -> LiveOptimizer? {
         guard case .object(let o) = v else { return nil }
         if let l = o.payload as? LiveOptimizer { return l }
@@ -127,10 +146,15 @@ enum TrainingOptimBindings {
     // MARK: optimizers
 
     static func registerOptimizers(_ lib: Library) {
-        lib.function("Optimizer(params, defaults)", doc: "torch.optim.Optimizer, the base class of the optimizers (for isinstance and a mock's spec); trick's optimizers are SGD, Adam, AdamW and RMSprop.") { _ in
-            throw RuntimeError("torch.optim.Optimizer is the base class and has no update rule: use SGD, Adam, AdamW or RMSprop", kind: "NotImplementedError")
+        lib.function("Optimizer(params, defaults)", doc: "torch.optim.Optimizer, the base class of optimizers (trick's is torch's, written in trick: Bundled/TorchOptimizerBase.swift); derive from `torch.optim.Optimizer` for SAM or Lookahead. trick's optimizers with update rules are SGD, Adam, AdamW and RMSprop.") { a in
+            // the bare name calls the class `from torch.optim import Optimizer` gives
+            guard case .object(let m)? = try lib.importModule("torch.optim.optimizer"), let cls = try m.getter?("Optimizer") else {
+                throw RuntimeError("torch.optim.optimizer could not be loaded", kind: "ImportError")
+            }
+            return try lib.callValue(cls, Arguments([a["params"], a["defaults"]]))
         }
         for kind in Optimizer.Kind.allCases {
+            BuiltinTypeBases.register(kind.rawValue, parent: "Optimizer")   // issubclass(SGD, torch.optim.Optimizer)
             guard case .builtin(let old)? = lib.globals[kind.rawValue] else { continue }
             let f = BuiltinFunction(raw: old.signatureText, doc: old.doc + " Over real parameters (a module with values, its parameters()) it steps them as torch.") { args in
                 guard let first = args.positional.first ?? args.keywords.first(where: { $0.0 == "params" })?.1, isLive(first) else {
@@ -149,7 +173,9 @@ enum TrainingOptimBindings {
         }
     }
 
-    static func groupDicts(_ params: Value) throws -> [(objects: [Value], vars: [Variable], extra: [(String, Value)])] {
+    /// The groups `params` gives: each group's parameter objects, their variables, its options,
+    /// and the dict the script passed (torch's optimizer keeps that dict as the group).
+    static func groupDicts(_ params: Value) throws -> [(objects: [Value], vars: [Variable], extra: [(String, Value)], dict: DictRef?)] {
         var items: [Value] = []
         switch params {
         case .list(let l): items = l.items
@@ -166,11 +192,21 @@ enum TrainingOptimBindings {
                     guard case .str(let s) = k, s != "params" else { return nil }
                     return (s, v)
                 }
-                return (objs, vars, extra)
+                return (objs, vars, extra, d)
             }
         }
         let (objs, vars) = try LiveOptimizer.parameters(params)
-        return [(objs, vars, [])]
+        return [(objs, vars, [], nil)]
+    }
+
+    /// The group dict of `core` (torch's `add_param_group`): the script's own dict when it gave
+    /// one, its `params` made a list and the defaults it lacks added (`setdefault`); a new dict
+    /// otherwise.
+    static func groupDict(_ objects: [Value], _ given: DictRef?, _ core: ParamGroup) -> Value {
+        let d = given ?? DictRef()
+        d[str: "params"] = .list(objects)
+        for (k, v) in core.options where d[str: k] == nil { d[str: k] = LiveOptimizer.value(v) }
+        return .dict(d)
     }
 
     static func make(_ kind: Optimizer.Kind, _ params: Value, _ options: [(key: String, value: OptionValue)]) throws -> Value {
@@ -180,12 +216,7 @@ enum TrainingOptimBindings {
         }
         let opt = try core { try Optimizer(kind, groups: coreGroups, options: options) }
         for w in opt.warnings { FileIO.writeStderr("UserWarning: \(w)\n") }
-        let list = ListRef(zip(gs, opt.paramGroups).map { g, cg in
-            let d = DictRef()
-            d[str: "params"] = .list(g.objects)
-            for (k, v) in cg.options { d[str: k] = LiveOptimizer.value(v) }
-            return .dict(d)
-        })
+        let list = ListRef(zip(gs, opt.paramGroups).map { g, cg in groupDict(g.objects, g.dict, cg) })
         let live = LiveOptimizer(core: opt, groups: list)
         let defaults = DictRef()
         for (k, v) in opt.defaults { defaults[str: k] = LiveOptimizer.value(v) }
@@ -202,6 +233,7 @@ enum TrainingOptimBindings {
             o.methods[name] = nil
             o.set(name, v)
         }
+        o.getter = { name in name == "state" ? try live.stateObject() : nil }
         o.method("step(closure=None)") { a in
             live.stepCalls += 1
             var loss: Value = .none
@@ -221,10 +253,7 @@ enum TrainingOptimBindings {
             try live.pushToCore()
             let g = try groupDicts(.list([a["param_group"]]))[0]
             try core { try opt.addParamGroup(ParamGroup(params: g.vars, options: try g.extra.map { (key: $0.0, value: try LiveOptimizer.option($0.1)) })) }
-            let d = DictRef()
-            d[str: "params"] = .list(g.objects)
-            for (k, v) in opt.paramGroups.last!.options { d[str: k] = LiveOptimizer.value(v) }
-            live.groups.items.append(.dict(d))
+            live.groups.items.append(groupDict(g.objects, g.dict, opt.paramGroups.last!))
             return .none
         }
         o.method("state_dict()") { _ in
@@ -437,10 +466,15 @@ enum TrainingOptimBindings {
     // MARK: OptimWrapper (the object: OptimWrapperBindings.swift)
 
     /// An optimizer over `model`'s real parameters from an optimizer config and the groups
-    /// `param_groups` resolves (names → the model's parameter objects).
+    /// `param_groups` resolves (names → the model's parameter objects). The type is trick's
+    /// SGD/Adam/AdamW/RMSprop, or found as `OPTIMIZERS.build` finds it: a class the script
+    /// registered (in a child registry of the current default scope, or the root). The groups go
+    /// first, positionally (MMEngine passes them under the class's first parameter's name).
     static func liveOptimizer(_ lib: Library, model: Value, groups: [DictRef], optimizerConfig: DictRef, optimizerType: String) throws -> Value {
-        guard let n = ModuleObjects.node(model), let kind = Optimizer.Kind(rawValue: optimizerType) else {
-            throw RuntimeError("optimizer type '\(optimizerType)' has no update rule in trick (SGD, Adam, AdamW, RMSprop)", kind: "NotImplementedError")
+        let isTricks = Optimizer.Kind(rawValue: optimizerType) != nil
+        guard let n = ModuleObjects.node(model),
+              let ctor = isTricks ? lib.globals[optimizerType] : Registries.lookup("OPTIMIZERS", optimizerType, in: lib) else {
+            throw RuntimeError("optimizer type '\(optimizerType)' has no update rule in trick (SGD, Adam, AdamW, RMSprop) and is not a registered optimizer class", kind: "NotImplementedError")
         }
         var root = n
         if let inner = n.child("module") { root = inner }
@@ -465,12 +499,11 @@ enum TrainingOptimBindings {
             return .dict(d)
         }
         // `OPTIMIZERS.build(dict(optimizer_cfg, params=groups))`: the config's options are the defaults
-        guard case .builtin(let ctor)? = lib.globals[optimizerType] else { throw RuntimeError("no optimizer \(optimizerType)") }
         let options = optimizerConfig.pairs.compactMap { k, v -> (String, Value)? in
             guard case .str(let key) = k, key != "type", key != "params" else { return nil }
             return (key, v)
         }
-        return try ctor.call(Arguments([.list(dicts)], keywords: options))
+        return try lib.callValue(ctor, Arguments([.list(dicts)], keywords: options))
     }
 
     static func registerWrapper(_ lib: Library) {
@@ -489,11 +522,18 @@ enum TrainingOptimBindings {
                     try validateConstructorConfig(a["optim_wrapper_cfg"], a["paramwise_cfg"])
                     let builder = try oldCtor.call(Arguments([a["optim_wrapper_cfg"], a["paramwise_cfg"]]))
                     guard case .object(let b) = builder, let skeleton = b.callable else { return builder }
-                    let cfgValue = a["optim_wrapper_cfg"], pw = a["paramwise_cfg"]
-                    b.callable = BuiltinFunction("\(name)(model)") { c in
-                        guard isLive(c["model"]), case .dict(let cfg) = cfgValue else { return try skeleton.call(Arguments([c["model"]])) }
-                        let wrapped = cfg[str: "optimizer"] != nil ? cfg : { let d = DictRef(); d[str: "optimizer"] = .dict(cfg); return d }()
-                        return try buildWrapper(lib, model: c["model"], cfg: wrapped, paramwise: pw, constructor: .str(name))
+                    b.callable = BuiltinFunction("\(name)(model)") { [unowned b] c in
+                        // the builder's attributes as they are now (a subclass may have changed them)
+                        guard isLive(c["model"]), case .dict(let optimizer)? = b.attributes["optimizer_cfg"] else {
+                            return try skeleton.call(Arguments([c["model"]]))
+                        }
+                        let cfg = DictRef()
+                        if case .dict(let w)? = b.attributes["optim_wrapper_cfg"], w !== optimizer { for (k, v) in w.pairs { cfg[k] = v } }
+                        cfg[str: "optimizer"] = .dict(optimizer)
+                        var pw = b.attributes["paramwise_cfg"] ?? .none
+                        if case .dict(let d) = pw, d.count == 0 { pw = .none }
+                        return try buildWrapper(lib, model: c["model"], cfg: cfg, paramwise: pw, constructor: .str(name),
+                                               baseLR: b.attributes["base_lr"] ?? .none, baseWD: b.attributes["base_wd"] ?? .none)
                     }
                     return builder
                 }
@@ -525,7 +565,10 @@ enum TrainingOptimBindings {
         }
     }
 
-    static func buildWrapper(_ lib: Library, model: Value, cfg: DictRef, paramwise: Value, constructor: Value) throws -> Value {
+    /// `baseLR`/`baseWD`: the constructor's `base_lr`/`base_wd` when it has them (the lr and
+    /// weight decay the groups' multipliers scale; MMEngine reads them from the constructor).
+    static func buildWrapper(_ lib: Library, model: Value, cfg: DictRef, paramwise: Value, constructor: Value,
+                             baseLR: Value = .none, baseWD: Value = .none) throws -> Value {
         guard case .dict(let opt)? = cfg[str: "optimizer"] else {
             throw RuntimeError("`optim_wrapper_cfg` must contain \"optimizer\" config", kind: "AssertionError")
         }
@@ -538,11 +581,13 @@ enum TrainingOptimBindings {
         if pw.isNone, let p = cfg[str: "paramwise_cfg"] { pw = p }
         var ctor = constructor
         if ctor.isNone, let c = cfg[str: "constructor"] { ctor = c }
-        let groupsValue = try groupsFn.call(Arguments([model, .dict(opt), pw], keywords: [("constructor", ctor)]))
+        let groupsValue = try groupsFn.call(Arguments([model, .dict(opt), pw], keywords: [("constructor", ctor), ("base_lr", baseLR), ("base_wd", baseWD)]))
         guard case .list(let gl) = groupsValue else { throw RuntimeError("param_groups gave no list") }
         let groups = gl.items.compactMap { if case .dict(let d) = $0 { return d } else { return nil } }
         let optimizer = try liveOptimizer(lib, model: model, groups: groups, optimizerConfig: opt, optimizerType: optType)
-        guard LiveOptimizer.from(optimizer) != nil else { throw RuntimeError("the model has no parameters with values (a skeleton)", kind: "ValueError") }
+        guard LiveOptimizer.from(optimizer) != nil || Optimizer.Kind(rawValue: optType) == nil else {
+            throw RuntimeError("the model has no parameters with values (a skeleton)", kind: "ValueError")
+        }
         let counts = try Convert.int(cfg[str: "accumulative_counts"] ?? .int(1))
         return try OptimWrapperBindings.make(lib, optimizer: optimizer, accumulativeCounts: counts, clipGrad: cfg[str: "clip_grad"] ?? .none)
     }

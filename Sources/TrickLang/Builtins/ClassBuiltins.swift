@@ -1,6 +1,6 @@
 /// The built-ins that go with `class`: `super`, `staticmethod`, `classmethod`, `property`,
 /// `issubclass` and `object` (see Runtime/Classes.swift).
-enum ClassBuiltins {
+public enum ClassBuiltins {
     static func register(into lib: Library, interpreter interp: Interpreter) {
         lib.function("object()", doc: "The base of every class: `class A(object)` is `class A`.") { _ in
             .object(BuiltObject(typeName: "object"))
@@ -32,6 +32,10 @@ enum ClassBuiltins {
                     guard let ci = c.payload as? ClassInfo else { return false }
                     return b.name == "object" || (ci.exceptionBase != nil && ExceptionKinds.isSubclass(ci.name, of: b.name))
                         || ci.mro.contains { $0.nativeBase?.name == b.name }
+                case (.builtin(let c), .object(let p)):
+                    // a built-in type under a class bundled in trick (SGD under torch.optim.Optimizer)
+                    guard let pi = p.payload as? ClassInfo else { return false }
+                    return BundledModules.isBundledClass(pi) && BuiltinTypeBases.isSubclass(c.name, of: pi.name)
                 case (.builtin(let c), .builtin(let b)):
                     return c.name == b.name || b.name == "object" || (ExceptionKinds.parent[c.name] != nil && ExceptionKinds.isSubclass(c.name, of: b.name))
                         || BuiltinTypeBases.isSubclass(c.name, of: b.name)
@@ -51,7 +55,7 @@ enum ClassBuiltins {
 
     /// A function made by a built-in decorator (`@patch(...)`, `@unittest.skip(...)`): callable,
     /// and bound to the instance when it is a method, as a `def` is (a plain built-in is not).
-    static func function(_ f: BuiltinFunction, decoration: AnyObject? = nil) -> Value {
+    public static func function(_ f: BuiltinFunction, decoration: AnyObject? = nil) -> Value {
         let w = MethodWrapper(.function, .builtin(f))
         w.decoration = decoration
         let o = BuiltObject(typeName: "function", payload: w)

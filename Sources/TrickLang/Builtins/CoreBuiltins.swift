@@ -176,6 +176,11 @@ enum CoreBuiltins {
             func matches(_ t: Value) -> Bool {
                 // the common case first: a built-in type against a plain value
                 if case .builtin(let b) = t, let r = Interpreter.isBuiltinInstance(v, b) { return r }
+                // a built-in SGD is an instance of the bundled torch.optim.Optimizer class
+                if case .object(let c) = t, let ci = c.payload as? ClassInfo, BundledModules.isBundledClass(ci),
+                   case .object(let o) = v, let p = o.payload as? ReferenceBases, p.referenceBases.contains(ci.name) {
+                    return true
+                }
                 if let r = Interpreter.isInstance(v, t) { return r }
                 let name: String
                 switch t {

@@ -18,7 +18,7 @@ public enum Modules {
         ("torch.nn.modules", ["Module", "Conv1d", "Conv2d", "Conv3d", "Linear", "Embedding", "BatchNorm1d", "BatchNorm2d",
                               "BatchNorm3d", "SyncBatchNorm", "GroupNorm", "LayerNorm", "Sequential", "ModuleList", "ModuleDict"]),
         ("torch.nn.modules.batchnorm", ["_BatchNorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]),
-        ("torch.optim", ["SGD", "Adam", "AdamW", "RMSprop", "Optimizer"]),
+        ("torch.optim", ["SGD", "Adam", "AdamW", "RMSprop"]),
         ("torch.optim.lr_scheduler", ["StepLR=torch_StepLR", "MultiStepLR=torch_MultiStepLR", "ExponentialLR=torch_ExponentialLR",
                                       "CosineAnnealingLR=torch_CosineAnnealingLR", "ConstantLR=torch_ConstantLR",
                                       "LinearLR=torch_LinearLR", "PolynomialLR=torch_PolynomialLR", "LambdaLR=torch_LambdaLR",

@@ -3,7 +3,7 @@
 /// `MODELS.build(...)` construct it. Where trick differs: all registries share one table (the
 /// one `build` reads), rather than one per scope and kind; a name already registered is the
 /// KeyError MMEngine raises unless `force=True`.
-enum Registries {
+public enum Registries {
     /// MMEngine's root registries, importable from mmengine.registry, mmseg.registry and mmdet.registry.
     static let names = ["MODELS", "TRANSFORMS", "DATASETS", "DATA_SAMPLERS", "OPTIMIZERS", "OPTIM_WRAPPERS",
                         "OPTIM_WRAPPER_CONSTRUCTORS", "PARAM_SCHEDULERS", "METRICS", "EVALUATOR", "TASK_UTILS",
@@ -12,8 +12,10 @@ enum Registries {
     static func register(into lib: Library, interpreter interp: Interpreter) {
         for name in names {
             let scope = name.lowercased()
-            let o = BuiltObject(typeName: "Registry")
+            let root = RootRegistry()
+            let o = BuiltObject(typeName: "Registry", payload: root)
             o.repr = { "Registry(name=\(scope), items=\(lib.typeOrder.count))" }
+            o.getter = { attr in attr == "children" ? .dict(root.children) : nil }
             o.method("register_module(name=None, force=False, module=None)",
                      doc: "Registers a class (or function) under its name; as a decorator when `module` is not given.") { [unowned interp] a in
                 let given = a["name"].isNone ? nil : try a.string("name")
@@ -59,38 +61,63 @@ enum Registries {
 
     /// MMEngine's `DefaultScope` (`get_instance(name, scope_name=…)`, `get_current_instance()`,
     /// `overwrite_default_scope(scope_name)` as a context manager). Where trick differs: with one
-    /// table for every registry, the scope is recorded but changes no lookup.
+    /// table for every registry, the scope changes only the lookups of `Registries.lookup` (the
+/// optimizer constructors': a class registered in a child registry of that scope).
     static func registerDefaultScope(_ lib: Library) {
-        let ds = BuiltObject(typeName: "type")
+        let state = DefaultScopeState()
+        let ds = BuiltObject(typeName: "type", payload: state)
         ds.repr = { "<class 'mmengine.registry.default_scope.DefaultScope'>" }
         ds.set("__name__", .str("DefaultScope"))
         var instances: [String: Value] = [:]
-        var current: Value = .none
         func make(_ name: String, _ scope: String) -> Value {
             let o = BuiltObject(typeName: "DefaultScope", attributes: [("instance_name", .str(name)), ("scope_name", .str(scope))])
             o.repr = { "<DefaultScope \(name): \(scope)>" }
             instances[name] = .object(o)
-            current = .object(o)
+            state.current = .object(o)
             return .object(o)
         }
         ds.method("get_instance(name, scope_name)") { a in
-            if let v = instances[try a.string("name")] { current = v; return v }
+            if let v = instances[try a.string("name")] { state.current = v; return v }
             return make(try a.string("name"), try a.string("scope_name"))
         }
-        ds.method("get_current_instance()") { _ in current }
+        ds.method("get_current_instance()") { _ in state.current }
         ds.method("check_instance_created(name)") { a in .bool(instances[try a.string("name")] != nil) }
         ds.method("overwrite_default_scope(scope_name)") { a in
             let scope = a["scope_name"]
             let ctx = BuiltObject(typeName: "_GeneratorContextManager")
             var saved: Value = .none
             ctx.method("__enter__()") { _ in
-                saved = current
+                saved = state.current
                 if case .str(let s) = scope { _ = make("overwrite-\(instances.count)", s) }
                 return .none
             }
-            ctx.method("__exit__(exc_type, exc_value, traceback)") { _ in current = saved; return .bool(false) }
+            ctx.method("__exit__(exc_type, exc_value, traceback)") { _ in state.current = saved; return .bool(false) }
             return .object(ctx)
         }
         lib.define("DefaultScope", .object(ds))
     }
+
+    /// `registry.get(name)` as MMEngine's `switch_scope_and_registry` resolves it: in the child
+    /// registry (`Registry(…, parent=OPTIMIZERS, scope=…)`) of the current default scope first,
+    /// then the root's shared table; nil when neither has it.
+    public static func lookup(_ registry: String, _ name: String, in lib: Library) -> Value? {
+        if case .object(let o)? = lib.globals[registry], let root = o.payload as? RootRegistry,
+           case .object(let ds)? = lib.globals["DefaultScope"], let state = ds.payload as? DefaultScopeState,
+           case .object(let current) = state.current, case .str(let scope)? = current.attributes["scope_name"],
+           case .object(let child)? = root.children[str: scope], let t = child.payload as? UserRegistries.Table,
+           let v = t.get(name) {
+            return v
+        }
+        return lib.types[name].map { .builtin($0) }
+    }
+}
+
+/// A root registry's children: the registries made with it as parent, by scope (`OPTIMIZERS.children`).
+final class RootRegistry {
+    let children = DictRef()
+}
+
+/// The `DefaultScope` instance made or entered last (`get_current_instance()`).
+final class DefaultScopeState {
+    var current: Value = .none
 }

@@ -11,6 +11,8 @@ enum UserRegistries {
         let scope: String
         var modules: [(String, Value)] = []
         weak var parent: Table?
+        /// The root registry's shared table, for a registry whose parent is a root one (`OPTIMIZERS`).
+        var rootLookup: ((String) -> Value?)?
         var children: [Table] = []
         var buildFunc: Value = .none
         init(name: String, scope: String) { self.name = name; self.scope = scope }
@@ -31,7 +33,7 @@ enum UserRegistries {
             }
             return getUp(key)
         }
-        func getUp(_ key: String) -> Value? { own(key) ?? parent?.getUp(key) }
+        func getUp(_ key: String) -> Value? { own(key) ?? parent?.getUp(key) ?? rootLookup?(key) }
     }
 
     static func register(into lib: Library, interpreter interp: Interpreter) {
@@ -43,7 +45,13 @@ enum UserRegistries {
             let t = Table(name: name, scope: a.has("scope") ? try a.string("scope") : "__main__")
             t.buildFunc = a["build_func"]
             if let p = parentTable { t.parent = p; p.children.append(t) }
-            return object(t, lib, interp)
+            let made = object(t, lib, interp)
+            if case .object(let p) = a["parent"], let root = p.payload as? RootRegistry {
+                // a child of a root registry: listed in its `children`, finds the root's names
+                root.children[str: t.scope] = made
+                t.rootLookup = { [unowned lib] key in lib.types[key].map { .builtin($0) } }
+            }
+            return made
         }
         lib.function("build_from_cfg(cfg, registry, default_args=None)",
                      doc: "mmengine.registry.build_from_cfg: registry.build(cfg, default_args)") { [unowned interp] a in
