@@ -11,6 +11,7 @@ enum NNModuleBindings {
         registerLayers(lib)
         registerActivations(lib)
         registerInit(lib)
+        ClipGradBindings.register(lib)
     }
 
     static let result = VariableObjects.result

@@ -62,7 +62,7 @@ public enum Modules {
         ("mmengine.logging", []),
         ("torch.distributed", []), ("torch.distributed.rpc", []),
         ("torch.cuda", []), ("torch.cuda.amp", []),
-        ("torch.nn.parallel", []), ("torch.nn.parallel.distributed", []),
+        ("torch.nn.parallel", []), ("torch.nn.parallel.distributed", []), ("torch.nn.utils", []), ("torch.nn.utils.clip_grad", []),
         ("torch.testing", ["assert_close=torch_assert_close", "assert_allclose=torch_assert_allclose"]),
         ("torch.testing._internal", []), ("torch.testing._internal.common_utils", []),
         ("mmengine.structures", ["InstanceData"]),
