@@ -9,6 +9,7 @@ enum TensorBindings {
     static func register(_ lib: Library) {
         registerCreation(lib)
         registerMath(lib)
+        registerHistogram(lib)
         registerMethods(lib)
         registerTorchNamespace(lib)
     }
