@@ -67,15 +67,15 @@ error-test: deps
 # Fails when a snippet listed in Tests/snippets/expected_pass.txt stops matching (a regression);
 # `tests/run_snippets.py BIN --update-expected` records a new list. Tests/numpy_parity: trick's own
 # checks of numpy's printing, Tests/dtype_parity: torch's and numpy's dtypes, Tests/class_parity:
-# classes deriving from the libraries' types, and Tests/alias_parity: tensors and arrays shared by
-# names, lists, dicts and arguments, changed in place; all of which must match.
+# classes deriving from the libraries' types, and Tests/torch_parity: torch code (tensors shared by
+# names, lists, dicts and arguments, changed in place; torch functions); all of which must match.
 snippets: deps
 	$(SWIFT) build -j $(JOBS) --product trick
 	python3 tests/run_snippets.py $(TEST_BIN)
 	python3 tests/run_snippets.py $(TEST_BIN) --corpus Tests/numpy_parity
 	python3 tests/run_snippets.py $(TEST_BIN) --corpus Tests/dtype_parity
 	python3 tests/run_snippets.py $(TEST_BIN) --corpus Tests/class_parity
-	python3 tests/run_snippets.py $(TEST_BIN) --corpus Tests/alias_parity
+	python3 tests/run_snippets.py $(TEST_BIN) --corpus Tests/torch_parity
 
 # Programs valid in CPython and trick (Tests/python/*.py) must print the same under both.
 python-parity: deps
