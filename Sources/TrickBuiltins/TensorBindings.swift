@@ -10,6 +10,7 @@ enum TensorBindings {
         registerCreation(lib)
         registerMath(lib)
         registerHistogram(lib)
+        registerExtras(lib)
         registerMethods(lib)
         registerTorchNamespace(lib)
     }
