@@ -97,15 +97,26 @@ enum TensorBindings {
         returnType(op, values: .tensor(r.values), indices: .tensor(r.indices))
     }
 
-    /// `torch.Size`, what `t.size()` returns: a tuple of ints (indexing, unpacking, `==` with a
-    /// tuple, `len`; built-ins taking a shape accept it) that prints as `torch.Size([2, 3])`.
-    /// (`t.shape` stays a plain tuple in trick: see the README.)
+    /// `torch.Size`, what `t.shape` and `t.size()` give: a tuple of ints (indexing, unpacking,
+    /// `==` with a tuple, `len`, hashing; built-ins taking a shape accept it) that prints as
+    /// `torch.Size([2, 3])`; a slice of it, and it plus a tuple, are torch.Size again; `numel()`.
     static func torchSize(_ shape: [Int]) -> Value {
         let v = Collections.namedTupleInstance("Size", fields: [], values: shape.map { .int($0) }) { vs in
             torchSize(vs.compactMap { if case .int(let i) = $0 { return i } else { return nil } })
         }
         if case .object(let o) = v {
             o.repr = { "torch.Size([" + shape.map(String.init).joined(separator: ", ") + "])" }
+            o.method("numel()") { _ in .int(shape.reduce(1, *)) }
+            o.method("__getitem__(i)") { b in
+                if case .slice(let x, let y, let z) = b["i"] { return torchSize(Interpreter.sliceIndices(x, y, z, count: shape.count).map { shape[$0] }) }
+                return .int(shape[try Interpreter.normalizeIndex(try Convert.int(b["i"], what: "tuple index"), shape.count, "tuple")])
+            }
+            o.method("__add__(other)") { b in
+                guard let items = try? Convert.ints(b["other"], what: "torch.Size") else {
+                    throw RuntimeError("can only concatenate tuple (not \"\(b["other"].typeName)\") to tuple", kind: "TypeError")
+                }
+                return torchSize(shape + items)
+            }
         }
         return v
     }

@@ -193,7 +193,7 @@ extension Interpreter {
 
     // MARK: Subscripts
 
-    static func normalizeIndex(_ i: Int, _ count: Int, _ what: String) throws -> Int {
+    public static func normalizeIndex(_ i: Int, _ count: Int, _ what: String) throws -> Int {
         let j = i < 0 ? i + count : i
         guard j >= 0 && j < count else {
             throw RuntimeError("\(what) index \(i) out of range (length \(count))", kind: "IndexError")
@@ -202,7 +202,7 @@ extension Interpreter {
     }
 
     /// Python slice semantics: the indices selected from a sequence of `count` items.
-    static func sliceIndices(_ start: Int?, _ stop: Int?, _ step: Int?, count: Int) -> [Int] {
+    public static func sliceIndices(_ start: Int?, _ stop: Int?, _ step: Int?, count: Int) -> [Int] {
         let st = step ?? 1
         func clamp(_ v: Int?, _ dflt: Int, lo: Int, hi: Int) -> Int {
             guard var x = v else { return dflt }
