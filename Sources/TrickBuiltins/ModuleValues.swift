@@ -163,7 +163,7 @@ enum ModuleValues {
             return .object(o)
         }
         for (name, dtype) in [("float", DType.float32), ("double", .float64), ("half", .float16), ("bfloat16", .bfloat16)] {
-            o.method("\(name)()") { [unowned o] _ in
+            o.method("\(name)()", doc: "torch's Module.\(name)(): floating-point parameters and buffers become torch.\(dtype.rawValue) (integer buffers keep their dtype). Where trick differs: conv2d and batch_norm compute in float32 only, so a model cast to another dtype runs only its other layers (Linear, activations, losses); those two say so.") { [unowned o] _ in
                 try cast(n, to: dtype)
                 return .object(o)
             }
