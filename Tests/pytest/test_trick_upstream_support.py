@@ -69,3 +69,22 @@ class TestSetupClassRunsOnce:
 
     def test_second(self):
         assert self.calls == ['setup']
+
+
+class TestPlainSetupClass:
+    # pytest calls a setup_class written without @classmethod with the class (mmcv's test_loading.py)
+    def setup_class(cls):
+        cls.results = {'seg_map_path': 'x.png'}
+
+    def test_class_attribute(self):
+        assert self.results == {'seg_map_path': 'x.png'}
+        assert TestPlainSetupClass.results['seg_map_path'] == 'x.png'
+
+
+def test_loading_transforms_take_one_file_argument():
+    # mmcv 2.1: file_client_args (deprecated) and backend_args together are a ValueError
+    from mmcv.transforms import LoadAnnotations, LoadImageFromFile
+    for T in (LoadImageFromFile, LoadAnnotations):
+        with pytest.raises(ValueError, match='"file_client_args" and "backend_args" cannot be set'):
+            T(file_client_args={'backend': 'disk'}, backend_args={'backend': 'disk'})
+        T(file_client_args=None, backend_args={'backend': 'disk'})
