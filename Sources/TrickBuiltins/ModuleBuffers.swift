@@ -19,11 +19,13 @@ enum ModuleBuffers {
 
     static func isBuffer(_ n: ModuleNode, _ name: String) -> Bool { entries(n).contains { $0.name == name } }
 
-    /// The module's own buffers with a tensor (torch skips None), in registration order.
+    /// The module's own buffers with a tensor (torch skips None), in registration order. (A user
+    /// class's `self.name = 3` can leave a non-tensor there: its instances set what the module
+    /// refuses as a plain attribute; such a value is no buffer.)
     static func own(_ n: ModuleNode, persistentOnly: Bool) -> [(name: String, value: Value)] {
         let o = ModuleObjects.object(for: n)
         return entries(n).compactMap { e in
-            guard !persistentOnly || e.persistent, let v = o.attributes[e.name], !v.isNone else { return nil }
+            guard !persistentOnly || e.persistent, let v = o.attributes[e.name], isTensor(v) else { return nil }
             return (e.name, v)
         }
     }
