@@ -75,7 +75,9 @@ extension ResizeBindings {
         case .dict(let cfg): return try transform(lib, try lib.build(cfg), who)
         case .object(let o):
             if let t = o.payload as? ResultsTransform { return t }
-            if let c = o.callable { return CallbackTransform(name: o.typeName) { try c.call(Arguments([$0])) } }
+            // the step holds the object: an instance of a script class is called through a
+            // closure that does not own it (a registry-built MockPackTaskInputs would be gone)
+            if let c = o.callable { return CallbackTransform(name: o.typeName) { x in try withExtendedLifetime(o) { try c.call(Arguments([x])) } } }
         case .builtin(let f): return CallbackTransform(name: f.name) { try f.call(Arguments([$0])) }
         case .function:
             return CallbackTransform(name: "function") { try lib.callValue(v, Arguments([$0])) }
