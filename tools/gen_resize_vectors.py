@@ -330,4 +330,42 @@ for seed in range(3):
     keep = batched_nms(B, S, L, 0.5)[:20]
     cases.append(dict(views=raw, iou_threshold=0.5, max_per_img=20, bboxes=B[keep].flatten().tolist(),
                       scores=S[keep].tolist(), labels=L[keep].tolist()))
+
+
+def check_with_det_tta_model(cases):
+    """The replica above is mmdet 3.3's own DetTTAModel merge: its `_merge_single_sample`, given each
+    view's boxes in original-image coordinates (what a 3.x head predicts with rescale=True, i.e. the
+    augmented boxes / scale_factor), flips them back in ori_shape, concatenates and runs mmcv's
+    batched_nms (the CPU kernel replica of gen_boxes_vectors) — same labels, boxes within float32."""
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import gen_boxes_vectors  # noqa: F401  mmcv-lite has no compiled nms: the kernel's replica
+    from mmdet.models import DetTTAModel
+    from mmdet.structures import DetDataSample
+    from mmengine import ConfigDict
+    from mmengine.structures import InstanceData
+
+    class Detector(torch.nn.Module):
+        def test_step(self, data):
+            return data
+
+    for c in cases:
+        model = DetTTAModel(module=Detector(), tta_cfg=ConfigDict(
+            nms=dict(type='nms', iou_threshold=c['iou_threshold']), max_per_img=c['max_per_img']))
+        samples = []
+        for v in c['views']:
+            h, w = v['img_shape']
+            sf = v['scale_factor']
+            s = DetDataSample(metainfo=dict(img_shape=(h, w), scale_factor=tuple(sf), flip=v['flip'] is not None,
+                                            flip_direction=v['flip'], ori_shape=(round(h / sf[1]), round(w / sf[0]))))
+            s.pred_instances = InstanceData(bboxes=torch.tensor(v['bboxes']).view(-1, 4) / torch.tensor(sf * 2),
+                                            scores=torch.tensor(v['scores']), labels=torch.tensor(v['labels']))
+            samples.append(s)
+        out = model._merge_single_sample(samples).pred_instances
+        assert out.labels.tolist() == c['labels']
+        assert torch.allclose(out.bboxes.double(), torch.tensor(c['bboxes'], dtype=torch.float64).view(-1, 4), rtol=1e-6, atol=1e-3)
+        assert torch.allclose(out.scores.double(), torch.tensor(c['scores'], dtype=torch.float64), rtol=1e-6)
+
+
+check_with_det_tta_model(cases)
 dump('det_tta.json', cases)

@@ -50,8 +50,9 @@ enum AveragedModelBindings {
         let set: (Tensor) -> Void
     }
 
-    /// Parameters then (when `buffers`) BatchNorm buffers, in torch's `parameters()` /
-    /// `buffers()` orders.
+    /// Parameters then (when `buffers`) buffers — BatchNorm's statistics and those a script
+    /// registered — in torch's `parameters()` / `buffers()` orders (a slot reads its buffer once,
+    /// when made: an update makes fresh slots).
     static func slots(_ n: ModuleNode, parameters: Bool = true, buffers: Bool) throws -> [Slot] {
         var out: [Slot] = []
         if parameters {
@@ -62,12 +63,19 @@ enum AveragedModelBindings {
         }
         if buffers {
             for (prefix, m) in n.namedModules() {
-                guard let s = ModuleValues.stats[ObjectIdentifier(m)] else { continue }
                 let p = prefix.isEmpty ? "" : prefix + "."
-                out.append(Slot(name: p + "running_mean", get: { s.mean }, set: { s.mean = $0 }))
-                out.append(Slot(name: p + "running_var", get: { s.variance }, set: { s.variance = $0 }))
-                out.append(Slot(name: p + "num_batches_tracked", get: { Tensor(shape: [], int64: [s.batchesTracked]) },
-                                set: { s.batchesTracked = $0.int64(at: 0) }))
+                if let s = ModuleValues.stats[ObjectIdentifier(m)] {
+                    out.append(Slot(name: p + "running_mean", get: { s.mean }, set: { s.mean = $0 }))
+                    out.append(Slot(name: p + "running_var", get: { s.variance }, set: { s.variance = $0 }))
+                    out.append(Slot(name: p + "num_batches_tracked", get: { Tensor(shape: [], int64: [s.batchesTracked]) },
+                                    set: { s.batchesTracked = $0.int64(at: 0) }))
+                }
+                // the buffers a script registered (module attributes), after, as in its `_buffers`
+                let o = ModuleObjects.object(for: m)
+                for (name, v) in ModuleBuffers.own(m, persistentOnly: false) {
+                    let t = try ModuleBuffers.tensor(v)
+                    out.append(Slot(name: p + name, get: { t }, set: { o.set(name, .tensor($0)) }))
+                }
             }
         }
         return out

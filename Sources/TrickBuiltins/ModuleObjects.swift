@@ -183,18 +183,8 @@ enum ModuleObjects {
             return .none
         }
         o.method("register_buffer(name, tensor, persistent=True)",
-                 doc: "torch's Module.register_buffer: `self.name` is the tensor (or None). Where trick differs: a buffer a script registers is an attribute only — it is not in named_buffers() or state_dict() (BatchNorm's running statistics are).") { a in
-            let name = try a.string("name")
-            guard !name.isEmpty, !name.contains(".") else {
-                throw RuntimeError(name.isEmpty ? "buffer name can't be empty string \"\"" : "buffer name can't contain \".\"", kind: "KeyError")
-            }
-            switch a["tensor"] {
-            case .none, .tensor: break
-            case .object(let t) where VariableObjects.variable(.object(t)) != nil: break
-            default:
-                throw RuntimeError("cannot assign '\(a["tensor"].typeName)' object to buffer '\(name)' (torch Tensor or None required)", kind: "TypeError")
-            }
-            o.set(name, a["tensor"])
+                 doc: "torch's Module.register_buffer: `self.name` is the tensor (or None); it is in buffers()/named_buffers() and, when persistent, in state_dict()/load_state_dict().") { a in
+            try ModuleBuffers.register(o, n, try a.string("name"), a["tensor"], persistent: try a.bool("persistent"))
             return .none
         }
         o.method("append(module)") { a in
@@ -207,6 +197,7 @@ enum ModuleObjects {
     /// `model.name = module_or_parameter` (torch `__setattr__`).
     static func assign(_ o: BuiltObject, _ n: ModuleNode, _ name: String, _ v: Value) throws {
         if let options = NormOptions.of(n), try options.set(name, v) { return }
+        if try ModuleBuffers.assign(o, n, name, v) { return }
         if let s = ModuleValues.stats[ObjectIdentifier(n)], name == "running_mean" || name == "running_var" {
             // a BatchNorm buffer replaced by a tensor of its shape (`bn.running_var = torch.ones_like(bn.running_var)`)
             guard let t = VariableObjects.variable(v)?.data ?? (try? Convert.tensor(v)) else {

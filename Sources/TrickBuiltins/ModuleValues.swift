@@ -100,6 +100,7 @@ enum ModuleValues {
             } else if forwards[id] != nil {
                 throw RuntimeError("deepcopy: the forward of \(n.typeName) cannot be copied", kind: "TypeError")
             }
+            ModuleBuffers.copy(from: n, to: m)   // after the forward: it makes the copy's object
             return m
         }
         return try copy(root)
@@ -147,14 +148,31 @@ enum ModuleValues {
             }
             return .none
         }
-        for name in ["to", "cpu", "cuda", "float"] {
+        for name in ["cpu", "cuda"] {
             o.method("\(name)(*args, **kwargs)") { [unowned o] _ in .object(o) }
         }
-        o.method("named_buffers(prefix='', recurse=True)") { a in
-            let prefix = try a.string("prefix")
-            return .list(try namedBuffers(n).map { .tuple([.str(prefix.isEmpty ? $0.name : prefix + "." + $0.name), $0.value]) })
+        o.method("to(*args, **kwargs)") { [unowned o] a in
+            // a device changes nothing (trick runs on the CPU); a dtype, or a tensor's, casts
+            for v in a.varargs + a.kwargs.map(\.1) {
+                guard let d = v.tensorValue?.dtype ?? VariableObjects.variable(v)?.dtype ?? { if case .str(let s) = v { return DType(name: s) }; return nil }() else { continue }
+                guard d.isFloatingPoint else {
+                    throw RuntimeError("nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.\(d.rawValue)", kind: "TypeError")
+                }
+                try cast(n, to: d)
+            }
+            return .object(o)
         }
-        o.method("buffers(recurse=True)") { _ in .list(try namedBuffers(n).map(\.value)) }
+        for (name, dtype) in [("float", DType.float32), ("double", .float64), ("half", .float16), ("bfloat16", .bfloat16)] {
+            o.method("\(name)()", doc: "torch's Module.\(name)(): floating-point parameters and buffers become torch.\(dtype.rawValue) (integer buffers keep their dtype). Where trick differs: conv2d and batch_norm compute in float32 only, so a model cast to another dtype runs only its other layers (Linear, activations, losses); those two say so.") { [unowned o] _ in
+                try cast(n, to: dtype)
+                return .object(o)
+            }
+        }
+        o.method("named_buffers(prefix='', recurse=True, remove_duplicate=True)") { a in
+            let prefix = try a.string("prefix")
+            return .list(namedBuffers(n, recurse: try a.bool("recurse")).map { .tuple([.str(prefix.isEmpty ? $0.name : prefix + "." + $0.name), $0.value]) })
+        }
+        o.method("buffers(recurse=True)") { a in .list(namedBuffers(n, recurse: try a.bool("recurse")).map(\.value)) }
         o.method("state_dict(destination=None, prefix='', keep_vars=False)") { a in
             let d = DictRef()
             let prefix = try a.string("prefix"), keep = try a.bool("keep_vars")
@@ -186,18 +204,37 @@ enum ModuleValues {
         }
     }
 
-    /// Buffers in torch's order: each module's own running_mean, running_var, num_batches_tracked.
-    static func namedBuffers(_ n: ModuleNode) throws -> [(name: String, value: Value)] {
+    /// `module.float()` / `.double()` / `.to(dtype)`: torch's `_apply` — floating-point parameters
+    /// and buffers take the dtype, integer ones (num_batches_tracked) keep theirs.
+    static func cast(_ n: ModuleNode, to dtype: DType) throws {
+        for (_, p) in n.namedParameters() where p.data?.dtype.isFloatingPoint == true { p.data = p.data?.cast(to: dtype) }
+        for (_, m) in n.namedModules() {
+            guard let s = stats[ObjectIdentifier(m)] else { continue }
+            s.mean = s.mean.cast(to: dtype)
+            s.variance = s.variance.cast(to: dtype)
+        }
+        try ModuleBuffers.cast(n, to: dtype)
+    }
+
+    /// A module's own buffers in torch's `_buffers` order: BatchNorm's running_mean, running_var,
+    /// num_batches_tracked, then those a script registered; `persistentOnly` for the state dict.
+    static func ownBuffers(_ m: ModuleNode, persistentOnly: Bool) -> [(name: String, value: Value)] {
+        var out: [(name: String, value: Value)] = []
+        if let s = stats[ObjectIdentifier(m)] {
+            out.append(("running_mean", .tensor(s.mean)))
+            out.append(("running_var", .tensor(s.variance)))
+            out.append(("num_batches_tracked", .tensor(Tensor(shape: [], int64: [s.batchesTracked]))))
+        }
+        return out + ModuleBuffers.own(m, persistentOnly: persistentOnly)
+    }
+
+    /// Buffers in torch's order: per module in `named_modules()` order, its own (a skeleton's by shape).
+    static func namedBuffers(_ n: ModuleNode, recurse: Bool = true) -> [(name: String, value: Value)] {
         var out: [(String, Value)] = []
-        for (prefix, m) in n.namedModules() {
+        for (prefix, m) in recurse ? n.namedModules() : [("", n)] {
             let p = prefix.isEmpty ? "" : prefix + "."
-            if let s = stats[ObjectIdentifier(m)] {
-                out.append((p + "running_mean", .tensor(s.mean)))
-                out.append((p + "running_var", .tensor(s.variance)))
-                out.append((p + "num_batches_tracked", .tensor(Tensor(shape: [], int64: [s.batchesTracked]))))
-            } else {
-                for (name, shape) in m.buffers { out.append((p + name, .shapeTuple(shape))) }
-            }
+            if stats[ObjectIdentifier(m)] == nil { for (name, shape) in m.buffers { out.append((p + name, .shapeTuple(shape))) } }
+            out += ownBuffers(m, persistentOnly: false).map { (p + $0.name, $0.value) }
         }
         return out
     }
@@ -215,11 +252,7 @@ enum ModuleValues {
                 _ = seen.insert(ObjectIdentifier(param))
                 out.append((p + name, keepVars ? .object(ModuleObjects.object(for: param)) : .tensor(v.data)))
             }
-            if let s = stats[ObjectIdentifier(m)] {
-                out.append((p + "running_mean", .tensor(s.mean)))
-                out.append((p + "running_var", .tensor(s.variance)))
-                out.append((p + "num_batches_tracked", .tensor(Tensor(shape: [], int64: [s.batchesTracked]))))
-            }
+            out += ownBuffers(m, persistentOnly: true).map { (p + $0.name, $0.value) }
         }
         return out
     }
@@ -262,6 +295,12 @@ enum ModuleValues {
                     default: s.batchesTracked = Int64(try t.item())
                     }
                 }
+            }
+            for (name, _) in ModuleBuffers.own(m, persistentOnly: true) {
+                let key = p + name
+                expected.insert(key)
+                guard let v = sd[str: key] else { missing.append(key); continue }
+                if let e = try ModuleBuffers.load(m, name, try Convert.tensor(v)) { errors.append("size mismatch for \(key): " + e) }
             }
         }
         let unexpected = sd.keys.compactMap { k -> String? in

@@ -75,7 +75,9 @@ extension ResizeBindings {
         case .dict(let cfg): return try transform(lib, try lib.build(cfg), who)
         case .object(let o):
             if let t = o.payload as? ResultsTransform { return t }
-            if let c = o.callable { return CallbackTransform(name: o.typeName) { try c.call(Arguments([$0])) } }
+            // the step holds the object: an instance of a script class is called through a
+            // closure that does not own it (a registry-built MockPackTaskInputs would be gone)
+            if let c = o.callable { return CallbackTransform(name: o.typeName) { x in try withExtendedLifetime(o) { try c.call(Arguments([x])) } } }
         case .builtin(let f): return CallbackTransform(name: f.name) { try f.call(Arguments([$0])) }
         case .function:
             return CallbackTransform(name: "function") { try lib.callValue(v, Arguments([$0])) }
@@ -335,16 +337,26 @@ extension ResizeBindings {
 
         lib.type("LoadImageFromFile(to_float32=False, color_type='color', **kwargs)",
                  doc: "Reads the image file results['img_path'] (or img_prefix + img_info['filename']) with imread(flag=color_type): PNG or JPEG as int64 uint8 values; results['img'] if given; a synthetic uint8-valued image from img_info/ori_shape/height,width when there is no file.") { a in
-            transformObject(lib, "LoadImageFromFile", a, try LoadImageFromFile(toFloat32: try a.bool("to_float32"), colorType: try a.string("color_type")),
+            try fileArguments(a)
+            return transformObject(lib, "LoadImageFromFile", a, try LoadImageFromFile(toFloat32: try a.bool("to_float32"), colorType: try a.string("color_type")),
                             repr: MMCVRepr.loadImageFromFile(a))
         }
 
         lib.type("LoadAnnotations(with_bbox=True, with_label=True, with_mask=False, with_seg=False, poly2mask=True, reduce_zero_label=False, **kwargs)",
                  doc: "Takes gt_bboxes / gt_labels / gt_semantic_seg from results['ann_info'] (bboxes, labels, seg_map) or the results; a seg map file (results['seg_map_path'], or seg_prefix + ann_info['seg_map']) is read as mmseg does: PNG 'unchanged' with PIL's palette indices, as uint8; reduce_zero_label maps 0 to 255 and the rest down by 1.") { a in
+            try fileArguments(a)
             if try a.bool("with_mask") { throw RuntimeError("LoadAnnotations: with_mask=True is not supported (no instance masks)", kind: "ValueError") }
             return transformObject(lib, "LoadAnnotations", a, LoadAnnotations(withBBox: try a.bool("with_bbox"), withLabel: try a.bool("with_label"),
                                                                               withSeg: try a.bool("with_seg"), reduceZeroLabel: try a.bool("reduce_zero_label")),
                                    repr: MMCVRepr.loadAnnotations(a))
+        }
+
+        /// mmcv 2.1's loading transforms take file_client_args (deprecated) or backend_args, not both.
+        func fileArguments(_ a: Bound) throws {
+            let given = Set(a.kwargs.filter { !$0.1.isNone }.map(\.0))
+            if given.contains("file_client_args") && given.contains("backend_args") {
+                throw RuntimeError("\"file_client_args\" and \"backend_args\" cannot be set at the same time.", kind: "ValueError")
+            }
         }
 
         lib.type("DefaultFormatBundle(**kwargs)", doc: "MMDetection 2.x DefaultFormatBundle: img to a CHW tensor, default meta keys.") { a in

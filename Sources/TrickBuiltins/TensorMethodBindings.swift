@@ -161,6 +161,14 @@ extension TensorBindings {
         for name in own {
             if case .builtin(let f)? = lib.globals[name] { torch.methods[name] = f }
         }
+        torch.method("from_numpy(ndarray)", doc: "torch.from_numpy: the numpy array as a torch tensor of its dtype (trick's tensors are values: no memory is shared).") { a in
+            guard let t = a["ndarray"].tensorValue, t.isNumpy else {
+                throw RuntimeError("expected np.ndarray (got \(a["ndarray"].tensorValue != nil ? "Tensor" : a["ndarray"].typeName))", kind: "TypeError")
+            }
+            var r = t
+            r.isNumpy = false
+            return .tensor(r)
+        }
         torch.method("abs(input)", doc: "torch.abs") { a in .tensor(try a.tensor("input").unary(.abs)) }
         torch.method("round(input, *, decimals=0)", doc: "torch.round: halves to even; decimals as torch (x * 10^d rounded, / 10^d)") { a in
             .tensor(try TensorBindings.rounded(try a.tensor("input"), decimals: try a.int("decimals")))

@@ -69,3 +69,56 @@ class TestSetupClassRunsOnce:
 
     def test_second(self):
         assert self.calls == ['setup']
+
+
+class TestPlainSetupClass:
+    # pytest calls a setup_class written without @classmethod with the class (mmcv's test_loading.py)
+    def setup_class(cls):
+        cls.results = {'seg_map_path': 'x.png'}
+
+    def test_class_attribute(self):
+        assert self.results == {'seg_map_path': 'x.png'}
+        assert TestPlainSetupClass.results['seg_map_path'] == 'x.png'
+
+
+def test_loading_transforms_take_one_file_argument():
+    # mmcv 2.1: file_client_args (deprecated) and backend_args together are a ValueError
+    from mmcv.transforms import LoadAnnotations, LoadImageFromFile
+    for T in (LoadImageFromFile, LoadAnnotations):
+        with pytest.raises(ValueError, match='"file_client_args" and "backend_args" cannot be set'):
+            T(file_client_args={'backend': 'disk'}, backend_args={'backend': 'disk'})
+        T(file_client_args=None, backend_args={'backend': 'disk'})
+
+
+def test_registered_script_transform_inside_multi_scale_flip_aug():
+    # a BaseTransform subclass built by the registry inside MultiScaleFlipAug stays alive (trick
+    # crashed on its first call); mmcv 2.1 gives 4 packed views (2 scales x no flip / horizontal)
+    import numpy as np
+    from mmcv.transforms import TRANSFORMS, BaseTransform
+
+    @TRANSFORMS.register_module()
+    class PackForTest(BaseTransform):
+        def transform(self, results):
+            return dict(inputs=results['img'], data_sample=results['scale'])
+
+    aug = TRANSFORMS.build(dict(type='MultiScaleFlipAug', transforms=[dict(type='PackForTest')],
+                                scales=[(1333, 800), (800, 600)], allow_flip=True,
+                                flip_direction=['horizontal']))
+    out = aug(dict(img=np.zeros((10, 12, 3), dtype=np.uint8)))
+    assert len(out['inputs']) == 4
+    assert [tuple(x.shape) for x in out['inputs']] == [(800, 960, 3), (800, 960, 3), (600, 720, 3), (600, 720, 3)]
+    assert out['data_sample'] == [(1333, 800), (1333, 800), (800, 600), (800, 600)]
+
+
+def test_formatting_transforms_keep_dtypes_and_print_as_mmcv():
+    # mmcv 2.1: ImageToTensor keeps a uint8 image uint8 (torch.from_numpy); reprs as printed there
+    import numpy as np
+    from mmcv.transforms import ImageToTensor, ToTensor, to_tensor
+    out = ImageToTensor(['img']).transform({'img': np.zeros((2, 3, 3), dtype=np.uint8)})['img']
+    assert tuple(out.shape) == (3, 2, 3) and out.dtype == torch.uint8
+    assert repr(ImageToTensor(['img'])) == "ImageToTensor(keys=['img'])"
+    assert repr(ToTensor(['a.b', 'c'])) == "ToTensor(keys=['a.b', 'c'])"
+    assert to_tensor(3).dtype == torch.int64 and to_tensor(3.0).dtype == torch.float32
+    assert to_tensor(np.zeros(2, dtype=np.uint8)).dtype == torch.uint8
+    with pytest.raises(TypeError, match="cannot be converted to tensor"):
+        to_tensor('123')

@@ -172,12 +172,15 @@ public func toCHW(_ img: Tensor) throws -> Tensor {
         return out
     }
     let shape = [c, h, w]
+    let out: Tensor
     switch img.storage {
-    case .float32(let a): return Tensor(shape: shape, float32: run(a))
-    case .float64(let a): return Tensor(shape: shape, float64: run(a))
-    case .int64(let a): return Tensor(shape: shape, int64: run(a))
-    case .bool(let a): return Tensor(shape: shape, bool: run(a))
+    case .float32(let a): out = Tensor(shape: shape, float32: run(a))
+    case .float64(let a): out = Tensor(shape: shape, float64: run(a))
+    case .int64(let a): out = Tensor(shape: shape, int64: run(a))
+    case .bool(let a): out = Tensor(shape: shape, bool: run(a))
     }
+    // the image's dtype is kept (uint8 stays uint8: torch.from_numpy), not its storage's
+    return out.dtype == img.dtype ? out : out.cast(to: img.dtype)
 }
 
 /// MMDetection 2.x `DefaultFormatBundle`: img → CHW tensor; default `pad_shape`, `scale_factor`

@@ -451,6 +451,16 @@ enum CoreBuiltins {
     }
 }
 
+extension RuntimeError {
+    /// A built-in's error whose exception object has Python's args (`KeyError("buffer name …")`:
+    /// `str(e)` is the repr of the message, as Python prints a KeyError).
+    public static func exception(_ kind: String, _ message: String) -> RuntimeError {
+        var e = RuntimeError(message, kind: kind)
+        e.raised = CoreBuiltins.exception(kind, [.str(message)])
+        return e
+    }
+}
+
 /// Text for `help(x)`: signature, docs, the reference it matches.
 public enum Help {
     public static func text(for v: Value, library: Library) -> String {

@@ -48,7 +48,7 @@ public enum Modules {
                         "rescale_size", "imread", "imwrite", "imfrombytes"]),
         ("mmcv.ops", ["nms=mmcv_nms", "batched_nms=mmcv_batched_nms", "soft_nms", "nms_match", "DeformConv2dPack", "ModulatedDeformConv2dPack"]),
         ("mmcv.transforms", ["Resize", "RandomResize", "RandomChoiceResize", "RandomFlip", "Pad", "Normalize",
-                             "LoadImageFromFile", "LoadAnnotations", "TestTimeAug", "Compose", "TRANSFORMS", "BaseTransform"]),
+                             "LoadImageFromFile", "LoadAnnotations", "TestTimeAug", "MultiScaleFlipAug", "ImageToTensor", "Compose", "TRANSFORMS", "BaseTransform"]),
         ("mmcv.transforms.base", ["BaseTransform"]),
         ("mmcv.transforms.builder", ["TRANSFORMS"]),
         ("mmengine", ["Config", "Registry", "build_from_cfg"]),

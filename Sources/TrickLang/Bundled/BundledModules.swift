@@ -1,12 +1,13 @@
 /// Modules of the reference libraries that are plain Python in them, written here in trick's
 /// own language and run like a user's module on first import (trick's implementation, not the
-/// libraries' code): the wrappers and randomness helpers of `mmcv.transforms`, Python's
+/// libraries' code): the wrappers, randomness helpers and ToTensor of `mmcv.transforms`, Python's
 /// `dataclasses`, torch's loss modules and `torch.optim.Optimizer`.
 enum BundledModules {
     /// Source of each module, by dotted name.
     static let sources: [String: String] = [
         "mmcv.transforms.utils": MMCVTransformUtils.source,
         "mmcv.transforms.wrappers": MMCVTransformWrappers.source,
+        "mmcv.transforms.formatting": MMCVTransformFormatting.source,
         "dataclasses": Dataclasses.source,
         "torch.nn.modules.loss": TorchLossModules.source,
         "torch.optim.optimizer": TorchOptimizerBase.source,
@@ -15,14 +16,16 @@ enum BundledModules {
     /// Names a built-in module re-exports from a bundled one (`from mmcv.transforms import KeyMapper`).
     static let reexports: [String: [String: String]] = [
         "mmcv.transforms": Dictionary(uniqueKeysWithValues: MMCVTransformWrappers.exported.map { ($0, "mmcv.transforms.wrappers") }
-            + MMCVTransformUtils.exported.map { ($0, "mmcv.transforms.utils") }),
+            + MMCVTransformUtils.exported.map { ($0, "mmcv.transforms.utils") }
+            + MMCVTransformFormatting.exported.map { ($0, "mmcv.transforms.formatting") }),
         "torch.nn": Dictionary(uniqueKeysWithValues: TorchLossModules.exported.map { ($0, "torch.nn.modules.loss") }),
         "torch.optim": Dictionary(uniqueKeysWithValues: TorchOptimizerBase.exported.map { ($0, "torch.optim.optimizer") }),
     ]
 
     /// Registered type names whose class a bundled module defines (a config naming one imports it).
     static let registeredTypes: [String: String] = Dictionary(uniqueKeysWithValues:
-        MMCVTransformWrappers.registered.map { ($0, "mmcv.transforms.wrappers") })
+        MMCVTransformWrappers.registered.map { ($0, "mmcv.transforms.wrappers") }
+        + MMCVTransformFormatting.registered.map { ($0, "mmcv.transforms.formatting") })
 
     /// Whether `cls` is a class a bundled module defines (`torch.optim.Optimizer`): built-in
     /// objects naming it among their `referenceBases` are its instances.

@@ -1,8 +1,7 @@
 /// torch.nn's loss modules (`nn.CrossEntropyLoss(weight=…, ignore_index=…)`, `nn.BCEWithLogitsLoss`,
 /// `nn.MSELoss`, `nn.L1Loss`, `nn.SmoothL1Loss`) in trick: nn.Module subclasses whose forward is
 /// the torch.nn.functional function trick has, with torch's signatures — distinct from mmseg's
-/// `CrossEntropyLoss`. Where trick differs: `weight`/`pos_weight` are plain attributes, not
-/// buffers in `state_dict()`.
+/// `CrossEntropyLoss`. `weight`/`pos_weight` are buffers, as torch registers them.
 enum TorchLossModules {
     static let exported = ["CrossEntropyLoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss"]
 
@@ -34,7 +33,7 @@ class _Loss(Module):
 class _WeightedLoss(_Loss):
     def __init__(self, weight=None, size_average=None, reduce=None, reduction='mean'):
         super().__init__(size_average, reduce, reduction)
-        self.weight = weight
+        self.register_buffer('weight', weight)
 
 
 class CrossEntropyLoss(_WeightedLoss):
@@ -59,8 +58,8 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None):
         super().__init__(size_average, reduce, reduction)
-        self.weight = weight
-        self.pos_weight = pos_weight
+        self.register_buffer('weight', weight)
+        self.register_buffer('pos_weight', pos_weight)
 
     def forward(self, input, target):
         return F.binary_cross_entropy_with_logits(input, target, self.weight, pos_weight=self.pos_weight,

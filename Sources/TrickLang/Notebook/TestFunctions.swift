@@ -89,7 +89,9 @@ extension Interpreter {
                     continue
                 }
                 for hook in ["setup_class", "setUpClass"] where info.lookup(hook) != nil {
-                    do { _ = try call(try getAttribute(.object(c), hook), Arguments()) } catch {
+                    // pytest calls a plain `def setup_class(cls)` with the class (its `cls.x = …` are class attributes)
+                    let plain: Value? = { if case .function(let f)? = info.lookup(hook), f.code.positionalCount > 0 { return info.lookup(hook) }; return nil }()
+                    do { _ = try plain.map { try call($0, Arguments([.object(c)])) } ?? call(try getAttribute(.object(c), hook), Arguments()) } catch {
                         classError = locate(error, SourceFile(name: "<test>", text: ""), SourceLocation(line: 0, column: 0))
                     }
                 }
