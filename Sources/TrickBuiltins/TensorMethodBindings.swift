@@ -161,7 +161,7 @@ extension TensorBindings {
         for name in own {
             if case .builtin(let f)? = lib.globals[name] { torch.methods[name] = f }
         }
-        torch.method("from_numpy(ndarray)", doc: "torch.from_numpy: the numpy array as a torch tensor of its dtype (trick's tensors are values: no memory is shared).") { a in
+        torch.method("from_numpy(ndarray)", doc: "torch.from_numpy: the numpy array as a torch tensor of its dtype (a copy: the array and the tensor do not share memory in trick).") { a in
             guard let t = a["ndarray"].tensorValue, t.isNumpy else {
                 throw RuntimeError("expected np.ndarray (got \(a["ndarray"].tensorValue != nil ? "Tensor" : a["ndarray"].typeName))", kind: "TypeError")
             }
