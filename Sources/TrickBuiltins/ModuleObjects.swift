@@ -220,8 +220,12 @@ enum ModuleObjects {
         } else if let p = parameter(v) {
             n.setParameter(name, p)
             o.set(name, v)
+        } else if n.parameters.contains(where: { $0.name == name }) {
+            throw RuntimeError("cannot assign '\(v.typeName)' as parameter '\(name)' (torch.nn.Parameter or None expected)", kind: "TypeError")
+        } else if n.children.contains(where: { $0.name == name }) {
+            throw RuntimeError("cannot assign '\(v.typeName)' as child module '\(name)' (torch.nn.Module or None expected)", kind: "TypeError")
         } else {
-            throw RuntimeError("cannot assign \(v.typeName) as child '\(name)' of \(n.typeName): expected a module or a Parameter", kind: "TypeError")
+            o.set(name, v)   // any other attribute, as torch allows (`self.num_classes = 19`)
         }
     }
 

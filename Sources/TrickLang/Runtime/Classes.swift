@@ -230,9 +230,9 @@ extension Interpreter {
                 _ = try self.callSpecial(d, "__set__", [.object(o), v])     // a data descriptor
                 return
             }
-            // a module registers modules and parameters; anything else is a plain attribute
+            // a module registers modules, parameters and buffers (and keeps other attributes)
             if let nativeSetter = nativeSetter ?? o.base?.setter {
-                do { try nativeSetter(attr, v) } catch let e as RuntimeError where e.kind == "TypeError" { o.set(attr, v) }
+                try nativeSetter(attr, v)
                 return
             }
             o.set(attr, v)
