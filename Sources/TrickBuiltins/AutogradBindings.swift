@@ -9,6 +9,7 @@ import TrickLang
 enum AutogradBindings {
     static func register(_ lib: Library) {
         VariableObjects.library = lib
+        lib.autogradTensor = { .object(VariableObjects.make($0)) }
         VariableMethods.register()
         // an autograd tensor and a parameter are torch.Tensors (`isinstance(p, torch.Tensor)`)
         BuiltinTypeBases.register("tensor", parent: "Tensor")

@@ -240,9 +240,13 @@ enum VariableObjects {
     /// `x[index] = value`: allowed where torch allows it without a graph — under `no_grad`, or
     /// on a tensor that does not require grad; the version counter is bumped.
     static func setItem(_ v: Variable, _ index: Value, _ value: Value) throws {
-        if v.requiresGrad && GradMode.isEnabled {
-            if v.isLeaf { throw RuntimeError(AutogradMessages.leafInPlace, kind: "RuntimeError") }
-            throw RuntimeError("trick records no gradient for item assignment into a tensor that requires grad; compute the result with torch.where or cat instead", kind: "NotImplementedError")
+        let assigned = variable(value)
+        if GradMode.isEnabled && (v.requiresGrad || assigned?.requiresGrad == true) {
+            if v.isLeaf && v.requiresGrad { throw RuntimeError(AutogradMessages.leafInPlace, kind: "RuntimeError") }
+            let w = try assigned ?? Variable(try number(value).map { Tensor.scalar($0, dtype: v.dtype) } ?? Convert.tensor(value))
+            let idx = try tensorIndex(index)
+            try AutogradBindings.core { try v.inPlace { try $0.indexPut(idx, w) } }
+            return
         }
         var t = v.data
         let rhs: Operand

@@ -87,6 +87,23 @@ extension Variable {
         return try gatherLike(name) { try $0.subscripted(index) }
     }
 
+    /// `x[index] = value` computed out of place (IndexPutBackward0 with a tensor index, else torch's
+    /// CopySlices: a copy into a view): the gradient reaches x outside
+    /// the written positions and value from them (summed to value's shape where it broadcast).
+    /// The language's item assignment runs it through `inPlace` (`loss[mask] = 0`,
+    /// `inter[mask] = w * h`, as torch records them).
+    public func indexPut(_ index: [TensorIndex], _ value: Variable) throws -> Variable {
+        var out = data
+        try out.assign(index, .tensor(value.data.cast(to: data.dtype)))
+        let valueShape = value.shape
+        let advanced = index.contains { if case .tensor = $0 { return true } else { return false } }
+        return Variable.record(advanced ? "IndexPutBackward0" : "CopySlices", out, inputs: [self, value], savesTensors: false) { g, _ in
+            var rest = g
+            try rest.assign(index, .float(0))
+            return [rest, try GradMath.sumTo(try g.subscripted(index), valueShape)]
+        }
+    }
+
     /// `index_select(dim, index)` (IndexSelectBackward0).
     public func indexSelect(dim: Int, index: Tensor) throws -> Variable {
         try gatherLike("IndexSelectBackward0") { try $0.indexSelect(dim: dim, index: index) }

@@ -13,6 +13,9 @@ public final class Library {
 
     /// Methods of tensors (`t.sum(dim=1)`): the signature's first parameter is `self`.
     public private(set) var tensorMethods: [String: BuiltinFunction] = [:]
+    /// An autograd tensor as a value (set by the autograd bindings): what a plain tensor becomes
+    /// when a value that requires grad is assigned into it (`inter[mask] = w * h`), as in torch.
+    public var autogradTensor: ((Variable) -> Value)?
     /// Attribute-style properties of tensors (`t.shape`, `t.dtype`, `t.T`).
     public private(set) var tensorProperties: [String: (Tensor) throws -> Value] = [:]
 

@@ -296,7 +296,11 @@ extension Interpreter {
         }
     }
 
-    public func setItem(_ container: Value, _ index: Value, _ v: Value) throws {
+    /// `container[index] = v`. Returns what the container became when that changes its kind: a
+    /// plain tensor given a value that requires grad becomes an autograd tensor (torch records
+    /// the assignment), which the caller stores in its place.
+    @discardableResult
+    public func setItem(_ container: Value, _ index: Value, _ v: Value) throws -> Value? {
         switch container {
         case .list(let l):
             if case .slice(let a, let b, let c) = index {
@@ -311,21 +315,26 @@ extension Interpreter {
                     }
                     for (i, j) in idx.enumerated() { l.items[j] = newItems[i] }
                 }
-                return
+                return nil
             }
             l.items[try Interpreter.normalizeIndex(try Convert.int(index, what: "list index"), l.items.count, "list assignment")] = v
         case .dict(let d):
             try d.set(index, v)
         case .tensor(let ref):
-            let operand = try Ops.operand(v) ?? .tensor(try Convert.tensor(v))
             let index = try tensorIndex(index)
+            if case .object(let o) = v, let w = (o.payload as? VariableHolder)?.heldVariable, w.requiresGrad, GradMode.isEnabled,
+               let promote = library.autogradTensor {
+                return promote(try Variable(ref.tensor).indexPut(index, w))
+            }
+            let operand = try Ops.operand(v) ?? .tensor(try Convert.tensor(v))
             try ref.tensor.assign(index, operand)
         case .object(let o):
-            if let s = o.special("__setitem__") { _ = try s.call(Arguments([index, v])); return }
+            if let s = o.special("__setitem__") { _ = try s.call(Arguments([index, v])); return nil }
             throw RuntimeError("'\(o.typeName)' object does not support item assignment", kind: "TypeError")
         default:
             throw RuntimeError("'\(container.typeName)' object does not support item assignment", kind: "TypeError")
         }
+        return nil
     }
 
     func deleteItem(_ container: Value, _ index: Value) throws {

@@ -138,7 +138,7 @@ final class BytecodeCompiler {
         case .forNext(let s, let r, _): code[at] = .forNext(s, r, t)
         case .withExitExc(let r, _): code[at] = .withExitExc(r, t)
         case .adoptInPlace(let a, let b, _): code[at] = .adoptInPlace(a, b, t)
-        case .ifTensor(let a, _): code[at] = .ifTensor(a, t)
+        case .ifWriteBack(let a, let b, _): code[at] = .ifWriteBack(a, b, t)
         default: fatalError("patching a non-jump")
         }
     }

@@ -286,14 +286,18 @@ extension BytecodeCompiler {
     /// After an in-place change to the object in R[v], read from `target`. Names, lists, dicts and
     /// instances hold the object itself and see the change already; a tensor indexed out of a
     /// tensor (`t[0][1] = 5`, `t[0].add_(1)`: torch gives a view, trick a new tensor) is written
-    /// back into it, and so is a tensor a built-in object made for an attribute.
+    /// back into it, and so is a tensor a built-in object made for an attribute. A plain tensor
+    /// that became an autograd tensor (`inter[mask] = w * h`) is stored wherever it was read from.
     func writeBack(_ target: Expr, from v: R) throws {
         let save = nextReg
         defer { nextReg = save }
         switch target.kind {
+        case .name(let n):
+            if case .register = place(n) { break }   // R[v] is the name's own register
+            try store(target, from: v)
         case .subscript(let obj, let items):
             let o = try container(obj)
-            let skip = emit(.ifTensor(o, 0), target.loc)
+            let skip = emit(.ifWriteBack(o, v, 0), target.loc)
             let i = try subscriptIndex(items)
             emit(.setItem(o, i, v), target.loc)
             try writeBack(obj, from: o)

@@ -164,10 +164,12 @@ enum Instr {
     /// result) are both tensors, the receiver takes the result (in its own dtype) and R[b] = R[a],
     /// then fall through to the write-back; else goto T.
     case adoptInPlace(R, R, T)
-    /// If R[a] is a tensor fall through, else goto T.
-    case ifTensor(R, T)
-    /// R[a].name = R[b] when R[a] is a built-in object (whose attribute made a new tensor); an
-    /// instance of a class already holds the changed tensor itself.
+    /// Fall through to write R[b] back into the container R[a] when R[a] is a tensor (R[b] was
+    /// indexed out of it) or R[b] is no longer a plain tensor (it became an autograd tensor);
+    /// else goto T.
+    case ifWriteBack(R, R, T)
+    /// R[a].name = R[b] when R[a] is a built-in object (whose attribute made a new tensor) or R[b]
+    /// became an autograd tensor; an instance of a class already holds a changed tensor itself.
     case writeBackAttr(R, K, R)
 
 }

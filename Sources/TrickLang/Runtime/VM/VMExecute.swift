@@ -274,7 +274,7 @@ extension VM {
                             l.items[j] = regs[Int(v)]
                             continue
                         }
-                        try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)])
+                        if let changed = try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)]) { regs[Int(o)] = changed }
                     case .deleteItem(let o, let i):
                         try interp.deleteItem(regs[Int(o)], regs[Int(i)])
 
@@ -465,10 +465,13 @@ extension VM {
                             try receiver.assignInPlace(result.tensor, checkShape: false)
                             regs[Int(b)] = regs[Int(a)]
                         }
-                    case .ifTensor(let a, let t):
-                        if case .tensor = regs[Int(a)] {} else { pc = Int(t) }
+                    case .ifWriteBack(let a, let b, let t):
+                        if case .tensor = regs[Int(a)] { continue }
+                        if case .tensor = regs[Int(b)] { pc = Int(t) }
                     case .writeBackAttr(let o, let k, let v):
-                        if case .object(let obj) = regs[Int(o)], obj.instanceClass == nil {
+                        var plain = false
+                        if case .tensor = regs[Int(v)] { plain = true }
+                        if case .object(let obj) = regs[Int(o)], obj.instanceClass == nil || !plain {
                             try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
                         }
                     }
