@@ -29,6 +29,20 @@ void trick_sgemm_kernel_4x16(const float *a, const float *b, long k, float *c, l
         x = _mm256_broadcast_ss(ap + 3);
         c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
     }
+    if (rows == 4 && cols == 16) {
+        // a full block: straight stores (the same values as the scalar path below)
+        __m256 v[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+        for (int r = 0; r < 4; r++) {
+            float *row = c + r * ldc;
+            if (accumulate) {
+                v[2 * r] = _mm256_add_ps(_mm256_loadu_ps(row), v[2 * r]);
+                v[2 * r + 1] = _mm256_add_ps(_mm256_loadu_ps(row + 8), v[2 * r + 1]);
+            }
+            _mm256_storeu_ps(row, v[2 * r]);
+            _mm256_storeu_ps(row + 8, v[2 * r + 1]);
+        }
+        return;
+    }
     float tmp[4][16];
     _mm256_storeu_ps(tmp[0], c00); _mm256_storeu_ps(tmp[0] + 8, c01);
     _mm256_storeu_ps(tmp[1], c10); _mm256_storeu_ps(tmp[1] + 8, c11);

@@ -25,6 +25,14 @@ void trick_lse_stats_f32(const float *img, long c, long s, long len, double *mx,
 /// `FastLog.logAtLeastOne` in place.
 void trick_log_at_least_one(double *x, long len);
 
+/// Batch norm's sums (batchnorm_avx2.c) for the four channels ch0..<ch0+4 of (n, c, s) float32
+/// data, one channel per lane, each lane the serial double loop over images and pixels of
+/// `Variable.batchNorm` (bit for bit): `out[q] = Σ (x − mean[q])²`; and, with the gradient `g`,
+/// `sum[q] = Σ g`, `dot[q] = Σ (x − mean[q])·g`. Call only when `trick_has_avx2_fma()`.
+void trick_bn_square_sums4(const float *x, long n, long c, long s, long ch0, const double *mean, double *out);
+void trick_bn_grad_sums4(const float *x, const float *g, long n, long c, long s, long ch0, const double *mean,
+                         double *sum, double *dot);
+
 /// glibc: blocks below `mmap_threshold` bytes from the heap (a fixed `M_MMAP_THRESHOLD`, not
 /// glibc's sliding one), and a heap's free top returned to the kernel only above `trim_threshold`
 /// bytes (TrickCore.Allocator). A no-op with another C library.

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import CTrickKernels
 
 /// `torch.nn.functional.batch_norm(input, running_mean, running_var, weight=None, bias=None,
 /// training=False, momentum=0.1, eps=1e-5)` with its gradient (NativeBatchNormBackward0),
@@ -55,18 +56,29 @@ extension Variable {
                 mean.withUnsafeMutableBufferPointer { pm in
                     varBiased.withUnsafeMutableBufferPointer { pv in
                         invstd.withUnsafeMutableBufferPointer { pi in
-                            Variable.forEachChannel(c, work: x.count) { ch in
-                                var sum = 0.0
-                                for img in 0..<n { sum += Tensor.sumLane(px.baseAddress! + (img * c + ch) * s, 1, s) }
-                                let m = sum / Double(count)
-                                var sq = 0.0
-                                for img in 0..<n {
-                                    let p = px.baseAddress! + (img * c + ch) * s
-                                    for j in 0..<s { let d = Double(p[j]) - m; sq += d * d }
+                            Variable.forEachChannelGroup(c, work: x.count) { ch0, lanes in
+                                for ch in ch0..<(ch0 + lanes) {
+                                    var sum = 0.0
+                                    for img in 0..<n { sum += Tensor.sumLane(px.baseAddress! + (img * c + ch) * s, 1, s) }
+                                    pm[ch] = sum / Double(count)
                                 }
-                                pm[ch] = m
-                                pv[ch] = sq / Double(count)
-                                pi[ch] = 1 / (pv[ch] + eps).squareRoot()
+                                if lanes == 4 {
+                                    trick_bn_square_sums4(px.baseAddress!, n, c, s, ch0, pm.baseAddress! + ch0, pv.baseAddress! + ch0)
+                                } else {
+                                    for ch in ch0..<(ch0 + lanes) {
+                                        let m = pm[ch]
+                                        var sq = 0.0
+                                        for img in 0..<n {
+                                            let p = px.baseAddress! + (img * c + ch) * s
+                                            for j in 0..<s { let d = Double(p[j]) - m; sq += d * d }
+                                        }
+                                        pv[ch] = sq
+                                    }
+                                }
+                                for ch in ch0..<(ch0 + lanes) {
+                                    pv[ch] = pv[ch] / Double(count)
+                                    pi[ch] = 1 / (pv[ch] + eps).squareRoot()
+                                }
                             }
                         }
                     }
@@ -110,19 +122,37 @@ extension Variable {
             let gv = g.floats
             var gx = need[0] ? [Float](repeating: 0, count: x.count) : []
             var gw = [Float](repeating: 0, count: c), gb = [Float](repeating: 0, count: c)
+            // Σg and Σ(x − mean)·g per channel, four channels side by side when the AVX2 build runs
+            var sums = [Double](repeating: 0, count: 2 * c)
+            x.withUnsafeBufferPointer { px in gv.withUnsafeBufferPointer { pg in sums.withUnsafeMutableBufferPointer { ps in
+            mean.withUnsafeBufferPointer { pm in
+                Variable.forEachChannelGroup(c, work: x.count) { ch0, lanes in
+                    if lanes == 4 {
+                        trick_bn_grad_sums4(px.baseAddress!, pg.baseAddress!, n, c, s, ch0, pm.baseAddress! + ch0,
+                                            ps.baseAddress! + ch0, ps.baseAddress! + c + ch0)
+                        return
+                    }
+                    for ch in ch0..<(ch0 + lanes) {
+                        var sum = 0.0, dot = 0.0
+                        let m = pm[ch]
+                        for img in 0..<n {
+                            let base = (img * c + ch) * s
+                            for j in 0..<s {
+                                let gj = Double(pg[base + j])
+                                sum += gj
+                                dot += (Double(px[base + j]) - m) * gj
+                            }
+                        }
+                        ps[ch] = sum
+                        ps[c + ch] = dot
+                    }
+                }
+            } } } }
             x.withUnsafeBufferPointer { px in gv.withUnsafeBufferPointer { pg in
             gx.withUnsafeMutableBufferPointer { pgx in gw.withUnsafeMutableBufferPointer { pgw in gb.withUnsafeMutableBufferPointer { pgb in
                 Variable.forEachChannel(c, work: x.count) { ch in
-                    var sum = 0.0, dot = 0.0
+                    let sum = sums[ch], dot = sums[c + ch]
                     let m = mean[ch]
-                    for img in 0..<n {
-                        let base = (img * c + ch) * s
-                        for j in 0..<s {
-                            let gj = Double(pg[base + j])
-                            sum += gj
-                            dot += (Double(px[base + j]) - m) * gj
-                        }
-                    }
                     let istd = invstd[ch], wc = Double(w?[ch] ?? 1)
                     pgw[ch] = Float(dot * istd)
                     pgb[ch] = Float(sum)
@@ -157,6 +187,19 @@ extension Variable {
 }
 
 extension Variable {
+    /// Runs `body(firstChannel, lanes)` over groups of 4 consecutive channels (`lanes` = 4) when
+    /// the AVX2 kernels run, else one channel at a time (`lanes` = 1); the last group may be
+    /// smaller. Groups are split over the cores as `forEachChannel` splits channels.
+    static func forEachChannelGroup(_ c: Int, work: Int, _ body: (Int, Int) -> Void) {
+        let width = VectorKernels.useAVX2 ? 4 : 1
+        let groups = (c + width - 1) / width
+        forEachChannel(groups, work: work) { grp in
+            let ch0 = grp * width, lanes = Swift.min(width, c - ch0)
+            if lanes == width || width == 1 { body(ch0, lanes); return }
+            for ch in ch0..<(ch0 + lanes) { body(ch, 1) }
+        }
+    }
+
     /// Runs `body(channel)` for every channel, the channels split over the cores in two fixed
     /// halves when the tensor is large. Channels are independent (each writes only its own
     /// slots and sums its own elements in order), so the numbers do not depend on the split.

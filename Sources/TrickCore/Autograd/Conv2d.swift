@@ -170,6 +170,15 @@ extension Variable {
     }
 
     static func convForward(_ p: ConvPlan, _ x: [Float], _ wt: [Float], _ b: [Float]?) -> [Float] {
+        if ConvPacked.active && p.ckk > 0 {
+            return [Float](unsafeUninitializedCapacity: p.n * p.o * p.l) { po, count in
+                x.withUnsafeBufferPointer { px in wt.withUnsafeBufferPointer { pw in
+                    ConvPacked.forward(p, px.baseAddress!, pw.baseAddress!, po.baseAddress!)
+                } }
+                if let b { addBias(p, b, po.baseAddress!) }
+                count = p.n * p.o * p.l
+            }
+        }
         var out = [Float](repeating: 0, count: p.n * p.o * p.l)
         let colsCount = p.isPointwise ? 0 : p.ckk * p.l
         x.withUnsafeBufferPointer { px in
@@ -191,12 +200,7 @@ extension Variable {
                                                   po.baseAddress! + (img * p.o + grp * p.og) * p.l, m: p.og, n: p.l, k: p.ckk,
                                                   parallel: images.count == p.n)
                                 }
-                                if let b {
-                                    for oc in 0..<p.o {
-                                        let row = po.baseAddress! + (img * p.o + oc) * p.l, bv = b[oc]
-                                        for j in 0..<p.l { row[j] += bv }
-                                    }
-                                }
+                                if let b { addBias(p, b, po.baseAddress!, images: img..<(img + 1)) }
                             }
                         }
                     }
@@ -204,6 +208,16 @@ extension Variable {
             }
         }
         return out
+    }
+
+    /// `out[img, oc, :] += b[oc]`.
+    static func addBias(_ p: ConvPlan, _ b: [Float], _ out: UnsafeMutablePointer<Float>, images: Range<Int>? = nil) {
+        for img in images ?? 0..<p.n {
+            for oc in 0..<p.o {
+                let row = out + (img * p.o + oc) * p.l, bv = b[oc]
+                for j in 0..<p.l { row[j] += bv }
+            }
+        }
     }
 
     /// Weight gradients are computed per image (`∂W_g` of image i alone) and then summed in
@@ -232,7 +246,8 @@ extension Variable {
                     gx.withUnsafeMutableBufferPointer { pgx in
                         perImage.withUnsafeMutableBufferPointer { ppi in
                             forEachImageChunk(p) { _, images in
-                                var cols = [Float](repeating: 0, count: colsCount)
+                                // every element is written (by im2col, or by the product) before it is read
+                                var cols = [Float](unsafeUninitializedCapacity: colsCount) { _, n in n = colsCount }
                                 cols.withUnsafeMutableBufferPointer { pc in
                                     let parallel = images.count == p.n
                                     for img in images {
@@ -270,15 +285,16 @@ extension Variable {
                 }
             }
         }
-        var gw: [Float]? = nil
-        if needWeight {
-            var sum = [Float](repeating: 0, count: wt.count)
-            for img in 0..<p.n {
-                let base = img * wt.count
-                for i in 0..<wt.count { sum[i] += perImage[base + i] }
-            }
-            gw = sum
+        return (needInput ? gx : nil, needWeight ? sumImages(p, perImage, count: wt.count) : nil, gb)
+    }
+
+    /// The per-image weight gradients summed in image order.
+    static func sumImages(_ p: ConvPlan, _ perImage: [Float], count: Int) -> [Float] {
+        var sum = [Float](repeating: 0, count: count)
+        for img in 0..<p.n {
+            let base = img * count
+            for i in 0..<count { sum[i] += perImage[base + i] }
         }
-        return (needInput ? gx : nil, gw, gb)
+        return sum
     }
 }

@@ -34,29 +34,44 @@ extension Variable {
                 for l in y where l != ign { denom += cw?[Int(l)] ?? 1 }
             }
             let wTotal = cw?.reduce(0, +) ?? Double(c)
-            // per element in double, stored once in the input's float type
+            // per element in double, stored once in the input's float type: for each block of
+            // pixels the per-pixel factors first, then every class row of the block contiguously
             func run<F: BinaryFloatingPoint>(_ p: [F]) -> [F] {
-                var gx = [F](repeating: 0, count: p.count)
-                p.withUnsafeBufferPointer { pp in
-                    gx.withUnsafeMutableBufferPointer { po in
-                        for b in 0..<n {
-                            for q in 0..<s {
-                                let label = y[b * s + q]
-                                if label == ign { continue }
-                                let scale = (reduction == .none ? gv[b * s + q] : gv[0]) / denom
-                                let li = Int(label), wy = cw?[li] ?? 1
-                                let base = b * c * s + q
-                                for k in 0..<c {
-                                    let pk = Double(pp[base + k * s])
-                                    var d = (1 - eps) * wy * (pk - (k == li ? 1 : 0))
-                                    if eps > 0 { d += eps / Double(c) * (wTotal * pk - (cw?[k] ?? 1)) }
-                                    po[base + k * s] = F(scale * d)
-                                }
+                let blocksPer = (s + PixelSoftmax.blockSize - 1) / PixelSoftmax.blockSize
+                return HugePages.array(count: p.count) { po in
+                    p.withUnsafeBufferPointer { pp in
+                        y.withUnsafeBufferPointer { yp in
+                            Parallel.ranges(n * blocksPer, threads: Parallel.threads(forNanoseconds: 1.0 * Double(p.count))) { first, last in
+                                let bs = PixelSoftmax.blockSize
+                                withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * bs) { dbl in
+                                withUnsafeTemporaryAllocation(of: Int.self, capacity: bs) { lbl in
+                                    let scales = dbl.baseAddress!, factors = scales + bs, labels = lbl.baseAddress!
+                                    for blk in first..<last {
+                                        let b = blk / blocksPer, q0 = (blk % blocksPer) * bs, len = Swift.min(bs, s - q0)
+                                        for i in 0..<len {
+                                            let label = yp[b * s + q0 + i]
+                                            if label == ign { labels[i] = -1; scales[i] = 0; factors[i] = 0; continue }
+                                            let li = Int(label)
+                                            labels[i] = li
+                                            scales[i] = (reduction == .none ? gv[b * s + q0 + i] : gv[0]) / denom
+                                            factors[i] = (1 - eps) * (cw?[li] ?? 1)
+                                        }
+                                        for k in 0..<c {
+                                            let row = pp.baseAddress! + b * c * s + k * s + q0, out = po.baseAddress! + b * c * s + k * s + q0
+                                            let smooth = eps / Double(c), wk = cw?[k] ?? 1
+                                            for i in 0..<len {
+                                                let pk = Double(row[i])
+                                                var d = factors[i] * (pk - (k == labels[i] ? 1 : 0))
+                                                if eps > 0 { d += smooth * (wTotal * pk - wk) }
+                                                out[i] = labels[i] < 0 ? 0 : F(scales[i] * d)
+                                            }
+                                        }
+                                    }
+                                } }
                             }
                         }
                     }
                 }
-                return gx
             }
             switch probs.storage {
             case .float32(let a): return [Tensor(shape: x.shape, float32: run(a))]

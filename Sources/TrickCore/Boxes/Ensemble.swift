@@ -35,9 +35,9 @@ public enum EnsembleBoxes {
         case avg, max, boxAndModelAvg = "box_and_model_avg", absentModelAwareAvg = "absent_model_aware_avg"
     }
 
-    /// `argsort()[::-1]`: descending, equal values in reverse index order.
+    /// `argsort()[::-1]`: numpy's argsort (`NumpyArgsort`, its tie order included) reversed.
     static func reverseArgsort(_ v: [Double]) -> [Int] {
-        Array(v.indices).sorted { i, j in v[i] > v[j] || (v[i] == v[j] && i > j) }
+        NumpyArgsort.argsort(v).reversed()
     }
 
     /// numpy's pairwise summation (`np.sum` / `add.reduce`), in the array's own float type.
@@ -179,8 +179,12 @@ public enum EnsembleBoxes {
     static let indexedMinimum = 256
 
     /// WBF's clustering loop: each record (best first) joins the fused box it overlaps most
-    /// (`np.argmax`: the first maximum) when that IoU is `> iou_thr`, and the fused box is
+    /// (`np.argmax`: the first maximum) unless that IoU is `<= iou_thr`, and the fused box is
     /// recomputed; else it starts a cluster. The reference for `wbfClustersIndexed`.
+    ///
+    /// A NaN IoU (a fused box of a cluster whose scores sum to 0 is 0/0, all NaN) is what
+    /// `find_matching_box_fast` does with it: `np.argmax` returns the first NaN, and since
+    /// `NaN <= iou_thr` is False the record joins that box.
     static func wbfClusters(_ records: [Record], iouThr: Double, confType: ConfType) -> (clusters: [[Record]], fused: [Record]) {
         var clusters: [[Record]] = []
         var fused: [Record] = []
@@ -189,9 +193,10 @@ public enum EnsembleBoxes {
             var best = -1, bestIoU = -Double.infinity
             for (k, f) in fused.enumerated() {
                 let v = f.label == b.label ? iou(f.box, b.box) : -1
+                if v.isNaN { best = k; bestIoU = v; break }   // np.argmax: the first NaN
                 if best < 0 || v > bestIoU { best = k; bestIoU = v }   // np.argmax: first maximum
             }
-            if best >= 0 && bestIoU > iouThr {
+            if best >= 0 && !(bestIoU <= iouThr) {
                 clusters[best].append(b)
                 fused[best] = weightedBox(clusters[best], confType: confType)
             } else {

@@ -15,8 +15,9 @@
 /// or zero area (float32 coordinates) when every score is in [1e-30, 1e30] (the sums then neither
 /// overflow nor vanish) and there are fewer than 2²² records (the float32 accumulation cannot
 /// drift past 2). Otherwise (for `iou_thr ≥ 0`) the grid: for a box the record does not meet
-/// (`xB ≤ xA` or `yB ≤ yA`), `inter` is 0 and the IoU is ±0 or NaN (a fused box with a NaN
-/// coordinate gives NaN), so it can neither be joined nor win over a box that is joined. Other
+/// (`xB ≤ xA` or `yB ≤ yA`), `inter` is 0 and the IoU is ±0 (never NaN: WBF takes the index only
+/// when its fused boxes are bounded, NMW's boxes are records), so it can neither be joined nor win
+/// over a box that is joined. Other
 /// thresholds, NaN record coordinates and a label float32 cannot hold (the fused label is rounded
 /// to float32 and then never equals the record's) take the reference loops.
 extension EnsembleBoxes {
@@ -36,19 +37,30 @@ extension EnsembleBoxes {
         for (k, r) in records.enumerated() {
             flat[4 * k] = r.box.0; flat[4 * k + 1] = r.box.1; flat[4 * k + 2] = r.box.2; flat[4 * k + 3] = r.box.3
         }
-        let bounded = !fusing || (records.count < 1 << 22 && records.allSatisfy { $0.score >= 1e-30 && $0.score <= 1e30 })
+        let bounded = !fusing || fusedBoxesBounded(records)
         return flat.withUnsafeBufferPointer { b in
             makeCandidateIndex(b, ids: [], window: bounded, tau: iouThr, offset: 0, unitRoundoff: 0x1p-53, minimumArea: 1e-290,
                                margin: 0, bound: 2)
         }
     }
 
-    /// `wbfClusters` through the index. The first fused box is always tested: `np.argmax` starts
-    /// there, and a NaN IoU there keeps it (every later record then starts a cluster). A fused box
-    /// is re-registered when a record joins it; its running sums (`WeightedSum`) replace the
-    /// reference's recomputation over the whole cluster with the same values.
+    /// Whether every fused WBF box of `records` stays finite, within [0, 2] and with a normal or
+    /// zero area (see above): every score in [1e-30, 1e30] and fewer than 2²² records. Then no IoU
+    /// with a record is NaN.
+    static func fusedBoxesBounded(_ records: [Record]) -> Bool {
+        records.count < 1 << 22 && records.allSatisfy { $0.score >= 1e-30 && $0.score <= 1e30 }
+    }
+
+    /// `wbfClusters` through the index, when the fused boxes are bounded (other scores — a cluster
+    /// of zero scores fuses to a NaN box, which `np.argmax` makes every later record of the label
+    /// join — take the reference loop). The first fused box is always tested: `np.argmax` starts
+    /// there. A fused box is re-registered when a record joins it; its running sums
+    /// (`WeightedSum`) replace the reference's recomputation over the whole cluster with the same
+    /// values.
     static func wbfClustersIndexed(_ records: [Record], iouThr: Double, confType: ConfType) -> (clusters: [[Record]], fused: [Record]) {
-        guard indexable(records, iouThr: iouThr) else { return wbfClusters(records, iouThr: iouThr, confType: confType) }
+        guard indexable(records, iouThr: iouThr), fusedBoxesBounded(records) else {
+            return wbfClusters(records, iouThr: iouThr, confType: confType)
+        }
         let grid = index(for: records, iouThr: iouThr, fusing: true)
         var clusters: [[Record]] = []
         var fused: [Record] = []
@@ -59,11 +71,9 @@ extension EnsembleBoxes {
             if !fused.isEmpty {
                 best = 0
                 bestIoU = iou(fused[0].box, b.box)
-                if !bestIoU.isNaN {
-                    grid.forEachCandidate(b.box.0, b.box.1, b.box.2, b.box.3) { k in
-                        let v = iou(fused[k].box, b.box)
-                        if v > bestIoU || (v == bestIoU && k < best) { best = k; bestIoU = v }
-                    }
+                grid.forEachCandidate(b.box.0, b.box.1, b.box.2, b.box.3) { k in
+                    let v = iou(fused[k].box, b.box)
+                    if v > bestIoU || (v == bestIoU && k < best) { best = k; bestIoU = v }
                 }
             }
             if best >= 0 && bestIoU > iouThr {

@@ -35,6 +35,40 @@ final class EnsembleTests: XCTestCase {
         }
     }
 
+    /// Clusters whose scores sum to 0 fuse to NaN boxes, which `np.argmax` then picks first and
+    /// joins (tools/gen_wbf_nan_vectors.py; NaN is the string "nan" there).
+    func testZeroScoreClustersAsEnsembleBoxes() throws {
+        func values(_ v: Any?) -> [Double] {
+            if let s = v as? String { return s == "nan" ? [.nan] : [] }
+            if let a = v as? [Any] { return a.flatMap { values($0) } }
+            return BoxFixtures.flat(v)
+        }
+        for (n, c) in try BoxFixtures.load("wbf_zero_scores.json").enumerated() {
+            let r = try EnsembleBoxes.weightedBoxesFusion(Self.models(c), weights: (c["weights"] as? [Any]).map { BoxFixtures.flat($0) },
+                                                          iouThr: c["iou_thr"] as! Double, skipBoxThr: (c["skip_box_thr"] as! NSNumber).doubleValue,
+                                                          confType: EnsembleBoxes.ConfType(rawValue: c["conf_type"] as! String)!,
+                                                          allowsOverflow: c["allows_overflow"] as! Bool)
+            let e = c["expected"] as! [Any]
+            let boxes = values(e[0]), msg = "case \(n)"
+            XCTAssertEqual(r.boxes.count, boxes.count, msg + " box count")
+            XCTAssertEqual(r.boxes.map(\.isNaN), boxes.map(\.isNaN), msg + " NaN boxes")
+            BoxFixtures.assertClose(r.boxes.map { $0.isNaN ? 0 : $0 }, boxes.map { $0.isNaN ? 0 : $0 }, rtol: 1e-7, atol: 1e-9, msg + " boxes")
+            BoxFixtures.assertClose(r.scores, values(e[1]), rtol: 1e-7, atol: 1e-9, msg + " scores")
+            XCTAssertEqual(r.labels, values(e[2]), msg + " labels")
+        }
+    }
+
+    /// numpy's argsort tie order (tools/gen_wbf_nan_vectors.py): the order ensemble_boxes takes
+    /// boxes of equal score in.
+    func testNumpyArgsortTieOrder() throws {
+        for (n, c) in try BoxFixtures.load("numpy_argsort.json").enumerated() {
+            let keys = (c["keys"] as! [Any]).map { ($0 as? String) == "nan" ? Double.nan : ($0 as! NSNumber).doubleValue }
+            let want = (c["argsort"] as! [Any]).map { ($0 as! NSNumber).intValue }
+            XCTAssertEqual(NumpyArgsort.argsort(keys), want, "array \(n) of \(keys.count)")
+            XCTAssertEqual(EnsembleBoxes.reverseArgsort(keys), want.reversed(), "array \(n) reversed")
+        }
+    }
+
     func testEmptyInput() throws {
         let r = try EnsembleBoxes.weightedBoxesFusion([EnsembleBoxes.Model(boxes: [], scores: [], labels: [])])
         XCTAssertEqual(r.count, 0)
