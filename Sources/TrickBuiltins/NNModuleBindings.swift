@@ -158,6 +158,7 @@ enum NNModuleBindings {
         simple(lib, "ReLU(inplace=False)", doc: "torch.nn.ReLU", repr: { a in try a.bool("inplace") ? "inplace=True" : "" }) { _, _ in { try $0.relu() } }
         simple(lib, "Sigmoid()", doc: "torch.nn.Sigmoid", repr: { _ in "" }) { _, _ in { try $0.sigmoid() } }
         simple(lib, "Tanh()", doc: "torch.nn.Tanh", repr: { _ in "" }) { _, _ in { try $0.tanh() } }
+        registerMoreActivations(lib)
         simple(lib, "Identity(*args, **kwargs)", doc: "torch.nn.Identity", repr: { _ in "" }) { _, _ in { $0 } }
         simple(lib, "Softmax(dim=None)", doc: "torch.nn.Softmax", repr: { a in "dim=\(show(a["dim"]))" }) { _, a in
             let d = try a.int("dim")
@@ -256,7 +257,7 @@ enum NNModuleBindings {
             nn.set("init", .object(initNS))
             nn.set("functional", .object(lib.namespace("F")))
             for name in ["ReLU", "Sigmoid", "Tanh", "Identity", "Softmax", "Flatten", "Dropout", "MaxPool2d", "AvgPool2d",
-                         "AdaptiveAvgPool2d", "Upsample", "ConvTranspose2d"] {
+                         "AdaptiveAvgPool2d", "Upsample", "ConvTranspose2d"] + activationModules {
                 if let v = lib.globals[name] { nn.set(name, v) }
             }
         }
