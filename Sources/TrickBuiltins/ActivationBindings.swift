@@ -7,9 +7,9 @@ import TrickLang
 /// result into the input (a plain tensor or a non-leaf autograd tensor), as torch.
 extension AutogradBindings {
     /// `F.name(...)` computing `f(input)`; with `inplace=True` the input takes the result.
-    static func activation(_ lib: Library, _ sig: String, _ f: @escaping (Variable, Bound) throws -> Variable) {
+    static func activation(_ lib: Library, _ sig: String, doc: String = "", _ f: @escaping (Variable, Bound) throws -> Variable) {
         let name = String(sig.prefix { $0 != "(" })
-        functional(lib, sig, doc: "torch.nn.functional.\(name)") { a in
+        functional(lib, sig, doc: "torch.nn.functional.\(name)" + doc) { a in
             let x = try VariableMethods.me(a, "input")
             guard a.isBound("inplace"), try a.bool("inplace") else { return VariableObjects.result(try f(x, a)) }
             if case .tensor(let ref) = a["input"] {
@@ -33,7 +33,8 @@ extension AutogradBindings {
         activation(lib, "hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False)") { x, a in
             try x.hardtanh(min: try a.double("min_val"), max: try a.double("max_val"))
         }
-        activation(lib, "hardswish(input, inplace=False)") { x, _ in try x.hardswish() }
+        activation(lib, "hardswish(input, inplace=False)",
+                   doc: ". Where trick differs: the gradient at exactly x = 3 is 1 everywhere, as torch's vectorised CPU kernel gives it (torch's scalar tail, the last n mod 8 float32 elements, gives 1.5)") { x, _ in try x.hardswish() }
         activation(lib, "hardsigmoid(input, inplace=False)") { x, _ in try x.hardsigmoid() }
         activation(lib, "softplus(input, beta=1.0, threshold=20.0)") { x, a in try x.softplus(beta: try a.double("beta"), threshold: try a.double("threshold")) }
         activation(lib, "logsigmoid(input)") { x, _ in try x.logsigmoid() }
