@@ -17,6 +17,8 @@ enum AutogradBindings {
         registerCreation(lib)
         registerGradMode(lib)
         registerFunctional(lib)
+        registerActivations(lib)
+        registerProbabilityLosses(lib)
         registerRoutes(lib)
         registerMathRoutes(lib)
     }

@@ -109,8 +109,12 @@ extension AutogradBindings {
             }
             return r(try Variable.adaptiveAvgPool2d(x, (oh, ow)))
         }
-        functional(lib, "dropout(input, p=0.5, training=True, inplace=False)", doc: "torch.nn.functional.dropout (trick's seeded stream, not torch's mask)") { a in
-            r(try v(a).dropout(p: try a.double("p"), training: try a.bool("training")))
+        for (name, channels) in [("dropout", false), ("dropout2d", true)] {
+            functional(lib, "\(name)(input, p=0.5, training=True, inplace=False)",
+                       doc: "torch.nn.functional.\(name) (trick's seeded stream, not torch's mask\(channels ? "; one draw per sample and channel" : ""))") { a in
+                let x = try v(a), out = try x.dropout(p: try a.double("p"), training: try a.bool("training"), channels: channels)
+                return out === x ? a["input"] : r(out)   // eval mode and p = 0 return the input itself, as torch
+            }
         }
         functional(lib, "mse_loss(input, target, size_average=None, reduce=None, reduction='mean')", doc: "torch.nn.functional.mse_loss") { a in
             r(try Variable.mseLoss(try v(a), try v(a, "target"), reduction: try LossBindings.legacyReduction(a)))

@@ -158,6 +158,7 @@ enum NNModuleBindings {
         simple(lib, "ReLU(inplace=False)", doc: "torch.nn.ReLU", repr: { a in try a.bool("inplace") ? "inplace=True" : "" }) { _, _ in { try $0.relu() } }
         simple(lib, "Sigmoid()", doc: "torch.nn.Sigmoid", repr: { _ in "" }) { _, _ in { try $0.sigmoid() } }
         simple(lib, "Tanh()", doc: "torch.nn.Tanh", repr: { _ in "" }) { _, _ in { try $0.tanh() } }
+        registerMoreActivations(lib)
         simple(lib, "Identity(*args, **kwargs)", doc: "torch.nn.Identity", repr: { _ in "" }) { _, _ in { $0 } }
         simple(lib, "Softmax(dim=None)", doc: "torch.nn.Softmax", repr: { a in "dim=\(show(a["dim"]))" }) { _, a in
             let d = try a.int("dim")
@@ -167,11 +168,22 @@ enum NNModuleBindings {
             let s = try a.int("start_dim"), e = try a.int("end_dim")
             return { try $0.flatten(s, e) }
         }
-        simple(lib, "Dropout(p=0.5, inplace=False)", doc: "torch.nn.Dropout (trick's seeded stream; identity in eval mode)",
-               repr: { a in "p=\(show(a["p"])), inplace=\(show(a["inplace"]))" }) { n, a in
-            let p = try a.double("p")
-            guard (0...1).contains(p) else { throw RuntimeError("dropout probability has to be between 0 and 1, but got \(p)", kind: "ValueError") }
-            return { try $0.dropout(p: p, training: ModuleValues.isTraining(n)) }
+        for (name, channels) in [("Dropout", false), ("Dropout2d", true)] {
+            simple(lib, "\(name)(p=0.5, inplace=False)",
+                   doc: "torch.nn.\(name) (trick's seeded stream\(channels ? ", one draw per sample and channel" : ""); identity in eval mode)",
+                   repr: { a in "p=\(show(a["p"])), inplace=\(show(a["inplace"]))" }) { n, a in
+                let p = try a.double("p")
+                guard (0...1).contains(p) else { throw RuntimeError("dropout probability has to be between 0 and 1, but got \(p)", kind: "ValueError") }
+                return { try $0.dropout(p: p, training: ModuleValues.isTraining(n), channels: channels) }
+            }
+        }
+        simple(lib, "ZeroPad2d(padding)", doc: "torch.nn.ZeroPad2d: F.pad with zeros, (left, right, top, bottom)",
+               repr: { a in
+                   let p = try ZeroPad.amounts(a["padding"])
+                   return "(" + p.map(String.init).joined(separator: ", ") + ")"
+               }) { _, a in
+            let p = try ZeroPad.amounts(a["padding"])
+            return { try $0.constantPad(p, value: 0) }
         }
         simple(lib, "MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)", doc: "torch.nn.MaxPool2d",
                repr: { a in "kernel_size=\(show(a["kernel_size"])), stride=\(show(a.has("stride") ? a["stride"] : a["kernel_size"])), padding=\(show(a["padding"])), dilation=\(show(a["dilation"])), ceil_mode=\(show(a["ceil_mode"]))" }) { _, a in
@@ -256,10 +268,20 @@ enum NNModuleBindings {
             nn.set("init", .object(initNS))
             nn.set("functional", .object(lib.namespace("F")))
             for name in ["ReLU", "Sigmoid", "Tanh", "Identity", "Softmax", "Flatten", "Dropout", "MaxPool2d", "AvgPool2d",
-                         "AdaptiveAvgPool2d", "Upsample", "ConvTranspose2d"] {
+                         "AdaptiveAvgPool2d", "Upsample", "ConvTranspose2d", "Dropout2d", "ZeroPad2d"] + activationModules {
                 if let v = lib.globals[name] { nn.set(name, v) }
             }
         }
+    }
+}
+
+enum ZeroPad {
+    /// `ZeroPad2d`'s padding: an int for all four sides, or (left, right, top, bottom).
+    static func amounts(_ v: Value) throws -> [Int] {
+        let xs = try Convert.ints(v, what: "ZeroPad2d() padding")
+        if xs.count == 1 { return [Int](repeating: xs[0], count: 4) }
+        guard xs.count == 4 else { throw RuntimeError("ZeroPad2d() padding must be an int or 4 ints (left, right, top, bottom), got \(xs.count)", kind: "ValueError") }
+        return xs
     }
 }
 

@@ -71,6 +71,7 @@ extension VariableMethods {
         define("log2(self)") { v, _ in result(try v.log(base: 2)) }
         define("log10(self)") { v, _ in result(try v.log(base: 10)) }
         define("rsqrt(self)") { v, _ in result(try v.rsqrt()) }
+        define("erf(self)") { v, _ in result(try v.erf()) }
         for (name, op) in [("sign", UnaryOp.sign), ("floor", .floor), ("ceil", .ceil), ("round", .round), ("trunc", .trunc)] {
             define("\(name)(self)") { v, _ in result(try v.step(op)) }
         }
@@ -83,7 +84,7 @@ extension VariableMethods {
         ("split", "tensor"), ("chunk", "input"), ("unbind", "input"), ("narrow", "input"), ("flip", "input"),
         ("sin", "input"), ("cos", "input"), ("tan", "input"), ("log1p", "input"), ("expm1", "input"), ("exp2", "input"),
         ("log2", "input"), ("log10", "input"), ("rsqrt", "input"), ("sign", "input"), ("floor", "input"), ("ceil", "input"),
-        ("round", "input"), ("trunc", "input"), ("atan2", "input"),
+        ("round", "input"), ("trunc", "input"), ("atan2", "input"), ("erf", "input"),
     ]
 }
 
@@ -92,7 +93,7 @@ extension AutogradBindings {
         for (name, first) in VariableMethods.mathFunctions { routeToMethod(lib, name, first: first) }
         // torch functions / tensor methods a plain tensor did not have: the variable code (its
         // result is a plain tensor when nothing requires grad)
-        for name in ["unbind", "unflatten", "exp2", "atan2", "narrow"] where lib.tensorMethods[name] == nil {
+        for name in ["unbind", "unflatten", "exp2", "atan2", "narrow", "erf"] where lib.tensorMethods[name] == nil {
             guard let m = VariableMethods.table[name] else { continue }
             lib.tensorMethod(m.signatureText, doc: "torch.Tensor.\(name)") { a in try m.call(a.forwarding(m.signature)) }
         }

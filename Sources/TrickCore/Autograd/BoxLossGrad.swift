@@ -65,12 +65,18 @@ extension Variable {
     /// `F.dropout(input, p, training)` with trick's seeded generator (the mask is not torch's: the
     /// random streams are trick's own, SPEC §7). Kept elements are scaled by `1/(1−p)`; the
     /// gradient is the output gradient times the same mask and scale (MulBackward0, as torch prints).
-    public func dropout(p: Double = 0.5, training: Bool = true, generator: RandomGenerator = .global) throws -> Variable {
+    /// With `channels`, torch's feature dropout (`F.dropout2d`): one draw per (sample, channel) —
+    /// the mask has the shape of the first two dimensions and broadcasts over the rest.
+    public func dropout(p: Double = 0.5, training: Bool = true, channels: Bool = false,
+                        generator: RandomGenerator = .global) throws -> Variable {
         guard (0...1).contains(p) else { throw CoreError("dropout probability has to be between 0 and 1, but got \(p)") }
+        if channels && rank < 2 { throw CoreError("Feature dropout requires at least 2 dimensions in the input", kind: "RuntimeError") }
         guard training && p > 0 else { return self }
         let keep = 1 - p
         let scale = keep > 0 ? 1 / keep : 0
-        let mask = Tensor(shape: shape, float64: (0..<data.count).map { _ in generator.uniformDouble() < keep ? scale : 0 }).cast(to: dtype)
+        let maskShape = channels && rank >= 2 ? [shape[0], shape[1]] + [Int](repeating: 1, count: rank - 2) : shape
+        let count = Tensor.product(maskShape)
+        let mask = Tensor(shape: maskShape, float64: (0..<count).map { _ in generator.uniformDouble() < keep ? scale : 0 }).cast(to: dtype)
         return try mul(mask)
     }
 }

@@ -111,13 +111,26 @@ extension Variable {
     /// `F.smooth_l1_loss(input, target, reduction='mean', beta=1.0)`; beta 0 is the L1 loss.
     public static func smoothL1Loss(_ input: Variable, _ target: Variable, reduction: Reduction = .mean, beta: Double = 1) throws -> Variable {
         guard beta >= 0 else { throw CoreError("smooth_l1_loss does not support negative values for beta.") }
+        return try piecewiseQuadratic("SmoothL1LossBackward0", input, target, reduction: reduction, beta: beta, scale: 1)
+    }
+
+    /// `F.huber_loss(input, target, reduction='mean', delta=1.0)` (HuberLossBackward0): `delta`
+    /// times the smooth L1 loss with `beta = delta`.
+    public static func huberLoss(_ input: Variable, _ target: Variable, reduction: Reduction = .mean, delta: Double = 1) throws -> Variable {
+        guard delta > 0 else { throw CoreError("huber_loss does not support non-positive values for delta.", kind: "RuntimeError") }
+        return try piecewiseQuadratic("HuberLossBackward0", input, target, reduction: reduction, beta: delta, scale: delta)
+    }
+
+    /// `scale ·` (`0.5·d²/beta` where `|d| < beta`, else `|d| − 0.5·beta`), `d = input − target`.
+    static func piecewiseQuadratic(_ name: String, _ input: Variable, _ target: Variable, reduction: Reduction,
+                                   beta: Double, scale: Double) throws -> Variable {
         let x = input.data, t = target.data
         let outShape = try Broadcast.shape(x.shape, t.shape)
         let diff = try Tensor.binary(.sub, x, t)
         let z = diff.doubles
         let elems = z.map { d -> Double in
             let a = Swift.abs(d)
-            return a < beta ? 0.5 * d * d / beta : a - 0.5 * beta
+            return scale == 1 ? (a < beta ? 0.5 * d * d / beta : a - 0.5 * beta) : (a < beta ? 0.5 * d * d : scale * (a - 0.5 * beta))
         }
         var v = Tensor(shape: outShape, float64: elems).cast(to: diff.dtype)
         switch reduction {
@@ -126,14 +139,14 @@ extension Variable {
         case .mean: v = try v.mean()
         }
         let xs = x.shape, ts = t.shape
-        return record("SmoothL1LossBackward0", v, inputs: [input, target], saved: [input, target]) { g, need in
+        return record(name, v, inputs: [input, target], saved: [input, target]) { g, need in
             let gv = g.doubles
             let norm = reduction == .mean ? 1 / Double(z.count) : 1
             let gd = Tensor(shape: outShape, float64: z.indices.map { i in
                 let d = z[i], gi = (reduction == .none ? gv[i] : gv[0]) * norm
-                if d < -beta { return -gi }
-                if d > beta { return gi }
-                return beta == 0 ? 0 : gi * d / beta
+                if d < -beta { return -gi * scale }
+                if d > beta { return gi * scale }
+                return beta == 0 ? 0 : gi * d * (scale / beta)
             }).cast(to: diff.dtype)
             return [need[0] ? try GradMath.sumTo(gd, xs) : nil, need[1] ? try GradMath.sumTo(try gd.unary(.neg), ts) : nil]
         }

@@ -1,9 +1,11 @@
 /// torch.nn's loss modules (`nn.CrossEntropyLoss(weight=…, ignore_index=…)`, `nn.BCEWithLogitsLoss`,
-/// `nn.MSELoss`, `nn.L1Loss`, `nn.SmoothL1Loss`) in trick: nn.Module subclasses whose forward is
+/// `nn.MSELoss`, `nn.L1Loss`, `nn.SmoothL1Loss`, `nn.NLLLoss`, `nn.BCELoss`, `nn.KLDivLoss`,
+/// `nn.HuberLoss`; and `nn.CosineSimilarity`) in trick: nn.Module subclasses whose forward is
 /// the torch.nn.functional function trick has, with torch's signatures — distinct from mmseg's
 /// `CrossEntropyLoss`. `weight`/`pos_weight` are buffers, as torch registers them.
 enum TorchLossModules {
-    static let exported = ["CrossEntropyLoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss"]
+    static let exported = ["CrossEntropyLoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "NLLLoss", "BCELoss",
+                           "KLDivLoss", "HuberLoss", "CosineSimilarity"]
 
     static let source = #"""
 import warnings
@@ -101,5 +103,72 @@ class SmoothL1Loss(_Loss):
 
     def __repr__(self):
         return 'SmoothL1Loss()'
+
+
+class NLLLoss(_WeightedLoss):
+    """torch.nn.NLLLoss: F.nll_loss with these options."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):
+        return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
+
+    def __repr__(self):
+        return 'NLLLoss()'
+
+
+class BCELoss(_WeightedLoss):
+    """torch.nn.BCELoss: F.binary_cross_entropy with these options."""
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
+
+    def __repr__(self):
+        return 'BCELoss()'
+
+
+class KLDivLoss(_Loss):
+    """torch.nn.KLDivLoss: F.kl_div (reduction 'batchmean', log_target)."""
+
+    def __init__(self, size_average=None, reduce=None, reduction='mean', log_target=False):
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+    def __repr__(self):
+        return 'KLDivLoss()'
+
+
+class HuberLoss(_Loss):
+    """torch.nn.HuberLoss: F.huber_loss with delta."""
+
+    def __init__(self, reduction='mean', delta=1.0):
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+    def __repr__(self):
+        return 'HuberLoss()'
+
+
+class CosineSimilarity(Module):
+    """torch.nn.CosineSimilarity: F.cosine_similarity along dim."""
+
+    def __init__(self, dim=1, eps=1e-08):
+        super().__init__()
+        self.dim = dim
+        self.eps = eps
+
+    def forward(self, x1, x2):
+        return F.cosine_similarity(x1, x2, self.dim, self.eps)
+
+    def __repr__(self):
+        return 'CosineSimilarity()'
 """#
 }
