@@ -19,6 +19,10 @@ final class LiveOptimizer {
     var stepCalls = -1
     /// torch's `optimizer._opt_called`: `step()` has run since a torch scheduler wrapped it.
     var optCalled = false
+    /// `optimizer.state` once a script has read it (OptimizerStateView.swift), and each parameter's
+    /// entries dict in it.
+    var stateView: DictRef?
+    var stateEntries: [ObjectIdentifier: DictRef] = [:]
     /// Whether a torch / an MMEngine scheduler has wrapped `step` (ScriptOptimizers.swift).
     var countsForTorch = false, countsForMMEngine = false
     init(core: Optimizer, groups: ListRef, script: ScriptOptimizer? = nil) { self.core = core; self.groups = groups; self.script = script }
@@ -107,25 +111,6 @@ final class LiveOptimizer {
             // an unchanged value stays the object the script holds (a list of names is not copied)
             for (k, v) in g.options where d[str: k].flatMap({ try? LiveOptimizer.option($0) }) != v { d[str: k] = LiveOptimizer.value(v) }
         }
-    }
-
-    /// `optimizer.state`: each parameter object with state (in the order it got it) → its
-    /// entries (`step` as torch's 0-d float tensor, then the buffers). A snapshot: writing into it
-    /// does not change the optimizer (torch's is the optimizer's own dict).
-    func stateObject() throws -> Value {
-        var objects: [ObjectIdentifier: Value] = [:]
-        for case .dict(let d) in groups.items {
-            guard let p = d[str: "params"], let (objs, vars) = try? LiveOptimizer.parameters(p) else { continue }
-            for (o, v) in zip(objs, vars) { objects[ObjectIdentifier(v)] = o }
-        }
-        let state = DictRef()
-        for p in core.parametersWithState {
-            guard let key = objects[ObjectIdentifier(p)], let s = core.state(for: p) else { continue }
-            let entries = DictRef()
-            for (k, v) in s.entries { entries[str: k] = .tensor(v) }
-            try state.set(key, .dict(entries))
-        }
-        return .dict(state)
     }
 
     static func from(_ v: Value) -> LiveOptimizer? {
@@ -263,7 +248,9 @@ enum TrainingOptimBindings {
                 loss = try GradMode.enableGrad { try lib.callValue(a["closure"], Arguments()) }
             }
             try live.pushToCore()
+            try live.stateFromView()
             try core { try GradMode.noGrad { try opt.step() } }
+            try live.stateToView()
             return loss
         }
         o.method("zero_grad(set_to_none=True)") { a in
@@ -280,6 +267,7 @@ enum TrainingOptimBindings {
         }
         o.method("state_dict()") { _ in
             try live.pushToCore()
+            try live.stateFromView()
             let sd = opt.stateDict()
             let state = DictRef()
             for (i, entries) in sd.state {
@@ -318,6 +306,7 @@ enum TrainingOptimBindings {
             try live.pushToCore()
             try core { try opt.loadStateDict(OptimizerStateDict(state: state, paramGroups: groups)) }
             live.pullFromCore()
+            live.forgetView()
             return .none
         }
         return .object(o)

@@ -144,7 +144,8 @@ public final class Optimizer {
     /// The parameters with state, in the order torch's `optimizer.state` lists them.
     public var parametersWithState: [any OptimizerParameter] { stateOrder }
 
-    private func setState(_ s: ParamState, for p: any OptimizerParameter) {
+    /// Replaces `p`'s state (a script wrote into `optimizer.state[p]`); torch reads its dict as is.
+    public func setState(_ s: ParamState, for p: any OptimizerParameter) {
         let id = ObjectIdentifier(p)
         if stateByParam[id] == nil { stateOrder.append(p) }
         stateByParam[id] = s
