@@ -94,7 +94,7 @@ enum TorchSchedulerBindings {
         guard case .object(let ns)? = lib.globals["torch_lr_scheduler"] else { return }
         func define(_ sig: String, _ make: @escaping (Bound, LiveOptimizer) throws -> TorchScheduler) {
             let name = String(sig.prefix { $0 != "(" })
-            let f = BuiltinFunction(sig, doc: "torch.optim.lr_scheduler.\(name) bound to an optimizer (torch 2.4.1's formulas)") { a in
+            let f = BuiltinFunction(sig, doc: "torch.optim.lr_scheduler.\(name) bound to an optimizer — trick's SGD/Adam/AdamW/RMSprop or a script's own torch.optim.Optimizer subclass (SAM, Lookahead) — with torch 2.4.1's formulas and step-order warnings. Where trick differs: over a script's optimizer, groups added after the scheduler was made are an error.") { a in
                 let live = try optimizer(a, name)
                 return try object(name, live, optimizerObject: a["optimizer"]) { try make(a, live) }
             }
