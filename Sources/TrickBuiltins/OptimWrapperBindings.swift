@@ -82,7 +82,8 @@ enum OptimWrapperBindings {
     static func hasBatchNorm(_ n: ModuleNode) -> Bool { n.kind == .batchNorm || n.children.contains { hasBatchNorm($0.module) } }
 
     static func make(_ lib: Library, optimizer optimizerObject: Value, accumulativeCounts: Int, clipGrad: Value) throws -> Value {
-        let live = LiveOptimizer.from(optimizerObject)
+        // a script's own optimizer is stepped through its methods, not through trick's core
+        let live = LiveOptimizer.from(optimizerObject).flatMap { $0.script == nil ? $0 : nil }
         let clip = try clipConfig(clipGrad)
         guard clip == nil || live != nil else {
             throw RuntimeError("OptimWrapper: clip_grad needs an optimizer over real parameters (SGD, Adam, AdamW, RMSprop over a module's parameters)", kind: "NotImplementedError")

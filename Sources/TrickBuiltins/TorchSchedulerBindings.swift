@@ -6,7 +6,9 @@ import TrickLang
 /// ExponentialLR, CosineAnnealingLR, PolynomialLR, LambdaLR, MultiplicativeLR (script functions
 /// of the epoch), CosineAnnealingWarmRestarts (`step(epoch)` with fractional epochs), CyclicLR
 /// and OneCycleLR (cycling momentum / betas[0]), SequentialLR, ChainedScheduler and
-/// ReduceLROnPlateau (`step(metric)`). Each step writes the optimizer's `param_groups` dicts.
+/// ReduceLROnPlateau (`step(metric)`). Each step writes the optimizer's `param_groups` dicts — of
+/// trick's optimizers or of a script's own `torch.optim.Optimizer` subclass (ScriptOptimizers.swift).
+/// A scheduler's first `step()` warns as torch's does when `optimizer.step()` has not run yet.
 enum TorchSchedulerBindings {
     final class Live {
         let core: TorchScheduler
@@ -20,12 +22,17 @@ enum TorchSchedulerBindings {
 
     static func optimizer(_ a: Bound, _ name: String) throws -> LiveOptimizer {
         guard let live = LiveOptimizer.from(a["optimizer"]) else {
-            throw RuntimeError("\(name)() argument 'optimizer' must be an optimizer over real parameters, got \(a["optimizer"].typeName)", kind: "TypeError")
+            throw notAnOptimizer(a["optimizer"])
         }
         guard try a.int("last_epoch") == -1 else {
             throw RuntimeError("\(name)(last_epoch != -1): resuming is not supported", kind: "NotImplementedError")
         }
         return live
+    }
+
+    /// torch's `LRScheduler.__init__` check (a skeleton optimizer over parameter names is one too).
+    static func notAnOptimizer(_ v: Value) -> RuntimeError {
+        RuntimeError("\(v.typeName) is not an Optimizer (trick's schedulers need an optimizer over real parameters)", kind: "TypeError")
     }
 
     static func numbers(_ v: Value, _ what: String) throws -> [Double] {
@@ -36,13 +43,17 @@ enum TorchSchedulerBindings {
     static func lastLR(_ xs: [Double]) -> Value { .list(xs.map { .float($0) }) }
 
     /// A scheduler object: `step(epoch=None)`, `get_last_lr()`, `last_epoch`, `base_lrs`.
-    static func object(_ name: String, _ live: LiveOptimizer, _ make: () throws -> TorchScheduler) throws -> Value {
+    static func object(_ name: String, _ live: LiveOptimizer, optimizerObject: Value, _ make: () throws -> TorchScheduler) throws -> Value {
         try live.pushToCore()
         let s = try core { try make() }
         live.pullFromCore()
+        try live.wrapStep(for: .torch)
         let o = BuiltObject(typeName: name, payload: Live(core: s, optimizer: live))
         o.repr = { "<torch.optim.lr_scheduler.\(name) object>" }
+        var stepped = false
         o.method("step(epoch=None)") { a in
+            if !stepped { try TrainingOptimBindings.warnStepOrder(live, optimizerObject, check: .torch) }
+            stepped = true
             try live.pushToCore()
             let e = a.has("epoch") ? try a.double("epoch") : nil
             try core { try s.step(epoch: e) }
@@ -83,9 +94,9 @@ enum TorchSchedulerBindings {
         guard case .object(let ns)? = lib.globals["torch_lr_scheduler"] else { return }
         func define(_ sig: String, _ make: @escaping (Bound, LiveOptimizer) throws -> TorchScheduler) {
             let name = String(sig.prefix { $0 != "(" })
-            let f = BuiltinFunction(sig, doc: "torch.optim.lr_scheduler.\(name) bound to an optimizer (torch 2.4.1's formulas)") { a in
+            let f = BuiltinFunction(sig, doc: "torch.optim.lr_scheduler.\(name) bound to an optimizer — trick's SGD/Adam/AdamW/RMSprop or a script's own torch.optim.Optimizer subclass (SAM, Lookahead) — with torch 2.4.1's formulas and step-order warnings. Where trick differs: over a script's optimizer, groups added after the scheduler was made are an error.") { a in
                 let live = try optimizer(a, name)
-                return try object(name, live) { try make(a, live) }
+                return try object(name, live, optimizerObject: a["optimizer"]) { try make(a, live) }
             }
             ns.methods[name] = f
             lib.define("torch_" + name, .builtin(f))
@@ -156,7 +167,13 @@ enum TorchSchedulerBindings {
             live.pullFromCore()
             let o = BuiltObject(typeName: "SequentialLR", payload: s)
             o.repr = { "<torch.optim.lr_scheduler.SequentialLR object>" }
+            // each scheduler's first step through SequentialLR makes torch's check (the first at
+            // SequentialLR's first step, each later one at its milestone)
+            let milestones = try Convert.ints(a["milestones"], what: "milestones")
+            var checked = Set<Int>()
             o.method("step()") { _ in
+                let index = milestones.filter { $0 <= s.lastEpoch + 1 }.count
+                if checked.insert(index).inserted { try TrainingOptimBindings.warnStepOrder(live, a["optimizer"], check: .torch) }
                 try live.pushToCore()
                 try core { try s.step() }
                 live.pullFromCore()
@@ -206,9 +223,7 @@ enum TorchSchedulerBindings {
 
         let plateau = BuiltinFunction("ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=0.0001, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-08, verbose='deprecated')",
                                       doc: "torch.optim.lr_scheduler.ReduceLROnPlateau: step(metric) lowers the lr by factor after patience epochs without improvement") { a in
-            guard let live = LiveOptimizer.from(a["optimizer"]) else {
-                throw RuntimeError("ReduceLROnPlateau() argument 'optimizer' must be an optimizer over real parameters, got \(a["optimizer"].typeName)", kind: "TypeError")
-            }
+            guard let live = LiveOptimizer.from(a["optimizer"]) else { throw notAnOptimizer(a["optimizer"]) }
             try live.pushToCore()
             let s = try core {
                 try TorchReduceLROnPlateau(live.core, mode: try a.string("mode"), factor: try a.double("factor"), patience: try a.int("patience"),

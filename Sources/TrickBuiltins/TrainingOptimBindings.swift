@@ -11,10 +11,21 @@ import TrickLang
 /// Over a skeleton (parameter names) the optimizer types keep their table-only behaviour.
 final class LiveOptimizer {
     let core: Optimizer
-    let groups: ListRef
+    /// The group dicts (for a script's optimizer, read afresh from its `param_groups` at each push).
+    private(set) var groups: ListRef
+    /// A script's own optimizer (ScriptOptimizers.swift) whose groups `core` mirrors; nil for trick's.
+    let script: ScriptOptimizer?
     /// MMEngine's `optimizer._global_step`: the `step()` calls since a scheduler was bound (-1 then).
     var stepCalls = -1
-    init(core: Optimizer, groups: ListRef) { self.core = core; self.groups = groups }
+    /// torch's `optimizer._opt_called`: `step()` has run since a torch scheduler wrapped it.
+    var optCalled = false
+    /// `optimizer.state` once a script has read it (OptimizerStateView.swift), and each parameter's
+    /// entries dict in it.
+    var stateView: DictRef?
+    var stateEntries: [ObjectIdentifier: DictRef] = [:]
+    /// Whether a torch / an MMEngine scheduler has wrapped `step` (ScriptOptimizers.swift).
+    var countsForTorch = false, countsForMMEngine = false
+    init(core: Optimizer, groups: ListRef, script: ScriptOptimizer? = nil) { self.core = core; self.groups = groups; self.script = script }
 
     static func option(_ v: Value) throws -> OptionValue {
         switch v {
@@ -63,19 +74,34 @@ final class LiveOptimizer {
 
     /// The core groups from the dicts (a script may have changed an option or the params).
     func pushToCore() throws {
+        if let script { groups = try script.groups() }
         guard groups.items.count == core.paramGroups.count else {
+            if script != nil {
+                throw RuntimeError("param_groups has \(groups.items.count) groups, the scheduler was made over \(core.paramGroups.count): trick's schedulers keep the groups they were made with", kind: "NotImplementedError")
+            }
             throw RuntimeError("param_groups: add groups with add_param_group, not by editing the list", kind: "RuntimeError")
         }
         for (i, item) in groups.items.enumerated() {
             guard case .dict(let d) = item else { throw RuntimeError("param_groups entries must be dicts", kind: "TypeError") }
-            var options: [(key: String, value: OptionValue)] = []
-            for (k, v) in d.pairs {
-                guard case .str(let key) = k, key != "params" else { continue }
-                options.append((key, try LiveOptimizer.option(v)))
-            }
-            core.paramGroups[i].options = options
-            if let p = d[str: "params"] { core.paramGroups[i].params = try LiveOptimizer.parameters(p).1 }
+            core.paramGroups[i].options = try LiveOptimizer.options(d, skipOthers: script != nil)
+            if script == nil, let p = d[str: "params"] { core.paramGroups[i].params = try LiveOptimizer.parameters(p).1 }
         }
+    }
+
+    /// A group dict's options but `params`. A script's optimizer may keep any value in its groups:
+    /// those that are not numbers, strings, flags or sequences of them are left out (no scheduler
+    /// reads them), where trick's own optimizers reject them.
+    static func options(_ d: DictRef, skipOthers: Bool) throws -> [(key: String, value: OptionValue)] {
+        var options: [(key: String, value: OptionValue)] = []
+        for (k, v) in d.pairs {
+            guard case .str(let key) = k, key != "params" else { continue }
+            if skipOthers {
+                if let o = try? option(v) { options.append((key, o)) }
+            } else {
+                options.append((key, try option(v)))
+            }
+        }
+        return options
     }
 
     /// The dicts from the core groups (after a scheduler wrote lr / initial_lr / momentum).
@@ -87,30 +113,11 @@ final class LiveOptimizer {
         }
     }
 
-    /// `optimizer.state`: each parameter object with state (in the order it got it) → its
-    /// entries (`step` as torch's 0-d float tensor, then the buffers). A snapshot: writing into it
-    /// does not change the optimizer (torch's is the optimizer's own dict).
-    func stateObject() throws -> Value {
-        var objects: [ObjectIdentifier: Value] = [:]
-        for case .dict(let d) in groups.items {
-            guard let p = d[str: "params"], let (objs, vars) = try? LiveOptimizer.parameters(p) else { continue }
-            for (o, v) in zip(objs, vars) { objects[ObjectIdentifier(v)] = o }
-        }
-        let state = DictRef()
-        for p in core.parametersWithState {
-            guard let key = objects[ObjectIdentifier(p)], let s = core.state(for: p) else { continue }
-            let entries = DictRef()
-            for (k, v) in s.entries { entries[str: k] = .tensor(v) }
-            try state.set(key, .dict(entries))
-        }
-        return .dict(state)
-    }
-
     static func from(_ v: Value) -> LiveOptimizer? {
         guard case .object(let o) = v else { return nil }
         if let l = o.payload as? LiveOptimizer { return l }
-        if let w = o.payload as? LiveOptimWrapper { return w.optimizer }   // nil over a script's own optimizer object
-        return nil
+        if let w = o.payload as? LiveOptimWrapper { return w.optimizer ?? ScriptOptimizer.live(of: o.attributes["optimizer"] ?? .none) }
+        return ScriptOptimizer.live(of: v)
     }
 }
 
@@ -233,15 +240,17 @@ enum TrainingOptimBindings {
             o.methods[name] = nil
             o.set(name, v)
         }
-        o.getter = { name in name == "state" ? try live.stateObject() : nil }
+        o.getter = { name in name == "state" ? try live.stateObject() : live.counter(name) }
         o.method("step(closure=None)") { a in
-            live.stepCalls += 1
+            live.countStep()
             var loss: Value = .none
             if !a["closure"].isNone, let lib = VariableObjects.library {
                 loss = try GradMode.enableGrad { try lib.callValue(a["closure"], Arguments()) }
             }
             try live.pushToCore()
+            try live.stateFromView()
             try core { try GradMode.noGrad { try opt.step() } }
+            try live.stateToView()
             return loss
         }
         o.method("zero_grad(set_to_none=True)") { a in
@@ -258,6 +267,7 @@ enum TrainingOptimBindings {
         }
         o.method("state_dict()") { _ in
             try live.pushToCore()
+            try live.stateFromView()
             let sd = opt.stateDict()
             let state = DictRef()
             for (i, entries) in sd.state {
@@ -296,6 +306,7 @@ enum TrainingOptimBindings {
             try live.pushToCore()
             try core { try opt.loadStateDict(OptimizerStateDict(state: state, paramGroups: groups)) }
             live.pullFromCore()
+            live.forgetView()
             return .none
         }
         return .object(o)
@@ -319,16 +330,22 @@ enum TrainingOptimBindings {
 
     // MARK: schedulers bound to an optimizer
 
+    /// Whose check a scheduler's first `step()` makes (`warnStepOrder`): MMEngine's `_ParamScheduler`
+    /// or torch's `LRScheduler` (torch's SWALR).
+    enum StepOrderCheck { case mmengine, torch }
+
     static func schedulerObject(_ typeName: String, _ live: LiveOptimizer, _ sched: ParamScheduler, parameter: OptimizerScheduler.Parameter = .lr,
-                                lastStep: Int = -1, optimizerObject: Value = .none, mmengine: Bool = false) throws -> Value {
+                                lastStep: Int = -1, optimizerObject: Value = .none, check: StepOrderCheck = .torch, mmengine: Bool = false) throws -> Value {
         try live.pushToCore()
         let s = try core { try OptimizerScheduler(optimizer: live.core, scheduler: sched, parameter: parameter, lastStep: lastStep) }
         live.pullFromCore()
+        try live.wrapStep(for: check)
         let o = BuiltObject(typeName: typeName, payload: s)
         o.repr = { "<\(typeName) object>" }
-        if mmengine { live.stepCalls = -1 }
+        var stepped = false
         o.method("step(epoch=None)") { _ in
-            if mmengine && s.scheduler.globalStep == 0 { try warnStepOrder(live, optimizerObject) }
+            if mmengine ? s.scheduler.globalStep == 0 : !stepped { try warnStepOrder(live, optimizerObject, check: check) }
+            stepped = true
             try live.pushToCore()
             try core { try s.step() }
             live.pullFromCore()
@@ -355,17 +372,29 @@ enum TrainingOptimBindings {
         return .object(o)
     }
 
-    /// MMEngine `_ParamScheduler.step()`'s check at its first step after construction.
-    static func warnStepOrder(_ live: LiveOptimizer, _ optimizerObject: Value) throws {
+    /// The check MMEngine's `_ParamScheduler.step()` and torch's `LRScheduler.step()` make at a
+    /// scheduler's first step after construction: `optimizer.step` replaced since, or not called yet.
+    static func warnStepOrder(_ live: LiveOptimizer, _ optimizerObject: Value, check: StepOrderCheck) throws {
         let link = "See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
-        // the script set `optimizer.step = f` on the instance (MMEngine: no `_with_counter` on it)
-        if case .object(let o) = optimizerObject, o.methods["step"] == nil {
-            try VariableObjects.library?.warn("Seems like `optimizer.step()` has been overridden after parameter value scheduler initialization. "
-                                              + "Please, make sure to call `optimizer.step()` before `scheduler.step()`. \(link)")
-        } else if live.stepCalls < 0 {
-            try VariableObjects.library?.warn("Detected call of `scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call "
-                                              + "them in the opposite order: `optimizer.step()` before `scheduler.step()`. Failure to do this will result "
-                                              + "in PyTorch skipping the first value of the parameter value schedule. \(link)")
+        switch check {
+        case .mmengine:
+            if live.stepOverridden(optimizerObject) {
+                try VariableObjects.library?.warn("Seems like `optimizer.step()` has been overridden after parameter value scheduler initialization. "
+                                                  + "Please, make sure to call `optimizer.step()` before `scheduler.step()`. \(link)")
+            } else if live.stepCalls < 0 {
+                try VariableObjects.library?.warn("Detected call of `scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call "
+                                                  + "them in the opposite order: `optimizer.step()` before `scheduler.step()`. Failure to do this will result "
+                                                  + "in PyTorch skipping the first value of the parameter value schedule. \(link)")
+            }
+        case .torch:
+            if live.stepOverridden(optimizerObject) {
+                try VariableObjects.library?.warn("Seems like `optimizer.step()` has been overridden after learning rate scheduler initialization. "
+                                                  + "Please, make sure to call `optimizer.step()` before `lr_scheduler.step()`. \(link)")
+            } else if !live.optCalled {
+                try VariableObjects.library?.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call "
+                                                  + "them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result "
+                                                  + "in PyTorch skipping the first value of the learning rate schedule. \(link)")
+            }
         }
     }
 
@@ -387,7 +416,7 @@ enum TrainingOptimBindings {
                     throw RuntimeError("\(name)() argument 'optimizer' must be an optimizer over real parameters, got \(a["optimizer"].typeName)", kind: "TypeError")
                 }
                 guard try a.int("last_epoch") == -1 else { throw RuntimeError("\(name)(last_epoch != -1): resuming is not supported", kind: "NotImplementedError") }
-                return try schedulerObject(name, live, try core { try make(a) })
+                return try schedulerObject(name, live, try core { try make(a) }, optimizerObject: a["optimizer"])
             }
             ns.methods[name] = f
             lib.define("torch_" + name, .builtin(f))
@@ -444,7 +473,8 @@ enum TrainingOptimBindings {
                 let parameter: OptimizerScheduler.Parameter = name.hasSuffix("Momentum") ? .momentum
                     : takesParamName ? .named(try bound.string("param_name")) : .lr
                 let lastStep = name == "SWALR" ? -1 : try bound.int("last_step")
-                let made = try schedulerObject(name, live, sched, parameter: parameter, lastStep: lastStep, optimizerObject: optimizerObject, mmengine: true)
+                let made = try schedulerObject(name, live, sched, parameter: parameter, lastStep: lastStep, optimizerObject: optimizerObject,
+                                          check: name == "SWALR" ? .torch : .mmengine, mmengine: true)
                 if case .object(let so) = made, let state = so.payload as? OptimizerScheduler {
                     let options = Signature(sig).parameterNames.map { ($0, bound[$0]) }
                     SchedulerState.add(to: so, state, options: options, optimizerObject: optimizerObject) { saved in

@@ -57,19 +57,33 @@ class SAM(torch.optim.Optimizer):
 
 
 class Lookahead(torch.optim.Optimizer):
+    # as published (lonePatient/lookahead_pytorch): slow weights kept in the optimizer's state and
+    # updated in place, the fast weights copied from them through .data; the base class's __init__
+    # first, which torch 2's step hooks need
     def __init__(self, optimizer, k=5, alpha=0.5):
+        super().__init__(optimizer.param_groups, dict(k=k, alpha=alpha))
         self.optimizer = optimizer
-        super().__init__(optimizer.param_groups, dict(k=k, alpha=alpha, counter=0))
+        self.k = k
+        self.alpha = alpha
+        self.param_groups = self.optimizer.param_groups
+        self.state = defaultdict(dict)
+        self.fast_state = self.optimizer.state
+        for group in self.param_groups:
+            group["counter"] = 0
 
-    @torch.no_grad()
     def update(self, group):
         for fast in group["params"]:
             param_state = self.state[fast]
             if "slow_param" not in param_state:
-                param_state["slow_param"] = fast.detach().clone()
+                param_state["slow_param"] = torch.zeros_like(fast.data)
+                param_state["slow_param"].copy_(fast.data)
             slow = param_state["slow_param"]
-            param_state["slow_param"] = slow + (fast - slow) * group["alpha"]
-            fast.copy_(param_state["slow_param"])
+            slow += (fast.data - slow) * self.alpha
+            fast.data.copy_(slow)
+
+    def update_lookahead(self):
+        for group in self.param_groups:
+            self.update(group)
 
     def step(self, closure=None):
         loss = self.optimizer.step(closure)
@@ -77,7 +91,7 @@ class Lookahead(torch.optim.Optimizer):
             if group["counter"] == 0:
                 self.update(group)
             group["counter"] += 1
-            if group["counter"] >= group["k"]:
+            if group["counter"] >= self.k:
                 group["counter"] = 0
         return loss
 
@@ -142,7 +156,7 @@ show("ASAM", model, losses)
 model = make_model()
 base = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.5)
 opt = Lookahead(base, k=3, alpha=0.5)
-print(isinstance(opt, torch.optim.Optimizer), opt.param_groups[0]["counter"], base.param_groups[0]["counter"])
+print(isinstance(opt, torch.optim.Optimizer), opt.param_groups[0]["counter"], base.param_groups[0]["counter"], opt.k, opt.alpha)
 losses = []
 for _ in range(10):
     opt.zero_grad()
@@ -152,3 +166,7 @@ for _ in range(10):
     losses.append(loss.item())
 show("Lookahead", model, losses)
 print([g["counter"] for g in opt.param_groups], len(opt.state))
+slow = opt.state[model[0].bias]["slow_param"]
+print("slow", [f"{t:.5f}" for t in slow.tolist()], slow is opt.state[model[0].bias]["slow_param"])
+opt.update_lookahead()
+show("Lookahead synced", model, [])

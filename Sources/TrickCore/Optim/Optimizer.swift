@@ -73,6 +73,16 @@ public final class Optimizer {
         for g in groups { try addParamGroup(g) }
     }
 
+    /// The groups of an optimizer trick has no update rule for — a script's own subclass of
+    /// `torch.optim.Optimizer` (SAM, Lookahead), whose `step()` is the script's: its `defaults` and
+    /// each group's options as given, no parameters (so `step()` and `zeroGrad` touch nothing).
+    /// Schedulers read and write these groups; `kind` is not used.
+    public init(groupsOf defaults: [(key: String, value: OptionValue)], groups: [[(key: String, value: OptionValue)]]) {
+        kind = .sgd
+        self.defaults = defaults
+        paramGroups = groups.map { ParamGroup(params: [], options: $0) }
+    }
+
     /// The constructor's argument checks, with torch's messages.
     static func validate(_ kind: Kind, _ d: [(key: String, value: OptionValue)]) throws {
         func num(_ k: String) throws -> Double {
@@ -134,7 +144,8 @@ public final class Optimizer {
     /// The parameters with state, in the order torch's `optimizer.state` lists them.
     public var parametersWithState: [any OptimizerParameter] { stateOrder }
 
-    private func setState(_ s: ParamState, for p: any OptimizerParameter) {
+    /// Replaces `p`'s state (a script wrote into `optimizer.state[p]`); torch reads its dict as is.
+    public func setState(_ s: ParamState, for p: any OptimizerParameter) {
         let id = ObjectIdentifier(p)
         if stateByParam[id] == nil { stateOrder.append(p) }
         stateByParam[id] = s

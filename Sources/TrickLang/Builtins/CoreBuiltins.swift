@@ -471,6 +471,8 @@ public enum Help {
             return b.signatureText + (b.doc.isEmpty ? "" : "\n\n" + b.doc)
         case .function(let f):
             return f.code.signatureText + (f.code.docstring.map { "\n\n" + $0 } ?? "")
+        case .object(let o) where o.payload is ClassInfo || o.instanceClass is ClassInfo:
+            return classText((o.payload as? ClassInfo) ?? (o.instanceClass as! ClassInfo))
         case .object(let o):
             var s = "\(o.typeName) object"
             if let c = o.callable { s += "\n  call: " + c.signatureText }
@@ -483,6 +485,44 @@ public enum Help {
         default:
             return "\(v.typeName): " + Methods.names(for: v).joined(separator: ", ")
         }
+    }
+}
+
+extension Help {
+    /// `help(cls)` / `help(obj)` of a script's class: its name, bases and module, its docstring
+    /// (`__doc__`), then each method defined in it with its signature and docstring, in
+    /// definition order.
+    static func classText(_ c: ClassInfo) -> String {
+        let bases = c.bases.map { b -> String in
+            switch b {
+            case .object(let o): return (o.payload as? ClassInfo)?.name ?? o.typeName
+            case .builtin(let f): return f.name
+            default: return b.typeName
+            }
+        }
+        var s = "class \(c.name)" + (bases.isEmpty ? "" : "(" + bases.joined(separator: ", ") + ")") + " in module \(c.module)"
+        if case .str(let doc)? = c.namespace["__doc__"] { s += "\n\n" + indented(doc) }
+        let methods = c.order.compactMap { name -> (String, Function)? in
+            guard case .function(let f)? = c.namespace[name] else { return nil }
+            return (name, f)
+        }
+        if !methods.isEmpty { s += "\n\n  Methods defined here:" }
+        for (_, f) in methods {
+            s += "\n\n  " + f.code.signatureText
+            if let doc = f.code.docstring { s += "\n" + indented(doc, by: "      ") }
+        }
+        return s
+    }
+
+    /// A docstring's lines, common indentation removed (as `inspect.cleandoc`), each indented.
+    static func indented(_ doc: String, by prefix: String = "  ") -> String {
+        func blank(_ l: Substring) -> Bool { l.allSatisfy { $0 == " " || $0 == "\t" } }
+        func margin(_ l: Substring) -> Int { l.prefix { $0 == " " }.count }
+        let lines = doc.split(separator: "\n", omittingEmptySubsequences: false)
+        let common = lines.dropFirst().filter { !blank($0) }.map(margin).min() ?? 0
+        var kept = [lines[0].drop { $0 == " " }] + lines.dropFirst().map { $0.dropFirst(min(common, margin($0))) }
+        while let last = kept.last, blank(last) { kept.removeLast() }
+        return kept.map { blank($0) ? "" : prefix + $0 }.joined(separator: "\n")
     }
 }
 
