@@ -87,7 +87,7 @@ fi
 
 # %run runs a notebook into the session; %load puts it into the input (one cell, run by what follows).
 out=$(printf '%%run saved.trick\nw.shape\n' | "$BIN" repl 2>&1)
-expect "pipe: %run then use" "$out" "Out[2]: torch.Size([3])"
+expect "pipe: %run then use" "$out" "Out[2]: (3,)"
 printf 'def twice(v):\n    return v * 2\n' > helper.trick
 out=$(printf '%%load helper.trick\n\ntwice(21)\nIn[2]\n' | "$BIN" repl 2>&1)
 expect "pipe: %load then run the loaded cell" "$out" "Out[3]: 42"

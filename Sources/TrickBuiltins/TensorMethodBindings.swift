@@ -9,7 +9,7 @@ extension TensorBindings {
         + "(NaN / inf → int8…int32 as torch there: INT32_MIN wrapped); float16 / bfloat16 round to nearest even"
 
     static func registerMethods(_ lib: Library) {
-        lib.tensorProperty("shape") { $0.isNumpy ? .shapeTuple($0.shape) : TensorBindings.torchSize($0.shape) }   // torch.Size, as torch
+        lib.tensorProperty("shape") { .shapeTuple($0.shape) }   // a tuple (SPEC §7: shapes print as tuples); size() is torch.Size
         lib.tensorProperty("dtype") { .str($0.isNumpy ? NumpyFormatter.dtypeName($0.dtype) : TensorFormatter.dtypeName($0.dtype)) }
         lib.tensorProperty("itemsize") { .int($0.dtype.byteSize) }
         lib.tensorProperty("ndim") { .int($0.rank) }

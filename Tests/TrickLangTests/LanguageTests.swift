@@ -96,7 +96,7 @@ final class LanguageTests: XCTestCase {
     }
 
     func testTensorLiterals() {
-        check("print([1 2 3].tolist(), [1 2; 3 4].shape, [1 -2].tolist(), [1, 2])", "[1, 2, 3] torch.Size([2, 2]) [1, -2] [1, 2]\n")
+        check("print([1 2 3].tolist(), [1 2; 3 4].shape, [1 -2].tolist(), [1, 2])", "[1, 2, 3] (2, 2) [1, -2] [1, 2]\n")
         check("t = [1.5 2; 3 4]\nprint(t.dtype, t.sum().item())", "torch.float32 10.5\n")
     }
 
