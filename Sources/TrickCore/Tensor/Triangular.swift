@@ -28,10 +28,7 @@ extension Tensor {
         case 1:
             let n = shape[0] + Swift.abs(k)
             let offsets = (0..<shape[0]).map { i in k >= 0 ? i * n + i + k : (i - k) * n + i }
-            var mask = [Bool](repeating: false, count: n * n), source = [Int](repeating: 0, count: n * n)
-            for (i, o) in offsets.enumerated() { mask[o] = true; source[o] = i }
-            let spread = Tensor(shape: [n, n], storage: storage.map(OffsetGather(offsets: source))).keepingDType(of: self)
-            return try Tensor.whereSelect(Tensor(shape: [n, n], bool: mask), .tensor(spread), .tensor(try spread.fullLike(0)))
+            return try Tensor.zeros([n, n], dtype: dtype).written(at: offsets, values: self, sourceOffsets: Array(0..<count), add: false)
         default:
             throw CoreError("diag(): Supports 1D or 2D tensors. Got \(rank)D", kind: "RuntimeError")
         }
