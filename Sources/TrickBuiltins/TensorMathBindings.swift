@@ -371,10 +371,7 @@ extension TensorBindings {
         let lo = a["min"], hi = a["max"]
         if let l = lo.tensorValue { return .tensor(try t.clamped(min: l, max: try a.optionalTensor("max"))) }
         if let h = hi.tensorValue { return .tensor(try t.clamped(min: try a.optionalTensor("min"), max: h)) }
-        var isFloat = false
-        if case .float = lo { isFloat = true }
-        if case .float = hi { isFloat = true }
-        return .tensor(try t.clamped(min: try a.optionalDouble("min"), max: try a.optionalDouble("max"), boundsAreFloat: isFloat))
+        return .tensor(try t.clamped(min: try a.optionalDouble("min"), max: try a.optionalDouble("max"), boundsAreFloat: isFloatNumber(lo) || isFloatNumber(hi)))
     }
 
     static func isClose(_ x: Tensor, _ y: Tensor, rtol: Double, atol: Double, equalNaN: Bool) throws -> Tensor {
