@@ -38,6 +38,14 @@ public final class Globals {
     }
 }
 
+/// The library's hooks reach the interpreter that registered them through this link, which the
+/// interpreter clears as it goes (a library may outlive it). Not a weak reference: that gives
+/// the interpreter a side table, and every retain of it — each built-in call — would take
+/// Swift's slow reference-counting path.
+final class InterpreterLink {
+    unowned(unsafe) var interpreter: Interpreter?
+}
+
 /// Runs trick programs: compiles statements to closures and executes them in one global
 /// namespace that persists across runs (a notebook or REPL session).
 public final class Interpreter {
@@ -53,6 +61,8 @@ public final class Interpreter {
     }
     /// Runs the compiled code.
     private(set) var vm: VM!
+    /// How the library's hooks reach this interpreter (see `InterpreterLink`).
+    private let link = InterpreterLink()
     var callDepth: Int {
         get { vm.callDepth }
         set { vm.callDepth = newValue }
@@ -79,10 +89,11 @@ public final class Interpreter {
             ConfigFiles.register(into: library, interpreter: self)
             DisplayBuiltins.register(into: library, interpreter: self)
             library.callValue = { [unowned self] f, args in try self.call(f, args) }
-            library.currentFile = { [weak self] in self?.includingFiles.last }   // weak: a library may outlive it
-            library.importModule = { [weak self] name in try self?.userModule(name) }
-            library.loadType = { [weak self] name in
-                if let module = BundledModules.registeredTypes[name] { _ = try self?.userModule(module) }
+            link.interpreter = self
+            library.currentFile = { [link] in link.interpreter?.includingFiles.last }   // a library may outlive it
+            library.importModule = { [link] name in try link.interpreter?.userModule(name) }
+            library.loadType = { [link] name in
+                if let module = BundledModules.registeredTypes[name] { _ = try link.interpreter?.userModule(module) }
             }
         }
         for name in library.names {
@@ -90,6 +101,8 @@ public final class Interpreter {
             globals.values[slot] = library.globals[name]
         }
     }
+
+    deinit { link.interpreter = nil }
 
     func globalSlot(_ name: String) -> Int {
         if let s = globals.slotOf[name] { return s }

@@ -29,11 +29,16 @@ extension VM {
         for i in 0..<chunk.unboundCount { regs[Int(chunk.unboundLocals[i])] = VM.unbound }
         var cells: ContiguousArray<Cell>?
         if chunk.needsCells {
-            var c = ContiguousArray<Cell>()
-            if let f = function { c.append(contentsOf: f.cells) }
-            for _ in 0..<chunk.cellCount { c.append(Cell(VM.unbound)) }
-            for (cell, r) in chunk.cellParams { c[Int(cell)].value = regs[Int(r)] }
-            cells = c
+            if chunk.cellCount == 0, let f = function {
+                cells = ContiguousArray(f.cells)    // only captured cells: the function's own buffer, shared
+            } else {
+                var c = ContiguousArray<Cell>()
+                c.reserveCapacity(chunk.freeCount + chunk.cellCount)
+                if let f = function { c.append(contentsOf: f.cells) }
+                for _ in 0..<chunk.cellCount { c.append(Cell(VM.unbound)) }
+                for (cell, r) in chunk.cellParams { c[Int(cell)].value = regs[Int(r)] }
+                cells = c
+            }
         }
         let iterBase = iteratorTop
         if chunk.iteratorCount > 0 {
@@ -75,10 +80,13 @@ extension VM {
         }
         // callers of the running activation within this execute: frames[callerBase..<frameTop]
         let callerBase = frameTop
+        // (unowned(unsafe): the running chunk holds its file and globals, and a callee's chunk is
+        // held by its function in the caller's register; strong locals would cost four
+        // reference-count operations per call and return)
         unowned(unsafe) var chunk = entry
         var code = chunk.code
-        var file = chunk.file
-        var globals = chunk.globals
+        unowned(unsafe) var file = chunk.file
+        unowned(unsafe) var globals = chunk.globals
         var regs = stack + entryBase
         var pc = startPC
         var returned = Value.none
