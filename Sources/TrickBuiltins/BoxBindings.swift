@@ -193,7 +193,47 @@ enum BoxBindings {
         let r = EnsembleBoxes.nmsMethod(models, method: method, iouThr: try a.double("iou_thr"), sigma: sigma, thresh: thresh,
                                         weights: try ensembleWeights(a))
         try echo(r.messages, lib)
+        if let w = try ensembleWeights(a), w.count == models.count { try rescaleCallerScores(a["scores"], weights: a["weights"]) }
         return ensembleResult(r, dtype: .float64, intLabels: intLabels)
+    }
+
+    /// ensemble_boxes' `nms_method` with weights of the right length overwrites the caller's
+    /// scores, `scores[i] = np.array(scores[i]) * weights[i] / weights.sum()`, so a later call on
+    /// the same lists sees them rescaled (its README's example runs `nms`, then `soft_nms`, … on
+    /// the same lists). Numpy's dtypes: a float32 row stays float32 (a scalar weight does not
+    /// widen it), Python numbers become float64. A tuple of rows is left alone (Python raises).
+    static func rescaleCallerScores(_ scores: Value, weights: Value) throws {
+        let w = try Convert.tensor(weights)          // np.array(weights): int64 or float64
+        let wd = w.doubles
+        let sum = w.dtype.isFloatingPoint ? EnsembleBoxes.numpySum(wd) : Double(wd.reduce(0, +))
+        func rescaled(_ row: Tensor, _ i: Int) -> Tensor {
+            let x = row.doubles
+            if row.dtype == .float32 {
+                let wi = Float(wd[i]), s = Float(sum)
+                return Tensor(shape: row.shape, float32: x.map { Float($0) * wi / s })
+            }
+            return Tensor(shape: row.shape, float64: x.map { $0 * wd[i] / sum })
+        }
+        switch scores {
+        case .list(let l):
+            for i in 0..<min(l.items.count, wd.count) {
+                var t = rescaled(try exact(l.items[i]), i)
+                t.isNumpy = true
+                l.items[i] = .tensor(t)
+            }
+        case .tensor(let ref) where ref.tensor.rank == 2 && ref.tensor.shape[0] == wd.count:
+            // a stacked (M, n) array: each row is written back in the array's own dtype
+            let t = ref.tensor, n = t.shape[1], all = t.doubles
+            var rows: [Double] = []
+            for i in 0..<wd.count {
+                rows += rescaled(Tensor(shape: [n], float64: Array(all[(i * n)..<((i + 1) * n)])).cast(to: t.dtype), i).doubles
+            }
+            var out = Tensor(shape: t.shape, float64: rows).cast(to: t.dtype)
+            out.isNumpy = t.isNumpy
+            ref.tensor = out
+        default:
+            break
+        }
     }
 
     /// ensemble_boxes prints its warnings to stdout; write them through the program's `print`.
@@ -211,6 +251,13 @@ enum BoxBindings {
 
     static func ensembleWeights(_ a: Bound) throws -> [Double]? {
         a.has("weights") ? try Convert.doubles(a["weights"], what: "weights") : nil
+    }
+
+    /// `np.array(v)`: a tensor as it is; Python numbers stay float64, as numpy keeps them (ints stay ints).
+    static func exact(_ v: Value) throws -> Tensor {
+        if let t = v.tensorValue { return t }
+        let t = try Convert.tensor(v)
+        return t.dtype == .float32 ? try Convert.tensor(v, dtype: .float64) : t
     }
 
     /// Per-model lists (ragged, nested lists or tensors) or stacked tensors (M, n, 4) / (M, n).
@@ -231,11 +278,6 @@ enum BoxBindings {
             default:
                 throw RuntimeError("\(a.function)() argument '\(name)' must be a list with one entry per model, got \(v.typeName)", kind: "TypeError")
             }
-        }
-        func exact(_ v: Value) throws -> Tensor {
-            if let t = v.tensorValue { return t }
-            let t = try Convert.tensor(v)
-            return t.dtype == .float32 ? try Convert.tensor(v, dtype: .float64) : t
         }
         let bs = try perModel(bn), ss = try perModel(sn), ls = try perModel(ln)
         guard bs.count == ss.count, bs.count == ls.count else {

@@ -64,7 +64,7 @@ public enum EnsembleBoxes {
         n2 -= n2 % 8
         return numpySum(a[s..<(s + n2)]) + numpySum(a[(s + n2)..<(s + n)])
     }
-    static func numpySum(_ a: [Double]) -> Double { numpySum(a[...]) }
+    public static func numpySum(_ a: [Double]) -> Double { numpySum(a[...]) }
 
     // MARK: prefilter_boxes
 

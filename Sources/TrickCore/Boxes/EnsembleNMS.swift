@@ -5,7 +5,7 @@ extension EnsembleBoxes {
     /// value is the hard-threshold branch of the soft-NMS kernel, as ensemble_boxes).
     ///
     /// - With weights of the right length, each model's scores become `score·w_i/Σw` (ensemble_boxes
-    ///   also overwrites the caller's score lists in place; trick does not).
+    ///   also overwrites the caller's score lists with them: the binding does that too).
     /// - Empty models are skipped (1.0.9 crashes on them; fixed upstream later).
     /// - After pooling, coordinates are clipped to [0, 1], corners reordered, zero-area boxes dropped.
     /// - Labels are processed in ascending order (`np.unique`); the output is the concatenation of
