@@ -216,8 +216,13 @@ extension Interpreter {
             if let v = try nativeGetter?(attr) { return v }
             if let v = try self.instanceAttribute(o, info, attr) { return v }
             // then the built-in base's (once super().__init__ made it)
-            guard let base = o.base else { return nil }
-            return try Interpreter.baseMember(base, attr)
+            if let base = o.base, let v = try Interpreter.baseMember(base, attr) { return v }
+            // Python calls __getattr__ when the normal lookup fails (special names are looked up
+            // on the class, never through it)
+            if !(attr.hasPrefix("__") && attr.hasSuffix("__")), let f = info.lookup("__getattr__") {
+                return try self.call(f, Arguments([.object(o), .str(attr)]))
+            }
+            return nil
         }
         o.getterNames = { info.mro.flatMap(\.order) }
         o.setter = { [unowned self, unowned o] attr, v in
