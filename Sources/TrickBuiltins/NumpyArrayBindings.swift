@@ -12,7 +12,10 @@ enum NumpyArrayBindings {
         np.set("nan", .float(.nan))
         np.set("inf", .float(.infinity))
         np.set("pi", .float(Double.pi))
-        np.set("ndarray", .str("ndarray"))
+        np.method("ndarray(shape, dtype=None)",
+                  doc: "numpy.ndarray: the array type (`isinstance(x, np.ndarray)`, `type(x) is np.ndarray`); called, an array of the shape, float64 unless dtype says otherwise (zeros: trick does not leave memory uninitialized).") { a in
+            numpy(try full(try Convert.ints(a["shape"], what: "shape"), 0, try dtype(a["dtype"]) ?? .float64))
+        }
 
         for (name, fill) in [("zeros", 0.0), ("ones", 1.0), ("empty", 0.0)] {
             np.method("\(name)(shape, dtype=None)", doc: "numpy.\(name): float64 unless dtype says otherwise\(name == "empty" ? " (zeros: trick does not leave memory uninitialized)" : "").") { a in

@@ -322,8 +322,8 @@ extension TensorBindings {
             return .tensor(r)
         }
         dual(lib, "numel(input)", doc: "number of elements") { t, _ in .int(t.count) }
-        lib.function("is_tensor(obj)", doc: "torch.is_tensor") { a in
-            if case .tensor = a["obj"] { return .bool(true) }
+        lib.function("is_tensor(obj)", doc: "torch.is_tensor (a numpy array is not one)") { a in
+            if case .tensor(let ref) = a["obj"] { return .bool(!ref.tensor.isNumpy) }
             return .bool(false)
         }
         lib.function("one_hot(tensor, num_classes=-1)", doc: "torch.nn.functional.one_hot (int64 input)") { a in

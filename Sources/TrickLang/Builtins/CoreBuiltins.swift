@@ -199,7 +199,9 @@ enum CoreBuiltins {
                 if name == "tuple", case .object(let o) = v, o.payload is Collections.NamedTupleValues { return true }
                 if name == "float", case .float = v { return true }
                 if name == "int", case .bool = v { return true }
-                if name == "Tensor" || name == "tensor", case .tensor = v { return true }
+                // a numpy array is a tensor marked as an array: an ndarray, not a torch.Tensor
+                if name == "Tensor" || name == "tensor", case .tensor(let ref) = v { return !ref.tensor.isNumpy }
+                if name == "ndarray", case .tensor(let ref) = v { return ref.tensor.isNumpy }
                 if name == "object" { return true }
                 if case .object(let o) = v, let p = o.payload as? ReferenceBases, p.referenceBases.contains(name) { return true }
                 // a built-in exception is an instance of its bases (a KeyError is a LookupError)

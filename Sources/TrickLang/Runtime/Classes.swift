@@ -160,6 +160,7 @@ extension Interpreter {
     func classAttribute(_ info: ClassInfo, _ attr: String) throws -> Value? {
         if attr == "__mro__" { return .tuple(info.mro.map { .object($0.object) } + [library.globals["object"] ?? .none]) }
         if attr == "__bases__" { return .tuple(info.bases) }
+        if attr == "__doc__" { return info.namespace["__doc__"] ?? Value.none }     // the class's own, not inherited
         if attr == "__dict__" {
             // the class's own namespace, in definition order (a copy; CPython's is a read-only proxy)
             let d = DictRef()

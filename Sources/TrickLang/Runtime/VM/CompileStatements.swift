@@ -191,6 +191,9 @@ extension BytecodeCompiler {
             for (i, b) in bases.enumerated() { try expr(b.value, first + R(i)) }
             let fn = temp()
             var body = body
+            if case .expr(let e, _)? = body.first?.kind, case .string = e.kind {
+                body.insert(Stmt(.assign([Expr(.name("__doc__"), s.loc)], e), s.loc, endLine: s.loc.line), at: 0)   // the docstring
+            }
             if body.contains(where: { if case .annAssign(let t, _, _) = $0.kind, case .name = t.kind { return true }; return false }) {
                 body.insert(Stmt(.assign([Expr(.name("__annotations__"), s.loc)], Expr(.dict([]), s.loc)), s.loc, endLine: s.loc.line), at: 0)
             }
