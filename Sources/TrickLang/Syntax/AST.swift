@@ -37,6 +37,9 @@ public final class Expr {
         /// `yield x` / `yield` (a generator function's pause); `yield from it`
         case yield(Expr?)
         case yieldFrom(Expr)
+        /// `(name := value)`: assigns and evaluates to the value (in a comprehension, the
+        /// enclosing function's name, as Python's)
+        case namedExpr(String, Expr)
     }
 }
 

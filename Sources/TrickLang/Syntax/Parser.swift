@@ -483,6 +483,11 @@ public struct Parser {
             return Expr(.lambda(params, body), t.location)
         }
         let e = try orExpression()
+        if isOp(":=") {
+            guard case .name(let n) = e.kind else { throw error("cannot use an assignment expression here: the target of := must be a name", at: peek) }
+            advance()
+            return Expr(.namedExpr(n, try expression()), t.location)
+        }
         if isName("if") {
             // Conditional expression; but not inside a comprehension's `for ... if`.
             advance()

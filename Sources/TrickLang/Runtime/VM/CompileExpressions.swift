@@ -12,7 +12,7 @@ extension BytecodeCompiler {
     /// temporary when the destination is a local (`x = y or x`, `s = f"{s}!"`).
     static func writesEarly(_ e: Expr) -> Bool {
         switch e.kind {
-        case .and, .or, .ifExp, .fstring, .listComp, .setComp, .dictComp, .compare: return true
+        case .and, .or, .ifExp, .fstring, .listComp, .setComp, .dictComp, .compare, .namedExpr: return true
         default: return false
         }
     }
@@ -194,6 +194,9 @@ extension BytecodeCompiler {
             emit(.move(dst, acc), loc)
         case .starred:
             throw syntaxError("can't use starred expression here", loc)
+        case .namedExpr(let n, let v):
+            try expr(v, dst)
+            try store(Expr(.name(n), loc), from: dst)
         case .yield(let v):
             guard isFunction, !isClassBody else { throw syntaxError("'yield' outside function", loc) }
             let r: R

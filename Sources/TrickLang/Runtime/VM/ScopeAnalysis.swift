@@ -43,6 +43,9 @@ enum ScopeAnalysis {
             }
         }
         walk(body)
+        // `(name := value)` anywhere in the body's expressions (comprehensions included)
+        var w = Walker { if case .walrus(let n) = $0 { add(n) } }
+        w.statements(body)
         return out
     }
 
@@ -152,6 +155,7 @@ enum ScopeAnalysis {
             switch kind {
             case .name(let n): out.insert(n)
             case .nested(let names): out.formUnion(names)
+            case .walrus: break
             }
         }
         w.statements(body)
@@ -162,6 +166,8 @@ enum ScopeAnalysis {
         case name(String)
         /// The free names of a nested function or lambda (less the enclosing comprehensions' variables).
         case nested(Set<String>)
+        /// A name an assignment expression binds (it is also reported as a name).
+        case walrus(String)
     }
 
     /// Walks statements and expressions, reporting names and nested functions (whose bodies
@@ -236,6 +242,10 @@ enum ScopeAnalysis {
             case .matrix(let rows): rows.forEach { $0.forEach { expr($0) } }
             case .unary(_, let x), .starred(let x), .yieldFrom(let x): expr(x)
             case .yield(let x): if let x { expr(x) }
+            case .namedExpr(let n, let v):
+                name(n)
+                report(.walrus(n))
+                expr(v)
             case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b): expr(a); expr(b)
             case .compare(let a, let rest): expr(a); rest.forEach { expr($0.1) }
             case .ifExp(let c, let a, let b): expr(c); expr(a); expr(b)
