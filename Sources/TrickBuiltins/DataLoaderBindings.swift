@@ -16,16 +16,17 @@ import TrickLang
 /// same batches); `sampler` / `batch_sampler` are not supported.
 enum DataLoaderBindings {
     final class Loader {
-        let items: () throws -> [Value]
+        /// `dataset[i]`, called as the sampler gives each index (as torch's fetcher calls it)
+        let item: (Int) throws -> Value
         let count: Int
         let batchSize: Int?
         let shuffle: Bool
         let dropLast: Bool
         let generator: TorchGenerator?
         let collate: Value?
-        init(items: @escaping () throws -> [Value], count: Int, batchSize: Int?, shuffle: Bool, dropLast: Bool,
+        init(item: @escaping (Int) throws -> Value, count: Int, batchSize: Int?, shuffle: Bool, dropLast: Bool,
              generator: TorchGenerator?, collate: Value?) {
-            self.items = items; self.count = count; self.batchSize = batchSize; self.shuffle = shuffle
+            self.item = item; self.count = count; self.batchSize = batchSize; self.shuffle = shuffle
             self.dropLast = dropLast; self.generator = generator; self.collate = collate
         }
 
@@ -43,7 +44,6 @@ enum DataLoaderBindings {
         final class Pass {
             let loader: Loader
             var order: [Int]?
-            var items: [Value] = []
             var cursor = 0
             var exhausted = false
 
@@ -56,7 +56,6 @@ enum DataLoaderBindings {
             func nextIndex() throws -> Int? {
                 if order == nil {
                     order = try loader.permutation()
-                    items = try loader.items()
                 }
                 guard cursor < order!.count else {
                     if !exhausted, loader.shuffle, let g = loader.generator { _ = try g.randperm(loader.count) }
@@ -71,11 +70,11 @@ enum DataLoaderBindings {
             func next(_ lib: Library) throws -> Value? {
                 guard let b = loader.batchSize else {
                     guard let i = try nextIndex() else { return nil }
-                    guard let f = loader.collate else { return items[i] }
-                    return try lib.callValue(f, Arguments([items[i]]))
+                    guard let f = loader.collate else { return try loader.item(i) }
+                    return try lib.callValue(f, Arguments([try loader.item(i)]))
                 }
                 var batch: [Value] = []
-                while batch.count < b, let i = try nextIndex() { batch.append(items[i]) }
+                while batch.count < b, let i = try nextIndex() { batch.append(try loader.item(i)) }
                 if batch.isEmpty || (batch.count < b && loader.dropLast) { return nil }
                 if let f = loader.collate { return try lib.callValue(f, Arguments([.list(batch)])) }
                 return try DataLoaderBindings.collate(batch)
@@ -119,7 +118,7 @@ enum DataLoaderBindings {
             for key in ["sampler", "batch_sampler"] where a.has(key) {
                 throw RuntimeError("DataLoader(\(key)=...) is not supported in trick; use shuffle / generator", kind: "NotImplementedError")
             }
-            let (items, count) = try datasetItems(a["dataset"], lib)
+            let (item, count) = try datasetItems(a["dataset"], lib)
             var batchSize: Int?
             if !a["batch_size"].isNone {
                 let b = try a.int("batch_size")
@@ -136,7 +135,7 @@ enum DataLoaderBindings {
                 throw RuntimeError("DataLoader() argument 'generator' must be a torch.Generator, got \(a["generator"].typeName)", kind: "TypeError")
             }
             let shuffle = a["shuffle"].isNone ? false : try a.bool("shuffle")
-            let loader = Loader(items: items, count: count, batchSize: batchSize, shuffle: shuffle, dropLast: try a.bool("drop_last"),
+            let loader = Loader(item: item, count: count, batchSize: batchSize, shuffle: shuffle, dropLast: try a.bool("drop_last"),
                                 generator: generator, collate: a["collate_fn"].isNone ? nil : a["collate_fn"])
             let o = BuiltObject(typeName: "DataLoader", attributes: [("dataset", a["dataset"]), ("batch_size", a["batch_size"]),
                                                                       ("drop_last", a["drop_last"]), ("generator", a["generator"])])
@@ -180,16 +179,16 @@ enum DataLoaderBindings {
         }
     }
 
-    /// A dataset's items (fetched per pass) and its length: a TensorDataset, a list or tuple, or
-    /// an object with `__len__` / `__getitem__`.
-    static func datasetItems(_ v: Value, _ lib: Library) throws -> (() throws -> [Value], Int) {
+    /// A dataset's item fetcher and its length: a TensorDataset, a list or tuple, or an object
+    /// with `__len__` / `__getitem__` (a class of the user's, `torch.utils.data.Dataset` or not).
+    static func datasetItems(_ v: Value, _ lib: Library) throws -> ((Int) throws -> Value, Int) {
         switch v {
-        case .list(let l): return ({ l.items }, l.items.count)
-        case .tuple(let t): return ({ t }, t.count)
+        case .list(let l): return ({ l.items[$0] }, l.items.count)
+        case .tuple(let t): return ({ t[$0] }, t.count)
         case .object(let o):
-            guard let len = o.methods["__len__"], let get = o.methods["__getitem__"] else { break }
+            guard let len = o.special("__len__"), let get = o.special("__getitem__") else { break }
             let n = try Convert.int(try len.call(Arguments()))
-            return ({ try (0..<n).map { try get.call(Arguments([.int($0)])) } }, n)
+            return ({ try get.call(Arguments([.int($0)])) }, n)
         default: break
         }
         throw RuntimeError("DataLoader() argument 'dataset' must be a TensorDataset, a list or an object with __len__ and __getitem__, got \(v.typeName)", kind: "TypeError")

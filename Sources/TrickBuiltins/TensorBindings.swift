@@ -224,8 +224,11 @@ enum TensorBindings {
             let size = try Convert.ints(sizeV, what: "randint() argument 'size'")
             return .tensor(try Tensor.randint(low: Int64(low), high: Int64(h), size, dtype: try dtype(a) ?? .int64))
         }
-        lib.function("randperm(n, dtype=None, generator=None, device=None)", doc: "A random permutation of 0..n-1 (int64) from trick's seeded stream") { a in
-            .tensor(try Tensor.randperm(try a.int("n")).cast(to: try dtype(a) ?? .int64))
+        lib.function("randperm(n, dtype=None, generator=None, device=None)",
+                     doc: "torch.randperm: a permutation of 0..n-1 (int64) drawn as torch draws it from its CPU generator (mt19937): the generator given, else torch's global one, which torch.manual_seed seeds (trick's other random functions draw from trick's own stream)") { a in
+            var gen = TorchGenerator.global
+            if case .object(let o) = a["generator"], let g = o.payload as? TorchGenerator { gen = g }
+            return .tensor(Tensor(try gen.randperm(try a.int("n")).map(Int64.init)).cast(to: try dtype(a) ?? .int64))
         }
         lib.function("normal(mean=0.0, std=1.0, size=None, dtype=None, generator=None)", doc: "Normal samples: normal(mean, std, size) with float mean/std, or tensor mean/std (broadcast)") { a in
             if case .tensor = a["mean"] { return try normalTensor(a) }

@@ -1,7 +1,7 @@
 /// Modules of the reference libraries that are plain Python in them, written here in trick's
 /// own language and run like a user's module on first import (trick's implementation, not the
 /// libraries' code): the wrappers, randomness helpers and ToTensor of `mmcv.transforms`, Python's
-/// `dataclasses`, torch's loss modules and `torch.optim.Optimizer`.
+/// `dataclasses`, torch's loss modules, `torch.optim.Optimizer` and `torch.utils.data`'s datasets.
 enum BundledModules {
     /// Source of each module, by dotted name.
     static let sources: [String: String] = [
@@ -11,6 +11,7 @@ enum BundledModules {
         "dataclasses": Dataclasses.source,
         "torch.nn.modules.loss": TorchLossModules.source,
         "torch.optim.optimizer": TorchOptimizerBase.source,
+        "torch.utils.data.dataset": TorchDatasets.source,
     ]
 
     /// Names a built-in module re-exports from a bundled one (`from mmcv.transforms import KeyMapper`).
@@ -20,6 +21,7 @@ enum BundledModules {
             + MMCVTransformFormatting.exported.map { ($0, "mmcv.transforms.formatting") }),
         "torch.nn": Dictionary(uniqueKeysWithValues: TorchLossModules.exported.map { ($0, "torch.nn.modules.loss") }),
         "torch.optim": Dictionary(uniqueKeysWithValues: TorchOptimizerBase.exported.map { ($0, "torch.optim.optimizer") }),
+        "torch.utils.data": Dictionary(uniqueKeysWithValues: TorchDatasets.exported.map { ($0, "torch.utils.data.dataset") }),
     ]
 
     /// Registered type names whose class a bundled module defines (a config naming one imports it).
