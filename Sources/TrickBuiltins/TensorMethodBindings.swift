@@ -117,6 +117,15 @@ extension TensorBindings {
             .tensor(try a.tensor("self").fullLike(try a.double("value")))
         }
         lib.tensorMethod("zero_(self)", doc: "self filled with zeros, in place (returns self)") { a in .tensor(try a.tensor("self").fullLike(0)) }
+        // in-place random fills (init code: `m.weight.data.normal_(0, 0.01)`), from trick's own stream as nn.init's
+        lib.tensorMethod("uniform_(self, a=0.0, b=1.0, generator=None)", doc: "self filled from U(a, b), in place (trick's random stream, as nn.init.uniform_)") { a in
+            let t = try a.tensor("self")
+            return .tensor(try NNInit.uniform(t.shape, try a.double("a"), try a.double("b")).cast(to: t.dtype))
+        }
+        lib.tensorMethod("normal_(self, mean=0.0, std=1.0, generator=None)", doc: "self filled from N(mean, std²), in place (trick's random stream, as nn.init.normal_)") { a in
+            let t = try a.tensor("self")
+            return .tensor(try Tensor.normal(mean: try a.double("mean"), std: try a.double("std"), t.shape, dtype: t.dtype))
+        }
         lib.tensorMethod("copy_(self, src, non_blocking=False)", doc: "torch's copy_: src, broadcast to self's shape and converted to self's dtype, written into self (returns self)") { a in
             let t = try a.tensor("self")
             return .tensor(try a.tensor("src").expanded(t.shape).cast(to: t.dtype))
