@@ -117,6 +117,13 @@ extension TensorBindings {
             .tensor(try a.tensor("self").fullLike(try a.double("value")))
         }
         lib.tensorMethod("zero_(self)", doc: "self filled with zeros, in place (returns self)") { a in .tensor(try a.tensor("self").fullLike(0)) }
+        // a plain tensor does not require grad: torch's errors for the autograd-only methods
+        lib.tensorMethod("register_hook(self, hook)", doc: "torch.Tensor.register_hook: only on a tensor that requires grad") { _ in
+            throw fail("cannot register a hook on a tensor that doesn't require gradient", "RuntimeError")
+        }
+        lib.tensorMethod("retain_grad(self)", doc: "torch.Tensor.retain_grad: only on a tensor that requires grad") { _ in
+            throw fail("can't retain_grad on Tensor that has requires_grad=False", "RuntimeError")
+        }
         // in-place random fills (init code: `m.weight.data.normal_(0, 0.01)`), from trick's own stream as nn.init's
         lib.tensorMethod("uniform_(self, a=0.0, b=1.0, generator=None)", doc: "self filled from U(a, b), in place (trick's random stream, as nn.init.uniform_)") { a in
             let t = try a.tensor("self")

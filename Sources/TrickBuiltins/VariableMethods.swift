@@ -48,6 +48,19 @@ enum VariableMethods {
             return a["self"]
         }
         define("retain_grad(self)") { v, _ in try v.retainGrad(); return .none }
+        define("register_hook(self, hook)", doc: "hook(grad) is called with the gradient flowing into this tensor in backward (a leaf's: their sum, before accumulation); a tensor it returns replaces the gradient. Returns a handle whose remove() unregisters it.") { v, a in
+            let hook = a["hook"]
+            let h = try v.registerHook { g in
+                guard let lib = VariableObjects.library else { return nil }
+                let r = try lib.callValue(hook, Arguments([.tensor(g)]))
+                if r.isNone { return nil }
+                return try VariableObjects.operand(r, "the value register_hook's hook returned").data
+            }
+            let handle = BuiltObject(typeName: "RemovableHandle")
+            handle.repr = { "<torch.utils.hooks.RemovableHandle object>" }
+            handle.method("remove()") { _ in h.remove(); return .none }
+            return .object(handle)
+        }
         define("item(self)") { v, _ in try TensorBindings.item(v.data) }
 
         // in place (weight init and manual updates under no_grad)

@@ -63,6 +63,15 @@ public enum Autograd {
         }
 
         var buffers: [ObjectIdentifier: Tensor] = [:]
+        // Leaves with hooks take the sum of their gradients once (torch's AccumulateGrad with its pre-hooks).
+        var hookedLeaves: [Variable] = []
+        var hookedGrads: [ObjectIdentifier: Tensor] = [:]
+        func accumulateLeaf(_ v: Variable, _ g: Tensor) throws {
+            guard !v.hooks.isEmpty else { return try accumulate(v, g) }
+            let id = ObjectIdentifier(v)
+            if hookedGrads[id] == nil { hookedLeaves.append(v) }
+            hookedGrads[id] = try add(hookedGrads[id], g)
+        }
         var roots: [Node] = []
         for (i, v) in outputs.enumerated() {
             guard v.requiresGrad else { throw CoreError("element \(i) of tensors does not require grad and does not have a grad_fn") }
@@ -72,7 +81,7 @@ public enum Autograd {
                 roots.append(fn)
             } else {
                 let idx = captureIndex(leaf: v)
-                if capture != nil { for k in idx { captured[k] = try add(captured[k], g) } } else { try accumulate(v, g) }
+                if capture != nil { for k in idx { captured[k] = try add(captured[k], g) } } else { try accumulateLeaf(v, g) }
             }
         }
 
@@ -99,7 +108,8 @@ public enum Autograd {
             for i in 1..<ready.count where ready[i].sequenceNr > ready[best].sequenceNr { best = i }
             let node = ready.remove(at: best)
             let id = ObjectIdentifier(node)
-            guard let g = buffers.removeValue(forKey: id) else { continue }
+            guard var g = buffers.removeValue(forKey: id) else { continue }
+            if !node.tensorHooks.isEmpty { g = try GradHook.apply(node.tensorHooks, g) }
             for k in captureIndex(node: node) { captured[k] = try add(captured[k], g) }
             if capture == nil, let kept = node.retainedOutput { kept.grad = try add(kept.grad, g) }
             guard let apply = node.apply, !node.released else { throw CoreError(AutogradMessages.freedGraph) }
@@ -116,7 +126,7 @@ public enum Autograd {
                     if capture != nil {
                         for k in captureIndex(leaf: v) { captured[k] = try add(captured[k], gi) }
                     } else {
-                        try accumulate(v, gi)
+                        try accumulateLeaf(v, gi)
                     }
                 case .node(let m):
                     let mid = ObjectIdentifier(m)
@@ -129,6 +139,7 @@ public enum Autograd {
                 if dependencies[mid] == 0 && queued.insert(mid).inserted { ready.append(m) }
             }
         }
+        for v in hookedLeaves { try accumulate(v, try GradHook.apply(v.hooks, hookedGrads[ObjectIdentifier(v)]!)) }
         if !retainGraph { for n in ran { n.release() } }
         return captured
     }

@@ -24,6 +24,9 @@ public final class Node {
     var released = false
     /// A non-leaf whose `retainGrad()` was called receives the gradient flowing into this node.
     weak var retainedOutput: Variable?
+    /// Hooks registered on the node's output (`y.register_hook(fn)`), run on the gradient
+    /// flowing in before the node (and `retain_grad`, which torch runs last) sees it.
+    var tensorHooks: [GradHook] = []
 
     nonisolated(unsafe) static var nextSequenceNr = 0
 

@@ -17,6 +17,21 @@
 /// - Grad mode: `GradMode.noGrad { … }` records nothing (torch.no_grad()).
 /// - Tensors here are always contiguous, so views (reshape, slicing, permute) are copies; their
 ///   gradients are torch's, but a view does not share its base's version counter.
+/// A gradient hook (`tensor.register_hook(fn)`); `remove()` unregisters it (torch's RemovableHandle).
+public final class GradHook {
+    let fn: (Tensor) throws -> Tensor?
+    public private(set) var removed = false
+    init(_ fn: @escaping (Tensor) throws -> Tensor?) { self.fn = fn }
+    public func remove() { removed = true }
+
+    /// The gradient after each live hook in order (one returning nil leaves it as it was).
+    static func apply(_ hooks: [GradHook], _ g: Tensor) throws -> Tensor {
+        var g = g
+        for h in hooks where !h.removed { if let r = try h.fn(g) { g = r } }
+        return g
+    }
+}
+
 public final class Variable {
     /// The value. Replacing it through `data` does not bump the version and leaves the variable's
     /// `detach()`es on the old value (as `x.data = …` in torch); an in-place op changes the value
@@ -34,6 +49,8 @@ public final class Variable {
     public internal(set) var gradFn: Node?
     let version: VersionCounter
     public private(set) var retainsGrad = false
+    /// A leaf's gradient hooks (a non-leaf's are on its node).
+    var hooks: [GradHook] = []
 
     /// A leaf. `requiresGrad` needs a floating dtype (torch: "only Tensors of floating point dtype
     /// can require gradients").
@@ -72,6 +89,16 @@ public final class Variable {
     public func retainGrad() throws {
         guard requiresGrad else { throw CoreError("can't retain_grad on Tensor that has requires_grad=False") }
         if !isLeaf { retainsGrad = true; gradFn?.retainedOutput = self }
+    }
+
+    /// `register_hook(fn)`: `fn(grad)` is called with the gradient flowing into this tensor (a
+    /// leaf: the sum of what reaches it in one pass, before it is accumulated), and a tensor it
+    /// returns replaces that gradient.
+    public func registerHook(_ fn: @escaping (Tensor) throws -> Tensor?) throws -> GradHook {
+        guard requiresGrad else { throw CoreError("cannot register a hook on a tensor that doesn't require gradient") }
+        let h = GradHook(fn)
+        if let node = gradFn { node.tensorHooks.append(h) } else { hooks.append(h) }
+        return h
     }
 
     /// `.grad` as a user reads it: a non-leaf without `retainGrad()` gives nil and torch's
