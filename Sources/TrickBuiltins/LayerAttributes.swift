@@ -6,7 +6,8 @@ import TrickLang
 /// … to itself): `Conv1d/2d/3d` (`in_channels`, `out_channels`, `kernel_size`, `stride`,
 /// `padding`, `dilation`, `groups`, `transposed`, `output_padding`, `padding_mode`, sizes as
 /// tuples as torch's `_ntuple` makes them), `GroupNorm`, `LayerNorm`, `InstanceNorm*d`, `PReLU`.
-/// BatchNorm's options are NormOptions (they steer the forward). Where trick differs: these
+/// A `weight` or `bias` the options leave out is None, as torch registers it. BatchNorm's
+/// options are NormOptions (they steer the forward). Where trick differs: these
 /// are read-only records of the construction — assigning one changes the attribute, not the layer.
 enum LayerAttributes {
     static func attributes(_ name: String, _ a: Bound) throws -> [(String, Value)] {
@@ -41,9 +42,18 @@ enum LayerAttributes {
         }
     }
 
+    /// Layers torch gives a `weight` and a `bias`, None when the options leave one out
+    /// (`Conv2d(bias=False).bias is None`, an `affine=False` norm's weight and bias).
+    static let weightAndBias: Set<String> = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+                                             "Linear", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "GroupNorm",
+                                             "LayerNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
+
     /// Sets them on the layer's object (not through its setter: they are plain attributes).
     static func install(_ v: Value, _ name: String, _ a: Bound) throws {
-        guard case .object(let o) = v else { return }
+        guard case .object(let o) = v, let n = o.payload as? ModuleNode else { return }
         for (k, x) in try attributes(name, a) { o.set(k, x) }
+        if weightAndBias.contains(name) {
+            for p in ["weight", "bias"] where n.parameter(p) == nil { o.set(p, .none) }
+        }
     }
 }
