@@ -22,11 +22,6 @@ def _quadruple(padding, name):
     return padding
 
 
-def _check_input(name, x):
-    if x.dim() not in (3, 4):
-        raise ValueError(f'{name}: expected 3D or 4D input, got {x.dim()}D input')
-
-
 def _reflect(x, before, after, dim):
     size = x.shape[dim]
     if before >= size or after >= size:
@@ -49,35 +44,34 @@ def _replicate(x, before, after, dim):
     return torch.cat(parts, dim) if len(parts) > 1 else x
 
 
-class ReflectionPad2d(Module):
+class _Pad2d(Module):
+    """The 2-D padding modules: `_pad` extends one dimension, the last (left, right) first."""
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = _quadruple(padding, type(self).__name__)
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise ValueError(f'{type(self).__name__}: expected 3D or 4D input, got {input.dim()}D input')
+        left, right, top, bottom = self.padding
+        return self._pad(self._pad(input, left, right, -1), top, bottom, -2)
+
+    def __repr__(self):
+        return f'{type(self).__name__}({self.padding})'
+
+
+class ReflectionPad2d(_Pad2d):
     """torch.nn.ReflectionPad2d: the input mirrored at its borders (the edge not repeated)."""
 
-    def __init__(self, padding):
-        super().__init__()
-        self.padding = _quadruple(padding, 'ReflectionPad2d')
-
-    def forward(self, input):
-        _check_input('ReflectionPad2d', input)
-        left, right, top, bottom = self.padding
-        return _reflect(_reflect(input, left, right, -1), top, bottom, -2)
-
-    def __repr__(self):
-        return f'ReflectionPad2d({self.padding})'
+    def _pad(self, x, before, after, dim):
+        return _reflect(x, before, after, dim)
 
 
-class ReplicationPad2d(Module):
+class ReplicationPad2d(_Pad2d):
     """torch.nn.ReplicationPad2d: the edge rows and columns repeated outwards."""
 
-    def __init__(self, padding):
-        super().__init__()
-        self.padding = _quadruple(padding, 'ReplicationPad2d')
-
-    def forward(self, input):
-        _check_input('ReplicationPad2d', input)
-        left, right, top, bottom = self.padding
-        return _replicate(_replicate(input, left, right, -1), top, bottom, -2)
-
-    def __repr__(self):
-        return f'ReplicationPad2d({self.padding})'
+    def _pad(self, x, before, after, dim):
+        return _replicate(x, before, after, dim)
 """#
 }
