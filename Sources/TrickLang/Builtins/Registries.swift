@@ -105,7 +105,8 @@ public enum Registries {
                      doc: "mmengine.registry.init_default_scope: makes `scope` the current default scope (a DefaultScope instance named after it, made once; when another scope is current, a new instance is made and a warning says so, as MMEngine logs it).") { a in
             let scope = try a.string("scope")
             if state.current.isNone || instances[scope] == nil {
-                _ = make(scope, scope)
+                // DefaultScope.get_instance(scope, scope_name=scope): made once, then made current
+                if let v = instances[scope] { state.current = v } else { _ = make(scope, scope) }
                 return .none
             }
             if case .object(let cur) = state.current, case .str(let curScope)? = cur.attributes["scope_name"], curScope != scope {
