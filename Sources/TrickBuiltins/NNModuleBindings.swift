@@ -11,6 +11,7 @@ enum NNModuleBindings {
         registerLayers(lib)
         registerActivations(lib)
         registerInit(lib)
+        registerInstanceNormAndPReLU(lib)
         ClipGradBindings.register(lib)
     }
 
@@ -23,6 +24,7 @@ enum NNModuleBindings {
         let f = BuiltinFunction(old.signatureText, doc: old.doc + " Built with values (torch's default initialisation) and a forward.") { a in
             let v = try old.call(a.forwarding(old.signature))
             guard let n = ModuleObjects.node(v) else { return v }
+            try LayerAttributes.install(v, name, a)
             try ModuleValues.core { try initialise(n, a) }
             for (_, p) in n.parameters { ModuleObjects.gainedValues(p) }
             if let forward { try ModuleValues.setForward(v) { m in try forward(m, a) } }

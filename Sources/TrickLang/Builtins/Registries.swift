@@ -10,6 +10,8 @@ public enum Registries {
                         "HOOKS", "LOOPS", "VISUALIZERS", "MODEL_WRAPPERS", "WEIGHT_INITIALIZERS"]
 
     static func register(into lib: Library, interpreter interp: Interpreter) {
+        // what each name was registered as (the class itself, for `MODELS.get('BN')` and `issubclass`)
+        let originals = RegisteredOriginals()
         for name in names {
             let scope = name.lowercased()
             let root = RootRegistry()
@@ -28,9 +30,11 @@ public enum Registries {
                     if !force, lib.types[typeName] != nil {
                         throw RuntimeError("\(typeName) is already registered in \(scope) at __main__", kind: "KeyError")
                     }
-                    lib.registerType(typeName, BuiltinFunction(raw: "\(typeName)(*args, **kwargs)") { [unowned interp] args in
+                    let wrapper = BuiltinFunction(raw: "\(typeName)(*args, **kwargs)") { [unowned interp] args in
                         try interp.call(m, args)
-                    })
+                    }
+                    lib.registerType(typeName, wrapper)
+                    originals.values[typeName] = (wrapper, m)
                     return m
                 }
                 if !a["module"].isNone { return try add(a["module"]) }
@@ -49,8 +53,10 @@ public enum Registries {
                 }
                 return try lib.build(cfg, defaultArgs: defaults)
             }
-            o.method("get(key)", doc: "The registered component named `key`, or None.") { a in
-                guard let f = lib.types[try a.string("key")] else { return .none }
+            o.method("get(key)", doc: "The registered component named `key` (the class a script registered, else the built-in), or None.") { a in
+                let key = try a.string("key")
+                guard let f = lib.types[key] else { return .none }
+                if let (wrapper, m) = originals.values[key], wrapper === f { return m }
                 return .builtin(f)
             }
             o.method("__contains__(key)") { a in .bool(lib.types[try a.string("key")] != nil) }
@@ -95,6 +101,20 @@ public enum Registries {
             return .object(ctx)
         }
         lib.define("DefaultScope", .object(ds))
+        lib.function("init_default_scope(scope)",
+                     doc: "mmengine.registry.init_default_scope: makes `scope` the current default scope (a DefaultScope instance named after it, made once; when another scope is current, a new instance is made and a warning says so, as MMEngine logs it).") { a in
+            let scope = try a.string("scope")
+            if state.current.isNone || instances[scope] == nil {
+                // DefaultScope.get_instance(scope, scope_name=scope): made once, then made current
+                if let v = instances[scope] { state.current = v } else { _ = make(scope, scope) }
+                return .none
+            }
+            if case .object(let cur) = state.current, case .str(let curScope)? = cur.attributes["scope_name"], curScope != scope {
+                try lib.warn("The current default scope \"\(curScope)\" is not \"\(scope)\", `init_default_scope` will force set the currentdefault scope to \"\(scope)\".")
+                _ = make("\(scope)-\(instances.count)", scope)
+            }
+            return .none
+        }
     }
 
     /// `registry.get(name)` as MMEngine's `switch_scope_and_registry` resolves it: in the child
@@ -115,6 +135,13 @@ public enum Registries {
 /// A root registry's children: the registries made with it as parent, by scope (`OPTIMIZERS.children`).
 final class RootRegistry {
     let children = DictRef()
+}
+
+/// What `register_module` registered under each name, with the wrapper the shared table calls
+/// (a later registration of the name by other means replaces the wrapper, and `get` then
+/// returns the built-in).
+final class RegisteredOriginals {
+    var values: [String: (BuiltinFunction, Value)] = [:]
 }
 
 /// The `DefaultScope` instance made or entered last (`get_current_instance()`).

@@ -1,7 +1,9 @@
 /// Modules of the reference libraries that are plain Python in them, written here in trick's
 /// own language and run like a user's module on first import (trick's implementation, not the
 /// libraries' code): the wrappers, randomness helpers and ToTensor of `mmcv.transforms`, Python's
-/// `dataclasses`, torch's loss modules, `torch.optim.Optimizer` and `torch.utils.data`'s datasets.
+/// `dataclasses`, torch's loss and reflection/replication padding modules, `torch.optim.Optimizer`,
+/// `torch.utils.data`'s datasets, mmengine's weight initialisers and mmcv.cnn's layer builders and
+/// `ConvModule`.
 enum BundledModules {
     /// Source of each module, by dotted name.
     static let sources: [String: String] = [
@@ -12,6 +14,10 @@ enum BundledModules {
         "torch.nn.modules.loss": TorchLossModules.source,
         "torch.optim.optimizer": TorchOptimizerBase.source,
         "torch.utils.data.dataset": TorchDatasets.source,
+        "torch.nn.modules.padding": TorchPaddingModules.source,
+        "mmengine.model.weight_init": MMEngineWeightInit.source,
+        "mmcv.cnn.bricks.builders": MMCVCnnBricks.source,
+        "mmcv.cnn.bricks.conv_module": MMCVConvModule.source,
     ]
 
     /// Names a built-in module re-exports from a bundled one (`from mmcv.transforms import KeyMapper`).
@@ -19,15 +25,25 @@ enum BundledModules {
         "mmcv.transforms": Dictionary(uniqueKeysWithValues: MMCVTransformWrappers.exported.map { ($0, "mmcv.transforms.wrappers") }
             + MMCVTransformUtils.exported.map { ($0, "mmcv.transforms.utils") }
             + MMCVTransformFormatting.exported.map { ($0, "mmcv.transforms.formatting") }),
-        "torch.nn": Dictionary(uniqueKeysWithValues: TorchLossModules.exported.map { ($0, "torch.nn.modules.loss") }),
+        "torch.nn": Dictionary(uniqueKeysWithValues: TorchLossModules.exported.map { ($0, "torch.nn.modules.loss") }
+            + TorchPaddingModules.exported.map { ($0, "torch.nn.modules.padding") }),
+        "mmengine.model": Dictionary(uniqueKeysWithValues: MMEngineWeightInit.exported.map { ($0, "mmengine.model.weight_init") }),
+        "mmcv.cnn": mmcvCnn,
+        "mmcv.cnn.bricks": mmcvCnn,
         "torch.optim": Dictionary(uniqueKeysWithValues: TorchOptimizerBase.exported.map { ($0, "torch.optim.optimizer") }),
         "torch.utils.data": Dictionary(uniqueKeysWithValues: TorchDatasets.exported.map { ($0, "torch.utils.data.dataset") }),
     ]
 
+    /// mmcv.cnn (and mmcv.cnn.bricks): the builders and the blocks.
+    static let mmcvCnn = Dictionary(uniqueKeysWithValues: MMCVCnnBricks.exported.map { ($0, "mmcv.cnn.bricks.builders") }
+        + MMCVConvModule.exported.map { ($0, "mmcv.cnn.bricks.conv_module") })
+
     /// Registered type names whose class a bundled module defines (a config naming one imports it).
     static let registeredTypes: [String: String] = Dictionary(uniqueKeysWithValues:
         MMCVTransformWrappers.registered.map { ($0, "mmcv.transforms.wrappers") }
-        + MMCVTransformFormatting.registered.map { ($0, "mmcv.transforms.formatting") })
+        + MMCVTransformFormatting.registered.map { ($0, "mmcv.transforms.formatting") }
+        + MMCVCnnBricks.registered.map { ($0, "mmcv.cnn.bricks.builders") }
+        + MMCVConvModule.registered.map { ($0, "mmcv.cnn.bricks.conv_module") })
 
     /// Whether `cls` is a class a bundled module defines (`torch.optim.Optimizer`): built-in
     /// objects naming it among their `referenceBases` are its instances.
