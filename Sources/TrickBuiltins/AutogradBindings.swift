@@ -154,6 +154,16 @@ enum AutogradBindings {
                 return try wrap.call(Arguments([a["orig_func"]]))
             }
         }
+        torch.method("inference_mode(mode=True)",
+                     doc: "torch.inference_mode(): as no_grad (trick has no inference tensors: what it makes can be used in autograd later); inference_mode(False) changes nothing; also a decorator") { a in
+            let m = a["mode"]
+            if case .bool(let on) = m {
+                return gradModeObject(lib, "inference_mode", on ? false : GradMode.isEnabled)
+            }
+            // the bare decorator `@torch.inference_mode`: the function came as `mode`
+            guard case .object(let obj) = gradModeObject(lib, "inference_mode", false), let wrap = obj.callable else { return .none }
+            return try wrap.call(Arguments([m]))
+        }
         torch.method("set_grad_enabled(mode)", doc: "torch.set_grad_enabled(mode): sets grad mode now; also a context manager restoring it") { a in
             let mode = try a.bool("mode")
             let before = GradMode.isEnabled

@@ -322,6 +322,15 @@ extension TensorBindings {
             return .tensor(r)
         }
         dual(lib, "numel(input)", doc: "number of elements") { t, _ in .int(t.count) }
+        lib.namespace("torch").method("get_default_dtype()", doc: "torch.get_default_dtype(): torch.float32 (the dtype of float tensors made from Python numbers)") { _ in
+            .str("torch.float32")
+        }
+        lib.namespace("torch").method("set_default_dtype(d)", doc: "torch.set_default_dtype: trick keeps float32 as the default (float64 defaults are not supported)") { a in
+            guard case .str(let s) = a["d"], DType(name: s) == .float32 else {
+                throw fail("set_default_dtype(\(Printer.repr(a["d"]))): trick's default floating dtype is torch.float32 and cannot be changed", "NotImplementedError")
+            }
+            return .none
+        }
         lib.function("is_tensor(obj)", doc: "torch.is_tensor (a numpy array is not one)") { a in
             if case .tensor(let ref) = a["obj"] { return .bool(!ref.tensor.isNumpy) }
             return .bool(false)
