@@ -483,7 +483,7 @@ enum TrainingOptimBindings {
                                           check: name == "SWALR" ? .torch : .mmengine, mmengine: true)
                 if case .object(let so) = made, let state = so.payload as? OptimizerScheduler {
                     let options = Signature(sig).parameterNames.map { ($0, bound[$0]) }
-                    SchedulerState.add(to: so, state, options: options, optimizerObject: optimizerObject) { saved in
+                    SchedulerState.add(to: so, state, typeName: name, options: options, optimizerObject: optimizerObject) { saved in
                         guard case .object(let c) = try old.call(Arguments([], keywords: saved)), let b = c.payload as? Bound else {
                             throw RuntimeError("\(name): cannot rebuild from the saved state", kind: "ValueError")
                         }
