@@ -16,7 +16,7 @@ Run with the reference environment and a built trick:
 3. torch writes the files only it can make, for trick to read (Tests/torch_parity/torch_save_load.py
    and Tests/errors): views of one storage at offsets and strides, a file pickled at protocol 4, and
    the bad files (a class trick does not rebuild, a dtype object, truncated, a corrupt pickle, a
-   missing storage, torch's legacy format).
+   missing storage, torch's legacy format, lists nested 5000 deep).
 """
 import collections
 import io
@@ -142,6 +142,8 @@ def torch_only_files(out):
     rewrite_pickle(os.path.join(out, 'bad_missing_storage.pt'), os.path.join(out, 'bad_missing_storage.pt.tmp'), drop='/data/0')
     os.replace(os.path.join(out, 'bad_missing_storage.pt.tmp'), os.path.join(out, 'bad_missing_storage.pt'))
     rewrite_pickle(good, os.path.join(out, 'bad_opcode.pt'), data_pkl=b'\x80\x02}q\x00\xff.')
+    # lists nested 5000 deep (Python's pickler cannot write it: RecursionError; its unpickler reads it)
+    rewrite_pickle(good, os.path.join(out, 'bad_deep.pt'), data_pkl=b'\x80\x02' + b']' * 5000 + b'a' * 4999 + b'.')
     with open(os.path.join(out, 'views.pt'), 'rb') as f:
         data = f.read()
     with open(os.path.join(out, 'bad_truncated.pt'), 'wb') as f:

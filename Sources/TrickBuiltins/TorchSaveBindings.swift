@@ -57,11 +57,17 @@ enum TorchSaveBindings {
         }
     }
 
+
     /// A trick value as a `Pickled` object; a list, dict, set or tensor met twice is the same object.
     struct ToPickled {
         var seen: [ObjectIdentifier: Pickled] = [:]
 
-        mutating func convert(_ v: Value) throws -> Pickled {
+        mutating func convert(_ v: Value, depth: Int = 0) throws -> Pickled {
+            // Python's pickler stops at its recursion limit; so does trick's (PickleReader.maxDepth)
+            guard depth < PickleReader.maxDepth else {
+                throw RuntimeError("torch.save: the object nests deeper than \(PickleReader.maxDepth) levels", kind: "RecursionError")
+            }
+            func convert(_ x: Value) throws -> Pickled { try self.convert(x, depth: depth + 1) }
             switch v {
             case .none: return .none
             case .bool(let b): return .bool(b)
@@ -126,6 +132,7 @@ enum TorchSaveBindings {
 
         init(lib: Library) { self.lib = lib }
 
+        /// (PickleReader refuses nests deeper than Python's recursion limit, so this recursion is bounded.)
         mutating func convert(_ p: Pickled) throws -> Value {
             switch p {
             case .none: return .none

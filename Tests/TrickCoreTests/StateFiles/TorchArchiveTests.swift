@@ -69,7 +69,7 @@ final class TorchArchiveTests: XCTestCase {
                 }
             }
         }
-        for name in ["bad_deque.pt", "bad_dtype.pt", "bad_truncated.pt", "bad_opcode.pt", "bad_missing_storage.pt", "bad_legacy.pt"] {
+        for name in ["bad_deque.pt", "bad_dtype.pt", "bad_truncated.pt", "bad_opcode.pt", "bad_missing_storage.pt", "bad_legacy.pt", "bad_deep.pt"] {
             let file = try bytes("torch_files/" + name)
             if name == "bad_dtype.pt" {
                 // a dtype object is a name nothing called: the binding refuses it
