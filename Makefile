@@ -69,6 +69,8 @@ error-test: deps
 # checks of numpy's printing, Tests/dtype_parity: torch's and numpy's dtypes, Tests/class_parity:
 # classes deriving from the libraries' types, and Tests/torch_parity: torch code (tensors shared by
 # names, lists, dicts and arguments, changed in place; torch functions); all of which must match.
+# Then torch.save: trick must still write the bytes of Tests/torch_save/trick_files, which
+# tools/gen_torch_save_files.py checked with torch.load (Tests/torch_parity/torch_save_load.py reads them).
 snippets: deps
 	$(SWIFT) build -j $(JOBS) --product trick
 	python3 tests/run_snippets.py $(TEST_BIN)
@@ -76,6 +78,7 @@ snippets: deps
 	python3 tests/run_snippets.py $(TEST_BIN) --corpus Tests/dtype_parity
 	python3 tests/run_snippets.py $(TEST_BIN) --corpus Tests/class_parity
 	python3 tests/run_snippets.py $(TEST_BIN) --corpus Tests/torch_parity
+	tests/torch_save_files.sh $(TEST_BIN)
 
 # Programs valid in CPython and trick (Tests/python/*.py) must print the same under both.
 python-parity: deps

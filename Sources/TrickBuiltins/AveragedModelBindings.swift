@@ -166,6 +166,7 @@ enum AveragedModelBindings {
         }
         o.method("state_dict(destination=None, prefix='', keep_vars=False)") { a in
             let d = DictRef()
+            d.flavor = DictFlavor(.orderedDict)   // torch's Module.state_dict() is an OrderedDict
             let prefix = try a.string("prefix")
             // the counter buffer first, as torch's and MMEngine's state dicts list it
             d[str: prefix + counter] = .tensor(Tensor(shape: [], int64: [Int64(state.count)]))

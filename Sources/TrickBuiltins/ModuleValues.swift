@@ -175,6 +175,7 @@ enum ModuleValues {
         o.method("buffers(recurse=True)") { a in .list(namedBuffers(n, recurse: try a.bool("recurse")).map(\.value)) }
         o.method("state_dict(destination=None, prefix='', keep_vars=False)") { a in
             let d = DictRef()
+            d.flavor = DictFlavor(.orderedDict)   // torch's Module.state_dict() is an OrderedDict
             let prefix = try a.string("prefix"), keep = try a.bool("keep_vars")
             for (k, v) in try stateDict(n, keepVars: keep) { d[str: prefix + k] = v }
             return .dict(d)

@@ -11,10 +11,9 @@ import TrickLang
 /// parameters (trick's SGD/Adam/AdamW/RMSprop), whose counts, clipping and read-outs are
 /// TrickCore's `OptimWrapper`.
 ///
-/// Where trick differs: a scheduler bound to the wrapper steps the optimizer's groups but not
-/// `base_param_settings` (the extra group MMEngine adds when there are several groups, for
-/// `get_lr()['base_lr']`), which keeps the optimizer's default lr, and `param_groups` is the
-/// optimizer's groups without it.
+/// With several groups the wrapper has `base_param_settings` (a group of the optimizer's defaults,
+/// for `get_lr()['base_lr']`), `param_groups` is the optimizer's groups and that dict, and a
+/// scheduler bound to the wrapper steps it too (BoundGroups), as MMEngine's.
 final class LiveOptimWrapper {
     let wrapper: OptimWrapper
     /// nil when the optimizer is a script's own object (stepped through its methods).
@@ -108,12 +107,16 @@ enum OptimWrapperBindings {
         o.repr = { "Type: OptimWrapper\n_accumulative_counts: \(accumulativeCounts)\noptimizer: \n\(Printer.repr(optimizerObject))\n" }
         let computed = countNames + ["inner_count", "param_groups", "defaults"]
         o.getterNames = { computed }
-        o.getter = { name in
+        o.getter = { [unowned o] name in
             switch name {
             case "_inner_count", "inner_count": return .int(w.innerCount)
             case "_max_counts": return .int(w.maxCounts)
             case "_remainder_counts": return .int(w.remainderCounts)
-            case "param_groups": return try attribute(lib, optimizerObject, "param_groups")
+            case "param_groups":
+                // MMEngine's property: `optimizer.param_groups + [base_param_settings]`, a new list of the same dicts
+                let groups = try attribute(lib, optimizerObject, "param_groups")
+                guard let base = o.attributes["base_param_settings"], !base.isNone, case .list(let l) = groups else { return groups }
+                return .list(l.items + [base])
             case "defaults": return try attribute(lib, optimizerObject, "defaults")
             default: return nil
             }
@@ -217,5 +220,48 @@ enum OptimWrapperBindings {
             return try callMethod(lib, optimizerObject, "load_state_dict", Arguments([.dict(sd)]))
         }
         return me
+    }
+}
+
+/// The groups a scheduler bound to `optimizerObject` steps, and the dicts they mirror: the
+/// optimizer's (`live`), and for an OptimWrapper over several groups its `base_param_settings`
+/// dict after them (MMEngine's `OptimWrapper.param_groups`; core: WrapperParamGroups). The dicts
+/// are the truth: `push` reads them before a scheduler step, `pull` writes the new values back.
+final class BoundGroups {
+    let live: LiveOptimizer
+    let groups: any ScheduledGroups
+    private let wrapper: (object: BuiltObject, groups: WrapperParamGroups)?
+
+    init(_ live: LiveOptimizer, optimizerObject: Value) throws {
+        self.live = live
+        if case .object(let o) = optimizerObject, o.payload is LiveOptimWrapper, let base = try BoundGroups.base(o) {
+            let w = WrapperParamGroups(optimizer: live.core, base: base)
+            wrapper = (o, w)
+            groups = w
+        } else {
+            wrapper = nil
+            groups = live.core
+        }
+    }
+
+    /// The wrapper's `base_param_settings` as a group (nil when it is None).
+    private static func base(_ o: BuiltObject) throws -> ParamGroup? {
+        guard case .dict(let d)? = o.attributes["base_param_settings"] else { return nil }
+        return ParamGroup(params: [], options: try LiveOptimizer.options(d, skipOthers: true))
+    }
+
+    func push() throws {
+        try live.pushToCore()
+        guard let wrapper else { return }
+        guard let base = try BoundGroups.base(wrapper.object) else {
+            throw RuntimeError("OptimWrapper.base_param_settings became None after a scheduler was bound to the wrapper", kind: "RuntimeError")
+        }
+        wrapper.groups.base = base
+    }
+
+    func pull() {
+        live.pullFromCore()
+        guard let wrapper, let base = wrapper.groups.base, case .dict(let d)? = wrapper.object.attributes["base_param_settings"] else { return }
+        LiveOptimizer.write(base, into: d)
     }
 }

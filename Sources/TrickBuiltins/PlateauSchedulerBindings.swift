@@ -25,21 +25,22 @@ enum PlateauSchedulerBindings {
                 let perGroup: Bool
                 switch a["min_value"] { case .list, .tuple: perGroup = true; default: perGroup = false }
                 let minValues = perGroup ? try Convert.doubles(a["min_value"], what: "min_value") : [try a.double("min_value")]
-                try live.pushToCore()
+                let groups = try BoundGroups(live, optimizerObject: a["optimizer"])
+                try groups.push()
                 let s = try TrainingOptimBindings.core {
-                    try ReduceOnPlateauScheduler(optimizer: live.core, parameter: param, monitor: try a.string("monitor"), rule: try a.string("rule"),
+                    try ReduceOnPlateauScheduler(optimizer: groups.groups, parameter: param, monitor: try a.string("monitor"), rule: try a.string("rule"),
                                                  factor: try a.double("factor"), patience: try a.int("patience"), threshold: try a.double("threshold"),
                                                  thresholdRule: try a.string("threshold_rule"), cooldown: try a.int("cooldown"), minValues: minValues,
                                                  minValuePerGroup: perGroup, eps: try a.double("eps"), begin: try a.int("begin"), end: try a.int("end"),
                                                  lastStep: lastStep, byEpoch: try a.bool("by_epoch"), typeName: name)
                 }
-                live.pullFromCore()
-                return .object(object(name, s, live, optimizer: a["optimizer"], verbose: a["verbose"]))
+                groups.pull()
+                return .object(object(name, s, groups, optimizer: a["optimizer"], verbose: a["verbose"]))
             }
         }
     }
 
-    static func object(_ name: String, _ s: ReduceOnPlateauScheduler, _ live: LiveOptimizer, optimizer: Value, verbose: Value) -> BuiltObject {
+    static func object(_ name: String, _ s: ReduceOnPlateauScheduler, _ groups: BoundGroups, optimizer: Value, verbose: Value) -> BuiltObject {
         let o = BuiltObject(typeName: name, payload: s)
         o.repr = { "<\(name) object>" }
         var verbose = verbose
@@ -70,9 +71,9 @@ enum PlateauSchedulerBindings {
                     throw RuntimeError("\(name).step(): metrics['\(s.monitor)'] must be a number, got \(v.typeName)", kind: "TypeError")
                 }
             }
-            try live.pushToCore()
+            try groups.push()
             try TrainingOptimBindings.core { try s.step(metric: metric, keys: Printer.repr(.list(d.keys))) }
-            live.pullFromCore()
+            groups.pull()
             return .none
         }
         o.method("get_last_value()") { _ in floats(s.lastValue) }

@@ -1,7 +1,7 @@
 import TrickCore
 import TrickLang
 
-/// Weight files without `torch.save`: `.safetensors` (`safetensors.torch.load_file(path)` /
+/// Weight files besides `torch.save`'s (TorchSaveBindings.swift): `.safetensors` (`safetensors.torch.load_file(path)` /
 /// `save_file(tensors, path, metadata=None)`, also `safetensors.numpy`) and numpy's `.npy` / `.npz`
 /// (`np.load(path)`, `np.save(path, arr)`, `np.savez(path, *arrays, **named)`,
 /// `np.savez_compressed`). Loads give trick tensors (a dict name → tensor for the mappings), so

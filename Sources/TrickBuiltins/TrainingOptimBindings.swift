@@ -108,9 +108,14 @@ final class LiveOptimizer {
     func pullFromCore() {
         for (i, g) in core.paramGroups.enumerated() where i < groups.items.count {
             guard case .dict(let d) = groups.items[i] else { continue }
-            // an unchanged value stays the object the script holds (a list of names is not copied)
-            for (k, v) in g.options where d[str: k].flatMap({ try? LiveOptimizer.option($0) }) != v { d[str: k] = LiveOptimizer.value(v) }
+            LiveOptimizer.write(g, into: d)
         }
+    }
+
+    /// A core group's options into its dict; an unchanged value stays the object the script
+    /// holds (a list of names is not copied).
+    static func write(_ g: ParamGroup, into d: DictRef) {
+        for (k, v) in g.options where d[str: k].flatMap({ try? option($0) }) != v { d[str: k] = value(v) }
     }
 
     static func from(_ v: Value) -> LiveOptimizer? {
@@ -336,9 +341,10 @@ enum TrainingOptimBindings {
 
     static func schedulerObject(_ typeName: String, _ live: LiveOptimizer, _ sched: ParamScheduler, parameter: OptimizerScheduler.Parameter = .lr,
                                 lastStep: Int = -1, optimizerObject: Value = .none, check: StepOrderCheck = .torch, mmengine: Bool = false) throws -> Value {
-        try live.pushToCore()
-        let s = try core { try OptimizerScheduler(optimizer: live.core, scheduler: sched, parameter: parameter, lastStep: lastStep) }
-        live.pullFromCore()
+        let groups = try BoundGroups(live, optimizerObject: optimizerObject)
+        try groups.push()
+        let s = try core { try OptimizerScheduler(optimizer: groups.groups, scheduler: sched, parameter: parameter, lastStep: lastStep) }
+        groups.pull()
         try live.wrapStep(for: check)
         let o = BuiltObject(typeName: typeName, payload: s)
         o.repr = { "<\(typeName) object>" }
@@ -346,9 +352,9 @@ enum TrainingOptimBindings {
         o.method("step(epoch=None)") { _ in
             if mmengine ? s.scheduler.globalStep == 0 : !stepped { try warnStepOrder(live, optimizerObject, check: check) }
             stepped = true
-            try live.pushToCore()
+            try groups.push()
             try core { try s.step() }
-            live.pullFromCore()
+            groups.pull()
             return .none
         }
         // MMEngine `_ParamScheduler`'s attributes (torch's names for torch's schedulers)
@@ -477,7 +483,7 @@ enum TrainingOptimBindings {
                                           check: name == "SWALR" ? .torch : .mmengine, mmengine: true)
                 if case .object(let so) = made, let state = so.payload as? OptimizerScheduler {
                     let options = Signature(sig).parameterNames.map { ($0, bound[$0]) }
-                    SchedulerState.add(to: so, state, options: options, optimizerObject: optimizerObject) { saved in
+                    SchedulerState.add(to: so, state, typeName: name, options: options, optimizerObject: optimizerObject) { saved in
                         guard case .object(let c) = try old.call(Arguments([], keywords: saved)), let b = c.payload as? Bound else {
                             throw RuntimeError("\(name): cannot rebuild from the saved state", kind: "ValueError")
                         }

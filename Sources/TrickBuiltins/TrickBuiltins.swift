@@ -28,6 +28,7 @@ public enum TrickBuiltins {
         AveragedModelBindings.register(lib) // training: SWA / EMA and update_bn on real modules
         DataLoaderBindings.register(lib)    // training: TensorDataset, DataLoader (torch's shuffle order), torch.Generator
         StateFileBindings.register(lib)     // training: weights in .safetensors / .npz / .npy files (after numpy)
+        TorchSaveBindings.register(lib)     // training: torch.save / torch.load in torch's zip format
         DistributedBindings.register(lib)   // one CPU process: torch.cuda / torch.distributed / mmengine.dist answers (last: it builds modules)
         AutogradBindings.guardUnrouted(lib)  // training: a torch function without a gradient refuses tensors that require grad (last)
     }

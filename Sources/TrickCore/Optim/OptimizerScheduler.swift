@@ -27,7 +27,7 @@ public final class OptimizerScheduler {
         /// MMEngine's `MomentumSchedulerMixin.__init__` for `.momentum`: the groups' `momentum` when
         /// the optimizer has that option, else `betas[0]` copied into a `momentum` key (true is
         /// returned: the scheduler writes `betas` back), else an error. Other parameters: false.
-        public func prepare(_ optimizer: Optimizer) throws -> Bool {
+        public func prepare(_ optimizer: any ScheduledGroups) throws -> Bool {
             guard momentumMixin, !optimizer.defaults.contains(where: { $0.key == "momentum" }) else { return false }
             guard optimizer.defaults.contains(where: { $0.key == "betas" }) else {
                 throw CoreError("optimizer must support momentum when using momentum scheduler")
@@ -39,7 +39,8 @@ public final class OptimizerScheduler {
         }
     }
 
-    public let optimizer: Optimizer
+    /// The optimizer, or an OptimWrapper's groups with its `base_param_settings` (ScheduledGroups.swift).
+    public let optimizer: any ScheduledGroups
     public private(set) var scheduler: ParamScheduler
     public let parameter: Parameter
     /// Momentum schedulers on Adam-style optimizers drive `betas[0]`.
@@ -49,7 +50,7 @@ public final class OptimizerScheduler {
 
     /// `lastStep` other than -1 resumes (MMEngine's `last_step=`): every group must already hold
     /// `initial_<param>` (a KeyError otherwise), and counting continues from there.
-    public init(optimizer: Optimizer, scheduler: ParamScheduler, parameter: Parameter = .lr, lastStep: Int = -1) throws {
+    public init(optimizer: any ScheduledGroups, scheduler: ParamScheduler, parameter: Parameter = .lr, lastStep: Int = -1) throws {
         self.optimizer = optimizer
         self.scheduler = scheduler
         self.parameter = parameter

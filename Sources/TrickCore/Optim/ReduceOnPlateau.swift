@@ -59,7 +59,8 @@ public struct PlateauTracker: Equatable {
 /// while `begin <= _global_step < end`; `step()` without metrics only counts `_global_step`.
 /// Unlike the other MMEngine schedulers it takes no step at construction.
 public final class ReduceOnPlateauScheduler {
-    public let optimizer: Optimizer
+    /// The optimizer, or an OptimWrapper's groups with its `base_param_settings` (ScheduledGroups.swift).
+    public let optimizer: any ScheduledGroups
     public var parameter: OptimizerScheduler.Parameter
     /// Momentum on an Adam-style optimizer: `betas[0]`, mirrored into a `momentum` key.
     public let usesBetas: Bool
@@ -73,7 +74,7 @@ public final class ReduceOnPlateauScheduler {
     public var lastValue: [Double] = []
 
     /// `minValues`: one per group, or a single value for all. The checks run in MMEngine's order.
-    public init(optimizer: Optimizer, parameter: OptimizerScheduler.Parameter, monitor: String, rule: String, factor: Double, patience: Int,
+    public init(optimizer: any ScheduledGroups, parameter: OptimizerScheduler.Parameter, monitor: String, rule: String, factor: Double, patience: Int,
                 threshold: Double, thresholdRule: String, cooldown: Int, minValues: [Double], minValuePerGroup: Bool, eps: Double,
                 begin: Int, end: Int, lastStep: Int, byEpoch: Bool, typeName: String) throws {
         let betas = try parameter.prepare(optimizer)
@@ -92,8 +93,11 @@ public final class ReduceOnPlateauScheduler {
         guard factor < 1 else { throw CoreError("Factor should be < 1.0.") }
         let n = optimizer.paramGroups.count
         if minValuePerGroup {
-            guard minValues.count == n else { throw CoreError("expected \(n) min_lrs, got \(minValues.count)") }
-            self.minValues = minValues
+            // counted against the optimizer's own groups; a wrapper's base group takes the last one
+            let wrapped = optimizer as? WrapperParamGroups
+            let own = wrapped?.optimizer.paramGroups.count ?? n
+            guard minValues.count == own else { throw CoreError("expected \(own) min_lrs, got \(minValues.count)") }
+            self.minValues = minValues + (wrapped?.base != nil ? minValues.suffix(1) : [])
         } else {
             self.minValues = Array(repeating: minValues.first ?? 0, count: n)
         }
