@@ -32,6 +32,29 @@ public enum GridSample {
         return (x, grad)
     }
 
+    /// One input position an output location reads: its offset in the plane, its weight, and
+    /// the weight's derivatives by the source coordinates.
+    struct Tap {
+        let offset: Int
+        let weight, dx, dy: Float
+    }
+
+    /// The in-bounds neighbours of source point (sx, sy): four bilinear corners, or the nearest
+    /// pixel (`nearbyint`, half to even) with no derivative.
+    static func taps(_ sx: Float, _ sy: Float, h: Int, w: Int, mode: Mode) -> [Tap] {
+        func inside(_ y: Int, _ x: Int) -> Bool { y >= 0 && y < h && x >= 0 && x < w }
+        if mode == .nearest {
+            let x = Int(rintf(sx)), y = Int(rintf(sy))
+            return inside(y, x) ? [Tap(offset: y * w + x, weight: 1, dx: 0, dy: 0)] : []
+        }
+        let x0 = Int(floorf(sx)), y0 = Int(floorf(sy))
+        let fx = sx - Float(x0), fy = sy - Float(y0)
+        // (y, x, weight, ∂weight/∂sx, ∂weight/∂sy)
+        let corners = [(y0, x0, (1 - fx) * (1 - fy), -(1 - fy), -(1 - fx)), (y0, x0 + 1, fx * (1 - fy), 1 - fy, -fx),
+                       (y0 + 1, x0, (1 - fx) * fy, -fy, 1 - fx), (y0 + 1, x0 + 1, fx * fy, fy, fx)]
+        return corners.filter { inside($0.0, $0.1) }.map { Tap(offset: $0.0 * w + $0.1, weight: $0.2, dx: $0.3, dy: $0.4) }
+    }
+
     static func clip(_ x: Float, _ size: Int, _ grad: Float) -> (Float, Float) {
         let hi = Float(size - 1)
         if x <= 0 { return (0, 0) }
@@ -64,31 +87,24 @@ extension Variable {
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (oh, ow) = (grid.shape[1], grid.shape[2])
         let x = input.data.floats, gr = grid.data.floats
-        // per output location: the source coordinates and their derivatives
-        let points = n * oh * ow
-        var sx = [Float](repeating: 0, count: points), sy = sx, dx = sx, dy = sx
-        for i in 0..<points {
-            (sx[i], dx[i]) = GridSample.source(gr[2 * i], size: w, padding: padding, alignCorners: alignCorners)
-            (sy[i], dy[i]) = GridSample.source(gr[2 * i + 1], size: h, padding: padding, alignCorners: alignCorners)
-        }
-        var out = [Float](repeating: 0, count: n * c * oh * ow)
         let plane = h * w, oplane = oh * ow
-        func inside(_ yy: Int, _ xx: Int) -> Bool { yy >= 0 && yy < h && xx >= 0 && xx < w }
+        // per output location: the input positions it reads (within a plane), with their weights
+        // and the weights' derivatives (0 for nearest); the source coordinates' derivatives by the grid
+        let points = n * oh * ow
+        var taps = [[GridSample.Tap]](repeating: [], count: points)
+        var scale = [(Float, Float)](repeating: (0, 0), count: points)
+        for i in 0..<points {
+            let (sx, dx) = GridSample.source(gr[2 * i], size: w, padding: padding, alignCorners: alignCorners)
+            let (sy, dy) = GridSample.source(gr[2 * i + 1], size: h, padding: padding, alignCorners: alignCorners)
+            taps[i] = GridSample.taps(sx, sy, h: h, w: w, mode: mode)
+            scale[i] = (dx, dy)
+        }
+        var out = [Float](repeating: 0, count: n * c * oplane)
         for b in 0..<n {
             for o in 0..<oplane {
-                let i = b * oplane + o
-                if mode == .nearest {
-                    let xx = Int(rintf(sx[i])), yy = Int(rintf(sy[i]))
-                    guard inside(yy, xx) else { continue }
-                    for ch in 0..<c { out[(b * c + ch) * oplane + o] = x[(b * c + ch) * plane + yy * w + xx] }
-                    continue
-                }
-                let x0 = Int(floorf(sx[i])), y0 = Int(floorf(sy[i]))
-                let fx = sx[i] - Float(x0), fy = sy[i] - Float(y0)
-                let corners = [(y0, x0, (1 - fx) * (1 - fy)), (y0, x0 + 1, fx * (1 - fy)), (y0 + 1, x0, (1 - fx) * fy), (y0 + 1, x0 + 1, fx * fy)]
                 for ch in 0..<c {
                     var v: Float = 0
-                    for (yy, xx, wgt) in corners where inside(yy, xx) { v += x[(b * c + ch) * plane + yy * w + xx] * wgt }
+                    for t in taps[b * oplane + o] { v += x[(b * c + ch) * plane + t.offset] * t.weight }
                     out[(b * c + ch) * oplane + o] = v
                 }
             }
@@ -100,29 +116,18 @@ extension Variable {
             for b in 0..<n {
                 for o in 0..<oplane {
                     let i = b * oplane + o
-                    if mode == .nearest {
-                        let xx = Int(rintf(sx[i])), yy = Int(rintf(sy[i]))
-                        guard inside(yy, xx) else { continue }
-                        for ch in 0..<c { gx[(b * c + ch) * plane + yy * w + xx] += go[(b * c + ch) * oplane + o] }
-                        continue
-                    }
-                    let x0 = Int(floorf(sx[i])), y0 = Int(floorf(sy[i]))
-                    let fx = sx[i] - Float(x0), fy = sy[i] - Float(y0)
-                    // (y, x, weight, ∂weight/∂x, ∂weight/∂y)
-                    let corners = [(y0, x0, (1 - fx) * (1 - fy), -(1 - fy), -(1 - fx)), (y0, x0 + 1, fx * (1 - fy), 1 - fy, -fx),
-                                   (y0 + 1, x0, (1 - fx) * fy, -fy, 1 - fx), (y0 + 1, x0 + 1, fx * fy, fy, fx)]
                     var gix: Float = 0, giy: Float = 0
                     for ch in 0..<c {
                         let gv = go[(b * c + ch) * oplane + o]
-                        for (yy, xx, wgt, wdx, wdy) in corners where inside(yy, xx) {
-                            let k = (b * c + ch) * plane + yy * w + xx
-                            gx[k] += wgt * gv
-                            gix += x[k] * wdx * gv
-                            giy += x[k] * wdy * gv
+                        for t in taps[i] {
+                            let k = (b * c + ch) * plane + t.offset
+                            gx[k] += t.weight * gv
+                            gix += x[k] * t.dx * gv
+                            giy += x[k] * t.dy * gv
                         }
                     }
-                    gg[2 * i] = gix * dx[i]
-                    gg[2 * i + 1] = giy * dy[i]
+                    gg[2 * i] = gix * scale[i].0
+                    gg[2 * i + 1] = giy * scale[i].1
                 }
             }
             return [need[0] ? Tensor(shape: input.shape, float32: gx).cast(to: input.dtype) : nil,
