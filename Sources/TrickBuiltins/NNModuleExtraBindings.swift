@@ -115,6 +115,20 @@ extension NNModuleBindings {
 
     // MARK: ParameterList / ParameterDict
 
+    /// torch's `extra_repr` of the containers, laid out as `Module.__repr__` lays it out: one line
+    /// per parameter (`(0): Parameter containing: [torch.float32 of size 2x3]`), inline when there
+    /// is one. ParameterList names the dtype (`torch.float32`), ParameterDict the tensor type
+    /// (`torch.FloatTensor`), as torch's two extra_reprs do.
+    static func containerRepr(_ n: ModuleNode) -> String {
+        let lines = n.parameters.map { name, p in
+            let dtype = p.variable?.dtype ?? .float32
+            let type = n.typeName == "ParameterDict" ? "torch.\(dtype.torchScalarName)Tensor" : TensorFormatter.dtypeName(dtype)
+            return "  (\(name)): Parameter containing: [\(type) of size \(p.shape.map(String.init).joined(separator: "x"))]"
+        }
+        if lines.count <= 1 { return lines.first ?? "" }
+        return "\n" + lines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+    }
+
     static func registerParameterContainers(_ lib: Library) {
         func parameter(_ v: Value, _ what: String) throws -> ModuleParameter {
             if let p = ModuleObjects.parameter(v) { return p }
@@ -128,7 +142,10 @@ extension NNModuleBindings {
             let n = ModuleNode(typeName: "ParameterList")
             let module = ModuleObjects.wrap(n)
             guard case .object(let o) = module else { return module }
-            func append(_ v: Value) throws { n.setParameter(String(n.parameters.count), try parameter(v, "ParameterList.append()")) }
+            func append(_ v: Value) throws {
+                n.setParameter(String(n.parameters.count), try parameter(v, "ParameterList.append()"))
+                n.extraRepr = containerRepr(n)
+            }
             for v in a.has("values") ? try a.sequence("values") : [] { try append(v) }
             o.method("__getitem__(index)") { b in
                 let i = try Convert.int(b["index"], what: "ParameterList index")
@@ -141,6 +158,7 @@ extension NNModuleBindings {
                 let j = i < 0 ? i + n.parameters.count : i
                 guard j >= 0, j < n.parameters.count else { throw RuntimeError("index \(i) is out of range", kind: "IndexError") }
                 n.setParameter(String(j), try parameter(b["param"], "ParameterList[\(i)] ="))
+                n.extraRepr = containerRepr(n)
                 return .none
             }
             o.method("__len__()") { _ in .int(n.parameters.count) }
@@ -156,6 +174,7 @@ extension NNModuleBindings {
             func set(_ k: Value, _ v: Value) throws {
                 guard case .str(let key) = k else { throw RuntimeError("ParameterDict keys must be str, got \(k.typeName)", kind: "TypeError") }
                 n.setParameter(key, try parameter(v, "ParameterDict['\(key)']"))
+                n.extraRepr = containerRepr(n)
             }
             func update(_ v: Value) throws {
                 if case .dict(let d) = v {   // torch: a plain dict's keys sorted, an OrderedDict's in order

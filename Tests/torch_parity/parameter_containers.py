@@ -31,3 +31,6 @@ print(list(pd), [(k, tuple(v.shape)) for k, v in pd.items()], sum(p.numel() for 
 opt = torch.optim.SGD(m.parameters(), lr=0.1)
 opt.step()
 print(m.scales[0], m.extra['beta'])
+print(pl)
+print(pd)
+print(nn.ParameterList([nn.Parameter(torch.zeros(2, 3))]), nn.ParameterDict(), m.scales)
