@@ -101,13 +101,7 @@ extension AutogradBindings {
         }
         functional(lib, "adaptive_avg_pool2d(input, output_size)", doc: "torch.nn.functional.adaptive_avg_pool2d") { a in
             let x = try v(a)
-            var (oh, ow) = (0, 0)
-            switch a["output_size"] {
-            case .tuple(let t) where t.count == 2:
-                oh = t[0].isNone ? x.shape[x.rank - 2] : try Convert.int(t[0]); ow = t[1].isNone ? x.shape[x.rank - 1] : try Convert.int(t[1])
-            default: (oh, ow) = try pair(a["output_size"], "output_size")
-            }
-            return r(try Variable.adaptiveAvgPool2d(x, (oh, ow)))
+            return r(try Variable.adaptiveAvgPool2d(x, try outputSize(a["output_size"], x.shape)))
         }
         for (name, channels) in [("dropout", false), ("dropout2d", true)] {
             functional(lib, "\(name)(input, p=0.5, training=True, inplace=False)",

@@ -21,6 +21,7 @@ extension AutogradBindings {
         "tolist", "type", "is_floating_point", "is_contiguous", "element_size", "nelement", "stride", "data_ptr",
         "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor", "__bool__", "__int__", "__float__", "__index__",
         "__format__", "__hash__", "long", "int", "bool", "get_device", "is_complex", "is_signed",
+        "argwhere", "searchsorted", "bucketize", "unique_consecutive",
     ]
 
     static func requiresGrad(_ args: Arguments) -> Bool {

@@ -110,7 +110,8 @@ enum ModuleValues {
 
     static func initLayer(_ n: ModuleNode) throws {
         guard let w = n.parameter("weight") else { return }
-        let (wt, b) = try NNInit.defaultLayer(weightShape: w.shape, bias: n.parameter("bias") != nil)
+        let bias = n.parameter("bias")
+        let (wt, b) = try NNInit.defaultLayer(weightShape: w.shape, bias: bias != nil, biasSize: bias?.shape.first)
         w.data = wt
         if let b { n.parameter("bias")?.data = b }
     }

@@ -10,6 +10,7 @@ enum NNModuleBindings {
     static func register(_ lib: Library) {
         registerLayers(lib)
         registerActivations(lib)
+        registerMoreLayers(lib)
         registerInit(lib)
         registerInstanceNormAndPReLU(lib)
         ClipGradBindings.register(lib)
@@ -57,7 +58,7 @@ enum NNModuleBindings {
                     return result(out)
                 }
             })
-            extend(lib, "ConvTranspose\(dims)d", { n, _ in try ModuleValues.initLayer(n) }, forward: nil)
+            if dims != 2 { extend(lib, "ConvTranspose\(dims)d", { n, _ in try ModuleValues.initLayer(n) }, forward: nil) }   // 2d: NNModuleExtraBindings
         }
         extend(lib, "Linear", { n, _ in try ModuleValues.initLayer(n) }) { n, _ in
             { x in

@@ -110,8 +110,8 @@ extension TensorBindings {
                 return .tensor(logical ? try resultLike(out: a, r) : r)
             }
         }
-        lib.tensorMethod("fmod(self, other)", doc: "torch.fmod (sign of the dividend)") { a in
-            let t = try a.tensor("self"), o = try operand(a["other"], "fmod() argument 'other'")
+        dual(lib, "fmod(input, other)", doc: "torch.fmod: the remainder of the division truncated toward zero (the sign of the dividend; torch.remainder has the divisor's)", global: false) { t, a in
+            let o = try operand(a["other"], "fmod() argument 'other'")
             // fmod(a, b) = a - trunc(a / b) * b
             let q = try Tensor.binary(.div, .tensor(t), o).unary(.trunc)
             let r = try Tensor.binary(.sub, .tensor(t), .tensor(try Tensor.binary(.mul, .tensor(q), o)))

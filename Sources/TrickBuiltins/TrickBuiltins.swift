@@ -22,6 +22,7 @@ public enum TrickBuiltins {
         DrawBindings.register(lib)       // pictures: boxes, seg maps, masks, panels, palettes
         ShowBindings.register(lib)       // pictures: imshow, inline in Jupyter, a saved PNG elsewhere
         AutogradBindings.register(lib)   // training: autograd tensors, gradients of the torch functions (after them)
+        AutogradBindings.registerTorchOps(lib)  // torch / F functions pasted code uses: einsum, median, grid_sample, conv_transpose2d, …
         NNModuleBindings.register(lib)   // training: nn layers with values and a forward, nn.init
         TrainingOptimBindings.register(lib)  // training: optimizers, schedulers and OptimWrapper over real parameters
         TorchSchedulerBindings.register(lib) // training: torch.optim.lr_scheduler as torch writes it (after the optimizers)

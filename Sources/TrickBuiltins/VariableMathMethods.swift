@@ -108,13 +108,16 @@ extension AutogradBindings {
             }
         }
         let pad = BuiltinFunction("pad(input, pad, mode='constant', value=None)",
-                                  doc: "torch.nn.functional.pad, mode 'constant' (ConstantPadNdBackward0); negative amounts crop") { a in
-            let mode = try a.string("mode")
-            guard mode == "constant" else {
-                throw RuntimeError("F.pad(mode='\(mode)') is not supported in trick (only 'constant')", kind: "NotImplementedError")
-            }
+                                  doc: "torch.nn.functional.pad: mode 'constant' (ConstantPadNdBackward0; negative amounts crop), 'reflect', 'replicate' or 'circular' (ReflectionPad2DBackward0, …)") { a in
+            let mode = try a.choice("mode", ["constant", "reflect", "replicate", "circular"])
             let x = try VariableMethods.me(a, "input")
             let amounts = try Convert.ints(a["pad"], what: "pad() argument 'pad'")
+            if let m = Rearrange.PadMode(rawValue: mode) {
+                if a.has("value"), try a.double("value") != 0 {
+                    throw RuntimeError("Padding mode \"\(mode)\" doesn't take in value argument.", kind: "AssertionError")
+                }
+                return VariableObjects.result(try core { try x.pad(amounts, mode: m) })
+            }
             return VariableObjects.result(try core { try x.constantPad(amounts, value: try a.optionalDouble("value") ?? 0) })
         }
         for f in [normalize, pad] {   // `F.pad`; the global F_pad is what `import torch.nn.functional` binds (Modules.swift)

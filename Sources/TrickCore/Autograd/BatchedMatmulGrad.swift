@@ -1,5 +1,7 @@
 /// `torch.bmm(a, b)` (BmmBackward0): two 3-D tensors with the same batch size, no broadcasting
-/// (as torch); the gradients are `grad @ bᵀ` and `aᵀ @ grad`, batch by batch.
+/// (as torch); the gradients are `grad @ bᵀ` and `aᵀ @ grad`, batch by batch. float32 products
+/// run on `Gemm` one batch at a time, reading the transposes in place (einsum's contractions
+/// are these products).
 extension Variable {
     public func bmm(_ other: Variable) throws -> Variable {
         let a = data, b = other.data
@@ -8,10 +10,34 @@ extension Variable {
         guard a.shape[0] == b.shape[0], a.shape[2] == b.shape[1] else {
             throw CoreError("Expected size for first two dimensions of batch2 tensor to be: [\(a.shape[0]), \(a.shape[2])] but got: [\(b.shape[0]), \(b.shape[1])].", kind: "RuntimeError")
         }
-        let v = try Tensor.matmul(a, b)
+        let v = try Variable.batchedProduct(a, b)
         return Variable.record("BmmBackward0", v, inputs: [self, other], saved: [self, other]) { g, need in
-            [need[0] ? try Tensor.matmul(g, try b.transposed(1, 2)) : nil,
-             need[1] ? try Tensor.matmul(try a.transposed(1, 2), g) : nil]
+            [need[0] ? try Variable.batchedProduct(g, b, transB: true) : nil,
+             need[1] ? try Variable.batchedProduct(a, g, transA: true) : nil]
         }
+    }
+
+    /// `a[i] @ b[i]` for each batch i of two 3-D tensors, either side read transposed.
+    static func batchedProduct(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false) throws -> Tensor {
+        guard case .float32(let x) = a.storage, case .float32(let y) = b.storage else {
+            return try Tensor.matmul(transA ? a.transposed(1, 2) : a, transB ? b.transposed(1, 2) : b)
+        }
+        let batches = a.shape[0]
+        let m = transA ? a.shape[2] : a.shape[1], k = transA ? a.shape[1] : a.shape[2]
+        let n = transB ? b.shape[1] : b.shape[2]
+        let count = try Tensor.checkedAllocationCount([batches, m, n], dtype: .float32)
+        if count == 0 || k == 0 { return try Tensor.zeros([batches, m, n]) }
+        let out = [Float](unsafeUninitializedCapacity: count) { c, filled in
+            x.withUnsafeBufferPointer { pa in
+                y.withUnsafeBufferPointer { pb in
+                    for i in 0..<batches {
+                        Gemm.multiply(pa.baseAddress! + i * m * k, transA: transA, pb.baseAddress! + i * k * n, transB: transB,
+                                      c.baseAddress! + i * m * n, m: m, n: n, k: k)
+                    }
+                }
+            }
+            filled = count
+        }
+        return Tensor(shape: [batches, m, n], float32: out)
     }
 }

@@ -224,7 +224,7 @@ extension Variable {
     /// image order — the same numbers as accumulating image after image, whatever the split.
     static func convBackward(_ p: ConvPlan, _ x: [Float], _ wt: [Float], _ g: [Float],
                              needInput: Bool, needWeight: Bool, needBias: Bool) -> ([Float]?, [Float]?, [Float]?) {
-        var gx = needInput ? [Float](repeating: 0, count: x.count) : []
+        var gx = needInput ? [Float](repeating: 0, count: p.n * p.c * p.h * p.w) : []   // x may be empty when only ∂x is wanted
         var gb: [Float]? = nil
         if needBias {
             var acc = [Double](repeating: 0, count: p.o)

@@ -31,20 +31,21 @@ enum GradMath {
     }
 
     /// Adds `g[i]` into a zero tensor of `shape` at flat position `offsets[i]` (duplicates
-    /// accumulate, in order): the backward of every gather-like op.
+    /// accumulate, in order; a negative offset, a padded position, adds nowhere): the backward of
+    /// every gather-like op.
     static func scatterAdd(_ g: Tensor, offsets: [Int], shape: [Int]) throws -> Tensor {
         let n = try Tensor.checkedAllocationCount(shape, dtype: g.dtype)
         switch g.storage {
         case .float64(let a):
             var out = [Double](repeating: 0, count: n)
-            for (i, o) in offsets.enumerated() { out[o] += a[i] }
+            for (i, o) in offsets.enumerated() where o >= 0 { out[o] += a[i] }
             return Tensor(shape: shape, float64: out)
         default:
             let a = g.floats
             var out = [Float](repeating: 0, count: n)
             a.withUnsafeBufferPointer { pa in
                 out.withUnsafeMutableBufferPointer { po in
-                    for (i, o) in offsets.enumerated() { po[o] += pa[i] }
+                    for (i, o) in offsets.enumerated() where o >= 0 { po[o] += pa[i] }
                 }
             }
             return Tensor(shape: shape, float32: out)

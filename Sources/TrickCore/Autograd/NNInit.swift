@@ -67,12 +67,13 @@ public enum NNInit {
     }
 
     /// The default of `nn.Conv*d` / `nn.Linear` (`reset_parameters`): weight
-    /// `kaiming_uniform_(a=√5)` = U(±1/√fan_in), bias U(±1/√fan_in).
-    public static func defaultLayer(weightShape: [Int], bias: Bool) throws -> (weight: Tensor, bias: Tensor?) {
+    /// `kaiming_uniform_(a=√5)` = U(±1/√fan_in), bias U(±1/√fan_in) of `biasSize` (default the
+    /// weight's first size; a transposed convolution's bias has its out_channels).
+    public static func defaultLayer(weightShape: [Int], bias: Bool, biasSize: Int? = nil) throws -> (weight: Tensor, bias: Tensor?) {
         let w = try kaimingUniform(weightShape, a: 5.0.squareRoot())
         guard bias else { return (w, nil) }
         let (fi, _) = try fans(weightShape)
         let bound = fi > 0 ? 1 / Double(fi).squareRoot() : 0
-        return (w, try uniform([weightShape[0]], -bound, bound))
+        return (w, try uniform([biasSize ?? weightShape[0]], -bound, bound))
     }
 }
