@@ -1,7 +1,7 @@
 /// Modules of the reference libraries that are plain Python in them, written here in trick's
 /// own language and run like a user's module on first import (trick's implementation, not the
 /// libraries' code): the wrappers, randomness helpers and ToTensor of `mmcv.transforms`, Python's
-/// `dataclasses`, torch's loss and reflection/replication padding modules, `torch.optim.Optimizer`,
+/// `dataclasses`, torch's loss modules, `torch.optim.Optimizer`,
 /// `torch.utils.data`'s datasets, mmengine's weight initialisers and mmcv.cnn's layer builders and
 /// `ConvModule`.
 enum BundledModules {
@@ -14,7 +14,6 @@ enum BundledModules {
         "torch.nn.modules.loss": TorchLossModules.source,
         "torch.optim.optimizer": TorchOptimizerBase.source,
         "torch.utils.data.dataset": TorchDatasets.source,
-        "torch.nn.modules.padding": TorchPaddingModules.source,
         "mmengine.model.weight_init": MMEngineWeightInit.source,
         "mmcv.cnn.bricks.builders": MMCVCnnBricks.source,
         "mmcv.cnn.bricks.conv_module": MMCVConvModule.source,
@@ -25,8 +24,7 @@ enum BundledModules {
         "mmcv.transforms": Dictionary(uniqueKeysWithValues: MMCVTransformWrappers.exported.map { ($0, "mmcv.transforms.wrappers") }
             + MMCVTransformUtils.exported.map { ($0, "mmcv.transforms.utils") }
             + MMCVTransformFormatting.exported.map { ($0, "mmcv.transforms.formatting") }),
-        "torch.nn": Dictionary(uniqueKeysWithValues: TorchLossModules.exported.map { ($0, "torch.nn.modules.loss") }
-            + TorchPaddingModules.exported.map { ($0, "torch.nn.modules.padding") }),
+        "torch.nn": Dictionary(uniqueKeysWithValues: TorchLossModules.exported.map { ($0, "torch.nn.modules.loss") }),
         "mmengine.model": Dictionary(uniqueKeysWithValues: MMEngineWeightInit.exported.map { ($0, "mmengine.model.weight_init") }),
         "mmcv.cnn": mmcvCnn,
         "mmcv.cnn.bricks": mmcvCnn,
