@@ -376,6 +376,50 @@ def bench_mlp_fwd_bwd(repeats):
     return ms, f"grads {len([p for p in mlp.parameters() if p.grad is not None])}"
 
 
+def _peaks_of(run):
+    """ru_maxrss (KB) before `run`, after one call and after three more."""
+    import resource
+    peaks = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]
+    run()
+    peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    for _ in range(3):
+        run()
+    peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return 0.0, "peak_kb " + " ".join(str(p) for p in peaks)
+
+
+def bench_convnet_memory(repeats, size=(8, 3, 128, 128)):
+    """bench/convnet_memory.trick: peak RSS of the convnet's forward + backward at SIZE."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    backbone, head, x, y = _small_net(torch, nn, size)
+    net = nn.Sequential(backbone, head)
+
+    def run():
+        net.zero_grad()
+        F.cross_entropy(F.interpolate(net(x), size=tuple(x.shape[2:]), mode='bilinear', align_corners=False), y,
+                        ignore_index=255).backward()
+    return _peaks_of(run)
+
+
+def bench_mlp_memory(repeats):
+    """bench/mlp_memory.trick: peak RSS of the MLP's forward + backward."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    x = torch.randn(128, 784)
+    y = torch.randint(0, 10, (128,))
+
+    def run():
+        mlp.zero_grad()
+        F.cross_entropy(mlp(x), y).backward()
+    return _peaks_of(run)
+
+
 def bench_train_step(repeats):
     """bench/train_step.trick: zero_grad, forward, backward, SGD (two groups), PolynomialLR step."""
     import torch
@@ -404,7 +448,7 @@ BENCHES = {
     'nms': bench_nms, 'soft_nms': bench_soft_nms, 'wbf': bench_wbf, 'interpolate': bench_interpolate,
     'interpolate_ac': bench_interpolate_ac, 'softmax': bench_softmax, 'log_softmax': bench_log_softmax,
     'param_groups': bench_param_groups, 'convnet_fwd_bwd': bench_convnet_fwd_bwd, 'train_step': bench_train_step,
-    'mlp_fwd_bwd': bench_mlp_fwd_bwd,
+    'mlp_fwd_bwd': bench_mlp_fwd_bwd, 'convnet_memory': bench_convnet_memory, 'mlp_memory': bench_mlp_memory,
 }
 
 
