@@ -9,8 +9,9 @@ import CTrickKernels
 /// of the interpreter's thread is such a mapping; and a heap's free top is trimmed. Each of those
 /// blocks then takes a fresh zeroed page (a page fault) for every 4 KB (2 MB on huge pages) it
 /// writes, every time: about 1/8 of a small convnet's training step, and on this project's
-/// virtual bench machine most of a softmax over 2×19×512×1024 floats (an 80 MB output: 116 ms a
-/// call, 2/3 of it the kernel zeroing fresh pages, against ~25 ms with the buffer reused).
+/// virtual bench machine most of a softmax over 2×19×512×1024 floats (an 80 MB output each call:
+/// 116 ms in a quiet bench where the 4× larger input took 78 ms; `perf` showed the kernel zeroing
+/// fresh pages for ~3× as long as the softmax itself).
 /// With one arena (`M_ARENA_MAX` 1: the lock is uncontended, trick's worker threads allocate
 /// little) and no mappings of their own (`M_MMAP_MAX` 0), every freed block goes back to the one
 /// heap and the next block of that size reuses it. Memory freed after a peak stays mapped up to
