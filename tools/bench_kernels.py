@@ -341,8 +341,8 @@ def _small_net(torch, nn, size=(8, 3, 64, 64)):
     return backbone, head, x, y
 
 
-def bench_convnet_fwd_bwd(repeats, size=(8, 3, 64, 64)):
-    """bench/convnet_fwd_bwd.trick: forward + backward of the small net at SIZE = (N, 3, H, W)."""
+def _convnet_step(size):
+    """The small net of bench/convnet_fwd_bwd.trick at SIZE: (net, one forward + backward)."""
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -355,12 +355,18 @@ def bench_convnet_fwd_bwd(repeats, size=(8, 3, 64, 64)):
         loss = F.cross_entropy(F.interpolate(net(x), size=tuple(x.shape[2:]), mode='bilinear', align_corners=False), y,
                                ignore_index=255)
         loss.backward()
+    return net, run
+
+
+def bench_convnet_fwd_bwd(repeats, size=(8, 3, 64, 64)):
+    """bench/convnet_fwd_bwd.trick: forward + backward of the small net at SIZE = (N, 3, H, W)."""
+    net, run = _convnet_step(size)
     ms = timed(run, repeats)
     return ms, f"grads {len([p for p in net.parameters() if p.grad is not None])}"
 
 
-def bench_mlp_fwd_bwd(repeats):
-    """bench/mlp_fwd_bwd.trick: forward + backward of an MLP 784-256-10 at batch 128."""
+def _mlp_step():
+    """The MLP 784-256-10 of bench/mlp_fwd_bwd.trick at batch 128: (model, one forward + backward)."""
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -372,6 +378,12 @@ def bench_mlp_fwd_bwd(repeats):
     def run():
         mlp.zero_grad()
         F.cross_entropy(mlp(x), y).backward()
+    return mlp, run
+
+
+def bench_mlp_fwd_bwd(repeats):
+    """bench/mlp_fwd_bwd.trick: forward + backward of an MLP 784-256-10 at batch 128."""
+    mlp, run = _mlp_step()
     ms = timed(run, repeats)
     return ms, f"grads {len([p for p in mlp.parameters() if p.grad is not None])}"
 
@@ -390,34 +402,12 @@ def _peaks_of(run):
 
 def bench_convnet_memory(repeats, size=(8, 3, 128, 128)):
     """bench/convnet_memory.trick: peak RSS of the convnet's forward + backward at SIZE."""
-    import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
-    torch.manual_seed(0)
-    backbone, head, x, y = _small_net(torch, nn, size)
-    net = nn.Sequential(backbone, head)
-
-    def run():
-        net.zero_grad()
-        F.cross_entropy(F.interpolate(net(x), size=tuple(x.shape[2:]), mode='bilinear', align_corners=False), y,
-                        ignore_index=255).backward()
-    return _peaks_of(run)
+    return _peaks_of(_convnet_step(size)[1])
 
 
 def bench_mlp_memory(repeats):
     """bench/mlp_memory.trick: peak RSS of the MLP's forward + backward."""
-    import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
-    torch.manual_seed(0)
-    mlp = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
-    x = torch.randn(128, 784)
-    y = torch.randint(0, 10, (128,))
-
-    def run():
-        mlp.zero_grad()
-        F.cross_entropy(mlp(x), y).backward()
-    return _peaks_of(run)
+    return _peaks_of(_mlp_step()[1])
 
 
 def bench_train_step(repeats):
