@@ -341,8 +341,8 @@ def _small_net(torch, nn, size=(8, 3, 64, 64)):
     return backbone, head, x, y
 
 
-def bench_convnet_fwd_bwd(repeats, size=(8, 3, 64, 64)):
-    """bench/convnet_fwd_bwd.trick: forward + backward of the small net at SIZE = (N, 3, H, W)."""
+def _convnet_step(size):
+    """The small net of bench/convnet_fwd_bwd.trick at SIZE: (net, one forward + backward)."""
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -355,12 +355,18 @@ def bench_convnet_fwd_bwd(repeats, size=(8, 3, 64, 64)):
         loss = F.cross_entropy(F.interpolate(net(x), size=tuple(x.shape[2:]), mode='bilinear', align_corners=False), y,
                                ignore_index=255)
         loss.backward()
+    return net, run
+
+
+def bench_convnet_fwd_bwd(repeats, size=(8, 3, 64, 64)):
+    """bench/convnet_fwd_bwd.trick: forward + backward of the small net at SIZE = (N, 3, H, W)."""
+    net, run = _convnet_step(size)
     ms = timed(run, repeats)
     return ms, f"grads {len([p for p in net.parameters() if p.grad is not None])}"
 
 
-def bench_mlp_fwd_bwd(repeats):
-    """bench/mlp_fwd_bwd.trick: forward + backward of an MLP 784-256-10 at batch 128."""
+def _mlp_step():
+    """The MLP 784-256-10 of bench/mlp_fwd_bwd.trick at batch 128: (model, one forward + backward)."""
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
@@ -372,8 +378,36 @@ def bench_mlp_fwd_bwd(repeats):
     def run():
         mlp.zero_grad()
         F.cross_entropy(mlp(x), y).backward()
+    return mlp, run
+
+
+def bench_mlp_fwd_bwd(repeats):
+    """bench/mlp_fwd_bwd.trick: forward + backward of an MLP 784-256-10 at batch 128."""
+    mlp, run = _mlp_step()
     ms = timed(run, repeats)
     return ms, f"grads {len([p for p in mlp.parameters() if p.grad is not None])}"
+
+
+def _peaks_of(run):
+    """ru_maxrss (KB) before `run`, after one call and after three more."""
+    import resource
+    peaks = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]
+    run()
+    peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    for _ in range(3):
+        run()
+    peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return 0.0, "peak_kb " + " ".join(str(p) for p in peaks)
+
+
+def bench_convnet_memory(repeats, size=(8, 3, 128, 128)):
+    """bench/convnet_memory.trick: peak RSS of the convnet's forward + backward at SIZE."""
+    return _peaks_of(_convnet_step(size)[1])
+
+
+def bench_mlp_memory(repeats):
+    """bench/mlp_memory.trick: peak RSS of the MLP's forward + backward."""
+    return _peaks_of(_mlp_step()[1])
 
 
 def bench_train_step(repeats):
@@ -404,7 +438,7 @@ BENCHES = {
     'nms': bench_nms, 'soft_nms': bench_soft_nms, 'wbf': bench_wbf, 'interpolate': bench_interpolate,
     'interpolate_ac': bench_interpolate_ac, 'softmax': bench_softmax, 'log_softmax': bench_log_softmax,
     'param_groups': bench_param_groups, 'convnet_fwd_bwd': bench_convnet_fwd_bwd, 'train_step': bench_train_step,
-    'mlp_fwd_bwd': bench_mlp_fwd_bwd,
+    'mlp_fwd_bwd': bench_mlp_fwd_bwd, 'convnet_memory': bench_convnet_memory, 'mlp_memory': bench_mlp_memory,
 }
 
 

@@ -3,10 +3,11 @@
 #include <stdlib.h>   // defines __GLIBC__ with glibc
 #if defined(__GLIBC__)
 #include <malloc.h>
-void trick_malloc_keep_freed(int mmap_threshold, int trim_threshold) {
-    mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+void trick_malloc_keep_freed(int trim_threshold) {
+    mallopt(M_ARENA_MAX, 1);
+    mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, trim_threshold);
 }
 #else
-void trick_malloc_keep_freed(int mmap_threshold, int trim_threshold) { (void)mmap_threshold; (void)trim_threshold; }
+void trick_malloc_keep_freed(int trim_threshold) { (void)trim_threshold; }
 #endif

@@ -522,6 +522,40 @@ memRow("trick (core, `cross_entropy`)", tMem)
 if haveReference { memRow("torch F.cross_entropy", pMem) }
 }
 
+// MARK: memory: peak RSS of a training forward + backward
+
+/// bench/<name>.trick and `bench_kernels.py <name>` print `check peak_kb BUILT ONE FOUR`: ru_maxrss
+/// (KB) with the model and inputs built, after one forward + backward and after three more.
+func trainingPeaks(_ r: KernelResult?) -> [Int]? {
+    guard let parts = r?.check.split(separator: " "), parts.count == 4, parts[0] == "peak_kb" else { return nil }
+    let kb = parts.dropFirst().compactMap { Int($0) }
+    return kb.count == 3 ? kb : nil
+}
+let trainingMemory: [(name: String, work: String, size: String?)] = [
+    ("convnet_memory", "conv-BN-ReLU ×3 net, (8, 3, 128, 128)", "(8, 3, 128, 128)"),
+    ("mlp_memory", "MLP 784→256→10 + CE, batch 128", nil),
+]
+if !interpOnly && (only.isEmpty || only == "kernels" || trainingMemory.contains { onlyNames.contains($0.name) }) {
+    print("")
+    print("Peak RSS of a forward + backward, in-process (getrusage ru_maxrss, each side in a fresh process: with the model and")
+    print("inputs built, after the first forward + backward, after three more); what the calls added is the comparison — the")
+    print("processes' own baselines (torch's libraries, trick's runtime) differ by hundreds of MB:")
+    print("")
+    print("| work | trick: built / 1 call / 4 calls | torch: built / 1 call / 4 calls | added by 1 call, trick / torch | added by 4 calls, trick / torch |")
+    print("|---|---|---|---|---|")
+    for m in trainingMemory {
+        let t = trainingPeaks(trickKernel(m.name, repeats: 1, size: m.size))
+        let p = haveReference ? trainingPeaks(parseKernel(run([python, "\(root)/tools/bench_kernels.py", m.name, "1"] + (m.size.map { [$0] } ?? [])))) : nil
+        func mb(_ kb: Int) -> String { format(Double(kb) / 1024, 0) }
+        func peaks(_ x: [Int]?) -> String { x.map { $0.map(mb).joined(separator: " / ") + " MB" } ?? "n/a" }
+        func added(_ i: Int) -> String {
+            let a = t.map { mb($0[i] - $0[0]) + " MB" } ?? "n/a", b = p.map { mb($0[i] - $0[0]) + " MB" } ?? "n/a"
+            return "\(a) / \(b)"
+        }
+        print("| \(m.work) | \(peaks(t)) | \(peaks(p)) | \(added(1)) | \(added(2)) |")
+    }
+}
+
 // MARK: the interpreter micro-suite: the same workloads in trick, CPython and Lua 5.4, in-process
 
 /// bench/interp/NAME.py (valid trick and Python) and NAME.lua each define `work()`; a harness

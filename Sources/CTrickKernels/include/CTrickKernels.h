@@ -33,9 +33,9 @@ void trick_bn_square_sums4(const float *x, long n, long c, long s, long ch0, con
 void trick_bn_grad_sums4(const float *x, const float *g, long n, long c, long s, long ch0, const double *mean,
                          double *sum, double *dot);
 
-/// glibc: blocks below `mmap_threshold` bytes from the heap (a fixed `M_MMAP_THRESHOLD`, not
-/// glibc's sliding one), and a heap's free top returned to the kernel only above `trim_threshold`
-/// bytes (TrickCore.Allocator). A no-op with another C library.
-void trick_malloc_keep_freed(int mmap_threshold, int trim_threshold);
+/// glibc: every block from one heap (`M_ARENA_MAX` 1, `M_MMAP_MAX` 0: no per-thread arenas, no
+/// mapping of its own for a large block), whose free top is returned to the kernel only above
+/// `trim_threshold` bytes (TrickCore.Allocator). A no-op with another C library.
+void trick_malloc_keep_freed(int trim_threshold);
 
 #endif

@@ -117,6 +117,9 @@ public enum Autograd {
             try node.outputSaved?.check()
             let grads = try apply(g, node.edges.map(\.needsGrad))
             ran.append(node)
+            // As torch: a node's saved tensors go as soon as it has run (not at the end of the
+            // pass), so the activations and the gradients of the whole net are never all alive.
+            if !retainGraph { node.release() }
             for (i, e) in node.edges.enumerated() where i < grads.count {
                 guard var gi = grads[i] else { continue }
                 if gi.dtype != node.inputDTypes[i] { gi = gi.cast(to: node.inputDTypes[i]) }

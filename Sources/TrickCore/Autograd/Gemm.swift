@@ -10,7 +10,7 @@ import CTrickKernels
 /// (one fused multiply-add per term), else two 4×8 SIMD4 blocks in Swift (multiply, then add).
 /// Every element of C is one float32 sum over k in increasing order (not bit for bit with a given
 /// BLAS, whose order differs; nor between the two kernels). Row panels are split
-/// over the cores in fixed blocks and each element is computed by one thread in the same order,
+/// over the cores in fixed chunks and each element is computed by one thread in the same order,
 /// so the result does not depend on the thread count.
 ///
 /// OpenBLAS's `cblas_sgemm` can take the products with k ≥ 16 (`useOpenBLAS`, off by default):
@@ -74,13 +74,16 @@ enum Gemm {
         packedB.withUnsafeBufferPointer { pb in
             let rowPanels = (m + mr - 1) / mr
             let work = m * n * k
-            let workers = !parallel || work < 1 << 18 || rowPanels < 2 ? 1 : Parallel.workers
-            let per = (rowPanels + workers - 1) / workers
+            // Row panels in chunks handed out one at a time to the cores (4 per core: a core that
+            // starts late, or is taken by another process meanwhile, leaves its share to the other
+            // rather than have it wait); each element is still computed whole by one thread.
+            let chunks = !parallel || work < 1 << 18 || rowPanels < 2 ? 1 : Swift.min(rowPanels, 4 * Parallel.workers)
+            let per = (rowPanels + chunks - 1) / chunks
             let body = { (w: Int) in
                 var packA = [Float](repeating: 0, count: k * mr)
                 packA.withUnsafeMutableBufferPointer { pa in
                     let ap = pa.baseAddress!
-                    for ip in (w * per)..<Swift.min(rowPanels, (w + 1) * per) {
+                    for ip in Swift.min(rowPanels, w * per)..<Swift.min(rowPanels, (w + 1) * per) {
                         let i0 = ip * mr, h = Swift.min(mr, m - i0)
                         // A panel: k × 4, row i0+r of op(A) in lane r (zero-padded)
                         if transA {
@@ -111,7 +114,7 @@ enum Gemm {
                     }
                 }
             }
-            if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+            if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
         }
     }
 

@@ -117,6 +117,7 @@ public enum Modules {
         // are modules only, not globals, so `import collections` is needed as in Python.
         ("collections", []), ("itertools", []), ("functools", []), ("copy", []), ("random", []), ("typing", []),
         ("os", []), ("os.path", []), ("warnings", []), ("abc", []), ("tempfile", []), ("sys", []), ("logging", []), ("pickle", []),
+        ("resource", []),
         ("unittest", []), ("unittest.mock", []), ("parameterized", []),
     ]
 

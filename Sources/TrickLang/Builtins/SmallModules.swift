@@ -6,8 +6,8 @@ import Darwin
 import TrickCore
 
 /// The small standard modules pasted code imports: `typing` (names only), `os`/`os.path`
-/// (string functions and read-only checks), `warnings`, `time` and `pickle` (importable; it
-/// says that trick does not serialize objects).
+/// (string functions and read-only checks), `warnings`, `time`, `resource` (`getrusage`) and
+/// `pickle` (importable; it says that trick does not serialize objects).
 enum SmallModules {
     static func register(_ lib: Library, _ interp: Interpreter) {
         registerTyping(lib)
@@ -15,6 +15,7 @@ enum SmallModules {
         registerPickle(lib)
         Warnings.register(lib, interp)
         registerTime(lib)
+        registerResource(lib)
     }
 
     // MARK: typing
@@ -237,6 +238,32 @@ enum SmallModules {
                 left -= step
             }
             return .none
+        }
+    }
+
+    // MARK: resource
+
+    /// `resource.getrusage(who)`: the process's (or its waited-for children's, or this thread's)
+    /// resource usage as CPython's `resource.struct_rusage` — times in seconds, `ru_maxrss` (the
+    /// peak resident memory) in KB as Linux counts it.
+    static func registerResource(_ lib: Library) {
+        let m = Modules.std("resource", in: lib)
+        let whos: [(String, Int32)] = [("RUSAGE_SELF", 0), ("RUSAGE_CHILDREN", -1), ("RUSAGE_THREAD", 1)]
+        for (name, v) in whos { m.set(name, .int(Int(v))) }
+        let fields = ["ru_utime", "ru_stime", "ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt",
+                      "ru_nswap", "ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals", "ru_nvcsw", "ru_nivcsw"]
+        m.method("getrusage(who)", doc: "resource.getrusage: resource usage of RUSAGE_SELF, RUSAGE_CHILDREN or RUSAGE_THREAD.") { a in
+            let who = try a.int("who")
+            guard let w = whos.first(where: { Int($0.1) == who })?.1 else {
+                throw RuntimeError("invalid who parameter", kind: "ValueError")
+            }
+            var ru = rusage()
+            getrusage(__rusage_who_t(w), &ru)
+            func seconds(_ t: timeval) -> Value { .float(Double(t.tv_sec) + Double(t.tv_usec) * 1e-6) }
+            let counts = [ru.ru_maxrss, ru.ru_ixrss, ru.ru_idrss, ru.ru_isrss, ru.ru_minflt, ru.ru_majflt, ru.ru_nswap,
+                          ru.ru_inblock, ru.ru_oublock, ru.ru_msgsnd, ru.ru_msgrcv, ru.ru_nsignals, ru.ru_nvcsw, ru.ru_nivcsw]
+            return Collections.namedTupleInstance("resource.struct_rusage", fields: fields,
+                                                  values: [seconds(ru.ru_utime), seconds(ru.ru_stime)] + counts.map { .int(Int($0)) }) { _ in .none }
         }
     }
 }

@@ -51,12 +51,14 @@ final class GemmTests: XCTestCase {
         Gemm.useOpenBLAS = false
         defer { Gemm.useOpenBLAS = was }
         let g = RandomGenerator(seed: 12)
-        let (m, n, k) = (96, 130, 257)   // large enough for the parallel path
-        let a = try Tensor.randn([m * k], generator: g).floats, b = try Tensor.randn([k * n], generator: g).floats
-        let whole = Gemm.multiply(a, transA: false, b, transB: false, m: m, n: n, k: k)
-        var rows: [Float] = []
-        for i in 0..<m { rows += Gemm.multiply(Array(a[(i * k)..<((i + 1) * k)]), transA: false, b, transB: false, m: 1, n: n, k: k) }
-        XCTAssertEqual(whole, rows)
+        // large enough for the parallel path; 37 rows: 10 row panels in chunks of 2, the last chunks empty
+        for (m, n, k) in [(96, 130, 257), (37, 130, 257)] {
+            let a = try Tensor.randn([m * k], generator: g).floats, b = try Tensor.randn([k * n], generator: g).floats
+            let whole = Gemm.multiply(a, transA: false, b, transB: false, m: m, n: n, k: k)
+            var rows: [Float] = []
+            for i in 0..<m { rows += Gemm.multiply(Array(a[(i * k)..<((i + 1) * k)]), transA: false, b, transB: false, m: 1, n: n, k: k) }
+            XCTAssertEqual(whole, rows, "\(m)x\(n)x\(k)")
+        }
     }
 
     /// OpenBLAS's row blocks are fixed by the shape: running them on the cores or one after the
