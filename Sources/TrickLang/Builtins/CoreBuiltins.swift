@@ -415,6 +415,7 @@ enum CoreBuiltins {
         Functools.register(lib, interp)
         Copy.register(lib, interp)
         JSONModule.register(lib, interp)
+        RegexModule.register(lib, interp)
         PyRandomModule.register(lib, interp)
         SmallModules.register(lib, interp)
         Tempfile.register(lib)

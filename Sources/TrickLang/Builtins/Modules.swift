@@ -118,7 +118,7 @@ public enum Modules {
         ("collections", []), ("itertools", []), ("functools", []), ("copy", []), ("random", []), ("typing", []),
         ("os", []), ("os.path", []), ("warnings", []), ("abc", []), ("tempfile", []), ("sys", []), ("logging", []), ("pickle", []),
         ("resource", []),
-        ("unittest", []), ("unittest.mock", []), ("parameterized", []),
+        ("unittest", []), ("unittest.mock", []), ("parameterized", []), ("re", []),
     ]
 
     /// mmengine.optim.scheduler's classes trick has (each `*LR` also as `*ParamScheduler` and `*Momentum`).

@@ -1,7 +1,7 @@
 /// Modules of the reference libraries that are plain Python in them, written here in trick's
 /// own language and run like a user's module on first import (trick's implementation, not the
 /// libraries' code): the wrappers, randomness helpers and ToTensor of `mmcv.transforms`, Python's
-/// `dataclasses`, torch's loss modules, `torch.optim.Optimizer`,
+/// `dataclasses` and `enum`, torch's loss modules, `torch.optim.Optimizer`,
 /// `torch.utils.data`'s datasets, mmengine's weight initialisers and mmcv.cnn's layer builders and
 /// `ConvModule`.
 enum BundledModules {
@@ -11,6 +11,7 @@ enum BundledModules {
         "mmcv.transforms.wrappers": MMCVTransformWrappers.source,
         "mmcv.transforms.formatting": MMCVTransformFormatting.source,
         "dataclasses": Dataclasses.source,
+        "enum": EnumModule.source,
         "torch.nn.modules.loss": TorchLossModules.source,
         "torch.optim.optimizer": TorchOptimizerBase.source,
         "torch.utils.data.dataset": TorchDatasets.source,

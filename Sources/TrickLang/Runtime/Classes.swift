@@ -71,7 +71,8 @@ final class MethodWrapper {
 
 extension Interpreter {
     /// `class Name(bases): body`, after the body ran and left its names in `ns`.
-    func buildClass(_ name: String, bases: [Value], namespace ns: DictRef, module: String? = nil) throws -> Value {
+    func buildClass(_ name: String, bases declared: [Value], namespace ns: DictRef, module: String? = nil) throws -> Value {
+        let bases = try enumMixinBases(declared)        // `class Mode(str, Enum)` (EnumModule.swift)
         let module = module ?? globals.moduleName
         let info = ClassInfo(name: name, bases: bases)
         var userBases: [ClassInfo] = []
@@ -140,6 +141,7 @@ extension Interpreter {
                 _ = try setName.call(Arguments([.object(cls), .str(key)]))
             }
         }
+        try finishEnumClass(info, cls)                  // an Enum's members (EnumType's part, EnumModule.swift)
         return .object(cls)
     }
 
