@@ -127,6 +127,15 @@ enum RegexModule {
         }
     }
 
+    /// `m.search(…)`, with the matcher's depth limit as an error instead of a wrong answer.
+    static func search(_ m: RegexMatcher, _ c: Compiled, from: Int, anchored: Bool = false, full: Bool = false, mustAdvance: Bool = false) throws -> Bool {
+        let found = m.search(c.program.root, from: from, anchored: anchored, full: full, mustAdvance: mustAdvance)
+        if m.tooDeep {
+            throw RuntimeError("re: matching \(Printer.repr(.str(c.pattern))) needs more than \(RegexMatcher.maxDepth) nested steps on this string (trick's matcher recurses once per repetition of a group; CPython's does not)", kind: "RecursionError")
+        }
+        return found
+    }
+
     /// The window `pos`/`endpos` give, clipped to the string as CPython clips them.
     static func window(_ a: Bound, _ count: Int) throws -> (Int, Int) {
         var pos = try a.int("pos"), end = a.has("endpos") ? try a.int("endpos") : count
@@ -137,12 +146,12 @@ enum RegexModule {
 
     /// Every match from `pos` on, in order, with Python 3.7+'s rule for empty matches; `limit`
     /// stops after that many (0: no limit).
-    static func each(_ c: Compiled, _ text: [Unicode.Scalar], _ pos: Int, _ end: Int, limit: Int = 0, _ body: (RegexMatcher) throws -> Void) rethrows {
+    static func each(_ c: Compiled, _ text: [Unicode.Scalar], _ pos: Int, _ end: Int, limit: Int = 0, _ body: (RegexMatcher) throws -> Void) throws {
         guard pos <= end else { return }
         var at = pos, mustAdvance = false, n = 0
         while limit == 0 || n < limit {
             let m = RegexMatcher(text, end: end, groups: c.program.groups)
-            guard m.search(c.program.root, from: at, mustAdvance: mustAdvance) else { return }
+            guard try search(m, c, from: at, mustAdvance: mustAdvance) else { return }
             try body(m)
             n += 1
             mustAdvance = m.spans[1] == m.spans[0]
@@ -170,7 +179,7 @@ enum RegexModule {
             let (pos, end) = try window(a, text.count)
             guard pos <= end else { return .none }
             let m = RegexMatcher(text, end: end, groups: c.program.groups)
-            guard m.search(c.program.root, from: pos, anchored: anchored, full: full) else { return .none }
+            guard try search(m, c, from: pos, anchored: anchored, full: full) else { return .none }
             return matchObject(MatchState(m, string: s, pos: pos, endpos: end, compiled: c), pattern: me)
         }
         o.method("match(string, pos=0, endpos=None)", doc: "A Match when the pattern matches at pos, else None.") { a in
@@ -186,7 +195,7 @@ enum RegexModule {
             let text = Array(try a.string("string").unicodeScalars)
             let (pos, end) = try window(a, text.count)
             var out: [Value] = []
-            each(c, text, pos, end) { m in
+            try each(c, text, pos, end) { m in
                 func g(_ i: Int) -> Value { m.spans[2 * i] < 0 ? .str("") : .str(substring(text, m.spans[2 * i], m.spans[2 * i + 1])) }
                 switch c.program.groups {
                 case 0: out.append(g(0))
@@ -201,7 +210,7 @@ enum RegexModule {
             let text = Array(s.unicodeScalars)
             let (pos, end) = try window(a, text.count)
             var found: [Value] = []
-            each(c, text, pos, end) { m in found.append(matchObject(MatchState(m, string: s, pos: pos, endpos: end, compiled: c), pattern: me)) }
+            try each(c, text, pos, end) { m in found.append(matchObject(MatchState(m, string: s, pos: pos, endpos: end, compiled: c), pattern: me)) }
             return PyIterator.object("callable_iterator", PyIterator(items: found))
         }
         func substitute(_ a: Bound) throws -> (String, Int) {
@@ -241,7 +250,7 @@ enum RegexModule {
             var last = 0
             let limit = try a.int("maxsplit")
             if limit < 0 { return .list(ListRef([.str(substring(text, 0, text.count))])) }
-            each(c, text, 0, text.count, limit: limit) { m in
+            try each(c, text, 0, text.count, limit: limit) { m in
                 out.append(.str(substring(text, last, m.spans[0])))
                 if c.program.groups > 0 {
                     for g in 1...c.program.groups {

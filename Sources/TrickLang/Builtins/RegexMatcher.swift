@@ -12,6 +12,11 @@ final class RegexMatcher {
     var lastIndex = -1
     /// Set by `search` after an empty match: a match at the start position must not be empty.
     private var mustAdvanceAt = -1
+    /// Nested steps in progress: a repeated group recurses once per iteration, so a long run of
+    /// one (`(ab)*` on 10^5 characters) is stopped with an error (`tooDeep`) before the stack is.
+    private var depth = 0
+    static let maxDepth = 100_000
+    private(set) var tooDeep = false
 
     init(_ text: [Unicode.Scalar], end: Int, groups: Int) {
         self.text = text
@@ -37,7 +42,7 @@ final class RegexMatcher {
                 return true
             }
             if found { return true }
-            if anchored { return false }
+            if anchored || tooDeep { return false }
             start += 1
         }
         return false
@@ -66,6 +71,9 @@ final class RegexMatcher {
 
     func match(_ n: RegexNode, _ i: Int, _ k: (Int) -> Bool) -> Bool {
         if let hit = single(n, i) { return hit && k(i + 1) }
+        depth += 1
+        defer { depth -= 1 }
+        if depth > RegexMatcher.maxDepth || tooDeep { tooDeep = true; return false }
         switch n {
         case .empty: return k(i)
         case .char, .any, .set: return false
