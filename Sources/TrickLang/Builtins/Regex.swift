@@ -96,7 +96,7 @@ enum RegexModule {
             cache[key] = v
             return (c, v)
         }
-        m.set("compile", .builtin(BuiltinFunction("compile(pattern, flags=0)", doc: "re.compile: a Pattern object (cached, as CPython's).") { a in
+        m.set("compile", .builtin(BuiltinFunction("compile(pattern, flags=0)", doc: "re.compile: a Pattern object (cached, as CPython's). trick's own engine with CPython 3.11's semantics and errors; where trick differs: flags are plain ints (print(re.I) shows 2), no bytes patterns or re.LOCALE, IGNORECASE uses one-character case mappings, a group repeated more than 10^5 times nested is a RecursionError.") { a in
             try compile(a["pattern"], try a.int("flags")).1
         }))
         m.set("purge", .builtin(BuiltinFunction("purge()", doc: "re.purge: clears the cache of compiled patterns.") { _ in

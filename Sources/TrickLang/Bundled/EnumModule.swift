@@ -59,8 +59,9 @@ class Enum:
         return self
 
 
-class _IntMixin(Enum):
-    # a member of `class X(int, Enum)` is its value for arithmetic, comparison and hashing
+class _ValueMixin(Enum):
+    # a member of `class X(int, Enum)` / `class X(str, Enum)` is its value for comparison,
+    # hashing and the operators both types have
     def __eq__(self, other):
         return self._value_ == other
 
@@ -70,6 +71,17 @@ class _IntMixin(Enum):
     def __lt__(self, other):
         return self._value_ < other
 
+    def __hash__(self):
+        return hash(self._value_)
+
+    def __add__(self, other):
+        return self._value_ + other
+
+    def __radd__(self, other):
+        return other + self._value_
+
+
+class _IntMixin(_ValueMixin):
     def __le__(self, other):
         return self._value_ <= other
 
@@ -78,9 +90,6 @@ class _IntMixin(Enum):
 
     def __ge__(self, other):
         return self._value_ >= other
-
-    def __hash__(self):
-        return hash(self._value_)
 
     def __int__(self):
         return self._value_
@@ -93,12 +102,6 @@ class _IntMixin(Enum):
 
     def __bool__(self):
         return self._value_ != 0
-
-    def __add__(self, other):
-        return self._value_ + other
-
-    def __radd__(self, other):
-        return other + self._value_
 
     def __sub__(self, other):
         return self._value_ - other
@@ -152,31 +155,12 @@ class _IntMixin(Enum):
         return format(self._value_, spec)
 
 
-class _StrMixin(Enum):
-    # a member of `class X(str, Enum)` is its value for comparison, hashing and str methods
-    def __eq__(self, other):
-        return self._value_ == other
-
-    def __ne__(self, other):
-        return self._value_ != other
-
-    def __lt__(self, other):
-        return self._value_ < other
-
-    def __hash__(self):
-        return hash(self._value_)
-
+class _StrMixin(_ValueMixin):
     def __len__(self):
         return len(self._value_)
 
     def __contains__(self, item):
         return item in self._value_
-
-    def __add__(self, other):
-        return self._value_ + other
-
-    def __radd__(self, other):
-        return other + self._value_
 
     def __getattr__(self, attr):
         return getattr(self._value_, attr)
