@@ -244,6 +244,9 @@ if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "--ce-memory" 
     exit(0)
 }
 
+// Line-buffered stdout: with `make bench > file 2>&1` the progress dots (stderr) then never land
+// inside a table row where a block buffer happened to flush.
+setvbuf(stdout, nil, _IOLBF, 0)
 let args = CommandLine.arguments
 let trickBin = args.count > 1 ? args[1] : ".build/release/trick"
 let python = args.count > 2 ? args[2] : "python3"
