@@ -135,15 +135,16 @@ public final class DictRef {
         return Int(bitPattern: UInt(z ^ (z >> 31)))
     }
 
-    /// Python-consistent hash: equal keys (1, 1.0, True) hash alike.
+    /// Python-consistent hash: equal keys (1, 1.0, True) hash alike. Numbers and strings are
+    /// Python's `hash()` (HashKey.pythonHash) mixed, as an object's `__hash__` is, so an object
+    /// equal to a plain key (an IntEnum member and its int, a str-mixin enum and its string) is
+    /// found under it.
     static func hash(_ v: Value) throws -> Int {
         switch v {
-        case .int(let i): return mix(UInt64(bitPattern: Int64(i)))
+        case .int(let i): return mix(UInt64(bitPattern: Int64(HashKey.intHash(i))))
         case .bool(let b): return mix(b ? 1 : 0)
-        case .float(let d):
-            if d.rounded() == d, let i = Int64(exactly: d) { return mix(UInt64(bitPattern: i)) }
-            return mix(d.bitPattern)
-        case .str(let s): return s.hashValue
+        case .float(let d): return mix(UInt64(bitPattern: Int64(HashKey.floatHash(d))))
+        case .str: return mix(UInt64(bitPattern: Int64(try HashKey.pythonHash(v))))
         case .none: return 0x51ED270B
         case .tuple(let t):
             var h = 0x345678
@@ -178,6 +179,11 @@ public final class DictRef {
             guard let eq = x.special("__eq__"), let r = try? eq.call(Arguments([b])) else { return false }
             return (try? r.truthy()) ?? false
         case (.tensor(let x), .tensor(let y)): return x === y
+        case (.object(let o), _), (_, .object(let o)):
+            // an object against a plain key: the object's __eq__ (an IntEnum member finds its int key)
+            let other = { if case .object(let x) = a, x === o { return b }; return a }()
+            guard let eq = o.special("__eq__"), let r = try? eq.call(Arguments([other])) else { return false }
+            return (try? r.truthy()) ?? false
         default: return Ops.equal(a, b)
         }
     }
