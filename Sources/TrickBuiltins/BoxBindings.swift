@@ -190,10 +190,11 @@ enum BoxBindings {
 
     static func nmsMethod(_ a: Bound, _ lib: Library, method: Int, sigma: Double, thresh: Double) throws -> Value {
         let (models, intLabels) = try ensembleModels(a, "boxes", "scores", "labels")
+        let weights = try ensembleWeights(a)
         let r = EnsembleBoxes.nmsMethod(models, method: method, iouThr: try a.double("iou_thr"), sigma: sigma, thresh: thresh,
-                                        weights: try ensembleWeights(a))
+                                        weights: weights)
         try echo(r.messages, lib)
-        if let w = try ensembleWeights(a), w.count == models.count { try rescaleCallerScores(a["scores"], weights: a["weights"]) }
+        if let w = weights, w.count == models.count { try rescaleCallerScores(a["scores"], weights: a["weights"]) }
         return ensembleResult(r, dtype: .float64, intLabels: intLabels)
     }
 
