@@ -256,6 +256,12 @@ public final class BuiltinFunction {
     public let body: (Bound) throws -> Value
     /// Fast path that skips binding (used by a few hot built-ins such as `len`).
     let raw: ((Arguments) throws -> Value)?
+    /// Positional fast paths of hot built-ins (`isinstance(v, dict)`, `len(x)`, `str(i)`): a call
+    /// with exactly one (two) positional argument(s) and no keywords runs `fast1` (`fast2`) on the
+    /// values themselves — no `Arguments` array, no binding. Each does what `body` does for that
+    /// call; both are written over one shared function.
+    public var fast1: ((Value) throws -> Value)?
+    public var fast2: ((Value, Value) throws -> Value)?
     /// The signature's text, parsed on first use: start-up registers thousands of built-ins and a
     /// program calls a few of them.
     public let signatureText: String
@@ -311,10 +317,21 @@ public final class BuiltinFunction {
     }
 
     public func call(_ args: Arguments) throws -> Value {
-        let result = try raw.map { try $0(args) } ?? body(bind(args))
+        let result: Value
+        if args.keywords.isEmpty, args.positional.count <= 2, let r = try callFast(args.positional) {
+            result = r
+        } else {
+            result = try raw.map { try $0(args) } ?? body(bind(args))
+        }
         // Ctrl-C during the call: long kernels stop early (Interrupt), so the result is not used.
         if trickInterruptRequested != 0 { throw Interrupt.Requested() }
         return result
+    }
+
+    @inline(__always) private func callFast(_ p: [Value]) throws -> Value? {
+        if p.count == 1, let f = fast1 { return try f(p[0]) }
+        if p.count == 2, let f = fast2 { return try f(p[0], p[1]) }
+        return nil
     }
 
     /// Binds call-site arguments to the signature, as Python does.

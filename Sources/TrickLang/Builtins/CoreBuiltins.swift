@@ -49,13 +49,13 @@ enum CoreBuiltins {
         lib.function("pformat(object, width=80)", doc: "The text `pprint` prints (Python's `pprint.pformat`, dicts in insertion order).") { a in
             .str(Printer.pformat(a["object"], width: a["width"].isNone ? 80 : try a.int("width")))
         }
-        lib.function("len(obj)", doc: "Number of items (a tensor's first dimension).") { a in
-            switch a["obj"] {
+        lib.function1("len(obj)", doc: "Number of items (a tensor's first dimension).") { obj in
+            switch obj {
             case .list(let l): return .int(l.items.count)
             case .tuple(let t): return .int(t.count)
             case .dict(let d): return .int(d.count)
             case .set(let s): return .int(s.count)
-            case .str(let s): return .int(s.count)
+            case .str(let s): return .int(s.unicodeScalars.count)
             case .range(let x, let y, let s): return .int(try Interpreter.rangeLength(x, y, s))
             case .tensor(let ref):
                 let t = ref.tensor
@@ -64,7 +64,7 @@ enum CoreBuiltins {
             case .object(let o):
                 if let m = o.special("__len__") { return try m.call(Arguments()) }
                 fallthrough
-            default: throw RuntimeError("object of type '\(a["obj"].typeName)' has no len()", kind: "TypeError")
+            default: throw RuntimeError("object of type '\(obj.typeName)' has no len()", kind: "TypeError")
             }
         }
         lib.function("range(*args)", doc: "range(stop), range(start, stop[, step]): integers, lazily.") { a in
@@ -78,8 +78,8 @@ enum CoreBuiltins {
             default: throw RuntimeError("range expected 1 to 3 arguments, got \(xs.count)", kind: "TypeError")
             }
         }
-        lib.function("list(iterable=())") { [unowned interp] a in .list(ListRef(try interp.iterate(a["iterable"]))) }
-        lib.function("tuple(iterable=())") { [unowned interp] a in .tuple(try interp.iterate(a["iterable"])) }
+        lib.function1("list(iterable=())") { [unowned interp] v in .list(ListRef(try interp.iterate(v))) }
+        lib.function1("tuple(iterable=())") { [unowned interp] v in .tuple(try interp.iterate(v)) }
         lib.function("set(iterable=())", doc: """
             Python's set: membership by hash, |, &, -, ^, subset comparisons, add/discard/update/... Where trick
             differs: iteration and printing follow insertion order, not CPython's hash-table order.
@@ -102,8 +102,8 @@ enum CoreBuiltins {
             for (k, v) in a.kwargs { d[str: k] = v }
             return .dict(d)
         }
-        lib.function("str(obj='')") { a in .str(Printer.str(a["obj"])) }
-        lib.function("repr(obj)") { a in .str(Printer.repr(a["obj"])) }
+        lib.function1("str(obj='')") { v in .str(Printer.str(v)) }
+        lib.function1("repr(obj)") { v in .str(Printer.repr(v)) }
         lib.function("int(x=0, base=10)") { a in
             switch a["x"] {
             case .int(let i): return .int(i)
@@ -159,9 +159,8 @@ enum CoreBuiltins {
             guard let d = Convert.double(a["x"]) else { throw RuntimeError("float() argument must be a string or a number, not '\(a["x"].typeName)'", kind: "TypeError") }
             return .float(d)
         }
-        lib.function("bool(x=False)") { a in .bool(try a["x"].truthy()) }
-        lib.function("type(obj)", doc: "The class of obj: a trick class for its instances, the built-in type (int, str, list, …) for values; a name for other built-in objects.") { a in
-            let v = a["obj"]
+        lib.function1("bool(x=False)") { v in .bool(try v.truthy()) }
+        lib.function1("type(obj)", doc: "The class of obj: a trick class for its instances, the built-in type (int, str, list, …) for values; a name for other built-in objects.") { v in
             if case .object(let o) = v, let cls = o.instanceClass as? ClassInfo { return .object(cls.object) }
             // a caught exception's class (`type(e).__name__`, `type(e) is ValueError`)
             if case .object(let o) = v, case .str(let kind)? = o.attributes["kind"], o.typeName == kind,
@@ -171,8 +170,7 @@ enum CoreBuiltins {
             }
             return builtinType(v, lib)
         }
-        lib.function("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { a in
-            let v = a["obj"]
+        lib.function2("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { v, classinfo in
             func matches(_ t: Value) -> Bool {
                 // the common case first: a built-in type against a plain value
                 if case .builtin(let b) = t, let r = Interpreter.isBuiltinInstance(v, b) { return r }
@@ -209,7 +207,7 @@ enum CoreBuiltins {
                 if case .object = v { return BuiltinTypeBases.isSubclass(v.typeName, of: name) }
                 return v.typeName == name
             }
-            return .bool(matches(a["classinfo"]))
+            return .bool(matches(classinfo))
         }
         lib.function("callable(obj)") { a in
             switch a["obj"] {
@@ -286,23 +284,37 @@ enum CoreBuiltins {
                 return best
             }
         }
-        lib.function("sum(iterable, start=0)", doc: "Python's sum; on a tensor, the sum of its elements.") { [unowned interp] a in
-            if let t = a["iterable"].tensorValue {
+        let sum = lib.function2("sum(iterable, start=0)", doc: "Python's sum; on a tensor, the sum of its elements.") { [unowned interp] iterable, start in
+            if let t = iterable.tensorValue {
                 return try interp.callMethod(.tensor(t), "sum", Arguments(), file: SourceFile(name: "<builtin>", text: ""), loc: SourceLocation(line: 0, column: 0))
             }
-            var acc = a["start"]
-            for v in try interp.iterate(a["iterable"]) { acc = try Ops.add(acc, v) }
+            var acc = start
+            if case .list(let l) = iterable, case .int(var total) = acc {
+                // ints added in place while they fit (Python's own fast path)
+                var i = 0
+                while i < l.items.count, case .int(let x) = l.items[i] {
+                    let (r, o) = total.addingReportingOverflow(x)
+                    if o { break }
+                    total = r
+                    i += 1
+                }
+                acc = .int(total)
+                for v in l.items[i...] { acc = try Ops.add(acc, v) }
+                return acc
+            }
+            for v in try interp.iterate(iterable) { acc = try Ops.add(acc, v) }
             return acc
         }
-        lib.function("abs(x)") { a in
-            switch a["x"] {
+        sum.fast1 = { [unowned sum] v in try sum.fast2!(v, .int(0)) }
+        lib.function1("abs(x)") { x in
+            switch x {
             case .int(let i):
                 guard i != Int.min else { throw RuntimeError("integer overflow in abs()", kind: "OverflowError") }
                 return .int(Swift.abs(i))
             case .bool(let b): return .int(b ? 1 : 0)
             case .float(let d): return .float(Swift.abs(d))
             case .tensor(let ref): return .tensor(try ref.tensor.unary(.abs))
-            default: throw RuntimeError("bad operand type for abs(): '\(a["x"].typeName)'", kind: "TypeError")
+            default: throw RuntimeError("bad operand type for abs(): '\(x.typeName)'", kind: "TypeError")
             }
         }
         lib.function("round(number, ndigits=None)", doc: "Python's round: halves go to the even neighbour.") { a in
@@ -321,8 +333,8 @@ enum CoreBuiltins {
             guard r.isFinite, let i = Int(exactly: r) else { throw RuntimeError("cannot convert \(Printer.formatFloat(d)) to integer", kind: "OverflowError") }
             return .int(i)
         }
-        lib.function("any(iterable)") { [unowned interp] a in .bool(try interp.iterate(a["iterable"]).contains { try $0.truthy() }) }
-        lib.function("all(iterable)") { [unowned interp] a in .bool(try interp.iterate(a["iterable"]).allSatisfy { try $0.truthy() }) }
+        lib.function1("any(iterable)") { [unowned interp] v in .bool(try interp.iterate(v).contains { try $0.truthy() }) }
+        lib.function1("all(iterable)") { [unowned interp] v in .bool(try interp.iterate(v).allSatisfy { try $0.truthy() }) }
         lib.function("map(function, *iterables)") { [unowned interp] a in
             let seqs = try a.varargs.map { try interp.iterate($0) }
             guard let n = seqs.map(\.count).min() else { throw RuntimeError("map() must have at least two arguments.", kind: "TypeError") }
@@ -332,14 +344,19 @@ enum CoreBuiltins {
             let f = a["function"]
             return .list(ListRef(try interp.iterate(a["iterable"]).filter { f.isNone ? try $0.truthy() : try interp.call(f, Arguments([$0])).truthy() }))
         }
-        lib.function("hasattr(obj, name)") { [unowned interp] a in
-            .bool((try? interp.getAttribute(a["obj"], try a.string("name"))) != nil)
+        lib.function2("hasattr(obj, name)") { [unowned interp] obj, name in
+            guard case .str(let n) = name else { throw RuntimeError("hasattr() argument 'name' must be a str, got \(name.typeName)", kind: "TypeError") }
+            return .bool((try? interp.getAttribute(obj, n)) != nil)
         }
-        lib.function("getattr(obj, name, *default)") { [unowned interp] a in
+        let getattr = lib.function("getattr(obj, name, *default)") { [unowned interp] a in
             do { return try interp.getAttribute(a["obj"], try a.string("name")) } catch {
                 if let d = a.varargs.first { return d }
                 throw error
             }
+        }
+        getattr.fast2 = { [unowned interp] obj, name in
+            guard case .str(let n) = name else { throw RuntimeError("getattr() argument 'name' must be a str, got \(name.typeName)", kind: "TypeError") }
+            return try interp.getAttribute(obj, n)
         }
         lib.function("setattr(obj, name, value)") { [unowned interp] a in
             try interp.setAttribute(a["obj"], try a.string("name"), a["value"]); return .none
@@ -358,7 +375,7 @@ enum CoreBuiltins {
             guard s.unicodeScalars.count == 1 else { throw RuntimeError("ord() expected a character, but string of length \(s.count) found", kind: "TypeError") }
             return .int(Int(s.unicodeScalars.first!.value))
         }
-        lib.function("hash(obj)", doc: "CPython's hash for ints, floats, bools and tuples of them (hash(1) == hash(1.0) == 1); deterministic for str and None, which CPython randomises.") { a in .int(try HashKey.pythonHash(a["obj"])) }
+        lib.function1("hash(obj)", doc: "CPython's hash for ints, floats, bools and tuples of them (hash(1) == hash(1.0) == 1); deterministic for str and None, which CPython randomises.") { v in .int(try HashKey.pythonHash(v)) }
         lib.function("id(obj)") { a in
             switch a["obj"] {
             case .list(let l): return .int(Int(bitPattern: UInt(bitPattern: ObjectIdentifier(l).hashValue)))

@@ -83,6 +83,26 @@ public final class Library {
         return f
     }
 
+    /// Registers a global function of one parameter (`len(obj)`, `str(obj='')`) written over the
+    /// value itself: keyword calls and defaults bind as for any built-in, and a call of one
+    /// positional argument runs `f` directly (`BuiltinFunction.fast1`).
+    @discardableResult
+    public func function1(_ signature: String, doc: String = "", _ f: @escaping (Value) throws -> Value) -> BuiltinFunction {
+        let b = function(signature, doc: doc) { a in try f(a.slots[0]) }
+        precondition(b.signature.slotNames.count == 1, "function1 needs one parameter: \(signature)")
+        b.fast1 = f
+        return b
+    }
+
+    /// As `function1`, for a function of two parameters (`isinstance(obj, classinfo)`).
+    @discardableResult
+    public func function2(_ signature: String, doc: String = "", _ f: @escaping (Value, Value) throws -> Value) -> BuiltinFunction {
+        let b = function(signature, doc: doc) { a in try f(a.slots[0], a.slots[1]) }
+        precondition(b.signature.slotNames.count == 2, "function2 needs two parameters: \(signature)")
+        b.fast2 = f
+        return b
+    }
+
     /// Registers a component type: callable by name (`CrossEntropyLoss(avg_non_ignore=True)`) and
     /// buildable from a config (`build(dict(type='CrossEntropyLoss', ...))`). The body returns the
     /// built object. Extra `build` default_args must be parameters of the signature.

@@ -268,9 +268,10 @@ extension Interpreter {
             }
             return t[try Interpreter.normalizeIndex(try Convert.int(index, what: "tuple index"), t.count, "tuple")]
         case .str(let s):
-            let chars = Array(s)
+            // Python indexes code points (a "\r\n" is two, an accent that combines is its own)
+            let chars = Array(s.unicodeScalars)
             if case .slice(let a, let b, let c) = index {
-                return .str(String(Interpreter.sliceIndices(a, b, c, count: chars.count).map { chars[$0] }))
+                return .str(String(String.UnicodeScalarView(Interpreter.sliceIndices(a, b, c, count: chars.count).map { chars[$0] })))
             }
             return .str(String(chars[try Interpreter.normalizeIndex(try Convert.int(index, what: "string index"), chars.count, "string")]))
         case .dict(let d):

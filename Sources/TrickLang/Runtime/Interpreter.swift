@@ -338,7 +338,7 @@ public final class Interpreter {
         case .tuple(let t): return t
         case .dict(let d): return d.keys
         case .set(let s): return s.items
-        case .str(let s): return s.map { .str(String($0)) }
+        case .str(let s): return s.unicodeScalars.map { .str(String($0)) }
         case .range(let a, let b, let s):
             let n = try Interpreter.rangeLength(a, b, s)
             guard n <= 100_000_000 else { throw RuntimeError("range too large to materialise (\(n) items)", kind: "MemoryError") }

@@ -31,6 +31,21 @@ enum Methods {
         throw RuntimeError("'\(recv.typeName)' object has no attribute '\(name)'\(hint)", kind: "AttributeError")
     }
 
+    /// The hot methods of a plain dict (`d.get(k)`, `d.get(k, default)`, `d.items()`, `d.keys()`,
+    /// `d.values()`) called with n positional arguments in registers: what `call` gives for
+    /// them, without an argument array; nil for anything else.
+    @inline(__always)
+    static func dictFast(_ d: DictRef, _ m: MethodName, _ p: UnsafeMutablePointer<Value>, _ n: Int) throws -> Value? {
+        switch m {
+        case .get where n == 1: return try d.get(p[0]) ?? Value.none
+        case .get where n == 2: return try d.get(p[0]) ?? p[1]
+        case .items where n == 0: return .list(ListRef(zip(d.keys, d.values).map { .tuple([$0, $1]) }))
+        case .keys where n == 0: return .list(ListRef(d.keys))
+        case .values where n == 0: return .list(ListRef(d.values))
+        default: return nil
+        }
+    }
+
     /// The method `m` of a list, tuple, dict or string; nil when the receiver's type has no such method.
     static func call(_ interp: Interpreter, _ recv: Value, _ m: MethodName, _ args: Arguments) throws -> Value? {
         let p = args.positional
@@ -243,7 +258,7 @@ enum Methods {
         case .capitalize: return .str(s.prefix(1).uppercased() + s.dropFirst().lowercased())
         case .find, .index, .rfind:
             try argc(name, args, 1...1)
-            let x = Array(try strArg(p[0], name)), chars = Array(s)
+            let x = Array(try strArg(p[0], name).unicodeScalars), chars = Array(s.unicodeScalars)
             var found = -1
             if x.count <= chars.count {
                 let range = Array(0...(chars.count - x.count))
@@ -254,14 +269,29 @@ enum Methods {
         case .count:
             try argc(name, args, 1...1)
             let x = try strArg(p[0], name)
-            return .int(x.isEmpty ? s.count + 1 : splitString(s, x).count - 1)
-        case .splitlines: return .list(ListRef(s.split(separator: "\n", omittingEmptySubsequences: false).map { .str(String($0)) }.dropLast(s.hasSuffix("\n") ? 1 : 0)))
+            return .int(x.isEmpty ? s.unicodeScalars.count + 1 : splitString(s, x).count - 1)
+        case .splitlines:
+            // Python's line boundaries: \n, \r, \r\n, \v, \f, \x1c–\x1e, \x85, \u2028, \u2029
+            try argc(name, args, 0...1)
+            let keep = try p.first?.truthy() ?? false
+            let cs = Array(s.unicodeScalars)
+            var lines: [Value] = [], start = 0, i = 0
+            while i < cs.count {
+                let c = cs[i].value
+                guard [0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029].contains(c) else { i += 1; continue }
+                let end = c == 0x0D && i + 1 < cs.count && cs[i + 1].value == 0x0A ? i + 2 : i + 1
+                lines.append(.str(String(String.UnicodeScalarView(cs[start..<(keep ? end : i)]))))
+                i = end
+                start = end
+            }
+            if start < cs.count { lines.append(.str(String(String.UnicodeScalarView(cs[start...])))) }
+            return .list(ListRef(lines))
         case .ljust, .rjust, .center:
             try argc(name, args, 1...2)
             let w = try Convert.int(p[0])
             guard w <= Format.maxWidth else { throw RuntimeError("\(name)() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let fill: Character = p.count > 1 ? (try strArg(p[1], name)).first ?? " " : " "
-            let pad = Swift.max(0, w - s.count)
+            let pad = Swift.max(0, w - s.unicodeScalars.count)
             if m == .ljust { return .str(s + String(repeating: fill, count: pad)) }
             if m == .rjust { return .str(String(repeating: fill, count: pad) + s) }
             let left = pad / 2
@@ -271,7 +301,7 @@ enum Methods {
             guard w <= Format.maxWidth else { throw RuntimeError("zfill() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let neg = s.hasPrefix("-")
             let body = neg ? String(s.dropFirst()) : s
-            return .str((neg ? "-" : "") + String(repeating: "0", count: Swift.max(0, w - s.count)) + body)
+            return .str((neg ? "-" : "") + String(repeating: "0", count: Swift.max(0, w - s.unicodeScalars.count)) + body)
         case .isdigit: return .bool(!s.isEmpty && s.allSatisfy(\.isNumber))
         case .isalpha: return .bool(!s.isEmpty && s.allSatisfy(\.isLetter))
         case .isalnum: return .bool(!s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber })
@@ -286,14 +316,24 @@ enum Methods {
         }
     }
 
-    static func splitString(_ s: String, _ sep: String) -> [String] {
-        var parts: [String] = []
-        var cur = Substring(s)
-        while let r = cur.range(of: sep) {
-            parts.append(String(cur[..<r.lowerBound]))
-            cur = cur[r.upperBound...]
+    /// `s.split(sep)` by code points, as Python compares (Swift's `Character`s would see a
+    /// "\r\n" as one and never find "\n" in it).
+    /// (Matched in UTF-8 bytes: a byte match is a code-point match, UTF-8 being self-synchronising.)
+    /// At most `limit` splits (all when nil).
+    static func splitString(_ s: String, _ sep: String, limit: Int? = nil) -> [String] {
+        let hay = Array(s.utf8), needle = Array(sep.utf8)
+        guard let first = needle.first, needle.count <= hay.count else { return [s] }
+        var parts: [String] = [], start = 0, i = 0
+        while i + needle.count <= hay.count, parts.count < (limit ?? Int.max) {
+            if hay[i] == first && hay[i..<(i + needle.count)].elementsEqual(needle) {
+                parts.append(String(decoding: hay[start..<i], as: UTF8.self))
+                i += needle.count
+                start = i
+            } else {
+                i += 1
+            }
         }
-        parts.append(String(cur))
+        parts.append(String(decoding: hay[start...], as: UTF8.self))
         return parts
     }
 

@@ -409,7 +409,7 @@ enum Ops {
         case .set(let s): return try s.contains(item)
         case .str(let s):
             guard case .str(let sub) = item else { throw RuntimeError("'in <string>' requires string as left operand, not \(item.typeName)", kind: "TypeError") }
-            return sub.isEmpty || s.contains(sub)
+            return sub.isEmpty || Methods.splitString(s, sub, limit: 1).count > 1
         case .range(let a, let b, let st):
             guard let i = intLike(item) else { return false }
             if st > 0 { return i >= a && i < b && UInt(bitPattern: i &- a) % st.magnitude == 0 }

@@ -112,14 +112,21 @@ public enum Printer {
     public static func quote(_ s: String) -> String {
         let q: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
         var out = String(q)
-        for c in s {
+        // by code point, as Python's repr: a "\r\n" is two escapes, other control characters \xNN
+        let quoteScalar = q.unicodeScalars.first!
+        for c in s.unicodeScalars {
             switch c {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             case "\r": out += "\\r"
-            case q: out += "\\" + String(q)
-            default: out.append(c)
+            case quoteScalar: out += "\\" + String(q)
+            default:
+                if c.value < 0x20 || (0x7F...0xA0).contains(c.value) || c.value == 0xAD {
+                    out += "\\x" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(c)
+                }
             }
         }
         out.append(q)

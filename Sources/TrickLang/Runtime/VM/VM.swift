@@ -188,13 +188,13 @@ final class VM {
     /// Moves `n` registers out into an argument array (leaving None behind).
     @inline(__always)
     func takeArguments(_ regs: UnsafeMutablePointer<Value>, _ first: Int, _ n: Int) -> [Value] {
-        var out: [Value] = []
-        out.reserveCapacity(n)
-        for i in 0..<n {
-            out.append((regs + first + i).move())
-            (regs + first + i).initialize(to: .none)
+        if n == 0 { return [] }
+        // one allocation of the exact size, the values moved (not copied) out of the registers
+        return Array(unsafeUninitializedCapacity: n) { buffer, count in
+            buffer.baseAddress!.moveInitialize(from: regs + first, count: n)
+            (regs + first).initialize(repeating: .none, count: n)
+            count = n
         }
-        return out
     }
 
     func keywordArguments(_ d: Value) throws -> [(String, Value)] {

@@ -298,6 +298,10 @@ extension VM {
                             pc = 0
                             continue
                         }
+                        if n <= 2, case .builtin(let b) = regs[Int(a)], let r = try callFast(b, regs + Int(a), Int(n), chunk, pc - 1) {
+                            regs[Int(a)] = r
+                            continue
+                        }
                         let args = takeArguments(regs, Int(a) + 1, Int(n))
                         regs[Int(a)] = try callValue(regs[Int(a)], Arguments(args), chunk, pc - 1)
                     case .callKw(let a, let n, let kk):
@@ -314,6 +318,12 @@ extension VM {
                             l.items.append((regs + Int(a) + 1).move())
                             (regs + Int(a) + 1).initialize(to: .none)
                             regs[Int(a)] = .none
+                            continue
+                        }
+                        if n <= 2, case .dict(let d) = regs[Int(a)], d.flavor == nil, let m = chunk.methods[Int(k)],
+                           let r = try Methods.dictFast(d, m, regs + Int(a) + 1, Int(n)) {
+                            for i in 0..<Int(n) { VM.clear(regs + Int(a) + 1 + i) }
+                            regs[Int(a)] = r
                             continue
                         }
                         // a trick class's method: the receiver is already in place as `self`, the

@@ -15,6 +15,26 @@ extension VM {
         return try interp.call(callee, args, file: chunk.file, loc: loc)
     }
 
+    /// A built-in's positional fast path (`fast1`/`fast2`) for a call `R[a](R[a+1]…)` of n ≤ 2
+    /// arguments; nil when it has none for n. The arguments' registers are cleared after it
+    /// ran (their values die then, as after any call); errors are located at the call, as
+    /// `Interpreter.call` locates them.
+    @inline(__always)
+    func callFast(_ b: BuiltinFunction, _ p: UnsafeMutablePointer<Value>, _ n: Int, _ chunk: Chunk, _ at: Int) throws -> Value? {
+        let r: Value
+        do {
+            if n == 1, let f = b.fast1 { r = try f(p[1]) }
+            else if n == 2, let f = b.fast2 { r = try f(p[1], p[2]) }
+            else { return nil }
+            if trickInterruptRequested != 0 { throw Interrupt.Requested() }
+        } catch {
+            throw interp.locate(error, chunk.file, chunk.locs[at], through: b.name)
+        }
+        VM.clear(p + 1)
+        if n == 2 { VM.clear(p + 2) }
+        return r
+    }
+
     /// `f(*a, **k)`: the list and dict registers after the callee.
     func spreadArguments(_ regs: UnsafeMutablePointer<Value>) throws -> Arguments {
         var pos: [Value] = []
