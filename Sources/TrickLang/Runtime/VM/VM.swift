@@ -189,12 +189,15 @@ final class VM {
     @inline(__always)
     func takeArguments(_ regs: UnsafeMutablePointer<Value>, _ first: Int, _ n: Int) -> [Value] {
         if n == 0 { return [] }
-        // one allocation of the exact size, the values moved (not copied) out of the registers
-        return Array(unsafeUninitializedCapacity: n) { buffer, count in
-            buffer.baseAddress!.moveInitialize(from: regs + first, count: n)
-            (regs + first).initialize(repeating: .none, count: n)
-            count = n
+        // one allocation of the exact size (reserveCapacity took the slow growth path, and
+        // Array(unsafeUninitializedCapacity:) looks up generic metadata on each call), the values
+        // moved out of the registers
+        var out = [Value](repeating: .none, count: n)
+        for i in 0..<n {
+            out[i] = (regs + first + i).move()
+            (regs + first + i).initialize(to: .none)
         }
+        return out
     }
 
     func keywordArguments(_ d: Value) throws -> [(String, Value)] {
