@@ -30,6 +30,7 @@ declare -A GIT=([mmsegmentation]=$2 [mmcv]=$3 [mmengine]=$4 [mmdetection]=$5)
 MANIFEST='
 mmcv 57c4e25e06e2d4f8a9357c84bcd24089a284dc88 tests/test_image/test_geometric.py
 mmcv 57c4e25e06e2d4f8a9357c84bcd24089a284dc88 tests/test_image/test_photometric.py
+mmcv 57c4e25e06e2d4f8a9357c84bcd24089a284dc88 tests/test_cnn/test_conv_module.py
 mmcv 57c4e25e06e2d4f8a9357c84bcd24089a284dc88 tests/test_transforms/test_transforms_processing.py
 mmcv 57c4e25e06e2d4f8a9357c84bcd24089a284dc88 tests/test_transforms/test_transforms_wrapper.py
 mmcv 57c4e25e06e2d4f8a9357c84bcd24089a284dc88 tests/test_transforms/test_transforms_loading.py

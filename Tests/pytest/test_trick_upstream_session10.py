@@ -91,3 +91,18 @@ class TestEMAMomentumWarning(TestCase):
         with self.assertLogs(MMLogger.get_current_instance(), level='WARNING') as cm:
             MomentumAnnealingEMA(model, momentum=0.75)
         self.assertIn('momentum but got 0.75', cm.output[0])
+
+
+def test_warns_as_record():
+    import warnings
+    with pytest.warns(UserWarning) as record:
+        warnings.warn('first', UserWarning)
+        warnings.warn('second', DeprecationWarning)
+    assert len(record) == 2
+    assert record[0].message.args[0] == 'first'
+    assert [str(r.message) for r in record] == ['first', 'second']
+    from mmcv.cnn import ConvModule
+    with pytest.warns(UserWarning) as record:
+        ConvModule(3, 8, 2, bias=True, norm_cfg=dict(type='BN'))
+    assert len(record) == 1
+    assert record[0].message.args[0] == 'Unnecessary conv bias before batch/instance norm'
