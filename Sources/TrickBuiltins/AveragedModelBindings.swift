@@ -103,6 +103,7 @@ enum AveragedModelBindings {
         }
         wrap(lib, "ExponentialMovingAverage") { a in
             guard let model = liveModule(a["model"]) else { return nil }
+            try checkEMAMomentum(lib, a)
             let rule = AveragingRule.mmengineEMA(momentum: try a.double("momentum"), interval: try a.int("interval"))
             _ = try core { try TrickCore.AveragedModel(names: [], params: [], rule: rule) }   // the argument checks
             return try make(lib, a["model"], "ExponentialMovingAverage", State(flavour: .mmengine, copy: try ModuleValues.deepCopy(model), rule: rule,
@@ -113,6 +114,7 @@ enum AveragedModelBindings {
             guard let model = liveModule(a["model"]) else {
                 throw RuntimeError("MomentumAnnealingEMA() argument 'model' must be a module with values, got \(a["model"].typeName)", kind: "TypeError")
             }
+            try checkEMAMomentum(lib, a)
             let rule = AveragingRule.mmengineEMA(momentum: try a.double("momentum"), interval: try a.int("interval"))
             _ = try core { try TrickCore.AveragedModel(names: [], params: [], rule: rule) }
             let gamma = try a.double("gamma")
@@ -128,6 +130,20 @@ enum AveragedModelBindings {
                                                                          custom: nil, withBuffers: try a.bool("update_buffers")))
         }
         registerUpdateBN(lib)
+    }
+
+    /// MMEngine ExponentialMovingAverage.__init__'s own check and warning (MomentumAnnealingEMA
+    /// inherits both): `assert 0.0 < momentum < 1.0` with its message, and a momentum above 0.5
+    /// logged as a WARNING on the current MMLogger (EMA's momentum is usually small: it is
+    /// PyTorch's 1 - momentum).
+    static func checkEMAMomentum(_ lib: Library, _ a: Bound) throws {
+        let m = try a.double("momentum")
+        guard m > 0, m < 1 else {
+            throw RuntimeError("momentum must be in range (0.0, 1.0)but got \(Printer.repr(a["momentum"]))", kind: "AssertionError")
+        }
+        if m > 0.5 {
+            try lib.printLog("The value of momentum in EMA is usually a small number,which is different from the conventional notion of momentum but got \(Printer.repr(a["momentum"])). Please make sure the value is correct.")
+        }
     }
 
     /// Replaces the dict-of-tensors form `name` by one that takes a module with values first

@@ -3,7 +3,7 @@ import TrickLang
 
 /// The numpy array functions the upstream tests and pasted pipelines use, over trick's tensors
 /// (results marked as numpy arrays): creation (`zeros`, `ones`, `empty`, `full`, `*_like`; float64
-/// by default, as numpy), `arange`, `stack` / `concatenate`, `equal`, `allclose`, `array_equal`, the
+/// by default, as numpy), `arange`, `stack` / `concatenate`, `equal`, `allclose`, `array_equal`, `all` / `any`, the
 /// `ndarray` methods `astype` and `copy`, and `np.testing`'s `assert_equal`, `assert_array_equal`,
 /// `assert_allclose` and `assert_almost_equal` (AssertionError on a difference, as numpy).
 enum NumpyArrayBindings {
@@ -52,6 +52,23 @@ enum NumpyArrayBindings {
         np.method("allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False)", doc: "numpy.allclose: |a - b| <= atol + rtol * |b| everywhere (broadcast).") { a in
             .bool(try difference(try array(a["a"]), try array(a["b"]), rtol: try a.double("rtol"), atol: try a.double("atol"),
                                  equalNaN: try a.bool("equal_nan"), broadcast: true) == nil)
+        }
+
+        for name in ["all", "any"] {
+            np.method("\(name)(a, axis=None, keepdims=False)",
+                      doc: "numpy.\(name): whether \(name == "all" ? "every" : "any") element is true (nonzero) — a bool over the whole array, or a bool array along axis (an int or a tuple of ints).") { a in
+                let t = try array(a["a"])
+                let keep = try a.bool("keepdims")
+                var dims: [Int]?
+                switch a["axis"] {
+                case .none: dims = nil
+                case .int(let i): dims = [i]
+                default: dims = try Convert.ints(a["axis"], what: "\(name)() argument 'axis'")
+                }
+                let r = name == "all" ? try t.all(dims: dims, keepdim: keep) : try t.any(dims: dims, keepdim: keep)
+                if dims == nil && !keep { return .bool(try r.item() != 0) }
+                return numpy(r)
+            }
         }
 
         let testing = BuiltObject(typeName: "module")

@@ -86,6 +86,7 @@ enum ResizeBindings {
         switch v {
         case .list(let l): return try l.items.map { try number($0, what) }
         case .tuple(let t): return try t.map { try number($0, what) }
+        case .tensor(let ref): return ref.tensor.doubles   // a numpy array or tensor (mmcv passes np.array means), flattened
         default: return [try number(v, what)]
         }
     }

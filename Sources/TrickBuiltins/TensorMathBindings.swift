@@ -74,8 +74,17 @@ extension TensorBindings {
         for (name, op) in [("abs", UnaryOp.abs), ("negative", .neg)] {
             lib.tensorMethod("\(name)(self)", doc: "torch.Tensor.\(name)") { a in .tensor(try a.tensor("self").unary(op)) }
         }
-        lib.tensorMethod("round(self, *, decimals=0)", doc: "torch.Tensor.round") { a in
-            .tensor(try rounded(try a.tensor("self"), decimals: try a.int("decimals")))
+        lib.tensorMethod("round(self, *args, decimals=None)",
+                         doc: "torch.Tensor.round (decimals keyword-only); a numpy array's round(decimals=0) also takes decimals by position, as numpy's ndarray.round") { a in
+            let t = try a.tensor("self")
+            var decimals = a.has("decimals") ? try a.int("decimals") : 0
+            if let first = a.varargs.first {
+                guard t.isNumpy, a.varargs.count == 1, !a.has("decimals") else {
+                    throw RuntimeError("round() takes 1 positional argument but \(a.varargs.count + 1) were given (decimals is keyword-only on a tensor)", kind: "TypeError")
+                }
+                decimals = try Convert.int(first, what: "round() argument 'decimals'")
+            }
+            return .tensor(try rounded(t, decimals: decimals))
         }
 
         // elementwise binary functions

@@ -59,8 +59,14 @@ extension TensorBindings {
             return .tensor(t.cast(to: d))
         }
         lib.tensorMethod("type_as(self, other)", doc: "cast to other's dtype") { a in .tensor(try a.tensor("self").cast(to: try a.tensor("other").dtype)) }
-        for name in ["clone", "contiguous", "detach", "cpu", "cuda", "numpy", "requires_grad_"] {
+        for name in ["clone", "contiguous", "detach", "cpu", "cuda", "requires_grad_"] {
             lib.tensorMethod("\(name)(self)", doc: "a new tensor with the same values (where trick differs: detach/contiguous/cpu of a plain tensor is a copy, not the same storage)") { a in .tensor(try a.tensor("self")) }
+        }
+        lib.tensorMethod("numpy(self, *, force=False)", doc: "torch.Tensor.numpy: the values as a numpy array of the same dtype (isinstance(x, np.ndarray); numpy's printing and methods). Where trick differs: a copy, the array and the tensor do not share memory") { a in
+            var t = try a.tensor("self")
+            guard !t.isNumpy else { throw RuntimeError("'numpy.ndarray' object has no attribute 'numpy'", kind: "AttributeError") }
+            t.isNumpy = true
+            return .tensor(t)
         }
         lib.tensorMethod("size(self, dim=None)", doc: "the shape, or one dimension's size") { a in
             let t = try a.tensor("self")

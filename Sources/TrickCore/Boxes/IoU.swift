@@ -77,20 +77,22 @@ public enum BoxIoU {
         guard ["iou", "iof", "giou"].contains(mode) else {
             throw CoreError("bbox_overlaps(): unsupported mode '\(mode)' (expected 'iou', 'iof' or 'giou')")
         }
+        // mmdet asserts the shapes (last dimension 4, equal batch dimensions, rows == cols when
+        // aligned): AssertionError, as there
         func split(_ t: Tensor, _ name: String) throws -> (batch: [Int], rows: Int) {
             if t.rank == 1 && t.count == 0 { return ([], 0) }
             guard t.rank >= 2, t.shape[t.rank - 1] == 4 || t.shape[t.rank - 2] == 0 else {
-                throw CoreError("bbox_overlaps(): '\(name)' must have shape (..., m, 4), got \(Tensor.formatShape(t.shape))")
+                throw CoreError("bbox_overlaps(): '\(name)' must have shape (..., m, 4), got \(Tensor.formatShape(t.shape))", kind: "AssertionError")
             }
             return (Array(t.shape.dropLast(2)), t.shape[t.rank - 2])
         }
         let (batch1, rows) = try split(bboxes1, "bboxes1")
         let (batch2, cols) = try split(bboxes2, "bboxes2")
         guard batch1 == batch2 else {
-            throw CoreError("bbox_overlaps(): batch dimensions differ: bboxes1 \(Tensor.formatShape(bboxes1.shape)) vs bboxes2 \(Tensor.formatShape(bboxes2.shape))")
+            throw CoreError("bbox_overlaps(): batch dimensions differ: bboxes1 \(Tensor.formatShape(bboxes1.shape)) vs bboxes2 \(Tensor.formatShape(bboxes2.shape))", kind: "AssertionError")
         }
         if isAligned && rows != cols {
-            throw CoreError("bbox_overlaps(): is_aligned=True needs the same number of boxes, got \(rows) and \(cols)")
+            throw CoreError("bbox_overlaps(): is_aligned=True needs the same number of boxes, got \(rows) and \(cols)", kind: "AssertionError")
         }
         let outShape = batch1 + (isAligned ? [rows] : [rows, cols])
         let nb = batch1.reduce(1, *)

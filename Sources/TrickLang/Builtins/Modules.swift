@@ -97,7 +97,7 @@ public enum Modules {
         ("mmseg.engine.optimizers", ["LearningRateDecayOptimizerConstructor", "LayerDecayOptimizerConstructor"]),
         ("mmseg.engine.optimizers.layer_decay_optimizer_constructor", ["LearningRateDecayOptimizerConstructor", "LayerDecayOptimizerConstructor"]),
         ("mmseg.engine.schedulers", ["PolyLRRatio"]),
-        ("mmseg.structures", []),
+        ("mmseg.structures", ["OHEMPixelSampler"]),
         ("mmseg.structures.sampler", ["OHEMPixelSampler"]),
         ("mmdet", []),
         ("mmdet.models", []),

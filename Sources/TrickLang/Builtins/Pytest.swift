@@ -23,9 +23,9 @@ enum Pytest {
             raisesContext(a["expected_exception"], a["match"].isNone ? nil : try a.string("match"))
         }
         pytest.method("warns(expected_warning=None, *, match=None)",
-                      doc: "A context manager: the block must emit a warning of expected_warning (a Warning class or tuple; Warning by default) whose text `match` searches. Where trick differs: the failure message is unittest's assertWarns's.") { [unowned interp] a in
+                      doc: "A context manager: the block must emit a warning of expected_warning (a Warning class or tuple; Warning by default) whose text `match` searches; `as record` gives the warnings recorded in the block (len(record), record[0].message, iteration). Where trick differs: the failure message is unittest's assertWarns's, and record is a plain list of warnings.catch_warnings' records (pytest's WarningsRecorder has pop() and list too).") { [unowned interp] a in
             .object(try warnsContext(interp, a["expected_warning"].isNone ? lib.globals["Warning"] ?? .str("Warning") : a["expected_warning"],
-                                     a["match"].isNone ? nil : try a.string("match")))
+                                     a["match"].isNone ? nil : try a.string("match"), returnsRecord: true))
         }
         pytest.method("approx(expected, rel=None, abs=None)",
                       doc: "Equal within a tolerance: rel 1e-6 and abs 1e-12 by default, as pytest; numbers, lists, tuples, dicts and tensors.") { a in
@@ -172,7 +172,8 @@ enum Pytest {
     /// unittest's `assertWarns(category)` / `assertWarnsRegex(category, regex)` context: the
     /// block runs under `warnings.catch_warnings(record=True)` with every warning shown, and one
     /// of the category (or a subclass) whose text the regex searches must be recorded.
-    static func warnsContext(_ interp: Interpreter, _ expected: Value, _ pattern: String?) throws -> BuiltObject {
+    /// `returnsRecord`: pytest.warns' `as record` is the list of records (unittest's context binds None here).
+    static func warnsContext(_ interp: Interpreter, _ expected: Value, _ pattern: String?, returnsRecord: Bool = false) throws -> BuiltObject {
         let names = typeNames(expected)
         guard !names.isEmpty, names.allSatisfy({ ExceptionKinds.isSubclass($0, of: "Warning") }) else {
             throw RuntimeError("issubclass() arg 1 must be a Warning class, got \(Printer.repr(expected))", kind: "TypeError")
@@ -194,7 +195,7 @@ enum Pytest {
             inner = c
             recorded = l
             _ = try simplefilter.call(Arguments([.str("always")]))
-            return .none
+            return returnsRecord ? .list(l) : .none
         }
         ctx.method("__exit__(exc_type, exc_value, traceback)") { a in
             _ = try inner?.methods["__exit__"]?.call(Arguments([.none, .none, .none]))
