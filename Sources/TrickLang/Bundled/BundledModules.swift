@@ -14,6 +14,7 @@ enum BundledModules {
         "enum": EnumModule.source,
         "torch.nn.modules.loss": TorchLossModules.source,
         "torch.nn.modules.transformer": TorchTransformer.source,
+        "torch.nn.modules.more_layers": TorchMoreLayers.source,
         "torch.optim.optimizer": TorchOptimizerBase.source,
         "torch.utils.data.dataset": TorchDatasets.source,
         "mmengine.model.weight_init": MMEngineWeightInit.source,
@@ -27,8 +28,10 @@ enum BundledModules {
             + MMCVTransformUtils.exported.map { ($0, "mmcv.transforms.utils") }
             + MMCVTransformFormatting.exported.map { ($0, "mmcv.transforms.formatting") }),
         "torch.nn": Dictionary(uniqueKeysWithValues: TorchLossModules.exported.map { ($0, "torch.nn.modules.loss") }
-            + TorchTransformer.exported.map { ($0, "torch.nn.modules.transformer") }),
-        "torch.nn.functional": Dictionary(uniqueKeysWithValues: TorchTransformer.functional.map { ($0, "torch.nn.modules.transformer") }),
+            + TorchTransformer.exported.map { ($0, "torch.nn.modules.transformer") }
+            + TorchMoreLayers.exported.map { ($0, "torch.nn.modules.more_layers") }),
+        "torch.nn.functional": Dictionary(uniqueKeysWithValues: TorchTransformer.functional.map { ($0, "torch.nn.modules.transformer") }
+            + TorchMoreLayers.functional.map { ($0, "torch.nn.modules.more_layers") }),
         "mmengine.model": Dictionary(uniqueKeysWithValues: MMEngineWeightInit.exported.map { ($0, "mmengine.model.weight_init") }),
         "mmcv.cnn": mmcvCnn,
         "mmcv.cnn.bricks": mmcvCnn,
