@@ -13,6 +13,7 @@ extension AutogradBindings {
         registerSpecial(lib)
         registerLinalg(lib)
         registerAttention(lib)
+        registerMoreTorchOps(lib)
     }
 
     /// A torch.return_types named tuple with two fields.
