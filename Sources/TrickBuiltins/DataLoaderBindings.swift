@@ -118,6 +118,7 @@ enum DataLoaderBindings {
             for key in ["sampler", "batch_sampler"] where a.has(key) {
                 throw RuntimeError("DataLoader(\(key)=...) is not supported in trick; use shuffle / generator", kind: "NotImplementedError")
             }
+            if let loader = try iterableLoader(a, lib) { return loader }   // an IterableDataset (DataLoaderIterable.swift)
             let (item, count) = try datasetItems(a["dataset"], lib)
             var batchSize: Int?
             if !a["batch_size"].isNone {

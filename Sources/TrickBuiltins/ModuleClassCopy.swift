@@ -29,6 +29,21 @@ enum ModuleClassCopy {
         }
         if case .builtin(let forward)? = method("forward") {
             ModuleValues.setForward(.object(dst)) { x in try forward.call(Arguments([x])) }
+            // called directly, the copy takes the class forward's own arguments (masks, flags)
+            dst.callable = forward
+            dst.methods["forward"] = forward
+        }
+    }
+
+    /// `copy.deepcopy(module)`: every module of the copy that stands for an instance of a script
+    /// class (the root and its children, e.g. a TransformerEncoder's deep-copied layers holding a
+    /// MultiheadAttention) adopts that instance's class, attributes and forward.
+    static func adoptTree(_ original: ModuleNode, _ copy: ModuleNode, _ lib: Library) throws {
+        let a = original.namedModules(), b = copy.namedModules()
+        guard a.count == b.count else { return }
+        // children first: a parent's attributes then see the adopted children
+        for (src, dst) in zip(a, b).reversed() {
+            try adopt(.object(ModuleObjects.object(for: src.module)), dst.module, lib)
         }
     }
 }

@@ -108,13 +108,21 @@ enum ModuleObjects {
     static func wrap(_ n: ModuleNode) -> Value { .object(object(for: n)) }
 
     static func reprTree(_ n: ModuleNode, indent: String = "") -> String {
-        if n.children.isEmpty { return "\(n.typeName)(\(n.extraRepr))" }
+        if n.children.isEmpty { return "\(n.typeName)(\(scriptExtraRepr(n) ?? n.extraRepr))" }
+        // as torch's Module.__repr__: the children only (a module's own parameters are not listed)
         var s = "\(n.typeName)(\n"
-        for (name, p) in n.parameters {
-            s += "\(indent)  (\(name)): Parameter(shape=\(Printer.repr(.shapeTuple(p.shape))))\n"
-        }
         for (name, c) in n.children { s += "\(indent)  (\(name)): " + reprTree(c, indent: indent + "  ") + "\n" }
         return s + indent + ")"
+    }
+
+    /// The `extra_repr()` a script class (or a bundled module: nn.LogSoftmax, nn.Unflatten, …)
+    /// defines for a module without children, as torch's Module.__repr__ prints it.
+    static func scriptExtraRepr(_ n: ModuleNode) -> String? {
+        guard let (_, o) = moduleObjects[ObjectIdentifier(n)], o.instanceClass != nil, let lib = VariableObjects.library,
+              let getattr = lib.globals["getattr"],
+              let f = try? lib.callValue(getattr, Arguments([.object(o), .str("extra_repr"), .none])), !f.isNone,
+              case .str(let s)? = try? lib.callValue(f, Arguments([])) else { return nil }
+        return s
     }
 
     static func installMethods(_ o: BuiltObject, _ n: ModuleNode) {

@@ -38,6 +38,11 @@ enum ModuleValues {
 
     /// Calls a child module (its object's forward).
     static func call(_ n: ModuleNode, _ x: Value) throws -> Value {
+        // an instance of a script class (a user's nn.Module subclass, nn.LogSoftmax) runs its class's forward
+        if forwards[ObjectIdentifier(n)] == nil, let (_, o) = ModuleObjects.moduleObjects[ObjectIdentifier(n)], o.instanceClass != nil,
+           let lib = VariableObjects.library {
+            return try lib.callValue(.object(o), Arguments([x]))
+        }
         guard let f = forwards[ObjectIdentifier(n)] else {
             throw RuntimeError("\(n.typeName) has no forward in trick (a skeleton or a container: call its children)", kind: "NotImplementedError")
         }
@@ -184,7 +189,11 @@ enum ModuleValues {
         o.method("load_state_dict(state_dict, strict=True, assign=False)") { a in
             try loadStateDict(n, try a.dict("state_dict"), strict: try a.bool("strict"))
         }
-        o.method("__deepcopy__(memo=None)") { _ in ModuleObjects.wrap(try deepCopy(n)) }
+        o.method("__deepcopy__(memo=None)") { _ in
+            let copy = try deepCopy(n)
+            if let lib = VariableObjects.library { try ModuleClassCopy.adoptTree(n, copy, lib) }
+            return ModuleObjects.wrap(copy)
+        }
         o.method("apply(fn)") { [unowned o] a in
             guard let lib = VariableObjects.library else { return .object(o) }
             // children first, then the module itself (torch's order)

@@ -24,6 +24,7 @@ public enum TrickBuiltins {
         AutogradBindings.register(lib)   // training: autograd tensors, gradients of the torch functions (after them)
         AutogradBindings.registerTorchOps(lib)  // torch / F functions pasted code uses: einsum, median, grid_sample, conv_transpose2d, …
         NNModuleBindings.register(lib)   // training: nn layers with values and a forward, nn.init
+        AutogradBindings.registerTorchExtraOps(lib)  // more torch surface: linalg, special, addmm, quantile, SDPA, conv1d, … (after the layers)
         TrainingOptimBindings.register(lib)  // training: optimizers, schedulers and OptimWrapper over real parameters
         TorchSchedulerBindings.register(lib) // training: torch.optim.lr_scheduler as torch writes it (after the optimizers)
         AveragedModelBindings.register(lib) // training: SWA / EMA and update_bn on real modules

@@ -13,6 +13,8 @@ enum BundledModules {
         "dataclasses": Dataclasses.source,
         "enum": EnumModule.source,
         "torch.nn.modules.loss": TorchLossModules.source,
+        "torch.nn.modules.transformer": TorchTransformer.source,
+        "torch.nn.modules.more_layers": TorchMoreLayers.source,
         "torch.optim.optimizer": TorchOptimizerBase.source,
         "torch.utils.data.dataset": TorchDatasets.source,
         "mmengine.model.weight_init": MMEngineWeightInit.source,
@@ -25,7 +27,11 @@ enum BundledModules {
         "mmcv.transforms": Dictionary(uniqueKeysWithValues: MMCVTransformWrappers.exported.map { ($0, "mmcv.transforms.wrappers") }
             + MMCVTransformUtils.exported.map { ($0, "mmcv.transforms.utils") }
             + MMCVTransformFormatting.exported.map { ($0, "mmcv.transforms.formatting") }),
-        "torch.nn": Dictionary(uniqueKeysWithValues: TorchLossModules.exported.map { ($0, "torch.nn.modules.loss") }),
+        "torch.nn": Dictionary(uniqueKeysWithValues: TorchLossModules.exported.map { ($0, "torch.nn.modules.loss") }
+            + TorchTransformer.exported.map { ($0, "torch.nn.modules.transformer") }
+            + TorchMoreLayers.exported.map { ($0, "torch.nn.modules.more_layers") }),
+        "torch.nn.functional": Dictionary(uniqueKeysWithValues: TorchTransformer.functional.map { ($0, "torch.nn.modules.transformer") }
+            + TorchMoreLayers.functional.map { ($0, "torch.nn.modules.more_layers") }),
         "mmengine.model": Dictionary(uniqueKeysWithValues: MMEngineWeightInit.exported.map { ($0, "mmengine.model.weight_init") }),
         "mmcv.cnn": mmcvCnn,
         "mmcv.cnn.bricks": mmcvCnn,

@@ -3,10 +3,11 @@
 /// NotImplementedError, `a + b` concatenates), `Subset`, `ConcatDataset` and `random_split`
 /// (lengths or fractions; the permutation is `randperm` from torch's generator, so a seeded split
 /// is torch's). `DataLoader` takes any object with `__len__` and `__getitem__`.
-/// Where trick differs: no `IterableDataset`/`ChainDataset`/`StackDataset`, and `__getitems__`
-/// (batched fetching) is not called.
+/// `IterableDataset` (a stream: `DataLoader` batches what `iter(dataset)` yields, in order) and
+/// `ChainDataset` (iterable datasets one after the other).
+/// Where trick differs: no `StackDataset`, and `__getitems__` (batched fetching) is not called.
 enum TorchDatasets {
-    static let exported = ["Dataset", "Subset", "ConcatDataset", "random_split"]
+    static let exported = ["Dataset", "IterableDataset", "ChainDataset", "Subset", "ConcatDataset", "random_split"]
 
     static let source = #"""
 import math
@@ -22,6 +23,32 @@ class Dataset:
 
     def __add__(self, other):
         return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset):
+    def __iter__(self):
+        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+
+    def __add__(self, other):
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset):
+    def __init__(self, datasets):
+        super().__init__()
+        self.datasets = datasets
+
+    def __iter__(self):
+        for d in self.datasets:
+            assert isinstance(d, IterableDataset), "ChainDataset only supports IterableDataset"
+            yield from d
+
+    def __len__(self):
+        total = 0
+        for d in self.datasets:
+            assert isinstance(d, IterableDataset), "ChainDataset only supports IterableDataset"
+            total += len(d)
+        return total
 
 
 class ConcatDataset(Dataset):
