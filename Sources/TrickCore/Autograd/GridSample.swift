@@ -32,27 +32,42 @@ public enum GridSample {
         return (x, grad)
     }
 
-    /// One input position an output location reads: its offset in the plane, its weight, and
-    /// the weight's derivatives by the source coordinates.
-    struct Tap {
-        let offset: Int
-        let weight, dx, dy: Float
-    }
+    /// Where each output location reads: up to 4 in-bounds taps per point (in corner order:
+    /// (y0, x0), (y0, x0+1), (y0+1, x0), (y0+1, x0+1); the nearest pixel alone for nearest), the
+    /// offset in the plane, the weight and the weight's derivatives by the source coordinates.
+    struct Taps {
+        var count: [UInt8]
+        var offset: [Int]
+        var weight, dx, dy: [Float]
 
-    /// The in-bounds neighbours of source point (sx, sy): four bilinear corners, or the nearest
-    /// pixel (`nearbyint`, half to even) with no derivative.
-    static func taps(_ sx: Float, _ sy: Float, h: Int, w: Int, mode: Mode) -> [Tap] {
-        func inside(_ y: Int, _ x: Int) -> Bool { y >= 0 && y < h && x >= 0 && x < w }
-        if mode == .nearest {
-            let x = Int(rintf(sx)), y = Int(rintf(sy))
-            return inside(y, x) ? [Tap(offset: y * w + x, weight: 1, dx: 0, dy: 0)] : []
+        init(points: Int) {
+            count = [UInt8](repeating: 0, count: points)
+            offset = [Int](repeating: 0, count: 4 * points)
+            weight = [Float](repeating: 0, count: 4 * points)
+            dx = weight; dy = weight
         }
-        let x0 = Int(floorf(sx)), y0 = Int(floorf(sy))
-        let fx = sx - Float(x0), fy = sy - Float(y0)
-        // (y, x, weight, ∂weight/∂sx, ∂weight/∂sy)
-        let corners = [(y0, x0, (1 - fx) * (1 - fy), -(1 - fy), -(1 - fx)), (y0, x0 + 1, fx * (1 - fy), 1 - fy, -fx),
-                       (y0 + 1, x0, (1 - fx) * fy, -fy, 1 - fx), (y0 + 1, x0 + 1, fx * fy, fy, fx)]
-        return corners.filter { inside($0.0, $0.1) }.map { Tap(offset: $0.0 * w + $0.1, weight: $0.2, dx: $0.3, dy: $0.4) }
+
+        /// The taps of source point (sx, sy) into slot i. A non-finite (or far out) point reads nothing.
+        mutating func fill(_ i: Int, _ sx: Float, _ sy: Float, h: Int, w: Int, mode: Mode) {
+            guard sx.isFinite, sy.isFinite, abs(sx) < 1e9, abs(sy) < 1e9 else { count[i] = 0; return }
+            var n = 0
+            func add(_ y: Int, _ x: Int, _ wt: Float, _ ddx: Float, _ ddy: Float) {
+                guard y >= 0 && y < h && x >= 0 && x < w else { return }
+                offset[4 * i + n] = y * w + x; weight[4 * i + n] = wt; dx[4 * i + n] = ddx; dy[4 * i + n] = ddy
+                n += 1
+            }
+            if mode == .nearest {
+                add(Int(rintf(sy)), Int(rintf(sx)), 1, 0, 0)
+            } else {
+                let x0 = Int(floorf(sx)), y0 = Int(floorf(sy))
+                let fx = sx - Float(x0), fy = sy - Float(y0)
+                add(y0, x0, (1 - fx) * (1 - fy), -(1 - fy), -(1 - fx))
+                add(y0, x0 + 1, fx * (1 - fy), 1 - fy, -fx)
+                add(y0 + 1, x0, (1 - fx) * fy, -fy, 1 - fx)
+                add(y0 + 1, x0 + 1, fx * fy, fy, fx)
+            }
+            count[i] = UInt8(n)
+        }
     }
 
     static func clip(_ x: Float, _ size: Int, _ grad: Float) -> (Float, Float) {
@@ -88,48 +103,69 @@ extension Variable {
         let (oh, ow) = (grid.shape[1], grid.shape[2])
         let x = input.data.floats, gr = grid.data.floats
         let plane = h * w, oplane = oh * ow
-        // per output location: the input positions it reads (within a plane), with their weights
-        // and the weights' derivatives (0 for nearest); the source coordinates' derivatives by the grid
+        // Per output location: the input positions it reads (up to 4 in-bounds taps, in corner
+        // order, within a plane), their weights and the weights' derivatives (0 for nearest),
+        // and the source coordinates' derivatives by the grid — flat arrays, 4 slots a point.
         let points = n * oh * ow
-        var taps = [[GridSample.Tap]](repeating: [], count: points)
-        var scale = [(Float, Float)](repeating: (0, 0), count: points)
+        var table = GridSample.Taps(points: points)
+        var scale = [Float](repeating: 0, count: 2 * points)
         for i in 0..<points {
             let (sx, dx) = GridSample.source(gr[2 * i], size: w, padding: padding, alignCorners: alignCorners)
             let (sy, dy) = GridSample.source(gr[2 * i + 1], size: h, padding: padding, alignCorners: alignCorners)
-            taps[i] = GridSample.taps(sx, sy, h: h, w: w, mode: mode)
-            scale[i] = (dx, dy)
+            table.fill(i, sx, sy, h: h, w: w, mode: mode)
+            scale[2 * i] = dx; scale[2 * i + 1] = dy
         }
         var out = [Float](repeating: 0, count: n * c * oplane)
-        for b in 0..<n {
-            for o in 0..<oplane {
+        table.count.withUnsafeBufferPointer { cnt in table.offset.withUnsafeBufferPointer { off in
+        table.weight.withUnsafeBufferPointer { wt in x.withUnsafeBufferPointer { px in out.withUnsafeMutableBufferPointer { po in
+            for b in 0..<n {
                 for ch in 0..<c {
-                    var v: Float = 0
-                    for t in taps[b * oplane + o] { v += x[(b * c + ch) * plane + t.offset] * t.weight }
-                    out[(b * c + ch) * oplane + o] = v
+                    let src = px.baseAddress! + (b * c + ch) * plane, dst = po.baseAddress! + (b * c + ch) * oplane
+                    for o in 0..<oplane {
+                        let i = b * oplane + o
+                        var v: Float = 0
+                        for t in 0..<Int(cnt[i]) { v += src[Int(off[4 * i + t])] * wt[4 * i + t] }
+                        dst[o] = v
+                    }
                 }
             }
-        }
+        } } } } }
         let value = Tensor(shape: [n, c, oh, ow], float32: out).cast(to: input.dtype)
         return record("GridSampler2DBackward0", value, inputs: [input, grid], saved: [input, grid]) { g, need in
             let go = g.floats
             var gx = [Float](repeating: 0, count: x.count), gg = [Float](repeating: 0, count: gr.count)
-            for b in 0..<n {
-                for o in 0..<oplane {
-                    let i = b * oplane + o
-                    var gix: Float = 0, giy: Float = 0
+            // the loops of the per-point formula with the channel loop outside: every sum still
+            // runs in the same order (a ∂input element over output locations in order, a grid
+            // derivative over channels, then taps)
+            var gi = [Float](repeating: 0, count: 2 * oplane)
+            table.count.withUnsafeBufferPointer { cnt in table.offset.withUnsafeBufferPointer { off in
+            table.weight.withUnsafeBufferPointer { wt in table.dx.withUnsafeBufferPointer { tdx in table.dy.withUnsafeBufferPointer { tdy in
+            x.withUnsafeBufferPointer { px in go.withUnsafeBufferPointer { pg in gx.withUnsafeMutableBufferPointer { pgx in
+            gi.withUnsafeMutableBufferPointer { pgi in
+                for b in 0..<n {
+                    pgi.update(repeating: 0)
                     for ch in 0..<c {
-                        let gv = go[(b * c + ch) * oplane + o]
-                        for t in taps[i] {
-                            let k = (b * c + ch) * plane + t.offset
-                            gx[k] += t.weight * gv
-                            gix += x[k] * t.dx * gv
-                            giy += x[k] * t.dy * gv
+                        let src = px.baseAddress! + (b * c + ch) * plane, dsrc = pgx.baseAddress! + (b * c + ch) * plane
+                        let gsrc = pg.baseAddress! + (b * c + ch) * oplane
+                        for o in 0..<oplane {
+                            let i = b * oplane + o, gv = gsrc[o]
+                            var gix = pgi[2 * o], giy = pgi[2 * o + 1]
+                            for t in 0..<Int(cnt[i]) {
+                                let k = Int(off[4 * i + t])
+                                dsrc[k] += wt[4 * i + t] * gv
+                                gix += src[k] * tdx[4 * i + t] * gv
+                                giy += src[k] * tdy[4 * i + t] * gv
+                            }
+                            pgi[2 * o] = gix; pgi[2 * o + 1] = giy
                         }
                     }
-                    gg[2 * i] = gix * scale[i].0
-                    gg[2 * i + 1] = giy * scale[i].1
+                    for o in 0..<oplane {
+                        let i = b * oplane + o
+                        gg[2 * i] = pgi[2 * o] * scale[2 * i]
+                        gg[2 * i + 1] = pgi[2 * o + 1] * scale[2 * i + 1]
+                    }
                 }
-            }
+            } } } } } } } } }
             return [need[0] ? Tensor(shape: input.shape, float32: gx).cast(to: input.dtype) : nil,
                     need[1] ? Tensor(shape: grid.shape, float32: gg).cast(to: grid.dtype) : nil]
         }
