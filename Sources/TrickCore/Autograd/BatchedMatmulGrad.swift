@@ -30,9 +30,14 @@ extension Variable {
         let out = [Float](unsafeUninitializedCapacity: count) { c, filled in
             x.withUnsafeBufferPointer { pa in
                 y.withUnsafeBufferPointer { pb in
-                    for i in 0..<batches {
-                        Gemm.multiply(pa.baseAddress! + i * m * k, transA: transA, pb.baseAddress! + i * k * n, transB: transB,
-                                      c.baseAddress! + i * m * n, m: m, n: n, k: k)
+                    // Batches on the cores when there are several (each product then on one thread:
+                    // a product's numbers do not depend on how it is split, nor on the thread).
+                    let threads = batches >= 2 && batches * m * n * k >= 1 << 18 ? Parallel.workers : 1
+                    Parallel.ranges(batches, threads: threads) { lo, hi in
+                        for i in lo..<hi {
+                            Gemm.multiply(pa.baseAddress! + i * m * k, transA: transA, pb.baseAddress! + i * k * n, transB: transB,
+                                          c.baseAddress! + i * m * n, m: m, n: n, k: k, parallel: threads == 1)
+                        }
                     }
                 }
             }
