@@ -74,10 +74,11 @@ enum Gemm {
         packedB.withUnsafeBufferPointer { pb in
             let rowPanels = (m + mr - 1) / mr
             let work = m * n * k
-            // Row panels in chunks handed out one at a time to the cores (4 per core: a core that
+            // Below 2²⁰ multiply-adds one thread (waking the other costs about what it would save:
+            // the MLP's 128×10×256 products). Row panels in chunks handed out one at a time to the cores (4 per core: a core that
             // starts late, or is taken by another process meanwhile, leaves its share to the other
             // rather than have it wait); each element is still computed whole by one thread.
-            let chunks = !parallel || work < 1 << 18 || rowPanels < 2 ? 1 : Swift.min(rowPanels, 4 * Parallel.workers)
+            let chunks = !parallel || work < 1 << 20 || rowPanels < 2 ? 1 : Swift.min(rowPanels, 4 * Parallel.workers)
             let per = (rowPanels + chunks - 1) / chunks
             let body = { (w: Int) in
                 var packA = [Float](repeating: 0, count: k * mr)

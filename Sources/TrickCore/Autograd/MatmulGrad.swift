@@ -77,17 +77,41 @@ extension Variable {
             throw CoreError("mat1 and mat2 shapes cannot be multiplied (\(input.shape[0])x\(input.shape[1]) and \(weight.shape[1])x\(weight.shape[0]))")
         }
         let x = input.data, w = weight.data
-        var v = try mm(x, w, transB: true)
         if let bias {
-            v = try Tensor.binary(.add, v, bias.data)
+            let v = try biasedProduct(x, w, bias.data) ?? Tensor.binary(.add, try mm(x, w, transB: true), bias.data)
             return record("AddmmBackward0", v, inputs: [bias, input, weight], saved: [input, weight]) { g, need in
                 [need[0] ? try g.sum(dims: [0]) : nil,
                  need[1] ? try mm(g, w) : nil,
                  need[2] ? try mm(g, x, transA: true) : nil]
             }
         }
+        let v = try mm(x, w, transB: true)
         return record("MmBackward0", v, inputs: [input, weight], saved: [input, weight]) { g, need in
             [need[0] ? try mm(g, w) : nil, need[1] ? try mm(g, x, transA: true) : nil]
         }
+    }
+
+    /// `x·wᵀ + b` for float32 with the bias in the product: the output starts as the bias rows and
+    /// the GEMM adds each finished sum to it (`accumulate`), the same single rounding of
+    /// `sum + b` as adding the bias afterwards, without the second pass and array. nil when the
+    /// dtypes, the bias's shape or an empty product ask for the general path (or the products go to OpenBLAS,
+    /// whose `beta = 1` may round differently).
+    static func biasedProduct(_ x: Tensor, _ w: Tensor, _ b: Tensor) throws -> Tensor? {
+        guard !Gemm.useOpenBLAS, case .float32(let xs) = x.storage, case .float32(let ws) = w.storage,
+              case .float32(let bs) = b.storage, b.shape == [w.shape[0]] else { return nil }
+        let m = x.shape[0], n = w.shape[0], k = x.shape[1]
+        let count = try Tensor.checkedAllocationCount([m, n], dtype: .float32)
+        guard count > 0, k > 0 else { return nil }
+        let out = [Float](unsafeUninitializedCapacity: count) { buf, filled in
+            let c = buf.baseAddress!
+            bs.withUnsafeBufferPointer { pb in
+                for i in 0..<m { (c + i * n).initialize(from: pb.baseAddress!, count: n) }
+            }
+            xs.withUnsafeBufferPointer { px in ws.withUnsafeBufferPointer { pw in
+                Gemm.multiply(px.baseAddress!, transA: false, pw.baseAddress!, transB: true, c, m: m, n: n, k: k, accumulate: true)
+            } }
+            filled = count
+        }
+        return Tensor(shape: [m, n], float32: out)
     }
 }

@@ -124,9 +124,10 @@ public final class Variable {
     public var gradFnName: String? { gradFn?.name }
 
     /// torch's type string for error messages: `torch.FloatTensor [2, 3]`.
-    var typeDescription: String {
-        let t = "torch.\(data.dtype.torchScalarName)Tensor"
-        return "[\(t) [\(data.shape.map(String.init).joined(separator: ", "))]]"
+    var typeDescription: String { Variable.typeDescription(data.dtype, data.shape) }
+
+    static func typeDescription(_ dtype: DType, _ shape: [Int]) -> String {
+        "[torch.\(dtype.torchScalarName)Tensor [\(shape.map(String.init).joined(separator: ", "))]]"
     }
 
     // MARK: in-place operations
@@ -175,20 +176,26 @@ final class Storage {
 /// One in-place version counter, shared by a variable and its `detach()`es.
 final class VersionCounter { var value = 0 }
 
-/// A variable an op saved for backward, with the version it had then.
+/// A variable an op saved for backward, with the version it had then. (What the error message
+/// needs is kept and the text made only when it is raised: every recorded op saves variables.)
 struct SavedVariable {
     let counter: VersionCounter
     let savedVersion: Int
-    let description: String
+    let dtype: DType
+    let shape: [Int]
+    let producer: String?
 
     init(_ v: Variable) {
         counter = v.version
         savedVersion = v.version.value
-        if let fn = v.gradFn {
-            description = "\(v.typeDescription), which is output 0 of \(fn.name),"
-        } else {
-            description = v.typeDescription
-        }
+        dtype = v.dtype
+        shape = v.shape
+        producer = v.gradFn?.name
+    }
+
+    var description: String {
+        let t = Variable.typeDescription(dtype, shape)
+        return producer.map { "\(t), which is output 0 of \($0)," } ?? t
     }
 
     func check() throws {
