@@ -388,6 +388,64 @@ def bench_mlp_fwd_bwd(repeats):
     return ms, f"grads {len([p for p in mlp.parameters() if p.grad is not None])}"
 
 
+
+# The torch functions of decoder / head code (bench/conv_transpose.trick, grid_sample.trick,
+# einsum.trick): forward + backward with the inputs requiring grad, loss = sum().
+
+def bench_conv_transpose(repeats, size=(4, 64, 32, 32, 32, 2, 2, 0)):
+    import torch
+    import torch.nn as nn
+    torch.manual_seed(0)
+    n, c, h, w, co, k, s, p = size
+    up = nn.ConvTranspose2d(c, co, k, stride=s, padding=p)
+    x = torch.randn(n, c, h, w).requires_grad_(True)
+    out = {}
+
+    def run():
+        up.zero_grad()
+        x.grad = None
+        out['y'] = up(x)
+        out['y'].sum().backward()
+    ms = timed(run, repeats)
+    return ms, f"shape {list(out['y'].shape)}"
+
+
+def bench_grid_sample(repeats, size=(4, 32, 64, 64)):
+    import torch
+    import torch.nn.functional as F
+    torch.manual_seed(0)
+    n, c, h, w = size
+    x = torch.randn(n, c, h, w).requires_grad_(True)
+    theta = torch.tensor([[0.9, 0.1, 0.05], [-0.1, 0.9, -0.05]]).repeat(n, 1, 1).requires_grad_(True)
+    out = {}
+
+    def run():
+        x.grad = None
+        theta.grad = None
+        grid = F.affine_grid(theta, (n, c, h, w), align_corners=False)
+        out['y'] = F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
+        out['y'].sum().backward()
+    ms = timed(run, repeats)
+    return ms, f"shape {list(out['y'].shape)}"
+
+
+def bench_einsum(repeats, size=(2, 8, 256, 64)):
+    import torch
+    torch.manual_seed(0)
+    b, hd, t, d = size
+    q, k, v = (torch.randn(b, hd, t, d).requires_grad_(True) for _ in range(3))
+    out = {}
+
+    def run():
+        q.grad = None
+        k.grad = None
+        v.grad = None
+        a = torch.einsum('bhqd,bhkd->bhqk', q, k)
+        out['y'] = torch.einsum('bhqk,bhkd->bhqd', a, v)
+        out['y'].sum().backward()
+    ms = timed(run, repeats)
+    return ms, f"shape {list(out['y'].shape)}"
+
 def _peaks_of(run):
     """ru_maxrss (KB) before `run`, after one call and after three more."""
     import resource
@@ -439,6 +497,7 @@ BENCHES = {
     'interpolate_ac': bench_interpolate_ac, 'softmax': bench_softmax, 'log_softmax': bench_log_softmax,
     'param_groups': bench_param_groups, 'convnet_fwd_bwd': bench_convnet_fwd_bwd, 'train_step': bench_train_step,
     'mlp_fwd_bwd': bench_mlp_fwd_bwd, 'convnet_memory': bench_convnet_memory, 'mlp_memory': bench_mlp_memory,
+    'conv_transpose': bench_conv_transpose, 'grid_sample': bench_grid_sample, 'einsum': bench_einsum,
 }
 
 

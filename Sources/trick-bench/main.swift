@@ -360,6 +360,14 @@ let kernels: [Kernel] = [
            reference: "torch + torch.optim", pyName: "train_step"),
     Kernel(name: "mlp_fwd_bwd", work: "forward + backward, MLP 784→256→10 + CE, batch 128", repeats: 21, target: 1.0,
            reference: "torch autograd", pyName: "mlp_fwd_bwd"),
+    // The torch functions of decoder / head code (session 10): forward + backward, inputs requiring grad, loss = sum().
+    Kernel(name: "conv_transpose", work: "forward + backward, ConvTranspose2d (N, C_in, H, W, C_out, k, stride, pad)", repeats: 11,
+           target: 1.0, reference: "torch autograd", pyName: "conv_transpose",
+           sizes: ["(4, 64, 32, 32, 32, 2, 2, 0)", "(4, 32, 32, 32, 32, 4, 2, 1)"]),
+    Kernel(name: "grid_sample", work: "forward + backward, affine_grid + grid_sample bilinear", repeats: 11, target: 1.0,
+           reference: "torch autograd", pyName: "grid_sample", sizes: ["(4, 32, 64, 64)"]),
+    Kernel(name: "einsum", work: "forward + backward, einsum attention (B, heads, tokens, dim)", repeats: 11, target: 1.0,
+           reference: "torch autograd", pyName: "einsum", sizes: ["(2, 8, 256, 64)"]),
 ]
 
 let probe = run([python, "\(root)/tools/bench_kernels.py", "--probe"])
