@@ -113,14 +113,16 @@ class _Context:
         self.loss_decode = CrossEntropyLoss(loss_weight=1.0)
 
 
-def _ohem(repeats, thresh):
+def _ohem(repeats, thresh, size):
+    """min_kept = H·W // 5 per image (104857 at 512×1024), so the work grows with the map."""
     import torch
     from mmseg.structures.sampler import OHEMPixelSampler
+    n, c, h, w = size
     torch.manual_seed(0)
-    logits = torch.randn(2, 19, 512, 1024)
-    labels = torch.randint(0, 19, (2, 1, 512, 1024))
-    labels[torch.rand(2, 1, 512, 1024) < 0.1] = 255
-    sampler = OHEMPixelSampler(_Context(), thresh=thresh, min_kept=100000)
+    logits = torch.randn(n, c, h, w)
+    labels = torch.randint(0, c, (n, 1, h, w))
+    labels[torch.rand(n, 1, h, w) < 0.1] = 255
+    sampler = OHEMPixelSampler(_Context(), thresh=thresh, min_kept=h * w // 5)
     out = {}
 
     def run():
@@ -129,26 +131,27 @@ def _ohem(repeats, thresh):
     return ms, f"kept {int(out['w'].sum().item())}"
 
 
-def bench_ohem_thresh(repeats):
-    return _ohem(repeats, 0.7)
+def bench_ohem_thresh(repeats, size=(2, 19, 512, 1024)):
+    return _ohem(repeats, 0.7, size)
 
 
-def bench_ohem_loss(repeats):
-    return _ohem(repeats, None)
+def bench_ohem_loss(repeats, size=(2, 19, 512, 1024)):
+    return _ohem(repeats, None, size)
 
 
-def _seg_batch():
+def _seg_batch(size):
     import torch
+    n, c, h, w = size
     torch.manual_seed(0)
-    logits = torch.randn(2, 19, 512, 1024)
-    labels = torch.randint(0, 19, (2, 512, 1024))
-    labels[torch.rand(2, 512, 1024) < 0.1] = 255
+    logits = torch.randn(n, c, h, w)
+    labels = torch.randint(0, c, (n, h, w))
+    labels[torch.rand(n, h, w) < 0.1] = 255
     return logits, labels
 
 
-def bench_lovasz(repeats):
+def bench_lovasz(repeats, size=(2, 19, 512, 1024)):
     from mmseg.models.losses import LovaszLoss
-    logits, labels = _seg_batch()
+    logits, labels = _seg_batch(size)
     loss = LovaszLoss(reduction='none')
     out = {}
 
@@ -158,9 +161,9 @@ def bench_lovasz(repeats):
     return ms, f"loss {round(float(out['l']), 3)}"
 
 
-def bench_tversky(repeats):
+def bench_tversky(repeats, size=(2, 19, 512, 1024)):
     from mmseg.models.losses import TverskyLoss
-    logits, labels = _seg_batch()
+    logits, labels = _seg_batch(size)
     loss = TverskyLoss()
     out = {}
 
@@ -224,7 +227,7 @@ def bench_wbf(repeats, size=(5, 1000)):
     return ms, f"fused {len(out['r'][1])}"
 
 
-def _interpolate(repeats, size, align_corners):
+def _interpolate(repeats, size, mode, align_corners=None):
     import torch
     import torch.nn.functional as F
     n, c, h, w = size
@@ -233,17 +236,25 @@ def _interpolate(repeats, size, align_corners):
     out = {}
 
     def run():
-        out['y'] = F.interpolate(x, size=(4 * h, 4 * w), mode='bilinear', align_corners=align_corners)
+        out['y'] = F.interpolate(x, size=(4 * h, 4 * w), mode=mode, align_corners=align_corners)
     ms = timed(run, repeats)
     return ms, f"shape {tuple(out['y'].shape)}"
 
 
 def bench_interpolate(repeats, size=(2, 19, 128, 256)):
-    return _interpolate(repeats, size, False)
+    return _interpolate(repeats, size, 'bilinear', False)
 
 
 def bench_interpolate_ac(repeats, size=(2, 19, 128, 256)):
-    return _interpolate(repeats, size, True)
+    return _interpolate(repeats, size, 'bilinear', True)
+
+
+def bench_interpolate_nearest(repeats, size=(2, 19, 128, 256)):
+    return _interpolate(repeats, size, 'nearest')
+
+
+def bench_interpolate_bicubic(repeats, size=(2, 19, 128, 256)):
+    return _interpolate(repeats, size, 'bicubic', False)
 
 
 def _softmax(repeats, size, log):
@@ -494,7 +505,8 @@ BENCHES = {
     'ce': bench_ce, 'ce_memory': bench_ce_memory, 'ohem_thresh': bench_ohem_thresh, 'ohem_loss': bench_ohem_loss,
     'lovasz': bench_lovasz, 'tversky': bench_tversky,
     'nms': bench_nms, 'soft_nms': bench_soft_nms, 'wbf': bench_wbf, 'interpolate': bench_interpolate,
-    'interpolate_ac': bench_interpolate_ac, 'softmax': bench_softmax, 'log_softmax': bench_log_softmax,
+    'interpolate_ac': bench_interpolate_ac, 'interpolate_nearest': bench_interpolate_nearest,
+    'interpolate_bicubic': bench_interpolate_bicubic, 'softmax': bench_softmax, 'log_softmax': bench_log_softmax,
     'param_groups': bench_param_groups, 'convnet_fwd_bwd': bench_convnet_fwd_bwd, 'train_step': bench_train_step,
     'mlp_fwd_bwd': bench_mlp_fwd_bwd, 'convnet_memory': bench_convnet_memory, 'mlp_memory': bench_mlp_memory,
     'conv_transpose': bench_conv_transpose, 'grid_sample': bench_grid_sample, 'einsum': bench_einsum,

@@ -146,3 +146,70 @@ TRICK_AVX2 void trick_lse_stats_f32(const float *img, long c, long s, long len, 
 TRICK_AVX2 void trick_log_at_least_one(double *x, long len) {
     for (long i = 0; i < len; i++) x[i] = log_at_least_one(x[i]);
 }
+
+// log_softmax of one block (`Tensor.logSoftmaxBlock`): the maximum of the non-NaN logits (0 for a
+// lane of −∞), Σ exp(x − max) in float32 in class order with `exp_nonpositive_fused` (as torch's
+// `_vec_log_softmax`: a float sum, class by class), its log through `log_at_least_one` in float64
+// rounded to float32 (NaN for a sum below 1: a lane of −∞), then x − max − log.
+static inline __attribute__((always_inline))
+void log_softmax_block(const float *restrict x, float *restrict y, long n, long inner, long len) {
+    float m[BLOCK], se[BLOCK], f[BLOCK];
+    double d[BLOCK];
+    for (long i = 0; i < len; i++) { m[i] = -INFINITY; se[i] = 0; }
+    for (long k = 0; k < n; k++) {
+        const float *restrict row = x + k * inner;
+        for (long i = 0; i < len; i++) { float v = row[i]; m[i] = v > m[i] ? v : m[i]; }
+    }
+    for (long i = 0; i < len; i++) m[i] = m[i] == -INFINITY ? 0 : m[i];
+    for (long k = 0; k < n; k++) {
+        const float *restrict row = x + k * inner;
+        for (long i = 0; i < len; i++) se[i] += exp_nonpositive_fused(row[i] - m[i]);
+    }
+    for (long i = 0; i < len; i++) d[i] = log_at_least_one((double)se[i]);
+    for (long i = 0; i < len; i++) f[i] = (float)d[i];
+    // a sum below 1 is a lane of −∞ (every term clamped to exp(−87.3)): NaN, as torch
+    for (long i = 0; i < len; i++) if (se[i] < 1) f[i] = NAN;
+    for (long k = 0; k < n; k++) {
+        const float *restrict row = x + k * inner;
+        float *restrict out = y + k * inner;
+        for (long i = 0; i < len; i++) out[i] = row[i] - m[i] - f[i];
+    }
+}
+
+TRICK_AVX2 void trick_log_softmax_block_f32(const float *x, float *y, long n, long inner, long len) {
+    log_softmax_block(x, y, n, inner, len);
+}
+
+// One block of `CrossEntropy.perElement` for float32 logits (`CrossEntropy.blockLoss`, bit for bit):
+// the statistics of `lse_stats`, lse = max + log Σ (`log_at_least_one`, in float64), then for every
+// pixel whose label is not `ignore` `out = (float)(w[y]·(lse − x_y))`, with the block's Σ out and
+// Σ w[y] (float64) accumulated in four interleaved partial sums (pixel i into sum i mod 4, then
+// (s0 + s1) + (s2 + s3)); ignored pixels add 0 and keep their output.
+static inline __attribute__((always_inline))
+void ce_block(const float *restrict img, long c, long s, long len, const int64_t *restrict labels, int64_t ignore,
+              const double *restrict weights, float *restrict out, double *restrict sums) {
+    double mx[BLOCK], lse[BLOCK], v[BLOCK + 4], wt[BLOCK + 4];
+    lse_stats(img, c, s, len, mx, lse);
+    for (long i = 0; i < len; i++) lse[i] = mx[i] + log_at_least_one(lse[i]);
+    for (long i = 0; i < len; i++) {
+        int64_t y = labels[i];
+        if (y == ignore) { v[i] = 0; wt[i] = 0; continue; }
+        double w = weights[y];
+        float o = (float)(w * (lse[i] - (double)img[y * s + i]));
+        out[i] = o;
+        v[i] = (double)o;
+        wt[i] = w;
+    }
+    for (long i = len; i < ((len + 3) & ~3L); i++) { v[i] = 0; wt[i] = 0; }
+    double a[4] = {0, 0, 0, 0}, b[4] = {0, 0, 0, 0};
+    for (long i = 0; i < len; i += 4) {
+        for (int q = 0; q < 4; q++) { a[q] += v[i + q]; b[q] += wt[i + q]; }
+    }
+    sums[0] = (a[0] + a[1]) + (a[2] + a[3]);
+    sums[1] = (b[0] + b[1]) + (b[2] + b[3]);
+}
+
+TRICK_AVX2 void trick_ce_block_f32(const float *img, long c, long s, long len, const int64_t *labels, int64_t ignore,
+                                   const double *weights, float *out, double *sums) {
+    ce_block(img, c, s, len, labels, ignore, weights, out, sums);
+}

@@ -1,5 +1,6 @@
 #ifndef CTRICKKERNELS_H
 #define CTRICKKERNELS_H
+#include <stdint.h>
 
 /// 1 when the CPU has AVX2 and FMA (then `trick_sgemm_kernel_4x16` may be called).
 int trick_has_avx2_fma(void);
@@ -24,6 +25,16 @@ void trick_softmax_block_f32(const float *x, float *y, long n, long inner, long 
 void trick_lse_stats_f32(const float *img, long c, long s, long len, double *mx, double *se);
 /// `FastLog.logAtLeastOne` in place.
 void trick_log_at_least_one(double *x, long len);
+/// `Tensor.logSoftmaxBlocked` for one block: float32 sums of `exp_nonpositive_fused`, x − max − log.
+void trick_log_softmax_block_f32(const float *x, float *y, long n, long inner, long len);
+/// `CrossEntropy.perElement` for one block of `len` pixels of float32 logits (`img`: the block's
+/// class-0 logits, classes `s` apart): losses of the non-ignored pixels into `out`, and the block's
+/// Σ loss, Σ weight[label] into `sums[0]`, `sums[1]` (four interleaved partial sums).
+void trick_ce_block_f32(const float *img, long c, long s, long len, const int64_t *labels, int64_t ignore,
+                        const double *weights, float *out, double *sums);
+
+/// Interpolation kernels (interpolate_avx2.c).
+#include "interpolate_kernels.h"
 
 /// Batch norm's sums (batchnorm_avx2.c) for the four channels ch0..<ch0+4 of (n, c, s) float32
 /// data, one channel per lane, each lane the serial double loop over images and pixels of

@@ -78,41 +78,58 @@ public enum CrossEntropy {
                             let avx2 = VectorKernels.useAVX2
                             cw.withUnsafeBufferPointer { wb in
                             let weights = wb.baseAddress!
+                            // The float32 AVX2 kernel does a whole block (statistics included) in one call.
+                            let fused = avx2 && T.self == Float.self && !withSmooth
                             let blocks: (Int, Int, Int, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void = { b, p0, len, mx, se in
-                                let img = b * c * s
-                                // lse in place of se, in one vectorised pass
-                                if avx2 {
-                                    trick_log_at_least_one(se, len)
-                                    for i in 0..<len { se[i] = mx[i] + se[i] }
-                                } else {
-                                    for i in 0..<len { se[i] = mx[i] + FastLog.logAtLeastOne(se[i]) }
-                                }
-                                var nllSum = 0.0, weightSum = 0.0
                                 let labels = yp.baseAddress! + b * s + p0, outs = o.baseAddress! + b * s + p0
-                                let logits = x.baseAddress! + img + p0
-                                for i in 0..<len {
-                                    let label = labels[i]
-                                    if label == ignoreIndex { continue }
-                                    let lse = se[i]
-                                    let li = Int(label)
-                                    let w = weights[li]
-                                    let v = Float(w * (lse - Double(logits[li * s + i])))
-                                    outs[i] = v
-                                    nllSum += Double(v)
-                                    weightSum += w
-                                    if withSmooth {
-                                        var acc = 0.0
-                                        for k in 0..<c { acc += weights[k] * (lse - Double(logits[k * s + i])) }
-                                        sm[b * s + p0 + i] = Float(acc)
+                                let logits = x.baseAddress! + b * c * s + p0
+                                var sums = (nll: 0.0, weight: 0.0)
+                                if fused {
+                                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2) { t in
+                                        trick_ce_block_f32(UnsafeRawPointer(logits).assumingMemoryBound(to: Float.self), c, s, len,
+                                                           labels, ignoreIndex, weights, outs, t.baseAddress!)
+                                        sums = (t[0], t[1])
                                     }
+                                } else {
+                                    // lse in place of se, in one vectorised pass
+                                    if avx2 {
+                                        trick_log_at_least_one(se, len)
+                                        for i in 0..<len { se[i] = mx[i] + se[i] }
+                                    } else {
+                                        for i in 0..<len { se[i] = mx[i] + FastLog.logAtLeastOne(se[i]) }
+                                    }
+                                    // Σ nll and Σ w[y] in four interleaved partial sums (pixel i into
+                                    // sum i mod 4), as the AVX2 kernel (trick_ce_block_f32): an ignored
+                                    // pixel adds nothing
+                                    var nll = SIMD4<Double>(), wsum = SIMD4<Double>()
+                                    for i in 0..<len {
+                                        let label = labels[i]
+                                        if label == ignoreIndex { continue }
+                                        let lse = se[i]
+                                        let li = Int(label)
+                                        let w = weights[li]
+                                        let v = Float(w * (lse - Double(logits[li * s + i])))
+                                        outs[i] = v
+                                        nll[i & 3] += Double(v)
+                                        wsum[i & 3] += w
+                                        if withSmooth {
+                                            var acc = 0.0
+                                            for k in 0..<c { acc += weights[k] * (lse - Double(logits[k * s + i])) }
+                                            sm[b * s + p0 + i] = Float(acc)
+                                        }
+                                    }
+                                    sums = ((nll[0] + nll[1]) + (nll[2] + nll[3]), (wsum[0] + wsum[1]) + (wsum[2] + wsum[3]))
                                 }
                                 if let bs = blockSums {
                                     let k = b * blocksPerImage + p0 / PixelSoftmax.blockSize
-                                    bs[2 * k] = nllSum
-                                    bs[2 * k + 1] = weightSum
+                                    bs[2 * k] = sums.nll
+                                    bs[2 * k + 1] = sums.weight
                                 }
                             }
-                            if let xf = x as? UnsafeBufferPointer<Float> {
+                            if fused {
+                                // no statistics pass of the driver's own: the kernel computes them
+                                PixelSoftmax.eachBlock(n: n, c: c, s: s, { _, _, _, _ in }, blocks)
+                            } else                             if let xf = x as? UnsafeBufferPointer<Float> {
                                 PixelSoftmax.forEachBlockFloat32(xf, n: n, c: c, s: s, blocks)
                             } else {
                                 PixelSoftmax.forEachBlock(x, n: n, c: c, s: s, blocks)

@@ -112,20 +112,7 @@ public enum Interpolate {
             let kernel: NearestKernel = channelsLastKernel ? .nearestIdx : .generic(float64: input.dtype == .float64)
             let hi = nearestIndices(inH, outH, sH, exact: exact, kernel: kernel)
             let wi = nearestIndices(inW, outW, sW, exact: exact, kernel: kernel)
-            func gather<T>(_ a: [T]) -> [T] {
-                var out = [T]()
-                out.reserveCapacity(planes * outH * outW)
-                a.withUnsafeBufferPointer { src in
-                    for p in 0..<planes {
-                        let base = p * inH * inW
-                        for y in 0..<outH {
-                            let row = base + hi[y] * inW
-                            for x in 0..<outW { out.append(src[row + wi[x]]) }
-                        }
-                    }
-                }
-                return out
-            }
+            func gather<T>(_ a: [T]) -> [T] { nearestRows(a, planes, inH, inW, outH, outW, hi, wi) }
             switch input.storage {
             case .float32(let a): return Tensor(shape: outShape, float32: gather(a))
             case .float64(let a): return Tensor(shape: outShape, float64: gather(a))
@@ -148,11 +135,11 @@ public enum Interpolate {
             case .float32(let a):
                 return Tensor(shape: outShape, float32: mode == .area
                               ? area2d(a, planes, inH, inW, outH, outW)
-                              : bicubic2d(a, planes, inH, inW, outH, outW, sH, sW, align))
+                              : bicubicSeparable(a, planes, inH, inW, outH, outW, sH, sW, align))
             case .float64(let a):
                 return Tensor(shape: outShape, float64: mode == .area
                               ? area2d(a, planes, inH, inW, outH, outW)
-                              : bicubic2d(a, planes, inH, inW, outH, outW, sH, sW, align))
+                              : bicubicSeparable(a, planes, inH, inW, outH, outW, sH, sW, align))
             default:
                 let op = mode == .area ? "adaptive_avg_pool\(r - 2)d" : "upsample_bicubic2d"
                 throw CoreError("\"\(op)\" not implemented for '\(input.dtype == .int64 ? "Long" : "Bool")' (convert the input to float)")
@@ -160,6 +147,7 @@ public enum Interpolate {
         }
     }
 
+    /// The reference per-pixel loop behind `bicubicSeparable` (kept for its randomized tests):
     /// torch's generic upsampling loop with `HelperInterpCubic` (`cpu_upsample_generic`,
     /// `Interpolate<2>::eval` in UpSampleKernel.cpp): per output pixel, for each of the 4 H taps
     /// the 4 W taps are summed, then the 4 H sums, in the input's float type, with the FMA

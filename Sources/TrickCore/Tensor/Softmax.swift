@@ -22,9 +22,13 @@ extension Tensor {
             a.withUnsafeBufferPointer { pa in
                 let po = buf.baseAddress!, src = pa.baseAddress!
                 if T.self == Float.self && inner >= 16 {
-                    softmaxBlocked(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self),
-                                   UnsafeMutableRawPointer(po).assumingMemoryBound(to: Float.self),
-                                   outer: outer, n: n, inner: inner, log: log)
+                    let x = UnsafeRawPointer(src).assumingMemoryBound(to: Float.self)
+                    let y = UnsafeMutableRawPointer(po).assumingMemoryBound(to: Float.self)
+                    if log {
+                        logSoftmaxBlocked(x, y, outer: outer, n: n, inner: inner)
+                    } else {
+                        softmaxBlocked(x, y, outer: outer, n: n, inner: inner, log: false)
+                    }
                     count = a.count
                     return
                 }
@@ -97,6 +101,56 @@ extension Tensor {
                     }
                 }
             }
+            }
+        }
+    }
+
+    /// Float32 log_softmax over a strided axis (`inner ≥ 16`), in blocks of 256 contiguous lanes as
+    /// `softmaxBlocked`, with torch's arithmetic (`_vec_log_softmax` in SoftMaxKernel.cpp): the
+    /// normaliser Σ exp(x − max) is summed in float32 class by class (`FastExp.expNonPositiveFused`:
+    /// the bits of `expFloat` for the x − max ≥ −87.3 that can change a sum holding exp(0) = 1), its
+    /// log taken in float64 (`FastLog.logAtLeastOne`) and rounded to float32, then x − max − log. No
+    /// exponential is stored (log_softmax needs only the sum). A lane of −∞ gives NaN, a NaN logit
+    /// makes its lane NaN, as torch. Blocks are split over the cores by cost (~0.35 ns a logit on
+    /// one core with AVX2).
+    static func logSoftmaxBlocked(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int) {
+        let bs = 256
+        let blocksPer = (inner + bs - 1) / bs
+        let avx2 = VectorKernels.useAVX2   // the same loops built for AVX2 (CTrickKernels/softmax_avx2.c), bit for bit
+        let threads = Parallel.threads(forNanoseconds: (avx2 ? 0.35 : 2.0) * Double(outer * n * inner))
+        Parallel.ranges(outer * blocksPer, threads: threads) { first, last in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * bs) { fb in
+                let m = fb.baseAddress!, se = m + bs, f = se + bs
+                for blk in first..<last {
+                    let o = blk / blocksPer, i0 = (blk % blocksPer) * bs, len = Swift.min(bs, inner - i0)
+                    let x = src + o * n * inner + i0, y = dst + o * n * inner + i0
+                    if avx2 {
+                        trick_log_softmax_block_f32(x, y, n, inner, len)
+                        continue
+                    }
+                    for i in 0..<len { m[i] = -.infinity; se[i] = 0 }
+                    for k in 0..<n {
+                        let row = x + k * inner
+                        for i in 0..<len {
+                            let v = row[i]
+                            m[i] = v > m[i] ? v : m[i]
+                        }
+                    }
+                    for i in 0..<len { m[i] = m[i] == -.infinity ? 0 : m[i] }
+                    for k in 0..<n {
+                        let row = x + k * inner
+                        for i in 0..<len { se[i] += FastExp.expNonPositiveFused(row[i] - m[i]) }
+                    }
+                    for i in 0..<len {
+                        let sum = Double(se[i])
+                        // below 1: a lane of −∞ (every term clamped to exp(−87.3)), NaN as torch
+                        f[i] = sum < 1 ? .nan : Float(FastLog.logAtLeastOne(sum))
+                    }
+                    for k in 0..<n {
+                        let row = x + k * inner, out = y + k * inner
+                        for i in 0..<len { out[i] = row[i] - m[i] - f[i] }
+                    }
+                }
             }
         }
     }
