@@ -87,7 +87,7 @@ static inline __attribute__((always_inline)) double log_at_least_one(double x) {
 }
 
 static inline __attribute__((always_inline))
-void softmax_block(const float *restrict x, float *restrict y, long n, long inner, long len, int lg) {
+void softmax_block(const float *restrict x, float *restrict y, long n, long inner, long len) {
     float m[BLOCK], f[BLOCK];
     double sum[BLOCK];
     for (long i = 0; i < len; i++) { m[i] = -INFINITY; sum[i] = 0; }
@@ -103,25 +103,15 @@ void softmax_block(const float *restrict x, float *restrict y, long n, long inne
         for (long i = 0; i < len; i++) out[i] = exp_full(row[i] - m[i]);
         for (long i = 0; i < len; i++) sum[i] += (double)out[i];
     }
-    if (lg) {
-        for (long i = 0; i < len; i++) f[i] = (float)log_at_least_one(sum[i]);
-        for (long i = 0; i < len; i++) if (sum[i] < 1) f[i] = (float)log(sum[i]);
-        for (long k = 0; k < n; k++) {
-            const float *restrict row = x + k * inner;
-            float *restrict out = y + k * inner;
-            for (long i = 0; i < len; i++) out[i] = row[i] - m[i] - f[i];
-        }
-    } else {
-        for (long i = 0; i < len; i++) f[i] = (float)(1 / sum[i]);
-        for (long k = 0; k < n; k++) {
-            float *restrict out = y + k * inner;
-            for (long i = 0; i < len; i++) out[i] *= f[i];
-        }
+    for (long i = 0; i < len; i++) f[i] = (float)(1 / sum[i]);
+    for (long k = 0; k < n; k++) {
+        float *restrict out = y + k * inner;
+        for (long i = 0; i < len; i++) out[i] *= f[i];
     }
 }
 
-TRICK_AVX2 void trick_softmax_block_f32(const float *x, float *y, long n, long inner, long len, int log_softmax) {
-    softmax_block(x, y, n, inner, len, log_softmax);
+TRICK_AVX2 void trick_softmax_block_f32(const float *x, float *y, long n, long inner, long len) {
+    softmax_block(x, y, n, inner, len);
 }
 
 static inline __attribute__((always_inline))

@@ -20,7 +20,7 @@ void trick_sgemm_pack_transposed_16(const float *b, long ldb, long k, int w, flo
 /// AVX2 builds of per-block softmax loops (softmax_avx2.c), each the same per-lane arithmetic as
 /// its Swift kernel (bit for bit); call only when `trick_has_avx2_fma()`. `len` ≤ 256.
 /// `Tensor.softmaxBlocked` for one block of `len` lanes of `n` classes `inner` apart.
-void trick_softmax_block_f32(const float *x, float *y, long n, long inner, long len, int log_softmax);
+void trick_softmax_block_f32(const float *x, float *y, long n, long inner, long len);
 /// `PixelSoftmax.forEachBlockFloat32`'s statistics of one block: max and Σ exp(x − max) per pixel.
 void trick_lse_stats_f32(const float *img, long c, long s, long len, double *mx, double *se);
 /// `FastLog.logAtLeastOne` in place.

@@ -27,7 +27,7 @@ extension Tensor {
                     if log {
                         logSoftmaxBlocked(x, y, outer: outer, n: n, inner: inner)
                     } else {
-                        softmaxBlocked(x, y, outer: outer, n: n, inner: inner, log: false)
+                        softmaxBlocked(x, y, outer: outer, n: n, inner: inner)
                     }
                     count = a.count
                     return
@@ -48,10 +48,10 @@ extension Tensor {
     /// Float32 softmax over a strided axis (`inner ≥ 16`, e.g. the class axis of NCHW), in blocks
     /// of 256 contiguous lanes: each class row of a block is read contiguously and every per-lane
     /// step (max, exp, the float64 sum, the normaliser) runs across the lanes, vectorised, with
-    /// `FastExp.expFloat` (~1 ulp from libm's expf, as torch's vectorised exp) and
-    /// `FastLog.logAtLeastOne` for the log-sum. The same formulas as `softmaxLane` (the max skips
-    /// NaN, which still makes its lane NaN through the sum). Blocks are split over the cores by cost.
-    static func softmaxBlocked(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int, log: Bool) {
+    /// `FastExp.expFloat` (~1 ulp from libm's expf, as torch's vectorised exp). The same formulas as
+    /// `softmaxLane` (the max skips NaN, which still makes its lane NaN through the sum); log_softmax
+    /// has its own kernel, `logSoftmaxBlocked`. Blocks are split over the cores by cost.
+    static func softmaxBlocked(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int) {
         let bs = 256
         let blocksPer = (inner + bs - 1) / bs
         let threads = Parallel.threads(forNanoseconds: 1.0 * Double(outer * n * inner))
@@ -64,7 +64,7 @@ extension Tensor {
                     let o = blk / blocksPer, i0 = (blk % blocksPer) * bs, len = Swift.min(bs, inner - i0)
                     let x = src + o * n * inner + i0, y = dst + o * n * inner + i0
                     if avx2 {
-                        trick_softmax_block_f32(x, y, n, inner, len, log ? 1 : 0)
+                        trick_softmax_block_f32(x, y, n, inner, len)
                         continue
                     }
                     for i in 0..<len { m[i] = -.infinity; sum[i] = 0 }
@@ -85,19 +85,10 @@ extension Tensor {
                         for i in 0..<len { out[i] = FastExp.expFloat(row[i] - m[i]) }
                         for i in 0..<len { sum[i] += Double(out[i]) }
                     }
-                    if log {
-                        for i in 0..<len { f[i] = Float(FastLog.logAtLeastOne(sum[i])) }
-                        for i in 0..<len where sum[i] < 1 { f[i] = Float(Double.log(sum[i])) }   // 0: a lane of -inf
-                        for k in 0..<n {
-                            let row = x + k * inner, out = y + k * inner
-                            for i in 0..<len { out[i] = row[i] - m[i] - f[i] }
-                        }
-                    } else {
-                        for i in 0..<len { f[i] = Float(1 / sum[i]) }
-                        for k in 0..<n {
-                            let out = y + k * inner
-                            for i in 0..<len { out[i] *= f[i] }
-                        }
+                    for i in 0..<len { f[i] = Float(1 / sum[i]) }
+                    for k in 0..<n {
+                        let out = y + k * inner
+                        for i in 0..<len { out[i] *= f[i] }
                     }
                 }
             }
