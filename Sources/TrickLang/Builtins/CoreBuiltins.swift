@@ -264,7 +264,7 @@ enum CoreBuiltins {
                 if a.varargs.count == 1, case .tensor(let t) = a.varargs[0] {
                     var kw: [(String, Value)] = []
                     if a.has("dim") { kw.append(("dim", a["dim"])); kw.append(("keepdim", a["keepdim"])) }
-                    return try interp.callMethod(.tensor(t), name, Arguments([], keywords: kw), file: SourceFile(name: "<builtin>", text: ""), loc: SourceLocation(line: 0, column: 0))
+                    return try interp.callMethod(.tensor(t), name, Arguments([], keywords: kw), file: SourceFile.builtin, loc: SourceLocation(line: 0, column: 0))
                 }
                 let items = a.varargs.count == 1 ? try interp.iterate(a.varargs[0]) : a.varargs
                 guard !items.isEmpty else {
@@ -286,7 +286,7 @@ enum CoreBuiltins {
         }
         let sum = lib.function2("sum(iterable, start=0)", doc: "Python's sum; on a tensor, the sum of its elements.") { [unowned interp] iterable, start in
             if let t = iterable.tensorValue {
-                return try interp.callMethod(.tensor(t), "sum", Arguments(), file: SourceFile(name: "<builtin>", text: ""), loc: SourceLocation(line: 0, column: 0))
+                return try interp.callMethod(.tensor(t), "sum", Arguments(), file: SourceFile.builtin, loc: SourceLocation(line: 0, column: 0))
             }
             var acc = start
             if case .list(let l) = iterable, case .int(var total) = acc {

@@ -296,7 +296,7 @@ public final class Interpreter {
 
     /// Calls any callable value with arguments.
     public func call(_ callee: Value, _ args: Arguments, file: SourceFile? = nil, loc: SourceLocation? = nil, name: String = "function") throws -> Value {
-        let file = file ?? SourceFile(name: "<builtin>", text: "")
+        let file = file ?? SourceFile.builtin
         let loc = loc ?? SourceLocation(line: 0, column: 0)
         try checkInterrupt(loc.line > 0 ? file : nil, loc.line > 0 ? loc : nil)
         switch callee {

@@ -148,34 +148,96 @@ enum Methods {
 
     static func sorted(_ interp: Interpreter, _ items: [Value], key: Value, reverse: Bool) throws -> [Value] {
         let keys: [Value] = try key.isNone ? items : items.map { try interp.call(key, Arguments([$0])) }
-        var idx = Array(items.indices)
-        var failure: Error?
-        // Stable merge sort on keys (Swift's sort is not guaranteed stable).
-        idx = mergeSort(idx) { a, b in
-            if failure != nil { return false }
-            do { return reverse ? try Ops.less(keys[b], keys[a]) : try Ops.less(keys[a], keys[b]) } catch { failure = error; return false }
+        let idx: [Int]
+        // As CPython's list.sort, keys of one kind get a specialised comparison (its
+        // unsafe_long_compare / unsafe_float_compare / unsafe_tuple_compare): ints, floats, and
+        // tuples of ints compared as machine numbers, with no Value copied per comparison. The
+        // order is the general comparison's exactly (a stable sort of the same relation).
+        if let ints = intKeys(keys) {
+            idx = ints.withUnsafeBufferPointer { k in
+                mergeSort(Array(items.indices)) { a, b in reverse ? k[b] < k[a] : k[a] < k[b] }
+            }
+        } else if let floats = floatKeys(keys) {
+            idx = floats.withUnsafeBufferPointer { k in
+                mergeSort(Array(items.indices)) { a, b in reverse ? k[b] < k[a] : k[a] < k[b] }
+            }
+        } else if let (flat, start) = intTupleKeys(keys) {
+            idx = flat.withUnsafeBufferPointer { f in
+                start.withUnsafeBufferPointer { s in
+                    // lexicographic, a shorter prefix first (Python's tuple order)
+                    func less(_ a: Int, _ b: Int) -> Bool {
+                        var i = s[a], j = s[b]
+                        let ei = s[a + 1], ej = s[b + 1]
+                        while i < ei && j < ej {
+                            if f[i] != f[j] { return f[i] < f[j] }
+                            i += 1; j += 1
+                        }
+                        return i == ei && j < ej
+                    }
+                    return mergeSort(Array(items.indices)) { a, b in reverse ? less(b, a) : less(a, b) }
+                }
+            }
+        } else {
+            var failure: Error?
+            idx = mergeSort(Array(items.indices)) { a, b in
+                if failure != nil { return false }
+                do { return reverse ? try Ops.less(keys[b], keys[a]) : try Ops.less(keys[a], keys[b]) } catch { failure = error; return false }
+            }
+            if let failure { throw failure }
         }
-        if let failure { throw failure }
         return idx.map { items[$0] }
     }
 
+    private static func intKeys(_ keys: [Value]) -> [Int]? {
+        var out: [Int] = []
+        out.reserveCapacity(keys.count)
+        for k in keys { guard case .int(let i) = k else { return nil }; out.append(i) }
+        return out
+    }
+
+    private static func floatKeys(_ keys: [Value]) -> [Double]? {
+        var out: [Double] = []
+        out.reserveCapacity(keys.count)
+        for k in keys { guard case .float(let d) = k else { return nil }; out.append(d) }
+        return out
+    }
+
+    /// Tuples of ints, flattened: key i's items are flat[start[i] ..< start[i + 1]].
+    private static func intTupleKeys(_ keys: [Value]) -> ([Int], [Int])? {
+        var flat: [Int] = [], start: [Int] = [0]
+        start.reserveCapacity(keys.count + 1)
+        for k in keys {
+            guard case .tuple(let t) = k else { return nil }
+            for v in t { guard case .int(let i) = v else { return nil }; flat.append(i) }
+            start.append(flat.count)
+        }
+        return (flat, start)
+    }
+
+    /// A stable merge sort of indices (Swift's sort is not guaranteed stable); inlined so that
+    /// each comparison is specialised where it is used.
+    @inline(__always)
     static func mergeSort(_ a: [Int], _ less: (Int, Int) -> Bool) -> [Int] {
         if a.count <= 1 { return a }
         var src = a, dst = a
         var width = 1
         let n = a.count
         while width < n {
-            var i = 0
-            while i < n {
-                let mid = Swift.min(i + width, n), hi = Swift.min(i + 2 * width, n)
-                var l = i, r = mid, k = i
-                while l < mid && r < hi {
-                    if less(src[r], src[l]) { dst[k] = src[r]; r += 1 } else { dst[k] = src[l]; l += 1 }
-                    k += 1
+            src.withUnsafeMutableBufferPointer { s in
+                dst.withUnsafeMutableBufferPointer { d in
+                    var i = 0
+                    while i < n {
+                        let mid = Swift.min(i + width, n), hi = Swift.min(i + 2 * width, n)
+                        var l = i, r = mid, k = i
+                        while l < mid && r < hi {
+                            if less(s[r], s[l]) { d[k] = s[r]; r += 1 } else { d[k] = s[l]; l += 1 }
+                            k += 1
+                        }
+                        while l < mid { d[k] = s[l]; l += 1; k += 1 }
+                        while r < hi { d[k] = s[r]; r += 1; k += 1 }
+                        i += 2 * width
+                    }
                 }
-                while l < mid { dst[k] = src[l]; l += 1; k += 1 }
-                while r < hi { dst[k] = src[r]; r += 1; k += 1 }
-                i += 2 * width
             }
             swap(&src, &dst)
             width *= 2
