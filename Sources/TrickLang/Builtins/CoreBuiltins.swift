@@ -55,7 +55,7 @@ enum CoreBuiltins {
             case .tuple(let t): return .int(t.count)
             case .dict(let d): return .int(d.count)
             case .set(let s): return .int(s.count)
-            case .str(let s): return .int(s.unicodeScalars.count)
+            case .str(let s): return .int(s.codePointCount)
             case .range(let x, let y, let s): return .int(try Interpreter.rangeLength(x, y, s))
             case .tensor(let ref):
                 let t = ref.tensor
@@ -344,6 +344,10 @@ enum CoreBuiltins {
             let f = a["function"]
             return .list(ListRef(try interp.iterate(a["iterable"]).filter { f.isNone ? try $0.truthy() : try interp.call(f, Arguments([$0])).truthy() }))
         }
+        lib.function2("format(value, format_spec='')", doc: "format(3.14159, '.2f') == '3.14': the spec mini-language of f-strings; an object's __format__ when it has one.") { value, spec in
+            guard case .str(let sp) = spec else { throw RuntimeError("format() argument 2 must be str, not \(spec.typeName)", kind: "TypeError") }
+            return .str(try Format.format(value, spec: sp))
+        }
         lib.function2("hasattr(obj, name)") { [unowned interp] obj, name in
             guard case .str(let n) = name else { throw RuntimeError("hasattr() argument 'name' must be a str, got \(name.typeName)", kind: "TypeError") }
             return .bool((try? interp.getAttribute(obj, n)) != nil)
@@ -372,7 +376,7 @@ enum CoreBuiltins {
         }
         lib.function("ord(c)") { a in
             let s = try a.string("c")
-            guard s.unicodeScalars.count == 1 else { throw RuntimeError("ord() expected a character, but string of length \(s.count) found", kind: "TypeError") }
+            guard s.codePointCount == 1 else { throw RuntimeError("ord() expected a character, but string of length \(s.count) found", kind: "TypeError") }
             return .int(Int(s.unicodeScalars.first!.value))
         }
         lib.function1("hash(obj)", doc: "CPython's hash for ints, floats, bools and tuples of them (hash(1) == hash(1.0) == 1); deterministic for str and None, which CPython randomises.") { v in .int(try HashKey.pythonHash(v)) }
@@ -548,6 +552,17 @@ extension Help {
 
 extension String {
     func replacingUnderscores() -> String { String(filter { $0 != "_" }) }
+
+    /// Python's `len`: code points, counted as the UTF-8 bytes that start one (a loop the
+    /// compiler vectorises; `unicodeScalars.count` decodes each scalar).
+    var codePointCount: Int {
+        var s = self
+        return s.withUTF8 { bytes in
+            var n = 0
+            for b in bytes { n &+= b & 0xC0 != 0x80 ? 1 : 0 }
+            return n
+        }
+    }
 }
 
 /// A built-in object's payload that also stands for instances of reference-library base classes

@@ -24,6 +24,11 @@ enum Format {
 
     /// Applies a format spec to a value.
     static func format(_ v: Value, spec: String) throws -> String {
+        if case .object(let o) = v, let f = o.special("__format__") {
+            let r = try f.call(Arguments([.str(spec)]))
+            guard case .str(let s) = r else { throw RuntimeError("__format__ must return a str, not \(r.typeName)", kind: "TypeError") }
+            return s
+        }
         if spec.isEmpty { return Printer.str(v) }
         var s = Array(spec)
         var fill: Character = " ", align: Character?

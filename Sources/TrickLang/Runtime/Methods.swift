@@ -271,15 +271,28 @@ enum Methods {
                 guard case .str(let x) = v else { throw RuntimeError("sequence item: expected str instance, \(v.typeName) found", kind: "TypeError") }
                 length += x.utf8.count
             }
-            // the UTF-8 bytes copied into one buffer (appending Strings one by one goes through
-            // String's general append, several hundred instructions per piece)
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(length)
-            for (i, v) in items.enumerated() {
-                if i > 0 { bytes.append(contentsOf: s.utf8) }
-                if case .str(let x) = v { bytes.append(contentsOf: x.utf8) }
-            }
-            return .str(String(decoding: bytes, as: UTF8.self))
+            // the UTF-8 bytes copied into the new string's own buffer (appending Strings one by
+            // one goes through String's general append, several hundred instructions per piece)
+            if length == 0 { return .str("") }
+            var sep = s
+            return .str(sep.withUTF8 { sepBytes in
+                String(unsafeUninitializedCapacity: length) { buffer in
+                    let out = buffer.baseAddress!
+                    var at = 0
+                    for (i, v) in items.enumerated() {
+                        if i > 0, let p = sepBytes.baseAddress {
+                            (out + at).update(from: p, count: sepBytes.count)
+                            at += sepBytes.count
+                        }
+                        guard case .str(var x) = v else { continue }
+                        x.withUTF8 { b in
+                            if let p = b.baseAddress { (out + at).update(from: p, count: b.count) }
+                            at += b.count
+                        }
+                    }
+                    return at
+                }
+            })
         case .split, .rsplit:
             let sep: String? = try p.first.flatMap { $0.isNone ? nil : try strArg($0, name) }
             let maxsplit = p.count > 1 ? try Convert.int(p[1]) : -1
@@ -331,7 +344,7 @@ enum Methods {
         case .count:
             try argc(name, args, 1...1)
             let x = try strArg(p[0], name)
-            return .int(x.isEmpty ? s.unicodeScalars.count + 1 : splitString(s, x).count - 1)
+            return .int(x.isEmpty ? s.codePointCount + 1 : splitString(s, x).count - 1)
         case .splitlines:
             // Python's line boundaries: \n, \r, \r\n, \v, \f, \x1c–\x1e, \x85, \u2028, \u2029
             try argc(name, args, 0...1)
@@ -353,7 +366,7 @@ enum Methods {
             let w = try Convert.int(p[0])
             guard w <= Format.maxWidth else { throw RuntimeError("\(name)() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let fill: Character = p.count > 1 ? (try strArg(p[1], name)).first ?? " " : " "
-            let pad = Swift.max(0, w - s.unicodeScalars.count)
+            let pad = Swift.max(0, w - s.codePointCount)
             if m == .ljust { return .str(s + String(repeating: fill, count: pad)) }
             if m == .rjust { return .str(String(repeating: fill, count: pad) + s) }
             let left = pad / 2
@@ -363,7 +376,7 @@ enum Methods {
             guard w <= Format.maxWidth else { throw RuntimeError("zfill() width \(w) is too large (at most \(Format.maxWidth))", kind: "MemoryError") }
             let neg = s.hasPrefix("-")
             let body = neg ? String(s.dropFirst()) : s
-            return .str((neg ? "-" : "") + String(repeating: "0", count: Swift.max(0, w - s.unicodeScalars.count)) + body)
+            return .str((neg ? "-" : "") + String(repeating: "0", count: Swift.max(0, w - s.codePointCount)) + body)
         case .isdigit: return .bool(!s.isEmpty && s.allSatisfy(\.isNumber))
         case .isalpha: return .bool(!s.isEmpty && s.allSatisfy(\.isLetter))
         case .isalnum: return .bool(!s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber })

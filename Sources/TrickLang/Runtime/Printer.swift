@@ -22,21 +22,33 @@ public enum Printer {
     /// `String(Int)` goes through the generic description machinery, ~10× slower).
     static func decimal(_ i: Int) -> String {
         if i == Int.min { return String(i) }
-        var m = i.magnitude
-        var digits = 1
-        var t = m
-        while t >= 10 { t /= 10; digits += 1 }
-        let length = digits + (i < 0 ? 1 : 0)
+        let length = decimalLength(i)
         return String(unsafeUninitializedCapacity: length) { buffer in
-            var k = length
-            repeat {
-                k -= 1
-                buffer[k] = UInt8(truncatingIfNeeded: m % 10) &+ 48
-                m /= 10
-            } while m > 0
-            if i < 0 { buffer[0] = 45 }   // "-"
+            writeDecimal(i, length, buffer.baseAddress!)
             return length
         }
+    }
+
+    /// How many characters `decimal(i)` has (i > Int.min).
+    @inline(__always)
+    static func decimalLength(_ i: Int) -> Int {
+        var t = i.magnitude
+        var digits = 1
+        while t >= 10 { t /= 10; digits += 1 }
+        return digits + (i < 0 ? 1 : 0)
+    }
+
+    /// Writes `decimal(i)`, `length` bytes (from `decimalLength`), at `out`.
+    @inline(__always)
+    static func writeDecimal(_ i: Int, _ length: Int, _ out: UnsafeMutablePointer<UInt8>) {
+        var m = i.magnitude
+        var k = length
+        repeat {
+            k -= 1
+            out[k] = UInt8(truncatingIfNeeded: m % 10) &+ 48
+            m /= 10
+        } while m > 0
+        if i < 0 { out[0] = 45 }   // "-"
     }
 
     static func repr(_ v: Value, _ seen: inout Set<ObjectIdentifier>) -> String {

@@ -12,7 +12,7 @@ extension BytecodeCompiler {
     /// temporary when the destination is a local (`x = y or x`, `s = f"{s}!"`).
     static func writesEarly(_ e: Expr) -> Bool {
         switch e.kind {
-        case .and, .or, .ifExp, .fstring, .listComp, .setComp, .dictComp, .compare, .namedExpr: return true
+        case .and, .or, .ifExp, .listComp, .setComp, .dictComp, .compare, .namedExpr: return true
         default: return false
         }
     }
@@ -40,20 +40,21 @@ extension BytecodeCompiler {
         case .ellipsis: emit(.loadK(dst, constant(.object(CoreBuiltins.ellipsis))), loc)
         case .name(let n): try load(n, dst, loc)
         case .fstring(let parts):
-            emit(.loadK(dst, constant(.str(""))), loc)
-            for p in parts {
+            // each part into its own register (fields formatted as they are evaluated, as
+            // CPython's FORMAT_VALUE), then one concatenation (its BUILD_STRING)
+            let first = temps(parts.count)
+            for (i, p) in parts.enumerated() {
+                let r = first + R(i)
                 switch p {
                 case .literal(let s):
-                    let t = temp()
-                    emit(.loadK(t, constant(.str(s))), loc)
-                    emit(.formatAppend(dst, t, 0, -1), loc)
+                    emit(.loadK(r, constant(.str(s))), loc)
                 case .expr(let x, let conv, let spec):
-                    let r = try operand(x)
+                    try expr(x, r)
                     let c: UInt8 = conv == "r" ? 1 : conv != nil ? 2 : 0
-                    emit(.formatAppend(dst, r, c, spec.map { constant(.str($0)) } ?? -1), loc)
+                    emit(.formatValue(r, c, spec.map { constant(.str($0)) } ?? -1), loc)
                 }
-                nextReg = save
             }
+            emit(.buildString(dst, first, UInt16(parts.count)), loc)
         case .list(let items):
             if hasStarred(items) { try starredList(items, dst); return }
             let first = temps(items.count)

@@ -85,8 +85,12 @@ enum Instr {
     case listToTuple(R)
     /// A tensor literal `[1 2; 3 4]` from a list (of lists) of numbers.
     case matrix(R, R, Bool)
-    /// R[a] += format(R[b], conversion c, spec K[k] or none when k < 0), for f-strings.
-    case formatAppend(R, R, UInt8, K)
+    /// An f-string's replacement field: R[a] = format(R[a], conversion c (0 none, 1 `!r`,
+    /// 2 `!s`/`!a`), spec K[k] or none when k < 0), as a str; a plain int, float, bool, None
+    /// or str is left as it is for `buildString`.
+    case formatValue(R, UInt8, K)
+    /// R[a] = the concatenation of R[b]…R[b+n-1] (strs, or values `str()` shows), for f-strings.
+    case buildString(R, R, UInt16)
 
     // MARK: attributes and items
     case getAttr(R, R, K)

@@ -164,6 +164,17 @@ extension VM {
                         }
                         regs[Int(d)] = try Ops.sub(regs[Int(a)], .int(Int(k)))
                     case .binary(let d, let a, let b, let op):
+                        // `%` and `//` of ints by a positive int (Python's floor semantics)
+                        if op == BinaryOperator.mod.rawValue || op == BinaryOperator.floorDiv.rawValue,
+                           case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)], y > 0 {
+                            let r = x % y
+                            if op == BinaryOperator.mod.rawValue {
+                                VM.setTrivial(regs + Int(d), .int(r < 0 ? r + y : r))
+                            } else {
+                                VM.setTrivial(regs + Int(d), .int(r < 0 ? x / y - 1 : x / y))
+                            }
+                            continue
+                        }
                         regs[Int(d)] = try Ops.binary(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)])
                     case .inplace(let d, let a, let b, let op):
                         if op == 0, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
@@ -247,20 +258,27 @@ extension VM {
                         if case .list(let l) = regs[Int(r)] { regs[Int(r)] = .tuple(l.items) }
                     case .matrix(let d, let s, _):
                         regs[Int(d)] = .tensor(try Convert.tensor(regs[Int(s)]))
-                    case .formatAppend(let d, let s, let conv, let spec):
-                        let v = regs[Int(s)]
-                        let piece: String
-                        switch conv {
-                        case 1: piece = Printer.repr(v)
-                        case 2: piece = Printer.str(v)
-                        default:
-                            if spec >= 0, case .str(let sp) = chunk.constants[Int(spec)] { piece = try Format.format(v, spec: sp) } else { piece = Printer.str(v) }
+                    case .formatValue(let r, let conv, let spec):
+                        // a replacement field formatted as soon as it is evaluated (a later field
+                        // may change a list or object this one shows); ints, floats, bools, None
+                        // and strs cannot change, so a plain field of one is left for buildString
+                        let v = regs[Int(r)]
+                        if conv == 0 && spec < 0 {
+                            switch v {
+                            case .int, .float, .bool, .none, .str: continue
+                            default: break
+                            }
                         }
-                        var acc = ""
-                        if case .str(let x) = regs[Int(d)] { acc = x }
-                        regs[Int(d)] = .none
-                        acc += piece
-                        regs[Int(d)] = .str(acc)
+                        var sp = ""
+                        if spec >= 0, case .str(let k) = chunk.constants[Int(spec)] { sp = k }
+                        // `!r`/`!s` convert first, then the spec formats the resulting str
+                        switch conv {
+                        case 1: regs[Int(r)] = .str(try Format.format(.str(Printer.repr(v)), spec: sp))
+                        case 2: regs[Int(r)] = .str(try Format.format(.str(Printer.str(v)), spec: sp))
+                        default: regs[Int(r)] = .str(try Format.format(v, spec: sp))
+                        }
+                    case .buildString(let d, let first, let n):
+                        regs[Int(d)] = .str(VM.concatenate(regs + Int(first), Int(n)))
 
                     case .getAttr(let d, let o, let k):
                         regs[Int(d)] = try interp.getAttribute(regs[Int(o)], chunk.names[Int(k)])

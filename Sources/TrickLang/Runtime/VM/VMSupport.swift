@@ -2,6 +2,42 @@ import TrickCore
 
 /// The VM's less frequent operations, kept out of the dispatch loop.
 extension VM {
+    /// An f-string's parts joined: strs as they are, ints in decimal, anything else as `str()`
+    /// shows it, copied into one buffer of the exact size.
+    static func concatenate(_ regs: UnsafeMutablePointer<Value>, _ n: Int) -> String {
+        var length = 0
+        for i in 0..<n {
+            switch regs[i] {
+            case .str(let s): length += s.utf8.count
+            case .int(let v) where v != Int.min: length += Printer.decimalLength(v)
+            default:
+                let s = Printer.str(regs[i])
+                length += s.utf8.count
+                regs[i] = .str(s)
+            }
+        }
+        if length == 0 { return "" }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            let out = buffer.baseAddress!
+            var at = 0
+            for i in 0..<n {
+                switch regs[i] {
+                case .str(var s):
+                    s.withUTF8 { b in
+                        if let p = b.baseAddress { (out + at).update(from: p, count: b.count) }
+                        at += b.count
+                    }
+                case .int(let v):
+                    let k = Printer.decimalLength(v)
+                    Printer.writeDecimal(v, k, out + at)
+                    at += k
+                default: break
+                }
+            }
+            return at
+        }
+    }
+
     /// Any callee with bound arguments: trick functions bind into a new window, built-ins and
     /// objects are called as the interpreter calls them.
     func callValue(_ callee: Value, _ args: Arguments, _ chunk: Chunk, _ at: Int) throws -> Value {
