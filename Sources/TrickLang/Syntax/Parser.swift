@@ -443,11 +443,13 @@ public struct Parser {
     mutating func targetList() throws -> Expr {
         let t = peek
         var items = [try orExpressionNoIn()]
+        var trailingComma = false
         while accept(",") {
-            if isName("in") { break }
+            if isName("in") { trailingComma = true; break }
             items.append(try orExpressionNoIn())
         }
-        let e = items.count == 1 ? items[0] : Expr(.tuple(items), t.location)
+        // `for k, in pairs` unpacks one-item sequences, as `k, = x` does
+        let e = items.count == 1 && !trailingComma ? items[0] : Expr(.tuple(items), t.location)
         try checkTarget(e)
         return e
     }

@@ -136,6 +136,7 @@ final class BytecodeCompiler {
         case .compareJumpIfFalse(let a, let b, let op, _): code[at] = .compareJumpIfFalse(a, b, op, t)
         case .compareIJumpIfFalse(let a, let k, let op, _): code[at] = .compareIJumpIfFalse(a, k, op, t)
         case .forNext(let s, let r, _): code[at] = .forNext(s, r, t)
+        case .forNextUnpack(let s, let r, let n, _): code[at] = .forNextUnpack(s, r, n, t)
         case .withExitExc(let r, _): code[at] = .withExitExc(r, t)
         case .adoptInPlace(let a, let b, _): code[at] = .adoptInPlace(a, b, t)
         case .ifWriteBack(let a, let b, _): code[at] = .ifWriteBack(a, b, t)

@@ -221,6 +221,42 @@ extension BytecodeCompiler {
         }
     }
 
+    /// A loop target of two or more distinct plain locals in consecutive registers (`k, v`,
+    /// `(i, x)`): the first register and the names; nil for any other target.
+    func unpackTargets(_ target: Expr) -> (first: R, names: [String])? {
+        let items: [Expr]
+        switch target.kind {
+        case .tuple(let xs), .list(let xs): items = xs
+        default: return nil
+        }
+        guard items.count >= 2, items.count <= 255 else { return nil }
+        var names: [String] = [], first: R = 0
+        for (i, x) in items.enumerated() {
+            guard case .name(let n) = x.kind, case .register(let r) = place(n) else { return nil }
+            if i == 0 { first = r } else if r != first + R(i) { return nil }
+            names.append(n)
+        }
+        return (first, names)
+    }
+
+    /// The receiver of an iterable written `x.items()`, else nil.
+    static func itemsReceiver(_ iter: Expr) -> Expr? {
+        if case .call(let callee, let args) = iter.kind, args.isEmpty, case .attribute(let obj, "items") = callee.kind { return obj }
+        return nil
+    }
+
+    /// Evaluates a loop's iterable and prepares iterator slot `slot` over it; with `pairs`, a
+    /// `….items()` call becomes `forPrepItems` (a dict's pairs without a tuple each).
+    func loopPrep(_ slot: UInt16, _ iter: Expr, pairs: Bool) throws {
+        if pairs, let obj = Self.itemsReceiver(iter) {
+            let o = try operand(obj)
+            emit(.forPrepItems(slot, o), iter.loc)
+        } else {
+            let src = try operand(iter)
+            emit(.forPrep(slot, src), iter.loc)
+        }
+    }
+
     func hasStarred(_ items: [Expr]) -> Bool {
         items.contains { if case .starred = $0.kind { return true }; return false }
     }
@@ -405,22 +441,42 @@ extension BytecodeCompiler {
             default: break
             }
         }
-        // The first iterable is evaluated in the enclosing scope.
-        let firstIter = try operand(comps[0].iter)
+        // The first iterable is evaluated in the enclosing scope (for `k, v in d.items()`, d).
+        let firstItems = Self.itemsReceiver(comps[0].iter)
+        let firstIter = try operand(firstItems ?? comps[0].iter)
         comps.forEach { bind($0.target) }
         overlays.append(overlay)
         defer { overlays.removeLast() }
         var exits: [(Int, Int)] = []    // (forNext index, loop start)
         for (i, c) in comps.enumerated() {
             let slot = UInt16(iteratorDepth)
+            let unpacked = unpackTargets(c.target)
+            if i == 0 {
+                if firstItems != nil && unpacked?.names.count == 2 {
+                    emit(.forPrepItems(slot, firstIter), comps[0].iter.loc)
+                } else if firstItems != nil {
+                    // not a pair target after all: call items() on the evaluated receiver
+                    let r = temp()
+                    emit(.move(r, firstIter), loc)
+                    emit(.callMethod(r, nameConstant("items"), 0), comps[0].iter.loc)
+                    emit(.forPrep(slot, r), loc)
+                } else {
+                    emit(.forPrep(slot, firstIter), loc)
+                }
+            } else {
+                try loopPrep(slot, c.iter, pairs: unpacked?.names.count == 2)
+            }
             iteratorDepth += 1
             maxIterators = Swift.max(maxIterators, iteratorDepth)
-            let src = i == 0 ? firstIter : try operand(c.iter)
-            emit(.forPrep(slot, src), loc)
             let top = here
-            let item = temp()
-            let next = emit(.forNext(slot, item, 0), loc)
-            try store(c.target, from: item)
+            let next: Int
+            if let (first, names) = unpacked {
+                next = emit(.forNextUnpack(slot, first, UInt16(names.count), 0), loc)
+            } else {
+                let item = temp()
+                next = emit(.forNext(slot, item, 0), loc)
+                try store(c.target, from: item)
+            }
             exits.append((next, top))
             for cond in c.conditions {
                 let s = nextReg

@@ -86,19 +86,26 @@ extension BytecodeCompiler {
             if let orelse { try branch(orelse) }
             for b in loop.breaks { patch(b, here) }
         case .forStmt(let target, let iter, let body, let orelse):
-            let src = try operand(iter)
             let slot = UInt16(iteratorDepth)
+            let unpacked = unpackTargets(target)
+            try loopPrep(slot, iter, pairs: unpacked?.names.count == 2)
             iteratorDepth += 1
             maxIterators = Swift.max(maxIterators, iteratorDepth)
-            emit(.forPrep(slot, src), iter.loc)
             let top = here
-            // A plain local target receives the item directly.
-            var direct: R?
-            if case .name(let n) = target.kind, case .register(let r) = place(n) { direct = r }
-            let item = direct ?? temp()
-            let next = emit(.forNext(slot, item, 0), loc)
             let saved = bound
-            if direct == nil { try store(target, from: item) } else if case .name(let n) = target.kind { bound.insert(n) }
+            let next: Int
+            if let (first, names) = unpacked {
+                // `for a, b in …` into plain locals: each item unpacked straight into them
+                next = emit(.forNextUnpack(slot, first, UInt16(names.count), 0), loc)
+                for n in names { bound.insert(n) }
+            } else {
+                // A plain local target receives the item directly.
+                var direct: R?
+                if case .name(let n) = target.kind, case .register(let r) = place(n) { direct = r }
+                let item = direct ?? temp()
+                next = emit(.forNext(slot, item, 0), loc)
+                if direct == nil { try store(target, from: item) } else if case .name(let n) = target.kind { bound.insert(n) }
+            }
             loops.append(Loop(continueTarget: top, cleanupDepth: cleanups.count))
             try block(body)
             bound = saved

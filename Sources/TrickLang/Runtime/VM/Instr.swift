@@ -129,6 +129,12 @@ enum Instr {
     case forPrep(UInt16, R)
     /// R[a] = next(slot i), or goto T when exhausted.
     case forNext(UInt16, R, T)
+    /// Iterator slot i = iter(R[a].items()), for `for k, v in d.items()`: a plain dict's keys
+    /// and values are kept side by side (no tuple per item); anything else has `items()` called.
+    case forPrepItems(UInt16, R)
+    /// next(slot i) unpacked into R[a]…R[a+n-1] (exactly n items), or goto T when exhausted:
+    /// `for a, b in …` with plain local targets.
+    case forNextUnpack(UInt16, R, UInt16, T)
     /// Unpack R[b] into R[a]…R[a+n-1] (exactly n items).
     case unpack(R, R, UInt16)
     /// Unpack with a starred target: `before` items, a list, `after` items into R[a]….

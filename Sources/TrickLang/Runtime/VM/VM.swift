@@ -375,6 +375,9 @@ extension VM {
 struct IteratorState {
     var source: PyIterator?
     var items: [Value] = []
+    /// A plain dict's values beside its keys in `items` (`for k, v in d.items()`): the pairs
+    /// are handed out without making a tuple each.
+    var values: [Value]? = nil
     var next = 0
     var stop = 0
     var step = 0

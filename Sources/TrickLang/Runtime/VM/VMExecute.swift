@@ -401,14 +401,35 @@ extension VM {
                         regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), act.cells ?? [])
 
                     case .forPrep(let s, let a):
+                        try prepareIterator(iterators + act.iterBase + Int(s), regs[Int(a)])
+                    case .forPrepItems(let s, let a):
                         let it = iterators + act.iterBase + Int(s)
-                        if case .range(let start, let stop, let step) = regs[Int(a)] {
-                            it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
-                        } else if case .object(let o) = regs[Int(a)], o.payload is PyIterator || o.special("__next__") != nil || o.special("__iter__") != nil {
-                            // iterators, and iterables whose __iter__ gives one (a DataLoader's pass): pulled lazily
-                            it.pointee = IteratorState(source: try PyIterator.of(regs[Int(a)], interp))
+                        if case .dict(let d) = regs[Int(a)], d.flavor == nil {
+                            it.pointee = IteratorState(items: d.keys, values: d.values)
                         } else {
-                            it.pointee = IteratorState(items: try interp.iterate(regs[Int(a)]), next: 0, stop: 0, step: 0, isRange: false)
+                            let items = try interp.callMethod(regs[Int(a)], "items", .items, Arguments(), file: file, loc: chunk.locs[pc - 1])
+                            try prepareIterator(it, items)
+                        }
+                    case .forNextUnpack(let s, let first, let n, let t):
+                        let it = iterators + act.iterBase + Int(s)
+                        if let values = it.pointee.values {
+                            let i = it.pointee.next
+                            if i < values.count {
+                                regs[Int(first)] = it.pointee.items[i]
+                                regs[Int(first) + 1] = values[i]
+                                it.pointee.next = i + 1
+                            } else {
+                                it.pointee.items = []
+                                it.pointee.values = nil
+                                pc = Int(t)
+                            }
+                            continue
+                        }
+                        guard let v = try nextItem(it) else { pc = Int(t); continue }
+                        if case .tuple(let items) = v, items.count == Int(n) {
+                            for i in 0..<Int(n) { regs[Int(first) + i] = items[i] }
+                        } else {
+                            try unpack(v, into: regs + Int(first), count: Int(n))
                         }
                     case .forNext(let s, let d, let t):
                         let it = iterators + act.iterBase + Int(s)

@@ -2,6 +2,41 @@ import TrickCore
 
 /// The VM's less frequent operations, kept out of the dispatch loop.
 extension VM {
+    /// An iterator slot for `for … in v` (a range counts lazily; iterators, and iterables whose
+    /// `__iter__` gives one, are pulled lazily; anything else is materialised).
+    func prepareIterator(_ it: UnsafeMutablePointer<IteratorState>, _ v: Value) throws {
+        if case .range(let start, let stop, let step) = v {
+            it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
+        } else if case .object(let o) = v, o.payload is PyIterator || o.special("__next__") != nil || o.special("__iter__") != nil {
+            // iterators, and iterables whose __iter__ gives one (a DataLoader's pass): pulled lazily
+            it.pointee = IteratorState(source: try PyIterator.of(v, interp))
+        } else {
+            it.pointee = IteratorState(items: try interp.iterate(v), next: 0, stop: 0, step: 0, isRange: false)
+        }
+    }
+
+    /// The next item of an iterator slot (as `forNext` hands it out), nil when exhausted.
+    func nextItem(_ it: UnsafeMutablePointer<IteratorState>) throws -> Value? {
+        if it.pointee.isRange {
+            let i = it.pointee.next, step = it.pointee.step
+            guard step > 0 ? i < it.pointee.stop : i > it.pointee.stop else { return nil }
+            let (n, o) = i.addingReportingOverflow(step)
+            it.pointee.next = o ? it.pointee.stop : n
+            return .int(i)
+        }
+        if let source = it.pointee.source {
+            if let v = try source.next() { return v }
+            it.pointee.source = nil
+            return nil
+        }
+        guard it.pointee.next < it.pointee.items.count else {
+            it.pointee.items = []
+            return nil
+        }
+        it.pointee.next += 1
+        return it.pointee.items[it.pointee.next - 1]
+    }
+
     /// An f-string's parts joined: strs as they are, ints in decimal, anything else as `str()`
     /// shows it, copied into one buffer of the exact size.
     static func concatenate(_ regs: UnsafeMutablePointer<Value>, _ n: Int) -> String {
@@ -138,8 +173,17 @@ extension VM {
         return .function(Function(code: proto.code, defaults: defaults, cells: captured))
     }
 
+    /// The items of a value being unpacked (`a, b = v`, `for a, b in …`).
+    func unpackedItems(_ v: Value) throws -> [Value] {
+        switch v {
+        case .none, .bool, .int, .float, .function, .builtin, .slice:
+            throw RuntimeError("cannot unpack non-iterable \(v.typeName) object", kind: "TypeError")
+        default: return try interp.iterate(v)
+        }
+    }
+
     func unpack(_ v: Value, into regs: UnsafeMutablePointer<Value>, count n: Int) throws {
-        let values = try interp.iterate(v)
+        let values = try unpackedItems(v)
         guard values.count == n else {
             let msg = values.count > n ? "too many values to unpack (expected \(n), got \(values.count))"
                                        : "not enough values to unpack (expected \(n), got \(values.count))"
@@ -149,7 +193,7 @@ extension VM {
     }
 
     func unpackStar(_ v: Value, into regs: UnsafeMutablePointer<Value>, before: Int, after: Int) throws {
-        let values = try interp.iterate(v)
+        let values = try unpackedItems(v)
         let n = before + 1 + after
         guard values.count >= n - 1 else {
             throw RuntimeError("not enough values to unpack (expected at least \(n - 1), got \(values.count))", kind: "ValueError")
