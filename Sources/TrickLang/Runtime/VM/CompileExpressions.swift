@@ -22,7 +22,7 @@ extension BytecodeCompiler {
             let save = nextReg
             let t = temp()
             try expr(e, t)
-            emit(.move(dst, t), e.loc)
+            emit(.take(dst, t), e.loc)
             nextReg = save
             return
         }
@@ -176,7 +176,7 @@ extension BytecodeCompiler {
                 let v = try self.operand(elt)
                 self.emit(.listAppend(acc, v), loc)
             }
-            emit(.move(dst, acc), loc)
+            emit(.take(dst, acc), loc)
         case .setComp(let elt, let comps):
             let acc = temp()
             emit(.buildSet(acc, acc, 0), loc)
@@ -184,7 +184,7 @@ extension BytecodeCompiler {
                 let v = try self.operand(elt)
                 self.emit(.setAdd(acc, v), loc)
             }
-            emit(.move(dst, acc), loc)
+            emit(.take(dst, acc), loc)
         case .dictComp(let k, let v, let comps):
             let acc = temp()
             emit(.buildDict(acc, acc, 0), loc)
@@ -192,7 +192,7 @@ extension BytecodeCompiler {
                 let kr = try self.operand(k), vr = try self.operand(v)
                 self.emit(.dictSet(acc, kr, vr), loc)
             }
-            emit(.move(dst, acc), loc)
+            emit(.take(dst, acc), loc)
         case .starred:
             throw syntaxError("can't use starred expression here", loc)
         case .namedExpr(let n, let v):
@@ -275,7 +275,7 @@ extension BytecodeCompiler {
             }
             nextReg = s
         }
-        emit(.move(dst, acc), loc)
+        emit(.take(dst, acc), loc)
     }
 
     func load(_ n: String, _ dst: R, _ loc: SourceLocation) throws {
@@ -413,7 +413,7 @@ extension BytecodeCompiler {
             try writeBack(obj, from: keep)
             patch(j, here)
         }
-        if base != dst { emit(.move(dst, base), loc) }
+        if base != dst { emit(.take(dst, base), loc) }
     }
 
     // MARK: Comprehensions

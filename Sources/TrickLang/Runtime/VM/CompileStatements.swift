@@ -131,7 +131,7 @@ extension BytecodeCompiler {
                 let arg = temp()
                 emit(.move(arg, v), decorators[i].loc)
                 emit(.call(base, 1), decorators[i].loc)
-                emit(.move(v, base), decorators[i].loc)
+                emit(.take(v, base), decorators[i].loc)
                 nextReg = Int(base)
             }
             switch inner.kind {

@@ -19,6 +19,8 @@ enum Instr {
     case loadBool(R, Bool)
     /// R[a] = R[b]
     case move(R, R)
+    /// R[a] = R[b], and R[b] = None: a temporary's value handed on (no reference-count traffic)
+    case take(R, R)
     /// UnboundLocalError (name K[k]) if R[a] holds the unbound marker (a local read before it
     /// is assigned, or after `del`).
     case checkBound(R, K)

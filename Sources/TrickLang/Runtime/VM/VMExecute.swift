@@ -105,6 +105,10 @@ extension VM {
                     case .loadNone(let a): VM.setTrivial(regs + Int(a), .none)
                     case .loadBool(let a, let b): VM.setTrivial(regs + Int(a), .bool(b))
                     case .move(let a, let b): regs[Int(a)] = regs[Int(b)]
+                    case .take(let a, let b):
+                        let v = (regs + Int(b)).move()
+                        (regs + Int(b)).initialize(to: .none)
+                        regs[Int(a)] = v
                     case .checkBound(let a, let k):
                         if VM.isUnbound(regs[Int(a)]) {
                             throw RuntimeError("cannot access local variable '\(chunk.names[Int(k)])' where it is not associated with a value", kind: "UnboundLocalError")
