@@ -171,6 +171,8 @@ enum CoreBuiltins {
             return builtinType(v, lib)
         }
         lib.function2("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { v, classinfo in
+            // the common case first: a built-in type against a plain value
+            if case .builtin(let b) = classinfo, let r = Interpreter.isBuiltinInstance(v, b) { return .bool(r) }
             func matches(_ t: Value) -> Bool {
                 // the common case first: a built-in type against a plain value
                 if case .builtin(let b) = t, let r = Interpreter.isBuiltinInstance(v, b) { return r }
