@@ -201,6 +201,11 @@ extension VM {
                             if !VM.compareInts(x, y, op) { pc = Int(t) }
                             continue
                         }
+                        if op >= Comparison.is.rawValue {
+                            // `is` / `is not`: identity, which no operand can overload
+                            if VM.identical(regs + Int(a), regs + Int(b)) != (op == Comparison.is.rawValue) { pc = Int(t) }
+                            continue
+                        }
                         if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]).truthy()) { pc = Int(t) }
                     case .compareIJumpIfFalse(let a, let k, let op, let t):
                         if case .int(let x) = regs[Int(a)] {
@@ -627,6 +632,15 @@ extension VM {
         case .int, .float, .bool, .none: p.initialize(to: v)
         default: p.pointee = v
         }
+    }
+
+    /// `a is b`, with `x is None` decided from the tags alone.
+    @inline(__always) static func identical(_ a: UnsafeMutablePointer<Value>, _ b: UnsafeMutablePointer<Value>) -> Bool {
+        if case .none = b.pointee {
+            if case .none = a.pointee { return true }
+            return false
+        }
+        return Ops.identical(a.pointee, b.pointee)
     }
 
     @inline(__always) static func compareInts(_ x: Int, _ y: Int, _ op: UInt8) -> Bool {
