@@ -32,6 +32,8 @@ void trick_log_softmax_block_f32(const float *x, float *y, long n, long inner, l
 /// Σ loss, Σ weight[label] into `sums[0]`, `sums[1]` (four interleaved partial sums).
 void trick_ce_block_f32(const float *img, long c, long s, long len, const int64_t *labels, int64_t ignore,
                         const double *weights, float *out, double *sums);
+/// 1 when every one of `count` labels is `ignore` or in [0, c), else 0.
+int trick_labels_valid(const int64_t *labels, long count, int64_t ignore, long c);
 
 /// Interpolation kernels (interpolate_avx2.c).
 #include "interpolate_kernels.h"

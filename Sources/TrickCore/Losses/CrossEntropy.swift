@@ -61,8 +61,12 @@ public enum CrossEntropy {
             throw CoreError("class weight has \(cw.count) entries but the logits have \(lay.c) classes")
         }
         let (n, c, s) = (lay.n, lay.c, lay.s)
-        for label in y where label != ignoreIndex && !(label >= 0 && label < Int64(c)) {
-            throw CoreError("target \(label) is out of bounds for \(c) classes (ignore_index is \(ignoreIndex))")
+        // one vectorised pass; the per-label loop only to name the first bad label
+        let valid = VectorKernels.useAVX2 ? y.withUnsafeBufferPointer { trick_labels_valid($0.baseAddress, $0.count, ignoreIndex, c) != 0 } : false
+        if !valid {
+            for label in y where label != ignoreIndex && !(label >= 0 && label < Int64(c)) {
+                throw CoreError("target \(label) is out of bounds for \(c) classes (ignore_index is \(ignoreIndex))")
+            }
         }
         var out: [Float] = HugePages.array(count: n * s) { $0.initialize(repeating: 0) }
         var smooth = withSmooth ? [Float](repeating: 0, count: n * s) : []

@@ -50,13 +50,13 @@ extension Tensor {
     /// step (max, exp, the float64 sum, the normaliser) runs across the lanes, vectorised, with
     /// `FastExp.expFloat` (~1 ulp from libm's expf, as torch's vectorised exp). The same formulas as
     /// `softmaxLane` (the max skips NaN, which still makes its lane NaN through the sum); log_softmax
-    /// has its own kernel, `logSoftmaxBlocked`. Blocks are split over the cores by cost.
+    /// has its own kernel, `logSoftmaxBlocked`. Blocks are split over the cores by cost (`WarmPool`).
     static func softmaxBlocked(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int) {
         let bs = 256
         let blocksPer = (inner + bs - 1) / bs
-        let threads = Parallel.threads(forNanoseconds: 1.0 * Double(outer * n * inner))
+        let threads = WarmPool.threads(forNanoseconds: 1.0 * Double(outer * n * inner))
         let avx2 = VectorKernels.useAVX2   // the same loops built for AVX2 (CTrickKernels/softmax_avx2.c), bit for bit
-        Parallel.ranges(outer * blocksPer, threads: threads) { first, last in
+        WarmPool.ranges(outer * blocksPer, threads: threads) { first, last in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * bs) { fb in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: bs) { db in
                 let m = fb.baseAddress!, f = m + bs, sum = db.baseAddress!
@@ -102,14 +102,14 @@ extension Tensor {
     /// the bits of `expFloat` for the x − max ≥ −87.3 that can change a sum holding exp(0) = 1), its
     /// log taken in float64 (`FastLog.logAtLeastOne`) and rounded to float32, then x − max − log. No
     /// exponential is stored (log_softmax needs only the sum). A lane of −∞ gives NaN, a NaN logit
-    /// makes its lane NaN, as torch. Blocks are split over the cores by cost (~0.35 ns a logit on
-    /// one core with AVX2).
+    /// makes its lane NaN, as torch. Blocks are split over the cores by cost (~0.8 ns a logit on
+    /// one core with AVX2: 122 µs for 1×19×64×128 on the bench machine) through `WarmPool`.
     static func logSoftmaxBlocked(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int) {
         let bs = 256
         let blocksPer = (inner + bs - 1) / bs
         let avx2 = VectorKernels.useAVX2   // the same loops built for AVX2 (CTrickKernels/softmax_avx2.c), bit for bit
-        let threads = Parallel.threads(forNanoseconds: (avx2 ? 0.35 : 2.0) * Double(outer * n * inner))
-        Parallel.ranges(outer * blocksPer, threads: threads) { first, last in
+        let threads = WarmPool.threads(forNanoseconds: (avx2 ? 0.8 : 2.0) * Double(outer * n * inner))
+        WarmPool.ranges(outer * blocksPer, threads: threads) { first, last in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * bs) { fb in
                 let m = fb.baseAddress!, se = m + bs, f = se + bs
                 for blk in first..<last {

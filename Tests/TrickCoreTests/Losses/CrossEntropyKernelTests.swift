@@ -75,4 +75,34 @@ final class CrossEntropyKernelTests: XCTestCase {
                            "case \(c): AVX2 and Swift builds differ")
         }
     }
+
+    /// The labels check (one vectorised pass, then the per-label loop only to name the offender):
+    /// a label outside [0, C) that is not the ignore index is an error naming the first such label,
+    /// wherever it is; the ignore index itself may be anything; all-ignored and empty maps are fine.
+    func testLabelCheck() throws {
+        var r = SplitMix(seed: 381)
+        defer { VectorKernels.useAVX2 = Gemm.hasAVX2 }
+        for avx2 in [true, false] {
+            VectorKernels.useAVX2 = avx2 && Gemm.hasAVX2
+            for c in 0..<40 {
+                let k = 1 + r.int(20), s = 1 + r.int(700)
+                let logits = Tensor(shape: [1, k, s], float32: (0..<(k * s)).map { _ in r.range(-3, 3) })
+                let ignore: Int64 = [-100, 255, -1, Int64(r.int(k)), Int64.min, Int64.max][c % 6]
+                var y = (0..<s).map { _ in r.int(4) == 0 ? ignore : Int64(r.int(k)) }
+                // valid: nothing thrown
+                _ = try CrossEntropy.torchCrossEntropy(logits, Tensor(shape: [1, s], int64: y), ignoreIndex: Int(ignore), reduction: .sum)
+                let bad: [Int64] = [Int64(k), -1, Int64.min, Int64.max, Int64(k) + 1000, -101]
+                let b = bad[r.int(bad.count)]
+                if b == ignore { continue }
+                let at = r.int(s)
+                y[at] = b
+                XCTAssertThrowsError(try CrossEntropy.torchCrossEntropy(logits, Tensor(shape: [1, s], int64: y), ignoreIndex: Int(ignore))) { e in
+                    XCTAssertTrue("\(e)".contains("target \(b) is out of bounds for \(k) classes"), "case \(c): \(e)")
+                }
+            }
+        }
+        let all = Tensor(shape: [2, 3, 5], float32: [Float](repeating: 1, count: 30))
+        XCTAssertTrue(try CrossEntropy.torchCrossEntropy(all, Tensor(shape: [2, 5], int64: [Int64](repeating: 255, count: 10)), ignoreIndex: 255).floats[0].isNaN)
+        XCTAssertEqual(try CrossEntropy.torchCrossEntropy(Tensor(shape: [0, 3, 5], float32: []), Tensor(shape: [0, 5], int64: []), reduction: .sum).floats, [0])
+    }
 }

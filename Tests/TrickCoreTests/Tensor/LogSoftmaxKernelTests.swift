@@ -58,6 +58,32 @@ final class LogSoftmaxKernelTests: XCTestCase {
         }
     }
 
+    /// The AVX2 build (CTrickKernels) and the Swift loops give the same bits (NaN as NaN), on maps
+    /// large enough to be split over the cores and small ones that are not.
+    func testAVX2AndSwiftBuildsBitForBit() {
+        guard Gemm.hasAVX2 else { return }
+        var r = SplitMix(seed: 38)
+        let specials: [Float] = [.nan, .infinity, -.infinity, 3e38, -3e38, 88, -104, -87.3, -90, 0, -0.0]
+        defer { VectorKernels.useAVX2 = Gemm.hasAVX2 }
+        for c in 0..<40 {
+            let big = c % 8 == 7
+            let n = 1 + r.int(2), k = big ? 19 : 1 + r.int(30), inner = big ? 64 * 128 : 16 + r.int(600)
+            var x = (0..<(n * k * inner)).map { _ in r.range(-20, 20) }
+            switch c % 4 {
+            case 0: for _ in 0..<40 { x[r.int(x.count)] = specials[r.int(specials.count)] }
+            case 1: for i in 0..<inner { let v = r.range(-5, 5); for ch in 0..<k { x[ch * inner + i] = v } }   // ties
+            case 2: for ch in 0..<k { x[ch * inner] = -.infinity }   // a lane of −∞
+            default: break
+            }
+            var bits: [[UInt32]] = []
+            for avx2 in [true, false] {
+                VectorKernels.useAVX2 = avx2
+                bits.append(Tensor.softmaxKernel(x, [n, k, inner], 1, log: true).map { $0.isNaN ? 0x7FC0_0000 : $0.bitPattern })
+            }
+            XCTAssertEqual(bits[0], bits[1], "case \(c) (\(n), \(k), \(inner)): AVX2 and Swift builds differ")
+        }
+    }
+
     func testTiesOneClassAndEmpty() throws {
         // k equal logits: −log k to the float32 rounding (the sum of k ones is exact)
         for k in [2, 3, 19, 150] {
