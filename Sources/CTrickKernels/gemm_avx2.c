@@ -58,6 +58,54 @@ void trick_sgemm_kernel_4x16(const float *a, const float *b, long k, float *c, l
     }
 }
 
+/// `trick_sgemm_kernel_4x16` reading op(A) where it lies (no packed panel): element (r, p) is
+/// `a[r·ars + p·aps]` for r < rows (rows ≥ rows repeat row 0 and are not stored), B rows `ldb`
+/// floats apart. The same fused multiply-adds in the same order as the packed kernel.
+__attribute__((target("avx2,fma")))
+void trick_sgemm_kernel_4x16_direct(const float *a, long ars, long aps, const float *b, long ldb, long k,
+                                    float *c, long ldc, int rows, int cols, int accumulate) {
+    const float *a0 = a, *a1 = a + (rows > 1 ? ars : 0), *a2 = a + (rows > 2 ? 2 * ars : 0), *a3 = a + (rows > 3 ? 3 * ars : 0);
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    for (long p = 0; p < k; p++) {
+        const __m256 b0 = _mm256_loadu_ps(b + p * ldb), b1 = _mm256_loadu_ps(b + p * ldb + 8);
+        const long o = p * aps;
+        __m256 x = _mm256_broadcast_ss(a0 + o);
+        c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(a1 + o);
+        c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(a2 + o);
+        c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(a3 + o);
+        c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+    }
+    __m256 v[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+    if (cols == 16) {
+        for (int r = 0; r < rows; r++) {
+            float *row = c + r * ldc;
+            if (accumulate) {
+                v[2 * r] = _mm256_add_ps(_mm256_loadu_ps(row), v[2 * r]);
+                v[2 * r + 1] = _mm256_add_ps(_mm256_loadu_ps(row + 8), v[2 * r + 1]);
+            }
+            _mm256_storeu_ps(row, v[2 * r]);
+            _mm256_storeu_ps(row + 8, v[2 * r + 1]);
+        }
+        return;
+    }
+    float tmp[4][16];
+    for (int r = 0; r < 4; r++) { _mm256_storeu_ps(tmp[r], v[2 * r]); _mm256_storeu_ps(tmp[r] + 8, v[2 * r + 1]); }
+    for (int r = 0; r < rows; r++) {
+        float *row = c + r * ldc;
+        if (accumulate) {
+            for (int q = 0; q < cols; q++) row[q] += tmp[r][q];
+        } else {
+            for (int q = 0; q < cols; q++) row[q] = tmp[r][q];
+        }
+    }
+}
+
 /// The 8×8 transpose of the rows r[0..<8].
 __attribute__((target("avx2,fma"), always_inline))
 static inline void transpose8(__m256 *r) {
@@ -100,5 +148,9 @@ void trick_sgemm_pack_transposed_16(const float *b, long ldb, long k, int w, flo
 void trick_sgemm_kernel_4x16(const float *a, const float *b, long k, float *c, long ldc,
                              int rows, int cols, int accumulate) {
     (void)a; (void)b; (void)k; (void)c; (void)ldc; (void)rows; (void)cols; (void)accumulate;
+}
+void trick_sgemm_kernel_4x16_direct(const float *a, long ars, long aps, const float *b, long ldb, long k,
+                                    float *c, long ldc, int rows, int cols, int accumulate) {
+    (void)a; (void)ars; (void)aps; (void)b; (void)ldb; (void)k; (void)c; (void)ldc; (void)rows; (void)cols; (void)accumulate;
 }
 #endif

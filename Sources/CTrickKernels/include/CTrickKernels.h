@@ -12,6 +12,12 @@ int trick_has_avx2_fma(void);
 void trick_sgemm_kernel_4x16(const float *a, const float *b, long k, float *c, long ldc,
                              int rows, int cols, int accumulate);
 
+/// The same block reading op(A) in place: element (r, p) at `a[r·ars + p·aps]` (no packed
+/// panel), B's rows `ldb` floats apart (16 for a packed panel, n for B itself); rows ≥ `rows` are
+/// neither read nor stored. The same sums, bit for bit, as the packed kernel.
+void trick_sgemm_kernel_4x16_direct(const float *a, long ars, long aps, const float *b, long ldb, long k,
+                                    float *c, long ldc, int rows, int cols, int accumulate);
+
 /// GEMM's packing of a transposed operand: `dst[p·16 + q] = b[q·ldb + p]` for p < k, q < w (≤ 16),
 /// 0 for w ≤ q < 16 — 16 rows of `b` (k contiguous floats each) as a k × 16 panel, 8×8 blocks
 /// transposed in registers. Call only when `trick_has_avx2_fma()`.

@@ -167,9 +167,13 @@ extension Variable {
             if v.shape != full { v = try v.expand(full) }
             return try v.reshape(groups.map { g in g.reduce(1) { $0 * sizes[$1]! } })
         }
-        let x = try arrange(a, batch + left + summed, [batch, left, summed])
-        let y = try arrange(b, batch + summed + right, [batch, summed, right])
-        let product = try x.bmm(y)
+        // An operand already laid out as [batch, summed, own] (the left) or [batch, own, summed]
+        // (the right) is read transposed by the product instead of copied into the other order.
+        let aT = a.labels == batch + summed + left && a.v.shape == a.labels.map { sizes[$0]! } && !summed.isEmpty && !left.isEmpty
+        let bT = b.labels == batch + right + summed && b.v.shape == b.labels.map { sizes[$0]! } && !summed.isEmpty && !right.isEmpty
+        let x = aT ? try arrange(a, batch + summed + left, [batch, summed, left]) : try arrange(a, batch + left + summed, [batch, left, summed])
+        let y = bT ? try arrange(b, batch + right + summed, [batch, right, summed]) : try arrange(b, batch + summed + right, [batch, summed, right])
+        let product = try x.bmm(y, transA: aT, transB: bT)
         let labels = batch + left + right
         return (try product.reshape(labels.map { sizes[$0]! }), labels)
     }

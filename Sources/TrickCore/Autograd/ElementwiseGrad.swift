@@ -189,9 +189,9 @@ extension Variable {
 
     /// `relu` (ReluBackward0): `grad` where the result is > 0 (`threshold_backward`).
     public func relu() throws -> Variable {
-        let r = try data.unary(.relu)
+        let r = try Variable.reluFloat32(data) ?? data.unary(.relu)
         let out = Variable.record("ReluBackward0", r, inputs: [self]) { g, _ in
-            [M.zip(g, r, { $1 > 0 ? $0 : 0 }, { $1 > 0 ? $0 : 0 })]
+            [Variable.reluBackwardFloat32(g, r) ?? M.zip(g, r, { $1 > 0 ? $0 : 0 }, { $1 > 0 ? $0 : 0 })]
         }
         out.gradFn?.savedOutput(out)
         return out
@@ -233,5 +233,49 @@ extension Node {
     /// to that output are then caught, as torch checks saved results.
     func savedOutput(_ v: Variable) {
         outputSaved = SavedVariable(v)
+    }
+}
+
+/// float32 relu and its gradient in 8-lane blocks (the same values as `Tensor.unary(.relu)` and the
+/// `zip` above: x where x > 0 or NaN, else +0; the gradient g where y > 0, else 0), split over the
+/// cores above `Parallel.threshold` elements.
+extension Variable {
+    static func reluFloat32(_ x: Tensor) -> Tensor? {
+        guard case .float32(let a) = x.storage else { return nil }
+        return Tensor(shape: x.shape, float32: [Float](unsafeUninitializedCapacity: a.count) { buf, count in
+            a.withUnsafeBufferPointer { pa in
+                guard let src = pa.baseAddress, let dst = buf.baseAddress else { return }
+                Parallel.chunks(a.count) { r in
+                    var i = r.lowerBound
+                    while i + 8 <= r.upperBound {
+                        let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(dst + i).storeBytes(of: v.replacing(with: 0, where: v .<= 0), as: SIMD8<Float>.self)
+                        i += 8
+                    }
+                    while i < r.upperBound { let v = src[i]; dst[i] = v <= 0 ? 0 : v; i += 1 }
+                }
+            }
+            count = a.count
+        })
+    }
+
+    static func reluBackwardFloat32(_ g: Tensor, _ y: Tensor) -> Tensor? {
+        guard case .float32(let a) = g.storage, case .float32(let b) = y.storage, a.count == b.count else { return nil }
+        return Tensor(shape: g.shape, float32: [Float](unsafeUninitializedCapacity: a.count) { buf, count in
+            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
+                guard let gs = pa.baseAddress, let ys = pb.baseAddress, let dst = buf.baseAddress else { return }
+                Parallel.chunks(a.count) { r in
+                    var i = r.lowerBound
+                    while i + 8 <= r.upperBound {
+                        let v = UnsafeRawPointer(gs + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let w = UnsafeRawPointer(ys + i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(dst + i).storeBytes(of: v.replacing(with: 0, where: .!(w .> 0)), as: SIMD8<Float>.self)
+                        i += 8
+                    }
+                    while i < r.upperBound { dst[i] = ys[i] > 0 ? gs[i] : 0; i += 1 }
+                }
+            } }
+            count = a.count
+        })
     }
 }

@@ -41,6 +41,10 @@ enum Gemm {
             openBLAS(sgemm, a, transA: transA, b, transB: transB, c, m: m, n: n, k: k, accumulate: accumulate, parallel: parallel)
             return
         }
+        if useAVX2 && useDirect && k >= directMinK {
+            multiplyDirect(a, transA: transA, b, transB: transB, c, m: m, n: n, k: k, accumulate: accumulate, parallel: parallel)
+            return
+        }
         let panels = (n + nr - 1) / nr
         let avx2 = useAVX2
         // B packed: panel j holds rows 0..<k of columns 16j..<16j+16 (zero-padded), k × 16.
@@ -119,6 +123,88 @@ enum Gemm {
         }
     }
 
+    /// The AVX2 path for k ≥ `directMinK`: op(A) read in place by `trick_sgemm_kernel_4x16_direct`
+    /// (no packed copy of A) unless transposed.
+    /// The work is split over B's 16-column panels: each chunk packs one panel at a time (k × 16,
+    /// transposed or copied, zero-padded) on its own core and runs every row panel of A against it
+    /// while it is in cache — B read once, A streamed once per panel (a quarter of the traffic of
+    /// streaming B per 4-row panel of A). With a single panel (n ≤ 16) the row panels are split
+    /// instead. Every element is still one sum over k in order by one thread: the same bits as the
+    /// packed kernel, whatever the split or the thread count.
+    /// Products with a shorter k keep the row-panel path below (measured faster there: the conv
+    /// input gradients `Wᵀ·g` at k = 8).
+    static let directMinK = 32
+    /// Whether the AVX2 path reads A in place (tests switch it off to compare with the packed path).
+    nonisolated(unsafe) static var useDirect = true
+
+    static func multiplyDirect(_ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
+                               _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool, parallel: Bool) {
+        let panels = (n + nr - 1) / nr, rowPanels = (m + mr - 1) / mr
+        let ars = transA ? 1 : k, aps = transA ? m : 1
+        let acc: Int32 = accumulate ? 1 : 0
+        let split = parallel && m * n * k >= 1 << 20
+        // A transposed (k × m) is packed once into k × 4 row panels: read in place, its 4 floats per
+        // step lie a row of m apart, which at m = 256 (1 KB) maps every step to the same few L1 sets.
+        let packedA: UnsafeMutablePointer<Float>? = transA ? .allocate(capacity: rowPanels * k * mr) : nil
+        defer { packedA?.deallocate() }
+        if let pa = packedA {
+            for ip in 0..<rowPanels {
+                let i0 = ip * mr, h = Swift.min(mr, m - i0), ap = pa + ip * k * mr
+                for p in 0..<k {
+                    let src = a + p * m + i0
+                    for r in 0..<mr { ap[p * mr + r] = r < h ? src[r] : 0 }
+                }
+            }
+        }
+        // the 4×16 block of row panel ip against a packed B panel
+        func block(_ ip: Int, _ bp: UnsafePointer<Float>, _ cp: UnsafeMutablePointer<Float>, _ cols: Int32) {
+            let i0 = ip * mr, h = Int32(Swift.min(mr, m - i0))
+            if let pa = packedA {
+                trick_sgemm_kernel_4x16(pa + ip * k * mr, bp, k, cp, n, h, cols, acc)
+            } else {
+                trick_sgemm_kernel_4x16_direct(a + i0 * ars, ars, aps, bp, nr, k, cp, n, h, cols, acc)
+            }
+        }
+        // panel jp of op(B): rows 0..<k of columns 16jp..<16jp+16, as k × 16
+        func pack(_ jp: Int, _ dst: UnsafeMutablePointer<Float>) {
+            let j0 = jp * nr, w = Swift.min(nr, n - j0)
+            if transB {
+                trick_sgemm_pack_transposed_16(b + j0 * k, k, k, Int32(w), dst)
+            } else if w == nr {
+                for p in 0..<k { (dst + p * nr).update(from: b + p * n + j0, count: nr) }
+            } else {
+                for p in 0..<k {
+                    let src = b + p * n + j0, d = dst + p * nr
+                    for q in 0..<nr { d[q] = q < w ? src[q] : 0 }
+                }
+            }
+        }
+        let rowSplit = split && panels < 2 && rowPanels >= 2
+        let chunks = rowSplit ? Swift.min(rowPanels, 4 * Parallel.workers) : (split ? Swift.min(panels, 4 * Parallel.workers) : 1)
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: k * nr * (rowSplit ? 1 : chunks))
+        defer { packed.deallocate() }
+        if rowSplit {
+            pack(0, packed)
+            let per = (rowPanels + chunks - 1) / chunks
+            DispatchQueue.concurrentPerform(iterations: chunks) { w in
+                for ip in Swift.min(rowPanels, w * per)..<Swift.min(rowPanels, (w + 1) * per) {
+                    block(ip, packed, c + ip * mr * n, Int32(n))
+                }
+            }
+            return
+        }
+        let per = (panels + chunks - 1) / chunks
+        let body = { (w: Int) in
+            let buf = packed + w * k * nr
+            for jp in Swift.min(panels, w * per)..<Swift.min(panels, (w + 1) * per) {
+                pack(jp, buf)
+                let j0 = jp * nr, wd = Int32(Swift.min(nr, n - j0))
+                for ip in 0..<rowPanels { block(ip, buf, c + ip * mr * n + j0, wd) }
+            }
+        }
+        if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
+    }
+
     /// OpenBLAS kept to one thread of its own: its threaded sgemm splits the work by the thread count
     /// and gives other bits with 2 threads than with 1 (`make gemm-bench` checks this at each shape).
     /// Large products are cut here instead into `blocks` row blocks fixed by the shape alone, one
@@ -195,16 +281,20 @@ enum Gemm {
 
     /// `op(a)·op(b)` of two float32 matrices as arrays.
     static func multiply(_ a: [Float], transA: Bool, _ b: [Float], transB: Bool, m: Int, n: Int, k: Int) -> [Float] {
-        var c = [Float](repeating: 0, count: m * n)
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    if let A = pa.baseAddress, let B = pb.baseAddress, let C = pc.baseAddress {
-                        multiply(A, transA: transA, B, transB: transB, C, m: m, n: n, k: k)
+        // Every element is written by the product (k == 0 zero-fills), so no zeroing pass first.
+        [Float](unsafeUninitializedCapacity: m * n) { pc, count in
+            if let C = pc.baseAddress {
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        if let A = pa.baseAddress, let B = pb.baseAddress {
+                            multiply(A, transA: transA, B, transB: transB, C, m: m, n: n, k: k)
+                        } else {
+                            C.update(repeating: 0, count: m * n)
+                        }
                     }
                 }
             }
+            count = m * n
         }
-        return c
     }
 }

@@ -118,9 +118,11 @@ extension Variable {
         var out = [Float](repeating: 0, count: n * c * oplane)
         table.count.withUnsafeBufferPointer { cnt in table.offset.withUnsafeBufferPointer { off in
         table.weight.withUnsafeBufferPointer { wt in x.withUnsafeBufferPointer { px in out.withUnsafeMutableBufferPointer { po in
-            for b in 0..<n {
-                for ch in 0..<c {
-                    let src = px.baseAddress! + (b * c + ch) * plane, dst = po.baseAddress! + (b * c + ch) * oplane
+            // planes (image, channel) split over the cores: each output element is one thread's sum
+            Parallel.ranges(n * c, threads: Parallel.threads(forNanoseconds: 2.0 * Double(n * c * oplane))) { first, last in
+                for bc in first..<last {
+                    let b = bc / c
+                    let src = px.baseAddress! + bc * plane, dst = po.baseAddress! + bc * oplane
                     for o in 0..<oplane {
                         let i = b * oplane + o
                         var v: Float = 0
@@ -137,12 +139,16 @@ extension Variable {
             // the loops of the per-point formula with the channel loop outside: every sum still
             // runs in the same order (a ∂input element over output locations in order, a grid
             // derivative over channels, then taps)
-            var gi = [Float](repeating: 0, count: 2 * oplane)
+            // images split over the cores: an image's ∂input and grid derivatives come from its own
+            // output locations only, so each sum is still one thread's, in the same order
             table.count.withUnsafeBufferPointer { cnt in table.offset.withUnsafeBufferPointer { off in
             table.weight.withUnsafeBufferPointer { wt in table.dx.withUnsafeBufferPointer { tdx in table.dy.withUnsafeBufferPointer { tdy in
             x.withUnsafeBufferPointer { px in go.withUnsafeBufferPointer { pg in gx.withUnsafeMutableBufferPointer { pgx in
-            gi.withUnsafeMutableBufferPointer { pgi in
-                for b in 0..<n {
+            gg.withUnsafeMutableBufferPointer { pgg in
+            Parallel.ranges(n, threads: Parallel.threads(forNanoseconds: 4.0 * Double(n * c * oplane))) { first, last in
+                var gi = [Float](repeating: 0, count: 2 * oplane)
+                gi.withUnsafeMutableBufferPointer { pgi in
+                for b in first..<last {
                     pgi.update(repeating: 0)
                     for ch in 0..<c {
                         let src = px.baseAddress! + (b * c + ch) * plane, dsrc = pgx.baseAddress! + (b * c + ch) * plane
@@ -161,10 +167,12 @@ extension Variable {
                     }
                     for o in 0..<oplane {
                         let i = b * oplane + o
-                        gg[2 * i] = pgi[2 * o] * scale[2 * i]
-                        gg[2 * i + 1] = pgi[2 * o + 1] * scale[2 * i + 1]
+                        pgg[2 * i] = pgi[2 * o] * scale[2 * i]
+                        pgg[2 * i + 1] = pgi[2 * o + 1] * scale[2 * i + 1]
                     }
                 }
+                }
+            }
             } } } } } } } } }
             return [need[0] ? Tensor(shape: input.shape, float32: gx).cast(to: input.dtype) : nil,
                     need[1] ? Tensor(shape: grid.shape, float32: gg).cast(to: grid.dtype) : nil]

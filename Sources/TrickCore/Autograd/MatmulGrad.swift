@@ -80,7 +80,7 @@ extension Variable {
         if let bias {
             let v = try biasedProduct(x, w, bias.data) ?? Tensor.binary(.add, try mm(x, w, transB: true), bias.data)
             return record("AddmmBackward0", v, inputs: [bias, input, weight], saved: [input, weight]) { g, need in
-                [need[0] ? try g.sum(dims: [0]) : nil,
+                [need[0] ? try columnSums(g) : nil,
                  need[1] ? try mm(g, w) : nil,
                  need[2] ? try mm(g, x, transA: true) : nil]
             }
@@ -89,6 +89,25 @@ extension Variable {
         return record("MmBackward0", v, inputs: [input, weight], saved: [input, weight]) { g, need in
             [need[0] ? try mm(g, w) : nil, need[1] ? try mm(g, x, transA: true) : nil]
         }
+    }
+
+    /// The bias gradient `g.sum(dims: [0])` of a float32 m×n `g` (n ≥ 2), row by row: each column's
+    /// float64 sum still runs over the rows in order (`Tensor.sumLane`'s strided lane, the same bits),
+    /// but the pass reads `g` contiguously instead of one column at a time.
+    static func columnSums(_ g: Tensor) throws -> Tensor {
+        guard g.rank == 2, g.shape[1] >= 2, case .float32(let x) = g.storage else { return try g.sum(dims: [0]) }
+        let m = g.shape[0], n = g.shape[1]
+        var acc = [Double](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { px in
+            acc.withUnsafeMutableBufferPointer { pa in
+                guard let src = px.baseAddress, let dst = pa.baseAddress else { return }
+                for i in 0..<m {
+                    let row = src + i * n
+                    for j in 0..<n { dst[j] += Double(row[j]) }
+                }
+            }
+        }
+        return Tensor(shape: [n], float32: acc.map { Float($0) })
     }
 
     /// `x·wᵀ + b` for float32 with the bias in the product: the output starts as the bias rows and

@@ -61,6 +61,34 @@ final class GemmTests: XCTestCase {
         }
     }
 
+    /// The AVX2 path that reads A in place and splits over B's column panels gives the bits of the
+    /// packed row-panel path, for every transpose, with accumulation, on one core or two.
+    func testDirectPathIsBitIdenticalToPacked() throws {
+        guard Gemm.hasAVX2 else { return }
+        let was = Gemm.useOpenBLAS
+        Gemm.useOpenBLAS = false
+        defer { Gemm.useOpenBLAS = was; Gemm.useDirect = true }
+        let g = RandomGenerator(seed: 14)
+        // small and large (parallel), 1 and several column panels, ragged rows / columns, k below and above directMinK
+        for (m, n, k) in [(13, 37, 50), (3, 5, 40), (37, 130, 257), (130, 9, 300), (8, 80, 2048), (6, 16, 31), (96, 70, 33)] {
+            let a = try Tensor.randn([m * k], generator: g).floats, b = try Tensor.randn([k * n], generator: g).floats
+            let c0 = try Tensor.randn([m * n], generator: g).floats
+            for ta in [false, true] { for tb in [false, true] { for acc in [false, true] { for parallel in [true, false] {
+                var outs: [[Float]] = []
+                for direct in [true, false] {
+                    Gemm.useDirect = direct
+                    var c = c0
+                    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                        Gemm.multiply(pa.baseAddress!, transA: ta, pb.baseAddress!, transB: tb, pc.baseAddress!,
+                                      m: m, n: n, k: k, accumulate: acc, parallel: parallel)
+                    } } }
+                    outs.append(c)
+                }
+                XCTAssertEqual(outs[0], outs[1], "\(m)x\(n)x\(k) \(ta) \(tb) acc \(acc) parallel \(parallel)")
+            } } } }
+        }
+    }
+
     /// OpenBLAS's row blocks are fixed by the shape: running them on the cores or one after the
     /// other gives the same bits, for each transpose and with accumulation.
     func testOpenBLASBlocksAreTheSameOnOneCoreOrTwo() throws {
