@@ -10,6 +10,36 @@ int trick_has_avx2_fma(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
+/// Writes (or, with `accumulate`, adds) the first `rows` × `cols` of a 4×16 block of results
+/// (v[2r], v[2r+1]: row r's two halves) to C: whole rows with vector stores, a partial width
+/// through a buffer. A float32 add is the same in a vector lane as in a scalar.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void store_block_4x16(const __m256 v[8], float *c, long ldc, int rows, int cols, int accumulate) {
+    if (cols == 16) {
+        for (int r = 0; r < rows; r++) {
+            float *row = c + r * ldc;
+            __m256 lo = v[2 * r], hi = v[2 * r + 1];
+            if (accumulate) {
+                lo = _mm256_add_ps(_mm256_loadu_ps(row), lo);
+                hi = _mm256_add_ps(_mm256_loadu_ps(row + 8), hi);
+            }
+            _mm256_storeu_ps(row, lo);
+            _mm256_storeu_ps(row + 8, hi);
+        }
+        return;
+    }
+    float tmp[4][16];
+    for (int r = 0; r < 4; r++) { _mm256_storeu_ps(tmp[r], v[2 * r]); _mm256_storeu_ps(tmp[r] + 8, v[2 * r + 1]); }
+    for (int r = 0; r < rows; r++) {
+        float *row = c + r * ldc;
+        if (accumulate) {
+            for (int q = 0; q < cols; q++) row[q] += tmp[r][q];
+        } else {
+            for (int q = 0; q < cols; q++) row[q] = tmp[r][q];
+        }
+    }
+}
+
 __attribute__((target("avx2,fma")))
 void trick_sgemm_kernel_4x16(const float *a, const float *b, long k, float *c, long ldc,
                              int rows, int cols, int accumulate) {
@@ -29,33 +59,8 @@ void trick_sgemm_kernel_4x16(const float *a, const float *b, long k, float *c, l
         x = _mm256_broadcast_ss(ap + 3);
         c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
     }
-    if (rows == 4 && cols == 16) {
-        // a full block: straight stores (the same values as the scalar path below)
-        __m256 v[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
-        for (int r = 0; r < 4; r++) {
-            float *row = c + r * ldc;
-            if (accumulate) {
-                v[2 * r] = _mm256_add_ps(_mm256_loadu_ps(row), v[2 * r]);
-                v[2 * r + 1] = _mm256_add_ps(_mm256_loadu_ps(row + 8), v[2 * r + 1]);
-            }
-            _mm256_storeu_ps(row, v[2 * r]);
-            _mm256_storeu_ps(row + 8, v[2 * r + 1]);
-        }
-        return;
-    }
-    float tmp[4][16];
-    _mm256_storeu_ps(tmp[0], c00); _mm256_storeu_ps(tmp[0] + 8, c01);
-    _mm256_storeu_ps(tmp[1], c10); _mm256_storeu_ps(tmp[1] + 8, c11);
-    _mm256_storeu_ps(tmp[2], c20); _mm256_storeu_ps(tmp[2] + 8, c21);
-    _mm256_storeu_ps(tmp[3], c30); _mm256_storeu_ps(tmp[3] + 8, c31);
-    for (int r = 0; r < rows; r++) {
-        float *row = c + r * ldc;
-        if (accumulate) {
-            for (int q = 0; q < cols; q++) row[q] += tmp[r][q];
-        } else {
-            for (int q = 0; q < cols; q++) row[q] = tmp[r][q];
-        }
-    }
+    const __m256 v[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+    store_block_4x16(v, c, ldc, rows, cols, accumulate);
 }
 
 /// `trick_sgemm_kernel_4x16` reading op(A) where it lies (no packed panel): element (r, p) is
@@ -81,29 +86,8 @@ void trick_sgemm_kernel_4x16_direct(const float *a, long ars, long aps, const fl
         x = _mm256_broadcast_ss(a3 + o);
         c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
     }
-    __m256 v[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
-    if (cols == 16) {
-        for (int r = 0; r < rows; r++) {
-            float *row = c + r * ldc;
-            if (accumulate) {
-                v[2 * r] = _mm256_add_ps(_mm256_loadu_ps(row), v[2 * r]);
-                v[2 * r + 1] = _mm256_add_ps(_mm256_loadu_ps(row + 8), v[2 * r + 1]);
-            }
-            _mm256_storeu_ps(row, v[2 * r]);
-            _mm256_storeu_ps(row + 8, v[2 * r + 1]);
-        }
-        return;
-    }
-    float tmp[4][16];
-    for (int r = 0; r < 4; r++) { _mm256_storeu_ps(tmp[r], v[2 * r]); _mm256_storeu_ps(tmp[r] + 8, v[2 * r + 1]); }
-    for (int r = 0; r < rows; r++) {
-        float *row = c + r * ldc;
-        if (accumulate) {
-            for (int q = 0; q < cols; q++) row[q] += tmp[r][q];
-        } else {
-            for (int q = 0; q < cols; q++) row[q] = tmp[r][q];
-        }
-    }
+    const __m256 v[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+    store_block_4x16(v, c, ldc, rows, cols, accumulate);
 }
 
 /// The 8×8 transpose of the rows r[0..<8].
