@@ -77,16 +77,22 @@ final class GemmTests: XCTestCase {
                 var outs: [[Float]] = []
                 for direct in [true, false] {
                     Gemm.useDirect = direct
-                    var c = c0
-                    a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-                        Gemm.multiply(pa.baseAddress!, transA: ta, pb.baseAddress!, transB: tb, pc.baseAddress!,
-                                      m: m, n: n, k: k, accumulate: acc, parallel: parallel)
-                    } } }
-                    outs.append(c)
+                    outs.append(multiplied(a, ta, b, tb, onto: c0, m: m, n: n, k: k, accumulate: acc, parallel: parallel))
                 }
                 XCTAssertEqual(outs[0], outs[1], "\(m)x\(n)x\(k) \(ta) \(tb) acc \(acc) parallel \(parallel)")
             } } } }
         }
+    }
+
+    /// `Gemm.multiply` of op(a)·op(b) onto a copy of `c0` (added to it with `accumulate`).
+    private func multiplied(_ a: [Float], _ ta: Bool, _ b: [Float], _ tb: Bool, onto c0: [Float], m: Int, n: Int, k: Int,
+                            accumulate: Bool, parallel: Bool) -> [Float] {
+        var c = c0
+        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+            Gemm.multiply(pa.baseAddress!, transA: ta, pb.baseAddress!, transB: tb, pc.baseAddress!,
+                          m: m, n: n, k: k, accumulate: accumulate, parallel: parallel)
+        } } }
+        return c
     }
 
     /// OpenBLAS's row blocks are fixed by the shape: running them on the cores or one after the
@@ -104,12 +110,7 @@ final class GemmTests: XCTestCase {
         for ta in [false, true] { for tb in [false, true] { for acc in [false, true] {
             var outs: [[Float]] = []
             for parallel in [true, false] {
-                var c = c0
-                a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-                    Gemm.multiply(pa.baseAddress!, transA: ta, pb.baseAddress!, transB: tb, pc.baseAddress!,
-                                  m: m, n: n, k: k, accumulate: acc, parallel: parallel)
-                } } }
-                outs.append(c)
+                outs.append(multiplied(a, ta, b, tb, onto: c0, m: m, n: n, k: k, accumulate: acc, parallel: parallel))
             }
             XCTAssertEqual(outs[0], outs[1], "\(ta) \(tb) \(acc)")
             let want = reference(a, b, m: m, n: n, k: k, transA: ta, transB: tb)
