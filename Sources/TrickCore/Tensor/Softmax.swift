@@ -67,18 +67,8 @@ extension Tensor {
                         trick_softmax_block_f32(x, y, n, inner, len)
                         continue
                     }
-                    for i in 0..<len { m[i] = -.infinity; sum[i] = 0 }
-                    // the maximum of the non-NaN logits: a NaN makes the lane's sum, hence every
-                    // output of the lane, NaN anyway
-                    for k in 0..<n {
-                        let row = x + k * inner
-                        for i in 0..<len {
-                            let v = row[i]
-                            m[i] = v > m[i] ? v : m[i]
-                        }
-                    }
-                    // a lane of -inf: keeps the result NaN as torch, not a NaN shift
-                    for i in 0..<len { m[i] = m[i] == -.infinity ? 0 : m[i] }
+                    for i in 0..<len { sum[i] = 0 }
+                    laneMaxima(x, n: n, inner: inner, len: len, into: m)
                     // exp into the output rows, then the float64 sums, in class order
                     for k in 0..<n {
                         let row = x + k * inner, out = y + k * inner
@@ -94,6 +84,23 @@ extension Tensor {
             }
             }
         }
+    }
+
+    /// The maximum of each of `len` lanes over `n` classes `inner` apart, the shift of the
+    /// blocked softmaxes: non-NaN logits only (a NaN makes its lane's sum, hence every output of
+    /// the lane, NaN anyway), and 0 for a lane of −∞ (the result stays NaN as torch's, not a NaN
+    /// shift).
+    @inline(__always)
+    static func laneMaxima(_ x: UnsafePointer<Float>, n: Int, inner: Int, len: Int, into m: UnsafeMutablePointer<Float>) {
+        for i in 0..<len { m[i] = -.infinity }
+        for k in 0..<n {
+            let row = x + k * inner
+            for i in 0..<len {
+                let v = row[i]
+                m[i] = v > m[i] ? v : m[i]
+            }
+        }
+        for i in 0..<len { m[i] = m[i] == -.infinity ? 0 : m[i] }
     }
 
     /// Float32 log_softmax over a strided axis (`inner ≥ 16`), in blocks of 256 contiguous lanes as
@@ -119,15 +126,8 @@ extension Tensor {
                         trick_log_softmax_block_f32(x, y, n, inner, len)
                         continue
                     }
-                    for i in 0..<len { m[i] = -.infinity; se[i] = 0 }
-                    for k in 0..<n {
-                        let row = x + k * inner
-                        for i in 0..<len {
-                            let v = row[i]
-                            m[i] = v > m[i] ? v : m[i]
-                        }
-                    }
-                    for i in 0..<len { m[i] = m[i] == -.infinity ? 0 : m[i] }
+                    for i in 0..<len { se[i] = 0 }
+                    laneMaxima(x, n: n, inner: inner, len: len, into: m)
                     for k in 0..<n {
                         let row = x + k * inner
                         for i in 0..<len { se[i] += FastExp.expNonPositiveFused(row[i] - m[i]) }

@@ -555,6 +555,17 @@ extension Help {
 extension String {
     func replacingUnderscores() -> String { String(filter { $0 != "_" }) }
 
+    /// Copies the UTF-8 bytes to `out + at` and advances `at` past them (building a string of a
+    /// known length in its own buffer: `str.join`, f-strings).
+    @inline(__always)
+    func copyUTF8(to out: UnsafeMutablePointer<UInt8>, at: inout Int) {
+        var s = self
+        s.withUTF8 { b in
+            if let p = b.baseAddress { (out + at).update(from: p, count: b.count) }
+            at += b.count
+        }
+    }
+
     /// Python's `len`: code points, counted as the UTF-8 bytes that start one (a loop the
     /// compiler vectorises; `unicodeScalars.count` decodes each scalar).
     var codePointCount: Int {

@@ -274,24 +274,14 @@ enum Methods {
             // the UTF-8 bytes copied into the new string's own buffer (appending Strings one by
             // one goes through String's general append, several hundred instructions per piece)
             if length == 0 { return .str("") }
-            var sep = s
-            return .str(sep.withUTF8 { sepBytes in
-                String(unsafeUninitializedCapacity: length) { buffer in
-                    let out = buffer.baseAddress!
-                    var at = 0
-                    for (i, v) in items.enumerated() {
-                        if i > 0, let p = sepBytes.baseAddress {
-                            (out + at).update(from: p, count: sepBytes.count)
-                            at += sepBytes.count
-                        }
-                        guard case .str(var x) = v else { continue }
-                        x.withUTF8 { b in
-                            if let p = b.baseAddress { (out + at).update(from: p, count: b.count) }
-                            at += b.count
-                        }
-                    }
-                    return at
+            return .str(String(unsafeUninitializedCapacity: length) { buffer in
+                let out = buffer.baseAddress!
+                var at = 0
+                for (i, v) in items.enumerated() {
+                    if i > 0 { s.copyUTF8(to: out, at: &at) }
+                    if case .str(let x) = v { x.copyUTF8(to: out, at: &at) }
                 }
+                return at
             })
         case .split, .rsplit:
             let sep: String? = try p.first.flatMap { $0.isNone ? nil : try strArg($0, name) }

@@ -451,16 +451,9 @@ extension VM {
                             } else {
                                 pc = Int(t)
                             }
-                        } else if let source = it.pointee.source {
-                            if let v = try source.next() { regs[Int(d)] = v } else {
-                                it.pointee.source = nil
-                                pc = Int(t)
-                            }
-                        } else if it.pointee.next < it.pointee.items.count {
-                            regs[Int(d)] = it.pointee.items[it.pointee.next]
-                            it.pointee.next += 1
+                        } else if let v = try nextItem(it) {
+                            regs[Int(d)] = v
                         } else {
-                            it.pointee.items = []
                             pc = Int(t)
                         }
                     case .unpack(let first, let s, let n):

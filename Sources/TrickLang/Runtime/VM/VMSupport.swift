@@ -15,7 +15,8 @@ extension VM {
         }
     }
 
-    /// The next item of an iterator slot (as `forNext` hands it out), nil when exhausted.
+    /// The next item of an iterator slot, nil when exhausted (`forNext` steps a range inline).
+    @inline(__always)
     func nextItem(_ it: UnsafeMutablePointer<IteratorState>) throws -> Value? {
         if it.pointee.isRange {
             let i = it.pointee.next, step = it.pointee.step
@@ -57,11 +58,8 @@ extension VM {
             var at = 0
             for i in 0..<n {
                 switch regs[i] {
-                case .str(var s):
-                    s.withUTF8 { b in
-                        if let p = b.baseAddress { (out + at).update(from: p, count: b.count) }
-                        at += b.count
-                    }
+                case .str(let s):
+                    s.copyUTF8(to: out, at: &at)
                 case .int(let v):
                     let k = Printer.decimalLength(v)
                     Printer.writeDecimal(v, k, out + at)
