@@ -2,6 +2,14 @@
 #define CTRICKKERNELS_H
 #include <stdint.h>
 
+/// The Ctrl-C flag behind `trickInterruptRequested` (Sources/TrickCore/Tensor/Interrupt.swift):
+/// set by the SIGINT handler, polled at the interpreter's calls and loop back-edges and in long
+/// kernels. Relaxed atomic loads and stores, inline: a plain move on x86 with no call, and never
+/// hoisted out of a loop.
+extern int trick_interrupt_flag;
+static inline int trick_interrupt_load(void) { return __atomic_load_n(&trick_interrupt_flag, __ATOMIC_RELAXED); }
+static inline void trick_interrupt_store(int value) { __atomic_store_n(&trick_interrupt_flag, value, __ATOMIC_RELAXED); }
+
 /// 1 when the CPU has AVX2 and FMA (then `trick_sgemm_kernel_4x16` may be called).
 int trick_has_avx2_fma(void);
 

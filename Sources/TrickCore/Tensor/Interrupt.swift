@@ -1,4 +1,4 @@
-import Synchronization
+import CTrickKernels
 
 /// Ctrl-C reaching long computations. The SIGINT handler (or the fuzzer's watchdog) sets
 /// `trickInterruptRequested`; the interpreter polls it at loop back-edges and calls. Kernels that
@@ -9,14 +9,13 @@ import Synchronization
 /// instead of running on (or forcing a second Ctrl-C that ends the process), and no partial result
 /// reaches a variable.
 ///
-/// The flag is an atomic (relaxed loads and stores: plain moves on x86, and safe in a signal
-/// handler), so the optimiser cannot hoist its read out of a kernel's loop.
+/// The flag is a C atomic (relaxed loads and stores: plain moves on x86, and safe in a signal
+/// handler), so the optimiser cannot hoist its read out of a kernel's loop; a C global, so reading
+/// it is one load (a Swift global in another module is reached through an accessor call).
 public var trickInterruptRequested: Int32 {
-    @inlinable get { interruptFlag.load(ordering: .relaxed) }
-    @inlinable set { interruptFlag.store(newValue, ordering: .relaxed) }
+    @inlinable @inline(__always) get { Int32(trick_interrupt_load()) }
+    @inlinable @inline(__always) set { trick_interrupt_store(Int32(newValue)) }
 }
-
-@usableFromInline let interruptFlag = Atomic<Int32>(0)
 
 public enum Interrupt {
     /// Thrown by a kernel that saw the interrupt flag; the interpreter turns it into its

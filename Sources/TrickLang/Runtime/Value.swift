@@ -301,14 +301,15 @@ public final class Function {
     /// The compiled body; unretained (FunctionCode owns it), so a call reads it without
     /// reference counting.
     let chunk: Unmanaged<Chunk>?
-    /// The variables it captured from the functions around it.
-    let cells: [Cell]
+    /// The variables it captured from the functions around it (nil: none). A call that has no
+    /// cells of its own reads these in place.
+    let captured: CellFrame?
     /// Attributes a program set on it (`f.calls = 0`, `functools.wraps`' `__wrapped__`).
     var attributes: [String: Value] = [:]
-    init(code: FunctionCode, defaults: [Value], cells: [Cell] = []) {
+    init(code: FunctionCode, defaults: [Value], cells: ContiguousArray<Cell> = []) {
         self.code = code
         self.defaults = defaults
-        self.cells = cells
+        captured = cells.isEmpty ? nil : CellFrame(cells)
         chunk = code.chunk.map { Unmanaged.passUnretained($0) }
         simpleArity = code.isSimple ? code.positionalCount : -1
     }

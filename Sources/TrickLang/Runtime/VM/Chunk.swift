@@ -109,3 +109,9 @@ final class Cell {
     var value: Value
     init(_ value: Value) { self.value = value }
 }
+
+/// The cells a call reads: those its function captured, then its own.
+final class CellFrame {
+    var items: ContiguousArray<Cell>
+    init(_ items: ContiguousArray<Cell>) { self.items = items }
+}

@@ -18,15 +18,17 @@ final class VM {
     var iterators: UnsafeMutablePointer<IteratorState>
     var iteratorCapacity = 64
     var iteratorTop = 0
-    /// Saved activations of callers (see `execute`), moved in and out without copying.
-    var frames: UnsafeMutablePointer<VM.Activation>
-    var frameCapacity = 256
+    /// The activations of running calls, innermost on top (see `execute`). Reserved once and
+    /// never moved, so `execute` keeps a pointer to its running activation across calls that
+    /// re-enter the VM; pages are touched only as calls go deep.
+    let frames: UnsafeMutablePointer<VM.Activation>
+    let frameCapacity = 1 << 14
     var frameTop = 0
     /// Calls of trick functions in progress, and the most allowed (RecursionError beyond).
     var callDepth = 0
     var maxCallDepth = 1000
     /// Exceptions being handled (`except` clauses, finally and with cleanups), innermost last.
-    var exceptions: [TrickError] = []
+    var exceptions: ContiguousArray<TrickError> = []
     /// The globals of the code that called the running built-in (`globals()`, `dir()` read them):
     /// set as a built-in is called, whichever interpreter's VM runs the code.
     nonisolated(unsafe) static unowned(unsafe) var callerGlobals: Globals?
@@ -49,12 +51,10 @@ final class VM {
         frames = .allocate(capacity: frameCapacity)
     }
 
-    func growFrames() {
-        let bigger = UnsafeMutablePointer<Activation>.allocate(capacity: frameCapacity * 2)
-        bigger.moveInitialize(from: frames, count: frameTop)
-        frames.deallocate()
-        frames = bigger
-        frameCapacity *= 2
+    /// A call that would need more activations than `frames` holds (a recursion limit raised
+    /// past it).
+    func recursionError(_ name: String) -> RuntimeError {
+        RuntimeError("maximum recursion depth exceeded (\(frameCapacity) activations) in \(name)()", kind: "RecursionError")
     }
 
     deinit {
@@ -227,7 +227,7 @@ final class GeneratorState {
     let function: Function
     let chunk: Chunk
     var registers: [Value]
-    var cells: ContiguousArray<Cell>?
+    var cells: CellFrame?
     var iterators: [IteratorState] = []
     var pc = 0
     var resumeRegister: Int?
@@ -239,7 +239,7 @@ final class GeneratorState {
     var pendingThrow: TrickError?
     var started: Bool { pc > 0 }
 
-    init(function: Function, chunk: Chunk, registers: [Value], cells: ContiguousArray<Cell>?) {
+    init(function: Function, chunk: Chunk, registers: [Value], cells: CellFrame?) {
         self.function = function
         self.chunk = chunk
         self.registers = registers
@@ -255,7 +255,7 @@ final class GeneratorState {
             return v
         }
         iterators = (0..<chunk.iteratorCount).map { vm.iterators[act.iterBase + $0] }
-        cells = act.cells
+        cells = act.cellFrame?.takeUnretainedValue()
         self.pc = pc
         self.resumeRegister = Int(resumeRegister)
     }
@@ -270,12 +270,12 @@ extension VM {
         defer { for i in 0..<chunk.registerCount { VM.clear(regs + i) } }
         try bind(f, args, into: regs, file: file, loc: loc)
         for i in 0..<chunk.unboundCount { regs[Int(chunk.unboundLocals[i])] = VM.unbound }
-        var cells: ContiguousArray<Cell>?
+        var cells: CellFrame?
         if chunk.needsCells {
-            var c = ContiguousArray<Cell>(f.cells)
+            var c = f.captured?.items ?? []
             for _ in 0..<chunk.cellCount { c.append(Cell(VM.unbound)) }
             for (cell, r) in chunk.cellParams { c[Int(cell)].value = regs[Int(r)] }
-            cells = c
+            cells = CellFrame(c)
         }
         let g = GeneratorState(function: f, chunk: chunk, registers: (0..<chunk.registerCount).map { regs[$0] }, cells: cells)
         let name = f.code.name
@@ -364,8 +364,9 @@ extension VM {
             iteratorTop = iterBase + g.chunk.iteratorCount
             for (i, it) in g.iterators.enumerated() { iterators[iterBase + i] = it }
         }
-        return Activation(chunk: g.chunk, function: g.function, base: base, cells: g.cells, iterBase: iterBase,
-                          exceptionBase: exceptions.count, savedTop: savedTop)
+        return Activation(chunkRef: Unmanaged.passUnretained(g.chunk), functionRef: Unmanaged.passUnretained(g.function), base: base,
+                          cellFrame: g.cells.map { Unmanaged.passRetained($0) }, ownsCells: g.cells != nil,
+                          iterBase: iterBase, exceptionBase: exceptions.count, savedTop: savedTop)
     }
 }
 

@@ -2,84 +2,113 @@ import TrickCore
 
 extension VM {
     /// One running call: its code, its register window, the state it keeps while it calls.
+    /// Every field is trivial, so entering and leaving a call copies words and counts no
+    /// references.
     struct Activation {
         /// Unretained: the entry chunk is held by `execute`'s caller, a callee's by its
         /// function, which the caller's register keeps alive during the call.
-        unowned(unsafe) let chunk: Chunk
-        unowned(unsafe) let function: Function?
+        let chunkRef: Unmanaged<Chunk>
+        let functionRef: Unmanaged<Function>?
         let base: Int
         var pc = 0
-        var cells: ContiguousArray<Cell>?
+        /// The call's cells (nil: it has none): retained by the activation when it made them
+        /// (`ownsCells`), else its function's captured cells, which the function keeps.
+        var cellFrame: Unmanaged<CellFrame>?
+        var ownsCells = false
+        /// The function is retained by the call (a method found in its class, which the
+        /// program could change while the method runs).
+        var ownsFunction = false
         let iterBase: Int
         let exceptionBase: Int
         let savedTop: Int
         /// Where the caller wants the result (absolute register), and where the call was.
         var resultRegister = 0
         var callAt = 0
+
+        @inline(__always) var chunk: Chunk { chunkRef.takeUnretainedValue() }
+        @inline(__always) var function: Function? { functionRef?.takeUnretainedValue() }
+        /// The call's cells (only read where the compiler emitted cell instructions).
+        @inline(__always) var cells: CellFrame { cellFrame.unsafelyUnwrapped.takeUnretainedValue() }
     }
 
     /// Sets up a call's window at `base` (arguments already bound in its first registers).
+    /// The chunk and function come unretained: a call reads them without reference counting.
     @inline(__always)
-    func activate(_ chunk: Chunk, _ function: Function?, base: Int) throws -> Activation {
-        let nregs = chunk.registerCount
-        if base + nregs > initialized { try ensureRegisters(base + nregs) }
-        let savedTop = top
-        top = base + nregs
-        let regs = stack + base
-        for i in 0..<chunk.unboundCount { regs[Int(chunk.unboundLocals[i])] = VM.unbound }
-        var cells: ContiguousArray<Cell>?
-        if chunk.needsCells {
-            if chunk.cellCount == 0, let f = function {
-                cells = ContiguousArray(f.cells)    // only captured cells: the function's own buffer, shared
-            } else {
-                var c = ContiguousArray<Cell>()
-                c.reserveCapacity(chunk.freeCount + chunk.cellCount)
-                if let f = function { c.append(contentsOf: f.cells) }
-                for _ in 0..<chunk.cellCount { c.append(Cell(VM.unbound)) }
-                for (cell, r) in chunk.cellParams { c[Int(cell)].value = regs[Int(r)] }
-                cells = c
+    func activate(_ chunkRef: Unmanaged<Chunk>, _ functionRef: Unmanaged<Function>?, base: Int) throws -> Activation {
+        try chunkRef._withUnsafeGuaranteedRef { chunk in
+            let nregs = chunk.registerCount
+            if base + nregs > initialized { try ensureRegisters(base + nregs) }
+            let savedTop = top
+            top = base + nregs
+            let regs = stack + base
+            for i in 0..<chunk.unboundCount { VM.setTrivial(regs + Int(chunk.unboundLocals[i]), VM.unbound) }
+            var cellFrame: Unmanaged<CellFrame>?
+            var ownsCells = false
+            if chunk.needsCells {
+                (cellFrame, ownsCells) = makeCells(chunk, functionRef, regs)
             }
+            let iterBase = iteratorTop
+            if chunk.iteratorCount > 0 {
+                ensureIterators(iterBase + chunk.iteratorCount)
+                iteratorTop = iterBase + chunk.iteratorCount
+            }
+            return Activation(chunkRef: chunkRef, functionRef: functionRef, base: base, cellFrame: cellFrame, ownsCells: ownsCells,
+                              iterBase: iterBase, exceptionBase: exceptions.count, savedTop: savedTop)
         }
-        let iterBase = iteratorTop
-        if chunk.iteratorCount > 0 {
-            ensureIterators(iterBase + chunk.iteratorCount)
-            iteratorTop = iterBase + chunk.iteratorCount
-        }
-        return Activation(chunk: chunk, function: function, base: base, cells: cells, iterBase: iterBase,
-                          exceptionBase: exceptions.count, savedTop: savedTop)
     }
 
-    /// Ends a call: its registers and iterators are cleared (their values die now, as in
-    /// Python), and exceptions it was handling are no longer current.
+    /// A call's cells: its function's captured cells read in place when it has none of its own,
+    /// else a new frame of them (retained; released as the call ends).
+    func makeCells(_ chunk: Chunk, _ functionRef: Unmanaged<Function>?, _ regs: UnsafeMutablePointer<Value>) -> (Unmanaged<CellFrame>?, Bool) {
+        let function = functionRef?.takeUnretainedValue()
+        if chunk.cellCount == 0, let f = function {
+            return (f.captured.map { Unmanaged.passUnretained($0) }, false)
+        }
+        var c = ContiguousArray<Cell>()
+        c.reserveCapacity(chunk.freeCount + chunk.cellCount)
+        if let captured = function?.captured { c.append(contentsOf: captured.items) }
+        for _ in 0..<chunk.cellCount { c.append(Cell(VM.unbound)) }
+        for (cell, r) in chunk.cellParams { c[Int(cell)].value = regs[Int(r)] }
+        return (Unmanaged.passRetained(CellFrame(c)), true)
+    }
+
+    /// Ends a call: its registers (`base..<top`) and iterators are cleared (their values die
+    /// now, as in Python), and exceptions it was handling are no longer current.
     @inline(__always)
     func deactivate(_ a: Activation) {
-        let regs = stack + a.base
-        for i in 0..<a.chunk.registerCount { VM.clear(regs + i) }
+        var p = stack + a.base
+        let end = stack + top
+        while p < end { VM.clear(p); p += 1 }
         top = a.savedTop
-        if a.chunk.iteratorCount > 0 {
-            for i in 0..<a.chunk.iteratorCount { iterators[a.iterBase + i] = IteratorState() }
+        if iteratorTop > a.iterBase {
+            for i in a.iterBase..<iteratorTop { iterators[i] = IteratorState() }
             iteratorTop = a.iterBase
         }
         if exceptions.count > a.exceptionBase {
             exceptions.removeSubrange(a.exceptionBase...)
             interp.currentException = exceptions.last
         }
+        if a.ownsCells { a.cellFrame.unsafelyUnwrapped.release() }
+        if a.ownsFunction { a.functionRef.unsafelyUnwrapped.release() }
     }
 
     /// Runs a chunk whose registers start at `base` until it returns. Calls of trick functions
-    /// from it do not recurse in Swift: the caller's activation is saved on `callers` and the
-    /// loop continues in the callee (so deep trick recursion needs no Swift stack).
+    /// from it do not recurse in Swift: the callee's activation is pushed on `frames` above its
+    /// caller's and the loop continues in the callee (so deep trick recursion needs no Swift
+    /// stack).
     func execute(_ entry: Chunk, base entryBase: Int, function entryFunction: Function?, generator: GeneratorState? = nil) throws -> Value {
-        var act: Activation
+        // this execute's activations: frames[callerBase..<frameTop], the running one on top (`act`)
+        let callerBase = frameTop
+        guard frameTop < frameCapacity else { throw recursionError(entryFunction?.code.name ?? "<module>") }
         var startPC = 0
         if let generator {
-            act = try resumeActivation(generator, base: entryBase)
+            (frames + frameTop).initialize(to: try resumeActivation(generator, base: entryBase))
             startPC = generator.pc
         } else {
-            act = try activate(entry, entryFunction, base: entryBase)
+            (frames + frameTop).initialize(to: try activate(Unmanaged.passUnretained(entry), entryFunction.map { Unmanaged.passUnretained($0) }, base: entryBase))
         }
-        // callers of the running activation within this execute: frames[callerBase..<frameTop]
-        let callerBase = frameTop
+        frameTop += 1
+        var act = frames + callerBase
         // (unowned(unsafe): the running chunk holds its file and globals, and a callee's chunk is
         // held by its function in the caller's register; strong locals would cost four
         // reference-count operations per call and return)
@@ -89,7 +118,6 @@ extension VM {
         unowned(unsafe) var globals = chunk.globals
         var regs = stack + entryBase
         var pc = startPC
-        var returned = Value.none
         while true {
             do {
                 if let g = generator, let thrown = g.pendingThrow {
@@ -122,14 +150,14 @@ extension VM {
                         guard globals.values[Int(g)] != nil else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
                         globals.values[Int(g)] = nil
                     case .loadCell(let a, let c, let k):
-                        let v = act.cells![Int(c)].value
+                        let v = act.pointee.cells.items[Int(c)].value
                         if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
                         regs[Int(a)] = v
-                    case .storeCell(let c, let a): act.cells![Int(c)].value = regs[Int(a)]
+                    case .storeCell(let c, let a): act.pointee.cells.items[Int(c)].value = regs[Int(a)]
                     case .deleteCell(let c, let k):
-                        if VM.isUnbound(act.cells![Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
-                        act.cells![Int(c)].value = VM.unbound
-                    case .newCell(let c): act.cells![Int(c)] = Cell(VM.unbound)
+                        if VM.isUnbound(act.pointee.cells.items[Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
+                        act.pointee.cells.items[Int(c)].value = VM.unbound
+                    case .newCell(let c): act.pointee.cells.items[Int(c)] = Cell(VM.unbound)
 
                     case .add(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
@@ -314,14 +342,13 @@ extension VM {
                         try interp.deleteItem(regs[Int(o)], regs[Int(i)])
 
                     case .call(let a, let n):
-                        if case .function(let f) = regs[Int(a)], f.simpleArity == Int(n), let fcu = f.chunk, !fcu.takeUnretainedValue().isGenerator {
-                            let fc = fcu.takeUnretainedValue()
-                            try pushCall(&act, f, fc, base: act.base + Int(a) + 1, result: act.base + Int(a), pc: pc, file: file)
-                            chunk = fc
-                            code = fc.code
-                            file = fc.file
-                            globals = fc.globals
-                            regs = stack + act.base
+                        if let callee = VM.directCallee(regs + Int(a), arity: Int(n)) {
+                            try pushCall(&act, callee, base: act.pointee.base + Int(a) + 1, result: act.pointee.base + Int(a), pc: pc)
+                            chunk = callee.chunk.takeUnretainedValue()
+                            code = chunk.code
+                            file = chunk.file
+                            globals = chunk.globals
+                            regs = stack + act.pointee.base
                             pc = 0
                             continue
                         }
@@ -358,14 +385,15 @@ extension VM {
                         if case .object(let o) = regs[Int(a)], let cls = o.instanceClass as? ClassInfo {
                             let name = chunk.names[Int(k)]
                             if o.attributes[name] == nil, o.methods[name] == nil, case .function(let f)? = cls.lookup(name),
-                               f.simpleArity == Int(n) + 1, let fcu = f.chunk, !fcu.takeUnretainedValue().isGenerator {
-                                let fc = fcu.takeUnretainedValue()
-                                try pushCall(&act, f, fc, base: act.base + Int(a), result: act.base + Int(a), pc: pc, file: file)
-                                chunk = fc
-                                code = fc.code
-                                file = fc.file
-                                globals = fc.globals
-                                regs = stack + act.base
+                               f.simpleArity == Int(n) + 1, let fc = f.chunk, !fc._withUnsafeGuaranteedRef({ $0.isGenerator }) {
+                                // held by the call (the class could be changed while it runs)
+                                let callee = DirectCallee(function: Unmanaged.passRetained(f), chunk: fc)
+                                try pushCall(&act, callee, base: act.pointee.base + Int(a), result: act.pointee.base + Int(a), pc: pc, ownsFunction: true)
+                                chunk = fc.takeUnretainedValue()
+                                code = chunk.code
+                                file = chunk.file
+                                globals = chunk.globals
+                                regs = stack + act.pointee.base
                                 pc = 0
                                 continue
                             }
@@ -381,38 +409,42 @@ extension VM {
                     case .callMethodEx(let a, let k):
                         let args = try spreadArguments(regs + Int(a) + 1)
                         regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], args, file: file, loc: chunk.locs[pc - 1])
-                    case .ret(let a):
-                        returned = (regs + Int(a)).move()
-                        (regs + Int(a)).initialize(to: .none)
-                        fallthrough
-                    case .retNone:
-                        deactivate(act)
-                        let v = returned
-                        returned = .none
-                        guard frameTop > callerBase else { generator?.finished = true; return v }
+                    case .ret, .retNone:
+                        var v = Value.none
+                        if case .ret(let a) = ins {
+                            v = (regs + Int(a)).move()
+                            (regs + Int(a)).initialize(to: .none)
+                        }
+                        deactivate(act.pointee)
+                        guard frameTop > callerBase + 1 else {
+                            frameTop = callerBase
+                            generator?.finished = true
+                            return v
+                        }
                         popCall(&act)
-                        chunk = act.chunk
+                        chunk = act.pointee.chunk
                         code = chunk.code
                         file = chunk.file
                         globals = chunk.globals
-                        regs = stack + act.base
-                        pc = act.pc
-                        stack[act.resultRegister] = v
+                        regs = stack + act.pointee.base
+                        pc = act.pointee.pc
+                        stack[act.pointee.resultRegister] = v
                     case .yield(let d, let r):
                         // only a generator's own activation yields (calls of generator functions
                         // make generators; they never run inside another activation)
-                        guard let generator, frameTop == callerBase else { continue }
+                        guard let generator, frameTop == callerBase + 1 else { continue }
                         let v = regs[Int(r)]
-                        generator.suspend(act, pc: pc, resumeRegister: d, vm: self)
-                        deactivate(act)
+                        generator.suspend(act.pointee, pc: pc, resumeRegister: d, vm: self)
+                        deactivate(act.pointee)
+                        frameTop = callerBase
                         return v
                     case .makeFunction(let d, let p, let first):
-                        regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), act.cells ?? [])
+                        regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), act.pointee.cellFrame?.takeUnretainedValue())
 
                     case .forPrep(let s, let a):
-                        try prepareIterator(iterators + act.iterBase + Int(s), regs[Int(a)])
+                        try prepareIterator(iterators + act.pointee.iterBase + Int(s), regs[Int(a)])
                     case .forPrepItems(let s, let a):
-                        let it = iterators + act.iterBase + Int(s)
+                        let it = iterators + act.pointee.iterBase + Int(s)
                         if case .dict(let d) = regs[Int(a)], d.flavor == nil {
                             it.pointee = IteratorState(items: d.keys, values: d.values)
                         } else {
@@ -420,7 +452,7 @@ extension VM {
                             try prepareIterator(it, items)
                         }
                     case .forNextUnpack(let s, let first, let n, let t):
-                        let it = iterators + act.iterBase + Int(s)
+                        let it = iterators + act.pointee.iterBase + Int(s)
                         if let values = it.pointee.values {
                             let i = it.pointee.next
                             if i < values.count {
@@ -441,7 +473,7 @@ extension VM {
                             try unpack(v, into: regs + Int(first), count: Int(n))
                         }
                     case .forNext(let s, let d, let t):
-                        let it = iterators + act.iterBase + Int(s)
+                        let it = iterators + act.pointee.iterBase + Int(s)
                         if it.pointee.isRange {
                             let i = it.pointee.next, step = it.pointee.step
                             if step > 0 ? i < it.pointee.stop : i > it.pointee.stop {
@@ -477,7 +509,7 @@ extension VM {
                             if let o = e.raised as? BuiltObject { regs[Int(d)] = .object(o) } else { regs[Int(d)] = .object(interp.exceptionObject(e)) }
                         }
                     case .popExc:
-                        if exceptions.count > act.exceptionBase { exceptions.removeLast() }
+                        if exceptions.count > act.pointee.exceptionBase { exceptions.removeLast() }
                         interp.currentException = exceptions.last
                     case .assertFail(let a):
                         let text = a == R.max ? nil : Printer.str(regs[Int(a)])
@@ -511,9 +543,9 @@ extension VM {
                     case .namespaceSet(let d, let k, let v):
                         if !VM.isUnbound(regs[Int(v)]), case .dict(let ref) = regs[Int(d)] { ref[str: chunk.names[Int(k)]] = regs[Int(v)] }
                     case .loadCellOrUnbound(let d, let c):
-                        regs[Int(d)] = act.cells![Int(c)].value
+                        regs[Int(d)] = act.pointee.cells.items[Int(c)].value
                     case .cellObject(let d, let c):
-                        regs[Int(d)] = .object(BuiltObject(typeName: "cell", payload: act.cells![Int(c)]))
+                        regs[Int(d)] = .object(BuiltObject(typeName: "cell", payload: act.pointee.cells.items[Int(c)]))
                     case .importName(let d, let k):
                         regs[Int(d)] = try importName(chunk.specs[Int(k)], globals)
                     case .importStar(let k):
@@ -543,66 +575,89 @@ extension VM {
                     let at = pc - 1
                     let catchable = !err.isInterrupt && err.phase == .runtime
                     if let h = chunk.handlers.first(where: { $0.start <= at && at < $0.end && ($0.catchesAll || catchable) }) {
-                        let depth = act.exceptionBase + h.exceptionDepth
+                        let depth = act.pointee.exceptionBase + h.exceptionDepth
                         if exceptions.count > depth { exceptions.removeSubrange(depth...) }
                         exceptions.append(err)
                         interp.currentException = err
                         pc = h.target
                         break
                     }
-                    deactivate(act)
-                    guard frameTop > callerBase else { generator?.finished = true; throw err }
-                    let (name, callAt) = (act.function?.code.name, act.callAt)
+                    deactivate(act.pointee)
+                    guard frameTop > callerBase + 1 else {
+                        frameTop = callerBase
+                        generator?.finished = true
+                        throw err
+                    }
+                    let (name, callAt) = (act.pointee.function?.code.name, act.pointee.callAt)
                     popCall(&act)
                     if err.traceback.count < 50, let name {
-                        err.traceback.append(TraceEntry(function: name, file: act.chunk.file, location: act.chunk.locs[callAt]))
+                        err.traceback.append(TraceEntry(function: name, file: act.pointee.chunk.file, location: act.pointee.chunk.locs[callAt]))
                     }
-                    chunk = act.chunk
+                    chunk = act.pointee.chunk
                     code = chunk.code
                     file = chunk.file
                     globals = chunk.globals
-                    regs = stack + act.base
-                    pc = act.pc
+                    regs = stack + act.pointee.base
+                    pc = act.pointee.pc
                 }
             }
         }
     }
 
-    /// Enters a call of a trick function from the running activation: the caller is saved on
-    /// the activation stack (moved, not copied) and `act` becomes the callee's.
+    /// Enters a call of a trick function from the running activation (`act`, on top of
+    /// `frames`): the callee's activation is pushed above it and becomes `act`.
     @inline(__always)
-    func pushCall(_ act: inout Activation, _ f: Function, _ fc: Chunk, base: Int, result: Int, pc: Int, file: SourceFile) throws {
+    func pushCall(_ act: inout UnsafeMutablePointer<Activation>, _ callee: DirectCallee, base: Int, result: Int, pc: Int, ownsFunction: Bool = false) throws {
         callDepth += 1
-        if callDepth > maxCallDepth || trickInterruptRequested != 0 {
+        if callDepth > maxCallDepth || frameTop == frameCapacity || trickInterruptRequested != 0 {
             callDepth -= 1
-            try checkCall(f, file, act.chunk.locs[pc - 1])
+            do { try checkCall(callee.function.takeUnretainedValue(), act.pointee.chunk.file, act.pointee.chunk.locs[pc - 1]) } catch {
+                if ownsFunction { callee.function.release() }
+                throw error
+            }
             callDepth += 1
         }
-        act.pc = pc
-        act.resultRegister = result
-        var callee: Activation
-        do { callee = try activate(fc, f, base: base) } catch {
+        act.pointee.pc = pc
+        act.pointee.resultRegister = result
+        var next: Activation
+        do { next = try activate(callee.chunk, callee.function, base: base) } catch {
             callDepth -= 1
+            if ownsFunction { callee.function.release() }
             throw error
         }
-        callee.callAt = pc - 1
-        if frameTop == frameCapacity { growFrames() }
-        (frames + frameTop).initialize(to: consume act)
+        next.callAt = pc - 1
+        next.ownsFunction = ownsFunction
+        (frames + frameTop).initialize(to: next)
         frameTop += 1
-        act = callee
+        act += 1
     }
 
     /// Returns to the caller's activation (after the callee was deactivated).
     @inline(__always)
-    func popCall(_ act: inout Activation) {
+    func popCall(_ act: inout UnsafeMutablePointer<Activation>) {
         frameTop -= 1
-        act = (frames + frameTop).move()
+        act -= 1
         callDepth -= 1
+    }
+
+    /// A trick function a call can enter directly, and its body; unretained (the register
+    /// holding the function keeps both alive for the call).
+    struct DirectCallee {
+        let function: Unmanaged<Function>
+        let chunk: Unmanaged<Chunk>
+    }
+
+    /// The function in `p` when a call with `arity` positional arguments already in place
+    /// enters it directly: plain parameters, not a generator.
+    @inline(__always) static func directCallee(_ p: UnsafeMutablePointer<Value>, arity: Int) -> DirectCallee? {
+        guard case .function(let f) = p.pointee, f.simpleArity == arity, let chunk = f.chunk,
+              !chunk._withUnsafeGuaranteedRef({ $0.isGenerator }) else { return nil }
+        return DirectCallee(function: Unmanaged.passUnretained(f), chunk: chunk)
     }
 
     /// A call that goes too deep, or meets Ctrl-C.
     func checkCall(_ f: Function, _ file: SourceFile, _ loc: SourceLocation) throws {
-        if callDepth >= maxCallDepth {
+        if callDepth >= maxCallDepth || frameTop == frameCapacity {
             var e = TrickError(.runtime, "maximum recursion depth exceeded (\(maxCallDepth) calls) in \(f.code.name)()", file: file, at: loc)
             e.kind = "RecursionError"
             throw e
@@ -610,11 +665,12 @@ extension VM {
         try interp.checkInterrupt()
     }
 
-    /// Sets a register to None; one holding a number or bool is overwritten without the
-    /// generic destroy (nothing to release).
+    /// Lets go of what a register holds: a reference is released (the register becomes None);
+    /// a number, bool or None is left as it is, since nothing reads a register before writing
+    /// it (locals that may be read first are marked unbound as their call starts).
     @inline(__always) static func clear(_ p: UnsafeMutablePointer<Value>) {
         switch p.pointee {
-        case .int, .float, .bool, .none: p.initialize(to: .none)
+        case .int, .float, .bool, .none: break
         default: p.pointee = .none
         }
     }

@@ -159,7 +159,7 @@ extension VM {
         return .slice(lo, hi, step)
     }
 
-    func makeFunction(_ proto: FunctionProto, _ defaultRegs: UnsafeMutablePointer<Value>, _ cells: ContiguousArray<Cell>) -> Value {
+    func makeFunction(_ proto: FunctionProto, _ defaultRegs: UnsafeMutablePointer<Value>, _ frame: CellFrame?) -> Value {
         let params = proto.code.params.positional + proto.code.params.keywordOnly
         var defaults: [Value] = []
         defaults.reserveCapacity(params.count)
@@ -167,7 +167,11 @@ extension VM {
         for p in params {
             if p.defaultValue != nil { defaults.append(defaultRegs[j]); j += 1 } else { defaults.append(.none) }
         }
-        let captured = proto.freeFrom.map { cells[Int($0)] }
+        var captured = ContiguousArray<Cell>()
+        if let frame {
+            captured.reserveCapacity(proto.freeFrom.count)
+            for i in proto.freeFrom { captured.append(frame.items[Int(i)]) }
+        }
         return .function(Function(code: proto.code, defaults: defaults, cells: captured))
     }
 

@@ -1,0 +1,4 @@
+// The Ctrl-C flag (declared in CTrickKernels.h).
+#include "CTrickKernels.h"
+
+int trick_interrupt_flag = 0;
