@@ -132,6 +132,19 @@ enum Ops {
         RuntimeError("integer overflow: \(x) \(op) \(y) does not fit in a 64-bit int", kind: "OverflowError")
     }
 
+    /// `x + y` of strs, written once into the new string's buffer (Swift's `+` appends to a copy
+    /// of `x` through its general append path, ~3× the work for short strings).
+    static func concatenate(_ x: String, _ y: String) -> String {
+        let n = x.utf8.count + y.utf8.count
+        if n == 0 { return "" }
+        return String(unsafeUninitializedCapacity: n) { buffer in
+            var at = 0
+            x.copyUTF8(to: buffer.baseAddress!, at: &at)
+            y.copyUTF8(to: buffer.baseAddress!, at: &at)
+            return at
+        }
+    }
+
     static func add(_ a: Value, _ b: Value) throws -> Value {
         if let (x, y) = numbers(a, b) {
             let (r, o) = x.addingReportingOverflow(y)
@@ -140,7 +153,7 @@ enum Ops {
         }
         if let (x, y) = floats(a, b) { return .float(x + y) }
         switch (a, b) {
-        case (.str(let x), .str(let y)): return .str(x + y)
+        case (.str(let x), .str(let y)): return .str(concatenate(x, y))
         case (.list(let x), .list(let y)): return .list(ListRef(x.items + y.items))
         case (.tuple(let x), .tuple(let y)): return .tuple(x + y)
         default: break

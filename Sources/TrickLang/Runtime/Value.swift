@@ -314,3 +314,114 @@ public final class Function {
         simpleArity = code.isSimple ? code.positionalCount : -1
     }
 }
+
+/// A `Value` counted in place, for the VM's registers: copying, storing and clearing a register
+/// as a test of the case byte and at most one inline retain or release, instead of a call of the
+/// compiler's outlined copy and destroy (which switch on the case, and whose retains are atomic
+/// when another module's copy of them is linked).
+///
+/// The layout this relies on: every case of `Value` is trivial (none, bool, int, float) or holds
+/// exactly one strong reference to a native heap object in its first word (a class instance, an
+/// indirect case's box, a tuple's array buffer), and the case is the byte after that word.
+/// `ValueLayoutTests` checks it for every case; `ValueLayout.verify()` runs the same checks.
+enum ValueLayout {
+    /// The case byte's values: payload cases in declaration order, then `none`.
+    static let floatTag: UInt8 = 2
+    static let noneTag: UInt8 = 14
+
+    @inline(__always) static func tag(_ p: UnsafePointer<Value>) -> UInt8 {
+        UnsafeRawPointer(p).load(fromByteOffset: 8, as: UInt8.self)
+    }
+
+    /// The case holds a reference (all but none, bool, int and float).
+    @inline(__always) static func holdsReference(_ tag: UInt8) -> Bool { tag > floatTag && tag != noneTag }
+
+    /// The object a referencing case holds (its first word).
+    @inline(__always) static func object(_ p: UnsafePointer<Value>) -> Unmanaged<HeapObject> {
+        Unmanaged.fromOpaque(UnsafeRawPointer(p).load(as: UnsafeRawPointer.self))
+    }
+
+    /// One more reference to `o`.
+    @inline(__always) static func retain(_ o: Unmanaged<HeapObject>) { _ = o.retain() }
+
+    /// `dst = src` (a copy: `src` keeps its value).
+    @inline(__always) static func copy(_ src: UnsafePointer<Value>, to dst: UnsafeMutablePointer<Value>) {
+        let newTag = tag(src)
+        if holdsReference(newTag) { retain(object(src)) }
+        let oldTag = tag(dst)
+        let old = UnsafeRawPointer(dst).load(as: UnsafeRawPointer?.self)
+        UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
+        if holdsReference(oldTag), let old { Unmanaged<HeapObject>.fromOpaque(old).release() }
+    }
+
+    /// `dst = src`, leaving `src` None (a move: nothing is retained).
+    @inline(__always) static func take(_ src: UnsafeMutablePointer<Value>, to dst: UnsafeMutablePointer<Value>) {
+        if src == dst { return }
+        let oldTag = tag(dst)
+        let old = UnsafeRawPointer(dst).load(as: UnsafeRawPointer?.self)
+        UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
+        UnsafeMutableRawPointer(src).storeBytes(of: 0, as: UInt.self)
+        UnsafeMutableRawPointer(src).storeBytes(of: noneTag, toByteOffset: 8, as: UInt8.self)
+        if holdsReference(oldTag), let old { Unmanaged<HeapObject>.fromOpaque(old).release() }
+    }
+
+    /// Lets go of what `p` holds; it becomes None if it held a reference (a number, bool or None
+    /// is left as it is).
+    @inline(__always) static func clear(_ p: UnsafeMutablePointer<Value>) {
+        let t = tag(p)
+        guard holdsReference(t) else { return }
+        let old = object(p)
+        UnsafeMutableRawPointer(p).storeBytes(of: 0, as: UInt.self)
+        UnsafeMutableRawPointer(p).storeBytes(of: noneTag, toByteOffset: 8, as: UInt8.self)
+        old.release()
+    }
+
+    /// `p = v`, moving `v` in (the old value is released in place).
+    @inline(__always) static func store(_ p: UnsafeMutablePointer<Value>, _ v: consuming Value) {
+        let t = tag(p)
+        let old = UnsafeRawPointer(p).load(as: UnsafeRawPointer?.self)
+        p.initialize(to: v)
+        if holdsReference(t), let old { Unmanaged<HeapObject>.fromOpaque(old).release() }
+    }
+
+    /// Whether this build lays `Value` out as the helpers above assume (every case checked).
+    static func verify() -> Bool {
+        guard MemoryLayout<Value>.size == 9 else { return false }
+        let list = ListRef(), dict = DictRef(), set = SetRef(), tensor = TensorRef(Tensor(shape: [1], float32: [0]))
+        let function = Function(code: FunctionCode(name: "f", params: Params(), nslots: 0, file: SourceFile.builtin,
+                                                   loc: SourceLocation(line: 1, column: 1), docstring: nil), defaults: [])
+        let builtin = BuiltinFunction("f()") { _ in .none }, instance = BuiltObject(typeName: "o")
+        // (value, the object its first word must be, or nil: a trivial case; a box or buffer)
+        let classes: [(Value, AnyObject)] = [(.list(list), list), (.dict(dict), dict), (.set(set), set), (.tensor(tensor), tensor),
+                                             (.function(function), function), (.builtin(builtin), builtin), (.object(instance), instance)]
+        let trivial: [Value] = [.none, .bool(true), .int(-1), .float(.nan)]
+        let boxed: [Value] = [.str("a string longer than fifteen bytes"), .tuple([.int(1)]), .range(start: 0, stop: 1, step: 1), .slice(nil, 1, nil)]
+        func check(_ v: Value, _ body: (UnsafeMutablePointer<Value>) -> Bool) -> Bool {
+            var v = v
+            return withUnsafeMutablePointer(to: &v, body)
+        }
+        for v in trivial {
+            guard check(v, { p in
+                !holdsReference(tag(p)) && ({ if case .none = p.pointee { return tag(p) == noneTag } else { return true } }())
+                    && ({ if case .float = p.pointee { return tag(p) == floatTag } else { return true } }())
+            }) else { return false }
+        }
+        for (v, o) in classes {
+            guard check(v, { p in holdsReference(tag(p)) && object(p).toOpaque() == Unmanaged.passUnretained(o).toOpaque() }) else { return false }
+        }
+        for v in boxed {
+            // a live heap object: a retain through the first word and its release balance
+            guard check(v, { p in
+                guard holdsReference(tag(p)) else { return false }
+                _ = object(p).retain()
+                object(p).release()
+                return true
+            }) else { return false }
+        }
+        return true
+    }
+}
+
+/// Stands for any native heap object whose reference a `Value` holds (only retained and
+/// released through it: `swift_retain` and `swift_release` read no type).
+final class HeapObject {}

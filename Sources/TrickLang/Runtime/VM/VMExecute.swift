@@ -75,21 +75,22 @@ extension VM {
     /// Ends a call: its registers (`base..<top`) and iterators are cleared (their values die
     /// now, as in Python), and exceptions it was handling are no longer current.
     @inline(__always)
-    func deactivate(_ a: Activation) {
-        var p = stack + a.base
+    func deactivate(_ a: UnsafeMutablePointer<Activation>) {
+        var p = stack + a.pointee.base
         let end = stack + top
         while p < end { VM.clear(p); p += 1 }
-        top = a.savedTop
-        if iteratorTop > a.iterBase {
-            for i in a.iterBase..<iteratorTop { iterators[i] = IteratorState() }
-            iteratorTop = a.iterBase
+        top = a.pointee.savedTop
+        let iterBase = a.pointee.iterBase
+        if iteratorTop > iterBase {
+            for i in iterBase..<iteratorTop { iterators[i] = IteratorState() }
+            iteratorTop = iterBase
         }
-        if exceptions.count > a.exceptionBase {
-            exceptions.removeSubrange(a.exceptionBase...)
+        if exceptions.count > a.pointee.exceptionBase {
+            exceptions.removeSubrange(a.pointee.exceptionBase...)
             interp.currentException = exceptions.last
         }
-        if a.ownsCells { a.cellFrame.unsafelyUnwrapped.release() }
-        if a.ownsFunction { a.functionRef.unsafelyUnwrapped.release() }
+        if a.pointee.ownsCells { a.pointee.cellFrame.unsafelyUnwrapped.release() }
+        if a.pointee.ownsFunction { a.pointee.functionRef.unsafelyUnwrapped.release() }
     }
 
     /// Runs a chunk whose registers start at `base` until it returns. Calls of trick functions
@@ -128,23 +129,20 @@ extension VM {
                     let ins = code[pc]
                     pc &+= 1
                     switch ins {
-                    case .loadK(let a, let k): regs[Int(a)] = chunk.constants[Int(k)]
+                    case .loadK(let a, let k): ValueLayout.store(regs + Int(a), chunk.constants[Int(k)])
                     case .loadInt(let a, let i): VM.setTrivial(regs + Int(a), .int(Int(i)))
                     case .loadNone(let a): VM.setTrivial(regs + Int(a), .none)
                     case .loadBool(let a, let b): VM.setTrivial(regs + Int(a), .bool(b))
-                    case .move(let a, let b): regs[Int(a)] = regs[Int(b)]
-                    case .take(let a, let b):
-                        let v = (regs + Int(b)).move()
-                        (regs + Int(b)).initialize(to: .none)
-                        regs[Int(a)] = v
+                    case .move(let a, let b): ValueLayout.copy(regs + Int(b), to: regs + Int(a))
+                    case .take(let a, let b): ValueLayout.take(regs + Int(b), to: regs + Int(a))
                     case .checkBound(let a, let k):
                         if VM.isUnbound(regs[Int(a)]) {
                             throw RuntimeError("cannot access local variable '\(chunk.names[Int(k)])' where it is not associated with a value", kind: "UnboundLocalError")
                         }
-                    case .unbind(let a): regs[Int(a)] = VM.unbound
+                    case .unbind(let a): ValueLayout.store(regs + Int(a), VM.unbound)
                     case .loadGlobal(let a, let g, let k):
                         guard let v = globals.values[Int(g)] else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
-                        regs[Int(a)] = v
+                        ValueLayout.store(regs + Int(a), v)
                     case .storeGlobal(let g, let a): globals.values[Int(g)] = regs[Int(a)]
                     case .deleteGlobal(let g, let k):
                         guard globals.values[Int(g)] != nil else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
@@ -152,7 +150,7 @@ extension VM {
                     case .loadCell(let a, let c, let k):
                         let v = act.pointee.cells.items[Int(c)].value
                         if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
-                        regs[Int(a)] = v
+                        ValueLayout.store(regs + Int(a), v)
                     case .storeCell(let c, let a): act.pointee.cells.items[Int(c)].value = regs[Int(a)]
                     case .deleteCell(let c, let k):
                         if VM.isUnbound(act.pointee.cells.items[Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
@@ -166,7 +164,7 @@ extension VM {
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
                             VM.setTrivial(regs + Int(d), .float(x + y)); continue
                         }
-                        regs[Int(d)] = try Ops.add(regs[Int(a)], regs[Int(b)])
+                        ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], regs[Int(b)]))
                     case .sub(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.subtractingReportingOverflow(y)
@@ -174,7 +172,7 @@ extension VM {
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
                             VM.setTrivial(regs + Int(d), .float(x - y)); continue
                         }
-                        regs[Int(d)] = try Ops.sub(regs[Int(a)], regs[Int(b)])
+                        ValueLayout.store(regs + Int(d), try Ops.sub(regs[Int(a)], regs[Int(b)]))
                     case .mul(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.multipliedReportingOverflow(by: y)
@@ -182,19 +180,19 @@ extension VM {
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
                             VM.setTrivial(regs + Int(d), .float(x * y)); continue
                         }
-                        regs[Int(d)] = try Ops.mul(regs[Int(a)], regs[Int(b)])
+                        ValueLayout.store(regs + Int(d), try Ops.mul(regs[Int(a)], regs[Int(b)]))
                     case .addI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.addingReportingOverflow(Int(k))
                             if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
-                        regs[Int(d)] = try Ops.add(regs[Int(a)], .int(Int(k)))
+                        ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], .int(Int(k))))
                     case .subI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.subtractingReportingOverflow(Int(k))
                             if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
-                        regs[Int(d)] = try Ops.sub(regs[Int(a)], .int(Int(k)))
+                        ValueLayout.store(regs + Int(d), try Ops.sub(regs[Int(a)], .int(Int(k))))
                     case .binary(let d, let a, let b, let op):
                         // `%` and `//` of ints by a positive int (Python's floor semantics)
                         if op == BinaryOperator.mod.rawValue || op == BinaryOperator.floorDiv.rawValue,
@@ -207,23 +205,23 @@ extension VM {
                             }
                             continue
                         }
-                        regs[Int(d)] = try Ops.binary(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)])
+                        ValueLayout.store(regs + Int(d), try Ops.binary(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
                     case .inplace(let d, let a, let b, let op):
                         if op == 0, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.addingReportingOverflow(y)
                             if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         }
-                        regs[Int(d)] = try inplace(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)])
+                        ValueLayout.store(regs + Int(d), try inplace(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
                     case .unary(let d, let a, let op):
-                        regs[Int(d)] = try Ops.unary(UnaryOperator(rawValue: op)!, regs[Int(a)])
+                        ValueLayout.store(regs + Int(d), try Ops.unary(UnaryOperator(rawValue: op)!, regs[Int(a)]))
                     case .not(let d, let a):
-                        regs[Int(d)] = .bool(!(try regs[Int(a)].truthy()))
+                        ValueLayout.store(regs + Int(d), .bool(!(try regs[Int(a)].truthy())))
                     case .compare(let d, let a, let b, let op):
                         if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             VM.setTrivial(regs + Int(d), .bool(VM.compareInts(x, y, op)))
                             continue
                         }
-                        regs[Int(d)] = try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)])
+                        ValueLayout.store(regs + Int(d), try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
                     case .compareJumpIfFalse(let a, let b, let op, let t):
                         if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             if !VM.compareInts(x, y, op) { pc = Int(t) }
@@ -262,19 +260,19 @@ extension VM {
                         }
 
                     case .buildList(let d, let first, let n):
-                        regs[Int(d)] = .list(ListRef(takeArguments(regs, Int(first), Int(n))))
+                        ValueLayout.store(regs + Int(d), .list(ListRef(takeArguments(regs, Int(first), Int(n)))))
                     case .buildTuple(let d, let first, let n):
-                        regs[Int(d)] = .tuple(takeArguments(regs, Int(first), Int(n)))
+                        ValueLayout.store(regs + Int(d), .tuple(takeArguments(regs, Int(first), Int(n))))
                     case .buildSet(let d, let first, let n):
                         let s = SetRef()
                         for i in 0..<Int(n) { try s.add(regs[Int(first) + i]) }
-                        regs[Int(d)] = .set(s)
+                        ValueLayout.store(regs + Int(d), .set(s))
                     case .buildDict(let d, let first, let n):
                         let dict = DictRef()
                         for i in 0..<Int(n) { try dict.set(regs[Int(first) + 2 * i], regs[Int(first) + 2 * i + 1]) }
-                        regs[Int(d)] = .dict(dict)
+                        ValueLayout.store(regs + Int(d), .dict(dict))
                     case .buildSlice(let d, let first):
-                        regs[Int(d)] = try slice(regs + Int(first))
+                        ValueLayout.store(regs + Int(d), try slice(regs + Int(first)))
                     case .listAppend(let l, let v):
                         if case .list(let ref) = regs[Int(l)] { ref.items.append(regs[Int(v)]) }
                     case .listExtend(let l, let v):
@@ -292,9 +290,9 @@ extension VM {
                     case .kwMerge(let d, let v):
                         try mergeKeywords(regs[Int(d)], regs[Int(v)])
                     case .listToTuple(let r):
-                        if case .list(let l) = regs[Int(r)] { regs[Int(r)] = .tuple(l.items) }
+                        if case .list(let l) = regs[Int(r)] { ValueLayout.store(regs + Int(r), .tuple(l.items)) }
                     case .matrix(let d, let s, _):
-                        regs[Int(d)] = .tensor(try Convert.tensor(regs[Int(s)]))
+                        ValueLayout.store(regs + Int(d), .tensor(try Convert.tensor(regs[Int(s)])))
                     case .formatValue(let r, let conv, let spec):
                         // a replacement field formatted as soon as it is evaluated (a later field
                         // may change a list or object this one shows); ints, floats, bools, None
@@ -310,15 +308,15 @@ extension VM {
                         if spec >= 0, case .str(let k) = chunk.constants[Int(spec)] { sp = k }
                         // `!r`/`!s` convert first, then the spec formats the resulting str
                         switch conv {
-                        case 1: regs[Int(r)] = .str(try Format.format(.str(Printer.repr(v)), spec: sp))
-                        case 2: regs[Int(r)] = .str(try Format.format(.str(Printer.str(v)), spec: sp))
-                        default: regs[Int(r)] = .str(try Format.format(v, spec: sp))
+                        case 1: ValueLayout.store(regs + Int(r), .str(try Format.format(.str(Printer.repr(v)), spec: sp)))
+                        case 2: ValueLayout.store(regs + Int(r), .str(try Format.format(.str(Printer.str(v)), spec: sp)))
+                        default: ValueLayout.store(regs + Int(r), .str(try Format.format(v, spec: sp)))
                         }
                     case .buildString(let d, let first, let n):
-                        regs[Int(d)] = .str(VM.concatenate(regs + Int(first), Int(n)))
+                        ValueLayout.store(regs + Int(d), .str(VM.concatenate(regs + Int(first), Int(n))))
 
                     case .getAttr(let d, let o, let k):
-                        regs[Int(d)] = try interp.getAttribute(regs[Int(o)], chunk.names[Int(k)])
+                        ValueLayout.store(regs + Int(d), try interp.getAttribute(regs[Int(o)], chunk.names[Int(k)]))
                     case .setAttr(let o, let k, let v):
                         try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
                     case .deleteAttr(let o, let k):
@@ -326,18 +324,18 @@ extension VM {
                     case .getItem(let d, let o, let i):
                         if case .int(let j) = regs[Int(i)], j >= 0 {
                             switch regs[Int(o)] {
-                            case .list(let l) where j < l.items.count: regs[Int(d)] = l.items[j]; continue
-                            case .tuple(let t) where j < t.count: regs[Int(d)] = t[j]; continue
+                            case .list(let l) where j < l.items.count: ValueLayout.store(regs + Int(d), l.items[j]); continue
+                            case .tuple(let t) where j < t.count: ValueLayout.store(regs + Int(d), t[j]); continue
                             default: break
                             }
                         }
-                        regs[Int(d)] = try interp.getItem(regs[Int(o)], regs[Int(i)])
+                        ValueLayout.store(regs + Int(d), try interp.getItem(regs[Int(o)], regs[Int(i)]))
                     case .setItem(let o, let i, let v):
                         if case .list(let l) = regs[Int(o)], case .int(let j) = regs[Int(i)], j >= 0, j < l.items.count {
                             l.items[j] = regs[Int(v)]
                             continue
                         }
-                        if let changed = try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)]) { regs[Int(o)] = changed }
+                        if let changed = try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)]) { ValueLayout.store(regs + Int(o), changed) }
                     case .deleteItem(let o, let i):
                         try interp.deleteItem(regs[Int(o)], regs[Int(i)])
 
@@ -353,31 +351,31 @@ extension VM {
                             continue
                         }
                         if n <= 2, case .builtin(let b) = regs[Int(a)], let r = try callFast(b, regs + Int(a), Int(n), chunk, pc - 1) {
-                            regs[Int(a)] = r
+                            ValueLayout.store(regs + Int(a), r)
                             continue
                         }
                         let args = takeArguments(regs, Int(a) + 1, Int(n))
-                        regs[Int(a)] = try callValue(regs[Int(a)], Arguments(args), chunk, pc - 1)
+                        ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], Arguments(args), chunk, pc - 1))
                     case .callKw(let a, let n, let kk):
                         let names = chunk.keywordNames[Int(kk)]
                         var args = takeArguments(regs, Int(a) + 1, Int(n))
                         let kw = Array(zip(names, args.suffix(names.count)))
                         args.removeLast(names.count)
-                        regs[Int(a)] = try callValue(regs[Int(a)], Arguments(args, keywords: kw), chunk, pc - 1)
+                        ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], Arguments(args, keywords: kw), chunk, pc - 1))
                     case .callEx(let a):
                         let args = try spreadArguments(regs + Int(a) + 1)
-                        regs[Int(a)] = try callValue(regs[Int(a)], args, chunk, pc - 1)
+                        ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], args, chunk, pc - 1))
                     case .callMethod(let a, let k, let n):
                         if n == 1, chunk.methods[Int(k)] == .append, case .list(let l) = regs[Int(a)] {
                             l.items.append((regs + Int(a) + 1).move())
                             (regs + Int(a) + 1).initialize(to: .none)
-                            regs[Int(a)] = .none
+                            ValueLayout.store(regs + Int(a), .none)
                             continue
                         }
                         if n <= 2, case .dict(let d) = regs[Int(a)], d.flavor == nil, let m = chunk.methods[Int(k)],
                            let r = try Methods.dictFast(d, m, regs + Int(a) + 1, Int(n)) {
                             for i in 0..<Int(n) { VM.clear(regs + Int(a) + 1 + i) }
-                            regs[Int(a)] = r
+                            ValueLayout.store(regs + Int(a), r)
                             continue
                         }
                         // a trick class's method: the receiver is already in place as `self`, the
@@ -399,23 +397,23 @@ extension VM {
                             }
                         }
                         let args = takeArguments(regs, Int(a) + 1, Int(n))
-                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args), file: file, loc: chunk.locs[pc - 1])
+                        ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args), file: file, loc: chunk.locs[pc - 1]))
                     case .callMethodKw(let a, let k, let n, let kk):
                         let names = chunk.keywordNames[Int(kk)]
                         var args = takeArguments(regs, Int(a) + 1, Int(n))
                         let kw = Array(zip(names, args.suffix(names.count)))
                         args.removeLast(names.count)
-                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args, keywords: kw), file: file, loc: chunk.locs[pc - 1])
+                        ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args, keywords: kw), file: file, loc: chunk.locs[pc - 1]))
                     case .callMethodEx(let a, let k):
                         let args = try spreadArguments(regs + Int(a) + 1)
-                        regs[Int(a)] = try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], args, file: file, loc: chunk.locs[pc - 1])
+                        ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], args, file: file, loc: chunk.locs[pc - 1]))
                     case .ret, .retNone:
                         var v = Value.none
                         if case .ret(let a) = ins {
                             v = (regs + Int(a)).move()
                             (regs + Int(a)).initialize(to: .none)
                         }
-                        deactivate(act.pointee)
+                        deactivate(act)
                         guard frameTop > callerBase + 1 else {
                             frameTop = callerBase
                             generator?.finished = true
@@ -428,18 +426,18 @@ extension VM {
                         globals = chunk.globals
                         regs = stack + act.pointee.base
                         pc = act.pointee.pc
-                        stack[act.pointee.resultRegister] = v
+                        ValueLayout.store(stack + act.pointee.resultRegister, v)
                     case .yield(let d, let r):
                         // only a generator's own activation yields (calls of generator functions
                         // make generators; they never run inside another activation)
                         guard let generator, frameTop == callerBase + 1 else { continue }
                         let v = regs[Int(r)]
                         generator.suspend(act.pointee, pc: pc, resumeRegister: d, vm: self)
-                        deactivate(act.pointee)
+                        deactivate(act)
                         frameTop = callerBase
                         return v
                     case .makeFunction(let d, let p, let first):
-                        regs[Int(d)] = makeFunction(chunk.protos[Int(p)], regs + Int(first), act.pointee.cellFrame?.takeUnretainedValue())
+                        ValueLayout.store(regs + Int(d), makeFunction(chunk.protos[Int(p)], regs + Int(first), act.pointee.cellFrame?.takeUnretainedValue()))
 
                     case .forPrep(let s, let a):
                         try prepareIterator(iterators + act.pointee.iterBase + Int(s), regs[Int(a)])
@@ -456,7 +454,7 @@ extension VM {
                         if let values = it.pointee.values {
                             let i = it.pointee.next
                             if i < values.count {
-                                regs[Int(first)] = it.pointee.items[i]
+                                ValueLayout.store(regs + Int(first), it.pointee.items[i])
                                 regs[Int(first) + 1] = values[i]
                                 it.pointee.next = i + 1
                             } else {
@@ -484,7 +482,7 @@ extension VM {
                                 pc = Int(t)
                             }
                         } else if let v = try nextItem(it) {
-                            regs[Int(d)] = v
+                            ValueLayout.store(regs + Int(d), v)
                         } else {
                             pc = Int(t)
                         }
@@ -503,10 +501,10 @@ extension VM {
                         if let cur = exceptions.last ?? interp.currentException { throw cur }
                         throw RuntimeError("no active exception to re-raise", kind: "RuntimeError")
                     case .excMatch(let d, let t):
-                        regs[Int(d)] = .bool(exceptions.last.map { interp.exceptionMatches($0, regs[Int(t)]) } ?? false)
+                        ValueLayout.store(regs + Int(d), .bool(exceptions.last.map { interp.exceptionMatches($0, regs[Int(t)]) } ?? false))
                     case .excObject(let d):
                         if let e = exceptions.last {
-                            if let o = e.raised as? BuiltObject { regs[Int(d)] = .object(o) } else { regs[Int(d)] = .object(interp.exceptionObject(e)) }
+                            if let o = e.raised as? BuiltObject { ValueLayout.store(regs + Int(d), .object(o)) } else { ValueLayout.store(regs + Int(d), .object(interp.exceptionObject(e))) }
                         }
                     case .popExc:
                         if exceptions.count > act.pointee.exceptionBase { exceptions.removeLast() }
@@ -518,8 +516,8 @@ extension VM {
                         throw e
                     case .withEnter(let m, let x, let d):
                         let (exit, entered) = try enter(regs[Int(m)], file, chunk.locs[pc - 1])
-                        regs[Int(x)] = exit
-                        regs[Int(d)] = entered
+                        ValueLayout.store(regs + Int(x), exit)
+                        ValueLayout.store(regs + Int(d), entered)
                     case .withExit(let x):
                         _ = try interp.call(regs[Int(x)], Arguments([.none, .none, .none]), file: file, loc: chunk.locs[pc - 1], name: "__exit__")
                     case .withExitExc(let x, let t):
@@ -539,22 +537,22 @@ extension VM {
                     case .buildClass(let d, let k, let ns, let first, let n):
                         guard case .dict(let namespace) = regs[Int(ns)] else { continue }
                         let bases = (0..<Int(n)).map { regs[Int(first) + $0] }
-                        regs[Int(d)] = try interp.buildClass(chunk.names[Int(k)], bases: bases, namespace: namespace)
+                        ValueLayout.store(regs + Int(d), try interp.buildClass(chunk.names[Int(k)], bases: bases, namespace: namespace))
                     case .namespaceSet(let d, let k, let v):
                         if !VM.isUnbound(regs[Int(v)]), case .dict(let ref) = regs[Int(d)] { ref[str: chunk.names[Int(k)]] = regs[Int(v)] }
                     case .loadCellOrUnbound(let d, let c):
-                        regs[Int(d)] = act.pointee.cells.items[Int(c)].value
+                        ValueLayout.store(regs + Int(d), act.pointee.cells.items[Int(c)].value)
                     case .cellObject(let d, let c):
-                        regs[Int(d)] = .object(BuiltObject(typeName: "cell", payload: act.pointee.cells.items[Int(c)]))
+                        ValueLayout.store(regs + Int(d), .object(BuiltObject(typeName: "cell", payload: act.pointee.cells.items[Int(c)])))
                     case .importName(let d, let k):
-                        regs[Int(d)] = try importName(chunk.specs[Int(k)], globals)
+                        ValueLayout.store(regs + Int(d), try importName(chunk.specs[Int(k)], globals))
                     case .importStar(let k):
                         try importStar(chunk.specs[Int(k)], globals)
                     case .adoptInPlace(let a, let b, let t):
                         guard case .tensor(let receiver) = regs[Int(a)], case .tensor(let result) = regs[Int(b)] else { pc = Int(t); continue }
                         if receiver !== result {
                             try receiver.assignInPlace(result.tensor, checkShape: false)
-                            regs[Int(b)] = regs[Int(a)]
+                            ValueLayout.copy(regs + Int(a), to: regs + Int(b))
                         }
                     case .ifWriteBack(let a, let b, let t):
                         if case .tensor = regs[Int(a)] { continue }
@@ -582,7 +580,7 @@ extension VM {
                         pc = h.target
                         break
                     }
-                    deactivate(act.pointee)
+                    deactivate(act)
                     guard frameTop > callerBase + 1 else {
                         frameTop = callerBase
                         generator?.finished = true
@@ -668,20 +666,10 @@ extension VM {
     /// Lets go of what a register holds: a reference is released (the register becomes None);
     /// a number, bool or None is left as it is, since nothing reads a register before writing
     /// it (locals that may be read first are marked unbound as their call starts).
-    @inline(__always) static func clear(_ p: UnsafeMutablePointer<Value>) {
-        switch p.pointee {
-        case .int, .float, .bool, .none: break
-        default: p.pointee = .none
-        }
-    }
+    @inline(__always) static func clear(_ p: UnsafeMutablePointer<Value>) { ValueLayout.clear(p) }
 
-    /// Stores a number, bool or None: the old value is destroyed only if it holds a reference.
-    @inline(__always) static func setTrivial(_ p: UnsafeMutablePointer<Value>, _ v: Value) {
-        switch p.pointee {
-        case .int, .float, .bool, .none: p.initialize(to: v)
-        default: p.pointee = v
-        }
-    }
+    /// Stores a number, bool or None (the old value is released if it held a reference).
+    @inline(__always) static func setTrivial(_ p: UnsafeMutablePointer<Value>, _ v: Value) { ValueLayout.store(p, v) }
 
     /// `a is b`, with `x is None` decided from the tags alone.
     @inline(__always) static func identical(_ a: UnsafeMutablePointer<Value>, _ b: UnsafeMutablePointer<Value>) -> Bool {
