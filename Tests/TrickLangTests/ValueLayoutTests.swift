@@ -9,34 +9,30 @@ final class ValueLayoutTests: XCTestCase {
     }
 
     func testCopyStoreTakeAndClearKeepReferenceCountsBalanced() {
+        let regs = UnsafeMutablePointer<Value>.allocate(capacity: 2)
+        regs.initialize(repeating: .none, count: 2)
+        defer { regs.deinitialize(count: 2); regs.deallocate() }
+        let a = regs, b = regs + 1
+        b.pointee = .int(3)
         weak var watched: ListRef?
-        var a = Value.none, b = Value.int(3)
         do {
             let list = ListRef([.int(1)])
             watched = list
-            withUnsafeMutablePointer(to: &a) { pa in
-                withUnsafeMutablePointer(to: &b) { pb in
-                    ValueLayout.store(pa, .list(list))          // a holds the list
-                    ValueLayout.copy(pa, to: pb)                 // b too (the int 3 overwritten)
-                    ValueLayout.copy(pb, to: pb)                 // a copy onto itself changes nothing
-                    ValueLayout.clear(pa)                        // a lets go
-                    XCTAssertEqual(ValueLayout.tag(pa), ValueLayout.noneTag)
-                }
-            }
+            ValueLayout.store(a, .list(list))         // a holds the list
+            ValueLayout.copy(a, to: b)                // b too (the int 3 overwritten)
+            ValueLayout.copy(b, to: b)                // a copy onto itself changes nothing
+            ValueLayout.clear(a)                      // a lets go
+            XCTAssertEqual(ValueLayout.tag(a), ValueLayout.noneTag)
         }
         XCTAssertNotNil(watched, "b still holds the list")
-        withUnsafeMutablePointer(to: &a) { pa in
-            withUnsafeMutablePointer(to: &b) { pb in
-                ValueLayout.take(pb, to: pa)                     // moved back to a, b is None
-                XCTAssertTrue(b.isNone || { if case .none = pb.pointee { return true }; return false }())
-                if case .list(let l) = pa.pointee { XCTAssertEqual(l.items.count, 1) } else { XCTFail("a should hold the list") }
-                ValueLayout.store(pa, .str("a string longer than fifteen bytes, boxed"))
-            }
-        }
+        ValueLayout.take(b, to: a)                    // moved back to a, b is None
+        XCTAssertTrue(b.pointee.isNone)
+        if case .list(let l) = a.pointee { XCTAssertEqual(l.items.count, 1) } else { XCTFail("a should hold the list") }
+        ValueLayout.store(a, .str("a string longer than fifteen bytes, boxed"))
         XCTAssertNil(watched, "the list is freed once no register holds it")
-        if case .str(let s) = a { XCTAssertEqual(s, "a string longer than fifteen bytes, boxed") } else { XCTFail("a should hold the str") }
-        withUnsafeMutablePointer(to: &a) { ValueLayout.clear($0) }
-        XCTAssertTrue(a.isNone)
+        if case .str(let s) = a.pointee { XCTAssertEqual(s, "a string longer than fifteen bytes, boxed") } else { XCTFail("a should hold the str") }
+        ValueLayout.clear(a)
+        XCTAssertTrue(a.pointee.isNone)
     }
 
     func testClearLeavesNumbersInPlace() {

@@ -87,21 +87,27 @@ enum CoreBuiltins {
         lib.function("frozenset(iterable=())", doc: "A set (trick's sets are not hashable, so a frozenset cannot be a dict key).") { [unowned interp] a in
             .set(try SetRef(try interp.iterate(a["iterable"])))
         }
-        lib.function("dict(*args, **kwargs)", doc: "dict(a=1, b=2), dict(mapping), dict(pairs) — insertion-ordered, as Python.") { [unowned interp] a in
+        /// `dict(mapping)` / `dict(pairs)`: a new dict of the items.
+        let dictOf: (Value) throws -> DictRef = { [unowned interp] first in
+            if case .dict(let o) = first { return o.copy() }
+            let d = DictRef()
+            for item in try interp.iterate(first) {
+                let kv = try interp.iterate(item)
+                guard kv.count == 2 else { throw RuntimeError("dictionary update sequence element has length \(kv.count); 2 is required", kind: "ValueError") }
+                try d.set(kv[0], kv[1])
+            }
+            return d
+        }
+        let dict = lib.function("dict(*args, **kwargs)", doc: "dict(a=1, b=2), dict(mapping), dict(pairs) — insertion-ordered, as Python.") { a in
             var d = DictRef()
             if let first = a.varargs.first {
                 guard a.varargs.count == 1 else { throw RuntimeError("dict expected at most 1 positional argument, got \(a.varargs.count)", kind: "TypeError") }
-                if case .dict(let o) = first { d = o.copy() } else {
-                    for item in try interp.iterate(first) {
-                        let kv = try interp.iterate(item)
-                        guard kv.count == 2 else { throw RuntimeError("dictionary update sequence element has length \(kv.count); 2 is required", kind: "ValueError") }
-                        try d.set(kv[0], kv[1])
-                    }
-                }
+                d = try dictOf(first)
             }
             for (k, v) in a.kwargs { d[str: k] = v }
             return .dict(d)
         }
+        dict.fast1 = { v in .dict(try dictOf(v)) }
         lib.function1("str(obj='')") { v in .str(Printer.str(v)) }
         lib.function1("repr(obj)") { v in .str(Printer.repr(v)) }
         lib.function("int(x=0, base=10)") { a in

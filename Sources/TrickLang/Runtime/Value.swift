@@ -325,9 +325,27 @@ public final class Function {
 /// indirect case's box, a tuple's array buffer), and the case is the byte after that word.
 /// `ValueLayoutTests` checks it for every case; `ValueLayout.verify()` runs the same checks.
 enum ValueLayout {
-    /// The case byte's values: payload cases in declaration order, then `none`.
+    /// The case byte's values: payload cases in declaration order, then `none`; an absent
+    /// `Value?` (a global not yet assigned) is the byte 255 with the same layout otherwise.
     static let floatTag: UInt8 = 2
+    static let listTag: UInt8 = 4
+    static let tupleTag: UInt8 = 5
+    static let dictTag: UInt8 = 6
+    static let builtinTag: UInt8 = 10
     static let noneTag: UInt8 = 14
+    static let absentTag: UInt8 = 255
+
+    /// The class instance a register of case `tag` holds, unretained (the register keeps it);
+    /// nil for another case.
+    @inline(__always) static func instance<T: AnyObject>(_ p: UnsafePointer<Value>, _ tag: UInt8, as: T.Type) -> Unmanaged<T>? {
+        guard self.tag(p) == tag else { return nil }
+        return Unmanaged.fromOpaque(UnsafeRawPointer(p).load(as: UnsafeRawPointer.self))
+    }
+
+    /// The value of a `Value?` (a global's slot), nil when absent: read in place.
+    @inline(__always) static func present(_ p: UnsafePointer<Value?>) -> UnsafePointer<Value>? {
+        UnsafeRawPointer(p).load(fromByteOffset: 8, as: UInt8.self) == absentTag ? nil : UnsafeRawPointer(p).assumingMemoryBound(to: Value.self)
+    }
 
     @inline(__always) static func tag(_ p: UnsafePointer<Value>) -> UInt8 {
         UnsafeRawPointer(p).load(fromByteOffset: 8, as: UInt8.self)
@@ -342,7 +360,16 @@ enum ValueLayout {
     }
 
     /// One more reference to `o`.
-    @inline(__always) static func retain(_ o: Unmanaged<HeapObject>) { _ = o.retain() }
+    /// (A strong copy of the reference, handed to `Unmanaged` without its release: counted as
+    /// the rest of this module counts, non-atomically under `-assume-single-threaded`, whereas
+    /// `Unmanaged.retain()` is always an atomic increment.)
+    @inline(__always) static func retain(_ o: Unmanaged<HeapObject>) {
+        _ = Unmanaged.passRetained(withUnsafePointer(to: o) { UnsafeRawPointer($0).load(as: HeapObject.self) })
+    }
+
+    /// One reference to `o` fewer (its strong reference taken back and dropped: counted as the
+    /// rest of this module counts, unlike `Unmanaged.release()`).
+    @inline(__always) static func release(_ o: Unmanaged<HeapObject>) { _ = o.takeRetainedValue() }
 
     /// `dst = src` (a copy: `src` keeps its value).
     @inline(__always) static func copy(_ src: UnsafePointer<Value>, to dst: UnsafeMutablePointer<Value>) {
@@ -351,7 +378,7 @@ enum ValueLayout {
         let oldTag = tag(dst)
         let old = UnsafeRawPointer(dst).load(as: UnsafeRawPointer?.self)
         UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
-        if holdsReference(oldTag), let old { Unmanaged<HeapObject>.fromOpaque(old).release() }
+        if holdsReference(oldTag), let old { release(Unmanaged<HeapObject>.fromOpaque(old)) }
     }
 
     /// `dst = src`, leaving `src` None (a move: nothing is retained).
@@ -362,7 +389,7 @@ enum ValueLayout {
         UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
         UnsafeMutableRawPointer(src).storeBytes(of: 0, as: UInt.self)
         UnsafeMutableRawPointer(src).storeBytes(of: noneTag, toByteOffset: 8, as: UInt8.self)
-        if holdsReference(oldTag), let old { Unmanaged<HeapObject>.fromOpaque(old).release() }
+        if holdsReference(oldTag), let old { release(Unmanaged<HeapObject>.fromOpaque(old)) }
     }
 
     /// Lets go of what `p` holds; it becomes None if it held a reference (a number, bool or None
@@ -373,7 +400,7 @@ enum ValueLayout {
         let old = object(p)
         UnsafeMutableRawPointer(p).storeBytes(of: 0, as: UInt.self)
         UnsafeMutableRawPointer(p).storeBytes(of: noneTag, toByteOffset: 8, as: UInt8.self)
-        old.release()
+        release(old)
     }
 
     /// `p = v`, moving `v` in (the old value is released in place).
@@ -381,7 +408,7 @@ enum ValueLayout {
         let t = tag(p)
         let old = UnsafeRawPointer(p).load(as: UnsafeRawPointer?.self)
         p.initialize(to: v)
-        if holdsReference(t), let old { Unmanaged<HeapObject>.fromOpaque(old).release() }
+        if holdsReference(t), let old { release(Unmanaged<HeapObject>.fromOpaque(old)) }
     }
 
     /// Whether this build lays `Value` out as the helpers above assume (every case checked).
@@ -400,6 +427,14 @@ enum ValueLayout {
             var v = v
             return withUnsafeMutablePointer(to: &v, body)
         }
+        // the case bytes named above, and an absent `Value?`
+        let named: [(Value, UInt8)] = [(.list(list), listTag), (.tuple([]), tupleTag), (.dict(dict), dictTag), (.builtin(builtin), builtinTag)]
+        for (v, t) in named { guard check(v, { tag($0) == t }) else { return false } }
+        guard MemoryLayout<Value?>.size == MemoryLayout<Value>.size else { return false }
+        var absent: Value? = nil, present: Value? = .list(list)
+        guard withUnsafePointer(to: &absent, { self.present($0) == nil }),
+              withUnsafePointer(to: &present, { p in self.present(p).map { object($0).toOpaque() == Unmanaged.passUnretained(list).toOpaque() } ?? false })
+        else { return false }
         for v in trivial {
             guard check(v, { p in
                 !holdsReference(tag(p)) && ({ if case .none = p.pointee { return tag(p) == noneTag } else { return true } }())

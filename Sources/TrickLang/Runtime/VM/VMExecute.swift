@@ -141,8 +141,8 @@ extension VM {
                         }
                     case .unbind(let a): ValueLayout.store(regs + Int(a), VM.unbound)
                     case .loadGlobal(let a, let g, let k):
-                        guard let v = globals.values[Int(g)] else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
-                        ValueLayout.store(regs + Int(a), v)
+                        guard let v = ValueLayout.present(globals.values + Int(g)) else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
+                        ValueLayout.copy(v, to: regs + Int(a))
                     case .storeGlobal(let g, let a): globals.values[Int(g)] = regs[Int(a)]
                     case .deleteGlobal(let g, let k):
                         guard globals.values[Int(g)] != nil else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
@@ -322,19 +322,19 @@ extension VM {
                     case .deleteAttr(let o, let k):
                         try interp.deleteAttribute(regs[Int(o)], chunk.names[Int(k)])
                     case .getItem(let d, let o, let i):
-                        if case .int(let j) = regs[Int(i)], j >= 0 {
-                            switch regs[Int(o)] {
-                            case .list(let l) where j < l.items.count: ValueLayout.store(regs + Int(d), l.items[j]); continue
-                            case .tuple(let t) where j < t.count: ValueLayout.store(regs + Int(d), t[j]); continue
-                            default: break
-                            }
-                        }
+                        if case .int(let j) = regs[Int(i)], j >= 0, VM.itemAt(regs + Int(o), j, into: regs + Int(d)) { continue }
                         ValueLayout.store(regs + Int(d), try interp.getItem(regs[Int(o)], regs[Int(i)]))
                     case .setItem(let o, let i, let v):
                         if case .list(let l) = regs[Int(o)], case .int(let j) = regs[Int(i)], j >= 0, j < l.items.count {
                             l.items[j] = regs[Int(v)]
                             continue
                         }
+                        if let d = ValueLayout.instance(regs + Int(o), ValueLayout.dictTag, as: DictRef.self),
+                           try d._withUnsafeGuaranteedRef({ d in
+                               guard d.flavor == nil else { return false }
+                               try d.set(regs[Int(i)], regs[Int(v)])
+                               return true
+                           }) { continue }
                         if let changed = try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)]) { ValueLayout.store(regs + Int(o), changed) }
                     case .deleteItem(let o, let i):
                         try interp.deleteItem(regs[Int(o)], regs[Int(i)])
@@ -350,7 +350,8 @@ extension VM {
                             pc = 0
                             continue
                         }
-                        if n <= 2, case .builtin(let b) = regs[Int(a)], let r = try callFast(b, regs + Int(a), Int(n), chunk, pc - 1) {
+                        if n <= 2, let b = ValueLayout.instance(regs + Int(a), ValueLayout.builtinTag, as: BuiltinFunction.self),
+                           let r = try b._withUnsafeGuaranteedRef({ try callFast($0, regs + Int(a), Int(n), chunk, pc - 1) }) {
                             ValueLayout.store(regs + Int(a), r)
                             continue
                         }
@@ -670,6 +671,28 @@ extension VM {
 
     /// Stores a number, bool or None (the old value is released if it held a reference).
     @inline(__always) static func setTrivial(_ p: UnsafeMutablePointer<Value>, _ v: Value) { ValueLayout.store(p, v) }
+
+    /// `R[d] = R[o][j]` for a list or tuple with that index (j ≥ 0); false for anything else.
+    /// The item is copied from the container's buffer in place.
+    @inline(__always) static func itemAt(_ o: UnsafeMutablePointer<Value>, _ j: Int, into d: UnsafeMutablePointer<Value>) -> Bool {
+        if let l = ValueLayout.instance(o, ValueLayout.listTag, as: ListRef.self) {
+            return l._withUnsafeGuaranteedRef { l in
+                l.items.withUnsafeBufferPointer { items in
+                    guard j < items.count else { return false }
+                    ValueLayout.copy(items.baseAddress! + j, to: d)
+                    return true
+                }
+            }
+        }
+        if case .tuple(let t) = o.pointee {
+            return t.withUnsafeBufferPointer { items in
+                guard j < items.count else { return false }
+                ValueLayout.copy(items.baseAddress! + j, to: d)
+                return true
+            }
+        }
+        return false
+    }
 
     /// `a is b`, with `x is None` decided from the tags alone.
     @inline(__always) static func identical(_ a: UnsafeMutablePointer<Value>, _ b: UnsafeMutablePointer<Value>) -> Bool {

@@ -92,9 +92,26 @@ extension VM {
     func callFast(_ b: BuiltinFunction, _ p: UnsafeMutablePointer<Value>, _ n: Int, _ chunk: Chunk, _ at: Int) throws -> Value? {
         let r: Value
         do {
-            if n == 1, let f = b.fast1 { r = try f(p[1]) }
-            else if n == 2, let f = b.fast2 { r = try f(p[1], p[2]) }
-            else { return nil }
+            // the arguments are moved out for the call and back after it (their registers are
+            // cleared next): passed without copying them
+            // (the registers hold None meanwhile; putting the values back needs no release)
+            if n == 1, let f = b.fast1 {
+                let x = (p + 1).move()
+                (p + 1).initialize(to: .none)
+                do { r = try f(x) } catch { (p + 1).initialize(to: consume x); throw error }
+                (p + 1).initialize(to: consume x)
+            } else if n == 2, let f = b.fast2 {
+                let x = (p + 1).move(), y = (p + 2).move()
+                (p + 1).initialize(to: .none)
+                (p + 2).initialize(to: .none)
+                do { r = try f(x, y) } catch {
+                    (p + 1).initialize(to: consume x)
+                    (p + 2).initialize(to: consume y)
+                    throw error
+                }
+                (p + 1).initialize(to: consume x)
+                (p + 2).initialize(to: consume y)
+            } else { return nil }
             if trickInterruptRequested != 0 { throw Interrupt.Requested() }
         } catch {
             throw interp.locate(error, chunk.file, chunk.locs[at], through: b.name)
