@@ -91,9 +91,9 @@ enum CoreBuiltins {
         let dictOf: (Value) throws -> DictRef = { [unowned interp] first in
             if case .dict(let o) = first { return o.copy() }
             let d = DictRef()
-            for item in try interp.iterate(first) {
+            for (i, item) in try interp.iterate(first).enumerated() {
                 let kv = try interp.iterate(item)
-                guard kv.count == 2 else { throw RuntimeError("dictionary update sequence element has length \(kv.count); 2 is required", kind: "ValueError") }
+                guard kv.count == 2 else { throw RuntimeError("dictionary update sequence element #\(i) has length \(kv.count); 2 is required", kind: "ValueError") }
                 try d.set(kv[0], kv[1])
             }
             return d

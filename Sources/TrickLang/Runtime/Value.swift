@@ -373,42 +373,49 @@ enum ValueLayout {
 
     /// `dst = src` (a copy: `src` keeps its value).
     @inline(__always) static func copy(_ src: UnsafePointer<Value>, to dst: UnsafeMutablePointer<Value>) {
-        let newTag = tag(src)
-        if holdsReference(newTag) { retain(object(src)) }
-        let oldTag = tag(dst)
-        let old = UnsafeRawPointer(dst).load(as: UnsafeRawPointer?.self)
-        UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
-        if holdsReference(oldTag), let old { release(Unmanaged<HeapObject>.fromOpaque(old)) }
+        if holdsReference(tag(src)) { retain(object(src)) }
+        if holdsReference(tag(dst)) {
+            let old = object(dst)
+            UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
+            release(old)
+        } else {
+            UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
+        }
     }
 
     /// `dst = src`, leaving `src` None (a move: nothing is retained).
     @inline(__always) static func take(_ src: UnsafeMutablePointer<Value>, to dst: UnsafeMutablePointer<Value>) {
         if src == dst { return }
-        let oldTag = tag(dst)
-        let old = UnsafeRawPointer(dst).load(as: UnsafeRawPointer?.self)
+        let old: Unmanaged<HeapObject>? = holdsReference(tag(dst)) ? object(dst) : nil
         UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
-        UnsafeMutableRawPointer(src).storeBytes(of: 0, as: UInt.self)
-        UnsafeMutableRawPointer(src).storeBytes(of: noneTag, toByteOffset: 8, as: UInt8.self)
-        if holdsReference(oldTag), let old { release(Unmanaged<HeapObject>.fromOpaque(old)) }
+        setNone(src)
+        if let old { release(old) }
     }
 
     /// Lets go of what `p` holds; it becomes None if it held a reference (a number, bool or None
     /// is left as it is).
     @inline(__always) static func clear(_ p: UnsafeMutablePointer<Value>) {
-        let t = tag(p)
-        guard holdsReference(t) else { return }
+        guard holdsReference(tag(p)) else { return }
         let old = object(p)
-        UnsafeMutableRawPointer(p).storeBytes(of: 0, as: UInt.self)
-        UnsafeMutableRawPointer(p).storeBytes(of: noneTag, toByteOffset: 8, as: UInt8.self)
+        setNone(p)
         release(old)
     }
 
     /// `p = v`, moving `v` in (the old value is released in place).
     @inline(__always) static func store(_ p: UnsafeMutablePointer<Value>, _ v: consuming Value) {
-        let t = tag(p)
-        let old = UnsafeRawPointer(p).load(as: UnsafeRawPointer?.self)
-        p.initialize(to: v)
-        if holdsReference(t), let old { release(Unmanaged<HeapObject>.fromOpaque(old)) }
+        if holdsReference(tag(p)) {
+            let old = object(p)
+            p.initialize(to: v)
+            release(old)
+        } else {
+            p.initialize(to: v)
+        }
+    }
+
+    /// Writes None over `p` without releasing what it held.
+    @inline(__always) static func setNone(_ p: UnsafeMutablePointer<Value>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: 0, as: UInt.self)
+        UnsafeMutableRawPointer(p).storeBytes(of: noneTag, toByteOffset: 8, as: UInt8.self)
     }
 
     /// Whether this build lays `Value` out as the helpers above assume (every case checked).
