@@ -673,23 +673,19 @@ extension VM {
     @inline(__always) static func setTrivial(_ p: UnsafeMutablePointer<Value>, _ v: Value) { ValueLayout.store(p, v) }
 
     /// `R[d] = R[o][j]` for a list or tuple with that index (j ≥ 0); false for anything else.
-    /// The item is copied from the container's buffer in place.
+    /// (The list is read unretained; its items are not borrowed as a buffer, which would retain
+    /// and release the array.)
     @inline(__always) static func itemAt(_ o: UnsafeMutablePointer<Value>, _ j: Int, into d: UnsafeMutablePointer<Value>) -> Bool {
         if let l = ValueLayout.instance(o, ValueLayout.listTag, as: ListRef.self) {
             return l._withUnsafeGuaranteedRef { l in
-                l.items.withUnsafeBufferPointer { items in
-                    guard j < items.count else { return false }
-                    ValueLayout.copy(items.baseAddress! + j, to: d)
-                    return true
-                }
-            }
-        }
-        if case .tuple(let t) = o.pointee {
-            return t.withUnsafeBufferPointer { items in
-                guard j < items.count else { return false }
-                ValueLayout.copy(items.baseAddress! + j, to: d)
+                guard j < l.items.count else { return false }
+                ValueLayout.store(d, l.items[j])
                 return true
             }
+        }
+        if case .tuple(let t) = o.pointee, j < t.count {
+            ValueLayout.store(d, t[j])
+            return true
         }
         return false
     }
