@@ -35,12 +35,18 @@ void trick_sgemm_pack_transposed_16(const float *b, long ldb, long k, int w, flo
 /// its Swift kernel (bit for bit); call only when `trick_has_avx2_fma()`. `len` ≤ 256.
 /// `Tensor.softmaxBlocked` for one block of `len` lanes of `n` classes `inner` apart.
 void trick_softmax_block_f32(const float *x, float *y, long n, long inner, long len);
+/// The same loops built for AVX-512 (the same bits); call only when `trick_has_avx512()`.
+void trick_softmax_block_f32_avx512(const float *x, float *y, long n, long inner, long len);
 /// `PixelSoftmax.forEachBlockFloat32`'s statistics of one block: max and Σ exp(x − max) per pixel.
 void trick_lse_stats_f32(const float *img, long c, long s, long len, double *mx, double *se);
 /// `FastLog.logAtLeastOne` in place.
 void trick_log_at_least_one(double *x, long len);
 /// `Tensor.logSoftmaxBlocked` for one block: float32 sums of `exp_nonpositive_fused`, x − max − log.
 void trick_log_softmax_block_f32(const float *x, float *y, long n, long inner, long len);
+/// The same loops built for AVX-512 (the same bits); call only when `trick_has_avx512()`.
+void trick_log_softmax_block_f32_avx512(const float *x, float *y, long n, long inner, long len);
+/// 1 when the CPU and OS support AVX-512 F/VL/DQ/BW, AVX2 and FMA.
+int trick_has_avx512(void);
 /// `CrossEntropy.perElement` for one block of `len` pixels of float32 logits (`img`: the block's
 /// class-0 logits, classes `s` apart): losses of the non-ignored pixels into `out`, and the block's
 /// Σ loss, Σ weight[label] into `sums[0]`, `sums[1]` (four interleaved partial sums).

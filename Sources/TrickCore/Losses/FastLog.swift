@@ -1,3 +1,5 @@
+import CTrickKernels
+
 /// `log` in float64 for the cross-entropy log-sum-exp, written so that the per-pixel loop
 /// vectorises (libm's `log` is a call per pixel). x = 2^e·m with m in [√½, √2), then
 /// log m = 2·atanh(t), t = (m − 1)/(m + 1), |t| ≤ 0.172, from its odd series up to t²¹
@@ -37,4 +39,8 @@ enum FastLog {
 /// the CPU has AVX2 and FMA. Both builds give the same bits (tests switch this off to compare).
 enum VectorKernels {
     nonisolated(unsafe) static var useAVX2 = Gemm.hasAVX2
+    /// Whether a kernel that also has an AVX-512 build (softmax, log_softmax) runs it instead of its AVX2
+    /// build, when `useAVX2` is on: when the CPU has AVX-512 (F, VL, DQ, BW). The same bits again.
+    nonisolated(unsafe) static var useAVX512 = hasAVX512
+    static let hasAVX512 = trick_has_avx512() != 0
 }

@@ -50,12 +50,14 @@ extension Tensor {
     /// step (max, exp, the float64 sum, the normaliser) runs across the lanes, vectorised, with
     /// `FastExp.expFloat` (~1 ulp from libm's expf, as torch's vectorised exp). The same formulas as
     /// `softmaxLane` (the max skips NaN, which still makes its lane NaN through the sum); log_softmax
-    /// has its own kernel, `logSoftmaxBlocked`. Blocks are split over the cores by cost (`WarmPool`).
+    /// has its own kernel, `logSoftmaxBlocked`. Blocks are split over the cores by cost (`WarmPool`;
+    /// the AVX-512 build takes about four fifths of the AVX2 build's time on the bench machine).
     static func softmaxBlocked(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int) {
         let bs = 256
         let blocksPer = (inner + bs - 1) / bs
-        let threads = WarmPool.threads(forNanoseconds: 1.0 * Double(outer * n * inner))
-        let avx2 = VectorKernels.useAVX2   // the same loops built for AVX2 (CTrickKernels/softmax_avx2.c), bit for bit
+        // the same loops built for AVX2 or AVX-512 (CTrickKernels/softmax_avx2.c), bit for bit
+        let avx2 = VectorKernels.useAVX2, avx512 = avx2 && VectorKernels.useAVX512
+        let threads = WarmPool.threads(forNanoseconds: (avx512 ? 0.8 : 1.0) * Double(outer * n * inner))
         WarmPool.ranges(outer * blocksPer, threads: threads) { first, last in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * bs) { fb in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: bs) { db in
@@ -63,6 +65,10 @@ extension Tensor {
                 for blk in first..<last {
                     let o = blk / blocksPer, i0 = (blk % blocksPer) * bs, len = Swift.min(bs, inner - i0)
                     let x = src + o * n * inner + i0, y = dst + o * n * inner + i0
+                    if avx512 {
+                        trick_softmax_block_f32_avx512(x, y, n, inner, len)
+                        continue
+                    }
                     if avx2 {
                         trick_softmax_block_f32(x, y, n, inner, len)
                         continue
@@ -110,18 +116,24 @@ extension Tensor {
     /// log taken in float64 (`FastLog.logAtLeastOne`) and rounded to float32, then x − max − log. No
     /// exponential is stored (log_softmax needs only the sum). A lane of −∞ gives NaN, a NaN logit
     /// makes its lane NaN, as torch. Blocks are split over the cores by cost (~0.8 ns a logit on
-    /// one core with AVX2: 122 µs for 1×19×64×128 on the bench machine) through `WarmPool`.
+    /// one core with AVX2: 122 µs for 1×19×64×128 on the bench machine; the AVX-512 build of the
+    /// same loops takes about two thirds of that) through `WarmPool`.
     static func logSoftmaxBlocked(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int) {
         let bs = 256
         let blocksPer = (inner + bs - 1) / bs
-        let avx2 = VectorKernels.useAVX2   // the same loops built for AVX2 (CTrickKernels/softmax_avx2.c), bit for bit
-        let threads = WarmPool.threads(forNanoseconds: (avx2 ? 0.8 : 2.0) * Double(outer * n * inner))
+        // the same loops built for AVX2 or AVX-512 (CTrickKernels/softmax_avx2.c), bit for bit
+        let avx2 = VectorKernels.useAVX2, avx512 = avx2 && VectorKernels.useAVX512
+        let threads = WarmPool.threads(forNanoseconds: (avx512 ? 0.55 : avx2 ? 0.8 : 2.0) * Double(outer * n * inner))
         WarmPool.ranges(outer * blocksPer, threads: threads) { first, last in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * bs) { fb in
                 let m = fb.baseAddress!, se = m + bs, f = se + bs
                 for blk in first..<last {
                     let o = blk / blocksPer, i0 = (blk % blocksPer) * bs, len = Swift.min(bs, inner - i0)
                     let x = src + o * n * inner + i0, y = dst + o * n * inner + i0
+                    if avx512 {
+                        trick_log_softmax_block_f32_avx512(x, y, n, inner, len)
+                        continue
+                    }
                     if avx2 {
                         trick_log_softmax_block_f32(x, y, n, inner, len)
                         continue

@@ -35,9 +35,9 @@ final class LogSoftmaxKernelTests: XCTestCase {
             case 3: for i in x.indices { x[i] = x[i] * 1e36 }   // huge: x − max overflows to −∞ for some
             default: break
             }
-            defer { VectorKernels.useAVX2 = Gemm.hasAVX2 }
-            for avx2 in [true, false] {
-                VectorKernels.useAVX2 = avx2 && Gemm.hasAVX2
+            defer { Self.useBuild(nil) }
+            for build in Build.allCases {
+                Self.useBuild(build)
                 let got = Tensor.softmaxKernel(x, [n, k, inner], 1, log: true)
                 for o in 0..<n {
                     for i in 0..<inner {
@@ -50,7 +50,7 @@ final class LogSoftmaxKernelTests: XCTestCase {
                             // plus the rounding of the result
                             let tol = Double(k) * 6e-8 + 2 * Double(Float(w).ulp.isFinite ? Float(w).ulp : 0)
                             let ok = (g.isNaN && w.isNaN) || g == Float(w) || abs(Double(g) - w) <= tol   // Float(w): −∞ past float32's range
-                            if !ok { XCTFail("case \(c) avx2 \(avx2) [\(o), \(ch), \(i)]: got \(g), want \(w)"); return }
+                            if !ok { XCTFail("case \(c) \(build) [\(o), \(ch), \(i)]: got \(g), want \(w)"); return }
                         }
                     }
                 }
@@ -58,13 +58,24 @@ final class LogSoftmaxKernelTests: XCTestCase {
         }
     }
 
-    /// The AVX2 build (CTrickKernels) and the Swift loops give the same bits (NaN as NaN), on maps
-    /// large enough to be split over the cores and small ones that are not.
-    func testAVX2AndSwiftBuildsBitForBit() {
+    /// The kernel's builds: the Swift loops, their AVX2 and AVX-512 builds (CTrickKernels).
+    enum Build: CaseIterable { case swift, avx2, avx512 }
+
+    /// Selects `build` (the fastest this CPU has, for one it lacks); nil: the default, the fastest.
+    static func useBuild(_ build: Build?) {
+        VectorKernels.useAVX2 = build != .swift && Gemm.hasAVX2
+        VectorKernels.useAVX512 = (build == nil || build == .avx512) && VectorKernels.hasAVX512
+    }
+
+    /// The AVX2 and AVX-512 builds (CTrickKernels) and the Swift loops give the same bits (NaN as
+    /// NaN), on maps large enough to be split over the cores and small ones that are not, with
+    /// lane counts that are no multiple of 8 or 16 (the vector loops' remainders).
+    func testAVX2AVX512AndSwiftBuildsBitForBit() {
         guard Gemm.hasAVX2 else { return }
         var r = SplitMix(seed: 38)
         let specials: [Float] = [.nan, .infinity, -.infinity, 3e38, -3e38, 88, -104, -87.3, -90, 0, -0.0]
-        defer { VectorKernels.useAVX2 = Gemm.hasAVX2 }
+        defer { Self.useBuild(nil) }
+        let builds: [Build] = VectorKernels.hasAVX512 ? [.swift, .avx2, .avx512] : [.swift, .avx2]
         for c in 0..<40 {
             let big = c % 8 == 7
             let n = 1 + r.int(2), k = big ? 19 : 1 + r.int(30), inner = big ? 64 * 128 : 16 + r.int(600)
@@ -76,11 +87,13 @@ final class LogSoftmaxKernelTests: XCTestCase {
             default: break
             }
             var bits: [[UInt32]] = []
-            for avx2 in [true, false] {
-                VectorKernels.useAVX2 = avx2
+            for build in builds {
+                Self.useBuild(build)
                 bits.append(Tensor.softmaxKernel(x, [n, k, inner], 1, log: true).map { $0.isNaN ? 0x7FC0_0000 : $0.bitPattern })
             }
-            XCTAssertEqual(bits[0], bits[1], "case \(c) (\(n), \(k), \(inner)): AVX2 and Swift builds differ")
+            for b in 1..<builds.count {
+                XCTAssertEqual(bits[b], bits[0], "case \(c) (\(n), \(k), \(inner)): \(builds[b]) and Swift builds differ")
+            }
         }
     }
 

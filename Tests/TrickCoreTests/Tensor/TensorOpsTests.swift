@@ -95,22 +95,27 @@ final class TensorOpsTests: XCTestCase {
         }
     }
 
-    /// The AVX2 build of the blocked softmax (CTrickKernels/softmax_avx2.c) and the Swift loops
-    /// give the same bits (when the CPU has AVX2; else both runs take the Swift loops).
-    func testBlockedSoftmaxAVX2AndSwiftAgreeBitForBit() {
+    /// The AVX2 and AVX-512 builds of the blocked softmax (CTrickKernels/softmax_avx2.c) and the
+    /// Swift loops give the same bits (when the CPU has AVX2 / AVX-512; else those runs take the
+    /// next build down).
+    func testBlockedSoftmaxAVX2AVX512AndSwiftAgreeBitForBit() {
         var r = SplitMix(seed: 21)
         let specials: [Float] = [.nan, .infinity, -.infinity, 1e30, -1e30, 88, -104, -90, 0]
-        defer { VectorKernels.useAVX2 = Gemm.hasAVX2 }
+        defer { VectorKernels.useAVX2 = Gemm.hasAVX2; VectorKernels.useAVX512 = VectorKernels.hasAVX512 }
         for c in 0..<30 {
             let n = 1 + r.int(2), k = 1 + r.int(24), inner = 16 + r.int(900)
             var x = (0..<(n * k * inner)).map { _ in r.range(-20, 20) }
             for _ in 0..<(c % 4) * 10 { x[r.int(x.count)] = specials[r.int(specials.count)] }
             for log in [false, true] {
                 VectorKernels.useAVX2 = Gemm.hasAVX2
+                VectorKernels.useAVX512 = VectorKernels.hasAVX512
+                let a512 = Tensor.softmaxKernel(x, [n, k, inner], 1, log: log)
+                VectorKernels.useAVX512 = false
                 let a = Tensor.softmaxKernel(x, [n, k, inner], 1, log: log)
                 VectorKernels.useAVX2 = false
                 let b = Tensor.softmaxKernel(x, [n, k, inner], 1, log: log)
-                XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "case \(c) log \(log)")
+                XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "case \(c) log \(log): AVX2")
+                XCTAssertEqual(a512.map(\.bitPattern), b.map(\.bitPattern), "case \(c) log \(log): AVX-512")
             }
         }
     }
