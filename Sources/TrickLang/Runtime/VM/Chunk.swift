@@ -13,6 +13,8 @@ final class Chunk {
     /// `locs[pc]`: where the instruction at `pc` came from (the error's place and caret).
     let locs: [SourceLocation]
     let constants: [Value]
+    /// `constants` in a buffer the VM copies from in place (`loadK`).
+    let constantSlots: UnsafeMutablePointer<Value>
     let names: [String]
     /// `names` resolved as methods of the built-in containers and strings (nil: another name).
     let methods: [MethodName?]
@@ -61,6 +63,8 @@ final class Chunk {
         self.code.initialize(from: code, count: code.count)
         self.locs = locs
         self.constants = constants
+        constantSlots = .allocate(capacity: Swift.max(constants.count, 1))
+        constantSlots.initialize(from: constants, count: constants.count)
         self.names = names
         methods = names.map { MethodName.table[$0] }
         self.specs = specs
@@ -82,6 +86,8 @@ final class Chunk {
     deinit {
         code.deinitialize(count: count)
         code.deallocate()
+        constantSlots.deinitialize(count: constants.count)
+        constantSlots.deallocate()
         unboundLocals.deallocate()
     }
 }

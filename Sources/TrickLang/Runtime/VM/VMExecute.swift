@@ -129,7 +129,7 @@ extension VM {
                     let ins = code[pc]
                     pc &+= 1
                     switch ins {
-                    case .loadK(let a, let k): ValueLayout.store(regs + Int(a), chunk.constants[Int(k)])
+                    case .loadK(let a, let k): ValueLayout.copy(chunk.constantSlots + Int(k), to: regs + Int(a))
                     case .loadInt(let a, let i): VM.setTrivial(regs + Int(a), .int(Int(i)))
                     case .loadNone(let a): VM.setTrivial(regs + Int(a), .none)
                     case .loadBool(let a, let b): VM.setTrivial(regs + Int(a), .bool(b))
