@@ -45,7 +45,12 @@ extension VM {
             var cellFrame: Unmanaged<CellFrame>?
             var ownsCells = false
             if chunk.needsCells {
-                (cellFrame, ownsCells) = makeCells(chunk, functionRef, regs)
+                if chunk.cellCount == 0, let f = functionRef {
+                    // only captured cells: the function's, read in place
+                    cellFrame = f._withUnsafeGuaranteedRef { $0.captured.map { Unmanaged.passUnretained($0) } }
+                } else {
+                    (cellFrame, ownsCells) = makeCells(chunk, functionRef, regs)
+                }
             }
             let iterBase = iteratorTop
             if chunk.iteratorCount > 0 {
@@ -57,13 +62,11 @@ extension VM {
         }
     }
 
-    /// A call's cells: its function's captured cells read in place when it has none of its own,
-    /// else a new frame of them (retained; released as the call ends).
+    /// A call's cells when it has its own: a new frame of its function's captured cells and
+    /// fresh ones (retained; released as the call ends). Without cells of its own, a call reads
+    /// its function's captured cells in place (`activate`).
     func makeCells(_ chunk: Chunk, _ functionRef: Unmanaged<Function>?, _ regs: UnsafeMutablePointer<Value>) -> (Unmanaged<CellFrame>?, Bool) {
         let function = functionRef?.takeUnretainedValue()
-        if chunk.cellCount == 0, let f = function {
-            return (f.captured.map { Unmanaged.passUnretained($0) }, false)
-        }
         var c = ContiguousArray<Cell>()
         c.reserveCapacity(chunk.freeCount + chunk.cellCount)
         if let captured = function?.captured { c.append(contentsOf: captured.items) }
