@@ -4,8 +4,13 @@ import PackageDescription
 // Three layers, one direction (see STYLE.md):
 //   TrickCore     — the numeric core: tensors and every trick's math; knows nothing of the language.
 //   TrickLang     — the language: syntax, diagnostics, runtime, the built-in registry.
-//   TrickBuiltins — thin bindings that expose TrickCore functions as language built-ins.
+//   TrickLibrary  — thin bindings that expose TrickCore functions as language built-ins.
 //   trick         — the command line (run / test / -c / REPL).
+// Objects link in module-name order, and of the weak copies of a type's outlined copy/destroy that
+// several modules emit the first linked is kept: TrickCore's own types keep TrickCore's (atomic,
+// its kernels share tensors across threads), and Value keeps TrickLang's (non-atomic, below),
+// because TrickLibrary sorts after TrickLang. (As TrickBuiltins it linked first, and every Value
+// copy in the program counted atomically.)
 let optimized: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 // The interpreter's objects (frames, functions, values) are only ever touched by the thread that
 // runs the script, so its reference counting need not be atomic: about 2x on call-heavy code.
@@ -39,20 +44,20 @@ let package = Package(
         .target(name: "CTrickKernels", path: "Sources/CTrickKernels"),
         .target(name: "TrickCore", dependencies: ["CImageCodecs", "CTrickKernels", "CZlib"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: interpreter),
-        .target(name: "TrickBuiltins", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
+        .target(name: "TrickLibrary", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
         .executableTarget(name: "trick", dependencies: [
-            "TrickCore", "TrickLang", "TrickBuiltins", "CEditLine", "CZMQ", "KernelSigning",
+            "TrickCore", "TrickLang", "TrickLibrary", "CEditLine", "CZMQ", "KernelSigning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // HMAC-SHA256 for the Jupyter kernel, in a module of its own: Crypto brings Foundation
         // along, whose String extensions would otherwise clash with TrickLang's in every file.
         .target(name: "KernelSigning", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .executableTarget(name: "trick-bench", dependencies: ["TrickCore", "TrickLang", "TrickBuiltins"]),
+        .executableTarget(name: "trick-bench", dependencies: ["TrickCore", "TrickLang", "TrickLibrary"]),
         // The fuzz target (`make fuzz`): libFuzzer when built with -sanitize=fuzzer, else random mutation.
-        .executableTarget(name: "trick-fuzz", dependencies: ["TrickCore", "TrickLang", "TrickBuiltins"]),
+        .executableTarget(name: "trick-fuzz", dependencies: ["TrickCore", "TrickLang", "TrickLibrary"]),
         .testTarget(name: "TrickCoreTests", dependencies: ["TrickCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrickLangTests", dependencies: ["TrickLang", "TrickBuiltins"], exclude: ["Fixtures"]),
-        .testTarget(name: "TrickBuiltinsTests", dependencies: ["TrickLang", "TrickBuiltins", "TrickCore"]),
+        .testTarget(name: "TrickLangTests", dependencies: ["TrickLang", "TrickLibrary"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrickLibraryTests", dependencies: ["TrickLang", "TrickLibrary", "TrickCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

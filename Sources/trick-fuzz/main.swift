@@ -1,4 +1,4 @@
-import TrickBuiltins
+import TrickLibrary
 import TrickCore
 import TrickLang
 #if canImport(Glibc)
@@ -63,7 +63,7 @@ enum FuzzTarget {
     static func makeInterpreter() -> Interpreter {
         if library == nil {
             let lib = Library()
-            TrickBuiltins.register(lib)
+            TrickLibrary.register(lib)
             let first = Interpreter(library: lib)  // registers the language built-ins, which refer to it
             first.output = { _ in }
             first.baseDirectory = sandbox

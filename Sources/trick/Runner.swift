@@ -1,4 +1,4 @@
-import TrickBuiltins
+import TrickLibrary
 import TrickCore
 import TrickLang
 #if canImport(Glibc)
@@ -32,7 +32,7 @@ enum Runner {
     /// (absolute, as CPython 3.9+ gives it), so tests can find data next to themselves.
     static func makeInterpreter(file: String? = nil, moduleName: String = "__main__") -> Interpreter {
         let lib = Library()
-        TrickBuiltins.register(lib)
+        TrickLibrary.register(lib)
         lib.define("__name__", .str(moduleName))
         if let file, !file.hasPrefix("<") {
             var cwd = [CChar](repeating: 0, count: 4096)

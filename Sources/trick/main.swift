@@ -1,5 +1,5 @@
 import ArgumentParser
-import TrickBuiltins
+import TrickLibrary
 import TrickCore
 import TrickLang
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import TrickBuiltins
+import TrickLibrary
 import TrickLang
 import XCTest
 #if canImport(Glibc)
@@ -10,7 +10,7 @@ import Glibc
 final class NotebookTests: XCTestCase {
     func interp() -> Interpreter {
         let lib = Library()
-        TrickBuiltins.register(lib)
+        TrickLibrary.register(lib)
         return Interpreter(library: lib)
     }
 

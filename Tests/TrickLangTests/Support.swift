@@ -1,11 +1,11 @@
-import TrickBuiltins
+import TrickLibrary
 import TrickLang
 import XCTest
 
 /// Runs trick source with every built-in and returns what it printed (displayed values included).
 func runTrick(_ source: String, name: String = "<test>") throws -> String {
     let lib = Library()
-    TrickBuiltins.register(lib)
+    TrickLibrary.register(lib)
     let interp = Interpreter(library: lib)
     var out = ""
     interp.output = { out += $0 }

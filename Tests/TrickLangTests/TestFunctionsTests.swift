@@ -1,4 +1,4 @@
-import TrickBuiltins
+import TrickLibrary
 import TrickLang
 import XCTest
 
@@ -6,7 +6,7 @@ import XCTest
 final class TestFunctionsTests: XCTestCase {
     func report(_ source: String) throws -> TestReport {
         let lib = Library()
-        TrickBuiltins.register(lib)
+        TrickLibrary.register(lib)
         let interp = Interpreter(library: lib)
         interp.output = { _ in }
         for st in try interp.compile(try Parser.parse(SourceFile(name: "<t>", text: source))) { _ = try st.execute() }

@@ -1,4 +1,4 @@
-import TrickBuiltins
+import TrickLibrary
 import TrickLang
 import XCTest
 
@@ -13,7 +13,7 @@ final class UserModuleTests: XCTestCase {
         try "VALUE = 1\ndef get():\n    return VALUE\n".write(toFile: module, atomically: true, encoding: .utf8)
 
         let lib = Library()
-        TrickBuiltins.register(lib)
+        TrickLibrary.register(lib)
         let interp = Interpreter(library: lib)
         interp.includingFiles = [dir + "/notebook.trick"]      // imports look next to the notebook
         var out = ""

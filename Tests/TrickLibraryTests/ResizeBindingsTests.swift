@@ -1,7 +1,7 @@
 import XCTest
 import TrickCore
 import TrickLang
-@testable import TrickBuiltins
+@testable import TrickLibrary
 
 /// The resize built-ins called as a script would call them (the conformance forms of SPEC §7).
 final class ResizeBindingsTests: XCTestCase {

@@ -1,7 +1,7 @@
 import TrickLang
 
 /// Every area's built-ins, registered into a library. One line per area of the seed.
-public enum TrickBuiltins {
+public enum TrickLibrary {
     public static func register(_ lib: Library) {
         TensorBindings.register(lib)     // tensors: creation, math, indexing helpers, random
         TestingBindings.register(lib)    // torch.testing / mmengine.testing comparisons

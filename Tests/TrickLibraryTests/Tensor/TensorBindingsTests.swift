@@ -1,13 +1,13 @@
 import XCTest
 import TrickCore
 import TrickLang
-@testable import TrickBuiltins
+@testable import TrickLibrary
 
 /// The tensor built-ins bind torch's call forms (varargs sizes, keyword names, tuples back).
 final class TensorBindingsTests: XCTestCase {
     let lib: Library = {
         let l = Library()
-        TrickBuiltins.register(l)
+        TrickLibrary.register(l)
         return l
     }()
 

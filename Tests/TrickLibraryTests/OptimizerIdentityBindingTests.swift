@@ -1,14 +1,14 @@
 import XCTest
 import TrickCore
 @testable import TrickLang
-@testable import TrickBuiltins
+@testable import TrickLibrary
 
 /// Issue 18: `SGD([{'params': a.parameters()}, {'params': b.parameters(), 'lr': 0.5}], lr=0.05)` with
 /// two different `Conv2d(1, 1, 1)` raised "some parameters appear in more than one parameter group"
 /// (parameters were told apart by shape). torch tells them apart by identity; the same parameter
 /// in two groups is still the ValueError.
 final class OptimizerIdentityBindingTests: XCTestCase {
-    let lib: Library = { let l = Library(); TrickBuiltins.register(l); return l }()
+    let lib: Library = { let l = Library(); TrickLibrary.register(l); return l }()
 
     func call(_ name: String, _ pos: [Value] = [], _ kw: [(String, Value)] = []) throws -> Value {
         guard case .builtin(let f)? = lib.globals[name] else { throw RuntimeError("no built-in \(name)") }

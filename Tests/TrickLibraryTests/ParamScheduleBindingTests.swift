@@ -1,11 +1,11 @@
 import XCTest
 import TrickCore
 @testable import TrickLang
-@testable import TrickBuiltins
+@testable import TrickLibrary
 
 /// The built-ins of trick 1 and 8 called as a script calls them (the public conformance forms).
 final class ParamScheduleBindingTests: XCTestCase {
-    let lib: Library = { let l = Library(); TrickBuiltins.register(l); return l }()
+    let lib: Library = { let l = Library(); TrickLibrary.register(l); return l }()
 
     func call(_ name: String, _ pos: [Value] = [], _ kw: [(String, Value)] = []) throws -> Value {
         guard case .builtin(let f)? = lib.globals[name] else { throw RuntimeError("no built-in \(name)") }
