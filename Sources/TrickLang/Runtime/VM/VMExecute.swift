@@ -277,7 +277,9 @@ extension VM {
                     case .buildSlice(let d, let first):
                         ValueLayout.store(regs + Int(d), try slice(regs + Int(first)))
                     case .listAppend(let l, let v):
-                        if case .list(let ref) = regs[Int(l)] { ref.items.append(regs[Int(v)]) }
+                        if let ref = ValueLayout.instance(regs + Int(l), ValueLayout.listTag, as: ListRef.self) {
+                            ref._withUnsafeGuaranteedRef { VM.append(regs[Int(v)], to: $0) }
+                        }
                     case .listExtend(let l, let v):
                         if case .list(let ref) = regs[Int(l)] { ref.items.append(contentsOf: try interp.iterate(regs[Int(v)])) }
                     case .setAdd(let s, let v):
@@ -370,9 +372,10 @@ extension VM {
                         let args = try spreadArguments(regs + Int(a) + 1)
                         ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], args, chunk, pc - 1))
                     case .callMethod(let a, let k, let n):
-                        if n == 1, chunk.methods[Int(k)] == .append, case .list(let l) = regs[Int(a)] {
-                            l.items.append((regs + Int(a) + 1).move())
+                        if n == 1, chunk.methods[Int(k)] == .append, let l = ValueLayout.instance(regs + Int(a), ValueLayout.listTag, as: ListRef.self) {
+                            let v = (regs + Int(a) + 1).move()
                             (regs + Int(a) + 1).initialize(to: .none)
+                            l._withUnsafeGuaranteedRef { VM.append(v, to: $0) }
                             ValueLayout.store(regs + Int(a), .none)
                             continue
                         }
@@ -674,6 +677,13 @@ extension VM {
 
     /// Stores a number, bool or None (the old value is released if it held a reference).
     @inline(__always) static func setTrivial(_ p: UnsafeMutablePointer<Value>, _ v: Value) { ValueLayout.store(p, v) }
+
+    /// `list.append`: an empty list's first append reserves 4 items, as CPython's does (Swift's
+    /// array would grow 1, 2, 4, 8 — three more reallocations for a list of 5).
+    @inline(__always) static func append(_ v: consuming Value, to l: ListRef) {
+        if l.items.capacity == 0 { l.items.reserveCapacity(4) }
+        l.items.append(v)
+    }
 
     /// `R[d] = R[o][j]` for a list or tuple with that index (j ≥ 0); false for anything else.
     /// (The list is read unretained; its items are not borrowed as a buffer, which would retain
