@@ -188,8 +188,17 @@ public final class DictRef {
         }
     }
 
-    /// The entry number of `key`, or nil; also the bucket where it is or would go.
+    /// Dicts of up to this many entries have no table: a lookup scans their hashes (most config
+    /// dicts are this small, and a table is one more allocation and a rebuild as they grow).
+    static let smallCount = 8
+
+    /// The entry number of `key`, or nil; also the bucket where it is or would go (−1 for a small
+    /// dict, which has no table).
     private func find(_ key: Value, _ h: Int) -> (entry: Int?, bucket: Int) {
+        if table.isEmpty {
+            for i in hashes.indices where hashes[i] == h && DictRef.sameKey(keys[i], key) { return (i, -1) }
+            return (nil, -1)
+        }
         let mask = table.count - 1
         var b = h & mask
         while true {
@@ -200,7 +209,9 @@ public final class DictRef {
         }
     }
 
+    /// A table for `capacity` entries (at most half full), or none for a small dict.
     private func rebuild(capacity: Int) {
+        guard capacity > DictRef.smallCount else { table = []; return }
         var size = 8
         while size < capacity * 2 { size <<= 1 }
         table = [Int32](repeating: 0, count: size)
@@ -214,26 +225,30 @@ public final class DictRef {
 
     public func get(_ key: Value) throws -> Value? {
         let h = try DictRef.hash(key)
-        if table.isEmpty { return nil }
         guard let e = find(key, h).entry else { return nil }
         return values[e]
     }
 
     public func set(_ key: Value, _ value: Value) throws {
         let h = try DictRef.hash(key)
-        if (keys.count + 1) * 2 > table.count { rebuild(capacity: keys.count + 1) }
         let (entry, bucket) = find(key, h)
         if let e = entry { values[e] = value; return }
+        if keys.isEmpty {
+            keys.reserveCapacity(4)
+            values.reserveCapacity(4)
+            hashes.reserveCapacity(4)
+        }
         keys.append(key)
         values.append(value)
         hashes.append(h)
-        table[bucket] = Int32(keys.count)
+        if keys.count > DictRef.smallCount {
+            if bucket < 0 || keys.count * 2 > table.count { rebuild(capacity: keys.count) } else { table[bucket] = Int32(keys.count) }
+        }
     }
 
     @discardableResult
     public func remove(_ key: Value) throws -> Value? {
         let h = try DictRef.hash(key)
-        if table.isEmpty { return nil }
         guard let e = find(key, h).entry else { return nil }
         let v = values[e]
         keys.remove(at: e)
