@@ -121,7 +121,9 @@ extension VM {
         unowned(unsafe) var file = chunk.file
         unowned(unsafe) var globals = chunk.globals
         var regs = stack + entryBase
-        var pc = startPC
+        var ip = code + startPC
+        /// The running instruction's index + 1 (errors' locations, handlers, calls' return points).
+        var pc: Int { ip - code }
         while true {
             do {
                 if let g = generator, let thrown = g.pendingThrow {
@@ -129,8 +131,8 @@ extension VM {
                     throw thrown       // raised at the paused yield: its handlers take it
                 }
                 while true {
-                    let ins = code[pc]
-                    pc &+= 1
+                    let ins = ip.pointee
+                    ip += 1
                     switch ins {
                     case .loadK(let a, let k): ValueLayout.copy(chunk.constantSlots + Int(k), to: regs + Int(a))
                     case .loadInt(let a, let i): VM.setTrivial(regs + Int(a), .int(Int(i)))
@@ -227,39 +229,39 @@ extension VM {
                         ValueLayout.store(regs + Int(d), try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
                     case .compareJumpIfFalse(let a, let b, let op, let t):
                         if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
-                            if !VM.compareInts(x, y, op) { pc = Int(t) }
+                            if !VM.compareInts(x, y, op) { ip = code + Int(t) }
                             continue
                         }
                         if op >= Comparison.is.rawValue {
                             // `is` / `is not`: identity, which no operand can overload
-                            if VM.identical(regs + Int(a), regs + Int(b)) != (op == Comparison.is.rawValue) { pc = Int(t) }
+                            if VM.identical(regs + Int(a), regs + Int(b)) != (op == Comparison.is.rawValue) { ip = code + Int(t) }
                             continue
                         }
-                        if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]).truthy()) { pc = Int(t) }
+                        if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]).truthy()) { ip = code + Int(t) }
                     case .compareIJumpIfFalse(let a, let k, let op, let t):
                         if case .int(let x) = regs[Int(a)] {
-                            if !VM.compareInts(x, Int(k), op) { pc = Int(t) }
+                            if !VM.compareInts(x, Int(k), op) { ip = code + Int(t) }
                             continue
                         }
-                        if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], .int(Int(k))).truthy()) { pc = Int(t) }
+                        if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], .int(Int(k))).truthy()) { ip = code + Int(t) }
 
-                    case .jump(let t): pc = Int(t)
+                    case .jump(let t): ip = code + Int(t)
                     case .loop(let t):
                         if trickInterruptRequested != 0 { try interp.checkInterrupt(file, chunk.locs[pc - 1]) }
-                        pc = Int(t)
+                        ip = code + Int(t)
                     case .jumpIfFalse(let a, let t):
                         switch regs[Int(a)] {
-                        case .bool(let b): if !b { pc = Int(t) }
-                        case .int(let i): if i == 0 { pc = Int(t) }
-                        case .none: pc = Int(t)
-                        default: if !(try regs[Int(a)].truthy()) { pc = Int(t) }
+                        case .bool(let b): if !b { ip = code + Int(t) }
+                        case .int(let i): if i == 0 { ip = code + Int(t) }
+                        case .none: ip = code + Int(t)
+                        default: if !(try regs[Int(a)].truthy()) { ip = code + Int(t) }
                         }
                     case .jumpIfTrue(let a, let t):
                         switch regs[Int(a)] {
-                        case .bool(let b): if b { pc = Int(t) }
-                        case .int(let i): if i != 0 { pc = Int(t) }
+                        case .bool(let b): if b { ip = code + Int(t) }
+                        case .int(let i): if i != 0 { ip = code + Int(t) }
                         case .none: break
-                        default: if try regs[Int(a)].truthy() { pc = Int(t) }
+                        default: if try regs[Int(a)].truthy() { ip = code + Int(t) }
                         }
 
                     case .buildList(let d, let first, let n):
@@ -352,7 +354,7 @@ extension VM {
                             file = chunk.file
                             globals = chunk.globals
                             regs = stack + act.pointee.base
-                            pc = 0
+                            ip = code
                             continue
                         }
                         if n <= 2, let b = ValueLayout.instance(regs + Int(a), ValueLayout.builtinTag, as: BuiltinFunction.self),
@@ -399,7 +401,7 @@ extension VM {
                                 file = chunk.file
                                 globals = chunk.globals
                                 regs = stack + act.pointee.base
-                                pc = 0
+                                ip = code
                                 continue
                             }
                         }
@@ -432,7 +434,7 @@ extension VM {
                         file = chunk.file
                         globals = chunk.globals
                         regs = stack + act.pointee.base
-                        pc = act.pointee.pc
+                        ip = code + act.pointee.pc
                         ValueLayout.store(stack + act.pointee.resultRegister, v)
                     case .yield(let d, let r):
                         // only a generator's own activation yields (calls of generator functions
@@ -467,11 +469,11 @@ extension VM {
                             } else {
                                 it.pointee.items = []
                                 it.pointee.values = nil
-                                pc = Int(t)
+                                ip = code + Int(t)
                             }
                             continue
                         }
-                        guard let v = try nextItem(it) else { pc = Int(t); continue }
+                        guard let v = try nextItem(it) else { ip = code + Int(t); continue }
                         if case .tuple(let items) = v, items.count == Int(n) {
                             for i in 0..<Int(n) { regs[Int(first) + i] = items[i] }
                         } else {
@@ -486,12 +488,12 @@ extension VM {
                                 let (n, o) = i.addingReportingOverflow(step)
                                 it.pointee.next = o ? it.pointee.stop : n
                             } else {
-                                pc = Int(t)
+                                ip = code + Int(t)
                             }
                         } else if let v = try nextItem(it) {
                             ValueLayout.store(regs + Int(d), v)
                         } else {
-                            pc = Int(t)
+                            ip = code + Int(t)
                         }
                     case .unpack(let first, let s, let n):
                         if case .tuple(let t) = regs[Int(s)], t.count == Int(n) {
@@ -537,7 +539,7 @@ extension VM {
                         if try !err.isInterrupt && suppress.truthy() {
                             exceptions.removeLast()
                             interp.currentException = exceptions.last
-                            pc = Int(t)
+                            ip = code + Int(t)
                         } else {
                             throw err
                         }
@@ -556,14 +558,14 @@ extension VM {
                     case .importStar(let k):
                         try importStar(chunk.specs[Int(k)], globals)
                     case .adoptInPlace(let a, let b, let t):
-                        guard case .tensor(let receiver) = regs[Int(a)], case .tensor(let result) = regs[Int(b)] else { pc = Int(t); continue }
+                        guard case .tensor(let receiver) = regs[Int(a)], case .tensor(let result) = regs[Int(b)] else { ip = code + Int(t); continue }
                         if receiver !== result {
                             try receiver.assignInPlace(result.tensor, checkShape: false)
                             ValueLayout.copy(regs + Int(a), to: regs + Int(b))
                         }
                     case .ifWriteBack(let a, let b, let t):
                         if case .tensor = regs[Int(a)] { continue }
-                        if case .tensor = regs[Int(b)] { pc = Int(t) }
+                        if case .tensor = regs[Int(b)] { ip = code + Int(t) }
                     case .writeBackAttr(let o, let k, let v):
                         var plain = false
                         if case .tensor = regs[Int(v)] { plain = true }
@@ -584,7 +586,7 @@ extension VM {
                         if exceptions.count > depth { exceptions.removeSubrange(depth...) }
                         exceptions.append(err)
                         interp.currentException = err
-                        pc = h.target
+                        ip = code + h.target
                         break
                     }
                     deactivate(act)
@@ -603,7 +605,7 @@ extension VM {
                     file = chunk.file
                     globals = chunk.globals
                     regs = stack + act.pointee.base
-                    pc = act.pointee.pc
+                    ip = code + act.pointee.pc
                 }
             }
         }
