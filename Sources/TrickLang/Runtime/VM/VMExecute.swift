@@ -168,6 +168,8 @@ extension VM {
                             if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
                             VM.setTrivial(regs + Int(d), .float(x + y)); continue
+                        } else if case .str(let x) = regs[Int(a)], case .str(let y) = regs[Int(b)] {
+                            ValueLayout.store(regs + Int(d), .str(Ops.concatenate(x, y))); continue
                         }
                         ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], regs[Int(b)]))
                     case .sub(let d, let a, let b):
