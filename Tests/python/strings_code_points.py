@@ -12,3 +12,8 @@ print(sum([1, 2, 3]), sum([1, 2.5]), sum([[1], [2]], []), sum((x * x for x in ra
 print(isinstance(True, int), isinstance({}, (list, dict)), isinstance(1.0, int), len({1: 2}), abs(-2.5))
 d = {"lr": 0.01}
 print(d.get("lr"), d.get("wd"), d.get("wd", 0), list(d.items()), list(d.keys()), list(d.values()))
+# canonically equivalent strings are different strs (Python compares code points): equality, dict
+# keys, sets, list.count, and literals in one program (its constants are not merged)
+print("\u00e9" == "e\u0301", len("e\u0301"), {"\u00e9": 1}.get("e\u0301"))
+print(len({"\u00e9", "e\u0301"}), "e\u0301" in {"\u00e9": 1}, ["\u00e9"].count("e\u0301"), "\u00e9" != "e\u0301")
+print(sorted(["\u00e9", "e\u0301"]) == ["e\u0301", "\u00e9"], "e\u0301" < "\u00e9")

@@ -572,6 +572,18 @@ extension String {
         }
     }
 
+    /// Python's str equality: the same code points. (Swift's `==` is canonical equivalence, under
+    /// which "\u{E9}" and "e\u{301}" are equal; Python's are not.)
+    @inline(__always)
+    func sameCodePoints(_ other: String) -> Bool {
+        var a = self, b = other
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+    }
+
     /// Python's `len`: code points, counted as the UTF-8 bytes that start one (a loop the
     /// compiler vectorises; `unicodeScalars.count` decodes each scalar).
     var codePointCount: Int {

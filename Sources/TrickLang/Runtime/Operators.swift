@@ -304,7 +304,7 @@ enum Ops {
     private static func equalContainers(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case (.none, .none): return true
-        case (.str(let x), .str(let y)): return x == y
+        case (.str(let x), .str(let y)): return x.sameCodePoints(y)
         case (.list(let x), .list(let y)): return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1) })
         case (.tuple(let x), .tuple(let y)): return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
         case (.dict(let x), .dict(let y)):
@@ -383,7 +383,7 @@ enum Ops {
         case (.function(let x), .function(let y)): return x === y
         case (.tensor(let x), .tensor(let y)): return x === y
         case (.int(let x), .int(let y)): return x == y
-        case (.str(let x), .str(let y)): return x == y
+        case (.str(let x), .str(let y)): return x.sameCodePoints(y)
         default: return false
         }
     }

@@ -172,7 +172,7 @@ public final class DictRef {
     @inline(__always) static func sameKey(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x == y
-        case (.str(let x), .str(let y)): return x == y
+        case (.str(let x), .str(let y)): return x.sameCodePoints(y)
         case (.object(let x), .object(let y)):
             if x === y { return true }
             // equal by the class's __eq__ (value-like keys)

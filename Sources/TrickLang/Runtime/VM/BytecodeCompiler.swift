@@ -31,7 +31,7 @@ final class BytecodeCompiler {
     var code: [Instr] = []
     var locs: [SourceLocation] = []
     var constants: [Value] = []
-    var constantIndex: [String: K] = [:]
+    var constantIndex: [[UInt8]: K] = [:]
     var names: [String] = []
     var nameIndex: [String: K] = [:]
     var specs: [ImportSpec] = []
@@ -162,11 +162,13 @@ final class BytecodeCompiler {
     func isTemporary(_ r: R) -> Bool { Int(r) >= localCount }
 
     func constant(_ v: Value) -> K {
-        let key: String?
+        // (strs keyed by their UTF-8 bytes: a Swift String key would merge canonically
+        // equivalent strings, "\u{E9}" and "e\u{301}", which Python keeps apart)
+        let key: [UInt8]?
         switch v {
-        case .str(let s): key = "s" + s
-        case .float(let d): key = "f\(d.bitPattern)"
-        case .int(let i): key = "i\(i)"
+        case .str(let s): key = [0] + Array(s.utf8)
+        case .float(let d): key = [1] + withUnsafeBytes(of: d.bitPattern) { Array($0) }
+        case .int(let i): key = [2] + withUnsafeBytes(of: i) { Array($0) }
         default: key = nil
         }
         if let key, let k = constantIndex[key] { return k }
