@@ -47,6 +47,48 @@ void trick_sgemm_kernel_4x16_segments(const float *a0, const float *a1, const fl
 }
 
 __attribute__((target("avx2,fma")))
+void trick_sgemm_kernel_4x16_rows(const float *a, const float *base, const long *offs, long k,
+                                  float *c, long ldc, int rows, int cols, int accumulate) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    for (long p = 0; p < k; p++) {
+        const float *bp = base + offs[p];
+        const __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
+        const float *ap = a + p * 4;
+        __m256 x = _mm256_broadcast_ss(ap);
+        c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(ap + 1);
+        c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(ap + 2);
+        c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(ap + 3);
+        c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+    }
+    const __m256 v[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+    if (cols == 16) {
+        for (int r = 0; r < rows; r++) {
+            float *row = c + r * ldc;
+            __m256 lo = v[2 * r], hi = v[2 * r + 1];
+            if (accumulate) {
+                lo = _mm256_add_ps(_mm256_loadu_ps(row), lo);
+                hi = _mm256_add_ps(_mm256_loadu_ps(row + 8), hi);
+            }
+            _mm256_storeu_ps(row, lo);
+            _mm256_storeu_ps(row + 8, hi);
+        }
+        return;
+    }
+    float tmp[4][16];
+    for (int r = 0; r < 4; r++) { _mm256_storeu_ps(tmp[r], v[2 * r]); _mm256_storeu_ps(tmp[r] + 8, v[2 * r + 1]); }
+    for (int r = 0; r < rows; r++) {
+        float *row = c + r * ldc;
+        for (int q = 0; q < cols; q++) row[q] = accumulate ? row[q] + tmp[r][q] : tmp[r][q];
+    }
+}
+
+__attribute__((target("avx2,fma")))
 void trick_phase_interleave(const float *tile, long phase_stride, int sx, int rho0, long rows, long count,
                             const float *bias, float *dst, long ldd) {
     for (long r = 0; r < rows; r++) {
@@ -101,6 +143,10 @@ void trick_phase_split_row(const float *src, long ow, int sx, long tlo, long dw,
     }
 }
 #else
+void trick_sgemm_kernel_4x16_rows(const float *a, const float *base, const long *offs, long k,
+                                  float *c, long ldc, int rows, int cols, int accumulate) {
+    (void)a; (void)base; (void)offs; (void)k; (void)c; (void)ldc; (void)rows; (void)cols; (void)accumulate;
+}
 void trick_phase_interleave(const float *tile, long phase_stride, int sx, int rho0, long rows, long count,
                             const float *bias, float *dst, long ldd) {
     (void)tile; (void)phase_stride; (void)sx; (void)rho0; (void)rows; (void)count; (void)bias; (void)dst; (void)ldd;

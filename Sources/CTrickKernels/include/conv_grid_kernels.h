@@ -12,6 +12,12 @@ void trick_sgemm_kernel_4x16_segments(const float *a0, const float *a1, const fl
                                       long pitch, long len, long segs, const float *b,
                                       float *c, long ldc, int rows, int cols, int accumulate);
 
+/// `trick_sgemm_kernel_4x16` with B read in place: row p of the k × 16 panel is the 16 floats at
+/// `base + offs[p]` (a stride-1 patch row; columns ≥ `cols` are read but not stored, so 16 floats
+/// must be readable there). The same fused multiply-adds in the same order — the same bits.
+void trick_sgemm_kernel_4x16_rows(const float *a, const float *base, const long *offs, long k,
+                                  float *c, long ldc, int rows, int cols, int accumulate);
+
 /// The forward's output of `rows` channels for `count` (≤ 16·sx) consecutive output columns:
 /// `dst[r·ldd + m] = tile[((rho0 + m) mod sx)·phase_stride + r·16 + m / sx] (+ bias[r])` — the
 /// phases' 16-wide tiles interleaved. Plain copies and float32 adds (vector stores when sx = 2).

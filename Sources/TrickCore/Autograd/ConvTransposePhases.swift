@@ -78,17 +78,6 @@ enum ConvTransposePhases {
         var ckk: Int { cog * ay.kernel * ax.kernel }
     }
 
-    /// `16 ≥ width` floats from `src` into `dst`, zeros after.
-    @inline(__always)
-    static func copyRow(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ width: Int) {
-        if width == nr {
-            UnsafeMutableRawPointer(dst).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
-        } else {
-            dst.update(from: src, count: width)
-            (dst + width).update(repeating: 0, count: nr - width)
-        }
-    }
-
     /// Work split: one thread below ~40 µs of products.
     static func threads(_ multiplyAdds: Int) -> Int { Parallel.threads(forNanoseconds: 0.04 * Double(multiplyAdds)) }
 
@@ -100,7 +89,9 @@ enum ConvTransposePhases {
         let (ay, ax) = (p.ay, p.ax)
         let hp = ay.padded, wp = ax.padded, pplane = hp * wp
         // the input with a zero border: rows lo...hi, columns lo...hi of each axis
-        let xp = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, p.n * p.ci * pplane))
+        // (+ 16: the product reads 16 floats a patch row, also past a short last row)
+        let xp = UnsafeMutablePointer<Float>.allocate(capacity: p.n * p.ci * pplane + nr)
+        xp.advanced(by: p.n * p.ci * pplane).initialize(repeating: 0, count: nr)
         defer { xp.deallocate() }
         Parallel.ranges(p.n * p.ci, threads: threads(p.n * p.ci * pplane * 8)) { first, last in
             for plane in first..<last {
@@ -117,6 +108,13 @@ enum ConvTransposePhases {
             aOffset.append(aCount)
             aCount += rowPanels * p.cig * ay.taps[py].count * ax.taps[px].count * mr
         } } }
+        // per (phase y, phase x): patch row (ci, a, b) at `c·plane − a·wp − b` from (q, u) in the copy
+        var rowOffsets: [[Int]] = []
+        for py in 0..<sy { for px in 0..<sx {
+            var r: [Int] = []
+            for c in 0..<p.cig { for a in 0..<ay.taps[py].count { for b in 0..<ax.taps[px].count { r.append(c * pplane - a * wp - b) } } }
+            rowOffsets.append(r)
+        } }
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, aCount))
         defer { packed.deallocate() }
         let kh = ay.kernel, kw = ax.kernel
@@ -144,12 +142,10 @@ enum ConvTransposePhases {
                 for px in 0..<sx { work += p.cog * p.cig * ay.taps[py].count * ax.taps[px].count * Swift.max(0, ax.q1[px] - ax.q0[px]) }
             }
         } } }
-        let maxK = p.cig * ((kh + sy - 1) / sy) * ((kw + sx - 1) / sx)
         let phaseStride = rowPanels * mr * nr
         Parallel.ranges(units.count, threads: threads(work)) { first, last in
-            let panel = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, maxK) * nr)
             let tile = UnsafeMutablePointer<Float>.allocate(capacity: sx * phaseStride)
-            defer { panel.deallocate(); tile.deallocate() }
+            defer { tile.deallocate() }
             for unit in units[first..<last] {
                 let (img, grp, py, q) = unit
                 let ty = ay.taps[py].count
@@ -166,15 +162,12 @@ enum ConvTransposePhases {
                         let t = tile + px * phaseStride
                         if width <= 0 { continue }
                         if k == 0 { t.update(repeating: 0, count: phaseStride); continue }
-                        var r = 0
-                        for c in 0..<p.cig { for a in 0..<ty { for b in 0..<tx {
-                            copyRow(src + c * pplane - a * wp + u0 - b, panel + r * nr, width)
-                            r += 1
-                        } } }
                         let ap = packed + aOffset[(grp * sy + py) * sx + px]
-                        for ip in 0..<rowPanels {
-                            trick_sgemm_kernel_4x16(ap + ip * k * mr, panel, k, t + ip * mr * nr, nr,
-                                                    Int32(Swift.min(mr, p.cog - ip * mr)), Int32(width), 0)
+                        rowOffsets[py * sx + px].withUnsafeBufferPointer { offs in
+                            for ip in 0..<rowPanels {
+                                trick_sgemm_kernel_4x16_rows(ap + ip * k * mr, src + u0, offs.baseAddress!, k, t + ip * mr * nr, nr,
+                                                             Int32(Swift.min(mr, p.cog - ip * mr)), Int32(width), 0)
+                            }
                         }
                     }
                     trick_phase_interleave(tile, phaseStride, Int32(sx), Int32((x0 + ax.padding) % sx), p.cog, count,
@@ -193,7 +186,8 @@ enum ConvTransposePhases {
         let (ay, ax) = (p.ay, p.ax)
         let dh = ay.planeSize, dw = ax.planeSize, sy = ay.stride, sx = ax.stride
         let count = p.n * p.co * sy * sx * dh * dw
-        let d = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, count))
+        let d = UnsafeMutablePointer<Float>.allocate(capacity: count + nr)   // (+ 16: see `forward`)
+        d.advanced(by: count).initialize(repeating: 0, count: nr)
         Parallel.ranges(p.n * p.co, threads: threads(count * 4)) { first, last in
             for plane in first..<last {
                 let src = gy + plane * p.oh * p.ow
@@ -280,7 +274,7 @@ enum ConvTransposePhases {
     }
 
     /// conv2d(∂output, W, stride s, padding p): per image, group and input row, `W_g · cols`
-    /// with W packed as ConvPacked packs it and the patch panels copied from the phase planes.
+    /// with W packed as ConvPacked packs it and the patch rows read in place from the phase planes.
     static func inputGradient(_ p: Plan, _ wt: UnsafePointer<Float>, _ d: UnsafePointer<Float>, _ imagePlanes: Int,
                               _ offsets: [[Int]]) -> [Float] {
         let k = p.ckk, rowPanels = (p.cig + mr - 1) / mr, plane = p.h * p.w, dw = p.ax.planeSize
@@ -294,8 +288,6 @@ enum ConvTransposePhases {
             let units = k == 0 ? 0 : p.n * p.groups * p.h
             packedW.withUnsafeBufferPointer { pw in
                 Parallel.ranges(units, threads: threads(p.n * p.ci * plane * k)) { first, last in
-                    let panel = UnsafeMutablePointer<Float>.allocate(capacity: k * nr)
-                    defer { panel.deallocate() }
                     for u in first..<last {
                         let y = u % p.h, ig = u / p.h, grp = ig % p.groups, img = ig / p.groups
                         let src = d + img * imagePlanes + y * dw, off = offsets[grp]
@@ -305,11 +297,10 @@ enum ConvTransposePhases {
                         while x0 < p.w {
                             let width = Swift.min(nr, p.w - x0)
                             off.withUnsafeBufferPointer { po in
-                                for r in 0..<k { copyRow(src + po[r] + x0, panel + r * nr, width) }
-                            }
-                            for ip in 0..<rowPanels {
-                                trick_sgemm_kernel_4x16(ap + ip * k * mr, panel, k, dst + ip * mr * plane + x0, plane,
-                                                        Int32(Swift.min(mr, p.cig - ip * mr)), Int32(width), 0)
+                                for ip in 0..<rowPanels {
+                                    trick_sgemm_kernel_4x16_rows(ap + ip * k * mr, src + x0, po.baseAddress!, k, dst + ip * mr * plane + x0, plane,
+                                                                 Int32(Swift.min(mr, p.cig - ip * mr)), Int32(width), 0)
+                                }
                             }
                             x0 += width
                         }
