@@ -78,6 +78,11 @@ enum ConvTransposePhases {
         var ckk: Int { cog * ay.kernel * ax.kernel }
     }
 
+    /// The floats from one padded plane to the next: its size and 16 more, so that the patch rows
+    /// of consecutive planes do not all fall in one L1 set (at 32×32 planes, 4 KB apart, the 128
+    /// rows of a product would share the 8 ways of a single set).
+    static func planeStride(_ size: Int) -> Int { size + nr }
+
     /// Work split: one thread below ~40 µs of products.
     static func threads(_ multiplyAdds: Int) -> Int { Parallel.threads(forNanoseconds: 0.04 * Double(multiplyAdds)) }
 
@@ -87,7 +92,7 @@ enum ConvTransposePhases {
     static func forward(_ p: Plan, _ x: UnsafePointer<Float>, _ wt: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                         _ out: UnsafeMutablePointer<Float>) {
         let (ay, ax) = (p.ay, p.ax)
-        let hp = ay.padded, wp = ax.padded, pplane = hp * wp
+        let hp = ay.padded, wp = ax.padded, pplane = planeStride(hp * wp)
         // the input with a zero border: rows lo...hi, columns lo...hi of each axis
         // (+ 16: the product reads 16 floats a patch row, also past a short last row)
         let xp = UnsafeMutablePointer<Float>.allocate(capacity: p.n * p.ci * pplane + nr)
@@ -96,7 +101,7 @@ enum ConvTransposePhases {
         Parallel.ranges(p.n * p.ci, threads: threads(p.n * p.ci * pplane * 8)) { first, last in
             for plane in first..<last {
                 let d = xp + plane * pplane, s = x + plane * p.h * p.w
-                d.update(repeating: 0, count: pplane)
+                d.update(repeating: 0, count: hp * wp)
                 for y in 0..<p.h { (d + (y - ay.lo) * wp - ax.lo).update(from: s + y * p.w, count: p.w) }
             }
         }
@@ -185,21 +190,21 @@ enum ConvTransposePhases {
     static func phasePlanes(_ p: Plan, _ gy: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
         let (ay, ax) = (p.ay, p.ax)
         let dh = ay.planeSize, dw = ax.planeSize, sy = ay.stride, sx = ax.stride
-        let count = p.n * p.co * sy * sx * dh * dw
+        let ds = planeStride(dh * dw), count = p.n * p.co * sy * sx * ds
         let d = UnsafeMutablePointer<Float>.allocate(capacity: count + nr)   // (+ 16: see `forward`)
         d.advanced(by: count).initialize(repeating: 0, count: nr)
         Parallel.ranges(p.n * p.co, threads: threads(count * 4)) { first, last in
             for plane in first..<last {
                 let src = gy + plane * p.oh * p.ow
                 for py in 0..<sy {
-                    let dst = d + (plane * sy + py) * sx * dh * dw
+                    let dst = d + (plane * sy + py) * sx * ds
                     for t in 0..<dh {
                         let y = (t + ay.tLo) * sy + py
                         if y < 0 || y >= p.oh {
-                            for px in 0..<sx { (dst + px * dh * dw + t * dw).update(repeating: 0, count: dw) }
+                            for px in 0..<sx { (dst + px * ds + t * dw).update(repeating: 0, count: dw) }
                             continue
                         }
-                        trick_phase_split_row(src + y * p.ow, p.ow, Int32(sx), ax.tLo, dw, dst + t * dw, dh * dw)
+                        trick_phase_split_row(src + y * p.ow, p.ow, Int32(sx), ax.tLo, dw, dst + t * dw, ds)
                     }
                 }
             }
@@ -255,7 +260,7 @@ enum ConvTransposePhases {
         r.reserveCapacity(p.ckk)
         for oc in 0..<p.cog { for i in 0..<ay.kernel { for j in 0..<ax.kernel {
             let plane = ((grp * p.cog + oc) * ay.stride + ay.phase[i]) * ax.stride + ax.phase[j]
-            r.append(plane * dh * dw + (ay.shift[i] - ay.tLo) * dw + ax.shift[j] - ax.tLo)
+            r.append(plane * planeStride(dh * dw) + (ay.shift[i] - ay.tLo) * dw + ax.shift[j] - ax.tLo)
         } } }
         return r
     }
@@ -266,7 +271,7 @@ enum ConvTransposePhases {
         if !needInput && !needWeight { return (nil, nil) }
         let d = phasePlanes(p, gy)
         defer { d.deallocate() }
-        let imagePlanes = p.co * p.ay.stride * p.ax.stride * p.ay.planeSize * p.ax.planeSize
+        let imagePlanes = p.co * p.ay.stride * p.ax.stride * planeStride(p.ay.planeSize * p.ax.planeSize)
         let offsets = (0..<p.groups).map { rowOffsets(p, grp: $0) }
         let gx = needInput ? inputGradient(p, wt, d, imagePlanes, offsets) : nil
         let gw = needWeight ? weightGradient(p, x, d, imagePlanes, offsets) : nil
