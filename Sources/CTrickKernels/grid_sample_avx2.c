@@ -128,7 +128,51 @@ void trick_grid_sample_backward(const float *x, const float *g, long c, long pla
         }
     }
 }
+
+__attribute__((target("avx2,fma")))
+void trick_affine_grid_f32(const float *xs, long w, const float *ys, long h, const float *theta, long n, float *out) {
+    for (long b = 0; b < n; b++) {
+        const float *t = theta + 6 * b;
+        for (long y = 0; y < h; y++) {
+            for (long x = 0; x < w; x++) {
+                float *o = out + ((b * h + y) * w + x) * 2;
+                for (int j = 0; j < 2; j++) {
+                    float acc = 0.0f;
+                    acc = __builtin_fmaf(xs[x], t[3 * j], acc);
+                    acc = __builtin_fmaf(ys[y], t[3 * j + 1], acc);
+                    acc = __builtin_fmaf(1.0f, t[3 * j + 2], acc);
+                    o[j] = acc;
+                }
+            }
+        }
+    }
+}
+
+__attribute__((target("avx2,fma")))
+void trick_affine_grid_backward_f32(const float *xs, long w, const float *ys, long h, const float *g, long n, float *gtheta) {
+    for (long b = 0; b < n; b++) {
+        float a[3][2] = {{0.0f, 0.0f}, {0.0f, 0.0f}, {0.0f, 0.0f}};
+        const float *gb = g + b * h * w * 2;
+        for (long y = 0; y < h; y++) {
+            for (long x = 0; x < w; x++) {
+                const float *gp = gb + (y * w + x) * 2;
+                for (int j = 0; j < 2; j++) {
+                    a[0][j] = __builtin_fmaf(xs[x], gp[j], a[0][j]);
+                    a[1][j] = __builtin_fmaf(ys[y], gp[j], a[1][j]);
+                    a[2][j] = __builtin_fmaf(1.0f, gp[j], a[2][j]);
+                }
+            }
+        }
+        for (int j = 0; j < 2; j++) for (int k = 0; k < 3; k++) gtheta[6 * b + 3 * j + k] = a[k][j];
+    }
+}
 #else
+void trick_affine_grid_f32(const float *xs, long w, const float *ys, long h, const float *theta, long n, float *out) {
+    (void)xs; (void)w; (void)ys; (void)h; (void)theta; (void)n; (void)out;
+}
+void trick_affine_grid_backward_f32(const float *xs, long w, const float *ys, long h, const float *g, long n, float *gtheta) {
+    (void)xs; (void)w; (void)ys; (void)h; (void)g; (void)n; (void)gtheta;
+}
 void trick_grid_sample_forward(const float *x, long plane, long w, const int32_t *off, const float *tab, long points,
                                long first, long last, float *out) {
     (void)x; (void)plane; (void)w; (void)off; (void)tab; (void)points; (void)first; (void)last; (void)out;

@@ -45,4 +45,11 @@ void trick_grid_sample_forward(const float *x, long plane, long w, const int32_t
 void trick_grid_sample_backward(const float *x, const float *g, long c, long plane, long w, const int32_t *off, const float *tab,
                                 long points, float *gx, float *gi);
 
+/// `F.affine_grid` in float32 (grid_sample_avx2.c): out[b, y, x, j] is the fused multiply-add chain
+/// θ[b, j, 0]·xs[x], θ[b, j, 1]·ys[y], θ[b, j, 2]·1 from +0 — what the GEMM kernel computes for
+/// the base grid (x, y, 1) times θᵀ, bit for bit. The backward: ∂θ[b, j, k] = the chain over
+/// pixels in order of base[p, k]·g[b, p, j] from +0 (the kernel's product baseᵀ·g).
+void trick_affine_grid_f32(const float *xs, long w, const float *ys, long h, const float *theta, long n, float *out);
+void trick_affine_grid_backward_f32(const float *xs, long w, const float *ys, long h, const float *g, long n, float *gtheta);
+
 #endif

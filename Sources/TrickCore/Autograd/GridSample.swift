@@ -74,6 +74,9 @@ public enum GridSample {
     /// Whether bilinear sampling takes the AVX2 kernels (grid_sample_avx2.c) when the CPU has
     /// them (tests switch it off to compare with the Swift loops, the kept reference path).
     nonisolated(unsafe) static var vectorized = true
+    /// Whether float32 `affine_grid` computes its grid directly (`Variable.directAffineGrid`; tests
+    /// switch it off to compare with the composite base-grid-times-θᵀ path).
+    nonisolated(unsafe) static var directAffineGrid = true
 
     /// The bilinear taps of every output location for the AVX2 kernels, per image in groups of 8
     /// locations (g = o / 8, l = o % 8; an image's locations padded to a multiple of 8): tap t's
@@ -309,10 +312,33 @@ extension Variable {
             return r
         }
         let xs = try steps(w), ys = try steps(h)
+        if GridSample.directAffineGrid && theta.dtype == .float32 && Gemm.useAVX2 && !Gemm.useOpenBLAS && n * h * w > 0 {
+            return directAffineGrid(theta, n: n, h: h, w: w, xs: xs.map { Float($0) }, ys: ys.map { Float($0) })
+        }
         var base: [Double] = []
         base.reserveCapacity(h * w * 3)
         for y in ys { for x in xs { base.append(x); base.append(y); base.append(1) } }   // (no array literal per pixel)
         let grid = try Variable(try Tensor(shape: [1, h * w, 3], float64: base).cast(to: theta.dtype).expanded([n, h * w, 3]))
         return try grid.bmm(try theta.transpose(1, 2)).reshape([n, h, w, 2])
+    }
+
+    /// `affineGrid` in float32 without the base-grid tensor, its batch copies and the transposes:
+    /// the same fused multiply-add chains as the product on the AVX2 kernel (forward and ∂θ),
+    /// recorded as torch records it (AffineGridGeneratorBackward0).
+    static func directAffineGrid(_ theta: Variable, n: Int, h: Int, w: Int, xs: [Float], ys: [Float]) -> Variable {
+        let t = theta.data.floats
+        let out = [Float](unsafeUninitializedCapacity: n * h * w * 2) { buf, count in
+            trick_affine_grid_f32(xs, w, ys, h, t, n, buf.baseAddress!)
+            count = n * h * w * 2
+        }
+        return record("AffineGridGeneratorBackward0", Tensor(shape: [n, h, w, 2], float32: out), inputs: [theta], saved: [theta]) { g, need in
+            guard need[0] else { return [nil] }
+            let gy = g.floats
+            let gt = [Float](unsafeUninitializedCapacity: n * 6) { buf, count in
+                trick_affine_grid_backward_f32(xs, w, ys, h, gy, n, buf.baseAddress!)
+                count = n * 6
+            }
+            return [Tensor(shape: [n, 2, 3], float32: gt)]
+        }
     }
 }

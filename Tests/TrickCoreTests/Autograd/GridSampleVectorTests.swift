@@ -60,4 +60,31 @@ final class GridSampleVectorTests: XCTestCase {
             }
         }
     }
+
+    /// float32 `affine_grid` computed directly against the composite path (base grid · θᵀ through
+    /// bmm): grid and ∂θ bit for bit (NaN payloads aside), align_corners both ways, sizes 1 and odd.
+    func testDirectAffineGridIsBitIdenticalToComposite() throws {
+        guard Gemm.hasAVX2 else { throw XCTSkip("the direct path needs the AVX2 kernels") }
+        var r = SplitMix(seed: 9)
+        for i in 0..<30 {
+            let n = 1 + r.int(3), h = 1 + r.int(40), w = 1 + r.int(40), alignCorners = r.int(2) == 0
+            let specials = i % 3 == 2
+            let theta = (0..<(n * 6)).map { _ in specials && r.int(8) == 0 ? [Float.nan, .infinity, -0.0][r.int(3)] : r.range(-2, 2) }
+            let g = (0..<(n * h * w * 2)).map { _ in specials && r.int(50) == 0 ? Float.infinity : r.range(-1, 1) }
+            var results: [[[Float]]] = []
+            for direct in [true, false] {
+                let was = GridSample.directAffineGrid
+                GridSample.directAffineGrid = direct
+                defer { GridSample.directAffineGrid = was }
+                let t = try Variable(Tensor(shape: [n, 2, 3], float32: theta), requiresGrad: true)
+                let grid = try Variable.affineGrid(t, size: [n, 3, h, w], alignCorners: alignCorners)
+                XCTAssertEqual(grid.shape, [n, h, w, 2])
+                try grid.backward(gradient: Tensor(shape: grid.shape, float32: g))
+                results.append([grid.data.floats, t.grad?.floats ?? []])
+            }
+            for k in 0..<2 {
+                XCTAssertEqual(results[0][k].map(bits), results[1][k].map(bits), "case \(i) n \(n) h \(h) w \(w) ac \(alignCorners) part \(k)")
+            }
+        }
+    }
 }
