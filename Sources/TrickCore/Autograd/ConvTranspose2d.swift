@@ -8,6 +8,8 @@
 /// forward is conv2d's backward-data (Gemm + col2im), ∂input is conv2d's forward of ∂output,
 /// and ∂weight is conv2d's ∂weight with the roles swapped (∂output as the image, the input as
 /// the gradient); ∂bias sums ∂output over N, H, W.
+/// With the AVX2 kernel, dilation 1 and a finite weight, `ConvTransposePhases` (the sub-pixel
+/// split, no col2im) computes it instead; this path stays as its reference and for the rest.
 public struct ConvTranspose2dGeometry: Sendable {
     public var conv = Conv2dGeometry()
     public var outputPadding: (Int, Int) = (0, 0)
