@@ -58,6 +58,9 @@ int trick_labels_valid(const int64_t *labels, long count, int64_t ignore, long c
 /// Interpolation kernels (interpolate_avx2.c).
 #include "interpolate_kernels.h"
 
+/// Transposed-convolution and grid-sample kernels (conv_transpose_avx2.c, grid_sample_avx2.c).
+#include "conv_grid_kernels.h"
+
 /// Batch norm's sums (batchnorm_avx2.c) for the four channels ch0..<ch0+4 of (n, c, s) float32
 /// data, one channel per lane, each lane the serial double loop over images and pixels of
 /// `Variable.batchNorm` (bit for bit): `out[q] = Σ (x − mean[q])²`; and, with the gradient `g`,

@@ -8,6 +8,8 @@
 /// forward is conv2d's backward-data (Gemm + col2im), ∂input is conv2d's forward of ∂output,
 /// and ∂weight is conv2d's ∂weight with the roles swapped (∂output as the image, the input as
 /// the gradient); ∂bias sums ∂output over N, H, W.
+/// With the AVX2 kernel, dilation 1 and a finite weight, `ConvTransposePhases` (the sub-pixel
+/// split, no col2im) computes it instead; this path stays as its reference and for the rest.
 public struct ConvTranspose2dGeometry: Sendable {
     public var conv = Conv2dGeometry()
     public var outputPadding: (Int, Int) = (0, 0)
@@ -62,13 +64,21 @@ extension Variable {
         _ = try Tensor.checkedAllocationCount(outShape, dtype: .float32)
         _ = try Tensor.checkedAllocationCount([p.ckk, p.l], dtype: .float32)
         let x = input.data.floats, wt = weight.data.floats
+        var inputs = [input, weight]
+        if let bias { inputs.append(bias) }
+        // (a non-finite weight keeps the col2im path: it skips an outside tap, where the phase
+        // path's zero-padded product 0·inf would be NaN)
+        if ConvTransposePhases.active && c.dilation == (1, 1) && !x.isEmpty && !wt.isEmpty && wt.allSatisfy({ $0.isFinite }) {
+            return phases(input, weight, bias, inputs, x, wt, ConvTransposePhases.Plan(
+                n: n, ci: input.shape[1], co: cout, groups: groups, cig: input.shape[1] / groups, cog: weight.shape[1],
+                ay: .init(size: h, outSize: oh, kernel: kh, stride: c.stride.0, padding: c.padding.0),
+                ax: .init(size: w, outSize: ow, kernel: kw, stride: c.stride.1, padding: c.padding.1)))
+        }
         var out = convBackward(p, [], wt, x, needInput: true, needWeight: false, needBias: false).0!
         if let b = bias?.data.floats {
             let plane = oh * ow
             for img in 0..<n { for oc in 0..<cout { let v = b[oc]; for j in 0..<plane { out[(img * cout + oc) * plane + j] += v } } }
         }
-        var inputs = [input, weight]
-        if let bias { inputs.append(bias) }
         return record("ConvolutionBackward0", Tensor(shape: outShape, float32: out), inputs: inputs, saved: [input, weight]) { grad, need in
             let gy = grad.floats
             var r: [Tensor?] = [need[0] ? Tensor(shape: input.shape, float32: convForward(p, gy, wt, nil)) : nil]
@@ -82,5 +92,40 @@ extension Variable {
             }
             return r
         }
+    }
+
+    /// The phase-split path (`ConvTransposePhases`) of `convTranspose2d`.
+    static func phases(_ input: Variable, _ weight: Variable, _ bias: Variable?, _ inputs: [Variable], _ x: [Float], _ wt: [Float],
+                       _ plan: ConvTransposePhases.Plan) -> Variable {
+        let outShape = [plan.n, plan.co, plan.oh, plan.ow], count = plan.n * plan.co * plan.oh * plan.ow
+        let out = [Float](unsafeUninitializedCapacity: count) { buf, n in
+            x.withUnsafeBufferPointer { px in wt.withUnsafeBufferPointer { pw in
+                let b = bias?.data.floats
+                b.withUnsafeBufferPointerIfPresent { pb in
+                    ConvTransposePhases.forward(plan, px.baseAddress!, pw.baseAddress!, pb, buf.baseAddress!)
+                }
+            } }
+            n = count
+        }
+        return record("ConvolutionBackward0", Tensor(shape: outShape, float32: out), inputs: inputs, saved: [input, weight]) { grad, need in
+            let gy = grad.floats
+            let (gx, gw) = x.withUnsafeBufferPointer { px in wt.withUnsafeBufferPointer { pw in gy.withUnsafeBufferPointer { pg in
+                ConvTransposePhases.backward(plan, px.baseAddress!, pw.baseAddress!, pg.baseAddress!, needInput: need[0], needWeight: need[1])
+            } } }
+            var r: [Tensor?] = [gx.map { Tensor(shape: input.shape, float32: $0) }, gw.map { Tensor(shape: weight.shape, float32: $0) }]
+            if need.count > 2 {
+                r.append(need[2] ? Tensor(shape: [plan.co], float32: gy.withUnsafeBufferPointer {
+                    ConvTransposePhases.biasGradient(plan, $0.baseAddress!)
+                }) : nil)
+            }
+            return r
+        }
+    }
+}
+
+private extension Optional where Wrapped == [Float] {
+    func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let a = self else { return body(nil) }
+        return a.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CTrickKernels
 
 /// `torch.nn.functional.grid_sample(input, grid, mode, padding_mode, align_corners)` for 4-D
 /// input with its gradient to input and grid (GridSampler2DBackward0), and `affine_grid`.
@@ -70,6 +71,57 @@ public enum GridSample {
         }
     }
 
+    /// Whether bilinear sampling takes the AVX2 kernels (grid_sample_avx2.c) when the CPU has
+    /// them (tests switch it off to compare with the Swift loops, the kept reference path).
+    nonisolated(unsafe) static var vectorized = true
+    /// Whether float32 `affine_grid` computes its grid directly (`Variable.directAffineGrid`; tests
+    /// switch it off to compare with the composite base-grid-times-θᵀ path).
+    nonisolated(unsafe) static var directAffineGrid = true
+
+    /// The bilinear taps of every output location for the AVX2 kernels, per image in groups of 8
+    /// locations (g = o / 8, l = o % 8; an image's locations padded to a multiple of 8): tap t's
+    /// offset in the plane at `offset[(b·groups + g)·32 + 8t + l]` (−1 outside), its weight at
+    /// `values[(b·groups + g)·96 + 8t + l]`, the weight's derivatives by the source x and y 32 and
+    /// 64 further — the values `Taps.fill` computes, in corner order, with the outside taps kept
+    /// in place (never read) rather than dropped.
+    struct BilinearTable {
+        var offset: [Int32]
+        var values: [Float]
+        let groups: Int
+
+        init(images: Int, points: Int, grid: UnsafePointer<Float>, h: Int, w: Int, scale: UnsafeMutablePointer<Float>,
+             padding: Padding, alignCorners: Bool) {
+            let groups = (points + 7) / 8
+            self.groups = groups
+            offset = [Int32](repeating: -1, count: images * groups * 32)
+            values = [Float](repeating: 0, count: images * groups * 96)
+            offset.withUnsafeMutableBufferPointer { po in values.withUnsafeMutableBufferPointer { pv in
+                let (po, pv) = (po.baseAddress!, pv.baseAddress!)
+                Parallel.ranges(images * points, threads: Parallel.threads(forNanoseconds: 10.0 * Double(images * points))) { first, last in
+                    for i in first..<last {
+                        let (sx, gx) = GridSample.source(grid[2 * i], size: w, padding: padding, alignCorners: alignCorners)
+                        let (sy, gy) = GridSample.source(grid[2 * i + 1], size: h, padding: padding, alignCorners: alignCorners)
+                        scale[2 * i] = gx; scale[2 * i + 1] = gy
+                        guard sx.isFinite, sy.isFinite, abs(sx) < 1e9, abs(sy) < 1e9 else { continue }
+                        let b = i / points, o = i - b * points
+                        let group = b * groups + o / 8, lane = o % 8
+                        let x0 = Int(floorf(sx)), y0 = Int(floorf(sy))
+                        let fx = sx - Float(x0), fy = sy - Float(y0)
+                        @inline(__always) func put(_ t: Int, _ y: Int, _ x: Int, _ wt: Float, _ ddx: Float, _ ddy: Float) {
+                            if y >= 0 && y < h && x >= 0 && x < w { po[group * 32 + 8 * t + lane] = Int32(y * w + x) }
+                            let v = pv + group * 96 + 8 * t + lane
+                            v[0] = wt; v[32] = ddx; v[64] = ddy
+                        }
+                        put(0, y0, x0, (1 - fx) * (1 - fy), -(1 - fy), -(1 - fx))
+                        put(1, y0, x0 + 1, fx * (1 - fy), 1 - fy, -fx)
+                        put(2, y0 + 1, x0, (1 - fx) * fy, -fy, 1 - fx)
+                        put(3, y0 + 1, x0 + 1, fx * fy, fy, fx)
+                    }
+                }
+            } }
+        }
+    }
+
     static func clip(_ x: Float, _ size: Int, _ grad: Float) -> (Float, Float) {
         let hi = Float(size - 1)
         if x <= 0 { return (0, 0) }
@@ -82,6 +134,9 @@ public enum GridSample {
         let lo = twiceLow / 2, span = (twiceHigh - twiceLow) / 2
         var v = x - lo, mult: Float = 1
         if v < 0 { mult = -1; v = -v }
+        // a non-finite coordinate stays NaN (then it reads nothing), as torch's (whose
+        // `int(floor(inf))` is undefined); `Int(floorf(inf))` would trap
+        guard v.isFinite else { return (.nan, mult) }
         let extra = fmodf(v, span), flips = Int(floorf(v / span))
         return flips % 2 == 0 ? (extra + lo, mult) : (span - extra + lo, -mult)
     }
@@ -103,6 +158,9 @@ extension Variable {
         let (oh, ow) = (grid.shape[1], grid.shape[2])
         let x = input.data.floats, gr = grid.data.floats
         let plane = h * w, oplane = oh * ow
+        if GridSample.vectorized && Gemm.useAVX2 && mode == .bilinear && plane < Int(Int32.max) && n * c * plane > 0 && n * oplane > 0 {
+            return vectorizedBilinear(input, grid, x, gr, n: n, c: c, h: h, w: w, oh: oh, ow: ow, padding: padding, alignCorners: alignCorners)
+        }
         // Per output location: the input positions it reads (up to 4 in-bounds taps, in corner
         // order, within a plane), their weights and the weights' derivatives (0 for nearest),
         // and the source coordinates' derivatives by the grid — flat arrays, 4 slots a point.
@@ -179,6 +237,61 @@ extension Variable {
         }
     }
 
+    /// `gridSample`'s bilinear case on the AVX2 kernels: the same numbers as the Swift loops.
+    static func vectorizedBilinear(_ input: Variable, _ grid: Variable, _ x: [Float], _ gr: [Float], n: Int, c: Int, h: Int, w: Int,
+                                   oh: Int, ow: Int, padding: GridSample.Padding, alignCorners: Bool) -> Variable {
+        let plane = h * w, oplane = oh * ow
+        var scale = [Float](repeating: 0, count: 2 * n * oplane)
+        let table = gr.withUnsafeBufferPointer { pgr in scale.withUnsafeMutableBufferPointer { ps in
+            GridSample.BilinearTable(images: n, points: oplane, grid: pgr.baseAddress!, h: h, w: w, scale: ps.baseAddress!,
+                                     padding: padding, alignCorners: alignCorners)
+        } }
+        let out = [Float](unsafeUninitializedCapacity: n * c * oplane) { buf, count in
+            table.offset.withUnsafeBufferPointer { off in table.values.withUnsafeBufferPointer { tab in x.withUnsafeBufferPointer { px in
+                // (image, channel) planes split over the cores: each output element is one thread's sum
+                Parallel.ranges(n * c, threads: Parallel.threads(forNanoseconds: 1.0 * Double(n * c * oplane))) { first, last in
+                    var bc = first
+                    while bc < last {
+                        let b = bc / c, end = Swift.min(last, (b + 1) * c)
+                        trick_grid_sample_forward(px.baseAddress! + b * c * plane, plane, w, off.baseAddress! + b * table.groups * 32,
+                                                  tab.baseAddress! + b * table.groups * 96, oplane, bc - b * c, end - b * c,
+                                                  buf.baseAddress! + b * c * oplane)
+                        bc = end
+                    }
+                }
+            } } }
+            count = n * c * oplane
+        }
+        let value = Tensor(shape: [n, c, oh, ow], float32: out).cast(to: input.dtype)
+        return record("GridSampler2DBackward0", value, inputs: [input, grid], saved: [input, grid]) { g, need in
+            let go = g.floats
+            var gx = [Float](repeating: 0, count: x.count), gg = [Float](repeating: 0, count: gr.count)
+            // images split over the cores: an image's ∂input and grid derivatives come from its own
+            // output locations only, so each sum is one thread's, in the Swift loops' order
+            table.offset.withUnsafeBufferPointer { off in table.values.withUnsafeBufferPointer { tab in
+            x.withUnsafeBufferPointer { px in go.withUnsafeBufferPointer { pg in gx.withUnsafeMutableBufferPointer { pgx in
+            gg.withUnsafeMutableBufferPointer { pgg in
+            Parallel.ranges(n, threads: Parallel.threads(forNanoseconds: 2.0 * Double(n * c * oplane))) { first, last in
+                var gi = [Float](repeating: 0, count: 2 * oplane)
+                gi.withUnsafeMutableBufferPointer { pgi in
+                    for b in first..<last {
+                        trick_grid_sample_backward(px.baseAddress! + b * c * plane, pg.baseAddress! + b * c * oplane, c, plane, w,
+                                                   off.baseAddress! + b * table.groups * 32, tab.baseAddress! + b * table.groups * 96,
+                                                   oplane, pgx.baseAddress! + b * c * plane, pgi.baseAddress!)
+                        for o in 0..<oplane {
+                            let i = b * oplane + o
+                            pgg[2 * i] = pgi[o] * scale[2 * i]
+                            pgg[2 * i + 1] = pgi[oplane + o] * scale[2 * i + 1]
+                        }
+                    }
+                }
+            }
+            } } } } } }
+            return [need[0] ? Tensor(shape: input.shape, float32: gx).cast(to: input.dtype) : nil,
+                    need[1] ? Tensor(shape: grid.shape, float32: gg).cast(to: grid.dtype) : nil]
+        }
+    }
+
     /// `F.affine_grid(theta, size, align_corners)` for 2-D (theta N×2×3, size (N, C, H, W)): the
     /// base grid of (x, y, 1) rows, `linspace(−1, 1)` scaled by `(n−1)/n` without
     /// align_corners, times θᵀ (a batched matrix product, so θ gets its gradient).
@@ -199,10 +312,33 @@ extension Variable {
             return r
         }
         let xs = try steps(w), ys = try steps(h)
+        if GridSample.directAffineGrid && theta.dtype == .float32 && Gemm.useAVX2 && !Gemm.useOpenBLAS && n * h * w > 0 {
+            return directAffineGrid(theta, n: n, h: h, w: w, xs: xs.map { Float($0) }, ys: ys.map { Float($0) })
+        }
         var base: [Double] = []
         base.reserveCapacity(h * w * 3)
-        for y in ys { for x in xs { base += [x, y, 1] } }
+        for y in ys { for x in xs { base.append(x); base.append(y); base.append(1) } }   // (no array literal per pixel)
         let grid = try Variable(try Tensor(shape: [1, h * w, 3], float64: base).cast(to: theta.dtype).expanded([n, h * w, 3]))
         return try grid.bmm(try theta.transpose(1, 2)).reshape([n, h, w, 2])
+    }
+
+    /// `affineGrid` in float32 without the base-grid tensor, its batch copies and the transposes:
+    /// the same fused multiply-add chains as the product on the AVX2 kernel (forward and ∂θ),
+    /// recorded as torch records it (AffineGridGeneratorBackward0).
+    static func directAffineGrid(_ theta: Variable, n: Int, h: Int, w: Int, xs: [Float], ys: [Float]) -> Variable {
+        let t = theta.data.floats
+        let out = [Float](unsafeUninitializedCapacity: n * h * w * 2) { buf, count in
+            trick_affine_grid_f32(xs, w, ys, h, t, n, buf.baseAddress!)
+            count = n * h * w * 2
+        }
+        return record("AffineGridGeneratorBackward0", Tensor(shape: [n, h, w, 2], float32: out), inputs: [theta], saved: [theta]) { g, need in
+            guard need[0] else { return [nil] }
+            let gy = g.floats
+            let gt = [Float](unsafeUninitializedCapacity: n * 6) { buf, count in
+                trick_affine_grid_backward_f32(xs, w, ys, h, gy, n, buf.baseAddress!)
+                count = n * 6
+            }
+            return [Tensor(shape: [n, 2, 3], float32: gt)]
+        }
     }
 }

@@ -29,6 +29,9 @@ struct StridedCopy: StorageTransform {
                 Broadcast.forEachRow(shape, strides, strides) { oa, _, inner, ia, _, oo in
                     if ia == 1 {
                         (po + oo).initialize(from: base + oa, count: inner)
+                    } else if ia == 0 {
+                        // a broadcast row (expand, e.g. `loss.sum()`'s gradient to every element)
+                        (po + oo).initialize(repeating: base[oa], count: inner)
                     } else {
                         for j in 0..<inner { (po + oo + j).initialize(to: base[oa + j * ia]) }
                     }
