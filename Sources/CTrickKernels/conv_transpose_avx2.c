@@ -4,6 +4,7 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#include "store_block_4x16.h"
 
 __attribute__((target("avx2,fma")))
 void trick_sgemm_kernel_4x16_segments(const float *a0, const float *a1, const float *a2, const float *a3,
@@ -67,25 +68,7 @@ void trick_sgemm_kernel_4x16_rows(const float *a, const float *base, const long 
         c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
     }
     const __m256 v[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
-    if (cols == 16) {
-        for (int r = 0; r < rows; r++) {
-            float *row = c + r * ldc;
-            __m256 lo = v[2 * r], hi = v[2 * r + 1];
-            if (accumulate) {
-                lo = _mm256_add_ps(_mm256_loadu_ps(row), lo);
-                hi = _mm256_add_ps(_mm256_loadu_ps(row + 8), hi);
-            }
-            _mm256_storeu_ps(row, lo);
-            _mm256_storeu_ps(row + 8, hi);
-        }
-        return;
-    }
-    float tmp[4][16];
-    for (int r = 0; r < 4; r++) { _mm256_storeu_ps(tmp[r], v[2 * r]); _mm256_storeu_ps(tmp[r] + 8, v[2 * r + 1]); }
-    for (int r = 0; r < rows; r++) {
-        float *row = c + r * ldc;
-        for (int q = 0; q < cols; q++) row[q] = accumulate ? row[q] + tmp[r][q] : tmp[r][q];
-    }
+    store_block_4x16(v, c, ldc, rows, cols, accumulate);
 }
 
 __attribute__((target("avx2,fma")))

@@ -4,40 +4,11 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#include "store_block_4x16.h"
 
 int trick_has_avx2_fma(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
-/// Writes (or, with `accumulate`, adds) the first `rows` × `cols` of a 4×16 block of results
-/// (v[2r], v[2r+1]: row r's two halves) to C: whole rows with vector stores, a partial width
-/// through a buffer. A float32 add is the same in a vector lane as in a scalar.
-__attribute__((target("avx2,fma"), always_inline))
-static inline void store_block_4x16(const __m256 v[8], float *c, long ldc, int rows, int cols, int accumulate) {
-    if (cols == 16) {
-        for (int r = 0; r < rows; r++) {
-            float *row = c + r * ldc;
-            __m256 lo = v[2 * r], hi = v[2 * r + 1];
-            if (accumulate) {
-                lo = _mm256_add_ps(_mm256_loadu_ps(row), lo);
-                hi = _mm256_add_ps(_mm256_loadu_ps(row + 8), hi);
-            }
-            _mm256_storeu_ps(row, lo);
-            _mm256_storeu_ps(row + 8, hi);
-        }
-        return;
-    }
-    float tmp[4][16];
-    for (int r = 0; r < 4; r++) { _mm256_storeu_ps(tmp[r], v[2 * r]); _mm256_storeu_ps(tmp[r] + 8, v[2 * r + 1]); }
-    for (int r = 0; r < rows; r++) {
-        float *row = c + r * ldc;
-        if (accumulate) {
-            for (int q = 0; q < cols; q++) row[q] += tmp[r][q];
-        } else {
-            for (int q = 0; q < cols; q++) row[q] = tmp[r][q];
-        }
-    }
 }
 
 __attribute__((target("avx2,fma")))

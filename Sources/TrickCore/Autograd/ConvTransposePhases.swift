@@ -106,7 +106,7 @@ enum ConvTransposePhases {
             }
         }
         // per (group, phase y, phase x): the packed weights W[ci, oc, taps] as og × k, k = (ci, a, b)
-        let sy = ay.stride, sx = ax.stride, phases = sy * sx
+        let sy = ay.stride, sx = ax.stride
         let rowPanels = (p.cog + mr - 1) / mr
         var aOffset: [Int] = [], aCount = 0
         for _ in 0..<p.groups { for py in 0..<sy { for px in 0..<sx {
