@@ -440,7 +440,7 @@ enum ValueLayout {
         let function = Function(code: FunctionCode(name: "f", params: Params(), nslots: 0, file: SourceFile.builtin,
                                                    loc: SourceLocation(line: 1, column: 1), docstring: nil), defaults: [])
         let builtin = BuiltinFunction("f()") { _ in .none }, instance = BuiltObject(typeName: "o")
-        // (value, the object its first word must be, or nil: a trivial case; a box or buffer)
+        // class instances (the first word is the instance), trivial cases, boxed cases (a box or buffer)
         let classes: [(Value, AnyObject)] = [(.list(list), list), (.dict(dict), dict), (.set(set), set), (.tensor(tensor), tensor),
                                              (.function(function), function), (.builtin(builtin), builtin), (.object(instance), instance)]
         let trivial: [Value] = [.none, .bool(true), .int(-1), .float(.nan)]

@@ -123,7 +123,7 @@ final class VM {
         do {
             try bind(f, args, into: stack + base, file: file, loc: loc)
         } catch {
-            for i in 0..<chunk.registerCount { VM.clear(stack + base + i) }
+            for i in 0..<chunk.registerCount { ValueLayout.clear(stack + base + i) }
             throw error
         }
         return try invoke(f, chunk, base: base, file: file, loc: loc)
@@ -267,16 +267,10 @@ extension VM {
         let base = top
         try ensureRegisters(base + chunk.registerCount)
         let regs = stack + base
-        defer { for i in 0..<chunk.registerCount { VM.clear(regs + i) } }
+        defer { for i in 0..<chunk.registerCount { ValueLayout.clear(regs + i) } }
         try bind(f, args, into: regs, file: file, loc: loc)
         for i in 0..<chunk.unboundCount { regs[Int(chunk.unboundLocals[i])] = VM.unbound }
-        var cells: CellFrame?
-        if chunk.needsCells {
-            var c = f.captured?.items ?? []
-            for _ in 0..<chunk.cellCount { c.append(Cell(VM.unbound)) }
-            for (cell, r) in chunk.cellParams { c[Int(cell)].value = regs[Int(r)] }
-            cells = CellFrame(c)
-        }
+        let cells = chunk.needsCells ? makeCells(chunk, f, regs) : nil
         let g = GeneratorState(function: f, chunk: chunk, registers: (0..<chunk.registerCount).map { regs[$0] }, cells: cells)
         let name = f.code.name
         let object = PyIterator.object("generator", PyIterator { [unowned self] in try self.resume(g, name) })

@@ -41,7 +41,7 @@ extension VM {
             let savedTop = top
             top = base + nregs
             let regs = stack + base
-            for i in 0..<chunk.unboundCount { VM.setTrivial(regs + Int(chunk.unboundLocals[i]), VM.unbound) }
+            for i in 0..<chunk.unboundCount { ValueLayout.store(regs + Int(chunk.unboundLocals[i]), VM.unbound) }
             var cellFrame: Unmanaged<CellFrame>?
             var ownsCells = false
             if chunk.needsCells {
@@ -49,7 +49,8 @@ extension VM {
                     // only captured cells: the function's, read in place
                     cellFrame = f._withUnsafeGuaranteedRef { $0.captured.map { Unmanaged.passUnretained($0) } }
                 } else {
-                    (cellFrame, ownsCells) = makeCells(chunk, functionRef, regs)
+                    cellFrame = Unmanaged.passRetained(makeCells(chunk, functionRef?.takeUnretainedValue(), regs))
+                    ownsCells = true
                 }
             }
             let iterBase = iteratorTop
@@ -62,26 +63,27 @@ extension VM {
         }
     }
 
-    /// A call's cells when it has its own: a new frame of its function's captured cells and
-    /// fresh ones (retained; released as the call ends). Without cells of its own, a call reads
+    /// A call's cells when it has its own: its function's captured cells, then fresh ones (the
+    /// parameters among them holding their arguments). Without cells of its own, a call reads
     /// its function's captured cells in place (`activate`).
-    func makeCells(_ chunk: Chunk, _ functionRef: Unmanaged<Function>?, _ regs: UnsafeMutablePointer<Value>) -> (Unmanaged<CellFrame>?, Bool) {
-        let function = functionRef?.takeUnretainedValue()
+    func makeCells(_ chunk: Chunk, _ function: Function?, _ regs: UnsafeMutablePointer<Value>) -> CellFrame {
         var c = ContiguousArray<Cell>()
         c.reserveCapacity(chunk.freeCount + chunk.cellCount)
         if let captured = function?.captured { c.append(contentsOf: captured.items) }
         for _ in 0..<chunk.cellCount { c.append(Cell(VM.unbound)) }
         for (cell, r) in chunk.cellParams { c[Int(cell)].value = regs[Int(r)] }
-        return (Unmanaged.passRetained(CellFrame(c)), true)
+        return CellFrame(c)
     }
 
     /// Ends a call: its registers (`base..<top`) and iterators are cleared (their values die
-    /// now, as in Python), and exceptions it was handling are no longer current.
+    /// now, as in Python), and exceptions it was handling are no longer current. A register
+    /// holding a number is left as it is: nothing reads a register before writing it (locals
+    /// that may be read first are marked unbound as their call starts).
     @inline(__always)
     func deactivate(_ a: UnsafeMutablePointer<Activation>) {
         var p = stack + a.pointee.base
         let end = stack + top
-        while p < end { VM.clear(p); p += 1 }
+        while p < end { ValueLayout.clear(p); p += 1 }
         top = a.pointee.savedTop
         let iterBase = a.pointee.iterBase
         if iteratorTop > iterBase {
@@ -135,9 +137,9 @@ extension VM {
                     ip += 1
                     switch ins {
                     case .loadK(let a, let k): ValueLayout.copy(chunk.constantSlots + Int(k), to: regs + Int(a))
-                    case .loadInt(let a, let i): VM.setTrivial(regs + Int(a), .int(Int(i)))
-                    case .loadNone(let a): VM.setTrivial(regs + Int(a), .none)
-                    case .loadBool(let a, let b): VM.setTrivial(regs + Int(a), .bool(b))
+                    case .loadInt(let a, let i): ValueLayout.store(regs + Int(a), .int(Int(i)))
+                    case .loadNone(let a): ValueLayout.store(regs + Int(a), .none)
+                    case .loadBool(let a, let b): ValueLayout.store(regs + Int(a), .bool(b))
                     case .move(let a, let b): ValueLayout.copy(regs + Int(b), to: regs + Int(a))
                     case .take(let a, let b): ValueLayout.take(regs + Int(b), to: regs + Int(a))
                     case .checkBound(let a, let k):
@@ -165,9 +167,9 @@ extension VM {
                     case .add(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.addingReportingOverflow(y)
-                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
+                            if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                            VM.setTrivial(regs + Int(d), .float(x + y)); continue
+                            ValueLayout.store(regs + Int(d), .float(x + y)); continue
                         } else if case .str(let x) = regs[Int(a)], case .str(let y) = regs[Int(b)] {
                             ValueLayout.store(regs + Int(d), .str(Ops.concatenate(x, y))); continue
                         }
@@ -175,29 +177,29 @@ extension VM {
                     case .sub(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.subtractingReportingOverflow(y)
-                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
+                            if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                            VM.setTrivial(regs + Int(d), .float(x - y)); continue
+                            ValueLayout.store(regs + Int(d), .float(x - y)); continue
                         }
                         ValueLayout.store(regs + Int(d), try Ops.sub(regs[Int(a)], regs[Int(b)]))
                     case .mul(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.multipliedReportingOverflow(by: y)
-                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
+                            if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                            VM.setTrivial(regs + Int(d), .float(x * y)); continue
+                            ValueLayout.store(regs + Int(d), .float(x * y)); continue
                         }
                         ValueLayout.store(regs + Int(d), try Ops.mul(regs[Int(a)], regs[Int(b)]))
                     case .addI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.addingReportingOverflow(Int(k))
-                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
+                            if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         }
                         ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], .int(Int(k))))
                     case .subI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.subtractingReportingOverflow(Int(k))
-                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
+                            if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         }
                         ValueLayout.store(regs + Int(d), try Ops.sub(regs[Int(a)], .int(Int(k))))
                     case .binary(let d, let a, let b, let op):
@@ -206,9 +208,9 @@ extension VM {
                            case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)], y > 0 {
                             let r = x % y
                             if op == BinaryOperator.mod.rawValue {
-                                VM.setTrivial(regs + Int(d), .int(r < 0 ? r + y : r))
+                                ValueLayout.store(regs + Int(d), .int(r < 0 ? r + y : r))
                             } else {
-                                VM.setTrivial(regs + Int(d), .int(r < 0 ? x / y - 1 : x / y))
+                                ValueLayout.store(regs + Int(d), .int(r < 0 ? x / y - 1 : x / y))
                             }
                             continue
                         }
@@ -216,7 +218,7 @@ extension VM {
                     case .inplace(let d, let a, let b, let op):
                         if op == 0, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.addingReportingOverflow(y)
-                            if !o { VM.setTrivial(regs + Int(d), .int(r)); continue }
+                            if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         }
                         ValueLayout.store(regs + Int(d), try inplace(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
                     case .unary(let d, let a, let op):
@@ -225,7 +227,7 @@ extension VM {
                         ValueLayout.store(regs + Int(d), .bool(!(try regs[Int(a)].truthy())))
                     case .compare(let d, let a, let b, let op):
                         if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
-                            VM.setTrivial(regs + Int(d), .bool(VM.compareInts(x, y, op)))
+                            ValueLayout.store(regs + Int(d), .bool(VM.compareInts(x, y, op)))
                             continue
                         }
                         ValueLayout.store(regs + Int(d), try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
@@ -385,7 +387,7 @@ extension VM {
                         }
                         if n <= 2, case .dict(let d) = regs[Int(a)], d.flavor == nil, let m = chunk.methods[Int(k)],
                            let r = try Methods.dictFast(d, m, regs + Int(a) + 1, Int(n)) {
-                            for i in 0..<Int(n) { VM.clear(regs + Int(a) + 1 + i) }
+                            for i in 0..<Int(n) { ValueLayout.clear(regs + Int(a) + 1 + i) }
                             ValueLayout.store(regs + Int(a), r)
                             continue
                         }
@@ -486,7 +488,7 @@ extension VM {
                         if it.pointee.isRange {
                             let i = it.pointee.next, step = it.pointee.step
                             if step > 0 ? i < it.pointee.stop : i > it.pointee.stop {
-                                VM.setTrivial(regs + Int(d), .int(i))
+                                ValueLayout.store(regs + Int(d), .int(i))
                                 let (n, o) = i.addingReportingOverflow(step)
                                 it.pointee.next = o ? it.pointee.stop : n
                             } else {
@@ -673,14 +675,6 @@ extension VM {
         }
         try interp.checkInterrupt()
     }
-
-    /// Lets go of what a register holds: a reference is released (the register becomes None);
-    /// a number, bool or None is left as it is, since nothing reads a register before writing
-    /// it (locals that may be read first are marked unbound as their call starts).
-    @inline(__always) static func clear(_ p: UnsafeMutablePointer<Value>) { ValueLayout.clear(p) }
-
-    /// Stores a number, bool or None (the old value is released if it held a reference).
-    @inline(__always) static func setTrivial(_ p: UnsafeMutablePointer<Value>, _ v: Value) { ValueLayout.store(p, v) }
 
     /// `list.append`: an empty list's first append reserves 4 items, as CPython's does (Swift's
     /// array would grow 1, 2, 4, 8 — three more reallocations for a list of 5).

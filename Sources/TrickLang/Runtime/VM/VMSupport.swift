@@ -116,8 +116,8 @@ extension VM {
         } catch {
             throw interp.locate(error, chunk.file, chunk.locs[at], through: b.name)
         }
-        VM.clear(p + 1)
-        if n == 2 { VM.clear(p + 2) }
+        ValueLayout.clear(p + 1)
+        if n == 2 { ValueLayout.clear(p + 2) }
         return r
     }
 
