@@ -286,6 +286,9 @@ public final class BuiltinFunction {
     /// The built-in type whose instances are plain values that this function names (`int`,
     /// `dict`, ...), for `isinstance`; resolved on first use.
     lazy var valueType: BuiltinValueType? = BuiltinValueType(rawValue: name)
+    /// Set on the built-ins whose common calls the VM runs inline (`VM.isInstance`).
+    var intrinsic = Intrinsic.none
+    enum Intrinsic: UInt8 { case none, isinstance }
     /// A method bound to its receiver (`obj.method` of a trick class), for `inspect.ismethod`.
     var isBoundMethod = false
 

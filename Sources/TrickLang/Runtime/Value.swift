@@ -141,10 +141,10 @@ public final class DictRef {
     /// found under it.
     static func hash(_ v: Value) throws -> Int {
         switch v {
+        case .str(let s): return strHash(s)
         case .int(let i): return mix(UInt64(bitPattern: Int64(HashKey.intHash(i))))
         case .bool(let b): return mix(b ? 1 : 0)
         case .float(let d): return mix(UInt64(bitPattern: Int64(HashKey.floatHash(d))))
-        case .str: return mix(UInt64(bitPattern: Int64(try HashKey.pythonHash(v))))
         case .none: return 0x51ED270B
         case .tuple(let t):
             var h = 0x345678
@@ -156,6 +156,12 @@ public final class DictRef {
         case .tensor(let ref): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(ref).hashValue)))   // torch: by identity
         default: throw RuntimeError("unhashable type: '\(v.typeName)'", kind: "TypeError")
         }
+    }
+
+    /// A str key's hash: its `hash()` (HashKey.stringHash, −1 read as −2) mixed.
+    @inline(__always) static func strHash(_ s: String) -> Int {
+        let r = HashKey.stringHash(s)
+        return mix(UInt64(bitPattern: Int64(r == -1 ? -2 : r)))
     }
 
     /// An object's hash as Python's `hash()` gives it: its class's `__hash__` (−1 read as −2);
@@ -258,6 +264,9 @@ public final class DictRef {
         return v
     }
 
+    /// The entry number of `key`, or nil (then `values[e]` is its value).
+    @inline(__always) func index(of key: Value) throws -> Int? { find(key, try DictRef.hash(key)).entry }
+
     public func contains(_ key: Value) throws -> Bool { try get(key) != nil }
 
     public func removeAll() { keys = []; values = []; hashes = []; table = [] }
@@ -342,11 +351,16 @@ public final class Function {
 enum ValueLayout {
     /// The case byte's values: payload cases in declaration order, then `none`; an absent
     /// `Value?` (a global not yet assigned) is the byte 255 with the same layout otherwise.
+    static let boolTag: UInt8 = 0
+    static let intTag: UInt8 = 1
     static let floatTag: UInt8 = 2
+    static let strTag: UInt8 = 3
     static let listTag: UInt8 = 4
     static let tupleTag: UInt8 = 5
     static let dictTag: UInt8 = 6
+    static let setTag: UInt8 = 7
     static let builtinTag: UInt8 = 10
+    static let objectTag: UInt8 = 11
     static let noneTag: UInt8 = 14
     static let absentTag: UInt8 = 255
 
@@ -450,7 +464,9 @@ enum ValueLayout {
             return withUnsafeMutablePointer(to: &v, body)
         }
         // the case bytes named above, and an absent `Value?`
-        let named: [(Value, UInt8)] = [(.list(list), listTag), (.tuple([]), tupleTag), (.dict(dict), dictTag), (.builtin(builtin), builtinTag)]
+        let named: [(Value, UInt8)] = [(.bool(true), boolTag), (.int(1), intTag), (.float(1), floatTag), (.str("s"), strTag),
+                                       (.list(list), listTag), (.tuple([]), tupleTag), (.dict(dict), dictTag), (.set(set), setTag),
+                                       (.builtin(builtin), builtinTag), (.object(instance), objectTag), (.none, noneTag)]
         for (v, t) in named { guard check(v, { tag($0) == t }) else { return false } }
         guard MemoryLayout<Value?>.size == MemoryLayout<Value>.size else { return false }
         var absent: Value? = nil, present: Value? = .list(list)

@@ -334,6 +334,7 @@ extension VM {
                         try interp.deleteAttribute(regs[Int(o)], chunk.names[Int(k)])
                     case .getItem(let d, let o, let i):
                         if case .int(let j) = regs[Int(i)], j >= 0, VM.itemAt(regs + Int(o), j, into: regs + Int(d)) { continue }
+                        if try VM.dictItem(regs + Int(o), regs + Int(i), into: regs + Int(d)) { continue }
                         ValueLayout.store(regs + Int(d), try interp.getItem(regs[Int(o)], regs[Int(i)]))
                     case .setItem(let o, let i, let v):
                         if case .list(let l) = regs[Int(o)], case .int(let j) = regs[Int(i)], j >= 0, j < l.items.count {
@@ -361,10 +362,18 @@ extension VM {
                             ip = code
                             continue
                         }
-                        if n <= 2, let b = ValueLayout.instance(regs + Int(a), ValueLayout.builtinTag, as: BuiltinFunction.self),
-                           let r = try b._withUnsafeGuaranteedRef({ try callFast($0, regs + Int(a), Int(n), chunk, pc - 1) }) {
-                            ValueLayout.store(regs + Int(a), r)
-                            continue
+                        if n <= 2, let b = ValueLayout.instance(regs + Int(a), ValueLayout.builtinTag, as: BuiltinFunction.self) {
+                            if n == 2, b._withUnsafeGuaranteedRef({ $0.intrinsic == .isinstance }),
+                               let r = VM.isInstance(regs + Int(a) + 1, regs + Int(a) + 2) {
+                                ValueLayout.clear(regs + Int(a) + 1)
+                                ValueLayout.clear(regs + Int(a) + 2)
+                                ValueLayout.store(regs + Int(a), .bool(r))
+                                continue
+                            }
+                            if let r = try b._withUnsafeGuaranteedRef({ try callFast($0, regs + Int(a), Int(n), chunk, pc - 1) }) {
+                                ValueLayout.store(regs + Int(a), r)
+                                continue
+                            }
                         }
                         let args = takeArguments(regs, Int(a) + 1, Int(n))
                         ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], Arguments(args), chunk, pc - 1))
@@ -699,6 +708,38 @@ extension VM {
             return true
         }
         return false
+    }
+
+    /// `R[d] = R[o][R[k]]` for a plain dict holding that key; false for anything else (a missing
+    /// key's KeyError, a dict flavour's `__missing__`, are the general path's).
+    @inline(__always) static func dictItem(_ o: UnsafeMutablePointer<Value>, _ k: UnsafeMutablePointer<Value>, into d: UnsafeMutablePointer<Value>) throws -> Bool {
+        guard let ref = ValueLayout.instance(o, ValueLayout.dictTag, as: DictRef.self) else { return false }
+        return try ref._withUnsafeGuaranteedRef { dict in
+            guard dict.flavor == nil, let e = try dict.index(of: k.pointee) else { return false }
+            ValueLayout.store(d, dict.values[e])    // (the dict is not touched after: d may be o)
+            return true
+        }
+    }
+
+    /// `isinstance(v, t)` for a built-in value type `t` (`dict`, `int`, ...) and a plain value,
+    /// from the case byte alone; nil for anything else (an object, a tuple of types, a dict
+    /// flavour), which `isinstance` itself decides. Agrees with `Interpreter.isBuiltinInstance`.
+    @inline(__always) static func isInstance(_ v: UnsafeMutablePointer<Value>, _ t: UnsafeMutablePointer<Value>) -> Bool? {
+        guard let type = ValueLayout.instance(t, ValueLayout.builtinTag, as: BuiltinFunction.self),
+              let want = type._withUnsafeGuaranteedRef({ $0.valueType }) else { return nil }
+        let tag = ValueLayout.tag(v)
+        if tag == ValueLayout.objectTag { return nil }
+        if let d = ValueLayout.instance(v, ValueLayout.dictTag, as: DictRef.self), d._withUnsafeGuaranteedRef({ $0.flavor != nil }) { return nil }
+        switch want {
+        case .int: return tag == ValueLayout.intTag || tag == ValueLayout.boolTag
+        case .float: return tag == ValueLayout.floatTag
+        case .str: return tag == ValueLayout.strTag
+        case .bool: return tag == ValueLayout.boolTag
+        case .list: return tag == ValueLayout.listTag
+        case .tuple: return tag == ValueLayout.tupleTag
+        case .dict: return tag == ValueLayout.dictTag
+        case .set: return tag == ValueLayout.setTag
+        }
     }
 
     /// `a is b`, with `x is None` decided from the tags alone.
