@@ -113,11 +113,19 @@ public final class TensorRef {
 }
 
 public final class DictRef {
-    public private(set) var keys: [Value] = []
-    public private(set) var values: [Value] = []
+    /// One entry: the key, its value and the key's hash. (The key first and the value right
+    /// after it: the VM reads them in place as two `Value`s; `ValueLayout.verify` checks.)
+    public struct Entry {
+        public let key: Value
+        public var value: Value
+        let hash: Int
+    }
+    /// The entries in insertion order: one array, so a dict is two allocations (this object and
+    /// its entries; a table too above `smallCount`), a copy shares them until written, and
+    /// iterating reads keys and values side by side.
+    public private(set) var entries: ContiguousArray<Entry> = []
     /// Set for `collections`' dict subclasses (OrderedDict, defaultdict, Counter); see DictFlavors.
     public var flavor: DictFlavor?
-    private var hashes: [Int] = []
     /// Entry number + 1 per bucket; 0 is empty.
     private var table: [Int32] = []
 
@@ -126,7 +134,16 @@ public final class DictRef {
         for (k, v) in pairs { try set(k, v) }
     }
 
-    public var count: Int { keys.count }
+    public var count: Int { entries.count }
+    /// The keys, in order (a new array: for whole-dict work, not per-item access).
+    public var keys: [Value] { entries.map(\.key) }
+    /// The values, in order (a new array).
+    public var values: [Value] { entries.map(\.value) }
+    public var pairs: [(Value, Value)] { entries.map { ($0.key, $0.value) } }
+    public func key(at e: Int) -> Value { entries[e].key }
+    public func value(at e: Int) -> Value { entries[e].value }
+    public var firstKey: Value? { entries.first?.key }
+    public var lastKey: Value? { entries.last?.key }
 
     @inline(__always) static func mix(_ x: UInt64) -> Int {
         var z = x &+ 0x9E3779B97F4A7C15
@@ -202,7 +219,7 @@ public final class DictRef {
     /// dict, which has no table).
     private func find(_ key: Value, _ h: Int) -> (entry: Int?, bucket: Int) {
         if table.isEmpty {
-            for i in hashes.indices where hashes[i] == h && DictRef.sameKey(keys[i], key) { return (i, -1) }
+            for i in entries.indices where entries[i].hash == h && DictRef.sameKey(entries[i].key, key) { return (i, -1) }
             return (nil, -1)
         }
         let mask = table.count - 1
@@ -210,7 +227,7 @@ public final class DictRef {
         while true {
             let e = Int(table[b])
             if e == 0 { return (nil, b) }
-            if hashes[e - 1] == h && DictRef.sameKey(keys[e - 1], key) { return (e - 1, b) }
+            if entries[e - 1].hash == h && DictRef.sameKey(entries[e - 1].key, key) { return (e - 1, b) }
             b = (b + 1) & mask
         }
     }
@@ -222,8 +239,8 @@ public final class DictRef {
         while size < capacity * 2 { size <<= 1 }
         table = [Int32](repeating: 0, count: size)
         let mask = size - 1
-        for (i, h) in hashes.enumerated() {
-            var b = h & mask
+        for (i, entry) in entries.enumerated() {
+            var b = entry.hash & mask
             while table[b] != 0 { b = (b + 1) & mask }
             table[b] = Int32(i + 1)
         }
@@ -232,23 +249,17 @@ public final class DictRef {
     public func get(_ key: Value) throws -> Value? {
         let h = try DictRef.hash(key)
         guard let e = find(key, h).entry else { return nil }
-        return values[e]
+        return entries[e].value
     }
 
     public func set(_ key: Value, _ value: Value) throws {
         let h = try DictRef.hash(key)
         let (entry, bucket) = find(key, h)
-        if let e = entry { values[e] = value; return }
-        if keys.isEmpty {
-            keys.reserveCapacity(4)
-            values.reserveCapacity(4)
-            hashes.reserveCapacity(4)
-        }
-        keys.append(key)
-        values.append(value)
-        hashes.append(h)
-        if keys.count > DictRef.smallCount {
-            if bucket < 0 || keys.count * 2 > table.count { rebuild(capacity: keys.count) } else { table[bucket] = Int32(keys.count) }
+        if let e = entry { entries[e].value = value; return }
+        if entries.capacity == 0 { entries.reserveCapacity(4) }
+        entries.append(Entry(key: key, value: value, hash: h))
+        if entries.count > DictRef.smallCount {
+            if bucket < 0 || entries.count * 2 > table.count { rebuild(capacity: entries.count) } else { table[bucket] = Int32(entries.count) }
         }
     }
 
@@ -256,24 +267,21 @@ public final class DictRef {
     public func remove(_ key: Value) throws -> Value? {
         let h = try DictRef.hash(key)
         guard let e = find(key, h).entry else { return nil }
-        let v = values[e]
-        keys.remove(at: e)
-        values.remove(at: e)
-        hashes.remove(at: e)
-        rebuild(capacity: keys.count)
+        let v = entries.remove(at: e).value
+        rebuild(capacity: entries.count)
         return v
     }
 
-    /// The entry number of `key`, or nil (then `values[e]` is its value).
+    public func contains(_ key: Value) throws -> Bool { try index(of: key) != nil }
+
+    /// The entry number of `key`, or nil (then `entries[e].value` is its value).
     @inline(__always) func index(of key: Value) throws -> Int? { find(key, try DictRef.hash(key)).entry }
 
-    public func contains(_ key: Value) throws -> Bool { try get(key) != nil }
-
-    public func removeAll() { keys = []; values = []; hashes = []; table = [] }
+    public func removeAll() { entries = []; table = [] }
 
     public func copy() -> DictRef {
         let d = DictRef()
-        d.keys = keys; d.values = values; d.hashes = hashes; d.table = table
+        d.entries = entries; d.table = table
         return d
     }
 
@@ -288,8 +296,6 @@ public final class DictRef {
         get { self[.str(key)] }
         set { self[.str(key)] = newValue }
     }
-
-    public var pairs: [(Value, Value)] { Array(zip(keys, values)) }
 }
 
 /// A hashable image of a dict key or set element.
@@ -469,6 +475,8 @@ enum ValueLayout {
                                        (.builtin(builtin), builtinTag), (.object(instance), objectTag), (.none, noneTag)]
         for (v, t) in named { guard check(v, { tag($0) == t }) else { return false } }
         guard MemoryLayout<Value?>.size == MemoryLayout<Value>.size else { return false }
+        guard MemoryLayout<DictRef.Entry>.offset(of: \DictRef.Entry.key) == 0,
+              MemoryLayout<DictRef.Entry>.offset(of: \DictRef.Entry.value) == MemoryLayout<Value>.stride else { return false }
         var absent: Value? = nil, present: Value? = .list(list)
         guard withUnsafePointer(to: &absent, { self.present($0) == nil }),
               withUnsafePointer(to: &present, { p in self.present(p).map { object($0).toOpaque() == Unmanaged.passUnretained(list).toOpaque() } ?? false })

@@ -370,9 +370,29 @@ extension VM {
 struct IteratorState {
     var source: PyIterator?
     var items: [Value] = []
-    /// A plain dict's values beside its keys in `items` (`for k, v in d.items()`): the pairs
-    /// are handed out without making a tuple each.
-    var values: [Value]? = nil
+    /// A plain dict's entries (shared with it until it changes): `for k in d` takes their keys,
+    /// `for k, v in d.items()` (`pairs`) their keys and values without making a tuple each.
+    var entries: ContiguousArray<DictRef.Entry>? = nil {
+        didSet { entryBase = entries?.withUnsafeBufferPointer { $0.baseAddress } }
+    }
+    /// Where `entries` are, read in place (the array above keeps them; a dict that changes
+    /// meanwhile writes a copy of its own).
+    private(set) var entryBase: UnsafePointer<DictRef.Entry>?
+    var pairs = false
+
+    init(source: PyIterator? = nil, items: [Value] = [], next: Int = 0, stop: Int = 0, step: Int = 0, isRange: Bool = false) {
+        self.source = source; self.items = items; self.next = next; self.stop = stop; self.step = step; self.isRange = isRange
+    }
+    init(entries: ContiguousArray<DictRef.Entry>, pairs: Bool = false) {
+        self.entries = entries
+        entryBase = entries.withUnsafeBufferPointer { $0.baseAddress }
+        self.pairs = pairs
+    }
+
+    /// Entry `i`'s key; its value is the `Value` after it.
+    @inline(__always) func entryKey(_ i: Int) -> UnsafePointer<Value> {
+        UnsafeRawPointer(entryBase.unsafelyUnwrapped + i).assumingMemoryBound(to: Value.self)
+    }
     var next = 0
     var stop = 0
     var step = 0

@@ -466,22 +466,23 @@ extension VM {
                     case .forPrepItems(let s, let a):
                         let it = iterators + act.pointee.iterBase + Int(s)
                         if case .dict(let d) = regs[Int(a)], d.flavor == nil {
-                            it.pointee = IteratorState(items: d.keys, values: d.values)
+                            it.pointee = IteratorState(entries: d.entries, pairs: true)
                         } else {
                             let items = try interp.callMethod(regs[Int(a)], "items", .items, Arguments(), file: file, loc: chunk.locs[pc - 1])
                             try prepareIterator(it, items)
                         }
                     case .forNextUnpack(let s, let first, let n, let t):
                         let it = iterators + act.pointee.iterBase + Int(s)
-                        if let values = it.pointee.values {
+                        if it.pointee.pairs, it.pointee.entries != nil {
                             let i = it.pointee.next
-                            if i < values.count {
-                                ValueLayout.store(regs + Int(first), it.pointee.items[i])
-                                regs[Int(first) + 1] = values[i]
+                            if i < it.pointee.entries.unsafelyUnwrapped.count {
+                                // (read in place: binding the array, or an entry, would copy it)
+                                let key = it.pointee.entryKey(i)
+                                ValueLayout.copy(key, to: regs + Int(first))
+                                ValueLayout.copy(key + 1, to: regs + Int(first) + 1)
                                 it.pointee.next = i + 1
                             } else {
-                                it.pointee.items = []
-                                it.pointee.values = nil
+                                it.pointee.entries = nil
                                 ip = code + Int(t)
                             }
                             continue
@@ -716,7 +717,7 @@ extension VM {
         guard let ref = ValueLayout.instance(o, ValueLayout.dictTag, as: DictRef.self) else { return false }
         return try ref._withUnsafeGuaranteedRef { dict in
             guard dict.flavor == nil, let e = try dict.index(of: k.pointee) else { return false }
-            ValueLayout.store(d, dict.values[e])    // (the dict is not touched after: d may be o)
+            ValueLayout.store(d, dict.entries[e].value)    // (the dict is not touched after: d may be o)
             return true
         }
     }

@@ -7,6 +7,8 @@ extension VM {
     func prepareIterator(_ it: UnsafeMutablePointer<IteratorState>, _ v: Value) throws {
         if case .range(let start, let stop, let step) = v {
             it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
+        } else if case .dict(let d) = v, d.flavor == nil {
+            it.pointee = IteratorState(entries: d.entries)
         } else if case .object(let o) = v, o.payload is PyIterator || o.special("__next__") != nil || o.special("__iter__") != nil {
             // iterators, and iterables whose __iter__ gives one (a DataLoader's pass): pulled lazily
             it.pointee = IteratorState(source: try PyIterator.of(v, interp))
@@ -29,6 +31,16 @@ extension VM {
             if let v = try source.next() { return v }
             it.pointee.source = nil
             return nil
+        }
+        if it.pointee.entries != nil {
+            let i = it.pointee.next
+            guard i < it.pointee.entries.unsafelyUnwrapped.count else {
+                it.pointee.entries = nil
+                return nil
+            }
+            it.pointee.next = i + 1
+            let key = it.pointee.entryKey(i)
+            return it.pointee.pairs ? .tuple([key.pointee, (key + 1).pointee]) : key.pointee
         }
         guard it.pointee.next < it.pointee.items.count else {
             it.pointee.items = []
