@@ -33,3 +33,32 @@ values = [1, True, 1.5, 'a', [1], (1,), {}, {1}, None, OrderedDict(), defaultdic
 types = [int, bool, float, str, list, tuple, dict, set]
 for v in values:
     print(type(v).__name__, [t.__name__ for t in types if isinstance(v, t)], isinstance(v, (list, tuple)), isinstance(v, (int, str)))
+
+# loops over a dict's views: plain dicts read in place, anything else calls the method
+cfg = {'type': 'L1', 'lr': 0.01, 'cfg': {'norm': 'BN'}}
+print([k for k in cfg.keys()], [v for v in cfg.values()], [kv for kv in cfg.items()])
+for v in cfg.values():
+    print('value', v)
+for kv in cfg.items():
+    print('pair', kv)
+print(sum([1 for _ in {}.values()]), [k for k, v in {}.items()])
+print({k: v for k, v in cfg.items() if k != 'lr'}, [(k, v) for k, v in OrderedDict(b=2, a=1).items()])
+print([v for v in defaultdict(int, x=3).values()], [k for k in Counter('aab').keys()])
+class Store:
+    def __init__(self):
+        self.data = {'p': 1, 'q': 2}
+    def keys(self):
+        return ['p', 'q']
+    def values(self):
+        return [10, 20]
+    def items(self):
+        return [('p', 10), ('q', 20)]
+s = Store()
+print([v for v in s.values()], [k for k in s.keys()], [(k, v) for k, v in s.items()])
+for k, v in s.items():
+    print(k, v)
+try:
+    for v in [1, 2].values():
+        pass
+except AttributeError as e:
+    print('AttributeError', e)

@@ -308,6 +308,7 @@ enum CoreBuiltins {
                     i += 1
                 }
                 acc = .int(total)
+                if i == l.items.count { return acc }
                 for v in l.items[i...] { acc = try Ops.add(acc, v) }
                 return acc
             }

@@ -371,22 +371,31 @@ struct IteratorState {
     var source: PyIterator?
     var items: [Value] = []
     /// A plain dict's entries (shared with it until it changes): `for k in d` takes their keys,
-    /// `for k, v in d.items()` (`pairs`) their keys and values without making a tuple each.
+    /// `for v in d.values()` their values, `for k, v in d.items()` their keys and values without
+    /// making a tuple each (`view`).
     var entries: ContiguousArray<DictRef.Entry>? = nil {
         didSet { entryBase = entries?.withUnsafeBufferPointer { $0.baseAddress } }
     }
     /// Where `entries` are, read in place (the array above keeps them; a dict that changes
     /// meanwhile writes a copy of its own).
     private(set) var entryBase: UnsafePointer<DictRef.Entry>?
-    var pairs = false
+    var view = DictView.keys
 
     init(source: PyIterator? = nil, items: [Value] = [], next: Int = 0, stop: Int = 0, step: Int = 0, isRange: Bool = false) {
         self.source = source; self.items = items; self.next = next; self.stop = stop; self.step = step; self.isRange = isRange
     }
-    init(entries: ContiguousArray<DictRef.Entry>, pairs: Bool = false) {
+    init(entries: ContiguousArray<DictRef.Entry>, view: DictView = .keys) {
         self.entries = entries
         entryBase = entries.withUnsafeBufferPointer { $0.baseAddress }
-        self.pairs = pairs
+        self.view = view
+    }
+
+    /// Lets go of what it holds, in place (a call's loops end so: a new state assigned over it
+    /// would be built, copied and destroyed).
+    mutating func reset() {
+        if source != nil { source = nil }
+        if !items.isEmpty { items = [] }
+        if entries != nil { entries = nil }
     }
 
     /// Entry `i`'s key; its value is the `Value` after it.

@@ -87,7 +87,7 @@ extension VM {
         top = a.pointee.savedTop
         let iterBase = a.pointee.iterBase
         if iteratorTop > iterBase {
-            for i in iterBase..<iteratorTop { iterators[i] = IteratorState() }
+            for i in iterBase..<iteratorTop { iterators[i].reset() }
             iteratorTop = iterBase
         }
         if exceptions.count > a.pointee.exceptionBase {
@@ -463,17 +463,18 @@ extension VM {
 
                     case .forPrep(let s, let a):
                         try prepareIterator(iterators + act.pointee.iterBase + Int(s), regs[Int(a)])
-                    case .forPrepItems(let s, let a):
+                    case .forPrepView(let s, let a, let view):
                         let it = iterators + act.pointee.iterBase + Int(s)
-                        if case .dict(let d) = regs[Int(a)], d.flavor == nil {
-                            it.pointee = IteratorState(entries: d.entries, pairs: true)
+                        if let d = ValueLayout.instance(regs + Int(a), ValueLayout.dictTag, as: DictRef.self),
+                           d._withUnsafeGuaranteedRef({ $0.flavor == nil }) {
+                            it.pointee = IteratorState(entries: d._withUnsafeGuaranteedRef { $0.entries }, view: view)
                         } else {
-                            let items = try interp.callMethod(regs[Int(a)], "items", .items, Arguments(), file: file, loc: chunk.locs[pc - 1])
+                            let items = try interp.callMethod(regs[Int(a)], view.method.rawValue, view.method, Arguments(), file: file, loc: chunk.locs[pc - 1])
                             try prepareIterator(it, items)
                         }
                     case .forNextUnpack(let s, let first, let n, let t):
                         let it = iterators + act.pointee.iterBase + Int(s)
-                        if it.pointee.pairs, it.pointee.entries != nil {
+                        if it.pointee.view == .items, it.pointee.entries != nil {
                             let i = it.pointee.next
                             if i < it.pointee.entries.unsafelyUnwrapped.count {
                                 // (read in place: binding the array, or an entry, would copy it)

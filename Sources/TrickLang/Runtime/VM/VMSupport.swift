@@ -5,8 +5,18 @@ extension VM {
     /// An iterator slot for `for … in v` (a range counts lazily; iterators, and iterables whose
     /// `__iter__` gives one, are pulled lazily; anything else is materialised).
     func prepareIterator(_ it: UnsafeMutablePointer<IteratorState>, _ v: Value) throws {
+        // (fields set in place: a new state assigned over the old is built, copied and destroyed)
         if case .range(let start, let stop, let step) = v {
-            it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
+            it.pointee.reset()
+            it.pointee.next = start
+            it.pointee.stop = stop
+            it.pointee.step = step
+            it.pointee.isRange = true
+        } else if case .list(let l) = v {
+            it.pointee.reset()
+            it.pointee.items = l.items
+            it.pointee.next = 0
+            it.pointee.isRange = false
         } else if case .dict(let d) = v, d.flavor == nil {
             it.pointee = IteratorState(entries: d.entries)
         } else if case .object(let o) = v, o.payload is PyIterator || o.special("__next__") != nil || o.special("__iter__") != nil {
@@ -40,7 +50,11 @@ extension VM {
             }
             it.pointee.next = i + 1
             let key = it.pointee.entryKey(i)
-            return it.pointee.pairs ? .tuple([key.pointee, (key + 1).pointee]) : key.pointee
+            switch it.pointee.view {
+            case .keys: return key.pointee
+            case .values: return (key + 1).pointee
+            case .items: return .tuple([key.pointee, (key + 1).pointee])
+            }
         }
         guard it.pointee.next < it.pointee.items.count else {
             it.pointee.items = []
