@@ -126,8 +126,14 @@ public final class DictRef {
     public private(set) var entries: ContiguousArray<Entry> = []
     /// Set for `collections`' dict subclasses (OrderedDict, defaultdict, Counter); see DictFlavors.
     public var flavor: DictFlavor?
-    /// Entry number + 1 per bucket; 0 is empty.
-    private var table: [Int32] = []
+    /// Per bucket, entry number + 1 in the low 32 bits (0: empty) and the high 32 bits of the
+    /// entry's hash above them: a probe compares hashes in the table and reads an entry only
+    /// when they agree (the entries of a big dict are far apart in memory, the table compact).
+    private var table: [UInt64] = []
+
+    @inline(__always) private static func bucket(_ entry: Int, _ hash: Int) -> UInt64 {
+        UInt64(UInt(bitPattern: hash)) & 0xFFFF_FFFF_0000_0000 | UInt64(entry + 1)
+    }
 
     public init() {}
     public init(_ pairs: [(Value, Value)]) throws {
@@ -223,11 +229,13 @@ public final class DictRef {
             return (nil, -1)
         }
         let mask = table.count - 1
+        let high = UInt64(UInt(bitPattern: h)) & 0xFFFF_FFFF_0000_0000
         var b = h & mask
         while true {
-            let e = Int(table[b])
-            if e == 0 { return (nil, b) }
-            if entries[e - 1].hash == h && DictRef.sameKey(entries[e - 1].key, key) { return (e - 1, b) }
+            let t = table[b]
+            if t == 0 { return (nil, b) }
+            let e = Int(t & 0xFFFF_FFFF) - 1
+            if t & 0xFFFF_FFFF_0000_0000 == high && entries[e].hash == h && DictRef.sameKey(entries[e].key, key) { return (e, b) }
             b = (b + 1) & mask
         }
     }
@@ -237,12 +245,12 @@ public final class DictRef {
         guard capacity > DictRef.smallCount else { table = []; return }
         var size = 8
         while size < capacity * 2 { size <<= 1 }
-        table = [Int32](repeating: 0, count: size)
+        table = [UInt64](repeating: 0, count: size)
         let mask = size - 1
         for (i, entry) in entries.enumerated() {
             var b = entry.hash & mask
             while table[b] != 0 { b = (b + 1) & mask }
-            table[b] = Int32(i + 1)
+            table[b] = DictRef.bucket(i, entry.hash)
         }
     }
 
@@ -259,7 +267,7 @@ public final class DictRef {
         if entries.capacity == 0 { entries.reserveCapacity(4) }
         entries.append(Entry(key: key, value: value, hash: h))
         if entries.count > DictRef.smallCount {
-            if bucket < 0 || entries.count * 2 > table.count { rebuild(capacity: entries.count) } else { table[bucket] = Int32(entries.count) }
+            if bucket < 0 || entries.count * 2 > table.count { rebuild(capacity: entries.count) } else { table[bucket] = DictRef.bucket(entries.count - 1, h) }
         }
     }
 

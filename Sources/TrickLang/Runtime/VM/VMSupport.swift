@@ -79,8 +79,7 @@ extension VM {
             }
         }
         if length == 0 { return "" }
-        return String(unsafeUninitializedCapacity: length) { buffer in
-            let out = buffer.baseAddress!
+        func write(_ out: UnsafeMutablePointer<UInt8>) -> Int {
             var at = 0
             for i in 0..<n {
                 switch regs[i] {
@@ -95,6 +94,8 @@ extension VM {
             }
             return at
         }
+        if let s = SmallString.make(count: length, { _ = write($0) }) { return s }
+        return String(unsafeUninitializedCapacity: length) { write($0.baseAddress!) }
     }
 
     /// Any callee with bound arguments: trick functions bind into a new window, built-ins and
