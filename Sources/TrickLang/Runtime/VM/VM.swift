@@ -384,10 +384,14 @@ struct IteratorState {
     init(source: PyIterator? = nil, items: [Value] = [], next: Int = 0, stop: Int = 0, step: Int = 0, isRange: Bool = false) {
         self.source = source; self.items = items; self.next = next; self.stop = stop; self.step = step; self.isRange = isRange
     }
-    init(entries: ContiguousArray<DictRef.Entry>, view: DictView = .keys) {
+
+    /// Starts walking a dict's entries, in place.
+    mutating func start(_ entries: ContiguousArray<DictRef.Entry>, view: DictView) {
+        reset()
         self.entries = entries
-        entryBase = entries.withUnsafeBufferPointer { $0.baseAddress }
         self.view = view
+        next = 0
+        isRange = false
     }
 
     /// Lets go of what it holds, in place (a call's loops end so: a new state assigned over it

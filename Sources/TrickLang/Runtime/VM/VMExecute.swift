@@ -467,7 +467,7 @@ extension VM {
                         let it = iterators + act.pointee.iterBase + Int(s)
                         if let d = ValueLayout.instance(regs + Int(a), ValueLayout.dictTag, as: DictRef.self),
                            d._withUnsafeGuaranteedRef({ $0.flavor == nil }) {
-                            it.pointee = IteratorState(entries: d._withUnsafeGuaranteedRef { $0.entries }, view: view)
+                            it.pointee.start(d._withUnsafeGuaranteedRef { $0.entries }, view: view)
                         } else {
                             let items = try interp.callMethod(regs[Int(a)], view.method.rawValue, view.method, Arguments(), file: file, loc: chunk.locs[pc - 1])
                             try prepareIterator(it, items)

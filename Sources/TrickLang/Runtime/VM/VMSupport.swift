@@ -18,7 +18,7 @@ extension VM {
             it.pointee.next = 0
             it.pointee.isRange = false
         } else if case .dict(let d) = v, d.flavor == nil {
-            it.pointee = IteratorState(entries: d.entries)
+            it.pointee.start(d.entries, view: .keys)
         } else if case .object(let o) = v, o.payload is PyIterator || o.special("__next__") != nil || o.special("__iter__") != nil {
             // iterators, and iterables whose __iter__ gives one (a DataLoader's pass): pulled lazily
             it.pointee = IteratorState(source: try PyIterator.of(v, interp))
