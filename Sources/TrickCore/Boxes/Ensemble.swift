@@ -139,6 +139,14 @@ public enum EnsembleBoxes {
     public static func weightedBoxesFusion(_ models: [Model], weights: [Double]? = nil, iouThr: Double = 0.55,
                                            skipBoxThr: Double = 0, confType: ConfType = .avg,
                                            allowsOverflow: Bool = false) throws -> Result {
+        try weightedBoxesFusion(models, weights: weights, iouThr: iouThr, skipBoxThr: skipBoxThr, confType: confType,
+                                allowsOverflow: allowsOverflow, reference: false)
+    }
+
+    /// `reference`: every label group through the reference loop `wbfClusters` (what the tests
+    /// compare the indexed loops with).
+    static func weightedBoxesFusion(_ models: [Model], weights: [Double]?, iouThr: Double, skipBoxThr: Double, confType: ConfType,
+                                    allowsOverflow: Bool, reference: Bool) throws -> Result {
         var messages: [String] = []
         let w = checkWeights(weights, models: models.count, messages: &messages)
         let wsum = numpySum(w), wmax = w.max() ?? 1
@@ -146,7 +154,7 @@ public enum EnsembleBoxes {
         var rows: [(label: Double, conf: Double, box: (Double, Double, Double, Double))] = []
         let modelAware = confType == .boxAndModelAvg || confType == .absentModelAwareAvg
         for (_, records) in groups {
-            let f = wbfFusion(records, iouThr: iouThr, confType: confType, members: modelAware)
+            let f = wbfFusion(records, iouThr: iouThr, confType: confType, members: modelAware, reference: reference)
             let fused = f.fused
             for k in fused.indices {
                 var conf = fused[k].score

@@ -106,12 +106,13 @@ extension EnsembleBoxes {
     }
 
     /// The clusters of one label group: `wbfClustersFlat` when it takes the records, else
-    /// `wbfClustersIndexed` (from `indexedMinimum` records) or the reference loop.
-    static func wbfFusion(_ records: [Record], iouThr: Double, confType: ConfType, members: Bool) -> FusedGroup {
-        if records.count >= indexedMinimum, let flat = wbfClustersFlat(records, iouThr: iouThr, confType: confType) {
+    /// `wbfClustersIndexed` (from `indexedMinimum` records) or the reference loop (always with
+    /// `reference`).
+    static func wbfFusion(_ records: [Record], iouThr: Double, confType: ConfType, members: Bool, reference: Bool = false) -> FusedGroup {
+        if !reference, records.count >= indexedMinimum, let flat = wbfClustersFlat(records, iouThr: iouThr, confType: confType) {
             return FusedGroup(counts: flat.counts, fused: flat.fused, members: members ? flat.members(records) : [])
         }
-        let (clusters, fused) = records.count >= indexedMinimum
+        let (clusters, fused) = !reference && records.count >= indexedMinimum
             ? wbfClustersIndexed(records, iouThr: iouThr, confType: confType)
             : wbfClusters(records, iouThr: iouThr, confType: confType)
         return FusedGroup(counts: clusters.map(\.count), fused: fused, members: members ? clusters : [])
