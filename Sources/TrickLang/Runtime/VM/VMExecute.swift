@@ -725,23 +725,14 @@ extension VM {
 
     /// `isinstance(v, t)` for a built-in value type `t` (`dict`, `int`, ...) and a plain value,
     /// from the case byte alone; nil for anything else (an object, a tuple of types, a dict
-    /// flavour), which `isinstance` itself decides. Agrees with `Interpreter.isBuiltinInstance`.
+    /// flavour), which `isinstance` itself decides (both through `BuiltinValueType.includes`).
     @inline(__always) static func isInstance(_ v: UnsafeMutablePointer<Value>, _ t: UnsafeMutablePointer<Value>) -> Bool? {
         guard let type = ValueLayout.instance(t, ValueLayout.builtinTag, as: BuiltinFunction.self),
               let want = type._withUnsafeGuaranteedRef({ $0.valueType }) else { return nil }
         let tag = ValueLayout.tag(v)
         if tag == ValueLayout.objectTag { return nil }
         if let d = ValueLayout.instance(v, ValueLayout.dictTag, as: DictRef.self), d._withUnsafeGuaranteedRef({ $0.flavor != nil }) { return nil }
-        switch want {
-        case .int: return tag == ValueLayout.intTag || tag == ValueLayout.boolTag
-        case .float: return tag == ValueLayout.floatTag
-        case .str: return tag == ValueLayout.strTag
-        case .bool: return tag == ValueLayout.boolTag
-        case .list: return tag == ValueLayout.listTag
-        case .tuple: return tag == ValueLayout.tupleTag
-        case .dict: return tag == ValueLayout.dictTag
-        case .set: return tag == ValueLayout.setTag
-        }
+        return want.includes(tag: tag)
     }
 
     /// `a is b`, with `x is None` decided from the tags alone.
