@@ -58,7 +58,8 @@ enum FuzzTarget {
     /// leaves in its library (a registered class, a module attribute it set, a cached module built
     /// by its own interpreter) must not reach the next input — the next input would read objects of
     /// an interpreter that has ended, and a crash would not reproduce from its input alone. The
-    /// library is closed when the input ends (`Library.close`), which lets its memory go.
+    /// interpreter and its library are closed when the input ends (`Interpreter.close`), which lets
+    /// their memory go.
     static func makeInterpreter() -> Interpreter {
         let lib = Library()
         TrickLibrary.register(lib)
@@ -100,7 +101,7 @@ enum FuzzTarget {
 
     static func evaluate(_ text: String) {
         let interp = makeInterpreter()
-        defer { interp.library.close() }
+        defer { interp.close() }
         let file = SourceFile(name: "<fuzz>", text: text)
         do {
             let program = try Parser.parse(file)

@@ -456,6 +456,14 @@ public final class BuiltObject {
         attributes[name] = value
     }
 
+    /// Lets go of everything the object holds — attributes, methods, payload and closures, which
+    /// may refer back to the object — for `Library.close`.
+    func dropAll() {
+        attributeOrder = []; attributes = [:]; methods = [:]; callable = nil; payload = nil
+        repr = nil; str = nil; setter = nil; getter = nil; getterNames = nil
+        instanceClass = nil; base = nil; specialLookup = nil
+    }
+
     /// Removes attributes (an object whose values become computed, read through `getter`).
     public func removeAttributes(_ names: [String]) {
         for n in names { attributes[n] = nil }

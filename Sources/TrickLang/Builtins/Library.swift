@@ -30,6 +30,9 @@ public final class Library {
     /// library per program (the fuzzer, one per input) closes each when the program ends so that
     /// its memory comes back. A closed library is empty; do not run programs on it.
     public func close() {
+        // Built objects refer to each other and to themselves (`sys.modules['sys']`, a method
+        // closure holding its object)
+        Library.breakCycles(from: Array(globals.values) + Array(modules.values) + typeObjects.values.map { Value.object($0) })
         names = []; globals = [:]; types = [:]; typeOrder = []
         tensorMethods = [:]; tensorProperties = [:]; modules = [:]; typeObjects = [:]
         autogradTensor = nil
@@ -37,6 +40,51 @@ public final class Library {
         currentFile = { nil }
         loadType = { _ in }
         importModule = { _ in nil }
+    }
+
+    /// Empties every object, dict, list, class, function attribute table and closure cell reachable
+    /// from `roots`, so that reference cycles among them (which reference counting never frees)
+    /// come apart. Only for values no program will touch again (`close`).
+    static func breakCycles(from roots: [Value]) {
+        var seen = Set<ObjectIdentifier>()
+        var pending = roots
+        while let v = pending.popLast() {
+            switch v {
+            case .object(let o):
+                guard seen.insert(ObjectIdentifier(o)).inserted else { continue }
+                pending += o.attributes.values
+                if let b = o.base { pending.append(.object(b)) }
+                // a class lists itself first in its MRO
+                for case let c as ClassInfo in [o.payload, o.instanceClass] where seen.insert(ObjectIdentifier(c)).inserted {
+                    pending += c.namespace.values
+                    pending += c.bases
+                    c.mro = []
+                    c.namespace = [:]
+                }
+                o.dropAll()
+            case .dict(let d):
+                guard seen.insert(ObjectIdentifier(d)).inserted else { continue }
+                for e in d.entries { pending.append(e.key); pending.append(e.value) }
+                d.removeAll()
+            case .list(let l):
+                guard seen.insert(ObjectIdentifier(l)).inserted else { continue }
+                pending += l.items
+                l.items = []
+            case .tuple(let items):
+                pending += items
+            case .function(let f):
+                guard seen.insert(ObjectIdentifier(f)).inserted else { continue }
+                pending += f.defaults
+                pending += f.attributes.values
+                f.attributes = [:]
+                for cell in f.captured?.items ?? [] where seen.insert(ObjectIdentifier(cell)).inserted {
+                    pending.append(cell.value)
+                    cell.value = .none
+                }
+            default:
+                break
+            }
+        }
     }
 
     /// Calls any callable value (a script's `def`/`lambda`, a built-in, a callable object), so

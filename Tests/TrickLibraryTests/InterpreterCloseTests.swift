@@ -1,0 +1,70 @@
+import XCTest
+import TrickCore
+@testable import TrickLang
+@testable import TrickLibrary
+
+/// `Interpreter.close()` (the fuzzer runs each input on a library of its own and closes it): the
+/// interpreter, its library and what the program made — cycles included — are freed, and a
+/// program on a fresh library sees nothing the previous one registered.
+final class InterpreterCloseTests: XCTestCase {
+    final class Program {
+        weak var library: Library?
+        weak var interpreter: Interpreter?
+    }
+
+    func run(_ source: String) throws -> Program {
+        let seen = Program()
+        func once() throws {   // (everything it makes is let go when it returns)
+            let lib = Library()
+            TrickLibrary.register(lib)
+            let interp = Interpreter(library: lib)
+            interp.output = { _ in }
+            seen.library = lib
+            seen.interpreter = interp
+            let program = try Parser.parse(SourceFile(name: "<close>", text: source))
+            for statement in try interp.compile(program) { _ = try statement.execute() }
+            interp.close()
+        }
+        try once()
+        return seen
+    }
+
+    func testClosingFreesTheInterpreterAndItsLibrary() throws {
+        let p = try run("""
+            import sys, logging, torch
+            from mmengine.registry import MODELS
+            @MODELS.register_module()
+            class Loop:
+                def __init__(self):
+                    self.me = self
+                    self.t = torch.zeros(4)
+            a = [1]
+            a.append(a)
+            d = {}
+            d['d'] = d
+            def outer():
+                def inner(n):
+                    return 0 if n == 0 else inner(n - 1)
+                return inner
+            f = outer()
+            x = Loop()
+            y = MODELS.build(dict(type='Loop'))
+            """)
+        XCTAssertNil(p.interpreter, "the interpreter outlived close()")
+        XCTAssertNil(p.library, "the library outlived close()")
+    }
+
+    func testAFreshLibraryDoesNotSeeTheLastProgramsTypes() throws {
+        _ = try run("""
+            from mmengine.registry import MODELS
+            @MODELS.register_module()
+            class OnlyHere:
+                pass
+            """)
+        let lib = Library()
+        TrickLibrary.register(lib)
+        let interp = Interpreter(library: lib)
+        defer { interp.close() }
+        XCTAssertNil(lib.types["OnlyHere"])
+    }
+}
