@@ -389,6 +389,10 @@ enum Ops {
         case (.tensor(let x), .tensor(let y)): return x === y
         case (.int(let x), .int(let y)): return x == y
         case (.str(let x), .str(let y)): return x.sameCodePoints(y)
+        case (.tuple(let x), .tuple(let y)):
+            // one tuple is its items' storage (a copy of the value shares it); `()` is one object
+            if x.isEmpty || y.isEmpty { return x.isEmpty && y.isEmpty }
+            return x.count == y.count && x.withUnsafeBufferPointer { p in y.withUnsafeBufferPointer { p.baseAddress == $0.baseAddress } }
         default: return false
         }
     }

@@ -8,6 +8,29 @@ extension BytecodeCompiler {
         return nil
     }
 
+    /// The value of a literal: a number, string, None, True/False, or a tuple of literals — a
+    /// tuple such as `(1, None, None)` is then one constant, made once when the code is compiled
+    /// (as CPython folds it), not built again at every evaluation.
+    static func literalValue(_ e: Expr) -> Value? {
+        switch e.kind {
+        case .int(let i): return .int(i)
+        case .float(let d): return .float(d)
+        case .string(let s): return .str(s)
+        case .none: return Value.none
+        case .true_: return .bool(true)
+        case .false_: return .bool(false)
+        case .tuple(let items):
+            var values: [Value] = []
+            values.reserveCapacity(items.count)
+            for x in items {
+                guard let v = literalValue(x) else { return nil }
+                values.append(v)
+            }
+            return .tuple(values)
+        default: return nil
+        }
+    }
+
     /// Kinds that write their destination before reading all their parts: compiled into a
     /// temporary when the destination is a local (`x = y or x`, `s = f"{s}!"`).
     static func writesEarly(_ e: Expr) -> Bool {
@@ -64,6 +87,10 @@ extension BytecodeCompiler {
             if hasStarred(items) {
                 try starredList(items, dst)
                 emit(.listToTuple(dst), loc)
+                return
+            }
+            if let t = BytecodeCompiler.literalValue(e) {
+                emit(.loadK(dst, constant(t)), loc)
                 return
             }
             let first = temps(items.count)
