@@ -61,6 +61,7 @@ final class ScriptOptimizer {
     /// Each script optimizer's view, by object (the entry keeps the object alive, so its
     /// identifier is not reused).
     nonisolated(unsafe) private static var views: [ObjectIdentifier: LiveOptimizer] = [:]
+    static func forgetAll() { views = [:] }
 
     /// The view of `v` when it is an instance of a script's subclass of `torch.optim.Optimizer`.
     static func live(of v: Value) -> LiveOptimizer? {

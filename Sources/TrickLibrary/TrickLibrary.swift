@@ -33,5 +33,25 @@ public enum TrickLibrary {
         TorchSaveBindings.register(lib)     // training: torch.save / torch.load in torch's zip format
         DistributedBindings.register(lib)   // one CPU process: torch.cuda / torch.distributed / mmengine.dist answers (last: it builds modules)
         AutogradBindings.guardUnrouted(lib)  // training: a torch function without a gradient refuses tensors that require grad (last)
+        lib.onClose { [unowned lib] in forget(lib) }
+    }
+
+    /// What the bindings keep outside the library, let go when it closes (the fuzzer's library per
+    /// input): the tables of nn.Module objects, their parameters, buffers and forwards, and the
+    /// optimizers' views of them are process-wide and would otherwise keep every module a program
+    /// made. (They belong on the interpreter — issue 15; until then, close a library only when no
+    /// other program in the process still uses its modules.)
+    static func forget(_ lib: Library) {
+        if VariableObjects.library === lib { VariableObjects.library = nil }
+        ModuleObjects.moduleObjects = [:]
+        ModuleObjects.parameterObjects = [:]
+        ModuleValues.forwards = [:]
+        ModuleValues.stats = [:]
+        ModuleValues.evalMode = []
+        ModuleValues.factories = [:]
+        ModuleValues.cumulativeStats = []
+        NormOptions.table = [:]
+        ModuleBuffers.table = [:]
+        ScriptOptimizer.forgetAll()
     }
 }

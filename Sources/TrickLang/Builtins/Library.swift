@@ -29,7 +29,15 @@ public final class Library {
     /// keeps them), so a library is never freed while its tables are full; a host that makes a
     /// library per program (the fuzzer, one per input) closes each when the program ends so that
     /// its memory comes back. A closed library is empty; do not run programs on it.
+    /// Runs `f` when the library is closed: for bindings that keep state of their own outside
+    /// the library's tables.
+    public func onClose(_ f: @escaping () -> Void) { closeHandlers.append(f) }
+    private var closeHandlers: [() -> Void] = []
+
     public func close() {
+        let handlers = closeHandlers
+        closeHandlers = []
+        for f in handlers { f() }
         // Built objects refer to each other and to themselves (`sys.modules['sys']`, a method
         // closure holding its object)
         Library.breakCycles(from: Array(globals.values) + Array(modules.values) + typeObjects.values.map { Value.object($0) })
