@@ -24,15 +24,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // HMAC-SHA256 signing of Jupyter messages (`trick kernel`). 4.x links only FoundationEssentials
-        // on Linux (3.x brings all of Foundation and ICU: +7 ms CPU at every start of trick).
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
-        // ZeroMQ for the Jupyter kernel (`trick kernel`).
-        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // ZeroMQ for the Jupyter kernel (`trick kernel`): its header only; the library is opened
+        // when the kernel starts (Sources/trick/Kernel/ZMQ.swift), not linked into every process.
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
         // PNG and JPEG (imread / imwrite / drawings): Debian's libpng and libjpeg-turbo, called from a
         // small C layer that owns their setjmp error handling (Swift cannot catch a longjmp).
         .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
@@ -49,15 +47,16 @@ let package = Package(
             "TrickCore", "TrickLang", "TrickLibrary", "CEditLine", "CZMQ", "KernelSigning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // HMAC-SHA256 for the Jupyter kernel, in a module of its own: Crypto brings Foundation
-        // along, whose String extensions would otherwise clash with TrickLang's in every file.
-        .target(name: "KernelSigning", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // HMAC-SHA256 for the Jupyter kernel's message signatures, written out (SHA256.swift): with
+        // swift-crypto, every start of trick loaded FoundationEssentials (~2 MB resident) for it.
+        .target(name: "KernelSigning"),
         .executableTarget(name: "trick-bench", dependencies: ["TrickCore", "TrickLang", "TrickLibrary"]),
         // The fuzz target (`make fuzz`): libFuzzer when built with -sanitize=fuzzer, else random mutation.
         .executableTarget(name: "trick-fuzz", dependencies: ["TrickCore", "TrickLang", "TrickLibrary"]),
         .testTarget(name: "TrickCoreTests", dependencies: ["TrickCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TrickLangTests", dependencies: ["TrickLang", "TrickLibrary"], exclude: ["Fixtures"]),
         .testTarget(name: "TrickLibraryTests", dependencies: ["TrickLang", "TrickLibrary", "TrickCore"]),
+        .testTarget(name: "KernelSigningTests", dependencies: ["KernelSigning"]),
     ],
     swiftLanguageModes: [.v5]
 )
