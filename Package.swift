@@ -11,10 +11,13 @@ import PackageDescription
 // its kernels share tensors across threads), and Value keeps TrickLang's (non-atomic, below),
 // because TrickLibrary sorts after TrickLang. (As TrickBuiltins it linked first, and every Value
 // copy in the program counted atomically.)
-let optimized: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+// Each function in a section of its own, so that the link can place the functions a start runs
+// next to each other (see trickLinking below).
+let optimized: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-function-sections"])]
 // The interpreter's objects (frames, functions, values) are only ever touched by the thread that
 // runs the script, so its reference counting need not be atomic: about 2x on call-heavy code.
-let interpreter: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded"])]
+let interpreter: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded",
+                                                 "-Xfrontend", "-function-sections"])]
 
 let package = Package(
     name: "trick",
@@ -43,15 +46,30 @@ let package = Package(
         .target(name: "TrickCore", dependencies: ["CImageCodecs", "CTrickKernels", "CZlib"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: interpreter),
         .target(name: "TrickLibrary", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
-        // The Swift runtime and standard library linked in (`-static-stdlib`), not loaded as shared
-        // libraries: only what trick uses is mapped, and the dynamic loader has ~10 fewer libraries
-        // to map and bind at each start (peak RSS of `trick -c` -3.3 MB, 4 ms less CPU; issue 15).
-        // FoundationEssentials (which ArgumentParser imports) needs its two C support libraries named.
+        // How trick is linked keeps its start small (issue 15: peak RSS of `trick -c` and of each
+        // interpreter workload at most CPython's):
+        // - the Swift runtime and standard library linked in (`-static-stdlib`), not loaded as shared
+        //   libraries: only what trick uses is mapped, ~10 fewer libraries for ld.so to map and bind
+        //   (-3.3 MB, ~4 ms of CPU). FoundationEssentials (ArgumentParser imports it) needs its two
+        //   C support libraries named;
+        // - lld places the functions listed in trick.order (those a start and the interpreter
+        //   micro-suite run; `make link-order` records them) first, so a start touches ~1 MB of
+        //   contiguous code instead of pages all over the text section (-3.4 MB);
+        // - relative relocations packed (RELR, glibc 2.36+): the 56 000 of them no longer fill 1 MB
+        //   of .rela.dyn that ld.so reads at each start (-1 MB); the binary stays position-independent;
+        // - no symbols exported: the static-stdlib link asks for -export-dynamic, which put all ~110 000
+        //   of trick's symbols in its dynamic symbol table (-1 MB); nothing is linked against them
+        //   (the libraries trick opens, libzmq and OpenBLAS, are C).
         .executableTarget(name: "trick", dependencies: [
             "TrickCore", "TrickLang", "TrickLibrary", "CEditLine", "CZMQ", "KernelSigning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], linkerSettings: [.unsafeFlags(["-static-stdlib"]), .linkedLibrary("_FoundationCShims"),
-                            .linkedLibrary("_FoundationCollections")]),
+        ], exclude: ["trick.order"], swiftSettings: [.unsafeFlags(["-Xfrontend", "-function-sections"])],
+           linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld",
+                                          "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/trick/trick.order",
+                                          "-Xlinker", "--no-warn-symbol-ordering",
+                                          "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                                          "-Xlinker", "--no-export-dynamic"]),
+                            .linkedLibrary("_FoundationCShims"), .linkedLibrary("_FoundationCollections")]),
         // HMAC-SHA256 for the Jupyter kernel's message signatures, written out (SHA256.swift): with
         // swift-crypto, every start of trick loaded FoundationEssentials (~2 MB resident) for it.
         .target(name: "KernelSigning"),
