@@ -11,11 +11,14 @@ import PackageDescription
 // its kernels share tensors across threads), and Value keeps TrickLang's (non-atomic, below),
 // because TrickLibrary sorts after TrickLang. (As TrickBuiltins it linked first, and every Value
 // copy in the program counted atomically.)
-// Each function in a section of its own, so that the link can place the functions a start runs
-// next to each other (see trickLinking below).
-let optimized: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-function-sections"])]
+let optimized: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+// The language and its bindings with each function in a section of its own, so that the link can
+// place the functions a start runs next to each other (see the trick target). TrickCore runs
+// next to nothing at start-up and keeps its code generation as it was.
+let startup: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-function-sections"])]
 // The interpreter's objects (frames, functions, values) are only ever touched by the thread that
 // runs the script, so its reference counting need not be atomic: about 2x on call-heavy code.
+// (With -function-sections, as `startup`.)
 let interpreter: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded",
                                                  "-Xfrontend", "-function-sections"])]
 
@@ -45,7 +48,7 @@ let package = Package(
         .target(name: "CTrickKernels", path: "Sources/CTrickKernels"),
         .target(name: "TrickCore", dependencies: ["CImageCodecs", "CTrickKernels", "CZlib"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: interpreter),
-        .target(name: "TrickLibrary", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
+        .target(name: "TrickLibrary", dependencies: ["TrickCore", "TrickLang"], swiftSettings: startup),
         // How trick is linked keeps its start small (issue 15: peak RSS of `trick -c` and of each
         // interpreter workload at most CPython's):
         // - the Swift runtime and standard library linked in (`-static-stdlib`), not loaded as shared

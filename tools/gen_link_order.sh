@@ -28,5 +28,16 @@ for f in bench/interp/*.py; do
     profile "$w" run "$tmp/$w.py"
     sort -u "$tmp/all" "$tmp/$w.fns" -o "$tmp/all"
 done
-{ cat "$tmp/startup.fns"; comm -13 "$tmp/startup.fns" "$tmp/all"; } > "$OUT"
+# lld places each listed function's whole input section. Trick's own modules and the Swift
+# runtime's C++ are compiled with a section per function; the prebuilt standard library keeps
+# most of its code in one 1.6 MB section, ArgumentParser and Foundation in one per file. A name in
+# one of those would pull the whole section into the middle of the list and push the functions
+# listed after it behind 1.6 MB of code, so they come last: first what is trick's own (its
+# modules, and generic code specialised for them, which is emitted into their objects), then
+# C and C++, then the rest; start-up functions first in each group.
+ownModules='9TrickLang|12TrickLibrary|9TrickCore|5trick|13KernelSigning'
+{ cat "$tmp/startup.fns"; comm -13 "$tmp/startup.fns" "$tmp/all"; } > "$tmp/listed"
+{ grep -E "$ownModules" "$tmp/listed" || true
+  grep -vE "$ownModules" "$tmp/listed" | grep -v '^\$s' || true
+  grep -vE "$ownModules" "$tmp/listed" | grep '^\$s' || true; } > "$OUT"
 echo "$OUT: $(wc -l < "$tmp/startup.fns") functions run at start-up, $(wc -l < "$OUT") in all"
