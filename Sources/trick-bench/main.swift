@@ -213,9 +213,9 @@ func maxRSSKB() -> Int {
 /// `trick-bench --measure-rss CMD...`: runs CMD in a child forked from this fresh process and, after
 /// its output, prints `peak_rss_kb N`, the child's own peak RSS; exits with the child's status.
 /// A child started by posix_spawn (vfork) from the main bench process inherits that process's
-/// high-water mark in ru_maxrss (Linux records the old address space's peak at exec): every row
-/// would read at least the bench's own RSS (~13 MB, more after the kernel rows), above CPython's
-/// 8.4 MB for `-c 'print(1 + 1)'`. Forked from this small process, the floor is ~1 MB.
+/// high-water mark in ru_maxrss (Linux records the old address space's peak at exec): a row could
+/// read no less than the bench's own peak so far. Forked from this small process, the floor is
+/// ~2.5 MB (`trick-bench --measure-rss /bin/true`), below every row.
 if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--measure-rss" {
     let argv = Array(CommandLine.arguments.dropFirst(2))
     let cargs = argv.map { strdup($0) } + [nil]
