@@ -379,7 +379,7 @@ let kernels: [Kernel] = [
     Kernel(name: "soft_nms_mmcv", work: "mmcv soft_nms linear, the same boxes", repeats: 1, target: 0.1,
            reference: "ensemble_boxes.soft_nms ¹", pyName: "soft_nms", sizes: softNMSSizes),
     Kernel(name: "wbf", work: "weighted_boxes_fusion, (models, boxes each)", repeats: 1, target: 0.05,
-           reference: "ensemble_boxes", pyName: "wbf", sizes: ["(5, 100)", "(5, 1000)", "(10, 5000)"]),
+           reference: "ensemble_boxes", pyName: "wbf", sizes: ["(5, 100)", "(5, 1000)", "(10, 5000)", "(10, 20000)"]),
     Kernel(name: "param_groups", work: "param_groups, 294-parameter skeleton", repeats: 21, target: nil,
            reference: "MMEngine DefaultOptimWrapperConstructor.add_params", pyName: "param_groups"),
     Kernel(name: "convnet_fwd_bwd", work: "forward + backward, conv-BN-ReLU ×3 net", repeats: 11, target: 1.0,

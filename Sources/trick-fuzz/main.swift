@@ -54,34 +54,26 @@ enum FuzzTarget {
         }, nil)
     }
 
-    /// One library for all inputs: a Library holds its built-ins in closures that refer back to
-    /// it, so it lives as long as the process (as in `trick run`); a fresh one per input would
-    /// grow the fuzzer's memory without bound. Each input gets a fresh interpreter (globals).
-    nonisolated(unsafe) static var library: Library?
-    nonisolated(unsafe) static var firstInterpreter: Interpreter?
-
+    /// A library of its own for each input, as `trick run` gives each program: whatever a program
+    /// leaves in its library (a registered class, a module attribute it set, a cached module built
+    /// by its own interpreter) must not reach the next input — the next input would read objects of
+    /// an interpreter that has ended, and a crash would not reproduce from its input alone. The
+    /// library is closed when the input ends (`Library.close`), which lets its memory go.
     static func makeInterpreter() -> Interpreter {
-        if library == nil {
-            let lib = Library()
-            TrickLibrary.register(lib)
-            let first = Interpreter(library: lib)  // registers the language built-ins, which refer to it
-            first.output = { _ in }
-            first.baseDirectory = sandbox
-            // No writing anywhere: a mutated path could name any file.
-            ImageFiles.writesDisabled = true   // imwrite, mmcv.imwrite, the drawings' output
-            for name in ["save", "save_json", "save_svg"] {
-                let disabled = Value.builtin(BuiltinFunction("\(name)(obj, path)") { _ in
-                    throw RuntimeError("\(name)() is disabled while fuzzing", kind: "OSError")
-                })
-                lib.define(name, disabled)
-                first.setGlobal(name, disabled)
-            }
-            library = lib
-            firstInterpreter = first
-        }
-        let interp = Interpreter(library: library!)
+        let lib = Library()
+        TrickLibrary.register(lib)
+        let interp = Interpreter(library: lib)   // registers the language built-ins, which refer to it
         interp.output = { _ in }
         interp.baseDirectory = sandbox
+        // No writing anywhere: a mutated path could name any file.
+        ImageFiles.writesDisabled = true   // imwrite, mmcv.imwrite, the drawings' output
+        for name in ["save", "save_json", "save_svg"] {
+            let disabled = Value.builtin(BuiltinFunction("\(name)(obj, path)") { _ in
+                throw RuntimeError("\(name)() is disabled while fuzzing", kind: "OSError")
+            })
+            lib.define(name, disabled)
+            interp.setGlobal(name, disabled)
+        }
         return interp
     }
 
@@ -108,6 +100,7 @@ enum FuzzTarget {
 
     static func evaluate(_ text: String) {
         let interp = makeInterpreter()
+        defer { interp.library.close() }
         let file = SourceFile(name: "<fuzz>", text: text)
         do {
             let program = try Parser.parse(file)

@@ -8,6 +8,32 @@ final class ValueLayoutTests: XCTestCase {
         XCTAssertTrue(ValueLayout.verify())
     }
 
+    /// Short strings built in inline form (`SmallString`) equal the library's own, byte for
+    /// byte and bit for bit, across lengths 0…15, ASCII or not, and the longer ones fall back.
+    func testSmallStringsMatchTheLibrarysOwn() {
+        XCTAssertTrue(SmallString.layoutHolds)
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("abcXYZ019 -_.\u{e9}\u{3b1}\u{1f600}e\u{301}")
+        for _ in 0..<2000 {
+            let s = String((0..<Int.random(in: 0...17, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let bytes = Array(s.utf8)
+            let made = SmallString.make(count: bytes.count) { p in for (i, b) in bytes.enumerated() { p[i] = b } }
+            if bytes.count > SmallString.capacity { XCTAssertNil(made); continue }
+            guard let made else { return XCTFail("\(s) should be built inline") }
+            XCTAssertEqual(Array(made.utf8), bytes)
+            XCTAssertTrue(made.sameCodePoints(s))
+            XCTAssertEqual(made, s)
+            XCTAssertEqual(made.count, s.count)
+            XCTAssertEqual(HashKey.stringHash(made), HashKey.stringHash(s))
+        }
+        // the builders that use it
+        XCTAssertEqual(Printer.decimal(-1234567890), "-1234567890")
+        XCTAssertEqual(Printer.decimal(Int.max), String(Int.max))
+        XCTAssertEqual(Ops.concatenate("key", "12345"), "key12345")
+        XCTAssertEqual(Ops.concatenate("caf", "\u{e9}"), "caf\u{e9}")
+        XCTAssertEqual(Ops.concatenate("a long enough string", "!"), "a long enough string!")
+    }
+
     func testCopyStoreTakeAndClearKeepReferenceCountsBalanced() {
         let regs = UnsafeMutablePointer<Value>.allocate(capacity: 2)
         regs.initialize(repeating: .none, count: 2)

@@ -79,6 +79,8 @@ public enum EnsembleBoxes {
     static func prefilter(_ models: [Model], weights: [Double], thr: Double) throws -> [(label: Int, records: [Record])] {
         var groups: [(label: Int, records: [Record])] = []
         var where_: [Int: Int] = [:]
+        // the groups of labels 0 ..< 64 (the usual class ids) without hashing
+        var small = [Int](repeating: -1, count: 64)
         for (t, m) in models.enumerated() {
             for j in 0..<m.count {
                 let score = m.scores[j]
@@ -93,10 +95,15 @@ public enum EnsembleBoxes {
                 x1 = clip01(x1); x2 = clip01(x2); y1 = clip01(y1); y2 = clip01(y2)
                 if (x2 - x1) * (y2 - y1) == 0 { continue }
                 let r = Record(label: Double(label), score: score * weights[t], weight: weights[t], model: Double(t), box: (x1, y1, x2, y2))
-                if let g = where_[label] { groups[g].records.append(r) } else {
+                if label >= 0 && label < small.count {
+                    if small[label] >= 0 { groups[small[label]].records.append(r); continue }
+                    small[label] = groups.count
+                } else if let g = where_[label] {
+                    groups[g].records.append(r); continue
+                } else {
                     where_[label] = groups.count
-                    groups.append((label, [r]))
                 }
+                groups.append((label, [r]))
             }
         }
         for g in groups.indices {
@@ -132,27 +139,35 @@ public enum EnsembleBoxes {
     public static func weightedBoxesFusion(_ models: [Model], weights: [Double]? = nil, iouThr: Double = 0.55,
                                            skipBoxThr: Double = 0, confType: ConfType = .avg,
                                            allowsOverflow: Bool = false) throws -> Result {
+        try weightedBoxesFusion(models, weights: weights, iouThr: iouThr, skipBoxThr: skipBoxThr, confType: confType,
+                                allowsOverflow: allowsOverflow, reference: false)
+    }
+
+    /// `reference`: every label group through the reference loop `wbfClusters` (what the tests
+    /// compare the indexed loops with).
+    static func weightedBoxesFusion(_ models: [Model], weights: [Double]?, iouThr: Double, skipBoxThr: Double, confType: ConfType,
+                                    allowsOverflow: Bool, reference: Bool) throws -> Result {
         var messages: [String] = []
         let w = checkWeights(weights, models: models.count, messages: &messages)
         let wsum = numpySum(w), wmax = w.max() ?? 1
         let groups = try prefilter(models, weights: w, thr: skipBoxThr)
         var rows: [(label: Double, conf: Double, box: (Double, Double, Double, Double))] = []
+        let modelAware = confType == .boxAndModelAvg || confType == .absentModelAwareAvg
         for (_, records) in groups {
-            let (clusters, fused) = records.count >= indexedMinimum
-                ? wbfClustersIndexed(records, iouThr: iouThr, confType: confType)
-                : wbfClusters(records, iouThr: iouThr, confType: confType)
-            for (k, cluster) in clusters.enumerated() {
+            let f = wbfFusion(records, iouThr: iouThr, confType: confType, members: modelAware, reference: reference)
+            let fused = f.fused
+            for k in fused.indices {
                 var conf = fused[k].score
-                let n = Double(cluster.count)
+                let n = Double(f.counts[k])
                 switch confType {
                 case .boxAndModelAvg:
                     conf = conf * n / fused[k].weight
                     var firstOfModel: [Double: Double] = [:]
-                    for r in cluster where firstOfModel[r.model] == nil { firstOfModel[r.model] = r.weight }
+                    for r in f.members[k] where firstOfModel[r.model] == nil { firstOfModel[r.model] = r.weight }
                     let uniqueWeights = firstOfModel.keys.sorted().map { firstOfModel[$0]! }
                     conf = conf * numpySum(uniqueWeights) / wsum
                 case .absentModelAwareAvg:
-                    let present = Set(cluster.map { Int($0.model) })
+                    let present = Set(f.members[k].map { Int($0.model) })
                     let absent = w.indices.filter { !present.contains($0) }.map { w[$0] }
                     conf = conf * n / (fused[k].weight + numpySum(absent))
                 case .max:
@@ -165,9 +180,10 @@ public enum EnsembleBoxes {
         }
         var out = Result()
         out.messages = messages
+        out.boxes.reserveCapacity(4 * rows.count); out.scores.reserveCapacity(rows.count); out.labels.reserveCapacity(rows.count)
         for i in reverseArgsort(rows.map(\.conf)) {
             let r = rows[i]
-            out.boxes += [r.box.0, r.box.1, r.box.2, r.box.3]
+            out.boxes.append(r.box.0); out.boxes.append(r.box.1); out.boxes.append(r.box.2); out.boxes.append(r.box.3)
             out.scores.append(r.conf)
             out.labels.append(r.label)
         }

@@ -96,6 +96,94 @@ extension EnsembleBoxes {
         return (clusters, fused)
     }
 
+    /// WBF's clusters as the loops above decide them, for `weightedBoxesFusion`: each cluster's
+    /// size and fused box, and its records (in order) only when `members` is set (the conf types
+    /// that look at the models of a cluster).
+    struct FusedGroup {
+        var counts: [Int] = []
+        var fused: [Record] = []
+        var members: [[Record]] = []
+    }
+
+    /// The clusters of one label group: `wbfClustersFlat` when it takes the records, else
+    /// `wbfClustersIndexed` (from `indexedMinimum` records) or the reference loop (always with
+    /// `reference`).
+    static func wbfFusion(_ records: [Record], iouThr: Double, confType: ConfType, members: Bool, reference: Bool = false) -> FusedGroup {
+        if !reference, records.count >= indexedMinimum, let flat = wbfClustersFlat(records, iouThr: iouThr, confType: confType) {
+            return FusedGroup(counts: flat.counts, fused: flat.fused, members: members ? flat.members(records) : [])
+        }
+        let (clusters, fused) = !reference && records.count >= indexedMinimum
+            ? wbfClustersIndexed(records, iouThr: iouThr, confType: confType)
+            : wbfClusters(records, iouThr: iouThr, confType: confType)
+        return FusedGroup(counts: clusters.map(\.count), fused: fused, members: members ? clusters : [])
+    }
+
+    /// `wbfClustersIndexed`'s decisions without an array per cluster: the cluster of each record.
+    struct FlatClusters {
+        /// Per record, its cluster (−1: not reached, after an interrupt).
+        var clusterOf: [Int32]
+        var counts: [Int]
+        var fused: [Record]
+
+        /// Each cluster's records in order, as `wbfClusters` returns them.
+        func members(_ records: [Record]) -> [[Record]] {
+            var out = counts.map { c -> [Record] in
+                var a: [Record] = []
+                a.reserveCapacity(c)
+                return a
+            }
+            for (i, k) in clusterOf.enumerated() where k >= 0 { out[Int(k)].append(records[i]) }
+            return out
+        }
+    }
+
+    /// `wbfClustersIndexed` through an `IoUWindowIndex` held directly, with a flat record of the
+    /// clusters (`FlatClusters`): the same decisions — the fused box a record joins is the first
+    /// maximum of the IoUs above `iou_thr`, all of which the window returns — and the same running
+    /// sums. Nil when the window does not take the records (`wbfClustersIndexed` then decides).
+    static func wbfClustersFlat(_ records: [Record], iouThr: Double, confType: ConfType) -> FlatClusters? {
+        guard indexable(records, iouThr: iouThr), fusedBoxesBounded(records) else { return nil }
+        let n = records.count
+        var flat = [Double](repeating: 0, count: 4 * n)
+        for (k, r) in records.enumerated() {
+            flat[4 * k] = r.box.0; flat[4 * k + 1] = r.box.1; flat[4 * k + 2] = r.box.2; flat[4 * k + 3] = r.box.3
+        }
+        let window = flat.withUnsafeBufferPointer { b in
+            IoUWindowIndex(boxes: b, ids: [], tau: iouThr, offset: 0, unitRoundoff: 0x1p-53, minimumArea: 1e-290, bound: 2)
+        }
+        guard let index = window else { return nil }
+        var out = FlatClusters(clusterOf: [Int32](repeating: -1, count: n), counts: [], fused: [])
+        var sums: [WeightedSum] = []
+        for i in 0..<n {
+            if trickInterruptRequested != 0 { break }   // Ctrl-C: the caller discards the result
+            let b = records[i]
+            var best = -1, bestIoU = iouThr
+            out.fused.withUnsafeBufferPointer { fused in
+                index.forEachCandidate(b.box.0, b.box.1, b.box.2, b.box.3) { k in
+                    let v = iou(fused[k].box, b.box)
+                    if v > bestIoU || (v == bestIoU && best >= 0 && k < best) { best = k; bestIoU = v }
+                }
+            }
+            if best >= 0 {
+                out.counts[best] += 1
+                sums[best].add(b)
+                let f = sums[best].record(label: b.label, count: out.counts[best], confType: confType)
+                out.fused[best] = f
+                index.update(best, f.box.0, f.box.1, f.box.2, f.box.3)
+                out.clusterOf[i] = Int32(best)
+            } else {
+                index.insert(out.fused.count, b.box.0, b.box.1, b.box.2, b.box.3)
+                out.clusterOf[i] = Int32(out.fused.count)
+                out.fused.append(b)
+                out.counts.append(1)
+                var s = WeightedSum()
+                s.add(b)
+                sums.append(s)
+            }
+        }
+        return out
+    }
+
     /// `nmwClusters` through the index: a cluster's first box never changes, so it is registered once.
     static func nmwClustersIndexed(_ records: [Record], iouThr: Double) -> [[Record]] {
         guard indexable(records, iouThr: iouThr) else { return nmwClusters(records, iouThr: iouThr) }

@@ -58,19 +58,38 @@ final class IoUWindowIndex: BoxCandidateIndex {
     let tau: Double, offset: Double, slack: Double
     /// τ*·(1 − 8u): the product test's share of the larger area.
     let share: Double
-    /// A registered box: id, doubled centre (x1 + x2, y1 + y2), width and height (as computed in Double).
-    private struct Point {
-        var id: Int32
-        var cx: Double, cy: Double, w: Double, h: Double
-    }
     /// The registered widths (heights), widened by 3·slack: no partner lies outside.
     private var wMin = Double.infinity, wMax = -Double.infinity, hMin = Double.infinity, hMax = -Double.infinity
     private var cellsX = 1, cellsY = 1
     private var loX = 0.0, loY = 0.0, scaleX = 0.0, scaleY = 0.0
     private var registered = 0
-    private var cells: [[Point]] = []
-    /// Per id: its place in its cell and its cell (−1: not registered).
+    /// The registered points (doubled centre, width and height as computed in Double), cell by
+    /// cell, four slots to a quad: slot `s` keeps its field `f` (0 cx, 1 cy, 2 w, 3 h) at
+    /// `quads[16·(s/4) + 4f + s%4]` and its id at `ids[s]`. Cell `c` holds slots
+    /// `cells[c].start ..< start + count` and has room for `room`, a multiple of 4 starting at a
+    /// quad; every free slot holds the vacant point (all +∞), which no query returns. A full cell
+    /// moves to the end with twice the room (the slots it leaves stay unused, so there are at most
+    /// about twice as many slots as insertions). A query reads one buffer, four slots at a time,
+    /// with no allocation or reference counting per cell.
+    private var quads: [Double] = []
+    private var ids: [Int32] = []
+    private struct Cell { var start: Int32 = 0, count: Int32 = 0, room: Int32 = 0 }
+    private var cells: [Cell] = []
+    /// Per id: its slot and its cell (−1: not registered).
     private var slot: [Int32] = [], cellOf: [Int32] = []
+
+    @inline(__always) private static func at(_ slot: Int, _ field: Int) -> Int { (slot >> 2) << 4 + field << 2 + slot & 3 }
+
+    @inline(__always) private func write(_ slot: Int, _ id: Int32, _ cx: Double, _ cy: Double, _ w: Double, _ h: Double) {
+        quads[Self.at(slot, 0)] = cx; quads[Self.at(slot, 1)] = cy; quads[Self.at(slot, 2)] = w; quads[Self.at(slot, 3)] = h
+        ids[slot] = id
+    }
+
+    @inline(__always) private func copy(_ from: Int, to: Int) {
+        for f in 0..<4 { quads[Self.at(to, f)] = quads[Self.at(from, f)] }
+        ids[to] = ids[from]
+        slot[Int(ids[to])] = Int32(to)
+    }
 
     /// An index for ids `0 ..< boxes.count / 4` with the kernel's `offset`, unit roundoff `u` and
     /// normal-area floor, laid out for the flat n×4 `boxes` (coordinates below 1e18 in magnitude),
@@ -118,7 +137,8 @@ final class IoUWindowIndex: BoxCandidateIndex {
             scaleX = spread.0 > 0 && spread.0.isFinite ? Double(cellsX) / spread.0 : 0
             scaleY = spread.1 > 0 && spread.1.isFinite ? Double(cellsY) / spread.1 : 0
         }
-        cells = [[Point]](repeating: [], count: cellsX * cellsY)
+        cells = [Cell](repeating: Cell(), count: cellsX * cellsY)
+        quads.reserveCapacity(4 * (2 * ids.count + 64))
         cellOf = [Int32](repeating: -1, count: n)
         slot = [Int32](repeating: -1, count: n)
         for k in ids {
@@ -128,9 +148,9 @@ final class IoUWindowIndex: BoxCandidateIndex {
     }
 
     /// Box `k` of `boxes` as a point (its doubled centre and extents computed in Double).
-    @inline(__always) private func point<T: BinaryFloatingPoint>(_ boxes: UnsafeBufferPointer<T>, _ k: Int) -> Point {
+    @inline(__always) private func point<T: BinaryFloatingPoint>(_ boxes: UnsafeBufferPointer<T>, _ k: Int) -> (cx: Double, cy: Double, w: Double, h: Double) {
         let x1 = Double(boxes[4 * k]), y1 = Double(boxes[4 * k + 1]), x2 = Double(boxes[4 * k + 2]), y2 = Double(boxes[4 * k + 3])
-        return Point(id: Int32(k), cx: x1 + x2, cy: y1 + y2, w: x2 - x1 + offset, h: y2 - y1 + offset)
+        return (x1 + x2, y1 + y2, x2 - x1 + offset, y2 - y1 + offset)
     }
 
     /// Registers an id (below the `boxes.count / 4` of `init`) with these coordinates, which must
@@ -144,9 +164,21 @@ final class IoUWindowIndex: BoxCandidateIndex {
         wMin = Swift.min(wMin, w - 3 * slack); wMax = Swift.max(wMax, w + 3 * slack)
         hMin = Swift.min(hMin, h - 3 * slack); hMax = Swift.max(hMax, h + 3 * slack)
         let cell = cellY(cy) * cellsX + cellX(cx)
+        var c = cells[cell]
+        if c.count == c.room {
+            // move the cell to the end with twice the room
+            let at = ids.count, room = Swift.max(4, 2 * Int(c.room))
+            quads.append(contentsOf: repeatElement(.infinity, count: 4 * room))
+            ids.append(contentsOf: repeatElement(-1, count: room))
+            for k in 0..<Int(c.count) { copy(Int(c.start) + k, to: at + k) }
+            c.start = Int32(at); c.room = Int32(room)
+        }
+        let s = Int(c.start) + Int(c.count)
+        write(s, Int32(id), cx, cy, w, h)
+        c.count += 1
+        cells[cell] = c
         cellOf[id] = Int32(cell)
-        slot[id] = Int32(cells[cell].count)
-        cells[cell].append(Point(id: Int32(id), cx: cx, cy: cy, w: w, h: h))
+        slot[id] = Int32(s)
         registered += 1
     }
 
@@ -163,13 +195,27 @@ final class IoUWindowIndex: BoxCandidateIndex {
         let cell = Int(cellOf[id])
         guard cell >= 0 else { return }
         let s = Int(slot[id])
-        let moved = cells[cell].removeLast()
-        if Int(moved.id) != id {
-            cells[cell][s] = moved
-            slot[Int(moved.id)] = Int32(s)
-        }
+        cells[cell].count -= 1
+        let last = Int(cells[cell].start) + Int(cells[cell].count)
+        if s != last { copy(last, to: s) }
+        write(last, -1, .infinity, .infinity, .infinity, .infinity)
         cellOf[id] = -1
         registered -= 1
+    }
+
+    /// Moves a registered id to new coordinates (which must meet `init`'s preconditions): in place
+    /// when it stays in its cell.
+    func update(_ id: Int, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) {
+        let cx = x1 + x2, cy = y1 + y2, w = x2 - x1 + offset, h = y2 - y1 + offset
+        let cell = Int(cellOf[id])
+        if cell >= 0 && reachable(w, h) && cellY(cy) * cellsX + cellX(cx) == cell {
+            wMin = Swift.min(wMin, w - 3 * slack); wMax = Swift.max(wMax, w + 3 * slack)
+            hMin = Swift.min(hMin, h - 3 * slack); hMax = Swift.max(hMax, h + 3 * slack)
+            write(Int(slot[id]), Int32(id), cx, cy, w, h)
+            return
+        }
+        remove(id, x1, y1, x2, y2)
+        register(id, cx, cy, w, h)
     }
 
     /// `(v + t)/2 − tau·max(v, t)`: the largest centre distance along one axis at which a partner of
@@ -192,19 +238,48 @@ final class IoUWindowIndex: BoxCandidateIndex {
         let dx = 2 * rx + s, dy = 2 * ry + s
         let ca = cellX(cx - dx), cb = cellX(cx + dx), ya = cellY(cy - dy), yb = cellY(cy + dy)
         let areaLo = Swift.max(0, w - s) * Swift.max(0, h - s)
-        cells.withUnsafeBufferPointer { cells in
-            for y in ya...yb {
-                for cell in (y * cellsX + ca)...(y * cellsX + cb) {
-                    cells[cell].withUnsafeBufferPointer { pts in
-                        for p in pts {
-                            let ddx = Swift.abs(p.cx - cx), ddy = Swift.abs(p.cy - cy)
-                            guard ddx <= dx, ddy <= dy, p.w >= wLo, p.w <= wHi, p.h >= hLo, p.h <= hHi,
-                                  ddx <= 2 * (g(w, p.w) + pad) + s, ddy <= 2 * (g(h, p.h) + pad) + s else { continue }
-                            // the product test (ddx/2: the centre distance)
-                            let iw = Swift.max(0, Swift.min(Swift.min(w, p.w), (w + p.w - ddx) / 2)) + s
-                            let ih = Swift.max(0, Swift.min(Swift.min(h, p.h), (h + p.h - ddy) / 2)) + s
-                            guard iw * ih >= share * Swift.max(areaLo, Swift.max(0, p.w - s) * Swift.max(0, p.h - s)) else { continue }
-                            body(Int(p.id))
+        // the tests of the filter, four slots at a time (a vacant slot fails `ddx <= dx`); one
+        // branch, rarely taken, instead of a chain of unpredictable ones
+        typealias V = SIMD4<Double>
+        // lane-wise max / min / magnitude as selects and a mask (inlined, unlike `pointwiseMax`),
+        // exact for the non-NaN lanes the tests read
+        @inline(__always) func vmax(_ a: V, _ b: V) -> V { a.replacing(with: b, where: a .< b) }
+        @inline(__always) func vmin(_ a: V, _ b: V) -> V { a.replacing(with: b, where: b .< a) }
+        @inline(__always) func vabs(_ a: V) -> V { unsafeBitCast(unsafeBitCast(a, to: SIMD4<UInt64>.self) & (UInt64.max >> 1), to: V.self) }
+        let vcx = V(repeating: cx), vcy = V(repeating: cy), vw = V(repeating: w), vh = V(repeating: h)
+        let vdx = V(repeating: dx), vdy = V(repeating: dy), vs = V(repeating: s), vpad = V(repeating: pad), vtau = V(repeating: tau)
+        let vwLo = V(repeating: wLo), vwHi = V(repeating: wHi), vhLo = V(repeating: hLo), vhHi = V(repeating: hHi)
+        let vareaLo = V(repeating: areaLo), vshare = V(repeating: share), zero = V(repeating: 0)
+        quads.withUnsafeBufferPointer { q in
+            ids.withUnsafeBufferPointer { ids in
+                cells.withUnsafeBufferPointer { cells in
+                    for y in ya...yb {
+                        for cell in (y * cellsX + ca)...(y * cellsX + cb) {
+                            let c = cells[cell]
+                            var s0 = Int(c.start)
+                            let end = s0 + Int(c.count)
+                            while s0 < end {
+                                let b = s0 << 2
+                                let px = V(q[b], q[b + 1], q[b + 2], q[b + 3]), py = V(q[b + 4], q[b + 5], q[b + 6], q[b + 7])
+                                let pw = V(q[b + 8], q[b + 9], q[b + 10], q[b + 11]), ph = V(q[b + 12], q[b + 13], q[b + 14], q[b + 15])
+                                let ddx = vabs(px - vcx), ddy = vabs(py - vcy)
+                                // the window and the sizes first: most slots fail them
+                                let near = (ddx .<= vdx) .& (ddy .<= vdy) .& (vwLo .<= pw) .& (pw .<= vwHi) .& (vhLo .<= ph) .& (ph .<= vhHi)
+                                if any(near) {
+                                    // g(w, p.w) + pad, doubled, plus slack: the centre distance bound
+                                    let gx = 2 * ((vw + pw) * 0.5 - vtau * vmax(vw, pw) + vpad) + vs
+                                    let gy = 2 * ((vh + ph) * 0.5 - vtau * vmax(vh, ph) + vpad) + vs
+                                    // the product test (ddx/2: the centre distance)
+                                    let iw = vmax(zero, vmin(vmin(vw, pw), (vw + pw - ddx) * 0.5)) + vs
+                                    let ih = vmax(zero, vmin(vmin(vh, ph), (vh + ph - ddy) * 0.5)) + vs
+                                    let area = vshare * vmax(vareaLo, vmax(zero, pw - vs) * vmax(zero, ph - vs))
+                                    let pass = near .& (ddx .<= gx) .& (ddy .<= gy) .& (iw * ih .>= area)
+                                    if any(pass) {
+                                        for l in 0..<4 where pass[l] { body(Int(ids[s0 + l])) }
+                                    }
+                                }
+                                s0 += 4
+                            }
                         }
                     }
                 }

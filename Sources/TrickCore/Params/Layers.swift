@@ -21,10 +21,15 @@ public enum Layers {
         guard x > 0 else { throw CoreError("\(layer): \(what) must be a positive integer, got \(x)") }
     }
 
-    /// Parameters larger than 2^48 elements are certainly a typo; reject them before any arithmetic overflows.
+    /// Parameters larger than 2^48 elements are certainly a typo; reject them before any arithmetic
+    /// overflows, and any whose float32 values would not fit the allocation limit (the error
+    /// `zeros` gives) before the values are made.
     static func checkSize(_ shape: [Int], _ layer: String) throws {
         guard ModuleParameter.saturatingProduct(shape) <= 1 << 48 else {
             throw CoreError("\(layer): parameter shape \(shape) is too large")
+        }
+        do { _ = try Tensor.checkedAllocationCount(shape, dtype: .float32) } catch let e as CoreError {
+            throw CoreError("\(layer): \(e.message)")
         }
     }
 
@@ -49,6 +54,7 @@ public enum Layers {
                                                        groups: groups, transposed: transposed))
         let wshape = transposed ? [inChannels, outChannels / groups] + k : [outChannels, inChannels / groups] + k
         try checkSize(wshape, name)
+        try checkSize([outChannels], name)
         m.setParameter("weight", ModuleParameter(shape: wshape))
         if bias { m.setParameter("bias", ModuleParameter(shape: [outChannels])) }
         var r = "\(inChannels), \(outChannels), kernel_size=\(formatTuple(k)), stride=\(formatTuple(s))"
@@ -65,6 +71,7 @@ public enum Layers {
             throw CoreError("Linear: in_features and out_features must be non-negative, got \(inFeatures) and \(outFeatures)")
         }
         try checkSize([outFeatures, inFeatures], "Linear")
+        try checkSize([outFeatures], "Linear")
         let m = ModuleNode(typeName: "Linear", kind: .linear)
         m.setParameter("weight", ModuleParameter(shape: [outFeatures, inFeatures]))
         if bias { m.setParameter("bias", ModuleParameter(shape: [outFeatures])) }

@@ -9,7 +9,24 @@ public struct Parameter {
 }
 
 /// The built-in types whose instances are plain values (not objects).
-enum BuiltinValueType: String { case int, float, str, bool, list, tuple, dict, set }
+enum BuiltinValueType: String {
+    case int, float, str, bool, list, tuple, dict, set
+
+    /// Whether a plain value (not an object, not a dict flavour) whose case byte is `tag` is an
+    /// instance of this type, as `isinstance` decides it (a bool is an int).
+    func includes(tag: UInt8) -> Bool {
+        switch self {
+        case .int: return tag == ValueLayout.intTag || tag == ValueLayout.boolTag
+        case .float: return tag == ValueLayout.floatTag
+        case .str: return tag == ValueLayout.strTag
+        case .bool: return tag == ValueLayout.boolTag
+        case .list: return tag == ValueLayout.listTag
+        case .tuple: return tag == ValueLayout.tupleTag
+        case .dict: return tag == ValueLayout.dictTag
+        case .set: return tag == ValueLayout.setTag
+        }
+    }
+}
 
 /// A built-in's Python-style signature, parsed from text such as
 /// `"cross_entropy(input, target, weight=None, ignore_index=-100, reduction='mean')"`.
@@ -286,6 +303,9 @@ public final class BuiltinFunction {
     /// The built-in type whose instances are plain values that this function names (`int`,
     /// `dict`, ...), for `isinstance`; resolved on first use.
     lazy var valueType: BuiltinValueType? = BuiltinValueType(rawValue: name)
+    /// Set on the built-ins whose common calls the VM runs inline (`VM.isInstance`).
+    var intrinsic = Intrinsic.none
+    enum Intrinsic: UInt8 { case none, isinstance }
     /// A method bound to its receiver (`obj.method` of a trick class), for `inspect.ismethod`.
     var isBoundMethod = false
 

@@ -176,7 +176,7 @@ enum CoreBuiltins {
             }
             return builtinType(v, lib)
         }
-        lib.function2("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { v, classinfo in
+        let isinstance = lib.function2("isinstance(obj, classinfo)", doc: "isinstance(x, int), isinstance(x, (list, tuple)).") { v, classinfo in
             // the common case first: a built-in type against a plain value
             if case .builtin(let b) = classinfo, let r = Interpreter.isBuiltinInstance(v, b) { return .bool(r) }
             func matches(_ t: Value) -> Bool {
@@ -217,6 +217,7 @@ enum CoreBuiltins {
             }
             return .bool(matches(classinfo))
         }
+        isinstance.intrinsic = .isinstance
         lib.function("callable(obj)") { a in
             switch a["obj"] {
             case .function, .builtin: return .bool(true)
@@ -307,6 +308,7 @@ enum CoreBuiltins {
                     i += 1
                 }
                 acc = .int(total)
+                if i == l.items.count { return acc }
                 for v in l.items[i...] { acc = try Ops.add(acc, v) }
                 return acc
             }
@@ -576,6 +578,14 @@ extension String {
     /// which "\u{E9}" and "e\u{301}" are equal; Python's are not.)
     @inline(__always)
     func sameCodePoints(_ other: String) -> Bool {
+        // the same storage, or the same small string: equal without reading the bytes
+        if unsafeBitCast(self, to: (UInt64, UInt64).self) == unsafeBitCast(other, to: (UInt64, UInt64).self) { return true }
+        let same = utf8.withContiguousStorageIfAvailable { x in
+            other.utf8.withContiguousStorageIfAvailable { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+        if let same, let same { return same }
         var a = self, b = other
         return a.withUTF8 { x in
             b.withUTF8 { y in

@@ -24,6 +24,21 @@ public final class Library {
 
     public init() {}
 
+    /// Lets go of everything the library holds: its built-ins, types, methods, cached modules and
+    /// the interpreter's hooks. Built-ins keep the library in their closures (and the library
+    /// keeps them), so a library is never freed while its tables are full; a host that makes a
+    /// library per program (the fuzzer, one per input) closes each when the program ends so that
+    /// its memory comes back. A closed library is empty; do not run programs on it.
+    public func close() {
+        names = []; globals = [:]; types = [:]; typeOrder = []
+        tensorMethods = [:]; tensorProperties = [:]; modules = [:]; typeObjects = [:]
+        autogradTensor = nil
+        callValue = { _, _ in throw RuntimeError("the library is closed", kind: "RuntimeError") }
+        currentFile = { nil }
+        loadType = { _ in }
+        importModule = { _ in nil }
+    }
+
     /// Calls any callable value (a script's `def`/`lambda`, a built-in, a callable object), so
     /// bindings can take user functions (`avg_fn=`, a pipeline step). Set by the interpreter.
     public internal(set) var callValue: (Value, Arguments) throws -> Value = { f, args in

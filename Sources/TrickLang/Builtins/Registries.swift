@@ -30,8 +30,13 @@ public enum Registries {
                     if !force, lib.types[typeName] != nil {
                         throw RuntimeError("\(typeName) is already registered in \(scope) at __main__", kind: "KeyError")
                     }
-                    let wrapper = BuiltinFunction(raw: "\(typeName)(*args, **kwargs)") { [unowned interp] args in
-                        try interp.call(m, args)
+                    // (weak: the library can outlive the interpreter whose program registered
+                    // the class — the fuzzer runs many programs over one library)
+                    let wrapper = BuiltinFunction(raw: "\(typeName)(*args, **kwargs)") { [weak interp] args in
+                        guard let interp else {
+                            throw RuntimeError("\(typeName) was registered by a program that has ended", kind: "RuntimeError")
+                        }
+                        return try interp.call(m, args)
                     }
                     lib.registerType(typeName, wrapper)
                     originals.values[typeName] = (wrapper, m)

@@ -422,17 +422,9 @@ extension Interpreter {
     static func isBuiltinInstance(_ v: Value, _ type: BuiltinFunction) -> Bool? {
         if case .object = v { return nil }
         if case .dict(let d) = v, d.flavor != nil { return nil }
-        switch type.valueType {
-        case .int?: if case .int = v { return true }; if case .bool = v { return true }; return false
-        case .float?: if case .float = v { return true }; return false
-        case .str?: if case .str = v { return true }; return false
-        case .bool?: if case .bool = v { return true }; return false
-        case .list?: if case .list = v { return true }; return false
-        case .tuple?: if case .tuple = v { return true }; return false
-        case .dict?: if case .dict = v { return true }; return false
-        case .set?: if case .set = v { return true }; return false
-        case nil: return nil
-        }
+        guard let want = type.valueType else { return nil }
+        var v = v
+        return withUnsafePointer(to: &v) { want.includes(tag: ValueLayout.tag($0)) }
     }
 
     static func isInstance(_ v: Value, _ type: Value) -> Bool? {

@@ -137,6 +137,11 @@ enum Ops {
     static func concatenate(_ x: String, _ y: String) -> String {
         let n = x.utf8.count + y.utf8.count
         if n == 0 { return "" }
+        if let s = SmallString.make(count: n, { p in
+            var at = 0
+            x.copyUTF8(to: p, at: &at)
+            y.copyUTF8(to: p, at: &at)
+        }) { return s }
         return String(unsafeUninitializedCapacity: n) { buffer in
             var at = 0
             x.copyUTF8(to: buffer.baseAddress!, at: &at)

@@ -23,6 +23,7 @@ public enum Printer {
     static func decimal(_ i: Int) -> String {
         if i == Int.min { return String(i) }
         let length = decimalLength(i)
+        if let s = SmallString.make(count: length, { writeDecimal(i, length, $0) }) { return s }
         return String(unsafeUninitializedCapacity: length) { buffer in
             writeDecimal(i, length, buffer.baseAddress!)
             return length

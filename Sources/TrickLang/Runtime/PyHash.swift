@@ -38,14 +38,16 @@ extension HashKey {
     }
 
     /// FNV-1a over the string's UTF-8 bytes, read in place (iterating `s.utf8` decodes its
-    /// storage a byte at a time, ~30 instructions each).
+    /// storage a byte at a time, ~30 instructions each; `withUTF8` needs a mutable copy).
     static func stringHash(_ s: String) -> Int {
-        var s = s
-        return s.withUTF8 { bytes in
+        func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
             for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
             return Int(bitPattern: UInt(h))
         }
+        if let h = s.utf8.withContiguousStorageIfAvailable(fnv) { return h }
+        var s = s
+        return s.withUTF8(fnv)
     }
 
     static func intHash(_ i: Int) -> Int {

@@ -113,20 +113,43 @@ public final class TensorRef {
 }
 
 public final class DictRef {
-    public private(set) var keys: [Value] = []
-    public private(set) var values: [Value] = []
+    /// One entry: the key, its value and the key's hash. (The key first and the value right
+    /// after it: the VM reads them in place as two `Value`s; `ValueLayout.verify` checks.)
+    public struct Entry {
+        public let key: Value
+        public var value: Value
+        let hash: Int
+    }
+    /// The entries in insertion order: one array, so a dict is two allocations (this object and
+    /// its entries; a table too above `smallCount`), a copy shares them until written, and
+    /// iterating reads keys and values side by side.
+    public private(set) var entries: ContiguousArray<Entry> = []
     /// Set for `collections`' dict subclasses (OrderedDict, defaultdict, Counter); see DictFlavors.
     public var flavor: DictFlavor?
-    private var hashes: [Int] = []
-    /// Entry number + 1 per bucket; 0 is empty.
-    private var table: [Int32] = []
+    /// Per bucket, entry number + 1 in the low 32 bits (0: empty) and the high 32 bits of the
+    /// entry's hash above them: a probe compares hashes in the table and reads an entry only
+    /// when they agree (the entries of a big dict are far apart in memory, the table compact).
+    private var table: [UInt64] = []
+
+    @inline(__always) private static func bucket(_ entry: Int, _ hash: Int) -> UInt64 {
+        UInt64(UInt(bitPattern: hash)) & 0xFFFF_FFFF_0000_0000 | UInt64(entry + 1)
+    }
 
     public init() {}
     public init(_ pairs: [(Value, Value)]) throws {
         for (k, v) in pairs { try set(k, v) }
     }
 
-    public var count: Int { keys.count }
+    public var count: Int { entries.count }
+    /// The keys, in order (a new array: for whole-dict work, not per-item access).
+    public var keys: [Value] { entries.map(\.key) }
+    /// The values, in order (a new array).
+    public var values: [Value] { entries.map(\.value) }
+    public var pairs: [(Value, Value)] { entries.map { ($0.key, $0.value) } }
+    public func key(at e: Int) -> Value { entries[e].key }
+    public func value(at e: Int) -> Value { entries[e].value }
+    public var firstKey: Value? { entries.first?.key }
+    public var lastKey: Value? { entries.last?.key }
 
     @inline(__always) static func mix(_ x: UInt64) -> Int {
         var z = x &+ 0x9E3779B97F4A7C15
@@ -141,10 +164,10 @@ public final class DictRef {
     /// found under it.
     static func hash(_ v: Value) throws -> Int {
         switch v {
+        case .str(let s): return strHash(s)
         case .int(let i): return mix(UInt64(bitPattern: Int64(HashKey.intHash(i))))
         case .bool(let b): return mix(b ? 1 : 0)
         case .float(let d): return mix(UInt64(bitPattern: Int64(HashKey.floatHash(d))))
-        case .str: return mix(UInt64(bitPattern: Int64(try HashKey.pythonHash(v))))
         case .none: return 0x51ED270B
         case .tuple(let t):
             var h = 0x345678
@@ -156,6 +179,12 @@ public final class DictRef {
         case .tensor(let ref): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(ref).hashValue)))   // torch: by identity
         default: throw RuntimeError("unhashable type: '\(v.typeName)'", kind: "TypeError")
         }
+    }
+
+    /// A str key's hash: its `hash()` (HashKey.stringHash, −1 read as −2) mixed.
+    @inline(__always) static func strHash(_ s: String) -> Int {
+        let r = HashKey.stringHash(s)
+        return mix(UInt64(bitPattern: Int64(r == -1 ? -2 : r)))
     }
 
     /// An object's hash as Python's `hash()` gives it: its class's `__hash__` (−1 read as −2);
@@ -196,15 +225,17 @@ public final class DictRef {
     /// dict, which has no table).
     private func find(_ key: Value, _ h: Int) -> (entry: Int?, bucket: Int) {
         if table.isEmpty {
-            for i in hashes.indices where hashes[i] == h && DictRef.sameKey(keys[i], key) { return (i, -1) }
+            for i in entries.indices where entries[i].hash == h && DictRef.sameKey(entries[i].key, key) { return (i, -1) }
             return (nil, -1)
         }
         let mask = table.count - 1
+        let high = UInt64(UInt(bitPattern: h)) & 0xFFFF_FFFF_0000_0000
         var b = h & mask
         while true {
-            let e = Int(table[b])
-            if e == 0 { return (nil, b) }
-            if hashes[e - 1] == h && DictRef.sameKey(keys[e - 1], key) { return (e - 1, b) }
+            let t = table[b]
+            if t == 0 { return (nil, b) }
+            let e = Int(t & 0xFFFF_FFFF) - 1
+            if t & 0xFFFF_FFFF_0000_0000 == high && entries[e].hash == h && DictRef.sameKey(entries[e].key, key) { return (e, b) }
             b = (b + 1) & mask
         }
     }
@@ -214,35 +245,29 @@ public final class DictRef {
         guard capacity > DictRef.smallCount else { table = []; return }
         var size = 8
         while size < capacity * 2 { size <<= 1 }
-        table = [Int32](repeating: 0, count: size)
+        table = [UInt64](repeating: 0, count: size)
         let mask = size - 1
-        for (i, h) in hashes.enumerated() {
-            var b = h & mask
+        for (i, entry) in entries.enumerated() {
+            var b = entry.hash & mask
             while table[b] != 0 { b = (b + 1) & mask }
-            table[b] = Int32(i + 1)
+            table[b] = DictRef.bucket(i, entry.hash)
         }
     }
 
     public func get(_ key: Value) throws -> Value? {
         let h = try DictRef.hash(key)
         guard let e = find(key, h).entry else { return nil }
-        return values[e]
+        return entries[e].value
     }
 
     public func set(_ key: Value, _ value: Value) throws {
         let h = try DictRef.hash(key)
         let (entry, bucket) = find(key, h)
-        if let e = entry { values[e] = value; return }
-        if keys.isEmpty {
-            keys.reserveCapacity(4)
-            values.reserveCapacity(4)
-            hashes.reserveCapacity(4)
-        }
-        keys.append(key)
-        values.append(value)
-        hashes.append(h)
-        if keys.count > DictRef.smallCount {
-            if bucket < 0 || keys.count * 2 > table.count { rebuild(capacity: keys.count) } else { table[bucket] = Int32(keys.count) }
+        if let e = entry { entries[e].value = value; return }
+        if entries.capacity == 0 { entries.reserveCapacity(4) }
+        entries.append(Entry(key: key, value: value, hash: h))
+        if entries.count > DictRef.smallCount {
+            if bucket < 0 || entries.count * 2 > table.count { rebuild(capacity: entries.count) } else { table[bucket] = DictRef.bucket(entries.count - 1, h) }
         }
     }
 
@@ -250,21 +275,21 @@ public final class DictRef {
     public func remove(_ key: Value) throws -> Value? {
         let h = try DictRef.hash(key)
         guard let e = find(key, h).entry else { return nil }
-        let v = values[e]
-        keys.remove(at: e)
-        values.remove(at: e)
-        hashes.remove(at: e)
-        rebuild(capacity: keys.count)
+        let v = entries.remove(at: e).value
+        rebuild(capacity: entries.count)
         return v
     }
 
-    public func contains(_ key: Value) throws -> Bool { try get(key) != nil }
+    public func contains(_ key: Value) throws -> Bool { try index(of: key) != nil }
 
-    public func removeAll() { keys = []; values = []; hashes = []; table = [] }
+    /// The entry number of `key`, or nil (then `entries[e].value` is its value).
+    @inline(__always) func index(of key: Value) throws -> Int? { find(key, try DictRef.hash(key)).entry }
+
+    public func removeAll() { entries = []; table = [] }
 
     public func copy() -> DictRef {
         let d = DictRef()
-        d.keys = keys; d.values = values; d.hashes = hashes; d.table = table
+        d.entries = entries; d.table = table
         return d
     }
 
@@ -279,8 +304,6 @@ public final class DictRef {
         get { self[.str(key)] }
         set { self[.str(key)] = newValue }
     }
-
-    public var pairs: [(Value, Value)] { Array(zip(keys, values)) }
 }
 
 /// A hashable image of a dict key or set element.
@@ -342,11 +365,16 @@ public final class Function {
 enum ValueLayout {
     /// The case byte's values: payload cases in declaration order, then `none`; an absent
     /// `Value?` (a global not yet assigned) is the byte 255 with the same layout otherwise.
+    static let boolTag: UInt8 = 0
+    static let intTag: UInt8 = 1
     static let floatTag: UInt8 = 2
+    static let strTag: UInt8 = 3
     static let listTag: UInt8 = 4
     static let tupleTag: UInt8 = 5
     static let dictTag: UInt8 = 6
+    static let setTag: UInt8 = 7
     static let builtinTag: UInt8 = 10
+    static let objectTag: UInt8 = 11
     static let noneTag: UInt8 = 14
     static let absentTag: UInt8 = 255
 
@@ -450,9 +478,13 @@ enum ValueLayout {
             return withUnsafeMutablePointer(to: &v, body)
         }
         // the case bytes named above, and an absent `Value?`
-        let named: [(Value, UInt8)] = [(.list(list), listTag), (.tuple([]), tupleTag), (.dict(dict), dictTag), (.builtin(builtin), builtinTag)]
+        let named: [(Value, UInt8)] = [(.bool(true), boolTag), (.int(1), intTag), (.float(1), floatTag), (.str("s"), strTag),
+                                       (.list(list), listTag), (.tuple([]), tupleTag), (.dict(dict), dictTag), (.set(set), setTag),
+                                       (.builtin(builtin), builtinTag), (.object(instance), objectTag), (.none, noneTag)]
         for (v, t) in named { guard check(v, { tag($0) == t }) else { return false } }
         guard MemoryLayout<Value?>.size == MemoryLayout<Value>.size else { return false }
+        guard MemoryLayout<DictRef.Entry>.offset(of: \DictRef.Entry.key) == 0,
+              MemoryLayout<DictRef.Entry>.offset(of: \DictRef.Entry.value) == MemoryLayout<Value>.stride else { return false }
         var absent: Value? = nil, present: Value? = .list(list)
         guard withUnsafePointer(to: &absent, { self.present($0) == nil }),
               withUnsafePointer(to: &present, { p in self.present(p).map { object($0).toOpaque() == Unmanaged.passUnretained(list).toOpaque() } ?? false })

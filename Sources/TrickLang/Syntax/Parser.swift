@@ -613,6 +613,7 @@ public struct Parser {
                     if isOp("]") { break }
                     items.append(try subscriptItem())
                 } while accept(",")
+                if items.isEmpty { throw error("invalid syntax: a subscript needs an index, as in x[0]", at: peek) }
                 _ = try expect("]", "to close the subscript")
                 e = Expr(.subscript(e, items), t.location)
             } else if isOp(".") {

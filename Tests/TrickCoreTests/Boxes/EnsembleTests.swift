@@ -69,6 +69,30 @@ final class EnsembleTests: XCTestCase {
         }
     }
 
+    /// `NumpyArgsort.argsort` (entries moved with their keys) against `argsortIndirect` (numpy's
+    /// steps through an index array): the same order on random keys with many ties, NaN, ±0, ±∞,
+    /// sorted, reversed and organ-pipe runs, at sizes around the insertion-sort cutoff and up to
+    /// thousands, and with the introsort's depth limit forced low (the heapsort path).
+    func testNumpyArgsortMatchesIndirect() {
+        var r = SplitMix(seed: 2718)
+        let special: [Double] = [.nan, .infinity, -.infinity, 0, -0.0, 1, -1]
+        for c in 0..<3000 {
+            let n = c % 50 == 0 ? r.int(5000) : r.int(80)
+            var keys: [Double]
+            switch r.int(6) {
+            case 0: keys = (0..<n).map { _ in Double(r.int(3)) }                              // few distinct values
+            case 1: keys = (0..<n).map { _ in r.int(8) == 0 ? special[r.int(special.count)] : Double(r.unit()) }
+            case 2: keys = (0..<n).map { Double($0 / Swift.max(1, r.int(4) + 1)) }              // sorted with runs
+            case 3: keys = (0..<n).map { Double(n - $0 / 2) }                                 // reversed pairs
+            case 4: keys = (0..<n).map { Double(Swift.min($0, n - $0)) }                      // organ pipe
+            default: keys = (0..<n).map { _ in Double(Float(r.unit())) }
+            }
+            let depth: Int? = r.int(3) == 0 ? r.int(4) : nil
+            XCTAssertEqual(NumpyArgsort.argsort(keys, depthLimit: depth), NumpyArgsort.argsortIndirect(keys, depthLimit: depth),
+                           "case \(c): n \(n), depth \(String(describing: depth))")
+        }
+    }
+
     func testEmptyInput() throws {
         let r = try EnsembleBoxes.weightedBoxesFusion([EnsembleBoxes.Model(boxes: [], scores: [], labels: [])])
         XCTAssertEqual(r.count, 0)

@@ -252,6 +252,172 @@ final class SoftNMSIndexTests: XCTestCase {
         XCTAssertGreaterThan(windowed, 400)
     }
 
+    /// The flat WBF loop (`wbfClustersFlat`, the one `weightedBoxesFusion` takes from
+    /// `indexedMinimum` records) against the reference loop: the same clusters (each record's
+    /// cluster, in order), sizes and fused boxes, bit for bit — on the adversarial record sets
+    /// above and on records whose IoUs land exactly on coarse thresholds, with ties in the scores.
+    func testWBFFlatMatchesReference() {
+        var r = SplitMix(seed: 6060)
+        let thrs: [Double] = [0.55, 0.5, 1.0 / 3, 0.25, 0.6, 1, 1e-6, 0.9, 0, .nan, 2]
+        var flat = 0
+        for c in 0..<700 {
+            var recs = Self.records(r.int(c % 7 == 0 ? 900 : 300), &r)
+            if r.int(2) == 0 {   // positive scores with ties: the window takes them
+                for k in recs.indices { recs[k].score = r.int(2) == 0 ? Double(1 + r.int(3)) / 4 : Double(r.unit()) + 1e-3 }
+                recs = EnsembleBoxes.reverseArgsort(recs.map(\.score)).map { recs[$0] }
+            }
+            let thr = r.int(3) == 0 ? Double(r.unit()) : thrs[r.int(thrs.count)]
+            for conf in EnsembleBoxes.ConfType.allCases {
+                let e = EnsembleBoxes.wbfClusters(recs, iouThr: thr, confType: conf)
+                let msg = "case \(c): n \(recs.count) thr \(thr) \(conf)"
+                if let g = EnsembleBoxes.wbfClustersFlat(recs, iouThr: thr, confType: conf) {
+                    flat += 1
+                    XCTAssertEqual(g.members(recs).map(Self.key), e.clusters.map(Self.key), msg)
+                    XCTAssertEqual(g.counts, e.clusters.map(\.count), msg)
+                    XCTAssertEqual(Self.key(g.fused), Self.key(e.fused), msg)
+                }
+                let f = EnsembleBoxes.wbfFusion(recs, iouThr: thr, confType: conf, members: true)
+                XCTAssertEqual(f.members.map(Self.key), e.clusters.map(Self.key), msg)
+                XCTAssertEqual(f.counts, e.clusters.map(\.count), msg)
+                XCTAssertEqual(Self.key(f.fused), Self.key(e.fused), msg)
+            }
+        }
+        XCTAssertGreaterThan(flat, 1000)
+    }
+
+    /// `weightedBoxesFusion` against itself with every label group through the reference loop, on
+    /// whole ensembles: jittered copies of a base set (some boxes missed by a model), reversed,
+    /// clipped, zero-area and identical boxes, one model or several, one label or many (and
+    /// fractional ones), tied, zero, negative and above-1 scores, weights of the right and wrong
+    /// length, every conf type and threshold kind — the same rows, bit for bit, in the same order.
+    func testWeightedBoxesFusionMatchesReferenceLoops() throws {
+        var r = SplitMix(seed: 8118)
+        var flatGroups = 0
+        for c in 0..<160 {
+            let models = 1 + r.int(6)
+            let n = c % 3 == 0 ? 300 + r.int(1500) : r.int(120)
+            let labelCount = [1, 2, 3, 10, 100][r.int(5)]
+            let scoreKind = r.int(5), jitter = [0.0, 0.002, 0.01, 0.03][r.int(4)], fewDistinct = r.int(6) == 0
+            var base: [(Double, Double, Double, Double)] = []
+            for _ in 0..<n {
+                let w = [0.01, 0.05, 0.2, 0.5][r.int(4)] * Double(r.range(0.2, 1.2)), h = [0.01, 0.05, 0.2, 0.5][r.int(4)] * Double(r.range(0.2, 1.2))
+                let cx = Double(r.unit()), cy = Double(r.unit())
+                base.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+            }
+            let labels = (0..<n).map { _ in Double(r.int(labelCount) * (labelCount == 100 ? 7 : 1)) + (r.int(20) == 0 ? 0.5 : 0) }
+            var ms: [EnsembleBoxes.Model] = []
+            for _ in 0..<models {
+                var b: [Double] = [], s: [Double] = [], l: [Double] = []
+                for j in 0..<n where r.int(10) != 0 {
+                    func jit() -> Double { Double(r.unit() - 0.5) * jitter }
+                    var x = (base[j].0 + jit(), base[j].1 + jit(), base[j].2 + jit(), base[j].3 + jit())
+                    switch r.int(40) {
+                    case 0: x = (x.2, x.3, x.0, x.1)                    // reversed corners
+                    case 1: x = (x.0, x.1, x.0, x.3)                    // zero area
+                    case 2: x = (x.0 - 0.5, x.1, x.2 + 0.7, x.3)        // clipped to [0, 1]
+                    case 3: x = (0.25, 0.25, 0.5, 0.5)                  // identical boxes
+                    default: break
+                    }
+                    if fewDistinct { let k = Double(r.int(4)) / 8; x = (k, k, k + 0.25, k + 0.25) }
+                    b += [x.0, x.1, x.2, x.3]
+                    switch scoreKind {
+                    case 0: s.append(Double(1 + r.int(4)) / 4)
+                    case 1: s.append(Double(r.unit()))
+                    case 2: s.append(r.int(10) == 0 ? 0 : Double(r.unit()))
+                    case 3: s.append(Double(r.int(1000)) / 1000)
+                    default: s.append(Double(r.unit()) * 2 - 0.2)
+                    }
+                    l.append(labels[j])
+                }
+                ms.append(EnsembleBoxes.Model(boxes: b, scores: s, labels: l))
+            }
+            let weights: [Double]? = r.int(3) == 0 ? nil : (0..<(r.int(8) == 0 ? models + 1 : models)).map { _ in [1, 2, 0.5, 3][r.int(4)] }
+            let thr = [0.55, 0.5, 0.3, 0.8, 0, 1, 1e-7, Double(r.unit())][r.int(8)]
+            let skip = [0.0, 0.0, 0.1, 0.5][r.int(4)]
+            var sink: [String] = []
+            let w = EnsembleBoxes.checkWeights(weights, models: models, messages: &sink)
+            for (_, recs) in try EnsembleBoxes.prefilter(ms, weights: w, thr: skip) where recs.count >= EnsembleBoxes.indexedMinimum {
+                if EnsembleBoxes.wbfClustersFlat(recs, iouThr: thr, confType: .avg) != nil { flatGroups += 1 }
+            }
+            for conf in EnsembleBoxes.ConfType.allCases {
+                for overflow in [false, true] where conf == .avg || !overflow {
+                    let fast = try EnsembleBoxes.weightedBoxesFusion(ms, weights: weights, iouThr: thr, skipBoxThr: skip, confType: conf, allowsOverflow: overflow)
+                    let ref = try EnsembleBoxes.weightedBoxesFusion(ms, weights: weights, iouThr: thr, skipBoxThr: skip, confType: conf,
+                                                                    allowsOverflow: overflow, reference: true)
+                    let msg = "case \(c): \(models) models, n \(n), thr \(thr), \(conf), overflow \(overflow)"
+                    XCTAssertEqual(Self.bits(fast.boxes), Self.bits(ref.boxes), msg)
+                    XCTAssertEqual(Self.bits(fast.scores), Self.bits(ref.scores), msg)
+                    XCTAssertEqual(Self.bits(fast.labels), Self.bits(ref.labels), msg)
+                    XCTAssertEqual(fast.messages, ref.messages, msg)
+                }
+            }
+        }
+        XCTAssertGreaterThan(flatGroups, 40)
+    }
+
+    /// `IoUWindowIndex` under random insertions, removals and in-place updates (the fused boxes of
+    /// the flat WBF loop move as records join): every query returns each registered box whose IoU
+    /// with the query box (as the fusion loops compute it) reaches the threshold, only registered
+    /// ids, each once — across cell moves, cells outgrowing their room and slots left vacant.
+    func testIoUWindowIndexInsertRemoveUpdate() {
+        var r = SplitMix(seed: 3131)
+        for c in 0..<150 {
+            let tau: Double = [0.55, 0.5, 0.3, 0.9, 1, 1e-6][r.int(6)]
+            let n = 20 + r.int(400)
+            func box() -> (Double, Double, Double, Double) {
+                let w = Double(r.range(0.005, 0.3)), h = Double(r.range(0.005, 0.3)), x = Double(r.unit()) * (1 - w), y = Double(r.unit()) * (1 - h)
+                return (x, y, x + w, y + h)
+            }
+            var boxes = (0..<n).map { _ in box() }
+            var flat: [Double] = []
+            for b in boxes { flat += [b.0, b.1, b.2, b.3] }
+            guard let index = flat.withUnsafeBufferPointer({ IoUWindowIndex(boxes: $0, ids: [], tau: tau, offset: 0, unitRoundoff: 0x1p-53,
+                                                                             minimumArea: 1e-290, bound: 2) }) else {
+                XCTFail("case \(c): the window rejected plain boxes"); continue
+            }
+            var registered = [Bool](repeating: false, count: n)
+            func check(_ q: (Double, Double, Double, Double), _ msg: String) {
+                var got = [Int]()
+                index.forEachCandidate(q.0, q.1, q.2, q.3) { got.append($0) }
+                XCTAssertEqual(Set(got).count, got.count, msg)
+                XCTAssertTrue(got.allSatisfy { registered[$0] }, msg)
+                let must = (0..<n).filter { registered[$0] && EnsembleBoxes.iou(boxes[$0], q) >= tau }
+                XCTAssertTrue(Set(must).isSubset(of: got), msg)
+            }
+            // a copy of box `id` shifted and grown by up to a tenth of its size
+            func near(_ id: Int) -> (Double, Double, Double, Double) {
+                let b = boxes[id], s = (b.2 - b.0) * Double(r.range(-0.1, 0.1))
+                return (b.0 + s, b.1, b.2 + s, b.3 + (b.3 - b.1) * Double(r.range(0, 0.1)))
+            }
+            for step in 0..<1500 {
+                let id = r.int(n), msg = "case \(c) step \(step) tau \(tau)"
+                switch r.int(4) {
+                case 0 where !registered[id]:
+                    index.insert(id, boxes[id].0, boxes[id].1, boxes[id].2, boxes[id].3); registered[id] = true
+                case 1 where registered[id]:
+                    index.remove(id, boxes[id].0, boxes[id].1, boxes[id].2, boxes[id].3); registered[id] = false
+                case 2 where registered[id]:
+                    // a small move (the usual fused-box update) or a jump to another cell (widths
+                    // stay at least 0.005 here, the smallest `box()` makes)
+                    let b = boxes[id], w = Swift.min(0.3, Swift.max(0.005, b.2 - b.0 + Double(r.range(-0.002, 0.002))))
+                    let x = Swift.min(1 - w, Swift.max(0, b.0 + (r.int(3) == 0 ? Double(r.range(-0.3, 0.3)) : Double(r.range(-0.002, 0.002)))))
+                    boxes[id] = (x, b.1, x + w, b.3)
+                    if r.int(8) == 0 {
+                        // narrower (or lower) than any box so far about the same centre, so in
+                        // place: the index's size bounds must follow
+                        let c = boxes[id], half = Double(r.range(0.0002, 0.002))
+                        boxes[id] = ((c.0 + c.2) / 2 - half, c.1, (c.0 + c.2) / 2 + half, c.3)
+                        if r.int(2) == 0 { boxes[id].1 = (c.1 + c.3) / 2 - half; boxes[id].3 = (c.1 + c.3) / 2 + half }
+                    }
+                    index.update(id, boxes[id].0, boxes[id].1, boxes[id].2, boxes[id].3)
+                    check(near(id), msg + " after an update")
+                default:
+                    check(r.int(2) == 0 ? near(id) : box(), msg)
+                }
+            }
+        }
+    }
+
     /// The public entry points at bench scale: WBF, NMW and ensemble soft-NMS over 5 models with
     /// jittered copies of 2 000 boxes, against the reference loops.
     func testLargeEnsembleThroughPublicEntryPoints() throws {
@@ -271,6 +437,9 @@ final class SoftNMSIndexTests: XCTestCase {
             let e = EnsembleBoxes.wbfClusters(recs, iouThr: 0.55, confType: .avg)
             let g = EnsembleBoxes.wbfClustersIndexed(recs, iouThr: 0.55, confType: .avg)
             XCTAssertEqual(g.clusters.map(Self.key), e.clusters.map(Self.key))
+            let f = EnsembleBoxes.wbfFusion(recs, iouThr: 0.55, confType: .avg, members: true)
+            XCTAssertEqual(f.members.map(Self.key), e.clusters.map(Self.key))
+            XCTAssertEqual(Self.key(f.fused), Self.key(e.fused))
             XCTAssertEqual(EnsembleBoxes.nmwClustersIndexed(recs, iouThr: 0.55).map(Self.key),
                            EnsembleBoxes.nmwClusters(recs, iouThr: 0.55).map(Self.key))
             var b: [Double] = []
@@ -323,6 +492,8 @@ final class SoftNMSIndexTests: XCTestCase {
         XCTAssertEqual(SoftNMS.kernelIndexed([], [], iouThreshold: 0.3, sigma: 0.5, minScore: 0, method: .linear, offset: 0).inds, [])
         XCTAssertEqual(EnsembleBoxes.softNMSIndexed([], [], nt: 0.3, sigma: 0.5, thresh: 0, method: 1), [])
         XCTAssertEqual(EnsembleBoxes.wbfClustersIndexed([], iouThr: 0.5, confType: .avg).clusters.count, 0)
+        XCTAssertEqual(EnsembleBoxes.wbfClustersFlat([], iouThr: 0.5, confType: .avg)?.counts.count ?? 0, 0)
+        XCTAssertEqual(EnsembleBoxes.wbfFusion([], iouThr: 0.5, confType: .avg, members: true).counts.count, 0)
         XCTAssertEqual(EnsembleBoxes.nmwClustersIndexed([], iouThr: 0.5).count, 0)
     }
 }

@@ -239,18 +239,24 @@ extension BytecodeCompiler {
         return (first, names)
     }
 
-    /// The receiver of an iterable written `x.items()`, else nil.
-    static func itemsReceiver(_ iter: Expr) -> Expr? {
-        if case .call(let callee, let args) = iter.kind, args.isEmpty, case .attribute(let obj, "items") = callee.kind { return obj }
-        return nil
+    /// The receiver and view of an iterable written `x.keys()`, `x.values()` or `x.items()`,
+    /// else nil.
+    static func viewReceiver(_ iter: Expr) -> (Expr, DictView)? {
+        guard case .call(let callee, let args) = iter.kind, args.isEmpty, case .attribute(let obj, let name) = callee.kind else { return nil }
+        switch name {
+        case "keys": return (obj, .keys)
+        case "values": return (obj, .values)
+        case "items": return (obj, .items)
+        default: return nil
+        }
     }
 
-    /// Evaluates a loop's iterable and prepares iterator slot `slot` over it; with `pairs`, a
-    /// `….items()` call becomes `forPrepItems` (a dict's pairs without a tuple each).
-    func loopPrep(_ slot: UInt16, _ iter: Expr, pairs: Bool) throws {
-        if pairs, let obj = Self.itemsReceiver(iter) {
+    /// Evaluates a loop's iterable and prepares iterator slot `slot` over it; a `….keys()`,
+    /// `….values()` or `….items()` call becomes `forPrepView` (a dict's entries read in place).
+    func loopPrep(_ slot: UInt16, _ iter: Expr) throws {
+        if let (obj, view) = Self.viewReceiver(iter) {
             let o = try operand(obj)
-            emit(.forPrepItems(slot, o), iter.loc)
+            emit(.forPrepView(slot, o, view), iter.loc)
         } else {
             let src = try operand(iter)
             emit(.forPrep(slot, src), iter.loc)
@@ -442,8 +448,8 @@ extension BytecodeCompiler {
             }
         }
         // The first iterable is evaluated in the enclosing scope (for `k, v in d.items()`, d).
-        let firstItems = Self.itemsReceiver(comps[0].iter)
-        let firstIter = try operand(firstItems ?? comps[0].iter)
+        let firstView = Self.viewReceiver(comps[0].iter)
+        let firstIter = try operand(firstView?.0 ?? comps[0].iter)
         comps.forEach { bind($0.target) }
         overlays.append(overlay)
         defer { overlays.removeLast() }
@@ -452,19 +458,13 @@ extension BytecodeCompiler {
             let slot = UInt16(iteratorDepth)
             let unpacked = unpackTargets(c.target)
             if i == 0 {
-                if firstItems != nil && unpacked?.names.count == 2 {
-                    emit(.forPrepItems(slot, firstIter), comps[0].iter.loc)
-                } else if firstItems != nil {
-                    // not a pair target after all: call items() on the evaluated receiver
-                    let r = temp()
-                    emit(.move(r, firstIter), loc)
-                    emit(.callMethod(r, nameConstant("items"), 0), comps[0].iter.loc)
-                    emit(.forPrep(slot, r), loc)
+                if let (_, view) = firstView {
+                    emit(.forPrepView(slot, firstIter, view), comps[0].iter.loc)
                 } else {
                     emit(.forPrep(slot, firstIter), loc)
                 }
             } else {
-                try loopPrep(slot, c.iter, pairs: unpacked?.names.count == 2)
+                try loopPrep(slot, c.iter)
             }
             iteratorDepth += 1
             maxIterators = Swift.max(maxIterators, iteratorDepth)

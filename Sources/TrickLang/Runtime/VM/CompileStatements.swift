@@ -88,7 +88,7 @@ extension BytecodeCompiler {
         case .forStmt(let target, let iter, let body, let orelse):
             let slot = UInt16(iteratorDepth)
             let unpacked = unpackTargets(target)
-            try loopPrep(slot, iter, pairs: unpacked?.names.count == 2)
+            try loopPrep(slot, iter)
             iteratorDepth += 1
             maxIterators = Swift.max(maxIterators, iteratorDepth)
             let top = here

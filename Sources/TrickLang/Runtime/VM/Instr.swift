@@ -131,9 +131,10 @@ enum Instr {
     case forPrep(UInt16, R)
     /// R[a] = next(slot i), or goto T when exhausted.
     case forNext(UInt16, R, T)
-    /// Iterator slot i = iter(R[a].items()), for `for k, v in d.items()`: a plain dict's keys
-    /// and values are kept side by side (no tuple per item); anything else has `items()` called.
-    case forPrepItems(UInt16, R)
+    /// Iterator slot i = iter(R[a].keys() / .values() / .items()), for `for v in d.values()`,
+    /// `for k, v in d.items()`: a plain dict's entries are read in place (no list of them, no
+    /// tuple per item); anything else has the method called.
+    case forPrepView(UInt16, R, DictView)
     /// next(slot i) unpacked into R[a]…R[a+n-1] (exactly n items), or goto T when exhausted:
     /// `for a, b in …` with plain local targets.
     case forNextUnpack(UInt16, R, UInt16, T)
@@ -191,4 +192,16 @@ struct ImportSpec {
     let module: String
     let alias: String?
     let isFrom: Bool
+}
+
+/// Which of a dict's views a loop walks (`forPrepView`).
+enum DictView: UInt8 {
+    case keys, values, items
+    var method: MethodName {
+        switch self {
+        case .keys: return .keys
+        case .values: return .values
+        case .items: return .items
+        }
+    }
 }

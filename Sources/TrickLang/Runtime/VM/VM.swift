@@ -370,9 +370,42 @@ extension VM {
 struct IteratorState {
     var source: PyIterator?
     var items: [Value] = []
-    /// A plain dict's values beside its keys in `items` (`for k, v in d.items()`): the pairs
-    /// are handed out without making a tuple each.
-    var values: [Value]? = nil
+    /// A plain dict's entries (shared with it until it changes): `for k in d` takes their keys,
+    /// `for v in d.values()` their values, `for k, v in d.items()` their keys and values without
+    /// making a tuple each (`view`).
+    var entries: ContiguousArray<DictRef.Entry>? = nil {
+        didSet { entryBase = entries?.withUnsafeBufferPointer { $0.baseAddress } }
+    }
+    /// Where `entries` are, read in place (the array above keeps them; a dict that changes
+    /// meanwhile writes a copy of its own).
+    private(set) var entryBase: UnsafePointer<DictRef.Entry>?
+    var view = DictView.keys
+
+    init(source: PyIterator? = nil, items: [Value] = [], next: Int = 0, stop: Int = 0, step: Int = 0, isRange: Bool = false) {
+        self.source = source; self.items = items; self.next = next; self.stop = stop; self.step = step; self.isRange = isRange
+    }
+
+    /// Starts walking a dict's entries, in place.
+    mutating func start(_ entries: ContiguousArray<DictRef.Entry>, view: DictView) {
+        reset()
+        self.entries = entries
+        self.view = view
+        next = 0
+        isRange = false
+    }
+
+    /// Lets go of what it holds, in place (a call's loops end so: a new state assigned over it
+    /// would be built, copied and destroyed).
+    mutating func reset() {
+        if source != nil { source = nil }
+        if !items.isEmpty { items = [] }
+        if entries != nil { entries = nil }
+    }
+
+    /// Entry `i`'s key; its value is the `Value` after it.
+    @inline(__always) func entryKey(_ i: Int) -> UnsafePointer<Value> {
+        UnsafeRawPointer(entryBase.unsafelyUnwrapped + i).assumingMemoryBound(to: Value.self)
+    }
     var next = 0
     var stop = 0
     var step = 0

@@ -87,7 +87,7 @@ extension VM {
         top = a.pointee.savedTop
         let iterBase = a.pointee.iterBase
         if iteratorTop > iterBase {
-            for i in iterBase..<iteratorTop { iterators[i] = IteratorState() }
+            for i in iterBase..<iteratorTop { iterators[i].reset() }
             iteratorTop = iterBase
         }
         if exceptions.count > a.pointee.exceptionBase {
@@ -334,6 +334,7 @@ extension VM {
                         try interp.deleteAttribute(regs[Int(o)], chunk.names[Int(k)])
                     case .getItem(let d, let o, let i):
                         if case .int(let j) = regs[Int(i)], j >= 0, VM.itemAt(regs + Int(o), j, into: regs + Int(d)) { continue }
+                        if try VM.dictItem(regs + Int(o), regs + Int(i), into: regs + Int(d)) { continue }
                         ValueLayout.store(regs + Int(d), try interp.getItem(regs[Int(o)], regs[Int(i)]))
                     case .setItem(let o, let i, let v):
                         if case .list(let l) = regs[Int(o)], case .int(let j) = regs[Int(i)], j >= 0, j < l.items.count {
@@ -361,10 +362,18 @@ extension VM {
                             ip = code
                             continue
                         }
-                        if n <= 2, let b = ValueLayout.instance(regs + Int(a), ValueLayout.builtinTag, as: BuiltinFunction.self),
-                           let r = try b._withUnsafeGuaranteedRef({ try callFast($0, regs + Int(a), Int(n), chunk, pc - 1) }) {
-                            ValueLayout.store(regs + Int(a), r)
-                            continue
+                        if n <= 2, let b = ValueLayout.instance(regs + Int(a), ValueLayout.builtinTag, as: BuiltinFunction.self) {
+                            if n == 2, b._withUnsafeGuaranteedRef({ $0.intrinsic == .isinstance }),
+                               let r = VM.isInstance(regs + Int(a) + 1, regs + Int(a) + 2) {
+                                ValueLayout.clear(regs + Int(a) + 1)
+                                ValueLayout.clear(regs + Int(a) + 2)
+                                ValueLayout.store(regs + Int(a), .bool(r))
+                                continue
+                            }
+                            if let r = try b._withUnsafeGuaranteedRef({ try callFast($0, regs + Int(a), Int(n), chunk, pc - 1) }) {
+                                ValueLayout.store(regs + Int(a), r)
+                                continue
+                            }
                         }
                         let args = takeArguments(regs, Int(a) + 1, Int(n))
                         ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], Arguments(args), chunk, pc - 1))
@@ -454,25 +463,27 @@ extension VM {
 
                     case .forPrep(let s, let a):
                         try prepareIterator(iterators + act.pointee.iterBase + Int(s), regs[Int(a)])
-                    case .forPrepItems(let s, let a):
+                    case .forPrepView(let s, let a, let view):
                         let it = iterators + act.pointee.iterBase + Int(s)
-                        if case .dict(let d) = regs[Int(a)], d.flavor == nil {
-                            it.pointee = IteratorState(items: d.keys, values: d.values)
+                        if let d = ValueLayout.instance(regs + Int(a), ValueLayout.dictTag, as: DictRef.self),
+                           d._withUnsafeGuaranteedRef({ $0.flavor == nil }) {
+                            it.pointee.start(d._withUnsafeGuaranteedRef { $0.entries }, view: view)
                         } else {
-                            let items = try interp.callMethod(regs[Int(a)], "items", .items, Arguments(), file: file, loc: chunk.locs[pc - 1])
+                            let items = try interp.callMethod(regs[Int(a)], view.method.rawValue, view.method, Arguments(), file: file, loc: chunk.locs[pc - 1])
                             try prepareIterator(it, items)
                         }
                     case .forNextUnpack(let s, let first, let n, let t):
                         let it = iterators + act.pointee.iterBase + Int(s)
-                        if let values = it.pointee.values {
+                        if it.pointee.view == .items, it.pointee.entries != nil {
                             let i = it.pointee.next
-                            if i < values.count {
-                                ValueLayout.store(regs + Int(first), it.pointee.items[i])
-                                regs[Int(first) + 1] = values[i]
+                            if i < it.pointee.entries.unsafelyUnwrapped.count {
+                                // (read in place: binding the array, or an entry, would copy it)
+                                let key = it.pointee.entryKey(i)
+                                ValueLayout.copy(key, to: regs + Int(first))
+                                ValueLayout.copy(key + 1, to: regs + Int(first) + 1)
                                 it.pointee.next = i + 1
                             } else {
-                                it.pointee.items = []
-                                it.pointee.values = nil
+                                it.pointee.entries = nil
                                 ip = code + Int(t)
                             }
                             continue
@@ -699,6 +710,29 @@ extension VM {
             return true
         }
         return false
+    }
+
+    /// `R[d] = R[o][R[k]]` for a plain dict holding that key; false for anything else (a missing
+    /// key's KeyError, a dict flavour's `__missing__`, are the general path's).
+    @inline(__always) static func dictItem(_ o: UnsafeMutablePointer<Value>, _ k: UnsafeMutablePointer<Value>, into d: UnsafeMutablePointer<Value>) throws -> Bool {
+        guard let ref = ValueLayout.instance(o, ValueLayout.dictTag, as: DictRef.self) else { return false }
+        return try ref._withUnsafeGuaranteedRef { dict in
+            guard dict.flavor == nil, let e = try dict.index(of: k.pointee) else { return false }
+            ValueLayout.store(d, dict.entries[e].value)    // (the dict is not touched after: d may be o)
+            return true
+        }
+    }
+
+    /// `isinstance(v, t)` for a built-in value type `t` (`dict`, `int`, ...) and a plain value,
+    /// from the case byte alone; nil for anything else (an object, a tuple of types, a dict
+    /// flavour), which `isinstance` itself decides (both through `BuiltinValueType.includes`).
+    @inline(__always) static func isInstance(_ v: UnsafeMutablePointer<Value>, _ t: UnsafeMutablePointer<Value>) -> Bool? {
+        guard let type = ValueLayout.instance(t, ValueLayout.builtinTag, as: BuiltinFunction.self),
+              let want = type._withUnsafeGuaranteedRef({ $0.valueType }) else { return nil }
+        let tag = ValueLayout.tag(v)
+        if tag == ValueLayout.objectTag { return nil }
+        if let d = ValueLayout.instance(v, ValueLayout.dictTag, as: DictRef.self), d._withUnsafeGuaranteedRef({ $0.flavor != nil }) { return nil }
+        return want.includes(tag: tag)
     }
 
     /// `a is b`, with `x is None` decided from the tags alone.

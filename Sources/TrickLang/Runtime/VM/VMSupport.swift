@@ -5,8 +5,20 @@ extension VM {
     /// An iterator slot for `for … in v` (a range counts lazily; iterators, and iterables whose
     /// `__iter__` gives one, are pulled lazily; anything else is materialised).
     func prepareIterator(_ it: UnsafeMutablePointer<IteratorState>, _ v: Value) throws {
+        // (fields set in place: a new state assigned over the old is built, copied and destroyed)
         if case .range(let start, let stop, let step) = v {
-            it.pointee = IteratorState(items: [], next: start, stop: stop, step: step, isRange: true)
+            it.pointee.reset()
+            it.pointee.next = start
+            it.pointee.stop = stop
+            it.pointee.step = step
+            it.pointee.isRange = true
+        } else if case .list(let l) = v {
+            it.pointee.reset()
+            it.pointee.items = l.items
+            it.pointee.next = 0
+            it.pointee.isRange = false
+        } else if case .dict(let d) = v, d.flavor == nil {
+            it.pointee.start(d.entries, view: .keys)
         } else if case .object(let o) = v, o.payload is PyIterator || o.special("__next__") != nil || o.special("__iter__") != nil {
             // iterators, and iterables whose __iter__ gives one (a DataLoader's pass): pulled lazily
             it.pointee = IteratorState(source: try PyIterator.of(v, interp))
@@ -29,6 +41,20 @@ extension VM {
             if let v = try source.next() { return v }
             it.pointee.source = nil
             return nil
+        }
+        if it.pointee.entries != nil {
+            let i = it.pointee.next
+            guard i < it.pointee.entries.unsafelyUnwrapped.count else {
+                it.pointee.entries = nil
+                return nil
+            }
+            it.pointee.next = i + 1
+            let key = it.pointee.entryKey(i)
+            switch it.pointee.view {
+            case .keys: return key.pointee
+            case .values: return (key + 1).pointee
+            case .items: return .tuple([key.pointee, (key + 1).pointee])
+            }
         }
         guard it.pointee.next < it.pointee.items.count else {
             it.pointee.items = []
@@ -53,8 +79,7 @@ extension VM {
             }
         }
         if length == 0 { return "" }
-        return String(unsafeUninitializedCapacity: length) { buffer in
-            let out = buffer.baseAddress!
+        func write(_ out: UnsafeMutablePointer<UInt8>) -> Int {
             var at = 0
             for i in 0..<n {
                 switch regs[i] {
@@ -69,6 +94,8 @@ extension VM {
             }
             return at
         }
+        if let s = SmallString.make(count: length, { _ = write($0) }) { return s }
+        return String(unsafeUninitializedCapacity: length) { write($0.baseAddress!) }
     }
 
     /// Any callee with bound arguments: trick functions bind into a new window, built-ins and
