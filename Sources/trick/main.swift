@@ -53,10 +53,17 @@ struct Run: ParsableCommand {
     var files: [String]
 
     func run() throws {
+        let status = Run.runFiles(files, markdown: markdown, titles: titles)
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Runs the files in order, stopping at the first that fails; its status.
+    static func runFiles(_ files: [String], markdown: Bool = false, titles: Bool = false) -> Int32 {
         for f in files {
             let status = markdown ? Runner.markdown(path: f) : Runner.runFile(path: f, titles: titles)
-            if status != 0 { throw ExitCode(status) }
+            if status != 0 { return status }
         }
+        return 0
     }
 }
 
@@ -105,12 +112,9 @@ if arguments.count == 2, arguments[0] == "-c", !arguments[1].hasPrefix("-") {
     exit(status)
 }
 if arguments.count >= 2, arguments[0] == "run", arguments.dropFirst().allSatisfy({ !$0.hasPrefix("-") }) {
-    for f in arguments.dropFirst() {
-        let status = Runner.runFile(path: f, titles: false)
-        if status != 0 { FileIO.flush(); exit(status) }
-    }
+    let status = Run.runFiles(Array(arguments.dropFirst()))
     FileIO.flush()
-    exit(0)
+    exit(status)
 }
 
 // Bad usage exits with status 2 (ArgumentParser's default would be 64).
