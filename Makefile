@@ -7,7 +7,7 @@ JOBS ?= 2
 # The reference Python for `make bench` (tools/setup_reference_env.sh makes one with torch & co).
 PYTHON ?= $(shell test -x /work/refenv/bin/python && echo /work/refenv/bin/python || echo python3)
 
-.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test upstream snippets repl bench gemm-bench fuzz clean conformance install uninstall lab transcripts
+.PHONY: all build deps run test unit golden error-test repl-test python-parity kernel-test upstream snippets repl bench gemm-bench fuzz clean conformance install uninstall lab transcripts link-order
 
 all: build
 
@@ -153,6 +153,16 @@ bench: deps
 	$(SWIFT) build -c release -j $(JOBS) --product trick
 	$(SWIFT) build -c release -j $(JOBS) --product trick-bench
 	.build/release/trick-bench $(BIN) $(PYTHON)
+
+# The order in which the linker places trick's functions (Sources/trick/trick.order): those a start
+# and the interpreter micro-suite run, recorded by callgrind, first (issue 15: peak memory); then
+# relinks trick with it (SwiftPM does not see the list change).
+link-order: build
+	@command -v valgrind >/dev/null || (apt-get install -y -qq valgrind >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null) || \
+		(sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null))
+	tools/gen_link_order.sh $(BIN) Sources/trick/trick.order
+	rm -f $(BIN) && $(SWIFT) build -c release -j $(JOBS) --product trick
 
 # trick's GEMM against OpenBLAS (1 and 2 threads) at the shapes autograd runs in the bench, in one
 # process (the measurement behind Gemm.swift's choice of kernel per shape).

@@ -12,9 +12,15 @@ import PackageDescription
 // because TrickLibrary sorts after TrickLang. (As TrickBuiltins it linked first, and every Value
 // copy in the program counted atomically.)
 let optimized: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+// The language and its bindings with each function in a section of its own, so that the link can
+// place the functions a start runs next to each other (see the trick target). TrickCore runs
+// next to nothing at start-up and keeps its code generation as it was.
+let startup: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-function-sections"])]
 // The interpreter's objects (frames, functions, values) are only ever touched by the thread that
 // runs the script, so its reference counting need not be atomic: about 2x on call-heavy code.
-let interpreter: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded"])]
+// (With -function-sections, as `startup`.)
+let interpreter: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xfrontend", "-assume-single-threaded",
+                                                 "-Xfrontend", "-function-sections"])]
 
 let package = Package(
     name: "trick",
@@ -24,15 +30,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // HMAC-SHA256 signing of Jupyter messages (`trick kernel`). 4.x links only FoundationEssentials
-        // on Linux (3.x brings all of Foundation and ICU: +7 ms CPU at every start of trick).
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
-        // ZeroMQ for the Jupyter kernel (`trick kernel`).
-        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // ZeroMQ for the Jupyter kernel (`trick kernel`): its header only; the library is opened
+        // when the kernel starts (Sources/trick/Kernel/ZMQ.swift), not linked into every process.
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
         // PNG and JPEG (imread / imwrite / drawings): Debian's libpng and libjpeg-turbo, called from a
         // small C layer that owns their setjmp error handling (Swift cannot catch a longjmp).
         .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
@@ -44,20 +48,41 @@ let package = Package(
         .target(name: "CTrickKernels", path: "Sources/CTrickKernels"),
         .target(name: "TrickCore", dependencies: ["CImageCodecs", "CTrickKernels", "CZlib"], swiftSettings: optimized, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TrickLang", dependencies: ["TrickCore"], swiftSettings: interpreter),
-        .target(name: "TrickLibrary", dependencies: ["TrickCore", "TrickLang"], swiftSettings: optimized),
+        .target(name: "TrickLibrary", dependencies: ["TrickCore", "TrickLang"], swiftSettings: startup),
+        // How trick is linked keeps its start small (issue 15: peak RSS of `trick -c` and of each
+        // interpreter workload at most CPython's):
+        // - the Swift runtime and standard library linked in (`-static-stdlib`), not loaded as shared
+        //   libraries: only what trick uses is mapped, ~10 fewer libraries for ld.so to map and bind
+        //   (-3.3 MB, ~4 ms of CPU). FoundationEssentials (ArgumentParser imports it) needs its two
+        //   C support libraries named;
+        // - lld places the functions listed in trick.order (those a start and the interpreter
+        //   micro-suite run; `make link-order` records them) first, so a start touches ~1 MB of
+        //   contiguous code instead of pages all over the text section (-3.4 MB);
+        // - relative relocations packed (RELR, glibc 2.36+): the 56 000 of them no longer fill 1 MB
+        //   of .rela.dyn that ld.so reads at each start (-1 MB); the binary stays position-independent;
+        // - no symbols exported: the static-stdlib link asks for -export-dynamic, which put all ~110 000
+        //   of trick's symbols in its dynamic symbol table (-1 MB); nothing is linked against them
+        //   (the libraries trick opens, libzmq and OpenBLAS, are C).
         .executableTarget(name: "trick", dependencies: [
             "TrickCore", "TrickLang", "TrickLibrary", "CEditLine", "CZMQ", "KernelSigning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        // HMAC-SHA256 for the Jupyter kernel, in a module of its own: Crypto brings Foundation
-        // along, whose String extensions would otherwise clash with TrickLang's in every file.
-        .target(name: "KernelSigning", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        ], exclude: ["trick.order"], swiftSettings: [.unsafeFlags(["-Xfrontend", "-function-sections"])],
+           linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld",
+                                          "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/trick/trick.order",
+                                          "-Xlinker", "--no-warn-symbol-ordering",
+                                          "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                                          "-Xlinker", "--no-export-dynamic"]),
+                            .linkedLibrary("_FoundationCShims"), .linkedLibrary("_FoundationCollections")]),
+        // HMAC-SHA256 for the Jupyter kernel's message signatures, written out (SHA256.swift): with
+        // swift-crypto, every start of trick loaded FoundationEssentials (~2 MB resident) for it.
+        .target(name: "KernelSigning"),
         .executableTarget(name: "trick-bench", dependencies: ["TrickCore", "TrickLang", "TrickLibrary"]),
         // The fuzz target (`make fuzz`): libFuzzer when built with -sanitize=fuzzer, else random mutation.
         .executableTarget(name: "trick-fuzz", dependencies: ["TrickCore", "TrickLang", "TrickLibrary"]),
         .testTarget(name: "TrickCoreTests", dependencies: ["TrickCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TrickLangTests", dependencies: ["TrickLang", "TrickLibrary"], exclude: ["Fixtures"]),
         .testTarget(name: "TrickLibraryTests", dependencies: ["TrickLang", "TrickLibrary", "TrickCore"]),
+        .testTarget(name: "KernelSigningTests", dependencies: ["KernelSigning"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,3 @@
-@_implementationOnly import Crypto
-
 /// HMAC-SHA256 of a Jupyter message's four JSON frames (header, parent header, metadata,
 /// content), hex-encoded, as the messaging protocol's wire format requires. An empty key means
 /// the connection file asked for no signing: the signature is then empty.
@@ -10,8 +8,8 @@ public struct MessageSigner {
 
     public func signature(_ parts: [[UInt8]]) -> String {
         guard !key.isEmpty else { return "" }
-        var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
-        for p in parts { mac.update(data: p) }
+        var mac = HMACSHA256(key: key)
+        for p in parts { mac.update(p) }
         let digest = mac.finalize()
         let hex: [Character] = Array("0123456789abcdef")
         var s = ""

@@ -184,6 +184,7 @@ func parseKernel(_ r: RunResult) -> KernelResult? {
     var tMin: Double?, tMedian: Double?
     var window: (Double, Double)?
     var check = ""
+    var peak: Int?   // from `--measure-rss`
     for line in r.stdout.split(separator: "\n") {
         if line.hasPrefix("min_ms ") { tMin = Double(line.dropFirst(7).trimmingSpaces()).map { $0 / 1000 } }
         if line.hasPrefix("median_ms ") { tMedian = Double(line.dropFirst(10).trimmingSpaces()).map { $0 / 1000 } }
@@ -192,9 +193,10 @@ func parseKernel(_ r: RunResult) -> KernelResult? {
             if f.count == 2 { window = (f[0], f[1]) }
         }
         if line.hasPrefix("check ") { check = String(line.dropFirst(6)) }
+        if line.hasPrefix("peak_rss_kb ") { peak = Int(line.dropFirst(12).trimmingSpaces()) }
     }
     guard let t = tMin ?? tMedian else { return nil }
-    return KernelResult(seconds: t, check: check, maxRSSKB: r.maxRSSKB, othersShare: othersShare(r, window: window))
+    return KernelResult(seconds: t, check: check, maxRSSKB: peak ?? r.maxRSSKB, othersShare: othersShare(r, window: window))
 }
 
 extension Substring {
@@ -206,6 +208,28 @@ func maxRSSKB() -> Int {
     var u = rusage()
     getrusage(0, &u)   // RUSAGE_SELF
     return Int(u.ru_maxrss)
+}
+
+/// `trick-bench --measure-rss CMD...`: runs CMD in a child forked from this fresh process and, after
+/// its output, prints `peak_rss_kb N`, the child's own peak RSS; exits with the child's status.
+/// A child started by posix_spawn (vfork) from the main bench process inherits that process's
+/// high-water mark in ru_maxrss (Linux records the old address space's peak at exec): a row could
+/// read no less than the bench's own peak so far. Forked from this small process, the floor is
+/// ~2.5 MB (`trick-bench --measure-rss /bin/true`), below every row.
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--measure-rss" {
+    let argv = Array(CommandLine.arguments.dropFirst(2))
+    let cargs = argv.map { strdup($0) } + [nil]
+    fflush(stdout)
+    let pid = fork()
+    if pid == 0 {
+        execvp(cargs[0]!, cargs)
+        _exit(127)
+    }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    print("peak_rss_kb \(usage.ru_maxrss)")
+    exit((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f))
 }
 
 if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "--bandwidth" {
@@ -617,8 +641,9 @@ for w in interpWorkloads where !kernelsOnly {
     let trickFile = writeTemp("\(w).trick", py + pyHarness)
     let pyFile = writeTemp("\(w).py", "from time import perf_counter\n" + py + pyHarness)
     tempFiles += [trickFile, pyFile]
-    var row = InterpRow(name: w, trick: parseKernel(run([trickBin, "run", trickFile])),
-                        python: parseKernel(run([cpython, pyFile])), lua: nil)
+    // Through `--measure-rss`: each process's own peak RSS, not this process's inherited one.
+    var row = InterpRow(name: w, trick: parseKernel(run([args[0], "--measure-rss", trickBin, "run", trickFile])),
+                        python: parseKernel(run([args[0], "--measure-rss", cpython, pyFile])), lua: nil)
     if let lua, let src = readText("\(root)/bench/interp/\(w).lua") {
         let luaFile = writeTemp("\(w).lua", src + luaHarness)
         tempFiles.append(luaFile)

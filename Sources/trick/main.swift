@@ -53,10 +53,17 @@ struct Run: ParsableCommand {
     var files: [String]
 
     func run() throws {
+        let status = Run.runFiles(files, markdown: markdown, titles: titles)
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Runs the files in order, stopping at the first that fails; its status.
+    static func runFiles(_ files: [String], markdown: Bool = false, titles: Bool = false) -> Int32 {
         for f in files {
             let status = markdown ? Runner.markdown(path: f) : Runner.runFile(path: f, titles: titles)
-            if status != 0 { throw ExitCode(status) }
+            if status != 0 { return status }
         }
+        return 0
     }
 }
 
@@ -93,6 +100,22 @@ if let first = arguments.first, !first.hasPrefix("-"),
 
 // Freed tensor buffers are reused, not returned to the kernel and faulted in again (TrickCore.Allocator).
 Allocator.keepFreedMemory()
+
+// The two plain ways to run code, `trick -c CODE` and `trick [run] FILE...` (no options), skip
+// ArgumentParser: building its command tree takes ~1.5 ms of CPU and touches ~0.5 MB of code and
+// type metadata at every start (issue 15: start-up time and peak memory). They do what
+// `Trick.run` and `Run.run` do with those arguments; anything else (options, help, other
+// subcommands, a value that looks like an option) goes through the parser below.
+if arguments.count == 2, arguments[0] == "-c", !arguments[1].hasPrefix("-") {
+    let status = Runner.runScript(source: arguments[1], name: "<string>", display: true)
+    FileIO.flush()
+    exit(status)
+}
+if arguments.count >= 2, arguments[0] == "run", arguments.dropFirst().allSatisfy({ !$0.hasPrefix("-") }) {
+    let status = Run.runFiles(Array(arguments.dropFirst()))
+    FileIO.flush()
+    exit(status)
+}
 
 // Bad usage exits with status 2 (ArgumentParser's default would be 64).
 do {

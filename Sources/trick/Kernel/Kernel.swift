@@ -45,7 +45,7 @@ final class JupyterKernel {
         init(_ d: String) { description = d }
     }
 
-    let context = ZMQContext()
+    let context: ZMQContext
     let shell: ZMQSocket, control: ZMQSocket, stdin: ZMQSocket, iopub: ZMQSocket, heartbeat: ZMQSocket
     let wire: KernelWire
     let session = CellSession()
@@ -65,6 +65,7 @@ final class JupyterKernel {
 
     init(connection c: Connection) throws {
         wire = KernelWire(signer: MessageSigner(key: c.key))
+        context = try ZMQContext()
         shell = context.socket(ZMQ_ROUTER)
         control = context.socket(ZMQ_ROUTER)
         stdin = context.socket(ZMQ_ROUTER)
