@@ -49,7 +49,8 @@ enum FuzzTarget {
             while true {
                 usleep(2000)
                 let d = FuzzTarget.deadline
-                if d != 0 && FuzzTarget.now() > d { trickInterruptRequested = 1 }
+                // (read again: an input that ended meanwhile must not leave the flag to the next)
+                if d != 0 && FuzzTarget.now() > d && FuzzTarget.deadline == d { trickInterruptRequested = 1 }
             }
         }, nil)
     }

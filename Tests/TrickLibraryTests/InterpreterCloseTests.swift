@@ -71,4 +71,17 @@ final class InterpreterCloseTests: XCTestCase {
         defer { interp.close() }
         XCTAssertNil(lib.types["OnlyHere"])
     }
+
+    /// A Ctrl-C pending while an interpreter sets up its library (the fuzzer's watchdog raised one
+    /// late: crash-f5e1fc0c) is left for the program, not a crash in the set-up's built-in calls.
+    func testACtrlCDuringSetUpIsLeftForTheProgram() throws {
+        trickInterruptRequested = 1
+        defer { trickInterruptRequested = 0 }
+        let lib = Library()
+        TrickLibrary.register(lib)
+        let interp = Interpreter(library: lib)
+        defer { interp.close() }
+        XCTAssertEqual(trickInterruptRequested, 1)
+        XCTAssertNotNil(lib.globals["BaseTransform"])
+    }
 }

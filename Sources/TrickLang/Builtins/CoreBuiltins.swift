@@ -7,6 +7,18 @@ import TrickCore
 
 /// The language's own built-ins: Python's (print, len, range, sorted, ...) and `build`.
 enum CoreBuiltins {
+    /// Runs set-up code that calls built-ins (which poll Ctrl-C) as if no Ctrl-C came: one that
+    /// does — a key press while trick starts, the fuzzer's watchdog — is left pending for the
+    /// program's first statement, and the set-up runs again from the start.
+    static func deferringInterrupts(_ body: () throws -> Void) rethrows {
+        var pending = false
+        while true {
+            if trickInterruptRequested != 0 { pending = true; trickInterruptRequested = 0 }
+            do { try body(); break } catch is Interrupt.Requested { pending = true }
+        }
+        if pending { trickInterruptRequested = 1 }
+    }
+
     /// `...` (Ellipsis): one object, as Python's singleton (tensor indexing reads it as `...`).
     nonisolated(unsafe) static let ellipsis: BuiltObject = {
         let o = BuiltObject(typeName: "ellipsis")
@@ -427,7 +439,8 @@ enum CoreBuiltins {
         }
         ClassBuiltins.register(into: lib, interpreter: interp)
         lib.define("Ellipsis", .object(ellipsis))
-        try! AbstractClasses.register(lib, interp)   // (builds two classes; cannot fail)
+        // (builds two classes, calling built-ins, which poll Ctrl-C; cannot fail otherwise)
+        try! deferringInterrupts { try AbstractClasses.register(lib, interp) }
         Namespaces.register(lib, interp)
         Inspect.register(lib)
         Registries.register(into: lib, interpreter: interp)
