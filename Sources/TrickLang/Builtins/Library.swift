@@ -24,16 +24,16 @@ public final class Library {
 
     public init() {}
 
-    /// Lets go of everything the library holds: its built-ins, types, methods, cached modules and
-    /// the interpreter's hooks. Built-ins keep the library in their closures (and the library
-    /// keeps them), so a library is never freed while its tables are full; a host that makes a
-    /// library per program (the fuzzer, one per input) closes each when the program ends so that
-    /// its memory comes back. A closed library is empty; do not run programs on it.
     /// Runs `f` when the library is closed: for bindings that keep state of their own outside
     /// the library's tables.
     public func onClose(_ f: @escaping () -> Void) { closeHandlers.append(f) }
     private var closeHandlers: [() -> Void] = []
 
+    /// Lets go of everything the library holds: its built-ins, types, methods, cached modules and
+    /// the interpreter's hooks. Built-ins keep the library in their closures (and the library
+    /// keeps them), so a library is never freed while its tables are full; a host that makes a
+    /// library per program (the fuzzer, one per input) closes each when the program ends so that
+    /// its memory comes back. A closed library is empty; do not run programs on it.
     public func close() {
         let handlers = closeHandlers
         closeHandlers = []
