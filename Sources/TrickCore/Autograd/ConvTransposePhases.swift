@@ -98,7 +98,7 @@ enum ConvTransposePhases {
         let xp = UnsafeMutablePointer<Float>.allocate(capacity: p.n * p.ci * pplane + nr)
         xp.advanced(by: p.n * p.ci * pplane).initialize(repeating: 0, count: nr)
         defer { xp.deallocate() }
-        Parallel.ranges(p.n * p.ci, threads: threads(p.n * p.ci * pplane * 8)) { first, last in
+        WarmPool.ranges(p.n * p.ci, threads: threads(p.n * p.ci * pplane * 8)) { first, last in
             for plane in first..<last {
                 let d = xp + plane * pplane, s = x + plane * p.h * p.w
                 d.update(repeating: 0, count: hp * wp)
@@ -148,7 +148,7 @@ enum ConvTransposePhases {
             }
         } } }
         let phaseStride = rowPanels * mr * nr
-        Parallel.ranges(units.count, threads: threads(work)) { first, last in
+        WarmPool.ranges(units.count, threads: threads(work)) { first, last in
             let tile = UnsafeMutablePointer<Float>.allocate(capacity: sx * phaseStride)
             defer { tile.deallocate() }
             for unit in units[first..<last] {
@@ -193,7 +193,7 @@ enum ConvTransposePhases {
         let ds = planeStride(dh * dw), count = p.n * p.co * sy * sx * ds
         let d = UnsafeMutablePointer<Float>.allocate(capacity: count + nr)   // (+ 16: see `forward`)
         d.advanced(by: count).initialize(repeating: 0, count: nr)
-        Parallel.ranges(p.n * p.co, threads: threads(count * 4)) { first, last in
+        WarmPool.ranges(p.n * p.co, threads: threads(count * 4)) { first, last in
             for plane in first..<last {
                 let src = gy + plane * p.oh * p.ow
                 for py in 0..<sy {
@@ -219,7 +219,7 @@ enum ConvTransposePhases {
         let plane = p.oh * p.ow, total = p.n * plane, body = total - total % 4
         var out = [Float](repeating: 0, count: p.co)
         out.withUnsafeMutableBufferPointer { po in
-            Parallel.ranges(p.co, threads: threads(total * p.co / 4)) { first, last in
+            WarmPool.ranges(p.co, threads: threads(total * p.co / 4)) { first, last in
                 for oc in first..<last {
                     var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, acc = 0.0
                     if plane % 4 == 0 {
@@ -292,7 +292,7 @@ enum ConvTransposePhases {
             if k == 0 { gx.update(repeating: 0, count: p.n * p.ci * plane) }
             let units = k == 0 ? 0 : p.n * p.groups * p.h
             packedW.withUnsafeBufferPointer { pw in
-                Parallel.ranges(units, threads: threads(p.n * p.ci * plane * k)) { first, last in
+                WarmPool.ranges(units, threads: threads(p.n * p.ci * plane * k)) { first, last in
                     for u in first..<last {
                         let y = u % p.h, ig = u / p.h, grp = ig % p.groups, img = ig / p.groups
                         let src = d + img * imagePlanes + y * dw, off = offsets[grp]
@@ -326,7 +326,7 @@ enum ConvTransposePhases {
         // x of image img, group grp, channels 16jp..<16jp+16 as plane × 16
         let xt = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, p.n * p.groups * colPanels * plane * nr))
         defer { xt.deallocate() }
-        Parallel.ranges(p.n * p.groups * colPanels, threads: threads(p.n * p.ci * plane * 4)) { first, last in
+        WarmPool.ranges(p.n * p.groups * colPanels, threads: threads(p.n * p.ci * plane * 4)) { first, last in
             for u in first..<last {
                 let jp = u % colPanels, ig = u / colPanels, grp = ig % p.groups, img = ig / p.groups
                 trick_sgemm_pack_transposed_16(x + (img * p.ci + grp * p.cig + jp * nr) * plane, plane, plane,
@@ -336,7 +336,7 @@ enum ConvTransposePhases {
         var gwt = [Float](repeating: 0, count: p.groups * k * p.cig)
         let rowPanels = (k + mr - 1) / mr
         gwt.withUnsafeMutableBufferPointer { pg in
-            Parallel.ranges(p.groups * rowPanels, threads: threads(p.n * p.ci * plane * k)) { first, last in
+            WarmPool.ranges(p.groups * rowPanels, threads: threads(p.n * p.ci * plane * k)) { first, last in
                 for u in first..<last {
                     let ip = u % rowPanels, grp = u / rowPanels, r0 = ip * mr, rows = Swift.min(mr, k - r0)
                     let off = offsets[grp]
