@@ -102,6 +102,12 @@ extension VM {
     /// from it do not recurse in Swift: the callee's activation is pushed on `frames` above its
     /// caller's and the loop continues in the callee (so deep trick recursion needs no Swift
     /// stack).
+    ///
+    /// The loop holds only the common instructions and the fast cases of the others; the rest
+    /// (and each fast case's general path, when its operands do not fit) is `step`, out of line.
+    /// A small loop keeps its few live values (`ip`, `regs`, `code`, the running activation) in
+    /// machine registers across the retains and releases it calls, where one loop with every case
+    /// kept them on the Swift stack and reloaded them at each instruction.
     func execute(_ entry: Chunk, base entryBase: Int, function entryFunction: Function?, generator: GeneratorState? = nil) throws -> Value {
         // this execute's activations: frames[callerBase..<frameTop], the running one on top (`act`)
         let callerBase = frameTop
@@ -115,12 +121,11 @@ extension VM {
         }
         frameTop += 1
         var act = frames + callerBase
-        // (unowned(unsafe): the running chunk holds its file and globals, and a callee's chunk is
-        // held by its function in the caller's register; strong locals would cost four
-        // reference-count operations per call and return)
+        // (unowned(unsafe): the running chunk holds its globals, and a callee's chunk is held by
+        // its function in the caller's register; strong locals would cost reference counting per
+        // call and return)
         unowned(unsafe) var chunk = entry
         var code = chunk.code
-        unowned(unsafe) var file = chunk.file
         unowned(unsafe) var globals = chunk.globals
         var regs = stack + entryBase
         var ip = code + startPC
@@ -135,34 +140,20 @@ extension VM {
                 while true {
                     let ins = ip.pointee
                     ip += 1
+                    // Each case ends in `continue` when it has done the instruction; leaving the
+                    // switch hands the instruction to `step`.
                     switch ins {
-                    case .loadK(let a, let k): ValueLayout.copy(chunk.constantSlots + Int(k), to: regs + Int(a))
-                    case .loadInt(let a, let i): ValueLayout.store(regs + Int(a), .int(Int(i)))
-                    case .loadNone(let a): ValueLayout.store(regs + Int(a), .none)
-                    case .loadBool(let a, let b): ValueLayout.store(regs + Int(a), .bool(b))
-                    case .move(let a, let b): ValueLayout.copy(regs + Int(b), to: regs + Int(a))
-                    case .take(let a, let b): ValueLayout.take(regs + Int(b), to: regs + Int(a))
-                    case .checkBound(let a, let k):
-                        if VM.isUnbound(regs[Int(a)]) {
-                            throw RuntimeError("cannot access local variable '\(chunk.names[Int(k)])' where it is not associated with a value", kind: "UnboundLocalError")
-                        }
-                    case .unbind(let a): ValueLayout.store(regs + Int(a), VM.unbound)
-                    case .loadGlobal(let a, let g, let k):
-                        guard let v = ValueLayout.present(globals.values + Int(g)) else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
-                        ValueLayout.copy(v, to: regs + Int(a))
-                    case .storeGlobal(let g, let a): globals.values[Int(g)] = regs[Int(a)]
-                    case .deleteGlobal(let g, let k):
-                        guard globals.values[Int(g)] != nil else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[pc - 1]) }
-                        globals.values[Int(g)] = nil
-                    case .loadCell(let a, let c, let k):
-                        let v = act.pointee.cells.items[Int(c)].value
-                        if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
-                        ValueLayout.store(regs + Int(a), v)
-                    case .storeCell(let c, let a): act.pointee.cells.items[Int(c)].value = regs[Int(a)]
-                    case .deleteCell(let c, let k):
-                        if VM.isUnbound(act.pointee.cells.items[Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
-                        act.pointee.cells.items[Int(c)].value = VM.unbound
-                    case .newCell(let c): act.pointee.cells.items[Int(c)] = Cell(VM.unbound)
+                    case .loadK(let a, let k): ValueLayout.copy(chunk.constantSlots + Int(k), to: regs + Int(a)); continue
+                    case .loadInt(let a, let i): ValueLayout.store(regs + Int(a), .int(Int(i))); continue
+                    case .loadNone(let a): ValueLayout.store(regs + Int(a), .none); continue
+                    case .loadBool(let a, let b): ValueLayout.store(regs + Int(a), .bool(b)); continue
+                    case .move(let a, let b): ValueLayout.copy(regs + Int(b), to: regs + Int(a)); continue
+                    case .take(let a, let b): ValueLayout.take(regs + Int(b), to: regs + Int(a)); continue
+                    case .checkBound(let a, _):
+                        if !VM.isUnbound(regs[Int(a)]) { continue }
+                    case .loadGlobal(let a, let g, _):
+                        if let v = ValueLayout.present(globals.values + Int(g)) { ValueLayout.copy(v, to: regs + Int(a)); continue }
+                    case .storeGlobal(let g, let a): globals.values[Int(g)] = regs[Int(a)]; continue
 
                     case .add(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
@@ -170,10 +161,7 @@ extension VM {
                             if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
                             ValueLayout.store(regs + Int(d), .float(x + y)); continue
-                        } else if case .str(let x) = regs[Int(a)], case .str(let y) = regs[Int(b)] {
-                            ValueLayout.store(regs + Int(d), .str(Ops.concatenate(x, y))); continue
                         }
-                        ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], regs[Int(b)]))
                     case .sub(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.subtractingReportingOverflow(y)
@@ -181,7 +169,6 @@ extension VM {
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
                             ValueLayout.store(regs + Int(d), .float(x - y)); continue
                         }
-                        ValueLayout.store(regs + Int(d), try Ops.sub(regs[Int(a)], regs[Int(b)]))
                     case .mul(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.multipliedReportingOverflow(by: y)
@@ -189,19 +176,16 @@ extension VM {
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
                             ValueLayout.store(regs + Int(d), .float(x * y)); continue
                         }
-                        ValueLayout.store(regs + Int(d), try Ops.mul(regs[Int(a)], regs[Int(b)]))
                     case .addI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.addingReportingOverflow(Int(k))
                             if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         }
-                        ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], .int(Int(k))))
                     case .subI(let d, let a, let k):
                         if case .int(let x) = regs[Int(a)] {
                             let (r, o) = x.subtractingReportingOverflow(Int(k))
                             if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         }
-                        ValueLayout.store(regs + Int(d), try Ops.sub(regs[Int(a)], .int(Int(k))))
                     case .binary(let d, let a, let b, let op):
                         // `%` and `//` of ints by a positive int (Python's floor semantics)
                         if op == BinaryOperator.mod.rawValue || op == BinaryOperator.floorDiv.rawValue,
@@ -214,23 +198,18 @@ extension VM {
                             }
                             continue
                         }
-                        ValueLayout.store(regs + Int(d), try Ops.binary(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
                     case .inplace(let d, let a, let b, let op):
                         if op == 0, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             let (r, o) = x.addingReportingOverflow(y)
                             if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         }
-                        ValueLayout.store(regs + Int(d), try inplace(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
-                    case .unary(let d, let a, let op):
-                        ValueLayout.store(regs + Int(d), try Ops.unary(UnaryOperator(rawValue: op)!, regs[Int(a)]))
                     case .not(let d, let a):
-                        ValueLayout.store(regs + Int(d), .bool(!(try regs[Int(a)].truthy())))
+                        if case .bool(let b) = regs[Int(a)] { ValueLayout.store(regs + Int(d), .bool(!b)); continue }
                     case .compare(let d, let a, let b, let op):
                         if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             ValueLayout.store(regs + Int(d), .bool(VM.compareInts(x, y, op)))
                             continue
                         }
-                        ValueLayout.store(regs + Int(d), try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
                     case .compareJumpIfFalse(let a, let b, let op, let t):
                         if op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                             if !VM.compareInts(x, y, op) { ip = code + Int(t) }
@@ -241,101 +220,43 @@ extension VM {
                             if VM.identical(regs + Int(a), regs + Int(b)) != (op == Comparison.is.rawValue) { ip = code + Int(t) }
                             continue
                         }
-                        if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]).truthy()) { ip = code + Int(t) }
                     case .compareIJumpIfFalse(let a, let k, let op, let t):
                         if case .int(let x) = regs[Int(a)] {
                             if !VM.compareInts(x, Int(k), op) { ip = code + Int(t) }
                             continue
                         }
-                        if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], .int(Int(k))).truthy()) { ip = code + Int(t) }
 
-                    case .jump(let t): ip = code + Int(t)
+                    case .jump(let t): ip = code + Int(t); continue
                     case .loop(let t):
-                        if trickInterruptRequested != 0 { try interp.checkInterrupt(file, chunk.locs[pc - 1]) }
-                        ip = code + Int(t)
+                        if trickInterruptRequested == 0 { ip = code + Int(t); continue }
                     case .jumpIfFalse(let a, let t):
                         switch regs[Int(a)] {
-                        case .bool(let b): if !b { ip = code + Int(t) }
-                        case .int(let i): if i == 0 { ip = code + Int(t) }
-                        case .none: ip = code + Int(t)
-                        default: if !(try regs[Int(a)].truthy()) { ip = code + Int(t) }
+                        case .bool(let b): if !b { ip = code + Int(t) }; continue
+                        case .int(let i): if i == 0 { ip = code + Int(t) }; continue
+                        case .none: ip = code + Int(t); continue
+                        default: break
                         }
                     case .jumpIfTrue(let a, let t):
                         switch regs[Int(a)] {
-                        case .bool(let b): if b { ip = code + Int(t) }
-                        case .int(let i): if i != 0 { ip = code + Int(t) }
-                        case .none: break
-                        default: if try regs[Int(a)].truthy() { ip = code + Int(t) }
+                        case .bool(let b): if b { ip = code + Int(t) }; continue
+                        case .int(let i): if i != 0 { ip = code + Int(t) }; continue
+                        case .none: continue
+                        default: break
                         }
 
                     case .buildList(let d, let first, let n):
-                        ValueLayout.store(regs + Int(d), .list(ListRef(takeArguments(regs, Int(first), Int(n)))))
+                        ValueLayout.store(regs + Int(d), .list(ListRef(takeArguments(regs, Int(first), Int(n))))); continue
                     case .buildTuple(let d, let first, let n):
-                        ValueLayout.store(regs + Int(d), .tuple(takeArguments(regs, Int(first), Int(n))))
-                    case .buildSet(let d, let first, let n):
-                        let s = SetRef()
-                        for i in 0..<Int(n) { try s.add(regs[Int(first) + i]) }
-                        ValueLayout.store(regs + Int(d), .set(s))
-                    case .buildDict(let d, let first, let n):
-                        let dict = DictRef()
-                        for i in 0..<Int(n) { try dict.set(regs[Int(first) + 2 * i], regs[Int(first) + 2 * i + 1]) }
-                        ValueLayout.store(regs + Int(d), .dict(dict))
-                    case .buildSlice(let d, let first):
-                        ValueLayout.store(regs + Int(d), try slice(regs + Int(first)))
+                        ValueLayout.store(regs + Int(d), .tuple(takeArguments(regs, Int(first), Int(n)))); continue
                     case .listAppend(let l, let v):
                         if let ref = ValueLayout.instance(regs + Int(l), ValueLayout.listTag, as: ListRef.self) {
                             ref._withUnsafeGuaranteedRef { VM.append(regs[Int(v)], to: $0) }
                         }
-                    case .listExtend(let l, let v):
-                        if case .list(let ref) = regs[Int(l)] { ref.items.append(contentsOf: try interp.iterate(regs[Int(v)])) }
-                    case .setAdd(let s, let v):
-                        if case .set(let ref) = regs[Int(s)] { try ref.add(regs[Int(v)]) }
-                    case .dictSet(let d, let k, let v):
-                        if case .dict(let ref) = regs[Int(d)] { try ref.set(regs[Int(k)], regs[Int(v)]) }
-                    case .dictMerge(let d, let v):
-                        let m = regs[Int(v)]
-                        guard case .dict(let other) = m else {
-                            throw RuntimeError("'**' argument must be a dict, not \(m.typeName)", kind: "TypeError")
-                        }
-                        if case .dict(let ref) = regs[Int(d)] { for (k, x) in other.pairs { try ref.set(k, x) } }
-                    case .kwMerge(let d, let v):
-                        try mergeKeywords(regs[Int(d)], regs[Int(v)])
-                    case .listToTuple(let r):
-                        if case .list(let l) = regs[Int(r)] { ValueLayout.store(regs + Int(r), .tuple(l.items)) }
-                    case .matrix(let d, let s, _):
-                        ValueLayout.store(regs + Int(d), .tensor(try Convert.tensor(regs[Int(s)])))
-                    case .formatValue(let r, let conv, let spec):
-                        // a replacement field formatted as soon as it is evaluated (a later field
-                        // may change a list or object this one shows); ints, floats, bools, None
-                        // and strs cannot change, so a plain field of one is left for buildString
-                        let v = regs[Int(r)]
-                        if conv == 0 && spec < 0 {
-                            switch v {
-                            case .int, .float, .bool, .none, .str: continue
-                            default: break
-                            }
-                        }
-                        var sp = ""
-                        if spec >= 0, case .str(let k) = chunk.constants[Int(spec)] { sp = k }
-                        // `!r`/`!s` convert first, then the spec formats the resulting str
-                        switch conv {
-                        case 1: ValueLayout.store(regs + Int(r), .str(try Format.format(.str(Printer.repr(v)), spec: sp)))
-                        case 2: ValueLayout.store(regs + Int(r), .str(try Format.format(.str(Printer.str(v)), spec: sp)))
-                        default: ValueLayout.store(regs + Int(r), .str(try Format.format(v, spec: sp)))
-                        }
-                    case .buildString(let d, let first, let n):
-                        ValueLayout.store(regs + Int(d), .str(VM.concatenate(regs + Int(first), Int(n))))
+                        continue
 
-                    case .getAttr(let d, let o, let k):
-                        ValueLayout.store(regs + Int(d), try interp.getAttribute(regs[Int(o)], chunk.names[Int(k)]))
-                    case .setAttr(let o, let k, let v):
-                        try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
-                    case .deleteAttr(let o, let k):
-                        try interp.deleteAttribute(regs[Int(o)], chunk.names[Int(k)])
                     case .getItem(let d, let o, let i):
                         if case .int(let j) = regs[Int(i)], j >= 0, VM.itemAt(regs + Int(o), j, into: regs + Int(d)) { continue }
                         if try VM.dictItem(regs + Int(o), regs + Int(i), into: regs + Int(d)) { continue }
-                        ValueLayout.store(regs + Int(d), try interp.getItem(regs[Int(o)], regs[Int(i)]))
                     case .setItem(let o, let i, let v):
                         if case .list(let l) = regs[Int(o)], case .int(let j) = regs[Int(i)], j >= 0, j < l.items.count {
                             l.items[j] = regs[Int(v)]
@@ -347,16 +268,12 @@ extension VM {
                                try d.set(regs[Int(i)], regs[Int(v)])
                                return true
                            }) { continue }
-                        if let changed = try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)]) { ValueLayout.store(regs + Int(o), changed) }
-                    case .deleteItem(let o, let i):
-                        try interp.deleteItem(regs[Int(o)], regs[Int(i)])
 
                     case .call(let a, let n):
                         if let callee = VM.directCallee(regs + Int(a), arity: Int(n)) {
                             try pushCall(&act, callee, base: act.pointee.base + Int(a) + 1, result: act.pointee.base + Int(a), pc: pc)
                             chunk = callee.chunk.takeUnretainedValue()
                             code = chunk.code
-                            file = chunk.file
                             globals = chunk.globals
                             regs = stack + act.pointee.base
                             ip = code
@@ -375,17 +292,6 @@ extension VM {
                                 continue
                             }
                         }
-                        let args = takeArguments(regs, Int(a) + 1, Int(n))
-                        ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], Arguments(args), chunk, pc - 1))
-                    case .callKw(let a, let n, let kk):
-                        let names = chunk.keywordNames[Int(kk)]
-                        var args = takeArguments(regs, Int(a) + 1, Int(n))
-                        let kw = Array(zip(names, args.suffix(names.count)))
-                        args.removeLast(names.count)
-                        ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], Arguments(args, keywords: kw), chunk, pc - 1))
-                    case .callEx(let a):
-                        let args = try spreadArguments(regs + Int(a) + 1)
-                        ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], args, chunk, pc - 1))
                     case .callMethod(let a, let k, let n):
                         if n == 1, chunk.methods[Int(k)] == .append, let l = ValueLayout.instance(regs + Int(a), ValueLayout.listTag, as: ListRef.self) {
                             let v = (regs + Int(a) + 1).move()
@@ -411,24 +317,12 @@ extension VM {
                                 try pushCall(&act, callee, base: act.pointee.base + Int(a), result: act.pointee.base + Int(a), pc: pc, ownsFunction: true)
                                 chunk = fc.takeUnretainedValue()
                                 code = chunk.code
-                                file = chunk.file
                                 globals = chunk.globals
                                 regs = stack + act.pointee.base
                                 ip = code
                                 continue
                             }
                         }
-                        let args = takeArguments(regs, Int(a) + 1, Int(n))
-                        ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args), file: file, loc: chunk.locs[pc - 1]))
-                    case .callMethodKw(let a, let k, let n, let kk):
-                        let names = chunk.keywordNames[Int(kk)]
-                        var args = takeArguments(regs, Int(a) + 1, Int(n))
-                        let kw = Array(zip(names, args.suffix(names.count)))
-                        args.removeLast(names.count)
-                        ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args, keywords: kw), file: file, loc: chunk.locs[pc - 1]))
-                    case .callMethodEx(let a, let k):
-                        let args = try spreadArguments(regs + Int(a) + 1)
-                        ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], args, file: file, loc: chunk.locs[pc - 1]))
                     case .ret, .retNone:
                         var v = Value.none
                         if case .ret(let a) = ins {
@@ -444,11 +338,11 @@ extension VM {
                         popCall(&act)
                         chunk = act.pointee.chunk
                         code = chunk.code
-                        file = chunk.file
                         globals = chunk.globals
                         regs = stack + act.pointee.base
                         ip = code + act.pointee.pc
                         ValueLayout.store(stack + act.pointee.resultRegister, v)
+                        continue
                     case .yield(let d, let r):
                         // only a generator's own activation yields (calls of generator functions
                         // make generators; they never run inside another activation)
@@ -458,42 +352,7 @@ extension VM {
                         deactivate(act)
                         frameTop = callerBase
                         return v
-                    case .makeFunction(let d, let p, let first):
-                        ValueLayout.store(regs + Int(d), makeFunction(chunk.protos[Int(p)], regs + Int(first), act.pointee.cellFrame?.takeUnretainedValue()))
 
-                    case .forPrep(let s, let a):
-                        try prepareIterator(iterators + act.pointee.iterBase + Int(s), regs[Int(a)])
-                    case .forPrepView(let s, let a, let view):
-                        let it = iterators + act.pointee.iterBase + Int(s)
-                        if let d = ValueLayout.instance(regs + Int(a), ValueLayout.dictTag, as: DictRef.self),
-                           d._withUnsafeGuaranteedRef({ $0.flavor == nil }) {
-                            it.pointee.start(d._withUnsafeGuaranteedRef { $0.entries }, view: view)
-                        } else {
-                            let items = try interp.callMethod(regs[Int(a)], view.method.rawValue, view.method, Arguments(), file: file, loc: chunk.locs[pc - 1])
-                            try prepareIterator(it, items)
-                        }
-                    case .forNextUnpack(let s, let first, let n, let t):
-                        let it = iterators + act.pointee.iterBase + Int(s)
-                        if it.pointee.view == .items, it.pointee.entries != nil {
-                            let i = it.pointee.next
-                            if i < it.pointee.entries.unsafelyUnwrapped.count {
-                                // (read in place: binding the array, or an entry, would copy it)
-                                let key = it.pointee.entryKey(i)
-                                ValueLayout.copy(key, to: regs + Int(first))
-                                ValueLayout.copy(key + 1, to: regs + Int(first) + 1)
-                                it.pointee.next = i + 1
-                            } else {
-                                it.pointee.entries = nil
-                                ip = code + Int(t)
-                            }
-                            continue
-                        }
-                        guard let v = try nextItem(it) else { ip = code + Int(t); continue }
-                        if case .tuple(let items) = v, items.count == Int(n) {
-                            for i in 0..<Int(n) { regs[Int(first) + i] = items[i] }
-                        } else {
-                            try unpack(v, into: regs + Int(first), count: Int(n))
-                        }
                     case .forNext(let s, let d, let t):
                         let it = iterators + act.pointee.iterBase + Int(s)
                         if it.pointee.isRange {
@@ -510,89 +369,37 @@ extension VM {
                         } else {
                             ip = code + Int(t)
                         }
+                        continue
+                    case .forNextUnpack(let s, let first, _, let t):
+                        let it = iterators + act.pointee.iterBase + Int(s)
+                        if it.pointee.view == .items, it.pointee.entries != nil {
+                            let i = it.pointee.next
+                            if i < it.pointee.entries.unsafelyUnwrapped.count {
+                                // (read in place: binding the array, or an entry, would copy it)
+                                let key = it.pointee.entryKey(i)
+                                ValueLayout.copy(key, to: regs + Int(first))
+                                ValueLayout.copy(key + 1, to: regs + Int(first) + 1)
+                                it.pointee.next = i + 1
+                            } else {
+                                it.pointee.entries = nil
+                                ip = code + Int(t)
+                            }
+                            continue
+                        }
                     case .unpack(let first, let s, let n):
                         if case .tuple(let t) = regs[Int(s)], t.count == Int(n) {
                             for i in 0..<Int(n) { regs[Int(first) + i] = t[i] }
                             continue
                         }
-                        try unpack(regs[Int(s)], into: regs + Int(first), count: Int(n))
-                    case .unpackStar(let first, let s, let before, let after):
-                        try unpackStar(regs[Int(s)], into: regs + Int(first), before: Int(before), after: Int(after))
-
-                    case .raise(let a):
-                        throw try raiseError(regs[Int(a)], file, chunk.locs[pc - 1])
-                    case .reraise:
-                        if let cur = exceptions.last ?? interp.currentException { throw cur }
-                        throw RuntimeError("no active exception to re-raise", kind: "RuntimeError")
-                    case .excMatch(let d, let t):
-                        ValueLayout.store(regs + Int(d), .bool(exceptions.last.map { interp.exceptionMatches($0, regs[Int(t)]) } ?? false))
-                    case .excObject(let d):
-                        if let e = exceptions.last {
-                            if let o = e.raised as? BuiltObject { ValueLayout.store(regs + Int(d), .object(o)) } else { ValueLayout.store(regs + Int(d), .object(interp.exceptionObject(e))) }
-                        }
-                    case .popExc:
-                        if exceptions.count > act.pointee.exceptionBase { exceptions.removeLast() }
-                        interp.currentException = exceptions.last
-                    case .assertFail(let a):
-                        let text = a == R.max ? nil : Printer.str(regs[Int(a)])
-                        var e = TrickError(.runtime, "AssertionError" + (text.map { ": " + $0 } ?? ""), file: file, at: chunk.locs[pc - 1])
-                        e.kind = "AssertionError"
-                        throw e
-                    case .withEnter(let m, let x, let d):
-                        let (exit, entered) = try enter(regs[Int(m)], file, chunk.locs[pc - 1])
-                        ValueLayout.store(regs + Int(x), exit)
-                        ValueLayout.store(regs + Int(d), entered)
-                    case .withExit(let x):
-                        _ = try interp.call(regs[Int(x)], Arguments([.none, .none, .none]), file: file, loc: chunk.locs[pc - 1], name: "__exit__")
-                    case .withExitExc(let x, let t):
-                        guard let err = exceptions.last else { continue }
-                        let type = (err.raised as? BuiltObject)?.instanceClass.map { .object(($0 as! ClassInfo).object) }
-                            ?? interp.library.globals[err.kind] ?? .str(err.kind)
-                        let value: Value = (err.raised as? BuiltObject).map { .object($0) } ?? .object(interp.exceptionObject(err))
-                        let suppress = try interp.call(regs[Int(x)], Arguments([type, value, .none]),
-                                                       file: file, loc: chunk.locs[pc - 1], name: "__exit__")
-                        if try !err.isInterrupt && suppress.truthy() {
-                            exceptions.removeLast()
-                            interp.currentException = exceptions.last
-                            ip = code + Int(t)
-                        } else {
-                            throw err
-                        }
-                    case .buildClass(let d, let k, let ns, let first, let n):
-                        guard case .dict(let namespace) = regs[Int(ns)] else { continue }
-                        let bases = (0..<Int(n)).map { regs[Int(first) + $0] }
-                        ValueLayout.store(regs + Int(d), try interp.buildClass(chunk.names[Int(k)], bases: bases, namespace: namespace))
-                    case .namespaceSet(let d, let k, let v):
-                        if !VM.isUnbound(regs[Int(v)]), case .dict(let ref) = regs[Int(d)] { ref[str: chunk.names[Int(k)]] = regs[Int(v)] }
-                    case .loadCellOrUnbound(let d, let c):
-                        ValueLayout.store(regs + Int(d), act.pointee.cells.items[Int(c)].value)
-                    case .cellObject(let d, let c):
-                        ValueLayout.store(regs + Int(d), .object(BuiltObject(typeName: "cell", payload: act.pointee.cells.items[Int(c)])))
-                    case .importName(let d, let k):
-                        ValueLayout.store(regs + Int(d), try importName(chunk.specs[Int(k)], globals))
-                    case .importStar(let k):
-                        try importStar(chunk.specs[Int(k)], globals)
-                    case .adoptInPlace(let a, let b, let t):
-                        guard case .tensor(let receiver) = regs[Int(a)], case .tensor(let result) = regs[Int(b)] else { ip = code + Int(t); continue }
-                        if receiver !== result {
-                            try receiver.assignInPlace(result.tensor, checkShape: false)
-                            ValueLayout.copy(regs + Int(a), to: regs + Int(b))
-                        }
-                    case .ifWriteBack(let a, let b, let t):
-                        if case .tensor = regs[Int(a)] { continue }
-                        if case .tensor = regs[Int(b)] { ip = code + Int(t) }
-                    case .writeBackAttr(let o, let k, let v):
-                        var plain = false
-                        if case .tensor = regs[Int(v)] { plain = true }
-                        if case .object(let obj) = regs[Int(o)], obj.instanceClass == nil || !plain {
-                            try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
-                        }
+                    default: break
                     }
+                    let target = try step(ins, regs, act, at: pc - 1)
+                    if target >= 0 { ip = code + Int(target) }
                 }
             } catch {
                 // Find a handler here, else leave this call (its caller's call instruction is
                 // where the error continues) until one is found or the entry call is left.
-                var err = interp.locate(error, file, chunk.locs[pc - 1])
+                var err = interp.locate(error, chunk.file, chunk.locs[pc - 1])
                 while true {
                     let at = pc - 1
                     let catchable = !err.isInterrupt && err.phase == .runtime
@@ -617,13 +424,263 @@ extension VM {
                     }
                     chunk = act.pointee.chunk
                     code = chunk.code
-                    file = chunk.file
                     globals = chunk.globals
                     regs = stack + act.pointee.base
                     ip = code + act.pointee.pc
                 }
             }
         }
+    }
+
+    /// The instructions `execute`'s loop leaves out, and the general paths of those it does the
+    /// common cases of, for the running activation `act` (registers at `regs`) at instruction
+    /// `at`. Returns the instruction to jump to, or −1 to go on with the next.
+    @inline(never)
+    func step(_ ins: Instr, _ regs: UnsafeMutablePointer<Value>, _ act: UnsafeMutablePointer<Activation>, at: Int) throws -> Int32 {
+        let next: Int32 = -1
+        let chunk = act.pointee.chunk
+        let file = chunk.file
+        switch ins {
+        case .checkBound(let a, let k):
+            if VM.isUnbound(regs[Int(a)]) {
+                throw RuntimeError("cannot access local variable '\(chunk.names[Int(k)])' where it is not associated with a value", kind: "UnboundLocalError")
+            }
+        case .unbind(let a): ValueLayout.store(regs + Int(a), VM.unbound)
+        case .loadGlobal(let a, let g, let k):
+            guard let v = ValueLayout.present(chunk.globals.values + Int(g)) else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[at]) }
+            ValueLayout.copy(v, to: regs + Int(a))
+        case .deleteGlobal(let g, let k):
+            guard chunk.globals.values[Int(g)] != nil else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[at]) }
+            chunk.globals.values[Int(g)] = nil
+        case .loadCell(let a, let c, let k):
+            let v = act.pointee.cells.items[Int(c)].value
+            if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
+            ValueLayout.store(regs + Int(a), v)
+        case .storeCell(let c, let a): act.pointee.cells.items[Int(c)].value = regs[Int(a)]
+        case .deleteCell(let c, let k):
+            if VM.isUnbound(act.pointee.cells.items[Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
+            act.pointee.cells.items[Int(c)].value = VM.unbound
+        case .newCell(let c): act.pointee.cells.items[Int(c)] = Cell(VM.unbound)
+
+        case .add(let d, let a, let b):
+            if case .str(let x) = regs[Int(a)], case .str(let y) = regs[Int(b)] {
+                ValueLayout.store(regs + Int(d), .str(Ops.concatenate(x, y)))
+            } else {
+                ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], regs[Int(b)]))
+            }
+        case .sub(let d, let a, let b): ValueLayout.store(regs + Int(d), try Ops.sub(regs[Int(a)], regs[Int(b)]))
+        case .mul(let d, let a, let b): ValueLayout.store(regs + Int(d), try Ops.mul(regs[Int(a)], regs[Int(b)]))
+        case .addI(let d, let a, let k): ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], .int(Int(k))))
+        case .subI(let d, let a, let k): ValueLayout.store(regs + Int(d), try Ops.sub(regs[Int(a)], .int(Int(k))))
+        case .binary(let d, let a, let b, let op):
+            ValueLayout.store(regs + Int(d), try Ops.binary(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
+        case .inplace(let d, let a, let b, let op):
+            ValueLayout.store(regs + Int(d), try inplace(BinaryOperator(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
+        case .unary(let d, let a, let op):
+            ValueLayout.store(regs + Int(d), try Ops.unary(UnaryOperator(rawValue: op)!, regs[Int(a)]))
+        case .not(let d, let a):
+            ValueLayout.store(regs + Int(d), .bool(!(try regs[Int(a)].truthy())))
+        case .compare(let d, let a, let b, let op):
+            ValueLayout.store(regs + Int(d), try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
+        case .compareJumpIfFalse(let a, let b, let op, let t):
+            if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]).truthy()) { return t }
+        case .compareIJumpIfFalse(let a, let k, let op, let t):
+            if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], .int(Int(k))).truthy()) { return t }
+
+        case .loop(let t):
+            if trickInterruptRequested != 0 { try interp.checkInterrupt(file, chunk.locs[at]) }
+            return t
+        case .jumpIfFalse(let a, let t):
+            if !(try regs[Int(a)].truthy()) { return t }
+        case .jumpIfTrue(let a, let t):
+            if try regs[Int(a)].truthy() { return t }
+
+        case .buildSet(let d, let first, let n):
+            let s = SetRef()
+            for i in 0..<Int(n) { try s.add(regs[Int(first) + i]) }
+            ValueLayout.store(regs + Int(d), .set(s))
+        case .buildDict(let d, let first, let n):
+            let dict = DictRef()
+            for i in 0..<Int(n) { try dict.set(regs[Int(first) + 2 * i], regs[Int(first) + 2 * i + 1]) }
+            ValueLayout.store(regs + Int(d), .dict(dict))
+        case .buildSlice(let d, let first):
+            ValueLayout.store(regs + Int(d), try slice(regs + Int(first)))
+        case .listExtend(let l, let v):
+            if case .list(let ref) = regs[Int(l)] { ref.items.append(contentsOf: try interp.iterate(regs[Int(v)])) }
+        case .setAdd(let s, let v):
+            if case .set(let ref) = regs[Int(s)] { try ref.add(regs[Int(v)]) }
+        case .dictSet(let d, let k, let v):
+            if case .dict(let ref) = regs[Int(d)] { try ref.set(regs[Int(k)], regs[Int(v)]) }
+        case .dictMerge(let d, let v):
+            let m = regs[Int(v)]
+            guard case .dict(let other) = m else {
+                throw RuntimeError("'**' argument must be a dict, not \(m.typeName)", kind: "TypeError")
+            }
+            if case .dict(let ref) = regs[Int(d)] { for (k, x) in other.pairs { try ref.set(k, x) } }
+        case .kwMerge(let d, let v):
+            try mergeKeywords(regs[Int(d)], regs[Int(v)])
+        case .listToTuple(let r):
+            if case .list(let l) = regs[Int(r)] { ValueLayout.store(regs + Int(r), .tuple(l.items)) }
+        case .matrix(let d, let s, _):
+            ValueLayout.store(regs + Int(d), .tensor(try Convert.tensor(regs[Int(s)])))
+        case .formatValue(let r, let conv, let spec):
+            // a replacement field formatted as soon as it is evaluated (a later field
+            // may change a list or object this one shows); ints, floats, bools, None
+            // and strs cannot change, so a plain field of one is left for buildString
+            let v = regs[Int(r)]
+            if conv == 0 && spec < 0 {
+                switch v {
+                case .int, .float, .bool, .none, .str: return next
+                default: break
+                }
+            }
+            var sp = ""
+            if spec >= 0, case .str(let k) = chunk.constants[Int(spec)] { sp = k }
+            // `!r`/`!s` convert first, then the spec formats the resulting str
+            switch conv {
+            case 1: ValueLayout.store(regs + Int(r), .str(try Format.format(.str(Printer.repr(v)), spec: sp)))
+            case 2: ValueLayout.store(regs + Int(r), .str(try Format.format(.str(Printer.str(v)), spec: sp)))
+            default: ValueLayout.store(regs + Int(r), .str(try Format.format(v, spec: sp)))
+            }
+        case .buildString(let d, let first, let n):
+            ValueLayout.store(regs + Int(d), .str(VM.concatenate(regs + Int(first), Int(n))))
+
+        case .getAttr(let d, let o, let k):
+            ValueLayout.store(regs + Int(d), try interp.getAttribute(regs[Int(o)], chunk.names[Int(k)]))
+        case .setAttr(let o, let k, let v):
+            try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
+        case .deleteAttr(let o, let k):
+            try interp.deleteAttribute(regs[Int(o)], chunk.names[Int(k)])
+        case .getItem(let d, let o, let i):
+            ValueLayout.store(regs + Int(d), try interp.getItem(regs[Int(o)], regs[Int(i)]))
+        case .setItem(let o, let i, let v):
+            if let changed = try interp.setItem(regs[Int(o)], regs[Int(i)], regs[Int(v)]) { ValueLayout.store(regs + Int(o), changed) }
+        case .deleteItem(let o, let i):
+            try interp.deleteItem(regs[Int(o)], regs[Int(i)])
+
+        case .call(let a, let n):
+            let args = takeArguments(regs, Int(a) + 1, Int(n))
+            ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], Arguments(args), chunk, at))
+        case .callKw(let a, let n, let kk):
+            let names = chunk.keywordNames[Int(kk)]
+            var args = takeArguments(regs, Int(a) + 1, Int(n))
+            let kw = Array(zip(names, args.suffix(names.count)))
+            args.removeLast(names.count)
+            ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], Arguments(args, keywords: kw), chunk, at))
+        case .callEx(let a):
+            let args = try spreadArguments(regs + Int(a) + 1)
+            ValueLayout.store(regs + Int(a), try callValue(regs[Int(a)], args, chunk, at))
+        case .callMethod(let a, let k, let n):
+            let args = takeArguments(regs, Int(a) + 1, Int(n))
+            ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args), file: file, loc: chunk.locs[at]))
+        case .callMethodKw(let a, let k, let n, let kk):
+            let names = chunk.keywordNames[Int(kk)]
+            var args = takeArguments(regs, Int(a) + 1, Int(n))
+            let kw = Array(zip(names, args.suffix(names.count)))
+            args.removeLast(names.count)
+            ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args, keywords: kw), file: file, loc: chunk.locs[at]))
+        case .callMethodEx(let a, let k):
+            let args = try spreadArguments(regs + Int(a) + 1)
+            ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], args, file: file, loc: chunk.locs[at]))
+        case .makeFunction(let d, let p, let first):
+            ValueLayout.store(regs + Int(d), makeFunction(chunk.protos[Int(p)], regs + Int(first), act.pointee.cellFrame?.takeUnretainedValue()))
+
+        case .forPrep(let s, let a):
+            try prepareIterator(iterators + act.pointee.iterBase + Int(s), regs[Int(a)])
+        case .forPrepView(let s, let a, let view):
+            let it = iterators + act.pointee.iterBase + Int(s)
+            if let d = ValueLayout.instance(regs + Int(a), ValueLayout.dictTag, as: DictRef.self),
+               d._withUnsafeGuaranteedRef({ $0.flavor == nil }) {
+                it.pointee.start(d._withUnsafeGuaranteedRef { $0.entries }, view: view)
+            } else {
+                let items = try interp.callMethod(regs[Int(a)], view.method.rawValue, view.method, Arguments(), file: file, loc: chunk.locs[at])
+                try prepareIterator(it, items)
+            }
+        case .forNextUnpack(let s, let first, let n, let t):
+            let it = iterators + act.pointee.iterBase + Int(s)
+            guard let v = try nextItem(it) else { return t }
+            if case .tuple(let items) = v, items.count == Int(n) {
+                for i in 0..<Int(n) { regs[Int(first) + i] = items[i] }
+            } else {
+                try unpack(v, into: regs + Int(first), count: Int(n))
+            }
+        case .unpack(let first, let s, let n):
+            try unpack(regs[Int(s)], into: regs + Int(first), count: Int(n))
+        case .unpackStar(let first, let s, let before, let after):
+            try unpackStar(regs[Int(s)], into: regs + Int(first), before: Int(before), after: Int(after))
+
+        case .raise(let a):
+            throw try raiseError(regs[Int(a)], file, chunk.locs[at])
+        case .reraise:
+            if let cur = exceptions.last ?? interp.currentException { throw cur }
+            throw RuntimeError("no active exception to re-raise", kind: "RuntimeError")
+        case .excMatch(let d, let t):
+            ValueLayout.store(regs + Int(d), .bool(exceptions.last.map { interp.exceptionMatches($0, regs[Int(t)]) } ?? false))
+        case .excObject(let d):
+            if let e = exceptions.last {
+                if let o = e.raised as? BuiltObject { ValueLayout.store(regs + Int(d), .object(o)) } else { ValueLayout.store(regs + Int(d), .object(interp.exceptionObject(e))) }
+            }
+        case .popExc:
+            if exceptions.count > act.pointee.exceptionBase { exceptions.removeLast() }
+            interp.currentException = exceptions.last
+        case .assertFail(let a):
+            let text = a == R.max ? nil : Printer.str(regs[Int(a)])
+            var e = TrickError(.runtime, "AssertionError" + (text.map { ": " + $0 } ?? ""), file: file, at: chunk.locs[at])
+            e.kind = "AssertionError"
+            throw e
+        case .withEnter(let m, let x, let d):
+            let (exit, entered) = try enter(regs[Int(m)], file, chunk.locs[at])
+            ValueLayout.store(regs + Int(x), exit)
+            ValueLayout.store(regs + Int(d), entered)
+        case .withExit(let x):
+            _ = try interp.call(regs[Int(x)], Arguments([.none, .none, .none]), file: file, loc: chunk.locs[at], name: "__exit__")
+        case .withExitExc(let x, let t):
+            guard let err = exceptions.last else { return next }
+            let type = (err.raised as? BuiltObject)?.instanceClass.map { .object(($0 as! ClassInfo).object) }
+                ?? interp.library.globals[err.kind] ?? .str(err.kind)
+            let value: Value = (err.raised as? BuiltObject).map { .object($0) } ?? .object(interp.exceptionObject(err))
+            let suppress = try interp.call(regs[Int(x)], Arguments([type, value, .none]),
+                                           file: file, loc: chunk.locs[at], name: "__exit__")
+            if try !err.isInterrupt && suppress.truthy() {
+                exceptions.removeLast()
+                interp.currentException = exceptions.last
+                return t
+            }
+            throw err
+        case .buildClass(let d, let k, let ns, let first, let n):
+            guard case .dict(let namespace) = regs[Int(ns)] else { return next }
+            let bases = (0..<Int(n)).map { regs[Int(first) + $0] }
+            ValueLayout.store(regs + Int(d), try interp.buildClass(chunk.names[Int(k)], bases: bases, namespace: namespace))
+        case .namespaceSet(let d, let k, let v):
+            if !VM.isUnbound(regs[Int(v)]), case .dict(let ref) = regs[Int(d)] { ref[str: chunk.names[Int(k)]] = regs[Int(v)] }
+        case .loadCellOrUnbound(let d, let c):
+            ValueLayout.store(regs + Int(d), act.pointee.cells.items[Int(c)].value)
+        case .cellObject(let d, let c):
+            ValueLayout.store(regs + Int(d), .object(BuiltObject(typeName: "cell", payload: act.pointee.cells.items[Int(c)])))
+        case .importName(let d, let k):
+            ValueLayout.store(regs + Int(d), try importName(chunk.specs[Int(k)], chunk.globals))
+        case .importStar(let k):
+            try importStar(chunk.specs[Int(k)], chunk.globals)
+        case .adoptInPlace(let a, let b, let t):
+            guard case .tensor(let receiver) = regs[Int(a)], case .tensor(let result) = regs[Int(b)] else { return t }
+            if receiver !== result {
+                try receiver.assignInPlace(result.tensor, checkShape: false)
+                ValueLayout.copy(regs + Int(a), to: regs + Int(b))
+            }
+        case .ifWriteBack(let a, let b, let t):
+            if case .tensor = regs[Int(a)] { return next }
+            if case .tensor = regs[Int(b)] { return t }
+        case .writeBackAttr(let o, let k, let v):
+            var plain = false
+            if case .tensor = regs[Int(v)] { plain = true }
+            if case .object(let obj) = regs[Int(o)], obj.instanceClass == nil || !plain {
+                try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
+            }
+        case .loadK, .loadInt, .loadNone, .loadBool, .move, .take, .storeGlobal, .jump, .buildList, .buildTuple,
+             .listAppend, .ret, .retNone, .yield, .forNext:
+            fatalError("\(ins) is done in execute's loop")
+        }
+        return next
     }
 
     /// Enters a call of a trick function from the running activation (`act`, on top of
