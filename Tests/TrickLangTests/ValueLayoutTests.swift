@@ -8,6 +8,13 @@ final class ValueLayoutTests: XCTestCase {
         XCTAssertTrue(ValueLayout.verify())
     }
 
+    /// Every instruction is 16 bytes (a payload of at most 12, then the case byte): the loop
+    /// steps through them and turns an instruction pointer into an index with a shift. A wider
+    /// payload (say an Int32 placed after a UInt8) makes them 20.
+    func testAnInstructionIsSixteenBytes() {
+        XCTAssertEqual(MemoryLayout<Instr>.stride, 16)
+    }
+
     /// Short strings built in inline form (`SmallString`) equal the library's own, byte for
     /// byte and bit for bit, across lengths 0…15, ASCII or not, and the longer ones fall back.
     func testSmallStringsMatchTheLibrarysOwn() {

@@ -38,6 +38,8 @@ final class Chunk {
     let needsCells: Bool
     /// Its body yields: a call returns a generator that runs it a piece at a time.
     let isGenerator: Bool
+    /// A call sets up nothing but its window: no unbound locals, no cells, no loops.
+    let isPlain: Bool
 
     /// A range of instructions whose errors go to `target`. `catchesAll` (finally, with) also
     /// takes interrupts and non-runtime errors; an `except` clause takes only catchable ones.
@@ -81,6 +83,7 @@ final class Chunk {
         self.iteratorCount = iteratorCount
         self.cellCount = cellCount
         self.cellParams = cellParams
+        isPlain = unboundLocals.isEmpty && !needsCells && iteratorCount == 0
     }
 
     deinit {

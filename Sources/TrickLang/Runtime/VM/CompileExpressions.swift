@@ -361,7 +361,7 @@ extension BytecodeCompiler {
            let op = Comparison(symbol: rest[0].0) {
             let a = try operand(l)
             if let k = BytecodeCompiler.intLiteral(rest[0].1), op.isOrdering {
-                return emit(.compareIJumpIfFalse(a, k, op.rawValue, 0), e.loc)
+                return emit(.compareIJumpIfFalse(a, op.rawValue, k, 0), e.loc)
             }
             let b = try operand(rest[0].1)
             return emit(.compareJumpIfFalse(a, b, op.rawValue, 0), e.loc)
@@ -438,7 +438,7 @@ extension BytecodeCompiler {
             } else {
                 keywordNames.append(keywords.map(\.0))
                 let kk = K(keywordNames.count - 1)
-                if let m = method { emit(.callMethodKw(base, nameConstant(m), UInt16(n), kk), loc) } else { emit(.callKw(base, UInt16(n), kk), loc) }
+                if let m = method { emit(.callMethodKw(base, UInt16(n), nameConstant(m), kk), loc) } else { emit(.callKw(base, UInt16(n), kk), loc) }
             }
         }
         if let (keep, obj) = inPlace {

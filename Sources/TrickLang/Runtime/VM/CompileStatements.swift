@@ -60,10 +60,10 @@ extension BytecodeCompiler {
                 let r: R
                 if cleanups.isEmpty { r = try operand(value) } else { r = temp(); try expr(value, r) }
                 try unwind(to: 0, loc)
-                emit(.ret(r), loc)
+                emit(.ret(r, returnClearing), loc)
             } else {
                 try unwind(to: 0, loc)
-                emit(.retNone, loc)
+                emit(.retNone(returnClearing), loc)
             }
         case .ifStmt(let branches, let orelse):
             var ends: [Int] = []
@@ -207,7 +207,7 @@ extension BytecodeCompiler {
             let (proto, _) = try function(name: name, params: Params(), body: body, loc: s.loc, classBody: true)
             emit(.makeFunction(fn, Int32(proto), fn), s.loc)
             emit(.call(fn, 0), s.loc)
-            emit(.buildClass(dst, nameConstant(name), fn, first, UInt16(bases.count)), s.loc)
+            emit(.buildClass(dst, fn, first, UInt16(bases.count), nameConstant(name)), s.loc)
         default:
             throw syntaxError("a decorator must be followed by 'def' or 'class'", s.loc)
         }

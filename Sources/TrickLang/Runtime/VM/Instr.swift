@@ -4,7 +4,8 @@
 /// (parameters first), temporaries above them. `R` is a register, `K` an index into the
 /// chunk's constants (names for attributes, globals' display names, keyword-name tuples),
 /// `T` an absolute instruction index. Every payload is trivial, so an instruction is copied
-/// without reference counting; each fits 16 bytes.
+/// without reference counting; each is 16 bytes (payloads ordered so none needs more than 12:
+/// an Int32 after a UInt8 would be padded to 20, `ValueLayoutTests` checks).
 typealias R = UInt16
 typealias K = Int32
 typealias T = Int32
@@ -57,7 +58,7 @@ enum Instr {
     /// if not (R[a] cmp R[b]): goto T — a comparison feeding a branch, with no bool in between.
     case compareJumpIfFalse(R, R, UInt8, T)
     /// if not (R[a] cmp imm): goto T
-    case compareIJumpIfFalse(R, Int32, UInt8, T)
+    case compareIJumpIfFalse(R, UInt8, Int32, T)
 
     // MARK: branches
     case jump(T)
@@ -115,10 +116,12 @@ enum Instr {
     case callEx(R)
     /// R[a] = R[a].K[k](R[a+1], …, R[a+n])
     case callMethod(R, K, UInt16)
-    case callMethodKw(R, K, UInt16, K)
+    case callMethodKw(R, UInt16, K, K)
     case callMethodEx(R, K)
-    case ret(R)
-    case retNone
+    /// Returns R[a] (or None), clearing the first n registers of the window, those the code before
+    /// it can have written (n = R.max: the whole window; see `BytecodeCompiler.returnClearing`).
+    case ret(R, UInt16)
+    case retNone(UInt16)
     /// A generator pauses, handing out R[b]; when resumed, R[a] = the value sent (None).
     case yield(R, R)
 
@@ -163,7 +166,7 @@ enum Instr {
     /// an interrupt) suppresses it and continues at T, else it is raised again.
     case withExitExc(R, T)
     /// R[a] = class K[k] from the namespace dict R[b] and the n bases in R[c]…
-    case buildClass(R, K, R, R, UInt16)
+    case buildClass(R, R, R, UInt16, K)
     /// R[a][K[k]] = R[b], unless R[b] is unbound (a class body's names)
     case namespaceSet(R, K, R)
     /// R[a] = cells[c]'s value, unbound or not

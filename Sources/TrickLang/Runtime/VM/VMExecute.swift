@@ -21,9 +21,9 @@ extension VM {
         let iterBase: Int
         let exceptionBase: Int
         let savedTop: Int
-        /// Where the caller wants the result (absolute register), and where the call was.
+        /// Where the caller wants the result of the call it is making (absolute register); the
+        /// call itself is the instruction before `pc`.
         var resultRegister = 0
-        var callAt = 0
 
         @inline(__always) var chunk: Chunk { chunkRef.takeUnretainedValue() }
         @inline(__always) var function: Function? { functionRef?.takeUnretainedValue() }
@@ -36,14 +36,20 @@ extension VM {
     @inline(__always)
     func activate(_ chunkRef: Unmanaged<Chunk>, _ functionRef: Unmanaged<Function>?, base: Int) throws -> Activation {
         try chunkRef._withUnsafeGuaranteedRef { chunk in
-            let nregs = chunk.registerCount
-            if base + nregs > initialized { try ensureRegisters(base + nregs) }
+            let end = base &+ chunk.registerCount
+            if end > initialized { try ensureRegisters(end) }
             let savedTop = top
-            top = base + nregs
-            let regs = stack + base
-            for i in 0..<chunk.unboundCount { ValueLayout.store(regs + Int(chunk.unboundLocals[i]), VM.unbound) }
+            top = end
             var cellFrame: Unmanaged<CellFrame>?
             var ownsCells = false
+            let iterBase = iteratorTop
+            // (most calls: parameters only, no cells, no loops)
+            guard !chunk.isPlain else {
+                return Activation(chunkRef: chunkRef, functionRef: functionRef, base: base, cellFrame: nil, ownsCells: false,
+                                  iterBase: iterBase, exceptionBase: exceptions.count, savedTop: savedTop)
+            }
+            let regs = stack + base
+            for i in 0..<chunk.unboundCount { ValueLayout.store(regs + Int(chunk.unboundLocals[i]), VM.unbound) }
             if chunk.needsCells {
                 if chunk.cellCount == 0, let f = functionRef {
                     // only captured cells: the function's, read in place
@@ -53,7 +59,6 @@ extension VM {
                     ownsCells = true
                 }
             }
-            let iterBase = iteratorTop
             if chunk.iteratorCount > 0 {
                 ensureIterators(iterBase + chunk.iteratorCount)
                 iteratorTop = iterBase + chunk.iteratorCount
@@ -75,14 +80,15 @@ extension VM {
         return CellFrame(c)
     }
 
-    /// Ends a call: its registers (`base..<top`) and iterators are cleared (their values die
-    /// now, as in Python), and exceptions it was handling are no longer current. A register
-    /// holding a number is left as it is: nothing reads a register before writing it (locals
-    /// that may be read first are marked unbound as their call starts).
+    /// Ends a call: its registers (`base..<top`, or the first `clearing` of them when a return
+    /// knows the rest were not written) and iterators are cleared (their values die now, as in
+    /// Python), and exceptions it was handling are no longer current. A register holding a
+    /// number is left as it is: nothing reads a register before writing it (locals that may be
+    /// read first are marked unbound as their call starts).
     @inline(__always)
-    func deactivate(_ a: UnsafeMutablePointer<Activation>) {
+    func deactivate(_ a: UnsafeMutablePointer<Activation>, clearing: R = R.max) {
         var p = stack + a.pointee.base
-        let end = stack + top
+        let end = clearing == R.max ? stack + top : p + Int(clearing)
         while p < end { ValueLayout.clear(p); p += 1 }
         top = a.pointee.savedTop
         let iterBase = a.pointee.iterBase
@@ -130,7 +136,8 @@ extension VM {
         var regs = stack + entryBase
         var ip = code + startPC
         /// The running instruction's index + 1 (errors' locations, handlers, calls' return points).
-        var pc: Int { ip - code }
+        /// (Instructions are 16 bytes: a shift, where `ip - code` would divide with rounding.)
+        var pc: Int { (Int(bitPattern: ip) &- Int(bitPattern: code)) >> 4 }
         while true {
             do {
                 if let g = generator, let thrown = g.pendingThrow {
@@ -220,7 +227,7 @@ extension VM {
                             if VM.identical(regs + Int(a), regs + Int(b)) != (op == Comparison.is.rawValue) { ip = code + Int(t) }
                             continue
                         }
-                    case .compareIJumpIfFalse(let a, let k, let op, let t):
+                    case .compareIJumpIfFalse(let a, let op, let k, let t):
                         if case .int(let x) = regs[Int(a)] {
                             if !VM.compareInts(x, Int(k), op) { ip = code + Int(t) }
                             continue
@@ -271,7 +278,7 @@ extension VM {
 
                     case .call(let a, let n):
                         if let callee = VM.directCallee(regs + Int(a), arity: Int(n)) {
-                            try pushCall(&act, callee, base: act.pointee.base + Int(a) + 1, result: act.pointee.base + Int(a), pc: pc)
+                            try pushCall(&act, callee, base: act.pointee.base &+ Int(a) &+ 1, result: act.pointee.base &+ Int(a), pc: pc)
                             chunk = callee.chunk.takeUnretainedValue()
                             code = chunk.code
                             globals = chunk.globals
@@ -314,7 +321,7 @@ extension VM {
                                f.simpleArity == Int(n) + 1, let fc = f.chunk, !fc._withUnsafeGuaranteedRef({ $0.isGenerator }) {
                                 // held by the call (the class could be changed while it runs)
                                 let callee = DirectCallee(function: Unmanaged.passRetained(f), chunk: fc)
-                                try pushCall(&act, callee, base: act.pointee.base + Int(a), result: act.pointee.base + Int(a), pc: pc, ownsFunction: true)
+                                try pushCall(&act, callee, base: act.pointee.base &+ Int(a), result: act.pointee.base &+ Int(a), pc: pc, ownsFunction: true)
                                 chunk = fc.takeUnretainedValue()
                                 code = chunk.code
                                 globals = chunk.globals
@@ -325,11 +332,15 @@ extension VM {
                         }
                     case .ret, .retNone:
                         var v = Value.none
-                        if case .ret(let a) = ins {
+                        var clearing = R.max
+                        if case .ret(let a, let n) = ins {
                             v = (regs + Int(a)).move()
                             (regs + Int(a)).initialize(to: .none)
+                            clearing = n
+                        } else if case .retNone(let n) = ins {
+                            clearing = n
                         }
-                        deactivate(act)
+                        deactivate(act, clearing: clearing)
                         guard frameTop > callerBase + 1 else {
                             frameTop = callerBase
                             generator?.finished = true
@@ -417,10 +428,10 @@ extension VM {
                         generator?.finished = true
                         throw err
                     }
-                    let (name, callAt) = (act.pointee.function?.code.name, act.pointee.callAt)
+                    let name = act.pointee.function?.code.name
                     popCall(&act)
                     if err.traceback.count < 50, let name {
-                        err.traceback.append(TraceEntry(function: name, file: act.pointee.chunk.file, location: act.pointee.chunk.locs[callAt]))
+                        err.traceback.append(TraceEntry(function: name, file: act.pointee.chunk.file, location: act.pointee.chunk.locs[act.pointee.pc - 1]))
                     }
                     chunk = act.pointee.chunk
                     code = chunk.code
@@ -484,7 +495,7 @@ extension VM {
             ValueLayout.store(regs + Int(d), try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]))
         case .compareJumpIfFalse(let a, let b, let op, let t):
             if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], regs[Int(b)]).truthy()) { return t }
-        case .compareIJumpIfFalse(let a, let k, let op, let t):
+        case .compareIJumpIfFalse(let a, let op, let k, let t):
             if !(try Ops.compare(Comparison(rawValue: op)!, regs[Int(a)], .int(Int(k))).truthy()) { return t }
 
         case .loop(let t):
@@ -573,7 +584,7 @@ extension VM {
         case .callMethod(let a, let k, let n):
             let args = takeArguments(regs, Int(a) + 1, Int(n))
             ValueLayout.store(regs + Int(a), try interp.callMethod(regs[Int(a)], chunk.names[Int(k)], chunk.methods[Int(k)], Arguments(args), file: file, loc: chunk.locs[at]))
-        case .callMethodKw(let a, let k, let n, let kk):
+        case .callMethodKw(let a, let n, let k, let kk):
             let names = chunk.keywordNames[Int(kk)]
             var args = takeArguments(regs, Int(a) + 1, Int(n))
             let kw = Array(zip(names, args.suffix(names.count)))
@@ -647,7 +658,7 @@ extension VM {
                 return t
             }
             throw err
-        case .buildClass(let d, let k, let ns, let first, let n):
+        case .buildClass(let d, let ns, let first, let n, let k):
             guard case .dict(let namespace) = regs[Int(ns)] else { return next }
             let bases = (0..<Int(n)).map { regs[Int(first) + $0] }
             ValueLayout.store(regs + Int(d), try interp.buildClass(chunk.names[Int(k)], bases: bases, namespace: namespace))
@@ -687,7 +698,7 @@ extension VM {
     /// `frames`): the callee's activation is pushed above it and becomes `act`.
     @inline(__always)
     func pushCall(_ act: inout UnsafeMutablePointer<Activation>, _ callee: DirectCallee, base: Int, result: Int, pc: Int, ownsFunction: Bool = false) throws {
-        callDepth += 1
+        callDepth &+= 1
         if callDepth > maxCallDepth || frameTop == frameCapacity || trickInterruptRequested != 0 {
             callDepth -= 1
             do { try checkCall(callee.function.takeUnretainedValue(), act.pointee.chunk.file, act.pointee.chunk.locs[pc - 1]) } catch {
@@ -704,19 +715,18 @@ extension VM {
             if ownsFunction { callee.function.release() }
             throw error
         }
-        next.callAt = pc - 1
         next.ownsFunction = ownsFunction
         (frames + frameTop).initialize(to: next)
-        frameTop += 1
+        frameTop &+= 1
         act += 1
     }
 
     /// Returns to the caller's activation (after the callee was deactivated).
     @inline(__always)
     func popCall(_ act: inout UnsafeMutablePointer<Activation>) {
-        frameTop -= 1
+        frameTop &-= 1
         act -= 1
-        callDepth -= 1
+        callDepth &-= 1
     }
 
     /// A trick function a call can enter directly, and its body; unretained (the register
