@@ -95,10 +95,10 @@ final class BytecodeCompiler {
         if case .expr(let e, _) = s.kind {
             let r = c.temp()
             try c.expr(e, r)
-            c.emit(.ret(r, c.returnClearing), s.loc)
+            c.emit(.ret(r), s.loc)
         } else {
             try c.statement(s)
-            c.emit(.retNone(c.returnClearing), s.loc)
+            c.emit(.retNone, s.loc)
         }
         return c.finish()
     }
@@ -150,16 +150,6 @@ final class BytecodeCompiler {
         if nextReg > maxReg { maxReg = nextReg }
         return R(r)
     }
-
-    /// How many registers a return emitted here clears (from the first), for `ret`/`retNone`.
-    /// Outside loops the instructions that ran before it are those before it in the code, and
-    /// they wrote only registers below `maxReg` so far; the rest of the window still holds what
-    /// it held when the call began: numbers, or the caller's own temporaries (a callee's window
-    /// starts inside its caller's), which the caller clears as it returns. In a loop, code after
-    /// the return may have run before it, and a generator's registers come back whole when it
-    /// resumes: those clear the whole window (R.max). A leaf call (`if n < 2: return n`) so
-    /// clears its parameters, not every temporary of the function.
-    var returnClearing: UInt16 { loops.isEmpty && !isGenerator ? UInt16(maxReg) : UInt16(R.max) }
 
     /// `n` consecutive temporaries; returns the first.
     func temps(_ n: Int) -> R {
@@ -290,7 +280,7 @@ final class BytecodeCompiler {
         if classBody {
             try c.returnNamespace(assigned.filter { $0 != "__class__" }, loc)
         } else {
-            c.emit(.retNone(c.returnClearing), body.last?.loc ?? loc)
+            c.emit(.retNone, body.last?.loc ?? loc)
         }
         var docstring: String?
         if case .expr(let e, _)? = body.first?.kind, case .string(let s) = e.kind { docstring = s }
@@ -322,7 +312,7 @@ final class BytecodeCompiler {
             emit(.cellObject(t, c), loc)
             emit(.namespaceSet(ns, nameConstant("__classcell__"), t), loc)
         }
-        emit(.ret(ns, returnClearing), loc)
+        emit(.ret(ns), loc)
     }
 
     /// `def`/`lambda` evaluated into `dst`: defaults are computed here, in the defining scope.

@@ -60,10 +60,10 @@ extension BytecodeCompiler {
                 let r: R
                 if cleanups.isEmpty { r = try operand(value) } else { r = temp(); try expr(value, r) }
                 try unwind(to: 0, loc)
-                emit(.ret(r, returnClearing), loc)
+                emit(.ret(r), loc)
             } else {
                 try unwind(to: 0, loc)
-                emit(.retNone(returnClearing), loc)
+                emit(.retNone, loc)
             }
         case .ifStmt(let branches, let orelse):
             var ends: [Int] = []

@@ -118,10 +118,8 @@ enum Instr {
     case callMethod(R, K, UInt16)
     case callMethodKw(R, UInt16, K, K)
     case callMethodEx(R, K)
-    /// Returns R[a] (or None), clearing the first n registers of the window, those the code before
-    /// it can have written (n = R.max: the whole window; see `BytecodeCompiler.returnClearing`).
-    case ret(R, UInt16)
-    case retNone(UInt16)
+    case ret(R)
+    case retNone
     /// A generator pauses, handing out R[b]; when resumed, R[a] = the value sent (None).
     case yield(R, R)
 

@@ -80,15 +80,14 @@ extension VM {
         return CellFrame(c)
     }
 
-    /// Ends a call: its registers (`base..<top`, or the first `clearing` of them when a return
-    /// knows the rest were not written) and iterators are cleared (their values die now, as in
-    /// Python), and exceptions it was handling are no longer current. A register holding a
-    /// number is left as it is: nothing reads a register before writing it (locals that may be
-    /// read first are marked unbound as their call starts).
+    /// Ends a call: its registers (`base..<top`) and iterators are cleared (their values die
+    /// now, as in Python), and exceptions it was handling are no longer current. A register
+    /// holding a number is left as it is: nothing reads a register before writing it (locals
+    /// that may be read first are marked unbound as their call starts).
     @inline(__always)
-    func deactivate(_ a: UnsafeMutablePointer<Activation>, clearing: R = R.max) {
+    func deactivate(_ a: UnsafeMutablePointer<Activation>) {
         var p = stack + a.pointee.base
-        let end = clearing == R.max ? stack + top : p + Int(clearing)
+        let end = stack + top
         while p < end { ValueLayout.clear(p); p += 1 }
         top = a.pointee.savedTop
         let iterBase = a.pointee.iterBase
@@ -136,8 +135,7 @@ extension VM {
         var regs = stack + entryBase
         var ip = code + startPC
         /// The running instruction's index + 1 (errors' locations, handlers, calls' return points).
-        /// (Instructions are 16 bytes: a shift, where `ip - code` would divide with rounding.)
-        var pc: Int { (Int(bitPattern: ip) &- Int(bitPattern: code)) >> 4 }
+        var pc: Int { ip - code }
         while true {
             do {
                 if let g = generator, let thrown = g.pendingThrow {
@@ -332,15 +330,11 @@ extension VM {
                         }
                     case .ret, .retNone:
                         var v = Value.none
-                        var clearing = R.max
-                        if case .ret(let a, let n) = ins {
+                        if case .ret(let a) = ins {
                             v = (regs + Int(a)).move()
                             (regs + Int(a)).initialize(to: .none)
-                            clearing = n
-                        } else if case .retNone(let n) = ins {
-                            clearing = n
                         }
-                        deactivate(act, clearing: clearing)
+                        deactivate(act)
                         guard frameTop > callerBase + 1 else {
                             frameTop = callerBase
                             generator?.finished = true
