@@ -36,6 +36,7 @@ final class BytecodeCompiler {
     var nameIndex: [String: K] = [:]
     var specs: [ImportSpec] = []
     var keywordNames: [[String]] = []
+    var globalPairs: [(Int, Int)] = []
     var protos: [FunctionProto] = []
     var handlers: [Chunk.Handler] = []
 
@@ -109,7 +110,7 @@ final class BytecodeCompiler {
             for (i, ins) in code.enumerated() { print("  \(i)\t\(ins)") }
         }
         return Chunk(name: name, file: file, globals: interp.globals, code: code, locs: locs, constants: constants, names: names, specs: specs,
-              keywordNames: keywordNames, protos: protos, handlers: handlers, registerCount: Swift.max(maxReg, 1),
+              keywordNames: keywordNames, globalPairs: globalPairs, protos: protos, handlers: handlers, registerCount: Swift.max(maxReg, 1),
               unboundLocals: unboundLocals, iteratorCount: maxIterators, cellCount: cellTotal - freeCount,
               freeCount: freeCount, cellParams: cellParams, isGenerator: isGenerator)
     }

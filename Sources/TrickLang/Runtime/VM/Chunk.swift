@@ -20,6 +20,8 @@ final class Chunk {
     let methods: [MethodName?]
     let specs: [ImportSpec]
     let keywordNames: [[String]]
+    /// Pairs of global slots an instruction reads together (`isInstanceGlobal`).
+    let globalPairs: [(Int, Int)]
     let protos: [FunctionProto]
     let handlers: [Handler]
     /// Registers a call needs (locals, then temporaries).
@@ -55,7 +57,7 @@ final class Chunk {
     }
 
     init(name: String, file: SourceFile, globals: Globals, code: [Instr], locs: [SourceLocation], constants: [Value], names: [String],
-         specs: [ImportSpec], keywordNames: [[String]], protos: [FunctionProto], handlers: [Handler],
+         specs: [ImportSpec], keywordNames: [[String]], globalPairs: [(Int, Int)] = [], protos: [FunctionProto], handlers: [Handler],
          registerCount: Int, unboundLocals: [R], iteratorCount: Int, cellCount: Int, freeCount: Int, cellParams: [(cell: UInt16, register: R)], isGenerator: Bool = false) {
         self.name = name
         self.file = file
@@ -71,6 +73,7 @@ final class Chunk {
         methods = names.map { MethodName.table[$0] }
         self.specs = specs
         self.keywordNames = keywordNames
+        self.globalPairs = globalPairs
         self.protos = protos
         self.handlers = handlers
         self.registerCount = registerCount

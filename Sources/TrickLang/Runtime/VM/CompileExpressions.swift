@@ -392,6 +392,17 @@ extension BytecodeCompiler {
         let reuse = isTemporary(dst) && Int(dst) == nextReg - 1
         let save = nextReg
         defer { nextReg = save }
+        // `isinstance(x, T)`: an instruction that decides it from the globals in place, in front
+        // of the general call it skips (see `Instr.isInstanceGlobal`). Only for a local x, whose
+        // reading runs no code that could rebind the names.
+        var isInstanceAt: Int?
+        if case .name("isinstance") = callee.kind, args.count == 2, positional.count == 2,
+           case .global(let gi) = place("isinstance"),
+           case .name(let x) = positional[0].value.kind, case .register(let xr) = place(x),
+           case .name(let t) = positional[1].value.kind, case .global(let gt) = place(t) {
+            globalPairs.append((Int(gi), Int(gt)))
+            isInstanceAt = emit(.isInstanceGlobal(dst, xr, 0, Int32(globalPairs.count - 1)), loc)
+        }
         var method: String?
         var receiver: Expr?
         if case .attribute(let obj, let name) = callee.kind {
@@ -447,6 +458,9 @@ extension BytecodeCompiler {
             patch(j, here)
         }
         if base != dst { emit(.take(dst, base), loc) }
+        if let at = isInstanceAt, case .isInstanceGlobal(let d, let x, _, let p) = code[at] {
+            code[at] = .isInstanceGlobal(d, x, UInt16(here - at - 1), p)
+        }
     }
 
     // MARK: Comprehensions

@@ -120,6 +120,12 @@ enum Instr {
     case callMethodEx(R, K)
     case ret(R)
     case retNone
+    /// `isinstance(x, T)` with `isinstance` and `T` global names and x a local (R[b]): when the
+    /// globals are the built-in `isinstance` and a built-in type the VM decides (`isInstance`),
+    /// R[a] = the answer and the next `skip` instructions (the general call) are skipped; else
+    /// the general call runs (as CPython 3.13's CALL_ISINSTANCE). p indexes the chunk's
+    /// `globalPairs` (the two globals' slots).
+    case isInstanceGlobal(R, R, UInt16, Int32)
     /// A generator pauses, handing out R[b]; when resumed, R[a] = the value sent (None).
     case yield(R, R)
 

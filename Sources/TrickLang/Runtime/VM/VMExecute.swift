@@ -358,6 +358,17 @@ extension VM {
                         frameTop = callerBase
                         return v
 
+                    case .isInstanceGlobal(let d, let x, let skip, let p):
+                        let (gi, gt) = chunk.globalPairs[Int(p)]
+                        if let f = ValueLayout.present(globals.values + gi),
+                           let b = ValueLayout.instance(f, ValueLayout.builtinTag, as: BuiltinFunction.self),
+                           b._withUnsafeGuaranteedRef({ $0.intrinsic == .isinstance }),
+                           let type = ValueLayout.present(globals.values + gt), !VM.isUnbound(regs[Int(x)]),
+                           let r = VM.isInstance(regs + Int(x), type) {
+                            ValueLayout.store(regs + Int(d), .bool(r))
+                            ip += Int(skip)
+                        }
+                        continue
                     case .forNext(let s, let d, let t):
                         let it = iterators + act.pointee.iterBase + Int(s)
                         if it.pointee.isRange {
@@ -682,7 +693,7 @@ extension VM {
                 try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
             }
         case .loadK, .loadInt, .loadNone, .loadBool, .move, .take, .storeGlobal, .jump, .buildList, .buildTuple,
-             .listAppend, .ret, .retNone, .yield, .forNext:
+             .listAppend, .ret, .retNone, .yield, .forNext, .isInstanceGlobal:
             fatalError("\(ins) is done in execute's loop")
         }
         return next
@@ -787,7 +798,7 @@ extension VM {
     /// `isinstance(v, t)` for a built-in value type `t` (`dict`, `int`, ...) and a plain value,
     /// from the case byte alone; nil for anything else (an object, a tuple of types, a dict
     /// flavour), which `isinstance` itself decides (both through `BuiltinValueType.includes`).
-    @inline(__always) static func isInstance(_ v: UnsafeMutablePointer<Value>, _ t: UnsafeMutablePointer<Value>) -> Bool? {
+    @inline(__always) static func isInstance(_ v: UnsafePointer<Value>, _ t: UnsafePointer<Value>) -> Bool? {
         guard let type = ValueLayout.instance(t, ValueLayout.builtinTag, as: BuiltinFunction.self),
               let want = type._withUnsafeGuaranteedRef({ $0.valueType }) else { return nil }
         let tag = ValueLayout.tag(v)
