@@ -69,6 +69,14 @@ void trick_bn_square_sums4(const float *x, long n, long c, long s, long ch0, con
 void trick_bn_grad_sums4(const float *x, const float *g, long n, long c, long s, long ch0, const double *mean,
                          double *sum, double *dot);
 
+/// `IoUWindowIndex`'s filter (iou_window_avx2.c) over the cells `row·cellsX + col` (rows
+/// rowFirst...rowLast, columns colFirst...colLast; `cells`: (start, count, room) triples, `quads`
+/// and `ids` its slots) for the query `p` = (cx, cy, w, h, dx, dy, wLo, wHi, hLo, hHi, slack, pad,
+/// tau, areaLo, share): writes the ids of the passing slots to `out` (room for every slot of the
+/// cells) in slot order and returns their number. Call only when `trick_has_avx2_fma()`.
+long trick_iou_window_scan(const double *quads, const int32_t *ids, const int32_t *cells, long rowFirst, long rowLast,
+                           long colFirst, long colLast, long cellsX, const double *p, int32_t *out);
+
 /// glibc: every block from one heap (`M_ARENA_MAX` 1, `M_MMAP_MAX` 0: no per-thread arenas, no
 /// mapping of its own for a large block), whose free top is returned to the kernel only above
 /// `trim_threshold` bytes (TrickCore.Allocator). A no-op with another C library.

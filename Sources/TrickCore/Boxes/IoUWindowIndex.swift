@@ -1,3 +1,5 @@
+import CTrickKernels
+
 /// The overlap queries of the indexed Soft-NMS kernels and fusion loops: `BoxGrid` (every box that
 /// can meet the query box) or `IoUWindowIndex` (every box whose IoU with it can reach a threshold).
 protocol BoxCandidateIndex: AnyObject {
@@ -73,10 +75,22 @@ final class IoUWindowIndex: BoxCandidateIndex {
     /// with no allocation or reference counting per cell.
     private var quads: [Double] = []
     private var ids: [Int32] = []
+    /// (Three Int32 in this order: the C filter reads `start` and `count` as such triples.)
     private struct Cell { var start: Int32 = 0, count: Int32 = 0, room: Int32 = 0 }
     private var cells: [Cell] = []
     /// Per id: its slot and its cell (−1: not registered).
     private var slot: [Int32] = [], cellOf: [Int32] = []
+    /// Whether queries filter the slots in C on AVX2 (`trick_iou_window_scan`: the same tests on the
+    /// same doubles, so the same ids in the same order, at half the instructions of the SSE2 build
+    /// of the SIMD4 loop — the scan is most of a query, and the share grows with the boxes in a
+    /// window). Settable for the tests, which compare the two.
+    var avx2 = Gemm.hasAVX2
+    /// The slots a query must expect to read (its cells times the mean registered per cell) for the
+    /// C filter: below, the call's fixed cost outweighs the saving (measured at about 16). Settable
+    /// for the tests.
+    var avx2MinimumSlots = 16
+    /// The ids the C filter passed in a query (room for every id below `init`'s box count).
+    private var found: [Int32] = []
 
     @inline(__always) private static func at(_ slot: Int, _ field: Int) -> Int { (slot >> 2) << 4 + field << 2 + slot & 3 }
 
@@ -141,6 +155,7 @@ final class IoUWindowIndex: BoxCandidateIndex {
         quads.reserveCapacity(4 * (2 * ids.count + 64))
         cellOf = [Int32](repeating: -1, count: n)
         slot = [Int32](repeating: -1, count: n)
+        found = [Int32](repeating: 0, count: n)
         for k in ids {
             let p = point(boxes, k)
             register(k, p.cx, p.cy, p.w, p.h)
@@ -238,6 +253,25 @@ final class IoUWindowIndex: BoxCandidateIndex {
         let dx = 2 * rx + s, dy = 2 * ry + s
         let ca = cellX(cx - dx), cb = cellX(cx + dx), ya = cellY(cy - dy), yb = cellY(cy + dy)
         let areaLo = Swift.max(0, w - s) * Swift.max(0, h - s)
+        if avx2 && (yb - ya + 1) * (cb - ca + 1) * registered >= avx2MinimumSlots * cells.count {
+            var query = (cx, cy, w, h, dx, dy, wLo, wHi, hLo, hHi, s, pad, tau, areaLo, share)
+            let passed = withUnsafeBytes(of: &query) { p in
+                quads.withUnsafeBufferPointer { q in
+                    ids.withUnsafeBufferPointer { ids in
+                        cells.withUnsafeBytes { cells in
+                            found.withUnsafeMutableBufferPointer { out in
+                                trick_iou_window_scan(q.baseAddress!, ids.baseAddress!, cells.baseAddress!.assumingMemoryBound(to: Int32.self),
+                                                      ya, yb, ca, cb, cellsX, p.baseAddress!.assumingMemoryBound(to: Double.self), out.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+            found.withUnsafeBufferPointer { out in
+                for k in 0..<passed { body(Int(out[k])) }
+            }
+            return
+        }
         // the tests of the filter, four slots at a time (a vacant slot fails `ddx <= dx`); one
         // branch, rarely taken, instead of a chain of unpredictable ones
         typealias V = SIMD4<Double>

@@ -418,6 +418,75 @@ final class SoftNMSIndexTests: XCTestCase {
         }
     }
 
+    /// The AVX2 filter (`trick_iou_window_scan`) against the SIMD4 loop it replaces: the same ids
+    /// in the same order for every query — on boxes of one size class and of many, on integer grids
+    /// (centre distances and extents exactly at the window's bounds), duplicates, degenerate and
+    /// slightly negative extents, float32 and double kernels' roundoffs, offsets 0 and 1, each
+    /// threshold kind — across insertions, removals and moves.
+    func testIoUWindowAVX2FilterMatchesSIMD4() throws {
+        guard Gemm.hasAVX2 else { throw XCTSkip("no AVX2 on this machine") }
+        var r = SplitMix(seed: 4747)
+        var queries = 0, passed = 0
+        for c in 0..<200 {
+            let tau: Double = [0.55, 0.5, 0.3, 1.0 / 3, 0.9, 1, 1e-6, Double(r.unit())][r.int(8)]
+            let n = 1 + r.int(c % 10 == 0 ? 3000 : 300)
+            let kind = r.int(4), offset: Double = r.int(4) == 0 ? 1 : 0
+            func box() -> (Double, Double, Double, Double) {
+                switch kind {
+                case 0:   // integer grid: ties everywhere
+                    let x = Double(r.int(20)), y = Double(r.int(20))
+                    return (x, y, x + Double(r.int(6)) - offset, y + Double(r.int(6)) - offset)
+                case 1:   // bench-like, one size class
+                    let w = Double(r.range(0.01, 0.1)), h = Double(r.range(0.01, 0.1)), x = Double(r.unit()), y = Double(r.unit())
+                    return (x, y, x + w, y + h)
+                case 2:   // a few distinct boxes, duplicated
+                    let k = Double(r.int(4)) / 8
+                    return (k, k, k + 0.25, k + 0.25)
+                default:  // tiny and huge mixed, some with a slightly negative extent
+                    let x = Double(r.unit()) * 100, y = Double(r.unit()) * 100
+                    switch r.int(6) {
+                    case 0: return (0, 0, 100, 100)
+                    case 1: return (x, y, x - 1e-12, y + 1)
+                    default: return (x, y, x + Double(r.range(1e-6, 30)), y + Double(r.range(1e-6, 30)))
+                    }
+                }
+            }
+            var boxes = (0..<n).map { _ in box() }
+            var flat: [Double] = []
+            for b in boxes { flat += [b.0, b.1, b.2, b.3] }
+            let u = r.int(2) == 0 ? 0x1p-53 : 0x1p-24
+            let start = (0..<n).filter { _ in r.int(2) == 0 }
+            guard let index = flat.withUnsafeBufferPointer({ IoUWindowIndex(boxes: $0, ids: start, tau: tau, offset: offset, unitRoundoff: u,
+                                                                             minimumArea: 1e-290, bound: 200) }) else { continue }
+            index.avx2MinimumSlots = 0
+            var registered = [Bool](repeating: false, count: n)
+            for k in start { registered[k] = true }
+            for step in 0..<300 {
+                let id = r.int(n)
+                switch r.int(5) {
+                case 0 where !registered[id]:
+                    index.insert(id, boxes[id].0, boxes[id].1, boxes[id].2, boxes[id].3); registered[id] = true
+                case 1 where registered[id]:
+                    index.remove(id, boxes[id].0, boxes[id].1, boxes[id].2, boxes[id].3); registered[id] = false
+                case 2 where registered[id]:
+                    boxes[id] = r.int(2) == 0 ? box() : (boxes[id].0 + 1e-3, boxes[id].1, boxes[id].2 + 2e-3, boxes[id].3)
+                    index.update(id, boxes[id].0, boxes[id].1, boxes[id].2, boxes[id].3)
+                default:
+                    let q = r.int(2) == 0 ? boxes[id] : box()
+                    var fast: [Int] = [], portable: [Int] = []
+                    index.avx2 = true
+                    index.forEachCandidate(q.0, q.1, q.2, q.3) { fast.append($0) }
+                    index.avx2 = false
+                    index.forEachCandidate(q.0, q.1, q.2, q.3) { portable.append($0) }
+                    XCTAssertEqual(fast, portable, "case \(c) step \(step) tau \(tau) kind \(kind)")
+                    queries += 1; passed += fast.count
+                }
+            }
+        }
+        XCTAssertGreaterThan(queries, 10_000)
+        XCTAssertGreaterThan(passed, 10_000)
+    }
+
     /// The public entry points at bench scale: WBF, NMW and ensemble soft-NMS over 5 models with
     /// jittered copies of 2 000 boxes, against the reference loops.
     func testLargeEnsembleThroughPublicEntryPoints() throws {
