@@ -513,6 +513,9 @@ extension BytecodeCompiler {
             let next: Int
             if let (first, names) = unpacked {
                 next = emit(.forNextUnpack(slot, first, UInt16(names.count), 0), loc)
+            } else if case .name(let n) = c.target.kind, case .register(let r)? = overlay[n] {
+                // the comprehension's own variable receives the item directly
+                next = emit(.forNext(slot, r, 0), loc)
             } else {
                 let item = temp()
                 next = emit(.forNext(slot, item, 0), loc)
