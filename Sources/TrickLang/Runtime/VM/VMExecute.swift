@@ -159,6 +159,10 @@ extension VM {
                     case .loadGlobal(let a, let g, _):
                         if let v = ValueLayout.present(globals.values + Int(g)) { ValueLayout.copy(v, to: regs + Int(a)); continue }
                     case .storeGlobal(let g, let a): globals.values[Int(g)] = regs[Int(a)]; continue
+                    case .loadCell(let a, let c, _):
+                        let v = act.pointee.cells.items[Int(c)].value
+                        if !VM.isUnbound(v) { ValueLayout.store(regs + Int(a), v); continue }
+                    case .storeCell(let c, let a): act.pointee.cells.items[Int(c)].value = regs[Int(a)]; continue
 
                     case .add(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
@@ -253,6 +257,16 @@ extension VM {
                         ValueLayout.store(regs + Int(d), .list(ListRef(takeArguments(regs, Int(first), Int(n))))); continue
                     case .buildTuple(let d, let first, let n):
                         ValueLayout.store(regs + Int(d), .tuple(takeArguments(regs, Int(first), Int(n)))); continue
+                    case .formatValue(let r, let conv, let spec):
+                        // a plain int, float, bool, None or str field is left for buildString
+                        if conv == 0 && spec < 0 {
+                            switch regs[Int(r)] {
+                            case .int, .float, .bool, .none, .str: continue
+                            default: break
+                            }
+                        }
+                    case .buildString(let d, let first, let n):
+                        ValueLayout.store(regs + Int(d), .str(VM.concatenate(regs + Int(first), Int(n)))); continue
                     case .listAppend(let l, let v):
                         if let ref = ValueLayout.instance(regs + Int(l), ValueLayout.listTag, as: ListRef.self) {
                             ref._withUnsafeGuaranteedRef { VM.append(regs[Int(v)], to: $0) }
@@ -472,7 +486,6 @@ extension VM {
             let v = act.pointee.cells.items[Int(c)].value
             if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
             ValueLayout.store(regs + Int(a), v)
-        case .storeCell(let c, let a): act.pointee.cells.items[Int(c)].value = regs[Int(a)]
         case .deleteCell(let c, let k):
             if VM.isUnbound(act.pointee.cells.items[Int(c)].value) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
             act.pointee.cells.items[Int(c)].value = VM.unbound
@@ -558,8 +571,6 @@ extension VM {
             case 2: ValueLayout.store(regs + Int(r), .str(try Format.format(.str(Printer.str(v)), spec: sp)))
             default: ValueLayout.store(regs + Int(r), .str(try Format.format(v, spec: sp)))
             }
-        case .buildString(let d, let first, let n):
-            ValueLayout.store(regs + Int(d), .str(VM.concatenate(regs + Int(first), Int(n))))
 
         case .getAttr(let d, let o, let k):
             ValueLayout.store(regs + Int(d), try interp.getAttribute(regs[Int(o)], chunk.names[Int(k)]))
@@ -693,7 +704,7 @@ extension VM {
                 try interp.setAttribute(regs[Int(o)], chunk.names[Int(k)], regs[Int(v)])
             }
         case .loadK, .loadInt, .loadNone, .loadBool, .move, .take, .storeGlobal, .jump, .buildList, .buildTuple,
-             .listAppend, .ret, .retNone, .yield, .forNext, .isInstanceGlobal:
+             .listAppend, .ret, .retNone, .yield, .forNext, .isInstanceGlobal, .storeCell, .buildString:
             fatalError("\(ins) is done in execute's loop")
         }
         return next
