@@ -170,6 +170,8 @@ extension VM {
                             if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
                             ValueLayout.store(regs + Int(d), .float(x + y)); continue
+                        } else if case .str(let x) = regs[Int(a)], case .str(let y) = regs[Int(b)] {
+                            ValueLayout.store(regs + Int(d), .str(Ops.concatenate(x, y))); continue
                         }
                     case .sub(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
@@ -491,12 +493,7 @@ extension VM {
             act.pointee.cells.items[Int(c)].value = VM.unbound
         case .newCell(let c): act.pointee.cells.items[Int(c)] = Cell(VM.unbound)
 
-        case .add(let d, let a, let b):
-            if case .str(let x) = regs[Int(a)], case .str(let y) = regs[Int(b)] {
-                ValueLayout.store(regs + Int(d), .str(Ops.concatenate(x, y)))
-            } else {
-                ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], regs[Int(b)]))
-            }
+        case .add(let d, let a, let b): ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], regs[Int(b)]))
         case .sub(let d, let a, let b): ValueLayout.store(regs + Int(d), try Ops.sub(regs[Int(a)], regs[Int(b)]))
         case .mul(let d, let a, let b): ValueLayout.store(regs + Int(d), try Ops.mul(regs[Int(a)], regs[Int(b)]))
         case .addI(let d, let a, let k): ValueLayout.store(regs + Int(d), try Ops.add(regs[Int(a)], .int(Int(k))))
