@@ -75,3 +75,20 @@ def by_tuple(x):
 
 
 print(by_tuple(1), by_tuple('a'), by_tuple(1.0))
+
+
+# A name over a built-in hides it; `del` shows the built-in again (CPython's builtins are a
+# namespace of their own); deleting a name that is only the built-in is a NameError.
+def kind(x):
+    return isinstance(x, dict)
+
+
+dict = list
+print(kind([]), kind({}))
+del dict
+print(kind([]), kind({}), dict(a=1))
+try:
+    del dict
+except NameError as e:
+    print('NameError', e)
+print(kind({}))

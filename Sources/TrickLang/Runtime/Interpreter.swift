@@ -251,7 +251,8 @@ public final class Interpreter {
     }
 
     func nameError(_ name: String, _ file: SourceFile, _ loc: SourceLocation) -> TrickError {
-        let hint = closestName(to: name, in: allNames).map { " (did you mean '\($0)'?)" } ?? ""
+        // (never the name itself: a built-in deleted twice is still in the list of names)
+        let hint = closestName(to: name, in: allNames).flatMap { $0 == name ? nil : " (did you mean '\($0)'?)" } ?? ""
         var e = TrickError(.runtime, "name '\(name)' is not defined\(hint)", file: file, at: SourceLocation(line: loc.line, column: loc.column, length: name.count))
         e.kind = "NameError"
         return e

@@ -482,8 +482,16 @@ extension VM {
             guard let v = ValueLayout.present(chunk.globals.values + Int(g)) else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[at]) }
             ValueLayout.copy(v, to: regs + Int(a))
         case .deleteGlobal(let g, let k):
-            guard chunk.globals.values[Int(g)] != nil else { throw interp.nameError(chunk.names[Int(k)], file, chunk.locs[at]) }
-            chunk.globals.values[Int(g)] = nil
+            // A module's name over a built-in (`dict = list`) hides it, and `del` shows it again,
+            // as CPython's separate builtins do; deleting the built-in itself is a NameError there.
+            let name = chunk.names[Int(k)]
+            guard let current = chunk.globals.values[Int(g)] else { throw interp.nameError(name, file, chunk.locs[at]) }
+            if let builtin = interp.library.globals[name] {
+                if Ops.identical(current, builtin) { throw interp.nameError(name, file, chunk.locs[at]) }
+                chunk.globals.values[Int(g)] = builtin
+            } else {
+                chunk.globals.values[Int(g)] = nil
+            }
         case .loadCell(let a, let c, let k):
             let v = act.pointee.cells.items[Int(c)].value
             if VM.isUnbound(v) { throw unboundCell(chunk.names[Int(k)], free: Int(c) < (chunk.freeCount)) }
