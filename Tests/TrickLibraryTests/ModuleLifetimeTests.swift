@@ -80,6 +80,16 @@ final class ModuleLifetimeTests: XCTestCase {
             from torch.optim.swa_utils import AveragedModel, update_bn
             from mmengine.optim import OptimWrapper
 
+            class MySGD(torch.optim.Optimizer):
+                def __init__(self, params, lr):
+                    super().__init__(params, dict(lr=lr))
+
+                @torch.no_grad()
+                def step(self):
+                    for group in self.param_groups:
+                        for p in group['params']:
+                            p.add_(p.grad * -group['lr'])
+
             def once(i):
                 m = nn.Linear(10, 10)
                 _probe('linear', m)
@@ -110,6 +120,13 @@ final class ModuleLifetimeTests: XCTestCase {
                 _probe('attention', attention)
                 q = torch.randn(3, 1, 4)
                 attention(q, q, q)
+                small = nn.Linear(3, 3)
+                _probe('script optimizer', small)
+                mine = MySGD(small.parameters(), lr=0.1)
+                steps = torch.optim.lr_scheduler.StepLR(mine, 1)
+                small(torch.ones(1, 3)).sum().backward()
+                mine.step()
+                steps.step()
                 return float(loss)
 
             for i in range(3):
@@ -119,7 +136,7 @@ final class ModuleLifetimeTests: XCTestCase {
                 _probe('rebound', m)
             del m
             """) { probes, _ in
-            for name in ["linear", "conv", "net", "net.conv", "net.head.0", "bn", "copy", "swa", "attention", "rebound"] {
+            for name in ["linear", "conv", "net", "net.conv", "net.head.0", "bn", "copy", "swa", "attention", "script optimizer", "rebound"] {
                 XCTAssertEqual(probes.alive(name), [], "\(name) outlived the program's last reference")
             }
         }
