@@ -3,8 +3,8 @@ import TrickLang
 
 /// nn modules with values: what a module built by `nn.Conv2d(...)`, `nn.BatchNorm2d(...)`,
 /// `nn.Sequential(...)` … computes, on top of the skeleton `ModuleNode` the param-group code
-/// reads. Per module (by identity): its forward, its running statistics (BatchNorm buffers) and
-/// its `training` flag. Module objects gain torch's `__call__`/`forward`, `train()`/`eval()`,
+/// reads. Per module (its ModuleState, on the node): its forward, its running statistics
+/// (BatchNorm buffers) and its `training` flag. Module objects gain torch's `__call__`/`forward`, `train()`/`eval()`,
 /// `zero_grad`, `buffers()`/`named_buffers()`, `state_dict()`/`load_state_dict()`.
 ///
 /// Skeleton models (the PSPNet of recipe 01, `Module(...)` containers of skeleton layers) have
