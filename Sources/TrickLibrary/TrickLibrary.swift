@@ -37,10 +37,13 @@ public enum TrickLibrary {
     }
 
     /// What the bindings keep outside the library, let go when it closes (the fuzzer's library per
-    /// input): the library the autograd objects call back into, and the views of script optimizer
-    /// classes. (A module's own state lives on the module: ModuleState.)
+    /// input): the library the autograd objects call back into, the views of script optimizer
+    /// classes, and the identifiers of the functions with a gradient (read while a library is set
+    /// up; once its functions are freed, a later library's could reuse them). (A module's own
+    /// state lives on the module: ModuleState.)
     static func forget(_ lib: Library) {
         if VariableObjects.library === lib { VariableObjects.library = nil }
         ScriptOptimizer.forgetAll()
+        AutogradBindings.withGradient = []
     }
 }
