@@ -15,14 +15,16 @@ enum AveragedModelBindings {
         enum Flavour { case torch, mmengine }
         let flavour: Flavour
         let copy: ModuleNode
+        /// The copy's object (holding what a script gave its modules: registered buffers, a class).
+        let copyObject: BuiltObject
         let rule: AveragingRule
         let custom: Value?
         let withBuffers: Bool
         /// MMEngine MomentumAnnealingEMA's gamma: the momentum is max(momentum, gamma / (gamma + steps)).
         let gamma: Double?
         var count = 0
-        init(flavour: Flavour, copy: ModuleNode, rule: AveragingRule, custom: Value?, withBuffers: Bool, gamma: Double? = nil) {
-            self.flavour = flavour; self.copy = copy; self.rule = rule; self.custom = custom; self.withBuffers = withBuffers
+        init(flavour: Flavour, copy: BuiltObject, rule: AveragingRule, custom: Value?, withBuffers: Bool, gamma: Double? = nil) {
+            self.flavour = flavour; self.copyObject = copy; self.copy = copy.payload as! ModuleNode; self.rule = rule; self.custom = custom; self.withBuffers = withBuffers
             self.gamma = gamma
         }
 
@@ -64,7 +66,7 @@ enum AveragedModelBindings {
         if buffers {
             for (prefix, m) in n.namedModules() {
                 let p = prefix.isEmpty ? "" : prefix + "."
-                if let s = ModuleValues.stats[ObjectIdentifier(m)] {
+                if let s = ModuleValues.stats(m) {
                     out.append(Slot(name: p + "running_mean", get: { s.mean }, set: { s.mean = $0 }))
                     out.append(Slot(name: p + "running_var", get: { s.variance }, set: { s.variance = $0 }))
                     out.append(Slot(name: p + "num_batches_tracked", get: { Tensor(shape: [], int64: [s.batchesTracked]) },
@@ -164,7 +166,7 @@ enum AveragedModelBindings {
         let v = ModuleObjects.wrap(root)
         guard case .object(let o) = v else { return v }
         try ModuleClassCopy.adopt(source, state.copy, lib)
-        if ModuleValues.forwards[ObjectIdentifier(state.copy)] != nil {
+        if ModuleValues.hasForward(state.copy) {
             let copy = state.copy
             try ModuleValues.setForward(v) { _ in { x in try ModuleValues.call(copy, x) } }
         }
@@ -269,27 +271,23 @@ enum AveragedModelBindings {
             guard let model = liveModule(a["model"]) else {
                 throw RuntimeError("update_bn() argument 'model' must be a module with values, got \(a["model"].typeName)", kind: "TypeError")
             }
-            let norms = model.namedModules().map(\.module).filter { ModuleValues.stats[ObjectIdentifier($0)] != nil }
+            let norms = model.namedModules().map(\.module).filter { ModuleValues.stats($0) != nil }
             guard !norms.isEmpty else { return .none }
             for m in norms {
-                let s = ModuleValues.stats[ObjectIdentifier(m)]!
+                let s = ModuleValues.stats(m)!
                 s.mean = try Tensor.zeros(s.mean.shape, dtype: s.mean.dtype)
                 s.variance = try Tensor.ones(s.variance.shape, dtype: s.variance.dtype)
                 s.batchesTracked = 0
-                ModuleValues.cumulativeStats.insert(ObjectIdentifier(m))
+                ModuleState.of(m).cumulativeStats = true
             }
             let modules = model.namedModules().map(\.module)
             let wasTraining = ModuleValues.isTraining(model)
-            for m in modules { ModuleValues.evalMode.remove(ObjectIdentifier(m)) }
             defer {
-                for m in norms { ModuleValues.cumulativeStats.remove(ObjectIdentifier(m)) }
+                for m in norms { ModuleState.of(m).cumulativeStats = false }
                 // model.train(was_training): every submodule takes the model's mode back
-                for m in modules {
-                    if wasTraining { ModuleValues.evalMode.remove(ObjectIdentifier(m)) } else { ModuleValues.evalMode.insert(ObjectIdentifier(m)) }
-                    ModuleObjects.object(for: m).set("training", .bool(wasTraining))
-                }
+                for m in modules { ModuleValues.setTraining(m, wasTraining) }
             }
-            for m in modules { ModuleObjects.object(for: m).set("training", .bool(true)) }
+            for m in modules { ModuleValues.setTraining(m, true) }
             let items = try LoaderItems.items(a["loader"], lib)
             for item in items {
                 var input = item

@@ -2,7 +2,7 @@ import TrickCore
 import TrickLang
 
 /// Buffers a script registers (torch's `Module.register_buffer(name, tensor, persistent=True)`):
-/// per module, the names in registration order and whether each is persistent. The values live in
+/// per module (its ModuleState), the names in registration order and whether each is persistent. The values live in
 /// the module object's attributes, so reading `self.name` reads the buffer and `self.name = t`
 /// replaces it (torch's `__setattr__` for a name in `_buffers`). They join the running statistics
 /// of BatchNorm (ModuleValues.stats) in `named_buffers()`/`buffers()` (all, None skipped),
@@ -13,9 +13,7 @@ enum ModuleBuffers {
         var persistent: Bool
     }
 
-    nonisolated(unsafe) static var table: [ObjectIdentifier: [Entry]] = [:]
-
-    static func entries(_ n: ModuleNode) -> [Entry] { table[ObjectIdentifier(n)] ?? [] }
+    static func entries(_ n: ModuleNode) -> [Entry] { ModuleState.existing(n)?.buffers ?? [] }
 
     static func isBuffer(_ n: ModuleNode, _ name: String) -> Bool { entries(n).contains { $0.name == name } }
 
@@ -50,7 +48,7 @@ enum ModuleBuffers {
         }
         var list = entries(n)
         if let i = list.firstIndex(where: { $0.name == name }) { list[i].persistent = persistent } else { list.append(Entry(name: name, persistent: persistent)) }
-        table[ObjectIdentifier(n)] = list
+        ModuleState.of(n).buffers = list
         o.set(name, value)
     }
 
@@ -66,7 +64,7 @@ enum ModuleBuffers {
     static func assign(_ o: BuiltObject, _ n: ModuleNode, _ name: String, _ v: Value) throws -> Bool {
         guard isBuffer(n, name) else { return false }
         if ModuleObjects.node(v) != nil || ModuleObjects.parameter(v) != nil {
-            table[ObjectIdentifier(n)] = entries(n).filter { $0.name != name }
+            ModuleState.of(n).buffers.removeAll { $0.name == name }
             o.removeAttributes([name])
             return false
         }
@@ -90,8 +88,9 @@ enum ModuleBuffers {
 
     /// A deep copy's buffers: the same names and flags, the values copied.
     static func copy(from n: ModuleNode, to m: ModuleNode) {
-        guard let list = table[ObjectIdentifier(n)] else { return }
-        table[ObjectIdentifier(m)] = list
+        let list = entries(n)
+        guard !list.isEmpty else { return }
+        ModuleState.of(m).buffers = list
         let src = ModuleObjects.object(for: n), dst = ModuleObjects.object(for: m)
         for e in list {
             guard let v = src.attributes[e.name] else { continue }

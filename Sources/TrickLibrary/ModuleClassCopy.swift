@@ -16,7 +16,9 @@ enum ModuleClassCopy {
         for k in src.attributeOrder where dst.attributes[k] == nil {
             if let v = src.attributes[k] { dst.set(k, v) }
         }
-        func method(_ name: String) -> Value? {
+        // (a closure, not a nested function: one of those would hold `dst` strongly, and the
+        // getter below holds it — a cycle that would keep the copy)
+        let method = { [unowned dst] (name: String) -> Value? in
             guard let f = try? lib.callValue(getattr, Arguments([cls, .str(name)])), case .function = f else { return nil }
             return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned dst] args in
                 try lib.callValue(f, Arguments([.object(dst)] + args.positional, keywords: args.keywords))
@@ -28,8 +30,8 @@ enum ModuleClassCopy {
             return method(name)
         }
         if case .builtin(let forward)? = method("forward") {
-            ModuleValues.setForward(.object(dst)) { x in try forward.call(Arguments([x])) }
-            // called directly, the copy takes the class forward's own arguments (masks, flags)
+            // called directly (or as a child: ModuleValues.call), the copy takes the class
+            // forward's own arguments (masks, flags)
             dst.callable = forward
             dst.methods["forward"] = forward
         }

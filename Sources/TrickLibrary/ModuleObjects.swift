@@ -4,12 +4,11 @@ import TrickLang
 /// Script-side objects for model skeletons: a `BuiltObject` per `ModuleNode` (children and
 /// parameters as attributes, torch's methods) and per `ModuleParameter`. One object per core
 /// node, so sharing a module or a `Parameter` in a script shares it in the skeleton too.
+///
+/// The object holds its node; the node refers to its object weakly (ModuleState.object,
+/// ModuleParameter.boundObject), and the closures installed on an object refer to it unowned,
+/// so a module the script lets go of is freed, as in CPython (see ModuleState).
 enum ModuleObjects {
-    /// Objects already made for core nodes (the node is kept alive with its object, so the
-    /// identifier is never reused).
-    nonisolated(unsafe) static var moduleObjects: [ObjectIdentifier: (ModuleNode, BuiltObject)] = [:]
-    nonisolated(unsafe) static var parameterObjects: [ObjectIdentifier: (ModuleParameter, BuiltObject)] = [:]
-
     static func node(_ v: Value) -> ModuleNode? {
         if case .object(let o) = v, let n = o.payload as? ModuleNode { return n }
         return nil
@@ -29,8 +28,12 @@ enum ModuleObjects {
 
     // MARK: Parameters
 
+    static func existingObject(for p: ModuleParameter) -> BuiltObject? {
+        p.boundObject.map { unsafeDowncast($0, to: BuiltObject.self) }
+    }
+
     static func object(for p: ModuleParameter) -> BuiltObject {
-        if let (_, o) = parameterObjects[ObjectIdentifier(p)] { return o }
+        if let o = existingObject(for: p) { return o }
         let o = BuiltObject(typeName: "Parameter", payload: p)
         refresh(o, p)
         o.repr = {
@@ -46,12 +49,12 @@ enum ModuleObjects {
             guard i >= 0, i < p.ndim else { throw RuntimeError("size(): dim \(d) out of range for a \(p.ndim)-d parameter", kind: "IndexError") }
             return .int(p.shape[i])
         }
-        o.method("requires_grad_(requires_grad=True)") { a in
+        o.method("requires_grad_(requires_grad=True)") { [unowned o] a in
             p.requiresGrad = try a.bool("requires_grad")
             refresh(o, p)
             return .object(o)
         }
-        o.setter = { name, v in
+        o.setter = { [unowned o] name, v in
             guard name == "requires_grad" else {
                 throw RuntimeError("cannot set attribute '\(name)' of a Parameter (only requires_grad)", kind: "AttributeError")
             }
@@ -59,7 +62,7 @@ enum ModuleObjects {
             p.requiresGrad = b
             refresh(o, p)
         }
-        parameterObjects[ObjectIdentifier(p)] = (p, o)
+        p.boundObject = o
         gainedValues(p)
         return o
     }
@@ -67,7 +70,7 @@ enum ModuleObjects {
     /// A parameter with values is an autograd leaf: its object gets arithmetic, `.grad`, `.data`, …
     /// (once; called when the values arrive after the object was made, e.g. by a constructor).
     static func gainedValues(_ p: ModuleParameter) {
-        guard p.variable != nil, let (_, o) = parameterObjects[ObjectIdentifier(p)], o.getter == nil else { return }
+        guard p.variable != nil, let o = existingObject(for: p), o.getter == nil else { return }
         o.removeAttributes(["shape", "requires_grad", "ndim", "data"])
         VariableObjects.install(o) {
             guard let v = p.variable else { throw RuntimeError("the parameter has no values (a skeleton)", kind: "ValueError") }
@@ -86,7 +89,7 @@ enum ModuleObjects {
 
     static func refreshParameters(of n: ModuleNode) {
         for (_, p) in n.namedParameters() {
-            if let (_, o) = parameterObjects[ObjectIdentifier(p)] { refresh(o, p) }
+            if let o = existingObject(for: p) { refresh(o, p) }
         }
     }
 
@@ -94,9 +97,10 @@ enum ModuleObjects {
 
     /// The object of a core node; children made by the core (e.g. `conv_offset`) get objects too.
     static func object(for n: ModuleNode) -> BuiltObject {
-        if let (_, o) = moduleObjects[ObjectIdentifier(n)] { return o }
+        let state = ModuleState.of(n)
+        if let o = state.object { return o }
         let o = BuiltObject(typeName: n.typeName, payload: n)
-        moduleObjects[ObjectIdentifier(n)] = (n, o)
+        state.object = o
         for (name, p) in n.parameters { o.set(name, .object(object(for: p))) }
         for (name, c) in n.children { o.set(name, .object(object(for: c))) }
         o.repr = { reprTree(n) }
@@ -118,7 +122,7 @@ enum ModuleObjects {
     /// The `extra_repr()` a script class (or a bundled module: nn.LogSoftmax, nn.Unflatten, …)
     /// defines for a module without children, as torch's Module.__repr__ prints it.
     static func scriptExtraRepr(_ n: ModuleNode) -> String? {
-        guard let (_, o) = moduleObjects[ObjectIdentifier(n)], o.instanceClass != nil, let lib = VariableObjects.library,
+        guard let o = ModuleState.existing(n)?.object, o.instanceClass != nil, let lib = VariableObjects.library,
               let getattr = lib.globals["getattr"],
               let f = try? lib.callValue(getattr, Arguments([.object(o), .str("extra_repr"), .none])), !f.isNone,
               case .str(let s)? = try? lib.callValue(f, Arguments([])) else { return nil }
@@ -146,7 +150,7 @@ enum ModuleObjects {
         o.method("named_buffers()") { _ in
             .list(n.namedBuffers().map { .tuple([.str($0.name), .shapeTuple($0.shape)]) })
         }
-        o.method("requires_grad_(requires_grad=True)") { a in
+        o.method("requires_grad_(requires_grad=True)") { [unowned o] a in
             n.setRequiresGrad(try a.bool("requires_grad"))
             refreshParameters(of: n)
             return .object(o)
@@ -162,7 +166,7 @@ enum ModuleObjects {
             try item(n, a["index"])
         }
         o.method("__len__()") { _ in .int(n.children.count) }
-        o.method("__setitem__(index, value)") { a in
+        o.method("__setitem__(index, value)") { [unowned o] a in
             let key: String
             switch a["index"] {
             case .int(let i):
@@ -182,31 +186,31 @@ enum ModuleObjects {
             if n.kind == .moduleDict { return .list(n.children.map { .str($0.name) }) }
             return .list(n.children.map { wrap($0.module) })
         }
-        o.method("add_module(name, module)") { a in
+        o.method("add_module(name, module)") { [unowned o] a in
             try assign(o, n, try a.string("name"), a["module"])
             return .none
         }
-        o.method("register_parameter(name, param)") { a in
+        o.method("register_parameter(name, param)") { [unowned o] a in
             try assign(o, n, try a.string("name"), a["param"])
             return .none
         }
         o.method("register_buffer(name, tensor, persistent=True)",
-                 doc: "torch's Module.register_buffer: `self.name` is the tensor (or None); it is in buffers()/named_buffers() and, when persistent, in state_dict()/load_state_dict().") { a in
+                 doc: "torch's Module.register_buffer: `self.name` is the tensor (or None); it is in buffers()/named_buffers() and, when persistent, in state_dict()/load_state_dict().") { [unowned o] a in
             try ModuleBuffers.register(o, n, try a.string("name"), a["tensor"], persistent: try a.bool("persistent"))
             return .none
         }
-        o.method("append(module)") { a in
+        o.method("append(module)") { [unowned o] a in
             try assign(o, n, String(n.children.count), a["module"])
             return .object(o)
         }
-        o.setter = { name, v in try assign(o, n, name, v) }
+        o.setter = { [unowned o] name, v in try assign(o, n, name, v) }
     }
 
     /// `model.name = module_or_parameter` (torch `__setattr__`).
     static func assign(_ o: BuiltObject, _ n: ModuleNode, _ name: String, _ v: Value) throws {
         if let options = NormOptions.of(n), try options.set(name, v) { return }
         if try ModuleBuffers.assign(o, n, name, v) { return }
-        if let s = ModuleValues.stats[ObjectIdentifier(n)], name == "running_mean" || name == "running_var" {
+        if let s = ModuleValues.stats(n), name == "running_mean" || name == "running_var" {
             // a BatchNorm buffer replaced by a tensor of its shape (`bn.running_var = torch.ones_like(bn.running_var)`)
             guard let t = VariableObjects.variable(v)?.data ?? (try? Convert.tensor(v)) else {
                 throw RuntimeError("cannot assign \(v.typeName) as buffer '\(name)' of \(n.typeName): expected a tensor", kind: "TypeError")

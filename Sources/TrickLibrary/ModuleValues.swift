@@ -3,50 +3,58 @@ import TrickLang
 
 /// nn modules with values: what a module built by `nn.Conv2d(...)`, `nn.BatchNorm2d(...)`,
 /// `nn.Sequential(...)` … computes, on top of the skeleton `ModuleNode` the param-group code
-/// reads. Per module (by identity): its forward, its running statistics (BatchNorm buffers) and
-/// its `training` flag. Module objects gain torch's `__call__`/`forward`, `train()`/`eval()`,
+/// reads. Per module (its ModuleState, on the node): its forward, its running statistics
+/// (BatchNorm buffers) and its `training` flag. Module objects gain torch's `__call__`/`forward`, `train()`/`eval()`,
 /// `zero_grad`, `buffers()`/`named_buffers()`, `state_dict()`/`load_state_dict()`.
 ///
 /// Skeleton models (the PSPNet of recipe 01, `Module(...)` containers of skeleton layers) have
 /// no values: calling them or reading their state dict says so.
 enum ModuleValues {
     typealias Forward = (Value) throws -> Value
-    nonisolated(unsafe) static var forwards: [ObjectIdentifier: Forward] = [:]
-    nonisolated(unsafe) static var stats: [ObjectIdentifier: RunningStats] = [:]
-    nonisolated(unsafe) static var evalMode = Set<ObjectIdentifier>()
-    /// How each built layer makes its forward for a node (so a deep copy gets its own forward).
-    nonisolated(unsafe) static var factories: [ObjectIdentifier: (ModuleNode) throws -> Forward] = [:]
-    /// BatchNorm layers running with `momentum=None` (a cumulative average: `update_bn`).
-    nonisolated(unsafe) static var cumulativeStats = Set<ObjectIdentifier>()
 
-    static func isTraining(_ n: ModuleNode) -> Bool { !evalMode.contains(ObjectIdentifier(n)) }
+    /// A BatchNorm's running statistics (nil for a layer without them).
+    static func stats(_ n: ModuleNode) -> RunningStats? { ModuleState.existing(n)?.stats }
+
+    static func isTraining(_ n: ModuleNode) -> Bool { ModuleState.existing(n)?.training ?? true }
+
+    /// `module.train(mode)` for one module: the flag its forward reads and its object's `training`.
+    static func setTraining(_ n: ModuleNode, _ mode: Bool) {
+        ModuleState.of(n).training = mode
+        ModuleObjects.object(for: n).set("training", .bool(mode))
+    }
+
+    static func isCumulative(_ n: ModuleNode) -> Bool { ModuleState.existing(n)?.cumulativeStats ?? false }
+
+    /// Whether calling the module runs a forward: a built layer's, or a script class's.
+    static func hasForward(_ n: ModuleNode) -> Bool {
+        guard let s = ModuleState.existing(n) else { return false }
+        return s.forward != nil || s.factory != nil || (s.object?.instanceClass != nil && s.object?.callable != nil)
+    }
 
     static func core<R>(_ body: () throws -> R) throws -> R {
         do { return try body() } catch let e as CoreError { throw RuntimeError(e.message, kind: e.kind) }
     }
 
-    /// Gives a module its forward (`m(x)`, `m.forward(x)`).
-    @discardableResult
-    static func setForward(_ module: Value, _ f: @escaping Forward) -> Value {
-        guard let n = ModuleObjects.node(module), case .object(let o) = module else { return module }
-        forwards[ObjectIdentifier(n)] = f
-        let call = BuiltinFunction("forward(input)") { a in try core { try f(a["input"]) } }
+    /// Gives a module's object its forward (`m(x)`, `m.forward(x)`); the object holds it.
+    private static func setForward(_ o: BuiltObject, _ n: ModuleNode, _ f: @escaping Forward) {
+        let box = ForwardBox(f)
+        ModuleState.of(n).forward = box
+        let call = BuiltinFunction("forward(input)") { a in try core { try box.body(a["input"]) } }
         o.callable = call
         o.methods["forward"] = call
-        return module
     }
 
     /// Calls a child module (its object's forward).
     static func call(_ n: ModuleNode, _ x: Value) throws -> Value {
-        // an instance of a script class (a user's nn.Module subclass, nn.LogSoftmax) runs its class's forward
-        if forwards[ObjectIdentifier(n)] == nil, let (_, o) = ModuleObjects.moduleObjects[ObjectIdentifier(n)], o.instanceClass != nil,
-           let lib = VariableObjects.library {
-            return try lib.callValue(.object(o), Arguments([x]))
-        }
-        guard let f = forwards[ObjectIdentifier(n)] else {
+        if let f = ModuleState.existing(n)?.forward { return try f.body(x) }
+        // no object holds a forward now: a new object makes it again (from the factory), and an
+        // instance of a script class (a user's nn.Module subclass, nn.LogSoftmax) runs its class's forward
+        let o = ModuleObjects.object(for: n)
+        return try withExtendedLifetime(o) {
+            if let f = ModuleState.of(n).forward { return try f.body(x) }
+            if o.instanceClass != nil, let lib = VariableObjects.library { return try lib.callValue(.object(o), Arguments([x])) }
             throw RuntimeError("\(n.typeName) has no forward in trick (a skeleton or a container: call its children)", kind: "NotImplementedError")
         }
-        return try f(x)
     }
 
     /// The variable of a parameter, or the skeleton error.
@@ -66,19 +74,21 @@ enum ModuleValues {
         return try Variable(t)
     }
 
-    /// Registers how `n`'s forward is made, and makes it.
+    /// Registers how `module`'s forward is made, and makes it.
     static func setForward(_ module: Value, factory: @escaping (ModuleNode) throws -> Forward) throws {
-        guard let n = ModuleObjects.node(module) else { return }
-        factories[ObjectIdentifier(n)] = factory
-        setForward(module, try factory(n))
+        guard let n = ModuleObjects.node(module), case .object(let o) = module else { return }
+        ModuleState.of(n).factory = factory
+        setForward(o, n, try factory(n))
     }
 
     /// `copy.deepcopy(module)`: new nodes, parameters (same values, same requires_grad, no grad),
     /// running statistics, train/eval flags and forwards; a module or parameter shared within the
-    /// tree stays shared in the copy (torch's memo).
-    static func deepCopy(_ root: ModuleNode) throws -> ModuleNode {
+    /// tree stays shared in the copy (torch's memo). Returns the copy's object: the objects of the
+    /// copied modules hold their registered buffers, and live as long as the copy's does.
+    static func deepCopy(_ root: ModuleNode) throws -> BuiltObject {
         var nodes: [ObjectIdentifier: ModuleNode] = [:]
         var params: [ObjectIdentifier: ModuleParameter] = [:]
+        var pairs: [(ModuleNode, ModuleNode)] = []
         func copy(_ n: ModuleNode) throws -> ModuleNode {
             if let m = nodes[ObjectIdentifier(n)] { return m }
             let m = ModuleNode(typeName: n.typeName, kind: n.kind)
@@ -91,24 +101,28 @@ enum ModuleValues {
             }
             for (name, shape) in n.buffers { m.addBuffer(name, shape: shape) }
             for (name, c) in n.children { m.setChild(name, try copy(c)) }
-            let id = ObjectIdentifier(n), new = ObjectIdentifier(m)
-            if let s = stats[id] {
-                let t = RunningStats(mean: s.mean, variance: s.variance)
-                t.batchesTracked = s.batchesTracked
-                stats[new] = t
+            if let s = ModuleState.existing(n) {
+                let t = ModuleState.of(m)
+                if let r = s.stats {
+                    t.stats = RunningStats(mean: r.mean, variance: r.variance)
+                    t.stats?.batchesTracked = r.batchesTracked
+                }
+                t.training = s.training
+                t.normOptions = s.normOptions?.copy()
+                if let f = s.factory {
+                    t.factory = f   // (the copy's object makes its forward)
+                } else if s.forward != nil {
+                    throw RuntimeError("deepcopy: the forward of \(n.typeName) cannot be copied", kind: "TypeError")
+                }
             }
-            if evalMode.contains(id) { evalMode.insert(new) }
-            if let o = NormOptions.table[id] { NormOptions.table[new] = o.copy() }
-            if let f = factories[id] {
-                factories[new] = f
-                forwards[new] = try f(m)
-            } else if forwards[id] != nil {
-                throw RuntimeError("deepcopy: the forward of \(n.typeName) cannot be copied", kind: "TypeError")
-            }
-            ModuleBuffers.copy(from: n, to: m)   // after the forward: it makes the copy's object
+            pairs.append((n, m))
             return m
         }
-        return try copy(root)
+        let m = try copy(root)
+        // the objects once the tree is whole: the root's holds its children's (which make their forwards)
+        let o = ModuleObjects.object(for: m)
+        for (n, m) in pairs { ModuleBuffers.copy(from: n, to: m) }
+        return o
     }
 
     // MARK: values for the layers
@@ -124,7 +138,7 @@ enum ModuleValues {
     static func initNorm(_ n: ModuleNode, channels: Int, track: Bool) throws {
         n.parameter("weight")?.data = try Tensor.ones([channels])
         n.parameter("bias")?.data = try Tensor.zeros([channels])
-        if track { stats[ObjectIdentifier(n)] = try RunningStats(channels: channels) }
+        if track { ModuleState.of(n).stats = try RunningStats(channels: channels) }
     }
 
     // MARK: methods every module object gets
@@ -133,17 +147,11 @@ enum ModuleValues {
         o.set("training", .bool(isTraining(n)))
         o.method("train(mode=True)") { [unowned o] a in
             let mode = try a.bool("mode")
-            for (_, m) in n.namedModules() {
-                if mode { evalMode.remove(ObjectIdentifier(m)) } else { evalMode.insert(ObjectIdentifier(m)) }
-                ModuleObjects.object(for: m).set("training", .bool(mode))
-            }
+            for (_, m) in n.namedModules() { setTraining(m, mode) }
             return .object(o)
         }
         o.method("eval()") { [unowned o] _ in
-            for (_, m) in n.namedModules() {
-                evalMode.insert(ObjectIdentifier(m))
-                ModuleObjects.object(for: m).set("training", .bool(false))
-            }
+            for (_, m) in n.namedModules() { setTraining(m, false) }
             return .object(o)
         }
         o.method("zero_grad(set_to_none=True)") { a in
@@ -191,8 +199,8 @@ enum ModuleValues {
         }
         o.method("__deepcopy__(memo=None)") { _ in
             let copy = try deepCopy(n)
-            if let lib = VariableObjects.library { try ModuleClassCopy.adoptTree(n, copy, lib) }
-            return ModuleObjects.wrap(copy)
+            if let lib = VariableObjects.library, let m = copy.payload as? ModuleNode { try ModuleClassCopy.adoptTree(n, m, lib) }
+            return .object(copy)
         }
         o.method("apply(fn)") { [unowned o] a in
             guard let lib = VariableObjects.library else { return .object(o) }
@@ -200,12 +208,13 @@ enum ModuleValues {
             for (_, m) in n.namedModules().reversed() { _ = try lib.callValue(a["fn"], Arguments([ModuleObjects.wrap(m)])) }
             return .object(o)
         }
-        if let f = forwards[ObjectIdentifier(n)] { _ = setForward(.object(o), f) }
+        // a new object for a node whose object went makes the forward again
+        if let s = ModuleState.existing(n), let f = s.factory, let forward = try? f(n) { setForward(o, n, forward) }
         o.getter = { name in
             // a built-in layer's class is its constructor (`m.__class__`, for issubclass)
             if name == "__class__", let lib = VariableObjects.library, case .builtin(let c)? = lib.globals[n.typeName] { return .builtin(c) }
             if let v = NormOptions.of(n)?.get(name) { return v }
-            guard let s = stats[ObjectIdentifier(n)] else { return nil }
+            guard let s = stats(n) else { return nil }
             switch name {
             case "running_mean": return .tensor(s.mean)
             case "running_var": return .tensor(s.variance)
@@ -220,7 +229,7 @@ enum ModuleValues {
     static func cast(_ n: ModuleNode, to dtype: DType) throws {
         for (_, p) in n.namedParameters() where p.data?.dtype.isFloatingPoint == true { p.data = p.data?.cast(to: dtype) }
         for (_, m) in n.namedModules() {
-            guard let s = stats[ObjectIdentifier(m)] else { continue }
+            guard let s = stats(m) else { continue }
             s.mean = s.mean.cast(to: dtype)
             s.variance = s.variance.cast(to: dtype)
         }
@@ -231,7 +240,7 @@ enum ModuleValues {
     /// num_batches_tracked, then those a script registered; `persistentOnly` for the state dict.
     static func ownBuffers(_ m: ModuleNode, persistentOnly: Bool) -> [(name: String, value: Value)] {
         var out: [(name: String, value: Value)] = []
-        if let s = stats[ObjectIdentifier(m)] {
+        if let s = stats(m) {
             out.append(("running_mean", .tensor(s.mean)))
             out.append(("running_var", .tensor(s.variance)))
             out.append(("num_batches_tracked", .tensor(Tensor(shape: [], int64: [s.batchesTracked]))))
@@ -244,7 +253,7 @@ enum ModuleValues {
         var out: [(String, Value)] = []
         for (prefix, m) in recurse ? n.namedModules() : [("", n)] {
             let p = prefix.isEmpty ? "" : prefix + "."
-            if stats[ObjectIdentifier(m)] == nil { for (name, shape) in m.buffers { out.append((p + name, .shapeTuple(shape))) } }
+            if stats(m) == nil { for (name, shape) in m.buffers { out.append((p + name, .shapeTuple(shape))) } }
             out += ownBuffers(m, persistentOnly: false).map { (p + $0.name, $0.value) }
         }
         return out
@@ -289,7 +298,7 @@ enum ModuleValues {
                 }
                 try core { try GradMode.noGrad { try variable.inPlace { _ in try Variable(t.cast(to: variable.dtype)) } } }
             }
-            if let s = stats[ObjectIdentifier(m)] {
+            if let s = stats(m) {
                 for name in ["running_mean", "running_var", "num_batches_tracked"] {
                     let key = p + name
                     expected.insert(key)

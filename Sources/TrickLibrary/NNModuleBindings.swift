@@ -79,7 +79,7 @@ enum NNModuleBindings {
             BuiltinTypeBases.register(name, parent: "_BatchNorm")
             extend(lib, name, { n, a in
                 try ModuleValues.initNorm(n, channels: try a.int("num_features"), track: try a.bool("track_running_stats"))
-                NormOptions.table[ObjectIdentifier(n)] = NormOptions(momentum: a["momentum"].isNone ? nil : try a.double("momentum"), eps: try a.double("eps"),
+                ModuleState.of(n).normOptions = NormOptions(momentum: a["momentum"].isNone ? nil : try a.double("momentum"), eps: try a.double("eps"),
                                                                      numFeatures: try a.int("num_features"), affine: try a.bool("affine"),
                                                                      track: try a.bool("track_running_stats"))
             }) { n, a in
@@ -97,13 +97,13 @@ enum NNModuleBindings {
                         throw RuntimeError("running_mean should contain \(input.shape[1]) elements not \(c)", kind: "RuntimeError")
                     }
                     let training = ModuleValues.isTraining(n)
-                    let stats = track ? ModuleValues.stats[ObjectIdentifier(n)] : nil
+                    let stats = track ? ModuleValues.stats(n) : nil
                     // the options as the module holds them now (`bn.momentum = …`)
                     let options = NormOptions.of(n)
                     let eps = options?.eps ?? 1e-5
                     // momentum=None (update_bn): the factor is 1 / num_batches_tracked after this batch
                     var factor = options?.momentum ?? 0
-                    if let stats, options?.momentum == nil || ModuleValues.cumulativeStats.contains(ObjectIdentifier(n)) {
+                    if let stats, options?.momentum == nil || ModuleValues.isCumulative(n) {
                         factor = 1 / Double(stats.batchesTracked + 1)
                     }
                     return result(try Variable.batchNorm(input, running: stats, weight: try ModuleValues.variable(n.parameter("weight"), "weight"),

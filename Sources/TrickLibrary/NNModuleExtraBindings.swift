@@ -57,7 +57,7 @@ extension NNModuleBindings {
                         throw RuntimeError("expected \(dims + 1)D or \(dims + 2)D input (got \(input.rank)D input)", kind: "ValueError")
                     }
                     let batched = input.rank == dims + 2 ? input : try input.unsqueeze(0)
-                    let stats = track ? ModuleValues.stats[ObjectIdentifier(n)] : nil
+                    let stats = track ? ModuleValues.stats(n) : nil
                     var out = try Variable.instanceNorm(batched, running: stats, weight: try ModuleValues.variable(n.parameter("weight"), "weight"),
                                                         bias: try ModuleValues.variable(n.parameter("bias"), "bias"),
                                                         useInputStats: ModuleValues.isTraining(n) || !track, momentum: momentum, eps: eps)

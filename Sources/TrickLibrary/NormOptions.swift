@@ -12,14 +12,13 @@ final class NormOptions {
     var eps: Double
     let numFeatures: Int, affine: Bool, track: Bool
 
-    nonisolated(unsafe) static var table: [ObjectIdentifier: NormOptions] = [:]
     static let names = ["num_features", "eps", "momentum", "affine", "track_running_stats"]
 
     init(momentum: Double?, eps: Double, numFeatures: Int, affine: Bool, track: Bool) {
         self.momentum = momentum; self.eps = eps; self.numFeatures = numFeatures; self.affine = affine; self.track = track
     }
 
-    static func of(_ n: ModuleNode) -> NormOptions? { table[ObjectIdentifier(n)] }
+    static func of(_ n: ModuleNode) -> NormOptions? { ModuleState.existing(n)?.normOptions }
 
     func copy() -> NormOptions { NormOptions(momentum: momentum, eps: eps, numFeatures: numFeatures, affine: affine, track: track) }
 

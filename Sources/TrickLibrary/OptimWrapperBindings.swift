@@ -103,7 +103,7 @@ enum OptimWrapperBindings {
             ("clip_grad_kwargs", clip.map { .dict($0.kwargs) } ?? .none), ("message_hub", hub), ("base_param_settings", base),
         ], payload: LiveOptimWrapper(wrapper: w, optimizer: live))
         if let clip { o.set("grad_name", .str(clip.gradName)) }
-        let me = Value.object(o)
+        // (the methods refer to `o` unowned: the object holding them would otherwise never be freed)
         o.repr = { "Type: OptimWrapper\n_accumulative_counts: \(accumulativeCounts)\noptimizer: \n\(Printer.repr(optimizerObject))\n" }
         let computed = countNames + ["inner_count", "param_groups", "defaults"]
         o.getterNames = { computed }
@@ -138,13 +138,13 @@ enum OptimWrapperBindings {
             return live
         }
         o.method("scale_loss(loss)") { a in try divide(lib, a["loss"], by: try TrainingOptimBindings.core { try w.lossFactor() }) }
-        o.method("update_params(loss, step_kwargs=None, zero_kwargs=None)") { a in
+        o.method("update_params(loss, step_kwargs=None, zero_kwargs=None)") { [unowned o] a in
             let stepKwargs = try kwargs(a["step_kwargs"], "step_kwargs"), zeroKwargs = try kwargs(a["zero_kwargs"], "zero_kwargs")
-            let loss = try callMethod(lib, me, "scale_loss", Arguments([a["loss"]]))
-            _ = try callMethod(lib, me, "backward", Arguments([loss]))
-            if try callMethod(lib, me, "should_update").truthy() {
-                _ = try callMethod(lib, me, "step", Arguments([], keywords: stepKwargs))
-                _ = try callMethod(lib, me, "zero_grad", Arguments([], keywords: zeroKwargs))
+            let loss = try callMethod(lib, .object(o), "scale_loss", Arguments([a["loss"]]))
+            _ = try callMethod(lib, .object(o), "backward", Arguments([loss]))
+            if try callMethod(lib, .object(o), "should_update").truthy() {
+                _ = try callMethod(lib, .object(o), "step", Arguments([], keywords: stepKwargs))
+                _ = try callMethod(lib, .object(o), "zero_grad", Arguments([], keywords: zeroKwargs))
             }
             return .none
         }
@@ -153,12 +153,12 @@ enum OptimWrapperBindings {
             w.innerCount += 1
             return .none
         }
-        o.method("step(**kwargs)") { a in
-            if case .dict(let d) = o.attributes["clip_grad_kwargs"] ?? .none, d.count > 0 { _ = try callMethod(lib, me, "_clip_grad") }
+        o.method("step(**kwargs)") { [unowned o] a in
+            if case .dict(let d) = o.attributes["clip_grad_kwargs"] ?? .none, d.count > 0 { _ = try callMethod(lib, .object(o), "_clip_grad") }
             _ = try callMethod(lib, optimizerObject, "step", Arguments([], keywords: a.kwargs))
             return .none
         }
-        o.method("_clip_grad()") { _ in
+        o.method("_clip_grad()") { [unowned o] _ in
             try pushed()
             let norm = try TrainingOptimBindings.core { try GradMode.noGrad { try w.clipGrads() } }
             if let norm, let name = o.attributes["grad_name"] {
@@ -167,7 +167,7 @@ enum OptimWrapperBindings {
             return .none
         }
         o.method("zero_grad(**kwargs)") { a in try callMethod(lib, optimizerObject, "zero_grad", Arguments([], keywords: a.kwargs)) }
-        o.method("get_lr()") { _ in
+        o.method("get_lr()") { [unowned o] _ in
             let live = try needsLive("get_lr()")
             try live.pushToCore()
             let out = DictRef()
@@ -206,12 +206,12 @@ enum OptimWrapperBindings {
             }
             return .object(ctx)
         }
-        o.method("state_dict()") { _ in
+        o.method("state_dict()") { [unowned o] _ in
             let sd = try callMethod(lib, optimizerObject, "state_dict")
             if case .dict(let d) = sd, let b = o.attributes["base_param_settings"], !b.isNone { d[str: "base_param_settings"] = b }
             return sd
         }
-        o.method("load_state_dict(state_dict)") { a in
+        o.method("load_state_dict(state_dict)") { [unowned o] a in
             let sd = try a.dict("state_dict")
             if let b = sd[str: "base_param_settings"] {
                 _ = try sd.remove(.str("base_param_settings"))
@@ -219,7 +219,7 @@ enum OptimWrapperBindings {
             }
             return try callMethod(lib, optimizerObject, "load_state_dict", Arguments([.dict(sd)]))
         }
-        return me
+        return .object(o)
     }
 }
 

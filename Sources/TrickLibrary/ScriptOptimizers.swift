@@ -14,26 +14,38 @@ import TrickLang
 /// wrapper that counts the calls (torch's `_opt_called`, MMEngine's `_global_step`) and calls the
 /// class's `step`, so `scheduler.step()` before `optimizer.step()` warns, and so does a `step`
 /// the script assigns after the scheduler was made.
-/// Where trick differs: the view is kept for the life of the program (one per optimizer object,
-/// so every scheduler over it shares it); groups added after a scheduler was made are an error.
+/// The view lives while its optimizer object does (one per object, so every scheduler over it
+/// shares it). Where trick differs: groups added after a scheduler was made are an error.
 final class ScriptOptimizer {
-    let object: Value
+    /// The instance, weakly: the view must not keep the optimizer (and its model's parameters)
+    /// after the script let go of it.
+    private weak var instance: BuiltObject?
     unowned let lib: Library
-    /// The `step` wrapper put on the instance (nil until a scheduler is bound).
-    private var wrapper: BuiltinFunction?
+    /// The `step` wrapper put on the instance (nil until a scheduler is bound). Weak: the
+    /// instance holds it, and it holds the view, which holds this.
+    private weak var wrapper: BuiltinFunction?
 
-    init(object: Value, lib: Library) { self.object = object; self.lib = lib }
+    init(object: BuiltObject, lib: Library) { self.instance = object; self.lib = lib }
+
+    var object: Value {
+        get throws {
+            guard let instance else { throw RuntimeError("the optimizer of this scheduler was freed", kind: "RuntimeError") }
+            return .object(instance)
+        }
+    }
+
+    func isView(of o: BuiltObject) -> Bool { instance === o }
 
     /// The script's `param_groups` list, read now.
     func groups() throws -> ListRef {
-        let v = try OptimWrapperBindings.attribute(lib, object, "param_groups")
+        let v = try OptimWrapperBindings.attribute(lib, try object, "param_groups")
         guard case .list(let l) = v else { throw RuntimeError("optimizer.param_groups must be a list of dicts, got \(v.typeName)", kind: "TypeError") }
         return l
     }
 
     /// Whether `object.step` is still the wrapper a scheduler put there.
     var stepIsWrapped: Bool {
-        guard let wrapper, case .builtin(let b)? = try? OptimWrapperBindings.attribute(lib, object, "step") else { return false }
+        guard let wrapper, let object = try? object, case .builtin(let b)? = try? OptimWrapperBindings.attribute(lib, object, "step") else { return false }
         return b === wrapper
     }
 
@@ -42,12 +54,20 @@ final class ScriptOptimizer {
     func wrapStep(_ live: LiveOptimizer) throws {
         if live.countsForMMEngine { try set("_global_step", .int(live.stepCalls)) }
         guard !stepIsWrapped else { return }
-        let original = try OptimWrapperBindings.attribute(lib, object, "step")
-        let w = BuiltinFunction(raw: "step(*args, **kwargs)", doc: "The optimizer's step(), counted for the schedulers' step-order warnings (torch's and MMEngine's wrapper).") { [unowned self, unowned live] args in
+        guard let instance else { throw RuntimeError("the optimizer was freed", kind: "RuntimeError") }
+        // a `step` the script set on the instance itself is called as it is; the class's is looked
+        // up at each call (a bound method kept here would hold the instance, which holds the wrapper)
+        let own = instance.attributes["step"], typeName = instance.typeName
+        // (the wrapper holds the view, which holds this ScriptOptimizer)
+        let w = BuiltinFunction(raw: "step(*args, **kwargs)", doc: "The optimizer's step(), counted for the schedulers' step-order warnings (torch's and MMEngine's wrapper).") { [unowned self] args in
             live.countStep()
             if live.countsForTorch { try set("_opt_called", .bool(true)) }
             if live.countsForMMEngine { try set("_global_step", .int(live.stepCalls)) }
-            return try lib.callValue(original, args)
+            if let own { return try lib.callValue(own, args) }
+            guard let step = try self.instance?.getter?("step") else {
+                throw RuntimeError("'\(typeName)' object has no attribute 'step'", kind: "AttributeError")
+            }
+            return try lib.callValue(step, args)
         }
         wrapper = w
         try set("step", .builtin(w))
@@ -55,20 +75,26 @@ final class ScriptOptimizer {
 
     private func set(_ name: String, _ v: Value) throws {
         guard let setattr = lib.globals["setattr"] else { throw RuntimeError("setattr is not available") }
-        _ = try lib.callValue(setattr, Arguments([object, .str(name), v]))
+        _ = try lib.callValue(setattr, Arguments([try object, .str(name), v]))
     }
 
-    /// Each script optimizer's view, by object (the entry keeps the object alive, so its
-    /// identifier is not reused).
-    nonisolated(unsafe) private static var views: [ObjectIdentifier: LiveOptimizer] = [:]
+    /// A view, weakly: it lives as long as what uses it (the schedulers bound to the optimizer,
+    /// the `step` wrapper on the instance); it holds the optimizer's `param_groups`.
+    struct WeakView {
+        weak var live: LiveOptimizer?
+    }
+
+    /// Each script optimizer's view, by object (an entry whose object went is dropped: a new
+    /// object may reuse its identifier).
+    nonisolated(unsafe) private static var views: [ObjectIdentifier: WeakView] = [:]
     static func forgetAll() { views = [:] }
 
     /// The view of `v` when it is an instance of a script's subclass of `torch.optim.Optimizer`.
     static func live(of v: Value) -> LiveOptimizer? {
         guard case .object(let o) = v, o.instanceClass != nil, let lib = VariableObjects.library else { return nil }
-        let script = ScriptOptimizer(object: v, lib: lib)
+        let script = ScriptOptimizer(object: o, lib: lib)
         guard let groups = try? script.groups() else { return nil }
-        if let l = views[ObjectIdentifier(o)], l.core.paramGroups.count == groups.items.count { return l }
+        if let l = views[ObjectIdentifier(o)]?.live, l.script?.isView(of: o) == true, l.core.paramGroups.count == groups.items.count { return l }
         guard (try? isOptimizer(lib, v)) == true else { return nil }
         var defaults: [(key: String, value: OptionValue)] = []
         if case .dict(let d)? = try? OptimWrapperBindings.attribute(lib, v, "defaults") {
@@ -79,7 +105,8 @@ final class ScriptOptimizer {
             return (try? LiveOptimizer.options(d, skipOthers: true)) ?? []
         }
         let live = LiveOptimizer(core: Optimizer(groupsOf: defaults, groups: options), groups: groups, script: script)
-        views[ObjectIdentifier(o)] = live
+        views = views.filter { $0.value.live != nil }
+        views[ObjectIdentifier(o)] = WeakView(live: live)
         return live
     }
 

@@ -37,21 +37,13 @@ public enum TrickLibrary {
     }
 
     /// What the bindings keep outside the library, let go when it closes (the fuzzer's library per
-    /// input): the tables of nn.Module objects, their parameters, buffers and forwards, and the
-    /// optimizers' views of them are process-wide and would otherwise keep every module a program
-    /// made. (They belong on the interpreter — issue 15; until then, close a library only when no
-    /// other program in the process still uses its modules.)
+    /// input): the library the autograd objects call back into, the views of script optimizer
+    /// classes, and the identifiers of the functions with a gradient (read while a library is set
+    /// up; once its functions are freed, a later library's could reuse them). (A module's own
+    /// state lives on the module: ModuleState.)
     static func forget(_ lib: Library) {
         if VariableObjects.library === lib { VariableObjects.library = nil }
-        ModuleObjects.moduleObjects = [:]
-        ModuleObjects.parameterObjects = [:]
-        ModuleValues.forwards = [:]
-        ModuleValues.stats = [:]
-        ModuleValues.evalMode = []
-        ModuleValues.factories = [:]
-        ModuleValues.cumulativeStats = []
-        NormOptions.table = [:]
-        ModuleBuffers.table = [:]
         ScriptOptimizer.forgetAll()
+        AutogradBindings.withGradient = []
     }
 }

@@ -45,6 +45,11 @@ public final class ModuleParameter: VariableHolder {
 
     public var heldVariable: Variable? { variable }
 
+    /// The language's object for this parameter while one exists, so that the parameter keeps
+    /// one identity in a script. Weak: the object holds the parameter, and goes when the script
+    /// lets go of it (a new one is made if the parameter is reached again).
+    public weak var boundObject: AnyObject?
+
     public var ndim: Int { shape.count }
     /// Element count (saturating at `Int.max` instead of trapping on absurd shapes).
     public var numel: Int { ModuleParameter.saturatingProduct(shape) }
@@ -91,6 +96,10 @@ public final class ModuleNode {
     public private(set) var buffers: [(name: String, shape: [Int])] = []
     /// Constructor arguments for the repr (`Conv2d(3, 4, kernel_size=(1, 1), bias=False)`).
     public var extraRepr: String = ""
+    /// What the language bindings keep for this module (its forward, running statistics,
+    /// train/eval flag, script object, …): on the node, so that it goes when the module does.
+    /// The core never reads it.
+    public var bindingState: AnyObject?
 
     public init(typeName: String, kind: ModuleKind = .generic) {
         self.typeName = typeName
