@@ -58,6 +58,10 @@ let package = Package(
         // - lld places the functions listed in trick.order (those a start and the interpreter
         //   micro-suite run; `make link-order` records them) first, so a start touches ~1 MB of
         //   contiguous code instead of pages all over the text section (-3.4 MB);
+        // - the text segment starts on a page (separate-loadable-segments) and the VM's dispatch loop
+        //   is the first function in it (trick.order), so the loop's place relative to cache lines
+        //   no longer moves with unrelated code: that place moved the interpreter rows by up to 30 %
+        //   (int_loop 14 vs 19 ms, the same instructions; see tools/gen_link_order.sh);
         // - relative relocations packed (RELR, glibc 2.36+): the 56 000 of them no longer fill 1 MB
         //   of .rela.dyn that ld.so reads at each start (-1 MB); the binary stays position-independent;
         // - no symbols exported: the static-stdlib link asks for -export-dynamic, which put all ~110 000
@@ -71,6 +75,7 @@ let package = Package(
                                           "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/trick/trick.order",
                                           "-Xlinker", "--no-warn-symbol-ordering",
                                           "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                                          "-Xlinker", "-z", "-Xlinker", "separate-loadable-segments",
                                           "-Xlinker", "--no-export-dynamic"]),
                             .linkedLibrary("_FoundationCShims"), .linkedLibrary("_FoundationCollections")]),
         // HMAC-SHA256 for the Jupyter kernel's message signatures, written out (SHA256.swift): with

@@ -35,9 +35,15 @@ done
 # listed after it behind 1.6 MB of code, so they come last: first what is trick's own (its
 # modules, and generic code specialised for them, which is emitted into their objects), then
 # C and C++, then the rest; start-up functions first in each group.
+# The VM's dispatch loop comes first of all: with the text segment starting on a page
+# (Package.swift: -z separate-loadable-segments) it then sits at a page boundary whatever the rest
+# of the binary holds. Where it lands within a cache line moved the interpreter rows by up to 30 %
+# (int_loop 14 vs 19 ms with the same instructions) as unrelated code changed size.
+dispatch='$s9TrickLang2VMC7execute_4base8function9generatorAA5ValueOAA5ChunkC_SiAA8FunctionCSgAA14GeneratorStateCSgtKF'
 ownModules='9TrickLang|12TrickLibrary|9TrickCore|5trick|13KernelSigning'
-{ cat "$tmp/startup.fns"; comm -13 "$tmp/startup.fns" "$tmp/all"; } > "$tmp/listed"
-{ grep -E "$ownModules" "$tmp/listed" || true
+{ cat "$tmp/startup.fns"; comm -13 "$tmp/startup.fns" "$tmp/all"; } | grep -vxF "$dispatch" > "$tmp/listed"
+{ echo "$dispatch"
+  grep -E "$ownModules" "$tmp/listed" || true
   grep -vE "$ownModules" "$tmp/listed" | grep -v '^\$s' || true
   grep -vE "$ownModules" "$tmp/listed" | grep '^\$s' || true; } > "$OUT"
 echo "$OUT: $(wc -l < "$tmp/startup.fns") functions run at start-up, $(wc -l < "$OUT") in all"
