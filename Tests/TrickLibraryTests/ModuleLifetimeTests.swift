@@ -203,4 +203,37 @@ final class ModuleLifetimeTests: XCTestCase {
             XCTAssertTrue(probes.alive("net").contains("net: node"))
         }
     }
+
+    /// A method taken as a value holds its object, as a Python bound method holds `__self__`: the
+    /// module, its parameters and an optimizer stay while the method does, and calling it after
+    /// every name for the object went reads a live object (it was a crash: the methods refer to
+    /// their object without owning it).
+    func testAMethodTakenAsAValueKeepsItsObject() throws {
+        try run("""
+            import torch, functools
+            from torch import nn
+            def methods():
+                m = nn.Linear(3, 2)
+                _probe('bound', m)
+                return m.requires_grad_, getattr(m, 'train'), functools.partial(m.forward), m.named_parameters
+            grad, train, forward, named = methods()
+            assert grad(False).__class__.__name__ == 'Linear'
+            assert train(False).training is False
+            assert tuple(forward(torch.zeros(1, 3)).shape) == (1, 2)
+            assert [n for n, _ in named()] == ['weight', 'bias']
+            def optimizer():
+                m = nn.Linear(2, 2)
+                o = torch.optim.SGD(m.parameters(), lr=0.1)
+                return o.zero_grad, o.step
+            zero, step = optimizer()
+            zero()
+            step()
+            """) { probes, interp in
+            XCTAssertTrue(probes.alive("bound").contains("bound: object"), "a held method's module was freed")
+            // once the methods go, the module goes
+            let program = try Parser.parse(SourceFile(name: "<lifetime>", text: "grad = train = forward = named = None"))
+            for statement in try interp.compile(program) { _ = try statement.execute() }
+            XCTAssertEqual(probes.alive("bound"), [])
+        }
+    }
 }
