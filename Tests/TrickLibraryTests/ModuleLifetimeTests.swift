@@ -215,8 +215,9 @@ final class ModuleLifetimeTests: XCTestCase {
             def methods():
                 m = nn.Linear(3, 2)
                 _probe('bound', m)
-                return m.requires_grad_, getattr(m, 'train'), functools.partial(m.forward), m.named_parameters
-            grad, train, forward, named = methods()
+                return m.requires_grad_, getattr(m, 'train'), functools.partial(m.forward), m.named_parameters, m.__call__
+            grad, train, forward, named, call = methods()
+            assert tuple(call(torch.zeros(2, 3)).shape) == (2, 2)
             assert grad(False).__class__.__name__ == 'Linear'
             assert train(False).training is False
             assert tuple(forward(torch.zeros(1, 3)).shape) == (1, 2)
@@ -231,7 +232,7 @@ final class ModuleLifetimeTests: XCTestCase {
             """) { probes, interp in
             XCTAssertTrue(probes.alive("bound").contains("bound: object"), "a held method's module was freed")
             // once the methods go, the module goes
-            let program = try Parser.parse(SourceFile(name: "<lifetime>", text: "grad = train = forward = named = None"))
+            let program = try Parser.parse(SourceFile(name: "<lifetime>", text: "grad = train = forward = named = call = None"))
             for statement in try interp.compile(program) { _ = try statement.execute() }
             XCTAssertEqual(probes.alive("bound"), [])
         }

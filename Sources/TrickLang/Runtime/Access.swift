@@ -25,6 +25,7 @@ extension Interpreter {
             if let m = o.methods[name] { return .builtin(o.typeName == "module" ? m : Interpreter.bound(m, to: o)) }
             if let g = o.getter, let x = try g(name) { return x }
             if name == "__class__" { return CoreBuiltins.builtinType(v, library) }
+            if name == "__call__", let c = o.callable { return .builtin(o.typeName == "module" ? c : Interpreter.bound(c, to: o)) }
             throw noAttribute(v, name, o.memberNames)
         case .tensor(let ref):
             if let p = library.tensorProperties[name] { return try p(ref.tensor) }
