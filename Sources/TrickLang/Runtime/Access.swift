@@ -10,8 +10,10 @@ extension Interpreter {
     /// A built-in object's method taken as a value (`f = m.requires_grad_`): it holds its object, as
     /// a Python bound method holds `__self__`. The methods themselves refer to their object without
     /// owning it (an object holding closures that own it would never be freed), so a method that
-    /// outlived its object would read a freed one. (Modules are the library's and live as long.)
+    /// outlived its object would read a freed one. A module's functions and types are returned as
+    /// they are: modules are the library's and live as long, and `np.ndarray` must be the type itself.
     static func bound(_ m: BuiltinFunction, to o: BuiltObject) -> BuiltinFunction {
+        guard o.typeName != "module" else { return m }
         let f = BuiltinFunction(raw: m.signature, doc: m.doc) { args in try withExtendedLifetime(o) { try m.call(args) } }
         f.isBoundMethod = m.isBoundMethod
         return f
@@ -21,11 +23,10 @@ extension Interpreter {
         switch v {
         case .object(let o):
             if let a = o.attributes[name] { return a }
-            // (a module's functions and types are its own: `np.ndarray` is the type itself)
-            if let m = o.methods[name] { return .builtin(o.typeName == "module" ? m : Interpreter.bound(m, to: o)) }
+            if let m = o.methods[name] { return .builtin(Interpreter.bound(m, to: o)) }
             if let g = o.getter, let x = try g(name) { return x }
             if name == "__class__" { return CoreBuiltins.builtinType(v, library) }
-            if name == "__call__", let c = o.callable { return .builtin(o.typeName == "module" ? c : Interpreter.bound(c, to: o)) }
+            if name == "__call__", let c = o.callable { return .builtin(Interpreter.bound(c, to: o)) }
             throw noAttribute(v, name, o.memberNames)
         case .tensor(let ref):
             if let p = library.tensorProperties[name] { return try p(ref.tensor) }
