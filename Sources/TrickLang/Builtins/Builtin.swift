@@ -308,6 +308,22 @@ public final class BuiltinFunction {
     enum Intrinsic: UInt8 { case none, isinstance }
     /// A method bound to its receiver (`obj.method` of a trick class), for `inspect.ismethod`.
     var isBoundMethod = false
+    /// For a method taken from an object (`m.forward`, `t.add`, `d.get`, `obj.f` of a trick
+    /// class): its receiver and name. Each access makes a new function, and two of them are `==`
+    /// (and hash alike) when they name the same method of the same object, as Python's bound
+    /// methods compare `__self__` and `__func__`; `is` stays identity (`m.forward is m.forward` is
+    /// False in Python too).
+    var boundIdentity: BoundIdentity?
+    struct BoundIdentity: Hashable {
+        let receiver: ObjectIdentifier
+        let method: String
+    }
+
+    /// A method of `receiver` named `name`, equal to the others of its kind (see `boundIdentity`).
+    func bound(to receiver: AnyObject, as name: String) -> BuiltinFunction {
+        boundIdentity = BoundIdentity(receiver: ObjectIdentifier(receiver), method: name)
+        return self
+    }
 
     public init(_ signature: String, doc: String = "", _ body: @escaping (Bound) throws -> Value) {
         self.name = Signature.name(of: signature)

@@ -12,28 +12,28 @@ extension Interpreter {
     /// owning it (an object holding closures that own it would never be freed), so a method that
     /// outlived its object would read a freed one. A module's functions and types are returned as
     /// they are: modules are the library's and live as long, and `np.ndarray` must be the type itself.
-    static func bound(_ m: BuiltinFunction, to o: BuiltObject) -> BuiltinFunction {
+    static func bound(_ m: BuiltinFunction, to o: BuiltObject, as name: String) -> BuiltinFunction {
         guard o.typeName != "module" else { return m }
         let f = BuiltinFunction(raw: m.signature, doc: m.doc) { args in try withExtendedLifetime(o) { try m.call(args) } }
         f.isBoundMethod = m.isBoundMethod
-        return f
+        return f.bound(to: o, as: name)
     }
 
     public func getAttribute(_ v: Value, _ name: String) throws -> Value {
         switch v {
         case .object(let o):
             if let a = o.attributes[name] { return a }
-            if let m = o.methods[name] { return .builtin(Interpreter.bound(m, to: o)) }
+            if let m = o.methods[name] { return .builtin(Interpreter.bound(m, to: o, as: name)) }
             if let g = o.getter, let x = try g(name) { return x }
             if name == "__class__" { return CoreBuiltins.builtinType(v, library) }
-            if name == "__call__", let c = o.callable { return .builtin(Interpreter.bound(c, to: o)) }
+            if name == "__call__", let c = o.callable { return .builtin(Interpreter.bound(c, to: o, as: name)) }
             throw noAttribute(v, name, o.memberNames)
         case .tensor(let ref):
             if let p = library.tensorProperties[name] { return try p(ref.tensor) }
             if let m = tensorMethod(name) {
                 return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)", doc: m.doc) { [unowned self] args in
                     try callTensorMethod(ref, name, m, args)
-                })
+                }.bound(to: ref, as: name))
             }
             throw noAttribute(v, name, Array(library.tensorProperties.keys) + Array(library.tensorMethods.keys))
         case .dict(let d):
@@ -41,7 +41,7 @@ extension Interpreter {
             if Methods.dictMethods.contains(name) {
                 return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
                     try Methods.call(self, v, name, args)
-                })
+                }.bound(to: d, as: name))
             }
             // Config-style attribute access (`cfg.model.decode_head`), as MMEngine ConfigDict.
             if let x = d[str: name] { return x }
@@ -50,9 +50,15 @@ extension Interpreter {
         case .list, .str, .tuple, .set:
             let names = Methods.names(for: v)
             if names.contains(name) {
-                return .builtin(BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
+                let method = BuiltinFunction(raw: "\(name)(*args, **kwargs)") { [unowned self] args in
                     try Methods.call(self, v, name, args)
-                })
+                }
+                // (a str's or tuple's methods have no object to be bound to: they stay unequal)
+                switch v {
+                case .list(let l): return .builtin(method.bound(to: l, as: name))
+                case .set(let s): return .builtin(method.bound(to: s, as: name))
+                default: return .builtin(method)
+                }
             }
             throw noAttribute(v, name, names)
         case .function(let f):

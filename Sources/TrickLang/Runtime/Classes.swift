@@ -187,6 +187,7 @@ extension Interpreter {
             try self.call(f, Arguments([receiver] + args.positional, keywords: args.keywords))
         }
         method.isBoundMethod = true
+        if case .object(let o) = receiver { return .builtin(method.bound(to: o, as: name)) }
         return .builtin(method)
     }
 

@@ -321,7 +321,7 @@ enum Ops {
             return true
         case (.set(let x), .set(let y)): return SetOps.equal(x, y)
         case (.object(let x), .object(let y)): return x === y
-        case (.builtin(let x), .builtin(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x === y || (x.boundIdentity != nil && x.boundIdentity == y.boundIdentity)
         case (.function(let x), .function(let y)): return x === y
         case (.tensor(let x), .tensor(let y)): return x === y
         case (.range(let a1, let b1, let s1), .range(let a2, let b2, let s2)): return a1 == a2 && b1 == b2 && s1 == s2

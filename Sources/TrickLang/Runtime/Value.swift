@@ -175,7 +175,8 @@ public final class DictRef {
             return h
         case .object(let o): return mix(UInt64(bitPattern: Int64(try objectHash(o))))
         case .function(let f): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(f).hashValue)))
-        case .builtin(let b): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(b).hashValue)))
+        case .builtin(let b):   // a bound method: its receiver and name (equal ones hash alike)
+            return mix(UInt64(UInt(bitPattern: b.boundIdentity?.hashValue ?? ObjectIdentifier(b).hashValue)))
         case .tensor(let ref): return mix(UInt64(UInt(bitPattern: ObjectIdentifier(ref).hashValue)))   // torch: by identity
         default: throw RuntimeError("unhashable type: '\(v.typeName)'", kind: "TypeError")
         }
