@@ -374,6 +374,7 @@ enum ValueLayout {
     static let tupleTag: UInt8 = 5
     static let dictTag: UInt8 = 6
     static let setTag: UInt8 = 7
+    static let functionTag: UInt8 = 9
     static let builtinTag: UInt8 = 10
     static let objectTag: UInt8 = 11
     static let noneTag: UInt8 = 14
@@ -397,6 +398,8 @@ enum ValueLayout {
 
     /// The case holds a reference (all but none, bool, int and float).
     @inline(__always) static func holdsReference(_ tag: UInt8) -> Bool { tag > floatTag && tag != noneTag }
+    /// The cases that hold none, as bits (`1 << tag`).
+    static let trivialTags: UInt64 = 1 << boolTag | 1 << intTag | 1 << floatTag | 1 << noneTag
 
     /// The object a referencing case holds (its first word).
     @inline(__always) static func object(_ p: UnsafePointer<Value>) -> Unmanaged<HeapObject> {
@@ -480,7 +483,7 @@ enum ValueLayout {
         }
         // the case bytes named above, and an absent `Value?`
         let named: [(Value, UInt8)] = [(.bool(true), boolTag), (.int(1), intTag), (.float(1), floatTag), (.str("s"), strTag),
-                                       (.list(list), listTag), (.tuple([]), tupleTag), (.dict(dict), dictTag), (.set(set), setTag),
+                                       (.list(list), listTag), (.tuple([]), tupleTag), (.dict(dict), dictTag), (.set(set), setTag), (.function(function), functionTag),
                                        (.builtin(builtin), builtinTag), (.object(instance), objectTag), (.none, noneTag)]
         for (v, t) in named { guard check(v, { tag($0) == t }) else { return false } }
         guard MemoryLayout<Value?>.size == MemoryLayout<Value>.size else { return false }

@@ -42,6 +42,8 @@ final class Chunk {
     let isGenerator: Bool
     /// A call sets up nothing but its window: no unbound locals, no cells, no loops.
     let isPlain: Bool
+    /// `VM.runPlain` can run it (`VM.runsPlain`).
+    let runsPlain: Bool
 
     /// A range of instructions whose errors go to `target`. `catchesAll` (finally, with) also
     /// takes interrupts and non-runtime errors; an `except` clause takes only catchable ones.
@@ -87,6 +89,7 @@ final class Chunk {
         self.cellCount = cellCount
         self.cellParams = cellParams
         isPlain = unboundLocals.isEmpty && !needsCells && iteratorCount == 0
+        runsPlain = VM.runsPlain(code, isPlain: isPlain, isGenerator: isGenerator)
     }
 
     deinit {

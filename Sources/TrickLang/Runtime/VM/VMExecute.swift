@@ -294,10 +294,16 @@ extension VM {
                         if let callee = VM.directCallee(regs + Int(a), arity: Int(n)) {
                             try pushCall(&act, callee, base: act.pointee.base &+ Int(a) &+ 1, result: act.pointee.base &+ Int(a), pc: pc)
                             chunk = callee.chunk.takeUnretainedValue()
+                            if chunk.runsPlain {
+                                // (the loop goes on where it stopped: an instruction it leaves here)
+                                ip = runPlain(&act, floor: callerBase)
+                                chunk = act.pointee.chunk
+                            } else {
+                                ip = chunk.code
+                            }
                             code = chunk.code
                             globals = chunk.globals
                             regs = stack + act.pointee.base
-                            ip = code
                             continue
                         }
                         if n <= 2, let b = ValueLayout.instance(regs + Int(a), ValueLayout.builtinTag, as: BuiltinFunction.self) {

@@ -1,0 +1,200 @@
+import TrickCore
+
+/// The VM's inner loop for plain numeric code: chunks whose every instruction is one of a few
+/// (moves, globals, int and float arithmetic and comparisons, branches, calls and returns) run
+/// here, calls between them included, until an instruction's fast case does not apply. Then
+/// `execute` takes over at that instruction, which has not been started, and does it (and its
+/// errors) as always; this loop never throws and never reports anything itself.
+///
+/// Why a second loop: `execute` can do everything, so it has many values live across the
+/// retains, releases and throwing calls it makes, and the code it compiles to keeps the
+/// instruction pointer and the register window on the stack, reloading them for every
+/// instruction. This one has four live values and calls nothing that throws, so they stay in
+/// machine registers; a call of a plain function is a few stores. The fast cases are the same as
+/// `execute`'s (the same `ValueLayout` operations and `VM.compareInts`), and every other path is
+/// `execute`'s.
+extension VM {
+    /// Whether `execute` may hand this chunk to `runPlain`: a plain frame (no cells, iterators or
+    /// unbound locals), not a generator, and nothing but the instructions `runPlain` does.
+    static func runsPlain(_ code: [Instr], isPlain: Bool, isGenerator: Bool) -> Bool {
+        guard isPlain, !isGenerator, !code.isEmpty else { return false }
+        for ins in code {
+            switch ins {
+            case .loadK, .loadInt, .loadNone, .loadBool, .move, .take, .loadGlobal, .add, .sub, .mul, .addI, .subI, .not,
+                 .compare, .compareJumpIfFalse, .compareIJumpIfFalse, .jump, .loop, .jumpIfFalse, .jumpIfTrue, .call, .ret, .retNone:
+                continue
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Runs the activation `act` (a `runsPlain` chunk) from its start, entering the plain functions
+    /// it calls and returning from them, until an instruction's fast case does not apply: an
+    /// operand of another kind, an overflow, a call of anything else (or one that would need
+    /// more registers or frames, go past the recursion limit, or meet Ctrl-C), a return from
+    /// `floor`'s activation (the `execute` that called this returns it) or into a chunk that does
+    /// not run plain. The state is then as `execute` would have left it before that instruction:
+    /// `act` is the activation it is in, and the instruction is returned.
+    @inline(never)
+    func runPlain(_ running: inout UnsafeMutablePointer<Activation>, floor: Int) -> UnsafeMutablePointer<Instr> {
+        let start = running
+        var act = start
+        unowned(unsafe) var chunk = act.pointee.chunk
+        var regs = stack + act.pointee.base
+        var ip = chunk.code
+        defer { running = act }
+        // (nothing here opens a loop or handles an exception: the same for every frame it pushes)
+        let iterBase = iteratorTop, exceptionBase = exceptions.count
+        while true {
+            switch ip.pointee {
+            case .loadK(let a, let k): ValueLayout.copy(chunk.constantSlots + Int(k), to: regs + Int(a))
+            case .loadInt(let a, let i): ValueLayout.store(regs + Int(a), .int(Int(i)))
+            case .loadNone(let a): ValueLayout.store(regs + Int(a), .none)
+            case .loadBool(let a, let b): ValueLayout.store(regs + Int(a), .bool(b))
+            case .move(let a, let b): ValueLayout.copy(regs + Int(b), to: regs + Int(a))
+            case .take(let a, let b): ValueLayout.take(regs + Int(b), to: regs + Int(a))
+            case .loadGlobal(let a, let g, _):
+                guard let v = ValueLayout.present(chunk.globals.values + Int(g)) else { return ip }
+                ValueLayout.copy(v, to: regs + Int(a))
+            case .add(let d, let a, let b):
+                if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+                    let (r, o) = x.addingReportingOverflow(y)
+                    if o { return ip }
+                    ValueLayout.store(regs + Int(d), .int(r))
+                } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
+                    ValueLayout.store(regs + Int(d), .float(x + y))
+                } else {
+                    return ip
+                }
+            case .sub(let d, let a, let b):
+                if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+                    let (r, o) = x.subtractingReportingOverflow(y)
+                    if o { return ip }
+                    ValueLayout.store(regs + Int(d), .int(r))
+                } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
+                    ValueLayout.store(regs + Int(d), .float(x - y))
+                } else {
+                    return ip
+                }
+            case .mul(let d, let a, let b):
+                if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+                    let (r, o) = x.multipliedReportingOverflow(by: y)
+                    if o { return ip }
+                    ValueLayout.store(regs + Int(d), .int(r))
+                } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
+                    ValueLayout.store(regs + Int(d), .float(x * y))
+                } else {
+                    return ip
+                }
+            case .addI(let d, let a, let k):
+                guard case .int(let x) = regs[Int(a)] else { return ip }
+                let (r, o) = x.addingReportingOverflow(Int(k))
+                if o { return ip }
+                ValueLayout.store(regs + Int(d), .int(r))
+            case .subI(let d, let a, let k):
+                guard case .int(let x) = regs[Int(a)] else { return ip }
+                let (r, o) = x.subtractingReportingOverflow(Int(k))
+                if o { return ip }
+                ValueLayout.store(regs + Int(d), .int(r))
+            case .not(let d, let a):
+                guard case .bool(let b) = regs[Int(a)] else { return ip }
+                ValueLayout.store(regs + Int(d), .bool(!b))
+            case .compare(let d, let a, let b, let op):
+                guard op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] else { return ip }
+                ValueLayout.store(regs + Int(d), .bool(VM.compareInts(x, y, op)))
+            case .compareJumpIfFalse(let a, let b, let op, let t):
+                guard op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] else { return ip }
+                if !VM.compareInts(x, y, op) { ip = chunk.code + Int(t); continue }
+            case .compareIJumpIfFalse(let a, let op, let k, let t):
+                guard case .int(let x) = regs[Int(a)] else { return ip }
+                if !VM.compareInts(x, Int(k), op) { ip = chunk.code + Int(t); continue }
+            case .jump(let t):
+                ip = chunk.code + Int(t)
+                continue
+            case .loop(let t):
+                if trickInterruptRequested != 0 { return ip }
+                ip = chunk.code + Int(t)
+                continue
+            case .jumpIfFalse(let a, let t):
+                if case .bool(let b) = regs[Int(a)] {
+                    if !b { ip = chunk.code + Int(t); continue }
+                } else if case .int(let i) = regs[Int(a)] {
+                    if i == 0 { ip = chunk.code + Int(t); continue }
+                } else if case .none = regs[Int(a)] {
+                    ip = chunk.code + Int(t)
+                    continue
+                } else {
+                    return ip
+                }
+            case .jumpIfTrue(let a, let t):
+                if case .bool(let b) = regs[Int(a)] {
+                    if b { ip = chunk.code + Int(t); continue }
+                } else if case .int(let i) = regs[Int(a)] {
+                    if i != 0 { ip = chunk.code + Int(t); continue }
+                } else if case .none = regs[Int(a)] {
+                } else {
+                    return ip
+                }
+            case .call(let a, let n):
+                // as `pushCall` + `activate` do for a plain chunk, when nothing can fail
+                // (a function of plain parameters whose chunk runs plain: `directCallee`'s
+                // conditions, a generator's chunk never running plain)
+                guard let f = ValueLayout.instance(regs + Int(a), ValueLayout.functionTag, as: Function.self),
+                      let callee = f._withUnsafeGuaranteedRef({ $0.simpleArity == Int(n) ? $0.chunk : nil }) else { return ip }
+                unowned(unsafe) let next = callee.takeUnretainedValue()
+                let base = act.pointee.base &+ Int(a) &+ 1, end = base &+ next.registerCount
+                guard next.runsPlain, callDepth < maxCallDepth, frameTop < frameCapacity, end <= initialized,
+                      trickInterruptRequested == 0 else { return ip }
+                callDepth &+= 1
+                act.pointee.pc = ip - chunk.code + 1
+                act.pointee.resultRegister = act.pointee.base &+ Int(a)
+                (frames + frameTop).initialize(to: Activation(chunkRef: callee, functionRef: f, base: base, cellFrame: nil, ownsCells: false,
+                                                              iterBase: iterBase, exceptionBase: exceptionBase, savedTop: top))
+                top = end
+                frameTop &+= 1
+                act += 1
+                chunk = next
+                regs = stack + base
+                ip = next.code
+                continue
+            case .ret, .retNone:
+                // as `deactivate` + `popCall`: a frame that owns nothing, not `floor`'s (those
+                // pushed here own nothing)
+                if act <= start {
+                    guard frameTop > floor &+ 1, !act.pointee.ownsCells, !act.pointee.ownsFunction, iterBase == act.pointee.iterBase,
+                          exceptionBase == act.pointee.exceptionBase else { return ip }
+                }
+                // the result moved into the caller's register (its old value released), the
+                // window cleared, the caller resumed
+                let result = stack + (act - 1).pointee.resultRegister
+                if case .ret(let a) = ip.pointee {
+                    ValueLayout.take(regs + Int(a), to: result)
+                } else {
+                    ValueLayout.store(result, .none)
+                }
+                // (most often numbers only: the window's case bytes gathered as bits, one test)
+                let end = stack + top
+                var p = regs, cases: UInt64 = 0
+                while p < end { cases |= 1 &<< UInt64(ValueLayout.tag(p)); p += 1 }
+                if cases & ~ValueLayout.trivialTags != 0 {
+                    p = regs
+                    while p < end { ValueLayout.clear(p); p += 1 }
+                }
+                top = act.pointee.savedTop
+                frameTop &-= 1
+                callDepth &-= 1
+                act -= 1
+                chunk = act.pointee.chunk
+                regs = stack + act.pointee.base
+                ip = chunk.code + act.pointee.pc
+                if !chunk.runsPlain { return ip }
+                continue
+            default:
+                return ip
+            }
+            ip += 1
+        }
+    }
+}

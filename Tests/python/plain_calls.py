@@ -1,0 +1,73 @@
+# Plain numeric functions calling each other (the VM's inner loop for them, VM.runPlain), and each
+# way out of it: another kind of operand, a call of a built-in or of a function that is not plain,
+# an exception, deep recursion, a return into code that is not plain.
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+def half(x):
+    return x * 0.5 - 1
+
+
+def mixed(n):
+    if n <= 0:
+        return 0.25
+    return mixed(n - 1) + n
+
+
+def ack(m, n):
+    if m == 0:
+        return n + 1
+    if n == 0:
+        return ack(m - 1, 1)
+    return ack(m - 1, ack(m, n - 1))
+
+
+def flag(n):
+    if not (n > 3):
+        return None
+    return n != 7
+
+
+def uses_builtin(n):
+    return abs(n - 10) + fib(n)
+
+
+def strs(n):
+    if n == 0:
+        return 'a'
+    return strs(n - 1) + 'b'
+
+
+def depth(n):
+    if n == 0:
+        return 0
+    return depth(n - 1) + 1
+
+
+def fails(n):
+    if n == 0:
+        return 1 // n
+    return fails(n - 1) + 1
+
+
+def is_none(x):
+    if x is None:
+        return 1
+    return 2
+
+
+print(fib(20), half(3), half(3.5), mixed(5), ack(2, 3), flag(2), flag(5), flag(7))
+print(uses_builtin(4), strs(3), depth(500), is_none(None), is_none(0))
+print([fib(i) for i in range(10)], sum(map(half, [1, 2, 3])), sorted([3, 1, 2], key=half))
+try:
+    fails(30)
+except ZeroDivisionError as e:
+    print('ZeroDivisionError')
+try:
+    depth(100000)
+except RecursionError:
+    print('RecursionError')
+print(depth(100), fib(15))
