@@ -68,6 +68,42 @@ final class ValueLayoutTests: XCTestCase {
         XCTAssertTrue(a.pointee.isNone)
     }
 
+    /// The in-place strong count (`retainInPlace` / `releaseInPlace`, for `VM.runPlain`) agrees
+    /// with the runtime's own count: up and down by one, across a weak reference (the count then
+    /// lives in a side table and the runtime takes over), and the last release frees the object.
+    func testCountingInPlaceMatchesTheRuntime() {
+        // without a weak reference (the count in the object) and with one (in a side table)
+        for watch in [false, true] {
+            weak var watched: ListRef?
+            var raw: UnsafeMutableRawPointer?
+            do {
+                let list = ListRef([.int(1)])
+                if watch { watched = list }
+                let o = Unmanaged<HeapObject>.fromOpaque(Unmanaged.passUnretained(list).toOpaque())
+                // (read the same way each time: a debug build's temporary retains cancel out)
+                func count() -> UInt { _getRetainCount(list) }
+                let start = count()
+                for k in 1...3 {
+                    ValueLayout.retainInPlace(o)
+                    let now = count()
+                    XCTAssertEqual(now, start + UInt(k), "watched: \(watch)")
+                }
+                for k in 1...3 {
+                    ValueLayout.releaseInPlace(o)
+                    let now = count()
+                    XCTAssertEqual(now, start + 3 - UInt(k), "watched: \(watch)")
+                }
+                // one reference kept past the list's own, as a register keeps it
+                ValueLayout.retainInPlace(o)
+                raw = o.toOpaque()
+            }
+            if watch { XCTAssertNotNil(watched, "the kept reference holds the list") }
+            // the last reference let go in place frees it (the runtime's part of the path)
+            ValueLayout.releaseInPlace(Unmanaged<HeapObject>.fromOpaque(raw!))
+            if watch { XCTAssertNil(watched, "the last release frees the list") }
+        }
+    }
+
     func testClearLeavesNumbersInPlace() {
         var v = Value.float(2.5)
         withUnsafeMutablePointer(to: &v) { ValueLayout.clear($0) }

@@ -418,6 +418,34 @@ enum ValueLayout {
     /// rest of this module counts, unlike `Unmanaged.release()`).
     @inline(__always) static func release(_ o: Unmanaged<HeapObject>) { _ = o.takeRetainedValue() }
 
+    /// `retain` / `release` with the runtime's fast path written in place, for `VM.runPlain`
+    /// (whose few live values leave room for it; in `execute` the extra code cost more than the
+    /// call it saved). Swift's inline count is the word after the object's type: the strong extra
+    /// count in bits 33–62, bit 63 set when the count lives elsewhere (a side table, an immortal
+    /// object). One more reference when that bit is clear and the count is below its largest; one
+    /// fewer when it is clear and this is not the last reference; the runtime does the rest
+    /// (overflow, side tables, deallocation). Non-atomic, as this module's counting is.
+    /// `ValueLayoutTests` checks these against the runtime's own count.
+    @inline(__always) static func retainInPlace(_ o: Unmanaged<HeapObject>) {
+        let word = UnsafeMutableRawPointer(o.toOpaque()) + 8
+        let bits = word.load(as: UInt64.self)
+        if bits & (1 << 63) == 0 && bits >> 33 < (1 << 30) - 1 {
+            word.storeBytes(of: bits &+ (1 << 33), as: UInt64.self)
+        } else {
+            retain(o)
+        }
+    }
+
+    @inline(__always) static func releaseInPlace(_ o: Unmanaged<HeapObject>) {
+        let word = UnsafeMutableRawPointer(o.toOpaque()) + 8
+        let bits = word.load(as: UInt64.self)
+        if bits & (1 << 63) == 0 && bits >> 33 != 0 {
+            word.storeBytes(of: bits &- (1 << 33), as: UInt64.self)
+        } else {
+            release(o)
+        }
+    }
+
     /// `dst = src` (a copy: `src` keeps its value).
     @inline(__always) static func copy(_ src: UnsafePointer<Value>, to dst: UnsafeMutablePointer<Value>) {
         if holdsReference(tag(src)) { retain(object(src)) }

@@ -39,14 +39,16 @@ extension VM {
     /// `act` is the activation it is in, and the instruction is returned.
     @inline(never)
     func runPlain(_ running: inout UnsafeMutablePointer<Activation>, floor: Int) -> UnsafeMutablePointer<Instr> {
-        let start = running
-        var act = start
+        var act = running
         unowned(unsafe) var chunk = act.pointee.chunk
         var regs = stack + act.pointee.base
         var ip = chunk.code
         defer { running = act }
         // (nothing here opens a loop or handles an exception: the same for every frame it pushes)
         let iterBase = iteratorTop, exceptionBase = exceptions.count
+        // activations pushed here and not yet left (0 or less: the running one was pushed by
+        // `execute`, and returning from it takes the checks below)
+        var depth = 0
         while true {
             switch ip.pointee {
             case .loadK(let a, let k): ValueLayout.copy(chunk.constantSlots + Int(k), to: regs + Int(a))
@@ -57,7 +59,12 @@ extension VM {
             case .take(let a, let b): ValueLayout.take(regs + Int(b), to: regs + Int(a))
             case .loadGlobal(let a, let g, _):
                 guard let v = ValueLayout.present(chunk.globals.values + Int(g)) else { return ip }
-                ValueLayout.copy(v, to: regs + Int(a))
+                // (`ValueLayout.copy`, counting in place)
+                let d = regs + Int(a)
+                if ValueLayout.holdsReference(ValueLayout.tag(v)) { ValueLayout.retainInPlace(ValueLayout.object(v)) }
+                let old: Unmanaged<HeapObject>? = ValueLayout.holdsReference(ValueLayout.tag(d)) ? ValueLayout.object(d) : nil
+                UnsafeMutableRawPointer(d).copyMemory(from: v, byteCount: MemoryLayout<Value>.size)
+                if let old { ValueLayout.releaseInPlace(old) }
             case .add(let d, let a, let b):
                 if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
                     let (r, o) = x.addingReportingOverflow(y)
@@ -148,7 +155,9 @@ extension VM {
                 guard next.runsPlain, callDepth < maxCallDepth, frameTop < frameCapacity, end <= initialized,
                       trickInterruptRequested == 0 else { return ip }
                 callDepth &+= 1
-                act.pointee.pc = ip - chunk.code + 1
+                depth &+= 1
+                // (16-byte instructions, `ValueLayoutTests`)
+                act.pointee.pc = (Int(bitPattern: ip) &- Int(bitPattern: chunk.code)) &>> 4 &+ 1
                 act.pointee.resultRegister = act.pointee.base &+ Int(a)
                 (frames + frameTop).initialize(to: Activation(chunkRef: callee, functionRef: f, base: base, cellFrame: nil, ownsCells: false,
                                                               iterBase: iterBase, exceptionBase: exceptionBase, savedTop: top))
@@ -161,19 +170,23 @@ extension VM {
                 continue
             case .ret, .retNone:
                 // as `deactivate` + `popCall`: a frame that owns nothing, not `floor`'s (those
-                // pushed here own nothing)
-                if act <= start {
+                // pushed here own nothing and are above it)
+                if depth <= 0 {
                     guard frameTop > floor &+ 1, !act.pointee.ownsCells, !act.pointee.ownsFunction, iterBase == act.pointee.iterBase,
                           exceptionBase == act.pointee.exceptionBase else { return ip }
                 }
                 // the result moved into the caller's register (its old value released), the
                 // window cleared, the caller resumed
                 let result = stack + (act - 1).pointee.resultRegister
+                let old: Unmanaged<HeapObject>? = ValueLayout.holdsReference(ValueLayout.tag(result)) ? ValueLayout.object(result) : nil
                 if case .ret(let a) = ip.pointee {
-                    ValueLayout.take(regs + Int(a), to: result)
+                    // (`ValueLayout.take`, counting in place)
+                    UnsafeMutableRawPointer(result).copyMemory(from: regs + Int(a), byteCount: MemoryLayout<Value>.size)
+                    ValueLayout.setNone(regs + Int(a))
                 } else {
-                    ValueLayout.store(result, .none)
+                    ValueLayout.setNone(result)
                 }
+                if let old { ValueLayout.releaseInPlace(old) }
                 // (most often numbers only: the window's case bytes gathered as bits, one test)
                 let end = stack + top
                 var p = regs, cases: UInt64 = 0
@@ -185,6 +198,7 @@ extension VM {
                 top = act.pointee.savedTop
                 frameTop &-= 1
                 callDepth &-= 1
+                depth &-= 1
                 act -= 1
                 chunk = act.pointee.chunk
                 regs = stack + act.pointee.base
