@@ -30,6 +30,24 @@ extension VM {
         return true
     }
 
+    /// `R[d] = R[a] op R[b]` for two ints (`int`, unless it overflows) or two floats (`float`), as
+    /// `execute`'s fast cases of `add`, `sub` and `mul` do; false (nothing done) otherwise.
+    @inline(__always)
+    static func arithmetic(_ regs: UnsafeMutablePointer<Value>, _ d: R, _ a: R, _ b: R, _ int: (Int, Int) -> (partialValue: Int, overflow: Bool),
+                           _ float: (Double, Double) -> Double) -> Bool {
+        if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
+            let (r, o) = int(x, y)
+            if o { return false }
+            ValueLayout.store(regs + Int(d), .int(r))
+            return true
+        }
+        if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
+            ValueLayout.store(regs + Int(d), .float(float(x, y)))
+            return true
+        }
+        return false
+    }
+
     /// Runs the activation `act` (a `runsPlain` chunk) from its start, entering the plain functions
     /// it calls and returning from them, until an instruction's fast case does not apply: an
     /// operand of another kind, an overflow, a call of anything else (or one that would need
@@ -66,35 +84,11 @@ extension VM {
                 UnsafeMutableRawPointer(d).copyMemory(from: v, byteCount: MemoryLayout<Value>.size)
                 if let old { ValueLayout.releaseInPlace(old) }
             case .add(let d, let a, let b):
-                if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
-                    let (r, o) = x.addingReportingOverflow(y)
-                    if o { return ip }
-                    ValueLayout.store(regs + Int(d), .int(r))
-                } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                    ValueLayout.store(regs + Int(d), .float(x + y))
-                } else {
-                    return ip
-                }
+                if !VM.arithmetic(regs, d, a, b, { $0.addingReportingOverflow($1) }, +) { return ip }
             case .sub(let d, let a, let b):
-                if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
-                    let (r, o) = x.subtractingReportingOverflow(y)
-                    if o { return ip }
-                    ValueLayout.store(regs + Int(d), .int(r))
-                } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                    ValueLayout.store(regs + Int(d), .float(x - y))
-                } else {
-                    return ip
-                }
+                if !VM.arithmetic(regs, d, a, b, { $0.subtractingReportingOverflow($1) }, -) { return ip }
             case .mul(let d, let a, let b):
-                if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
-                    let (r, o) = x.multipliedReportingOverflow(by: y)
-                    if o { return ip }
-                    ValueLayout.store(regs + Int(d), .int(r))
-                } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
-                    ValueLayout.store(regs + Int(d), .float(x * y))
-                } else {
-                    return ip
-                }
+                if !VM.arithmetic(regs, d, a, b, { $0.multipliedReportingOverflow(by: $1) }, *) { return ip }
             case .addI(let d, let a, let k):
                 guard case .int(let x) = regs[Int(a)] else { return ip }
                 let (r, o) = x.addingReportingOverflow(Int(k))
