@@ -61,12 +61,22 @@ extension VM {
         unowned(unsafe) var chunk = act.pointee.chunk
         var regs = stack + act.pointee.base
         var ip = chunk.code
-        defer { running = act }
         // (nothing here opens a loop or handles an exception: the same for every frame it pushes)
         let iterBase = iteratorTop, exceptionBase = exceptions.count
         // activations pushed here and not yet left (0 or less: the running one was pushed by
         // `execute`, and returning from it takes the checks below)
         var depth = 0
+        // The VM's counters live here while this runs: `frameTop` and `callDepth` move with `depth`,
+        // and the pushes allowed before either reaches its limit are known at the start.
+        let frameTop0 = frameTop, callDepth0 = callDepth, initialized = initialized
+        let room = Swift.min(maxCallDepth &- callDepth0, frameCapacity &- frameTop0)
+        var top = top
+        defer {
+            running = act
+            frameTop = frameTop0 &+ depth
+            callDepth = callDepth0 &+ depth
+            self.top = top
+        }
         while true {
             switch ip.pointee {
             case .loadK(let a, let k): ValueLayout.copy(chunk.constantSlots + Int(k), to: regs + Int(a))
@@ -146,17 +156,14 @@ extension VM {
                       let callee = f._withUnsafeGuaranteedRef({ $0.simpleArity == Int(n) ? $0.chunk : nil }) else { return ip }
                 unowned(unsafe) let next = callee.takeUnretainedValue()
                 let base = act.pointee.base &+ Int(a) &+ 1, end = base &+ next.registerCount
-                guard next.runsPlain, callDepth < maxCallDepth, frameTop < frameCapacity, end <= initialized,
-                      trickInterruptRequested == 0 else { return ip }
-                callDepth &+= 1
+                guard next.runsPlain, depth < room, end <= initialized, trickInterruptRequested == 0 else { return ip }
                 depth &+= 1
                 // (16-byte instructions, `ValueLayoutTests`)
                 act.pointee.pc = (Int(bitPattern: ip) &- Int(bitPattern: chunk.code)) &>> 4 &+ 1
                 act.pointee.resultRegister = act.pointee.base &+ Int(a)
-                (frames + frameTop).initialize(to: Activation(chunkRef: callee, functionRef: f, base: base, cellFrame: nil, ownsCells: false,
-                                                              iterBase: iterBase, exceptionBase: exceptionBase, savedTop: top))
+                (act + 1).initialize(to: Activation(chunkRef: callee, functionRef: f, base: base, cellFrame: nil, ownsCells: false,
+                                                    iterBase: iterBase, exceptionBase: exceptionBase, savedTop: top))
                 top = end
-                frameTop &+= 1
                 act += 1
                 chunk = next
                 regs = stack + base
@@ -166,7 +173,7 @@ extension VM {
                 // as `deactivate` + `popCall`: a frame that owns nothing, not `floor`'s (those
                 // pushed here own nothing and are above it)
                 if depth <= 0 {
-                    guard frameTop > floor &+ 1, !act.pointee.ownsCells, !act.pointee.ownsFunction, iterBase == act.pointee.iterBase,
+                    guard frameTop0 &+ depth > floor &+ 1, !act.pointee.ownsCells, !act.pointee.ownsFunction, iterBase == act.pointee.iterBase,
                           exceptionBase == act.pointee.exceptionBase else { return ip }
                 }
                 // the result moved into the caller's register (its old value released), the
@@ -190,8 +197,6 @@ extension VM {
                     while p < end { ValueLayout.clear(p); p += 1 }
                 }
                 top = act.pointee.savedTop
-                frameTop &-= 1
-                callDepth &-= 1
                 depth &-= 1
                 act -= 1
                 chunk = act.pointee.chunk
