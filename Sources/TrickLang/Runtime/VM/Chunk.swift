@@ -42,8 +42,10 @@ final class Chunk {
     let isGenerator: Bool
     /// A call sets up nothing but its window: no unbound locals, no cells, no loops.
     let isPlain: Bool
-    /// `VM.runPlain` can run it (`VM.runsPlain`).
-    let runsPlain: Bool
+    /// `VM.runPlain` can run it (`VM.runsPlain`), until it has left that loop early
+    /// `VM.plainMissLimit` times (`plainMisses`).
+    var runsPlain: Bool
+    var plainMisses: UInt8 = 0
 
     /// A range of instructions whose errors go to `target`. `catchesAll` (finally, with) also
     /// takes interrupts and non-runtime errors; an `except` clause takes only catchable ones.

@@ -77,7 +77,7 @@ extension VM {
             callDepth = callDepth0 &+ depth
             self.top = top
         }
-        while true {
+        loop: while true {
             switch ip.pointee {
             case .loadK(let a, let k): ValueLayout.copy(chunk.constantSlots + Int(k), to: regs + Int(a))
             case .loadInt(let a, let i): ValueLayout.store(regs + Int(a), .int(Int(i)))
@@ -86,7 +86,7 @@ extension VM {
             case .move(let a, let b): ValueLayout.copy(regs + Int(b), to: regs + Int(a))
             case .take(let a, let b): ValueLayout.take(regs + Int(b), to: regs + Int(a))
             case .loadGlobal(let a, let g, _):
-                guard let v = ValueLayout.present(chunk.globals.values + Int(g)) else { return ip }
+                guard let v = ValueLayout.present(chunk.globals.values + Int(g)) else { break loop }
                 // (`ValueLayout.copy`, counting in place)
                 let d = regs + Int(a)
                 if ValueLayout.holdsReference(ValueLayout.tag(v)) { ValueLayout.retainInPlace(ValueLayout.object(v)) }
@@ -94,32 +94,32 @@ extension VM {
                 UnsafeMutableRawPointer(d).copyMemory(from: v, byteCount: MemoryLayout<Value>.size)
                 if let old { ValueLayout.releaseInPlace(old) }
             case .add(let d, let a, let b):
-                if !VM.arithmetic(regs, d, a, b, { $0.addingReportingOverflow($1) }, +) { return ip }
+                if !VM.arithmetic(regs, d, a, b, { $0.addingReportingOverflow($1) }, +) { break loop }
             case .sub(let d, let a, let b):
-                if !VM.arithmetic(regs, d, a, b, { $0.subtractingReportingOverflow($1) }, -) { return ip }
+                if !VM.arithmetic(regs, d, a, b, { $0.subtractingReportingOverflow($1) }, -) { break loop }
             case .mul(let d, let a, let b):
-                if !VM.arithmetic(regs, d, a, b, { $0.multipliedReportingOverflow(by: $1) }, *) { return ip }
+                if !VM.arithmetic(regs, d, a, b, { $0.multipliedReportingOverflow(by: $1) }, *) { break loop }
             case .addI(let d, let a, let k):
-                guard case .int(let x) = regs[Int(a)] else { return ip }
+                guard case .int(let x) = regs[Int(a)] else { break loop }
                 let (r, o) = x.addingReportingOverflow(Int(k))
-                if o { return ip }
+                if o { break loop }
                 ValueLayout.store(regs + Int(d), .int(r))
             case .subI(let d, let a, let k):
-                guard case .int(let x) = regs[Int(a)] else { return ip }
+                guard case .int(let x) = regs[Int(a)] else { break loop }
                 let (r, o) = x.subtractingReportingOverflow(Int(k))
-                if o { return ip }
+                if o { break loop }
                 ValueLayout.store(regs + Int(d), .int(r))
             case .not(let d, let a):
-                guard case .bool(let b) = regs[Int(a)] else { return ip }
+                guard case .bool(let b) = regs[Int(a)] else { break loop }
                 ValueLayout.store(regs + Int(d), .bool(!b))
             case .compare(let d, let a, let b, let op):
-                guard op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] else { return ip }
+                guard op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] else { break loop }
                 ValueLayout.store(regs + Int(d), .bool(VM.compareInts(x, y, op)))
             case .compareJumpIfFalse(let a, let b, let op, let t):
-                guard op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] else { return ip }
+                guard op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] else { break loop }
                 if !VM.compareInts(x, y, op) { ip = chunk.code + Int(t); continue }
             case .compareIJumpIfFalse(let a, let op, let k, let t):
-                guard case .int(let x) = regs[Int(a)] else { return ip }
+                guard case .int(let x) = regs[Int(a)] else { break loop }
                 if !VM.compareInts(x, Int(k), op) { ip = chunk.code + Int(t); continue }
             case .jump(let t):
                 ip = chunk.code + Int(t)
@@ -137,7 +137,7 @@ extension VM {
                     ip = chunk.code + Int(t)
                     continue
                 } else {
-                    return ip
+                    break loop
                 }
             case .jumpIfTrue(let a, let t):
                 if case .bool(let b) = regs[Int(a)] {
@@ -146,17 +146,19 @@ extension VM {
                     if i != 0 { ip = chunk.code + Int(t); continue }
                 } else if case .none = regs[Int(a)] {
                 } else {
-                    return ip
+                    break loop
                 }
             case .call(let a, let n):
                 // as `pushCall` + `activate` do for a plain chunk, when nothing can fail
                 // (a function of plain parameters whose chunk runs plain: `directCallee`'s
                 // conditions, a generator's chunk never running plain)
                 guard let f = ValueLayout.instance(regs + Int(a), ValueLayout.functionTag, as: Function.self),
-                      let callee = f._withUnsafeGuaranteedRef({ $0.simpleArity == Int(n) ? $0.chunk : nil }) else { return ip }
+                      let callee = f._withUnsafeGuaranteedRef({ $0.simpleArity == Int(n) ? $0.chunk : nil }) else { break loop }
                 unowned(unsafe) let next = callee.takeUnretainedValue()
                 let base = act.pointee.base &+ Int(a) &+ 1, end = base &+ next.registerCount
-                guard next.runsPlain, depth < room, end <= initialized, trickInterruptRequested == 0 else { return ip }
+                guard next.runsPlain else { break loop }
+                // (execute grows the register stack, or raises RecursionError or the interrupt)
+                guard depth < room, end <= initialized, trickInterruptRequested == 0 else { return ip }
                 depth &+= 1
                 // (16-byte instructions, `ValueLayoutTests`)
                 act.pointee.pc = (Int(bitPattern: ip) &- Int(bitPattern: chunk.code)) &>> 4 &+ 1
@@ -205,9 +207,20 @@ extension VM {
                 if !chunk.runsPlain { return ip }
                 continue
             default:
-                return ip
+                break loop
             }
             ip += 1
         }
+        // A fast case did not apply (another kind of operand, an overflow, a call of a function
+        // that does not run plain, an undefined global): counted against the chunk, which stops
+        // running plain after `plainMissLimit` of them, as a function whose operands or calls keep
+        // leaving this loop would pay for entering it at every call (`twice = lambda f, x: f(f(x))`
+        // of closures).
+        chunk.plainMisses &+= 1
+        if chunk.plainMisses >= VM.plainMissLimit { chunk.runsPlain = false }
+        return ip
     }
+
+    /// See the end of `runPlain`.
+    static let plainMissLimit: UInt8 = 16
 }
