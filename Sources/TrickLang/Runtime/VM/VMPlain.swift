@@ -10,9 +10,10 @@ import TrickCore
 /// retains, releases and throwing calls it makes, and the code it compiles to keeps the
 /// instruction pointer and the register window on the stack, reloading them for every
 /// instruction. This one has four live values and calls nothing that throws, so they stay in
-/// machine registers; a call of a plain function is a few stores. The fast cases are the same as
+/// machine registers; a call of a plain function is a few stores, and the callee's references are
+/// counted in place (`ValueLayout.retainInPlace` / `releaseInPlace`). The fast cases are the same as
 /// `execute`'s (the same `ValueLayout` operations and `VM.compareInts`), and every other path is
-/// `execute`'s.
+/// `execute`'s. A chunk that keeps leaving early stops being entered (see the end of `runPlain`).
 extension VM {
     /// Whether `execute` may hand this chunk to `runPlain`: a plain frame (no cells, iterators or
     /// unbound locals), not a generator, and nothing but the instructions `runPlain` does.
