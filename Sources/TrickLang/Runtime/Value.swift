@@ -446,6 +446,22 @@ enum ValueLayout {
         }
     }
 
+    /// `copy`, counting in place (for `VM.runPlain`).
+    @inline(__always) static func copyInPlace(_ src: UnsafePointer<Value>, to dst: UnsafeMutablePointer<Value>) {
+        if holdsReference(tag(src)) { retainInPlace(object(src)) }
+        let old: Unmanaged<HeapObject>? = holdsReference(tag(dst)) ? object(dst) : nil
+        UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
+        if let old { releaseInPlace(old) }
+    }
+
+    /// `take` of two different registers, counting in place (for `VM.runPlain`).
+    @inline(__always) static func takeInPlace(_ src: UnsafeMutablePointer<Value>, to dst: UnsafeMutablePointer<Value>) {
+        let old: Unmanaged<HeapObject>? = holdsReference(tag(dst)) ? object(dst) : nil
+        UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: MemoryLayout<Value>.size)
+        setNone(src)
+        if let old { releaseInPlace(old) }
+    }
+
     /// `dst = src` (a copy: `src` keeps its value).
     @inline(__always) static func copy(_ src: UnsafePointer<Value>, to dst: UnsafeMutablePointer<Value>) {
         if holdsReference(tag(src)) { retain(object(src)) }

@@ -88,12 +88,7 @@ extension VM {
             case .take(let a, let b): ValueLayout.take(regs + Int(b), to: regs + Int(a))
             case .loadGlobal(let a, let g, _):
                 guard let v = ValueLayout.present(chunk.globals.values + Int(g)) else { break loop }
-                // (`ValueLayout.copy`, counting in place)
-                let d = regs + Int(a)
-                if ValueLayout.holdsReference(ValueLayout.tag(v)) { ValueLayout.retainInPlace(ValueLayout.object(v)) }
-                let old: Unmanaged<HeapObject>? = ValueLayout.holdsReference(ValueLayout.tag(d)) ? ValueLayout.object(d) : nil
-                UnsafeMutableRawPointer(d).copyMemory(from: v, byteCount: MemoryLayout<Value>.size)
-                if let old { ValueLayout.releaseInPlace(old) }
+                ValueLayout.copyInPlace(v, to: regs + Int(a))
             case .add(let d, let a, let b):
                 if !VM.arithmetic(regs, d, a, b, { $0.addingReportingOverflow($1) }, +) { break loop }
             case .sub(let d, let a, let b):
@@ -182,15 +177,11 @@ extension VM {
                 // the result moved into the caller's register (its old value released), the
                 // window cleared, the caller resumed
                 let result = stack + (act - 1).pointee.resultRegister
-                let old: Unmanaged<HeapObject>? = ValueLayout.holdsReference(ValueLayout.tag(result)) ? ValueLayout.object(result) : nil
                 if case .ret(let a) = ip.pointee {
-                    // (`ValueLayout.take`, counting in place)
-                    UnsafeMutableRawPointer(result).copyMemory(from: regs + Int(a), byteCount: MemoryLayout<Value>.size)
-                    ValueLayout.setNone(regs + Int(a))
+                    ValueLayout.takeInPlace(regs + Int(a), to: result)
                 } else {
-                    ValueLayout.setNone(result)
+                    ValueLayout.store(result, .none)
                 }
-                if let old { ValueLayout.releaseInPlace(old) }
                 // (most often numbers only: the window's case bytes gathered as bits, one test)
                 let end = stack + top
                 var p = regs, cases: UInt64 = 0
