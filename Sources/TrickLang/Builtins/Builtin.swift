@@ -305,7 +305,7 @@ public final class BuiltinFunction {
     lazy var valueType: BuiltinValueType? = BuiltinValueType(rawValue: name)
     /// Set on the built-ins whose common calls the VM runs inline (`VM.isInstance`).
     var intrinsic = Intrinsic.none
-    enum Intrinsic: UInt8 { case none, isinstance }
+    enum Intrinsic: UInt8 { case none, isinstance, str }
     /// A method bound to its receiver (`obj.method` of a trick class), for `inspect.ismethod`.
     var isBoundMethod = false
     /// For a method taken from an object (`m.forward`, `t.add`, `d.get`, `obj.f` of a trick

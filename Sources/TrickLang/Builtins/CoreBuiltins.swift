@@ -120,7 +120,7 @@ enum CoreBuiltins {
             return .dict(d)
         }
         dict.fast1 = { v in .dict(try dictOf(v)) }
-        lib.function1("str(obj='')") { v in .str(Printer.str(v)) }
+        lib.function1("str(obj='')") { v in .str(Printer.str(v)) }.intrinsic = .str
         lib.function1("repr(obj)") { v in .str(Printer.repr(v)) }
         lib.function("int(x=0, base=10)") { a in
             switch a["x"] {

@@ -7,15 +7,18 @@ import Darwin
 /// Python's format-spec mini-language (`f'{x:.4f}'`, `'{:>8}'.format(s)`) and `%` formatting.
 enum Format {
     /// printf of one double with a C format such as "%.4f".
-    static func cFormat(_ fmt: String, _ d: Double) -> String {
-        var buf = [CChar](repeating: 0, count: 512)
-        _ = withVaList([d]) { vsnprintf(&buf, 512, fmt, $0) }
-        return String(cString: buf)
-    }
+    static func cFormat(_ fmt: String, _ d: Double) -> String { cFormat(fmt, d as CVarArg) }
+    static func cFormat(_ fmt: String, _ i: Int) -> String { cFormat(fmt, i as CVarArg) }
 
-    static func cFormat(_ fmt: String, _ i: Int) -> String {
+    /// `vsnprintf` of one argument, into a buffer as long as the result needs (a `%200d` is 200
+    /// characters; the width itself is bounded by `maxWidth` where the spec is read).
+    private static func cFormat(_ fmt: String, _ arg: CVarArg) -> String {
         var buf = [CChar](repeating: 0, count: 128)
-        _ = withVaList([i]) { vsnprintf(&buf, 128, fmt, $0) }
+        let n = withVaList([arg]) { vsnprintf(&buf, buf.count, fmt, $0) }
+        if n >= buf.count {
+            buf = [CChar](repeating: 0, count: Int(n) + 1)
+            _ = withVaList([arg]) { vsnprintf(&buf, buf.count, fmt, $0) }
+        }
         return String(cString: buf)
     }
 
@@ -157,6 +160,10 @@ enum Format {
             if s[i] == "%" { out.append("%"); i += 1; continue }
             var spec = ""
             while i < s.count, "-+ 0#.123456789".contains(s[i]) { spec.append(s[i]); i += 1 }
+            // a width or precision as `format`'s: bounded (a %10000000000d would be 10 GB)
+            for n in spec.split(whereSeparator: { !$0.isNumber }) where Int(n).map({ $0 > Format.maxWidth }) ?? true {
+                throw RuntimeError("format width or precision too large in '%\(spec)' (at most \(Format.maxWidth))", kind: "ValueError")
+            }
             guard i < s.count else { throw RuntimeError("incomplete format", kind: "ValueError") }
             let conv = s[i]
             i += 1
@@ -167,8 +174,20 @@ enum Format {
             case "s": out += Printer.str(a)
             case "r": out += Printer.repr(a)
             case "d", "i":
-                guard let d = Convert.double(a) else { throw RuntimeError("%d format: a number is required, not \(a.typeName)", kind: "TypeError") }
-                out += cFormat("%" + spec + "ld", Int(d))
+                // an int as it is (through a Double it lost digits above 2^53, and 2^63 − 1 trapped);
+                // a float truncated toward zero, as Python's int(x)
+                let n: Int
+                switch a {
+                case .int(let v): n = v
+                case .bool(let b): n = b ? 1 : 0
+                default:
+                    guard let d = Convert.double(a) else { throw RuntimeError("%d format: a number is required, not \(a.typeName)", kind: "TypeError") }
+                    guard let v = Int(exactly: d.rounded(.towardZero)) else {
+                        throw RuntimeError(d.isNaN ? "cannot convert float NaN to integer" : "%d format: \(Printer.str(a)) is out of trick's int range", kind: d.isNaN ? "ValueError" : "OverflowError")
+                    }
+                    n = v
+                }
+                out += cFormat("%" + spec + "ld", n)
             case "f", "e", "g", "E", "G", "F":
                 guard let d = Convert.double(a) else { throw RuntimeError("%\(conv) format: a number is required, not \(a.typeName)", kind: "TypeError") }
                 out += cFormat("%" + spec + String(conv), d)

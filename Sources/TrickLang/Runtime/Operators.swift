@@ -135,6 +135,7 @@ enum Ops {
     /// `x + y` of strs, written once into the new string's buffer (Swift's `+` appends to a copy
     /// of `x` through its general append path, ~3× the work for short strings).
     static func concatenate(_ x: String, _ y: String) -> String {
+        if let s = SmallString.concat(unsafeBitCast(x, to: (UInt64, UInt64).self), unsafeBitCast(y, to: (UInt64, UInt64).self)) { return s }
         let n = x.utf8.count + y.utf8.count
         if n == 0 { return "" }
         if let s = SmallString.make(count: n, { p in

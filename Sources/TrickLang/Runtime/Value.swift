@@ -387,6 +387,16 @@ enum ValueLayout {
         return Unmanaged.fromOpaque(UnsafeRawPointer(p).load(as: UnsafeRawPointer.self))
     }
 
+    /// The two raw words of the string a register of case str holds, read in its box in place
+    /// (nothing retained; the register keeps it), or nil for another case.
+    @inline(__always) static func strWords(_ p: UnsafePointer<Value>) -> (UInt64, UInt64)? {
+        guard tag(p) == strTag else { return nil }
+        let box = UnsafeRawPointer(p).load(as: UnsafeRawPointer.self)
+        return (box.load(fromByteOffset: strPayload, as: UInt64.self), box.load(fromByteOffset: strPayload + 8, as: UInt64.self))
+    }
+    /// Where a str case's box keeps the string: after the heap object's two header words.
+    static let strPayload = 16
+
     /// The value of a `Value?` (a global's slot), nil when absent: read in place.
     @inline(__always) static func present(_ p: UnsafePointer<Value?>) -> UnsafePointer<Value>? {
         UnsafeRawPointer(p).load(fromByteOffset: 8, as: UInt8.self) == absentTag ? nil : UnsafeRawPointer(p).assumingMemoryBound(to: Value.self)
@@ -545,6 +555,10 @@ enum ValueLayout {
         }
         for (v, o) in classes {
             guard check(v, { p in holdsReference(tag(p)) && object(p).toOpaque() == Unmanaged.passUnretained(o).toOpaque() }) else { return false }
+        }
+        // a str's box keeps the string after its header
+        for text in ["s", "a string longer than fifteen bytes"] {
+            guard check(.str(text), { p in strWords(p).map { $0 == unsafeBitCast(text, to: (UInt64, UInt64).self) } ?? false }) else { return false }
         }
         for v in boxed {
             // a live heap object: a retain through the first word and its release balance

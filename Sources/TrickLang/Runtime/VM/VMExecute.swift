@@ -170,8 +170,12 @@ extension VM {
                             if !o { ValueLayout.store(regs + Int(d), .int(r)); continue }
                         } else if case .float(let x) = regs[Int(a)], case .float(let y) = regs[Int(b)] {
                             ValueLayout.store(regs + Int(d), .float(x + y)); continue
-                        } else if case .str(let x) = regs[Int(a)], case .str(let y) = regs[Int(b)] {
-                            ValueLayout.store(regs + Int(d), .str(Ops.concatenate(x, y))); continue
+                        } else if let x = ValueLayout.strWords(regs + Int(a)), let y = ValueLayout.strWords(regs + Int(b)) {
+                            // two small strings joined from their words in place; else Ops' way
+                            if let s = SmallString.concat(x, y) { ValueLayout.store(regs + Int(d), .str(s)); continue }
+                            if case .str(let x) = regs[Int(a)], case .str(let y) = regs[Int(b)] {
+                                ValueLayout.store(regs + Int(d), .str(Ops.concatenate(x, y))); continue
+                            }
                         }
                     case .sub(let d, let a, let b):
                         if case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] {
@@ -307,6 +311,12 @@ extension VM {
                             continue
                         }
                         if n <= 2, let b = ValueLayout.instance(regs + Int(a), ValueLayout.builtinTag, as: BuiltinFunction.self) {
+                            // `str(i)` of an int: its digits, with no call
+                            if n == 1, ValueLayout.tag(regs + Int(a) + 1) == ValueLayout.intTag, b._withUnsafeGuaranteedRef({ $0.intrinsic == .str }),
+                               case .int(let i) = regs[Int(a) + 1] {
+                                ValueLayout.store(regs + Int(a), .str(Printer.decimal(i)))
+                                continue
+                            }
                             if n == 2, b._withUnsafeGuaranteedRef({ $0.intrinsic == .isinstance }),
                                let r = VM.isInstance(regs + Int(a) + 1, regs + Int(a) + 2) {
                                 ValueLayout.clear(regs + Int(a) + 1)
