@@ -39,6 +39,37 @@ final class ValueLayoutTests: XCTestCase {
         XCTAssertEqual(Ops.concatenate("key", "12345"), "key12345")
         XCTAssertEqual(Ops.concatenate("caf", "\u{e9}"), "caf\u{e9}")
         XCTAssertEqual(Ops.concatenate("a long enough string", "!"), "a long enough string!")
+        for _ in 0..<2000 {
+            // joined from the words (both small, the result ≤ 15 bytes) or the library's way
+            let x = String((0..<Int.random(in: 0...9, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let y = String((0..<Int.random(in: 0...9, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let joined = Ops.concatenate(x, y)
+            XCTAssertEqual(Array(joined.utf8), Array(x.utf8) + Array(y.utf8))
+            XCTAssertEqual(unsafeBitCast(joined, to: (UInt64, UInt64).self) == unsafeBitCast(x + y, to: (UInt64, UInt64).self), joined.utf8.count <= 15)
+            XCTAssertEqual(HashKey.stringHash(joined), HashKey.stringHash(x + y))
+        }
+        for v in [0, 9, 10, 99, 100, 12_345, -7, -100, 999_999_999_999_999, -999_999_999_999_999, 1_000_000_000_000_000, Int.min + 1, Int.min] {
+            XCTAssertEqual(Printer.decimal(v), String(v))
+        }
+    }
+
+    /// A str's hash depends on its bytes only: a small string and a string of the same bytes in
+    /// native storage (a reserved capacity keeps even a short string there) hash alike, at every
+    /// length around the small strings' 15 and the 8-byte steps.
+    func testStringHashIsTheSameForSmallAndStoredStrings() {
+        for text in ["", "a", "key12345", "0123456789abcde", "0123456789abcdef", "h\u{e9}llo", "\u{3b1}\u{3b2}\u{3b3}", String(repeating: "xy", count: 20)] {
+            for n in 0...text.count {
+                let small = String(text.prefix(n))
+                var stored = String()
+                stored.reserveCapacity(64)
+                stored.append(small)
+                XCTAssertEqual(Array(stored.utf8), Array(small.utf8))
+                XCTAssertEqual(HashKey.stringHash(stored), HashKey.stringHash(small), "\(small)")
+            }
+        }
+        // different short strings differ (no collisions among these)
+        let keys = (0..<5000).map { "key" + String($0) } + (0..<5000).map { String($0) + "\u{e9}" }
+        XCTAssertEqual(Set(keys.map(HashKey.stringHash)).count, keys.count)
     }
 
     func testCopyStoreTakeAndClearKeepReferenceCountsBalanced() {

@@ -2,7 +2,7 @@
 /// floats (the numeric hash modulo the Mersenne prime 2^61 − 1, so `hash(1) == hash(1.0) == 1`
 /// and `hash(-1) == -2`), and tuples of them (xxHash-style, `tuplehash` in Objects/tupleobject.c).
 /// CPython randomises str hashes per process and derives None's from its address; trick's are
-/// deterministic (FNV-1a over UTF-8; a constant), so golden notebooks stay stable.
+/// deterministic (`stringHash`; a constant), so golden notebooks stay stable.
 extension HashKey {
     static let modulus: UInt64 = (1 << 61) - 1
 
@@ -37,17 +37,50 @@ extension HashKey {
         }
     }
 
-    /// FNV-1a over the string's UTF-8 bytes, read in place (iterating `s.utf8` decodes its
-    /// storage a byte at a time, ~30 instructions each; `withUTF8` needs a mutable copy).
+    /// A str's hash, from its UTF-8 bytes read a word at a time: up to 15 bytes as the two words
+    /// of a small string (the bytes, then the count in the last byte) — a small string's own
+    /// words, read with no call — and longer strings 8 bytes a step. Deterministic, as the rest
+    /// of trick's hashes (CPython's str hash changes with every process).
     static func stringHash(_ s: String) -> Int {
-        func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            return Int(bitPattern: UInt(h))
+        let w = unsafeBitCast(s, to: (UInt64, UInt64).self)
+        if (w.1 >> 56) & 0x20 != 0 && SmallString.usable {
+            return shortHash(w.0, w.1 & 0x00FF_FFFF_FFFF_FFFF | (w.1 >> 56 & 0xF) << 56)
         }
-        if let h = s.utf8.withContiguousStorageIfAvailable(fnv) { return h }
+        func words(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+            let n = bytes.count
+            guard let base = bytes.baseAddress, n > 0 else { return shortHash(0, 0) }
+            func tail(_ from: Int, _ to: Int) -> UInt64 {
+                var t: UInt64 = 0
+                for i in stride(from: to - 1, through: from, by: -1) { t = t << 8 | UInt64(base[i]) }
+                return t
+            }
+            if n <= 15 { return shortHash(tail(0, Swift.min(n, 8)), n > 8 ? tail(8, n) | UInt64(n) << 56 : UInt64(n) << 56) }
+            var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(n)
+            var i = 0
+            while i + 8 <= n {
+                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+                h = h << 29 | h >> 35
+                i += 8
+            }
+            h = (h ^ tail(i, n)) &* 0x9E37_79B9_7F4A_7C15
+            return Int(bitPattern: UInt(finish(h)))
+        }
+        if let h = s.utf8.withContiguousStorageIfAvailable(words) { return h }
         var s = s
-        return s.withUTF8(fnv)
+        return s.withUTF8(words)
+    }
+
+    /// The hash of at most 15 bytes laid out as a small string's two words.
+    @inline(__always) private static func shortHash(_ a: UInt64, _ b: UInt64) -> Int {
+        Int(bitPattern: UInt(finish((a &* 0x9E37_79B9_7F4A_7C15) ^ ((b << 32 | b >> 32) &* 0xC2B2_AE3D_27D4_EB4F))))
+    }
+
+    /// splitmix64's finaliser: every input bit moves every output bit.
+    @inline(__always) private static func finish(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     static func intHash(_ i: Int) -> Int {

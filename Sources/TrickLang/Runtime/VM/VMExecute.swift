@@ -60,8 +60,9 @@ extension VM {
                 }
             }
             if chunk.iteratorCount > 0 {
-                ensureIterators(iterBase + chunk.iteratorCount)
-                iteratorTop = iterBase + chunk.iteratorCount
+                let end = iterBase &+ chunk.iteratorCount
+                if end > iteratorCapacity { ensureIterators(end) }
+                iteratorTop = end
             }
             return Activation(chunkRef: chunkRef, functionRef: functionRef, base: base, cellFrame: cellFrame, ownsCells: ownsCells,
                               iterBase: iterBase, exceptionBase: exceptions.count, savedTop: savedTop)
