@@ -592,7 +592,10 @@ extension String {
     @inline(__always)
     func sameCodePoints(_ other: String) -> Bool {
         // the same storage, or the same small string: equal without reading the bytes
-        if unsafeBitCast(self, to: (UInt64, UInt64).self) == unsafeBitCast(other, to: (UInt64, UInt64).self) { return true }
+        let x = unsafeBitCast(self, to: (UInt64, UInt64).self), y = unsafeBitCast(other, to: (UInt64, UInt64).self)
+        if x == y { return true }
+        // two small strings (the small flag on both): their words are their bytes, and differ
+        if (x.1 >> 56) & (y.1 >> 56) & 0x20 != 0 && SmallString.usable { return false }
         let same = utf8.withContiguousStorageIfAvailable { x in
             other.utf8.withContiguousStorageIfAvailable { y in
                 x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
