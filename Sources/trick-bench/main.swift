@@ -59,6 +59,16 @@ func processJiffies(_ pid: pid_t) -> Double {
     return u + s
 }
 
+/// `processJiffies` of a process and its children: a `--measure-rss` wrapper's child is the
+/// program measured, whose time is not other processes' time.
+func treeJiffies(_ pid: pid_t) -> Double {
+    var total = processJiffies(pid)
+    for child in (readText("/proc/\(pid)/task/\(pid)/children") ?? "").split(separator: " ") {
+        if let c = pid_t(child) { total += processJiffies(c) }
+    }
+    return total
+}
+
 let clockTicks = Double(sysconf(Int32(_SC_CLK_TCK)))
 let onlineCPUs = Double(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 
@@ -81,7 +91,7 @@ func run(_ argv: [String], sample: Bool = false) -> RunResult {
     close(fds[1])
     guard rc == 0 else { close(fds[0]); return RunResult(ok: false, seconds: 0, stdout: "", maxRSSKB: 0) }
     var samples: [(t: Double, busy: Double, child: Double)] = []
-    func takeSample() { if sample { samples.append((now(), machineBusyJiffies(), processJiffies(pid))) } }
+    func takeSample() { if sample { samples.append((now(), machineBusyJiffies(), treeJiffies(pid))) } }
     takeSample()
     var bytes: [UInt8] = []
     var buf = [UInt8](repeating: 0, count: 65536)
@@ -599,22 +609,28 @@ if !interpOnly && (only.isEmpty || only == "kernels" || trainingMemory.contains 
 
 /// bench/interp/NAME.py (valid trick and Python) and NAME.lua each define `work()`; a harness
 /// appended here calls it once to warm up, then REPEATS times under a timer (perf_counter in trick
-/// and CPython, os.clock — CPU time — in Lua, which has no finer wall clock), and prints the median
-/// and the result, which must agree across the three.
+/// and CPython, os.clock — CPU time — in Lua, which has no finer wall clock), and prints the
+/// minimum (as the kernel rows: a call another process interrupted only takes longer), the
+/// median, the timed window (trick and CPython: the other processes' share of the CPUs during it
+/// is shown, as for the kernels) and the result, which must agree across the three.
 let interpWorkloads = ["calls", "int_loop", "matmul_lists", "dict_strings", "fstrings", "comprehension",
                        "closures", "tuple_tree", "sort_key", "config_merge"]
-let interpRepeats = 5
+let interpRepeats = 7
 let pyHarness = """
 
     REPEATS = \(interpRepeats)
     work()
     ts = []
+    w0 = perf_counter()
     for r in range(REPEATS):
         t0 = perf_counter()
         c = work()
         ts.append(perf_counter() - t0)
+    w1 = perf_counter()
     ts = sorted(ts)
+    print("min_ms", ts[0] * 1000.0)
     print("median_ms", ts[len(ts) // 2] * 1000.0)
+    print("window", w0, w1)
     print("check", c)
 
     """
@@ -628,6 +644,7 @@ let luaHarness = """
       ts[#ts + 1] = os.clock() - t0
     end
     table.sort(ts)
+    print("min_ms " .. ts[1] * 1000.0)
     print("median_ms " .. ts[#ts // 2 + 1] * 1000.0)
     print("check " .. (math.tointeger(c) or c))
 
@@ -642,8 +659,8 @@ for w in interpWorkloads where !kernelsOnly {
     let pyFile = writeTemp("\(w).py", "from time import perf_counter\n" + py + pyHarness)
     tempFiles += [trickFile, pyFile]
     // Through `--measure-rss`: each process's own peak RSS, not this process's inherited one.
-    var row = InterpRow(name: w, trick: parseKernel(run([args[0], "--measure-rss", trickBin, "run", trickFile])),
-                        python: parseKernel(run([args[0], "--measure-rss", cpython, pyFile])), lua: nil)
+    var row = InterpRow(name: w, trick: parseKernel(run([args[0], "--measure-rss", trickBin, "run", trickFile], sample: true)),
+                        python: parseKernel(run([args[0], "--measure-rss", cpython, pyFile], sample: true)), lua: nil)
     if let lua, let src = readText("\(root)/bench/interp/\(w).lua") {
         let luaFile = writeTemp("\(w).lua", src + luaHarness)
         tempFiles.append(luaFile)
@@ -657,15 +674,18 @@ fputs("\n", stderr)
 if !kernelsOnly {
 print("")
 print("The interpreter: the same workloads in trick, CPython (\(cpython)) and Lua 5.4 (bench/interp/), each timed in-process")
-print("(median of \(interpRepeats) calls after a warm-up; Lua's os.clock is CPU time), with each process's peak RSS:")
+print("(the minimum of \(interpRepeats) calls after a warm-up; Lua's os.clock is CPU time), with the other processes' share of the CPUs")
+print("while trick and CPython were timed (⚠: above \(format(busyLimit * 100, 0))%) and each process's peak RSS:")
 print("")
-print("| workload | trick | CPython | Lua 5.4 | trick / CPython | Lua / CPython | peak RSS trick / CPython | check (trick / CPython / Lua) |")
-print("|---|---|---|---|---|---|---|---|")
-var logTrick = 0.0, logLua = 0.0, nTrick = 0, nLua = 0, worst = 0.0
+print("| workload | trick | CPython | Lua 5.4 | trick / CPython | Lua / CPython | others (trick / CPython) | peak RSS trick / CPython | check (trick / CPython / Lua) |")
+print("|---|---|---|---|---|---|---|---|---|")
+var logTrick = 0.0, logLua = 0.0, nTrick = 0, nLua = 0, worst = 0.0, busyInterp = 0
 for r in interpRows {
     var ratio = "—", luaRatio = "—", rss = "—"
+    let busy = [r.trick?.othersShare, r.python?.othersShare].contains { ($0 ?? 0) > busyLimit }
+    if busy { busyInterp += 1 }
     if let t = r.trick, let p = r.python {
-        ratio = format(t.seconds / p.seconds, 2) + "×"
+        ratio = format(t.seconds / p.seconds, 2) + "×" + (busy ? " ⚠" : "")
         logTrick += log(t.seconds / p.seconds); nTrick += 1
         worst = max(worst, t.seconds / p.seconds)
         rss = "\(t.maxRSSKB / 1024) / \(p.maxRSSKB / 1024) MB"
@@ -675,12 +695,17 @@ for r in interpRows {
         logLua += log(l.seconds / p.seconds); nLua += 1
     }
     let checks = [r.trick?.check ?? "failed", r.python?.check ?? "failed", lua == nil ? "" : (r.lua?.check ?? "failed")]
-    print("| \(r.name) | \(ms(r.trick?.seconds)) | \(ms(r.python?.seconds)) | \(lua == nil ? "not installed" : ms(r.lua?.seconds)) | \(ratio) | \(luaRatio) | \(rss) | \(checks.filter { !$0.isEmpty }.joined(separator: " / ")) |")
+    let others = "\(percent(r.trick?.othersShare)) / \(percent(r.python?.othersShare))"
+    print("| \(r.name) | \(ms(r.trick?.seconds)) | \(ms(r.python?.seconds)) | \(lua == nil ? "not installed" : ms(r.lua?.seconds)) | \(ratio) | \(luaRatio) | \(others) | \(rss) | \(checks.filter { !$0.isEmpty }.joined(separator: " / ")) |")
 }
 if nTrick > 0 {
     let g = exp(logTrick / Double(nTrick))
     let gl = nLua > 0 ? format(exp(logLua / Double(nLua)), 2) + "×" : "—"
-    print("| **geometric mean** | | | | **\(format(g, 2))×** (goal ≤ 0.6×; worst \(format(worst, 2))×, goal ≤ 1.0×) | \(gl) | | |")
+    print("| **geometric mean** | | | | **\(format(g, 2))×** (goal ≤ 0.6×; worst \(format(worst, 2))×, goal ≤ 1.0×) | \(gl) | | | |")
+}
+if busyInterp > 0 {
+    print("")
+    print("⚠ \(busyInterp) of \(interpRows.count) interpreter rows were measured while other processes used more than \(format(busyLimit * 100, 0))% of the CPUs: do not copy this table into the README; rerun on a quiet machine.")
 }
 }
 
