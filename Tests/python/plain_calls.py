@@ -71,3 +71,32 @@ try:
 except RecursionError:
     print('RecursionError')
 print(depth(100), fib(15))
+
+
+# Tuples built and indexed in plain functions (a recursive tree), identity tests, and the ways
+# out: an index past the end, a negative index, a string subscript, a dict item.
+def build(depth):
+    if depth == 0:
+        return (1, None, None)
+    return (depth, build(depth - 1), build(depth - 1))
+
+
+def total(t):
+    if t is None:
+        return 0
+    return t[0] + total(t[1]) + total(t[2])
+
+
+def pick(t, i):
+    if t is not None:
+        return t[i]
+    return -1
+
+
+print(total(build(10)), build(1), pick((4, 5, 6), 2), pick(None, 0), pick((4, 5, 6), -1), pick([7, 8], 1))
+print(pick('abc', 1), pick({2: 'two'}, 2), pick((1, 2), 0) is pick([1], 0), pick(((1,), 2), 0))
+for bad in [((1, 2), 5), ([], 0), ({}, 3)]:
+    try:
+        pick(*bad)
+    except (IndexError, KeyError) as e:
+        print(type(e).__name__)

@@ -1,7 +1,8 @@
 import TrickCore
 
 /// The VM's inner loop for plain numeric code: chunks whose every instruction is one of a few
-/// (moves, globals, int and float arithmetic and comparisons, branches, calls and returns) run
+/// (moves, globals, int and float arithmetic and comparisons, identity tests, branches, tuple
+/// building and list/tuple indexing, calls and returns) run
 /// here, calls between them included, until an instruction's fast case does not apply. Then
 /// `execute` takes over at that instruction, which has not been started, and does it (and its
 /// errors) as always; this loop never throws and never reports anything itself.
@@ -22,7 +23,8 @@ extension VM {
         for ins in code {
             switch ins {
             case .loadK, .loadInt, .loadNone, .loadBool, .move, .take, .loadGlobal, .add, .sub, .mul, .addI, .subI, .not,
-                 .compare, .compareJumpIfFalse, .compareIJumpIfFalse, .jump, .loop, .jumpIfFalse, .jumpIfTrue, .call, .ret, .retNone:
+                 .compare, .compareJumpIfFalse, .compareIJumpIfFalse, .jump, .loop, .jumpIfFalse, .jumpIfTrue, .call, .ret, .retNone,
+                 .getItem, .buildTuple:
                 continue
             default:
                 return false
@@ -112,11 +114,21 @@ extension VM {
                 guard op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] else { break loop }
                 ValueLayout.store(regs + Int(d), .bool(VM.compareInts(x, y, op)))
             case .compareJumpIfFalse(let a, let b, let op, let t):
-                guard op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] else { break loop }
+                guard op < 6, case .int(let x) = regs[Int(a)], case .int(let y) = regs[Int(b)] else {
+                    // `is` / `is not`: identity (`t is None` of a recursive walk)
+                    guard op >= Comparison.is.rawValue else { break loop }
+                    ip = VM.identical(regs + Int(a), regs + Int(b)) != (op == Comparison.is.rawValue) ? chunk.code + Int(t) : ip + 1
+                    continue
+                }
                 if !VM.compareInts(x, y, op) { ip = chunk.code + Int(t); continue }
             case .compareIJumpIfFalse(let a, let op, let k, let t):
                 guard case .int(let x) = regs[Int(a)] else { break loop }
                 if !VM.compareInts(x, Int(k), op) { ip = chunk.code + Int(t); continue }
+            case .getItem(let d, let o, let i):
+                // an item of a list or tuple at an index in range (anything else: execute's)
+                guard case .int(let j) = regs[Int(i)], j >= 0, VM.itemAt(regs + Int(o), j, into: regs + Int(d)) else { break loop }
+            case .buildTuple(let d, let first, let n):
+                ValueLayout.store(regs + Int(d), .tuple(takeArguments(regs, Int(first), Int(n))))
             case .jump(let t):
                 ip = chunk.code + Int(t)
                 continue
