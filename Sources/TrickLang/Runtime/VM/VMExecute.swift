@@ -402,6 +402,13 @@ extension VM {
                             ip += Int(skip)
                         }
                         continue
+                    case .forPrepView(let s, let a, let view):
+                        // a plain dict's entries, walked in place (anything else: step's)
+                        if let d = ValueLayout.instance(regs + Int(a), ValueLayout.dictTag, as: DictRef.self),
+                           d._withUnsafeGuaranteedRef({ $0.flavor == nil }) {
+                            (iterators + act.pointee.iterBase + Int(s)).pointee.start(d._withUnsafeGuaranteedRef { $0.entries }, view: view)
+                            continue
+                        }
                     case .forNext(let s, let d, let t):
                         let it = iterators + act.pointee.iterBase + Int(s)
                         if it.pointee.isRange {
