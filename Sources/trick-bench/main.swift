@@ -608,8 +608,10 @@ if !interpOnly && (only.isEmpty || only == "kernels" || trainingMemory.contains 
 // MARK: the interpreter micro-suite: the same workloads in trick, CPython and Lua 5.4, in-process
 
 /// bench/interp/NAME.py (valid trick and Python) and NAME.lua each define `work()`; a harness
-/// appended here calls it once to warm up, then REPEATS times under a timer (perf_counter in trick
-/// and CPython, os.clock — CPU time — in Lua, which has no finer wall clock), and prints the
+/// appended here calls it once to warm up, then at least REPEATS times and until 0.5 s have passed
+/// (as the kernel rows: a window long enough for the CPU-time sampling, whose clock ticks are
+/// 10 ms) under a timer (perf_counter in trick and CPython, os.clock — CPU time — in Lua, which
+/// has no finer wall clock), and prints the
 /// minimum (as the kernel rows: a call another process interrupted only takes longer), the
 /// median, the timed window (trick and CPython: the other processes' share of the CPUs during it
 /// is shown, as for the kernels) and the result, which must agree across the three.
@@ -622,7 +624,7 @@ let pyHarness = """
     work()
     ts = []
     w0 = perf_counter()
-    for r in range(REPEATS):
+    while len(ts) < REPEATS or perf_counter() - w0 < 0.5:
         t0 = perf_counter()
         c = work()
         ts.append(perf_counter() - t0)
@@ -638,7 +640,8 @@ let luaHarness = """
 
     work()
     local ts, c = {}, nil
-    for r = 1, \(interpRepeats) do
+    local w0 = os.clock()
+    while #ts < \(interpRepeats) or os.clock() - w0 < 0.5 do
       local t0 = os.clock()
       c = work()
       ts[#ts + 1] = os.clock() - t0
@@ -674,7 +677,7 @@ fputs("\n", stderr)
 if !kernelsOnly {
 print("")
 print("The interpreter: the same workloads in trick, CPython (\(cpython)) and Lua 5.4 (bench/interp/), each timed in-process")
-print("(the minimum of \(interpRepeats) calls after a warm-up; Lua's os.clock is CPU time), with the other processes' share of the CPUs")
+print("(the minimum over at least \(interpRepeats) calls and 0.5 s after a warm-up; Lua's os.clock is CPU time), with the other processes' share of the CPUs")
 print("while trick and CPython were timed (⚠: above \(format(busyLimit * 100, 0))%) and each process's peak RSS:")
 print("")
 print("| workload | trick | CPython | Lua 5.4 | trick / CPython | Lua / CPython | others (trick / CPython) | peak RSS trick / CPython | check (trick / CPython / Lua) |")
