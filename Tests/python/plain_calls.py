@@ -75,16 +75,22 @@ print(depth(100), fib(15))
 
 # Tuples built and indexed in plain functions (a recursive tree), identity tests, and the ways
 # out: an index past the end, a negative index, a string subscript, a dict item.
-def build(depth):
-    if depth == 0:
-        return (1, None, None)
-    return (depth, build(depth - 1), build(depth - 1))
+def tree(d, label):
+    if d < 1:
+        return (label, None, None)
+    return (label, tree(d - 1, label * 2), tree(d - 2, label * 2 + 1))
 
 
-def total(t):
+def weigh(t):
+    left = 0 if t[1] is None else weigh(t[1])
+    right = 0 if t[2] is None else weigh(t[2])
+    return t[0] + left - right
+
+
+def spine(t):
     if t is None:
         return 0
-    return t[0] + total(t[1]) + total(t[2])
+    return t[0] - spine(t[2]) * 2
 
 
 def pick(t, i):
@@ -93,7 +99,7 @@ def pick(t, i):
     return -1
 
 
-print(total(build(10)), build(1), pick((4, 5, 6), 2), pick(None, 0), pick((4, 5, 6), -1), pick([7, 8], 1))
+print(weigh(tree(12, 1)), spine(tree(12, 1)), tree(1, 5), pick((4, 5, 6), 2), pick(None, 0), pick((4, 5, 6), -1), pick([7, 8], 1))
 print(pick('abc', 1), pick({2: 'two'}, 2), pick((1, 2), 0) is pick([1], 0), pick(((1,), 2), 0))
 for bad in [((1, 2), 5), ([], 0), ({}, 3)]:
     try:
