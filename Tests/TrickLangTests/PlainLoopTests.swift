@@ -2,9 +2,9 @@
 import XCTest
 
 /// Which functions `VM.runPlain` keeps running: a plain recursive function stays in it (its first
-/// descent, which leaves the loop at each new depth for the register stack to grow, is not held
-/// against it), while a plain function that calls what does not run plain (a closure) stops
-/// entering it after `VM.plainMissLimit` calls; results are the same either way.
+/// descent included: the registers it reaches for the first time are made there), while a plain
+/// function that calls what does not run plain (a closure) stops entering it after
+/// `VM.plainMissLimit` calls; results are the same either way.
 final class PlainLoopTests: XCTestCase {
     func testPlainCallsStayAndMissingCallsLeave() throws {
         let interp = Interpreter(library: Library())

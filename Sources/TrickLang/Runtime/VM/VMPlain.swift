@@ -54,9 +54,9 @@ extension VM {
     /// Runs the activation `act` (a `runsPlain` chunk) from its start, entering the plain functions
     /// it calls and returning from them, until an instruction's fast case does not apply: an
     /// operand of another kind, an overflow, a call of anything else (or one that would need
-    /// more registers or frames, go past the recursion limit, or meet Ctrl-C), a return from
-    /// `floor`'s activation (the `execute` that called this returns it) or into a chunk that does
-    /// not run plain. The state is then as `execute` would have left it before that instruction:
+    /// more registers than the stack has or more frames, go past the recursion limit, or meet
+    /// Ctrl-C), a return from `floor`'s activation (the `execute` that called this returns it) or
+    /// into a chunk that does not run plain. The state is then as `execute` would have left it before that instruction:
     /// `act` is the activation it is in, and the instruction is returned.
     @inline(never)
     func runPlain(_ running: inout UnsafeMutablePointer<Activation>, floor: Int) -> UnsafeMutablePointer<Instr> {
@@ -71,7 +71,8 @@ extension VM {
         var depth = 0
         // The VM's counters live here while this runs: `frameTop` and `callDepth` move with `depth`,
         // and the pushes allowed before either reaches its limit are known at the start.
-        let frameTop0 = frameTop, callDepth0 = callDepth, initialized = initialized
+        let frameTop0 = frameTop, callDepth0 = callDepth
+        var initialized = initialized
         let room = Swift.min(maxCallDepth &- callDepth0, frameCapacity &- frameTop0)
         var top = top
         defer {
@@ -165,8 +166,15 @@ extension VM {
                 unowned(unsafe) let next = callee.takeUnretainedValue()
                 let base = act.pointee.base &+ Int(a) &+ 1, end = base &+ next.registerCount
                 guard next.runsPlain else { break loop }
-                // (execute grows the register stack, or raises RecursionError or the interrupt)
-                guard depth < room, end <= initialized, trickInterruptRequested == 0 else { return ip }
+                // (execute raises RecursionError or the interrupt)
+                guard depth < room, trickInterruptRequested == 0 else { return ip }
+                if end > initialized {
+                    // registers never used yet (a recursion's first descent): made None here, as
+                    // `ensureRegisters` does, within the stack's fixed capacity
+                    guard end <= capacity else { return ip }
+                    initializeRegisters(upTo: end)
+                    initialized = end
+                }
                 depth &+= 1
                 // (16-byte instructions, `ValueLayoutTests`)
                 act.pointee.pc = (Int(bitPattern: ip) &- Int(bitPattern: chunk.code)) &>> 4 &+ 1
@@ -223,6 +231,13 @@ extension VM {
         chunk.plainMisses &+= 1
         if chunk.plainMisses >= VM.plainMissLimit { chunk.runsPlain = false }
         return ip
+    }
+
+    /// `ensureRegisters` within the capacity, out of `runPlain`'s loop (its first descent only).
+    @inline(never)
+    func initializeRegisters(upTo end: Int) {
+        (stack + initialized).initialize(repeating: .none, count: end - initialized)
+        initialized = end
     }
 
     /// See the end of `runPlain`.
