@@ -233,13 +233,6 @@ extension VM {
         return ip
     }
 
-    /// `ensureRegisters` within the capacity, out of `runPlain`'s loop (its first descent only).
-    @inline(never)
-    func initializeRegisters(upTo end: Int) {
-        (stack + initialized).initialize(repeating: .none, count: end - initialized)
-        initialized = end
-    }
-
     /// See the end of `runPlain`.
     static let plainMissLimit: UInt8 = 16
 }
