@@ -608,13 +608,12 @@ if !interpOnly && (only.isEmpty || only == "kernels" || trainingMemory.contains 
 // MARK: the interpreter micro-suite: the same workloads in trick, CPython and Lua 5.4, in-process
 
 /// bench/interp/NAME.py (valid trick and Python) and NAME.lua each define `work()`; a harness
-/// appended here calls it once to warm up, then at least REPEATS times and until 0.5 s have passed
-/// (as the kernel rows: a window long enough for the CPU-time sampling, whose clock ticks are
-/// 10 ms) under a timer (perf_counter in trick and CPython, os.clock — CPU time — in Lua, which
-/// has no finer wall clock), and prints the
-/// minimum (as the kernel rows: a call another process interrupted only takes longer), the
-/// median, the timed window (trick and CPython: the other processes' share of the CPUs during it
-/// is shown, as for the kernels) and the result, which must agree across the three.
+/// appended here calls it once to warm up, then times it (perf_counter in trick and CPython,
+/// os.clock — CPU time — in Lua, which has no finer wall clock) at least REPEATS times and until
+/// 0.5 s have passed, as the kernel rows: a window long enough for the CPU-time sampling (10 ms
+/// ticks) that gives the other processes' share of the CPUs. It prints the minimum (a call another
+/// process interrupted only takes longer), the median, the timed window and the result, which
+/// must agree across the three.
 let interpWorkloads = ["calls", "int_loop", "matmul_lists", "dict_strings", "fstrings", "comprehension",
                        "closures", "tuple_tree", "sort_key", "config_merge"]
 let interpRepeats = 7
