@@ -119,7 +119,7 @@ extension EnsembleBoxes {
         var rows: [(label: Double, conf: Double, box: (Double, Double, Double, Double))] = []
         for (_, records) in groups {
             var clusters: [[Record]] = [], fused: [Record] = []
-            for b in records {
+            for b in sortedByScore(records) {
                 var best = -1, bestIoU = -Double.infinity
                 for (k, f) in fused.enumerated() {
                     let v = iou(f.box, b.box)

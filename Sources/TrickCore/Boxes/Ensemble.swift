@@ -1,3 +1,5 @@
+import Synchronization
+
 /// `ensemble_boxes` 1.0.9 (ZFTurbo): weighted boxes fusion, non-maximum weighted, and the
 /// model-pooling `nms` / `soft_nms`. See reference/boxes-nms-ensembling-assign.md §4.
 ///
@@ -75,7 +77,8 @@ public enum EnsembleBoxes {
     }
 
     /// `prefilter_boxes`: drop `score < thr`, swap reversed corners, clip to [0, 1], drop zero
-    /// area; group by `int(label)` in order of first appearance; sort each group by weighted score.
+    /// area; group by `int(label)` in order of first appearance. Each group is then sorted by
+    /// weighted score (`sortedByScore`, done by `mapGroups` with the group's other work).
     static func prefilter(_ models: [Model], weights: [Double], thr: Double) throws -> [(label: Int, records: [Record])] {
         var groups: [(label: Int, records: [Record])] = []
         var where_: [Int: Int] = [:]
@@ -106,12 +109,41 @@ public enum EnsembleBoxes {
                 groups.append((label, [r]))
             }
         }
-        for g in groups.indices {
-            let recs = groups[g].records
-            groups[g].records = reverseArgsort(recs.map(\.score)).map { recs[$0] }
-        }
         return groups
     }
+
+    /// A label group's records best first, as `prefilter_boxes` leaves them (`argsort()[::-1]` of
+    /// the weighted scores).
+    static func sortedByScore(_ records: [Record]) -> [Record] {
+        reverseArgsort(records.map(\.score)).map { records[$0] }
+    }
+
+    /// `body(records)` for every label group of `prefilter` (its records best first: the sort is
+    /// part of each group's work), the results in group order. The groups are independent, so large
+    /// inputs spread them over the cores (largest first, each thread taking the next unclaimed); the
+    /// results do not depend on which thread ran a group.
+    static func mapGroups<R>(_ groups: [(label: Int, records: [Record])], _ body: ([Record]) -> R) -> [R] {
+        let total = groups.reduce(0) { $0 + $1.records.count }
+        let threads = groups.count < 2 ? 1 : Swift.min(groups.count, Parallel.threads(forNanoseconds: Double(total) * groupNanosecondsPerRecord))
+        if threads == 1 { return groups.map { body(sortedByScore($0.records)) } }
+        let order = groups.indices.sorted { groups[$0].records.count > groups[$1].records.count }
+        var results = [R?](repeating: nil, count: groups.count)
+        let next = Atomic<Int>(0)
+        results.withUnsafeMutableBufferPointer { out in
+            Parallel.ranges(threads, threads: threads) { _, _ in
+                while true {
+                    let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if k >= order.count { break }
+                    out[order[k]] = body(sortedByScore(groups[order[k]].records))
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// About the single-thread cost of a record in the fusion loops (WBF at 500–20 000 records a
+    /// label measured 140–400 ns), for `mapGroups`' choice of threads.
+    static let groupNanosecondsPerRecord = 150.0
 
     @inline(__always) static func clip01(_ v: Double) -> Double { v < 0 ? 0 : (v > 1 ? 1 : v) }
 
@@ -153,8 +185,8 @@ public enum EnsembleBoxes {
         let groups = try prefilter(models, weights: w, thr: skipBoxThr)
         var rows: [(label: Double, conf: Double, box: (Double, Double, Double, Double))] = []
         let modelAware = confType == .boxAndModelAvg || confType == .absentModelAwareAvg
-        for (_, records) in groups {
-            let f = wbfFusion(records, iouThr: iouThr, confType: confType, members: modelAware, reference: reference)
+        let fusion = mapGroups(groups) { wbfFusion($0, iouThr: iouThr, confType: confType, members: modelAware, reference: reference) }
+        for f in fusion {
             let fused = f.fused
             for k in fused.indices {
                 var conf = fused[k].score
@@ -271,9 +303,10 @@ public enum EnsembleBoxes {
         w = w.map { $0 / wmax }
         let groups = try prefilter(models, weights: w, thr: skipBoxThr)
         var rows: [(label: Float, score: Float, box: (Float, Float, Float, Float))] = []
-        for (_, records) in groups {
-            let clusters = records.count >= indexedMinimum ? nmwClustersIndexed(records, iouThr: iouThr)
-                                                           : nmwClusters(records, iouThr: iouThr)
+        let groupClusters = mapGroups(groups) { records in
+            records.count >= indexedMinimum ? nmwClustersIndexed(records, iouThr: iouThr) : nmwClusters(records, iouThr: iouThr)
+        }
+        for clusters in groupClusters {
             for c in clusters {
                 let top = c[0]
                 var bx: (Float, Float, Float, Float) = (0, 0, 0, 0)

@@ -93,6 +93,44 @@ final class EnsembleTests: XCTestCase {
         }
     }
 
+    /// `mapGroups` on many labels of very different sizes (enough records for it to use threads)
+    /// returns, in group order, what each group's work gives computed one after another: WBF's
+    /// clusters and fused boxes and NMW's clusters, bit for bit.
+    func testLabelGroupsOnThreadsAsOneAtATime() throws {
+        var r = SplitMix(seed: 31_337)
+        let sizes = [600, 40, 0, 200, 1, 300, 90, 9, 250, 100]
+        var labels: [Double] = []
+        var left = sizes
+        for _ in 0..<sizes.reduce(0, +) {   // labels interleaved, each with its share of the records
+            var k = r.int(sizes.count)
+            while left[k] == 0 { k = (k + 1) % sizes.count }
+            left[k] -= 1
+            labels.append(Double(k))
+        }
+        let models = (0..<3).map { _ in
+            var boxes: [Double] = []
+            for _ in labels.indices {
+                let cx = Double(r.unit()), cy = Double(r.unit()), w = Double(r.range(0.01, 0.1)), h = Double(r.range(0.01, 0.1))
+                boxes += [cx - w, cy - h, cx + w, cy + h]
+            }
+            return EnsembleBoxes.Model(boxes: boxes, scores: labels.map { _ in Double(r.int(50)) / 50 }, labels: labels)
+        }
+        let groups = try EnsembleBoxes.prefilter(models, weights: [1, 1, 1], thr: 0)
+        XCTAssertGreaterThan(Parallel.threads(forNanoseconds: Double(3 * labels.count) * EnsembleBoxes.groupNanosecondsPerRecord), 1)
+        func key(_ records: [EnsembleBoxes.Record]) -> [UInt64] {
+            records.flatMap { [$0.label, $0.score, $0.box.0, $0.box.1, $0.box.2, $0.box.3].map(\.bitPattern) }
+        }
+        let wbf = { (records: [EnsembleBoxes.Record]) in EnsembleBoxes.wbfFusion(records, iouThr: 0.55, confType: .avg, members: true) }
+        let threaded = EnsembleBoxes.mapGroups(groups, wbf)
+        let alone = groups.map { wbf(EnsembleBoxes.sortedByScore($0.records)) }
+        XCTAssertEqual(threaded.map(\.counts), alone.map(\.counts))
+        XCTAssertEqual(threaded.map { key($0.fused) }, alone.map { key($0.fused) })
+        XCTAssertEqual(threaded.map { $0.members.map(key) }, alone.map { $0.members.map(key) })
+        let nmw = { (records: [EnsembleBoxes.Record]) in EnsembleBoxes.nmwClustersIndexed(records, iouThr: 0.55) }
+        XCTAssertEqual(EnsembleBoxes.mapGroups(groups, nmw).map { $0.map(key) },
+                       groups.map { nmw(EnsembleBoxes.sortedByScore($0.records)).map(key) })
+    }
+
     func testEmptyInput() throws {
         let r = try EnsembleBoxes.weightedBoxesFusion([EnsembleBoxes.Model(boxes: [], scores: [], labels: [])])
         XCTAssertEqual(r.count, 0)

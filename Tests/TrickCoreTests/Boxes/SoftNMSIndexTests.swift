@@ -337,7 +337,7 @@ final class SoftNMSIndexTests: XCTestCase {
             var sink: [String] = []
             let w = EnsembleBoxes.checkWeights(weights, models: models, messages: &sink)
             for (_, recs) in try EnsembleBoxes.prefilter(ms, weights: w, thr: skip) where recs.count >= EnsembleBoxes.indexedMinimum {
-                if EnsembleBoxes.wbfClustersFlat(recs, iouThr: thr, confType: .avg) != nil { flatGroups += 1 }
+                if EnsembleBoxes.wbfClustersFlat(EnsembleBoxes.sortedByScore(recs), iouThr: thr, confType: .avg) != nil { flatGroups += 1 }
             }
             for conf in EnsembleBoxes.ConfType.allCases {
                 for overflow in [false, true] where conf == .avg || !overflow {
@@ -502,7 +502,7 @@ final class SoftNMSIndexTests: XCTestCase {
             EnsembleBoxes.Model(boxes: base.map { $0 + Double(r.range(-0.01, 0.01)) }, scores: (0..<n).map { _ in Double(Float(r.int(100)) / 100) }, labels: labels)
         }
         let groups = try EnsembleBoxes.prefilter(models, weights: [1, 1, 1, 1, 1], thr: 0)
-        for (_, recs) in groups {
+        for recs in groups.map({ EnsembleBoxes.sortedByScore($0.records) }) {
             let e = EnsembleBoxes.wbfClusters(recs, iouThr: 0.55, confType: .avg)
             let g = EnsembleBoxes.wbfClustersIndexed(recs, iouThr: 0.55, confType: .avg)
             XCTAssertEqual(g.clusters.map(Self.key), e.clusters.map(Self.key))
