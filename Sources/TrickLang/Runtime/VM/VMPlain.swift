@@ -205,7 +205,8 @@ extension VM {
                 // (most often numbers only: the window's case bytes gathered as bits, one test)
                 let end = stack + top
                 var p = regs, cases: UInt64 = 0
-                while p < end { cases |= 1 &<< UInt64(ValueLayout.tag(p)); p += 1 }
+                while p + 1 < end { cases |= 1 &<< UInt64(ValueLayout.tag(p)) | 1 &<< UInt64(ValueLayout.tag(p + 1)); p += 2 }
+                if p < end { cases |= 1 &<< UInt64(ValueLayout.tag(p)) }
                 if cases & ~ValueLayout.trivialTags != 0 {
                     p = regs
                     while p < end { ValueLayout.clear(p); p += 1 }
