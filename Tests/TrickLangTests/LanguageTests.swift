@@ -108,4 +108,18 @@ final class LanguageTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("<test>:2:14: error: unsupported operand types for +: 'int' and 'str'"), text)
         XCTAssertTrue(text.contains("    return x + 'a'\n                 ^"), text)
     }
+
+    /// An error deep in plain recursion: the VM's plain loop (`runPlain`) pushed the frames and
+    /// leaves at the `+` it has no fast case for, completing them (`completePlainFrames`); the
+    /// traceback names every caller's line, as it does for frames `execute` pushed.
+    func testTracebackThroughPlainFrames() {
+        let src = "def down(n, x):\n    if n == 0:\n        return x + 'a'\n    return down(n - 1, x) + 1\ndef top():\n    return down(3, 1) * 2\ntop()"
+        let e = trickError(src)
+        XCTAssertEqual(e?.location?.line, 3)
+        XCTAssertEqual(e?.traceback.map(\.location.line), [4, 4, 4, 6, 7])
+        XCTAssertEqual(e?.traceback.map(\.function), ["down", "down", "down", "down", "top"])
+        XCTAssertEqual(e?.traceback.map(\.location.column), [12, 12, 12, 12, 1])
+        // and the same frames finish normally when the value is one the loop takes back
+        check(src.replacingOccurrences(of: "x + 'a'", with: "x + 0.5").replacingOccurrences(of: "\ntop()", with: "\nprint(top())"), "9.0\n")
+    }
 }

@@ -7,9 +7,10 @@ extension VM {
     struct Activation {
         /// Unretained: the entry chunk is held by `execute`'s caller, a callee's by its
         /// function, which the caller's register keeps alive during the call.
-        let chunkRef: Unmanaged<Chunk>
-        let functionRef: Unmanaged<Function>?
-        let base: Int
+        // (`var`s that `runPlain` writes one by one: see `pushPlain`)
+        var chunkRef: Unmanaged<Chunk>
+        var functionRef: Unmanaged<Function>?
+        var base: Int
         var pc = 0
         /// The call's cells (nil: it has none): retained by the activation when it made them
         /// (`ownsCells`), else its function's captured cells, which the function keeps.
@@ -18,9 +19,9 @@ extension VM {
         /// The function is retained by the call (a method found in its class, which the
         /// program could change while the method runs).
         var ownsFunction = false
-        let iterBase: Int
-        let exceptionBase: Int
-        let savedTop: Int
+        var iterBase: Int
+        var exceptionBase: Int
+        var savedTop: Int
         /// Where the caller wants the result of the call it is making (absolute register); the
         /// call itself is the instruction before `pc`.
         var resultRegister = 0
