@@ -63,10 +63,10 @@ let package = Package(
         //   gathered in a section of their own after the text (helpers.ld): an order file cannot
         //   name them, and each one a start called faulted in the 64 KB of code around it: start-up
         //   peak RSS 12.5 -> 11.2 MB, every interpreter workload ~2 MB less;
-        // - the text segment starts on a page (separate-loadable-segments) and the VM's dispatch loop
-        //   is the first function in it (trick.order), so the loop's place relative to cache lines
-        //   no longer moves with unrelated code: that place moved the interpreter rows by up to 30 %
-        //   (int_loop 14 vs 19 ms, the same instructions; see tools/gen_link_order.sh);
+        // - the VM's two loops each at a 64-byte boundary plus a pad that keeps its dispatch block
+        //   inside one cache line (helpers.ld; `make build` checks the blocks and sets the pads with
+        //   tools/align_dispatch.py): where the block lands moved the interpreter rows by up to 30 %
+        //   with the same instructions (int_loop 14 vs 18.5 ms), and any edit of a loop moves it;
         // - relative relocations packed (RELR, glibc 2.36+): the 56 000 of them no longer fill 1 MB
         //   of .rela.dyn that ld.so reads at each start (-1 MB); the binary stays position-independent;
         // - no symbols exported: the static-stdlib link asks for -export-dynamic, which put all ~110 000

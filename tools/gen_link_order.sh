@@ -35,10 +35,9 @@ done
 # listed after it behind 1.6 MB of code, so they come last: first what is trick's own (its
 # modules, and generic code specialised for them, which is emitted into their objects), then
 # C and C++, then the rest; start-up functions first in each group.
-# The VM's dispatch loop comes first of all: with the text segment starting on a page
-# (Package.swift: -z separate-loadable-segments) it then sits at a page boundary whatever the rest
-# of the binary holds. Where it lands within a cache line moved the interpreter rows by up to 30 %
-# (int_loop 14 vs 19 ms with the same instructions) as unrelated code changed size.
+# The VM's dispatch loop is listed first (a stale habit, harmless): Sources/trick/helpers.ld takes
+# it into a section of its own at a 64-byte boundary plus the pad that keeps its dispatch block
+# inside one cache line (tools/align_dispatch.py, run by `make build`).
 dispatch='$s9TrickLang2VMC7execute_4base8function9generatorAA5ValueOAA5ChunkC_SiAA8FunctionCSgAA14GeneratorStateCSgtKF'
 ownModules='9TrickLang|12TrickLibrary|9TrickCore|5trick|13KernelSigning'
 { cat "$tmp/startup.fns"; comm -13 "$tmp/startup.fns" "$tmp/all"; } | grep -vxF "$dispatch" > "$tmp/listed"
