@@ -20,8 +20,10 @@ final class Chunk {
     let methods: [MethodName?]
     let specs: [ImportSpec]
     let keywordNames: [[String]]
-    /// Pairs of global slots an instruction reads together (`isInstanceGlobal`).
-    let globalPairs: [(Int, Int)]
+    /// Pairs of global slots an instruction reads together (`isInstanceGlobal`), in a buffer: read
+    /// through the unowned running chunk, an array was retained and released at each read.
+    let globalPairs: UnsafeMutablePointer<(Int, Int)>
+    let globalPairCount: Int
     let protos: [FunctionProto]
     let handlers: [Handler]
     /// Registers a call needs (locals, then temporaries).
@@ -77,7 +79,9 @@ final class Chunk {
         methods = names.map { MethodName.table[$0] }
         self.specs = specs
         self.keywordNames = keywordNames
-        self.globalPairs = globalPairs
+        self.globalPairs = .allocate(capacity: Swift.max(globalPairs.count, 1))
+        self.globalPairs.initialize(from: globalPairs, count: globalPairs.count)
+        globalPairCount = globalPairs.count
         self.protos = protos
         self.handlers = handlers
         self.registerCount = registerCount
@@ -100,6 +104,7 @@ final class Chunk {
         constantSlots.deinitialize(count: constants.count)
         constantSlots.deallocate()
         unboundLocals.deallocate()
+        globalPairs.deallocate()
     }
 }
 
