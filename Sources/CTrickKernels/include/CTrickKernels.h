@@ -26,6 +26,18 @@ void trick_sgemm_kernel_4x16(const float *a, const float *b, long k, float *c, l
 void trick_sgemm_kernel_4x16_direct(const float *a, long ars, long aps, const float *b, long ldb, long k,
                                     float *c, long ldc, int rows, int cols, int accumulate);
 
+/// The 8×32 block of the same GEMM for AVX-512 (gemm_avx512.c): rows 0..<4 of op(A) at
+/// `a0[r·ars + p·aps]`, rows 4..<8 at `a1[(r−4)·ars + p·aps]`; columns 0..<16 from the k × 16 panel
+/// `b0`, 16..<32 from `b1` (rows `ldb` floats apart); the first `rows` × `cols` stored into (or,
+/// with `accumulate`, added to) `c`. With `resume` (never with `accumulate`) the sums start from
+/// the block's values in `c` rather than 0: a product cut along k into consecutive ranges, each
+/// range's call resuming the previous one's sums, makes the same fused multiply-add chain per
+/// element as one call over the whole k — the chain of `trick_sgemm_kernel_4x16`: the same bits.
+/// Rows ≥ `rows` are not read. Call only when `trick_has_avx512()`.
+void trick_sgemm_kernel_8x32_avx512(const float *a0, const float *a1, long ars, long aps,
+                                    const float *b0, const float *b1, long ldb, long k,
+                                    float *c, long ldc, int rows, int cols, int accumulate, int resume);
+
 /// GEMM's packing of a transposed operand: `dst[p·16 + q] = b[q·ldb + p]` for p < k, q < w (≤ 16),
 /// 0 for w ≤ q < 16 — 16 rows of `b` (k contiguous floats each) as a k × 16 panel, 8×8 blocks
 /// transposed in registers. Call only when `trick_has_avx2_fma()`.

@@ -23,6 +23,10 @@ enum Gemm {
     /// Whether the AVX2/FMA kernel runs: when the CPU has it (tests switch it off to check the portable one).
     nonisolated(unsafe) static var useAVX2 = hasAVX2
     static let hasAVX2 = trick_has_avx2_fma() != 0
+    /// Whether the AVX-512 block (`trick_sgemm_kernel_8x32_avx512`: two row panels against two
+    /// column panels, the same bits as the AVX2 kernel) runs the direct path, when the CPU has it.
+    nonisolated(unsafe) static var useAVX512 = hasAVX512
+    static let hasAVX512 = trick_has_avx512() != 0
     /// Whether products with k ≥ `openBLASMinK` go to OpenBLAS (the GEMM bench and its tests switch it on).
     nonisolated(unsafe) static var useOpenBLAS = false
     static let openBLASMinK = 16
@@ -134,6 +138,9 @@ enum Gemm {
     /// Products with a shorter k keep the row-panel path below (measured faster there: the conv
     /// input gradients `Wᵀ·g` at k = 8).
     static let directMinK = 32
+    /// The AVX-512 path's range of k per pass over the row blocks: its two B panels' rows
+    /// (kStep × 32 floats, 32 KB) stay in L1 while every row block uses them.
+    nonisolated(unsafe) static var kStep = 256
     /// Whether the AVX2 path reads A in place (tests switch it off to compare with the packed path).
     nonisolated(unsafe) static var useDirect = true
 
@@ -156,9 +163,30 @@ enum Gemm {
                 }
             }
         }
-        // the 4×16 block of row panel ip against a packed B panel
-        func block(_ ip: Int, _ bp: UnsafePointer<Float>, _ cp: UnsafeMutablePointer<Float>, _ cols: Int32) {
-            let i0 = ip * mr, h = Int32(Swift.min(mr, m - i0))
+        // With AVX-512 a block is two row panels (8 rows) against two B panels (32 columns), and
+        // the work is cut into groups of two B panels; else one of each.
+        let wide = useAVX512
+        let group = wide ? 2 : 1, rowStep = wide ? 2 : 1
+        let groups = (panels + group - 1) / group
+        // k in ranges of `kStep` (not when adding to C: the sums so far are kept in C)
+        let kStep = wide && !accumulate ? Gemm.kStep : k
+        // the block of row panels ip (and ip + 1) against packed B panels at bp (and bp1), into cp
+        func block(_ ip: Int, _ bp: UnsafePointer<Float>, _ bp1: UnsafePointer<Float>, _ cp: UnsafeMutablePointer<Float>, _ cols: Int32,
+                   from p0: Int = 0) {
+            let i0 = ip * mr
+            if wide {
+                // k's range p0..<p0+len: the panels' rows from p0, A's columns from p0
+                let h = Int32(Swift.min(2 * mr, m - i0)), len = Swift.min(kStep, k - p0), resume: Int32 = p0 > 0 ? 1 : 0
+                if let pa = packedA {
+                    trick_sgemm_kernel_8x32_avx512(pa + ip * k * mr + p0 * mr, pa + Swift.min(ip + 1, rowPanels - 1) * k * mr + p0 * mr,
+                                                   1, Int(mr), bp + p0 * nr, bp1 + p0 * nr, nr, len, cp, n, h, cols, acc, resume)
+                } else {
+                    trick_sgemm_kernel_8x32_avx512(a + i0 * ars + p0 * aps, a + Swift.min(i0 + mr, m - 1) * ars + p0 * aps, ars, aps,
+                                                   bp + p0 * nr, bp1 + p0 * nr, nr, len, cp, n, h, cols, acc, resume)
+                }
+                return
+            }
+            let h = Int32(Swift.min(mr, m - i0))
             if let pa = packedA {
                 trick_sgemm_kernel_4x16(pa + ip * k * mr, bp, k, cp, n, h, cols, acc)
             } else {
@@ -179,27 +207,44 @@ enum Gemm {
                 }
             }
         }
-        let rowSplit = split && panels < 2 && rowPanels >= 2
-        let chunks = rowSplit ? Swift.min(rowPanels, 4 * Parallel.workers) : (split ? Swift.min(panels, 4 * Parallel.workers) : 1)
-        let packed = UnsafeMutablePointer<Float>.allocate(capacity: k * nr * (rowSplit ? 1 : chunks))
+        // group g's panels packed at buf (the second, if any, right after the first); returns
+        // the second panel's address (the first's when the group has one) and the group's width
+        func packGroup(_ g: Int, _ buf: UnsafeMutablePointer<Float>) -> (UnsafePointer<Float>, Int32) {
+            let jp = g * group
+            pack(jp, buf)
+            var second = UnsafePointer(buf)
+            if group == 2 && jp + 1 < panels {
+                pack(jp + 1, buf + k * nr)
+                second = UnsafePointer(buf + k * nr)
+            }
+            return (second, Int32(Swift.min(group * nr, n - jp * nr)))
+        }
+        let steps = (rowPanels + rowStep - 1) / rowStep
+        let rowSplit = split && groups < 2 && steps >= 2
+        let chunks = rowSplit ? Swift.min(steps, 4 * Parallel.workers) : (split ? Swift.min(groups, 4 * Parallel.workers) : 1)
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: k * nr * group * (rowSplit ? 1 : chunks))
         defer { packed.deallocate() }
         if rowSplit {
-            pack(0, packed)
-            let per = (rowPanels + chunks - 1) / chunks
+            let (second, width) = packGroup(0, packed)
+            let per = (steps + chunks - 1) / chunks
             DispatchQueue.concurrentPerform(iterations: chunks) { w in
-                for ip in Swift.min(rowPanels, w * per)..<Swift.min(rowPanels, (w + 1) * per) {
-                    block(ip, packed, c + ip * mr * n, Int32(n))
+                for p0 in stride(from: 0, to: k, by: kStep) {
+                    for s in Swift.min(steps, w * per)..<Swift.min(steps, (w + 1) * per) {
+                        block(s * rowStep, packed, second, c + s * rowStep * mr * n, width, from: p0)
+                    }
                 }
             }
             return
         }
-        let per = (panels + chunks - 1) / chunks
+        let per = (groups + chunks - 1) / chunks
         let body = { (w: Int) in
-            let buf = packed + w * k * nr
-            for jp in Swift.min(panels, w * per)..<Swift.min(panels, (w + 1) * per) {
-                pack(jp, buf)
-                let j0 = jp * nr, wd = Int32(Swift.min(nr, n - j0))
-                for ip in 0..<rowPanels { block(ip, buf, c + ip * mr * n + j0, wd) }
+            let buf = packed + w * k * nr * group
+            for g in Swift.min(groups, w * per)..<Swift.min(groups, (w + 1) * per) {
+                let (second, width) = packGroup(g, buf)
+                let j0 = g * group * nr
+                for p0 in stride(from: 0, to: k, by: kStep) {
+                    for s in 0..<steps { block(s * rowStep, buf, second, c + s * rowStep * mr * n + j0, width, from: p0) }
+                }
             }
         }
         if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }

@@ -42,7 +42,7 @@ public enum GemmBenchmark {
     public static func run(repeats: Int = 51) -> String {
         guard OpenBLAS.sgemm != nil else { return OpenBLAS.description }
         var lines = ["\(OpenBLAS.description), "
-                     + "trick kernel \(Gemm.hasAVX2 ? "AVX2/FMA" : "portable"); min / median of \(repeats) calls, µs",
+                     + "trick kernel \(Gemm.useAVX512 ? "AVX-512 (k ≥ 32), AVX2/FMA" : Gemm.hasAVX2 ? "AVX2/FMA" : "portable"); min / median of \(repeats) calls, µs",
                      "",
                      "| product | m×n×k | trick's kernel (threads) | OpenBLAS 1 thread | OpenBLAS 2 threads | routed (k ≥ 16 → OpenBLAS blocks) | best | OpenBLAS 1 vs 2 threads | routed vs 1 whole call |",
                      "|---|---|---|---|---|---|---|---|---|"]

@@ -67,19 +67,25 @@ final class GemmTests: XCTestCase {
         guard Gemm.hasAVX2 else { return }
         let was = Gemm.useOpenBLAS
         Gemm.useOpenBLAS = false
-        defer { Gemm.useOpenBLAS = was; Gemm.useDirect = true }
+        defer { Gemm.useOpenBLAS = was; Gemm.useDirect = true; Gemm.useAVX512 = Gemm.hasAVX512 }
         let g = RandomGenerator(seed: 14)
-        // small and large (parallel), 1 and several column panels, ragged rows / columns, k below and above directMinK
-        for (m, n, k) in [(13, 37, 50), (3, 5, 40), (37, 130, 257), (130, 9, 300), (8, 80, 2048), (6, 16, 31), (96, 70, 33)] {
+        // small and large (parallel), 1 and several column panels (odd and even counts: a last group
+        // of one panel), ragged rows / columns (1–7 rows in the last 8-row block), k below and above
+        // directMinK, a single group split by rows
+        for (m, n, k) in [(13, 37, 50), (3, 5, 40), (37, 130, 257), (130, 9, 300), (8, 80, 2048), (6, 16, 31), (96, 70, 33),
+                          (5, 48, 64), (130, 32, 300), (255, 257, 40), (1, 33, 100)] {
             let a = try Tensor.randn([m * k], generator: g).floats, b = try Tensor.randn([k * n], generator: g).floats
             let c0 = try Tensor.randn([m * n], generator: g).floats
             for ta in [false, true] { for tb in [false, true] { for acc in [false, true] { for parallel in [true, false] {
                 var outs: [[Float]] = []
-                for direct in [true, false] {
+                // direct (AVX-512 8×32 blocks where the CPU has them), direct with 4×16 blocks, packed
+                for (direct, wide) in [(true, Gemm.hasAVX512), (true, false), (false, false)] {
                     Gemm.useDirect = direct
+                    Gemm.useAVX512 = wide
                     outs.append(multiplied(a, ta, b, tb, onto: c0, m: m, n: n, k: k, accumulate: acc, parallel: parallel))
                 }
-                XCTAssertEqual(outs[0], outs[1], "\(m)x\(n)x\(k) \(ta) \(tb) acc \(acc) parallel \(parallel)")
+                XCTAssertEqual(outs[0], outs[2], "\(m)x\(n)x\(k) \(ta) \(tb) acc \(acc) parallel \(parallel) (AVX-512)")
+                XCTAssertEqual(outs[1], outs[2], "\(m)x\(n)x\(k) \(ta) \(tb) acc \(acc) parallel \(parallel)")
             } } } }
         }
     }
