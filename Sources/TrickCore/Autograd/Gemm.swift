@@ -150,19 +150,6 @@ enum Gemm {
         let ars = transA ? 1 : k, aps = transA ? m : 1
         let acc: Int32 = accumulate ? 1 : 0
         let split = parallel && m * n * k >= 1 << 20
-        // A transposed (k × m) is packed once into k × 4 row panels: read in place, its 4 floats per
-        // step lie a row of m apart, which at m = 256 (1 KB) maps every step to the same few L1 sets.
-        let packedA: UnsafeMutablePointer<Float>? = transA ? .allocate(capacity: rowPanels * k * mr) : nil
-        defer { packedA?.deallocate() }
-        if let pa = packedA {
-            for ip in 0..<rowPanels {
-                let i0 = ip * mr, h = Swift.min(mr, m - i0), ap = pa + ip * k * mr
-                for p in 0..<k {
-                    let src = a + p * m + i0
-                    for r in 0..<mr { ap[p * mr + r] = r < h ? src[r] : 0 }
-                }
-            }
-        }
         // With AVX-512 a block is two row panels (8 rows) against two B panels (32 columns), and
         // the work is cut into groups of two B panels; else one of each.
         let wide = useAVX512
@@ -170,6 +157,32 @@ enum Gemm {
         let groups = (panels + group - 1) / group
         // k in ranges of `kStep` (not when adding to C: the sums so far are kept in C)
         let kStep = wide && !accumulate ? Gemm.kStep : k
+        // A transposed (k × m) is packed once into k × 4 row panels (k × 8 with AVX-512: one per
+        // block): read in place, its floats per step lie a row of m apart, which at m = 256 (1 KB)
+        // maps every step to the same few L1 sets.
+        let ph = mr * rowStep, packedPanels = (m + ph - 1) / ph
+        let packedA: UnsafeMutablePointer<Float>? = transA ? .allocate(capacity: packedPanels * k * ph) : nil
+        defer { packedA?.deallocate() }
+        if let pa = packedA {
+            // 16 rows of a at a time across every whole panel, so the rows being read stay in L1
+            // (panel by panel over all of k, they evicted one another at m = 256: 16 % of the
+            // einsum attention's backward went to this copy)
+            let whole = m / ph
+            for p0 in stride(from: 0, to: k, by: 16) {
+                let p1 = Swift.min(k, p0 + 16)
+                for ip in 0..<whole {
+                    let ap = pa + ip * k * ph, src = a + ip * ph
+                    for p in p0..<p1 { (ap + p * ph).update(from: src + p * m, count: ph) }
+                }
+            }
+            if whole < packedPanels {
+                let i0 = whole * ph, h = m - i0, ap = pa + whole * k * ph
+                for p in 0..<k {
+                    let src = a + p * m + i0
+                    for r in 0..<ph { ap[p * ph + r] = r < h ? src[r] : 0 }
+                }
+            }
+        }
         // the block of row panels ip (and ip + 1) against packed B panels at bp (and bp1), into cp
         func block(_ ip: Int, _ bp: UnsafePointer<Float>, _ bp1: UnsafePointer<Float>, _ cp: UnsafeMutablePointer<Float>, _ cols: Int32,
                    from p0: Int = 0) {
@@ -178,8 +191,8 @@ enum Gemm {
                 // k's range p0..<p0+len: the panels' rows from p0, A's columns from p0
                 let h = Int32(Swift.min(2 * mr, m - i0)), len = Swift.min(kStep, k - p0), resume: Int32 = p0 > 0 ? 1 : 0
                 if let pa = packedA {
-                    trick_sgemm_kernel_8x32_avx512(pa + ip * k * mr + p0 * mr, pa + Swift.min(ip + 1, rowPanels - 1) * k * mr + p0 * mr,
-                                                   1, Int(mr), bp + p0 * nr, bp1 + p0 * nr, nr, len, cp, n, h, cols, acc, resume)
+                    let a0 = pa + (ip / 2) * k * ph + p0 * ph
+                    trick_sgemm_kernel_8x32_avx512(a0, a0 + mr, 1, ph, bp + p0 * nr, bp1 + p0 * nr, nr, len, cp, n, h, cols, acc, resume)
                 } else {
                     trick_sgemm_kernel_8x32_avx512(a + i0 * ars + p0 * aps, a + Swift.min(i0 + mr, m - 1) * ars + p0 * aps, ars, aps,
                                                    bp + p0 * nr, bp1 + p0 * nr, nr, len, cp, n, h, cols, acc, resume)
