@@ -69,7 +69,7 @@ enum Gemm {
                         }
                     }
                 } else if w == nr {
-                    for p in 0..<k { (dst + p * nr).update(from: b + p * n + j0, count: nr) }
+                    for p in 0..<k { copy16(b + p * n + j0, to: dst + p * nr) }
                 } else {
                     for p in 0..<k {
                         let src = b + p * n + j0
@@ -157,29 +157,29 @@ enum Gemm {
         let groups = (panels + group - 1) / group
         // k in ranges of `kStep` (not when adding to C: the sums so far are kept in C)
         let kStep = wide && !accumulate ? Gemm.kStep : k
-        // A transposed (k × m) is packed once into k × 4 row panels (k × 8 with AVX-512: one per
-        // block): read in place, its floats per step lie a row of m apart, which at m = 256 (1 KB)
-        // maps every step to the same few L1 sets.
-        let ph = mr * rowStep, packedPanels = (m + ph - 1) / ph
-        let packedA: UnsafeMutablePointer<Float>? = transA ? .allocate(capacity: packedPanels * k * ph) : nil
+        // A transposed (k × m) is packed once into k × 4 row panels for the 4×16 blocks: read in
+        // place, its 4 floats per step lie a row of m apart, which at m = 256 (1 KB) maps every
+        // step to the same few L1 sets. The 8×32 blocks read it in place: 8 floats per step, each
+        // line of A read by two blocks from L2 costs less than packing it (einsum attention's
+        // backward, on an Intel Xeon with AVX-512: 3.9 -> 3.6 ms without the packed copy).
+        let packedA: UnsafeMutablePointer<Float>? = transA && !wide ? .allocate(capacity: rowPanels * k * mr) : nil
         defer { packedA?.deallocate() }
         if let pa = packedA {
             // 16 rows of a at a time across every whole panel, so the rows being read stay in L1
-            // (panel by panel over all of k, they evicted one another at m = 256: 16 % of the
-            // einsum attention's backward went to this copy)
-            let whole = m / ph
+            // (panel by panel over all of k, they evicted one another at m = 256)
+            let whole = m / mr
             for p0 in stride(from: 0, to: k, by: 16) {
                 let p1 = Swift.min(k, p0 + 16)
                 for ip in 0..<whole {
-                    let ap = pa + ip * k * ph, src = a + ip * ph
-                    for p in p0..<p1 { (ap + p * ph).update(from: src + p * m, count: ph) }
+                    let ap = pa + ip * k * mr, src = a + ip * mr
+                    for p in p0..<p1 { copy4(src + p * m, to: ap + p * mr) }
                 }
             }
-            if whole < packedPanels {
-                let i0 = whole * ph, h = m - i0, ap = pa + whole * k * ph
+            if whole < rowPanels {
+                let i0 = whole * mr, h = m - i0, ap = pa + whole * k * mr
                 for p in 0..<k {
                     let src = a + p * m + i0
-                    for r in 0..<ph { ap[p * ph + r] = r < h ? src[r] : 0 }
+                    for r in 0..<mr { ap[p * mr + r] = r < h ? src[r] : 0 }
                 }
             }
         }
@@ -190,13 +190,8 @@ enum Gemm {
             if wide {
                 // k's range p0..<p0+len: the panels' rows from p0, A's columns from p0
                 let h = Int32(Swift.min(2 * mr, m - i0)), len = Swift.min(kStep, k - p0), resume: Int32 = p0 > 0 ? 1 : 0
-                if let pa = packedA {
-                    let a0 = pa + (ip / 2) * k * ph + p0 * ph
-                    trick_sgemm_kernel_8x32_avx512(a0, a0 + mr, 1, ph, bp + p0 * nr, bp1 + p0 * nr, nr, len, cp, n, h, cols, acc, resume)
-                } else {
-                    trick_sgemm_kernel_8x32_avx512(a + i0 * ars + p0 * aps, a + Swift.min(i0 + mr, m - 1) * ars + p0 * aps, ars, aps,
-                                                   bp + p0 * nr, bp1 + p0 * nr, nr, len, cp, n, h, cols, acc, resume)
-                }
+                trick_sgemm_kernel_8x32_avx512(a + i0 * ars + p0 * aps, a + Swift.min(i0 + mr, m - 1) * ars + p0 * aps, ars, aps,
+                                               bp + p0 * nr, bp1 + p0 * nr, nr, len, cp, n, h, cols, acc, resume)
                 return
             }
             let h = Int32(Swift.min(mr, m - i0))
@@ -212,7 +207,7 @@ enum Gemm {
             if transB {
                 trick_sgemm_pack_transposed_16(b + j0 * k, k, k, Int32(w), dst)
             } else if w == nr {
-                for p in 0..<k { (dst + p * nr).update(from: b + p * n + j0, count: nr) }
+                for p in 0..<k { copy16(b + p * n + j0, to: dst + p * nr) }
             } else {
                 for p in 0..<k {
                     let src = b + p * n + j0, d = dst + p * nr
@@ -261,6 +256,15 @@ enum Gemm {
             }
         }
         if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
+    }
+
+    /// 4 or 16 floats moved as one vector (`update(from:count:)` calls memmove: 9 % of einsum
+    /// attention's time went to those calls when they moved A's panels).
+    @inline(__always) static func copy4(_ s: UnsafePointer<Float>, to d: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(d).storeBytes(of: UnsafeRawPointer(s).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+    }
+    @inline(__always) static func copy16(_ s: UnsafePointer<Float>, to d: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(d).storeBytes(of: UnsafeRawPointer(s).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
     }
 
     /// OpenBLAS kept to one thread of its own: its threaded sgemm splits the work by the thread count
