@@ -85,11 +85,78 @@ void trick_sgemm_kernel_8x32_avx512(const float *a0, const float *a1, long ars, 
     if (rows > 6) store_row_32(c + 6 * ldc, c60, c61, cols, accumulate);
     if (rows > 7) store_row_32(c + 7 * ldc, c70, c71, cols, accumulate);
 }
+/// Row r's 16 sums stored into (or added to) the first `cols` floats of `row`.
+TRICK_AVX512 static inline void store_row_16(float *row, __m512 v, int cols, int accumulate) {
+    const __mmask16 m = (__mmask16)((1u << cols) - 1);
+    if (accumulate) v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, row), v);
+    _mm512_mask_storeu_ps(row, m, v);
+}
+
+/// The eight rows of an 8×16 block stored.
+TRICK_AVX512 static inline void store_block_8x16(const __m512 v[8], float *c, long ldc, int rows, int cols, int accumulate) {
+    for (int r = 0; r < rows; r++) store_row_16(c + r * ldc, v[r], cols, accumulate);
+}
+
+TRICK_AVX512
+void trick_sgemm_kernel_8x16_rows_avx512(const float *a0, const float *a1, const float *base, const long *offs, long k,
+                                         float *c, long ldc, int rows, int cols, int accumulate) {
+    if (rows <= 4) a1 = a0;
+    __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps(), c3 = _mm512_setzero_ps();
+    __m512 c4 = _mm512_setzero_ps(), c5 = _mm512_setzero_ps(), c6 = _mm512_setzero_ps(), c7 = _mm512_setzero_ps();
+    for (long p = 0; p < k; p++) {
+        const __m512 x = _mm512_loadu_ps(base + offs[p]);
+        const float *p0 = a0 + p * 4, *p1 = a1 + p * 4;
+        c0 = _mm512_fmadd_ps(_mm512_set1_ps(p0[0]), x, c0);
+        c1 = _mm512_fmadd_ps(_mm512_set1_ps(p0[1]), x, c1);
+        c2 = _mm512_fmadd_ps(_mm512_set1_ps(p0[2]), x, c2);
+        c3 = _mm512_fmadd_ps(_mm512_set1_ps(p0[3]), x, c3);
+        c4 = _mm512_fmadd_ps(_mm512_set1_ps(p1[0]), x, c4);
+        c5 = _mm512_fmadd_ps(_mm512_set1_ps(p1[1]), x, c5);
+        c6 = _mm512_fmadd_ps(_mm512_set1_ps(p1[2]), x, c6);
+        c7 = _mm512_fmadd_ps(_mm512_set1_ps(p1[3]), x, c7);
+    }
+    const __m512 v[8] = {c0, c1, c2, c3, c4, c5, c6, c7};
+    store_block_8x16(v, c, ldc, rows, cols, accumulate);
+}
+
+TRICK_AVX512
+void trick_sgemm_kernel_8x16_segments_avx512(const float *const *a, long pitch, long len, long segs, const float *b,
+                                             float *c, long ldc, int rows, int cols, int accumulate) {
+    const float *a0 = a[0], *a1 = rows > 1 ? a[1] : a[0], *a2 = rows > 2 ? a[2] : a[0], *a3 = rows > 3 ? a[3] : a[0];
+    const float *a4 = rows > 4 ? a[4] : a[0], *a5 = rows > 5 ? a[5] : a[0], *a6 = rows > 6 ? a[6] : a[0], *a7 = rows > 7 ? a[7] : a[0];
+    __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps(), c3 = _mm512_setzero_ps();
+    __m512 c4 = _mm512_setzero_ps(), c5 = _mm512_setzero_ps(), c6 = _mm512_setzero_ps(), c7 = _mm512_setzero_ps();
+    for (long s = 0; s < segs; s++) {
+        const long o = s * pitch;
+        for (long x = 0; x < len; x++) {
+            const __m512 y = _mm512_loadu_ps(b);
+            b += 16;
+            c0 = _mm512_fmadd_ps(_mm512_set1_ps(a0[o + x]), y, c0);
+            c1 = _mm512_fmadd_ps(_mm512_set1_ps(a1[o + x]), y, c1);
+            c2 = _mm512_fmadd_ps(_mm512_set1_ps(a2[o + x]), y, c2);
+            c3 = _mm512_fmadd_ps(_mm512_set1_ps(a3[o + x]), y, c3);
+            c4 = _mm512_fmadd_ps(_mm512_set1_ps(a4[o + x]), y, c4);
+            c5 = _mm512_fmadd_ps(_mm512_set1_ps(a5[o + x]), y, c5);
+            c6 = _mm512_fmadd_ps(_mm512_set1_ps(a6[o + x]), y, c6);
+            c7 = _mm512_fmadd_ps(_mm512_set1_ps(a7[o + x]), y, c7);
+        }
+    }
+    const __m512 v[8] = {c0, c1, c2, c3, c4, c5, c6, c7};
+    store_block_8x16(v, c, ldc, rows, cols, accumulate);
+}
 #else
 void trick_sgemm_kernel_8x32_avx512(const float *a0, const float *a1, long ars, long aps,
                                     const float *b0, const float *b1, long ldb, long k,
                                     float *c, long ldc, int rows, int cols, int accumulate, int resume) {
     (void)resume; (void)a0; (void)a1; (void)ars; (void)aps; (void)b0; (void)b1; (void)ldb; (void)k;
     (void)c; (void)ldc; (void)rows; (void)cols; (void)accumulate;
+}
+void trick_sgemm_kernel_8x16_rows_avx512(const float *a0, const float *a1, const float *base, const long *offs, long k,
+                                         float *c, long ldc, int rows, int cols, int accumulate) {
+    (void)a0; (void)a1; (void)base; (void)offs; (void)k; (void)c; (void)ldc; (void)rows; (void)cols; (void)accumulate;
+}
+void trick_sgemm_kernel_8x16_segments_avx512(const float *const *a, long pitch, long len, long segs, const float *b,
+                                             float *c, long ldc, int rows, int cols, int accumulate) {
+    (void)a; (void)pitch; (void)len; (void)segs; (void)b; (void)c; (void)ldc; (void)rows; (void)cols; (void)accumulate;
 }
 #endif

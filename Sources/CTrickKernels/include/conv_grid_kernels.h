@@ -18,6 +18,15 @@ void trick_sgemm_kernel_4x16_segments(const float *a0, const float *a1, const fl
 void trick_sgemm_kernel_4x16_rows(const float *a, const float *base, const long *offs, long k,
                                   float *c, long ldc, int rows, int cols, int accumulate);
 
+/// AVX-512 builds of the two kernels above for 8 rows (gemm_avx512.c): one 512-bit sum per row,
+/// the same fused multiply-adds in the same order — the same bits as two 4×16 blocks. `rows` ≤ 8;
+/// `_rows`: rows 0..<4 from the packed k × 4 panel `a0`, rows 4..<8 from `a1`; `_segments`: row r
+/// from `a[r]` (only the first `rows` are read). Call only when `trick_has_avx512()`.
+void trick_sgemm_kernel_8x16_rows_avx512(const float *a0, const float *a1, const float *base, const long *offs, long k,
+                                         float *c, long ldc, int rows, int cols, int accumulate);
+void trick_sgemm_kernel_8x16_segments_avx512(const float *const *a, long pitch, long len, long segs, const float *b,
+                                             float *c, long ldc, int rows, int cols, int accumulate);
+
 /// The forward's output of `rows` channels for `count` (≤ 16·sx) consecutive output columns:
 /// `dst[r·ldd + m] = tile[((rho0 + m) mod sx)·phase_stride + r·16 + m / sx] (+ bias[r])` — the
 /// phases' 16-wide tiles interleaved. Plain copies and float32 adds (vector stores when sx = 2).

@@ -169,10 +169,7 @@ enum ConvTransposePhases {
                         if k == 0 { t.update(repeating: 0, count: phaseStride); continue }
                         let ap = packed + aOffset[(grp * sy + py) * sx + px]
                         rowOffsets[py * sx + px].withUnsafeBufferPointer { offs in
-                            for ip in 0..<rowPanels {
-                                trick_sgemm_kernel_4x16_rows(ap + ip * k * mr, src + u0, offs.baseAddress!, k, t + ip * mr * nr, nr,
-                                                             Int32(Swift.min(mr, p.cog - ip * mr)), Int32(width), 0)
-                            }
+                            rowBlocks(ap, k: k, rows: p.cog, src + u0, offs.baseAddress!, t, ldc: nr, width: width)
                         }
                     }
                     trick_phase_interleave(tile, phaseStride, Int32(sx), Int32((x0 + ax.padding) % sx), p.cog, count,
@@ -302,10 +299,7 @@ enum ConvTransposePhases {
                         while x0 < p.w {
                             let width = Swift.min(nr, p.w - x0)
                             off.withUnsafeBufferPointer { po in
-                                for ip in 0..<rowPanels {
-                                    trick_sgemm_kernel_4x16_rows(ap + ip * k * mr, src + x0, po.baseAddress!, k, dst + ip * mr * plane + x0, plane,
-                                                                 Int32(Swift.min(mr, p.cig - ip * mr)), Int32(width), 0)
-                                }
+                                rowBlocks(ap, k: k, rows: p.cig, src + x0, po.baseAddress!, dst + x0, ldc: plane, width: width)
                             }
                             x0 += width
                         }
@@ -334,20 +328,29 @@ enum ConvTransposePhases {
             }
         }
         var gwt = [Float](repeating: 0, count: p.groups * k * p.cig)
-        let rowPanels = (k + mr - 1) / mr
         gwt.withUnsafeMutableBufferPointer { pg in
-            WarmPool.ranges(p.groups * rowPanels, threads: threads(p.n * p.ci * plane * k)) { first, last in
-                for u in first..<last {
-                    let ip = u % rowPanels, grp = u / rowPanels, r0 = ip * mr, rows = Swift.min(mr, k - r0)
-                    let off = offsets[grp]
-                    let o0 = off[r0], o1 = off[r0 + Swift.min(1, rows - 1)], o2 = off[r0 + Swift.min(2, rows - 1)], o3 = off[r0 + Swift.min(3, rows - 1)]
-                    for jp in 0..<colPanels {
-                        let c = pg.baseAddress! + (grp * k + r0) * p.cig + jp * nr
-                        for img in 0..<p.n {
-                            let base = d + img * imagePlanes
-                            trick_sgemm_kernel_4x16_segments(base + o0, base + o1, base + o2, base + o3, dw, p.w, p.h,
-                                                             xt + ((img * p.groups + grp) * colPanels + jp) * plane * nr,
-                                                             c, p.cig, Int32(rows), Int32(Swift.min(nr, p.cig - jp * nr)), 1)
+            // blocks of 4 rows of ∂Wᵀ, or 8 with AVX-512 (the same bits)
+            let wide = Gemm.useAVX512, bh = wide ? 2 * mr : mr, blocks = (k + bh - 1) / bh
+            WarmPool.ranges(p.groups * blocks, threads: threads(p.n * p.ci * plane * k)) { first, last in
+                withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: 8) { rowPointers in
+                    for u in first..<last {
+                        let ib = u % blocks, grp = u / blocks, r0 = ib * bh, rows = Swift.min(bh, k - r0)
+                        let off = offsets[grp]
+                        for jp in 0..<colPanels {
+                            let c = pg.baseAddress! + (grp * k + r0) * p.cig + jp * nr
+                            for img in 0..<p.n {
+                                let base = d + img * imagePlanes, b = xt + ((img * p.groups + grp) * colPanels + jp) * plane * nr
+                                let cols = Int32(Swift.min(nr, p.cig - jp * nr))
+                                if wide {
+                                    for r in 0..<8 { rowPointers[r] = UnsafePointer(base + off[r0 + Swift.min(r, rows - 1)]) }
+                                    trick_sgemm_kernel_8x16_segments_avx512(UnsafePointer(rowPointers.baseAddress!), dw, p.w, p.h, b, c, p.cig, Int32(rows), cols, 1)
+                                } else {
+                                    let o0 = off[r0], o1 = off[r0 + Swift.min(1, rows - 1)], o2 = off[r0 + Swift.min(2, rows - 1)]
+                                    let o3 = off[r0 + Swift.min(3, rows - 1)]
+                                    trick_sgemm_kernel_4x16_segments(base + o0, base + o1, base + o2, base + o3, dw, p.w, p.h, b,
+                                                                     c, p.cig, Int32(rows), cols, 1)
+                                }
+                            }
                         }
                     }
                 }
@@ -359,5 +362,25 @@ enum ConvTransposePhases {
             gw[(grp * p.cig + c) * k + r] = gwt[(grp * k + r) * p.cig + c]
         } } }
         return gw
+    }
+
+    /// The row blocks of a product whose A is packed in k × 4 panels at `ap` (`rows` rows) and
+    /// whose B rows are read in place (`base + offs[p]`, 16 columns, `width` of them stored), into
+    /// `c` (row stride `ldc`): 4×16 blocks, or 8×16 with AVX-512 (the same bits).
+    @inline(__always)
+    static func rowBlocks(_ ap: UnsafePointer<Float>, k: Int, rows: Int, _ base: UnsafePointer<Float>, _ offs: UnsafePointer<Int>,
+                          _ c: UnsafeMutablePointer<Float>, ldc: Int, width: Int) {
+        let rowPanels = (rows + mr - 1) / mr
+        if Gemm.useAVX512 {
+            for ip in stride(from: 0, to: rowPanels, by: 2) {
+                trick_sgemm_kernel_8x16_rows_avx512(ap + ip * k * mr, ap + Swift.min(ip + 1, rowPanels - 1) * k * mr, base, offs, k,
+                                                    c + ip * mr * ldc, ldc, Int32(Swift.min(2 * mr, rows - ip * mr)), Int32(width), 0)
+            }
+            return
+        }
+        for ip in 0..<rowPanels {
+            trick_sgemm_kernel_4x16_rows(ap + ip * k * mr, base, offs, k, c + ip * mr * ldc, ldc,
+                                         Int32(Swift.min(mr, rows - ip * mr)), Int32(width), 0)
+        }
     }
 }
