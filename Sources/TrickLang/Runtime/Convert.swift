@@ -53,12 +53,16 @@ public enum Convert {
                 let t = ref.tensor
                 let dims = t.shape
                 if let l = leafDepth, depth + dims.count != l { throw ragged() }
+                let first = leafDepth == nil
                 leafDepth = depth + dims.count
                 for (i, d) in dims.enumerated() {
                     if depth + i == shape.count { shape.append(d) } else if shape[depth + i] != d {
                         throw RuntimeError("expected a rectangular nested list of tensors", kind: "ValueError")
                     }
                 }
+                // the whole shape is known at the first tensor: a list of many references to one
+                // large tensor must not be copied out until memory runs out
+                if first { _ = try Tensor.checkedAllocationCount(shape, bytesPerElement: MemoryLayout<Double>.size, what: "(from a list of tensors)") }
                 flat.append(contentsOf: t.doubles)
                 kind = max(kind, t.dtype.isFloatingPoint ? 2 : (t.dtype == .bool ? 0 : 1))
                 if t.dtype == .bool { sawBool = true } else { sawNumber = true }

@@ -61,7 +61,8 @@ enum Ops {
         case .pow: return try pow(a, b)
         case .matmul:
             if let x = a.tensorValue, let y = b.tensorValue { return .tensor(try Tensor.matmul(x, y)) }
-            if let x = try? Convert.tensor(a), let y = try? Convert.tensor(b), (a.isTensor || b.isTensor) {
+            // (a list is converted only beside a tensor: `[t] * 100000 @ 0` built the list's tensor first)
+            if a.isTensor || b.isTensor, let x = try? Convert.tensor(a), let y = try? Convert.tensor(b) {
                 return .tensor(try Tensor.matmul(x, y))
             }
             if let r = try objectBinary(op, a, b) { return r }
