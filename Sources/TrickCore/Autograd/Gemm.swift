@@ -8,8 +8,10 @@ import CTrickKernels
 /// each 4-row panel of `A` into k × 4; a register-blocked 4×16 kernel keeps the 64 sums in
 /// registers over the whole k loop — the AVX2/FMA kernel of CTrickKernels when the CPU has it
 /// (one fused multiply-add per term), else two 4×8 SIMD4 blocks in Swift (multiply, then add).
+/// With AVX-512 the direct path (k ≥ 32) runs 8×32 blocks instead (`multiplyDirect`): the same
+/// fused multiply-add chain per element, so the AVX2 kernel's bits.
 /// Every element of C is one float32 sum over k in increasing order (not bit for bit with a given
-/// BLAS, whose order differs; nor between the two kernels). Row panels are split
+/// BLAS, whose order differs; nor between the AVX2 and portable kernels). Row panels are split
 /// over the cores in fixed chunks and each element is computed by one thread in the same order,
 /// so the result does not depend on the thread count.
 ///
