@@ -25,8 +25,9 @@ enum Gemm {
     /// Whether the AVX2/FMA kernel runs: when the CPU has it (tests switch it off to check the portable one).
     nonisolated(unsafe) static var useAVX2 = hasAVX2
     static let hasAVX2 = trick_has_avx2_fma() != 0
-    /// Whether the AVX-512 block (`trick_sgemm_kernel_8x32_avx512`: two row panels against two
-    /// column panels, the same bits as the AVX2 kernel) runs the direct path, when the CPU has it.
+    /// Whether the AVX-512 blocks run, when the CPU has them: `trick_sgemm_kernel_8x32_avx512` for
+    /// the direct path (two row panels against two column panels) and ConvTranspose2d's 8×16 phase
+    /// kernels — the same bits as the AVX2 kernels (tests switch it off to compare).
     nonisolated(unsafe) static var useAVX512 = hasAVX512
     static let hasAVX512 = trick_has_avx512() != 0
     /// Whether products with k ≥ `openBLASMinK` go to OpenBLAS (the GEMM bench and its tests switch it on).
@@ -142,7 +143,7 @@ enum Gemm {
     static let directMinK = 32
     /// The AVX-512 path's range of k per pass over the row blocks: its two B panels' rows
     /// (kStep × 32 floats, 32 KB) stay in L1 while every row block uses them.
-    nonisolated(unsafe) static var kStep = 256
+    static let kStep = 256
     /// Whether the AVX2 path reads A in place (tests switch it off to compare with the packed path).
     nonisolated(unsafe) static var useDirect = true
 

@@ -23,7 +23,6 @@ final class Chunk {
     /// Pairs of global slots an instruction reads together (`isInstanceGlobal`), in a buffer: read
     /// through the unowned running chunk, an array was retained and released at each read.
     let globalPairs: UnsafeMutablePointer<(Int, Int)>
-    let globalPairCount: Int
     let protos: [FunctionProto]
     let handlers: [Handler]
     /// Registers a call needs (locals, then temporaries).
@@ -81,7 +80,6 @@ final class Chunk {
         self.keywordNames = keywordNames
         self.globalPairs = .allocate(capacity: Swift.max(globalPairs.count, 1))
         self.globalPairs.initialize(from: globalPairs, count: globalPairs.count)
-        globalPairCount = globalPairs.count
         self.protos = protos
         self.handlers = handlers
         self.registerCount = registerCount
